@@ -1,0 +1,40 @@
+package dev.sekisho.planner;
+
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.ResultStream;
+
+import java.util.List;
+
+/**
+ * A planned SELECT, ready to run any number of times with different parameter values.
+ * Immutable and thread-safe: a plan may be shared by sessions through the plan cache.
+ */
+public interface PreparedQuery
+{
+    /** The statement's text as the client sent it. */
+    String sql();
+
+    /** The result's columns, known before execution (RowDescription for Describe). */
+    List<ResultColumn> columns();
+
+    /** The type of each {@code $n} parameter, declared by the client or inferred. */
+    List<ColumnType> parameterTypes();
+
+    /**
+     * Runs the plan. Blocks until the first rows can be read: call from a worker thread.
+     *
+     * @param parameters one value per parameter, Java types as in {@link ColumnType.Kind}
+     * @throws dev.sekisho.planner.spi.QueryException with a SQLSTATE
+     */
+    ResultStream execute(List<Object> parameters, ExecutionContext context);
+
+    /**
+     * A readable account of how the statement runs: for a pushed-down plan, the source and the SQL
+     * sent to it; otherwise the Calcite plan with the SQL of each source fragment.
+     */
+    String explain();
+
+    /** Whether the whole statement runs as one statement on one source. */
+    boolean isFullyPushedDown();
+}

@@ -1,0 +1,30 @@
+package dev.sekisho.planner;
+
+import dev.sekisho.planner.spi.ColumnType;
+
+import java.util.List;
+
+/**
+ * The planner's front door: turns one query statement into a {@link PreparedQuery}.
+ *
+ * <p>Statements reach it one at a time (the gateway splits multi-statement strings and answers
+ * session commands such as SET, SHOW and BEGIN itself). Parameters are written {@code $1},
+ * {@code $2}, ... as in PostgreSQL. Thread-safe.
+ */
+public interface QueryPlanner
+{
+    /**
+     * Parses, validates and plans one query.
+     *
+     * @param sql a single query statement (SELECT, WITH, VALUES, TABLE), no trailing semicolon needed
+     * @param declaredParameterTypes types the client declared for {@code $1..$n}; shorter than the
+     *         number of parameters, or holding null entries, where the client left them unspecified
+     * @param session who is asking
+     * @throws dev.sekisho.planner.spi.QueryException with SQLSTATE 42601 (syntax), 42P01 (unknown
+     *         table), 42703 (unknown column), 42883 (unknown function), 0A000 (not supported), ...
+     */
+    PreparedQuery prepare(String sql, List<ColumnType> declaredParameterTypes, SessionContext session);
+
+    /** Forgets cached metadata and plans, so that schema changes at the sources are seen. */
+    void refresh();
+}

@@ -1,0 +1,37 @@
+package dev.sekisho.planner.spi;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One statement for one source: SQL in the source's dialect with {@code ?} placeholders and the
+ * values bound to them, in order. A pure value, safe as a cache key. Values are never spliced into
+ * {@link #sql()}.
+ *
+ * @param source the source's name
+ * @param sql the statement, in the source's dialect
+ * @param parameters the bound values (Java types as in {@link ColumnType.Kind}; {@code null} allowed)
+ * @param parameterTypes the type of each bound value
+ */
+public record BackendQuery(String source, String sql, List<Object> parameters, List<ColumnType> parameterTypes)
+{
+    public BackendQuery
+    {
+        requireNonNull(source, "source is null");
+        requireNonNull(sql, "sql is null");
+        // List.copyOf rejects nulls, and SQL NULL is a valid parameter value
+        parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
+        parameterTypes = List.copyOf(parameterTypes);
+        if (parameters.size() != parameterTypes.size()) {
+            throw new IllegalArgumentException("parameters and parameterTypes differ in size");
+        }
+    }
+
+    public static BackendQuery of(String source, String sql)
+    {
+        return new BackendQuery(source, sql, List.of(), List.of());
+    }
+}

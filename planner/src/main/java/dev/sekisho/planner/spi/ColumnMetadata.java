@@ -1,0 +1,21 @@
+package dev.sekisho.planner.spi;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A column as a source exposes it.
+ *
+ * @param name the column name as the source spells it
+ * @param type the type Sekisho presents to clients
+ * @param nullable whether the column may hold NULL
+ * @param sourceType the source's own type text (e.g. {@code tinyint(1) unsigned}), for messages and docs
+ */
+public record ColumnMetadata(String name, ColumnType type, boolean nullable, String sourceType)
+{
+    public ColumnMetadata
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(type, "type is null");
+        requireNonNull(sourceType, "sourceType is null");
+    }
+}

@@ -1,0 +1,42 @@
+package dev.sekisho.planner.spi;
+
+import java.util.Set;
+
+/**
+ * One configured source. Thread-safe: the planner and many sessions call it at once.
+ *
+ * <p>A connector is a pure executor and metadata provider: the planner hands it one statement
+ * in its {@link #dialect()}, already rewritten; the connector runs it on a suitable server and
+ * streams the rows back.
+ */
+public interface Connector
+        extends AutoCloseable
+{
+    /** The source's name in {@code sekisho.yaml}. */
+    String name();
+
+    /** The SQL dialect that {@link #execute} accepts. */
+    SqlDialectKind dialect();
+
+    /** Schemas, tables, columns, types and keys as the source reports them. */
+    ConnectorMetadata metadata();
+
+    /**
+     * Runs one statement and returns a stream over its rows. Blocks while the statement is sent
+     * and the first rows arrive: call it from a worker thread, never an event loop. The caller must
+     * close the stream; a cancel through {@code context} aborts the statement at the source.
+     *
+     * @throws QueryException with a SQLSTATE when the source refuses or fails the statement
+     */
+    ResultStream execute(BackendQuery query, ExecutionContext context);
+
+    /** Capabilities the planner may rely on; empty means "scan only". */
+    default Set<ConnectorCapability> capabilities()
+    {
+        return Set.of();
+    }
+
+    /** Releases pools and threads. */
+    @Override
+    default void close() {}
+}

@@ -1,0 +1,39 @@
+package dev.sekisho.planner.spi;
+
+import java.util.Optional;
+
+/**
+ * What a connector needs to know about the statement's caller while it runs.
+ * Thread-safe: {@link #cancel()} is called from another thread than the one executing.
+ */
+public interface ExecutionContext
+{
+    /** The user on whose behalf the statement runs, for the source's own logs and labels. */
+    String user();
+
+    /** How many rows the consumer wants per round trip; a hint. */
+    default int fetchSizeHint()
+    {
+        return 1000;
+    }
+
+    /**
+     * Registers what to do when the statement is cancelled (e.g. {@code Statement::cancel}). If the
+     * context is already cancelled, runs it at once. Returns a handle that unregisters it.
+     */
+    Registration onCancel(Runnable action);
+
+    /** Whether a cancel was requested. */
+    boolean isCancelled();
+
+    /** Why the statement was cancelled, if it was (e.g. "canceling statement due to user request"). */
+    Optional<String> cancelReason();
+
+    /** A registered cancel action; closing it unregisters the action. */
+    interface Registration
+            extends AutoCloseable
+    {
+        @Override
+        void close();
+    }
+}
