@@ -1,0 +1,171 @@
+package dev.sekisho.gateway;
+
+import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.auth.UsersFile;
+import dev.sekisho.gateway.config.ConfigException;
+import dev.sekisho.gateway.config.SekishoConfig;
+import dev.sekisho.gateway.pgwire.PgServer;
+import dev.sekisho.gateway.pgwire.PgServerOptions;
+import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.calcite.CalciteQueryPlanner;
+import dev.sekisho.planner.calcite.PlannerOptions;
+import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.ConnectorFactory;
+import dev.sekisho.planner.spi.InvalidConfigException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The running gateway: the one place that wires connectors, the planner and the front doors
+ * together (ARCHITECTURE.md, "Modules"). Start with {@link #start}; {@link #close} stops it.
+ */
+public final class Gateway
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+
+    private final List<Connector> connectors;
+    private final ThreadPoolExecutor workers;
+    private final PgServer pgServer;
+    private final int pgPort;
+
+    private Gateway(List<Connector> connectors, ThreadPoolExecutor workers, PgServer pgServer, int pgPort)
+    {
+        this.connectors = List.copyOf(connectors);
+        this.workers = requireNonNull(workers, "workers is null");
+        this.pgServer = requireNonNull(pgServer, "pgServer is null");
+        this.pgPort = pgPort;
+    }
+
+    /** Starts the gateway. Sources that are down do not stop it; their queries fail until they answer. */
+    public static Gateway start(SekishoConfig config)
+    {
+        UserStore users = UsersFile.load(config.usersFile());
+        List<Connector> connectors = createConnectors(config);
+        ThreadPoolExecutor workers = null;
+        try {
+            QueryPlanner planner = new CalciteQueryPlanner(connectors, PlannerOptions.defaults());
+            workers = workerPool(config.execution());
+            PgServerOptions options = PgServerOptions.defaults()
+                    .withHost(config.listen().host())
+                    .withPort(config.listen().port())
+                    .withMaxMessageBytes(config.protocol().maxMessageBytes())
+                    .withMaxConnections(config.protocol().maxConnections());
+            PgServer server = new PgServer(options, users, planner, workers, config.searchPath());
+            int port = server.start();
+            log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
+                    connectors.stream().map(Connector::name).toList());
+            return new Gateway(connectors, workers, server, port);
+        }
+        catch (RuntimeException e) {
+            if (workers != null) {
+                workers.shutdownNow();
+            }
+            connectors.forEach(Gateway::closeQuietly);
+            throw e;
+        }
+    }
+
+    /** Checks everything that can be checked without serving: the users file and each source's settings. */
+    public static void validate(SekishoConfig config)
+    {
+        UsersFile.load(config.usersFile());
+        createConnectors(config).forEach(Gateway::closeQuietly);
+    }
+
+    /** The Postgres-wire port actually bound (useful when the configuration asked for port 0). */
+    public int pgPort()
+    {
+        return pgPort;
+    }
+
+    /** Sekisho's version, from the jar manifest when there is one. */
+    public static String version()
+    {
+        String version = Gateway.class.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+
+    @Override
+    public void close()
+    {
+        pgServer.close();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        connectors.forEach(Gateway::closeQuietly);
+    }
+
+    private static List<Connector> createConnectors(SekishoConfig config)
+    {
+        Map<String, ConnectorFactory> factories = new TreeMap<>();
+        ServiceLoader.load(ConnectorFactory.class).forEach(factory -> factories.put(factory.name(), factory));
+        List<Connector> connectors = new ArrayList<>();
+        try {
+            for (SekishoConfig.Source source : config.sources()) {
+                ConnectorFactory factory = factories.get(source.config().type());
+                if (factory == null) {
+                    throw new ConfigException(config.file().toString(), source.lineOf("type"),
+                            "sources." + source.config().name() + ".type",
+                            "unknown source type '" + source.config().type() + "'; known types: " + String.join(", ", factories.keySet()));
+                }
+                try {
+                    connectors.add(factory.create(source.config()));
+                }
+                catch (InvalidConfigException e) {
+                    throw source.toConfigException(config.file().toString(), e);
+                }
+            }
+            return connectors;
+        }
+        catch (RuntimeException e) {
+            connectors.forEach(Gateway::closeQuietly);
+            throw e;
+        }
+    }
+
+    private static ThreadPoolExecutor workerPool(SekishoConfig.Execution execution)
+    {
+        BlockingQueue<Runnable> queue = execution.queueSize() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(execution.queueSize());
+        AtomicInteger threadNumber = new AtomicInteger();
+        ThreadFactory threads = runnable -> {
+            Thread thread = new Thread(runnable, "sekisho-worker-" + threadNumber.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(execution.workerThreads(), execution.workerThreads(), 60, TimeUnit.SECONDS, queue, threads,
+                new ThreadPoolExecutor.AbortPolicy());
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
+    }
+
+    private static void closeQuietly(Connector connector)
+    {
+        try {
+            connector.close();
+        }
+        catch (RuntimeException e) {
+            log.warn("Closing source {} failed", connector.name(), e);
+        }
+    }
+
+}

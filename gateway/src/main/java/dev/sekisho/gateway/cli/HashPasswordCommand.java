@@ -1,0 +1,64 @@
+package dev.sekisho.gateway.cli;
+
+import dev.sekisho.gateway.auth.ScramVerifier;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.BufferedReader;
+import java.io.Console;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code sekisho hash-password}: turns a password into the SCRAM-SHA-256 verifier that the users
+ * file holds. The password is read from the terminal (twice) or from standard input, never from
+ * the command line, where it would land in shell history and process lists.
+ */
+@Command(name = "hash-password", mixinStandardHelpOptions = true,
+        description = "Print the SCRAM-SHA-256 verifier for a password, for the users file.")
+public final class HashPasswordCommand
+        implements Callable<Integer>
+{
+    @Option(names = "--stdin", description = "Read the password from the first line of standard input instead of prompting.")
+    private boolean stdin;
+
+    @Override
+    public Integer call()
+            throws IOException
+    {
+        char[] password;
+        Console console = System.console();
+        if (stdin || console == null) {
+            BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line = reader.readLine();
+            if (line == null) {
+                System.err.println("sekisho: no password on standard input");
+                return 2;
+            }
+            password = line.toCharArray();
+        }
+        else {
+            password = console.readPassword("Password: ");
+            char[] again = console.readPassword("Again: ");
+            if (password == null || again == null || !Arrays.equals(password, again)) {
+                System.err.println("sekisho: the passwords differ");
+                return 2;
+            }
+            Arrays.fill(again, '\0');
+        }
+        if (password.length == 0) {
+            System.err.println("sekisho: the password is empty");
+            return 2;
+        }
+        try {
+            System.out.println(ScramVerifier.create(password).encoded());
+        }
+        finally {
+            Arrays.fill(password, '\0');
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.sekisho.gateway.config;
+
+import dev.sekisho.planner.spi.SourceConfig;
+
+import java.io.Reader;
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads and validates {@code sekisho.yaml}. Every problem is a {@link ConfigException} naming the
+ * file, the line and the key. Connector-specific keys are checked by the connector when the
+ * gateway creates it ({@link SekishoConfig.Source#toConfigException}).
+ */
+public final class SekishoConfigLoader
+{
+    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policy_dir", "search_path", "execution", "protocol", "sources");
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+
+    private SekishoConfigLoader() {}
+
+    public static SekishoConfig load(Path file)
+    {
+        return load(YamlTree.read(file), file, file.toString());
+    }
+
+    /** Reads a configuration held in memory; relative paths resolve against {@code file}'s folder. */
+    public static SekishoConfig load(String yaml, Path file)
+    {
+        try (Reader reader = new StringReader(yaml)) {
+            return load(YamlTree.read(reader, file.toString()), file, file.toString());
+        }
+        catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static SekishoConfig load(ConfigNode tree, Path file, String origin)
+    {
+        ConfigReader root = ConfigReader.root(origin, tree);
+        root.rejectUnknownKeys(TOP_LEVEL);
+
+        SekishoConfig.Listen listen = root.optionalSection("listen")
+                .map(SekishoConfigLoader::listen)
+                .orElse(new SekishoConfig.Listen("127.0.0.1", SekishoConfig.Listen.DEFAULT_PORT));
+
+        Path usersFile = SekishoConfig.resolve(file, root.requireString("users_file"));
+
+        if (root.has("policy_dir")) {
+            // Fail closed: an admin who names a policy directory expects it to be enforced.
+            throw root.error("policy_dir", "policies are not enforced by this version of Sekisho yet (the policy engine comes next); "
+                    + "remove the key to run without policies");
+        }
+
+        List<String> searchPath = root.optionalStringList("search_path").orElse(List.of("public"));
+
+        SekishoConfig.Execution execution = root.optionalSection("execution").map(section -> {
+            section.rejectUnknownKeys(Set.of("worker_threads", "queue_size"));
+            SekishoConfig.Execution defaults = SekishoConfig.Execution.defaults();
+            return new SekishoConfig.Execution(
+                    section.intValue("worker_threads", defaults.workerThreads(), 1, 4096),
+                    section.intValue("queue_size", defaults.queueSize(), 0, 1_000_000));
+        }).orElse(SekishoConfig.Execution.defaults());
+
+        SekishoConfig.Protocol protocol = root.optionalSection("protocol").map(section -> {
+            section.rejectUnknownKeys(Set.of("max_message_bytes", "max_connections"));
+            SekishoConfig.Protocol defaults = SekishoConfig.Protocol.defaults();
+            return new SekishoConfig.Protocol(
+                    section.intValue("max_message_bytes", defaults.maxMessageBytes(), 1024, 1 << 30),
+                    section.intValue("max_connections", defaults.maxConnections(), 1, 1_000_000));
+        }).orElse(SekishoConfig.Protocol.defaults());
+
+        ConfigReader sourcesSection = root.optionalSection("sources")
+                .orElseThrow(() -> root.error("sources", "is required: name at least one database behind the gateway"));
+        List<SekishoConfig.Source> sources = new ArrayList<>();
+        for (Map.Entry<String, ConfigNode> entry : sourcesSection.node().entries().entrySet()) {
+            String name = entry.getKey();
+            if (!IDENTIFIER.matcher(name).matches()) {
+                throw sourcesSection.error(name, "source names are lower-case letters, digits and underscores, starting with a letter");
+            }
+            if (!(entry.getValue() instanceof ConfigNode.MapNode map)) {
+                throw sourcesSection.error(name, "must be a mapping with at least 'type', not " + entry.getValue().kind());
+            }
+            ConfigReader source = new ConfigReader(origin, sourcesSection.keyPath(name), map);
+            String type = source.requireString("type");
+            Map<String, Object> settings = new LinkedHashMap<>();
+            map.entries().forEach((key, value) -> {
+                if (!key.equals("type")) {
+                    settings.put(key, value.toPlain());
+                }
+            });
+            sources.add(new SekishoConfig.Source(new SourceConfig(name, type, withoutNulls(settings)), map, sourcesSection.node().keyLine(name)));
+        }
+        if (sources.isEmpty()) {
+            throw root.error("sources", "is empty: name at least one database behind the gateway");
+        }
+        return new SekishoConfig(file, listen, usersFile, searchPath, execution, protocol, sources);
+    }
+
+    private static SekishoConfig.Listen listen(ConfigReader section)
+    {
+        section.rejectUnknownKeys(Set.of("host", "port"));
+        return new SekishoConfig.Listen(
+                section.optionalString("host").orElse("127.0.0.1"),
+                section.intValue("port", SekishoConfig.Listen.DEFAULT_PORT, 0, 65535));
+    }
+
+    // SourceConfig copies its map with Map.copyOf, which refuses null values: an explicit "key: ~"
+    // means the same as leaving the key out.
+    private static Map<String, Object> withoutNulls(Map<String, Object> settings)
+    {
+        Map<String, Object> copy = new LinkedHashMap<>();
+        settings.forEach((key, value) -> {
+            if (value != null) {
+                copy.put(key, value);
+            }
+        });
+        return copy;
+    }
+}

@@ -1,0 +1,129 @@
+package dev.sekisho.gateway.config;
+
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TestSekishoConfigLoader
+{
+    private static final Path FILE = Path.of("conf", "sekisho.yaml");
+
+    @Test
+    void defaults()
+    {
+        SekishoConfig config = SekishoConfigLoader.load("""
+                users_file: users.yaml
+                sources:
+                  shop: {type: mysql, replicas: [{host: r1}]}
+                """, FILE);
+        assertThat(config.listen()).isEqualTo(new SekishoConfig.Listen("127.0.0.1", 5432));
+        assertThat(config.usersFile()).isEqualTo(Path.of("conf", "users.yaml").toAbsolutePath());
+        assertThat(config.searchPath()).containsExactly("public");
+        assertThat(config.execution()).isEqualTo(SekishoConfig.Execution.defaults());
+        assertThat(config.protocol()).isEqualTo(SekishoConfig.Protocol.defaults());
+        assertThat(config.sources()).hasSize(1);
+    }
+
+    @Test
+    void fullMapping()
+    {
+        SekishoConfig config = SekishoConfigLoader.load("""
+                listen:
+                  host: 0.0.0.0
+                  port: 6432
+                users_file: /etc/sekisho/users.yaml
+                search_path: [shop, public]
+                execution: {worker_threads: 8, queue_size: 20}
+                protocol: {max_message_bytes: 2048, max_connections: 50}
+                sources:
+                  shop:
+                    type: mysql
+                    primary: {host: p, port: 3306}
+                    replicas:
+                      - {name: r1, host: r1, port: 3307}
+                    databases: [shop]
+                """, FILE);
+        assertThat(config.listen()).isEqualTo(new SekishoConfig.Listen("0.0.0.0", 6432));
+        assertThat(config.usersFile()).isEqualTo(Path.of("/etc/sekisho/users.yaml"));
+        assertThat(config.searchPath()).containsExactly("shop", "public");
+        assertThat(config.execution()).isEqualTo(new SekishoConfig.Execution(8, 20));
+        assertThat(config.protocol()).isEqualTo(new SekishoConfig.Protocol(2048, 50));
+        SekishoConfig.Source source = config.sources().get(0);
+        assertThat(source.config().name()).isEqualTo("shop");
+        assertThat(source.config().type()).isEqualTo("mysql");
+        assertThat(source.config().settings()).containsEntry("primary", Map.of("host", "p", "port", 3306));
+        assertThat(source.config().settings()).containsEntry("databases", List.of("shop"));
+        assertThat(source.config().settings()).doesNotContainKey("type");
+        // connectors report problems by key path; the loader places them on their line
+        assertThat(source.lineOf("replicas[0].port")).isEqualTo(13);
+        assertThat(source.lineOf("replicas")).isEqualTo(12);
+        assertThat(source.lineOf("primary.host")).isEqualTo(11);
+        assertThat(source.lineOf("no_such_key")).isEqualTo(9);
+    }
+
+    @Test
+    void errorsNameFileLineAndKey()
+    {
+        assertError("""
+                users_file: users.yaml
+                listen:
+                  port: seventy
+                sources: {shop: {type: mysql}}
+                """, "conf/sekisho.yaml:3: listen.port: must be a whole number from 0 to 65535, got 'seventy'");
+        assertError("""
+                users_file: users.yaml
+                lisen: {port: 1}
+                sources: {shop: {type: mysql}}
+                """, "conf/sekisho.yaml:2: lisen: is not a known setting (did you mean 'listen'?)");
+        assertError("""
+                listen: {port: 1}
+                sources: {shop: {type: mysql}}
+                """, "users_file: is required");
+        assertError("""
+                users_file: users.yaml
+                """, "sources: is required");
+        assertError("""
+                users_file: users.yaml
+                sources:
+                  Shop-1: {type: mysql}
+                """, "conf/sekisho.yaml:3: sources.Shop-1: source names are lower-case letters");
+        assertError("""
+                users_file: users.yaml
+                sources:
+                  shop: {host: x}
+                """, "conf/sekisho.yaml:3: sources.shop.type: is required");
+        assertError("""
+                users_file: users.yaml
+                users_file: other.yaml
+                sources: {shop: {type: mysql}}
+                """, "conf/sekisho.yaml:2: users_file: is given twice (first on line 1)");
+        assertError("""
+                users_file: [a
+                """, "conf/sekisho.yaml");
+        assertError("""
+                users_file: users.yaml
+                policy_dir: policies
+                sources: {shop: {type: mysql}}
+                """, "conf/sekisho.yaml:2: policy_dir: policies are not enforced");
+    }
+
+    @Test
+    void missingFile()
+    {
+        assertThatThrownBy(() -> SekishoConfigLoader.load(Path.of("does-not-exist.yaml")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("does-not-exist.yaml: file not found");
+    }
+
+    private static void assertError(String yaml, String expected)
+    {
+        assertThatThrownBy(() -> SekishoConfigLoader.load(yaml, FILE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected.replace('/', java.io.File.separatorChar));
+    }
+}
