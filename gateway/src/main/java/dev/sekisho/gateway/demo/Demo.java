@@ -32,7 +32,7 @@ public final class Demo
 
     /** The read-only MariaDB account the gateway uses (created by demo/shop.sql). */
     static final String READER_USER = "sekisho_reader";
-    static final String READER_PASSWORD = "sekisho_reader_demo";
+    static final String READER_PASSWORD = "sekisho-demo";
 
     private final EmbeddedMariaDb mariaDb;
     private final Gateway gateway;

@@ -1,0 +1,216 @@
+package dev.sekisho.gateway.auth;
+
+import com.ongres.scram.common.ScramFunctions;
+import dev.sekisho.policies.Principal;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) as PostgreSQL runs it: only
+ * {@code SCRAM-SHA-256} is offered (no {@code -PLUS} without TLS), the gs2 header may be
+ * {@code n,,} or {@code y,,}, and the user name inside client-first-message is ignored in favour of
+ * the startup packet's. Unknown users go through a mock exchange with a stable fake salt, so that a
+ * client cannot tell them from wrong passwords. Thread-safe; each connection uses its own
+ * {@link Exchange}.
+ */
+public final class ScramAuthenticator
+{
+    public static final String MECHANISM = "SCRAM-SHA-256";
+    private static final int NONCE_BYTES = 18;
+
+    private final UserStore users;
+    private final SecureRandom random = new SecureRandom();
+    private final byte[] mockSecret = new byte[32];
+
+    public ScramAuthenticator(UserStore users)
+    {
+        this.users = requireNonNull(users, "users is null");
+        random.nextBytes(mockSecret);
+    }
+
+    /** Starts an exchange for the user named in the startup packet. */
+    public Exchange start(String user)
+    {
+        requireNonNull(user, "user is null");
+        Optional<UserRecord> record = users.lookup(user);
+        ScramVerifier verifier = record.map(UserRecord::verifier).orElseGet(() -> mockVerifier(user));
+        byte[] nonce = new byte[NONCE_BYTES];
+        random.nextBytes(nonce);
+        return new Exchange(user, record.map(UserRecord::principal), verifier, Base64.getEncoder().encodeToString(nonce));
+    }
+
+    private ScramVerifier mockVerifier(String user)
+    {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(mockSecret);
+            byte[] salt = Arrays.copyOf(digest.digest(user.getBytes(StandardCharsets.UTF_8)), 16);
+            byte[] keys = new byte[64];
+            random.nextBytes(keys);
+            return new ScramVerifier(ScramVerifier.DEFAULT_ITERATIONS, salt, Arrays.copyOf(keys, 32), Arrays.copyOfRange(keys, 32, 64));
+        }
+        catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One SCRAM exchange: client-first, then client-final. Not thread-safe. */
+    public static final class Exchange
+    {
+        private final String user;
+        private final Optional<Principal> principal;
+        private final ScramVerifier verifier;
+        private final String serverNonce;
+        private String gs2Header;
+        private String clientFirstBare;
+        private String serverFirst;
+        private String nonce;
+        private boolean done;
+
+        private Exchange(String user, Optional<Principal> principal, ScramVerifier verifier, String serverNonce)
+        {
+            this.user = user;
+            this.principal = principal;
+            this.verifier = verifier;
+            this.serverNonce = serverNonce;
+        }
+
+        /**
+         * Handles SASLInitialResponse.
+         *
+         * @return server-first-message
+         * @throws QueryException 08P01 for a malformed message or a mechanism other than SCRAM-SHA-256
+         */
+        public String clientFirst(String mechanism, String message)
+        {
+            if (serverFirst != null) {
+                throw protocolError("unexpected SASLInitialResponse");
+            }
+            if (!MECHANISM.equals(mechanism)) {
+                throw protocolError("client selected an invalid SASL authentication mechanism");
+            }
+            if (message.startsWith("p=")) {
+                throw protocolError("malformed SCRAM message: the client requires channel binding, which needs TLS; Sekisho offers SCRAM-SHA-256 without it");
+            }
+            if (!message.startsWith("n,") && !message.startsWith("y,")) {
+                throw protocolError("malformed SCRAM message: unexpected channel-binding flag");
+            }
+            int secondComma = message.indexOf(',', 2);
+            if (secondComma < 0) {
+                throw protocolError("malformed SCRAM message: incomplete gs2 header");
+            }
+            if (secondComma != 2) {
+                throw protocolError("client uses authorization identity, but it is not supported");
+            }
+            gs2Header = message.substring(0, secondComma + 1);
+            clientFirstBare = message.substring(secondComma + 1);
+            String[] attributes = clientFirstBare.split(",", -1);
+            if (attributes.length < 2 || !attributes[0].startsWith("n=") || !attributes[1].startsWith("r=")) {
+                throw protocolError("malformed SCRAM message: expected n=<user>,r=<nonce>");
+            }
+            String clientNonce = attributes[1].substring(2);
+            if (clientNonce.isEmpty() || !isPrintable(clientNonce)) {
+                throw protocolError("malformed SCRAM message: invalid client nonce");
+            }
+            nonce = clientNonce + serverNonce;
+            serverFirst = "r=" + nonce + ",s=" + Base64.getEncoder().encodeToString(verifier.salt()) + ",i=" + verifier.iterations();
+            return serverFirst;
+        }
+
+        /**
+         * Handles SASLResponse.
+         *
+         * @return server-final-message ({@code v=<ServerSignature>}) when the proof is right
+         * @throws QueryException 28P01 for a wrong proof or an unknown user; 08P01 for a malformed message
+         */
+        public String clientFinal(String message)
+        {
+            if (serverFirst == null || done) {
+                throw protocolError("unexpected SASLResponse");
+            }
+            done = true;
+            int proofAt = message.lastIndexOf(",p=");
+            if (!message.startsWith("c=") || proofAt < 0) {
+                throw protocolError("malformed SCRAM message: expected c=...,r=...,p=...");
+            }
+            String withoutProof = message.substring(0, proofAt);
+            String[] attributes = withoutProof.split(",", -1);
+            if (attributes.length < 2 || !attributes[1].startsWith("r=")) {
+                throw protocolError("malformed SCRAM message: expected c=...,r=...,p=...");
+            }
+            byte[] channelBinding;
+            byte[] proof;
+            try {
+                channelBinding = Base64.getDecoder().decode(attributes[0].substring(2));
+                proof = Base64.getDecoder().decode(message.substring(proofAt + 3));
+            }
+            catch (IllegalArgumentException e) {
+                throw protocolError("malformed SCRAM message: invalid base64");
+            }
+            if (!MessageDigest.isEqual(channelBinding, gs2Header.getBytes(StandardCharsets.UTF_8))) {
+                throw protocolError("SCRAM channel binding check failed");
+            }
+            if (!attributes[1].substring(2).equals(nonce)) {
+                throw protocolError("malformed SCRAM message: nonce does not match");
+            }
+            String authMessage = clientFirstBare + "," + serverFirst + "," + withoutProof;
+            byte[] authBytes = authMessage.getBytes(StandardCharsets.UTF_8);
+            byte[] storedKey = verifier.storedKey();
+            byte[] clientSignature = ScramFunctions.hmac(ScramVerifier.MECHANISM, storedKey, authBytes);
+            boolean valid = proof.length == clientSignature.length;
+            if (valid) {
+                byte[] clientKey = new byte[proof.length];
+                for (int i = 0; i < proof.length; i++) {
+                    clientKey[i] = (byte) (proof[i] ^ clientSignature[i]);
+                }
+                valid = MessageDigest.isEqual(ScramFunctions.hash(ScramVerifier.MECHANISM, clientKey), storedKey);
+            }
+            if (!valid || principal.isEmpty()) {
+                throw authenticationFailed(user);
+            }
+            byte[] serverSignature = ScramFunctions.hmac(ScramVerifier.MECHANISM, verifier.serverKey(), authBytes);
+            return "v=" + Base64.getEncoder().encodeToString(serverSignature);
+        }
+
+        /** The authenticated user; present only after {@link #clientFinal} succeeded. */
+        public Principal principal()
+        {
+            if (!done || principal.isEmpty()) {
+                throw new IllegalStateException("not authenticated");
+            }
+            return principal.get();
+        }
+
+        private static boolean isPrintable(String value)
+        {
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c < 0x21 || c > 0x7E || c == ',') {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /** The error for a wrong password or an unknown user; both read the same. */
+    public static QueryException authenticationFailed(String user)
+    {
+        return new QueryException(SqlStates.INVALID_PASSWORD, "password authentication failed for user \"" + user + "\"");
+    }
+
+    private static QueryException protocolError(String message)
+    {
+        return new QueryException(SqlStates.PROTOCOL_VIOLATION, message);
+    }
+}

@@ -1,0 +1,394 @@
+package dev.sekisho.gateway.pgwire;
+
+import dev.sekisho.gateway.pgwire.message.BackendMessages;
+import dev.sekisho.gateway.pgwire.message.FrontendMessage;
+import dev.sekisho.gateway.pgwire.message.PgError;
+import dev.sekisho.gateway.pgwire.message.PgProtocolException;
+import dev.sekisho.gateway.pgwire.types.PgType;
+import dev.sekisho.gateway.pgwire.types.PgTypes;
+import dev.sekisho.gateway.session.Notice;
+import dev.sekisho.gateway.session.Portal;
+import dev.sekisho.gateway.session.PreparedStatement;
+import dev.sekisho.gateway.session.Session;
+import dev.sekisho.gateway.sql.StatementKind;
+import dev.sekisho.gateway.sql.StatementSplitter;
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Handles the messages of an authenticated connection, one at a time, on a worker thread: each
+ * message is decoded already, calls the {@link Session} once and writes the reply. Owns the
+ * "after an error in the extended protocol, skip everything until Sync" rule. Streaming rows may
+ * pause for backpressure; the connection then calls {@link #resume()} when the channel is writable.
+ */
+final class PgMessageProcessor
+{
+    private final Session session;
+    private final PgOutput out;
+    private final Runnable closeConnection;
+    private boolean ignoreUntilSync;
+    private Step paused;
+
+    /** A piece of work that may pause for backpressure; returns true when finished. */
+    private interface Step
+    {
+        boolean run();
+    }
+
+    PgMessageProcessor(Session session, PgOutput out, Runnable closeConnection)
+    {
+        this.session = requireNonNull(session, "session is null");
+        this.out = requireNonNull(out, "out is null");
+        this.closeConnection = requireNonNull(closeConnection, "closeConnection is null");
+    }
+
+    /** Handles one message; returns false when it paused for backpressure (call {@link #resume()}). */
+    boolean handle(FrontendMessage message)
+    {
+        if (paused != null) {
+            throw new IllegalStateException("a paused message must be resumed first");
+        }
+        if (ignoreUntilSync && !(message instanceof FrontendMessage.Sync) && !(message instanceof FrontendMessage.Terminate)) {
+            return true;
+        }
+        try {
+            if (message instanceof FrontendMessage.Query query) {
+                return run(new SimpleQuery(query.sql()));
+            }
+            if (message instanceof FrontendMessage.Parse parse) {
+                parse(parse);
+            }
+            else if (message instanceof FrontendMessage.Bind bind) {
+                bind(bind);
+            }
+            else if (message instanceof FrontendMessage.Describe describe) {
+                describe(describe);
+            }
+            else if (message instanceof FrontendMessage.Execute execute) {
+                return run(new ExecuteStep(execute.portalName(), execute.maxRows()));
+            }
+            else if (message instanceof FrontendMessage.Sync) {
+                ignoreUntilSync = false;
+                BackendMessages.readyForQuery(out.buffer(), session.sync().code());
+                out.flush();
+            }
+            else if (message instanceof FrontendMessage.Flush) {
+                out.flush();
+            }
+            else if (message instanceof FrontendMessage.Close close) {
+                if (close.target() == 'S') {
+                    session.closeStatement(close.name());
+                }
+                else {
+                    session.closePortal(close.name());
+                }
+                BackendMessages.closeComplete(out.buffer());
+            }
+            else if (message instanceof FrontendMessage.Terminate) {
+                out.flush();
+                closeConnection.run();
+            }
+            else if (message instanceof FrontendMessage.Unsupported unsupported) {
+                if (unsupported.type() == 'F') {
+                    BackendMessages.errorResponse(out.buffer(), PgError.error(SqlStates.FEATURE_NOT_SUPPORTED,
+                            "the FunctionCall message is not supported by Sekisho"));
+                    BackendMessages.readyForQuery(out.buffer(), session.transactionStatus().code());
+                    out.flush();
+                }
+                // CopyData, CopyDone and CopyFail outside COPY are ignored, as PostgreSQL does
+            }
+            else {
+                throw new PgProtocolException("unexpected message " + message.getClass().getSimpleName() + " after authentication");
+            }
+        }
+        catch (RuntimeException e) {
+            extendedError(e);
+        }
+        return true;
+    }
+
+    /** Continues a paused message; returns false when it paused again. */
+    boolean resume()
+    {
+        Step step = paused;
+        paused = null;
+        return step == null || run(step);
+    }
+
+    boolean isPaused()
+    {
+        return paused != null;
+    }
+
+    private boolean run(Step step)
+    {
+        boolean finished = step.run();
+        if (!finished) {
+            paused = step;
+            out.flush();
+        }
+        return finished;
+    }
+
+    private void parse(FrontendMessage.Parse parse)
+    {
+        List<ColumnType> declared = new ArrayList<>(parse.parameterOids().size());
+        for (int oid : parse.parameterOids()) {
+            declared.add(PgTypes.fromOid(oid).orElse(null));
+        }
+        session.parse(parse.statementName(), parse.sql(), declared);
+        BackendMessages.parseComplete(out.buffer());
+    }
+
+    private void bind(FrontendMessage.Bind bind)
+    {
+        PreparedStatement statement = session.describeStatement(bind.statementName());
+        List<byte[]> raw = bind.parameters();
+        List<Integer> formats = bind.parameterFormats();
+        if (formats.size() > 1 && formats.size() != raw.size()) {
+            throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "bind message has " + formats.size() + " parameter formats but " + raw.size()
+                    + " parameters");
+        }
+        List<ColumnType> types = statement.parameterTypes();
+        if (raw.size() != types.size()) {
+            throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "bind message supplies " + raw.size() + " parameters, but prepared statement \""
+                    + bind.statementName() + "\" requires " + types.size());
+        }
+        List<Object> values = new ArrayList<>(raw.size());
+        for (int i = 0; i < raw.size(); i++) {
+            byte[] bytes = raw.get(i);
+            if (bytes == null) {
+                values.add(null);
+                continue;
+            }
+            ColumnType type = types.get(i);
+            PgType pgType = type == null ? PgType.TEXT : PgTypes.of(type);
+            int format = checkFormat(format(formats, i));
+            if (format == 1) {
+                ByteBuf buffer = Unpooled.wrappedBuffer(bytes);
+                Object value = pgType.decodeBinary(buffer, bytes.length);
+                if (buffer.isReadable()) {
+                    throw new QueryException("22P03", "incorrect binary data format in bind parameter " + (i + 1));
+                }
+                values.add(value);
+            }
+            else {
+                values.add(pgType.decodeText(new String(bytes, StandardCharsets.UTF_8), session.settings().timeZone()));
+            }
+        }
+        List<Integer> resultFormats = bind.resultFormats();
+        for (int resultFormat : resultFormats) {
+            checkFormat(resultFormat);
+        }
+        int columnCount = statement.columns().map(List::size).orElse(0);
+        if (resultFormats.size() > 1 && resultFormats.size() != columnCount) {
+            throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "bind message has " + resultFormats.size() + " result formats but query has "
+                    + columnCount + " columns");
+        }
+        session.bind(bind.portalName(), bind.statementName(), values, resultFormats);
+        BackendMessages.bindComplete(out.buffer());
+    }
+
+    private void describe(FrontendMessage.Describe describe)
+    {
+        if (describe.target() == 'S') {
+            PreparedStatement statement = session.describeStatement(describe.name());
+            List<Integer> oids = new ArrayList<>(statement.parameterTypes().size());
+            for (ColumnType type : statement.parameterTypes()) {
+                oids.add(type == null ? PgType.TEXT.oid() : PgTypes.of(type).oid());
+            }
+            BackendMessages.parameterDescription(out.buffer(), oids);
+            writeRowDescription(statement.columns().orElse(null), List.of());
+        }
+        else {
+            Portal portal = session.portal(describe.name());
+            writeRowDescription(portal.columns().orElse(null), portal.resultFormats());
+        }
+    }
+
+    private void writeRowDescription(List<ResultColumn> columns, List<Integer> formats)
+    {
+        if (columns == null) {
+            BackendMessages.noData(out.buffer());
+            return;
+        }
+        List<BackendMessages.FieldDescription> fields = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            ResultColumn column = columns.get(i);
+            PgType type = PgTypes.of(column.type());
+            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column.type()),
+                    format(formats, i)));
+        }
+        BackendMessages.rowDescription(out.buffer(), fields);
+    }
+
+    private void writeOutcome(Portal portal)
+    {
+        for (Notice notice : portal.notices()) {
+            BackendMessages.noticeResponse(out.buffer(), PgError.warning(notice.sqlState(), notice.message()));
+        }
+        for (Map.Entry<String, String> change : portal.parameterChanges().entrySet()) {
+            BackendMessages.parameterStatus(out.buffer(), change.getKey(), change.getValue());
+        }
+    }
+
+    /** The format code of column or parameter {@code index}: none given = text, one = for all, else one each. */
+    static int format(List<Integer> formats, int index)
+    {
+        if (formats.isEmpty()) {
+            return 0;
+        }
+        return formats.size() == 1 ? formats.get(0) : formats.get(index);
+    }
+
+    private static int checkFormat(int format)
+    {
+        if (format != 0 && format != 1) {
+            throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "unsupported format code: " + format);
+        }
+        return format;
+    }
+
+    private void extendedError(RuntimeException e)
+    {
+        PgError error = PgErrors.toError(e);
+        BackendMessages.errorResponse(out.buffer(), error);
+        if (error.severity() == PgError.Severity.FATAL) {
+            out.flush();
+            closeConnection.run();
+            return;
+        }
+        session.fail();
+        ignoreUntilSync = true;
+    }
+
+    /** Execute: runs a portal, streaming up to {@code maxRows} rows (0 = all). */
+    private final class ExecuteStep
+            implements Step
+    {
+        private final String portalName;
+        private final int maxRows;
+        private Portal portal;
+        private RowStreamer streamer;
+
+        ExecuteStep(String portalName, int maxRows)
+        {
+            this.portalName = portalName;
+            this.maxRows = maxRows;
+        }
+
+        @Override
+        public boolean run()
+        {
+            try {
+                if (streamer == null) {
+                    portal = session.execute(portalName, maxRows);
+                    if (portal.kind() == StatementKind.EMPTY) {
+                        BackendMessages.emptyQueryResponse(out.buffer());
+                        return true;
+                    }
+                    writeOutcome(portal);
+                    if (!portal.returnsRows() || portal.isExhausted()) {
+                        BackendMessages.commandComplete(out.buffer(), portal.commandTag(0));
+                        return true;
+                    }
+                    streamer = new RowStreamer(session, portal, maxRows, out);
+                }
+                RowStreamer.Outcome outcome = streamer.run();
+                switch (outcome) {
+                    case PAUSED:
+                        return false;
+                    case SUSPENDED:
+                        BackendMessages.portalSuspended(out.buffer());
+                        return true;
+                    default:
+                        BackendMessages.commandComplete(out.buffer(), portal.commandTag(streamer.sent()));
+                        return true;
+                }
+            }
+            catch (RuntimeException e) {
+                if (portal != null) {
+                    session.closePortal(portalName);
+                }
+                extendedError(e);
+                return true;
+            }
+        }
+    }
+
+    /** A simple Query: each statement in turn, then one ReadyForQuery; an error stops the rest. */
+    private final class SimpleQuery
+            implements Step
+    {
+        private final String sql;
+        private List<String> statements;
+        private int index;
+        private Portal portal;
+        private RowStreamer streamer;
+
+        SimpleQuery(String sql)
+        {
+            this.sql = sql;
+        }
+
+        @Override
+        public boolean run()
+        {
+            try {
+                if (statements == null) {
+                    statements = StatementSplitter.split(sql);
+                    if (statements.isEmpty()) {
+                        BackendMessages.emptyQueryResponse(out.buffer());
+                    }
+                }
+                while (index < statements.size()) {
+                    if (streamer == null) {
+                        session.parse("", statements.get(index), List.of());
+                        session.bind("", "", List.of(), List.of());
+                        portal = session.execute("", 0);
+                        writeOutcome(portal);
+                        if (!portal.returnsRows()) {
+                            BackendMessages.commandComplete(out.buffer(), portal.commandTag(0));
+                            index++;
+                            continue;
+                        }
+                        writeRowDescription(portal.columns().orElseThrow(), List.of());
+                        streamer = new RowStreamer(session, portal, 0, out);
+                    }
+                    if (streamer.run() == RowStreamer.Outcome.PAUSED) {
+                        return false;
+                    }
+                    BackendMessages.commandComplete(out.buffer(), portal.commandTag(streamer.sent()));
+                    streamer = null;
+                    index++;
+                }
+            }
+            catch (RuntimeException e) {
+                PgError error = PgErrors.toError(e);
+                BackendMessages.errorResponse(out.buffer(), error);
+                if (error.severity() == PgError.Severity.FATAL) {
+                    out.flush();
+                    closeConnection.run();
+                    return true;
+                }
+                session.closePortal("");
+                session.fail();
+            }
+            session.closeStatement("");
+            BackendMessages.readyForQuery(out.buffer(), session.sync().code());
+            out.flush();
+            return true;
+        }
+    }
+}

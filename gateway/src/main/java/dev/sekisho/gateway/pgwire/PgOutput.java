@@ -1,0 +1,73 @@
+package dev.sekisho.gateway.pgwire;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Gathers backend messages for one connection into a buffer and hands it to the channel at Sync,
+ * Flush, or when it holds {@code flushBytes}. Used by one thread at a time (the connection's task).
+ */
+final class PgOutput
+{
+    private final Channel channel;
+    private final int flushBytes;
+    private ByteBuf buffer;
+
+    PgOutput(Channel channel, int flushBytes)
+    {
+        this.channel = requireNonNull(channel, "channel is null");
+        this.flushBytes = flushBytes;
+    }
+
+    /** The buffer to write the next message into. */
+    ByteBuf buffer()
+    {
+        if (buffer == null) {
+            buffer = channel.alloc().buffer(Math.min(flushBytes, 8192) + 512);
+        }
+        return buffer;
+    }
+
+    /** Sends the gathered messages if they reached {@code flushBytes}; returns whether it did. */
+    boolean flushIfFull()
+    {
+        if (buffer != null && buffer.readableBytes() >= flushBytes) {
+            flush();
+            return true;
+        }
+        return false;
+    }
+
+    /** Sends the gathered messages now. */
+    void flush()
+    {
+        ByteBuf out = buffer;
+        buffer = null;
+        if (out != null && out.isReadable()) {
+            channel.writeAndFlush(out, channel.voidPromise());
+        }
+        else {
+            if (out != null) {
+                out.release();
+            }
+            channel.flush();
+        }
+    }
+
+    /** Whether the channel takes more data without exceeding its high water mark. */
+    boolean isWritable()
+    {
+        return channel.isWritable();
+    }
+
+    /** Drops whatever was gathered and not sent. */
+    void discard()
+    {
+        if (buffer != null) {
+            buffer.release();
+            buffer = null;
+        }
+    }
+}

@@ -1,0 +1,455 @@
+package dev.sekisho.gateway.pgwire;
+
+import dev.sekisho.gateway.auth.ScramAuthenticator;
+import dev.sekisho.gateway.pgwire.message.BackendMessages;
+import dev.sekisho.gateway.pgwire.message.FrontendMessage;
+import dev.sekisho.gateway.pgwire.message.FrontendMessages;
+import dev.sekisho.gateway.pgwire.message.PgError;
+import dev.sekisho.gateway.session.Session;
+import dev.sekisho.gateway.session.Sessions;
+import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One connection's protocol, after framing by {@link PgFrameDecoder}.
+ *
+ * <pre>
+ * Startup and authentication (on the event loop; cheap):
+ *   client                       server
+ *   SSLRequest / GSSENCRequest -&gt; 'N'                     (then the client sends StartupMessage)
+ *   StartupMessage            -&gt; AuthenticationSASL [SCRAM-SHA-256]
+ *   SASLInitialResponse       -&gt; AuthenticationSASLContinue (server-first-message)
+ *   SASLResponse              -&gt; AuthenticationSASLFinal, AuthenticationOk,
+ *                                ParameterStatus*, BackendKeyData, ReadyForQuery 'I'
+ *                                (or ErrorResponse FATAL 28P01, then close)
+ *   CancelRequest             -&gt; (nothing; the connection is closed)
+ *
+ * Queries (on a worker thread, one message at a time, in order):
+ *   Query                     -&gt; per statement: [RowDescription, DataRow*] CommandComplete;
+ *                                EmptyQueryResponse for an empty string; then ReadyForQuery
+ *   Parse/Bind/Describe/Execute/Close/Sync/Flush
+ *                             -&gt; ParseComplete, BindComplete, ParameterDescription,
+ *                                RowDescription/NoData, DataRow* then CommandComplete or
+ *                                PortalSuspended, CloseComplete, ReadyForQuery at Sync
+ * </pre>
+ *
+ * Messages that arrive while a task runs are queued (reading stops when many are queued), so
+ * replies stay in order; rows stream with backpressure ({@link RowStreamer}). Encoding is in
+ * {@link BackendMessages}.
+ */
+final class PgProtocolHandler
+        extends ChannelInboundHandlerAdapter
+{
+    private static final Logger log = LoggerFactory.getLogger(PgProtocolHandler.class);
+    private static final int QUEUE_HIGH = 256;
+    private static final int QUEUE_LOW = 32;
+
+    /** What the connection waits for. */
+    private enum Phase
+    {
+        STARTUP, SASL_INITIAL, SASL_FINAL, READY, CLOSED
+    }
+
+    private final PgServerOptions options;
+    private final ScramAuthenticator authenticator;
+    private final QueryPlanner planner;
+    private final ExecutorService workers;
+    private final List<String> defaultSearchPath;
+    private final Sessions sessions;
+    private final AtomicInteger connections;
+
+    private Phase phase = Phase.STARTUP;
+    private Channel channel;
+    private ScramAuthenticator.Exchange exchange;
+    private String user;
+    private Map<String, String> startupParameters;
+
+    // guarded by lock: the connection's message queue and its worker task
+    private final Object lock = new Object();
+    private final Queue<FrontendMessage> queue = new ArrayDeque<>();
+    private boolean scheduled;
+    private boolean waitingForWritable;
+    private boolean closed;
+    private boolean cleanedUp;
+    private Session session;
+    private Sessions.BackendKey backendKey;
+    private PgMessageProcessor processor;
+
+    PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, QueryPlanner planner, ExecutorService workers,
+            List<String> defaultSearchPath, Sessions sessions, AtomicInteger connections)
+    {
+        this.options = requireNonNull(options, "options is null");
+        this.authenticator = requireNonNull(authenticator, "authenticator is null");
+        this.planner = requireNonNull(planner, "planner is null");
+        this.workers = requireNonNull(workers, "workers is null");
+        this.defaultSearchPath = List.copyOf(defaultSearchPath);
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.connections = requireNonNull(connections, "connections is null");
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx)
+            throws Exception
+    {
+        channel = ctx.channel();
+        connections.incrementAndGet();
+        super.channelActive(ctx);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg)
+    {
+        FrontendMessage message = (FrontendMessage) msg;
+        try {
+            switch (phase) {
+                case STARTUP -> startup(ctx, message);
+                case SASL_INITIAL -> saslInitial(ctx, message);
+                case SASL_FINAL -> saslFinal(ctx, message);
+                case READY -> enqueue(message);
+                case CLOSED -> {
+                    // input after a fatal error is dropped
+                }
+            }
+        }
+        catch (QueryException e) {
+            fatal(ctx, PgError.fatal(e.sqlState(), e.getMessage()));
+        }
+        catch (RuntimeException e) {
+            fatal(ctx, PgErrors.toError(e));
+        }
+    }
+
+    private void startup(ChannelHandlerContext ctx, FrontendMessage message)
+    {
+        if (message instanceof FrontendMessage.SslRequest || message instanceof FrontendMessage.GssEncRequest) {
+            ByteBuf out = ctx.alloc().buffer(1);
+            BackendMessages.encryptionRefused(out);
+            ctx.writeAndFlush(out);
+            return;
+        }
+        if (message instanceof FrontendMessage.CancelRequest cancel) {
+            // PostgreSQL answers nothing, whether the key matched or not
+            sessions.cancel(cancel.processId(), cancel.secretKey());
+            phase = Phase.CLOSED;
+            ctx.close();
+            return;
+        }
+        if (!(message instanceof FrontendMessage.StartupMessage startup)) {
+            throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "expected a startup message");
+        }
+        if (startup.majorVersion() != 3) {
+            throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "unsupported frontend protocol " + startup.majorVersion() + "."
+                    + startup.minorVersion() + ": server supports 3.0 to 3.0");
+        }
+        if (connections.get() > options.maxConnections()) {
+            throw new QueryException(SqlStates.TOO_MANY_CONNECTIONS, "sorry, too many clients already");
+        }
+        ByteBuf out = ctx.alloc().buffer();
+        List<String> unrecognized = new ArrayList<>();
+        startup.parameters().keySet().stream().filter(name -> name.startsWith("_pq_.")).forEach(unrecognized::add);
+        if (startup.minorVersion() > 0 || !unrecognized.isEmpty()) {
+            BackendMessages.negotiateProtocolVersion(out, 0, unrecognized);
+        }
+        user = startup.parameters().get("user");
+        if (user == null || user.isEmpty()) {
+            out.release();
+            throw new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
+        }
+        startupParameters = startup.parameters();
+        exchange = authenticator.start(user);
+        BackendMessages.authenticationSasl(out, List.of(ScramAuthenticator.MECHANISM));
+        ctx.writeAndFlush(out);
+        phase = Phase.SASL_INITIAL;
+    }
+
+    private void saslInitial(ChannelHandlerContext ctx, FrontendMessage message)
+    {
+        ByteBuf body = Unpooled.wrappedBuffer(password(message));
+        String mechanism = FrontendMessages.readString(body, "SASLInitialResponse");
+        if (body.readableBytes() < 4) {
+            throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "malformed SASLInitialResponse message");
+        }
+        int length = body.readInt();
+        if (length < 0 || length != body.readableBytes()) {
+            throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "malformed SASLInitialResponse message: bad length");
+        }
+        String serverFirst = exchange.clientFirst(mechanism, body.toString(StandardCharsets.UTF_8));
+        ByteBuf out = ctx.alloc().buffer();
+        BackendMessages.authenticationSaslContinue(out, serverFirst.getBytes(StandardCharsets.UTF_8));
+        ctx.writeAndFlush(out);
+        phase = Phase.SASL_FINAL;
+    }
+
+    private void saslFinal(ChannelHandlerContext ctx, FrontendMessage message)
+    {
+        String serverFinal = exchange.clientFinal(new String(password(message), StandardCharsets.UTF_8));
+        Map<String, String> settings = new LinkedHashMap<>();
+        startupParameters.forEach((name, value) -> {
+            if (!name.equals("user") && !name.equals("database") && !name.equals("options") && !name.equals("replication")
+                    && !name.startsWith("_pq_.")) {
+                settings.put(name, value);
+            }
+        });
+        settings.putAll(parseOptions(startupParameters.getOrDefault("options", "")));
+        Session created = new Session(exchange.principal(), planner, defaultSearchPath, Optional.ofNullable(startupParameters.get("database")), settings);
+        exchange = null;
+        Sessions.BackendKey key = sessions.register(created);
+        synchronized (lock) {
+            session = created;
+            backendKey = key;
+            processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close());
+        }
+        ByteBuf out = ctx.alloc().buffer();
+        BackendMessages.authenticationSaslFinal(out, serverFinal.getBytes(StandardCharsets.UTF_8));
+        BackendMessages.authenticationOk(out);
+        created.settings().reportedValues().forEach((name, value) -> BackendMessages.parameterStatus(out, name, value));
+        BackendMessages.backendKeyData(out, key.processId(), key.secretKey());
+        BackendMessages.readyForQuery(out, created.transactionStatus().code());
+        ctx.writeAndFlush(out);
+        phase = Phase.READY;
+        log.debug("User {} connected from {}", created.principal().name(), channel.remoteAddress());
+    }
+
+    private static byte[] password(FrontendMessage message)
+    {
+        if (!(message instanceof FrontendMessage.PasswordMessage password)) {
+            throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "expected SASL response, got message " + message.getClass().getSimpleName());
+        }
+        return password.body();
+    }
+
+    /** The {@code -c name=value} and {@code --name=value} settings of the startup {@code options} parameter. */
+    static Map<String, String> parseOptions(String options)
+    {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        for (int i = 0; i < options.length(); i++) {
+            char c = options.charAt(i);
+            if (c == '\\' && i + 1 < options.length()) {
+                word.append(options.charAt(++i));
+            }
+            else if (Character.isWhitespace(c)) {
+                if (word.length() > 0) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                }
+            }
+            else {
+                word.append(c);
+            }
+        }
+        if (word.length() > 0) {
+            words.add(word.toString());
+        }
+        Map<String, String> settings = new LinkedHashMap<>();
+        for (int i = 0; i < words.size(); i++) {
+            String setting = null;
+            if (words.get(i).equals("-c") && i + 1 < words.size()) {
+                setting = words.get(++i);
+            }
+            else if (words.get(i).startsWith("-c")) {
+                setting = words.get(i).substring(2);
+            }
+            else if (words.get(i).startsWith("--")) {
+                setting = words.get(i).substring(2);
+            }
+            int equals = setting == null ? -1 : setting.indexOf('=');
+            if (equals > 0) {
+                settings.put(setting.substring(0, equals).replace('-', '_'), setting.substring(equals + 1));
+            }
+        }
+        return settings;
+    }
+
+    private void fatal(ChannelHandlerContext ctx, PgError error)
+    {
+        phase = Phase.CLOSED;
+        ByteBuf out = ctx.alloc().buffer();
+        BackendMessages.errorResponse(out, new PgError(PgError.Severity.FATAL, error.sqlState(), error.message(), error.detail(), error.hint(), 0));
+        ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    // ---- the worker side: one task at a time per connection ----
+
+    private void enqueue(FrontendMessage message)
+    {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            queue.add(message);
+            if (queue.size() >= QUEUE_HIGH) {
+                channel.config().setAutoRead(false);
+            }
+            scheduleLocked();
+        }
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx)
+            throws Exception
+    {
+        if (ctx.channel().isWritable()) {
+            synchronized (lock) {
+                if (waitingForWritable) {
+                    waitingForWritable = false;
+                    scheduleLocked();
+                }
+            }
+        }
+        super.channelWritabilityChanged(ctx);
+    }
+
+    private void scheduleLocked()
+    {
+        if (scheduled || waitingForWritable) {
+            return;
+        }
+        scheduled = true;
+        try {
+            workers.execute(this::drain);
+        }
+        catch (RejectedExecutionException e) {
+            scheduled = false;
+            log.warn("Worker pool is saturated; closing connection from {}", channel.remoteAddress());
+            closed = true;
+            queue.clear();
+            ByteBuf out = channel.alloc().buffer();
+            BackendMessages.errorResponse(out, PgError.fatal(SqlStates.TOO_MANY_CONNECTIONS, "the gateway is too busy to run this statement; try again later"));
+            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+            cleanUpLocked();
+        }
+    }
+
+    /** Runs queued messages in order until the queue is empty or streaming pauses for backpressure. */
+    private void drain()
+    {
+        while (true) {
+            FrontendMessage message;
+            boolean resume;
+            synchronized (lock) {
+                if (closed) {
+                    scheduled = false;
+                    cleanUpLocked();
+                    return;
+                }
+                resume = processor.isPaused();
+                message = resume ? null : queue.poll();
+                if (!resume && message == null) {
+                    scheduled = false;
+                    channel.config().setAutoRead(true);
+                    return;
+                }
+                if (queue.size() <= QUEUE_LOW && !channel.config().isAutoRead()) {
+                    channel.config().setAutoRead(true);
+                }
+            }
+            boolean finished;
+            try {
+                finished = resume ? processor.resume() : processor.handle(message);
+            }
+            catch (RuntimeException | Error e) {
+                log.error("Unexpected failure on connection from {}", channel.remoteAddress(), e);
+                channel.close();
+                finished = true;
+            }
+            if (!finished) {
+                synchronized (lock) {
+                    scheduled = false;
+                    if (closed) {
+                        cleanUpLocked();
+                        return;
+                    }
+                    if (channel.isWritable()) {
+                        scheduleLocked();
+                    }
+                    else {
+                        waitingForWritable = true;
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx)
+            throws Exception
+    {
+        connections.decrementAndGet();
+        phase = Phase.CLOSED;
+        synchronized (lock) {
+            closed = true;
+            queue.clear();
+            if (session != null) {
+                // unblocks a worker waiting on the source; the stream is closed by cleanup
+                session.cancel();
+            }
+            if (session != null && !scheduled) {
+                // closing streams may wait on a source: do it on a worker, not on the event loop
+                waitingForWritable = false;
+                scheduled = true;
+                try {
+                    workers.execute(this::drain);
+                }
+                catch (RejectedExecutionException e) {
+                    scheduled = false;
+                    cleanUpLocked();
+                }
+            }
+        }
+        super.channelInactive(ctx);
+    }
+
+    /** Closes the session (and with it every open ResultStream); runs once, when no task is running. */
+    private void cleanUpLocked()
+    {
+        if (cleanedUp || session == null) {
+            return;
+        }
+        cleanedUp = true;
+        sessions.unregister(backendKey);
+        try {
+            session.close();
+        }
+        catch (RuntimeException e) {
+            log.warn("Closing session failed", e);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause)
+    {
+        if (cause instanceof IOException) {
+            log.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+        }
+        else {
+            log.warn("Unexpected failure on connection from {}", ctx.channel().remoteAddress(), cause);
+        }
+        ctx.close();
+    }
+}

@@ -1,0 +1,132 @@
+package dev.sekisho.gateway.pgwire;
+
+import dev.sekisho.gateway.auth.ScramAuthenticator;
+import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.session.Sessions;
+import dev.sekisho.planner.QueryPlanner;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Postgres wire protocol (v3) listener: Netty bootstrap and pipeline
+ * ({@link PgFrameDecoder} then {@link PgProtocolHandler}). Statements run on the {@code workers}
+ * pool, never on Netty's event loops.
+ */
+public final class PgServer
+        implements AutoCloseable
+{
+    private final PgServerOptions options;
+    private final ScramAuthenticator authenticator;
+    private final QueryPlanner planner;
+    private final ExecutorService workers;
+    private final List<String> defaultSearchPath;
+    private final Sessions sessions = new Sessions();
+    private final AtomicInteger connections = new AtomicInteger();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup ioGroup;
+    private Channel serverChannel;
+
+    /**
+     * @param workers bounded pool that plans and executes statements and streams their rows; the
+     *         caller owns it (PgServer does not shut it down)
+     * @param defaultSearchPath schemas for unqualified table names while a session has not SET search_path
+     */
+    public PgServer(PgServerOptions options, UserStore users, QueryPlanner planner, ExecutorService workers, List<String> defaultSearchPath)
+    {
+        this.options = requireNonNull(options, "options is null");
+        this.authenticator = new ScramAuthenticator(requireNonNull(users, "users is null"));
+        this.planner = requireNonNull(planner, "planner is null");
+        this.workers = requireNonNull(workers, "workers is null");
+        this.defaultSearchPath = List.copyOf(defaultSearchPath);
+    }
+
+    /**
+     * Binds and starts accepting connections.
+     *
+     * @return the bound port (useful with port 0)
+     */
+    public synchronized int start()
+    {
+        if (serverChannel != null) {
+            throw new IllegalStateException("already started");
+        }
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sekisho-pg-accept", true), NioIoHandler.newFactory());
+        ioGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("sekisho-pg-io", true), NioIoHandler.newFactory());
+        try {
+            ServerBootstrap bootstrap = new ServerBootstrap()
+                    .group(bossGroup, ioGroup)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.SO_KEEPALIVE, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                            new WriteBufferWaterMark(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark()))
+                    .childHandler(channelInitializer());
+            serverChannel = bootstrap.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();
+            return ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        }
+        catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The live sessions (for cancel requests and diagnostics). */
+    public Sessions sessions()
+    {
+        return sessions;
+    }
+
+    /** The pipeline of one connection; also used by tests that drive the protocol without a network. */
+    ChannelInitializer<Channel> channelInitializer()
+    {
+        return new ChannelInitializer<>()
+        {
+            @Override
+            protected void initChannel(Channel channel)
+            {
+                channel.pipeline().addLast("frames", new PgFrameDecoder(options.maxStartupPacketBytes(), options.maxMessageBytes()));
+                channel.pipeline().addLast("protocol", newProtocolHandler());
+            }
+        };
+    }
+
+    private PgProtocolHandler newProtocolHandler()
+    {
+        return new PgProtocolHandler(options, authenticator, planner, workers, defaultSearchPath, sessions, connections);
+    }
+
+    /** Stops accepting, closes every connection. Does not shut down the worker pool. */
+    @Override
+    public synchronized void close()
+    {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+        if (bossGroup != null) {
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup = null;
+        }
+        if (ioGroup != null) {
+            ioGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            ioGroup = null;
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package dev.sekisho.gateway.pgwire;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Settings of the Postgres-wire listener.
+ *
+ * @param host address to bind
+ * @param port port to bind; 0 picks a free one ({@link PgServer#start()} returns it)
+ * @param maxStartupPacketBytes largest startup packet accepted (PostgreSQL: 10,000)
+ * @param maxMessageBytes largest regular message accepted; larger ones close the connection with 08P01
+ * @param maxConnections connections served at once; more are refused with 53300
+ * @param ioThreads Netty event-loop threads for connections (0: Netty's default, twice the cores)
+ * @param writeBufferLowWaterMark bytes queued for a connection below which it is writable again
+ * @param writeBufferHighWaterMark bytes queued for a connection above which row streaming pauses
+ * @param flushBytes how many bytes of rows are gathered before they are handed to the socket
+ */
+public record PgServerOptions(
+        String host,
+        int port,
+        int maxStartupPacketBytes,
+        int maxMessageBytes,
+        int maxConnections,
+        int ioThreads,
+        int writeBufferLowWaterMark,
+        int writeBufferHighWaterMark,
+        int flushBytes)
+{
+    public PgServerOptions
+    {
+        requireNonNull(host, "host is null");
+        if (port < 0 || port > 65535) {
+            throw new IllegalArgumentException("port must be from 0 to 65535: " + port);
+        }
+        if (maxStartupPacketBytes < 8) {
+            throw new IllegalArgumentException("maxStartupPacketBytes too small: " + maxStartupPacketBytes);
+        }
+        if (maxMessageBytes < 1024) {
+            throw new IllegalArgumentException("maxMessageBytes too small: " + maxMessageBytes);
+        }
+        if (maxConnections < 1) {
+            throw new IllegalArgumentException("maxConnections must be positive: " + maxConnections);
+        }
+        if (ioThreads < 0) {
+            throw new IllegalArgumentException("ioThreads must not be negative: " + ioThreads);
+        }
+        if (writeBufferLowWaterMark < 1 || writeBufferHighWaterMark < writeBufferLowWaterMark) {
+            throw new IllegalArgumentException("write buffer water marks must satisfy 0 < low <= high");
+        }
+        if (flushBytes < 1) {
+            throw new IllegalArgumentException("flushBytes must be positive: " + flushBytes);
+        }
+    }
+
+    /** Port 5432 on localhost, 10,000-byte startup packets, 16 MiB messages, 500 connections. */
+    public static PgServerOptions defaults()
+    {
+        return new PgServerOptions("127.0.0.1", 5432, 10_000, 16 * 1024 * 1024, 500, 0, 256 * 1024, 1024 * 1024, 64 * 1024);
+    }
+
+    public PgServerOptions withHost(String host)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes);
+    }
+
+    public PgServerOptions withPort(int port)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes);
+    }
+
+    public PgServerOptions withMaxStartupPacketBytes(int maxStartupPacketBytes)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes);
+    }
+
+    public PgServerOptions withMaxMessageBytes(int maxMessageBytes)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes);
+    }
+
+    public PgServerOptions withMaxConnections(int maxConnections)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes);
+    }
+
+    public PgServerOptions withIoThreads(int ioThreads)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes);
+    }
+
+    public PgServerOptions withWriteBufferWaterMarks(int low, int high)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.sekisho.gateway.session;
+
+import dev.sekisho.gateway.sql.SessionStatement;
+import dev.sekisho.gateway.sql.StatementKind;
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.spi.ColumnType;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A parsed statement of a session, named or unnamed (empty name).
+ *
+ * @param name the client's name for it; empty for the unnamed statement
+ * @param sql the text as the client sent it
+ * @param kind what kind of statement it is
+ * @param query the plan, for statements the planner answers
+ * @param command the parsed form, for SET, RESET and SHOW
+ * @param parameterTypes the type of each parameter ($1, $2, ...); null entries where unknown
+ * @param columns the result's columns; empty when the statement returns no rows
+ */
+public record PreparedStatement(
+        String name,
+        String sql,
+        StatementKind kind,
+        Optional<PreparedQuery> query,
+        Optional<SessionStatement> command,
+        List<ColumnType> parameterTypes,
+        Optional<List<ResultColumn>> columns)
+{
+    public PreparedStatement
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(sql, "sql is null");
+        requireNonNull(kind, "kind is null");
+        requireNonNull(query, "query is null");
+        requireNonNull(command, "command is null");
+        parameterTypes = Collections.unmodifiableList(new java.util.ArrayList<>(parameterTypes));
+        requireNonNull(columns, "columns is null");
+    }
+}

@@ -1,0 +1,271 @@
+package dev.sekisho.gateway.pgwire;
+
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.SqlStates;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A planner double that knows a few canned statements:
+ * <ul>
+ *   <li>{@code select 1} and {@code select $1::int}</li>
+ *   <li>{@code select n from series(N)}: N rows of bigint generated lazily (for streaming tests)</li>
+ *   <li>{@code select * from people where id = $1}: typed parameter, varchar/numeric columns</li>
+ *   <li>{@code select * from all_types}: one row with every type, and one row of NULLs</li>
+ *   <li>{@code select n from failing(N)}: fails with 57014 after N rows</li>
+ *   <li>{@code select * from empty}: no rows</li>
+ *   <li>anything with {@code missing}: 42P01; anything else: 42601</li>
+ * </ul>
+ */
+public final class TestingQueryPlanner
+        implements QueryPlanner
+{
+    private static final Pattern SERIES = Pattern.compile("select n from series\\((\\d+)\\)");
+    private static final Pattern FAILING = Pattern.compile("select n from failing\\((\\d+)\\)");
+
+    public static final List<ResultColumn> ALL_TYPES_COLUMNS = List.of(
+            ResultColumn.of("b", ColumnType.of(ColumnType.Kind.BOOLEAN)),
+            ResultColumn.of("i2", ColumnType.of(ColumnType.Kind.SMALLINT)),
+            ResultColumn.of("i4", ColumnType.of(ColumnType.Kind.INTEGER)),
+            ResultColumn.of("i8", ColumnType.of(ColumnType.Kind.BIGINT)),
+            ResultColumn.of("f4", ColumnType.of(ColumnType.Kind.REAL)),
+            ResultColumn.of("f8", ColumnType.of(ColumnType.Kind.DOUBLE)),
+            ResultColumn.of("num", ColumnType.decimal(10, 2)),
+            ResultColumn.of("ch", ColumnType.character(3)),
+            ResultColumn.of("vc", ColumnType.varchar(20)),
+            ResultColumn.of("tx", ColumnType.of(ColumnType.Kind.TEXT)),
+            ResultColumn.of("d", ColumnType.of(ColumnType.Kind.DATE)),
+            ResultColumn.of("t", ColumnType.of(ColumnType.Kind.TIME)),
+            ResultColumn.of("ts", ColumnType.of(ColumnType.Kind.TIMESTAMP)),
+            ResultColumn.of("tstz", ColumnType.of(ColumnType.Kind.TIMESTAMP_WITH_TIME_ZONE)),
+            ResultColumn.of("by", ColumnType.of(ColumnType.Kind.BINARY)),
+            ResultColumn.of("js", ColumnType.of(ColumnType.Kind.JSON)),
+            ResultColumn.of("u", ColumnType.of(ColumnType.Kind.UUID)));
+
+    public static final List<Object> ALL_TYPES_ROW = List.of(
+            true, (short) 12, 123456, 1234567890123L, 1.5f, 0.1, new BigDecimal("12345.67"), "ab ", "héllo", "line\nbreak",
+            LocalDate.of(2024, 2, 29), LocalTime.of(13, 45, 6, 123_000_000), LocalDateTime.of(2024, 1, 2, 3, 4, 5, 600_000),
+            OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(9)), new byte[] {0, 1, (byte) 0xFE}, "{\"a\": 1}",
+            UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
+
+    private final AtomicInteger openStreams = new AtomicInteger();
+    private final AtomicInteger closedStreams = new AtomicInteger();
+    private final AtomicInteger prepares = new AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong rowsProduced = new java.util.concurrent.atomic.AtomicLong();
+    private volatile SessionContext lastSession;
+
+    /** Streams opened and not yet closed. */
+    public int openStreams()
+    {
+        return openStreams.get();
+    }
+
+    public int closedStreams()
+    {
+        return closedStreams.get();
+    }
+
+    /** Rows handed out by all streams so far. */
+    public long rowsProduced()
+    {
+        return rowsProduced.get();
+    }
+
+    public int prepares()
+    {
+        return prepares.get();
+    }
+
+    public SessionContext lastSession()
+    {
+        return lastSession;
+    }
+
+    @Override
+    public PreparedQuery prepare(String sql, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        prepares.incrementAndGet();
+        lastSession = session;
+        String text = sql.replaceAll("/\\*.*?\\*/|--[^\n]*", " ").strip().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
+        if (text.endsWith(";")) {
+            text = text.substring(0, text.length() - 1).strip();
+        }
+        if (text.contains("missing")) {
+            throw new QueryException(SqlStates.UNDEFINED_TABLE, "relation \"missing\" does not exist");
+        }
+        ColumnType integer = ColumnType.of(ColumnType.Kind.INTEGER);
+        ColumnType bigint = ColumnType.of(ColumnType.Kind.BIGINT);
+        switch (text) {
+            case "select 1":
+                return query(sql, List.of(ResultColumn.of("?column?", integer)), List.of(), parameters -> rows(List.of(List.of(1))));
+            case "select $1::int":
+                return query(sql, List.of(ResultColumn.of("int4", integer)), List.of(integer), parameters -> rows(List.of(listOf(parameters.get(0)))));
+            case "select $1":
+                ColumnType declared = declaredParameterTypes.isEmpty() || declaredParameterTypes.get(0) == null
+                        ? ColumnType.of(ColumnType.Kind.TEXT) : declaredParameterTypes.get(0);
+                return query(sql, List.of(ResultColumn.of("?column?", declared)), List.of(declared), parameters -> rows(List.of(listOf(parameters.get(0)))));
+            case "select * from people where id = $1":
+                return query(sql, List.of(ResultColumn.of("id", integer), ResultColumn.of("name", ColumnType.varchar(20)),
+                                ResultColumn.of("balance", ColumnType.decimal(10, 2))), List.of(integer),
+                        parameters -> {
+                            int id = (Integer) parameters.get(0);
+                            return id > 100 ? rows(List.of()) : rows(List.of(List.of(id, "person " + id, new BigDecimal(id + ".50"))));
+                        });
+            case "select * from all_types":
+                return query(sql, ALL_TYPES_COLUMNS, List.of(), parameters -> {
+                    List<Object> nulls = new ArrayList<>();
+                    ALL_TYPES_COLUMNS.forEach(column -> nulls.add(null));
+                    return rows(List.of(ALL_TYPES_ROW, nulls));
+                });
+            case "select * from empty":
+                return query(sql, List.of(ResultColumn.of("id", integer)), List.of(), parameters -> rows(List.of()));
+            default:
+                break;
+        }
+        Matcher series = SERIES.matcher(text);
+        if (series.matches()) {
+            long count = Long.parseLong(series.group(1));
+            return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), parameters -> generated(count, -1, row -> row));
+        }
+        Matcher failing = FAILING.matcher(text);
+        if (failing.matches()) {
+            long count = Long.parseLong(failing.group(1));
+            return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), parameters -> generated(count + 1, count, row -> row));
+        }
+        throw new QueryException(SqlStates.SYNTAX_ERROR, "syntax error at or near \"" + text.split(" ")[0] + "\"");
+    }
+
+    @Override
+    public void refresh() {}
+
+    private static List<Object> listOf(Object value)
+    {
+        List<Object> list = new ArrayList<>();
+        list.add(value);
+        return list;
+    }
+
+    private ResultStream rows(List<List<Object>> rows)
+    {
+        return generated(rows.size(), -1, row -> rows.get((int) row));
+    }
+
+    private ResultStream generated(long count, long failAt, java.util.function.LongFunction<Object> row)
+    {
+        openStreams.incrementAndGet();
+        return new ResultStream()
+        {
+            private long position = -1;
+            private boolean closed;
+
+            @Override
+            public List<ColumnMetadata> columns()
+            {
+                return List.of();
+            }
+
+            @Override
+            public boolean next()
+            {
+                if (closed) {
+                    throw new QueryException(SqlStates.QUERY_CANCELED, "canceling statement due to user request");
+                }
+                position++;
+                if (position == failAt) {
+                    throw new QueryException(SqlStates.QUERY_CANCELED, "canceling statement due to statement timeout");
+                }
+                if (position < count) {
+                    rowsProduced.incrementAndGet();
+                    return true;
+                }
+                return false;
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public Object value(int column)
+            {
+                Object value = row.apply(position);
+                return value instanceof List<?> list ? list.get(column) : value;
+            }
+
+            @Override
+            public void close()
+            {
+                if (!closed) {
+                    closed = true;
+                    openStreams.decrementAndGet();
+                    closedStreams.incrementAndGet();
+                }
+            }
+        };
+    }
+
+    private static PreparedQuery query(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Executor executor)
+    {
+        return new PreparedQuery()
+        {
+            @Override
+            public String sql()
+            {
+                return sql;
+            }
+
+            @Override
+            public List<ResultColumn> columns()
+            {
+                return columns;
+            }
+
+            @Override
+            public List<ColumnType> parameterTypes()
+            {
+                return parameterTypes;
+            }
+
+            @Override
+            public ResultStream execute(List<Object> parameters, ExecutionContext context)
+            {
+                return executor.execute(parameters);
+            }
+
+            @Override
+            public String explain()
+            {
+                return "testing: " + sql;
+            }
+
+            @Override
+            public boolean isFullyPushedDown()
+            {
+                return true;
+            }
+        };
+    }
+
+    private interface Executor
+    {
+        ResultStream execute(List<Object> parameters);
+    }
+
+}
