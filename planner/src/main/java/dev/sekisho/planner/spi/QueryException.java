@@ -12,6 +12,7 @@ public class QueryException
 {
     private final String sqlState;
     private final String hint;
+    private final int position;
 
     public QueryException(String sqlState, String message)
     {
@@ -20,7 +21,20 @@ public class QueryException
 
     public QueryException(String sqlState, String message, String hint, Throwable cause)
     {
+        this(sqlState, message, hint, 0, cause);
+    }
+
+    /**
+     * @param position one-based character offset in the client's statement that the error refers to
+     *         (PostgreSQL's ErrorResponse field {@code P}), or 0 for none
+     */
+    public QueryException(String sqlState, String message, String hint, int position, Throwable cause)
+    {
         super(requireNonNull(message, "message is null"), cause);
+        if (position < 0) {
+            throw new IllegalArgumentException("position must not be negative: " + position);
+        }
+        this.position = position;
         this.sqlState = requireNonNull(sqlState, "sqlState is null");
         if (sqlState.length() != 5) {
             throw new IllegalArgumentException("SQLSTATE must have 5 characters: " + sqlState);
@@ -38,5 +52,17 @@ public class QueryException
     public String hint()
     {
         return hint;
+    }
+
+    /** One-based character offset in the client's statement the error refers to, or 0 for none. */
+    public int position()
+    {
+        return position;
+    }
+
+    /** A copy of this exception that points at a one-based character offset of the statement. */
+    public QueryException withPosition(int position)
+    {
+        return new QueryException(sqlState, getMessage(), hint, position, getCause());
     }
 }

@@ -1,0 +1,100 @@
+package dev.sekisho.planner.calcite;
+
+import dev.sekisho.planner.spi.Connector;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.rel.type.RelProtoDataType;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One generation of the federated catalog: each connector's schemas as top-level schemas, named in
+ * lower case. Immutable but for the lazily loaded tables inside each schema; {@link
+ * CalciteQueryPlanner#refresh()} replaces the whole catalog.
+ */
+final class Catalog
+{
+    private final long version;
+    private final CalciteSchema rootSchema;
+    private final Map<String, ConnectorSchema> schemas;
+    private final List<Connector> connectors;
+
+    Catalog(Collection<Connector> connectors, long version)
+    {
+        this.version = version;
+        this.connectors = connectors.stream().sorted(Comparator.comparing(Connector::name)).toList();
+        this.rootSchema = CalciteSchema.createRootSchema(false, false);
+        Map<String, ConnectorSchema> byName = new LinkedHashMap<>();
+        for (Connector connector : this.connectors) {
+            for (String schema : connector.metadata().listSchemas()) {
+                String exposed = schema.toLowerCase(Locale.ROOT);
+                ConnectorSchema existing = byName.get(exposed);
+                if (existing != null) {
+                    throw new IllegalArgumentException("schema \"%s\" is exposed by both source \"%s\" and source \"%s\"; rename or exclude one of them"
+                            .formatted(exposed, existing.connector().name(), connector.name()));
+                }
+                ConnectorSchema connectorSchema = new ConnectorSchema(connector, exposed, schema);
+                byName.put(exposed, connectorSchema);
+                rootSchema.add(exposed, connectorSchema);
+            }
+        }
+        this.schemas = Map.copyOf(byName);
+        addPostgresTypeNames(rootSchema);
+    }
+
+    /** PostgreSQL's type names that Calcite does not know, usable in casts ({@code x::text}). */
+    private static void addPostgresTypeNames(CalciteSchema root)
+    {
+        type(root, "text", factory -> factory.createSqlType(SqlTypeName.VARCHAR));
+        type(root, "json", factory -> factory.createSqlType(SqlTypeName.VARCHAR));
+        type(root, "jsonb", factory -> factory.createSqlType(SqlTypeName.VARCHAR));
+        type(root, "int2", factory -> factory.createSqlType(SqlTypeName.SMALLINT));
+        type(root, "int4", factory -> factory.createSqlType(SqlTypeName.INTEGER));
+        type(root, "int8", factory -> factory.createSqlType(SqlTypeName.BIGINT));
+        type(root, "float4", factory -> factory.createSqlType(SqlTypeName.REAL));
+        type(root, "float8", factory -> factory.createSqlType(SqlTypeName.DOUBLE));
+        type(root, "bool", factory -> factory.createSqlType(SqlTypeName.BOOLEAN));
+        type(root, "bpchar", factory -> factory.createSqlType(SqlTypeName.CHAR, 1));
+        type(root, "bytea", factory -> factory.createSqlType(SqlTypeName.VARBINARY));
+        type(root, "timestamptz", factory -> factory.createSqlType(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE, 6));
+    }
+
+    private static void type(CalciteSchema root, String name, RelProtoDataType type)
+    {
+        root.add(name, type);
+        root.add(name.toUpperCase(Locale.ROOT), type);
+    }
+
+    long version()
+    {
+        return version;
+    }
+
+    CalciteSchema rootSchema()
+    {
+        return rootSchema;
+    }
+
+    List<Connector> connectors()
+    {
+        return connectors;
+    }
+
+    Optional<ConnectorSchema> schema(String exposedName)
+    {
+        return Optional.ofNullable(schemas.get(requireNonNull(exposedName, "exposedName is null")));
+    }
+
+    Collection<ConnectorSchema> schemas()
+    {
+        return schemas.values();
+    }
+}

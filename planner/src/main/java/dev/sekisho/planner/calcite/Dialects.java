@@ -1,0 +1,19 @@
+package dev.sekisho.planner.calcite;
+
+import dev.sekisho.planner.spi.SqlDialectKind;
+import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.dialect.BigQuerySqlDialect;
+
+/** The Calcite dialect for each {@link SqlDialectKind}. */
+final class Dialects
+{
+    private Dialects() {}
+
+    static SqlDialect of(SqlDialectKind kind)
+    {
+        return switch (kind) {
+            case MYSQL -> SekishoMysqlDialect.INSTANCE;
+            case BIGQUERY -> BigQuerySqlDialect.DEFAULT;
+        };
+    }
+}

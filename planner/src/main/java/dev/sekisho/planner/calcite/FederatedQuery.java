@@ -1,0 +1,237 @@
+package dev.sekisho.planner.calcite;
+
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.SqlStates;
+import org.apache.calcite.DataContext;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.interpreter.Interpreter;
+import org.apache.calcite.linq4j.Enumerator;
+import org.apache.calcite.linq4j.QueryProvider;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.schema.SchemaPlus;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TimeZone;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A statement that no single source can answer: Calcite's interpreter runs the plan locally and
+ * reads each table through its connector ({@link ConnectorTable#scan}). Rows of the sources are
+ * read as the plan needs them, but joins and sorts hold their inputs in memory.
+ */
+final class FederatedQuery
+        implements PreparedQuery
+{
+    private final String sql;
+    private final List<ResultColumn> columns;
+    private final List<ColumnType> parameterTypes;
+    private final RelNode plan;
+    private final SchemaPlus rootSchema;
+    private final JavaTypeFactory typeFactory;
+    private final int[] dynamicParameterNumbers;
+    private final List<UnaryOperator<Object>> parameterConverters;
+    private final List<ColumnMetadata> columnMetadata;
+    private final UnaryOperator<Object>[] converters;
+    private final String explain;
+
+    /**
+     * @param dynamicParameterNumbers for each Calcite dynamic parameter index, the zero-based index of the client's parameter
+     * @param dynamicParameterTypes for each Calcite dynamic parameter index, its type
+     */
+    FederatedQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, RelNode plan, SchemaPlus rootSchema,
+            JavaTypeFactory typeFactory, int[] dynamicParameterNumbers, List<RelDataType> dynamicParameterTypes, String explain)
+    {
+        this.sql = requireNonNull(sql, "sql is null");
+        this.columns = List.copyOf(columns);
+        this.parameterTypes = List.copyOf(parameterTypes);
+        this.plan = requireNonNull(plan, "plan is null");
+        this.rootSchema = requireNonNull(rootSchema, "rootSchema is null");
+        this.typeFactory = requireNonNull(typeFactory, "typeFactory is null");
+        this.dynamicParameterNumbers = dynamicParameterNumbers.clone();
+        this.parameterConverters = dynamicParameterTypes.stream().map(ValueConverters::toInternal).toList();
+        this.columnMetadata = columns.stream()
+                .map(column -> new ColumnMetadata(column.name(), column.type(), true, column.type().toString()))
+                .toList();
+        @SuppressWarnings("unchecked")
+        UnaryOperator<Object>[] array = columns.stream().map(column -> ValueConverters.toKind(column.type().kind())).toArray(UnaryOperator[]::new);
+        this.converters = array;
+        this.explain = requireNonNull(explain, "explain is null");
+    }
+
+    @Override
+    public String sql()
+    {
+        return sql;
+    }
+
+    @Override
+    public List<ResultColumn> columns()
+    {
+        return columns;
+    }
+
+    @Override
+    public List<ColumnType> parameterTypes()
+    {
+        return parameterTypes;
+    }
+
+    @Override
+    public ResultStream execute(List<Object> parameters, ExecutionContext context)
+    {
+        Parameters.check(parameters, parameterTypes.size());
+        Map<String, Object> values = new HashMap<>();
+        for (int i = 0; i < dynamicParameterNumbers.length; i++) {
+            values.put("?" + i, parameterConverters.get(i).apply(parameters.get(dynamicParameterNumbers[i])));
+        }
+        long now = System.currentTimeMillis();
+        TimeZone timeZone = TimeZone.getDefault();
+        values.put(DataContext.Variable.UTC_TIMESTAMP.camelName, now);
+        values.put(DataContext.Variable.CURRENT_TIMESTAMP.camelName, now);
+        values.put(DataContext.Variable.LOCAL_TIMESTAMP.camelName, now + timeZone.getOffset(now));
+        values.put(DataContext.Variable.TIME_ZONE.camelName, timeZone);
+        values.put(DataContext.Variable.CANCEL_FLAG.camelName, new AtomicBoolean());
+        values.put(ConnectorTable.EXECUTION_CONTEXT, context);
+        DataContext dataContext = new LocalDataContext(rootSchema, typeFactory, values);
+        Interpreter interpreter;
+        Enumerator<Object[]> enumerator;
+        try {
+            // the interpreter rewrites the plan with a planner that is not thread-safe
+            synchronized (this) {
+                interpreter = new Interpreter(dataContext, plan);
+            }
+            enumerator = interpreter.enumerator();
+        }
+        catch (QueryException e) {
+            throw e;
+        }
+        catch (RuntimeException e) {
+            throw unwrap(e);
+        }
+        return new InterpreterResultStream(interpreter, enumerator, columnMetadata, converters);
+    }
+
+    private static QueryException unwrap(RuntimeException e)
+    {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof QueryException queryException) {
+                return queryException;
+            }
+        }
+        return new QueryException(SqlStates.INTERNAL_ERROR, "local execution of a federated query failed: " + e.getClass().getSimpleName(), null, e);
+    }
+
+    @Override
+    public String explain()
+    {
+        return explain;
+    }
+
+    @Override
+    public boolean isFullyPushedDown()
+    {
+        return false;
+    }
+
+    private record LocalDataContext(SchemaPlus rootSchema, JavaTypeFactory typeFactory, Map<String, Object> values)
+            implements DataContext
+    {
+        @Override
+        public SchemaPlus getRootSchema()
+        {
+            return rootSchema;
+        }
+
+        @Override
+        public JavaTypeFactory getTypeFactory()
+        {
+            return typeFactory;
+        }
+
+        @Override
+        public QueryProvider getQueryProvider()
+        {
+            return null;
+        }
+
+        @Override
+        public Object get(String name)
+        {
+            return values.get(name);
+        }
+    }
+
+    /** The interpreter's rows as a {@link ResultStream}, converted to the result columns' Java classes. */
+    private static final class InterpreterResultStream
+            implements ResultStream
+    {
+        private final Interpreter interpreter;
+        private final Enumerator<Object[]> enumerator;
+        private final List<ColumnMetadata> columns;
+        private final UnaryOperator<Object>[] converters;
+        private Object[] row;
+
+        InterpreterResultStream(Interpreter interpreter, Enumerator<Object[]> enumerator, List<ColumnMetadata> columns, UnaryOperator<Object>[] converters)
+        {
+            this.interpreter = interpreter;
+            this.enumerator = enumerator;
+            this.columns = columns;
+            this.converters = converters;
+        }
+
+        @Override
+        public List<ColumnMetadata> columns()
+        {
+            return columns;
+        }
+
+        @Override
+        public boolean next()
+        {
+            try {
+                if (!enumerator.moveNext()) {
+                    row = null;
+                    return false;
+                }
+            }
+            catch (QueryException e) {
+                throw e;
+            }
+            catch (RuntimeException e) {
+                throw unwrap(e);
+            }
+            row = enumerator.current();
+            return true;
+        }
+
+        @Override
+        public Object value(int column)
+        {
+            Object value = row[column];
+            return value == null ? null : converters[column].apply(value);
+        }
+
+        @Override
+        public void close()
+        {
+            try {
+                enumerator.close();
+            }
+            finally {
+                interpreter.close();
+            }
+        }
+    }
+}

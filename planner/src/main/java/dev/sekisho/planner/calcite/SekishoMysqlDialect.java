@@ -1,0 +1,140 @@
+package dev.sekisho.planner.calcite;
+
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
+import org.apache.calcite.sql.SqlBinaryOperator;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.dialect.MysqlSqlDialect;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
+import org.apache.calcite.sql.fun.SqlLikeOperator;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.InferTypes;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * MySQL/MariaDB SQL that keeps PostgreSQL's meaning: {@code ||} is {@code CONCAT}, {@code ILIKE}
+ * compares lower-cased operands, integer division is {@code DIV} (see {@link #INTEGER_DIVIDE}),
+ * backslashes in literals are escaped, and casts use the target types MySQL accepts.
+ * NULL ordering is emulated by {@link MysqlSqlDialect} ({@code x IS NULL, x}).
+ */
+final class SekishoMysqlDialect
+        extends MysqlSqlDialect
+{
+    static final SekishoMysqlDialect INSTANCE = new SekishoMysqlDialect(MysqlSqlDialect.DEFAULT_CONTEXT.withDatabaseMajorVersion(8));
+
+    /** MySQL's integer division, which truncates like PostgreSQL's {@code int / int}. */
+    static final SqlBinaryOperator INTEGER_DIVIDE = new SqlBinaryOperator("DIV", SqlKind.OTHER, 60, true,
+            ReturnTypes.ARG0_NULLABLE, InferTypes.FIRST_KNOWN, OperandTypes.EXACT_NUMERIC_EXACT_NUMERIC);
+
+    private static final java.util.Set<SqlKind> UNSUPPORTED = java.util.EnumSet.of(
+            SqlKind.SIMILAR, SqlKind.POSIX_REGEX_CASE_SENSITIVE, SqlKind.POSIX_REGEX_CASE_INSENSITIVE);
+
+    private SekishoMysqlDialect(SqlDialect.Context context)
+    {
+        super(context);
+    }
+
+    @Override
+    public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec)
+    {
+        if (UNSUPPORTED.contains(call.getKind()) || call.getOperator().getName().equalsIgnoreCase("TO_CHAR")) {
+            // no MySQL equivalent with PostgreSQL's meaning: the planner runs the statement locally instead
+            throw new UnsupportedOperationException("MySQL has no equivalent of " + call.getOperator().getName());
+        }
+        if (call.getOperator() == SqlStdOperatorTable.CONCAT) {
+            SqlWriter.Frame frame = writer.startFunCall("CONCAT");
+            for (SqlNode operand : call.getOperandList()) {
+                writer.sep(",");
+                operand.unparse(writer, 0, 0);
+            }
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getOperator() == SqlLibraryOperators.LENGTH) {
+            // PostgreSQL's length counts characters; MySQL's LENGTH counts bytes
+            SqlWriter.Frame frame = writer.startFunCall("CHAR_LENGTH");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getOperator() instanceof SqlLikeOperator like && !like.isCaseSensitive()) {
+            unparseCaseInsensitiveLike(writer, call, like, leftPrec, rightPrec);
+            return;
+        }
+        super.unparseCall(writer, call, leftPrec, rightPrec);
+    }
+
+    private static void unparseCaseInsensitiveLike(SqlWriter writer, SqlCall call, SqlLikeOperator like, int leftPrec, int rightPrec)
+    {
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        lower(writer, call.operand(0));
+        writer.sep(like.isNegated() ? "NOT LIKE" : "LIKE");
+        lower(writer, call.operand(1));
+        if (call.operandCount() > 2) {
+            writer.sep("ESCAPE");
+            call.operand(2).unparse(writer, 0, 0);
+        }
+        writer.endList(frame);
+    }
+
+    private static void lower(SqlWriter writer, SqlNode operand)
+    {
+        SqlWriter.Frame frame = writer.startFunCall("LOWER");
+        operand.unparse(writer, 0, 0);
+        writer.endFunCall(frame);
+    }
+
+    @Override
+    public void unparseOffsetFetch(SqlWriter writer, SqlNode offset, SqlNode fetch)
+    {
+        if (offset != null && fetch == null) {
+            // MySQL has no OFFSET without LIMIT; this is its documented "all rows" limit
+            writer.newlineAndIndent();
+            writer.keyword("LIMIT 18446744073709551615");
+            writer.keyword("OFFSET");
+            offset.unparse(writer, -1, -1);
+            return;
+        }
+        super.unparseOffsetFetch(writer, offset, fetch);
+    }
+
+    @Override
+    public void quoteStringLiteral(StringBuilder buf, String charsetName, String val)
+    {
+        // MySQL treats backslash as an escape character in literals unless NO_BACKSLASH_ESCAPES is set
+        super.quoteStringLiteral(buf, null, val.replace("\\", "\\\\"));
+    }
+
+    @Override
+    public SqlNode getCastSpec(RelDataType type)
+    {
+        return switch (type.getSqlTypeName()) {
+            case TINYINT, SMALLINT -> alien("SIGNED", type);
+            case DOUBLE, FLOAT -> alien("DOUBLE", type);
+            case REAL -> alien("FLOAT", type);
+            case TIMESTAMP -> alien("DATETIME(" + Math.max(0, type.getPrecision()) + ")", type);
+            case TIME -> alien("TIME(" + Math.max(0, type.getPrecision()) + ")", type);
+            case DECIMAL -> alien("DECIMAL(" + Math.min(65, type.getPrecision()) + ", " + Math.min(30, Math.max(0, type.getScale())) + ")", type);
+            case VARBINARY, BINARY -> alien("BINARY", type);
+            default -> super.getCastSpec(type);
+        };
+    }
+
+    private static SqlNode alien(String name, RelDataType type)
+    {
+        return new SqlDataTypeSpec(new SqlAlienSystemTypeNameSpec(name, type.getSqlTypeName(), SqlParserPos.ZERO), SqlParserPos.ZERO);
+    }
+
+    static boolean isExactInteger(SqlTypeName type)
+    {
+        return type == SqlTypeName.TINYINT || type == SqlTypeName.SMALLINT || type == SqlTypeName.INTEGER || type == SqlTypeName.BIGINT;
+    }
+}

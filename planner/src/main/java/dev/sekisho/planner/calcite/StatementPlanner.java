@@ -1,0 +1,447 @@
+package dev.sekisho.planner.calcite;
+
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.avatica.util.Casing;
+import org.apache.calcite.avatica.util.Quoting;
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.config.CalciteConnectionConfigImpl;
+import org.apache.calcite.config.CalciteConnectionProperty;
+import org.apache.calcite.config.NullCollation;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.metadata.RelColumnOrigin;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDynamicParam;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibrary;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
+import org.apache.calcite.sql.parser.SqlParseException;
+import org.apache.calcite.sql.parser.SqlParser;
+import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
+import org.apache.calcite.sql.util.SqlBasicVisitor;
+import org.apache.calcite.sql.util.SqlOperatorTables;
+import org.apache.calcite.sql.validate.SqlConformance;
+import org.apache.calcite.sql.validate.SqlConformanceEnum;
+import org.apache.calcite.sql.validate.SqlDelegatingConformance;
+import org.apache.calcite.sql.validate.SqlNameMatchers;
+import org.apache.calcite.sql.validate.SqlValidator;
+import org.apache.calcite.sql2rel.RelDecorrelator;
+import org.apache.calcite.sql2rel.SqlToRelConverter;
+import org.apache.calcite.sql2rel.StandardConvertletTable;
+import org.apache.calcite.tools.RelBuilder;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Plans one statement against one catalog generation: parse (Babel, PostgreSQL flavour), validate,
+ * convert to relational algebra, then either generate one statement for the single source involved
+ * or fall back to local execution. Not thread-safe; one instance per statement.
+ */
+final class StatementPlanner
+{
+    static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
+            .withParserFactory(SqlBabelParserImpl.FACTORY)
+            .withConformance(SqlConformanceEnum.BABEL)
+            .withQuoting(Quoting.DOUBLE_QUOTE)
+            .withUnquotedCasing(Casing.TO_LOWER)
+            .withQuotedCasing(Casing.UNCHANGED)
+            .withCaseSensitive(true);
+
+    static final SqlOperatorTable OPERATORS = new CaseInsensitiveOperatorTable(SqlOperatorTables.chain(
+            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
+            // PostgreSQL functions that Calcite's PostgreSQL library lacks
+            SqlOperatorTables.of(SqlLibraryOperators.LENGTH)));
+
+    /** Babel's leniency, without references to other select items' aliases (PostgreSQL has none). */
+    static final SqlConformance CONFORMANCE = new SqlDelegatingConformance(SqlConformanceEnum.BABEL)
+    {
+        @Override
+        public SelectAliasLookup isSelectAlias()
+        {
+            return SelectAliasLookup.UNSUPPORTED;
+        }
+
+        @Override
+        public boolean isNonStrictGroupBy()
+        {
+            return false;
+        }
+    };
+
+    private static final SqlValidator.Config VALIDATOR_CONFIG = SqlValidator.Config.DEFAULT
+            .withConformance(CONFORMANCE)
+            .withDefaultNullCollation(NullCollation.HIGH)
+            .withIdentifierExpansion(true)
+            .withTypeCoercionEnabled(true);
+
+    private static final CalciteConnectionConfig CONNECTION_CONFIG;
+
+    static {
+        Properties properties = new Properties();
+        properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
+        properties.setProperty(CalciteConnectionProperty.UNQUOTED_CASING.camelName(), Casing.TO_LOWER.name());
+        properties.setProperty(CalciteConnectionProperty.QUOTED_CASING.camelName(), Casing.UNCHANGED.name());
+        properties.setProperty(CalciteConnectionProperty.CONFORMANCE.camelName(), SqlConformanceEnum.BABEL.name());
+        CONNECTION_CONFIG = new CalciteConnectionConfigImpl(properties);
+    }
+
+    private static final Pattern WRITE_STATEMENT = Pattern.compile(
+            "(?is)^(?:\\s|--[^\\n]*\\n?|/\\*.*?\\*/)*(insert|update|delete|merge|upsert|replace|create|alter|drop|truncate|grant|revoke|copy|comment|rename|vacuum|analyze|reindex|cluster|lock|call|do)\\b.*");
+
+    private static final SqlToRelConverter.Config TO_REL_CONFIG = SqlToRelConverter.config()
+            .withExpand(false)
+            .withInSubQueryThreshold(Integer.MAX_VALUE)
+            .withTrimUnusedFields(false);
+
+    private final Catalog catalog;
+    private final List<String> searchPath;
+    private final JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(PostgresTypeSystem.INSTANCE)
+    {
+        @Override
+        public java.nio.charset.Charset getDefaultCharset()
+        {
+            return java.nio.charset.StandardCharsets.UTF_8;
+        }
+    };
+
+    StatementPlanner(Catalog catalog, List<String> searchPath)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.searchPath = List.copyOf(searchPath);
+    }
+
+    PreparedQuery plan(String sql, List<ColumnType> declaredParameterTypes)
+    {
+        ParameterRewriter.Rewritten rewritten = ParameterRewriter.rewrite(sql);
+        ErrorTranslator errors = new ErrorTranslator(sql, rewritten, catalog, searchPath);
+        try {
+            rejectWrites(sql);
+            SqlNode parsed = InfixCasts.rewrite(SqlParser.create(rewritten.sql(), PARSER_CONFIG).parseQuery(), rewritten.sql());
+            checkIsQuery(parsed);
+            return plan(sql, rewritten, parsed, declaredParameterTypes);
+        }
+        catch (SqlParseException e) {
+            throw errors.translate(e);
+        }
+        catch (QueryException e) {
+            throw e;
+        }
+        catch (RuntimeException | AssertionError e) {
+            throw errors.translate(e);
+        }
+    }
+
+    private PreparedQuery plan(String sql, ParameterRewriter.Rewritten rewritten, SqlNode parsed, List<ColumnType> declared)
+    {
+        int parameterCount = Math.max(rewritten.maxParameterNumber(), declared.size());
+        Map<Integer, RelDataType> declaredByIndex = new HashMap<>();
+        for (int i = 0; i < rewritten.parameterNumbers().size(); i++) {
+            ColumnType type = declaredType(declared, rewritten.parameterNumbers().get(i));
+            if (type != null) {
+                declaredByIndex.put(i, TypeMapping.toRelDataType(typeFactory, type, true));
+            }
+        }
+
+        CalciteCatalogReader catalogReader = new SearchPathCatalogReader(catalog, searchPath, typeFactory);
+        SekishoValidator validator = new SekishoValidator(OPERATORS, catalogReader, typeFactory, VALIDATOR_CONFIG, declaredByIndex);
+        List<SqlDynamicParam> parameterNodes = dynamicParameters(parsed);
+        validator.declare(parameterNodes);
+        validator.typeCastParameters(parsed);
+        ColumnNames.Written written = ColumnNames.capture(parsed);
+        SqlNode validated = validator.validate(parsed);
+
+        List<ColumnType> parameterTypes = parameterTypes(rewritten, declared, parameterCount, validator, parameterNodes);
+        List<RelDataType> dynamicParameterTypes = new ArrayList<>();
+        for (SqlDynamicParam node : parameterNodes) {
+            dynamicParameterTypes.add(requireNonNull(validator.getValidatedNodeTypeIfKnown(node), "parameter type"));
+        }
+
+        RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
+        SqlToRelConverter converter = new SqlToRelConverter((rowType, queryString, schemaPath, viewPath) -> {
+            throw new UnsupportedOperationException("views are not supported");
+        }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL_CONFIG);
+        RelRoot root = converter.convertQuery(validated, false, true);
+
+        List<String> names = ColumnNames.of(written, validated, root.validatedRowType);
+        int[] sourceColumns = root.fields.stream().mapToInt(field -> field.getKey()).toArray();
+        RelMetadataQuery metadataQuery = cluster.getMetadataQuery();
+        List<ResultColumn> columns = new ArrayList<>();
+        for (int i = 0; i < sourceColumns.length; i++) {
+            columns.add(resultColumn(names.get(i), root.rel, sourceColumns[i], metadataQuery));
+        }
+
+        Set<Connector> sources = new LinkedHashSet<>();
+        scans(root.rel).forEach(table -> sources.add(table.connector()));
+        if (sources.isEmpty() && catalog.connectors().size() == 1) {
+            sources.add(catalog.connectors().get(0));
+        }
+        int[] parameterOfIndex = rewritten.parameterNumbers().stream().mapToInt(number -> number - 1).toArray();
+        if (sources.size() == 1) {
+            Connector connector = sources.iterator().next();
+            Optional<SourceSqlGenerator.SourceSql> sourceSql = generate(root.rel, connector);
+            if (sourceSql.isPresent()) {
+                int[] placeholderParameters = sourceSql.get().placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
+                return new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.get().sql(), placeholderParameters, sourceColumns,
+                        converters(columns, root.rel, sourceColumns, metadataQuery));
+            }
+        }
+        RelNode local = prepareForInterpreter(root.project(), cluster);
+        return new FederatedQuery(sql, columns, parameterTypes, local, catalog.rootSchema().plus(), typeFactory, parameterOfIndex,
+                dynamicParameterTypes, explainLocal(local));
+    }
+
+    private static ColumnType declaredType(List<ColumnType> declared, int parameterNumber)
+    {
+        if (parameterNumber > declared.size()) {
+            return null;
+        }
+        ColumnType type = declared.get(parameterNumber - 1);
+        return type == null || type.kind() == ColumnType.Kind.UNKNOWN ? null : type;
+    }
+
+    private static List<ColumnType> parameterTypes(ParameterRewriter.Rewritten rewritten, List<ColumnType> declared, int count,
+            SqlValidator validator, List<SqlDynamicParam> nodes)
+    {
+        List<ColumnType> types = new ArrayList<>();
+        for (int number = 1; number <= count; number++) {
+            ColumnType type = declaredType(declared, number);
+            if (type == null) {
+                for (SqlDynamicParam node : nodes) {
+                    RelDataType inferred = validator.getValidatedNodeTypeIfKnown(node);
+                    if (rewritten.parameterNumbers().get(node.getIndex()) == number && inferred != null && inferred.getSqlTypeName() != org.apache.calcite.sql.type.SqlTypeName.UNKNOWN) {
+                        type = TypeMapping.toColumnType(inferred);
+                        break;
+                    }
+                }
+            }
+            if (type == null) {
+                throw new QueryException(SqlStates.INDETERMINATE_DATATYPE, "could not determine data type of parameter $" + number,
+                        "Use $" + number + " in the statement with a cast such as $" + number + "::integer, or declare its type when preparing.", null);
+            }
+            types.add(type);
+        }
+        return types;
+    }
+
+    private static List<SqlDynamicParam> dynamicParameters(SqlNode node)
+    {
+        List<SqlDynamicParam> parameters = new ArrayList<>();
+        node.accept(new SqlBasicVisitor<Void>()
+        {
+            @Override
+            public Void visit(SqlDynamicParam param)
+            {
+                parameters.add(param);
+                return null;
+            }
+        });
+        parameters.sort((a, b) -> Integer.compare(a.getIndex(), b.getIndex()));
+        return parameters;
+    }
+
+    private static void rejectWrites(String sql)
+    {
+        var matcher = WRITE_STATEMENT.matcher(sql);
+        if (matcher.matches()) {
+            String verb = matcher.group(1).toUpperCase(Locale.ROOT);
+            throw new QueryException(SqlStates.READ_ONLY_SQL_TRANSACTION, "Sekisho is read-only: cannot execute " + verb,
+                    "Sekisho answers queries only; run " + verb + " statements against the source database directly.", null);
+        }
+    }
+
+    private static void checkIsQuery(SqlNode parsed)
+    {
+        if (parsed.isA(SqlKind.QUERY)) {
+            return;
+        }
+        String kind = parsed.getKind().sql;
+        if (parsed.isA(SqlKind.DML) || parsed.isA(SqlKind.DDL)) {
+            throw new QueryException(SqlStates.READ_ONLY_SQL_TRANSACTION, "Sekisho is read-only: cannot execute " + kind,
+                    "Sekisho answers queries only; run " + kind + " statements against the source database directly.", null);
+        }
+        throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, kind + " statements are not supported",
+                "Send a query (SELECT, WITH, VALUES or TABLE).", null);
+    }
+
+    private ResultColumn resultColumn(String name, RelNode rel, int field, RelMetadataQuery metadataQuery)
+    {
+        RelDataType type = rel.getRowType().getFieldList().get(field).getType();
+        Optional<ResultColumn.ColumnOrigin> origin = Optional.empty();
+        ColumnType columnType = TypeMapping.toColumnType(type);
+        if (columnType.kind() == ColumnType.Kind.CHAR) {
+            // string literals and expressions over them are text in PostgreSQL, not char(n)
+            columnType = ColumnType.of(ColumnType.Kind.TEXT);
+        }
+        RelColumnOrigin columnOrigin = columnOrigin(rel, field, metadataQuery);
+        if (columnOrigin != null) {
+            ConnectorTable table = columnOrigin.getOriginTable().unwrap(ConnectorTable.class);
+            if (table != null) {
+                int ordinal = columnOrigin.getOriginColumnOrdinal();
+                ColumnMetadata column = table.metadata().columns().get(ordinal);
+                columnType = column.type();
+                origin = Optional.of(new ResultColumn.ColumnOrigin(table.exposedSchema(), table.metadata().name(), column.name(), ordinal + 1));
+            }
+        }
+        return new ResultColumn(name, columnType, origin);
+    }
+
+    private static RelColumnOrigin columnOrigin(RelNode rel, int field, RelMetadataQuery metadataQuery)
+    {
+        try {
+            RelColumnOrigin origin = metadataQuery.getColumnOrigin(rel, field);
+            return origin == null || origin.isDerived() ? null : origin;
+        }
+        catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static UnaryOperator<Object>[] converters(List<ResultColumn> columns, RelNode rel, int[] sourceColumns, RelMetadataQuery metadataQuery)
+    {
+        UnaryOperator<Object>[] converters = new UnaryOperator[columns.size()];
+        for (int i = 0; i < converters.length; i++) {
+            ColumnType.Kind kind = columns.get(i).type().kind();
+            RelColumnOrigin origin = columns.get(i).origin().isPresent() ? columnOrigin(rel, sourceColumns[i], metadataQuery) : null;
+            // an unchanged source column already arrives as its own type's Java class
+            converters[i] = origin != null ? null : ValueConverters.toKind(kind);
+        }
+        return converters;
+    }
+
+    private static Optional<SourceSqlGenerator.SourceSql> generate(RelNode rel, Connector connector)
+    {
+        try {
+            return Optional.of(SourceSqlGenerator.generate(rel, connector.dialect()));
+        }
+        catch (RuntimeException | AssertionError e) {
+            return Optional.empty();
+        }
+    }
+
+    private static RelNode prepareForInterpreter(RelNode rel, RelOptCluster cluster)
+    {
+        HepProgram program = new HepProgramBuilder()
+                .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
+                .build();
+        HepPlanner planner = new HepPlanner(program);
+        planner.setRoot(rel);
+        RelNode withoutSubQueries = planner.findBestExp();
+        RelBuilder relBuilder = RelBuilder.proto(org.apache.calcite.plan.Contexts.empty()).create(cluster, null);
+        RelNode decorrelated = RelDecorrelator.decorrelateQuery(withoutSubQueries, relBuilder);
+        // move filters down onto the scans, where the interpreter hands them to the sources
+        HepProgram pushFilters = new HepProgramBuilder()
+                .addRuleCollection(List.of(CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_PROJECT_TRANSPOSE,
+                        CoreRules.FILTER_MERGE))
+                .build();
+        HepPlanner filterPlanner = new HepPlanner(pushFilters);
+        filterPlanner.setRoot(decorrelated);
+        return filterPlanner.findBestExp();
+    }
+
+    private static String explainLocal(RelNode rel)
+    {
+        StringBuilder explain = new StringBuilder("Runs locally (federated):\n");
+        explain.append(RelOptUtil.toString(rel));
+        explain.append("Source fragments:\n");
+        for (ConnectorTable table : scans(rel)) {
+            int[] all = java.util.stream.IntStream.range(0, table.metadata().columns().size()).toArray();
+            explain.append("  ").append(table.connector().name()).append(": ").append(table.scanSql(List.of(), all)).append('\n');
+        }
+        return explain.toString();
+    }
+
+    /** The tables a plan reads, including those in sub-queries. */
+    static List<ConnectorTable> scans(RelNode rel)
+    {
+        List<ConnectorTable> tables = new ArrayList<>();
+        RelHomogeneousShuttle[] shuttle = new RelHomogeneousShuttle[1];
+        RexShuttle subQueries = new RexShuttle()
+        {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery)
+            {
+                subQuery.rel.accept(shuttle[0]);
+                return super.visitSubQuery(subQuery);
+            }
+        };
+        shuttle[0] = new RelHomogeneousShuttle()
+        {
+            @Override
+            public RelNode visit(RelNode other)
+            {
+                if (other instanceof TableScan scan) {
+                    ConnectorTable table = scan.getTable().unwrap(ConnectorTable.class);
+                    if (table != null && !tables.contains(table)) {
+                        tables.add(table);
+                    }
+                }
+                other.accept(subQueries);
+                return super.visit(other);
+            }
+        };
+        rel.accept(shuttle[0]);
+        return tables;
+    }
+
+    /** Resolves unqualified names through the session's search path, then from the root. */
+    private static final class SearchPathCatalogReader
+            extends CalciteCatalogReader
+    {
+        SearchPathCatalogReader(Catalog catalog, List<String> searchPath, JavaTypeFactory typeFactory)
+        {
+            super(catalog.rootSchema(), SqlNameMatchers.withCaseSensitive(true), paths(searchPath), typeFactory, CONNECTION_CONFIG);
+        }
+
+        private static List<List<String>> paths(List<String> searchPath)
+        {
+            List<List<String>> paths = new ArrayList<>();
+            for (String schema : searchPath) {
+                paths.add(List.of(schema));
+            }
+            paths.add(List.of());
+            return paths;
+        }
+    }
+}
