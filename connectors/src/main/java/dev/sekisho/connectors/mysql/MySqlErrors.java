@@ -1,0 +1,124 @@
+package dev.sekisho.connectors.mysql;
+
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * MySQL and MariaDB errors as PostgreSQL SQLSTATEs, with messages for clients: the server's own
+ * text for statement errors, never the driver's text for connection failures (which may name
+ * hosts and driver internals), never credentials.
+ */
+public final class MySqlErrors
+{
+    public static final String USER_CANCEL_MESSAGE = "canceling statement due to user request";
+
+    private static final Map<Integer, String> BY_ERROR_CODE = Map.ofEntries(
+            Map.entry(1146, SqlStates.UNDEFINED_TABLE),            // ER_NO_SUCH_TABLE
+            Map.entry(1054, SqlStates.UNDEFINED_COLUMN),           // ER_BAD_FIELD_ERROR
+            Map.entry(1064, SqlStates.SYNTAX_ERROR),               // ER_PARSE_ERROR
+            Map.entry(1149, SqlStates.SYNTAX_ERROR),               // ER_SYNTAX_ERROR
+            Map.entry(1317, SqlStates.QUERY_CANCELED),             // ER_QUERY_INTERRUPTED
+            Map.entry(1049, SqlStates.INVALID_SCHEMA_NAME),        // ER_BAD_DB_ERROR
+            Map.entry(1365, SqlStates.DIVISION_BY_ZERO),           // ER_DIVISION_BY_ZERO
+            Map.entry(1052, SqlStates.AMBIGUOUS_COLUMN),           // ER_NON_UNIQ_ERROR
+            Map.entry(1305, SqlStates.UNDEFINED_FUNCTION),         // ER_SP_DOES_NOT_EXIST
+            Map.entry(1630, SqlStates.UNDEFINED_FUNCTION),         // ER_FUNC_INEXISTENT_NAME_COLLISION
+            Map.entry(1044, SqlStates.INSUFFICIENT_PRIVILEGE),     // ER_DBACCESS_DENIED_ERROR
+            Map.entry(1142, SqlStates.INSUFFICIENT_PRIVILEGE),     // ER_TABLEACCESS_DENIED_ERROR
+            Map.entry(1143, SqlStates.INSUFFICIENT_PRIVILEGE),     // ER_COLUMNACCESS_DENIED_ERROR
+            Map.entry(1045, SqlStates.INVALID_AUTHORIZATION_SPECIFICATION), // ER_ACCESS_DENIED_ERROR
+            Map.entry(1040, SqlStates.TOO_MANY_CONNECTIONS),       // ER_CON_COUNT_ERROR
+            Map.entry(1690, SqlStates.NUMERIC_VALUE_OUT_OF_RANGE), // ER_DATA_OUT_OF_RANGE
+            Map.entry(1264, SqlStates.NUMERIC_VALUE_OUT_OF_RANGE), // ER_WARN_DATA_OUT_OF_RANGE
+            Map.entry(1292, SqlStates.INVALID_DATETIME_FORMAT),    // ER_TRUNCATED_WRONG_VALUE
+            Map.entry(1366, SqlStates.INVALID_TEXT_REPRESENTATION), // ER_TRUNCATED_WRONG_VALUE_FOR_FIELD
+            Map.entry(1290, SqlStates.READ_ONLY_SQL_TRANSACTION),  // ER_OPTION_PREVENTS_STATEMENT (read_only)
+            Map.entry(1792, SqlStates.READ_ONLY_SQL_TRANSACTION),  // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
+            Map.entry(1969, SqlStates.QUERY_CANCELED),             // MariaDB ER_STATEMENT_TIMEOUT
+            Map.entry(3024, SqlStates.QUERY_CANCELED),             // MySQL ER_QUERY_TIMEOUT
+            Map.entry(1053, SqlStates.ADMIN_SHUTDOWN));            // ER_SERVER_SHUTDOWN
+
+    private MySqlErrors() {}
+
+    /**
+     * Turns a failure of a statement on {@code server} of {@code source} into a client error.
+     *
+     * @param cancelReason the reason when the caller cancelled the statement; wins over the error
+     */
+    public static QueryException toQueryException(SQLException e, String source, String server, Optional<String> cancelReason)
+    {
+        if (cancelReason.isPresent()) {
+            return new QueryException(SqlStates.QUERY_CANCELED, cancelReason.get(), null, e);
+        }
+        if (isConnectionFailure(e)) {
+            return new QueryException(
+                    SqlStates.CONNECTION_FAILURE,
+                    "lost the connection to read server " + server + " of source '" + source + "' while running the statement",
+                    "run the statement again; another replica will be tried if this one stays down",
+                    e);
+        }
+        int code = e.getErrorCode();
+        String state = BY_ERROR_CODE.get(code);
+        if (code == 1317) {
+            return new QueryException(SqlStates.QUERY_CANCELED, USER_CANCEL_MESSAGE, null, e);
+        }
+        if (code == 1969 || code == 3024) {
+            return new QueryException(SqlStates.QUERY_CANCELED, "canceling statement due to statement timeout", null, e);
+        }
+        if (code == 1045) {
+            return new QueryException(
+                    SqlStates.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "read server " + server + " of source '" + source + "' refused the gateway's credentials",
+                    "check user: and password: of that server in the gateway's configuration",
+                    e);
+        }
+        if (state == null) {
+            state = fromJdbcState(e.getSQLState());
+        }
+        String message = e.getMessage() == null ? "statement failed" : e.getMessage();
+        return new QueryException(state, "MySQL error " + code + " from source '" + source + "': " + message, null, e);
+    }
+
+    /** Whether the connection itself failed (rather than the statement). */
+    public static boolean isConnectionFailure(SQLException e)
+    {
+        String state = e.getSQLState();
+        return e instanceof SQLNonTransientConnectionException
+                || e instanceof SQLTransientConnectionException
+                || e instanceof SQLRecoverableException
+                || (state != null && state.startsWith("08"))
+                || e.getClass().getSimpleName().equals("CommunicationsException");
+    }
+
+    private static String fromJdbcState(String jdbcState)
+    {
+        if (jdbcState == null || jdbcState.length() != 5) {
+            return SqlStates.INTERNAL_ERROR;
+        }
+        switch (jdbcState.substring(0, 2)) {
+            case "22":
+                return SqlStates.DATA_EXCEPTION;
+            case "42":
+                return "42000"; // syntax_error_or_access_rule_violation
+            case "0A":
+                return SqlStates.FEATURE_NOT_SUPPORTED;
+            case "25":
+                return SqlStates.READ_ONLY_SQL_TRANSACTION;
+            case "28":
+                return SqlStates.INVALID_AUTHORIZATION_SPECIFICATION;
+            case "53":
+                return SqlStates.TOO_MANY_CONNECTIONS;
+            case "57":
+                return SqlStates.QUERY_CANCELED;
+            default:
+                return SqlStates.INTERNAL_ERROR;
+        }
+    }
+}

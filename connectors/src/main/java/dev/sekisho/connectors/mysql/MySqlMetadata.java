@@ -1,0 +1,250 @@
+package dev.sekisho.connectors.mysql;
+
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.ConnectorMetadata;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.TableMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Databases, tables, views, columns and primary keys from a replica's {@code information_schema},
+ * cached per schema (one round of queries loads a whole schema) until {@link #refresh()}.
+ */
+public final class MySqlMetadata
+        implements ConnectorMetadata
+{
+    private static final Logger log = LoggerFactory.getLogger(MySqlMetadata.class);
+
+    private static final Set<String> SYSTEM_SCHEMAS = Set.of("information_schema", "mysql", "performance_schema", "sys");
+    /** MariaDB's JSON alias: {@code LONGTEXT ... CHECK (json_valid(`col`))}. */
+    private static final Pattern JSON_CHECK = Pattern.compile("^\\s*json_valid\\(\\s*`((?:[^`]|``)+)`\\s*\\)\\s*$", Pattern.CASE_INSENSITIVE);
+
+    private final String source;
+    private final ReplicaPool pool;
+    private final List<String> databases;
+    private volatile List<String> schemas;
+    private final Map<String, Map<String, TableMetadata>> tables = new ConcurrentHashMap<>();
+
+    public MySqlMetadata(String source, ReplicaPool pool, List<String> databases)
+    {
+        this.source = requireNonNull(source, "source is null");
+        this.pool = requireNonNull(pool, "pool is null");
+        this.databases = List.copyOf(databases);
+    }
+
+    @Override
+    public List<String> listSchemas()
+    {
+        List<String> cached = schemas;
+        if (cached == null) {
+            cached = loadSchemas();
+            schemas = cached;
+        }
+        return cached;
+    }
+
+    @Override
+    public List<String> listTables(String schema)
+    {
+        return List.copyOf(schemaTables(schema).keySet());
+    }
+
+    @Override
+    public Optional<TableMetadata> getTable(String schema, String table)
+    {
+        return Optional.ofNullable(schemaTables(schema).get(table));
+    }
+
+    /** The table if its schema is already cached; never touches the network. */
+    public Optional<TableMetadata> getCachedTable(String schema, String table)
+    {
+        Map<String, TableMetadata> cached = tables.get(schema);
+        return cached == null ? Optional.empty() : Optional.ofNullable(cached.get(table));
+    }
+
+    @Override
+    public void refresh()
+    {
+        schemas = null;
+        tables.clear();
+    }
+
+    private Map<String, TableMetadata> schemaTables(String schema)
+    {
+        if (!listSchemas().contains(schema)) {
+            return Map.of();
+        }
+        Map<String, TableMetadata> cached = tables.get(schema);
+        if (cached == null) {
+            cached = loadTables(schema);
+            tables.put(schema, cached);
+        }
+        return cached;
+    }
+
+    private List<String> loadSchemas()
+    {
+        List<String> found = new ArrayList<>();
+        try (ReplicaPool.Lease lease = pool.acquire();
+                PreparedStatement statement = lease.connection().prepareStatement(
+                        "SELECT SCHEMA_NAME FROM information_schema.SCHEMATA ORDER BY SCHEMA_NAME");
+                ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                found.add(rs.getString(1));
+            }
+        }
+        catch (SQLException e) {
+            throw metadataFailure(e);
+        }
+        if (databases.isEmpty()) {
+            return found.stream()
+                    .filter(name -> !SYSTEM_SCHEMAS.contains(name.toLowerCase(Locale.ROOT)))
+                    .toList();
+        }
+        List<String> exposed = new ArrayList<>();
+        for (String database : databases) {
+            if (found.contains(database)) {
+                exposed.add(database);
+            }
+            else {
+                log.warn("source {}: database '{}' listed under databases: does not exist on the replica", source, database);
+            }
+        }
+        return List.copyOf(exposed);
+    }
+
+    private Map<String, TableMetadata> loadTables(String schema)
+    {
+        try (ReplicaPool.Lease lease = pool.acquire()) {
+            Connection connection = lease.connection();
+            Map<String, TableInfo> infos = new LinkedHashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT TABLE_NAME, TABLE_TYPE, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
+                statement.setString(1, schema);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        String type = rs.getString(2);
+                        long rows = rs.getLong(3);
+                        boolean hasRows = !rs.wasNull();
+                        boolean view = "VIEW".equalsIgnoreCase(type);
+                        infos.put(rs.getString(1), new TableInfo(view, hasRows && !view ? OptionalLong.of(rows) : OptionalLong.empty()));
+                    }
+                }
+            }
+            Set<String> jsonColumns = isMariaDb(connection) ? jsonCheckedColumns(connection, schema) : Set.of();
+            Map<String, List<String>> primaryKeys = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT TABLE_NAME, COLUMN_NAME FROM information_schema.KEY_COLUMN_USAGE " +
+                            "WHERE TABLE_SCHEMA = ? AND CONSTRAINT_NAME = 'PRIMARY' ORDER BY TABLE_NAME, ORDINAL_POSITION")) {
+                statement.setString(1, schema);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        primaryKeys.computeIfAbsent(rs.getString(1), ignored -> new ArrayList<>()).add(rs.getString(2));
+                    }
+                }
+            }
+            Map<String, List<ColumnMetadata>> columns = new HashMap<>();
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, " +
+                            "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION " +
+                            "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION")) {
+                statement.setString(1, schema);
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        String table = rs.getString(1);
+                        String column = rs.getString(2);
+                        String columnType = rs.getString(4);
+                        ColumnType type = MySqlTypeMapping.fromColumn(
+                                rs.getString(3),
+                                columnType,
+                                longOrNull(rs, 6),
+                                longOrNull(rs, 7),
+                                longOrNull(rs, 8),
+                                longOrNull(rs, 9),
+                                jsonColumns.contains(table + "." + column));
+                        boolean nullable = "YES".equalsIgnoreCase(rs.getString(5));
+                        columns.computeIfAbsent(table, ignored -> new ArrayList<>()).add(new ColumnMetadata(column, type, nullable, columnType));
+                    }
+                }
+            }
+            Map<String, TableMetadata> result = new LinkedHashMap<>();
+            infos.forEach((table, info) -> {
+                List<ColumnMetadata> tableColumns = columns.get(table);
+                if (tableColumns == null) {
+                    // e.g. a view whose definition no longer compiles; nothing to offer
+                    log.warn("source {}: {}.{} has no readable columns, leaving it out", source, schema, table);
+                    return;
+                }
+                result.put(table, new TableMetadata(schema, table, tableColumns, primaryKeys.getOrDefault(table, List.of()), info.view, info.rows));
+            });
+            return java.util.Collections.unmodifiableMap(result);
+        }
+        catch (SQLException e) {
+            throw metadataFailure(e);
+        }
+    }
+
+    private static Set<String> jsonCheckedColumns(Connection connection, String schema)
+            throws SQLException
+    {
+        Set<String> columns = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT TABLE_NAME, CHECK_CLAUSE FROM information_schema.CHECK_CONSTRAINTS WHERE CONSTRAINT_SCHEMA = ?")) {
+            statement.setString(1, schema);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Matcher matcher = JSON_CHECK.matcher(rs.getString(2));
+                    if (matcher.matches()) {
+                        columns.add(rs.getString(1) + "." + matcher.group(1).replace("``", "`"));
+                    }
+                }
+            }
+        }
+        return columns;
+    }
+
+    private static boolean isMariaDb(Connection connection)
+            throws SQLException
+    {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT VERSION()");
+                ResultSet rs = statement.executeQuery()) {
+            return rs.next() && rs.getString(1).toLowerCase(Locale.ROOT).contains("mariadb");
+        }
+    }
+
+    private QueryException metadataFailure(SQLException e)
+    {
+        return MySqlErrors.toQueryException(e, source, "(metadata)", Optional.empty());
+    }
+
+    private static Long longOrNull(ResultSet rs, int column)
+            throws SQLException
+    {
+        long value = rs.getLong(column);
+        return rs.wasNull() ? null : value;
+    }
+
+    private record TableInfo(boolean view, OptionalLong rows) {}
+}

@@ -1,0 +1,483 @@
+package dev.sekisho.connectors.mysql;
+
+import dev.sekisho.planner.spi.BackendQuery;
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.ColumnType.Kind;
+import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.ConnectorFactory;
+import dev.sekisho.planner.spi.ConnectorMetadata;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.SourceConfig;
+import dev.sekisho.planner.spi.TableMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+/**
+ * The MySQL connector against a real MariaDB: metadata, every mapped type, parameters, streaming,
+ * cancel, errors, replica failover, and the demo's shop script. One server for the whole class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+public class TestMySqlConnector
+{
+    private static final String PASSWORD = "s3cret-Pw-77";
+
+    private TestingMySqlServer server;
+    private Connector connector;
+
+    @BeforeAll
+    public void setUp()
+    {
+        server = new TestingMySqlServer();
+        server.execute(
+                "CREATE DATABASE testdb",
+                "CREATE DATABASE otherdb",
+                "CREATE TABLE otherdb.t (x INT)",
+                "CREATE USER 'sekisho'@'localhost' IDENTIFIED BY '" + PASSWORD + "'",
+                "GRANT SELECT ON testdb.* TO 'sekisho'@'localhost'",
+                "GRANT SELECT ON otherdb.* TO 'sekisho'@'localhost'",
+                "CREATE TABLE testdb.customers (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200) NULL)",
+                "CREATE TABLE testdb.order_lines (order_id INT NOT NULL, line_no SMALLINT NOT NULL, sku CHAR(8) NOT NULL, PRIMARY KEY (line_no, order_id))",
+                "CREATE VIEW testdb.v_customers AS SELECT id, name FROM testdb.customers",
+                "INSERT INTO testdb.customers VALUES (1, 'Aoki', 'aoki@example.jp'), (2, 'Baba', NULL)",
+                "CREATE TABLE testdb.types_test (" + TYPES.keySet().stream().map(c -> c + " " + TYPES.get(c).mysqlType).reduce((a, b) -> a + ", " + b).orElseThrow() + ")",
+                "SET time_zone = '+09:00'",
+                "INSERT INTO testdb.types_test VALUES (" + String.join(", ", TYPES.values().stream().map(t -> t.literal).toList()) + ")",
+                "INSERT INTO testdb.types_test (id) VALUES (2)");
+        connector = connector(List.of(replica("live", server.port())), Map.of());
+    }
+
+    @AfterAll
+    public void tearDown()
+    {
+        if (connector != null) {
+            connector.close();
+        }
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    /** Column, MySQL type, literal inserted, expected ColumnType and value read back. */
+    private static final Map<String, TypeCase> TYPES = new LinkedHashMap<>();
+
+    static {
+        add("id", "INT NOT NULL PRIMARY KEY", "1", ColumnType.of(Kind.INTEGER), 1);
+        add("c_bool", "BOOL", "TRUE", ColumnType.of(Kind.BOOLEAN), true);
+        add("c_boolean", "BOOLEAN", "FALSE", ColumnType.of(Kind.BOOLEAN), false);
+        add("c_tinyint1", "TINYINT(1)", "1", ColumnType.of(Kind.BOOLEAN), true);
+        add("c_tinyint", "TINYINT", "-5", ColumnType.of(Kind.SMALLINT), (short) -5);
+        add("c_tinyint_u", "TINYINT UNSIGNED", "250", ColumnType.of(Kind.SMALLINT), (short) 250);
+        add("c_smallint", "SMALLINT", "-300", ColumnType.of(Kind.SMALLINT), (short) -300);
+        add("c_smallint_u", "SMALLINT UNSIGNED", "65000", ColumnType.of(Kind.INTEGER), 65000);
+        add("c_mediumint", "MEDIUMINT", "-8000000", ColumnType.of(Kind.INTEGER), -8000000);
+        add("c_int", "INT", "-2000000000", ColumnType.of(Kind.INTEGER), -2000000000);
+        add("c_int_u", "INT UNSIGNED", "4000000000", ColumnType.of(Kind.BIGINT), 4000000000L);
+        add("c_bigint", "BIGINT", "-9000000000000000000", ColumnType.of(Kind.BIGINT), -9000000000000000000L);
+        add("c_bigint_u", "BIGINT UNSIGNED", "18446744073709551615", ColumnType.decimal(20, 0), new BigDecimal("18446744073709551615"));
+        add("c_decimal", "DECIMAL(12,3)", "12345.678", ColumnType.decimal(12, 3), new BigDecimal("12345.678"));
+        add("c_float", "FLOAT", "1.5", ColumnType.of(Kind.REAL), 1.5f);
+        add("c_double", "DOUBLE", "2.25", ColumnType.of(Kind.DOUBLE), 2.25d);
+        add("c_char", "CHAR(5)", "'ab'", ColumnType.character(5), "ab   ");
+        add("c_varchar", "VARCHAR(20)", "'hello'", ColumnType.varchar(20), "hello");
+        add("c_tinytext", "TINYTEXT", "'tiny'", ColumnType.of(Kind.TEXT), "tiny");
+        add("c_text", "TEXT", "'日本語のテキスト'", ColumnType.of(Kind.TEXT), "日本語のテキスト");
+        add("c_mediumtext", "MEDIUMTEXT", "'medium'", ColumnType.of(Kind.TEXT), "medium");
+        add("c_longtext", "LONGTEXT", "'long'", ColumnType.of(Kind.TEXT), "long");
+        add("c_enum", "ENUM('small','medium','large')", "'medium'", ColumnType.varchar(6), "medium");
+        add("c_set", "SET('a','bb','ccc')", "'a,ccc'", ColumnType.varchar(8), "a,ccc");
+        add("c_date", "DATE", "'2024-02-29'", ColumnType.of(Kind.DATE), LocalDate.of(2024, 2, 29));
+        add("c_time", "TIME", "'13:14:15'", new ColumnType(Kind.TIME, 0, ColumnType.UNSPECIFIED), LocalTime.of(13, 14, 15));
+        add("c_time3", "TIME(3)", "'01:02:03.456'", new ColumnType(Kind.TIME, 3, ColumnType.UNSPECIFIED), LocalTime.of(1, 2, 3, 456_000_000));
+        add("c_datetime", "DATETIME", "'2024-01-02 03:04:05'", ColumnType.timestamp(0), LocalDateTime.of(2024, 1, 2, 3, 4, 5));
+        add("c_datetime6", "DATETIME(6)", "'2024-01-02 03:04:05.123456'", ColumnType.timestamp(6), LocalDateTime.of(2024, 1, 2, 3, 4, 5, 123_456_000));
+        // inserted in a +09:00 session: stored as 03:34:56 UTC
+        add("c_timestamp", "TIMESTAMP NULL", "'2024-01-02 12:34:56'", new ColumnType(Kind.TIMESTAMP_WITH_TIME_ZONE, 0, ColumnType.UNSPECIFIED),
+                OffsetDateTime.of(2024, 1, 2, 3, 34, 56, 0, ZoneOffset.UTC));
+        add("c_timestamp3", "TIMESTAMP(3) NULL", "'2024-01-02 12:34:56.789'", new ColumnType(Kind.TIMESTAMP_WITH_TIME_ZONE, 3, ColumnType.UNSPECIFIED),
+                OffsetDateTime.of(2024, 1, 2, 3, 34, 56, 789_000_000, ZoneOffset.UTC));
+        add("c_year", "YEAR", "2024", ColumnType.of(Kind.SMALLINT), (short) 2024);
+        add("c_json", "JSON", "'{\"a\": [1, 2]}'", ColumnType.of(Kind.JSON), "{\"a\": [1, 2]}");
+        add("c_binary", "BINARY(4)", "X'01020304'", ColumnType.of(Kind.BINARY), new byte[] {1, 2, 3, 4});
+        add("c_varbinary", "VARBINARY(10)", "X'0A0B'", ColumnType.of(Kind.BINARY), new byte[] {10, 11});
+        add("c_tinyblob", "TINYBLOB", "X'01'", ColumnType.of(Kind.BINARY), new byte[] {1});
+        add("c_blob", "BLOB", "X'0203'", ColumnType.of(Kind.BINARY), new byte[] {2, 3});
+        add("c_mediumblob", "MEDIUMBLOB", "X'04'", ColumnType.of(Kind.BINARY), new byte[] {4});
+        add("c_longblob", "LONGBLOB", "X'FF'", ColumnType.of(Kind.BINARY), new byte[] {(byte) 0xFF});
+        add("c_bit1", "BIT(1)", "b'1'", ColumnType.of(Kind.BOOLEAN), true);
+        add("c_bit8", "BIT(8)", "b'10000001'", ColumnType.of(Kind.BIGINT), 129L);
+        add("c_uuid", "UUID", "'123e4567-e89b-12d3-a456-426614174000'", ColumnType.of(Kind.UUID), UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
+        add("c_inet6", "INET6", "'::1'", ColumnType.of(Kind.UNKNOWN), "::1");
+    }
+
+    private static void add(String column, String mysqlType, String literal, ColumnType type, Object value)
+    {
+        TYPES.put(column, new TypeCase(mysqlType, literal, type, value));
+    }
+
+    private record TypeCase(String mysqlType, String literal, ColumnType type, Object value) {}
+
+    @Test
+    public void testFactoryIsRegistered()
+    {
+        List<String> names = ServiceLoader.load(ConnectorFactory.class).stream().map(provider -> provider.get().name()).toList();
+        assertThat(names).contains("mysql");
+    }
+
+    @Test
+    public void testMetadata()
+    {
+        ConnectorMetadata metadata = connector.metadata();
+        assertThat(metadata.listSchemas()).contains("testdb", "otherdb").doesNotContain("mysql", "information_schema", "performance_schema", "sys");
+        assertThat(metadata.listTables("testdb")).contains("customers", "order_lines", "v_customers", "types_test");
+        assertThat(metadata.listTables("no_such_db")).isEmpty();
+        assertThat(metadata.getTable("testdb", "no_such_table")).isEmpty();
+
+        TableMetadata customers = metadata.getTable("testdb", "customers").orElseThrow();
+        assertThat(customers.schema()).isEqualTo("testdb");
+        assertThat(customers.view()).isFalse();
+        assertThat(customers.primaryKey()).containsExactly("id");
+        assertThat(customers.rowCountEstimate()).isPresent();
+        assertThat(customers.columns()).containsExactly(
+                new ColumnMetadata("id", ColumnType.of(Kind.BIGINT), false, "bigint(20)"),
+                new ColumnMetadata("name", ColumnType.varchar(100), false, "varchar(100)"),
+                new ColumnMetadata("email", ColumnType.varchar(200), true, "varchar(200)"));
+
+        // key order, not column order
+        assertThat(metadata.getTable("testdb", "order_lines").orElseThrow().primaryKey()).containsExactly("line_no", "order_id");
+
+        TableMetadata view = metadata.getTable("testdb", "v_customers").orElseThrow();
+        assertThat(view.view()).isTrue();
+        assertThat(view.primaryKey()).isEmpty();
+        assertThat(view.columns()).extracting(ColumnMetadata::name).containsExactly("id", "name");
+    }
+
+    @Test
+    public void testConfiguredDatabasesAndRefresh()
+    {
+        try (Connector only = connector(List.of(replica("live", server.port())), Map.of("databases", List.of("otherdb", "missing_db")))) {
+            ConnectorMetadata metadata = only.metadata();
+            assertThat(metadata.listSchemas()).containsExactly("otherdb");
+            assertThat(metadata.listTables("otherdb")).containsExactly("t");
+            assertThat(metadata.listTables("testdb")).isEmpty();
+
+            server.execute("CREATE TABLE otherdb.added_later (y INT)");
+            assertThat(metadata.listTables("otherdb")).containsExactly("t");
+            metadata.refresh();
+            assertThat(metadata.listTables("otherdb")).containsExactly("added_later", "t");
+        }
+        finally {
+            server.execute("DROP TABLE otherdb.added_later");
+        }
+    }
+
+    @Test
+    public void testTypeMappingOfEveryType()
+    {
+        TableMetadata table = connector.metadata().getTable("testdb", "types_test").orElseThrow();
+        Map<String, ColumnType> catalogTypes = new HashMap<>();
+        table.columns().forEach(column -> catalogTypes.put(column.name(), column.type()));
+        TYPES.forEach((column, expected) -> assertThat(catalogTypes.get(column)).as("catalog type of %s (%s)", column, expected.mysqlType).isEqualTo(expected.type));
+
+        try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT * FROM testdb.types_test ORDER BY id"), new TestingExecutionContext())) {
+            List<ColumnMetadata> columns = stream.columns();
+            assertThat(columns).extracting(ColumnMetadata::name).containsExactlyElementsOf(TYPES.keySet());
+            for (ColumnMetadata column : columns) {
+                // the stream's view must give values of the same Java class as the catalog's type
+                assertThat(column.type().kind()).as("result type of %s", column.name()).isEqualTo(TYPES.get(column.name()).type.kind());
+            }
+
+            assertThat(stream.next()).isTrue();
+            for (int i = 0; i < columns.size(); i++) {
+                String name = columns.get(i).name();
+                Object expected = TYPES.get(name).value;
+                Object actual = stream.value(i);
+                assertThat(actual).as("value of %s", name).isNotNull();
+                assertThat(actual.getClass()).as("class of %s", name).isEqualTo(expected.getClass());
+                if (expected instanceof byte[]) {
+                    assertThat((byte[]) actual).as("value of %s", name).isEqualTo((byte[]) expected);
+                }
+                else {
+                    assertThat(actual).as("value of %s", name).isEqualTo(expected);
+                }
+            }
+
+            assertThat(stream.next()).isTrue();
+            assertThat(stream.value(0)).isEqualTo(2);
+            for (int i = 1; i < columns.size(); i++) {
+                assertThat(stream.value(i)).as("NULL in %s", columns.get(i).name()).isNull();
+            }
+            assertThat(stream.next()).isFalse();
+        }
+    }
+
+    @Test
+    public void testParameterBindingOfEveryType()
+    {
+        for (Map.Entry<String, TypeCase> entry : TYPES.entrySet()) {
+            String column = entry.getKey();
+            TypeCase type = entry.getValue();
+            if (type.type.kind() == Kind.UNKNOWN) {
+                continue;
+            }
+            Object value = type.value;
+            if (type.type.kind() == Kind.TIMESTAMP_WITH_TIME_ZONE) {
+                // the same instant in another offset must find the row
+                value = ((OffsetDateTime) value).withOffsetSameInstant(ZoneOffset.ofHours(9));
+            }
+            if (type.type.kind() == Kind.CHAR) {
+                value = ((String) value).strip();
+            }
+            BackendQuery query = new BackendQuery("mysql", "SELECT id FROM testdb.types_test WHERE " + column + " = ?", Arrays.asList(value), List.of(type.type));
+            assertThat(rows(query)).as("lookup by %s (%s)", column, type.mysqlType).containsExactly(List.of(1));
+
+            BackendQuery nullQuery = new BackendQuery("mysql", "SELECT CASE WHEN ? IS NULL THEN 'null' ELSE 'value' END", Arrays.asList((Object) null), List.of(type.type));
+            assertThat(rows(nullQuery)).as("NULL of %s", type.type).containsExactly(List.of("null"));
+        }
+
+        assertThatThrownBy(() -> rows(new BackendQuery("mysql", "SELECT ?", List.of("not a number"), List.of(ColumnType.of(Kind.INTEGER)))))
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("22023"));
+    }
+
+    @Test
+    public void testStreamsLargeResultInBoundedHeap()
+    {
+        int total = 1_000_000;
+        Runtime runtime = Runtime.getRuntime();
+        long baseline = usedHeapAfterGc(runtime);
+        long maxUsed = 0;
+        long count = 0;
+        long sum = 0;
+        try (ResultStream stream = connector.execute(
+                BackendQuery.of("mysql", "SELECT seq, REPEAT('x', 200) FROM testdb.seq_1_to_" + total),
+                new TestingExecutionContext())) {
+            while (stream.next()) {
+                count++;
+                // seq is BIGINT UNSIGNED, which maps to DECIMAL(20,0)
+                sum += ((BigDecimal) stream.value(0)).longValueExact();
+                assertThat(((String) stream.value(1)).length()).isEqualTo(200);
+                if (count % 100_000 == 0) {
+                    maxUsed = Math.max(maxUsed, usedHeapAfterGc(runtime));
+                }
+            }
+        }
+        assertThat(count).isEqualTo(total);
+        assertThat(sum).isEqualTo((long) total * (total + 1) / 2);
+        // buffering the result would take well over 200 MB (1M rows of 200 characters)
+        assertThat(maxUsed - baseline).as("heap growth while streaming, bytes").isLessThan(40L * 1024 * 1024);
+    }
+
+    @Test
+    public void testCancelWhileExecuting()
+    {
+        TestingExecutionContext context = new TestingExecutionContext();
+        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(context::cancel);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> {
+            try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT SLEEP(30)"), context)) {
+                while (stream.next()) {
+                    stream.value(0);
+                }
+            }
+        }).isInstanceOfSatisfying(QueryException.class, e -> {
+            assertThat(e.sqlState()).isEqualTo("57014");
+            assertThat(e.getMessage()).isEqualTo("canceling statement due to user request");
+        });
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        assertThat(context.registrations()).isZero();
+        assertThat(rows(BackendQuery.of("mysql", "SELECT 1"))).containsExactly(List.of(1));
+    }
+
+    @Test
+    public void testCancelWhileStreaming()
+    {
+        TestingExecutionContext context = new TestingExecutionContext();
+        ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT seq FROM testdb.seq_1_to_1000000000"), context);
+        for (int i = 0; i < 1000; i++) {
+            assertThat(stream.next()).isTrue();
+        }
+        long start = System.nanoTime();
+        CompletableFuture.runAsync(context::cancel).join();
+        assertThatThrownBy(() -> {
+            while (stream.next()) {
+                stream.value(0);
+            }
+        }).isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("57014"));
+        stream.close();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        assertThat(rows(BackendQuery.of("mysql", "SELECT 2"))).containsExactly(List.of(2));
+    }
+
+    @Test
+    public void testEarlyCloseIsFast()
+    {
+        TestingExecutionContext context = new TestingExecutionContext();
+        long start = System.nanoTime();
+        try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT seq FROM testdb.seq_1_to_1000000000"), context)) {
+            for (int i = 0; i < 10; i++) {
+                assertThat(stream.next()).isTrue();
+            }
+        }
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        assertThat(context.registrations()).isZero();
+
+        // a small leftover is drained, and the pool keeps working either way
+        try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT seq FROM testdb.seq_1_to_100"), context)) {
+            assertThat(stream.next()).isTrue();
+        }
+        assertThat(rows(BackendQuery.of("mysql", "SELECT count(*) FROM testdb.customers"))).containsExactly(List.of(2L));
+    }
+
+    @Test
+    public void testErrorMapping()
+    {
+        assertError("SELECT * FROM testdb.no_such_table", "42P01", "no_such_table");
+        assertError("SELECT no_such_column FROM testdb.customers", "42703", "no_such_column");
+        assertError("SELEC 1", "42601", "syntax");
+        // MySQL does not tell a user without rights whether a database exists
+        assertError("SELECT * FROM no_such_db.t", "42501", "denied");
+        assertError("SELECT * FROM mysql.user", "42501", "denied");
+    }
+
+    private void assertError(String sql, String sqlState, String messagePart)
+    {
+        assertThatThrownBy(() -> rows(BackendQuery.of("mysql", sql)))
+                .as(sql)
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.sqlState()).as(e.getMessage()).isEqualTo(sqlState);
+                    assertThat(e.getMessage()).containsIgnoringCase(messagePart).doesNotContain(PASSWORD);
+                });
+    }
+
+    @Test
+    public void testDownReplicaIsSkipped()
+    {
+        int deadPort = TestingMySqlServer.freePort();
+        try (Connector failover = connector(List.of(replica("dead", deadPort), replica("live", server.port())), Map.of("pool", Map.of("connection_timeout_ms", 1000, "min_idle", 0)))) {
+            long start = System.nanoTime();
+            for (int i = 0; i < 6; i++) {
+                assertThat(rows(failover, BackendQuery.of("mysql", "SELECT count(*) FROM testdb.customers"))).containsExactly(List.of(2L));
+            }
+            // the dead replica costs one connection timeout, then it is skipped
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(4_000);
+            assertThat(failover.metadata().listTables("testdb")).contains("customers");
+        }
+
+        int otherDeadPort = TestingMySqlServer.freePort();
+        try (Connector allDead = connector(List.of(replica("dead-1", deadPort), replica("dead-2", otherDeadPort)), Map.of("pool", Map.of("connection_timeout_ms", 500, "min_idle", 0)))) {
+            assertThatThrownBy(() -> rows(allDead, BackendQuery.of("mysql", "SELECT 1")))
+                    .isInstanceOfSatisfying(QueryException.class, e -> {
+                        assertThat(e.sqlState()).isEqualTo("08006");
+                        assertThat(e.getMessage()).contains("dead-1", "dead-2").doesNotContain(PASSWORD);
+                    });
+        }
+    }
+
+    @Test
+    public void testWrongPasswordIsReportedWithoutSecrets()
+    {
+        Map<String, Object> wrong = new HashMap<>(replica("live", server.port()));
+        wrong.put("password", "wrong-" + PASSWORD);
+        try (Connector connector = connector(List.of(wrong), Map.of("pool", Map.of("connection_timeout_ms", 500, "min_idle", 0)))) {
+            assertThatThrownBy(() -> rows(connector, BackendQuery.of("mysql", "SELECT 1")))
+                    .isInstanceOfSatisfying(QueryException.class, e -> {
+                        assertThat(e.sqlState()).isEqualTo("08006");
+                        assertThat(e.getMessage()).contains("live").doesNotContain(PASSWORD);
+                    });
+        }
+    }
+
+    @Test
+    public void testShopDemoScript()
+            throws Exception
+    {
+        Path script = Path.of("..", "gateway", "src", "main", "resources", "demo", "shop.sql");
+        assumeThat(Files.exists(script)).as("demo script next to this module").isTrue();
+        try (InputStream in = Files.newInputStream(script)) {
+            server.runScript(in);
+        }
+        try (Connector shop = connector(List.of(Map.of("name", "demo", "host", "localhost", "port", server.port(), "user", "sekisho_reader", "password", "sekisho-demo")),
+                Map.of("databases", List.of("shop")))) {
+            assertThat(shop.metadata().listTables("shop")).contains("customers", "orders", "products", "order_items");
+            assertThat(rows(shop, BackendQuery.of("mysql", "SELECT (SELECT count(*) FROM shop.customers), (SELECT count(*) FROM shop.orders), " +
+                    "(SELECT count(*) FROM shop.products), (SELECT count(*) FROM shop.order_items)")))
+                    .containsExactly(List.of(1000L, 10000L, 100L, 30000L));
+            List<List<Object>> joined = rows(shop, BackendQuery.of("mysql",
+                    "SELECT c.region, count(DISTINCT o.id), sum(i.quantity * p.price) FROM shop.customers c " +
+                            "JOIN shop.orders o ON o.customer_id = c.id JOIN shop.order_items i ON i.order_id = o.id " +
+                            "JOIN shop.products p ON p.id = i.product_id GROUP BY c.region ORDER BY c.region"));
+            assertThat(joined).hasSizeGreaterThan(1);
+            TableMetadata customers = shop.metadata().getTable("shop", "customers").orElseThrow();
+            assertThat(customers.primaryKey()).containsExactly("id");
+            assertThat(customers.columns()).filteredOn(c -> c.name().equals("is_active")).extracting(ColumnMetadata::type).containsExactly(ColumnType.of(Kind.BOOLEAN));
+            assertThat(rows(shop, BackendQuery.of("mysql", "SELECT count(*) FROM shop.customers WHERE email IS NULL")).get(0).get(0)).isNotEqualTo(0L);
+        }
+    }
+
+    private List<List<Object>> rows(BackendQuery query)
+    {
+        return rows(connector, query);
+    }
+
+    private static List<List<Object>> rows(Connector connector, BackendQuery query)
+    {
+        List<List<Object>> rows = new ArrayList<>();
+        try (ResultStream stream = connector.execute(query, new TestingExecutionContext())) {
+            while (stream.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 0; i < stream.columns().size(); i++) {
+                    row.add(stream.value(i));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static Map<String, Object> replica(String name, int port)
+    {
+        return Map.of("name", name, "host", "localhost", "port", port, "user", "sekisho", "password", PASSWORD);
+    }
+
+    private static Connector connector(List<Map<String, Object>> replicas, Map<String, Object> extra)
+    {
+        Map<String, Object> settings = new HashMap<>(extra);
+        settings.put("replicas", replicas);
+        return new MySqlConnectorFactory().create(new SourceConfig("mysql", "mysql", settings));
+    }
+
+    private static long usedHeapAfterGc(Runtime runtime)
+    {
+        System.gc();
+        return runtime.totalMemory() - runtime.freeMemory();
+    }
+}

@@ -1,0 +1,61 @@
+package dev.sekisho.connectors.mysql;
+
+import dev.sekisho.planner.spi.QueryException;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+public class TestMySqlErrors
+{
+    @Test
+    public void testErrorCodes()
+    {
+        assertMapped(new SQLException("Table 'shop.x' doesn't exist", "42S02", 1146), "42P01");
+        assertMapped(new SQLException("Unknown column 'y' in 'field list'", "42S22", 1054), "42703");
+        assertMapped(new SQLException("You have an error in your SQL syntax", "42000", 1064), "42601");
+        assertMapped(new SQLException("Unknown database 'nope'", "42000", 1049), "3F000");
+        assertMapped(new SQLException("Division by 0", "22012", 1365), "22012");
+        assertMapped(new SQLException("Query execution was interrupted", "70100", 1317), "57014");
+        assertMapped(new SQLException("Query execution was interrupted (max_statement_time exceeded)", "70100", 1969), "57014");
+        assertMapped(new SQLException("Column 'a' in field list is ambiguous", "23000", 1052), "42702");
+        assertMapped(new SQLException("something new", "42000", 9999), "42000");
+        assertMapped(new SQLException("something else", "HY000", 9998), "XX000");
+        assertMapped(new SQLException("no state at all"), "XX000");
+    }
+
+    @Test
+    public void testUserCancelMessage()
+    {
+        QueryException e = MySqlErrors.toQueryException(new SQLException("Query execution was interrupted", "70100", 1317), "shop", "replica-1", Optional.empty());
+        assertThat(e.getMessage()).isEqualTo("canceling statement due to user request");
+        QueryException cancelled = MySqlErrors.toQueryException(new SQLException("Communications link failure", "08S01", 0), "shop", "replica-1", Optional.of("canceling statement due to user request"));
+        assertThat(cancelled.sqlState()).isEqualTo("57014");
+    }
+
+    @Test
+    public void testConnectionFailuresHideDriverText()
+    {
+        QueryException e = MySqlErrors.toQueryException(
+                new SQLNonTransientConnectionException("Communications link failure to db-internal.example:3306 as sekisho", "08S01", 0),
+                "shop",
+                "replica-1",
+                Optional.empty());
+        assertThat(e.sqlState()).isEqualTo("08006");
+        assertThat(e.getMessage()).contains("replica-1", "shop").doesNotContain("db-internal", "sekisho");
+
+        QueryException denied = MySqlErrors.toQueryException(new SQLException("Access denied for user 'sekisho'@'10.0.0.1' (using password: YES)", "28000", 1045), "shop", "replica-1", Optional.empty());
+        assertThat(denied.sqlState()).isEqualTo("28000");
+        assertThat(denied.getMessage()).doesNotContain("10.0.0.1");
+    }
+
+    private static void assertMapped(SQLException e, String sqlState)
+    {
+        QueryException mapped = MySqlErrors.toQueryException(e, "shop", "replica-1", Optional.empty());
+        assertThat(mapped.sqlState()).as(e.getMessage()).isEqualTo(sqlState);
+        assertThat(mapped.getCause()).isSameAs(e);
+    }
+}
