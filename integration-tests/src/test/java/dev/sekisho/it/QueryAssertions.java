@@ -93,7 +93,7 @@ public final class QueryAssertions
             return decimal.signum() == 0 ? BigDecimal.ZERO : decimal.stripTrailingZeros();
         }
         if (value instanceof Long || value instanceof Integer || value instanceof Short || value instanceof Byte || value instanceof BigInteger) {
-            return new BigDecimal(value.toString());
+            return normalize(new BigDecimal(value.toString()));
         }
         if (value instanceof Double || value instanceof Float) {
             return ((Number) value).doubleValue();

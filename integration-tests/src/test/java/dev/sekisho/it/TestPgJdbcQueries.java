@@ -72,7 +72,7 @@ class TestPgJdbcQueries
             throws SQLException
     {
         // pgjdbc switches to a named server-side statement (and binary transfer) after 5 executions
-        try (PreparedStatement statement = pg.prepareStatement("select id, email, created_at, amount from orders o join customers c on c.id = o.customer_id where o.id = ?")) {
+        try (PreparedStatement statement = pg.prepareStatement("select c.id, c.email, c.created_at, o.amount from orders o join customers c on c.id = o.customer_id where o.id = ?")) {
             for (int id = 100; id < 120; id++) {
                 statement.setInt(1, id);
                 try (ResultSet resultSet = statement.executeQuery()) {
@@ -127,7 +127,7 @@ class TestPgJdbcQueries
         assertSame("select count(*) from customers");
         assertSame("select region, count(*) as n, min(id) as first, max(id) as last from customers group by region order by region");
         assertSame("select status, sum(amount) as total, count(distinct customer_id) as buyers from orders group by status order by status");
-        assertSame("select customer_id, count(*) as n from orders group by customer_id having count(*) > 15 order by customer_id");
+        assertSame("select customer_id, count(*) as n from orders group by customer_id having count(*) >= 12 order by customer_id");
         // PostgreSQL: avg over integers is numeric; compare rounded values
         assertPaired("select region, round(avg(id), 4) as mean from customers group by region order by region",
                 "select region, round(avg(id), 4) as mean from customers group by region order by region");
