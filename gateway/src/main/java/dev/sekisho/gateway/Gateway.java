@@ -55,6 +55,10 @@ public final class Gateway
     /** Starts the gateway. Sources that are down do not stop it; their queries fail until they answer. */
     public static Gateway start(SekishoConfig config)
     {
+        if (config.policies().isPresent()) {
+            // Fail closed until enforcement is wired: never accept policies and then ignore them.
+            throw new ConfigException(config.file().toString(), 0, "policies", "policy enforcement is not wired into this build yet");
+        }
         UserStore users = UsersFile.load(config.usersFile());
         List<Connector> connectors = createConnectors(config);
         ThreadPoolExecutor workers = null;

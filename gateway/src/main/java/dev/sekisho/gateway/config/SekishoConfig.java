@@ -17,6 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param file where it was read from (relative paths inside are resolved against its folder)
  * @param listen where the Postgres-wire front door listens
  * @param usersFile the users file (SCRAM verifiers, groups, attributes)
+ * @param policies the policy files, or empty when no policies are configured (then every user sees every table)
  * @param searchPath schemas searched for unqualified table names, for every session
  * @param execution worker pool sizes
  * @param protocol wire-protocol limits
@@ -26,6 +27,7 @@ public record SekishoConfig(
         Path file,
         Listen listen,
         Path usersFile,
+        Optional<Policies> policies,
         List<String> searchPath,
         Execution execution,
         Protocol protocol,
@@ -36,6 +38,7 @@ public record SekishoConfig(
         requireNonNull(file, "file is null");
         requireNonNull(listen, "listen is null");
         requireNonNull(usersFile, "usersFile is null");
+        requireNonNull(policies, "policies is null");
         searchPath = List.copyOf(searchPath);
         requireNonNull(execution, "execution is null");
         requireNonNull(protocol, "protocol is null");
@@ -55,6 +58,24 @@ public record SekishoConfig(
         public Listen
         {
             requireNonNull(host, "host is null");
+        }
+    }
+
+    /**
+     * {@code policies:}.
+     *
+     * @param dir the folder of policy files (docs/policies.md)
+     * @param hashSaltEnv the environment variable that holds the salt of the {@code hash} mask
+     * @param watch whether edits are picked up while running (hot reload)
+     */
+    public record Policies(Path dir, String hashSaltEnv, boolean watch)
+    {
+        public static final String DEFAULT_HASH_SALT_ENV = "SEKISHO_HASH_SALT";
+
+        public Policies
+        {
+            requireNonNull(dir, "dir is null");
+            requireNonNull(hashSaltEnv, "hashSaltEnv is null");
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -19,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class SekishoConfigLoader
 {
-    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policy_dir", "search_path", "execution", "protocol", "sources");
+    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private SekishoConfigLoader() {}
@@ -51,11 +52,13 @@ public final class SekishoConfigLoader
 
         Path usersFile = SekishoConfig.resolve(file, root.requireString("users_file"));
 
-        if (root.has("policy_dir")) {
-            // Fail closed: an admin who names a policy directory expects it to be enforced.
-            throw root.error("policy_dir", "policies are not enforced by this version of Sekisho yet (the policy engine comes next); "
-                    + "remove the key to run without policies");
-        }
+        Optional<SekishoConfig.Policies> policies = root.optionalSection("policies").map(section -> {
+            section.rejectUnknownKeys(Set.of("dir", "hash_salt_env", "watch"));
+            return new SekishoConfig.Policies(
+                    SekishoConfig.resolve(file, section.requireString("dir")),
+                    section.optionalString("hash_salt_env").orElse(SekishoConfig.Policies.DEFAULT_HASH_SALT_ENV),
+                    section.booleanValue("watch", true));
+        });
 
         List<String> searchPath = root.optionalStringList("search_path").orElse(List.of("public"));
 
@@ -99,7 +102,7 @@ public final class SekishoConfigLoader
         if (sources.isEmpty()) {
             throw root.error("sources", "is empty: name at least one database behind the gateway");
         }
-        return new SekishoConfig(file, listen, usersFile, searchPath, execution, protocol, sources);
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources);
     }
 
     private static SekishoConfig.Listen listen(ConfigReader section)

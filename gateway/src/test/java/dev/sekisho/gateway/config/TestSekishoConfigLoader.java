@@ -24,6 +24,7 @@ class TestSekishoConfigLoader
         assertThat(config.listen()).isEqualTo(new SekishoConfig.Listen("127.0.0.1", 5432));
         assertThat(config.usersFile()).isEqualTo(Path.of("conf", "users.yaml").toAbsolutePath());
         assertThat(config.searchPath()).containsExactly("public");
+        assertThat(config.policies()).isEmpty();
         assertThat(config.execution()).isEqualTo(SekishoConfig.Execution.defaults());
         assertThat(config.protocol()).isEqualTo(SekishoConfig.Protocol.defaults());
         assertThat(config.sources()).hasSize(1);
@@ -37,6 +38,7 @@ class TestSekishoConfigLoader
                   host: 0.0.0.0
                   port: 6432
                 users_file: /etc/sekisho/users.yaml
+                policies: {dir: policies, hash_salt_env: SHOP_SALT, watch: false}
                 search_path: [shop, public]
                 execution: {worker_threads: 8, queue_size: 20}
                 protocol: {max_message_bytes: 2048, max_connections: 50}
@@ -51,6 +53,7 @@ class TestSekishoConfigLoader
         assertThat(config.listen()).isEqualTo(new SekishoConfig.Listen("0.0.0.0", 6432));
         assertThat(config.usersFile()).isEqualTo(Path.of("/etc/sekisho/users.yaml"));
         assertThat(config.searchPath()).containsExactly("shop", "public");
+        assertThat(config.policies()).contains(new SekishoConfig.Policies(Path.of("conf", "policies").toAbsolutePath(), "SHOP_SALT", false));
         assertThat(config.execution()).isEqualTo(new SekishoConfig.Execution(8, 20));
         assertThat(config.protocol()).isEqualTo(new SekishoConfig.Protocol(2048, 50));
         SekishoConfig.Source source = config.sources().get(0);
@@ -60,10 +63,10 @@ class TestSekishoConfigLoader
         assertThat(source.config().settings()).containsEntry("databases", List.of("shop"));
         assertThat(source.config().settings()).doesNotContainKey("type");
         // connectors report problems by key path; the loader places them on their line
-        assertThat(source.lineOf("replicas[0].port")).isEqualTo(13);
-        assertThat(source.lineOf("replicas")).isEqualTo(12);
-        assertThat(source.lineOf("primary.host")).isEqualTo(11);
-        assertThat(source.lineOf("no_such_key")).isEqualTo(9);
+        assertThat(source.lineOf("replicas[0].port")).isEqualTo(14);
+        assertThat(source.lineOf("replicas")).isEqualTo(13);
+        assertThat(source.lineOf("primary.host")).isEqualTo(12);
+        assertThat(source.lineOf("no_such_key")).isEqualTo(10);
     }
 
     @Test
@@ -107,9 +110,16 @@ class TestSekishoConfigLoader
                 """, "conf/sekisho.yaml");
         assertError("""
                 users_file: users.yaml
-                policy_dir: policies
+                policies: {watch: true}
                 sources: {shop: {type: mysql}}
-                """, "conf/sekisho.yaml:2: policy_dir: policies are not enforced");
+                """, "conf/sekisho.yaml:2: policies.dir: is required");
+        assertError("""
+                users_file: users.yaml
+                policies:
+                  dir: policies
+                  watch: sometimes
+                sources: {shop: {type: mysql}}
+                """, "conf/sekisho.yaml:4: policies.watch: must be true or false, got 'sometimes'");
     }
 
     @Test
