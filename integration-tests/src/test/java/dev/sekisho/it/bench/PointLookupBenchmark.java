@@ -1,0 +1,376 @@
+package dev.sekisho.it.bench;
+
+import dev.sekisho.it.TestingGateway;
+
+import java.lang.management.ManagementFactory;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongFunction;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Point lookup by primary key on {@code shop.customers}: directly over Connector/J to MariaDB,
+ * and through the gateway with pgjdbc: prepared statements (extended protocol; the id bound with
+ * {@code setInt}, matching the INT column, and with {@code setLong}), plain statements
+ * with the id as a literal (the gateway's plan cache answers repeated texts), and plain statements
+ * whose text never repeats (a comment with a counter, as Redash sends; every call is planned).
+ * Prints a Markdown table of p50/p99/mean latency and throughput, single client and concurrent
+ * clients, all in one run against one MariaDB.
+ *
+ * <p>Not a test (Surefire ignores it): run {@code bench/point-lookup.sh}. Options:
+ * {@code --iterations N} (default 20000), {@code --warmup N} (5000), {@code --planned-iterations N}
+ * for the never-repeating texts (default 5000, warm-up a quarter of it), {@code --threads N}
+ * (8; 0 skips the concurrent runs).
+ */
+public final class PointLookupBenchmark
+{
+    private static final String DIRECT_SQL = "select id, name, email, phone, region from customers where id = ?";
+    private static final String GATEWAY_SQL = "select id, name, email, phone, region from shop.customers where id = ?";
+
+    private final TestingGateway gateway;
+    private final long minId;
+    private final long maxId;
+
+    private PointLookupBenchmark(TestingGateway gateway, long minId, long maxId)
+    {
+        this.gateway = requireNonNull(gateway, "gateway is null");
+        this.minId = minId;
+        this.maxId = maxId;
+    }
+
+    public static void main(String[] args)
+            throws Exception
+    {
+        Options options = Options.parse(args);
+        int exitCode = 0;
+        try {
+            long started = System.nanoTime();
+            TestingGateway gateway = TestingGateway.shared();
+            System.err.printf(Locale.ROOT, "MariaDB and gateway started in %.1f s%n", (System.nanoTime() - started) / 1e9);
+            long[] range = idRange(gateway);
+            new PointLookupBenchmark(gateway, range[0], range[1]).run(options);
+        }
+        catch (Exception | Error e) {
+            e.printStackTrace();
+            exitCode = 1;
+        }
+        // the shutdown hook of TestingGateway stops the gateway and MariaDB
+        System.exit(exitCode);
+    }
+
+    private void run(Options options)
+            throws Exception
+    {
+        List<Path> paths = List.of(
+                new Path("direct: Connector/J prepared", "MariaDB", this::directPrepared),
+                new Path("gateway: pgjdbc prepared, setInt (extended protocol)", "gateway", () -> gatewayPrepared(false)),
+                new Path("gateway: pgjdbc prepared, setLong (int8 parameter, int column)", "gateway", () -> gatewayPrepared(true)),
+                new Path("gateway: pgjdbc statement, literal id (plan cache hit)", "gateway", this::gatewayLiteral),
+                new Path("gateway: pgjdbc statement, text never repeats (planned every call)", "gateway", this::gatewayUniqueText));
+
+        List<Result> results = new ArrayList<>();
+        for (int clients : options.threads() > 1 ? List.of(1, options.threads()) : List.of(1)) {
+            for (Path path : paths) {
+                boolean planned = path == paths.get(paths.size() - 1);
+                int iterations = Math.max(1, (planned ? options.plannedIterations() : options.iterations()) / clients);
+                int warmup = (planned ? options.plannedIterations() / 4 : options.warmup()) / clients;
+                System.err.printf(Locale.ROOT, "%s: %d client(s) x (%d warm-up + %d calls)%n", path.name(), clients, warmup, iterations);
+                results.add(measure(path, clients, warmup, iterations));
+            }
+        }
+        System.out.println(markdown(results, options));
+    }
+
+    private Result measure(Path path, int clients, int warmup, int iterations)
+            throws Exception
+    {
+        ExecutorService executor = Executors.newFixedThreadPool(clients);
+        List<Lookup> lookups = new ArrayList<>();
+        try {
+            for (int i = 0; i < clients; i++) {
+                lookups.add(path.factory().open());
+            }
+            // warm-up, all clients at once, then the timed part, all clients at once
+            List<Callable<long[]>> warmups = new ArrayList<>();
+            List<Callable<long[]>> timed = new ArrayList<>();
+            for (Lookup lookup : lookups) {
+                warmups.add(() -> calls(lookup, warmup));
+                timed.add(() -> calls(lookup, iterations));
+            }
+            for (Future<long[]> future : executor.invokeAll(warmups)) {
+                future.get();
+            }
+            long start = System.nanoTime();
+            List<Future<long[]>> futures = executor.invokeAll(timed);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long[] all = new long[0];
+            for (Future<long[]> future : futures) {
+                long[] latencies = future.get();
+                long[] merged = Arrays.copyOf(all, all.length + latencies.length);
+                System.arraycopy(latencies, 0, merged, all.length, latencies.length);
+                all = merged;
+            }
+            Arrays.sort(all);
+            return new Result(path, clients, all.length, percentile(all, 0.50), percentile(all, 0.99),
+                    Arrays.stream(all).average().orElse(0), all.length / seconds);
+        }
+        finally {
+            executor.shutdownNow();
+            for (Lookup lookup : lookups) {
+                lookup.close();
+            }
+        }
+    }
+
+    private long[] calls(Lookup lookup, int count)
+            throws SQLException
+    {
+        long[] latencies = new long[count];
+        for (int call = 0; call < count; call++) {
+            long id = randomId();
+            long start = System.nanoTime();
+            lookup.run(id);
+            latencies[call] = System.nanoTime() - start;
+        }
+        return latencies;
+    }
+
+    private long randomId()
+    {
+        return ThreadLocalRandom.current().nextLong(minId, maxId + 1);
+    }
+
+    private Lookup directPrepared()
+            throws SQLException
+    {
+        Connection connection = gateway.connectDirect("shop");
+        PreparedStatement statement = connection.prepareStatement(DIRECT_SQL);
+        return new Lookup()
+        {
+            @Override
+            public void run(long id)
+                    throws SQLException
+            {
+                statement.setLong(1, id);
+                try (ResultSet resultSet = statement.executeQuery()) {
+                    consume(resultSet, id);
+                }
+            }
+
+            @Override
+            public void close()
+                    throws SQLException
+            {
+                connection.close();
+            }
+        };
+    }
+
+    private Lookup gatewayPrepared(boolean bindAsLong)
+            throws SQLException
+    {
+        // pgjdbc's default prepareThreshold (5): from the fifth execution on, a named server-side statement
+        Connection connection = gateway.connect("alice");
+        PreparedStatement statement = connection.prepareStatement(GATEWAY_SQL);
+        return new Lookup()
+        {
+            @Override
+            public void run(long id)
+                    throws SQLException
+            {
+                if (bindAsLong) {
+                    statement.setLong(1, id);
+                }
+                else {
+                    statement.setInt(1, Math.toIntExact(id));
+                }
+                try (ResultSet resultSet = statement.executeQuery()) {
+                    consume(resultSet, id);
+                }
+            }
+
+            @Override
+            public void close()
+                    throws SQLException
+            {
+                connection.close();
+            }
+        };
+    }
+
+    private Lookup gatewayLiteral()
+            throws SQLException
+    {
+        return gatewayStatement(id -> GATEWAY_SQL.replace("?", Long.toString(id)));
+    }
+
+    private Lookup gatewayUniqueText()
+            throws SQLException
+    {
+        AtomicLong counter = new AtomicLong();
+        String run = Long.toString(System.nanoTime(), 36);
+        return gatewayStatement(id -> "/* run " + run + " call " + counter.incrementAndGet() + " */ " + GATEWAY_SQL.replace("?", Long.toString(id)));
+    }
+
+    private Lookup gatewayStatement(LongFunction<String> sqlForId)
+            throws SQLException
+    {
+        Connection connection = gateway.connect("alice");
+        Statement statement = connection.createStatement();
+        return new Lookup()
+        {
+            @Override
+            public void run(long id)
+                    throws SQLException
+            {
+                try (ResultSet resultSet = statement.executeQuery(sqlForId.apply(id))) {
+                    consume(resultSet, id);
+                }
+            }
+
+            @Override
+            public void close()
+                    throws SQLException
+            {
+                connection.close();
+            }
+        };
+    }
+
+    private static void consume(ResultSet resultSet, long id)
+            throws SQLException
+    {
+        if (!resultSet.next()) {
+            throw new IllegalStateException("no customer with id " + id);
+        }
+        if (resultSet.getLong(1) != id) {
+            throw new IllegalStateException("asked for customer " + id + ", got " + resultSet.getLong(1));
+        }
+        for (int column = 2; column <= resultSet.getMetaData().getColumnCount(); column++) {
+            resultSet.getString(column);
+        }
+        if (resultSet.next()) {
+            throw new IllegalStateException("two customers with id " + id);
+        }
+    }
+
+    private static long[] idRange(TestingGateway gateway)
+            throws SQLException
+    {
+        try (Connection connection = gateway.connectDirect("shop");
+                Statement statement = connection.createStatement();
+                ResultSet resultSet = statement.executeQuery("select min(id), max(id), count(*) from customers")) {
+            resultSet.next();
+            long min = resultSet.getLong(1);
+            long max = resultSet.getLong(2);
+            if (resultSet.getLong(3) != max - min + 1) {
+                throw new IllegalStateException("customer ids are not dense; random ids would miss");
+            }
+            return new long[] {min, max};
+        }
+    }
+
+    private static double percentile(long[] sorted, double quantile)
+    {
+        int index = (int) Math.ceil(quantile * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+
+    private static String markdown(List<Result> results, Options options)
+    {
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "%n%s, %d cores, Java %s (%s), load average %.2f%n",
+                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+        table.append(String.format(Locale.ROOT, "%nPoint lookup by primary key on shop.customers (latencies in ms; %d warm-up calls per path, %d for the planned path)%n%n", options.warmup(), options.plannedIterations() / 4));
+        table.append("| path | clients | calls | p50 | p99 | mean | throughput (calls/s) | p50 / direct | throughput / direct |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (Result result : results) {
+            Result direct = results.stream()
+                    .filter(candidate -> candidate.clients() == result.clients() && candidate.path().target().equals("MariaDB"))
+                    .findFirst()
+                    .orElseThrow();
+            table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %.3f | %,.0f | %.2fx | %.2fx |%n",
+                    result.path().name(),
+                    result.clients(),
+                    result.calls(),
+                    result.p50Nanos() / 1e6,
+                    result.p99Nanos() / 1e6,
+                    result.meanNanos() / 1e6,
+                    result.throughput(),
+                    result.p50Nanos() / direct.p50Nanos(),
+                    result.throughput() / direct.throughput()));
+        }
+        return table.toString();
+    }
+
+    /** One way to look a customer up; holds its connection. */
+    private interface Lookup
+            extends AutoCloseable
+    {
+        void run(long id)
+                throws SQLException;
+
+        @Override
+        void close()
+                throws SQLException;
+    }
+
+    private interface LookupFactory
+    {
+        Lookup open()
+                throws SQLException;
+    }
+
+    private record Path(String name, String target, LookupFactory factory) {}
+
+    private record Result(Path path, int clients, int calls, double p50Nanos, double p99Nanos, double meanNanos, double throughput) {}
+
+    private record Options(int iterations, int warmup, int plannedIterations, int threads)
+    {
+        static Options parse(String[] args)
+        {
+            int iterations = 20_000;
+            int warmup = 5_000;
+            int plannedIterations = 5_000;
+            int threads = 8;
+            for (int i = 0; i < args.length; i++) {
+                String name = args[i];
+                if (name.equals("--help") || name.equals("-h")) {
+                    System.out.println("usage: PointLookupBenchmark [--iterations N] [--warmup N] [--planned-iterations N] [--threads N]");
+                    System.exit(0);
+                }
+                if (i + 1 >= args.length) {
+                    throw new IllegalArgumentException("missing value after " + name);
+                }
+                int value = Integer.parseInt(args[++i]);
+                switch (name) {
+                    case "--iterations" -> iterations = value;
+                    case "--warmup" -> warmup = value;
+                    case "--planned-iterations" -> plannedIterations = value;
+                    case "--threads" -> threads = value;
+                    default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
+                }
+            }
+            if (iterations < 1 || plannedIterations < 1 || warmup < 0 || threads < 0) {
+                throw new IllegalArgumentException("iterations must be positive, warm-up and threads not negative");
+            }
+            return new Options(iterations, warmup, plannedIterations, threads);
+        }
+    }
+}
