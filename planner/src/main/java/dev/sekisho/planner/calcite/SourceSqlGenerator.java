@@ -72,6 +72,9 @@ final class SourceSqlGenerator
             public RexNode visitCall(RexCall call)
             {
                 RexNode visited = super.visitCall(call);
+                if (visited instanceof RexCall comparison && comparison.getKind().belongsTo(SqlKind.BINARY_COMPARISON)) {
+                    return withoutIntegerWidening(rexBuilder, comparison);
+                }
                 if (visited instanceof RexCall result && result.getKind() == SqlKind.DIVIDE
                         && result.getOperands().stream().allMatch(operand -> SekishoMysqlDialect.isExactInteger(operand.getType().getSqlTypeName()))) {
                     return rexBuilder.makeCall(result.getType(), SekishoMysqlDialect.INTEGER_DIVIDE, result.getOperands());
@@ -96,6 +99,27 @@ final class SourceSqlGenerator
             }
         };
         return rel.accept(relShuttle[0]);
+    }
+
+    /**
+     * {@code int_column = $1::int8} makes Calcite widen the column ({@code CAST(id AS BIGINT) = ?}),
+     * which MySQL cannot answer from an index. MySQL compares integers of any width by value, so
+     * the widening cast is dropped from comparison operands.
+     */
+    private static RexNode withoutIntegerWidening(RexBuilder rexBuilder, RexCall comparison)
+    {
+        boolean changed = false;
+        List<RexNode> operands = new java.util.ArrayList<>(comparison.getOperands());
+        for (int i = 0; i < operands.size(); i++) {
+            RexNode operand = operands.get(i);
+            if (operand.getKind() == SqlKind.CAST
+                    && SekishoMysqlDialect.isExactInteger(operand.getType().getSqlTypeName())
+                    && SekishoMysqlDialect.isExactInteger(((RexCall) operand).getOperands().get(0).getType().getSqlTypeName())) {
+                operands.set(i, ((RexCall) operand).getOperands().get(0));
+                changed = true;
+            }
+        }
+        return changed ? rexBuilder.makeCall(comparison.getOperator(), operands) : comparison;
     }
 
     /** Names tables as the source spells them rather than by their exposed, lower-case names. */

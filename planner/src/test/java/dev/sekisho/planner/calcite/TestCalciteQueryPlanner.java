@@ -162,6 +162,8 @@ class TestCalciteQueryPlanner
     {
         PreparedQuery query = planner.prepare("select name from customers where id = $1", List.of(ColumnType.of(Kind.BIGINT)), SHOP_PATH);
         assertThat(query.parameterTypes()).containsExactly(ColumnType.of(Kind.BIGINT));
+        // the int column is compared as it is, so that MySQL can use its index
+        assertThat(sourceSql(query)).isEqualTo("SELECT `name` FROM `shop`.`customers` WHERE `id` = ?");
         PreparedQuery selected = planner.prepare("select $1", List.of(ColumnType.of(Kind.TEXT)), SHOP_PATH);
         assertThat(selected.parameterTypes()).containsExactly(ColumnType.of(Kind.TEXT));
         assertThat(selected.columns()).extracting(ResultColumn::type).containsExactly(ColumnType.of(Kind.TEXT));
