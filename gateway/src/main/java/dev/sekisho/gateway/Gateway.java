@@ -6,6 +6,7 @@ import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.pgwire.PgServer;
 import dev.sekisho.gateway.pgwire.PgServerOptions;
+import dev.sekisho.gateway.pgwire.PgTls;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.calcite.CalciteQueryPlanner;
 import dev.sekisho.planner.calcite.PlannerOptions;
@@ -70,6 +71,9 @@ public final class Gateway
                     .withPort(config.listen().port())
                     .withMaxMessageBytes(config.protocol().maxMessageBytes())
                     .withMaxConnections(config.protocol().maxConnections());
+            if (config.tls().isPresent()) {
+                options = options.withTls(tls(config));
+            }
             PgServer server = new PgServer(options, users, planner, workers, config.searchPath());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
@@ -89,7 +93,22 @@ public final class Gateway
     public static void validate(SekishoConfig config)
     {
         UsersFile.load(config.usersFile());
+        if (config.tls().isPresent()) {
+            tls(config);
+        }
         createConnectors(config).forEach(Gateway::closeQuietly);
+    }
+
+    /** Loads the TLS certificate and key named by {@code tls:}; problems are reported on that line. */
+    private static PgTls tls(SekishoConfig config)
+    {
+        SekishoConfig.Tls tls = config.tls().orElseThrow();
+        try {
+            return PgTls.fromPemFiles(tls.certFile(), tls.keyFile(), tls.mode() == SekishoConfig.TlsMode.REQUIRED ? PgTls.Mode.REQUIRED : PgTls.Mode.OPTIONAL);
+        }
+        catch (IllegalArgumentException e) {
+            throw new ConfigException(config.file().toString(), tls.line(), "tls", e.getMessage());
+        }
     }
 
     /** The Postgres-wire port actually bound (useful when the configuration asked for port 0). */

@@ -22,6 +22,7 @@ import static java.util.Objects.requireNonNull;
  * @param execution worker pool sizes
  * @param protocol wire-protocol limits
  * @param sources the databases behind the gateway
+ * @param tls TLS for the Postgres-wire front door; empty: clients connect without TLS
  */
 public record SekishoConfig(
         Path file,
@@ -31,7 +32,8 @@ public record SekishoConfig(
         List<String> searchPath,
         Execution execution,
         Protocol protocol,
-        List<Source> sources)
+        List<Source> sources,
+        Optional<Tls> tls)
 {
     public SekishoConfig
     {
@@ -43,6 +45,14 @@ public record SekishoConfig(
         requireNonNull(execution, "execution is null");
         requireNonNull(protocol, "protocol is null");
         sources = List.copyOf(sources);
+        requireNonNull(tls, "tls is null");
+    }
+
+    /** Without TLS. */
+    public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
+            Protocol protocol, List<Source> sources)
+    {
+        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, Optional.empty());
     }
 
     /**
@@ -106,6 +116,33 @@ public record SekishoConfig(
         {
             return new Protocol(16 * 1024 * 1024, 1000);
         }
+    }
+
+    /**
+     * {@code tls:}.
+     *
+     * @param certFile the server certificate chain, PEM
+     * @param keyFile its private key, PEM (unencrypted PKCS#8)
+     * @param mode whether clients without TLS are still accepted
+     * @param line the line of the {@code tls:} key, for errors found when the files are loaded
+     */
+    public record Tls(Path certFile, Path keyFile, TlsMode mode, int line)
+    {
+        public Tls
+        {
+            requireNonNull(certFile, "certFile is null");
+            requireNonNull(keyFile, "keyFile is null");
+            requireNonNull(mode, "mode is null");
+        }
+    }
+
+    /** {@code tls.mode}. */
+    public enum TlsMode
+    {
+        /** Clients choose (libpq's default sslmode=prefer picks TLS). */
+        OPTIONAL,
+        /** Connections without TLS are refused. */
+        REQUIRED
     }
 
     /**

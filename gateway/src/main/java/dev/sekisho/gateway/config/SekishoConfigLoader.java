@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
  */
 public final class SekishoConfigLoader
 {
-    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources");
+    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private SekishoConfigLoader() {}
@@ -102,7 +102,23 @@ public final class SekishoConfigLoader
         if (sources.isEmpty()) {
             throw root.error("sources", "is empty: name at least one database behind the gateway");
         }
-        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources);
+        Optional<SekishoConfig.Tls> tls = root.optionalSection("tls").map(section -> tls(section, file, root.node().keyLine("tls")));
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls);
+    }
+
+    private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)
+    {
+        section.rejectUnknownKeys(Set.of("cert_file", "key_file", "mode"));
+        Path certFile = SekishoConfig.resolve(file, section.requireString("cert_file"));
+        Path keyFile = SekishoConfig.resolve(file, section.requireString("key_file"));
+        String mode = section.optionalString("mode").orElse("optional");
+        SekishoConfig.TlsMode tlsMode = switch (mode) {
+            case "optional" -> SekishoConfig.TlsMode.OPTIONAL;
+            case "required" -> SekishoConfig.TlsMode.REQUIRED;
+            default -> throw section.error("mode", "must be 'optional' (clients choose) or 'required' (connections without TLS are refused), not '"
+                    + mode + "'");
+        };
+        return new SekishoConfig.Tls(certFile, keyFile, tlsMode, line);
     }
 
     private static SekishoConfig.Listen listen(ConfigReader section)

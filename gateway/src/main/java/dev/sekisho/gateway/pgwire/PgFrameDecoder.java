@@ -39,12 +39,24 @@ public final class PgFrameDecoder
 
     private final int maxStartupPacketBytes;
     private final int maxMessageBytes;
+    private final boolean tlsOffered;
     private State state = State.STARTUP;
 
     public PgFrameDecoder(int maxStartupPacketBytes, int maxMessageBytes)
     {
+        this(maxStartupPacketBytes, maxMessageBytes, false);
+    }
+
+    /**
+     * @param tlsOffered whether an SSLRequest is answered 'S': then bytes that follow the SSLRequest
+     *         before the TLS handshake are refused (they were not encrypted, and could be injected
+     *         by a man in the middle, as in PostgreSQL's CVE-2021-23214)
+     */
+    public PgFrameDecoder(int maxStartupPacketBytes, int maxMessageBytes, boolean tlsOffered)
+    {
         this.maxStartupPacketBytes = maxStartupPacketBytes;
         this.maxMessageBytes = maxMessageBytes;
+        this.tlsOffered = tlsOffered;
     }
 
     @Override
@@ -81,6 +93,9 @@ public final class PgFrameDecoder
         }
         else if (message instanceof FrontendMessage.CancelRequest) {
             state = State.DISCARD;
+        }
+        else if (message instanceof FrontendMessage.SslRequest && tlsOffered && in.isReadable()) {
+            throw new PgProtocolException("received unencrypted data after SSL request");
         }
         out.add(message);
     }

@@ -64,6 +64,7 @@ final class PgMessageProcessor
         }
         try {
             if (message instanceof FrontendMessage.Query query) {
+                session.statementStarted();
                 return run(new SimpleQuery(query.sql()));
             }
             if (message instanceof FrontendMessage.Parse parse) {
@@ -76,11 +77,12 @@ final class PgMessageProcessor
                 describe(describe);
             }
             else if (message instanceof FrontendMessage.Execute execute) {
+                session.statementStarted();
                 return run(new ExecuteStep(execute.portalName(), execute.maxRows()));
             }
             else if (message instanceof FrontendMessage.Sync) {
                 ignoreUntilSync = false;
-                BackendMessages.readyForQuery(out.buffer(), session.sync().code());
+                readyForQuery();
                 out.flush();
             }
             else if (message instanceof FrontendMessage.Flush) {
@@ -133,12 +135,28 @@ final class PgMessageProcessor
 
     private boolean run(Step step)
     {
-        boolean finished = step.run();
+        boolean finished = false;
+        try {
+            finished = step.run();
+        }
+        finally {
+            if (finished) {
+                session.statementFinished();
+            }
+        }
         if (!finished) {
             paused = step;
             out.flush();
         }
         return finished;
+    }
+
+    /** Ends the implicit transaction if any and writes ReadyForQuery (after settings a rollback put back). */
+    private void readyForQuery()
+    {
+        char status = session.sync().code();
+        session.takeParameterChanges().forEach((name, value) -> BackendMessages.parameterStatus(out.buffer(), name, value));
+        BackendMessages.readyForQuery(out.buffer(), status);
     }
 
     private void parse(FrontendMessage.Parse parse)
@@ -318,10 +336,11 @@ final class PgMessageProcessor
                 }
             }
             catch (RuntimeException e) {
+                RuntimeException failure = session.translateFailure(portal, e);
                 if (portal != null) {
                     session.closePortal(portalName);
                 }
-                extendedError(e);
+                extendedError(failure);
                 return true;
             }
         }
@@ -351,9 +370,11 @@ final class PgMessageProcessor
                     if (statements.isEmpty()) {
                         BackendMessages.emptyQueryResponse(out.buffer());
                     }
+                    session.setImplicitTransactionBlock(statements.size() > 1);
                 }
                 while (index < statements.size()) {
                     if (streamer == null) {
+                        portal = null;
                         session.parse("", statements.get(index), List.of());
                         session.bind("", "", List.of(), List.of());
                         portal = session.execute("", 0);
@@ -363,7 +384,7 @@ final class PgMessageProcessor
                             index++;
                             continue;
                         }
-                        writeRowDescription(portal.columns().orElseThrow(), List.of());
+                        writeRowDescription(portal.columns().orElseThrow(), portal.resultFormats());
                         streamer = new RowStreamer(session, portal, 0, out);
                     }
                     if (streamer.run() == RowStreamer.Outcome.PAUSED) {
@@ -375,7 +396,7 @@ final class PgMessageProcessor
                 }
             }
             catch (RuntimeException e) {
-                PgError error = PgErrors.toError(e);
+                PgError error = PgErrors.toError(session.translateFailure(portal, e));
                 BackendMessages.errorResponse(out.buffer(), error);
                 if (error.severity() == PgError.Severity.FATAL) {
                     out.flush();
@@ -385,8 +406,9 @@ final class PgMessageProcessor
                 session.closePortal("");
                 session.fail();
             }
+            session.setImplicitTransactionBlock(false);
             session.closeStatement("");
-            BackendMessages.readyForQuery(out.buffer(), session.sync().code());
+            readyForQuery();
             out.flush();
             return true;
         }

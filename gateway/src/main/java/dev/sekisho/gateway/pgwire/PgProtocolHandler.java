@@ -16,8 +16,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.DecoderException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import javax.net.ssl.SSLException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,13 +43,16 @@ import static java.util.Objects.requireNonNull;
  * <pre>
  * Startup and authentication (on the event loop; cheap):
  *   client                       server
- *   SSLRequest / GSSENCRequest -&gt; 'N'                     (then the client sends StartupMessage)
+ *   SSLRequest                -&gt; 'S' and a TLS handshake when TLS is configured, else 'N'
+ *   GSSENCRequest             -&gt; 'N'                     (then the client sends StartupMessage)
  *   StartupMessage            -&gt; AuthenticationSASL [SCRAM-SHA-256]
+ *                                (or ErrorResponse FATAL 28000 without TLS when TLS is required)
  *   SASLInitialResponse       -&gt; AuthenticationSASLContinue (server-first-message)
  *   SASLResponse              -&gt; AuthenticationSASLFinal, AuthenticationOk,
  *                                ParameterStatus*, BackendKeyData, ReadyForQuery 'I'
  *                                (or ErrorResponse FATAL 28P01, then close)
- *   CancelRequest             -&gt; (nothing; the connection is closed)
+ *   CancelRequest             -&gt; (nothing; the connection is closed; the session's running
+ *                                statement, if the key matches, fails with 57014)
  *
  * Queries (on a worker thread, one message at a time, in order):
  *   Query                     -&gt; per statement: [RowDescription, DataRow*] CommandComplete;
@@ -84,6 +90,7 @@ final class PgProtocolHandler
 
     private Phase phase = Phase.STARTUP;
     private Channel channel;
+    private boolean encrypted;
     private ScramAuthenticator.Exchange exchange;
     private String user;
     private Map<String, String> startupParameters;
@@ -136,7 +143,7 @@ final class PgProtocolHandler
             }
         }
         catch (QueryException e) {
-            fatal(ctx, PgError.fatal(e.sqlState(), e.getMessage()));
+            fatal(ctx, new PgError(PgError.Severity.FATAL, e.sqlState(), e.getMessage(), null, e.hint(), 0));
         }
         catch (RuntimeException e) {
             fatal(ctx, PgErrors.toError(e));
@@ -146,7 +153,18 @@ final class PgProtocolHandler
     private void startup(ChannelHandlerContext ctx, FrontendMessage message)
     {
         if (message instanceof FrontendMessage.SslRequest || message instanceof FrontendMessage.GssEncRequest) {
+            if (encrypted) {
+                throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "encryption requested on a connection that is encrypted already");
+            }
             ByteBuf out = ctx.alloc().buffer(1);
+            if (message instanceof FrontendMessage.SslRequest && options.tls().isPresent()) {
+                out.writeByte('S');
+                // 'S' goes out in the clear; everything after it, both ways, goes through TLS
+                ctx.writeAndFlush(out);
+                ctx.pipeline().addFirst("tls", options.tls().get().newHandler(ctx.alloc()));
+                encrypted = true;
+                return;
+            }
             BackendMessages.encryptionRefused(out);
             ctx.writeAndFlush(out);
             return;
@@ -160,6 +178,10 @@ final class PgProtocolHandler
         }
         if (!(message instanceof FrontendMessage.StartupMessage startup)) {
             throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "expected a startup message");
+        }
+        if (!encrypted && options.tls().map(tls -> tls.mode() == PgTls.Mode.REQUIRED).orElse(false)) {
+            throw new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "this server requires TLS: connect with sslmode=require",
+                    "With psql, libpq and psycopg add sslmode=require to the connection string; with pgjdbc add ssl=true&sslmode=require.", null);
         }
         if (startup.majorVersion() != 3) {
             throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "unsupported frontend protocol " + startup.majorVersion() + "."
@@ -407,7 +429,7 @@ final class PgProtocolHandler
             queue.clear();
             if (session != null) {
                 // unblocks a worker waiting on the source; the stream is closed by cleanup
-                session.cancel();
+                session.terminate();
             }
             if (session != null && !scheduled) {
                 // closing streams may wait on a source: do it on a worker, not on the event loop
@@ -444,7 +466,7 @@ final class PgProtocolHandler
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause)
     {
-        if (cause instanceof IOException) {
+        if (cause instanceof IOException || cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             log.debug("Connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
         }
         else {

@@ -25,8 +25,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The Postgres wire protocol (v3) listener: Netty bootstrap and pipeline
- * ({@link PgFrameDecoder} then {@link PgProtocolHandler}). Statements run on the {@code workers}
- * pool, never on Netty's event loops.
+ * ({@link PgFrameDecoder} then {@link PgProtocolHandler}; after an accepted SSLRequest a TLS
+ * handler goes in front of them). Statements run on the {@code workers} pool, never on Netty's
+ * event loops.
  */
 public final class PgServer
         implements AutoCloseable
@@ -101,7 +102,7 @@ public final class PgServer
             @Override
             protected void initChannel(Channel channel)
             {
-                channel.pipeline().addLast("frames", new PgFrameDecoder(options.maxStartupPacketBytes(), options.maxMessageBytes()));
+                channel.pipeline().addLast("frames", new PgFrameDecoder(options.maxStartupPacketBytes(), options.maxMessageBytes(), options.tls().isPresent()));
                 channel.pipeline().addLast("protocol", newProtocolHandler());
             }
         };

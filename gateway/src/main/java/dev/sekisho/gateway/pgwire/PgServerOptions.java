@@ -1,5 +1,7 @@
 package dev.sekisho.gateway.pgwire;
 
+import java.util.Optional;
+
 import static java.util.Objects.requireNonNull;
 
 /**
@@ -14,6 +16,7 @@ import static java.util.Objects.requireNonNull;
  * @param writeBufferLowWaterMark bytes queued for a connection below which it is writable again
  * @param writeBufferHighWaterMark bytes queued for a connection above which row streaming pauses
  * @param flushBytes how many bytes of rows are gathered before they are handed to the socket
+ * @param tls TLS for clients that send SSLRequest; empty: SSLRequest is answered 'N'
  */
 public record PgServerOptions(
         String host,
@@ -24,7 +27,8 @@ public record PgServerOptions(
         int ioThreads,
         int writeBufferLowWaterMark,
         int writeBufferHighWaterMark,
-        int flushBytes)
+        int flushBytes,
+        Optional<PgTls> tls)
 {
     public PgServerOptions
     {
@@ -50,52 +54,59 @@ public record PgServerOptions(
         if (flushBytes < 1) {
             throw new IllegalArgumentException("flushBytes must be positive: " + flushBytes);
         }
+        requireNonNull(tls, "tls is null");
     }
 
     /** Port 5432 on localhost, 10,000-byte startup packets, 16 MiB messages, 500 connections. */
     public static PgServerOptions defaults()
     {
-        return new PgServerOptions("127.0.0.1", 5432, 10_000, 16 * 1024 * 1024, 500, 0, 256 * 1024, 1024 * 1024, 64 * 1024);
+        return new PgServerOptions("127.0.0.1", 5432, 10_000, 16 * 1024 * 1024, 500, 0, 256 * 1024, 1024 * 1024, 64 * 1024, Optional.empty());
     }
 
     public PgServerOptions withHost(String host)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes);
+                writeBufferHighWaterMark, flushBytes, tls);
     }
 
     public PgServerOptions withPort(int port)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes);
+                writeBufferHighWaterMark, flushBytes, tls);
     }
 
     public PgServerOptions withMaxStartupPacketBytes(int maxStartupPacketBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes);
+                writeBufferHighWaterMark, flushBytes, tls);
     }
 
     public PgServerOptions withMaxMessageBytes(int maxMessageBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes);
+                writeBufferHighWaterMark, flushBytes, tls);
     }
 
     public PgServerOptions withMaxConnections(int maxConnections)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes);
+                writeBufferHighWaterMark, flushBytes, tls);
     }
 
     public PgServerOptions withIoThreads(int ioThreads)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes);
+                writeBufferHighWaterMark, flushBytes, tls);
     }
 
     public PgServerOptions withWriteBufferWaterMarks(int low, int high)
     {
-        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes);
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes, tls);
+    }
+
+    public PgServerOptions withTls(PgTls tls)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes, Optional.of(tls));
     }
 }

@@ -29,6 +29,10 @@ public final class Portal
     private boolean exhausted;
     private boolean closed;
     private String commandTag;
+    private boolean cursor;
+    private boolean holdable;
+    private boolean pending;
+    private long position;
     private final Map<String, String> parameterChanges = new LinkedHashMap<>();
     private final List<Notice> notices = new ArrayList<>();
 
@@ -111,6 +115,7 @@ public final class Portal
         }
         return switch (statement.kind()) {
             case QUERY -> "SELECT " + rows;
+            case FETCH -> "FETCH " + rows;
             case SHOW -> "SHOW";
             default -> {
                 String keyword = firstKeyword(statement.sql());
@@ -129,6 +134,47 @@ public final class Portal
     public List<Notice> notices()
     {
         return notices;
+    }
+
+    /** Whether this portal is a cursor made by DECLARE (rather than by a Bind message). */
+    public boolean isCursor()
+    {
+        return cursor;
+    }
+
+    /** Whether this cursor was declared WITH HOLD (it survives the commit of its transaction). */
+    public boolean isHoldable()
+    {
+        return holdable;
+    }
+
+    /** For a cursor: how many rows FETCH and MOVE have gone past. */
+    public long position()
+    {
+        return position;
+    }
+
+    void markCursor(boolean holdable)
+    {
+        this.cursor = true;
+        this.holdable = holdable;
+        this.pending = true;
+    }
+
+    /** Whether the portal was made in the transaction still in progress. */
+    boolean isPending()
+    {
+        return pending;
+    }
+
+    void committed()
+    {
+        pending = false;
+    }
+
+    void advance()
+    {
+        position++;
     }
 
     boolean isStarted()

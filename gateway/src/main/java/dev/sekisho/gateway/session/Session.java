@@ -11,12 +11,16 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -38,8 +42,14 @@ import static java.util.Objects.requireNonNull;
  *   <li>{@link #sync} ends an implicit transaction and returns the transaction status.</li>
  * </ul>
  * Errors are thrown as {@link QueryException}; the front end reports them and calls
- * {@link #fail()}. Not thread-safe, except {@link #cancel()}; every other call comes from the
- * connection's one task at a time.
+ * {@link #fail()}. Not thread-safe, except {@link #cancel()} and {@link #terminate()}; every other
+ * call comes from the connection's one task at a time.
+ *
+ * <p>Transactions are emulated (the sources stay autocommit), but what a client can observe
+ * follows PostgreSQL: SETs are undone by ROLLBACK (and by an error in an implicit transaction),
+ * SET LOCAL lasts until the end of the transaction, cursors without HOLD close at the end of their
+ * transaction, and WITH HOLD cursors survive COMMIT (their rows keep streaming from the source;
+ * nothing is materialised).
  */
 public final class Session
         implements AutoCloseable
@@ -50,6 +60,11 @@ public final class Session
     private static final String INVALID_SAVEPOINT = "3B001";
     private static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
     private static final String DUPLICATE_CURSOR = "42P03";
+    private static final String DUPLICATE_TABLE = "42P07";
+    private static final String OBJECT_NOT_IN_PREREQUISITE_STATE = "55000";
+    private static final String USER_CANCEL = "canceling statement due to user request";
+    /** Tableau's temp-table probes; the gateway pretends to create these (and only these). */
+    private static final String TABLEAU_TEMP_TABLE_PREFIX = "#tableau_";
 
     private final Principal principal;
     private final QueryPlanner planner;
@@ -58,9 +73,29 @@ public final class Session
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final Map<String, Portal> portals = new HashMap<>();
     private final Set<SessionExecutionContext> running = ConcurrentHashMap.newKeySet();
-    private final List<String> savepoints = new ArrayList<>();
+    private final List<Savepoint> savepoints = new ArrayList<>();
+    /** Tableau probe tables: name to whether it was created in the transaction in progress. */
+    private final Map<String, Boolean> tempTables = new LinkedHashMap<>();
+    /** Settings made with SET LOCAL in the transaction in progress. */
+    private final Set<String> localSettings = new LinkedHashSet<>();
+    /** ParameterStatus to send before the next ReadyForQuery (settings a rollback put back). */
+    private final Map<String, String> parameterChanges = new LinkedHashMap<>();
     private TransactionStatus transactionStatus = TransactionStatus.IDLE;
+    /** The settings as they were when the transaction in progress first changed one; null if none did. */
+    private SessionSettings.Snapshot transactionSettings;
+    /** A statement failed in the implicit transaction (outside BEGIN) that the next Sync ends. */
+    private boolean implicitTransactionFailed;
+    /** The statements being run belong to one simple Query with several statements (an implicit block). */
+    private boolean implicitTransactionBlock;
     private volatile boolean closed;
+
+    // guarded by cancelLock: what a CancelRequest may cancel
+    private final Object cancelLock = new Object();
+    private boolean statementActive;
+    private boolean cancelPending;
+    private SessionExecutionContext activeContext;
+
+    private record Savepoint(String name, SessionSettings.Snapshot settings) {}
 
     /**
      * @param principal the authenticated user
@@ -105,6 +140,16 @@ public final class Session
     }
 
     /**
+     * Tells the session that the statements about to run came in one simple Query with several
+     * statements. PostgreSQL runs those in one implicit transaction block, where DECLARE without
+     * HOLD and SET LOCAL are allowed.
+     */
+    public void setImplicitTransactionBlock(boolean implicitTransactionBlock)
+    {
+        this.implicitTransactionBlock = implicitTransactionBlock;
+    }
+
+    /**
      * Parses and plans a statement and keeps it under {@code name} (empty: the unnamed statement,
      * which each parse replaces).
      *
@@ -133,12 +178,41 @@ public final class Session
                 PreparedQuery query = planner.prepare(text, parameterTypes, context());
                 yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.empty(), query.parameterTypes(), Optional.of(query.columns()));
             }
-            case SET, RESET -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(SessionStatement.parse(text)), parameterTypes,
-                    Optional.empty());
             case SHOW -> {
                 SessionStatement.Show show = (SessionStatement.Show) SessionStatement.parse(text);
                 yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(show), parameterTypes, Optional.of(showColumns(show)));
             }
+            case DECLARE -> {
+                SessionStatement.Declare declare = (SessionStatement.Declare) SessionStatement.parse(text);
+                StatementKind inner = StatementKind.classify(declare.query());
+                if (inner != StatementKind.QUERY) {
+                    throw new QueryException(SqlStates.SYNTAX_ERROR, "DECLARE CURSOR needs a query (SELECT, WITH, VALUES or TABLE)",
+                            "Write DECLARE name CURSOR FOR SELECT ...", null);
+                }
+                PreparedQuery query = planner.prepare(declare.query(), parameterTypes, context());
+                yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.of(declare), query.parameterTypes(), Optional.empty());
+            }
+            case FETCH -> {
+                SessionStatement.Fetch fetch = (SessionStatement.Fetch) SessionStatement.parse(text);
+                Portal cursor = cursor(fetch.cursor());
+                yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(fetch), parameterTypes, cursor.columns());
+            }
+            case CREATE_TEMP_TABLE -> {
+                SessionStatement.CreateTempTable create = (SessionStatement.CreateTempTable) SessionStatement.parse(text);
+                if (!isTableauTempTable(create.name()) || create.asQuery()) {
+                    throw readOnly(text);
+                }
+                yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(create), parameterTypes, Optional.empty());
+            }
+            case DROP_TABLE -> {
+                SessionStatement.DropTable drop = (SessionStatement.DropTable) SessionStatement.parse(text);
+                if (!drop.names().stream().allMatch(Session::isTableauTempTable)) {
+                    throw readOnly(text);
+                }
+                yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(drop), parameterTypes, Optional.empty());
+            }
+            case SET, RESET, MOVE, CLOSE, DEALLOCATE, DISCARD -> new PreparedStatement(name, sql, kind, Optional.empty(),
+                    Optional.of(SessionStatement.parse(text)), parameterTypes, Optional.empty());
             default -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
         };
         statements.put(name, statement);
@@ -172,11 +246,19 @@ public final class Session
             throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "bind message supplies " + parameters.size() + " parameters, but prepared statement \""
                     + statementName + "\" requires " + expected);
         }
+        List<Integer> formats = resultFormats;
+        if (statement.kind() == StatementKind.FETCH) {
+            // FETCH from a BINARY cursor returns binary values, whatever the Bind asked for
+            Portal cursor = portals.get(((SessionStatement.Fetch) statement.command().orElseThrow()).cursor());
+            if (cursor != null && !cursor.resultFormats().isEmpty()) {
+                formats = cursor.resultFormats();
+            }
+        }
         Portal previous = portals.remove(portalName);
         if (previous != null) {
             closePortal(previous);
         }
-        Portal portal = new Portal(portalName, statement, parameters, resultFormats);
+        Portal portal = new Portal(portalName, statement, parameters, formats);
         portals.put(portalName, portal);
         return portal;
     }
@@ -200,41 +282,91 @@ public final class Session
         Portal portal = portal(portalName);
         checkNotFailed(portal.kind());
         if (portal.isStarted()) {
+            activate(portal.context());
             return portal;
         }
         PreparedStatement statement = portal.statement();
         switch (statement.kind()) {
             case EMPTY -> portal.startCommand("");
-            case QUERY, OTHER -> {
-                SessionExecutionContext context = new SessionExecutionContext(principal.name(), fetchSizeHint > 0 ? fetchSizeHint : 1000);
-                running.add(context);
-                try {
-                    if (closed) {
-                        context.cancel("terminating connection");
-                    }
-                    portal.startRows(statement.query().orElseThrow().execute(portal.parameters(), context), context);
-                }
-                catch (RuntimeException e) {
-                    running.remove(context);
-                    throw e;
-                }
-            }
+            case QUERY, OTHER -> openRows(portal, fetchSizeHint > 0 ? fetchSizeHint : 1000);
             case SHOW -> portal.startRows(show((SessionStatement.Show) statement.command().orElseThrow()), null);
             case SET -> {
                 SessionStatement.Set set = (SessionStatement.Set) statement.command().orElseThrow();
-                if (!set.name().isEmpty()) {
+                if (set.local() && transactionStatus == TransactionStatus.IDLE && !implicitTransactionBlock) {
+                    portal.notices().add(new Notice(NO_ACTIVE_TRANSACTION, "SET LOCAL can only be used in transaction blocks"));
+                }
+                else if (!set.name().isEmpty()) {
+                    settingsChanging();
+                    if (set.local()) {
+                        localSettings.add(settings.canonicalName(set.name()));
+                    }
+                    else {
+                        localSettings.remove(settings.canonicalName(set.name()));
+                    }
                     portal.parameterChanges().putAll(settings.set(set.name(), set.values()));
                 }
                 portal.startCommand("SET");
             }
             case RESET -> {
                 SessionStatement.Reset reset = (SessionStatement.Reset) statement.command().orElseThrow();
+                settingsChanging();
                 portal.parameterChanges().putAll(reset.name().map(settings::reset).orElseGet(settings::resetAll));
                 portal.startCommand("RESET");
             }
-            case DISCARD -> {
-                portal.parameterChanges().putAll(settings.resetAll());
-                portal.startCommand("DISCARD ALL");
+            case DISCARD -> discard(portal, (SessionStatement.Discard) statement.command().orElseThrow());
+            case DECLARE -> declare(portal);
+            case FETCH, MOVE -> fetch(portal, (SessionStatement.Fetch) statement.command().orElseThrow());
+            case CLOSE -> {
+                Optional<String> name = ((SessionStatement.Close) statement.command().orElseThrow()).cursor();
+                if (name.isPresent()) {
+                    Portal cursor = cursor(name.get());
+                    portals.remove(cursor.name());
+                    closePortal(cursor);
+                    portal.startCommand("CLOSE CURSOR");
+                }
+                else {
+                    closeAllPortals(portal);
+                    portal.startCommand("CLOSE CURSOR ALL");
+                }
+            }
+            case DEALLOCATE -> {
+                Optional<String> name = ((SessionStatement.Deallocate) statement.command().orElseThrow()).statement();
+                if (name.isPresent()) {
+                    if (name.get().isEmpty() || statements.remove(name.get()) == null) {
+                        throw new QueryException(SqlStates.INVALID_SQL_STATEMENT_NAME, "prepared statement \"" + name.get() + "\" does not exist");
+                    }
+                    portal.startCommand("DEALLOCATE");
+                }
+                else {
+                    statements.keySet().removeIf(key -> !key.isEmpty());
+                    portal.startCommand("DEALLOCATE ALL");
+                }
+            }
+            case CREATE_TEMP_TABLE -> {
+                SessionStatement.CreateTempTable create = (SessionStatement.CreateTempTable) statement.command().orElseThrow();
+                if (tempTables.containsKey(create.name())) {
+                    if (!create.ifNotExists()) {
+                        throw new QueryException(DUPLICATE_TABLE, "relation \"" + create.name() + "\" already exists");
+                    }
+                    portal.notices().add(new Notice(DUPLICATE_TABLE, "relation \"" + create.name() + "\" already exists, skipping"));
+                }
+                else {
+                    tempTables.put(create.name(), true);
+                }
+                portal.startCommand("CREATE TABLE");
+            }
+            case DROP_TABLE -> {
+                SessionStatement.DropTable drop = (SessionStatement.DropTable) statement.command().orElseThrow();
+                for (String table : drop.names()) {
+                    if (!tempTables.containsKey(table)) {
+                        if (!drop.ifExists()) {
+                            throw new QueryException(SqlStates.UNDEFINED_TABLE, "table \"" + table + "\" does not exist");
+                        }
+                        portal.notices().add(new Notice(SqlStates.SUCCESSFUL_COMPLETION, "table \"" + table + "\" does not exist, skipping"));
+                    }
+                }
+                drop.names().forEach(tempTables::remove);
+                portal.startCommand("DROP TABLE");
             }
             case BEGIN -> {
                 if (transactionStatus == TransactionStatus.IDLE) {
@@ -246,23 +378,23 @@ public final class Session
                 portal.startCommand("BEGIN");
             }
             case COMMIT -> {
-                String tag = transactionStatus == TransactionStatus.FAILED ? "ROLLBACK" : "COMMIT";
+                boolean failed = transactionStatus == TransactionStatus.FAILED;
                 if (transactionStatus == TransactionStatus.IDLE) {
                     portal.notices().add(new Notice(NO_ACTIVE_TRANSACTION, "there is no transaction in progress"));
                 }
-                endTransaction(portal);
-                portal.startCommand(tag);
+                portal.parameterChanges().putAll(endTransaction(!failed, portal));
+                portal.startCommand(failed ? "ROLLBACK" : "COMMIT");
             }
             case ROLLBACK -> {
                 if (transactionStatus == TransactionStatus.IDLE) {
                     portal.notices().add(new Notice(NO_ACTIVE_TRANSACTION, "there is no transaction in progress"));
                 }
-                endTransaction(portal);
+                portal.parameterChanges().putAll(endTransaction(false, portal));
                 portal.startCommand("ROLLBACK");
             }
             case SAVEPOINT -> {
                 requireTransactionBlock("SAVEPOINT");
-                savepoints.add(lastName(statement.sql()));
+                savepoints.add(new Savepoint(lastName(statement.sql()), settings.snapshot()));
                 portal.startCommand("SAVEPOINT");
             }
             case RELEASE -> {
@@ -275,6 +407,7 @@ public final class Session
                 requireTransactionBlock("ROLLBACK TO SAVEPOINT");
                 int index = findSavepoint(lastName(statement.sql()));
                 savepoints.subList(index + 1, savepoints.size()).clear();
+                portal.parameterChanges().putAll(settings.restore(savepoints.get(index).settings()));
                 transactionStatus = TransactionStatus.IN_BLOCK;
                 portal.startCommand("ROLLBACK");
             }
@@ -291,6 +424,16 @@ public final class Session
         if (portal.context() != null) {
             running.remove(portal.context());
         }
+    }
+
+    /**
+     * The error to report for a failure while a portal's rows were read: when the statement was
+     * cancelled, PostgreSQL's 57014 whatever the source said.
+     */
+    public RuntimeException translateFailure(Portal portal, RuntimeException failure)
+    {
+        SessionExecutionContext context = portal == null ? null : portal.context();
+        return context == null ? failure : cancelled(context, failure);
     }
 
     /** Closes a statement (Close 'S'); closing one that does not exist is not an error. */
@@ -314,27 +457,87 @@ public final class Session
         if (transactionStatus == TransactionStatus.IN_BLOCK) {
             transactionStatus = TransactionStatus.FAILED;
         }
+        else if (transactionStatus == TransactionStatus.IDLE) {
+            implicitTransactionFailed = true;
+        }
     }
 
     /**
      * Sync: outside a transaction block, ends the implicit transaction (portals are closed, as
-     * PostgreSQL drops them at transaction end).
+     * PostgreSQL drops them at transaction end, except WITH HOLD cursors; after an error, SETs of
+     * the implicit transaction are undone).
      *
      * @return the status for ReadyForQuery
      */
     public TransactionStatus sync()
     {
         if (transactionStatus == TransactionStatus.IDLE) {
-            closeAllPortals(null);
+            parameterChanges.putAll(endTransaction(!implicitTransactionFailed, null));
         }
+        implicitTransactionFailed = false;
         return transactionStatus;
     }
 
-    /** Cancels whatever this session is running (CancelRequest); safe from any thread. */
-    public void cancel()
+    /** The reported settings that changed outside a statement's own result (send before ReadyForQuery); clears them. */
+    public Map<String, String> takeParameterChanges()
+    {
+        Map<String, String> changes = new LinkedHashMap<>(parameterChanges);
+        parameterChanges.clear();
+        return changes;
+    }
+
+    /**
+     * The front end starts a message that runs statements (Query, Execute): from now until
+     * {@link #statementFinished()}, a CancelRequest cancels what runs.
+     */
+    public void statementStarted()
+    {
+        synchronized (cancelLock) {
+            statementActive = true;
+            cancelPending = false;
+            activeContext = null;
+        }
+    }
+
+    /** The message that {@link #statementStarted()} announced is done; later cancels do nothing. */
+    public void statementFinished()
+    {
+        synchronized (cancelLock) {
+            statementActive = false;
+            cancelPending = false;
+            activeContext = null;
+        }
+    }
+
+    /**
+     * Cancels the statement running now (CancelRequest): its source work is cancelled and the client
+     * gets 57014. Does nothing when the session is idle, as in PostgreSQL. Safe from any thread.
+     *
+     * @return whether a statement was running
+     */
+    public boolean cancel()
+    {
+        SessionExecutionContext context;
+        synchronized (cancelLock) {
+            if (!statementActive) {
+                return false;
+            }
+            context = activeContext;
+            if (context == null) {
+                // not at the source yet (planning, or between statements of one Query): cancel when it gets there
+                cancelPending = true;
+                return true;
+            }
+        }
+        context.cancel(USER_CANCEL);
+        return true;
+    }
+
+    /** Cancels everything this session has open at its sources (the connection went away); safe from any thread. */
+    public void terminate()
     {
         for (SessionExecutionContext context : running) {
-            context.cancel("canceling statement due to user request");
+            context.cancel("terminating connection");
         }
     }
 
@@ -343,20 +546,278 @@ public final class Session
     public void close()
     {
         closed = true;
-        for (SessionExecutionContext context : running) {
-            context.cancel("terminating connection");
+        terminate();
+        for (Portal portal : List.copyOf(portals.values())) {
+            portals.remove(portal.name());
+            closePortal(portal);
         }
-        closeAllPortals(null);
         statements.clear();
     }
 
-    private void endTransaction(Portal keep)
+    private void openRows(Portal portal, int fetchSizeHint)
     {
-        transactionStatus = TransactionStatus.IDLE;
-        savepoints.clear();
-        closeAllPortals(keep);
+        SessionExecutionContext context = new SessionExecutionContext(principal.name(), fetchSizeHint);
+        running.add(context);
+        try {
+            activate(context);
+            if (closed) {
+                context.cancel("terminating connection");
+            }
+            portal.startRows(portal.statement().query().orElseThrow().execute(portal.parameters(), context), context);
+        }
+        catch (RuntimeException e) {
+            running.remove(context);
+            throw cancelled(context, e);
+        }
     }
 
+    /** Makes {@code context} what a CancelRequest cancels now. */
+    private void activate(SessionExecutionContext context)
+    {
+        if (context == null) {
+            return;
+        }
+        boolean cancelNow;
+        synchronized (cancelLock) {
+            if (!statementActive) {
+                return;
+            }
+            activeContext = context;
+            cancelNow = cancelPending;
+            cancelPending = false;
+        }
+        if (cancelNow) {
+            context.cancel(USER_CANCEL);
+        }
+    }
+
+    private static RuntimeException cancelled(SessionExecutionContext context, RuntimeException failure)
+    {
+        if (!context.isCancelled() || failure instanceof QueryException query && query.sqlState().equals(SqlStates.QUERY_CANCELED)) {
+            return failure;
+        }
+        return new QueryException(SqlStates.QUERY_CANCELED, context.cancelReason().orElse(USER_CANCEL), null, failure);
+    }
+
+    private void declare(Portal portal)
+    {
+        PreparedStatement statement = portal.statement();
+        SessionStatement.Declare declare = (SessionStatement.Declare) statement.command().orElseThrow();
+        if (!declare.hold() && transactionStatus == TransactionStatus.IDLE && !implicitTransactionBlock) {
+            throw new QueryException(NO_ACTIVE_TRANSACTION, "DECLARE CURSOR can only be used in transaction blocks",
+                    "Send BEGIN first, or declare the cursor WITH HOLD.", null);
+        }
+        if (portals.containsKey(declare.name())) {
+            throw new QueryException(DUPLICATE_CURSOR, "cursor \"" + declare.name() + "\" already exists", "Close it first, or choose another name.", null);
+        }
+        PreparedQuery query = statement.query().orElseThrow();
+        PreparedStatement rows = new PreparedStatement(declare.name(), declare.query(), StatementKind.QUERY, Optional.of(query), Optional.empty(),
+                query.parameterTypes(), Optional.of(query.columns()));
+        Portal cursor = new Portal(declare.name(), rows, portal.parameters(), declare.binary() ? List.of(1) : List.of());
+        cursor.markCursor(declare.hold());
+        portals.put(declare.name(), cursor);
+        portal.startCommand("DECLARE CURSOR");
+    }
+
+    /** FETCH and MOVE: rows stream from the cursor's own stream, no more than asked for. */
+    private void fetch(Portal portal, SessionStatement.Fetch fetch)
+    {
+        Portal cursor = cursor(fetch.cursor());
+        long skip;
+        long count;
+        switch (fetch.direction()) {
+            case FORWARD -> {
+                skip = 0;
+                count = fetch.count();
+            }
+            case ABSOLUTE, RELATIVE -> {
+                long target = fetch.direction() == SessionStatement.Fetch.Direction.ABSOLUTE ? fetch.count() : cursor.position() + fetch.count();
+                if (target <= cursor.position() || fetch.direction() == SessionStatement.Fetch.Direction.ABSOLUTE && fetch.count() <= 0) {
+                    throw backward(cursor);
+                }
+                skip = target - cursor.position() - 1;
+                count = 1;
+            }
+            default -> throw backward(cursor);
+        }
+        if (count == 0) {
+            throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "Sekisho cursors cannot fetch the current row again (FETCH 0, FETCH RELATIVE 0)",
+                    "Fetch forward: FETCH n or FETCH NEXT.", null);
+        }
+        if (!cursor.isStarted()) {
+            openRows(cursor, (int) Math.max(1, Math.min(count, 10_000)));
+        }
+        else {
+            activate(cursor.context());
+        }
+        CursorRows rows = new CursorRows(cursor);
+        long skipped = 0;
+        while (skipped < skip && rows.next()) {
+            skipped++;
+        }
+        if (fetch.move()) {
+            long moved = 0;
+            if (skipped == skip) {
+                while (moved < count && rows.next()) {
+                    moved++;
+                }
+            }
+            // MOVE ABSOLUTE / RELATIVE report whether they landed on a row; MOVE n how many rows it passed
+            portal.startCommand("MOVE " + (fetch.direction() == SessionStatement.Fetch.Direction.FORWARD ? moved : Math.min(moved, 1)));
+            return;
+        }
+        portal.startRows(skipped == skip ? rows.limit(count) : rows.limit(0), null);
+    }
+
+    private QueryException backward(Portal cursor)
+    {
+        return new QueryException(OBJECT_NOT_IN_PREREQUISITE_STATE, "cursor can only scan forward",
+                "Sekisho cursors read their rows once, from the source: fetch forward only (FETCH n, FETCH NEXT, FETCH ALL).", null);
+    }
+
+    /** The rows of a cursor seen through one FETCH: reading them advances the cursor. */
+    private final class CursorRows
+            implements ResultStream
+    {
+        private final Portal cursor;
+        private long limit = Long.MAX_VALUE;
+        private long returned;
+
+        CursorRows(Portal cursor)
+        {
+            this.cursor = cursor;
+        }
+
+        CursorRows limit(long limit)
+        {
+            this.limit = limit;
+            this.returned = 0;
+            return this;
+        }
+
+        @Override
+        public List<ColumnMetadata> columns()
+        {
+            return cursor.stream().columns();
+        }
+
+        @Override
+        public boolean next()
+        {
+            if (returned >= limit || cursor.isExhausted() || cursor.isClosed()) {
+                return false;
+            }
+            boolean more;
+            try {
+                more = cursor.stream().next();
+            }
+            catch (RuntimeException e) {
+                // as in PostgreSQL, a cursor whose execution failed cannot be used again
+                RuntimeException failure = translateFailure(cursor, e);
+                if (portals.get(cursor.name()) == cursor) {
+                    portals.remove(cursor.name());
+                }
+                closePortal(cursor);
+                throw failure;
+            }
+            if (!more) {
+                completed(cursor);
+                return false;
+            }
+            returned++;
+            cursor.advance();
+            return true;
+        }
+
+        @Override
+        public Object value(int column)
+        {
+            return cursor.stream().value(column);
+        }
+
+        @Override
+        public void close()
+        {
+            // the cursor stays open until CLOSE or the end of its transaction
+            limit = 0;
+        }
+    }
+
+    private void discard(Portal portal, SessionStatement.Discard discard)
+    {
+        switch (discard.what()) {
+            case "ALL" -> {
+                if (transactionStatus != TransactionStatus.IDLE || implicitTransactionBlock) {
+                    throw new QueryException(ACTIVE_TRANSACTION, "DISCARD ALL cannot run inside a transaction block");
+                }
+                closeAllPortals(portal);
+                statements.keySet().removeIf(key -> !key.isEmpty());
+                tempTables.clear();
+                settingsChanging();
+                portal.parameterChanges().putAll(settings.resetAll());
+                portal.startCommand("DISCARD ALL");
+            }
+            case "TEMP" -> {
+                tempTables.clear();
+                portal.startCommand("DISCARD TEMP");
+            }
+            default -> portal.startCommand("DISCARD " + discard.what());
+        }
+    }
+
+    /** Before a SET or RESET: remembers the settings as they were, so that a rollback can put them back. */
+    private void settingsChanging()
+    {
+        if (transactionSettings == null) {
+            transactionSettings = settings.snapshot();
+        }
+    }
+
+    /**
+     * Ends the transaction (explicit or implicit). Commit keeps WITH HOLD cursors and the temp tables;
+     * rollback also drops the holdable cursors and temp tables made in this transaction and puts the
+     * settings back. Every other portal closes, except {@code keep} (the statement ending it).
+     *
+     * @return the reported settings whose value changed
+     */
+    private Map<String, String> endTransaction(boolean commit, Portal keep)
+    {
+        Map<String, String> changes = new LinkedHashMap<>();
+        if (transactionSettings != null) {
+            if (!commit) {
+                changes.putAll(settings.restore(transactionSettings));
+            }
+            else {
+                for (String name : localSettings) {
+                    changes.putAll(settings.restore(transactionSettings, name));
+                }
+            }
+        }
+        transactionSettings = null;
+        localSettings.clear();
+        savepoints.clear();
+        if (commit) {
+            tempTables.replaceAll((name, pending) -> false);
+        }
+        else {
+            tempTables.values().removeIf(pending -> pending);
+        }
+        for (Portal portal : List.copyOf(portals.values())) {
+            if (portal == keep) {
+                continue;
+            }
+            if (portal.isHoldable() && (commit || !portal.isPending())) {
+                portal.committed();
+                continue;
+            }
+            portals.remove(portal.name());
+            closePortal(portal);
+        }
+        transactionStatus = TransactionStatus.IDLE;
+        return changes;
+    }
+
+    /** CLOSE ALL: every portal but {@code keep}. */
     private void closeAllPortals(Portal keep)
     {
         for (Portal portal : List.copyOf(portals.values())) {
@@ -379,6 +840,20 @@ public final class Session
         }
     }
 
+    private Portal cursor(String name)
+    {
+        Portal cursor = portals.get(name);
+        if (cursor == null || name.isEmpty()) {
+            throw new QueryException(SqlStates.INVALID_CURSOR_NAME, "cursor \"" + name + "\" does not exist");
+        }
+        return cursor;
+    }
+
+    private static boolean isTableauTempTable(String name)
+    {
+        return name.toLowerCase(Locale.ROOT).startsWith(TABLEAU_TEMP_TABLE_PREFIX);
+    }
+
     private void checkNotFailed(StatementKind kind)
     {
         if (transactionStatus == TransactionStatus.FAILED && !kind.endsFailedTransaction()) {
@@ -396,11 +871,12 @@ public final class Session
 
     private int findSavepoint(String name)
     {
-        int index = savepoints.lastIndexOf(name);
-        if (index < 0) {
-            throw new QueryException(INVALID_SAVEPOINT, "savepoint \"" + name + "\" does not exist");
+        for (int i = savepoints.size() - 1; i >= 0; i--) {
+            if (savepoints.get(i).name().equals(name)) {
+                return i;
+            }
         }
-        return index;
+        throw new QueryException(INVALID_SAVEPOINT, "savepoint \"" + name + "\" does not exist");
     }
 
     private static String lastName(String sql)

@@ -184,6 +184,58 @@ public final class SessionSettings
         return changed;
     }
 
+    /** The values of every setting at one moment, to undo SETs when a transaction rolls back. */
+    public static final class Snapshot
+    {
+        private final Map<String, String> values;
+        private final ZoneId timeZone;
+
+        private Snapshot(Map<String, String> values, ZoneId timeZone)
+        {
+            this.values = values;
+            this.timeZone = timeZone;
+        }
+    }
+
+    /** The current values, to {@link #restore} later. */
+    public Snapshot snapshot()
+    {
+        return new Snapshot(new LinkedHashMap<>(values), timeZone);
+    }
+
+    /**
+     * Puts every setting back to its value in {@code snapshot} (ROLLBACK of a transaction that SET).
+     *
+     * @return the reported settings whose value changed
+     */
+    public Map<String, String> restore(Snapshot snapshot)
+    {
+        values.keySet().removeIf(name -> !snapshot.values.containsKey(name));
+        Map<String, String> changed = new LinkedHashMap<>();
+        snapshot.values.forEach((name, value) -> changed.putAll(store(name, value)));
+        timeZone = snapshot.timeZone;
+        return changed;
+    }
+
+    /**
+     * Puts one setting back to its value in {@code snapshot} (the end of a transaction that SET LOCAL).
+     *
+     * @return the reported settings whose value changed
+     */
+    public Map<String, String> restore(Snapshot snapshot, String name)
+    {
+        String canonical = canonicalName(name);
+        String value = snapshot.values.get(canonical);
+        if (value == null) {
+            values.remove(canonical);
+            return new LinkedHashMap<>();
+        }
+        if (canonical.equals("TimeZone")) {
+            timeZone = snapshot.timeZone;
+        }
+        return store(canonical, value);
+    }
+
     /** The schemas searched for unqualified names. */
     public List<String> searchPath()
     {

@@ -57,6 +57,20 @@ public final class SqlLexer
     public static List<Token> tokenize(String sql)
     {
         List<Token> tokens = new ArrayList<>();
+        scan(sql, tokens, new ArrayList<>());
+        return tokens;
+    }
+
+    /** Where each token of {@link #tokenize(String)} starts in {@code sql} (same order, same count). */
+    public static List<Integer> tokenStarts(String sql)
+    {
+        List<Integer> starts = new ArrayList<>();
+        scan(sql, new ArrayList<>(), starts);
+        return starts;
+    }
+
+    private static void scan(String sql, List<Token> tokens, List<Integer> starts)
+    {
         int length = sql.length();
         int i = 0;
         while (i < length) {
@@ -72,16 +86,19 @@ public final class SqlLexer
             }
             else if ((c == 'E' || c == 'e') && i + 1 < length && sql.charAt(i + 1) == '\'') {
                 int end = StatementSplitter.skipToken(sql, i + 1);
+                starts.add(i);
                 tokens.add(new Token(TokenType.STRING, unescape(sql.substring(i + 2, closingQuote(sql, end, '\'')))));
                 i = end;
             }
             else if (c == '\'') {
                 int end = StatementSplitter.skipToken(sql, i);
+                starts.add(i);
                 tokens.add(new Token(TokenType.STRING, sql.substring(i + 1, closingQuote(sql, end, '\'')).replace("''", "'")));
                 i = end;
             }
             else if (c == '"') {
                 int end = StatementSplitter.skipToken(sql, i);
+                starts.add(i);
                 tokens.add(new Token(TokenType.QUOTED_IDENTIFIER, sql.substring(i + 1, closingQuote(sql, end, '"')).replace("\"\"", "\"")));
                 i = end;
             }
@@ -90,6 +107,7 @@ public final class SqlLexer
                 int tagEnd = sql.indexOf('$', i + 1);
                 String tag = sql.substring(i, tagEnd + 1);
                 int bodyEnd = end - tag.length() >= tagEnd + 1 && sql.startsWith(tag, end - tag.length()) ? end - tag.length() : end;
+                starts.add(i);
                 tokens.add(new Token(TokenType.STRING, sql.substring(tagEnd + 1, Math.max(tagEnd + 1, bodyEnd))));
                 i = end;
             }
@@ -98,6 +116,7 @@ public final class SqlLexer
                 while (end < length && StatementSplitter.isIdentifierPart(sql.charAt(end))) {
                     end++;
                 }
+                starts.add(i);
                 tokens.add(new Token(TokenType.WORD, sql.substring(i, end)));
                 i = end;
             }
@@ -106,15 +125,16 @@ public final class SqlLexer
                 while (end < length && (Character.isLetterOrDigit(sql.charAt(end)) || sql.charAt(end) == '.')) {
                     end++;
                 }
+                starts.add(i);
                 tokens.add(new Token(TokenType.NUMBER, sql.substring(i, end)));
                 i = end;
             }
             else {
+                starts.add(i);
                 tokens.add(new Token(TokenType.SYMBOL, String.valueOf(c)));
                 i++;
             }
         }
-        return tokens;
     }
 
     private static int closingQuote(String sql, int end, char quote)

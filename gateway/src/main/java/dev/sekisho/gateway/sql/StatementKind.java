@@ -29,6 +29,23 @@ public enum StatementKind
     ROLLBACK_TO,
     /** DISCARD ALL and friends, sent by connection pools. */
     DISCARD,
+    /** DECLARE name ... CURSOR ... FOR query. */
+    DECLARE,
+    /** FETCH [direction] [FROM | IN] cursor. */
+    FETCH,
+    /** MOVE [direction] [FROM | IN] cursor. */
+    MOVE,
+    /** CLOSE cursor or CLOSE ALL. */
+    CLOSE,
+    /** DEALLOCATE [PREPARE] name or ALL. */
+    DEALLOCATE,
+    /**
+     * CREATE [LOCAL | GLOBAL] TEMP[ORARY] TABLE: Tableau's capability probe ({@code "#Tableau_..."})
+     * is answered by the gateway; any other is refused as a write.
+     */
+    CREATE_TEMP_TABLE,
+    /** DROP TABLE: of the gateway's own Tableau probe tables; any other is refused as a write. */
+    DROP_TABLE,
     /** A statement that would change data or schema. */
     WRITE,
     /** Anything else; the planner decides (and usually reports it unsupported). */
@@ -89,9 +106,34 @@ public enum StatementKind
                 return RELEASE;
             case "discard":
                 return DISCARD;
+            case "declare":
+                return DECLARE;
+            case "fetch":
+                return FETCH;
+            case "move":
+                return MOVE;
+            case "close":
+                return CLOSE;
+            case "deallocate":
+                return DEALLOCATE;
+            case "create":
+                return isCreateTempTable(tokens, i + 1) ? CREATE_TEMP_TABLE : WRITE;
+            case "drop":
+                return second != null && second.isWord("table") ? DROP_TABLE : WRITE;
             default:
                 return WRITE_KEYWORDS.contains(keyword) ? WRITE : OTHER;
         }
+    }
+
+    private static boolean isCreateTempTable(List<SqlLexer.Token> tokens, int i)
+    {
+        if (i < tokens.size() && (tokens.get(i).isWord("local") || tokens.get(i).isWord("global"))) {
+            i++;
+        }
+        if (i >= tokens.size() || !(tokens.get(i).isWord("temporary") || tokens.get(i).isWord("temp"))) {
+            return false;
+        }
+        return i + 1 < tokens.size() && tokens.get(i + 1).isWord("table");
     }
 
     /** Whether the statement is answered by the gateway rather than the planner. */

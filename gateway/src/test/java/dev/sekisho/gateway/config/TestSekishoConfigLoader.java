@@ -123,6 +123,49 @@ class TestSekishoConfigLoader
     }
 
     @Test
+    void tls()
+    {
+        assertThat(SekishoConfigLoader.load("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                """, FILE).tls()).isEmpty();
+        SekishoConfig config = SekishoConfigLoader.load("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                tls:
+                  cert_file: tls/server.crt
+                  key_file: /etc/sekisho/server.key
+                """, FILE);
+        assertThat(config.tls()).contains(new SekishoConfig.Tls(Path.of("conf", "tls", "server.crt").toAbsolutePath(),
+                Path.of("/etc/sekisho/server.key"), SekishoConfig.TlsMode.OPTIONAL, 3));
+        assertThat(SekishoConfigLoader.load("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                tls: {cert_file: a.crt, key_file: a.key, mode: required}
+                """, FILE).tls().orElseThrow().mode()).isEqualTo(SekishoConfig.TlsMode.REQUIRED);
+
+        assertError("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                tls:
+                  cert_file: a.crt
+                """, "conf/sekisho.yaml:4: tls.key_file: is required");
+        assertError("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                tls:
+                  cert_file: a.crt
+                  key_file: a.key
+                  mode: always
+                """, "conf/sekisho.yaml:6: tls.mode: must be 'optional' (clients choose) or 'required'");
+        assertError("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                tls: {cert_file: a.crt, key_file: a.key, ca_file: ca.crt}
+                """, "tls.ca_file: is not a known setting");
+    }
+
+    @Test
     void missingFile()
     {
         assertThatThrownBy(() -> SekishoConfigLoader.load(Path.of("does-not-exist.yaml")))

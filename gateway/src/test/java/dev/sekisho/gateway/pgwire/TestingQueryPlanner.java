@@ -34,6 +34,9 @@ import java.util.regex.Pattern;
  *   <li>{@code select * from all_types}: one row with every type, and one row of NULLs</li>
  *   <li>{@code select n from failing(N)}: fails with 57014 after N rows</li>
  *   <li>{@code select * from empty}: no rows</li>
+ *   <li>{@code select n from blocking(N)}: N rows, then blocks until the statement is cancelled and
+ *       fails with 57014 (as the MySQL connector does); {@code blocking_raw(N)} fails with 08006
+ *       instead, like a source whose connection was cut by the cancel</li>
  *   <li>anything with {@code missing}: 42P01; anything else: 42601</li>
  * </ul>
  */
@@ -42,6 +45,7 @@ public final class TestingQueryPlanner
 {
     private static final Pattern SERIES = Pattern.compile("select n from series\\((\\d+)\\)");
     private static final Pattern FAILING = Pattern.compile("select n from failing\\((\\d+)\\)");
+    private static final Pattern BLOCKING = Pattern.compile("select n from blocking(_raw)?\\((\\d+)\\)");
 
     public static final List<ResultColumn> ALL_TYPES_COLUMNS = List.of(
             ResultColumn.of("b", ColumnType.of(ColumnType.Kind.BOOLEAN)),
@@ -73,6 +77,21 @@ public final class TestingQueryPlanner
     private final AtomicInteger prepares = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong rowsProduced = new java.util.concurrent.atomic.AtomicLong();
     private volatile SessionContext lastSession;
+    private final java.util.concurrent.Semaphore blocked = new java.util.concurrent.Semaphore(0);
+    private final AtomicInteger cancelActionsRun = new AtomicInteger();
+
+    /** Waits until a {@code blocking(N)} stream has sent its rows and blocks. */
+    public boolean awaitBlocked(long timeout, java.util.concurrent.TimeUnit unit)
+            throws InterruptedException
+    {
+        return blocked.tryAcquire(timeout, unit);
+    }
+
+    /** How many cancel actions registered by {@code blocking(N)} streams have run. */
+    public int cancelActionsRun()
+    {
+        return cancelActionsRun.get();
+    }
 
     /** Streams opened and not yet closed. */
     public int openStreams()
@@ -146,6 +165,12 @@ public final class TestingQueryPlanner
         if (series.matches()) {
             long count = Long.parseLong(series.group(1));
             return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), parameters -> generated(count, -1, row -> row));
+        }
+        Matcher blocking = BLOCKING.matcher(text);
+        if (blocking.matches()) {
+            long count = Long.parseLong(blocking.group(2));
+            boolean raw = blocking.group(1) != null;
+            return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), (parameters, context) -> blocking(count, raw, context));
         }
         Matcher failing = FAILING.matcher(text);
         if (failing.matches()) {
@@ -221,7 +246,68 @@ public final class TestingQueryPlanner
         };
     }
 
+    private ResultStream blocking(long count, boolean raw, ExecutionContext context)
+    {
+        java.util.concurrent.CountDownLatch cancelled = new java.util.concurrent.CountDownLatch(1);
+        ExecutionContext.Registration registration = context.onCancel(() -> {
+            cancelActionsRun.incrementAndGet();
+            cancelled.countDown();
+        });
+        ResultStream rows = generated(count, -1, row -> row);
+        return new ResultStream()
+        {
+            private boolean rowsDone;
+
+            @Override
+            public List<ColumnMetadata> columns()
+            {
+                return List.of();
+            }
+
+            @Override
+            public boolean next()
+            {
+                if (!rowsDone && rows.next()) {
+                    return true;
+                }
+                rowsDone = true;
+                blocked.release();
+                try {
+                    if (!cancelled.await(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("blocking stream was not cancelled within 60 seconds");
+                    }
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+                if (raw) {
+                    throw new QueryException(SqlStates.CONNECTION_FAILURE, "communications link failure");
+                }
+                throw new QueryException(SqlStates.QUERY_CANCELED, context.cancelReason().orElseThrow());
+            }
+
+            @Override
+            public Object value(int column)
+            {
+                return rows.value(column);
+            }
+
+            @Override
+            public void close()
+            {
+                registration.close();
+                rows.close();
+            }
+        };
+    }
+
     private static PreparedQuery query(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Executor executor)
+    {
+        return query(sql, columns, parameterTypes, (ContextExecutor) (parameters, context) -> executor.execute(parameters));
+    }
+
+    private static PreparedQuery query(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, ContextExecutor executor)
     {
         return new PreparedQuery()
         {
@@ -246,7 +332,7 @@ public final class TestingQueryPlanner
             @Override
             public ResultStream execute(List<Object> parameters, ExecutionContext context)
             {
-                return executor.execute(parameters);
+                return executor.execute(parameters, context);
             }
 
             @Override
@@ -266,6 +352,11 @@ public final class TestingQueryPlanner
     private interface Executor
     {
         ResultStream execute(List<Object> parameters);
+    }
+
+    private interface ContextExecutor
+    {
+        ResultStream execute(List<Object> parameters, ExecutionContext context);
     }
 
 }
