@@ -138,7 +138,8 @@ public final class EmbeddedMariaDb
         try (Stream<Path> paths = Files.walk(path)) {
             paths.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
         }
-        catch (IOException e) {
+        catch (IOException | java.io.UncheckedIOException e) {
+            // MariaDB may still be removing its own files while the folder is walked
             log.debug("could not delete {}: {}", path, e.getMessage());
         }
     }
