@@ -38,7 +38,7 @@ class TestPolicyExamples
     private static final Path ROOT = Path.of("..");
     private static final Path SCHEMA = ROOT.resolve("docs/policy.schema.json");
     private static final Path REFERENCE = ROOT.resolve("docs/policies.md");
-    private static final Path DEMO = ROOT.resolve("gateway/src/main/resources/demo/policies");
+    private static final Path DEMO = ROOT.resolve("examples/policies");
     private static final Pattern YAML_BLOCK = Pattern.compile("```yaml\\n(.*?)```", Pattern.DOTALL);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
