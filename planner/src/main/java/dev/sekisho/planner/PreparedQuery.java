@@ -3,6 +3,7 @@ package dev.sekisho.planner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.policies.FiredRule;
 
 import java.util.List;
 
@@ -37,4 +38,13 @@ public interface PreparedQuery
 
     /** Whether the whole statement runs as one statement on one source. */
     boolean isFullyPushedDown();
+
+    /**
+     * The policy rules that decided what this statement sees (visibility, masks, row filters), with
+     * their file:line, for every table it looked at; empty when policies are disabled.
+     */
+    default List<FiredRule> firedRules()
+    {
+        return List.of();
+    }
 }

@@ -27,6 +27,7 @@ public final class CalciteQueryPlanner
     private final List<Connector> connectors;
     private final Cache<PlanKey, PreparedQuery> plans;
     private final boolean cachePlans;
+    private final SecuredPlanner securedPlanner;
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong planCount = new AtomicLong();
     private volatile Catalog catalog;
@@ -40,6 +41,7 @@ public final class CalciteQueryPlanner
         requireNonNull(options, "options is null");
         this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
         this.cachePlans = options.planCacheSize() > 0;
+        this.securedPlanner = new SecuredPlanner(options);
         this.catalog = new Catalog(this.connectors, versions.incrementAndGet());
     }
 
@@ -50,6 +52,9 @@ public final class CalciteQueryPlanner
         requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
         requireNonNull(session, "session is null");
         Catalog current = catalog;
+        if (session.policy().isPresent()) {
+            return securedPlanner.prepare(current, sql, declaredParameterTypes, session, planCount::incrementAndGet);
+        }
         PlanKey key = new PlanKey(sql, declaredParameterTypes, session.searchPath(), current.version(), PlanKey.NO_POLICY);
         PreparedQuery cached = cachePlans ? plans.getIfPresent(key) : null;
         if (cached != null) {
@@ -71,6 +76,19 @@ public final class CalciteQueryPlanner
         }
         catalog = new Catalog(connectors, versions.incrementAndGet());
         plans.invalidateAll();
+        securedPlanner.invalidateAll();
+    }
+
+    /** The current catalog generation (for the semantic policy check). */
+    Catalog currentCatalog()
+    {
+        return catalog;
+    }
+
+    /** Whether the {@code hash} mask's salt is configured. */
+    boolean hasHashSalt()
+    {
+        return securedPlanner.hasHashSalt();
     }
 
     /** How many statements were planned (cache misses) since start; for tests and metrics. */

@@ -1,6 +1,10 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.catalog.pg.CatalogSource;
+import dev.sekisho.planner.catalog.pg.CatalogView;
+import dev.sekisho.planner.catalog.pg.PgCatalog;
 import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.TableMetadata;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.rel.type.RelProtoDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -26,6 +30,7 @@ final class Catalog
     private final CalciteSchema rootSchema;
     private final Map<String, ConnectorSchema> schemas;
     private final List<Connector> connectors;
+    private final PgCatalog pgCatalog;
 
     Catalog(Collection<Connector> connectors, long version)
     {
@@ -48,6 +53,40 @@ final class Catalog
         }
         this.schemas = Map.copyOf(byName);
         addPostgresTypeNames(rootSchema);
+        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), CatalogView.Provider.ALL_VISIBLE);
+        pgCatalog.register(rootSchema.plus());
+    }
+
+    /** The sources' schemas and tables for the catalog emulation. */
+    private CatalogSource catalogSource()
+    {
+        return new CatalogSource()
+        {
+            @Override
+            public List<String> schemas()
+            {
+                return schemas.keySet().stream().sorted().toList();
+            }
+
+            @Override
+            public List<TableMetadata> tables(String schema)
+            {
+                ConnectorSchema connectorSchema = schemas.get(schema);
+                if (connectorSchema == null) {
+                    return List.of();
+                }
+                return connectorSchema.tableNames().stream()
+                        .map(name -> connectorSchema.table(name).map(ConnectorTable::metadata))
+                        .flatMap(Optional::stream)
+                        .toList();
+            }
+        };
+    }
+
+    /** The pg_catalog and information_schema emulation of this generation. */
+    PgCatalog pgCatalog()
+    {
+        return pgCatalog;
     }
 
     /** PostgreSQL's type names that Calcite does not know, usable in casts ({@code x::text}). */

@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,13 +41,23 @@ final class ErrorTranslator
     private final ParameterRewriter.Rewritten rewritten;
     private final Catalog catalog;
     private final List<String> searchPath;
+    private final BiPredicate<ConnectorSchema, String> visible;
 
     ErrorTranslator(String sql, ParameterRewriter.Rewritten rewritten, Catalog catalog, List<String> searchPath)
+    {
+        this(sql, rewritten, catalog, searchPath, (schema, table) -> true);
+    }
+
+    /**
+     * @param visible whether the principal sees a table of a schema: hints list only those
+     */
+    ErrorTranslator(String sql, ParameterRewriter.Rewritten rewritten, Catalog catalog, List<String> searchPath, BiPredicate<ConnectorSchema, String> visible)
     {
         this.sql = requireNonNull(sql, "sql is null");
         this.rewritten = requireNonNull(rewritten, "rewritten is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.searchPath = List.copyOf(searchPath);
+        this.visible = requireNonNull(visible, "visible is null");
     }
 
     QueryException translate(Throwable failure)
@@ -185,11 +196,11 @@ final class ErrorTranslator
         return new QueryException(SqlStates.UNDEFINED_TABLE, "relation \"" + name + "\" does not exist", hint, position, cause);
     }
 
-    private static String tablesHint(ConnectorSchema schema, String table)
+    private String tablesHint(ConnectorSchema schema, String table)
     {
         List<String> tables;
         try {
-            tables = schema.tableNames();
+            tables = schema.tableNames().stream().filter(candidate -> visible.test(schema, candidate)).toList();
         }
         catch (RuntimeException e) {
             return "Check the table name.";

@@ -104,6 +104,9 @@ final class FederatedQuery
         values.put(DataContext.Variable.TIME_ZONE.camelName, timeZone);
         values.put(DataContext.Variable.CANCEL_FLAG.camelName, new AtomicBoolean());
         values.put(ConnectorTable.EXECUTION_CONTEXT, context);
+        // current_user, session_user and user (catalog emulation)
+        values.put(DataContext.Variable.USER.camelName, context.user());
+        values.put(DataContext.Variable.SYSTEM_USER.camelName, context.user());
         DataContext dataContext = new LocalDataContext(rootSchema, typeFactory, values);
         Interpreter interpreter;
         Enumerator<Object[]> enumerator;

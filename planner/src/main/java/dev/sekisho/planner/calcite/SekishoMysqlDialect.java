@@ -1,12 +1,15 @@
 package dev.sekisho.planner.calcite;
 
+import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
 import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.MysqlSqlDialect;
@@ -65,11 +68,39 @@ final class SekishoMysqlDialect
             writer.endFunCall(frame);
             return;
         }
+        if (call.getOperator() == SqlLibraryOperators.SHA256) {
+            // the hash mask: lower-case hex SHA-256 of the text's UTF-8 bytes
+            SqlWriter.Frame frame = writer.startFunCall("SHA2");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep(",");
+            writer.literal("256");
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getKind() == SqlKind.FLOOR && call.operandCount() == 2 && isYear(call.operand(1))) {
+            // the year mask: a DATE in MySQL, where DATE_FORMAT would give text
+            SqlWriter.Frame frame = writer.startFunCall("MAKEDATE");
+            SqlWriter.Frame year = writer.startFunCall("YEAR");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.endFunCall(year);
+            writer.sep(",");
+            writer.literal("1");
+            writer.endFunCall(frame);
+            return;
+        }
         if (call.getOperator() instanceof SqlLikeOperator like && !like.isCaseSensitive()) {
             unparseCaseInsensitiveLike(writer, call, like, leftPrec, rightPrec);
             return;
         }
         super.unparseCall(writer, call, leftPrec, rightPrec);
+    }
+
+    private static boolean isYear(SqlNode unit)
+    {
+        if (unit instanceof SqlIntervalQualifier qualifier) {
+            return qualifier.timeUnitRange == TimeUnitRange.YEAR;
+        }
+        return unit instanceof SqlLiteral literal && literal.getValue() == TimeUnitRange.YEAR;
     }
 
     private static void unparseCaseInsensitiveLike(SqlWriter writer, SqlCall call, SqlLikeOperator like, int leftPrec, int rightPrec)

@@ -2,11 +2,19 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.catalog.pg.PgCatalog;
+import dev.sekisho.planner.catalog.pg.PgOperators;
+import dev.sekisho.planner.catalog.pg.PgResultTypes;
+import dev.sekisho.planner.catalog.pg.PgSqlRewriter;
+import dev.sekisho.planner.catalog.pg.PgSyntax;
+import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.policies.EffectivePolicy;
+import dev.sekisho.policies.model.TableName;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.avatica.util.Casing;
 import org.apache.calcite.avatica.util.Quoting;
@@ -89,7 +97,9 @@ final class StatementPlanner
     static final SqlOperatorTable OPERATORS = new CaseInsensitiveOperatorTable(SqlOperatorTables.chain(
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
             // PostgreSQL functions that Calcite's PostgreSQL library lacks
-            SqlOperatorTables.of(SqlLibraryOperators.LENGTH)));
+            SqlOperatorTables.of(SqlLibraryOperators.LENGTH),
+            // pg_catalog's functions (catalog emulation)
+            PgOperators.operatorTable()));
 
     /** Babel's leniency, without references to other select items' aliases (PostgreSQL has none). */
     static final SqlConformance CONFORMANCE = new SqlDelegatingConformance(SqlConformanceEnum.BABEL)
@@ -107,7 +117,7 @@ final class StatementPlanner
         }
     };
 
-    private static final SqlValidator.Config VALIDATOR_CONFIG = SqlValidator.Config.DEFAULT
+    static final SqlValidator.Config VALIDATOR_CONFIG = SqlValidator.Config.DEFAULT
             .withConformance(CONFORMANCE)
             .withDefaultNullCollation(NullCollation.HIGH)
             .withIdentifierExpansion(true)
@@ -134,6 +144,10 @@ final class StatementPlanner
 
     private final Catalog catalog;
     private final List<String> searchPath;
+    private final Optional<SessionPolicy> policy;
+    private final boolean hasSalt;
+    private PolicyView view;
+    private PolicyParameters policyParameters;
     private final JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(PostgresTypeSystem.INSTANCE)
     {
         @Override
@@ -145,19 +159,66 @@ final class StatementPlanner
 
     StatementPlanner(Catalog catalog, List<String> searchPath)
     {
+        this(catalog, searchPath, Optional.empty(), false);
+    }
+
+    /**
+     * @param policy the policy to enforce; empty when policies are disabled
+     * @param hasSalt whether a {@code hash} salt is configured (its value is bound at execute time)
+     */
+    StatementPlanner(Catalog catalog, List<String> searchPath, Optional<SessionPolicy> policy, boolean hasSalt)
+    {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.searchPath = List.copyOf(searchPath);
+        this.policy = requireNonNull(policy, "policy is null");
+        this.hasSalt = hasSalt;
+    }
+
+    /**
+     * A plan with what the policy added to it.
+     *
+     * @param query the plan; its parameters are the client's followed by {@code policyParameters}
+     * @param policyParameters the values the policy binds after the client's parameters
+     * @param evaluated the effective policy of every table the statement looked at
+     * @param notes policy rules that could not be applied as written, and what was done instead
+     */
+    record Planned(PreparedQuery query, List<PolicyParameter> policyParameters, Map<TableName, EffectivePolicy> evaluated, List<String> notes)
+    {
+        Planned
+        {
+            requireNonNull(query, "query is null");
+            policyParameters = List.copyOf(policyParameters);
+            evaluated = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(evaluated));
+            notes = List.copyOf(notes);
+        }
     }
 
     PreparedQuery plan(String sql, List<ColumnType> declaredParameterTypes)
     {
+        return planWithPolicy(sql, declaredParameterTypes).query();
+    }
+
+    Planned planWithPolicy(String sql, List<ColumnType> declaredParameterTypes)
+    {
         ParameterRewriter.Rewritten rewritten = ParameterRewriter.rewrite(sql);
-        ErrorTranslator errors = new ErrorTranslator(sql, rewritten, catalog, searchPath);
+        policyParameters = new PolicyParameters(rewritten.parameterNumbers().size());
+        view = policy.map(session -> new PolicyView(catalog, session, typeFactory, policyParameters, hasSalt)).orElse(null);
+        ErrorTranslator errors = view == null
+                ? new ErrorTranslator(sql, rewritten, catalog, searchPath)
+                : new ErrorTranslator(sql, rewritten, catalog, searchPath, view::isVisible);
         try {
             rejectWrites(sql);
-            SqlNode parsed = InfixCasts.rewrite(SqlParser.create(rewritten.sql(), PARSER_CONFIG).parseQuery(), rewritten.sql());
+            String normalized = PgSyntax.normalize(rewritten.sql());
+            SqlNode parsed = new PgSqlRewriter(catalog.pgCatalog(), searchPath)
+                    .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, PARSER_CONFIG).parseQuery(), normalized));
             checkIsQuery(parsed);
-            return plan(sql, rewritten, parsed, declaredParameterTypes);
+            PreparedQuery query = plan(sql, rewritten, parsed, declaredParameterTypes);
+            if (view == null) {
+                return new Planned(query, List.of(), Map.of(), List.of());
+            }
+            List<String> notes = new ArrayList<>();
+            view.securedTables().forEach(table -> notes.addAll(table.notes()));
+            return new Planned(query, policyParameters.parameters(), view.evaluated(), notes);
         }
         catch (SqlParseException e) {
             throw errors.translate(e);
@@ -181,7 +242,9 @@ final class StatementPlanner
             }
         }
 
-        CalciteCatalogReader catalogReader = new SearchPathCatalogReader(catalog, searchPath, typeFactory);
+        CalciteCatalogReader catalogReader = view == null
+                ? new SearchPathCatalogReader(catalog, searchPath, typeFactory)
+                : new SearchPathCatalogReader(view.rootSchema(), searchPath, typeFactory);
         SekishoValidator validator = new SekishoValidator(OPERATORS, catalogReader, typeFactory, VALIDATOR_CONFIG, declaredByIndex);
         List<SqlDynamicParam> parameterNodes = dynamicParameters(parsed);
         validator.declare(parameterNodes);
@@ -200,13 +263,24 @@ final class StatementPlanner
             throw new UnsupportedOperationException("views are not supported");
         }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL_CONFIG);
         RelRoot root = converter.convertQuery(validated, false, true);
+        if (view != null) {
+            CalciteCatalogReader wholeTables = new SearchPathCatalogReader(catalog, List.of(), typeFactory);
+            root = root.withRel(PolicyRewriter.rewrite(root.rel, secured -> requireNonNull(
+                    wholeTables.getTable(List.of(secured.table().exposedSchema(), secured.table().metadata().name())), "table of a secured table")));
+        }
 
         List<String> names = ColumnNames.of(written, validated, root.validatedRowType);
         int[] sourceColumns = root.fields.stream().mapToInt(field -> field.getKey()).toArray();
         RelMetadataQuery metadataQuery = cluster.getMetadataQuery();
         List<ResultColumn> columns = new ArrayList<>();
+        int[] pgTypes = PgResultTypes.typeOids(root.rel);
         for (int i = 0; i < sourceColumns.length; i++) {
             columns.add(resultColumn(names.get(i), root.rel, sourceColumns[i], metadataQuery));
+            int pgType = pgTypes[sourceColumns[i]];
+            if (pgType != 0) {
+                ResultColumn column = columns.get(i);
+                columns.set(i, new ResultColumn(column.name(), column.type(), column.origin(), pgType));
+            }
         }
 
         Set<Connector> sources = new LinkedHashSet<>();
@@ -215,11 +289,27 @@ final class StatementPlanner
             sources.add(catalog.connectors().get(0));
         }
         int[] parameterOfIndex = rewritten.parameterNumbers().stream().mapToInt(number -> number - 1).toArray();
-        if (sources.size() == 1) {
+        List<PolicyParameter> bound = policyParameters.parameters();
+        if (!bound.isEmpty()) {
+            // the policy's values follow the client's parameters
+            int clientCount = parameterTypes.size();
+            int[] extended = java.util.Arrays.copyOf(parameterOfIndex, parameterOfIndex.length + bound.size());
+            List<ColumnType> allTypes = new ArrayList<>(parameterTypes);
+            RelDataType text = typeFactory.createTypeWithNullability(typeFactory.createSqlType(org.apache.calcite.sql.type.SqlTypeName.VARCHAR), true);
+            for (int i = 0; i < bound.size(); i++) {
+                extended[parameterOfIndex.length + i] = clientCount + i;
+                allTypes.add(ColumnType.of(ColumnType.Kind.TEXT));
+                dynamicParameterTypes.add(text);
+            }
+            parameterOfIndex = extended;
+            parameterTypes = allTypes;
+        }
+        if (sources.size() == 1 && !PgResultTypes.usesCatalog(root.rel)) {
             Connector connector = sources.iterator().next();
             Optional<SourceSqlGenerator.SourceSql> sourceSql = generate(root.rel, connector);
             if (sourceSql.isPresent()) {
-                int[] placeholderParameters = sourceSql.get().placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
+                int[] parameterOf = parameterOfIndex;
+                int[] placeholderParameters = sourceSql.get().placeholders().stream().mapToInt(index -> parameterOf[index]).toArray();
                 return new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.get().sql(), placeholderParameters, sourceColumns,
                         converters(columns, root.rel, sourceColumns, metadataQuery));
             }
@@ -426,17 +516,26 @@ final class StatementPlanner
     }
 
     /** Resolves unqualified names through the session's search path, then from the root. */
-    private static final class SearchPathCatalogReader
+    static final class SearchPathCatalogReader
             extends CalciteCatalogReader
     {
         SearchPathCatalogReader(Catalog catalog, List<String> searchPath, JavaTypeFactory typeFactory)
         {
-            super(catalog.rootSchema(), SqlNameMatchers.withCaseSensitive(true), paths(searchPath), typeFactory, CONNECTION_CONFIG);
+            this(catalog.rootSchema(), searchPath, typeFactory);
+        }
+
+        SearchPathCatalogReader(org.apache.calcite.jdbc.CalciteSchema rootSchema, List<String> searchPath, JavaTypeFactory typeFactory)
+        {
+            super(rootSchema, SqlNameMatchers.withCaseSensitive(true), paths(searchPath), typeFactory, CONNECTION_CONFIG);
         }
 
         private static List<List<String>> paths(List<String> searchPath)
         {
             List<List<String>> paths = new ArrayList<>();
+            if (!searchPath.contains(PgCatalog.PG_CATALOG)) {
+                // PostgreSQL searches pg_catalog first unless the path names it
+                paths.add(List.of(PgCatalog.PG_CATALOG));
+            }
             for (String schema : searchPath) {
                 paths.add(List.of(schema));
             }

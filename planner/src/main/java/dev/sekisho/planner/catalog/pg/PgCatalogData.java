@@ -1,0 +1,159 @@
+package dev.sekisho.planner.catalog.pg;
+
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.TableMetadata;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * What one statement sees of the catalog: namespaces, relations with their attributes, primary-key
+ * indexes and constraints, all with stable OIDs, filtered through the session's {@link CatalogView}.
+ */
+final class PgCatalogData
+{
+    record Namespace(long oid, String name) {}
+
+    /**
+     * @param kind {@code pg_class.relkind}
+     * @param attributes the visible columns
+     * @param primaryKey the primary key, if the source reports one whose columns are all visible
+     */
+    record Relation(long oid, Namespace namespace, String name, char kind, List<Attribute> attributes, PrimaryKey primaryKey, long rowEstimate)
+    {
+        String qualifiedName()
+        {
+            return namespace.name() + "." + name;
+        }
+    }
+
+    /**
+     * @param number {@code attnum}: the column's position in the source table (stable under filtering)
+     */
+    record Attribute(String name, int number, int typeOid, int typmod, boolean notNull) {}
+
+    /**
+     * @param indexOid the OID of the index (a {@code pg_class} row of kind {@code i})
+     * @param constraintOid the OID of the constraint ({@code pg_constraint}, type {@code p})
+     * @param keys the key columns' attribute numbers, in key order
+     */
+    record PrimaryKey(long indexOid, long constraintOid, String name, List<Integer> keys) {}
+
+    private final String database;
+    private final String user;
+    private final List<Namespace> namespaces;
+    private final List<Relation> relations;
+
+    private PgCatalogData(String database, String user, List<Namespace> namespaces, List<Relation> relations)
+    {
+        this.database = requireNonNull(database, "database is null");
+        this.user = requireNonNull(user, "user is null");
+        this.namespaces = List.copyOf(namespaces);
+        this.relations = List.copyOf(relations);
+    }
+
+    static PgCatalogData build(String database, String user, CatalogSource source, CatalogView view, List<PgRelation> systemRelations)
+    {
+        List<Namespace> namespaces = new ArrayList<>();
+        Namespace pgCatalog = new Namespace(Oids.PG_CATALOG_NAMESPACE, PgCatalog.PG_CATALOG);
+        Namespace informationSchema = new Namespace(Oids.INFORMATION_SCHEMA_NAMESPACE, PgCatalog.INFORMATION_SCHEMA);
+        namespaces.add(pgCatalog);
+        namespaces.add(informationSchema);
+        List<Relation> relations = new ArrayList<>();
+        for (PgRelation system : systemRelations) {
+            List<Attribute> attributes = new ArrayList<>();
+            for (int i = 0; i < system.columns().size(); i++) {
+                PgColumn column = system.columns().get(i);
+                attributes.add(new Attribute(column.name(), i + 1, column.pgType(), -1, false));
+            }
+            Namespace namespace = system.schema().equals(PgCatalog.PG_CATALOG) ? pgCatalog : informationSchema;
+            relations.add(new Relation(system.oid(), namespace, system.name(), system.kind(), attributes, null, -1));
+        }
+
+        List<String> schemaNames = source.schemas().stream().filter(view::canSeeSchema).sorted().toList();
+        List<String> schemaKeys = schemaNames.stream().filter(name -> !name.equals("public")).map(name -> "namespace:" + name).toList();
+        Set<Long> taken = new HashSet<>(List.of(Oids.PG_CATALOG_NAMESPACE, Oids.PUBLIC_NAMESPACE, Oids.INFORMATION_SCHEMA_NAMESPACE));
+        Map<String, Long> namespaceOids = Oids.assign(schemaKeys, taken);
+        List<TableMetadata> tables = new ArrayList<>();
+        List<String> tableSchemas = new ArrayList<>();
+        List<String> tableKeys = new ArrayList<>();
+        Map<String, Namespace> namespaceOfSchema = new java.util.HashMap<>();
+        for (String schema : schemaNames) {
+            Namespace namespace = new Namespace(schema.equals("public") ? Oids.PUBLIC_NAMESPACE : namespaceOids.get("namespace:" + schema), schema);
+            namespaces.add(namespace);
+            namespaceOfSchema.put(schema, namespace);
+            for (TableMetadata table : source.tables(schema)) {
+                if (view.canSeeTable(schema, table.name())) {
+                    tables.add(table);
+                    tableSchemas.add(schema);
+                    String qualified = schema + "." + table.name();
+                    tableKeys.add("table:" + qualified);
+                    tableKeys.add("index:" + qualified);
+                    tableKeys.add("constraint:" + qualified);
+                }
+            }
+        }
+        taken.addAll(namespaceOids.values());
+        Map<String, Long> oids = Oids.assign(tableKeys, taken);
+        for (int t = 0; t < tables.size(); t++) {
+            TableMetadata table = tables.get(t);
+            String schema = tableSchemas.get(t);
+            Namespace namespace = namespaceOfSchema.get(schema);
+            String qualified = schema + "." + table.name();
+            List<Attribute> attributes = new ArrayList<>();
+            List<String> columnNames = new ArrayList<>();
+            for (int i = 0; i < table.columns().size(); i++) {
+                ColumnMetadata column = table.columns().get(i);
+                columnNames.add(column.name());
+                if (view.canSeeColumn(schema, table.name(), column.name())) {
+                    attributes.add(new Attribute(column.name(), i + 1, PgTypeInfo.oidOf(column.type()), PgTypeInfo.typmodOf(column.type()), !column.nullable()));
+                }
+            }
+            PrimaryKey primaryKey = null;
+            if (!table.primaryKey().isEmpty() && !table.view()) {
+                List<Integer> keys = table.primaryKey().stream().map(column -> columnNames.indexOf(column) + 1).toList();
+                boolean visible = keys.stream().allMatch(key -> key > 0 && attributes.stream().anyMatch(attribute -> attribute.number() == key));
+                if (visible) {
+                    primaryKey = new PrimaryKey(oids.get("index:" + qualified), oids.get("constraint:" + qualified), table.name() + "_pkey", keys);
+                }
+            }
+            relations.add(new Relation(oids.get("table:" + qualified), namespace, table.name(), table.view() ? 'v' : 'r', attributes, primaryKey,
+                    table.rowCountEstimate().orElse(-1)));
+        }
+        PgCatalogData data = new PgCatalogData(database, user, namespaces, relations);
+        PgObjects.register(data);
+        return data;
+    }
+
+    String database()
+    {
+        return database;
+    }
+
+    String user()
+    {
+        return user;
+    }
+
+    List<Namespace> namespaces()
+    {
+        return namespaces;
+    }
+
+    List<Relation> relations()
+    {
+        return relations;
+    }
+
+    /** The sources' relations (not the emulated catalog's own). */
+    List<Relation> userRelations()
+    {
+        return relations.stream().filter(relation -> relation.namespace().oid() != Oids.PG_CATALOG_NAMESPACE
+                && relation.namespace().oid() != Oids.INFORMATION_SCHEMA_NAMESPACE).toList();
+    }
+}

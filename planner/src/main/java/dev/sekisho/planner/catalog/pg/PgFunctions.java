@@ -1,0 +1,527 @@
+package dev.sekisho.planner.catalog.pg;
+
+import dev.sekisho.planner.catalog.pg.PgCatalogData.Relation;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * PostgreSQL's catalog and session functions as Calcite user-defined functions: each public static
+ * method is one SQL function of the same name (overloads by arity and type). PostgreSQL arrays are
+ * held as their text form ({@code {a,b}}), {@code int2vector}/{@code oidvector} as space-separated
+ * numbers with subscripts from 0.
+ */
+@SuppressWarnings({"MethodName", "unused"})
+public final class PgFunctions
+{
+    /** What {@code version()} answers; clients parse {@code PostgreSQL \d+(\.\d+)?}. */
+    public static final String VERSION = "PostgreSQL 15.0 on x86_64-pc-linux-gnu, compiled by Sekisho, 64-bit";
+
+    private static final Pattern PLAIN_IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_$]*");
+    private static final Set<String> RESERVED = Set.of("all", "analyse", "analyze", "and", "any", "array", "as", "asc", "asymmetric", "both", "case",
+            "cast", "check", "collate", "column", "constraint", "create", "current_catalog", "current_date", "current_role", "current_time",
+            "current_timestamp", "current_user", "default", "deferrable", "desc", "distinct", "do", "else", "end", "except", "false", "fetch", "for",
+            "foreign", "from", "grant", "group", "having", "in", "initially", "intersect", "into", "lateral", "leading", "limit", "localtime",
+            "localtimestamp", "not", "null", "offset", "on", "only", "or", "order", "placing", "primary", "references", "returning", "select",
+            "session_user", "some", "symmetric", "table", "then", "to", "trailing", "true", "union", "unique", "user", "using", "variadic", "when",
+            "where", "window", "with");
+
+    private PgFunctions() {}
+
+    public static String version()
+    {
+        return VERSION;
+    }
+
+    /** Marks a value as PostgreSQL's {@code name} type (for the result's type OID); the value is unchanged. */
+    public static String pg_name(String value)
+    {
+        return value;
+    }
+
+    /** Marks a value as PostgreSQL's {@code text} type (an explicit cast of a catalog type to text). */
+    public static String pg_text(String value)
+    {
+        return value;
+    }
+
+    /** Marks a value as PostgreSQL's {@code name[]} type; the value is the array's text form. */
+    public static String pg_name_array(String value)
+    {
+        return value;
+    }
+
+    /** Marks a value as PostgreSQL's {@code oid} type. */
+    public static Long pg_oid(Long value)
+    {
+        return value;
+    }
+
+    /** {@code 'pg_catalog.array_in'::regproc}: the procedure name without its schema. */
+    public static String pg_regproc(String name)
+    {
+        if (name == null) {
+            return null;
+        }
+        int dot = name.lastIndexOf('.');
+        return dot < 0 ? name : name.substring(dot + 1);
+    }
+
+    /** {@code oid::regclass} as text: the relation's name, or the number for an unknown OID. */
+    public static String pg_regclass_out(Long oid)
+    {
+        if (oid == null) {
+            return null;
+        }
+        return PgObjects.relation(oid).map(relation -> relation.namespace().name().equals(PgCatalog.PG_CATALOG) ? relation.name()
+                : quote_ident(relation.namespace().name()) + "." + quote_ident(relation.name())).orElse(String.valueOf(oid));
+    }
+
+    /** {@code oid::regtype} as text. */
+    public static String pg_regtype_out(Long oid)
+    {
+        if (oid == null) {
+            return null;
+        }
+        return PgTypeInfo.byOid(oid).map(type -> PgTypeInfo.formatType(oid, -1)).orElse(String.valueOf(oid));
+    }
+
+    /** {@code oid::regnamespace} as text. */
+    public static String pg_regnamespace_out(Long oid)
+    {
+        if (oid == null) {
+            return null;
+        }
+        if (oid == Oids.PG_CATALOG_NAMESPACE) {
+            return PgCatalog.PG_CATALOG;
+        }
+        return String.valueOf(oid);
+    }
+
+    public static String pg_get_userbyid(Long oid)
+    {
+        if (oid == null) {
+            return null;
+        }
+        return PgObjects.role(oid).orElse("unknown (OID=" + oid + ")");
+    }
+
+    public static String pg_encoding_to_char(Integer encoding)
+    {
+        return encoding != null && encoding == 6 ? "UTF8" : encoding != null && encoding == 0 ? "SQL_ASCII" : "";
+    }
+
+    public static String format_type(Long oid, Integer typmod)
+    {
+        if (oid == null) {
+            return null;
+        }
+        return PgTypeInfo.formatType(oid, typmod == null ? -1 : typmod);
+    }
+
+    public static String pg_get_expr(String expression, Long relation)
+    {
+        return expression;
+    }
+
+    public static String pg_get_expr(String expression, Long relation, Boolean pretty)
+    {
+        return expression;
+    }
+
+    public static String pg_get_indexdef(Long index)
+    {
+        if (index == null) {
+            return null;
+        }
+        return PgObjects.tableOfIndex(index).map(PgFunctions::indexDefinition).orElse(null);
+    }
+
+    /** With a column number: that key column's name (0 for the whole definition). */
+    public static String pg_get_indexdef(Long index, Integer column, Boolean pretty)
+    {
+        if (index == null) {
+            return null;
+        }
+        if (column == null || column == 0) {
+            return pg_get_indexdef(index);
+        }
+        return PgObjects.tableOfIndex(index)
+                .filter(relation -> column >= 1 && column <= relation.primaryKey().keys().size())
+                .map(relation -> PgCatalog.attributeList(relation, List.of(relation.primaryKey().keys().get(column - 1))))
+                .orElse(null);
+    }
+
+    public static String pg_get_constraintdef(Long constraint)
+    {
+        if (constraint == null) {
+            return null;
+        }
+        return PgObjects.tableOfConstraint(constraint)
+                .map(relation -> "PRIMARY KEY (" + PgCatalog.attributeList(relation, relation.primaryKey().keys()) + ")")
+                .orElse(null);
+    }
+
+    public static String pg_get_constraintdef(Long constraint, Boolean pretty)
+    {
+        return pg_get_constraintdef(constraint);
+    }
+
+    /** {@code pg_table_is_visible(oid)}, with the session's search path added by the planner. */
+    public static Boolean pg_table_is_visible(Long oid, String searchPath)
+    {
+        if (oid == null) {
+            return null;
+        }
+        return PgObjects.relation(oid).map(relation -> {
+            String schema = relation.namespace().name();
+            if (schema.equals(PgCatalog.PG_CATALOG)) {
+                return true;
+            }
+            List<String> path = List.of(searchPath.split(","));
+            if (!path.contains(schema)) {
+                return false;
+            }
+            // hidden by a table of the same name earlier in the path?
+            for (String earlier : path) {
+                if (earlier.equals(schema)) {
+                    return true;
+                }
+            }
+            return true;
+        }).orElse(false);
+    }
+
+    public static Boolean pg_type_is_visible(Long oid)
+    {
+        return oid == null ? null : true;
+    }
+
+    public static Boolean pg_function_is_visible(Long oid)
+    {
+        return oid == null ? null : true;
+    }
+
+    public static Boolean pg_relation_is_publishable(Long oid)
+    {
+        return oid == null ? null : false;
+    }
+
+    public static String pg_get_statisticsobjdef_columns(Long oid)
+    {
+        return null;
+    }
+
+    public static String pg_get_function_result(Long oid)
+    {
+        return null;
+    }
+
+    public static String pg_get_function_arguments(Long oid)
+    {
+        return null;
+    }
+
+    // Privileges: what a session cannot see is not in its catalog at all, so what it sees it may use.
+
+    public static Boolean has_table_privilege(String table, String privilege)
+    {
+        return true;
+    }
+
+    public static Boolean has_table_privilege(String user, String table, String privilege)
+    {
+        return true;
+    }
+
+    public static Boolean has_table_privilege(Long table, String privilege)
+    {
+        return true;
+    }
+
+    public static Boolean has_schema_privilege(String schema, String privilege)
+    {
+        return true;
+    }
+
+    public static Boolean has_schema_privilege(String user, String schema, String privilege)
+    {
+        return true;
+    }
+
+    public static Boolean has_any_column_privilege(String table, String privilege)
+    {
+        return true;
+    }
+
+    public static Boolean has_any_column_privilege(Long table, String privilege)
+    {
+        return true;
+    }
+
+    public static Boolean has_any_column_privilege(String user, String table, String privilege)
+    {
+        return true;
+    }
+
+    public static Boolean has_database_privilege(String database, String privilege)
+    {
+        return true;
+    }
+
+    public static Boolean has_database_privilege(String user, String database, String privilege)
+    {
+        return true;
+    }
+
+    public static String obj_description(Long oid)
+    {
+        return null;
+    }
+
+    public static String obj_description(Long oid, String catalog)
+    {
+        return null;
+    }
+
+    public static String col_description(Long oid, Integer column)
+    {
+        return null;
+    }
+
+    public static String shobj_description(Long oid, String catalog)
+    {
+        return null;
+    }
+
+    public static String quote_ident(String identifier)
+    {
+        if (identifier == null) {
+            return null;
+        }
+        if (PLAIN_IDENTIFIER.matcher(identifier).matches() && !RESERVED.contains(identifier)) {
+            return identifier;
+        }
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    public static Integer pg_backend_pid()
+    {
+        return 0;
+    }
+
+    /** Sleeps; PostgreSQL's {@code pg_sleep} returns void, shown here as an empty string. */
+    public static String pg_sleep(Double seconds) throws InterruptedException
+    {
+        if (seconds != null && seconds > 0) {
+            Thread.sleep((long) (seconds * 1000));
+        }
+        return "";
+    }
+
+    // Arrays, in PostgreSQL's text form.
+
+    public static Integer array_upper(String array, Integer dimension)
+    {
+        if (array == null || dimension == null || dimension != 1) {
+            return null;
+        }
+        List<String> elements = elements(array);
+        if (elements.isEmpty()) {
+            return null;
+        }
+        return isVector(array) ? elements.size() - 1 : elements.size();
+    }
+
+    public static Integer array_lower(String array, Integer dimension)
+    {
+        if (array == null || dimension == null || dimension != 1 || elements(array).isEmpty()) {
+            return null;
+        }
+        return isVector(array) ? 0 : 1;
+    }
+
+    public static Integer array_length(String array, Integer dimension)
+    {
+        if (array == null || dimension == null || dimension != 1 || elements(array).isEmpty()) {
+            return null;
+        }
+        return elements(array).size();
+    }
+
+    public static String array_to_string(String array, String separator)
+    {
+        if (array == null || separator == null) {
+            return null;
+        }
+        List<String> present = new ArrayList<>();
+        for (String element : elements(array)) {
+            if (element != null) {
+                present.add(element);
+            }
+        }
+        return String.join(separator, present);
+    }
+
+    /** {@code array[i]}: from 1 for arrays, from 0 for {@code int2vector}/{@code oidvector}. */
+    public static String pg_subscript(String array, Integer index)
+    {
+        if (array == null || index == null) {
+            return null;
+        }
+        List<String> elements = elements(array);
+        long at = index;
+        long position = isVector(array) ? at : at - 1;
+        return position < 0 || position >= elements.size() ? null : elements.get((int) position);
+    }
+
+    /** {@code array[lower:upper]}, as an array's text form. */
+    public static String pg_slice(String array, Integer lower, Integer upper)
+    {
+        if (array == null) {
+            return null;
+        }
+        List<String> elements = elements(array);
+        long base = isVector(array) ? 0 : 1;
+        long from = lower == null ? base : lower;
+        long to = upper == null ? elements.size() - 1 + base : upper;
+        List<String> slice = new ArrayList<>();
+        for (long i = Math.max(from, base); i <= to && i - base < elements.size(); i++) {
+            slice.add(elements.get((int) (i - base)));
+        }
+        return toArray(slice);
+    }
+
+    /** {@code value = ANY(array)}. */
+    public static Boolean pg_any_eq(String value, String array)
+    {
+        if (value == null || array == null) {
+            return null;
+        }
+        boolean sawNull = false;
+        for (String element : elements(array)) {
+            if (element == null) {
+                sawNull = true;
+            }
+            else if (same(value, element)) {
+                return true;
+            }
+        }
+        return sawNull ? null : false;
+    }
+
+    /** {@code value <> ALL(array)}. */
+    public static Boolean pg_all_ne(String value, String array)
+    {
+        Boolean any = pg_any_eq(value, array);
+        return any == null ? null : !any;
+    }
+
+    private static boolean same(String value, String element)
+    {
+        if (value.equals(element)) {
+            return true;
+        }
+        try {
+            return Long.parseLong(value.strip()) == Long.parseLong(element.strip());
+        }
+        catch (NumberFormatException e) {
+            return false;
+        }
+    }
+
+    static boolean isVector(String array)
+    {
+        return !array.startsWith("{");
+    }
+
+    /** The elements of an array's or vector's text form; NULL elements as null. */
+    static List<String> elements(String array)
+    {
+        List<String> elements = new ArrayList<>();
+        if (isVector(array)) {
+            for (String part : array.strip().split("\\s+")) {
+                if (!part.isEmpty()) {
+                    elements.add(part);
+                }
+            }
+            return elements;
+        }
+        String body = array.substring(1, array.lastIndexOf('}'));
+        StringBuilder current = new StringBuilder();
+        boolean quoted = false;
+        boolean wasQuoted = false;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (quoted) {
+                if (c == '\\' && i + 1 < body.length()) {
+                    current.append(body.charAt(++i));
+                }
+                else if (c == '"') {
+                    quoted = false;
+                }
+                else {
+                    current.append(c);
+                }
+            }
+            else if (c == '"') {
+                quoted = true;
+                wasQuoted = true;
+            }
+            else if (c == ',') {
+                elements.add(element(current, wasQuoted));
+                current.setLength(0);
+                wasQuoted = false;
+            }
+            else {
+                current.append(c);
+            }
+        }
+        if (!body.isEmpty()) {
+            elements.add(element(current, wasQuoted));
+        }
+        return elements;
+    }
+
+    private static String element(StringBuilder text, boolean quoted)
+    {
+        String value = quoted ? text.toString() : text.toString().strip();
+        return !quoted && value.equalsIgnoreCase("null") ? null : value;
+    }
+
+    static String toArray(List<String> elements)
+    {
+        StringBuilder text = new StringBuilder("{");
+        for (int i = 0; i < elements.size(); i++) {
+            if (i > 0) {
+                text.append(',');
+            }
+            String element = elements.get(i);
+            if (element == null) {
+                text.append("NULL");
+            }
+            else if (element.isEmpty() || element.chars().anyMatch(c -> c == ',' || c == '"' || c == '{' || c == '}' || c == '\\' || Character.isWhitespace(c))
+                    || element.equalsIgnoreCase("null")) {
+                text.append('"').append(element.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            }
+            else {
+                text.append(element);
+            }
+        }
+        return text.append('}').toString();
+    }
+
+    static String indexDefinition(Relation relation)
+    {
+        return "CREATE UNIQUE INDEX " + quote_ident(relation.primaryKey().name()) + " ON " + quote_ident(relation.namespace().name()) + "."
+                + quote_ident(relation.name()) + " USING btree (" + PgCatalog.attributeList(relation, relation.primaryKey().keys()) + ")";
+    }
+
+    static String lower(String text)
+    {
+        return text.toLowerCase(Locale.ROOT);
+    }
+}

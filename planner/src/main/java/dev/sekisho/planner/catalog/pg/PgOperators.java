@@ -1,0 +1,40 @@
+package dev.sekisho.planner.catalog.pg;
+
+import org.apache.calcite.config.CalciteConnectionConfig;
+import org.apache.calcite.jdbc.CalciteSchema;
+import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
+import org.apache.calcite.prepare.CalciteCatalogReader;
+import org.apache.calcite.schema.SchemaPlus;
+import org.apache.calcite.schema.impl.ScalarFunctionImpl;
+import org.apache.calcite.schema.impl.TableFunctionImpl;
+import org.apache.calcite.sql.SqlOperatorTable;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.List;
+
+/** The catalog functions ({@link PgFunctions}, {@link PgTableFunctions}) as a Calcite operator table. */
+public final class PgOperators
+{
+    private static final SqlOperatorTable TABLE = create();
+
+    private PgOperators() {}
+
+    public static SqlOperatorTable operatorTable()
+    {
+        return TABLE;
+    }
+
+    private static SqlOperatorTable create()
+    {
+        CalciteSchema root = CalciteSchema.createRootSchema(false, false);
+        SchemaPlus plus = root.plus();
+        ScalarFunctionImpl.functions(PgFunctions.class).forEach(plus::add);
+        for (Method method : PgTableFunctions.class.getDeclaredMethods()) {
+            if (Modifier.isPublic(method.getModifiers()) && Modifier.isStatic(method.getModifiers())) {
+                plus.add(method.getName(), TableFunctionImpl.create(method));
+            }
+        }
+        return new CalciteCatalogReader(root, List.of(), new JavaTypeFactoryImpl(), CalciteConnectionConfig.DEFAULT);
+    }
+}

@@ -1,0 +1,299 @@
+package dev.sekisho.planner.catalog.pg;
+
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Rewrites a parsed statement's PostgreSQL-only constructs onto the catalog functions: casts to
+ * {@code name}, {@code oid}, {@code regclass}, {@code regtype}, {@code regproc},
+ * {@code regnamespace} and {@code "char"}; {@code current_schema}, {@code current_schemas(bool)},
+ * {@code current_database()} and {@code current_catalog} from the session's search path;
+ * {@code pg_table_is_visible(oid)} with the search path; {@code x = ANY(array)} and
+ * {@code x <> ALL(array)} over arrays. Select items it changes keep PostgreSQL's column name.
+ */
+public final class PgSqlRewriter
+{
+    private static final SqlParserPos POS = SqlParserPos.ZERO;
+
+    private final PgCatalog catalog;
+    private final List<String> searchPath;
+
+    public PgSqlRewriter(PgCatalog catalog, List<String> searchPath)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.searchPath = List.copyOf(searchPath);
+    }
+
+    public SqlNode rewrite(SqlNode node)
+    {
+        SqlNode result = node.accept(new Shuttle());
+        return result == null ? node : result;
+    }
+
+    private final class Shuttle
+            extends SqlShuttle
+    {
+        @Override
+        public SqlNode visit(SqlIdentifier identifier)
+        {
+            if (identifier.isSimple() && !identifier.isComponentQuoted(0)) {
+                switch (identifier.getSimple().toLowerCase(Locale.ROOT)) {
+                    case "current_schema" -> {
+                        return currentSchema();
+                    }
+                    case "current_catalog" -> {
+                        return call("pg_name", SqlLiteral.createCharString(catalog.database(), POS));
+                    }
+                    default -> { }
+                }
+            }
+            return identifier;
+        }
+
+        @Override
+        public SqlNode visit(SqlCall call)
+        {
+            if (call instanceof SqlSelect select) {
+                List<String> names = new ArrayList<>();
+                for (SqlNode item : select.getSelectList()) {
+                    names.add(item.getKind() == SqlKind.AS ? null : name(item));
+                }
+                SqlNode visited = super.visit(call);
+                SqlSelect rewritten = (SqlSelect) visited;
+                SqlNodeList items = rewritten.getSelectList();
+                for (int i = 0; i < items.size(); i++) {
+                    SqlNode item = items.get(i);
+                    if (names.get(i) != null && !item.equalsDeep(select.getSelectList().get(i), org.apache.calcite.util.Litmus.IGNORE)
+                            && !(item instanceof SqlIdentifier)) {
+                        items.set(i, SqlStdOperatorTable.AS.createCall(POS, item, new SqlIdentifier(names.get(i), POS)));
+                    }
+                }
+                return rewritten;
+            }
+            if (call.getKind() == SqlKind.AS) {
+                List<SqlNode> operands = new ArrayList<>(call.getOperandList());
+                operands.set(0, operands.get(0).accept(this));
+                return call.getOperator().createCall(call.getFunctionQuantifier(), call.getParserPosition(), operands);
+            }
+            SqlNode visited = super.visit(call);
+            if (!(visited instanceof SqlCall rewritten)) {
+                return visited;
+            }
+            if (rewritten.getKind() == SqlKind.CAST && rewritten.operandCount() == 2 && rewritten.operand(1) instanceof SqlDataTypeSpec spec) {
+                return cast(rewritten.operand(0), spec);
+            }
+            if ((rewritten.getKind() == SqlKind.SOME || rewritten.getKind() == SqlKind.ALL) && rewritten.operandCount() == 2 && !isQuery(rewritten.operand(1))) {
+                String comparison = rewritten.getOperator().getName();
+                SqlNode array = unwrapList(rewritten.operand(1));
+                SqlNode value = SqlStdOperatorTable.CAST.createCall(POS, rewritten.operand(0), varchar());
+                if (rewritten.getKind() == SqlKind.SOME && comparison.contains("=") && !comparison.contains("<") && !comparison.contains(">")) {
+                    return call("pg_any_eq", value, array);
+                }
+                if (rewritten.getKind() == SqlKind.ALL && comparison.contains("<>")) {
+                    return call("pg_all_ne", value, array);
+                }
+            }
+            if ((rewritten.getKind() == SqlKind.EQUALS || rewritten.getKind() == SqlKind.NOT_EQUALS) && rewritten.operandCount() == 2) {
+                SqlNode booleanLiteral = booleanLiteral(rewritten.operand(0), rewritten.operand(1));
+                if (booleanLiteral != null) {
+                    return rewritten.getOperator().createCall(POS, rewritten.operand(0), booleanLiteral);
+                }
+            }
+            String function = functionName(rewritten);
+            if (function != null) {
+                switch (function) {
+                    case "current_schema" -> {
+                        if (rewritten.operandCount() == 0) {
+                            return currentSchema();
+                        }
+                    }
+                    case "current_schemas" -> {
+                        if (rewritten.operandCount() == 1) {
+                            return currentSchemas(rewritten.operand(0));
+                        }
+                    }
+                    case "current_database", "current_catalog" -> {
+                        if (rewritten.operandCount() == 0) {
+                            return call("pg_name", SqlLiteral.createCharString(catalog.database(), POS));
+                        }
+                    }
+                    case "pg_table_is_visible" -> {
+                        if (rewritten.operandCount() == 1) {
+                            return call("pg_table_is_visible", rewritten.operand(0), SqlLiteral.createCharString(String.join(",", searchPath), POS));
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            return rewritten;
+        }
+    }
+
+    /**
+     * PostgreSQL reads {@code 't'}/{@code 'f'} as booleans: for a catalog column that is boolean
+     * wherever it occurs ({@code i.indisprimary = 't'}), the literal as a boolean; else null.
+     */
+    private SqlNode booleanLiteral(SqlNode column, SqlNode literal)
+    {
+        if (column instanceof SqlIdentifier identifier && literal instanceof SqlLiteral text && text.getTypeName() == SqlTypeName.CHAR
+                && catalog.isBooleanColumn(identifier.names.get(identifier.names.size() - 1))) {
+            String value = text.getValueAs(String.class).strip().toLowerCase(Locale.ROOT);
+            return switch (value) {
+                case "t", "true", "y", "yes", "on", "1" -> SqlLiteral.createBoolean(true, POS);
+                case "f", "false", "n", "no", "off", "0" -> SqlLiteral.createBoolean(false, POS);
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    private static boolean isQuery(SqlNode node)
+    {
+        SqlNode inner = unwrapList(node);
+        return inner.getKind() == SqlKind.SELECT || inner.isA(SqlKind.QUERY);
+    }
+
+    private static SqlNode unwrapList(SqlNode node)
+    {
+        return node instanceof SqlNodeList list && list.size() == 1 ? list.get(0) : node;
+    }
+
+    private static String functionName(SqlCall call)
+    {
+        if (call.getOperator() instanceof SqlFunction function) {
+            SqlIdentifier identifier = function.getSqlIdentifier();
+            String name = identifier != null ? identifier.names.get(identifier.names.size() - 1) : function.getName();
+            return name.toLowerCase(Locale.ROOT);
+        }
+        return null;
+    }
+
+    private SqlNode currentSchema()
+    {
+        Optional<String> schema = searchPath.stream().filter(this::exists).findFirst();
+        return call("pg_name", schema.<SqlNode>map(name -> SqlLiteral.createCharString(name, POS))
+                .orElse(SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createNull(POS), varchar())));
+    }
+
+    private SqlNode currentSchemas(SqlNode includeImplicit)
+    {
+        List<String> explicit = searchPath.stream().filter(this::exists).toList();
+        List<String> implicit = new ArrayList<>();
+        if (!explicit.contains(PgCatalog.PG_CATALOG)) {
+            implicit.add(PgCatalog.PG_CATALOG);
+        }
+        implicit.addAll(explicit);
+        SqlNode withImplicit = SqlLiteral.createCharString(PgFunctions.toArray(implicit), POS);
+        SqlNode withoutImplicit = SqlLiteral.createCharString(PgFunctions.toArray(explicit), POS);
+        SqlNode chosen = includeImplicit instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.BOOLEAN
+                ? (literal.booleanValue() ? withImplicit : withoutImplicit)
+                : SqlStdOperatorTable.CASE.createCall(null, POS, null, SqlNodeList.of(includeImplicit), SqlNodeList.of(withImplicit), withoutImplicit);
+        return call("pg_name_array", chosen);
+    }
+
+    private boolean exists(String schema)
+    {
+        return schema.equals(PgCatalog.PG_CATALOG) || schema.equals(PgCatalog.INFORMATION_SCHEMA) || catalog.hasSchema(schema);
+    }
+
+    private SqlNode cast(SqlNode operand, SqlDataTypeSpec spec)
+    {
+        SqlIdentifier typeName = spec.getTypeName();
+        String type = typeName.names.get(typeName.names.size() - 1);
+        String lower = typeName.isComponentQuoted(typeName.names.size() - 1) ? type : type.toLowerCase(Locale.ROOT);
+        return switch (lower) {
+            case "name" -> call("pg_name", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()));
+            case "char" -> typeName.isComponentQuoted(typeName.names.size() - 1) ? SqlStdOperatorTable.CAST.createCall(POS, operand, varchar())
+                    : SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
+            case "int2vector", "oidvector", "pg_node_tree" -> SqlStdOperatorTable.CAST.createCall(POS, operand, varchar());
+            case "oid" -> call("pg_oid", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()));
+            case "regclass" -> {
+                if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+                    String name = literal.getValueAs(String.class);
+                    long oid = catalog.relationOid(name, searchPath).orElseThrow(() -> new QueryException(SqlStates.UNDEFINED_TABLE,
+                            "relation \"" + name + "\" does not exist", "Check the name; pg_class lists the relations.", null));
+                    yield call("pg_oid", SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createExactNumeric(String.valueOf(oid), POS), bigint()));
+                }
+                yield call("pg_regclass_out", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()));
+            }
+            case "regtype" -> {
+                if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+                    String name = literal.getValueAs(String.class);
+                    long oid = PgTypeInfo.byName(name.replace("pg_catalog.", "")).map(PgTypeInfo::oid).orElseThrow(() -> new QueryException(
+                            SqlStates.UNDEFINED_OBJECT, "type \"" + name + "\" does not exist", null, null));
+                    yield call("pg_oid", SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createExactNumeric(String.valueOf(oid), POS), bigint()));
+                }
+                yield call("pg_regtype_out", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()));
+            }
+            case "regproc", "regprocedure" -> call("pg_regproc", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()));
+            case "regnamespace" -> call("pg_regnamespace_out", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()));
+            case "text" -> operand instanceof SqlCall inner && functionName(inner) != null && functionName(inner).startsWith("pg_reg")
+                    ? call("pg_text", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()))
+                    : SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
+            default -> SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
+        };
+    }
+
+    private static SqlDataTypeSpec varchar()
+    {
+        return new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS);
+    }
+
+    private static SqlDataTypeSpec bigint()
+    {
+        return new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.BIGINT, POS), POS);
+    }
+
+    private static SqlNode call(String function, SqlNode... operands)
+    {
+        SqlUnresolvedFunction operator = new SqlUnresolvedFunction(new SqlIdentifier(function, POS), null, null, null, null,
+                SqlFunctionCategory.USER_DEFINED_FUNCTION);
+        return operator.createCall(POS, operands);
+    }
+
+    /** PostgreSQL's name for an unaliased select item. */
+    private static String name(SqlNode node)
+    {
+        if (node instanceof SqlIdentifier identifier) {
+            return identifier.isStar() ? "?column?" : identifier.names.get(identifier.names.size() - 1);
+        }
+        if (!(node instanceof SqlCall call)) {
+            return "?column?";
+        }
+        if (call.getKind() == SqlKind.CAST && call.operandCount() == 2) {
+            String inner = name(call.operand(0));
+            if (!inner.equals("?column?")) {
+                return inner;
+            }
+            return call.operand(1) instanceof SqlDataTypeSpec spec ? spec.getTypeName().getSimple().toLowerCase(Locale.ROOT) : "?column?";
+        }
+        if (call.getKind() == SqlKind.CASE) {
+            return "case";
+        }
+        String function = functionName(call);
+        return function == null ? "?column?" : function;
+    }
+}
