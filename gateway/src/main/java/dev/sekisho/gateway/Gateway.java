@@ -5,9 +5,10 @@ import dev.sekisho.gateway.auth.UsersFile;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.pgwire.PgServer;
+import dev.sekisho.gateway.policy.GatewayPolicies;
+import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.gateway.pgwire.PgServerOptions;
 import dev.sekisho.gateway.pgwire.PgTls;
-import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.calcite.CalciteQueryPlanner;
 import dev.sekisho.planner.calcite.PlannerOptions;
 import dev.sekisho.planner.spi.Connector;
@@ -19,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -44,9 +46,11 @@ public final class Gateway
     private final ThreadPoolExecutor workers;
     private final PgServer pgServer;
     private final int pgPort;
+    private final Optional<GatewayPolicies> policies;
 
-    private Gateway(List<Connector> connectors, ThreadPoolExecutor workers, PgServer pgServer, int pgPort)
+    private Gateway(List<Connector> connectors, ThreadPoolExecutor workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies)
     {
+        this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
         this.workers = requireNonNull(workers, "workers is null");
         this.pgServer = requireNonNull(pgServer, "pgServer is null");
@@ -56,15 +60,26 @@ public final class Gateway
     /** Starts the gateway. Sources that are down do not stop it; their queries fail until they answer. */
     public static Gateway start(SekishoConfig config)
     {
-        if (config.policies().isPresent()) {
-            // Fail closed until enforcement is wired: never accept policies and then ignore them.
-            throw new ConfigException(config.file().toString(), 0, "policies", "policy enforcement is not wired into this build yet");
-        }
         UserStore users = UsersFile.load(config.usersFile());
         List<Connector> connectors = createConnectors(config);
         ThreadPoolExecutor workers = null;
+        GatewayPolicies policies = null;
         try {
-            QueryPlanner planner = new CalciteQueryPlanner(connectors, PlannerOptions.defaults());
+            PlannerOptions plannerOptions = PlannerOptions.defaults();
+            Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
+            if (hashSalt.isPresent()) {
+                plannerOptions = plannerOptions.withHashSalt(hashSalt.get());
+            }
+            CalciteQueryPlanner planner = new CalciteQueryPlanner(connectors, plannerOptions);
+            SessionPolicies sessionPolicies;
+            if (config.policies().isPresent()) {
+                policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
+                sessionPolicies = SessionPolicies.of(policies.store()::current);
+            }
+            else {
+                log.warn("No policies are configured (no 'policies:' in {}): every user sees every exposed table unmasked", config.file());
+                sessionPolicies = SessionPolicies.disabled();
+            }
             workers = workerPool(config.execution());
             PgServerOptions options = PgServerOptions.defaults()
                     .withHost(config.listen().host())
@@ -74,29 +89,41 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            PgServer server = new PgServer(options, users, planner, workers, config.searchPath());
+            PgServer server = new PgServer(options, users, planner, sessionPolicies, workers, config.searchPath());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            return new Gateway(connectors, workers, server, port);
+            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies));
         }
         catch (RuntimeException e) {
             if (workers != null) {
                 workers.shutdownNow();
+            }
+            if (policies != null) {
+                policies.close();
             }
             connectors.forEach(Gateway::closeQuietly);
             throw e;
         }
     }
 
-    /** Checks everything that can be checked without serving: the users file and each source's settings. */
+    /** Checks everything that can be checked without serving: the users file, TLS files, each source's settings and the policy files. */
     public static void validate(SekishoConfig config)
     {
         UsersFile.load(config.usersFile());
         if (config.tls().isPresent()) {
             tls(config);
         }
-        createConnectors(config).forEach(Gateway::closeQuietly);
+        List<Connector> connectors = createConnectors(config);
+        try {
+            if (config.policies().isPresent()) {
+                PlannerOptions options = GatewayPolicies.hashSalt(config.policies().get()).map(PlannerOptions.defaults()::withHashSalt).orElse(PlannerOptions.defaults());
+                GatewayPolicies.load(config.policies().get().dir(), new CalciteQueryPlanner(connectors, options), config.file().toString());
+            }
+        }
+        finally {
+            connectors.forEach(Gateway::closeQuietly);
+        }
     }
 
     /** Loads the TLS certificate and key named by {@code tls:}; problems are reported on that line. */
@@ -124,9 +151,16 @@ public final class Gateway
         return version == null ? "dev" : version;
     }
 
+    /** The live policies, when the configuration names a policy directory. */
+    public Optional<GatewayPolicies> policies()
+    {
+        return policies;
+    }
+
     @Override
     public void close()
     {
+        policies.ifPresent(GatewayPolicies::close);
         pgServer.close();
         workers.shutdownNow();
         try {

@@ -30,6 +30,9 @@ public final class Demo
             new DemoUser("bob", "bob", List.of("finance"), "{region: US, department: finance}"),
             new DemoUser("admin", "admin", List.of("admins"), "{}"));
 
+    /** The example policies (examples/policies), packed as resources under demo/policies. */
+    static final List<String> POLICY_FILES = List.of("shop.yaml", "shop.test.yaml");
+
     /** The read-only MariaDB account the gateway uses (created by demo/shop.sql). */
     static final String READER_USER = "sekisho_reader";
     static final String READER_PASSWORD = "sekisho-demo";
@@ -59,6 +62,12 @@ public final class Demo
         try {
             mariaDb.runScript("demo/shop.sql");
             Path workDir = Files.createTempDirectory("sekisho-demo-");
+            Path policies = Files.createDirectories(workDir.resolve("policies"));
+            for (String file : POLICY_FILES) {
+                try (var in = Demo.class.getClassLoader().getResourceAsStream("demo/policies/" + file)) {
+                    Files.copy(requireNonNull(in, "demo policy " + file + " is not packaged"), policies.resolve(file));
+                }
+            }
             Path usersFile = workDir.resolve("users.yaml");
             Files.writeString(usersFile, usersYaml(), StandardCharsets.UTF_8);
             Path configFile = workDir.resolve("sekisho.yaml");
@@ -106,7 +115,12 @@ public final class Demo
                 embedded MariaDB (port %3$d) holding the sample database "shop"
                 (customers, orders, products, order_items).
 
-                Users (password = user name): alice, bob, admin. Connect with psql:
+                Users (password = user name) and what the example policies (%4$s) let them see:
+                  alice  analyst: customers of her region (JP) only, names/emails/phones masked, amounts rounded
+                  bob    finance: every customer, personal data masked, exact amounts
+                  admin  admin:   everything unmasked
+
+                Connect with psql:
 
                   PGPASSWORD=alice psql "host=%1$s port=%2$d user=alice dbname=sekisho" -c 'select count(*) from shop.customers'
 
@@ -114,8 +128,8 @@ public final class Demo
 
                   jdbc:postgresql://%1$s:%2$d/sekisho?user=alice&password=alice
 
-                The configuration in use is %4$s
-                """, host, port, mariaDb.port(), workDir.resolve("sekisho.yaml"));
+                The configuration in use is %5$s
+                """, host, port, mariaDb.port(), workDir.resolve("policies"), workDir.resolve("sekisho.yaml"));
     }
 
     static String usersYaml()
@@ -138,6 +152,8 @@ public final class Demo
                   host: %s
                   port: %d
                 users_file: users.yaml
+                policies:
+                  dir: policies          # the example policies: masks and a row filter on shop.customers
                 search_path: [shop, public]
                 sources:
                   shop:

@@ -6,6 +6,7 @@ import dev.sekisho.gateway.pgwire.message.FrontendMessage;
 import dev.sekisho.gateway.pgwire.message.FrontendMessages;
 import dev.sekisho.gateway.pgwire.message.PgError;
 import dev.sekisho.gateway.session.Session;
+import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.gateway.session.Sessions;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.spi.QueryException;
@@ -83,6 +84,7 @@ final class PgProtocolHandler
     private final PgServerOptions options;
     private final ScramAuthenticator authenticator;
     private final QueryPlanner planner;
+    private final SessionPolicies policies;
     private final ExecutorService workers;
     private final List<String> defaultSearchPath;
     private final Sessions sessions;
@@ -106,12 +108,13 @@ final class PgProtocolHandler
     private Sessions.BackendKey backendKey;
     private PgMessageProcessor processor;
 
-    PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, QueryPlanner planner, ExecutorService workers,
+    PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, QueryPlanner planner, SessionPolicies policies, ExecutorService workers,
             List<String> defaultSearchPath, Sessions sessions, AtomicInteger connections)
     {
         this.options = requireNonNull(options, "options is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.planner = requireNonNull(planner, "planner is null");
+        this.policies = requireNonNull(policies, "policies is null");
         this.workers = requireNonNull(workers, "workers is null");
         this.defaultSearchPath = List.copyOf(defaultSearchPath);
         this.sessions = requireNonNull(sessions, "sessions is null");
@@ -237,7 +240,7 @@ final class PgProtocolHandler
             }
         });
         settings.putAll(parseOptions(startupParameters.getOrDefault("options", "")));
-        Session created = new Session(exchange.principal(), planner, defaultSearchPath, Optional.ofNullable(startupParameters.get("database")), settings);
+        Session created = new Session(exchange.principal(), planner, policies, defaultSearchPath, Optional.ofNullable(startupParameters.get("database")), settings);
         exchange = null;
         Sessions.BackendKey key = sessions.register(created);
         synchronized (lock) {

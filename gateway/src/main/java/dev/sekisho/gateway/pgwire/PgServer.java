@@ -2,6 +2,7 @@ package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.gateway.session.Sessions;
 import dev.sekisho.planner.QueryPlanner;
 import io.netty.bootstrap.ServerBootstrap;
@@ -37,6 +38,7 @@ public final class PgServer
     private final QueryPlanner planner;
     private final ExecutorService workers;
     private final List<String> defaultSearchPath;
+    private final SessionPolicies policies;
     private final Sessions sessions = new Sessions();
     private final AtomicInteger connections = new AtomicInteger();
     private EventLoopGroup bossGroup;
@@ -50,6 +52,17 @@ public final class PgServer
      */
     public PgServer(PgServerOptions options, UserStore users, QueryPlanner planner, ExecutorService workers, List<String> defaultSearchPath)
     {
+        this(options, users, planner, SessionPolicies.disabled(), workers, defaultSearchPath);
+    }
+
+    /**
+     * @param policies which policy applies to each statement of each session
+     * @see #PgServer(PgServerOptions, UserStore, QueryPlanner, ExecutorService, List)
+     */
+    public PgServer(PgServerOptions options, UserStore users, QueryPlanner planner, SessionPolicies policies, ExecutorService workers,
+            List<String> defaultSearchPath)
+    {
+        this.policies = requireNonNull(policies, "policies is null");
         this.options = requireNonNull(options, "options is null");
         this.authenticator = new ScramAuthenticator(requireNonNull(users, "users is null"));
         this.planner = requireNonNull(planner, "planner is null");
@@ -110,7 +123,7 @@ public final class PgServer
 
     private PgProtocolHandler newProtocolHandler()
     {
-        return new PgProtocolHandler(options, authenticator, planner, workers, defaultSearchPath, sessions, connections);
+        return new PgProtocolHandler(options, authenticator, planner, policies, workers, defaultSearchPath, sessions, connections);
     }
 
     /** Stops accepting, closes every connection. Does not shut down the worker pool. */

@@ -93,6 +93,7 @@ public final class Session
     private final Object cancelLock = new Object();
     private boolean statementActive;
     private boolean cancelPending;
+    private final SessionPolicies policies;
     private SessionExecutionContext activeContext;
 
     private record Savepoint(String name, SessionSettings.Snapshot settings) {}
@@ -107,6 +108,17 @@ public final class Session
      */
     public Session(Principal principal, QueryPlanner planner, List<String> defaultSearchPath, Optional<String> database, Map<String, String> settings)
     {
+        this(principal, planner, SessionPolicies.disabled(), defaultSearchPath, database, settings);
+    }
+
+    /**
+     * @param policies which policy applies to each statement
+     * @see #Session(Principal, QueryPlanner, List, Optional, Map)
+     */
+    public Session(Principal principal, QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, Optional<String> database,
+            Map<String, String> settings)
+    {
+        this.policies = requireNonNull(policies, "policies is null");
         this.principal = requireNonNull(principal, "principal is null");
         this.planner = requireNonNull(planner, "planner is null");
         this.database = requireNonNull(database, "database is null");
@@ -136,7 +148,7 @@ public final class Session
     /** What the planner is told about this session. */
     public SessionContext context()
     {
-        return new SessionContext(principal.name(), settings.searchPath());
+        return policies.context(principal, settings.searchPath());
     }
 
     /**
