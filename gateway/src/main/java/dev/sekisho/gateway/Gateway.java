@@ -172,7 +172,8 @@ public final class Gateway
         connectors.forEach(Gateway::closeQuietly);
     }
 
-    private static List<Connector> createConnectors(SekishoConfig config)
+    /** Creates the connectors the configuration names; the caller closes them. */
+    public static List<Connector> createConnectors(SekishoConfig config)
     {
         Map<String, ConnectorFactory> factories = new TreeMap<>();
         ServiceLoader.load(ConnectorFactory.class).forEach(factory -> factories.put(factory.name(), factory));

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
                 DemoCommand.class,
                 HashPasswordCommand.class,
                 CheckConfigCommand.class,
+                PolicyCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SekishoCommand
