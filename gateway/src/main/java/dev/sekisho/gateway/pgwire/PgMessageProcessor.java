@@ -6,6 +6,7 @@ import dev.sekisho.gateway.pgwire.message.PgError;
 import dev.sekisho.gateway.pgwire.message.PgProtocolException;
 import dev.sekisho.gateway.pgwire.types.PgType;
 import dev.sekisho.gateway.pgwire.types.PgTypes;
+import dev.sekisho.gateway.pgwire.types.PgWireType;
 import dev.sekisho.gateway.session.Notice;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
@@ -21,8 +22,10 @@ import io.netty.buffer.Unpooled;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,6 +40,8 @@ final class PgMessageProcessor
     private final Session session;
     private final PgOutput out;
     private final Runnable closeConnection;
+    /** The parameter type OIDs each statement was parsed with (for the types only an OID names). */
+    private final Map<String, int[]> declaredOids = new HashMap<>();
     private boolean ignoreUntilSync;
     private Step paused;
 
@@ -90,6 +95,7 @@ final class PgMessageProcessor
             }
             else if (message instanceof FrontendMessage.Close close) {
                 if (close.target() == 'S') {
+                    declaredOids.remove(close.name());
                     session.closeStatement(close.name());
                 }
                 else {
@@ -166,6 +172,7 @@ final class PgMessageProcessor
             declared.add(PgTypes.fromOid(oid).orElse(null));
         }
         session.parse(parse.statementName(), parse.sql(), declared);
+        declaredOids.put(parse.statementName(), parse.parameterOids().stream().mapToInt(Integer::intValue).toArray());
         BackendMessages.parseComplete(out.buffer());
     }
 
@@ -191,9 +198,17 @@ final class PgMessageProcessor
                 continue;
             }
             ColumnType type = types.get(i);
-            PgType pgType = type == null ? PgType.TEXT : PgTypes.of(type);
+            int declaredOid = declaredOid(bind.statementName(), i);
+            Optional<PgWireType> declaredType = PgTypes.declaredParameterType(declaredOid);
+            PgWireType pgType = declaredType.orElse(type == null ? PgType.TEXT : PgTypes.of(type));
             int format = checkFormat(format(formats, i));
             if (format == 1) {
+                boolean unknownOid = declaredOid != 0 && declaredType.isEmpty() && PgTypes.forOid(declaredOid).filter(PgType.class::isInstance).isEmpty();
+                if (unknownOid || !pgType.hasBinary()) {
+                    String typeName = PgTypes.forOid(declaredOid).map(PgWireType::displayName).orElse("with OID " + declaredOid);
+                    throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "binary format is not supported for parameter $" + (i + 1) + " of type "
+                            + typeName + "; send this parameter in text format");
+                }
                 ByteBuf buffer = Unpooled.wrappedBuffer(bytes);
                 Object value = pgType.decodeBinary(buffer, bytes.length);
                 if (buffer.isReadable()) {
@@ -223,8 +238,11 @@ final class PgMessageProcessor
         if (describe.target() == 'S') {
             PreparedStatement statement = session.describeStatement(describe.name());
             List<Integer> oids = new ArrayList<>(statement.parameterTypes().size());
-            for (ColumnType type : statement.parameterTypes()) {
-                oids.add(type == null ? PgType.TEXT.oid() : PgTypes.of(type).oid());
+            List<ColumnType> parameterTypes = statement.parameterTypes();
+            for (int i = 0; i < parameterTypes.size(); i++) {
+                ColumnType type = parameterTypes.get(i);
+                Optional<PgWireType> declared = PgTypes.declaredParameterType(declaredOid(describe.name(), i));
+                oids.add(declared.map(PgWireType::oid).orElse(type == null ? PgType.TEXT.oid() : PgTypes.of(type).oid()));
             }
             BackendMessages.parameterDescription(out.buffer(), oids);
             writeRowDescription(statement.columns().orElse(null), List.of());
@@ -244,9 +262,8 @@ final class PgMessageProcessor
         List<BackendMessages.FieldDescription> fields = new ArrayList<>(columns.size());
         for (int i = 0; i < columns.size(); i++) {
             ResultColumn column = columns.get(i);
-            PgType type = PgTypes.of(column.type());
-            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column.type()),
-                    format(formats, i)));
+            PgWireType type = PgTypes.of(column);
+            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column), format(formats, i)));
         }
         BackendMessages.rowDescription(out.buffer(), fields);
     }
@@ -259,6 +276,13 @@ final class PgMessageProcessor
         for (Map.Entry<String, String> change : portal.parameterChanges().entrySet()) {
             BackendMessages.parameterStatus(out.buffer(), change.getKey(), change.getValue());
         }
+    }
+
+    /** The OID parameter {@code index} of a statement was declared with in Parse; 0 if none. */
+    private int declaredOid(String statementName, int index)
+    {
+        int[] oids = declaredOids.get(statementName);
+        return oids != null && index < oids.length ? oids[index] : 0;
     }
 
     /** The format code of column or parameter {@code index}: none given = text, one = for all, else one each. */
@@ -375,6 +399,7 @@ final class PgMessageProcessor
                 while (index < statements.size()) {
                     if (streamer == null) {
                         portal = null;
+                        declaredOids.remove("");
                         session.parse("", statements.get(index), List.of());
                         session.bind("", "", List.of(), List.of());
                         portal = session.execute("", 0);

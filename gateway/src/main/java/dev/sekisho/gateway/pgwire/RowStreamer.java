@@ -3,11 +3,13 @@ package dev.sekisho.gateway.pgwire;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
 import dev.sekisho.gateway.pgwire.types.PgType;
 import dev.sekisho.gateway.pgwire.types.PgTypes;
+import dev.sekisho.gateway.pgwire.types.PgWireType;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.planner.ResultColumn;
-import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.SqlStates;
 import io.netty.buffer.ByteBuf;
 
 import java.time.OffsetDateTime;
@@ -39,7 +41,7 @@ final class RowStreamer
     private final Portal portal;
     private final long maxRows;
     private final PgOutput out;
-    private final PgType[] types;
+    private final PgWireType[] types;
     private final boolean[] binary;
     private final boolean[] zoned;
     private final ZoneId zone;
@@ -52,13 +54,17 @@ final class RowStreamer
         this.maxRows = maxRows;
         this.out = requireNonNull(out, "out is null");
         List<ResultColumn> columns = portal.columns().orElseThrow();
-        this.types = new PgType[columns.size()];
+        this.types = new PgWireType[columns.size()];
         this.binary = new boolean[columns.size()];
         this.zoned = new boolean[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
-            types[i] = PgTypes.of(columns.get(i).type());
+            types[i] = PgTypes.of(columns.get(i));
             binary[i] = PgMessageProcessor.format(portal.resultFormats(), i) == 1;
-            zoned[i] = columns.get(i).type().kind() == ColumnType.Kind.TIMESTAMP_WITH_TIME_ZONE;
+            zoned[i] = types[i] == PgType.TIMESTAMPTZ;
+            if (binary[i] && !types[i].hasBinary()) {
+                throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "no binary output function available for type " + types[i].displayName()
+                        + " (column \"" + columns.get(i).name() + "\"); request text format for this column");
+            }
         }
         this.zone = session.settings().timeZone();
     }
@@ -82,32 +88,45 @@ final class RowStreamer
                 return Outcome.COMPLETED;
             }
             ByteBuf buffer = out.buffer();
-            int start = BackendMessages.beginDataRow(buffer, columnCount);
-            for (int i = 0; i < columnCount; i++) {
-                Object value = stream.value(i);
-                if (value == null) {
-                    BackendMessages.dataRowNull(buffer);
-                    continue;
-                }
-                if (binary[i]) {
-                    int lengthIndex = buffer.writerIndex();
-                    buffer.writeInt(0);
-                    types[i].writeBinary(buffer, value);
-                    buffer.setInt(lengthIndex, buffer.writerIndex() - lengthIndex - 4);
-                }
-                else if (value instanceof String text) {
-                    BackendMessages.dataRowText(buffer, text);
-                }
-                else {
-                    if (zoned[i] && value instanceof OffsetDateTime timestamp) {
-                        value = timestamp.atZoneSameInstant(zone).toOffsetDateTime();
-                    }
-                    BackendMessages.dataRowText(buffer, types[i].encodeText(value));
-                }
+            int rowStart = buffer.writerIndex();
+            try {
+                writeRow(buffer, stream, columnCount);
             }
-            BackendMessages.end(buffer, start);
+            catch (RuntimeException e) {
+                // no half-written DataRow before the ErrorResponse
+                buffer.writerIndex(rowStart);
+                throw e;
+            }
             sent++;
         }
         return Outcome.SUSPENDED;
+    }
+
+    private void writeRow(ByteBuf buffer, ResultStream stream, int columnCount)
+    {
+        int start = BackendMessages.beginDataRow(buffer, columnCount);
+        for (int i = 0; i < columnCount; i++) {
+            Object value = stream.value(i);
+            if (value == null) {
+                BackendMessages.dataRowNull(buffer);
+                continue;
+            }
+            if (binary[i]) {
+                int lengthIndex = buffer.writerIndex();
+                buffer.writeInt(0);
+                types[i].writeBinary(buffer, value);
+                buffer.setInt(lengthIndex, buffer.writerIndex() - lengthIndex - 4);
+            }
+            else if (value instanceof String text && types[i] instanceof PgType) {
+                BackendMessages.dataRowText(buffer, text);
+            }
+            else {
+                if (zoned[i] && value instanceof OffsetDateTime timestamp) {
+                    value = timestamp.atZoneSameInstant(zone).toOffsetDateTime();
+                }
+                BackendMessages.dataRowText(buffer, types[i].encodeText(value));
+            }
+        }
+        BackendMessages.end(buffer, start);
     }
 }

@@ -445,6 +445,138 @@ class TestPgProtocolHandler
         assertThat(planner.lastSession().searchPath()).containsExactly("sales", "Public");
     }
 
+    @Test
+    void catalogTypesAreDescribedWithTheirOwnOidsAndSentAsText()
+    {
+        TestingPgWire wire = login();
+        wire.sendAll(query("select * from catalog_types"));
+        List<Message> messages = wire.read();
+        assertThat(types(messages)).isEqualTo("TDDDCZ");
+        // name, oid, "char", text[], int2vector, int2[], oidvector, oid[]: OID, typlen, typmod
+        assertThat(fieldTypes(messages.get(0))).containsExactly(
+                List.of(19, 64, -1, 0), List.of(26, 4, -1, 0), List.of(18, 1, -1, 0), List.of(1009, -1, -1, 0),
+                List.of(22, -1, -1, 0), List.of(1005, -1, -1, 0), List.of(30, -1, -1, 0), List.of(1028, -1, -1, 0));
+        assertThat(messages.get(1).columns()).containsExactly("people", "16384", "r", "{fillfactor=70,\"a b\",NULL,\"q\\\"t\"}", "1 2", "{0,-1}", "23 25",
+                "{23,4294967295}");
+        assertThat(messages.get(2).columns()).containsExactly("naïve_table", "4294967295", "v", "{}", "", "{}", "", "{}");
+        assertThat(messages.get(3).columns()).containsOnlyNulls().hasSize(8);
+        assertThat(messages.get(4).tag()).isEqualTo("SELECT 3");
+    }
+
+    @Test
+    void catalogTypesInBinary()
+    {
+        TestingPgWire wire = login();
+        wire.sendAll(parse("", "select * from catalog_types"), bind("", "", List.of(), 1), describe('P', ""), execute("", 2), sync());
+        List<Message> messages = wire.read();
+        assertThat(types(messages)).isEqualTo("12TDDsZ");
+        assertThat(fieldTypes(messages.get(2))).extracting(field -> field.get(3)).containsOnly(1);
+        assertThat(fieldTypes(messages.get(2)).get(0)).containsExactly(19, 64, -1, 1);
+        List<String> first = hex(messages.get(3));
+        assertThat(first.get(0)).isEqualTo("70656f706c65");
+        assertThat(first.get(1)).isEqualTo("00004000");
+        assertThat(first.get(2)).isEqualTo("72");
+        // text[] {fillfactor=70,"a b",NULL,"q\"t"}: ndim 1, has nulls, element text, 4 elements from 1
+        assertThat(first.get(3)).isEqualTo("00000001" + "00000001" + "00000019" + "00000004" + "00000001"
+                + "0000000d" + hexOf("fillfactor=70") + "00000003" + hexOf("a b") + "ffffffff" + "00000003" + hexOf("q\"t"));
+        // int2vector "1 2": an int2 array with lower bound 0
+        assertThat(first.get(4)).isEqualTo("00000001" + "00000000" + "00000015" + "00000002" + "00000000" + "00000002" + "0001" + "00000002" + "0002");
+        assertThat(first.get(5)).isEqualTo("00000001" + "00000000" + "00000015" + "00000002" + "00000001" + "00000002" + "0000" + "00000002" + "ffff");
+        assertThat(first.get(6)).isEqualTo("00000001" + "00000000" + "0000001a" + "00000002" + "00000000" + "00000004" + "00000017" + "00000004" + "00000019");
+        assertThat(first.get(7)).isEqualTo("00000001" + "00000000" + "0000001a" + "00000002" + "00000001" + "00000004" + "00000017" + "00000004" + "ffffffff");
+        List<String> second = hex(messages.get(4));
+        assertThat(second.get(1)).isEqualTo("ffffffff");
+        assertThat(second.get(3)).isEqualTo("00000000" + "00000000" + "00000019");
+        assertThat(second.get(4)).isEqualTo("00000001" + "00000000" + "00000015" + "00000000" + "00000000");
+    }
+
+    @Test
+    void typeWithoutBinaryFormIsRefusedBeforeAnyRow()
+    {
+        TestingPgWire wire = login();
+        wire.sendAll(parse("", "select relacl from catalog_types"), bind("", "", List.of(), 1), execute("", 0), sync());
+        List<Message> messages = wire.read();
+        assertThat(types(messages)).isEqualTo("12EZ");
+        assertThat(messages.get(2).fields()).containsEntry('C', "0A000")
+                .containsEntry('M', "no binary output function available for type aclitem[] (column \"relacl\"); request text format for this column");
+        wire.sendAll(parse("", "select relacl from catalog_types"), bind("", "", List.of()), describe('P', ""), execute("", 0), sync());
+        messages = wire.read();
+        assertThat(types(messages)).isEqualTo("12TDCZ");
+        assertThat(fieldTypes(messages.get(2)).get(0)).containsExactly(1034, -1, -1, 0);
+        assertThat(messages.get(3).columns()).containsExactly("{alice=r/alice}");
+    }
+
+    @Test
+    void catalogTypedParameters()
+    {
+        TestingPgWire wire = login();
+        // a binary text[] parameter arrives as the array's text form
+        byte[] array = java.util.HexFormat.of().parseHex("00000001" + "00000001" + "00000019" + "00000002" + "00000001" + "00000001" + "61" + "ffffffff");
+        wire.sendAll(parse("", "select $1", 1009), describe('S', ""), bindBinary("", "", List.of(array)), execute("", 0), sync());
+        List<Message> messages = wire.read();
+        assertThat(types(messages)).isEqualTo("1tT2DCZ");
+        ByteBuf parameters = messages.get(1).buffer();
+        assertThat(parameters.readShort()).isEqualTo((short) 1);
+        assertThat(parameters.readInt()).isEqualTo(1009);
+        assertThat(messages.get(4).columns()).containsExactly("{a,NULL}");
+        // oid in text, including PostgreSQL's wrap-around of negative values
+        wire.sendAll(parse("", "select $1", 26), bind("", "", List.of("-1")), execute("", 0), sync());
+        messages = wire.read();
+        assertThat(types(messages)).isEqualTo("12DCZ");
+        assertThat(messages.get(2).columns()).containsExactly("4294967295");
+        // "char" and oid in binary
+        wire.sendAll(parse("", "select $1", 18), bindBinary("", "", List.of(new byte[] {'v'})), execute("", 0), sync());
+        assertThat(wire.read().get(2).columns()).containsExactly("v");
+        wire.sendAll(parse("", "select $1", 26), bindBinary("", "", List.of(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xfe})),
+                execute("", 0), sync());
+        assertThat(wire.read().get(2).columns()).containsExactly("4294967294");
+        // malformed array text
+        wire.sendAll(parse("", "select $1", 1009), bind("", "", List.of("{a,b")), execute("", 0), sync());
+        messages = wire.read();
+        assertThat(types(messages)).isEqualTo("1EZ");
+        assertThat(messages.get(1).fields()).containsEntry('C', "22P02");
+        // binary parameters of a type Sekisho cannot decode
+        wire.sendAll(parse("", "select $1", 1033), bindBinary("", "", List.of(new byte[] {1})), execute("", 0), sync());
+        messages = wire.read();
+        assertThat(types(messages)).isEqualTo("1EZ");
+        assertThat(messages.get(1).fields()).containsEntry('C', "0A000")
+                .containsEntry('M', "binary format is not supported for parameter $1 of type aclitem; send this parameter in text format");
+        wire.sendAll(parse("", "select $1", 777777), bindBinary("", "", List.of(new byte[] {1})), execute("", 0), sync());
+        messages = wire.read();
+        assertThat(types(messages)).isEqualTo("1EZ");
+        assertThat(messages.get(1).fields()).containsEntry('C', "0A000");
+    }
+
+    /** Each field of a RowDescription as [type OID, typlen, typmod, format]. */
+    private static List<List<Integer>> fieldTypes(Message rowDescription)
+    {
+        assertThat(rowDescription.type()).isEqualTo('T');
+        ByteBuf fields = rowDescription.buffer();
+        int count = fields.readShort();
+        List<List<Integer>> types = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            TestingPgWire.readString(fields);
+            fields.readInt();
+            fields.readShort();
+            types.add(List.of(fields.readInt(), (int) fields.readShort(), fields.readInt(), (int) fields.readShort()));
+        }
+        return types;
+    }
+
+    private static List<String> hex(Message dataRow)
+    {
+        List<String> columns = new ArrayList<>();
+        for (byte[] column : dataRow.rawColumns()) {
+            columns.add(column == null ? null : java.util.HexFormat.of().formatHex(column));
+        }
+        return columns;
+    }
+
+    private static String hexOf(String text)
+    {
+        return java.util.HexFormat.of().formatHex(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     private static void assertFatal(TestingPgWire wire, String sqlState)
     {
         List<Message> messages = wire.read();

@@ -4,6 +4,7 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.catalog.pg.PgTypeInfo;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
@@ -18,8 +19,11 @@ import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -34,6 +38,10 @@ import java.util.regex.Pattern;
  *   <li>{@code select * from all_types}: one row with every type, and one row of NULLs</li>
  *   <li>{@code select n from failing(N)}: fails with 57014 after N rows</li>
  *   <li>{@code select * from empty}: no rows</li>
+ *   <li>{@code select * from catalog_types}: catalog-typed columns ({@code name}, {@code oid},
+ *       {@code "char"}, {@code text[]}, {@code int2vector}, {@code int2[]}, {@code oidvector},
+ *       {@code oid[]}) with the values as the catalog emulation holds them, two rows and a row of
+ *       NULLs; {@code select relacl from catalog_types}: an {@code aclitem[]} column</li>
  *   <li>{@code select n from blocking(N)}: N rows, then blocks until the statement is cancelled and
  *       fails with 57014 (as the MySQL connector does); {@code blocking_raw(N)} fails with 08006
  *       instead, like a source whose connection was cut by the cancel</li>
@@ -71,6 +79,21 @@ public final class TestingQueryPlanner
             LocalDate.of(2024, 2, 29), LocalTime.of(13, 45, 6, 123_000_000), LocalDateTime.of(2024, 1, 2, 3, 4, 5, 600_000),
             OffsetDateTime.of(2024, 1, 2, 3, 4, 5, 0, ZoneOffset.ofHours(9)), new byte[] {0, 1, (byte) 0xFE}, "{\"a\": 1}",
             UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
+
+    public static final List<ResultColumn> CATALOG_TYPES_COLUMNS = List.of(
+            catalogColumn("relname", ColumnType.Kind.VARCHAR, PgTypeInfo.NAME),
+            catalogColumn("oid", ColumnType.Kind.BIGINT, PgTypeInfo.OID),
+            catalogColumn("relkind", ColumnType.Kind.VARCHAR, PgTypeInfo.CHAR),
+            catalogColumn("reloptions", ColumnType.Kind.VARCHAR, PgTypeInfo.TEXT_ARRAY),
+            catalogColumn("indkey", ColumnType.Kind.VARCHAR, PgTypeInfo.INT2VECTOR),
+            catalogColumn("indoption", ColumnType.Kind.VARCHAR, PgTypeInfo.INT2_ARRAY),
+            catalogColumn("proargtypes", ColumnType.Kind.VARCHAR, PgTypeInfo.OIDVECTOR),
+            catalogColumn("typarray", ColumnType.Kind.VARCHAR, PgTypeInfo.OID_ARRAY));
+
+    public static final List<List<Object>> CATALOG_TYPES_ROWS = List.of(
+            Arrays.asList("people", 16384L, "r", "{fillfactor=70,\"a b\",NULL,\"q\\\"t\"}", "1 2", "{0,-1}", "23 25", "{23,4294967295}"),
+            Arrays.asList("naïve_table", 4294967295L, "v", "{}", "", "{}", "", "{}"),
+            Collections.nCopies(8, null));
 
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicInteger closedStreams = new AtomicInteger();
@@ -156,6 +179,11 @@ public final class TestingQueryPlanner
                     ALL_TYPES_COLUMNS.forEach(column -> nulls.add(null));
                     return rows(List.of(ALL_TYPES_ROW, nulls));
                 });
+            case "select * from catalog_types":
+                return query(sql, CATALOG_TYPES_COLUMNS, List.of(), parameters -> rows(CATALOG_TYPES_ROWS));
+            case "select relacl from catalog_types":
+                return query(sql, List.of(catalogColumn("relacl", ColumnType.Kind.VARCHAR, PgTypeInfo.ACLITEM_ARRAY)), List.of(),
+                        parameters -> rows(List.of(List.of("{alice=r/alice}"))));
             case "select * from empty":
                 return query(sql, List.of(ResultColumn.of("id", integer)), List.of(), parameters -> rows(List.of()));
             default:
@@ -182,6 +210,11 @@ public final class TestingQueryPlanner
 
     @Override
     public void refresh() {}
+
+    private static ResultColumn catalogColumn(String name, ColumnType.Kind kind, int typeOid)
+    {
+        return new ResultColumn(name, ColumnType.of(kind), Optional.empty(), typeOid);
+    }
 
     private static List<Object> listOf(Object value)
     {

@@ -24,6 +24,7 @@ import java.util.UUID;
  * {@code extra_float_digits = 1}.
  */
 public enum PgType
+        implements PgWireType
 {
     BOOL(16, "bool", 1) {
         @Override
@@ -385,31 +386,35 @@ public enum PgType
         this.typlen = typlen;
     }
 
-    /** The type's OID in {@code pg_type}. */
+    @Override
     public int oid()
     {
         return oid;
     }
 
     /** {@code pg_type.typlen}: the fixed width in bytes, or -1 for variable width. */
+    @Override
     public int typlen()
     {
         return typlen;
     }
 
     /** The name PostgreSQL uses in messages, e.g. {@code integer}. */
+    @Override
     public String displayName()
     {
         return displayName;
     }
 
     /** The value as PostgreSQL prints it. */
+    @Override
     public String encodeText(Object value)
     {
         return value.toString();
     }
 
     /** Writes the value's binary form (without the length prefix). */
+    @Override
     public void writeBinary(ByteBuf out, Object value)
     {
         ByteBufUtil.writeUtf8(out, encodeText(value));
@@ -421,6 +426,7 @@ public enum PgType
      * @param zone the session's time zone, for timestamps with time zone written without an offset
      * @throws QueryException 22P02 when the text is not a value of this type
      */
+    @Override
     public Object decodeText(String text, ZoneId zone)
     {
         try {
@@ -439,6 +445,7 @@ public enum PgType
      *
      * @throws QueryException 22P03 when the bytes are not a value of this type
      */
+    @Override
     public Object decodeBinary(ByteBuf in, int length)
     {
         try {

@@ -1,16 +1,109 @@
 package dev.sekisho.gateway.pgwire.types;
 
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.catalog.pg.PgTypeInfo;
 import dev.sekisho.planner.spi.ColumnType;
 
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Maps Sekisho's {@link ColumnType}s onto PostgreSQL types (OID, typmod) and back, for
- * RowDescription, ParameterDescription and the parameter OIDs of Parse.
+ * Maps Sekisho's {@link ColumnType}s and the catalog emulation's type OIDs onto PostgreSQL wire
+ * types (OID, typlen, typmod, codecs) and back, for RowDescription, DataRow, ParameterDescription
+ * and the parameter OIDs of Parse.
  */
 public final class PgTypes
 {
+    private static final Map<Integer, PgWireType> BY_OID = byOid();
+
     private PgTypes() {}
+
+    private static Map<Integer, PgWireType> byOid()
+    {
+        Map<Integer, PgWireType> types = new HashMap<>();
+        for (PgType type : PgType.values()) {
+            types.put(type.oid(), type);
+        }
+        for (PgCatalogType type : PgCatalogType.values()) {
+            types.put(type.oid(), type);
+        }
+        // base types come before array types, so that every array finds its element
+        for (PgTypeInfo info : PgTypeInfo.all()) {
+            if (types.containsKey(info.oid())) {
+                continue;
+            }
+            if (info.isArray()) {
+                PgWireType element = types.get(info.element());
+                if (element != null) {
+                    types.put(info.oid(), new PgArrayType(info.oid(), element, info.displayName()));
+                }
+            }
+            else {
+                types.put(info.oid(), new PgOpaqueType(info.oid(), info.length(), info.displayName(), opaqueBinary(info.oid())));
+            }
+        }
+        return Collections.unmodifiableMap(types);
+    }
+
+    private static PgOpaqueType.Binary opaqueBinary(int oid)
+    {
+        return switch (oid) {
+            // pg_node_tree, xml, unknown, refcursor and cstring send their text
+            case PgTypeInfo.PG_NODE_TREE, 142, 705, 1790, 2275 -> PgOpaqueType.Binary.TEXT;
+            case PgTypeInfo.VOID -> PgOpaqueType.Binary.EMPTY;
+            default -> PgOpaqueType.Binary.NONE;
+        };
+    }
+
+    /** The wire type of a PostgreSQL type OID, if Sekisho knows the type. */
+    public static Optional<PgWireType> forOid(int oid)
+    {
+        return Optional.ofNullable(BY_OID.get(oid));
+    }
+
+    /**
+     * The wire type a result column is sent as: the column's own PostgreSQL type where the
+     * planner set one ({@link ResultColumn#typeOid()}, e.g. {@code name} or {@code text[]} for
+     * catalog columns), else the type of its {@link ColumnType}.
+     */
+    public static PgWireType of(ResultColumn column)
+    {
+        if (column.typeOid() != 0) {
+            PgWireType type = BY_OID.get(column.typeOid());
+            if (type != null) {
+                return type;
+            }
+        }
+        return of(column.type());
+    }
+
+    /** The typmod a result column is described with: the {@link ColumnType}'s where it decides the type, else -1. */
+    public static int typmod(ResultColumn column)
+    {
+        return of(column) == of(column.type()) ? typmod(column.type()) : -1;
+    }
+
+    /**
+     * The codec of a parameter the client declared in Parse with an OID that {@link #of(ColumnType)}
+     * cannot express: {@code oid}, {@code name}, {@code "char"}, the vectors and the array types
+     * (arrays travel through the planner as their text form). Empty for the other OIDs, whose
+     * values the parameter's {@link ColumnType} decodes.
+     */
+    public static Optional<PgWireType> declaredParameterType(int oid)
+    {
+        PgWireType type = BY_OID.get(oid);
+        if (type instanceof PgType || type instanceof PgOpaqueType || type == null) {
+            return Optional.empty();
+        }
+        if (type instanceof PgCatalogType catalogType && catalogType.isOid() && catalogType != PgCatalogType.OID
+                && catalogType != PgCatalogType.XID && catalogType != PgCatalogType.CID) {
+            // regclass, regtype, regproc: PostgreSQL resolves names here, Sekisho cannot
+            return Optional.empty();
+        }
+        return Optional.of(type);
+    }
 
     /** The PostgreSQL type a column of this type is sent as. */
     public static PgType of(ColumnType type)
@@ -64,7 +157,8 @@ public final class PgTypes
             case 20 -> ColumnType.Kind.BIGINT;
             case 21 -> ColumnType.Kind.SMALLINT;
             case 23 -> ColumnType.Kind.INTEGER;
-            case 25, 19 -> ColumnType.Kind.TEXT;
+            case 25, 19, 18 -> ColumnType.Kind.TEXT;
+            case 26, 28, 29 -> ColumnType.Kind.BIGINT;
             case 114, 3802 -> ColumnType.Kind.JSON;
             case 700 -> ColumnType.Kind.REAL;
             case 701 -> ColumnType.Kind.DOUBLE;
@@ -76,7 +170,8 @@ public final class PgTypes
             case 1184 -> ColumnType.Kind.TIMESTAMP_WITH_TIME_ZONE;
             case 1700 -> ColumnType.Kind.DECIMAL;
             case 2950 -> ColumnType.Kind.UUID;
-            default -> null;
+            // arrays and vectors travel through the planner as their text form
+            default -> declaredParameterType(oid).isPresent() ? ColumnType.Kind.TEXT : null;
         };
         return Optional.ofNullable(kind).map(ColumnType::of);
     }
