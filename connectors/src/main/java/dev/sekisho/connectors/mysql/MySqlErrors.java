@@ -8,12 +8,16 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 
 /**
- * MySQL and MariaDB errors as PostgreSQL SQLSTATEs, with messages for clients: the server's own
- * text for statement errors, never the driver's text for connection failures (which may name
- * hosts and driver internals), never credentials.
+ * MySQL and MariaDB errors as PostgreSQL SQLSTATEs, with messages for clients. The server's own
+ * text is passed on only for errors whose text names nothing but tables, columns and functions.
+ * Other texts can quote the statement, and Connector/J writes bound values into the statement it
+ * sends: a policy's parameters, the hash mask's salt, raw values under a mask. Those errors get a
+ * message of our own with the MySQL error number. Connection failures never carry the driver's
+ * text (hosts, driver internals), and nothing carries credentials.
  */
 public final class MySqlErrors
 {
@@ -44,6 +48,9 @@ public final class MySqlErrors
             Map.entry(1969, SqlStates.QUERY_CANCELED),             // MariaDB ER_STATEMENT_TIMEOUT
             Map.entry(3024, SqlStates.QUERY_CANCELED),             // MySQL ER_QUERY_TIMEOUT
             Map.entry(1053, SqlStates.ADMIN_SHUTDOWN));            // ER_SERVER_SHUTDOWN
+
+    /** Errors whose server text names only tables, columns, functions or databases. */
+    private static final Set<Integer> TEXT_NAMES_OBJECTS_ONLY = Set.of(1146, 1054, 1052, 1305, 1630, 1049);
 
     private MySqlErrors() {}
 
@@ -82,8 +89,34 @@ public final class MySqlErrors
         if (state == null) {
             state = fromJdbcState(e.getSQLState());
         }
-        String message = e.getMessage() == null ? "statement failed" : e.getMessage();
-        return new QueryException(state, "MySQL error " + code + " from source '" + source + "': " + message, null, e);
+        if (TEXT_NAMES_OBJECTS_ONLY.contains(code) && e.getMessage() != null) {
+            return new QueryException(state, "MySQL error " + code + " from source '" + source + "': " + e.getMessage(),
+                    "the source's tables changed since Sekisho read them; run the statement again", e);
+        }
+        return new QueryException(state, "source '" + source + "' failed the statement: " + describe(code), hint(code), e);
+    }
+
+    private static String describe(int code)
+    {
+        String what = switch (code) {
+            case 1064, 1149 -> "it rejected the SQL that Sekisho generated as a syntax error";
+            case 1365 -> "division by zero";
+            case 1690, 1264 -> "a value is out of range";
+            case 1292, 1366 -> "a value could not be converted";
+            case 1044, 1142, 1143 -> "the gateway's account may not read a table or column the statement needs";
+            default -> "the server reported an error";
+        };
+        // MySQL's own text is left out on purpose: it can quote the statement with its bound values
+        return what + " (MySQL error " + code + ")";
+    }
+
+    private static String hint(int code)
+    {
+        return switch (code) {
+            case 1064, 1149 -> "this is a Sekisho bug: please report the statement (`sekisho policy explain` shows the SQL sent)";
+            case 1044, 1142, 1143 -> "grant SELECT on the source's tables to the account in the gateway's configuration";
+            default -> null;
+        };
     }
 
     /** Whether the connection itself failed (rather than the statement). */

@@ -28,6 +28,26 @@ public class TestMySqlErrors
     }
 
     @Test
+    public void testServerTextThatCanQuoteValuesIsNotPassedOn()
+    {
+        // Connector/J writes bound values into the statement text, and MySQL quotes it back
+        QueryException syntax = MySqlErrors.toQueryException(new SQLException(
+                "You have an error in your SQL syntax; check the manual near 'SHA2(CONCAT('pepper', `email`), 256)' at line 1", "42000", 1064),
+                "shop", "replica-1", Optional.empty());
+        assertThat(syntax.sqlState()).isEqualTo("42601");
+        assertThat(syntax.getMessage()).contains("MySQL error 1064").doesNotContain("pepper", "email");
+        QueryException truncated = MySqlErrors.toQueryException(new SQLException(
+                "Truncated incorrect DOUBLE value: 'alice@example.com'", "22007", 1292), "shop", "replica-1", Optional.empty());
+        assertThat(truncated.getMessage()).contains("MySQL error 1292").doesNotContain("alice");
+        QueryException denied = MySqlErrors.toQueryException(new SQLException(
+                "SELECT command denied to user 'sekisho_reader'@'10.1.2.3' for table 'user'", "42000", 1142), "shop", "replica-1", Optional.empty());
+        assertThat(denied.getMessage()).doesNotContain("sekisho_reader", "10.1.2.3");
+        QueryException unknownTable = MySqlErrors.toQueryException(new SQLException(
+                "Table 'shop.gone' doesn't exist", "42S02", 1146), "shop", "replica-1", Optional.empty());
+        assertThat(unknownTable.getMessage()).contains("shop.gone");
+    }
+
+    @Test
     public void testUserCancelMessage()
     {
         QueryException e = MySqlErrors.toQueryException(new SQLException("Query execution was interrupted", "70100", 1317), "shop", "replica-1", Optional.empty());
