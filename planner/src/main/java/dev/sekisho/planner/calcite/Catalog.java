@@ -1,7 +1,6 @@
 package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.catalog.pg.CatalogSource;
-import dev.sekisho.planner.catalog.pg.CatalogView;
 import dev.sekisho.planner.catalog.pg.PgCatalog;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.TableMetadata;
@@ -53,7 +52,7 @@ final class Catalog
         }
         this.schemas = Map.copyOf(byName);
         addPostgresTypeNames(rootSchema);
-        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), CatalogView.Provider.ALL_VISIBLE);
+        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), PolicyExecutionContext.VIEWS);
         pgCatalog.register(rootSchema.plus());
     }
 

@@ -1,10 +1,10 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.catalog.pg.PgColumnNames;
+
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicCall;
 import org.apache.calcite.sql.SqlCall;
-import org.apache.calcite.sql.SqlDataTypeSpec;
-import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -16,7 +16,6 @@ import org.apache.calcite.sql.SqlWith;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -58,6 +57,36 @@ final class ColumnNames
         }
         return new Written(star ? null : names, explicitAliases, false);
     }
+
+    /**
+     * For each top-level select item that is an explicit cast to {@code varchar} without a length,
+     * PostgreSQL's {@code varchar} type OID (Calcite's type does not tell it from {@code text}); 0 for
+     * the others. Null if the select list has a star or the statement is not a SELECT.
+     */
+    static int[] varcharCasts(SqlNode parsed)
+    {
+        SqlSelect select = topSelect(parsed);
+        if (select == null) {
+            return null;
+        }
+        int[] oids = new int[select.getSelectList().size()];
+        for (int i = 0; i < oids.length; i++) {
+            SqlNode item = select.getSelectList().get(i);
+            if (item instanceof SqlIdentifier identifier && identifier.isStar()) {
+                return null;
+            }
+            SqlNode expression = item.getKind() == SqlKind.AS ? ((SqlCall) item).operand(0) : item;
+            if (expression.getKind() == SqlKind.CAST && ((SqlCall) expression).operandCount() == 2
+                    && ((SqlCall) expression).operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec
+                    && spec.getTypeNameSpec() instanceof org.apache.calcite.sql.SqlBasicTypeNameSpec basic
+                    && basic.getTypeName().getSimple().equalsIgnoreCase("VARCHAR") && basic.getPrecision() < 0) {
+                oids[i] = VARCHAR_OID;
+            }
+        }
+        return oids;
+    }
+
+    private static final int VARCHAR_OID = 1043;
 
     static List<String> of(Written written, SqlNode validated, RelDataType rowType)
     {
@@ -117,43 +146,6 @@ final class ColumnNames
 
     private static String expressionName(SqlNode node)
     {
-        if (node instanceof SqlIdentifier identifier) {
-            return identifier.isStar() ? UNNAMED : identifier.names.get(identifier.names.size() - 1);
-        }
-        if (!(node instanceof SqlCall call)) {
-            return UNNAMED;
-        }
-        if (call.getKind() == SqlKind.CAST && call.operandCount() == 2) {
-            String inner = expressionName(call.operand(0));
-            if (!inner.equals(UNNAMED)) {
-                return inner;
-            }
-            if (call.operand(1) instanceof SqlDataTypeSpec spec) {
-                return castTypeName(spec.getTypeName().getSimple());
-            }
-            return UNNAMED;
-        }
-        if (call.getKind() == SqlKind.CASE) {
-            return "case";
-        }
-        if (call.getOperator() instanceof SqlFunction function) {
-            return function.getName().toLowerCase(Locale.ROOT);
-        }
-        return UNNAMED;
-    }
-
-    private static String castTypeName(String typeName)
-    {
-        return switch (typeName.toLowerCase(Locale.ROOT)) {
-            case "integer", "int" -> "int4";
-            case "bigint" -> "int8";
-            case "smallint" -> "int2";
-            case "decimal" -> "numeric";
-            case "boolean" -> "bool";
-            case "real" -> "float4";
-            case "double", "float" -> "float8";
-            case "char", "character" -> "bpchar";
-            default -> typeName.toLowerCase(Locale.ROOT);
-        };
+        return PgColumnNames.of(node);
     }
 }

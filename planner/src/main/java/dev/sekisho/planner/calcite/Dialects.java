@@ -2,7 +2,6 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.spi.SqlDialectKind;
 import org.apache.calcite.sql.SqlDialect;
-import org.apache.calcite.sql.dialect.BigQuerySqlDialect;
 
 /** The Calcite dialect for each {@link SqlDialectKind}. */
 final class Dialects
@@ -13,7 +12,7 @@ final class Dialects
     {
         return switch (kind) {
             case MYSQL -> SekishoMysqlDialect.INSTANCE;
-            case BIGQUERY -> BigQuerySqlDialect.DEFAULT;
+            case BIGQUERY -> SekishoBigQueryDialect.INSTANCE;
         };
     }
 }

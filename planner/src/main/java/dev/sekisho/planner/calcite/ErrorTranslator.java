@@ -42,10 +42,11 @@ final class ErrorTranslator
     private final Catalog catalog;
     private final List<String> searchPath;
     private final BiPredicate<ConnectorSchema, String> visible;
+    private final boolean policyApplies;
 
     ErrorTranslator(String sql, ParameterRewriter.Rewritten rewritten, Catalog catalog, List<String> searchPath)
     {
-        this(sql, rewritten, catalog, searchPath, (schema, table) -> true);
+        this(sql, rewritten, catalog, searchPath, (schema, table) -> true, false);
     }
 
     /**
@@ -53,6 +54,13 @@ final class ErrorTranslator
      */
     ErrorTranslator(String sql, ParameterRewriter.Rewritten rewritten, Catalog catalog, List<String> searchPath, BiPredicate<ConnectorSchema, String> visible)
     {
+        this(sql, rewritten, catalog, searchPath, visible, true);
+    }
+
+    private ErrorTranslator(String sql, ParameterRewriter.Rewritten rewritten, Catalog catalog, List<String> searchPath, BiPredicate<ConnectorSchema, String> visible,
+            boolean policyApplies)
+    {
+        this.policyApplies = policyApplies;
         this.sql = requireNonNull(sql, "sql is null");
         this.rewritten = requireNonNull(rewritten, "rewritten is null");
         this.catalog = requireNonNull(catalog, "catalog is null");
@@ -177,14 +185,14 @@ final class ErrorTranslator
         String name = String.join(".", parts);
         String hint;
         if (parts.size() >= 2) {
-            Optional<ConnectorSchema> schema = catalog.schema(parts.get(0));
+            Optional<ConnectorSchema> schema = catalog.schema(parts.get(0)).filter(this::hasVisibleTable);
             hint = schema.map(found -> tablesHint(found, parts.get(parts.size() - 1)))
                     .orElseGet(() -> "Schema \"" + parts.get(0) + "\" does not exist. Available schemas: " + schemaList() + ".");
         }
         else {
             List<ConnectorSchema> schemas = new ArrayList<>();
             for (String entry : searchPath) {
-                catalog.schema(entry).ifPresent(schemas::add);
+                catalog.schema(entry).filter(this::hasVisibleTable).ifPresent(schemas::add);
             }
             if (schemas.isEmpty()) {
                 hint = "Qualify the table with its schema (e.g. schema.table) or set search_path. Available schemas: " + schemaList() + ".";
@@ -217,7 +225,21 @@ final class ErrorTranslator
 
     private String schemaList()
     {
-        return list(catalog.schemas().stream().map(ConnectorSchema::exposedName).sorted().toList());
+        return list(catalog.schemas().stream().filter(this::hasVisibleTable).map(ConnectorSchema::exposedName).sorted().toList());
+    }
+
+    /** Whether the principal sees a table of the schema; without a policy, whether it exists. */
+    private boolean hasVisibleTable(ConnectorSchema schema)
+    {
+        if (!policyApplies) {
+            return true;
+        }
+        try {
+            return schema.tableNames().stream().anyMatch(table -> visible.test(schema, table));
+        }
+        catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static String list(Collection<String> names)

@@ -2,6 +2,7 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.catalog.pg.PgCatalog;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
@@ -39,25 +40,38 @@ final class FederatedQuery
     private final List<ColumnType> parameterTypes;
     private final RelNode plan;
     private final SchemaPlus rootSchema;
+    private final PgCatalog pgCatalog;
     private final JavaTypeFactory typeFactory;
     private final int[] dynamicParameterNumbers;
     private final List<UnaryOperator<Object>> parameterConverters;
     private final List<ColumnMetadata> columnMetadata;
     private final UnaryOperator<Object>[] converters;
     private final String explain;
+    private final CompiledPlan compiled;
 
     /**
      * @param dynamicParameterNumbers for each Calcite dynamic parameter index, the zero-based index of the client's parameter
      * @param dynamicParameterTypes for each Calcite dynamic parameter index, its type
      */
-    FederatedQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, RelNode plan, SchemaPlus rootSchema,
+    FederatedQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, RelNode plan, SchemaPlus rootSchema, PgCatalog pgCatalog,
             JavaTypeFactory typeFactory, int[] dynamicParameterNumbers, List<RelDataType> dynamicParameterTypes, String explain)
     {
+        this(sql, columns, parameterTypes, plan, rootSchema, pgCatalog, typeFactory, dynamicParameterNumbers, dynamicParameterTypes, explain, null);
+    }
+
+    /**
+     * @param compiled the plan compiled to Java, run instead of interpreting {@code plan}; null to interpret
+     */
+    FederatedQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, RelNode plan, SchemaPlus rootSchema, PgCatalog pgCatalog,
+            JavaTypeFactory typeFactory, int[] dynamicParameterNumbers, List<RelDataType> dynamicParameterTypes, String explain, CompiledPlan compiled)
+    {
+        this.compiled = compiled;
         this.sql = requireNonNull(sql, "sql is null");
         this.columns = List.copyOf(columns);
         this.parameterTypes = List.copyOf(parameterTypes);
         this.plan = requireNonNull(plan, "plan is null");
         this.rootSchema = requireNonNull(rootSchema, "rootSchema is null");
+        this.pgCatalog = requireNonNull(pgCatalog, "pgCatalog is null");
         this.typeFactory = requireNonNull(typeFactory, "typeFactory is null");
         this.dynamicParameterNumbers = dynamicParameterNumbers.clone();
         this.parameterConverters = dynamicParameterTypes.stream().map(ValueConverters::toInternal).toList();
@@ -107,15 +121,25 @@ final class FederatedQuery
         // current_user, session_user and user (catalog emulation)
         values.put(DataContext.Variable.USER.camelName, context.user());
         values.put(DataContext.Variable.SYSTEM_USER.camelName, context.user());
+        if (compiled != null) {
+            values.putAll(compiled.internalParameters());
+        }
         DataContext dataContext = new LocalDataContext(rootSchema, typeFactory, values);
         Interpreter interpreter;
         Enumerator<Object[]> enumerator;
-        try {
+        // the OID functions resolve through this statement's view of the catalog
+        try (PgCatalog.Binding binding = pgCatalog.bind(dataContext)) {
             // the interpreter rewrites the plan with a planner that is not thread-safe
-            synchronized (this) {
-                interpreter = new Interpreter(dataContext, plan);
+            if (compiled != null) {
+                interpreter = null;
+                enumerator = compiled.open(dataContext);
             }
-            enumerator = interpreter.enumerator();
+            else {
+                synchronized (this) {
+                    interpreter = new Interpreter(dataContext, plan);
+                }
+                enumerator = interpreter.enumerator();
+            }
         }
         catch (QueryException e) {
             throw e;
@@ -123,7 +147,7 @@ final class FederatedQuery
         catch (RuntimeException e) {
             throw unwrap(e);
         }
-        return new InterpreterResultStream(interpreter, enumerator, columnMetadata, converters);
+        return new InterpreterResultStream(interpreter, enumerator, columnMetadata, converters, () -> pgCatalog.bind(dataContext));
     }
 
     private static QueryException unwrap(RuntimeException e)
@@ -184,10 +208,13 @@ final class FederatedQuery
         private final Enumerator<Object[]> enumerator;
         private final List<ColumnMetadata> columns;
         private final UnaryOperator<Object>[] converters;
+        private final java.util.function.Supplier<PgCatalog.Binding> binding;
         private Object[] row;
 
-        InterpreterResultStream(Interpreter interpreter, Enumerator<Object[]> enumerator, List<ColumnMetadata> columns, UnaryOperator<Object>[] converters)
+        InterpreterResultStream(Interpreter interpreter, Enumerator<Object[]> enumerator, List<ColumnMetadata> columns, UnaryOperator<Object>[] converters,
+                java.util.function.Supplier<PgCatalog.Binding> binding)
         {
+            this.binding = binding;
             this.interpreter = interpreter;
             this.enumerator = enumerator;
             this.columns = columns;
@@ -203,11 +230,14 @@ final class FederatedQuery
         @Override
         public boolean next()
         {
-            try {
+            try (PgCatalog.Binding bound = binding.get()) {
                 if (!enumerator.moveNext()) {
                     row = null;
                     return false;
                 }
+                // compiled plans compute a row's values when it is read
+                row = enumerator.current();
+                return true;
             }
             catch (QueryException e) {
                 throw e;
@@ -215,8 +245,6 @@ final class FederatedQuery
             catch (RuntimeException e) {
                 throw unwrap(e);
             }
-            row = enumerator.current();
-            return true;
         }
 
         @Override
@@ -229,11 +257,13 @@ final class FederatedQuery
         @Override
         public void close()
         {
-            try {
+            try (PgCatalog.Binding bound = binding.get()) {
                 enumerator.close();
             }
             finally {
-                interpreter.close();
+                if (interpreter != null) {
+                    interpreter.close();
+                }
             }
         }
     }

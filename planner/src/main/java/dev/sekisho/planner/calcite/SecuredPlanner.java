@@ -71,7 +71,7 @@ final class SecuredPlanner
             Map<TableName, EffectivePolicy> effective = evaluate(evaluator, policy, tables, Map.of());
             SecuredPlan cached = plans.getIfPresent(key(statement, effective));
             if (cached != null) {
-                return bind(cached, effective, policy);
+                return bind(cached, effective, policy, catalog);
             }
         }
         StatementPlanner.Planned result = new StatementPlanner(catalog, session.searchPath(), session.policy(), hashSalt.isPresent())
@@ -90,7 +90,7 @@ final class SecuredPlanner
         if (cachePlans) {
             plans.put(key(statement, effective), plan);
         }
-        return bind(plan, effective, policy);
+        return bind(plan, effective, policy, catalog);
     }
 
     void invalidateAll()
@@ -115,7 +115,7 @@ final class SecuredPlanner
         return effective;
     }
 
-    private PreparedQuery bind(SecuredPlan plan, Map<TableName, EffectivePolicy> effective, SessionPolicy policy)
+    private PreparedQuery bind(SecuredPlan plan, Map<TableName, EffectivePolicy> effective, SessionPolicy policy, Catalog catalog)
     {
         List<Object> values = new ArrayList<>();
         for (PolicyParameter parameter : plan.parameters()) {
@@ -129,6 +129,7 @@ final class SecuredPlanner
         }
         List<FiredRule> fired = new ArrayList<>();
         effective.values().forEach(table -> fired.addAll(table.firedRules()));
-        return new SecuredPreparedQuery(plan.query(), plan.parameters(), values, fired, plan.notes(), policy.policies().version(), policy.principal().name());
+        return new SecuredPreparedQuery(plan.query(), plan.parameters(), values, fired, plan.notes(), policy.policies().version(), policy.principal().name(),
+                () -> new PolicyCatalogView(catalog, policy));
     }
 }

@@ -2,6 +2,7 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.catalog.pg.CatalogView;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
@@ -9,6 +10,7 @@ import dev.sekisho.policies.FiredRule;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -29,13 +31,15 @@ final class SecuredPreparedQuery
     private final List<String> notes;
     private final String policyVersion;
     private final String user;
+    private final Supplier<CatalogView> catalogViews;
 
     /**
      * @param plan the shared plan, whose parameters are the client's followed by {@code policyParameters}
      * @param policyValues the principal's value of each policy parameter
+     * @param catalogViews makes, per execution, what the principal sees of the catalog emulation
      */
     SecuredPreparedQuery(PreparedQuery plan, List<PolicyParameter> policyParameters, List<Object> policyValues, List<FiredRule> firedRules,
-            List<String> notes, String policyVersion, String user)
+            List<String> notes, String policyVersion, String user, Supplier<CatalogView> catalogViews)
     {
         this.plan = requireNonNull(plan, "plan is null");
         this.policyParameters = List.copyOf(policyParameters);
@@ -48,6 +52,7 @@ final class SecuredPreparedQuery
         this.notes = List.copyOf(notes);
         this.policyVersion = requireNonNull(policyVersion, "policyVersion is null");
         this.user = requireNonNull(user, "user is null");
+        this.catalogViews = requireNonNull(catalogViews, "catalogViews is null");
     }
 
     /** The shared plan. */
@@ -80,7 +85,8 @@ final class SecuredPreparedQuery
         Parameters.check(parameters, clientParameterCount);
         List<Object> all = new ArrayList<>(parameters);
         all.addAll(policyValues);
-        return plan.execute(all, context);
+        // pg_catalog and information_schema show only what the principal may see
+        return plan.execute(all, new PolicyExecutionContext(context, catalogViews.get()));
     }
 
     @Override

@@ -61,6 +61,18 @@ final class SekishoMysqlDialect
             writer.endFunCall(frame);
             return;
         }
+        if (call.getOperator() == SqlLibraryOperators.CONCAT_FUNCTION_WITH_NULL) {
+            // PostgreSQL's concat() skips NULL arguments, as CONCAT_WS does; MySQL's CONCAT returns NULL
+            SqlWriter.Frame frame = writer.startFunCall("CONCAT_WS");
+            writer.sep(",");
+            writer.literal("''");
+            for (SqlNode operand : call.getOperandList()) {
+                writer.sep(",");
+                operand.unparse(writer, 0, 0);
+            }
+            writer.endFunCall(frame);
+            return;
+        }
         if (call.getOperator() == SqlLibraryOperators.LENGTH) {
             // PostgreSQL's length counts characters; MySQL's LENGTH counts bytes
             SqlWriter.Frame frame = writer.startFunCall("CHAR_LENGTH");
@@ -93,6 +105,13 @@ final class SekishoMysqlDialect
             return;
         }
         super.unparseCall(writer, call, leftPrec, rightPrec);
+    }
+
+    /** PostgreSQL's {@code numeric} without precision and scale, as the planner types it. */
+    static boolean isUnboundedNumeric(RelDataType type)
+    {
+        return type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL && type.getPrecision() >= PostgresTypeSystem.NUMERIC_PRECISION
+                && type.getScale() == 0;
     }
 
     private static boolean isYear(SqlNode unit)
@@ -153,7 +172,9 @@ final class SekishoMysqlDialect
             case REAL -> alien("FLOAT", type);
             case TIMESTAMP -> alien("DATETIME(" + Math.max(0, type.getPrecision()) + ")", type);
             case TIME -> alien("TIME(" + Math.max(0, type.getPrecision()) + ")", type);
-            case DECIMAL -> alien("DECIMAL(" + Math.min(65, type.getPrecision()) + ", " + Math.min(30, Math.max(0, type.getScale())) + ")", type);
+            // numeric without precision and scale keeps the value's scale in PostgreSQL: MySQL's widest scale, not 0
+            case DECIMAL -> isUnboundedNumeric(type) ? alien("DECIMAL(65, 30)", type)
+                    : alien("DECIMAL(" + Math.min(65, type.getPrecision()) + ", " + Math.min(30, Math.max(0, type.getScale())) + ")", type);
             case VARBINARY, BINARY -> alien("BINARY", type);
             default -> super.getCastSpec(type);
         };

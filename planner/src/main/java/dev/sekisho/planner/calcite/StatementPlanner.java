@@ -24,7 +24,9 @@ import org.apache.calcite.config.CalciteConnectionProperty;
 import org.apache.calcite.config.NullCollation;
 import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptUtil;
+import org.apache.calcite.plan.volcano.VolcanoPlanner;
 import org.apache.calcite.plan.hep.HepPlanner;
 import org.apache.calcite.plan.hep.HepProgram;
 import org.apache.calcite.plan.hep.HepProgramBuilder;
@@ -97,7 +99,7 @@ final class StatementPlanner
     static final SqlOperatorTable OPERATORS = new CaseInsensitiveOperatorTable(SqlOperatorTables.chain(
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
             // PostgreSQL functions that Calcite's PostgreSQL library lacks
-            SqlOperatorTables.of(SqlLibraryOperators.LENGTH),
+            SqlOperatorTables.of(SqlLibraryOperators.LENGTH, SqlLibraryOperators.ARRAY_TO_STRING),
             // pg_catalog's functions (catalog emulation)
             PgOperators.operatorTable()));
 
@@ -209,7 +211,10 @@ final class StatementPlanner
         try {
             rejectWrites(sql);
             String normalized = PgSyntax.normalize(rewritten.sql());
-            SqlNode parsed = new PgSqlRewriter(catalog.pgCatalog(), searchPath)
+            PgSqlRewriter pgRewriter = view == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
+                    : new PgSqlRewriter(catalog.pgCatalog(), searchPath,
+                            (schema, table) -> catalog.schema(schema).map(found -> view.isVisible(found, table)).orElse(false));
+            SqlNode parsed = pgRewriter
                     .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, PARSER_CONFIG).parseQuery(), normalized));
             checkIsQuery(parsed);
             PreparedQuery query = plan(sql, rewritten, parsed, declaredParameterTypes);
@@ -250,6 +255,7 @@ final class StatementPlanner
         validator.declare(parameterNodes);
         validator.typeCastParameters(parsed);
         ColumnNames.Written written = ColumnNames.capture(parsed);
+        int[] varcharCasts = ColumnNames.varcharCasts(parsed);
         SqlNode validated = validator.validate(parsed);
 
         List<ColumnType> parameterTypes = parameterTypes(rewritten, declared, parameterCount, validator, parameterNodes);
@@ -258,7 +264,11 @@ final class StatementPlanner
             dynamicParameterTypes.add(requireNonNull(validator.getValidatedNodeTypeIfKnown(node), "parameter type"));
         }
 
-        RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
+        // a Volcano planner, so that catalog-only plans can be compiled (CompiledPlan); other plans use Hep programs of their own
+        VolcanoPlanner volcano = new VolcanoPlanner();
+        volcano.addRelTraitDef(ConventionTraitDef.INSTANCE);
+        volcano.addRelTraitDef(org.apache.calcite.rel.RelCollationTraitDef.INSTANCE);
+        RelOptCluster cluster = RelOptCluster.create(volcano, new RexBuilder(typeFactory));
         SqlToRelConverter converter = new SqlToRelConverter((rowType, queryString, schemaPath, viewPath) -> {
             throw new UnsupportedOperationException("views are not supported");
         }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL_CONFIG);
@@ -277,6 +287,9 @@ final class StatementPlanner
         for (int i = 0; i < sourceColumns.length; i++) {
             columns.add(resultColumn(names.get(i), root.rel, sourceColumns[i], metadataQuery));
             int pgType = pgTypes[sourceColumns[i]];
+            if (varcharCasts != null && varcharCasts.length == sourceColumns.length && varcharCasts[i] != 0) {
+                pgType = varcharCasts[i];
+            }
             if (pgType != 0) {
                 ResultColumn column = columns.get(i);
                 columns.set(i, new ResultColumn(column.name(), column.type(), column.origin(), pgType));
@@ -314,8 +327,14 @@ final class StatementPlanner
                         converters(columns, root.rel, sourceColumns, metadataQuery));
             }
         }
+        if (scans(root.rel).isEmpty() && PgResultTypes.usesCatalog(root.rel)) {
+            // reads only the catalog emulation: compiled, which runs what the interpreter cannot
+            CompiledPlan compiled = CompiledPlan.compile(root.project());
+            return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
+                    parameterOfIndex, dynamicParameterTypes, "Runs locally (catalog, compiled):\n" + compiled.explain(), compiled);
+        }
         RelNode local = prepareForInterpreter(root.project(), cluster);
-        return new FederatedQuery(sql, columns, parameterTypes, local, catalog.rootSchema().plus(), typeFactory, parameterOfIndex,
+        return new FederatedQuery(sql, columns, parameterTypes, local, catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory, parameterOfIndex,
                 dynamicParameterTypes, explainLocal(local));
     }
 
@@ -434,8 +453,25 @@ final class StatementPlanner
             RelColumnOrigin origin = columns.get(i).origin().isPresent() ? columnOrigin(rel, sourceColumns[i], metadataQuery) : null;
             // an unchanged source column already arrives as its own type's Java class
             converters[i] = origin != null ? null : ValueConverters.toKind(kind);
+            if (isUnboundedNumericCast(rel, sourceColumns[i])) {
+                // MySQL computed it as DECIMAL(65, 30): the value's own digits, as PostgreSQL's numeric keeps them
+                UnaryOperator<Object> decimal = ValueConverters.toKind(ColumnType.Kind.DECIMAL);
+                converters[i] = value -> value == null ? null : stripZeros((java.math.BigDecimal) decimal.apply(value));
+            }
         }
         return converters;
+    }
+
+    private static boolean isUnboundedNumericCast(RelNode rel, int field)
+    {
+        return rel instanceof org.apache.calcite.rel.core.Project project && project.getProjects().get(field).getKind() == SqlKind.CAST
+                && SekishoMysqlDialect.isUnboundedNumeric(project.getProjects().get(field).getType());
+    }
+
+    private static java.math.BigDecimal stripZeros(java.math.BigDecimal value)
+    {
+        java.math.BigDecimal stripped = value.stripTrailingZeros();
+        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
     private static Optional<SourceSqlGenerator.SourceSql> generate(RelNode rel, Connector connector)
@@ -460,6 +496,10 @@ final class StatementPlanner
         RelNode withoutSubQueries = planner.findBestExp();
         RelBuilder relBuilder = RelBuilder.proto(org.apache.calcite.plan.Contexts.empty()).create(cluster, null);
         RelNode decorrelated = RelDecorrelator.decorrelateQuery(withoutSubQueries, relBuilder);
+        // the interpreter ignores DISTINCT in aggregate calls and returns no row for a global aggregate over no rows
+        HepPlanner distinct = new HepPlanner(new HepProgramBuilder().addRuleInstance(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN).build());
+        distinct.setRoot(decorrelated);
+        decorrelated = EmptyInputAggregates.rewrite(distinct.findBestExp(), relBuilder);
         // move filters down onto the scans, where the interpreter hands them to the sources
         HepProgram pushFilters = new HepProgramBuilder()
                 .addRuleCollection(List.of(CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_PROJECT_TRANSPOSE,

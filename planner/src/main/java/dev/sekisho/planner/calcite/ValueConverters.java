@@ -139,6 +139,10 @@ final class ValueConverters
         if (value instanceof Boolean bool) {
             return bool ? "true" : "false";
         }
+        if (value instanceof java.util.List<?> list) {
+            // an array the local engine built (ARRAY(SELECT ...)), in PostgreSQL's text form
+            return dev.sekisho.planner.catalog.pg.PgArrays.text(list);
+        }
         if (value instanceof BigDecimal decimal) {
             return decimal.toPlainString();
         }

@@ -188,7 +188,7 @@ class TestCalciteQueryPlanner
     void postgresCastsKeepPostgresPrecedence()
     {
         assertThat(sourceSql(prepare("select (7 / 2)::numeric, 7 / 2::numeric, id::text, created_at::date from customers where created_at > '2024-01-01'::date")))
-                .isEqualTo("SELECT CAST(7 DIV 2 AS DECIMAL(65, 0)), 7 / 2, CAST(`id` AS CHAR), CAST(`created_at` AS DATE) FROM `shop`.`customers` "
+                .isEqualTo("SELECT CAST(7 DIV 2 AS DECIMAL(65, 30)), 7 / 2, CAST(`id` AS CHAR), CAST(`created_at` AS DATE) FROM `shop`.`customers` "
                         + "WHERE `created_at` > CAST(CAST('2024-01-01' AS DATE) AS DATETIME(0))");
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.WeakHashMap;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -98,6 +99,15 @@ public final class PgCatalog
     /** The OID of a relation by qualified or unqualified name, as {@code 'pg_class'::regclass} resolves it. */
     public Optional<Long> relationOid(String name, List<String> searchPath)
     {
+        return relationOid(name, searchPath, (schema, table) -> true);
+    }
+
+    /**
+     * The OID of a relation by qualified or unqualified name among the sources' tables that
+     * {@code visible} (schema, table) admits and the emulation's own; a hidden table is as if it did not exist.
+     */
+    public Optional<Long> relationOid(String name, List<String> searchPath, BiPredicate<String, String> visible)
+    {
         String[] parts = name.replace("\"", "").split("\\.");
         String relation = parts[parts.length - 1];
         List<String> schemas = new ArrayList<>();
@@ -114,7 +124,7 @@ public final class PgCatalog
                 return Optional.of(system.oid());
             }
             if (!schema.equals(PG_CATALOG) && !schema.equals(INFORMATION_SCHEMA) && source.schemas().contains(schema)
-                    && source.tables(schema).stream().anyMatch(table -> table.name().equals(relation))) {
+                    && source.tables(schema).stream().anyMatch(table -> table.name().equals(relation)) && visible.test(schema, relation)) {
                 return Optional.of(Oids.of("table:" + schema + "." + relation));
             }
         }
@@ -140,6 +150,31 @@ public final class PgCatalog
             }
         }
         return data;
+    }
+
+    /**
+     * Makes the snapshot of the statement whose local execution uses {@code root} the one that the
+     * OID functions ({@code pg_get_indexdef}, {@code ::regclass} output...) resolve through on this
+     * thread, until the binding is closed. Bind around everything that may evaluate them.
+     */
+    public Binding bind(DataContext root)
+    {
+        PgCatalogData[] data = new PgCatalogData[1];
+        return PgObjects.bind(() -> {
+            if (data[0] == null) {
+                data[0] = data(root);
+            }
+            return data[0];
+        });
+    }
+
+    /** A thread's binding to a statement's snapshot; closing restores the previous one. */
+    @FunctionalInterface
+    public interface Binding
+            extends AutoCloseable
+    {
+        @Override
+        void close();
     }
 
     /** The OID of a role: the owner's is 10, any other user's is derived from the name. */

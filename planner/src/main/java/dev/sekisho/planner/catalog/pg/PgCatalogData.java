@@ -4,9 +4,11 @@ import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.TableMetadata;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -48,6 +50,9 @@ final class PgCatalogData
     private final String user;
     private final List<Namespace> namespaces;
     private final List<Relation> relations;
+    private final Map<Long, Relation> byOid = new HashMap<>();
+    private final Map<Long, Relation> byIndexOid = new HashMap<>();
+    private final Map<Long, Relation> byConstraintOid = new HashMap<>();
 
     private PgCatalogData(String database, String user, List<Namespace> namespaces, List<Relation> relations)
     {
@@ -55,6 +60,31 @@ final class PgCatalogData
         this.user = requireNonNull(user, "user is null");
         this.namespaces = List.copyOf(namespaces);
         this.relations = List.copyOf(relations);
+        for (Relation relation : relations) {
+            byOid.put(relation.oid(), relation);
+            if (relation.primaryKey() != null) {
+                byIndexOid.put(relation.primaryKey().indexOid(), relation);
+                byConstraintOid.put(relation.primaryKey().constraintOid(), relation);
+            }
+        }
+    }
+
+    /** The relation of this OID, if this snapshot shows it. */
+    Optional<Relation> relation(long oid)
+    {
+        return Optional.ofNullable(byOid.get(oid));
+    }
+
+    /** The table whose primary-key index has this OID, if this snapshot shows it. */
+    Optional<Relation> tableOfIndex(long indexOid)
+    {
+        return Optional.ofNullable(byIndexOid.get(indexOid));
+    }
+
+    /** The table whose primary-key constraint has this OID, if this snapshot shows it. */
+    Optional<Relation> tableOfConstraint(long constraintOid)
+    {
+        return Optional.ofNullable(byConstraintOid.get(constraintOid));
     }
 
     static PgCatalogData build(String database, String user, CatalogSource source, CatalogView view, List<PgRelation> systemRelations)
@@ -75,26 +105,30 @@ final class PgCatalogData
             relations.add(new Relation(system.oid(), namespace, system.name(), system.kind(), attributes, null, -1));
         }
 
-        List<String> schemaNames = source.schemas().stream().filter(view::canSeeSchema).sorted().toList();
-        List<String> schemaKeys = schemaNames.stream().filter(name -> !name.equals("public")).map(name -> "namespace:" + name).toList();
+        // OIDs are assigned over everything the sources have, so that what a session may see never shifts them
+        List<String> allSchemas = source.schemas().stream().sorted().toList();
+        List<String> schemaKeys = allSchemas.stream().filter(name -> !name.equals("public")).map(name -> "namespace:" + name).toList();
         Set<Long> taken = new HashSet<>(List.of(Oids.PG_CATALOG_NAMESPACE, Oids.PUBLIC_NAMESPACE, Oids.INFORMATION_SCHEMA_NAMESPACE));
         Map<String, Long> namespaceOids = Oids.assign(schemaKeys, taken);
         List<TableMetadata> tables = new ArrayList<>();
         List<String> tableSchemas = new ArrayList<>();
         List<String> tableKeys = new ArrayList<>();
         Map<String, Namespace> namespaceOfSchema = new java.util.HashMap<>();
-        for (String schema : schemaNames) {
-            Namespace namespace = new Namespace(schema.equals("public") ? Oids.PUBLIC_NAMESPACE : namespaceOids.get("namespace:" + schema), schema);
-            namespaces.add(namespace);
-            namespaceOfSchema.put(schema, namespace);
+        for (String schema : allSchemas) {
+            boolean schemaVisible = view.canSeeSchema(schema);
+            if (schemaVisible) {
+                Namespace namespace = new Namespace(schema.equals("public") ? Oids.PUBLIC_NAMESPACE : namespaceOids.get("namespace:" + schema), schema);
+                namespaces.add(namespace);
+                namespaceOfSchema.put(schema, namespace);
+            }
             for (TableMetadata table : source.tables(schema)) {
-                if (view.canSeeTable(schema, table.name())) {
+                String qualified = schema + "." + table.name();
+                tableKeys.add("table:" + qualified);
+                tableKeys.add("index:" + qualified);
+                tableKeys.add("constraint:" + qualified);
+                if (schemaVisible && view.canSeeTable(schema, table.name())) {
                     tables.add(table);
                     tableSchemas.add(schema);
-                    String qualified = schema + "." + table.name();
-                    tableKeys.add("table:" + qualified);
-                    tableKeys.add("index:" + qualified);
-                    tableKeys.add("constraint:" + qualified);
                 }
             }
         }
@@ -125,9 +159,7 @@ final class PgCatalogData
             relations.add(new Relation(oids.get("table:" + qualified), namespace, table.name(), table.view() ? 'v' : 'r', attributes, primaryKey,
                     table.rowCountEstimate().orElse(-1)));
         }
-        PgCatalogData data = new PgCatalogData(database, user, namespaces, relations);
-        PgObjects.register(data);
-        return data;
+        return new PgCatalogData(database, user, namespaces, relations);
     }
 
     String database()

@@ -1,54 +1,63 @@
 package dev.sekisho.planner.catalog.pg;
 
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * The objects behind OIDs, for the functions that take an OID ({@code pg_get_indexdef},
- * {@code pg_table_is_visible}, {@code ::regclass} output...). OIDs are derived from names, so one
- * registry serves every catalog generation; it holds only what some session's snapshot listed.
+ * {@code pg_table_is_visible}, {@code ::regclass} output...): resolved only through the snapshot of
+ * the statement running on this thread ({@link PgCatalog#bind}), so that an object the session may
+ * not see behaves like one that does not exist. Outside a statement nothing resolves.
  */
 final class PgObjects
 {
-    private static final Map<Long, PgCatalogData.Relation> RELATIONS = new ConcurrentHashMap<>();
-    private static final Map<Long, PgCatalogData.Relation> INDEXES = new ConcurrentHashMap<>();
-    private static final Map<Long, PgCatalogData.Relation> CONSTRAINTS = new ConcurrentHashMap<>();
-    private static final Map<Long, String> ROLES = new ConcurrentHashMap<>(Map.of(Oids.OWNER_OID, PgCatalog.OWNER));
+    private static final ThreadLocal<Supplier<PgCatalogData>> CURRENT = new ThreadLocal<>();
 
     private PgObjects() {}
 
-    static void register(PgCatalogData data)
+    /** Makes {@code data} the snapshot of this thread until the returned binding is closed. */
+    static PgCatalog.Binding bind(Supplier<PgCatalogData> data)
     {
-        for (PgCatalogData.Relation relation : data.relations()) {
-            RELATIONS.put(relation.oid(), relation);
-            if (relation.primaryKey() != null) {
-                INDEXES.put(relation.primaryKey().indexOid(), relation);
-                CONSTRAINTS.put(relation.primaryKey().constraintOid(), relation);
+        Supplier<PgCatalogData> previous = CURRENT.get();
+        CURRENT.set(data);
+        return () -> {
+            if (previous == null) {
+                CURRENT.remove();
             }
-        }
-        ROLES.put(PgCatalog.roleOid(data.user()), data.user());
+            else {
+                CURRENT.set(previous);
+            }
+        };
+    }
+
+    private static Optional<PgCatalogData> current()
+    {
+        Supplier<PgCatalogData> supplier = CURRENT.get();
+        return supplier == null ? Optional.empty() : Optional.ofNullable(supplier.get());
     }
 
     static Optional<PgCatalogData.Relation> relation(long oid)
     {
-        return Optional.ofNullable(RELATIONS.get(oid));
+        return current().flatMap(data -> data.relation(oid));
     }
 
     /** The table whose primary-key index has this OID. */
     static Optional<PgCatalogData.Relation> tableOfIndex(long indexOid)
     {
-        return Optional.ofNullable(INDEXES.get(indexOid));
+        return current().flatMap(data -> data.tableOfIndex(indexOid));
     }
 
     /** The table whose primary-key constraint has this OID. */
     static Optional<PgCatalogData.Relation> tableOfConstraint(long constraintOid)
     {
-        return Optional.ofNullable(CONSTRAINTS.get(constraintOid));
+        return current().flatMap(data -> data.tableOfConstraint(constraintOid));
     }
 
     static Optional<String> role(long oid)
     {
-        return Optional.ofNullable(ROLES.get(oid));
+        if (oid == Oids.OWNER_OID) {
+            return Optional.of(PgCatalog.OWNER);
+        }
+        return current().map(PgCatalogData::user).filter(user -> PgCatalog.roleOid(user) == oid);
     }
 }

@@ -10,6 +10,7 @@ import org.apache.calcite.rel.core.SetOp;
 import org.apache.calcite.rel.core.Sort;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.core.Window;
+import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexInputRef;
 import org.apache.calcite.rex.RexLiteral;
@@ -168,6 +169,14 @@ public final class PgResultTypes
         if (node instanceof RexInputRef ref) {
             return field(input, ref.getIndex(), depth + 1);
         }
+        if (node instanceof RexSubQuery subQuery) {
+            int element = subQuery.getKind() == SqlKind.SCALAR_QUERY || subQuery.getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR
+                    ? field(subQuery.rel, 0, depth + 1) : 0;
+            if (subQuery.getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR) {
+                return arrayOf(element != 0 ? element : textLike(subQuery.rel.getRowType().getFieldList().get(0).getType()));
+            }
+            return element;
+        }
         if (!(node instanceof RexCall call)) {
             return 0;
         }
@@ -213,6 +222,26 @@ public final class PgResultTypes
                 return 0;
             }
         }
+    }
+
+    /** The array type of an element type, 0 if PostgreSQL's array of it is not one the emulation names. */
+    private static int arrayOf(int element)
+    {
+        return switch (element) {
+            case PgTypeInfo.NAME -> PgTypeInfo.NAME_ARRAY;
+            case PgTypeInfo.TEXT -> PgTypeInfo.TEXT_ARRAY;
+            case PgTypeInfo.INT2 -> PgTypeInfo.INT2_ARRAY;
+            case PgTypeInfo.INT4 -> PgTypeInfo.INT4_ARRAY;
+            case PgTypeInfo.OID -> PgTypeInfo.OID_ARRAY;
+            case PgTypeInfo.BOOL -> PgTypeInfo.BOOL_ARRAY;
+            case PgTypeInfo.CHAR -> PgTypeInfo.CHAR_ARRAY;
+            default -> 0;
+        };
+    }
+
+    private static int textLike(RelDataType type)
+    {
+        return SqlTypeName.CHAR_TYPES.contains(type.getSqlTypeName()) ? PgTypeInfo.TEXT : 0;
     }
 
     private static int branch(RexNode node, RelNode input, int depth)

@@ -14,6 +14,7 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlNodeList;
 import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
 import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 import static java.util.Objects.requireNonNull;
 
@@ -40,11 +42,22 @@ public final class PgSqlRewriter
 
     private final PgCatalog catalog;
     private final List<String> searchPath;
+    private final BiPredicate<String, String> visibleTable;
 
     public PgSqlRewriter(PgCatalog catalog, List<String> searchPath)
     {
+        this(catalog, searchPath, (schema, table) -> true);
+    }
+
+    /**
+     * @param visibleTable whether the session sees a source's table (schema, table): {@code 'name'::regclass}
+     *         resolves only those
+     */
+    public PgSqlRewriter(PgCatalog catalog, List<String> searchPath, BiPredicate<String, String> visibleTable)
+    {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.searchPath = List.copyOf(searchPath);
+        this.visibleTable = requireNonNull(visibleTable, "visibleTable is null");
     }
 
     public SqlNode rewrite(SqlNode node)
@@ -140,6 +153,13 @@ public final class PgSqlRewriter
                             return call("pg_name", SqlLiteral.createCharString(catalog.database(), POS));
                         }
                     }
+                    case "array_to_string" -> {
+                        if (rewritten.operandCount() == 2 && (rewritten.operand(0).getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR
+                                || rewritten.operand(0).getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR)) {
+                            // a real array (not a catalog array's text form): the engine's own array_to_string
+                            return SqlLibraryOperators.ARRAY_TO_STRING.createCall(POS, rewritten.operand(0), rewritten.operand(1));
+                        }
+                    }
                     case "pg_table_is_visible" -> {
                         if (rewritten.operandCount() == 1) {
                             return call("pg_table_is_visible", rewritten.operand(0), SqlLiteral.createCharString(String.join(",", searchPath), POS));
@@ -233,7 +253,7 @@ public final class PgSqlRewriter
             case "regclass" -> {
                 if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
                     String name = literal.getValueAs(String.class);
-                    long oid = catalog.relationOid(name, searchPath).orElseThrow(() -> new QueryException(SqlStates.UNDEFINED_TABLE,
+                    long oid = catalog.relationOid(name, searchPath, visibleTable).orElseThrow(() -> new QueryException(SqlStates.UNDEFINED_TABLE,
                             "relation \"" + name + "\" does not exist", "Check the name; pg_class lists the relations.", null));
                     yield call("pg_oid", SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createExactNumeric(String.valueOf(oid), POS), bigint()));
                 }
@@ -277,23 +297,6 @@ public final class PgSqlRewriter
     /** PostgreSQL's name for an unaliased select item. */
     private static String name(SqlNode node)
     {
-        if (node instanceof SqlIdentifier identifier) {
-            return identifier.isStar() ? "?column?" : identifier.names.get(identifier.names.size() - 1);
-        }
-        if (!(node instanceof SqlCall call)) {
-            return "?column?";
-        }
-        if (call.getKind() == SqlKind.CAST && call.operandCount() == 2) {
-            String inner = name(call.operand(0));
-            if (!inner.equals("?column?")) {
-                return inner;
-            }
-            return call.operand(1) instanceof SqlDataTypeSpec spec ? spec.getTypeName().getSimple().toLowerCase(Locale.ROOT) : "?column?";
-        }
-        if (call.getKind() == SqlKind.CASE) {
-            return "case";
-        }
-        String function = functionName(call);
-        return function == null ? "?column?" : function;
+        return PgColumnNames.of(node);
     }
 }

@@ -1,0 +1,87 @@
+package dev.sekisho.planner.calcite;
+
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.SessionContext;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+import static dev.sekisho.planner.calcite.TestingShop.row;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What the gateway computes itself: federated aggregates, catalog functions, and the MySQL SQL of PostgreSQL's semantics. */
+class TestLocalEngine
+{
+    private static final SessionContext SESSION = new SessionContext("alice", List.of("shop"));
+
+    private final TestingConnector shop = TestingShop.mysqlShop();
+    /** Two sources: a join of shop with aux runs locally. */
+    private final CalciteQueryPlanner federated = TestSecuredPlans.planner(shop);
+    private final CalciteQueryPlanner single = new CalciteQueryPlanner(List.of(shop), PlannerOptions.defaults());
+
+    @Test
+    void globalAggregateOverNoRowsReturnsOneRow()
+    {
+        PreparedQuery query = federated.prepare("SELECT count(*), count(c.name), sum(c.id), max(c.name) FROM customers c JOIN aux.one o ON c.id = o.x "
+                + "WHERE c.id > 100", List.of(), SESSION);
+        assertThat(query.isFullyPushedDown()).isFalse();
+        assertThat(run(query)).containsExactly(row(0L, 0L, null, null));
+    }
+
+    @Test
+    void distinctAggregates()
+    {
+        // region is char(2): JP, US, JP
+        assertThat(run(federated.prepare("SELECT count(DISTINCT c.region), count(c.region), count(*), sum(c.id) FROM customers c JOIN aux.one o ON c.id >= o.x",
+                List.of(), SESSION))).containsExactly(row(2L, 3L, 3L, 6L));
+        assertThat(run(federated.prepare("SELECT c.region, count(DISTINCT c.name), sum(c.id::bigint) FROM customers c JOIN aux.one o ON c.id >= o.x "
+                + "GROUP BY c.region ORDER BY 1", List.of(), SESSION)))
+                .extracting(row -> row.get(0), row -> row.get(1), row -> ((BigDecimal) row.get(2)).longValue())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("JP", 2L, 4L), org.assertj.core.groups.Tuple.tuple("US", 1L, 2L));
+    }
+
+    @Test
+    void versionAndSessionFunctionsAreAnsweredLocally()
+    {
+        for (String sql : List.of("select version()", "SELECT pg_catalog.version()", "select current_user", "select current_database()", "select current_schema()")) {
+            PreparedQuery query = single.prepare(sql, List.of(), SESSION);
+            assertThat(query.isFullyPushedDown()).as(sql).isFalse();
+        }
+        String version = (String) run(single.prepare("select version()", List.of(), SESSION)).get(0).get(0);
+        assertThat(version).matches("PostgreSQL \\d+(\\.\\d+)? on .*, 64-bit");
+        assertThat(run(single.prepare("select current_database(), current_schema()", List.of(), SESSION))).containsExactly(row("sekisho", "shop"));
+        assertThat(shop.queries()).isEmpty();
+    }
+
+    @Test
+    void catalogQueriesRunWindowsAggregatesAndSubQueries()
+    {
+        List<List<Object>> rows = run(single.prepare("""
+                SELECT c.relname, row_number() OVER (ORDER BY c.relname) AS n,
+                       (SELECT count(*) FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0) AS columns
+                FROM pg_class c JOIN pg_namespace ns ON ns.oid = c.relnamespace
+                WHERE ns.nspname = 'shop' AND c.relkind = 'r' ORDER BY 1""", List.of(), SESSION));
+        assertThat(rows).containsExactly(row("customers", 1L, 8L), row("orders", 2L, 5L));
+        assertThat(run(single.prepare("SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class WHERE relnamespace = "
+                + "(SELECT oid FROM pg_namespace WHERE nspname = 'shop') AND relkind = 'r'", List.of(), SESSION))).containsExactly(row("customers,orders"));
+        assertThat(run(single.prepare("SELECT array_to_string(ARRAY(SELECT relname FROM pg_class WHERE relkind = 'r' AND relname IN ('orders', 'customers') ORDER BY 1), ';')",
+                List.of(), SESSION))).containsExactly(row("customers;orders"));
+        assertThat(run(single.prepare("SELECT count(*) FROM pg_class WHERE relname = 'nothing'", List.of(), SESSION))).containsExactly(row(0L));
+    }
+
+    @Test
+    void mysqlKeepsPostgresSemantics()
+    {
+        PreparedQuery concat = single.prepare("SELECT concat(name, email) FROM customers", List.of(), SESSION);
+        assertThat(((PushedDownQuery) concat).sourceSql()).contains("CONCAT_WS(''");
+        PreparedQuery numeric = single.prepare("SELECT CAST(amount AS numeric), amount::numeric(10, 1) FROM orders", List.of(), SESSION);
+        String sql = ((PushedDownQuery) numeric).sourceSql();
+        assertThat(sql).contains("DECIMAL(65, 30)").contains("DECIMAL(10, 1)").doesNotContain("DECIMAL(65, 0)");
+    }
+
+    private static List<List<Object>> run(PreparedQuery query)
+    {
+        return TestingShop.readAll(query.execute(List.of(), TestingShop.context()));
+    }
+}
