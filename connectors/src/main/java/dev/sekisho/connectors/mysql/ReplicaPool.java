@@ -124,6 +124,11 @@ public final class ReplicaPool
         hikari.setInitializationFailTimeout(-1);
         hikari.setReadOnly(true);
         hikari.setAutoCommit(true);
+        // Connector/J picks its own utf8mb4 collation for the connection (MySQL 8's 0900_ai_ci). A
+        // string literal that reaches a derived table (VALUES, a subquery's select list) then carries
+        // that collation as strongly as a column does, and comparing it with a column in the server's
+        // collation fails with error 1267. Use the server's collation, when the server speaks utf8mb4.
+        hikari.setConnectionInitSql("SET collation_connection = IF(@@character_set_server = 'utf8mb4', @@collation_server, @@collation_connection)");
         Map<String, String> properties = new LinkedHashMap<>(DEFAULT_PROPERTIES);
         properties.put("connectTimeout", String.valueOf(pool.connectionTimeoutMillis()));
         properties.putAll(config.properties());
