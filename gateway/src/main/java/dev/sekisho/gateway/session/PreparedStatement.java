@@ -4,6 +4,7 @@ import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.ColumnType;
 
 import java.util.Collections;
@@ -22,6 +23,8 @@ import static java.util.Objects.requireNonNull;
  * @param command the parsed form, for SET, RESET and SHOW
  * @param parameterTypes the type of each parameter ($1, $2, ...); null entries where unknown
  * @param columns the result's columns; empty when the statement returns no rows
+ * @param plannedFor what the planner was told when it planned {@link #query()}: a Bind under another
+ *         policy snapshot or search path plans the statement again
  */
 public record PreparedStatement(
         String name,
@@ -30,8 +33,15 @@ public record PreparedStatement(
         Optional<PreparedQuery> query,
         Optional<SessionStatement> command,
         List<ColumnType> parameterTypes,
-        Optional<List<ResultColumn>> columns)
+        Optional<List<ResultColumn>> columns,
+        Optional<SessionContext> plannedFor)
 {
+    public PreparedStatement(String name, String sql, StatementKind kind, Optional<PreparedQuery> query, Optional<SessionStatement> command,
+            List<ColumnType> parameterTypes, Optional<List<ResultColumn>> columns)
+    {
+        this(name, sql, kind, query, command, parameterTypes, columns, Optional.empty());
+    }
+
     public PreparedStatement
     {
         requireNonNull(name, "name is null");
@@ -41,5 +51,6 @@ public record PreparedStatement(
         requireNonNull(command, "command is null");
         parameterTypes = Collections.unmodifiableList(new java.util.ArrayList<>(parameterTypes));
         requireNonNull(columns, "columns is null");
+        requireNonNull(plannedFor, "plannedFor is null");
     }
 }

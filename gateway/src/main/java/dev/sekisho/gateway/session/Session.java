@@ -187,8 +187,10 @@ public final class Session
             case EMPTY -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
             case WRITE -> throw readOnly(text);
             case QUERY, OTHER -> {
-                PreparedQuery query = planner.prepare(text, parameterTypes, context());
-                yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.empty(), query.parameterTypes(), Optional.of(query.columns()));
+                SessionContext context = context();
+                PreparedQuery query = planner.prepare(text, parameterTypes, context);
+                yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.empty(), query.parameterTypes(), Optional.of(query.columns()),
+                        Optional.of(context));
             }
             case SHOW -> {
                 SessionStatement.Show show = (SessionStatement.Show) SessionStatement.parse(text);
@@ -201,8 +203,10 @@ public final class Session
                     throw new QueryException(SqlStates.SYNTAX_ERROR, "DECLARE CURSOR needs a query (SELECT, WITH, VALUES or TABLE)",
                             "Write DECLARE name CURSOR FOR SELECT ...", null);
                 }
-                PreparedQuery query = planner.prepare(declare.query(), parameterTypes, context());
-                yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.of(declare), query.parameterTypes(), Optional.empty());
+                SessionContext context = context();
+                PreparedQuery query = planner.prepare(declare.query(), parameterTypes, context);
+                yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.of(declare), query.parameterTypes(), Optional.empty(),
+                        Optional.of(context));
             }
             case FETCH -> {
                 SessionStatement.Fetch fetch = (SessionStatement.Fetch) SessionStatement.parse(text);
@@ -248,7 +252,7 @@ public final class Session
      */
     public Portal bind(String portalName, String statementName, List<Object> parameters, List<Integer> resultFormats)
     {
-        PreparedStatement statement = describeStatement(statementName);
+        PreparedStatement statement = current(describeStatement(statementName));
         checkNotFailed(statement.kind());
         if (!portalName.isEmpty() && portals.containsKey(portalName)) {
             throw new QueryException(DUPLICATE_CURSOR, "cursor \"" + portalName + "\" already exists", "Close it first, or choose another name.", null);
@@ -273,6 +277,59 @@ public final class Session
         Portal portal = new Portal(portalName, statement, parameters, formats);
         portals.put(portalName, portal);
         return portal;
+    }
+
+    /**
+     * The statement planned for this session as it is now. A plan made under another policy
+     * snapshot (the policy was reloaded) or another search path is made again, so that a statement
+     * prepared long ago by a connection pool never runs under an old policy. Like PostgreSQL, a new
+     * plan whose result columns differ is refused rather than returned under the old description.
+     */
+    private PreparedStatement current(PreparedStatement statement)
+    {
+        if (statement.plannedFor().isEmpty()) {
+            return statement;
+        }
+        SessionContext now = context();
+        if (samePlanningInput(statement.plannedFor().get(), now)) {
+            return statement;
+        }
+        String text = statement.command()
+                .filter(SessionStatement.Declare.class::isInstance)
+                .map(command -> ((SessionStatement.Declare) command).query())
+                .orElseGet(() -> StatementSplitter.split(statement.sql()).get(0));
+        PreparedQuery query = planner.prepare(text, statement.parameterTypes(), now);
+        if (statement.columns().isPresent() && !shape(statement.columns().get()).equals(shape(query.columns()))) {
+            throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "cached plan must not change result type",
+                    "The policy or search_path changed since the statement was prepared; prepare it again.", null);
+        }
+        PreparedStatement replanned = new PreparedStatement(statement.name(), statement.sql(), statement.kind(), Optional.of(query), statement.command(),
+                query.parameterTypes(), statement.columns(), Optional.of(now));
+        statements.put(statement.name(), replanned);
+        return replanned;
+    }
+
+    /**
+     * What a client decodes the columns by: names and type OIDs. Lengths and scales (typmods) may
+     * change under another policy (a mask's result is no longer a varchar(200)); the values still
+     * decode the same way.
+     */
+    private static List<List<Object>> shape(List<ResultColumn> columns)
+    {
+        return columns.stream().map(column -> List.<Object>of(column.name(), column.type().kind(), column.pgTypeOid())).toList();
+    }
+
+    private static boolean samePlanningInput(SessionContext planned, SessionContext now)
+    {
+        if (!planned.user().equals(now.user()) || !planned.searchPath().equals(now.searchPath())) {
+            return false;
+        }
+        if (planned.policy().isEmpty() || now.policy().isEmpty()) {
+            return planned.policy().isEmpty() && now.policy().isEmpty();
+        }
+        // the store hands out one snapshot object until a reload applies: identity is the cheap test
+        return planned.policy().get().policies() == now.policy().get().policies()
+                && planned.policy().get().principal().equals(now.policy().get().principal());
     }
 
     /** The portal named {@code name} (Describe of a portal). */

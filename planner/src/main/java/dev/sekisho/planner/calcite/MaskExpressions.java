@@ -190,6 +190,14 @@ final class MaskExpressions
         if (SqlTypeName.INT_TYPES.contains(type.getSqlTypeName()) && step.stripTrailingZeros().scale() <= 0) {
             return rexBuilder.makeCast(type, result);
         }
+        if (type.getSqlTypeName() == SqlTypeName.DECIMAL && step.stripTrailingZeros().scale() <= type.getScale()) {
+            // a masked numeric keeps its scale (12.50 stays 12.50); the precision grows by what
+            // rounding up to the step can add (99,999.99 to the step 1000 is 100,000.00)
+            int added = Math.max(1, step.precision() - step.scale()) + 1;
+            int precision = Math.min(typeFactory.getTypeSystem().getMaxNumericPrecision(), type.getPrecision() + added);
+            return rexBuilder.makeCast(typeFactory.createTypeWithNullability(
+                    typeFactory.createSqlType(SqlTypeName.DECIMAL, precision, type.getScale()), type.isNullable()), result);
+        }
         return result;
     }
 
