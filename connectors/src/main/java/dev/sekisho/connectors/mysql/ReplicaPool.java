@@ -125,15 +125,25 @@ public final class ReplicaPool
         hikari.setReadOnly(true);
         hikari.setAutoCommit(true);
         // Connector/J picks its own utf8mb4 collation for the connection (MySQL 8's 0900_ai_ci). A
-        // string literal that reaches a derived table (VALUES, a subquery's select list) then carries
-        // that collation as strongly as a column does, and comparing it with a column in the server's
-        // collation fails with error 1267. Use the server's collation, when the server speaks utf8mb4.
-        hikari.setConnectionInitSql("SET collation_connection = IF(@@character_set_server = 'utf8mb4', @@collation_server, @@collation_connection)");
+        // string literal that reaches a derived table (VALUES, a subquery's select list, a policy's
+        // rewritten scan) then carries that collation as strongly as a column does, and comparing it
+        // with a column fails with error 1267. Use the collation of the tables' database instead.
+        hikari.setConnectionInitSql(collationSql(config.databases()));
         Map<String, String> properties = new LinkedHashMap<>(DEFAULT_PROPERTIES);
         properties.put("connectTimeout", String.valueOf(pool.connectionTimeoutMillis()));
         properties.putAll(config.properties());
         properties.forEach(hikari::addDataSourceProperty);
         return hikari;
+    }
+
+    /** Sets the connection's collation to the exposed database's default, when it is a utf8mb4 one. */
+    static String collationSql(List<String> databases)
+    {
+        String database = databases.isEmpty() ? null : databases.get(0).replace("'", "''");
+        String ofDatabase = database == null
+                ? "NULL"
+                : "(SELECT DEFAULT_COLLATION_NAME FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '" + database + "' AND DEFAULT_CHARACTER_SET_NAME = 'utf8mb4')";
+        return "SET collation_connection = COALESCE(" + ofDatabase + ", IF(@@character_set_server = 'utf8mb4', @@collation_server, @@collation_connection))";
     }
 
     private static Map<String, String> defaultProperties()
