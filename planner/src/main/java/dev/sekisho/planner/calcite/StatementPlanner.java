@@ -333,6 +333,17 @@ final class StatementPlanner
             return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
                     parameterOfIndex, dynamicParameterTypes, "Runs locally (catalog, compiled):\n" + compiled.explain(), compiled);
         }
+        if (containsCorrelate(root.rel)) {
+            // the interpreter cannot run a correlated join with a sort or limit inside: compile it
+            try {
+                CompiledPlan compiled = CompiledPlan.compile(root.project());
+                return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
+                        parameterOfIndex, dynamicParameterTypes, "Runs locally (compiled):\n" + compiled.explain(), compiled);
+            }
+            catch (RuntimeException e) {
+                // fall back to the interpreter, which reports what it cannot do
+            }
+        }
         RelNode local = prepareForInterpreter(root.project(), cluster);
         return new FederatedQuery(sql, columns, parameterTypes, local, catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory, parameterOfIndex,
                 dynamicParameterTypes, explainLocal(local));
@@ -476,12 +487,33 @@ final class StatementPlanner
 
     private static Optional<SourceSqlGenerator.SourceSql> generate(RelNode rel, Connector connector)
     {
+        if (connector.dialect() == dev.sekisho.planner.spi.SqlDialectKind.MYSQL && containsCorrelate(rel)) {
+            // LATERAL: MariaDB has none, so such plans run in the gateway over the tables' rows
+            return Optional.empty();
+        }
         try {
             return Optional.of(SourceSqlGenerator.generate(rel, connector.dialect()));
         }
         catch (RuntimeException | AssertionError e) {
             return Optional.empty();
         }
+    }
+
+    private static boolean containsCorrelate(RelNode rel)
+    {
+        boolean[] found = new boolean[1];
+        new org.apache.calcite.rel.RelVisitor()
+        {
+            @Override
+            public void visit(RelNode node, int ordinal, RelNode parent)
+            {
+                if (node instanceof org.apache.calcite.rel.core.Correlate) {
+                    found[0] = true;
+                }
+                super.visit(node, ordinal, parent);
+            }
+        }.go(rel);
+        return found[0];
     }
 
     private static RelNode prepareForInterpreter(RelNode rel, RelOptCluster cluster)
