@@ -3,6 +3,7 @@ package dev.sekisho.connectors.mysql;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ConnectorMetadata;
+import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.TableMetadata;
 import org.slf4j.Logger;
@@ -29,8 +30,9 @@ import java.util.regex.Pattern;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Databases, tables, views, columns and primary keys from a replica's {@code information_schema},
- * cached per schema (one round of queries loads a whole schema) until {@link #refresh()}.
+ * Databases, tables, views, columns, primary keys and secondary indexes from a replica's
+ * {@code information_schema}, cached per schema (one round of queries loads a whole schema) until
+ * {@link #refresh()}.
  */
 public final class MySqlMetadata
         implements ConnectorMetadata
@@ -165,6 +167,7 @@ public final class MySqlMetadata
                     }
                 }
             }
+            Map<String, List<IndexMetadata>> indexes = loadIndexes(connection, schema);
             Map<String, List<ColumnMetadata>> columns = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, " +
@@ -197,13 +200,53 @@ public final class MySqlMetadata
                     log.warn("source {}: {}.{} has no readable columns, leaving it out", source, schema, table);
                     return;
                 }
-                result.put(table, new TableMetadata(schema, table, tableColumns, primaryKeys.getOrDefault(table, List.of()), info.view, info.rows));
+                result.put(table, new TableMetadata(schema, table, tableColumns, primaryKeys.getOrDefault(table, List.of()), info.view, info.rows,
+                        indexes.getOrDefault(table, List.of())));
             });
             return java.util.Collections.unmodifiableMap(result);
         }
         catch (SQLException e) {
             throw metadataFailure(e);
         }
+    }
+
+    /**
+     * The secondary indexes of a schema's tables by table, ordered by name, their columns in key order.
+     * A column indexed by a prefix ({@code KEY (name(10))}) counts as indexed. Left out: the primary
+     * key (reported apart), full-text and spatial indexes (no B-tree) and indexes with an expression
+     * part (MySQL 8 functional key parts, whose {@code COLUMN_NAME} is null).
+     */
+    private static Map<String, List<IndexMetadata>> loadIndexes(Connection connection, String schema)
+            throws SQLException
+    {
+        record Key(String table, String index) {}
+        Map<Key, List<String>> columns = new LinkedHashMap<>();
+        Map<Key, Boolean> unique = new HashMap<>();
+        Set<Key> skipped = new HashSet<>();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT TABLE_NAME, INDEX_NAME, NON_UNIQUE, COLUMN_NAME, INDEX_TYPE FROM information_schema.STATISTICS " +
+                        "WHERE TABLE_SCHEMA = ? AND INDEX_NAME <> 'PRIMARY' ORDER BY TABLE_NAME, INDEX_NAME, SEQ_IN_INDEX")) {
+            statement.setString(1, schema);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    Key key = new Key(rs.getString(1), rs.getString(2));
+                    String column = rs.getString(4);
+                    String type = rs.getString(5);
+                    if (column == null || "FULLTEXT".equalsIgnoreCase(type) || "SPATIAL".equalsIgnoreCase(type)) {
+                        skipped.add(key);
+                    }
+                    unique.put(key, rs.getLong(3) == 0);
+                    columns.computeIfAbsent(key, ignored -> new ArrayList<>()).add(column);
+                }
+            }
+        }
+        Map<String, List<IndexMetadata>> indexes = new HashMap<>();
+        columns.forEach((key, keyColumns) -> {
+            if (!skipped.contains(key)) {
+                indexes.computeIfAbsent(key.table(), ignored -> new ArrayList<>()).add(new IndexMetadata(key.index(), keyColumns, unique.get(key)));
+            }
+        });
+        return indexes;
     }
 
     private static Set<String> jsonCheckedColumns(Connection connection, String schema)

@@ -7,6 +7,7 @@ import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorFactory;
 import dev.sekisho.planner.spi.ConnectorMetadata;
+import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SourceConfig;
@@ -66,7 +67,9 @@ public class TestMySqlConnector
                 "GRANT SELECT ON testdb.* TO 'sekisho'@'localhost'",
                 "GRANT SELECT ON otherdb.* TO 'sekisho'@'localhost'",
                 "CREATE TABLE testdb.customers (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200) NULL)",
-                "CREATE TABLE testdb.order_lines (order_id INT NOT NULL, line_no SMALLINT NOT NULL, sku CHAR(8) NOT NULL, PRIMARY KEY (line_no, order_id))",
+                "CREATE TABLE testdb.order_lines (order_id INT NOT NULL, line_no SMALLINT NOT NULL, sku CHAR(8) NOT NULL, note VARCHAR(200), " +
+                        "PRIMARY KEY (line_no, order_id), KEY by_order (order_id), UNIQUE KEY by_sku (sku, order_id), KEY by_note (note(10)), " +
+                        "FULLTEXT KEY note_text (note))",
                 "CREATE VIEW testdb.v_customers AS SELECT id, name FROM testdb.customers",
                 "INSERT INTO testdb.customers VALUES (1, 'Aoki', 'aoki@example.jp'), (2, 'Baba', NULL)",
                 "CREATE TABLE testdb.types_test (" + TYPES.keySet().stream().map(c -> c + " " + TYPES.get(c).mysqlType).reduce((a, b) -> a + ", " + b).orElseThrow() + ")",
@@ -173,7 +176,14 @@ public class TestMySqlConnector
                 new ColumnMetadata("email", ColumnType.varchar(200), true, "varchar(200)"));
 
         // key order, not column order
-        assertThat(metadata.getTable("testdb", "order_lines").orElseThrow().primaryKey()).containsExactly("line_no", "order_id");
+        TableMetadata orderLines = metadata.getTable("testdb", "order_lines").orElseThrow();
+        assertThat(orderLines.primaryKey()).containsExactly("line_no", "order_id");
+        // secondary indexes by name, columns in key order; a prefix index counts, full-text does not
+        assertThat(orderLines.indexes()).containsExactly(
+                new IndexMetadata("by_note", List.of("note"), false),
+                new IndexMetadata("by_order", List.of("order_id"), false),
+                new IndexMetadata("by_sku", List.of("sku", "order_id"), true));
+        assertThat(customers.indexes()).isEmpty();
 
         TableMetadata view = metadata.getTable("testdb", "v_customers").orElseThrow();
         assertThat(view.view()).isTrue();
@@ -438,6 +448,10 @@ public class TestMySqlConnector
             assertThat(joined).hasSizeGreaterThan(1);
             TableMetadata customers = shop.metadata().getTable("shop", "customers").orElseThrow();
             assertThat(customers.primaryKey()).containsExactly("id");
+            assertThat(shop.metadata().getTable("shop", "orders").orElseThrow().indexes())
+                    .containsExactly(new IndexMetadata("orders_customer", List.of("customer_id"), false));
+            assertThat(shop.metadata().getTable("shop", "order_items").orElseThrow().indexes()).extracting(IndexMetadata::name)
+                    .containsExactly("order_items_order", "order_items_product");
             assertThat(customers.columns()).filteredOn(c -> c.name().equals("is_active")).extracting(ColumnMetadata::type).containsExactly(ColumnType.of(Kind.BOOLEAN));
             assertThat(rows(shop, BackendQuery.of("mysql", "SELECT count(*) FROM shop.customers WHERE email IS NULL")).get(0).get(0)).isNotEqualTo(0L);
         }

@@ -14,6 +14,7 @@ import static java.util.Objects.requireNonNull;
  * @param primaryKey names of the primary-key columns in key order; empty if none
  * @param view whether this is a view
  * @param rowCountEstimate the source's row estimate, if it has one
+ * @param indexes the secondary indexes (not the primary key); empty if none
  */
 public record TableMetadata(
         String schema,
@@ -21,7 +22,8 @@ public record TableMetadata(
         List<ColumnMetadata> columns,
         List<String> primaryKey,
         boolean view,
-        OptionalLong rowCountEstimate)
+        OptionalLong rowCountEstimate,
+        List<IndexMetadata> indexes)
 {
     public TableMetadata
     {
@@ -30,8 +32,15 @@ public record TableMetadata(
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
         requireNonNull(rowCountEstimate, "rowCountEstimate is null");
+        indexes = List.copyOf(indexes);
         if (columns.isEmpty()) {
             throw new IllegalArgumentException("table " + schema + "." + name + " has no columns");
         }
+    }
+
+    /** A table without secondary indexes. */
+    public TableMetadata(String schema, String name, List<ColumnMetadata> columns, List<String> primaryKey, boolean view, OptionalLong rowCountEstimate)
+    {
+        this(schema, name, columns, primaryKey, view, rowCountEstimate, List.of());
     }
 }

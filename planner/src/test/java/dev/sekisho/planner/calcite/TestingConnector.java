@@ -6,6 +6,7 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorMetadata;
 import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.TableMetadata;
@@ -69,6 +70,17 @@ public final class TestingConnector
         schemas.computeIfAbsent(schema, key -> new LinkedHashMap<>())
                 .put(table, new TableMetadata(schema, table, columns, List.of(columns.get(0).name()), false, OptionalLong.of(tableRows.size())));
         rows.put(schema + "." + table, List.copyOf(tableRows));
+        return this;
+    }
+
+    /** Adds a secondary index to a table added before. */
+    public TestingConnector addIndex(String schema, String table, IndexMetadata index)
+    {
+        TableMetadata existing = requireNonNull(schemas.getOrDefault(schema, Map.of()).get(table), "no such table");
+        List<IndexMetadata> indexes = new ArrayList<>(existing.indexes());
+        indexes.add(index);
+        schemas.get(schema).put(table, new TableMetadata(schema, table, existing.columns(), existing.primaryKey(), existing.view(),
+                existing.rowCountEstimate(), indexes));
         return this;
     }
 

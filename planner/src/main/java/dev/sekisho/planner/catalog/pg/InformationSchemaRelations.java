@@ -1,6 +1,7 @@
 package dev.sekisho.planner.catalog.pg;
 
 import dev.sekisho.planner.catalog.pg.PgCatalogData.Attribute;
+import dev.sekisho.planner.catalog.pg.PgCatalogData.Index;
 import dev.sekisho.planner.catalog.pg.PgCatalogData.Namespace;
 import dev.sekisho.planner.catalog.pg.PgCatalogData.Relation;
 
@@ -70,11 +71,14 @@ final class InformationSchemaRelations
                 + "column_name sql_identifier, ordinal_position cardinal_number, position_in_unique_constraint cardinal_number", data -> {
             List<Object[]> rows = new ArrayList<>();
             for (Relation relation : data.relations()) {
-                if (relation.primaryKey() != null) {
+                for (Index index : relation.indexes()) {
+                    if (!index.hasConstraint()) {
+                        continue;
+                    }
                     int position = 1;
-                    for (int key : relation.primaryKey().keys()) {
+                    for (int key : index.keys()) {
                         String column = relation.attributes().stream().filter(attribute -> attribute.number() == key).findFirst().orElseThrow().name();
-                        rows.add(row(data.database(), relation.namespace().name(), relation.primaryKey().name(), data.database(),
+                        rows.add(row(data.database(), relation.namespace().name(), index.name(), data.database(),
                                 relation.namespace().name(), relation.name(), column, position++, null));
                     }
                 }
@@ -84,9 +88,11 @@ final class InformationSchemaRelations
         catalog.add(INFORMATION_SCHEMA, "table_constraints", 13006, 'v', "constraint_catalog sql_identifier, constraint_schema sql_identifier, "
                 + "constraint_name sql_identifier, table_catalog sql_identifier, table_schema sql_identifier, table_name sql_identifier, "
                 + "constraint_type character_data, is_deferrable yes_or_no, initially_deferred yes_or_no, enforced yes_or_no, "
-                + "nulls_distinct yes_or_no", data -> data.relations().stream().filter(relation -> relation.primaryKey() != null)
-                .map(relation -> row(data.database(), relation.namespace().name(), relation.primaryKey().name(), data.database(),
-                        relation.namespace().name(), relation.name(), "PRIMARY KEY", "NO", "NO", "YES", null))
+                + "nulls_distinct yes_or_no", data -> data.relations().stream().flatMap(relation -> relation.indexes().stream()
+                        .filter(Index::hasConstraint)
+                        .map(index -> row(data.database(), relation.namespace().name(), index.name(), data.database(),
+                                relation.namespace().name(), relation.name(), index.primary() ? "PRIMARY KEY" : "UNIQUE", "NO", "NO", "YES",
+                                index.primary() ? null : "YES")))
                 .toList());
         catalog.add(INFORMATION_SCHEMA, "referential_constraints", 13007, 'v', "constraint_catalog sql_identifier, "
                 + "constraint_schema sql_identifier, constraint_name sql_identifier, unique_constraint_catalog sql_identifier, "

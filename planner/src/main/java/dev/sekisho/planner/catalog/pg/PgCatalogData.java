@@ -1,6 +1,7 @@
 package dev.sekisho.planner.catalog.pg;
 
 import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.spi.TableMetadata;
 
 import java.util.ArrayList;
@@ -14,8 +15,14 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What one statement sees of the catalog: namespaces, relations with their attributes, primary-key
- * indexes and constraints, all with stable OIDs, filtered through the session's {@link CatalogView}.
+ * What one statement sees of the catalog: namespaces, relations with their attributes, indexes
+ * (primary keys and the sources' secondary indexes) and constraints, all with stable OIDs, filtered
+ * through the session's {@link CatalogView}.
+ * <p>
+ * Index names are the source's: MySQL names indexes per table, so two tables of one schema may both
+ * have an index called {@code idx_created}, which PostgreSQL would not allow. They keep their names
+ * (what the user knows from the source, and what psql and ODBC show next to the table) and differ
+ * by OID, which is derived from schema, table and index name.
  */
 final class PgCatalogData
 {
@@ -24,13 +31,24 @@ final class PgCatalogData
     /**
      * @param kind {@code pg_class.relkind}
      * @param attributes the visible columns
-     * @param primaryKey the primary key, if the source reports one whose columns are all visible
+     * @param indexes the primary key first (if the source reports one), then the secondary indexes; only those whose columns are all visible
      */
-    record Relation(long oid, Namespace namespace, String name, char kind, List<Attribute> attributes, PrimaryKey primaryKey, long rowEstimate)
+    record Relation(long oid, Namespace namespace, String name, char kind, List<Attribute> attributes, List<Index> indexes, long rowEstimate)
     {
+        Relation
+        {
+            indexes = List.copyOf(indexes);
+        }
+
         String qualifiedName()
         {
             return namespace.name() + "." + name;
+        }
+
+        /** The primary key, or null if the source reports none or the session may not see all its columns. */
+        Index primaryKey()
+        {
+            return indexes.stream().filter(Index::primary).findFirst().orElse(null);
         }
     }
 
@@ -40,19 +58,36 @@ final class PgCatalogData
     record Attribute(String name, int number, int typeOid, int typmod, boolean notNull) {}
 
     /**
+     * An index: a primary key (with its constraint of type {@code p}), a unique secondary index (with
+     * a constraint of type {@code u}, as PostgreSQL has for {@code UNIQUE}) or a plain one.
+     *
      * @param indexOid the OID of the index (a {@code pg_class} row of kind {@code i})
-     * @param constraintOid the OID of the constraint ({@code pg_constraint}, type {@code p})
+     * @param constraintOid the OID of the constraint ({@code pg_constraint}); 0 for an index that is not unique
      * @param keys the key columns' attribute numbers, in key order
      */
-    record PrimaryKey(long indexOid, long constraintOid, String name, List<Integer> keys) {}
+    record Index(long indexOid, long constraintOid, String name, List<Integer> keys, boolean unique, boolean primary)
+    {
+        Index
+        {
+            keys = List.copyOf(keys);
+        }
+
+        boolean hasConstraint()
+        {
+            return constraintOid != 0;
+        }
+    }
+
+    /** An index and the table it belongs to. */
+    record TableIndex(Relation table, Index index) {}
 
     private final String database;
     private final String user;
     private final List<Namespace> namespaces;
     private final List<Relation> relations;
     private final Map<Long, Relation> byOid = new HashMap<>();
-    private final Map<Long, Relation> byIndexOid = new HashMap<>();
-    private final Map<Long, Relation> byConstraintOid = new HashMap<>();
+    private final Map<Long, TableIndex> byIndexOid = new HashMap<>();
+    private final Map<Long, TableIndex> byConstraintOid = new HashMap<>();
 
     private PgCatalogData(String database, String user, List<Namespace> namespaces, List<Relation> relations)
     {
@@ -62,9 +97,11 @@ final class PgCatalogData
         this.relations = List.copyOf(relations);
         for (Relation relation : relations) {
             byOid.put(relation.oid(), relation);
-            if (relation.primaryKey() != null) {
-                byIndexOid.put(relation.primaryKey().indexOid(), relation);
-                byConstraintOid.put(relation.primaryKey().constraintOid(), relation);
+            for (Index index : relation.indexes()) {
+                byIndexOid.put(index.indexOid(), new TableIndex(relation, index));
+                if (index.hasConstraint()) {
+                    byConstraintOid.put(index.constraintOid(), new TableIndex(relation, index));
+                }
             }
         }
     }
@@ -75,14 +112,14 @@ final class PgCatalogData
         return Optional.ofNullable(byOid.get(oid));
     }
 
-    /** The table whose primary-key index has this OID, if this snapshot shows it. */
-    Optional<Relation> tableOfIndex(long indexOid)
+    /** The index of this OID and its table, if this snapshot shows it. */
+    Optional<TableIndex> index(long indexOid)
     {
         return Optional.ofNullable(byIndexOid.get(indexOid));
     }
 
-    /** The table whose primary-key constraint has this OID, if this snapshot shows it. */
-    Optional<Relation> tableOfConstraint(long constraintOid)
+    /** The index behind the constraint of this OID (primary key or unique) and its table, if this snapshot shows it. */
+    Optional<TableIndex> constraint(long constraintOid)
     {
         return Optional.ofNullable(byConstraintOid.get(constraintOid));
     }
@@ -102,7 +139,7 @@ final class PgCatalogData
                 attributes.add(new Attribute(column.name(), i + 1, column.pgType(), -1, false));
             }
             Namespace namespace = system.schema().equals(PgCatalog.PG_CATALOG) ? pgCatalog : informationSchema;
-            relations.add(new Relation(system.oid(), namespace, system.name(), system.kind(), attributes, null, -1));
+            relations.add(new Relation(system.oid(), namespace, system.name(), system.kind(), attributes, List.of(), -1));
         }
 
         // OIDs are assigned over everything the sources have, so that what a session may see never shifts them
@@ -126,6 +163,12 @@ final class PgCatalogData
                 tableKeys.add("table:" + qualified);
                 tableKeys.add("index:" + qualified);
                 tableKeys.add("constraint:" + qualified);
+                for (IndexMetadata index : table.indexes()) {
+                    tableKeys.add(secondaryIndexKey(qualified, index));
+                    if (index.unique()) {
+                        tableKeys.add(uniqueConstraintKey(qualified, index));
+                    }
+                }
                 if (schemaVisible && view.canSeeTable(schema, table.name())) {
                     tables.add(table);
                     tableSchemas.add(schema);
@@ -148,18 +191,45 @@ final class PgCatalogData
                     attributes.add(new Attribute(column.name(), i + 1, PgTypeInfo.oidOf(column.type()), PgTypeInfo.typmodOf(column.type()), !column.nullable()));
                 }
             }
-            PrimaryKey primaryKey = null;
+            // an index on a column the session may not see is not shown at all
+            List<Index> indexes = new ArrayList<>();
             if (!table.primaryKey().isEmpty() && !table.view()) {
-                List<Integer> keys = table.primaryKey().stream().map(column -> columnNames.indexOf(column) + 1).toList();
-                boolean visible = keys.stream().allMatch(key -> key > 0 && attributes.stream().anyMatch(attribute -> attribute.number() == key));
-                if (visible) {
-                    primaryKey = new PrimaryKey(oids.get("index:" + qualified), oids.get("constraint:" + qualified), table.name() + "_pkey", keys);
+                List<Integer> keys = visibleKeys(table.primaryKey(), columnNames, attributes);
+                if (keys != null) {
+                    indexes.add(new Index(oids.get("index:" + qualified), oids.get("constraint:" + qualified), table.name() + "_pkey", keys, true, true));
                 }
             }
-            relations.add(new Relation(oids.get("table:" + qualified), namespace, table.name(), table.view() ? 'v' : 'r', attributes, primaryKey,
+            if (!table.view()) {
+                for (IndexMetadata index : table.indexes()) {
+                    List<Integer> keys = visibleKeys(index.columns(), columnNames, attributes);
+                    if (keys != null) {
+                        long constraint = index.unique() ? oids.get(uniqueConstraintKey(qualified, index)) : 0;
+                        indexes.add(new Index(oids.get(secondaryIndexKey(qualified, index)), constraint, index.name(), keys, index.unique(), false));
+                    }
+                }
+            }
+            relations.add(new Relation(oids.get("table:" + qualified), namespace, table.name(), table.view() ? 'v' : 'r', attributes, indexes,
                     table.rowCountEstimate().orElse(-1)));
         }
         return new PgCatalogData(database, user, namespaces, relations);
+    }
+
+    private static String secondaryIndexKey(String qualifiedTable, IndexMetadata index)
+    {
+        return "secondary-index:" + qualifiedTable + "." + index.name();
+    }
+
+    private static String uniqueConstraintKey(String qualifiedTable, IndexMetadata index)
+    {
+        return "unique-constraint:" + qualifiedTable + "." + index.name();
+    }
+
+    /** The attribute numbers of these columns, or null if one is unknown or not visible. */
+    private static List<Integer> visibleKeys(List<String> columns, List<String> columnNames, List<Attribute> attributes)
+    {
+        List<Integer> keys = columns.stream().map(column -> columnNames.indexOf(column) + 1).toList();
+        boolean visible = keys.stream().allMatch(key -> key > 0 && attributes.stream().anyMatch(attribute -> attribute.number() == key));
+        return visible ? keys : null;
     }
 
     String database()

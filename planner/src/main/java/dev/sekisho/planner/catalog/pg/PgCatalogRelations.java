@@ -1,6 +1,7 @@
 package dev.sekisho.planner.catalog.pg;
 
 import dev.sekisho.planner.catalog.pg.PgCatalogData.Attribute;
+import dev.sekisho.planner.catalog.pg.PgCatalogData.Index;
 import dev.sekisho.planner.catalog.pg.PgCatalogData.Namespace;
 import dev.sekisho.planner.catalog.pg.PgCatalogData.Relation;
 
@@ -52,13 +53,13 @@ final class PgCatalogRelations
                 + "relrewrite oid, relfrozenxid xid, relminmxid xid, relacl acl, reloptions text[], relpartbound node", data -> {
             List<Object[]> rows = new ArrayList<>();
             for (Relation relation : data.relations()) {
-                boolean hasIndex = relation.primaryKey() != null;
+                boolean hasIndex = !relation.indexes().isEmpty();
                 long am = relation.kind() == 'r' ? Oids.HEAP_AM : 0;
                 rows.add(classRow(relation.oid(), relation.name(), relation.namespace().oid(), am, relation.rowEstimate(), hasIndex, relation.kind(),
                         relation.attributes().size()));
-                if (hasIndex) {
-                    rows.add(classRow(relation.primaryKey().indexOid(), relation.primaryKey().name(), relation.namespace().oid(), Oids.BTREE_AM,
-                            relation.rowEstimate(), false, 'i', relation.primaryKey().keys().size()));
+                for (Index index : relation.indexes()) {
+                    rows.add(classRow(index.indexOid(), index.name(), relation.namespace().oid(), Oids.BTREE_AM, relation.rowEstimate(), false, 'i',
+                            index.keys().size()));
                 }
             }
             return rows;
@@ -72,11 +73,11 @@ final class PgCatalogRelations
                 for (Attribute attribute : relation.attributes()) {
                     rows.add(attributeRow(relation.oid(), attribute.name(), attribute.typeOid(), attribute.number(), attribute.typmod(), attribute.notNull()));
                 }
-                if (relation.primaryKey() != null) {
+                for (Index index : relation.indexes()) {
                     int position = 1;
-                    for (int key : relation.primaryKey().keys()) {
+                    for (int key : index.keys()) {
                         Attribute attribute = relation.attributes().stream().filter(candidate -> candidate.number() == key).findFirst().orElseThrow();
-                        rows.add(attributeRow(relation.primaryKey().indexOid(), attribute.name(), attribute.typeOid(), position++, attribute.typmod(), false));
+                        rows.add(attributeRow(index.indexOid(), attribute.name(), attribute.typeOid(), position++, attribute.typmod(), false));
                     }
                 }
             }
@@ -111,10 +112,10 @@ final class PgCatalogRelations
                 + "indclass oidvector, indoption int2vector, indexprs node, indpred node", data -> {
             List<Object[]> rows = new ArrayList<>();
             for (Relation relation : data.relations()) {
-                if (relation.primaryKey() != null) {
-                    List<Integer> keys = relation.primaryKey().keys();
+                for (Index index : relation.indexes()) {
+                    List<Integer> keys = index.keys();
                     String zeros = keys.stream().map(key -> "0").collect(Collectors.joining(" "));
-                    rows.add(row(relation.primaryKey().indexOid(), relation.oid(), keys.size(), keys.size(), true, false, true, false, true, false,
+                    rows.add(row(index.indexOid(), relation.oid(), keys.size(), keys.size(), index.unique(), false, index.primary(), false, true, false,
                             true, false, true, true, false, keys.stream().map(String::valueOf).collect(Collectors.joining(" ")), zeros, zeros, zeros, null, null));
                 }
             }
@@ -126,10 +127,13 @@ final class PgCatalogRelations
                 + "conpfeqop oid[], conppeqop oid[], conffeqop oid[], confdelsetcols int2[], conexclop oid[], conbin node", data -> {
             List<Object[]> rows = new ArrayList<>();
             for (Relation relation : data.relations()) {
-                if (relation.primaryKey() != null) {
-                    String keys = relation.primaryKey().keys().stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
-                    rows.add(row(relation.primaryKey().constraintOid(), relation.primaryKey().name(), relation.namespace().oid(), "p", false, false, true,
-                            relation.oid(), 0L, relation.primaryKey().indexOid(), 0L, 0L, " ", " ", " ", true, 0, true, keys, null, null, null, null,
+                for (Index index : relation.indexes()) {
+                    if (!index.hasConstraint()) {
+                        continue;
+                    }
+                    String keys = index.keys().stream().map(String::valueOf).collect(Collectors.joining(",", "{", "}"));
+                    rows.add(row(index.constraintOid(), index.name(), relation.namespace().oid(), index.primary() ? "p" : "u", false, false, true,
+                            relation.oid(), 0L, index.indexOid(), 0L, 0L, " ", " ", " ", true, 0, true, keys, null, null, null, null,
                             null, null, null));
                 }
             }
@@ -208,7 +212,7 @@ final class PgCatalogRelations
                 + "backend_xid xid, backend_xmin xid, query_id int8, query text, backend_type text", data -> List.of());
         catalog.add(PG_CATALOG, "pg_tables", 12005, 'v', "schemaname name, tablename name, tableowner name, tablespace name, hasindexes bool, "
                 + "hasrules bool, hastriggers bool, rowsecurity bool", data -> data.relations().stream().filter(relation -> relation.kind() == 'r')
-                .map(relation -> row(relation.namespace().name(), relation.name(), PgCatalog.OWNER, null, relation.primaryKey() != null, false, false, false))
+                .map(relation -> row(relation.namespace().name(), relation.name(), PgCatalog.OWNER, null, !relation.indexes().isEmpty(), false, false, false))
                 .toList());
         catalog.add(PG_CATALOG, "pg_views", 12006, 'v', "schemaname name, viewname name, viewowner name, definition text", data -> data.relations()
                 .stream().filter(relation -> relation.kind() == 'v')
@@ -217,9 +221,8 @@ final class PgCatalogRelations
         catalog.add(PG_CATALOG, "pg_matviews", 12007, 'v', "schemaname name, matviewname name, matviewowner name, tablespace name, "
                 + "hasindexes bool, ispopulated bool, definition text", data -> List.of());
         catalog.add(PG_CATALOG, "pg_indexes", 12008, 'v', "schemaname name, tablename name, indexname name, tablespace name, indexdef text",
-                data -> data.relations().stream().filter(relation -> relation.primaryKey() != null)
-                        .map(relation -> row(relation.namespace().name(), relation.name(), relation.primaryKey().name(), null,
-                                PgFunctions.indexDefinition(relation)))
+                data -> data.relations().stream().flatMap(relation -> relation.indexes().stream()
+                                .map(index -> row(relation.namespace().name(), relation.name(), index.name(), null, PgFunctions.indexDefinition(relation, index))))
                         .toList());
     }
 

@@ -41,16 +41,16 @@ final class PgObjects
         return current().flatMap(data -> data.relation(oid));
     }
 
-    /** The table whose primary-key index has this OID. */
-    static Optional<PgCatalogData.Relation> tableOfIndex(long indexOid)
+    /** The index of this OID (primary key or secondary) and its table. */
+    static Optional<PgCatalogData.TableIndex> index(long indexOid)
     {
-        return current().flatMap(data -> data.tableOfIndex(indexOid));
+        return current().flatMap(data -> data.index(indexOid));
     }
 
-    /** The table whose primary-key constraint has this OID. */
-    static Optional<PgCatalogData.Relation> tableOfConstraint(long constraintOid)
+    /** The index behind the constraint of this OID (primary key or unique) and its table. */
+    static Optional<PgCatalogData.TableIndex> constraint(long constraintOid)
     {
-        return current().flatMap(data -> data.tableOfConstraint(constraintOid));
+        return current().flatMap(data -> data.constraint(constraintOid));
     }
 
     static Optional<String> role(long oid)

@@ -7,6 +7,7 @@ import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorMetadata;
 import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.TableMetadata;
@@ -19,7 +20,8 @@ import java.util.OptionalLong;
 
 /**
  * The client corpus's fixture as source metadata: database {@code analytics} with
- * {@code public.orders}, {@code sales.customers}, the view {@code public.v_orders}, {@code public.mv_totals}
+ * {@code public.orders} (with the index {@code orders_customer_id_idx} on {@code customer_id}), {@code sales.customers},
+ * the view {@code public.v_orders}, {@code public.mv_totals}
  * (a materialized view there; a view here, the SPI has no materialized views) and {@code public.people}
  * (its enum and domain columns as text). Answers every source statement with no rows.
  */
@@ -30,7 +32,7 @@ final class TestingCorpusConnector
 
     TestingCorpusConnector()
     {
-        table("public", "orders", List.of("id"), false,
+        table("public", "orders", List.of("id"), List.of(new IndexMetadata("orders_customer_id_idx", List.of("customer_id"), false)), false,
                 column("id", ColumnType.of(Kind.BIGINT), false),
                 column("customer_id", ColumnType.of(Kind.INTEGER), false),
                 column("amount", ColumnType.decimal(12, 2), true),
@@ -63,8 +65,13 @@ final class TestingCorpusConnector
 
     private void table(String schema, String name, List<String> primaryKey, boolean view, ColumnMetadata... columns)
     {
+        table(schema, name, primaryKey, List.of(), view, columns);
+    }
+
+    private void table(String schema, String name, List<String> primaryKey, List<IndexMetadata> indexes, boolean view, ColumnMetadata... columns)
+    {
         schemas.computeIfAbsent(schema, key -> new LinkedHashMap<>())
-                .put(name, new TableMetadata(schema, name, List.of(columns), primaryKey, view, OptionalLong.of(2)));
+                .put(name, new TableMetadata(schema, name, List.of(columns), primaryKey, view, OptionalLong.of(2), indexes));
     }
 
     @Override
