@@ -3,6 +3,7 @@ package dev.sekisho.planner.calcite;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.catalog.pg.PgCatalog;
+import dev.sekisho.planner.catalog.pg.PgExecution;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
@@ -129,6 +130,7 @@ final class FederatedQuery
         Enumerator<Object[]> enumerator;
         // the OID functions resolve through this statement's view of the catalog
         try (PgCatalog.Binding binding = pgCatalog.bind(dataContext)) {
+            PgExecution.checkCancelled(context);
             // the interpreter rewrites the plan with a planner that is not thread-safe
             if (compiled != null) {
                 interpreter = null;
@@ -147,7 +149,7 @@ final class FederatedQuery
         catch (RuntimeException e) {
             throw unwrap(e);
         }
-        return new InterpreterResultStream(interpreter, enumerator, columnMetadata, converters, () -> pgCatalog.bind(dataContext));
+        return new InterpreterResultStream(interpreter, enumerator, columnMetadata, converters, () -> pgCatalog.bind(dataContext), context);
     }
 
     private static QueryException unwrap(RuntimeException e)
@@ -209,11 +211,13 @@ final class FederatedQuery
         private final List<ColumnMetadata> columns;
         private final UnaryOperator<Object>[] converters;
         private final java.util.function.Supplier<PgCatalog.Binding> binding;
+        private final ExecutionContext context;
         private Object[] row;
 
         InterpreterResultStream(Interpreter interpreter, Enumerator<Object[]> enumerator, List<ColumnMetadata> columns, UnaryOperator<Object>[] converters,
-                java.util.function.Supplier<PgCatalog.Binding> binding)
+                java.util.function.Supplier<PgCatalog.Binding> binding, ExecutionContext context)
         {
+            this.context = context;
             this.binding = binding;
             this.interpreter = interpreter;
             this.enumerator = enumerator;
@@ -231,6 +235,8 @@ final class FederatedQuery
         public boolean next()
         {
             try (PgCatalog.Binding bound = binding.get()) {
+                // a cancel stops the local engine between rows; pg_sleep notices it while it sleeps
+                PgExecution.checkCancelled(context);
                 if (!enumerator.moveNext()) {
                     row = null;
                     return false;

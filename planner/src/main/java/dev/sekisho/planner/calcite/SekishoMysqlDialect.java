@@ -100,11 +100,39 @@ final class SekishoMysqlDialect
             writer.endFunCall(frame);
             return;
         }
+        if (call.getKind() == SqlKind.EXTRACT && call.operandCount() == 2 && isTimeUnit(call.operand(0), TimeUnitRange.ISODOW)) {
+            // ISO day of week, 1 (Monday) to 7: MySQL's WEEKDAY counts from 0 (Monday)
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            SqlWriter.Frame weekday = writer.startFunCall("WEEKDAY");
+            call.operand(1).unparse(writer, 0, 0);
+            writer.endFunCall(weekday);
+            writer.sep("+");
+            writer.literal("1");
+            writer.endList(frame);
+            return;
+        }
+        if (call.getKind() == SqlKind.EXTRACT && call.operandCount() == 2 && isTimeUnit(call.operand(0), TimeUnitRange.WEEK)) {
+            // ISO 8601 week number, as PostgreSQL's week: MySQL's WEEK in mode 3 (EXTRACT(WEEK) is mode 0, weeks from Sunday)
+            SqlWriter.Frame frame = writer.startFunCall("WEEK");
+            call.operand(1).unparse(writer, 0, 0);
+            writer.sep(",");
+            writer.literal("3");
+            writer.endFunCall(frame);
+            return;
+        }
         if (call.getOperator() instanceof SqlLikeOperator like && !like.isCaseSensitive()) {
             unparseCaseInsensitiveLike(writer, call, like, leftPrec, rightPrec);
             return;
         }
         super.unparseCall(writer, call, leftPrec, rightPrec);
+    }
+
+    private static boolean isTimeUnit(SqlNode node, TimeUnitRange unit)
+    {
+        if (node instanceof SqlIntervalQualifier qualifier) {
+            return qualifier.timeUnitRange == unit;
+        }
+        return node instanceof SqlLiteral literal && literal.getValue() == unit;
     }
 
     /** PostgreSQL's {@code numeric} without precision and scale, as the planner types it. */

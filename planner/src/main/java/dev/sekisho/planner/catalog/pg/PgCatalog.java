@@ -155,17 +155,27 @@ public final class PgCatalog
     /**
      * Makes the snapshot of the statement whose local execution uses {@code root} the one that the
      * OID functions ({@code pg_get_indexdef}, {@code ::regclass} output...) resolve through on this
-     * thread, until the binding is closed. Bind around everything that may evaluate them.
+     * thread, and its execution context the one whose cancel {@code pg_sleep} notices ({@link PgExecution}),
+     * until the binding is closed. Bind around everything that may evaluate them.
      */
     public Binding bind(DataContext root)
     {
         PgCatalogData[] data = new PgCatalogData[1];
-        return PgObjects.bind(() -> {
+        Binding objects = PgObjects.bind(() -> {
             if (data[0] == null) {
                 data[0] = data(root);
             }
             return data[0];
         });
+        Binding execution = PgExecution.bind(root == null ? null : (ExecutionContext) root.get(EXECUTION_CONTEXT));
+        return () -> {
+            try {
+                execution.close();
+            }
+            finally {
+                objects.close();
+            }
+        };
     }
 
     /** A thread's binding to a statement's snapshot; closing restores the previous one. */

@@ -85,6 +85,10 @@ public final class PgColumnNames
             case ROW -> {
                 return new Named("row", true);
             }
+            case DOT -> {
+                // (record).field
+                return call.operand(1) instanceof SqlIdentifier field ? new Named(field.getSimple(), true) : null;
+            }
             case NULLIF -> {
                 return new Named("nullif", true);
             }

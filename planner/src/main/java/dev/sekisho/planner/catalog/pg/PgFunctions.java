@@ -137,10 +137,10 @@ public final class PgFunctions
         if (index == null) {
             return null;
         }
-        return PgObjects.tableOfIndex(index).map(PgFunctions::indexDefinition).orElse(null);
+        return PgObjects.index(index).map(found -> indexDefinition(found.table(), found.index())).orElse(null);
     }
 
-    /** With a column number: that key column's name (0 for the whole definition). */
+    /** With a column number: that key column's name (0 for the whole definition, empty past the last key column). */
     public static String pg_get_indexdef(Long index, Integer column, Boolean pretty)
     {
         if (index == null) {
@@ -149,9 +149,10 @@ public final class PgFunctions
         if (column == null || column == 0) {
             return pg_get_indexdef(index);
         }
-        return PgObjects.tableOfIndex(index)
-                .filter(relation -> column >= 1 && column <= relation.primaryKey().keys().size())
-                .map(relation -> PgCatalog.attributeList(relation, List.of(relation.primaryKey().keys().get(column - 1))))
+        return PgObjects.index(index)
+                .map(found -> column >= 1 && column <= found.index().keys().size()
+                        ? PgCatalog.attributeList(found.table(), List.of(found.index().keys().get(column - 1)))
+                        : "")
                 .orElse(null);
     }
 
@@ -160,8 +161,8 @@ public final class PgFunctions
         if (constraint == null) {
             return null;
         }
-        return PgObjects.tableOfConstraint(constraint)
-                .map(relation -> "PRIMARY KEY (" + PgCatalog.attributeList(relation, relation.primaryKey().keys()) + ")")
+        return PgObjects.constraint(constraint)
+                .map(found -> (found.index().primary() ? "PRIMARY KEY (" : "UNIQUE (") + PgCatalog.attributeList(found.table(), found.index().keys()) + ")")
                 .orElse(null);
     }
 
@@ -308,16 +309,25 @@ public final class PgFunctions
         return "\"" + identifier.replace("\"", "\"\"") + "\"";
     }
 
+    /** The sequence behind a serial or identity column: none, the sources' auto-increment columns have no sequence object. */
+    public static String pg_get_serial_sequence(String table, String column)
+    {
+        return null;
+    }
+
     public static Integer pg_backend_pid()
     {
         return 0;
     }
 
-    /** Sleeps; PostgreSQL's {@code pg_sleep} returns void, shown here as an empty string. */
-    public static String pg_sleep(Double seconds) throws InterruptedException
+    /**
+     * Sleeps, stopping with 57014 when the statement is cancelled; PostgreSQL's {@code pg_sleep}
+     * returns void, shown here as an empty string.
+     */
+    public static String pg_sleep(Double seconds)
     {
         if (seconds != null && seconds > 0) {
-            Thread.sleep((long) (seconds * 1000));
+            PgExecution.sleep((long) (seconds * 1000));
         }
         return "";
     }
@@ -514,10 +524,10 @@ public final class PgFunctions
         return text.append('}').toString();
     }
 
-    static String indexDefinition(Relation relation)
+    static String indexDefinition(Relation relation, PgCatalogData.Index index)
     {
-        return "CREATE UNIQUE INDEX " + quote_ident(relation.primaryKey().name()) + " ON " + quote_ident(relation.namespace().name()) + "."
-                + quote_ident(relation.name()) + " USING btree (" + PgCatalog.attributeList(relation, relation.primaryKey().keys()) + ")";
+        return (index.unique() ? "CREATE UNIQUE INDEX " : "CREATE INDEX ") + quote_ident(index.name()) + " ON " + quote_ident(relation.namespace().name()) + "."
+                + quote_ident(relation.name()) + " USING btree (" + PgCatalog.attributeList(relation, index.keys()) + ")";
     }
 
     static String lower(String text)

@@ -2,12 +2,14 @@ package dev.sekisho.planner.catalog.pg;
 
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlFunction;
 import org.apache.calcite.sql.SqlFunctionCategory;
 import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
@@ -63,7 +65,7 @@ public final class PgSqlRewriter
     public SqlNode rewrite(SqlNode node)
     {
         SqlNode result = node.accept(new Shuttle());
-        return result == null ? node : result;
+        return PgSetReturningFunctions.rewrite(result == null ? node : result);
     }
 
     private final class Shuttle
@@ -118,6 +120,11 @@ public final class PgSqlRewriter
             if (rewritten.getKind() == SqlKind.CAST && rewritten.operandCount() == 2 && rewritten.operand(1) instanceof SqlDataTypeSpec spec) {
                 return cast(rewritten.operand(0), spec);
             }
+            if (rewritten.getKind() == SqlKind.EXTRACT && rewritten.operandCount() == 2 && rewritten.operand(0) instanceof SqlIntervalQualifier unit
+                    && unit.timeUnitRange == TimeUnitRange.DOW) {
+                // PostgreSQL's dow counts from 0 (Sunday); Calcite's, and MySQL's DAYOFWEEK, from 1
+                return SqlStdOperatorTable.MINUS.createCall(POS, rewritten, SqlLiteral.createExactNumeric("1", POS));
+            }
             if ((rewritten.getKind() == SqlKind.SOME || rewritten.getKind() == SqlKind.ALL) && rewritten.operandCount() == 2 && !isQuery(rewritten.operand(1))) {
                 String comparison = rewritten.getOperator().getName();
                 SqlNode array = unwrapList(rewritten.operand(1));
@@ -158,6 +165,18 @@ public final class PgSqlRewriter
                                 || rewritten.operand(0).getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR)) {
                             // a real array (not a catalog array's text form): the engine's own array_to_string
                             return SqlLibraryOperators.ARRAY_TO_STRING.createCall(POS, rewritten.operand(0), rewritten.operand(1));
+                        }
+                    }
+                    case "now", "transaction_timestamp", "statement_timestamp" -> {
+                        if (rewritten.operandCount() == 0) {
+                            return SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(POS);
+                        }
+                    }
+                    case "pg_sleep" -> {
+                        if (rewritten.operandCount() == 1) {
+                            // double precision seconds, whatever the literal's type (0.5 is a decimal)
+                            SqlDataTypeSpec doubleType = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DOUBLE, POS), POS);
+                            return call("pg_sleep", SqlStdOperatorTable.CAST.createCall(POS, rewritten.operand(0), doubleType));
                         }
                     }
                     case "pg_table_is_visible" -> {

@@ -1,5 +1,9 @@
 package dev.sekisho.planner.catalog.pg;
 
+import org.apache.calcite.sql.parser.SqlAbstractParserImpl;
+import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
+
+import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,11 +24,13 @@ import java.util.regex.Pattern;
 public final class PgSyntax
 {
     private static final Set<String> QUALIFIERS = Set.of("pg_catalog", "information_schema");
-    private static final Set<String> TABLE_FUNCTIONS = Set.of("generate_series", "generate_subscripts", "pg_get_keywords");
+    private static final Set<String> TABLE_FUNCTIONS = Set.of("generate_series", "generate_subscripts", "pg_get_keywords", "pg_unnest");
     private static final Set<String> FROM_ENDS = Set.of("where", "group", "order", "having", "limit", "union", "intersect", "except", "select",
             "on", "using", "window", "offset", "fetch");
     private static final Pattern INTERVAL = Pattern.compile("\\s*([-+]?\\d+(?:\\.\\d+)?)\\s*(year|month|week|day|hour|minute|second)s?\\s*",
             Pattern.CASE_INSENSITIVE);
+
+    private static final SqlAbstractParserImpl.Metadata RESERVED = SqlBabelParserImpl.FACTORY.getParser(new StringReader("")).getMetadata();
 
     private enum Kind { WORD, QUOTED, STRING, NUMBER, SYMBOL, SPACE, COMMENT }
 
@@ -54,6 +60,8 @@ public final class PgSyntax
         tokens = collations(tokens);
         tokens = intervals(tokens);
         tokens = subscripts(tokens);
+        tokens = unnest(tokens);
+        tokens = reservedAliases(tokens);
         tokens = tableFunctions(tokens);
         StringBuilder out = new StringBuilder();
         for (Token token : tokens) {
@@ -470,6 +478,63 @@ public final class PgSyntax
             }
         }
         return -1;
+    }
+
+    /**
+     * {@code expr AS default} to {@code expr AS "default"}: PostgreSQL takes any keyword as a column
+     * label after AS, Calcite none of its reserved words. Type names after a CAST's AS are left alone.
+     */
+    private static List<Token> reservedAliases(List<Token> tokens)
+    {
+        List<Token> out = new ArrayList<>();
+        List<Integer> opens = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.is("(")) {
+                opens.add(i);
+            }
+            else if (token.is(")") && !opens.isEmpty()) {
+                opens.remove(opens.size() - 1);
+            }
+            out.add(token);
+            if (!token.is("as")) {
+                continue;
+            }
+            int label = next(tokens, i + 1);
+            if (label >= tokens.size() || tokens.get(label).kind() != Kind.WORD || !RESERVED.isReservedWord(tokens.get(label).text().toUpperCase(Locale.ROOT))) {
+                continue;
+            }
+            if (!opens.isEmpty()) {
+                int function = previous(tokens, opens.get(opens.size() - 1) - 1);
+                if (function >= 0 && tokens.get(function).kind() == Kind.WORD
+                        && Set.of("cast", "try_cast", "safe_cast", "convert", "treat").contains(tokens.get(function).lower())) {
+                    continue;
+                }
+            }
+            if (at(tokens, next(tokens, label + 1), "(") || at(tokens, next(tokens, label + 1), ".")) {
+                // not a label: a call or a qualified name
+                continue;
+            }
+            out.addAll(tokens.subList(i + 1, label));
+            out.add(new Token(Kind.QUOTED, "\"" + tokens.get(label).lower() + "\""));
+            i = label;
+        }
+        return out;
+    }
+
+    /** {@code unnest(x)} to {@code pg_unnest(x)}: arrays are text, not the engine's arrays that its own UNNEST reads. */
+    private static List<Token> unnest(List<Token> tokens)
+    {
+        List<Token> out = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.is("unnest") && at(tokens, next(tokens, i + 1), "(") && !at(tokens, previous(tokens, i - 1), ".")) {
+                out.add(new Token(Kind.WORD, "pg_unnest"));
+                continue;
+            }
+            out.add(token);
+        }
+        return out;
     }
 
     /** {@code FROM generate_series(1, 3) s(r)} to {@code FROM TABLE(generate_series(1, 3)) s(r)}. */

@@ -40,7 +40,7 @@ class TestClientCorpus
     private static final Pattern FIELD_OID = Pattern.compile("\\((\\d+)\\)$");
     /** Above this, a row count reflects PostgreSQL's own catalog contents rather than the fixture's shape. */
     private static final int SHAPE_ROWS = 30;
-    /** Counts that depend on fixture objects the connector SPI cannot express (enum types, secondary indexes, roles). */
+    /** Counts that depend on fixture objects the connector SPI cannot express (enum types, roles). */
     private static final long FIXTURE_ORDERS_OID = 16386;
 
     record Entry(String file, int index, String source, String expects, String sql) {}
@@ -93,7 +93,7 @@ class TestClientCorpus
     }
 
     // A ratchet, not the goal: issue #4 wants every entry to pass. Raise it as entries start passing.
-    private static final long MINIMUM_PASSING = 65;
+    private static final long MINIMUM_PASSING = 67;
 
     private static Outcome check(CalciteQueryPlanner planner, SessionContext session, Entry entry, List<String> statements, long ordersOid)
     {

@@ -41,4 +41,12 @@ class TestPgSyntax
                 .isEqualTo("select n from TABLE(generate_series(1, 3)) s(n), t");
         assertThat(PgSyntax.normalize("select generate_series(1, 3) from t")).isEqualTo("select generate_series(1, 3) from t");
     }
+
+    @Test
+    void rewritesUnnestAndReservedLabels()
+    {
+        assertThat(PgSyntax.normalize("select unnest(x) from unnest(y) u")).isEqualTo("select pg_unnest(x) from TABLE(pg_unnest(y)) u");
+        assertThat(PgSyntax.normalize("select (select 1) AS DEFAULT, a as b, cast(c AS DATE), CAST(d as timestamp) as order from t"))
+                .isEqualTo("select (select 1) AS \"default\", a as b, cast(c AS DATE), CAST(d as timestamp) as \"order\" from t");
+    }
 }
