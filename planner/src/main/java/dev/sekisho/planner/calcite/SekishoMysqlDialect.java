@@ -1,5 +1,6 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.catalog.pg.PgDateFunctions;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
@@ -7,6 +8,7 @@ import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIntervalLiteral;
 import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
@@ -73,6 +75,17 @@ final class SekishoMysqlDialect
             writer.endFunCall(frame);
             return;
         }
+        if (call.getOperator().getName().equalsIgnoreCase(PgDateFunctions.DATE_TRUNC) && call.operandCount() == 2
+                && call.operand(0) instanceof SqlLiteral unit) {
+            unparseDateTrunc(writer, unit.getValueAs(String.class), call.operand(1));
+            return;
+        }
+        if (call.getKind() == SqlKind.TIMES && call.operandCount() == 2
+                && (call.operand(0) instanceof SqlIntervalLiteral || call.operand(1) instanceof SqlIntervalLiteral)) {
+            boolean first = call.operand(0) instanceof SqlIntervalLiteral;
+            unparseIntervalTimes(writer, (SqlIntervalLiteral) call.operand(first ? 0 : 1), call.operand(first ? 1 : 0));
+            return;
+        }
         if (call.getOperator() == SqlLibraryOperators.LENGTH) {
             // PostgreSQL's length counts characters; MySQL's LENGTH counts bytes
             SqlWriter.Frame frame = writer.startFunCall("CHAR_LENGTH");
@@ -125,6 +138,93 @@ final class SekishoMysqlDialect
             return;
         }
         super.unparseCall(writer, call, leftPrec, rightPrec);
+    }
+
+    /**
+     * PostgreSQL's {@code date_trunc} as a MySQL DATETIME (never text): the truncated value's
+     * {@code DATE_FORMAT} cast back to DATETIME, from the year's first day plus whole quarters for a
+     * quarter, and from the day minus {@code WEEKDAY} days (weeks from Monday) for a week.
+     */
+    private static void unparseDateTrunc(SqlWriter writer, String unit, SqlNode value)
+    {
+        String format = switch (PgDateFunctions.dateTruncUnit(unit)) {
+            case "year" -> "%Y-01-01";
+            case "month" -> "%Y-%m-01";
+            case "day" -> "%Y-%m-%d";
+            case "hour" -> "%Y-%m-%d %H:00:00";
+            case "minute" -> "%Y-%m-%d %H:%i:00";
+            case "second" -> "%Y-%m-%d %H:%i:%s";
+            default -> null;
+        };
+        if (format != null) {
+            SqlWriter.Frame cast = writer.startFunCall("CAST");
+            SqlWriter.Frame dateFormat = writer.startFunCall("DATE_FORMAT");
+            value.unparse(writer, 0, 0);
+            writer.sep(",");
+            writer.literal("'" + format + "'");
+            writer.endFunCall(dateFormat);
+            writer.sep("AS");
+            writer.keyword("DATETIME");
+            writer.endFunCall(cast);
+            return;
+        }
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        SqlWriter.Frame timestamp = writer.startFunCall("TIMESTAMP");
+        if (unit.equalsIgnoreCase("quarter")) {
+            SqlWriter.Frame makeDate = writer.startFunCall("MAKEDATE");
+            SqlWriter.Frame year = writer.startFunCall("YEAR");
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(year);
+            writer.sep(",");
+            writer.literal("1");
+            writer.endFunCall(makeDate);
+            writer.endFunCall(timestamp);
+            writer.sep("+");
+            writer.keyword("INTERVAL");
+            SqlWriter.Frame quarters = writer.startList("(", ")");
+            SqlWriter.Frame quarter = writer.startFunCall("QUARTER");
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(quarter);
+            writer.sep("-");
+            writer.literal("1");
+            writer.endList(quarters);
+            writer.keyword("QUARTER");
+        }
+        else {
+            SqlWriter.Frame date = writer.startFunCall("DATE");
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(date);
+            writer.endFunCall(timestamp);
+            writer.sep("-");
+            writer.keyword("INTERVAL");
+            SqlWriter.Frame weekday = writer.startFunCall("WEEKDAY");
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(weekday);
+            writer.keyword("DAY");
+        }
+        writer.endList(frame);
+    }
+
+    /**
+     * {@code n * INTERVAL 'k' UNIT} (PostgreSQL's numeric times interval, as in {@code d + n * INTERVAL '1 day'}):
+     * MySQL has no interval values, only {@code INTERVAL expr UNIT} as an operand of {@code +}/{@code -},
+     * so {@code INTERVAL (n) * k UNIT}. Intervals of several fields or fractional counts run in the gateway.
+     */
+    private static void unparseIntervalTimes(SqlWriter writer, SqlIntervalLiteral interval, SqlNode factor)
+    {
+        SqlIntervalLiteral.IntervalValue value = interval.getValueAs(SqlIntervalLiteral.IntervalValue.class);
+        SqlIntervalQualifier qualifier = value.getIntervalQualifier();
+        String count = value.getIntervalLiteral().strip();
+        if (!qualifier.isSingleDatetimeField() || !count.matches("\\d+")) {
+            throw new UnsupportedOperationException("MySQL has no equivalent of the interval " + interval);
+        }
+        writer.keyword("INTERVAL");
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        factor.unparse(writer, SqlStdOperatorTable.MULTIPLY.getLeftPrec(), SqlStdOperatorTable.MULTIPLY.getRightPrec());
+        writer.sep("*");
+        writer.literal((value.getSign() < 0 ? "-" : "") + count);
+        writer.endList(frame);
+        writer.keyword(qualifier.timeUnitRange.startUnit.name());
     }
 
     private static boolean isTimeUnit(SqlNode node, TimeUnitRange unit)

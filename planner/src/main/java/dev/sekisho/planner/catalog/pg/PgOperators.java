@@ -13,7 +13,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.List;
 
-/** The catalog functions ({@link PgFunctions}, {@link PgJsonFunctions}, {@link PgTableFunctions}) as a Calcite operator table. */
+/** The catalog functions ({@link PgFunctions}, {@link PgJsonFunctions}, {@link PgDateFunctions}, {@link PgTableFunctions}) as a Calcite operator table. */
 public final class PgOperators
 {
     private static final SqlOperatorTable TABLE = create();
@@ -31,6 +31,7 @@ public final class PgOperators
         SchemaPlus plus = root.plus();
         ScalarFunctionImpl.functions(PgFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgJsonFunctions.class).forEach(plus::add);
+        ScalarFunctionImpl.functions(PgDateFunctions.class).forEach(plus::add);
         for (Method method : PgTableFunctions.class.getDeclaredMethods()) {
             if (Modifier.isPublic(method.getModifiers()) && Modifier.isStatic(method.getModifiers())) {
                 plus.add(method.getName(), TableFunctionImpl.create(method));

@@ -172,6 +172,11 @@ public final class PgSqlRewriter
                             return SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(POS);
                         }
                     }
+                    case "date_trunc" -> {
+                        if (rewritten.operandCount() == 2) {
+                            return dateTrunc(rewritten.operand(0), rewritten.operand(1));
+                        }
+                    }
                     case "pg_sleep" -> {
                         if (rewritten.operandCount() == 1) {
                             // double precision seconds, whatever the literal's type (0.5 is a decimal)
@@ -294,6 +299,21 @@ public final class PgSqlRewriter
                     : SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
             default -> SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
         };
+    }
+
+    /**
+     * {@code date_trunc(unit, x)} with a literal unit: {@code pg_date_trunc(unit, CAST(x AS TIMESTAMP))},
+     * a timestamp for a date or timestamp argument as in PostgreSQL.
+     */
+    private static SqlNode dateTrunc(SqlNode unit, SqlNode value)
+    {
+        if (!(unit instanceof SqlLiteral literal) || literal.getTypeName() != SqlTypeName.CHAR) {
+            throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "unit \"" + unit + "\" not recognized",
+                    "Sekisho needs date_trunc's unit as a literal, such as date_trunc('month', x).", null);
+        }
+        String name = PgDateFunctions.dateTruncUnit(literal.getValueAs(String.class));
+        SqlDataTypeSpec timestamp = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, POS), POS);
+        return call(PgDateFunctions.DATE_TRUNC, SqlLiteral.createCharString(name, POS), SqlStdOperatorTable.CAST.createCall(POS, value, timestamp));
     }
 
     private static SqlDataTypeSpec varchar()

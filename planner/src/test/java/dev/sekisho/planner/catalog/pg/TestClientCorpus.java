@@ -93,7 +93,7 @@ class TestClientCorpus
     }
 
     // A ratchet, not the goal: issue #4 wants every entry to pass. Raise it as entries start passing.
-    private static final long MINIMUM_PASSING = 67;
+    private static final long MINIMUM_PASSING = 72;
 
     private static Outcome check(CalciteQueryPlanner planner, SessionContext session, Entry entry, List<String> statements, long ordersOid)
     {
