@@ -4,7 +4,9 @@ import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.catalog.pg.PgTypeInfo;
 import dev.sekisho.planner.spi.ColumnType;
 
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -17,6 +19,7 @@ import java.util.Optional;
 public final class PgTypes
 {
     private static final Map<Integer, PgWireType> BY_OID = byOid();
+    private static final Map<ColumnType.Kind, PgType> BY_KIND = byKind();
 
     private PgTypes() {}
 
@@ -43,6 +46,18 @@ public final class PgTypes
             else {
                 types.put(info.oid(), new PgOpaqueType(info.oid(), info.length(), info.displayName(), opaqueBinary(info.oid())));
             }
+        }
+        return Collections.unmodifiableMap(types);
+    }
+
+    private static Map<ColumnType.Kind, PgType> byKind()
+    {
+        Map<ColumnType.Kind, PgType> types = new EnumMap<>(ColumnType.Kind.class);
+        for (ColumnType.Kind kind : ColumnType.Kind.values()) {
+            int oid = PgTypeInfo.oidOf(ColumnType.of(kind));
+            PgType type = Arrays.stream(PgType.values()).filter(candidate -> candidate.oid() == oid).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no wire codec for " + kind + " (OID " + oid + ")"));
+            types.put(kind, type);
         }
         return Collections.unmodifiableMap(types);
     }
@@ -105,44 +120,19 @@ public final class PgTypes
         return Optional.of(type);
     }
 
-    /** The PostgreSQL type a column of this type is sent as. */
+    /**
+     * The PostgreSQL type a column of this type is sent as. The mapping itself is the catalog
+     * emulation's ({@link PgTypeInfo#oidOf}), so that RowDescription and pg_attribute always agree.
+     */
     public static PgType of(ColumnType type)
     {
-        return switch (type.kind()) {
-            case BOOLEAN -> PgType.BOOL;
-            case SMALLINT -> PgType.INT2;
-            case INTEGER -> PgType.INT4;
-            case BIGINT -> PgType.INT8;
-            case REAL -> PgType.FLOAT4;
-            case DOUBLE -> PgType.FLOAT8;
-            case DECIMAL -> PgType.NUMERIC;
-            case CHAR -> PgType.BPCHAR;
-            case VARCHAR -> PgType.VARCHAR;
-            case TEXT, UNKNOWN -> PgType.TEXT;
-            case DATE -> PgType.DATE;
-            case TIME -> PgType.TIME;
-            case TIMESTAMP -> PgType.TIMESTAMP;
-            case TIMESTAMP_WITH_TIME_ZONE -> PgType.TIMESTAMPTZ;
-            case BINARY -> PgType.BYTEA;
-            case JSON -> PgType.JSON;
-            case UUID -> PgType.UUID;
-        };
+        return BY_KIND.get(type.kind());
     }
 
-    /**
-     * {@code atttypmod} as PostgreSQL reports it: {@code n + 4} for varchar(n) and char(n),
-     * {@code ((p << 16) | s) + 4} for numeric(p, s), the fractional digits for time and timestamp
-     * types, otherwise -1.
-     */
+    /** {@code atttypmod} as PostgreSQL reports it ({@link PgTypeInfo#typmodOf}). */
     public static int typmod(ColumnType type)
     {
-        int length = type.length();
-        return switch (type.kind()) {
-            case CHAR, VARCHAR -> length == ColumnType.UNSPECIFIED ? -1 : length + 4;
-            case DECIMAL -> length == ColumnType.UNSPECIFIED ? -1 : ((length << 16) | Math.max(0, type.scale())) + 4;
-            case TIME, TIMESTAMP, TIMESTAMP_WITH_TIME_ZONE -> length == ColumnType.UNSPECIFIED ? -1 : length;
-            default -> -1;
-        };
+        return PgTypeInfo.typmodOf(type);
     }
 
     /**
