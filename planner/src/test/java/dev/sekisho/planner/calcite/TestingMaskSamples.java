@@ -22,33 +22,34 @@ import static org.assertj.core.api.Assertions.assertThat;
  * A table {@code shop.people} with one column per mask, its sample rows (Japanese phone formats,
  * short and empty values, NULL, non-ASCII names, odd e-mail addresses, halves and negatives,
  * dates and timestamps) and the value {@link ReferenceMasks} defines for each, to compare every
- * engine's masked output with.
+ * engine's masked output with. Shared with the integration tests (MariaDB) through the planner's
+ * test jar, so that every engine is checked on the same samples.
  */
-final class TestingMaskSamples
+public final class TestingMaskSamples
 {
-    static final String SALT = "pepper";
+    public static final String SALT = "pepper";
 
-    static final List<String> TEXTS = List.of(
+    public static final List<String> TEXTS = List.of(
             "090-1234-5678", "03-1234-5678", "+81 90 1234 5678", "+81-3-1234-5678", "(03) 1234-5678", "09012345678",
             "+1 (415) 555-0132", "tel. 090 1234 5678 (ext. 12)", "０９０－１２３４－５６７８", "5678", "123", "1", "", "a",
             "alice@example.com", "a@b.co.jp", "not-an-email", "x@y@z.com", "@example.com", "trailing@", "佐藤@例え.jp",
             "佐藤 陽翔", "Suzuki", "ab", "line\nbreak 12345", "it's \\ 0123456", "1234567890");
-    static final List<BigDecimal> DECIMALS = List.of(new BigDecimal("1249.99"), new BigDecimal("1250.00"), new BigDecimal("-1250.00"),
+    public static final List<BigDecimal> DECIMALS = List.of(new BigDecimal("1249.99"), new BigDecimal("1250.00"), new BigDecimal("-1250.00"),
             new BigDecimal("49.99"), new BigDecimal("-49.99"), new BigDecimal("0.00"), new BigDecimal("50.00"), new BigDecimal("-50.00"),
             new BigDecimal("149.50"), new BigDecimal("99999999.99"));
-    static final List<Double> DOUBLES = List.of(0.74, 0.75, -0.75, 1.25, 3.0, -0.24, 0.25, -0.25, 0.35, -0.35, 0.05, 1.0E9 + 0.25);
-    static final List<Integer> INTEGERS = List.of(1249, 1250, -1250, 50, -50, 7, 149, -149, 0, 2_147_483_600);
-    static final List<LocalDate> DATES = List.of(LocalDate.of(1990, 6, 15), LocalDate.of(2024, 2, 29), LocalDate.of(2000, 1, 1),
+    public static final List<Double> DOUBLES = List.of(0.74, 0.75, -0.75, 1.25, 3.0, -0.24, 0.25, -0.25, 0.35, -0.35, 0.05, 1.0E9 + 0.25);
+    public static final List<Integer> INTEGERS = List.of(1249, 1250, -1250, 50, -50, 7, 149, -149, 0, 2_147_483_600);
+    public static final List<LocalDate> DATES = List.of(LocalDate.of(1990, 6, 15), LocalDate.of(2024, 2, 29), LocalDate.of(2000, 1, 1),
             LocalDate.of(1969, 12, 31), LocalDate.of(1999, 12, 31));
-    static final List<LocalDateTime> TIMESTAMPS = List.of(LocalDateTime.of(2000, 12, 31, 23, 59, 59), LocalDateTime.of(2024, 2, 29, 12, 34, 56, 789_000_000),
+    public static final List<LocalDateTime> TIMESTAMPS = List.of(LocalDateTime.of(2000, 12, 31, 23, 59, 59), LocalDateTime.of(2024, 2, 29, 12, 34, 56, 789_000_000),
             LocalDateTime.of(1970, 1, 1, 0, 0), LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000));
 
     /** Column names, in table order; {@code id} first. */
-    static final List<String> COLUMNS = List.of("id", "p1", "p2", "p0", "pl", "em", "ph", "hs", "rd", "sq", "hi", "rn", "rb", "yd", "yt",
+    public static final List<String> COLUMNS = List.of("id", "p1", "p2", "p0", "pl", "em", "ph", "hs", "rd", "sq", "hi", "rn", "rb", "yd", "yt",
             "rdec", "rdbl", "rdbl1", "rint", "nu");
 
-    static final String POLICY = """
-            tables:
+    // declared before POLICY, which reads it while the class initialises
+    private static final String PEOPLE = """
               shop.people:
                 allow: ["group:everyone"]
                 columns:
@@ -71,11 +72,22 @@ final class TestingMaskSamples
                   rdbl1: {mask: {round: 0.1}}
                   rint:  {mask: {round: 100}}
                   nu:    {mask: nullify}
+            """;
+
+    static final String POLICY = policy("shop") + """
               aux.one:
                 allow: ["group:everyone"]
             """;
 
     private TestingMaskSamples() {}
+
+    /** A policy for {@code <schema>.people} with one mask per column, as the samples expect. */
+    public static String policy(String schema)
+    {
+        return """
+                tables:
+                """ + PEOPLE.replace("shop.people", schema + ".people");
+    }
 
     static PolicySet policies()
     {
@@ -103,7 +115,7 @@ final class TestingMaskSamples
     }
 
     /** One row per text sample and a last row of NULLs; the other columns cycle through their samples. */
-    static List<List<Object>> rows()
+    public static List<List<Object>> rows()
     {
         List<List<Object>> rows = new ArrayList<>();
         for (int id = 0; id < TEXTS.size(); id++) {
@@ -132,7 +144,7 @@ final class TestingMaskSamples
     }
 
     /** The masked value of column {@code name} whose raw value is {@code raw}, as {@link ReferenceMasks} defines it. */
-    static Object expected(String name, Object raw)
+    public static Object expected(String name, Object raw)
     {
         return switch (name) {
             case "id" -> raw;
@@ -164,7 +176,7 @@ final class TestingMaskSamples
      * Asserts that {@code actual} (one row per id, in any order, columns as in {@link #COLUMNS})
      * holds the reference value of every sample; numbers compare by value.
      */
-    static void assertMasked(String engine, List<List<Object>> actual)
+    public static void assertMasked(String engine, List<List<Object>> actual)
     {
         List<List<Object>> source = rows();
         assertThat(actual).as(engine + " rows").hasSize(source.size());
