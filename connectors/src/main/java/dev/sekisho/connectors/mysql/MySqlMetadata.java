@@ -6,6 +6,7 @@ import dev.sekisho.planner.spi.ConnectorMetadata;
 import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.TableMetadata;
+import dev.sekisho.planner.spi.TableMetadata.TableKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -200,7 +201,7 @@ public final class MySqlMetadata
                     log.warn("source {}: {}.{} has no readable columns, leaving it out", source, schema, table);
                     return;
                 }
-                result.put(table, new TableMetadata(schema, table, tableColumns, primaryKeys.getOrDefault(table, List.of()), info.view, info.rows,
+                result.put(table, new TableMetadata(schema, table, tableColumns, primaryKeys.getOrDefault(table, List.of()), info.view ? TableKind.VIEW : TableKind.TABLE, info.rows,
                         indexes.getOrDefault(table, List.of())));
             });
             return java.util.Collections.unmodifiableMap(result);

@@ -12,7 +12,7 @@ import static java.util.Objects.requireNonNull;
  * @param name the table name as the source spells it
  * @param columns columns in ordinal order
  * @param primaryKey names of the primary-key columns in key order; empty if none
- * @param view whether this is a view
+ * @param kind a table, a view or a materialized view
  * @param rowCountEstimate the source's row estimate, if it has one
  * @param indexes the secondary indexes (not the primary key); empty if none
  */
@@ -21,7 +21,7 @@ public record TableMetadata(
         String name,
         List<ColumnMetadata> columns,
         List<String> primaryKey,
-        boolean view,
+        TableKind kind,
         OptionalLong rowCountEstimate,
         List<IndexMetadata> indexes)
 {
@@ -31,6 +31,7 @@ public record TableMetadata(
         requireNonNull(name, "name is null");
         columns = List.copyOf(columns);
         primaryKey = List.copyOf(primaryKey);
+        requireNonNull(kind, "kind is null");
         requireNonNull(rowCountEstimate, "rowCountEstimate is null");
         indexes = List.copyOf(indexes);
         if (columns.isEmpty()) {
@@ -39,8 +40,23 @@ public record TableMetadata(
     }
 
     /** A table without secondary indexes. */
-    public TableMetadata(String schema, String name, List<ColumnMetadata> columns, List<String> primaryKey, boolean view, OptionalLong rowCountEstimate)
+    public TableMetadata(String schema, String name, List<ColumnMetadata> columns, List<String> primaryKey, TableKind kind, OptionalLong rowCountEstimate)
     {
-        this(schema, name, columns, primaryKey, view, rowCountEstimate, List.of());
+        this(schema, name, columns, primaryKey, kind, rowCountEstimate, List.of());
+    }
+
+    /** Whether this is a view or a materialized view (neither has a primary key in PostgreSQL's catalog). */
+    public boolean view()
+    {
+        return kind != TableKind.TABLE;
+    }
+
+    /** What a source relation is; PostgreSQL's {@code pg_class.relkind} {@code r}, {@code v} and {@code m}. */
+    public enum TableKind
+    {
+        TABLE,
+        VIEW,
+        /** A view whose result the source stores (BigQuery and PostgreSQL have them; MySQL has none). */
+        MATERIALIZED_VIEW,
     }
 }

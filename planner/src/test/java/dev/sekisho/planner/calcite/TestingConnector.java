@@ -68,7 +68,7 @@ public final class TestingConnector
     public TestingConnector addTable(String schema, String table, List<ColumnMetadata> columns, List<List<Object>> tableRows)
     {
         schemas.computeIfAbsent(schema, key -> new LinkedHashMap<>())
-                .put(table, new TableMetadata(schema, table, columns, List.of(columns.get(0).name()), false, OptionalLong.of(tableRows.size())));
+                .put(table, new TableMetadata(schema, table, columns, List.of(columns.get(0).name()), TableMetadata.TableKind.TABLE, OptionalLong.of(tableRows.size())));
         rows.put(schema + "." + table, List.copyOf(tableRows));
         return this;
     }
@@ -79,7 +79,7 @@ public final class TestingConnector
         TableMetadata existing = requireNonNull(schemas.getOrDefault(schema, Map.of()).get(table), "no such table");
         List<IndexMetadata> indexes = new ArrayList<>(existing.indexes());
         indexes.add(index);
-        schemas.get(schema).put(table, new TableMetadata(schema, table, existing.columns(), existing.primaryKey(), existing.view(),
+        schemas.get(schema).put(table, new TableMetadata(schema, table, existing.columns(), existing.primaryKey(), existing.kind(),
                 existing.rowCountEstimate(), indexes));
         return this;
     }
