@@ -36,7 +36,8 @@ final class TypeMapping
             case VARCHAR -> type.length() == UNSPECIFIED
                     ? factory.createSqlType(SqlTypeName.VARCHAR)
                     : factory.createSqlType(SqlTypeName.VARCHAR, type.length());
-            case TEXT, JSON, UNKNOWN -> factory.createSqlType(SqlTypeName.VARCHAR);
+            case TEXT, JSON, UNKNOWN, ENUM -> factory.createSqlType(SqlTypeName.VARCHAR);
+            case ARRAY -> factory.createArrayType(toRelDataType(factory, type.elementType().orElseThrow(), true), -1);
             case UUID -> factory.createSqlType(SqlTypeName.VARCHAR, 36);
             case DATE -> factory.createSqlType(SqlTypeName.DATE);
             case TIME -> factory.createSqlType(SqlTypeName.TIME, precision(type));
@@ -75,6 +76,10 @@ final class TypeMapping
             case BINARY, VARBINARY -> ColumnType.of(Kind.BINARY);
             case UUID -> ColumnType.of(Kind.UUID);
             case NULL -> ColumnType.of(Kind.TEXT);
+            case ARRAY -> {
+                ColumnType element = toColumnType(type.getComponentType());
+                yield element.kind() == Kind.ARRAY || element.kind() == Kind.UNKNOWN ? ColumnType.of(Kind.UNKNOWN) : ColumnType.array(element);
+            }
             default -> ColumnType.of(Kind.UNKNOWN);
         };
     }

@@ -40,7 +40,8 @@ final class ValueConverters
             case REAL -> value -> value == null || value instanceof Float ? value : (Object) toNumber(value).floatValue();
             case DOUBLE -> value -> value == null || value instanceof Double ? value : (Object) toNumber(value).doubleValue();
             case DECIMAL -> ValueConverters::toBigDecimal;
-            case CHAR, VARCHAR, TEXT, JSON, UNKNOWN -> ValueConverters::toText;
+            case CHAR, VARCHAR, TEXT, JSON, UNKNOWN, ENUM -> ValueConverters::toText;
+            case ARRAY -> ValueConverters::toList;
             case DATE -> ValueConverters::toLocalDate;
             case TIME -> ValueConverters::toLocalTime;
             case TIMESTAMP -> ValueConverters::toLocalDateTime;
@@ -61,7 +62,7 @@ final class ValueConverters
 
     private static boolean isText(Kind kind)
     {
-        return kind == Kind.CHAR || kind == Kind.VARCHAR || kind == Kind.TEXT || kind == Kind.JSON || kind == Kind.UNKNOWN;
+        return kind == Kind.CHAR || kind == Kind.VARCHAR || kind == Kind.TEXT || kind == Kind.JSON || kind == Kind.UNKNOWN || kind == Kind.ENUM;
     }
 
     /** A converter from Sekisho's Java values to Calcite's internal representation of {@code type}. */
@@ -126,6 +127,26 @@ final class ValueConverters
             return BigDecimal.valueOf(((Number) value).doubleValue());
         }
         return new BigDecimal(value.toString().trim());
+    }
+
+    /** An array value as a {@link java.util.List}: sources may return a list, a Java array or a JDBC array. */
+    private static Object toList(Object value)
+    {
+        if (value == null || value instanceof java.util.List<?>) {
+            return value;
+        }
+        if (value instanceof Object[] array) {
+            return java.util.Arrays.asList(array);
+        }
+        if (value instanceof java.sql.Array array) {
+            try {
+                return java.util.Arrays.asList((Object[]) array.getArray());
+            }
+            catch (java.sql.SQLException e) {
+                throw new IllegalStateException("cannot read an array value: " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalArgumentException("not an array value: " + value.getClass().getName());
     }
 
     private static Object toText(Object value)

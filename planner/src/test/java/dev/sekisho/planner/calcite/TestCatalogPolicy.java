@@ -25,7 +25,8 @@ class TestCatalogPolicy
 
     TestCatalogPolicy()
     {
-        shop.addTable("shop", "secrets", List.of(column("id", ColumnType.of(Kind.INTEGER)), column("secret", ColumnType.varchar(10))), List.of(row(1, "s")));
+        shop.addTable("shop", "secrets", List.of(column("id", ColumnType.of(Kind.INTEGER)), column("secret", ColumnType.varchar(10)),
+                column("level", ColumnType.enumeration("shop", "clearance", List.of("restricted", "top_secret")))), List.of(row(1, "s", "top_secret")));
         shop.addTable("vault", "keys", List.of(column("id", ColumnType.of(Kind.INTEGER))), List.of(row(1)));
         planner = TestSecuredPlans.planner(shop);
     }
@@ -62,6 +63,21 @@ class TestCatalogPolicy
         assertThat(asPolicyUser(columns)).extracting(row -> row.get(0)).hasSize(7).doesNotContain("bio", "secret");
         assertThat(withoutPolicy(columns)).extracting(row -> row.get(0)).contains("bio", "secret");
         assertThat(asPolicyUser("SELECT schema_name FROM information_schema.schemata WHERE schema_name = 'vault'")).isEmpty();
+    }
+
+    @Test
+    void typesOfHiddenColumnsAreHidden()
+    {
+        // an enum's labels say something about the data: only a session that sees a column of the type sees the type
+        long clearance = (Long) withoutPolicy("SELECT oid FROM pg_type WHERE typname = 'clearance'").get(0).get(0);
+        assertThat(withoutPolicy("SELECT enumlabel FROM pg_enum WHERE enumtypid = %d ORDER BY enumsortorder".formatted(clearance)))
+                .containsExactly(row("restricted"), row("top_secret"));
+        assertThat(withoutPolicy("SELECT %d::regtype::text".formatted(clearance))).containsExactly(row("clearance"));
+
+        assertThat(asPolicyUser("SELECT oid FROM pg_type WHERE typname IN ('clearance', '_clearance')")).isEmpty();
+        assertThat(asPolicyUser("SELECT count(*) FROM pg_enum")).containsExactly(row(0L));
+        assertThat(asPolicyUser("SELECT %d::regtype::text".formatted(clearance))).containsExactly(row(String.valueOf(clearance)));
+        assertThat(asPolicyUser("SELECT format_type(%d, -1)".formatted(clearance))).containsExactly(row("???"));
     }
 
     @Test

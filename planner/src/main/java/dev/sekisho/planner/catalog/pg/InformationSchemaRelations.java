@@ -36,6 +36,8 @@ final class InformationSchemaRelations
                 + "table_type character_data, self_referencing_column_name sql_identifier, reference_generation character_data, "
                 + "user_defined_type_catalog sql_identifier, user_defined_type_schema sql_identifier, user_defined_type_name sql_identifier, "
                 + "is_insertable_into yes_or_no, is_typed yes_or_no, commit_action character_data", data -> data.relations().stream()
+                // materialized views are not in the SQL standard's views, as in PostgreSQL
+                .filter(relation -> relation.kind() != 'm')
                 .map(relation -> row(data.database(), relation.namespace().name(), relation.name(), relation.kind() == 'v' ? "VIEW" : "BASE TABLE",
                         null, null, null, null, null, "NO", "NO", null))
                 .toList());
@@ -54,6 +56,9 @@ final class InformationSchemaRelations
                 + "generation_expression character_data, is_updatable yes_or_no", data -> {
             List<Object[]> rows = new ArrayList<>();
             for (Relation relation : data.relations()) {
+                if (relation.kind() == 'm') {
+                    continue;
+                }
                 for (Attribute attribute : relation.attributes()) {
                     rows.add(columnRow(data, relation, attribute));
                 }
@@ -144,7 +149,23 @@ final class InformationSchemaRelations
 
     private static Object[] columnRow(PgCatalogData data, Relation relation, Attribute attribute)
     {
-        PgTypeInfo type = PgTypeInfo.byOid(attribute.typeOid()).orElseThrow();
+        PgTypeInfo declared = data.type(attribute.typeOid()).orElseThrow();
+        PgCatalogData.UserType userType = data.userTypes().stream().filter(candidate -> candidate.info().oid() == declared.oid()).findFirst().orElse(null);
+        String domainSchema = null;
+        String domainName = null;
+        PgTypeInfo type = declared;
+        if (userType != null && !userType.isEnum()) {
+            // a domain: the data type is its base type's, and domain_* name the domain
+            domainSchema = userType.named().schema();
+            domainName = userType.named().name();
+            type = PgTypeInfo.byOid(PgTypeInfo.oidOf(userType.type())).orElseThrow();
+        }
+        String udtSchema = PgCatalog.PG_CATALOG;
+        PgTypeInfo udtElement = type.isArray() ? data.type(type.element()).orElse(type) : type;
+        PgCatalogData.UserType udt = data.userTypes().stream().filter(candidate -> candidate.info().oid() == udtElement.oid()).findFirst().orElse(null);
+        if (udt != null) {
+            udtSchema = udt.named().schema();
+        }
         int typmod = attribute.typmod();
         Integer characterLength = null;
         Integer octetLength = null;
@@ -190,12 +211,13 @@ final class InformationSchemaRelations
             case PgTypeInfo.TIME, PgTypeInfo.TIMESTAMP, PgTypeInfo.TIMESTAMPTZ -> datetimePrecision = typmod < 0 ? 6 : typmod;
             default -> { }
         }
-        String dataType = type.isArray() ? "ARRAY" : type.category() == 'Z' || type.oid() == PgTypeInfo.NAME || type.oid() == PgTypeInfo.OID
+        String dataType = type.isArray() ? "ARRAY" : type.category() == 'E' ? "USER-DEFINED" : type.category() == 'Z' || type.oid() == PgTypeInfo.NAME || type.oid() == PgTypeInfo.OID
                 || type.oid() == PgTypeInfo.INT2VECTOR || type.oid() == PgTypeInfo.OIDVECTOR || type.oid() == PgTypeInfo.REGPROC
                 || type.oid() == PgTypeInfo.XID || type.oid() == PgTypeInfo.INET || type.oid() == PgTypeInfo.ANYARRAY ? systemDataType(type) : type.displayName();
         return row(data.database(), relation.namespace().name(), relation.name(), attribute.name(), attribute.number(), null,
                 attribute.notNull() ? "NO" : "YES", dataType, characterLength, octetLength, precision, radix, scale, datetimePrecision, null, null,
-                null, null, null, null, null, null, null, null, null, data.database(), PgCatalog.PG_CATALOG, type.name(), null, null, null, null,
+                null, null, null, null, null, null, domainName == null ? null : data.database(), domainSchema, domainName, data.database(), udtSchema,
+                type.name(), null, null, null, null,
                 String.valueOf(attribute.number()), "NO", "NO", null, null, null, null, null, "NO", "NEVER", null, relation.kind() == 'v' ? "NO" : "YES");
     }
 

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.catalog.pg;
 
 import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.spi.TableMetadata;
 
@@ -81,20 +82,49 @@ final class PgCatalogData
     /** An index and the table it belongs to. */
     record TableIndex(Relation table, Index index) {}
 
+    /**
+     * A type a source defines (an enum or a domain) and the array type over it, as {@code pg_type}
+     * shows them.
+     *
+     * @param type the enum, or a domain over its base type
+     * @param info the type's {@code pg_type} essentials
+     * @param arrayInfo those of the array type over it
+     * @param namespace the OID of its schema
+     */
+    record UserType(ColumnType type, PgTypeInfo info, PgTypeInfo arrayInfo, long namespace)
+    {
+        ColumnType.NamedType named()
+        {
+            return type.namedType().orElseThrow();
+        }
+
+        boolean isEnum()
+        {
+            return type.kind() == ColumnType.Kind.ENUM;
+        }
+    }
+
     private final String database;
     private final String user;
     private final List<Namespace> namespaces;
     private final List<Relation> relations;
+    private final List<UserType> userTypes;
+    private final Map<Long, PgTypeInfo> userTypeInfos = new HashMap<>();
     private final Map<Long, Relation> byOid = new HashMap<>();
     private final Map<Long, TableIndex> byIndexOid = new HashMap<>();
     private final Map<Long, TableIndex> byConstraintOid = new HashMap<>();
 
-    private PgCatalogData(String database, String user, List<Namespace> namespaces, List<Relation> relations)
+    private PgCatalogData(String database, String user, List<Namespace> namespaces, List<Relation> relations, List<UserType> userTypes)
     {
         this.database = requireNonNull(database, "database is null");
         this.user = requireNonNull(user, "user is null");
         this.namespaces = List.copyOf(namespaces);
         this.relations = List.copyOf(relations);
+        this.userTypes = List.copyOf(userTypes);
+        for (UserType type : userTypes) {
+            userTypeInfos.put((long) type.info().oid(), type.info());
+            userTypeInfos.put((long) type.arrayInfo().oid(), type.arrayInfo());
+        }
         for (Relation relation : relations) {
             byOid.put(relation.oid(), relation);
             for (Index index : relation.indexes()) {
@@ -110,6 +140,18 @@ final class PgCatalogData
     Optional<Relation> relation(long oid)
     {
         return Optional.ofNullable(byOid.get(oid));
+    }
+
+    /** A built-in type, or a type of the sources this snapshot shows. */
+    Optional<PgTypeInfo> type(long oid)
+    {
+        return PgTypeInfo.byOid(oid).or(() -> Optional.ofNullable(userTypeInfos.get(oid)));
+    }
+
+    /** The sources' enums and domains this snapshot shows: those of the columns the session may see. */
+    List<UserType> userTypes()
+    {
+        return userTypes;
     }
 
     /** The index of this OID and its table, if this snapshot shows it. */
@@ -146,6 +188,18 @@ final class PgCatalogData
         List<String> allSchemas = source.schemas().stream().sorted().toList();
         List<String> schemaKeys = allSchemas.stream().filter(name -> !name.equals("public")).map(name -> "namespace:" + name).toList();
         Set<Long> taken = new HashSet<>(List.of(Oids.PG_CATALOG_NAMESPACE, Oids.PUBLIC_NAMESPACE, Oids.INFORMATION_SCHEMA_NAMESPACE));
+        // the sources' own types have OIDs derived from their names alone (RowDescription needs them
+        // without a catalog at hand); everything else steps around them
+        for (String schema : allSchemas) {
+            for (TableMetadata table : source.tables(schema)) {
+                for (ColumnMetadata column : table.columns()) {
+                    namedType(column.type()).ifPresent(named -> {
+                        taken.add((long) PgTypeInfo.namedTypeOid(named));
+                        taken.add((long) PgTypeInfo.namedArrayOid(named));
+                    });
+                }
+            }
+        }
         Map<String, Long> namespaceOids = Oids.assign(schemaKeys, taken);
         List<TableMetadata> tables = new ArrayList<>();
         List<String> tableSchemas = new ArrayList<>();
@@ -177,6 +231,7 @@ final class PgCatalogData
         }
         taken.addAll(namespaceOids.values());
         Map<String, Long> oids = Oids.assign(tableKeys, taken);
+        Map<String, UserType> userTypes = new java.util.TreeMap<>();
         for (int t = 0; t < tables.size(); t++) {
             TableMetadata table = tables.get(t);
             String schema = tableSchemas.get(t);
@@ -188,18 +243,23 @@ final class PgCatalogData
                 ColumnMetadata column = table.columns().get(i);
                 columnNames.add(column.name());
                 if (view.canSeeColumn(schema, table.name(), column.name())) {
-                    attributes.add(new Attribute(column.name(), i + 1, PgTypeInfo.oidOf(column.type()), PgTypeInfo.typmodOf(column.type()), !column.nullable()));
+                    attributes.add(new Attribute(column.name(), i + 1, PgTypeInfo.attributeOidOf(column.type()), PgTypeInfo.typmodOf(column.type()),
+                            !column.nullable()));
+                    namedType(column.type()).ifPresent(named -> userTypes.computeIfAbsent(named.schema() + "." + named.name(),
+                            key -> userType(column.type().kind() == ColumnType.Kind.ARRAY ? column.type().elementType().orElseThrow() : column.type(),
+                                    named.schema().equals("public") ? Oids.PUBLIC_NAMESPACE
+                                            : namespaceOids.getOrDefault("namespace:" + named.schema(), Oids.of("namespace:" + named.schema())))));
                 }
             }
             // an index on a column the session may not see is not shown at all
             List<Index> indexes = new ArrayList<>();
-            if (!table.primaryKey().isEmpty() && !table.view()) {
+            if (!table.primaryKey().isEmpty() && table.kind() == TableMetadata.TableKind.TABLE) {
                 List<Integer> keys = visibleKeys(table.primaryKey(), columnNames, attributes);
                 if (keys != null) {
                     indexes.add(new Index(oids.get("index:" + qualified), oids.get("constraint:" + qualified), table.name() + "_pkey", keys, true, true));
                 }
             }
-            if (!table.view()) {
+            if (table.kind() != TableMetadata.TableKind.VIEW) {
                 for (IndexMetadata index : table.indexes()) {
                     List<Integer> keys = visibleKeys(index.columns(), columnNames, attributes);
                     if (keys != null) {
@@ -208,10 +268,41 @@ final class PgCatalogData
                     }
                 }
             }
-            relations.add(new Relation(oids.get("table:" + qualified), namespace, table.name(), table.view() ? 'v' : 'r', attributes, indexes,
+            relations.add(new Relation(oids.get("table:" + qualified), namespace, table.name(), relationKind(table.kind()), attributes, indexes,
                     table.rowCountEstimate().orElse(-1)));
         }
-        return new PgCatalogData(database, user, namespaces, relations);
+        return new PgCatalogData(database, user, namespaces, relations, List.copyOf(userTypes.values()));
+    }
+
+    private static char relationKind(TableMetadata.TableKind kind)
+    {
+        return switch (kind) {
+            case TABLE -> 'r';
+            case VIEW -> 'v';
+            case MATERIALIZED_VIEW -> 'm';
+        };
+    }
+
+    /** The enum or domain a column's type is, or is an array of. */
+    private static Optional<ColumnType.NamedType> namedType(ColumnType type)
+    {
+        return type.kind() == ColumnType.Kind.ARRAY ? type.elementType().orElseThrow().namedType() : type.namedType();
+    }
+
+    private static UserType userType(ColumnType type, long namespace)
+    {
+        ColumnType.NamedType named = type.namedType().orElseThrow();
+        int oid = PgTypeInfo.namedTypeOid(named);
+        int arrayOid = PgTypeInfo.namedArrayOid(named);
+        PgTypeInfo info;
+        if (type.kind() == ColumnType.Kind.ENUM) {
+            info = new PgTypeInfo(oid, named.name(), 4, 'E', 0, arrayOid, named.name());
+        }
+        else {
+            PgTypeInfo base = PgTypeInfo.byOid(PgTypeInfo.oidOf(type)).orElseThrow();
+            info = new PgTypeInfo(oid, named.name(), base.length(), base.category(), 0, arrayOid, named.name());
+        }
+        return new UserType(type, info, new PgTypeInfo(arrayOid, "_" + named.name(), -1, 'A', oid, 0, named.name() + "[]"), namespace);
     }
 
     private static String secondaryIndexKey(String qualifiedTable, IndexMetadata index)

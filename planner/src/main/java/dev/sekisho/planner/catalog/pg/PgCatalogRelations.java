@@ -71,13 +71,13 @@ final class PgCatalogRelations
             List<Object[]> rows = new ArrayList<>();
             for (Relation relation : data.relations()) {
                 for (Attribute attribute : relation.attributes()) {
-                    rows.add(attributeRow(relation.oid(), attribute.name(), attribute.typeOid(), attribute.number(), attribute.typmod(), attribute.notNull()));
+                    rows.add(attributeRow(data, relation.oid(), attribute.name(), attribute.typeOid(), attribute.number(), attribute.typmod(), attribute.notNull()));
                 }
                 for (Index index : relation.indexes()) {
                     int position = 1;
                     for (int key : index.keys()) {
                         Attribute attribute = relation.attributes().stream().filter(candidate -> candidate.number() == key).findFirst().orElseThrow();
-                        rows.add(attributeRow(index.indexOid(), attribute.name(), attribute.typeOid(), position++, attribute.typmod(), false));
+                        rows.add(attributeRow(data, index.indexOid(), attribute.name(), attribute.typeOid(), position++, attribute.typmod(), false));
                     }
                 }
             }
@@ -101,6 +101,23 @@ final class PgCatalogRelations
                         true, ",", 0L, array ? "array_subscript_handler" : "-", (long) type.element(), (long) type.array(),
                         base + "_in", base + "_out", base + "_recv", base + "_send", "-", "-", "-",
                         String.valueOf(align), type.length() == -1 ? "x" : "p", false, 0L, -1, array ? 1 : 0, collation, null, null, null));
+            }
+            for (PgCatalogData.UserType type : data.userTypes()) {
+                PgTypeInfo info = type.info();
+                PgTypeInfo base = type.isEnum() ? null : PgTypeInfo.byOid(PgTypeInfo.oidOf(type.type())).orElseThrow();
+                String functions = type.isEnum() ? "enum" : "domain";
+                boolean byValue = info.length() > 0 && info.length() <= 8;
+                char align = info.length() == 8 ? 'd' : info.length() == 2 ? 's' : info.length() == 1 ? 'c' : 'i';
+                long collation = info.category() == 'S' ? 100 : 0;
+                rows.add(row((long) info.oid(), info.name(), type.namespace(), OWNER, info.length(), byValue, type.isEnum() ? "e" : "d",
+                        String.valueOf(info.category()), false, true, ",", 0L, "-", 0L, (long) info.array(),
+                        functions + "_in", type.isEnum() ? "enum_out" : base.name() + "out", functions + "_recv", type.isEnum() ? "enum_send" : base.name() + "send",
+                        "-", "-", "-", String.valueOf(align), info.length() == -1 ? "x" : "p", false, base == null ? 0L : (long) base.oid(),
+                        type.isEnum() ? -1 : PgTypeInfo.typmodOf(type.type()), 0, collation, null, null, null));
+                PgTypeInfo array = type.arrayInfo();
+                rows.add(row((long) array.oid(), array.name(), type.namespace(), OWNER, -1, false, "b", "A", false, true, ",", 0L,
+                        "array_subscript_handler", (long) info.oid(), 0L, "array_in", "array_out", "array_recv", "array_send", "-", "-", "array_typanalyze",
+                        String.valueOf(align == 'd' ? 'd' : 'i'), "x", false, 0L, -1, 0, collation, null, null, null));
             }
             return rows;
         });
@@ -178,7 +195,17 @@ final class PgCatalogRelations
                 .map(name -> row(name, PgCatalog.roleOid(name), false, false, false, false, "********", null, null))
                 .toList());
         catalog.add(PG_CATALOG, "pg_auth_members", 1261, 'r', "roleid oid, member oid, grantor oid, admin_option bool", data -> List.of());
-        catalog.add(PG_CATALOG, "pg_enum", 3501, 'r', "oid oid, enumtypid oid, enumsortorder float4, enumlabel name", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_enum", 3501, 'r', "oid oid, enumtypid oid, enumsortorder float4, enumlabel name", data -> {
+            List<Object[]> rows = new ArrayList<>();
+            for (PgCatalogData.UserType type : data.userTypes()) {
+                List<String> labels = type.named().labels();
+                for (int i = 0; i < labels.size(); i++) {
+                    String qualified = type.named().schema() + "." + type.named().name();
+                    rows.add(row(Oids.of("enum-label:" + qualified + "." + labels.get(i)), (long) type.info().oid(), (float) (i + 1), labels.get(i)));
+                }
+            }
+            return rows;
+        });
         catalog.add(PG_CATALOG, "pg_collation", 3456, 'r', "oid oid, collname name, collnamespace oid, collowner oid, collprovider char, "
                 + "collisdeterministic bool, collencoding int4, collcollate text, collctype text, colliculocale text, collversion text", data -> List.of(
                 row(100L, "default", Oids.PG_CATALOG_NAMESPACE, OWNER, "d", true, -1, null, null, null, null),
@@ -219,7 +246,9 @@ final class PgCatalogRelations
                 .map(relation -> row(relation.namespace().name(), relation.name(), PgCatalog.OWNER, null))
                 .toList());
         catalog.add(PG_CATALOG, "pg_matviews", 12007, 'v', "schemaname name, matviewname name, matviewowner name, tablespace name, "
-                + "hasindexes bool, ispopulated bool, definition text", data -> List.of());
+                + "hasindexes bool, ispopulated bool, definition text", data -> data.relations().stream().filter(relation -> relation.kind() == 'm')
+                .map(relation -> row(relation.namespace().name(), relation.name(), PgCatalog.OWNER, null, !relation.indexes().isEmpty(), true, null))
+                .toList());
         catalog.add(PG_CATALOG, "pg_indexes", 12008, 'v', "schemaname name, tablename name, indexname name, tablespace name, indexdef text",
                 data -> data.relations().stream().flatMap(relation -> relation.indexes().stream()
                                 .map(index -> row(relation.namespace().name(), relation.name(), index.name(), null, PgFunctions.indexDefinition(relation, index))))
@@ -238,9 +267,9 @@ final class PgCatalogRelations
                 null, null, null);
     }
 
-    private static Object[] attributeRow(long relation, String name, int type, int number, int typmod, boolean notNull)
+    private static Object[] attributeRow(PgCatalogData data, long relation, String name, int type, int number, int typmod, boolean notNull)
     {
-        PgTypeInfo info = PgTypeInfo.byOid(type).orElseThrow();
+        PgTypeInfo info = data.type(type).orElseThrow();
         long collation = info.category() == 'S' && !info.isArray() ? 100 : 0;
         return row(relation, name, (long) type, -1, info.length(), number, info.isArray() ? 1 : 0, -1, typmod, info.length() > 0 && info.length() <= 8,
                 info.length() == 8 ? "d" : "i", info.length() == -1 ? "x" : "p", "", notNull, false, false, "", "", false, true, 0, collation,

@@ -86,7 +86,7 @@ public final class PgFunctions
         if (oid == null) {
             return null;
         }
-        return PgTypeInfo.byOid(oid).map(type -> PgTypeInfo.formatType(oid, -1)).orElse(String.valueOf(oid));
+        return PgTypeInfo.byOid(oid).or(() -> PgObjects.type(oid)).map(type -> PgTypeInfo.formatType(oid, -1)).orElse(String.valueOf(oid));
     }
 
     /** {@code oid::regnamespace} as text. */

@@ -53,6 +53,12 @@ final class PgObjects
         return current().flatMap(data -> data.constraint(constraintOid));
     }
 
+    /** A type of the sources (enum, domain, or an array of one) the running statement's snapshot shows. */
+    static Optional<PgTypeInfo> type(long oid)
+    {
+        return current().flatMap(data -> data.type(oid));
+    }
+
     static Optional<String> role(long oid)
     {
         if (oid == Oids.OWNER_OID) {

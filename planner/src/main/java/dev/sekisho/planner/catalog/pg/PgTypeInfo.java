@@ -154,10 +154,15 @@ public record PgTypeInfo(int oid, String name, int length, char category, int el
         return element != 0;
     }
 
-    /** The OID of the type a column of this {@link ColumnType} is sent as (as the gateway's RowDescription). */
+    /**
+     * The OID of the type a column of this {@link ColumnType} is sent as (as the gateway's
+     * RowDescription): a domain is sent as its base type, as PostgreSQL does.
+     */
     public static int oidOf(ColumnType type)
     {
         return switch (type.kind()) {
+            case ARRAY -> arrayOidOf(type.elementType().orElseThrow());
+            case ENUM -> namedTypeOid(type.namedType().orElseThrow());
             case BOOLEAN -> BOOL;
             case SMALLINT -> INT2;
             case INTEGER -> INT4;
@@ -178,6 +183,36 @@ public record PgTypeInfo(int oid, String name, int length, char category, int el
         };
     }
 
+    /** {@code pg_attribute.atttypid} of a column of this type: like {@link #oidOf}, but a domain is itself. */
+    public static int attributeOidOf(ColumnType type)
+    {
+        return type.isDomain() ? namedTypeOid(type.namedType().orElseThrow()) : oidOf(type);
+    }
+
+    /** The OID of the array type over {@code element}. */
+    public static int arrayOidOf(ColumnType element)
+    {
+        if (element.namedType().isPresent()) {
+            return namedArrayOid(element.namedType().get());
+        }
+        return BY_OID.get(oidOf(element)).array();
+    }
+
+    /**
+     * The OID of a type a source defines: derived from its qualified name like every user object's
+     * OID, so it is the same in every session, and reserved before tables get theirs.
+     */
+    public static int namedTypeOid(ColumnType.NamedType type)
+    {
+        return (int) Oids.of("type:" + type.schema() + "." + type.name());
+    }
+
+    /** The OID of the array type PostgreSQL creates beside every enum and domain. */
+    public static int namedArrayOid(ColumnType.NamedType type)
+    {
+        return (int) Oids.of("array-type:" + type.schema() + "." + type.name());
+    }
+
     /**
      * {@code atttypmod} as PostgreSQL reports it: {@code n + 4} for varchar(n) and char(n),
      * {@code ((p << 16) | s) + 4} for numeric(p, s), the fractional digits for time types, else -1.
@@ -189,6 +224,7 @@ public record PgTypeInfo(int oid, String name, int length, char category, int el
             case CHAR, VARCHAR -> length == ColumnType.UNSPECIFIED ? -1 : length + 4;
             case DECIMAL -> length == ColumnType.UNSPECIFIED ? -1 : ((length << 16) | Math.max(0, type.scale())) + 4;
             case TIME, TIMESTAMP, TIMESTAMP_WITH_TIME_ZONE -> length == ColumnType.UNSPECIFIED ? -1 : length;
+            case ARRAY -> typmodOf(type.elementType().orElseThrow());
             default -> -1;
         };
     }
@@ -196,7 +232,7 @@ public record PgTypeInfo(int oid, String name, int length, char category, int el
     /** {@code format_type(oid, typmod)}: the SQL name of a type with its modifier. */
     public static String formatType(long oid, int typmod)
     {
-        Optional<PgTypeInfo> found = byOid(oid);
+        Optional<PgTypeInfo> found = byOid(oid).or(() -> PgObjects.type(oid));
         if (found.isEmpty()) {
             return "???";
         }
