@@ -144,6 +144,45 @@ class TestPgServer
     }
 
     @Test
+    void sourceArrayEnumAndDomainColumnsThroughPreparedStatements()
+            throws SQLException
+    {
+        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement("select * from source_types")) {
+            boolean sawBinary = false;
+            for (int run = 0; run < 10; run++) {
+                try (ResultSet rows = statement.executeQuery()) {
+                    org.postgresql.PGResultSetMetaData metadata = (org.postgresql.PGResultSetMetaData) rows.getMetaData();
+                    // the OIDs pgjdbc knows without asking the catalog (the enum's: TestPgTypes)
+                    assertThat(rows.getMetaData().getColumnTypeName(1)).isEqualTo("_text");
+                    assertThat(rows.getMetaData().getColumnTypeName(2)).isEqualTo("_int8");
+                    assertThat(rows.getMetaData().getColumnTypeName(4)).isEqualTo("int4");
+                    assertThat(rows.next()).isTrue();
+                    assertThat((Object[]) rows.getArray("tags").getArray()).containsExactly("a", "b c", null, "q\"t,{}");
+                    assertThat((Object[]) rows.getArray("counts").getArray()).containsExactly(1L, -2L, 3_000_000_000L);
+                    assertThat(rows.getString("m")).isEqualTo("happy");
+                    assertThat(rows.getInt("p")).isEqualTo(7);
+                    assertThat(rows.getString("ms")).isEqualTo("{sad,happy}");
+                    sawBinary |= metadata.getFormat(rows.findColumn("counts")) == 1;
+
+                    assertThat(rows.next()).isTrue();
+                    assertThat((Object[]) rows.getArray("tags").getArray()).isEmpty();
+                    assertThat((Object[]) rows.getArray("counts").getArray()).isEmpty();
+                    assertThat(rows.getString("m")).isEqualTo("sad");
+                    assertThat(rows.getString("ms")).isEqualTo("{}");
+
+                    assertThat(rows.next()).isTrue();
+                    for (int column = 1; column <= 5; column++) {
+                        assertThat(rows.getObject(column)).isNull();
+                    }
+                    assertThat(rows.next()).isFalse();
+                }
+            }
+            // past prepareThreshold pgjdbc asks for int8[] in binary
+            assertThat(sawBinary).isTrue();
+        }
+    }
+
+    @Test
     void arrayParametersThroughPreparedStatements()
             throws SQLException
     {

@@ -42,6 +42,9 @@ import java.util.regex.Pattern;
  *       {@code "char"}, {@code text[]}, {@code int2vector}, {@code int2[]}, {@code oidvector},
  *       {@code oid[]}) with the values as the catalog emulation holds them, two rows and a row of
  *       NULLs; {@code select relacl from catalog_types}: an {@code aclitem[]} column</li>
+ *   <li>{@code select * from source_types}: array, enum and domain columns as a source reports them
+ *       ({@code text[]}, {@code int8[]}, an enum {@code mood}, a domain {@code posint} over integer,
+ *       {@code mood[]}), values as Java lists and strings, two rows and a row of NULLs</li>
  *   <li>{@code select n from blocking(N)}: N rows, then blocks until the statement is cancelled and
  *       fails with 57014 (as the MySQL connector does); {@code blocking_raw(N)} fails with 08006
  *       instead, like a source whose connection was cut by the cancel</li>
@@ -94,6 +97,20 @@ public final class TestingQueryPlanner
             Arrays.asList("people", 16384L, "r", "{fillfactor=70,\"a b\",NULL,\"q\\\"t\"}", "1 2", "{0,-1}", "23 25", "{23,4294967295}"),
             Arrays.asList("naïve_table", 4294967295L, "v", "{}", "", "{}", "", "{}"),
             Collections.nCopies(8, null));
+
+    public static final ColumnType MOOD = ColumnType.enumeration("public", "mood", List.of("sad", "ok", "happy"));
+
+    public static final List<ResultColumn> SOURCE_TYPES_COLUMNS = List.of(
+            ResultColumn.of("tags", ColumnType.array(ColumnType.of(ColumnType.Kind.TEXT))),
+            ResultColumn.of("counts", ColumnType.array(ColumnType.of(ColumnType.Kind.BIGINT))),
+            ResultColumn.of("m", MOOD),
+            ResultColumn.of("p", ColumnType.domain("public", "posint", ColumnType.of(ColumnType.Kind.INTEGER))),
+            ResultColumn.of("ms", ColumnType.array(MOOD)));
+
+    public static final List<List<Object>> SOURCE_TYPES_ROWS = List.of(
+            Arrays.asList(Arrays.asList("a", "b c", null, "q\"t,{}"), List.of(1L, -2L, 3_000_000_000L), "happy", 7, List.of("sad", "happy")),
+            Arrays.asList(List.of(), List.of(), "sad", 1, List.of()),
+            Collections.nCopies(5, null));
 
     private final AtomicInteger openStreams = new AtomicInteger();
     private final AtomicInteger closedStreams = new AtomicInteger();
@@ -179,6 +196,8 @@ public final class TestingQueryPlanner
                     ALL_TYPES_COLUMNS.forEach(column -> nulls.add(null));
                     return rows(List.of(ALL_TYPES_ROW, nulls));
                 });
+            case "select * from source_types":
+                return query(sql, SOURCE_TYPES_COLUMNS, List.of(), parameters -> rows(SOURCE_TYPES_ROWS));
             case "select * from catalog_types":
                 return query(sql, CATALOG_TYPES_COLUMNS, List.of(), parameters -> rows(CATALOG_TYPES_ROWS));
             case "select relacl from catalog_types":

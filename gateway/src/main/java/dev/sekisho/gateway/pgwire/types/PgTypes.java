@@ -54,6 +54,10 @@ public final class PgTypes
     {
         Map<ColumnType.Kind, PgType> types = new EnumMap<>(ColumnType.Kind.class);
         for (ColumnType.Kind kind : ColumnType.Kind.values()) {
+            if (kind == ColumnType.Kind.ARRAY || kind == ColumnType.Kind.ENUM) {
+                // a type of its own per element type or enum: see of(ColumnType)
+                continue;
+            }
             int oid = PgTypeInfo.oidOf(ColumnType.of(kind));
             PgType type = Arrays.stream(PgType.values()).filter(candidate -> candidate.oid() == oid).findFirst()
                     .orElseThrow(() -> new IllegalStateException("no wire codec for " + kind + " (OID " + oid + ")"));
@@ -122,11 +126,25 @@ public final class PgTypes
 
     /**
      * The PostgreSQL type a column of this type is sent as. The mapping itself is the catalog
-     * emulation's ({@link PgTypeInfo#oidOf}), so that RowDescription and pg_attribute always agree.
+     * emulation's ({@link PgTypeInfo#oidOf}), so that RowDescription and pg_attribute always agree:
+     * a domain is sent as its base type, an enum as its own OID with its labels as text, an array
+     * as the array type over its element's type.
      */
-    public static PgType of(ColumnType type)
+    public static PgWireType of(ColumnType type)
     {
-        return BY_KIND.get(type.kind());
+        return switch (type.kind()) {
+            case ENUM -> new PgEnumType(PgTypeInfo.oidOf(type), type.namedType().orElseThrow().name());
+            case ARRAY -> {
+                int oid = PgTypeInfo.oidOf(type);
+                if (BY_OID.get(oid) instanceof PgArrayType known) {
+                    yield known;
+                }
+                ColumnType element = type.elementType().orElseThrow();
+                PgWireType elementType = of(element);
+                yield new PgArrayType(oid, elementType, elementType.displayName() + "[]");
+            }
+            default -> BY_KIND.get(type.kind());
+        };
     }
 
     /** {@code atttypmod} as PostgreSQL reports it ({@link PgTypeInfo#typmodOf}). */

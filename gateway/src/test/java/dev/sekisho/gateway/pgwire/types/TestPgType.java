@@ -157,7 +157,10 @@ class TestPgType
         assertThat(PgTypes.typmod(ColumnType.timestamp(3))).isEqualTo(3);
         assertThat(PgTypes.of(ColumnType.of(ColumnType.Kind.UNKNOWN))).isEqualTo(PgType.TEXT);
         for (ColumnType.Kind kind : ColumnType.Kind.values()) {
-            PgType type = PgTypes.of(ColumnType.of(kind));
+            if (kind == ColumnType.Kind.ARRAY || kind == ColumnType.Kind.ENUM) {
+                continue; // types with an element or a name of their own: TestPgTypes
+            }
+            PgWireType type = PgTypes.of(ColumnType.of(kind));
             if (kind != ColumnType.Kind.UNKNOWN) {
                 assertThat(PgTypes.fromOid(type.oid())).contains(ColumnType.of(kind));
             }
