@@ -173,6 +173,13 @@ final class ErrorTranslator
                 || message.startsWith("Cannot infer return type")) {
             return new QueryException(SqlStates.DATATYPE_MISMATCH, postgresStyle(message), "Add explicit casts so that the types match.", position, cause);
         }
+        if (message.equals("Ordinal out of range")) {
+            // GROUP BY 2 / ORDER BY 2 past the select list: PostgreSQL's words, with the clause the position is in
+            Matcher clause = Pattern.compile("(?is).*\\b(group|order)\\s+by\\b").matcher(sql.substring(0, Math.max(0, Math.min(sql.length(), start))));
+            String keyword = clause.find() ? clause.group(1).toUpperCase(Locale.ROOT) + " BY" : "ORDER BY";
+            return new QueryException(SqlStates.INVALID_COLUMN_REFERENCE, keyword + " position " + written.strip() + " is not in select list",
+                    "Positions count the columns of the select list from 1.", position, cause);
+        }
         if (message.contains("out of range")) {
             return new QueryException(SqlStates.NUMERIC_VALUE_OUT_OF_RANGE, postgresStyle(message), null, position, cause);
         }

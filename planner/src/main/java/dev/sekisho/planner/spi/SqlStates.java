@@ -30,6 +30,7 @@ public final class SqlStates
     public static final String UNDEFINED_PARAMETER = "42P02";
     public static final String INDETERMINATE_DATATYPE = "42P18";
     public static final String AMBIGUOUS_COLUMN = "42702";
+    public static final String INVALID_COLUMN_REFERENCE = "42P10";
     public static final String DATATYPE_MISMATCH = "42804";
     public static final String GROUPING_ERROR = "42803";
     public static final String INVALID_SCHEMA_NAME = "3F000";

@@ -54,6 +54,18 @@ class TestPlannerErrors
     }
 
     @Test
+    void positionPastTheSelectList()
+    {
+        // Tableau's capability probe: PostgreSQL answers 42P10 and Tableau carries on
+        QueryException group = failure("SELECT \"SUBCOL\" AS \"COL\" FROM (SELECT 1 AS \"SUBCOL\") \"SUBQUERY\" GROUP BY 2");
+        assertThat(group.sqlState()).isEqualTo("42P10");
+        assertThat(group.getMessage()).isEqualTo("GROUP BY position 2 is not in select list");
+        QueryException order = failure("select id from customers group by 1 order by 3");
+        assertThat(order.sqlState()).isEqualTo("42P10");
+        assertThat(order.getMessage()).isEqualTo("ORDER BY position 3 is not in select list");
+    }
+
+    @Test
     void unknownTable()
     {
         QueryException e = failure("select * from shop.custmers");
