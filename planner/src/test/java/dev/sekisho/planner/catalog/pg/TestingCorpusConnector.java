@@ -11,6 +11,7 @@ import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.TableMetadata;
+import dev.sekisho.planner.spi.TableMetadata.TableKind;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,41 +22,42 @@ import java.util.OptionalLong;
 /**
  * The client corpus's fixture as source metadata: database {@code analytics} with
  * {@code public.orders} (with the index {@code orders_customer_id_idx} on {@code customer_id}), {@code sales.customers},
- * the view {@code public.v_orders}, {@code public.mv_totals}
- * (a materialized view there; a view here, the SPI has no materialized views) and {@code public.people}
- * (its enum and domain columns as text). Answers every source statement with no rows.
+ * the view {@code public.v_orders}, the materialized view {@code public.mv_totals} and {@code public.people}
+ * with the enum {@code mood}, the domain {@code posint} and a {@code mood[]} column. Answers every source
+ * statement with no rows.
  */
-final class TestingCorpusConnector
+public final class TestingCorpusConnector
         implements Connector
 {
     private final Map<String, Map<String, TableMetadata>> schemas = new LinkedHashMap<>();
 
-    TestingCorpusConnector()
+    public TestingCorpusConnector()
     {
-        table("public", "orders", List.of("id"), List.of(new IndexMetadata("orders_customer_id_idx", List.of("customer_id"), false)), false,
+        table("public", "orders", List.of("id"), List.of(new IndexMetadata("orders_customer_id_idx", List.of("customer_id"), false)), TableKind.TABLE,
                 column("id", ColumnType.of(Kind.BIGINT), false),
                 column("customer_id", ColumnType.of(Kind.INTEGER), false),
                 column("amount", ColumnType.decimal(12, 2), true),
                 column("created_at", ColumnType.of(Kind.TIMESTAMP_WITH_TIME_ZONE), true),
                 column("note", ColumnType.of(Kind.TEXT), true),
-                column("tags", ColumnType.of(Kind.UNKNOWN), true));
-        table("sales", "customers", List.of("id"), false,
+                column("tags", ColumnType.array(ColumnType.of(Kind.TEXT)), true));
+        table("sales", "customers", List.of("id"), TableKind.TABLE,
                 column("id", ColumnType.of(Kind.INTEGER), false),
                 column("name", ColumnType.varchar(100), true),
                 column("email", ColumnType.varchar(255), true),
                 column("ssn", ColumnType.character(11), true),
                 column("active", ColumnType.of(Kind.BOOLEAN), true));
-        table("public", "v_orders", List.of(), true,
+        table("public", "v_orders", List.of(), TableKind.VIEW,
                 column("id", ColumnType.of(Kind.BIGINT), true),
                 column("amount", ColumnType.decimal(12, 2), true));
-        table("public", "mv_totals", List.of(), true,
+        table("public", "mv_totals", List.of(), TableKind.MATERIALIZED_VIEW,
                 column("customer_id", ColumnType.of(Kind.INTEGER), true),
                 column("total", ColumnType.of(Kind.DECIMAL), true));
-        table("public", "people", List.of("id"), false,
+        ColumnType mood = ColumnType.enumeration("public", "mood", List.of("sad", "ok", "happy"));
+        table("public", "people", List.of("id"), TableKind.TABLE,
                 column("id", ColumnType.of(Kind.INTEGER), false),
-                column("m", ColumnType.of(Kind.UNKNOWN), true),
-                column("p", ColumnType.of(Kind.INTEGER), true),
-                column("ms", ColumnType.of(Kind.UNKNOWN), true));
+                column("m", mood, true),
+                column("p", ColumnType.domain("public", "posint", ColumnType.of(Kind.INTEGER)), true),
+                column("ms", ColumnType.array(mood), true));
     }
 
     private static ColumnMetadata column(String name, ColumnType type, boolean nullable)
@@ -63,15 +65,15 @@ final class TestingCorpusConnector
         return new ColumnMetadata(name, type, nullable, type.toString());
     }
 
-    private void table(String schema, String name, List<String> primaryKey, boolean view, ColumnMetadata... columns)
+    private void table(String schema, String name, List<String> primaryKey, TableKind kind, ColumnMetadata... columns)
     {
-        table(schema, name, primaryKey, List.of(), view, columns);
+        table(schema, name, primaryKey, List.of(), kind, columns);
     }
 
-    private void table(String schema, String name, List<String> primaryKey, List<IndexMetadata> indexes, boolean view, ColumnMetadata... columns)
+    private void table(String schema, String name, List<String> primaryKey, List<IndexMetadata> indexes, TableKind kind, ColumnMetadata... columns)
     {
         schemas.computeIfAbsent(schema, key -> new LinkedHashMap<>())
-                .put(name, new TableMetadata(schema, name, List.of(columns), primaryKey, view, OptionalLong.of(2), indexes));
+                .put(name, new TableMetadata(schema, name, List.of(columns), primaryKey, kind, OptionalLong.of(2), indexes));
     }
 
     @Override
