@@ -86,10 +86,9 @@ public class TestBadInput
             throws Exception
     {
         try (RawPgConnection raw = RawPgConnection.open(gateway.pgPort())) {
-            // the server must refuse on the length alone, without waiting for (or buffering) the body
+            // the server must refuse on the length alone, without waiting for (or buffering) the body:
+            // only the length is sent (writing more races the server's close and may fail with EPIPE)
             raw.out().writeInt(1_000_000);
-            raw.out().writeInt(PROTOCOL_3_0);
-            raw.out().write("user\0alice\0".getBytes(StandardCharsets.US_ASCII));
             raw.out().flush();
             raw.assertFatalErrorAndClosed("08P01");
         }
