@@ -38,6 +38,7 @@ final class ErrorTranslator
             "select", "from", "where", "and", "or", "not", "by", "join", "on", "having", "limit", "offset", "union", "as", "in", "like", "between");
 
     private final String sql;
+    private String normalizedText;
     private final ParameterRewriter.Rewritten rewritten;
     private final Catalog catalog;
     private final List<String> searchPath;
@@ -66,6 +67,36 @@ final class ErrorTranslator
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.searchPath = List.copyOf(searchPath);
         this.visible = requireNonNull(visible, "visible is null");
+    }
+
+    /**
+     * The text Calcite parsed, when the PostgreSQL syntax normalisation changed it ({@code E'\\n'},
+     * {@code OPERATOR(pg_catalog.~)}, subscripts...): Calcite's positions then point into it, so the
+     * words of a message are taken from it, and the position the client gets is where those words
+     * are in its own text.
+     */
+    void parsed(String normalized)
+    {
+        normalizedText = normalized.equals(rewritten.sql()) ? null : normalized;
+    }
+
+    /** The text positions refer to. */
+    private String text()
+    {
+        return normalizedText != null ? normalizedText : sql;
+    }
+
+    /** The client's one-based position of what starts at {@code start} of {@link #text()} and reads {@code written}; 0 if unknown. */
+    private int clientPosition(int start, String written)
+    {
+        if (start < 0) {
+            return 0;
+        }
+        if (normalizedText == null) {
+            return start + 1;
+        }
+        int found = written.isBlank() ? -1 : sql.toLowerCase(Locale.ROOT).indexOf(written.strip().toLowerCase(Locale.ROOT));
+        return found < 0 ? 0 : found + 1;
     }
 
     QueryException translate(Throwable failure)
@@ -100,21 +131,21 @@ final class ErrorTranslator
         int start = offset(pos.getLineNum(), pos.getColumnNum());
         int end = pos.getEndLineNum() == pos.getLineNum() ? offset(pos.getEndLineNum(), pos.getEndColumnNum()) : start;
         String token = tokenAt(start, end);
-        if (start + token.length() >= sql.stripTrailing().length() && DANGLING_KEYWORDS.contains(token.toLowerCase(Locale.ROOT))) {
+        if (start + token.length() >= text().stripTrailing().length() && DANGLING_KEYWORDS.contains(token.toLowerCase(Locale.ROOT))) {
             // a statement that stops after a keyword: PostgreSQL reports the end of input
             return new QueryException(SqlStates.SYNTAX_ERROR, "syntax error at end of input", null, sql.length() + 1, e);
         }
         if (message.startsWith("Non-query expression")) {
             return new QueryException(SqlStates.SYNTAX_ERROR, "syntax error at or near \"" + token + "\"",
-                    "Only queries (SELECT, WITH, VALUES, TABLE) can be used here.", start + 1, e);
+                    "Only queries (SELECT, WITH, VALUES, TABLE) can be used here.", clientPosition(start, token), e);
         }
-        return new QueryException(SqlStates.SYNTAX_ERROR, "syntax error at or near \"" + token + "\"", null, start + 1, e);
+        return new QueryException(SqlStates.SYNTAX_ERROR, "syntax error at or near \"" + token + "\"", null, clientPosition(start, token), e);
     }
 
     private QueryException validationError(String message, int start, int end, Throwable cause)
     {
-        int position = start < 0 ? 0 : start + 1;
-        String written = start >= 0 && end >= start ? sql.substring(start, Math.min(sql.length(), end + 1)) : "";
+        String written = start >= 0 && end >= start && start < text().length() ? text().substring(start, Math.min(text().length(), end + 1)) : "";
+        int position = clientPosition(start, written);
         Matcher matcher;
         if ((matcher = COLUMN_NOT_FOUND.matcher(message)).find()) {
             String column = matcher.group(2) == null ? matcher.group(1) : matcher.group(2) + "." + matcher.group(1);
@@ -175,7 +206,7 @@ final class ErrorTranslator
         }
         if (message.equals("Ordinal out of range")) {
             // GROUP BY 2 / ORDER BY 2 past the select list: PostgreSQL's words, with the clause the position is in
-            Matcher clause = Pattern.compile("(?is).*\\b(group|order)\\s+by\\b").matcher(sql.substring(0, Math.max(0, Math.min(sql.length(), start))));
+            Matcher clause = Pattern.compile("(?is).*\\b(group|order)\\s+by\\b").matcher(text().substring(0, Math.max(0, Math.min(text().length(), start))));
             String keyword = clause.find() ? clause.group(1).toUpperCase(Locale.ROOT) + " BY" : "ORDER BY";
             return new QueryException(SqlStates.INVALID_COLUMN_REFERENCE, keyword + " position " + written.strip() + " is not in select list",
                     "Positions count the columns of the select list from 1.", position, cause);
@@ -303,7 +334,7 @@ final class ErrorTranslator
         if (line <= 0 || column <= 0) {
             return -1;
         }
-        String text = rewritten.sql();
+        String text = normalizedText != null ? normalizedText : rewritten.sql();
         int offset = 0;
         for (int current = 1; current < line; current++) {
             int newline = text.indexOf('\n', offset);
@@ -312,22 +343,26 @@ final class ErrorTranslator
             }
             offset = newline + 1;
         }
+        if (normalizedText != null) {
+            return Math.min(offset + column - 1, normalizedText.length());
+        }
         return Math.min(rewritten.originalOffset(offset + column - 1), sql.length());
     }
 
     private String tokenAt(int start, int end)
     {
-        if (start < 0 || start >= sql.length()) {
+        String text = text();
+        if (start < 0 || start >= text.length()) {
             return "";
         }
-        if (end >= start && end < sql.length()) {
-            return sql.substring(start, end + 1);
+        if (end >= start && end < text.length()) {
+            return text.substring(start, end + 1);
         }
         int stop = start + 1;
-        while (stop < sql.length() && Character.isLetterOrDigit(sql.charAt(stop))) {
+        while (stop < text.length() && Character.isLetterOrDigit(text.charAt(stop))) {
             stop++;
         }
-        return sql.substring(start, stop);
+        return text.substring(start, stop);
     }
 
     private static String argumentTypes(String calciteTypes)

@@ -211,6 +211,7 @@ final class StatementPlanner
         try {
             rejectWrites(sql);
             String normalized = PgSyntax.normalize(rewritten.sql());
+            errors.parsed(normalized);
             PgSqlRewriter pgRewriter = view == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
                     : new PgSqlRewriter(catalog.pgCatalog(), searchPath,
                             (schema, table) -> catalog.schema(schema).map(found -> view.isVisible(found, table)).orElse(false));

@@ -54,6 +54,17 @@ class TestPlannerErrors
     }
 
     @Test
+    void wordsComeFromWhatWasParsedWhenTheTextWasNormalised()
+    {
+        // E'...' with an escaped newline and OPERATOR(pg_catalog.~) change the text Calcite parses
+        String sql = "select E'a\\nb' as x, c.name from shop.custmers c where c.name OPERATOR(pg_catalog.~) '^a'";
+        QueryException e = failure(sql);
+        assertThat(e.sqlState()).isEqualTo("42P01");
+        assertThat(e.getMessage()).isEqualTo("relation \"shop.custmers\" does not exist");
+        assertThat(e.position()).isEqualTo(sql.indexOf("shop.custmers") + 1);
+    }
+
+    @Test
     void positionPastTheSelectList()
     {
         // Tableau's capability probe: PostgreSQL answers 42P10 and Tableau carries on
