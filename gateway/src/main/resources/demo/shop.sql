@@ -24,7 +24,7 @@ CREATE TABLE customers (
     birth_date  DATE         NULL,
     created_at  DATETIME     NOT NULL,
     is_active   TINYINT(1)   NOT NULL
-);
+) COMMENT = 'One row per customer account';
 
 CREATE TABLE products (
     id          INT           NOT NULL PRIMARY KEY,
@@ -42,7 +42,7 @@ CREATE TABLE orders (
     ordered_at  DATETIME      NOT NULL,
     note        TEXT          NULL,
     KEY orders_customer (customer_id)
-);
+) COMMENT = 'One row per order; amounts in the order''s currency';
 
 CREATE TABLE order_items (
     id          INT           NOT NULL PRIMARY KEY,

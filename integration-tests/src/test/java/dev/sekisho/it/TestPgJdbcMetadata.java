@@ -107,6 +107,19 @@ class TestPgJdbcMetadata
     }
 
     @Test
+    void remarksAreTheSourcesComments()
+            throws SQLException
+    {
+        // MySQL's COMMENTs, through pg_description as pgjdbc reads it
+        assertThat(rows(metaData.getTables(null, "shop", "customers", new String[] {"TABLE"}), row -> row.getString("REMARKS")))
+                .containsExactly("One row per customer account");
+        assertThat(rows(metaData.getTables(null, "shop", "products", new String[] {"TABLE"}), row -> row.getString("REMARKS")))
+                .containsExactly((String) null);
+        assertThat(rows(metaData.getColumns(null, "shop", "customers", "%"), row -> row.getString("COLUMN_NAME") + "=" + row.getString("REMARKS")))
+                .contains("region=JP, US or EU", "segment=consumer, business or enterprise", "name=null");
+    }
+
+    @Test
     void numericColumns()
             throws SQLException
     {

@@ -144,7 +144,7 @@ public final class MySqlMetadata
             Connection connection = lease.connection();
             Map<String, TableInfo> infos = new LinkedHashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT TABLE_NAME, TABLE_TYPE, TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
+                    "SELECT TABLE_NAME, TABLE_TYPE, TABLE_ROWS, TABLE_COMMENT FROM information_schema.TABLES WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME")) {
                 statement.setString(1, schema);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
@@ -152,7 +152,9 @@ public final class MySqlMetadata
                         long rows = rs.getLong(3);
                         boolean hasRows = !rs.wasNull();
                         boolean view = "VIEW".equalsIgnoreCase(type);
-                        infos.put(rs.getString(1), new TableInfo(view, hasRows && !view ? OptionalLong.of(rows) : OptionalLong.empty()));
+                        // MySQL reports 'VIEW' as every view's comment
+                        Optional<String> comment = view ? Optional.empty() : comment(rs.getString(4));
+                        infos.put(rs.getString(1), new TableInfo(view, hasRows && !view ? OptionalLong.of(rows) : OptionalLong.empty(), comment));
                     }
                 }
             }
@@ -172,7 +174,7 @@ public final class MySqlMetadata
             Map<String, List<ColumnMetadata>> columns = new HashMap<>();
             try (PreparedStatement statement = connection.prepareStatement(
                     "SELECT TABLE_NAME, COLUMN_NAME, DATA_TYPE, COLUMN_TYPE, IS_NULLABLE, CHARACTER_MAXIMUM_LENGTH, " +
-                            "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION " +
+                            "NUMERIC_PRECISION, NUMERIC_SCALE, DATETIME_PRECISION, COLUMN_COMMENT " +
                             "FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = ? ORDER BY TABLE_NAME, ORDINAL_POSITION")) {
                 statement.setString(1, schema);
                 try (ResultSet rs = statement.executeQuery()) {
@@ -189,7 +191,7 @@ public final class MySqlMetadata
                                 longOrNull(rs, 9),
                                 jsonColumns.contains(table + "." + column));
                         boolean nullable = "YES".equalsIgnoreCase(rs.getString(5));
-                        columns.computeIfAbsent(table, ignored -> new ArrayList<>()).add(new ColumnMetadata(column, type, nullable, columnType));
+                        columns.computeIfAbsent(table, ignored -> new ArrayList<>()).add(new ColumnMetadata(column, type, nullable, columnType, comment(rs.getString(10))));
                     }
                 }
             }
@@ -202,7 +204,7 @@ public final class MySqlMetadata
                     return;
                 }
                 result.put(table, new TableMetadata(schema, table, tableColumns, primaryKeys.getOrDefault(table, List.of()), info.view ? TableKind.VIEW : TableKind.TABLE, info.rows,
-                        indexes.getOrDefault(table, List.of())));
+                        indexes.getOrDefault(table, List.of()), info.comment));
             });
             return java.util.Collections.unmodifiableMap(result);
         }
@@ -290,5 +292,11 @@ public final class MySqlMetadata
         return rs.wasNull() ? null : value;
     }
 
-    private record TableInfo(boolean view, OptionalLong rows) {}
+    private record TableInfo(boolean view, OptionalLong rows, Optional<String> comment) {}
+
+    /** A comment as MySQL reports it: the empty string for none. */
+    private static Optional<String> comment(String text)
+    {
+        return text == null || text.isEmpty() ? Optional.empty() : Optional.of(text);
+    }
 }

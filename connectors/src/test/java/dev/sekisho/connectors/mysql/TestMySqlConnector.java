@@ -32,6 +32,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.UUID;
@@ -66,7 +67,8 @@ public class TestMySqlConnector
                 "CREATE USER 'sekisho'@'localhost' IDENTIFIED BY '" + PASSWORD + "'",
                 "GRANT SELECT ON testdb.* TO 'sekisho'@'localhost'",
                 "GRANT SELECT ON otherdb.* TO 'sekisho'@'localhost'",
-                "CREATE TABLE testdb.customers (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200) NULL)",
+                "CREATE TABLE testdb.customers (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200) NULL COMMENT 'work address, 「業務用」') "
+                        + "COMMENT = 'one row per account'",
                 "CREATE TABLE testdb.order_lines (order_id INT NOT NULL, line_no SMALLINT NOT NULL, sku CHAR(8) NOT NULL, note VARCHAR(200), " +
                         "PRIMARY KEY (line_no, order_id), KEY by_order (order_id), UNIQUE KEY by_sku (sku, order_id), KEY by_note (note(10)), " +
                         "FULLTEXT KEY note_text (note))",
@@ -173,7 +175,8 @@ public class TestMySqlConnector
         assertThat(customers.columns()).containsExactly(
                 new ColumnMetadata("id", ColumnType.of(Kind.BIGINT), false, "bigint(20)"),
                 new ColumnMetadata("name", ColumnType.varchar(100), false, "varchar(100)"),
-                new ColumnMetadata("email", ColumnType.varchar(200), true, "varchar(200)"));
+                new ColumnMetadata("email", ColumnType.varchar(200), true, "varchar(200)", Optional.of("work address, 「業務用」")));
+        assertThat(customers.comment()).contains("one row per account");
 
         // key order, not column order
         TableMetadata orderLines = metadata.getTable("testdb", "order_lines").orElseThrow();
@@ -187,6 +190,9 @@ public class TestMySqlConnector
 
         TableMetadata view = metadata.getTable("testdb", "v_customers").orElseThrow();
         assertThat(view.view()).isTrue();
+        assertThat(view.kind()).isEqualTo(TableMetadata.TableKind.VIEW);
+        // MySQL gives every view the comment 'VIEW': not a description
+        assertThat(view.comment()).isEmpty();
         assertThat(view.primaryKey()).isEmpty();
         assertThat(view.columns()).extracting(ColumnMetadata::name).containsExactly("id", "name");
     }

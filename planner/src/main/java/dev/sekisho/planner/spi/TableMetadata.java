@@ -1,6 +1,7 @@
 package dev.sekisho.planner.spi;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
@@ -15,6 +16,7 @@ import static java.util.Objects.requireNonNull;
  * @param kind a table, a view or a materialized view
  * @param rowCountEstimate the source's row estimate, if it has one
  * @param indexes the secondary indexes (not the primary key); empty if none
+ * @param comment the source's description of the table, if it has one (shown as PostgreSQL's table comment)
  */
 public record TableMetadata(
         String schema,
@@ -23,7 +25,8 @@ public record TableMetadata(
         List<String> primaryKey,
         TableKind kind,
         OptionalLong rowCountEstimate,
-        List<IndexMetadata> indexes)
+        List<IndexMetadata> indexes,
+        Optional<String> comment)
 {
     public TableMetadata
     {
@@ -34,9 +37,17 @@ public record TableMetadata(
         requireNonNull(kind, "kind is null");
         requireNonNull(rowCountEstimate, "rowCountEstimate is null");
         indexes = List.copyOf(indexes);
+        requireNonNull(comment, "comment is null");
         if (columns.isEmpty()) {
             throw new IllegalArgumentException("table " + schema + "." + name + " has no columns");
         }
+    }
+
+    /** A table without a comment. */
+    public TableMetadata(String schema, String name, List<ColumnMetadata> columns, List<String> primaryKey, TableKind kind, OptionalLong rowCountEstimate,
+            List<IndexMetadata> indexes)
+    {
+        this(schema, name, columns, primaryKey, kind, rowCountEstimate, indexes, Optional.empty());
     }
 
     /** A table without secondary indexes. */

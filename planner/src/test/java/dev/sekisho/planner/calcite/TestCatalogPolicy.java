@@ -2,6 +2,7 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.QueryException;
@@ -9,6 +10,7 @@ import dev.sekisho.planner.spi.SqlStates;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Optional;
 
 import static dev.sekisho.planner.calcite.TestSecuredPlans.ANALYST_JP;
 import static dev.sekisho.planner.calcite.TestSecuredPlans.session;
@@ -25,7 +27,8 @@ class TestCatalogPolicy
 
     TestCatalogPolicy()
     {
-        shop.addTable("shop", "secrets", List.of(column("id", ColumnType.of(Kind.INTEGER)), column("secret", ColumnType.varchar(10)),
+        shop.addTable("shop", "secrets", List.of(column("id", ColumnType.of(Kind.INTEGER)),
+                new ColumnMetadata("secret", ColumnType.varchar(10), true, "varchar(10)", Optional.of("the launch code")),
                 column("level", ColumnType.enumeration("shop", "clearance", List.of("restricted", "top_secret")))), List.of(row(1, "s", "top_secret")));
         shop.addTable("vault", "keys", List.of(column("id", ColumnType.of(Kind.INTEGER))), List.of(row(1)));
         planner = TestSecuredPlans.planner(shop);
@@ -81,6 +84,18 @@ class TestCatalogPolicy
     }
 
     @Test
+    void commentsOfHiddenColumnsAreHidden()
+    {
+        long secrets = (Long) withoutPolicy("SELECT oid FROM pg_class WHERE relname = 'secrets'").get(0).get(0);
+        assertThat(withoutPolicy("SELECT description FROM pg_description WHERE objoid = %d AND objsubid = 2".formatted(secrets)))
+                .containsExactly(row("the launch code"));
+        assertThat(withoutPolicy("SELECT col_description(%d, 2)".formatted(secrets))).containsExactly(row("the launch code"));
+
+        assertThat(asPolicyUser("SELECT count(*) FROM pg_description WHERE objoid = %d".formatted(secrets))).containsExactly(row(0L));
+        assertThat(asPolicyUser("SELECT col_description(%d, 2)".formatted(secrets))).containsExactly(row((Object) null));
+    }
+
+    @Test
     void oidFunctionsDoNotRevealHiddenObjects()
     {
         // the OIDs of the hidden table, as a session without policies sees them
@@ -88,7 +103,8 @@ class TestCatalogPolicy
         long table = (Long) secrets.get(0);
         long index = (Long) secrets.get(1);
         assertThat(withoutPolicy("SELECT pg_get_indexdef(%d)".formatted(index))).containsExactly(row("CREATE UNIQUE INDEX secrets_pkey ON shop.secrets USING btree (id)"));
-        assertThat(withoutPolicy("SELECT %d::regclass::text".formatted(table))).containsExactly(row("shop.secrets"));
+        // unqualified: the session's search path finds it, as PostgreSQL prints it
+        assertThat(withoutPolicy("SELECT %d::regclass::text".formatted(table))).containsExactly(row("secrets"));
 
         assertThat(asPolicyUser("SELECT pg_get_indexdef(%d)".formatted(index))).containsExactly(row((Object) null));
         assertThat(asPolicyUser("SELECT %d::regclass::text".formatted(table))).containsExactly(row(String.valueOf(table)));
@@ -99,7 +115,7 @@ class TestCatalogPolicy
         // a visible table resolves
         List<List<Object>> customers = asPolicyUser("SELECT i.indrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i "
                 + "WHERE i.indrelid = 'shop.customers'::regclass");
-        assertThat(customers).containsExactly(row("shop.customers", "CREATE UNIQUE INDEX customers_pkey ON shop.customers USING btree (id)"));
+        assertThat(customers).containsExactly(row("customers", "CREATE UNIQUE INDEX customers_pkey ON shop.customers USING btree (id)"));
     }
 
     @Test

@@ -33,8 +33,10 @@ final class PgCatalogData
      * @param kind {@code pg_class.relkind}
      * @param attributes the visible columns
      * @param indexes the primary key first (if the source reports one), then the secondary indexes; only those whose columns are all visible
+     * @param description the source's comment on the table, or null
      */
-    record Relation(long oid, Namespace namespace, String name, char kind, List<Attribute> attributes, List<Index> indexes, long rowEstimate)
+    record Relation(long oid, Namespace namespace, String name, char kind, List<Attribute> attributes, List<Index> indexes, long rowEstimate,
+            String description)
     {
         Relation
         {
@@ -55,8 +57,9 @@ final class PgCatalogData
 
     /**
      * @param number {@code attnum}: the column's position in the source table (stable under filtering)
+     * @param description the source's comment on the column, or null
      */
-    record Attribute(String name, int number, int typeOid, int typmod, boolean notNull) {}
+    record Attribute(String name, int number, int typeOid, int typmod, boolean notNull, String description) {}
 
     /**
      * An index: a primary key (with its constraint of type {@code p}), a unique secondary index (with
@@ -178,10 +181,10 @@ final class PgCatalogData
             List<Attribute> attributes = new ArrayList<>();
             for (int i = 0; i < system.columns().size(); i++) {
                 PgColumn column = system.columns().get(i);
-                attributes.add(new Attribute(column.name(), i + 1, column.pgType(), -1, false));
+                attributes.add(new Attribute(column.name(), i + 1, column.pgType(), -1, false, null));
             }
             Namespace namespace = system.schema().equals(PgCatalog.PG_CATALOG) ? pgCatalog : informationSchema;
-            relations.add(new Relation(system.oid(), namespace, system.name(), system.kind(), attributes, List.of(), -1));
+            relations.add(new Relation(system.oid(), namespace, system.name(), system.kind(), attributes, List.of(), -1, null));
         }
 
         // OIDs are assigned over everything the sources have, so that what a session may see never shifts them
@@ -244,7 +247,7 @@ final class PgCatalogData
                 columnNames.add(column.name());
                 if (view.canSeeColumn(schema, table.name(), column.name())) {
                     attributes.add(new Attribute(column.name(), i + 1, PgTypeInfo.attributeOidOf(column.type()), PgTypeInfo.typmodOf(column.type()),
-                            !column.nullable()));
+                            !column.nullable(), column.comment().orElse(null)));
                     namedType(column.type()).ifPresent(named -> userTypes.computeIfAbsent(named.schema() + "." + named.name(),
                             key -> userType(column.type().kind() == ColumnType.Kind.ARRAY ? column.type().elementType().orElseThrow() : column.type(),
                                     named.schema().equals("public") ? Oids.PUBLIC_NAMESPACE
@@ -269,7 +272,7 @@ final class PgCatalogData
                 }
             }
             relations.add(new Relation(oids.get("table:" + qualified), namespace, table.name(), relationKind(table.kind()), attributes, indexes,
-                    table.rowCountEstimate().orElse(-1)));
+                    table.rowCountEstimate().orElse(-1), table.comment().orElse(null)));
         }
         return new PgCatalogData(database, user, namespaces, relations, List.copyOf(userTypes.values()));
     }
