@@ -112,6 +112,20 @@ class TestPsqlMetaCommands
     }
 
     @Test
+    void describeTableVerboseShowsComments()
+            throws Exception
+    {
+        // \d+ adds Storage, Compression, Stats target and Description, and reads reloptions || TOAST options
+        List<String> lines = describe("\\d+ shop.customers");
+        assertThat(lines).first().isEqualTo("Table \"shop.customers\"");
+        assertThat(lines).anyMatch(line -> line.startsWith("Column|Type|Collation|Nullable|Default|Storage|") && line.endsWith("|Description"));
+        assertThat(lines).anyMatch(line -> line.startsWith("region|character(2)|") && line.endsWith("|JP, US or EU"));
+        assertThat(lines).anyMatch(line -> line.startsWith("name|character varying(100)|") && line.endsWith("|"));
+        assertThat(lines).anyMatch(line -> line.matches(" {4}\"[^\"]+\" PRIMARY KEY, btree \\(id\\)"));
+        assertThat(describe("\\dt+ shop.customers")).anyMatch(line -> line.startsWith("shop|customers|table|") && line.endsWith("|One row per customer account"));
+    }
+
+    @Test
     void listRoles()
             throws Exception
     {

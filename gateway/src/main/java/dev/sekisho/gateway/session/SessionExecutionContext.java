@@ -4,8 +4,11 @@ import dev.sekisho.planner.spi.ExecutionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import static java.util.Objects.requireNonNull;
@@ -21,13 +24,31 @@ public final class SessionExecutionContext
 
     private final String user;
     private final int fetchSizeHint;
+    private final Map<String, String> settings;
     private final List<Runnable> actions = new CopyOnWriteArrayList<>();
     private volatile String cancelReason;
 
     public SessionExecutionContext(String user, int fetchSizeHint)
     {
+        this(user, fetchSizeHint, Map.of());
+    }
+
+    /**
+     * @param settings the session's settings when the execution starts (case-insensitive names), for {@code current_setting}
+     */
+    public SessionExecutionContext(String user, int fetchSizeHint, Map<String, String> settings)
+    {
         this.user = requireNonNull(user, "user is null");
         this.fetchSizeHint = fetchSizeHint;
+        TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        copy.putAll(settings);
+        this.settings = Collections.unmodifiableMap(copy);
+    }
+
+    @Override
+    public Optional<String> setting(String name)
+    {
+        return Optional.ofNullable(settings.get(name));
     }
 
     @Override

@@ -23,6 +23,15 @@ public interface ExecutionContext
      */
     Registration onCancel(Runnable action);
 
+    /**
+     * The value of a client session setting as {@code SHOW} answers it ({@code current_setting}),
+     * if the session has one of that name; names are case-insensitive.
+     */
+    default Optional<String> setting(String name)
+    {
+        return Optional.empty();
+    }
+
     /** Whether a cancel was requested. */
     boolean isCancelled();
 

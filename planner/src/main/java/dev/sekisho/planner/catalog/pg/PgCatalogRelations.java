@@ -16,6 +16,8 @@ import static dev.sekisho.planner.catalog.pg.PgCatalog.row;
 final class PgCatalogRelations
 {
     private static final long OWNER = Oids.OWNER_OID;
+    /** {@code pg_class} itself: the {@code classoid} of comments on tables and columns. */
+    private static final long PG_CLASS_OID = 1259;
     private static final List<String[]> SETTINGS = List.of(
             new String[] {"max_index_keys", "32", "Preset Options", "integer"},
             new String[] {"max_identifier_length", "63", "Preset Options", "integer"},
@@ -35,6 +37,12 @@ final class PgCatalogRelations
             new String[] {"search_path", "\"$user\", public", "Client Connection Defaults / Statement Behavior", "string"},
             new String[] {"block_size", "8192", "Preset Options", "integer"});
 
+    /** The default value of a setting pg_settings lists, if it lists it (case-insensitive). */
+    static java.util.Optional<String> defaultSetting(String name)
+    {
+        return SETTINGS.stream().filter(setting -> setting[0].equalsIgnoreCase(name)).map(setting -> setting[1]).findFirst();
+    }
+
     private PgCatalogRelations() {}
 
     static void define(PgCatalog catalog)
@@ -46,7 +54,7 @@ final class PgCatalogRelations
             }
             return rows;
         });
-        catalog.add(PG_CATALOG, "pg_class", 1259, 'r', "oid oid, relname name, relnamespace oid, reltype oid, reloftype oid, relowner oid, relam oid, "
+        catalog.add(PG_CATALOG, "pg_class", PG_CLASS_OID, 'r', "oid oid, relname name, relnamespace oid, reltype oid, reloftype oid, relowner oid, relam oid, "
                 + "relfilenode oid, reltablespace oid, relpages int4, reltuples float4, relallvisible int4, reltoastrelid oid, relhasindex bool, "
                 + "relisshared bool, relpersistence char, relkind char, relnatts int2, relchecks int2, relhasrules bool, relhastriggers bool, "
                 + "relhassubclass bool, relrowsecurity bool, relforcerowsecurity bool, relispopulated bool, relreplident char, relispartition bool, "
@@ -122,7 +130,21 @@ final class PgCatalogRelations
             return rows;
         });
         catalog.add(PG_CATALOG, "pg_attrdef", 2604, 'r', "oid oid, adrelid oid, adnum int2, adbin node", data -> List.of());
-        catalog.add(PG_CATALOG, "pg_description", 2609, 'r', "objoid oid, classoid oid, objsubid int4, description text", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_description", 2609, 'r', "objoid oid, classoid oid, objsubid int4, description text", data -> {
+            // the sources' comments on the tables and columns the session sees
+            List<Object[]> rows = new ArrayList<>();
+            for (Relation relation : data.userRelations()) {
+                if (relation.description() != null) {
+                    rows.add(row(relation.oid(), PG_CLASS_OID, 0, relation.description()));
+                }
+                for (Attribute attribute : relation.attributes()) {
+                    if (attribute.description() != null) {
+                        rows.add(row(relation.oid(), PG_CLASS_OID, attribute.number(), attribute.description()));
+                    }
+                }
+            }
+            return rows;
+        });
         catalog.add(PG_CATALOG, "pg_index", 2610, 'r', "indexrelid oid, indrelid oid, indnatts int2, indnkeyatts int2, indisunique bool, "
                 + "indnullsnotdistinct bool, indisprimary bool, indisexclusion bool, indimmediate bool, indisclustered bool, indisvalid bool, "
                 + "indcheckxmin bool, indisready bool, indislive bool, indisreplident bool, indkey int2vector, indcollation oidvector, "
@@ -224,6 +246,34 @@ final class PgCatalogRelations
         catalog.add(PG_CATALOG, "pg_publication", 6104, 'r', "oid oid, pubname name, pubowner oid, puballtables bool, pubinsert bool, "
                 + "pubupdate bool, pubdelete bool, pubtruncate bool, pubviaroot bool", data -> List.of());
         catalog.add(PG_CATALOG, "pg_publication_rel", 6106, 'r', "oid oid, prpubid oid, prrelid oid, prqual node, prattrs int2vector", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_tablespace", 1213, 'r', "oid oid, spcname name, spcowner oid, spcacl acl, spcoptions text[]", data -> List.of(
+                row(1663L, "pg_default", OWNER, null, null),
+                row(1664L, "pg_global", OWNER, null, null)));
+        catalog.add(PG_CATALOG, "pg_db_role_setting", 2964, 'r', "setdatabase oid, setrole oid, setconfig text[]", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_language", 2612, 'r', "oid oid, lanname name, lanowner oid, lanispl bool, lanpltrusted bool, lanplcallfoid oid, "
+                + "laninline oid, lanvalidator oid, lanacl acl", data -> List.of(
+                row(12L, "internal", OWNER, false, false, 0L, 0L, 2246L, null),
+                row(13L, "c", OWNER, false, false, 0L, 0L, 2247L, null),
+                row(14L, "sql", OWNER, false, true, 0L, 0L, 2248L, null)));
+        catalog.add(PG_CATALOG, "pg_cast", 2605, 'r', "oid oid, castsource oid, casttarget oid, castfunc oid, castcontext char, castmethod char",
+                data -> List.of());
+        catalog.add(PG_CATALOG, "pg_operator", 2617, 'r', "oid oid, oprname name, oprnamespace oid, oprowner oid, oprkind char, oprcanmerge bool, "
+                + "oprcanhash bool, oprleft oid, oprright oid, oprresult oid, oprcom oid, oprnegate oid, oprcode regproc, oprrest regproc, "
+                + "oprjoin regproc", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_foreign_data_wrapper", 2328, 'r', "oid oid, fdwname name, fdwowner oid, fdwhandler oid, fdwvalidator oid, "
+                + "fdwacl acl, fdwoptions text[]", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_foreign_server", 1417, 'r', "oid oid, srvname name, srvowner oid, srvfdw oid, srvtype text, srvversion text, "
+                + "srvacl acl, srvoptions text[]", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_event_trigger", 3466, 'r', "oid oid, evtname name, evtevent name, evtowner oid, evtfoid oid, evtenabled char, "
+                + "evttags text[]", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_depend", 2608, 'r', "classid oid, objid oid, objsubid int4, refclassid oid, refobjid oid, refobjsubid int4, "
+                + "deptype char", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_subscription", 6100, 'r', "oid oid, subdbid oid, subskiplsn text, subname name, subowner oid, subenabled bool, "
+                + "subbinary bool, substream bool, subtwophasestate char, subdisableonerr bool, subconninfo text, subslotname name, "
+                + "subsynccommit text, subpublications text[]", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_foreign_table", 3118, 'r', "ftrelid oid, ftserver oid, ftoptions text[]", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_largeobject_metadata", 2995, 'r', "oid oid, lomowner oid, lomacl acl", data -> List.of());
+        catalog.add(PG_CATALOG, "pg_ts_config", 3602, 'r', "oid oid, cfgname name, cfgnamespace oid, cfgowner oid, cfgparser oid", data -> List.of());
         catalog.add(PG_CATALOG, "pg_publication_namespace", 6237, 'r', "oid oid, pnpubid oid, pnnspid oid", data -> List.of());
         catalog.add(PG_CATALOG, "pg_stat_user_tables", 12003, 'v', "relid oid, schemaname name, relname name, seq_scan int8, seq_tup_read int8, "
                 + "idx_scan int8, idx_tup_fetch int8, n_tup_ins int8, n_tup_upd int8, n_tup_del int8, n_tup_hot_upd int8, n_live_tup int8, "

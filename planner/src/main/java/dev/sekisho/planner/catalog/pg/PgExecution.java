@@ -32,6 +32,13 @@ public final class PgExecution
         };
     }
 
+    /** A session setting of the statement running on this thread ({@link ExecutionContext#setting}). */
+    static java.util.Optional<String> setting(String name)
+    {
+        ExecutionContext context = CURRENT.get();
+        return context == null ? java.util.Optional.empty() : context.setting(name);
+    }
+
     /** Throws PostgreSQL's 57014 if the statement running on this thread was cancelled. */
     public static void checkCancelled()
     {

@@ -2,6 +2,9 @@ package dev.sekisho.planner.catalog.pg;
 
 import dev.sekisho.planner.catalog.pg.PgCatalogData.Relation;
 
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -71,12 +74,13 @@ public final class PgFunctions
     }
 
     /** {@code oid::regclass} as text: the relation's name, or the number for an unknown OID. */
-    public static String pg_regclass_out(Long oid)
+    /** {@code oid::regclass} as text: the name, qualified unless the session's search path finds it, as PostgreSQL prints it. */
+    public static String pg_regclass_out(Long oid, String searchPath)
     {
         if (oid == null) {
             return null;
         }
-        return PgObjects.relation(oid).map(relation -> relation.namespace().name().equals(PgCatalog.PG_CATALOG) ? relation.name()
+        return PgObjects.relation(oid).map(relation -> visible(relation, searchPath) ? quote_ident(relation.name())
                 : quote_ident(relation.namespace().name()) + "." + quote_ident(relation.name())).orElse(String.valueOf(oid));
     }
 
@@ -177,23 +181,36 @@ public final class PgFunctions
         if (oid == null) {
             return null;
         }
-        return PgObjects.relation(oid).map(relation -> {
-            String schema = relation.namespace().name();
-            if (schema.equals(PgCatalog.PG_CATALOG)) {
+        return PgObjects.relation(oid).map(relation -> visible(relation, searchPath)).orElse(false);
+    }
+
+    /**
+     * Whether an unqualified name finds this relation: pg_catalog comes first (as PostgreSQL puts it
+     * first unless the path names it), then the search path; a relation of the same name in an
+     * earlier schema hides it.
+     */
+    private static boolean visible(Relation relation, String searchPath)
+    {
+        String schema = relation.namespace().name();
+        if (schema.equals(PgCatalog.PG_CATALOG)) {
+            return true;
+        }
+        List<String> path = List.of(searchPath.split(","));
+        if (!path.contains(schema)) {
+            return false;
+        }
+        if (PgObjects.relationNamed(PgCatalog.PG_CATALOG, relation.name())) {
+            return false;
+        }
+        for (String earlier : path) {
+            if (earlier.equals(schema)) {
                 return true;
             }
-            List<String> path = List.of(searchPath.split(","));
-            if (!path.contains(schema)) {
+            if (PgObjects.relationNamed(earlier, relation.name())) {
                 return false;
             }
-            // hidden by a table of the same name earlier in the path?
-            for (String earlier : path) {
-                if (earlier.equals(schema)) {
-                    return true;
-                }
-            }
-            return true;
-        }).orElse(false);
+        }
+        return true;
     }
 
     public static Boolean pg_type_is_visible(Long oid)
@@ -202,6 +219,12 @@ public final class PgFunctions
     }
 
     public static Boolean pg_function_is_visible(Long oid)
+    {
+        return oid == null ? null : true;
+    }
+
+    /** {@code pg_operator_is_visible(oid)}: Sekisho's catalog has no operators of its own to hide. */
+    public static Boolean pg_operator_is_visible(Object oid)
     {
         return oid == null ? null : true;
     }
@@ -278,19 +301,110 @@ public final class PgFunctions
         return true;
     }
 
+    /** {@code current_setting(name)}: the session's value, as SHOW answers it; 42704 for a setting nobody knows. */
+    @org.apache.calcite.linq4j.function.NonDeterministic
+    public static String current_setting(Object name)
+    {
+        return current_setting(name, false);
+    }
+
+    /** {@code current_setting(name, missing_ok)}: NULL instead of an error for an unknown setting when {@code missing_ok}. */
+    @org.apache.calcite.linq4j.function.NonDeterministic
+    public static String current_setting(Object name, Boolean missingOk)
+    {
+        if (name == null) {
+            return null;
+        }
+        String setting = name.toString().strip();
+        java.util.Optional<String> value = PgExecution.setting(setting).or(() -> PgCatalogRelations.defaultSetting(setting));
+        if (value.isPresent() || Boolean.TRUE.equals(missingOk)) {
+            return value.orElse(null);
+        }
+        throw new QueryException(SqlStates.UNDEFINED_OBJECT, "unrecognized configuration parameter \"" + setting + "\"",
+                "SHOW ALL lists the settings.", null);
+    }
+
+    /** {@code pg_table_size(regclass)}: unknown (NULL): sources do not report storage sizes to Sekisho. */
+    public static Long pg_table_size(Object relation)
+    {
+        return null;
+    }
+
+    /** {@code pg_relation_size(regclass)}: unknown (NULL), as {@link #pg_table_size}. */
+    public static Long pg_relation_size(Object relation)
+    {
+        return null;
+    }
+
+    /** {@code pg_total_relation_size(regclass)}: unknown (NULL), as {@link #pg_table_size}. */
+    public static Long pg_total_relation_size(Object relation)
+    {
+        return null;
+    }
+
+    /** {@code pg_indexes_size(regclass)}: unknown (NULL), as {@link #pg_table_size}. */
+    public static Long pg_indexes_size(Object relation)
+    {
+        return null;
+    }
+
+    /** {@code pg_database_size(name or oid)}: unknown (NULL), as {@link #pg_table_size}. */
+    public static Long pg_database_size(Object database)
+    {
+        return null;
+    }
+
+    /** {@code pg_size_pretty(bigint)}: bytes, kB, MB, GB or TB with PostgreSQL's thresholds (10 of the unit) and rounding. */
+    public static String pg_size_pretty(Object size)
+    {
+        if (!(size instanceof Number number)) {
+            return null;
+        }
+        long value = number.longValue();
+        long limit = 10 * 1024;
+        if (Math.abs(value) < limit) {
+            return value + " bytes";
+        }
+        // one extra bit for rounding half away from zero, as PostgreSQL keeps
+        value >>= 9;
+        for (String unit : List.of("kB", "MB", "GB")) {
+            if (Math.abs(value) < limit * 2 - 1) {
+                return halfRounded(value) + " " + unit;
+            }
+            value >>= 10;
+        }
+        return halfRounded(value) + " TB";
+    }
+
+    private static long halfRounded(long value)
+    {
+        return (value + (value < 0 ? -1 : 1)) / 2;
+    }
+
+    /** {@code obj_description(oid)}: deprecated in PostgreSQL, any catalog; Sekisho's comments are on tables. */
     public static String obj_description(Long oid)
     {
-        return null;
+        return obj_description(oid, "pg_class");
     }
 
+    /** The source's comment on a table (catalog {@code pg_class}) the session sees. */
     public static String obj_description(Long oid, String catalog)
     {
-        return null;
+        if (oid == null || catalog == null || !catalog.equals("pg_class")) {
+            return null;
+        }
+        return PgObjects.relation(oid).map(Relation::description).orElse(null);
     }
 
-    public static String col_description(Long oid, Integer column)
+    /** The source's comment on a column the session sees; the column number is {@code int2} ({@code attnum}) or {@code int4}. */
+    public static String col_description(Long oid, Object column)
     {
-        return null;
+        if (oid == null || !(column instanceof Number number)) {
+            return null;
+        }
+        int attnum = number.intValue();
+        return PgObjects.relation(oid).flatMap(relation -> relation.attributes().stream().filter(attribute -> attribute.number() == attnum).findFirst())
+                .map(PgCatalogData.Attribute::description).orElse(null);
     }
 
     public static String shobj_description(Long oid, String catalog)
@@ -360,6 +474,31 @@ public final class PgFunctions
             return null;
         }
         return elements(array).size();
+    }
+
+    /**
+     * {@code array || array} ({@code array_cat}): either side an array's text form (catalog
+     * columns) or a list ({@code ARRAY(SELECT ...)}); a NULL side yields the other, as in PostgreSQL.
+     */
+    public static String pg_array_cat(Object left, Object right)
+    {
+        if (left == null && right == null) {
+            return null;
+        }
+        List<String> elements = new ArrayList<>();
+        for (Object side : new Object[] {left, right}) {
+            if (side instanceof String text) {
+                elements.addAll(elements(text));
+            }
+            else if (side instanceof List<?> list) {
+                elements.addAll(elements(PgArrays.text(list)));
+            }
+            else if (side != null) {
+                throw new QueryException(SqlStates.DATATYPE_MISMATCH, "operator does not exist: array || " + side.getClass().getSimpleName(),
+                        "Concatenate arrays with arrays.", null);
+            }
+        }
+        return toArray(elements);
     }
 
     public static String array_to_string(String array, String separator)

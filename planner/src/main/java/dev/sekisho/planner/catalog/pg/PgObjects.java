@@ -41,6 +41,13 @@ final class PgObjects
         return current().flatMap(data -> data.relation(oid));
     }
 
+    /** Whether the snapshot shows a relation of this name in this schema. */
+    static boolean relationNamed(String schema, String name)
+    {
+        return current().map(data -> data.relations().stream()
+                .anyMatch(relation -> relation.name().equals(name) && relation.namespace().name().equals(schema))).orElse(false);
+    }
+
     /** The index of this OID (primary key or secondary) and its table. */
     static Optional<PgCatalogData.TableIndex> index(long indexOid)
     {

@@ -96,6 +96,17 @@ public final class PgSqlRewriter
                 for (SqlNode item : select.getSelectList()) {
                     names.add(item.getKind() == SqlKind.AS ? null : name(item));
                 }
+                SqlNodeList selectList = select.getSelectList();
+                for (int i = 0; i < selectList.size(); i++) {
+                    SqlNode item = selectList.get(i);
+                    if (item.getKind() == SqlKind.AS && isRegLiteralCast(((SqlCall) item).operand(0))) {
+                        SqlCall as = (SqlCall) item;
+                        as.setOperand(0, shownByName((SqlCall) as.operand(0)));
+                    }
+                    else if (isRegLiteralCast(item)) {
+                        selectList.set(i, shownByName((SqlCall) item));
+                    }
+                }
                 SqlNode visited = super.visit(call);
                 SqlSelect rewritten = (SqlSelect) visited;
                 SqlNodeList items = rewritten.getSelectList();
@@ -119,6 +130,11 @@ public final class PgSqlRewriter
             }
             if (rewritten.getKind() == SqlKind.CAST && rewritten.operandCount() == 2 && rewritten.operand(1) instanceof SqlDataTypeSpec spec) {
                 return cast(rewritten.operand(0), spec);
+            }
+            if (rewritten.getOperator() == SqlStdOperatorTable.CONCAT && rewritten.operandCount() == 2
+                    && (isArrayConstructor(rewritten.operand(0)) || isArrayConstructor(rewritten.operand(1)))) {
+                // array || array (psql's \d+ appends the TOAST table's options to reloptions)
+                return call("pg_array_cat", rewritten.operand(0), rewritten.operand(1));
             }
             if (rewritten.getKind() == SqlKind.EXTRACT && rewritten.operandCount() == 2 && rewritten.operand(0) instanceof SqlIntervalQualifier unit
                     && unit.timeUnitRange == TimeUnitRange.DOW) {
@@ -187,6 +203,13 @@ public final class PgSqlRewriter
                     case "pg_table_is_visible" -> {
                         if (rewritten.operandCount() == 1) {
                             return call("pg_table_is_visible", rewritten.operand(0), SqlLiteral.createCharString(String.join(",", searchPath), POS));
+                        }
+                    }
+                    case "pg_table_size", "pg_relation_size", "pg_total_relation_size", "pg_indexes_size" -> {
+                        if (rewritten.operandCount() >= 1 && rewritten.operand(0) instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+                            // a regclass argument: a name resolves as 'name'::regclass does (42P01 for a relation the session cannot see)
+                            SqlDataTypeSpec regclass = new SqlDataTypeSpec(new org.apache.calcite.sql.SqlUserDefinedTypeNameSpec("regclass", POS), POS);
+                            return call(function, cast(literal, regclass));
                         }
                     }
                     default -> { }
@@ -281,7 +304,8 @@ public final class PgSqlRewriter
                             "relation \"" + name + "\" does not exist", "Check the name; pg_class lists the relations.", null));
                     yield call("pg_oid", SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createExactNumeric(String.valueOf(oid), POS), bigint()));
                 }
-                yield call("pg_regclass_out", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()));
+                yield call("pg_regclass_out", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()),
+                        SqlLiteral.createCharString(String.join(",", searchPath), POS));
             }
             case "regtype" -> {
                 if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
@@ -324,6 +348,29 @@ public final class PgSqlRewriter
     private static SqlDataTypeSpec bigint()
     {
         return new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.BIGINT, POS), POS);
+    }
+
+    /** {@code 'name'::regclass} (or regtype): an OID where it is compared, a name where it is shown. */
+    private static boolean isRegLiteralCast(SqlNode node)
+    {
+        if (node.getKind() != SqlKind.CAST || !(node instanceof SqlCall cast) || cast.operandCount() != 2
+                || !(cast.operand(0) instanceof SqlLiteral literal) || literal.getTypeName() != SqlTypeName.CHAR
+                || !(cast.operand(1) instanceof SqlDataTypeSpec spec)) {
+            return false;
+        }
+        String type = spec.getTypeName().names.get(spec.getTypeName().names.size() - 1).toLowerCase(Locale.ROOT);
+        return type.equals("regclass") || type.equals("regtype");
+    }
+
+    /** A select-list item {@code 'name'::regclass}: cast once more, so that the OID the literal resolves to is printed as its name. */
+    private static SqlNode shownByName(SqlCall cast)
+    {
+        return SqlStdOperatorTable.CAST.createCall(cast.getParserPosition(), cast, cast.operand(1));
+    }
+
+    private static boolean isArrayConstructor(SqlNode node)
+    {
+        return node.getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR || node.getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR;
     }
 
     private static SqlNode call(String function, SqlNode... operands)

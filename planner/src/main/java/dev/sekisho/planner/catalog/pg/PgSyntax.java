@@ -246,7 +246,8 @@ public final class PgSyntax
                 int name = next(tokens, dot + 1);
                 if (at(tokens, dot, ".") && name < tokens.size() && (tokens.get(name).kind() == Kind.WORD || tokens.get(name).kind() == Kind.QUOTED)) {
                     int before = previous(tokens, i - 1);
-                    boolean cast = at(tokens, before, "::");
+                    // x::pg_catalog.text, CAST(x AS pg_catalog.text) (an alias is never qualified)
+                    boolean cast = at(tokens, before, "::") || at(tokens, before, "as");
                     boolean call = at(tokens, next(tokens, name + 1), "(");
                     if (cast || call) {
                         i = name - 1;

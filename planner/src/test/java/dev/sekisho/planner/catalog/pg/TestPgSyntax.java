@@ -20,6 +20,9 @@ class TestPgSyntax
                 .isEqualTo("a  ~  '^x$'  and b  =  1");
         assertThat(PgSyntax.normalize("pg_catalog.format_type(x, y), pg_catalog.pg_class, z::pg_catalog.regclass"))
                 .isEqualTo("format_type(x, y), pg_catalog.pg_class, z::regclass");
+        // psql's \dT+ and \dd: CAST(... AS pg_catalog.text)
+        assertThat(PgSyntax.normalize("CAST('tuple' AS pg_catalog.text) as name from pg_catalog.pg_type"))
+                .isEqualTo("CAST('tuple' AS text) as name from pg_catalog.pg_type");
     }
 
     @Test
