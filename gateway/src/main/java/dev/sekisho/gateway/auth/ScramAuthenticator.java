@@ -16,16 +16,21 @@ import java.util.Optional;
 import static java.util.Objects.requireNonNull;
 
 /**
- * The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) as PostgreSQL runs it: only
- * {@code SCRAM-SHA-256} is offered (no {@code -PLUS} without TLS), the gs2 header may be
- * {@code n,,} or {@code y,,}, and the user name inside client-first-message is ignored in favour of
- * the startup packet's. Unknown users go through a mock exchange with a stable fake salt, so that a
+ * The server side of SCRAM-SHA-256 (RFC 5802, RFC 7677) as PostgreSQL runs it. Over TLS,
+ * {@code SCRAM-SHA-256-PLUS} is offered too, with channel binding {@code tls-server-end-point}
+ * (RFC 5929: the hash of the server certificate), so that a client requiring channel binding
+ * ({@code channel_binding=require}) knows no one in the middle relayed the exchange; a client that
+ * says it supports channel binding but thinks the server does not ({@code y,,} over TLS) is refused,
+ * as a downgrade. The user name inside client-first-message is ignored in favour of the startup
+ * packet's. Unknown users go through a mock exchange with a stable fake salt, so that a
  * client cannot tell them from wrong passwords. Thread-safe; each connection uses its own
  * {@link Exchange}.
  */
 public final class ScramAuthenticator
 {
     public static final String MECHANISM = "SCRAM-SHA-256";
+    public static final String MECHANISM_PLUS = "SCRAM-SHA-256-PLUS";
+    public static final String CHANNEL_BINDING_TYPE = "tls-server-end-point";
     private static final int NONCE_BYTES = 18;
 
     private final UserStore users;
@@ -38,15 +43,27 @@ public final class ScramAuthenticator
         random.nextBytes(mockSecret);
     }
 
-    /** Starts an exchange for the user named in the startup packet. */
+    /** Starts an exchange for the user named in the startup packet, on a connection without TLS. */
     public Exchange start(String user)
     {
+        return start(user, Optional.empty());
+    }
+
+    /**
+     * Starts an exchange for the user named in the startup packet.
+     *
+     * @param channelBinding over TLS, the {@code tls-server-end-point} data of the server certificate
+     *         (then {@code SCRAM-SHA-256-PLUS} is offered); empty otherwise
+     */
+    public Exchange start(String user, Optional<byte[]> channelBinding)
+    {
+        requireNonNull(channelBinding, "channelBinding is null");
         requireNonNull(user, "user is null");
         Optional<UserRecord> record = users.lookup(user);
         ScramVerifier verifier = record.map(UserRecord::verifier).orElseGet(() -> mockVerifier(user));
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
-        return new Exchange(user, record.map(UserRecord::principal), verifier, Base64.getEncoder().encodeToString(nonce));
+        return new Exchange(user, record.map(UserRecord::principal), verifier, Base64.getEncoder().encodeToString(nonce), channelBinding);
     }
 
     private ScramVerifier mockVerifier(String user)
@@ -71,18 +88,27 @@ public final class ScramAuthenticator
         private final Optional<Principal> principal;
         private final ScramVerifier verifier;
         private final String serverNonce;
+        private final Optional<byte[]> channelBinding;
+        private boolean bound;
         private String gs2Header;
         private String clientFirstBare;
         private String serverFirst;
         private String nonce;
         private boolean done;
 
-        private Exchange(String user, Optional<Principal> principal, ScramVerifier verifier, String serverNonce)
+        private Exchange(String user, Optional<Principal> principal, ScramVerifier verifier, String serverNonce, Optional<byte[]> channelBinding)
         {
             this.user = user;
             this.principal = principal;
             this.verifier = verifier;
             this.serverNonce = serverNonce;
+            this.channelBinding = channelBinding.map(byte[]::clone);
+        }
+
+        /** The mechanisms to offer in AuthenticationSASL, in the order PostgreSQL lists them. */
+        public java.util.List<String> mechanisms()
+        {
+            return channelBinding.isPresent() ? java.util.List.of(MECHANISM_PLUS, MECHANISM) : java.util.List.of(MECHANISM);
         }
 
         /**
@@ -96,20 +122,40 @@ public final class ScramAuthenticator
             if (serverFirst != null) {
                 throw protocolError("unexpected SASLInitialResponse");
             }
-            if (!MECHANISM.equals(mechanism)) {
+            boolean plus = MECHANISM_PLUS.equals(mechanism) && channelBinding.isPresent();
+            if (!MECHANISM.equals(mechanism) && !plus) {
                 throw protocolError("client selected an invalid SASL authentication mechanism");
             }
-            if (message.startsWith("p=")) {
-                throw protocolError("malformed SCRAM message: the client requires channel binding, which needs TLS; Sekisho offers SCRAM-SHA-256 without it");
+            int firstComma = message.indexOf(',');
+            if (firstComma < 0) {
+                throw protocolError("malformed SCRAM message: incomplete gs2 header");
             }
-            if (!message.startsWith("n,") && !message.startsWith("y,")) {
+            String flag = message.substring(0, firstComma);
+            if (plus) {
+                if (!flag.startsWith("p=")) {
+                    throw protocolError("malformed SCRAM message: the client selected SCRAM-SHA-256-PLUS, but the SCRAM message does not include channel binding data");
+                }
+                if (!flag.equals("p=" + CHANNEL_BINDING_TYPE)) {
+                    throw protocolError("unsupported SCRAM channel-binding type \"" + flag.substring(2) + "\": Sekisho supports " + CHANNEL_BINDING_TYPE);
+                }
+                bound = true;
+            }
+            else if (flag.startsWith("p=")) {
+                throw protocolError("malformed SCRAM message: the client selected SCRAM-SHA-256 without channel binding, but the SCRAM message includes channel binding data");
+            }
+            else if (flag.equals("y") && channelBinding.isPresent()) {
+                // the client could bind but believes the server cannot: someone may have stripped -PLUS from the offer
+                throw protocolError("SCRAM channel binding negotiation error: the client supports SCRAM channel binding but thinks the server does not; "
+                        + "this server does support channel binding");
+            }
+            else if (!flag.equals("n") && !flag.equals("y")) {
                 throw protocolError("malformed SCRAM message: unexpected channel-binding flag");
             }
-            int secondComma = message.indexOf(',', 2);
+            int secondComma = message.indexOf(',', firstComma + 1);
             if (secondComma < 0) {
                 throw protocolError("malformed SCRAM message: incomplete gs2 header");
             }
-            if (secondComma != 2) {
+            if (secondComma != firstComma + 1) {
                 throw protocolError("client uses authorization identity, but it is not supported");
             }
             gs2Header = message.substring(0, secondComma + 1);
@@ -157,7 +203,14 @@ public final class ScramAuthenticator
             catch (IllegalArgumentException e) {
                 throw protocolError("malformed SCRAM message: invalid base64");
             }
-            if (!MessageDigest.isEqual(channelBinding, gs2Header.getBytes(StandardCharsets.UTF_8))) {
+            byte[] header = gs2Header.getBytes(StandardCharsets.UTF_8);
+            byte[] expected = header;
+            if (bound) {
+                byte[] data = this.channelBinding.orElseThrow();
+                expected = Arrays.copyOf(header, header.length + data.length);
+                System.arraycopy(data, 0, expected, header.length, data.length);
+            }
+            if (!MessageDigest.isEqual(channelBinding, expected)) {
                 throw protocolError("SCRAM channel binding check failed");
             }
             if (!attributes[1].substring(2).equals(nonce)) {

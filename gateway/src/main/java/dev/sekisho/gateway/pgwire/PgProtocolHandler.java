@@ -46,7 +46,7 @@ import static java.util.Objects.requireNonNull;
  *   client                       server
  *   SSLRequest                -&gt; 'S' and a TLS handshake when TLS is configured, else 'N'
  *   GSSENCRequest             -&gt; 'N'                     (then the client sends StartupMessage)
- *   StartupMessage            -&gt; AuthenticationSASL [SCRAM-SHA-256]
+ *   StartupMessage            -&gt; AuthenticationSASL [SCRAM-SHA-256-PLUS (over TLS), SCRAM-SHA-256]
  *                                (or ErrorResponse FATAL 28000 without TLS when TLS is required)
  *   SASLInitialResponse       -&gt; AuthenticationSASLContinue (server-first-message)
  *   SASLResponse              -&gt; AuthenticationSASLFinal, AuthenticationOk,
@@ -205,8 +205,9 @@ final class PgProtocolHandler
             throw new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
         }
         startupParameters = startup.parameters();
-        exchange = authenticator.start(user);
-        BackendMessages.authenticationSasl(out, List.of(ScramAuthenticator.MECHANISM));
+        // over TLS, SCRAM-SHA-256-PLUS binds the exchange to the server certificate
+        exchange = authenticator.start(user, encrypted ? options.tls().flatMap(PgTls::serverEndPoint) : java.util.Optional.empty());
+        BackendMessages.authenticationSasl(out, exchange.mechanisms());
         ctx.writeAndFlush(out);
         phase = Phase.SASL_INITIAL;
     }

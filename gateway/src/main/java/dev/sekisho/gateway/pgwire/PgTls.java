@@ -8,8 +8,16 @@ import io.netty.handler.ssl.SslProvider;
 
 import javax.net.ssl.SSLException;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -33,11 +41,13 @@ public final class PgTls
 
     private final SslContext context;
     private final Mode mode;
+    private final Optional<byte[]> serverEndPoint;
 
-    private PgTls(SslContext context, Mode mode)
+    private PgTls(SslContext context, Mode mode, Optional<byte[]> serverEndPoint)
     {
         this.context = requireNonNull(context, "context is null");
         this.mode = requireNonNull(mode, "mode is null");
+        this.serverEndPoint = requireNonNull(serverEndPoint, "serverEndPoint is null");
     }
 
     /**
@@ -59,7 +69,7 @@ public final class PgTls
                     .sslProvider(SslProvider.JDK)
                     .protocols(PROTOCOLS)
                     .build();
-            return new PgTls(context, mode);
+            return new PgTls(context, mode, serverEndPoint(certificateFile));
         }
         catch (SSLException | IllegalArgumentException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
@@ -78,6 +88,43 @@ public final class PgTls
     public Mode mode()
     {
         return mode;
+    }
+
+    /**
+     * The {@code tls-server-end-point} channel-binding data (RFC 5929) of the server certificate,
+     * for SCRAM-SHA-256-PLUS: its DER encoding hashed with the hash of its signature algorithm
+     * (SHA-256 for MD5 and SHA-1). Empty for signature algorithms without one (Ed25519): then only
+     * SCRAM-SHA-256 is offered, as PostgreSQL does.
+     */
+    public Optional<byte[]> serverEndPoint()
+    {
+        return serverEndPoint.map(byte[]::clone);
+    }
+
+    static Optional<byte[]> serverEndPoint(Path certificateFile)
+    {
+        try (InputStream in = Files.newInputStream(certificateFile)) {
+            X509Certificate certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificates(in).iterator().next();
+            String algorithm = certificate.getSigAlgName().toUpperCase(Locale.ROOT);
+            String digest;
+            if (algorithm.startsWith("SHA512") || algorithm.startsWith("SHA3-512")) {
+                digest = algorithm.startsWith("SHA3") ? "SHA3-512" : "SHA-512";
+            }
+            else if (algorithm.startsWith("SHA384")) {
+                digest = "SHA-384";
+            }
+            else if (algorithm.startsWith("SHA256") || algorithm.startsWith("SHA1") || algorithm.startsWith("MD5") || algorithm.startsWith("SHA224")) {
+                digest = algorithm.startsWith("SHA224") ? "SHA-224" : "SHA-256";
+            }
+            else {
+                return Optional.empty();
+            }
+            return Optional.of(MessageDigest.getInstance(digest).digest(certificate.getEncoded()));
+        }
+        catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // the SslContext accepted the file; a certificate we cannot hash only means no -PLUS
+            return Optional.empty();
+        }
     }
 
     /** A server-side TLS handler for one connection. */

@@ -159,6 +159,12 @@ class TestPgTls
                 assertThat(values).as(parameters).containsExactly(0L, 1L, 2L);
             }
         }
+        // channel binding (SCRAM-SHA-256-PLUS, tls-server-end-point) where the client requires it
+        try (Connection connection = connect(requiredPort, "ssl=true&sslmode=require&channelBinding=require")) {
+            assertThat(connection.isValid(5)).isTrue();
+        }
+        // without TLS there is nothing to bind to: a client that requires it refuses to go on
+        assertThatThrownBy(() -> connect(optionalPort, "sslmode=disable&channelBinding=require")).isInstanceOf(SQLException.class);
         // sslmode=prefer (pgjdbc's default) picks TLS where it is offered; plain still works where it is optional
         for (String parameters : List.of("sslmode=prefer", "sslmode=disable")) {
             try (Connection connection = connect(optionalPort, parameters)) {
@@ -217,6 +223,13 @@ class TestPgTls
         // libpq's default (prefer) negotiates TLS on its own
         PsqlResult preferred = psql(requiredPort, "prefer", "select 1");
         assertThat(preferred.exitCode()).as(preferred.output()).isZero();
+
+        // channel_binding=require: libpq picks SCRAM-SHA-256-PLUS and checks the server certificate's hash
+        PsqlResult bound = psql(requiredPort, "require channel_binding=require", "select 1");
+        assertThat(bound.exitCode()).as(bound.output()).isZero();
+        PsqlResult unbound = psql(optionalPort, "disable channel_binding=require", "select 1");
+        assertThat(unbound.exitCode()).isNotZero();
+        assertThat(unbound.output()).contains("channel binding");
     }
 
     @Test
