@@ -625,7 +625,7 @@ public final class Session
 
     private void openRows(Portal portal, int fetchSizeHint)
     {
-        SessionExecutionContext context = new SessionExecutionContext(principal.name(), fetchSizeHint, settings.all());
+        SessionExecutionContext context = new SessionExecutionContext(principal.name(), fetchSizeHint, settings::show);
         running.add(context);
         try {
             activate(context);

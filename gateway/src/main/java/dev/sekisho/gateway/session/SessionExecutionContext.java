@@ -4,12 +4,10 @@ import dev.sekisho.planner.spi.ExecutionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,31 +22,29 @@ public final class SessionExecutionContext
 
     private final String user;
     private final int fetchSizeHint;
-    private final Map<String, String> settings;
+    private final Function<String, Optional<String>> settings;
     private final List<Runnable> actions = new CopyOnWriteArrayList<>();
     private volatile String cancelReason;
 
     public SessionExecutionContext(String user, int fetchSizeHint)
     {
-        this(user, fetchSizeHint, Map.of());
+        this(user, fetchSizeHint, name -> Optional.empty());
     }
 
     /**
-     * @param settings the session's settings when the execution starts (case-insensitive names), for {@code current_setting}
+     * @param settings the session's settings by case-insensitive name, as SHOW answers them, for {@code current_setting}
      */
-    public SessionExecutionContext(String user, int fetchSizeHint, Map<String, String> settings)
+    public SessionExecutionContext(String user, int fetchSizeHint, Function<String, Optional<String>> settings)
     {
         this.user = requireNonNull(user, "user is null");
         this.fetchSizeHint = fetchSizeHint;
-        TreeMap<String, String> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-        copy.putAll(settings);
-        this.settings = Collections.unmodifiableMap(copy);
+        this.settings = requireNonNull(settings, "settings is null");
     }
 
     @Override
     public Optional<String> setting(String name)
     {
-        return Optional.ofNullable(settings.get(name));
+        return settings.apply(name);
     }
 
     @Override
