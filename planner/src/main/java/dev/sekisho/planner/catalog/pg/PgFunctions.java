@@ -324,6 +324,13 @@ public final class PgFunctions
                 "SHOW ALL lists the settings.", null);
     }
 
+    /** {@code pg_typeof(x)}: the planner replaces every call with its operand's type name, once types are known. */
+    @org.apache.calcite.linq4j.function.NonDeterministic
+    public static String pg_typeof(Object value)
+    {
+        throw new IllegalStateException("pg_typeof is replaced at planning");
+    }
+
     /** {@code pg_table_size(regclass)}: unknown (NULL): sources do not report storage sizes to Sekisho. */
     public static Long pg_table_size(Object relation)
     {

@@ -125,6 +125,18 @@ class TestPgCatalogExpressions
                 + "WHERE s.source <> 'default' AND s.setting IS DISTINCT FROM s.boot_val ORDER BY 1")).isEmpty();
     }
 
+    @Test
+    void typeOf()
+    {
+        // the types a client sees for these columns and expressions
+        assertThat(rows("select pg_typeof(relname::text), pg_typeof(relpages), pg_typeof(reltuples), pg_typeof(1.5::numeric), "
+                + "pg_typeof(relname::varchar(10)), pg_typeof(relnatts::int8 * 2), pg_typeof(relhasindex) from pg_class where relname = 'orders'"))
+                .containsExactly(List.of("text", "integer", "real", "numeric", "character varying", "bigint", "boolean"));
+        assertThat(rows("select pg_typeof(rolvaliduntil) from pg_roles where rolname = 'sekisho'")).containsExactly(List.of("timestamp with time zone"));
+        // over a source's column, the planner still pushes the statement down whole
+        assertThat(planner.prepare("select pg_typeof(amount), pg_typeof(tags) from orders", List.of(), session).isFullyPushedDown()).isTrue();
+    }
+
     private List<List<Object>> rows(String sql)
     {
         return TestClientCorpus.readAll(planner.prepare(sql, List.of(), session).execute(List.of(), TestClientCorpus.context()));
