@@ -25,6 +25,8 @@ final class TestingPgSocketClient
     {
         socket = new Socket("127.0.0.1", port);
         socket.setReceiveBufferSize(16 * 1024);
+        // a server that stops answering fails the test instead of hanging the build
+        socket.setSoTimeout(60_000);
         in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
         out = new DataOutputStream(socket.getOutputStream());
     }
