@@ -274,7 +274,9 @@ final class StatementPlanner
             throw new UnsupportedOperationException("views are not supported");
         }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL_CONFIG);
         RelRoot root = converter.convertQuery(validated, false, true);
-        root = root.withRel(PgTypeOf.rewrite(root.rel, cluster.getRexBuilder()));
+        if (sql.toLowerCase(Locale.ROOT).contains("pg_typeof")) {
+            root = root.withRel(PgTypeOf.rewrite(root.rel, cluster.getRexBuilder()));
+        }
         if (view != null) {
             CalciteCatalogReader wholeTables = new SearchPathCatalogReader(catalog, List.of(), typeFactory);
             root = root.withRel(PolicyRewriter.rewrite(root.rel, secured -> requireNonNull(
