@@ -25,6 +25,7 @@ import org.apache.calcite.sql.util.SqlShuttle;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.BiPredicate;
 
@@ -64,6 +65,7 @@ public final class PgSqlRewriter
 
     public SqlNode rewrite(SqlNode node)
     {
+        showRegLiteralsByName(node);
         SqlNode result = node.accept(new Shuttle());
         return PgSetReturningFunctions.rewrite(result == null ? node : result);
     }
@@ -95,17 +97,6 @@ public final class PgSqlRewriter
                 List<String> names = new ArrayList<>();
                 for (SqlNode item : select.getSelectList()) {
                     names.add(item.getKind() == SqlKind.AS ? null : name(item));
-                }
-                SqlNodeList selectList = select.getSelectList();
-                for (int i = 0; i < selectList.size(); i++) {
-                    SqlNode item = selectList.get(i);
-                    if (item.getKind() == SqlKind.AS && isRegLiteralCast(((SqlCall) item).operand(0))) {
-                        SqlCall as = (SqlCall) item;
-                        as.setOperand(0, shownByName((SqlCall) as.operand(0)));
-                    }
-                    else if (isRegLiteralCast(item)) {
-                        selectList.set(i, shownByName((SqlCall) item));
-                    }
                 }
                 SqlNode visited = super.visit(call);
                 SqlSelect rewritten = (SqlSelect) visited;
@@ -348,6 +339,33 @@ public final class PgSqlRewriter
     private static SqlDataTypeSpec bigint()
     {
         return new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.BIGINT, POS), POS);
+    }
+
+    /**
+     * The statement's own select lists (not a subquery's, whose columns stay OIDs for the outer query
+     * to compare): a {@code 'name'::regclass} item is printed as the name, as PostgreSQL prints regclass.
+     */
+    private static void showRegLiteralsByName(SqlNode node)
+    {
+        if (node instanceof org.apache.calcite.sql.SqlOrderBy orderBy) {
+            showRegLiteralsByName(orderBy.query);
+        }
+        else if (node instanceof SqlSelect select) {
+            SqlNodeList selectList = select.getSelectList();
+            for (int i = 0; i < selectList.size(); i++) {
+                SqlNode item = selectList.get(i);
+                if (item.getKind() == SqlKind.AS && isRegLiteralCast(((SqlCall) item).operand(0))) {
+                    SqlCall as = (SqlCall) item;
+                    as.setOperand(0, shownByName((SqlCall) as.operand(0)));
+                }
+                else if (isRegLiteralCast(item)) {
+                    selectList.set(i, shownByName((SqlCall) item));
+                }
+            }
+        }
+        else if (node != null && node.isA(Set.of(SqlKind.UNION, SqlKind.INTERSECT, SqlKind.EXCEPT)) && node instanceof SqlCall setOperation) {
+            setOperation.getOperandList().forEach(PgSqlRewriter::showRegLiteralsByName);
+        }
     }
 
     /** {@code 'name'::regclass} (or regtype): an OID where it is compared, a name where it is shown. */

@@ -28,6 +28,9 @@ class TestPgCatalogExpressions
         assertThat(rows("select c.oid::regclass::text from pg_class c where c.relname in ('orders', 'customers') order by 1"))
                 .containsExactly(List.of("orders"), List.of("sales.customers"));
         assertThat(planner.prepare("select 'orders'::regclass", List.of(), session).columns()).extracting(ResultColumn::name).containsExactly("regclass");
+        // in a subquery it stays the OID the outer query compares
+        assertThat(rows("select r.c = c.oid from (select 'orders'::regclass as c) r, pg_class c where c.relname = 'orders'"))
+                .containsExactly(List.of(true));
         // compared, the literal is the OID
         assertThat(rows("select count(*) from pg_attribute where attrelid = 'orders'::regclass and attnum > 0")).containsExactly(List.of(6L));
         assertThat(rows("select relname from pg_class where oid = 'sales.customers'::regclass")).containsExactly(List.of("customers"));
