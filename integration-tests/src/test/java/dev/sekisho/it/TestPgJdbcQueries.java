@@ -257,6 +257,22 @@ class TestPgJdbcQueries
                 rows(direct, "select id from customers where id in (3, 4) order by id"));
     }
 
+    @Test
+    void calendarOfDaysJoinedToASource()
+            throws SQLException
+    {
+        // a dashboard's day spine: generate_series runs in the gateway, orders come from MariaDB; days past the data count 0
+        assertPaired("""
+                select count(o.id) from generate_series('2024-12-28'::date, '2025-01-03'::date, interval '1 day') d
+                left join orders o on o.ordered_at >= d and o.ordered_at < d + interval '1 day'
+                group by d order by d""", """
+                select count(o.id) from seq_0_to_6 s
+                left join orders o on o.ordered_at >= date '2024-12-28' + interval s.seq day and o.ordered_at < date '2024-12-28' + interval (s.seq + 1) day
+                group by s.seq order by s.seq""");
+        assertThat(((Number) rows(pg, "select count(*) from generate_series('2024-12-28'::date, '2025-01-03'::date, '1 day') d").get(0).get(0)).longValue())
+                .isEqualTo(7);
+    }
+
     private static void assertSame(String sql)
             throws SQLException
     {

@@ -101,7 +101,9 @@ final class ErrorTranslator
 
     QueryException translate(Throwable failure)
     {
-        if (failure instanceof QueryException queryException) {
+        // a function Calcite called while planning (a table function learning its row type) may have said what is wrong
+        QueryException queryException = find(failure, QueryException.class);
+        if (queryException != null) {
             return queryException;
         }
         if (failure instanceof SqlParseException parseException) {

@@ -46,6 +46,7 @@ final class PgSetReturningFunctions
     /** Select-list function name to its lateral table function; the record-valued one is {@code _pg_expandarray}. */
     private static final Map<String, String> FUNCTIONS = Map.of(
             "generate_series", "pg_srf_generate_series",
+            "pg_generate_series_ts", "pg_srf_pg_generate_series_ts",
             "generate_subscripts", "pg_srf_generate_subscripts",
             "pg_unnest", "pg_srf_unnest",
             "unnest", "pg_srf_unnest",

@@ -196,6 +196,12 @@ public final class PgSqlRewriter
                             return call("pg_table_is_visible", rewritten.operand(0), SqlLiteral.createCharString(String.join(",", searchPath), POS));
                         }
                     }
+                    case "generate_series" -> {
+                        SqlNode series = timestampSeries(rewritten);
+                        if (series != null) {
+                            return series;
+                        }
+                    }
                     case "pg_table_size", "pg_relation_size", "pg_total_relation_size", "pg_indexes_size" -> {
                         if (rewritten.operandCount() >= 1 && rewritten.operand(0) instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
                             // a regclass argument: a name resolves as 'name'::regclass does (42P01 for a relation the session cannot see)
@@ -366,6 +372,81 @@ public final class PgSqlRewriter
         else if (node != null && node.isA(Set.of(SqlKind.UNION, SqlKind.INTERSECT, SqlKind.EXCEPT)) && node instanceof SqlCall setOperation) {
             setOperation.getOperandList().forEach(PgSqlRewriter::showRegLiteralsByName);
         }
+    }
+
+    private static final java.util.regex.Pattern INTERVAL_TEXT = java.util.regex.Pattern.compile(
+            "\\s*([-+]?\\d+)\\s*(year|mon|month|week|day|hour|minute|min|second|sec)s?\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * {@code generate_series(start, stop, step)} with an interval step ({@code interval '1 month'},
+     * or a string such as {@code '7 days'} as PostgreSQL reads an unknown literal there): the series
+     * of timestamps {@code pg_generate_series_ts(start, stop, months, milliseconds)}; null for a
+     * numeric series.
+     */
+    private static SqlNode timestampSeries(SqlCall call)
+    {
+        if (call.operandCount() != 3) {
+            return null;
+        }
+        SqlNode step = call.operand(2);
+        long months;
+        long millis;
+        if (step instanceof org.apache.calcite.sql.SqlIntervalLiteral interval) {
+            org.apache.calcite.sql.SqlIntervalLiteral.IntervalValue value = interval.getValueAs(org.apache.calcite.sql.SqlIntervalLiteral.IntervalValue.class);
+            SqlIntervalQualifier qualifier = value.getIntervalQualifier();
+            String text = value.getIntervalLiteral();
+            if (qualifier.isYearMonth()) {
+                months = value.getSign() * org.apache.calcite.sql.parser.SqlParserUtil.intervalToMonths(text, qualifier);
+                millis = 0;
+            }
+            else {
+                months = 0;
+                millis = value.getSign() * org.apache.calcite.sql.parser.SqlParserUtil.intervalToMillis(text, qualifier);
+            }
+        }
+        else if (step instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR
+                && INTERVAL_TEXT.matcher(literal.getValueAs(String.class)).matches()) {
+            java.util.regex.Matcher parts = INTERVAL_TEXT.matcher(literal.getValueAs(String.class));
+            parts.matches();
+            long amount = Long.parseLong(parts.group(1).replace("+", ""));
+            String unit = parts.group(2).toLowerCase(Locale.ROOT);
+            months = switch (unit) {
+                case "year" -> amount * 12;
+                case "mon", "month" -> amount;
+                default -> 0;
+            };
+            millis = switch (unit) {
+                case "week" -> amount * 7 * 86_400_000L;
+                case "day" -> amount * 86_400_000L;
+                case "hour" -> amount * 3_600_000L;
+                case "minute", "min" -> amount * 60_000L;
+                case "second", "sec" -> amount * 1_000L;
+                default -> 0;
+            };
+        }
+        else {
+            return null;
+        }
+        // a table function (in FROM, and joined laterally when in a select list), looked up as one; its
+        // arguments are text, which Calcite can hand it while planning (it cannot evaluate casts to TIMESTAMP)
+        SqlUnresolvedFunction series = new SqlUnresolvedFunction(new SqlIdentifier("pg_generate_series_ts", POS), null, null, null, null,
+                call.getOperator() instanceof SqlFunction function ? function.getFunctionType() : SqlFunctionCategory.USER_DEFINED_FUNCTION);
+        return series.createCall(POS, timestampText(call.operand(0)), timestampText(call.operand(1)),
+                SqlLiteral.createCharString(months + " " + millis, POS));
+    }
+
+    /** A series bound as text: a date or timestamp literal as it is written, anything else cast to a timestamp and then to text. */
+    private static SqlNode timestampText(SqlNode operand)
+    {
+        SqlNode value = operand;
+        if (operand.getKind() == SqlKind.CAST && operand instanceof SqlCall cast && cast.operand(0) instanceof SqlLiteral) {
+            value = cast.operand(0);
+        }
+        if (value instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+            return literal;
+        }
+        SqlDataTypeSpec timestamp = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, POS), POS);
+        return SqlStdOperatorTable.CAST.createCall(POS, SqlStdOperatorTable.CAST.createCall(POS, operand, timestamp), varchar());
     }
 
     /** {@code 'name'::regclass} (or regtype): an OID where it is compared, a name where it is shown. */

@@ -11,8 +11,15 @@ import org.apache.calcite.schema.ScannableTable;
 import org.apache.calcite.schema.impl.AbstractTable;
 import org.apache.calcite.sql.type.SqlTypeName;
 
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.function.Supplier;
 
 /** PostgreSQL's set-returning functions usable in a FROM list (as {@code TABLE(f(...))}). */
@@ -23,13 +30,112 @@ public final class PgTableFunctions
 
     public static ScannableTable generate_series(Integer start, Integer stop)
     {
-        List<Object[]> rows = new ArrayList<>();
-        if (start != null && stop != null) {
-            for (int i = start; i <= stop; i++) {
-                rows.add(new Object[] {i});
-            }
+        return generate_series(start, stop, 1);
+    }
+
+    /** {@code generate_series(start, stop, step)}: computed as it is read, so a long series takes no memory. */
+    public static ScannableTable generate_series(Integer start, Integer stop, Integer step)
+    {
+        if (step != null && step == 0) {
+            throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "step size cannot equal zero", null, null);
         }
-        return new Rows(List.of("generate_series"), List.of(SqlTypeName.INTEGER), rows);
+        return new Rows(List.of("generate_series"), List.of(SqlTypeName.INTEGER), () -> series(start, stop, step));
+    }
+
+    private static Iterable<Object[]> series(Integer start, Integer stop, Integer step)
+    {
+        if (start == null || stop == null || step == null) {
+            return List.of();
+        }
+        return () -> new Iterator<>()
+        {
+            private long next = start;
+
+            @Override
+            public boolean hasNext()
+            {
+                return step > 0 ? next <= stop : next >= stop;
+            }
+
+            @Override
+            public Object[] next()
+            {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                Object[] row = {(int) next};
+                next += step;
+                return row;
+            }
+        };
+    }
+
+    /**
+     * {@code generate_series(timestamp, timestamp, interval)}: the bounds as text (a date or a
+     * timestamp), the interval as {@code "<months> <milliseconds>"} (the planner splits it). Each
+     * value is the previous plus the interval, as PostgreSQL adds it (month steps from the 31st land
+     * on the 29th after February).
+     */
+    public static ScannableTable pg_generate_series_ts(String start, String stop, String step)
+    {
+        long months = 0;
+        long millis = 0;
+        if (step != null) {
+            String[] parts = step.split(" ");
+            months = Long.parseLong(parts[0]);
+            millis = Long.parseLong(parts[1]);
+        }
+        if (step != null && months == 0 && millis == 0) {
+            throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "step size cannot equal zero", null, null);
+        }
+        long stepMonths = months;
+        long stepMillis = millis;
+        return new Rows(List.of("generate_series"), List.of(SqlTypeName.TIMESTAMP), () -> timestamps(start, stop, stepMonths, stepMillis));
+    }
+
+    private static Iterable<Object[]> timestamps(String start, String stop, long months, long millis)
+    {
+        if (start == null || stop == null) {
+            return List.of();
+        }
+        LocalDateTime first = timestamp(start);
+        LocalDateTime last = timestamp(stop);
+        // the direction of the step: months decide, as they dominate an interval's comparison in PostgreSQL
+        boolean forward = months > 0 || (months == 0 && millis > 0);
+        return () -> new Iterator<>()
+        {
+            private LocalDateTime next = first;
+
+            @Override
+            public boolean hasNext()
+            {
+                return forward ? !next.isAfter(last) : !next.isBefore(last);
+            }
+
+            @Override
+            public Object[] next()
+            {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                // Calcite's internal form of a TIMESTAMP: milliseconds of the wall-clock time as if in UTC
+                Object[] row = {next.toInstant(ZoneOffset.UTC).toEpochMilli()};
+                next = next.plusMonths(months).plus(millis, ChronoUnit.MILLIS);
+                return row;
+            }
+        };
+    }
+
+    private static LocalDateTime timestamp(String text)
+    {
+        String value = text.strip();
+        try {
+            return value.length() <= 10 ? LocalDate.parse(value).atStartOfDay() : LocalDateTime.parse(value.replace(' ', 'T'));
+        }
+        catch (DateTimeParseException e) {
+            throw new QueryException(SqlStates.INVALID_DATETIME_FORMAT, "invalid input syntax for type timestamp: \"" + text + "\"",
+                    "Write the bounds as dates or timestamps, such as '2024-01-31' or '2024-01-31 08:00:00'.", e);
+        }
     }
 
     public static ScannableTable generate_subscripts(String array, Integer dimension)
@@ -63,6 +169,16 @@ public final class PgTableFunctions
     public static ScannableTable pg_srf_generate_series(Integer start, Integer stop)
     {
         return withOrdinality(generate_series(start, stop), SqlTypeName.INTEGER);
+    }
+
+    public static ScannableTable pg_srf_generate_series(Integer start, Integer stop, Integer step)
+    {
+        return withOrdinality(generate_series(start, stop, step), SqlTypeName.INTEGER);
+    }
+
+    public static ScannableTable pg_srf_pg_generate_series_ts(String start, String stop, String step)
+    {
+        return withOrdinality(pg_generate_series_ts(start, stop, step), SqlTypeName.TIMESTAMP);
     }
 
     public static ScannableTable pg_srf_generate_subscripts(String array, Integer dimension)
@@ -108,12 +224,22 @@ public final class PgTableFunctions
 
     private static ScannableTable withOrdinality(ScannableTable table, SqlTypeName type)
     {
-        return new Rows(List.of("value", "ordinality"), List.of(type, SqlTypeName.INTEGER), () -> {
-            List<Object[]> rows = new ArrayList<>();
-            for (Object[] row : ((Rows) table).rows.get()) {
-                rows.add(new Object[] {row[0], rows.size() + 1});
+        return new Rows(List.of("value", "ordinality"), List.of(type, SqlTypeName.INTEGER), () -> () -> new Iterator<>()
+        {
+            private final Iterator<Object[]> rows = ((Rows) table).rows.get().iterator();
+            private int ordinality;
+
+            @Override
+            public boolean hasNext()
+            {
+                return rows.hasNext();
             }
-            return rows;
+
+            @Override
+            public Object[] next()
+            {
+                return new Object[] {rows.next()[0], ++ordinality};
+            }
         });
     }
 
@@ -130,14 +256,15 @@ public final class PgTableFunctions
     {
         private final List<String> names;
         private final List<SqlTypeName> types;
-        private final Supplier<List<Object[]>> rows;
+        private final Supplier<? extends Iterable<Object[]>> rows;
 
         Rows(List<String> names, List<SqlTypeName> types, List<Object[]> rows)
         {
             this(names, types, () -> rows);
         }
 
-        Rows(List<String> names, List<SqlTypeName> types, Supplier<List<Object[]>> rows)
+        /** Rows produced when scanned (Calcite also calls the function at planning, with literal arguments, to learn the row type). */
+        Rows(List<String> names, List<SqlTypeName> types, Supplier<? extends Iterable<Object[]>> rows)
         {
             this.names = names;
             this.types = types;
@@ -157,7 +284,8 @@ public final class PgTableFunctions
         @Override
         public Enumerable<Object[]> scan(DataContext root)
         {
-            return Linq4j.asEnumerable(rows.get());
+            Iterable<Object[]> produced = rows.get();
+            return Linq4j.asEnumerable(produced);
         }
     }
 }

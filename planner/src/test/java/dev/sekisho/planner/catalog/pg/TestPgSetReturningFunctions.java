@@ -8,6 +8,7 @@ import dev.sekisho.planner.calcite.PlannerOptions;
 import dev.sekisho.planner.spi.QueryException;
 import org.junit.jupiter.api.Test;
 
+import java.time.LocalDateTime;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,45 @@ class TestPgSetReturningFunctions
         // over the row's own array, as psqlODBC's SQLForeignKeys does
         assertThat(rows("select k from (select generate_series(array_lower(conkey, 1), array_upper(conkey, 1)) as k from pg_constraint c "
                 + "join pg_class t on t.oid = c.conrelid where c.contype = 'p' and t.relname = 'orders') s")).containsExactly(List.of(1));
+    }
+
+    @Test
+    void generateSeriesWithAStep()
+    {
+        assertThat(rows("select generate_series(1, 10, 3)")).containsExactly(List.of(1), List.of(4), List.of(7), List.of(10));
+        assertThat(rows("select g from generate_series(5, 1, -2) s(g)")).containsExactly(List.of(5), List.of(3), List.of(1));
+        assertThat(rows("select g from generate_series(3, 1) s(g)")).isEmpty();
+        assertThatThrownBy(() -> rows("select generate_series(1, 2, 0)"))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.sqlState()).isEqualTo("22023");
+                    assertThat(e.getMessage()).isEqualTo("step size cannot equal zero");
+                });
+        // computed as it is read: a series of two billion rows is no burden when three are read
+        assertThat(rows("select g from generate_series(1, 2000000000) s(g) limit 3")).containsExactly(List.of(1), List.of(2), List.of(3));
+    }
+
+    @Test
+    void generateSeriesOfTimestamps()
+    {
+        // a calendar, as Redash dashboards build one; month steps add to the previous value, as PostgreSQL does
+        PreparedQuery months = planner.prepare("select d from generate_series('2024-01-31'::date, '2024-05-01'::date, interval '1 month') as s(d)",
+                List.of(), session);
+        assertThat(months.columns()).extracting(ResultColumn::pgTypeOid).containsExactly(PgTypeInfo.TIMESTAMP);
+        assertThat(rows(months)).containsExactly(List.of(LocalDateTime.of(2024, 1, 31, 0, 0)), List.of(LocalDateTime.of(2024, 2, 29, 0, 0)),
+                List.of(LocalDateTime.of(2024, 3, 29, 0, 0)), List.of(LocalDateTime.of(2024, 4, 29, 0, 0)));
+        // a string step, as PostgreSQL reads an unknown literal there as an interval; in the select list too
+        assertThat(rows("select generate_series('2024-03-01 00:00'::timestamp, '2024-03-15'::timestamp, '7 days')"))
+                .containsExactly(List.of(LocalDateTime.of(2024, 3, 1, 0, 0)), List.of(LocalDateTime.of(2024, 3, 8, 0, 0)),
+                        List.of(LocalDateTime.of(2024, 3, 15, 0, 0)));
+        // bounds computed by the statement, as dashboards write the last n months
+        List<List<Object>> lastMonths = rows("select m from generate_series(date_trunc('month', now()) - interval '3 months', date_trunc('month', now()), "
+                + "'1 month') s(m)");
+        LocalDateTime thisMonth = LocalDateTime.now(java.time.ZoneOffset.UTC).withDayOfMonth(1).truncatedTo(java.time.temporal.ChronoUnit.DAYS);
+        assertThat(lastMonths).containsExactly(List.of(thisMonth.minusMonths(3)), List.of(thisMonth.minusMonths(2)), List.of(thisMonth.minusMonths(1)),
+                List.of(thisMonth));
+        assertThat(rows("select h from generate_series('2024-03-01 02:00'::timestamp, '2024-03-01 00:00'::timestamp, interval '-1 hour') s(h)"))
+                .containsExactly(List.of(LocalDateTime.of(2024, 3, 1, 2, 0)), List.of(LocalDateTime.of(2024, 3, 1, 1, 0)),
+                        List.of(LocalDateTime.of(2024, 3, 1, 0, 0)));
     }
 
     @Test
