@@ -213,9 +213,16 @@ public final class PgFunctions
         return true;
     }
 
-    public static Boolean pg_type_is_visible(Long oid)
+    /** {@code pg_type_is_visible(oid)} with the session's search path: built-in types always, a source's type where its schema is on the path. */
+    public static Boolean pg_type_is_visible(Long oid, String searchPath)
     {
-        return oid == null ? null : true;
+        if (oid == null) {
+            return null;
+        }
+        if (PgTypeInfo.byOid(oid).isPresent()) {
+            return true;
+        }
+        return PgObjects.userType(oid).map(type -> List.of(searchPath.split(",")).contains(type.named().schema())).orElse(false);
     }
 
     public static Boolean pg_function_is_visible(Long oid)

@@ -66,6 +66,13 @@ final class PgObjects
         return current().flatMap(data -> data.type(oid));
     }
 
+    /** The source-defined type (enum or domain, or the array type over one) of this OID the running statement's snapshot shows. */
+    static Optional<PgCatalogData.UserType> userType(long oid)
+    {
+        return current().flatMap(data -> data.userTypes().stream()
+                .filter(type -> type.info().oid() == oid || type.arrayInfo().oid() == oid).findFirst());
+    }
+
     static Optional<String> role(long oid)
     {
         if (oid == Oids.OWNER_OID) {

@@ -191,9 +191,9 @@ public final class PgSqlRewriter
                             return call("pg_sleep", SqlStdOperatorTable.CAST.createCall(POS, rewritten.operand(0), doubleType));
                         }
                     }
-                    case "pg_table_is_visible" -> {
+                    case "pg_table_is_visible", "pg_type_is_visible" -> {
                         if (rewritten.operandCount() == 1) {
-                            return call("pg_table_is_visible", rewritten.operand(0), SqlLiteral.createCharString(String.join(",", searchPath), POS));
+                            return call(function, rewritten.operand(0), SqlLiteral.createCharString(String.join(",", searchPath), POS));
                         }
                     }
                     case "generate_series" -> {

@@ -55,6 +55,16 @@ class TestPgSourceTypes
     }
 
     @Test
+    void typesAreVisibleWhereTheirSchemaIsOnTheSearchPath()
+    {
+        String sql = "select t.typname, pg_type_is_visible(t.oid) from pg_type t where t.typname in ('mood', '_mood', 'int4') order by 1";
+        assertThat(rows(sql)).containsExactly(List.of("_mood", true), List.of("int4", true), List.of("mood", true));
+        SessionContext sales = new SessionContext("alice", List.of("sales"));
+        assertThat(TestClientCorpus.readAll(planner.prepare(sql, List.of(), sales).execute(List.of(), TestClientCorpus.context())))
+                .containsExactly(List.of("_mood", false), List.of("int4", true), List.of("mood", false));
+    }
+
+    @Test
     void enumLabelsInSortOrder()
     {
         assertThat(rows("select e.enumlabel, e.enumsortorder from pg_enum e join pg_type t on t.oid = e.enumtypid where t.typname = 'mood' "
