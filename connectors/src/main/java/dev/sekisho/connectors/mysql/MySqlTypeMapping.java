@@ -54,16 +54,13 @@ public final class MySqlTypeMapping
             case "boolean":
                 return ColumnType.of(Kind.BOOLEAN);
             case "tinyint":
-                return full.startsWith("tinyint(1)") && !unsigned ? ColumnType.of(Kind.BOOLEAN) : ColumnType.of(Kind.SMALLINT);
+                return full.startsWith("tinyint(1)") && !unsigned ? ColumnType.of(Kind.BOOLEAN) : integer(type, unsigned);
             case "smallint":
-                return ColumnType.of(unsigned ? Kind.INTEGER : Kind.SMALLINT);
             case "mediumint":
-                return ColumnType.of(Kind.INTEGER);
             case "int":
             case "integer":
-                return ColumnType.of(unsigned ? Kind.BIGINT : Kind.INTEGER);
             case "bigint":
-                return unsigned ? ColumnType.decimal(20, 0) : ColumnType.of(Kind.BIGINT);
+                return integer(type, unsigned);
             case "decimal":
             case "numeric":
                 return ColumnType.decimal(toInt(precision, MAX_DECIMAL_PRECISION), toInt(scale, 0));
@@ -116,6 +113,22 @@ public final class MySqlTypeMapping
     }
 
     /**
+     * The integer types, alike from the catalog and from a result set: an unsigned type widens to
+     * the next one that holds all its values ({@code bigint unsigned} to {@code numeric(20,0)}).
+     */
+    private static ColumnType integer(String name, boolean unsigned)
+    {
+        return switch (name) {
+            case "tinyint" -> ColumnType.of(Kind.SMALLINT);
+            case "smallint" -> ColumnType.of(unsigned ? Kind.INTEGER : Kind.SMALLINT);
+            case "mediumint" -> ColumnType.of(Kind.INTEGER);
+            case "int", "integer" -> ColumnType.of(unsigned ? Kind.BIGINT : Kind.INTEGER);
+            case "bigint" -> unsigned ? ColumnType.decimal(20, 0) : ColumnType.of(Kind.BIGINT);
+            default -> throw new IllegalArgumentException("not an integer type: " + name);
+        };
+    }
+
+    /**
      * Maps one column of a result set as Connector/J describes it. MariaDB's {@code UUID} and
      * {@code JSON} alias arrive as {@code CHAR}/{@code LONGTEXT} here; {@link MySqlConnector} upgrades
      * them from the catalog when the column is a plain table column.
@@ -133,16 +146,12 @@ public final class MySqlTypeMapping
             case "BIT":
                 return precision <= 1 ? ColumnType.of(Kind.BOOLEAN) : ColumnType.of(Kind.BIGINT);
             case "TINYINT":
-                return ColumnType.of(Kind.SMALLINT);
             case "SMALLINT":
-                return ColumnType.of(unsigned ? Kind.INTEGER : Kind.SMALLINT);
             case "MEDIUMINT":
-                return ColumnType.of(Kind.INTEGER);
             case "INT":
             case "INTEGER":
-                return ColumnType.of(unsigned ? Kind.BIGINT : Kind.INTEGER);
             case "BIGINT":
-                return unsigned ? ColumnType.decimal(20, 0) : ColumnType.of(Kind.BIGINT);
+                return integer(typeName.replace(" UNSIGNED", "").toLowerCase(Locale.ROOT), unsigned);
             case "DECIMAL":
             case "NUMERIC":
                 return ColumnType.decimal(precision > 0 ? Math.min(precision, MAX_DECIMAL_PRECISION) : MAX_DECIMAL_PRECISION, Math.max(scale, 0));
