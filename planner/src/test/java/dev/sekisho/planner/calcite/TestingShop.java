@@ -18,7 +18,7 @@ import static dev.sekisho.planner.calcite.TestingConnector.column;
 import static dev.sekisho.planner.calcite.TestingConnector.notNullColumn;
 
 /** The sample shop that planner tests run against. */
-final class TestingShop
+public final class TestingShop
 {
     private TestingShop() {}
 
@@ -68,7 +68,8 @@ final class TestingShop
                         row(13, 3, null, null, null)));
     }
 
-    static List<List<Object>> readAll(ResultStream stream)
+    /** Every row of a result, closing it. */
+    public static List<List<Object>> readAll(ResultStream stream)
     {
         List<List<Object>> rows = new ArrayList<>();
         try (stream) {
@@ -85,12 +86,18 @@ final class TestingShop
 
     static ExecutionContext context()
     {
+        return context("tester");
+    }
+
+    /** An execution context of {@code user} that is never cancelled. */
+    public static ExecutionContext context(String user)
+    {
         return new ExecutionContext()
         {
             @Override
             public String user()
             {
-                return "tester";
+                return user;
             }
 
             @Override

@@ -6,6 +6,7 @@ import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.calcite.CalciteQueryPlanner;
 import dev.sekisho.planner.calcite.PlannerOptions;
+import dev.sekisho.planner.calcite.TestingShop;
 import dev.sekisho.planner.catalog.pg.TestingClientCorpus.Entry;
 import dev.sekisho.planner.catalog.pg.TestingClientCorpus.Field;
 import dev.sekisho.planner.spi.ExecutionContext;
@@ -150,46 +151,11 @@ class TestClientCorpus
 
     static List<List<Object>> readAll(ResultStream stream)
     {
-        List<List<Object>> rows = new ArrayList<>();
-        try (stream) {
-            while (stream.next()) {
-                List<Object> row = new ArrayList<>();
-                for (int i = 0; i < stream.columns().size(); i++) {
-                    row.add(stream.value(i));
-                }
-                rows.add(row);
-            }
-        }
-        return rows;
+        return TestingShop.readAll(stream);
     }
 
     static ExecutionContext context()
     {
-        return new ExecutionContext()
-        {
-            @Override
-            public String user()
-            {
-                return TestingClientCorpus.SESSION_USER;
-            }
-
-            @Override
-            public Registration onCancel(Runnable action)
-            {
-                return () -> {};
-            }
-
-            @Override
-            public boolean isCancelled()
-            {
-                return false;
-            }
-
-            @Override
-            public Optional<String> cancelReason()
-            {
-                return Optional.empty();
-            }
-        };
+        return TestingShop.context(TestingClientCorpus.SESSION_USER);
     }
 }
