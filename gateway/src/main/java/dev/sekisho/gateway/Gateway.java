@@ -14,6 +14,7 @@ import dev.sekisho.planner.calcite.PlannerOptions;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorFactory;
 import dev.sekisho.planner.spi.InvalidConfigException;
+import dev.sekisho.planner.spi.ServerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -149,6 +150,12 @@ public final class Gateway
     {
         String version = Gateway.class.getPackage().getImplementationVersion();
         return version == null ? "dev" : version;
+    }
+
+    /** The servers of source {@code source} and their pools now (empty for an unknown source). */
+    public List<ServerStatus> servers(String source)
+    {
+        return connectors.stream().filter(connector -> connector.name().equals(source)).findFirst().map(Connector::servers).orElse(List.of());
     }
 
     /** The live policies, when the configuration names a policy directory. */

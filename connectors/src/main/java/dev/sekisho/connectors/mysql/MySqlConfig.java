@@ -35,7 +35,9 @@ import static java.util.Objects.requireNonNull;
  *     pool:                    # HikariCP, one pool per read server
  *       max_size: 10           # default 10
  *       min_idle: 1            # default 1
- *       connection_timeout_ms: 5000   # default 5000 (minimum 250): wait for a connection before trying the next server
+ *       connection_timeout_ms: 5000   # default 5000 (minimum 250): how long a statement waits for a connection
+ *       extra_connection_wait_ms: 1000 # default 1000: how long a statement that holds one waits for another (then 53300)
+ *       leak_detection_ms: 0   # default 0 (off): log a connection held longer than this, with the stack that took it
  * }</pre>
  *
  * <p>A server's {@code name} defaults to {@code host:port} (or the URL's host part); it appears in
@@ -111,11 +113,28 @@ public record MySqlConfig(
      *
      * @param maxSize maximum connections per server
      * @param minIdle idle connections kept per server
-     * @param connectionTimeoutMillis how long to wait for a connection before trying the next server
+     * @param connectionTimeoutMillis how long a statement waits for a free connection (or a new one)
+     * @param extraConnectionWaitMillis how long a statement that already holds a connection of the
+     *         source waits for another one (a plan that reads several tables of one source at once)
+     *         before it fails with 53300; short, so that such plans never wait on each other for long
+     * @param leakDetectionMillis HikariCP's leak detection: a connection held longer than this is
+     *         logged with the stack that took it (0: off)
      */
-    public record Pool(int maxSize, int minIdle, long connectionTimeoutMillis)
+    public record Pool(int maxSize, int minIdle, long connectionTimeoutMillis, long extraConnectionWaitMillis, long leakDetectionMillis)
     {
-        public static final Pool DEFAULT = new Pool(10, 1, 5000);
+        public static final Pool DEFAULT = new Pool(10, 1, 5000, 1000, 0);
+
+        public Pool
+        {
+            if (maxSize < 1 || minIdle < 0 || minIdle > maxSize || connectionTimeoutMillis < 0 || extraConnectionWaitMillis < 0 || leakDetectionMillis < 0) {
+                throw new IllegalArgumentException("invalid pool settings");
+            }
+        }
+
+        public Pool(int maxSize, int minIdle, long connectionTimeoutMillis)
+        {
+            this(maxSize, minIdle, connectionTimeoutMillis, Math.min(DEFAULT.extraConnectionWaitMillis(), connectionTimeoutMillis), 0);
+        }
     }
 
     /** Validates {@code config} and builds the settings. */
@@ -228,14 +247,18 @@ public record MySqlConfig(
 
     private static Pool pool(Map<String, Object> map)
     {
+        List<String> keys = List.of("max_size", "min_idle", "connection_timeout_ms", "extra_connection_wait_ms", "leak_detection_ms");
         for (String key : map.keySet()) {
-            if (!Set.of("max_size", "min_idle", "connection_timeout_ms").contains(key)) {
-                throw new InvalidConfigException("pool." + key, "is not a pool setting; known: max_size, min_idle, connection_timeout_ms");
+            if (!keys.contains(key)) {
+                throw new InvalidConfigException("pool." + key, "is not a pool setting; known: " + String.join(", ", keys));
             }
         }
         int maxSize = integer("pool.max_size", map.get("max_size"), Pool.DEFAULT.maxSize());
         int minIdle = integer("pool.min_idle", map.get("min_idle"), Pool.DEFAULT.minIdle());
         int timeout = integer("pool.connection_timeout_ms", map.get("connection_timeout_ms"), (int) Pool.DEFAULT.connectionTimeoutMillis());
+        int extraWait = integer("pool.extra_connection_wait_ms", map.get("extra_connection_wait_ms"),
+                (int) Math.min(Pool.DEFAULT.extraConnectionWaitMillis(), timeout));
+        int leakDetection = integer("pool.leak_detection_ms", map.get("leak_detection_ms"), 0);
         if (maxSize < 1) {
             throw new InvalidConfigException("pool.max_size", "must be at least 1, not " + maxSize);
         }
@@ -245,7 +268,14 @@ public record MySqlConfig(
         if (timeout < 250) {
             throw new InvalidConfigException("pool.connection_timeout_ms", "must be at least 250, not " + timeout);
         }
-        return new Pool(maxSize, minIdle, timeout);
+        if (extraWait < 0 || extraWait > timeout) {
+            throw new InvalidConfigException("pool.extra_connection_wait_ms", "must be between 0 and pool.connection_timeout_ms (" + timeout + "), not " + extraWait);
+        }
+        if (leakDetection != 0 && leakDetection < 2000) {
+            // HikariCP's own lower bound: below it, leak detection stays off without a word
+            throw new InvalidConfigException("pool.leak_detection_ms", "must be 0 (off) or at least 2000, not " + leakDetection);
+        }
+        return new Pool(maxSize, minIdle, timeout, extraWait, leakDetection);
     }
 
     @SuppressWarnings("unchecked")

@@ -11,6 +11,7 @@ import dev.sekisho.planner.spi.ConnectorMetadata;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.ServerStatus;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.spi.TableMetadata;
@@ -86,7 +87,7 @@ public final class MySqlConnector
         if (context.isCancelled()) {
             throw cancelled(context);
         }
-        ReplicaPool.Lease lease = pool.acquire();
+        ReplicaPool.Lease lease = pool.acquire(context);
         Execution execution = new Execution(lease, context);
         PreparedStatement statement = null;
         try {
@@ -111,10 +112,22 @@ public final class MySqlConnector
             closeAfterFailure(statement, execution);
             throw failure;
         }
-        catch (RuntimeException e) {
+        catch (RuntimeException | Error e) {
             closeAfterFailure(statement, execution);
             throw e;
         }
+    }
+
+    @Override
+    public List<ServerStatus> servers()
+    {
+        return pool.status();
+    }
+
+    /** Connections lent out to statements now (every server); 0 when the source is idle. */
+    public int leasedConnections()
+    {
+        return pool.leasedConnections();
     }
 
     @Override
@@ -132,7 +145,11 @@ public final class MySqlConnector
             ColumnType type = MySqlTypeMapping.fromResultSet(resultMetadata, i);
             type = catalogType(resultMetadata, i, type);
             boolean nullable = resultMetadata.isNullable(i) != ResultSetMetaData.columnNoNulls;
-            columns.add(new ColumnMetadata(resultMetadata.getColumnLabel(i), type, nullable, resultMetadata.getColumnTypeName(i).toLowerCase(java.util.Locale.ROOT)));
+            // MariaDB names some expressions' columns with an empty or missing label: the planner names result columns anyway
+            String label = resultMetadata.getColumnLabel(i);
+            String typeName = resultMetadata.getColumnTypeName(i);
+            columns.add(new ColumnMetadata(label == null || label.isEmpty() ? "?column?" : label, type, nullable,
+                    typeName == null ? "unknown" : typeName.toLowerCase(java.util.Locale.ROOT)));
         }
         return columns;
     }
@@ -219,10 +236,23 @@ public final class MySqlConnector
         private volatile boolean streaming;
         private ExecutionContext.Registration registration;
 
+        private final ExecutionContext.Registration statementScope;
+
         Execution(ReplicaPool.Lease lease, ExecutionContext context)
         {
             this.lease = lease;
             this.context = context;
+            // if whoever reads the rows never closes the stream, the statement's end gives the connection back
+            this.statementScope = context.closeWithStatement(this::abandon);
+        }
+
+        /** The statement ended while this execution still held its connection: abort it and give it back. */
+        private void abandon()
+        {
+            if (!released.get()) {
+                abortConnection();
+                release();
+            }
         }
 
         void start(PreparedStatement statement)
@@ -288,10 +318,18 @@ public final class MySqlConnector
         public void release()
         {
             if (released.compareAndSet(false, true)) {
-                if (registration != null) {
-                    registration.close();
+                try {
+                    if (registration != null) {
+                        registration.close();
+                    }
+                    if (statementScope != null) {
+                        // null only while the constructor registers with a statement that has ended already
+                        statementScope.close();
+                    }
                 }
-                lease.close();
+                finally {
+                    lease.close();
+                }
             }
         }
     }

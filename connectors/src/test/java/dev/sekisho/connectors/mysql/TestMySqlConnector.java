@@ -483,6 +483,131 @@ public class TestMySqlConnector
         return rows;
     }
 
+    @Test
+    public void aStreamNobodyClosesGoesBackWhenItsStatementEnds()
+    {
+        try (MySqlConnector pool = (MySqlConnector) connector(List.of(replica("live", server.port())), Map.of("pool", Map.of("max_size", 2, "min_idle", 0)))) {
+            TestingExecutionContext statement = new TestingExecutionContext();
+            // an engine that opens two scans and fails before closing either
+            ResultStream first = pool.execute(BackendQuery.of("mysql", "SELECT id FROM testdb.customers"), statement);
+            ResultStream second = pool.execute(BackendQuery.of("mysql", "SELECT id FROM testdb.customers"), statement);
+            assertThat(first.next()).isTrue();
+            assertThat(pool.leasedConnections()).isEqualTo(2);
+            assertThat(active(pool)).isEqualTo(2);
+            statement.finish();
+            assertThat(pool.leasedConnections()).isZero();
+            assertThat(active(pool)).isZero();
+            assertThat(statement.heldResources()).isZero();
+            // closing the streams later (or never) changes nothing
+            first.close();
+            second.close();
+            assertThat(pool.leasedConnections()).isZero();
+            assertThat(rows(pool, "SELECT count(*) FROM testdb.customers", new TestingExecutionContext())).containsExactly(List.of(2L));
+        }
+    }
+
+    @Test
+    public void aClosedStreamLeavesNothingToCloseWithItsStatement()
+    {
+        TestingExecutionContext statement = new TestingExecutionContext();
+        try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT id FROM testdb.customers"), statement)) {
+            assertThat(statement.heldResources()).isEqualTo(1);
+            while (stream.next()) {
+                assertThat(stream.value(0)).isNotNull();
+            }
+        }
+        assertThat(statement.heldResources()).isZero();
+    }
+
+    @Test
+    public void theGuardReclaimsAConnectionWhoseStatementEnded()
+            throws InterruptedException
+    {
+        try (MySqlConnector pool = (MySqlConnector) connector(List.of(replica("live", server.port())), Map.of("pool", Map.of("max_size", 2, "min_idle", 0)))) {
+            // a caller that neither closes the stream nor ends its statements' resources
+            TestingExecutionContext statement = TestingExecutionContext.forgetful();
+            ResultStream leaked = pool.execute(BackendQuery.of("mysql", "SELECT id FROM testdb.customers"), statement);
+            assertThat(leaked.next()).isTrue();
+            Thread.sleep(ReplicaPool.GUARD_INTERVAL_MILLIS + 500);
+            assertThat(pool.leasedConnections()).as("a running statement keeps its connection").isEqualTo(1);
+            statement.finish();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ReplicaPool.GUARD_INTERVAL_MILLIS * 3);
+            while (pool.leasedConnections() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(pool.leasedConnections()).isZero();
+            assertThat(active(pool)).isZero();
+        }
+    }
+
+    @Test
+    public void aStatementWantingMoreConnectionsThanAreFreeFailsFastInsteadOfDeadlocking()
+    {
+        try (MySqlConnector pool = (MySqlConnector) connector(List.of(replica("live", server.port())),
+                Map.of("pool", Map.of("max_size", 2, "min_idle", 0, "connection_timeout_ms", 30000, "extra_connection_wait_ms", 200)))) {
+            TestingExecutionContext a = new TestingExecutionContext();
+            TestingExecutionContext b = new TestingExecutionContext();
+            ResultStream heldByA = pool.execute(BackendQuery.of("mysql", "SELECT id FROM testdb.customers"), a);
+            ResultStream heldByB = pool.execute(BackendQuery.of("mysql", "SELECT id FROM testdb.customers"), b);
+            // each holds one and wants another: with waits of connection_timeout_ms this would hang for 30 s each
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> pool.execute(BackendQuery.of("mysql", "SELECT 1"), a))
+                    .isInstanceOfSatisfying(QueryException.class, e -> {
+                        assertThat(e.sqlState()).isEqualTo("53300");
+                        assertThat(e.getMessage()).contains("holds 1 connection(s) of source 'mysql' and needs another");
+                    });
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+            a.finish();
+            heldByA.close();
+            // the busy pool did not count against the server: it still answers
+            assertThat(pool.servers()).extracting(status -> status.state()).containsExactly("up");
+            assertThat(rows(pool, "SELECT 1", new TestingExecutionContext())).containsExactly(List.of(1L));
+            heldByB.close();
+            b.finish();
+            assertThat(pool.leasedConnections()).isZero();
+        }
+    }
+
+    @Test
+    public void aBusyPoolGivesTooManyConnectionsAndLeavesTheServerUp()
+    {
+        try (MySqlConnector pool = (MySqlConnector) connector(List.of(replica("live", server.port())),
+                Map.of("pool", Map.of("max_size", 1, "min_idle", 0, "connection_timeout_ms", 300, "extra_connection_wait_ms", 100)))) {
+            TestingExecutionContext holder = new TestingExecutionContext();
+            ResultStream held = pool.execute(BackendQuery.of("mysql", "SELECT id FROM testdb.customers"), holder);
+            assertThatThrownBy(() -> pool.execute(BackendQuery.of("mysql", "SELECT 1"), new TestingExecutionContext()))
+                    .isInstanceOfSatisfying(QueryException.class, e -> {
+                        assertThat(e.sqlState()).isEqualTo("53300");
+                        assertThat(e.getMessage()).contains("connections per server of source 'mysql' are busy");
+                    });
+            assertThat(pool.servers()).extracting(status -> status.state()).containsExactly("up");
+            held.close();
+            holder.finish();
+            assertThat(rows(pool, "SELECT 1", new TestingExecutionContext())).containsExactly(List.of(1L));
+        }
+    }
+
+    private static int active(MySqlConnector pool)
+    {
+        return pool.servers().stream().mapToInt(status -> status.activeConnections()).sum();
+    }
+
+    private static List<List<Object>> rows(Connector source, String sql, TestingExecutionContext context)
+    {
+        List<List<Object>> rows = new ArrayList<>();
+        try (ResultStream stream = source.execute(BackendQuery.of("mysql", sql), context)) {
+            while (stream.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 0; i < stream.columns().size(); i++) {
+                    Object value = stream.value(i);
+                    row.add(value instanceof Number number ? (Object) number.longValue() : value);
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
     private static Map<String, Object> replica(String name, int port)
     {
         return Map.of("name", name, "host", "localhost", "port", port, "user", "sekisho", "password", PASSWORD);

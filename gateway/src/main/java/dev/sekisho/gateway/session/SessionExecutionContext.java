@@ -4,6 +4,9 @@ import dev.sekisho.planner.spi.ExecutionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -13,7 +16,9 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * The {@link ExecutionContext} of one portal's execution; {@link #cancel(String)} may come from any
- * thread (a CancelRequest, a closed connection).
+ * thread (a CancelRequest, a closed connection). {@link #finish()} ends the statement: whatever the
+ * sources still hold for it (registered with {@link #closeWithStatement}) is closed then, so that no
+ * path through the planner or an engine can keep a source connection after its statement.
  */
 public final class SessionExecutionContext
         implements ExecutionContext
@@ -24,7 +29,11 @@ public final class SessionExecutionContext
     private final int fetchSizeHint;
     private final Function<String, Optional<String>> settings;
     private final List<Runnable> actions = new CopyOnWriteArrayList<>();
+    /** Resources held for the statement, in the order they were taken; guarded by this. */
+    private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private volatile String cancelReason;
+    private volatile boolean finished;
+    private volatile String description = "";
 
     public SessionExecutionContext(String user, int fetchSizeHint)
     {
@@ -39,6 +48,75 @@ public final class SessionExecutionContext
         this.user = requireNonNull(user, "user is null");
         this.fetchSizeHint = fetchSizeHint;
         this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /** Names the statement for log lines about what it holds (its text, shortened; never values). */
+    public SessionExecutionContext describedAs(String statement)
+    {
+        String text = statement == null ? "" : statement.strip().replaceAll("\\s+", " ");
+        this.description = "user " + user + ": " + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
+        return this;
+    }
+
+    @Override
+    public String description()
+    {
+        return description;
+    }
+
+    @Override
+    public Registration closeWithStatement(AutoCloseable resource)
+    {
+        requireNonNull(resource, "resource is null");
+        synchronized (this) {
+            if (!finished) {
+                resources.addLast(resource);
+                return () -> {
+                    synchronized (this) {
+                        resources.removeFirstOccurrence(resource);
+                    }
+                };
+            }
+        }
+        close(resource);
+        return () -> {};
+    }
+
+    @Override
+    public boolean isFinished()
+    {
+        return finished;
+    }
+
+    /**
+     * Ends the statement: closes, newest first, every resource still registered. Later
+     * registrations are closed at once. Idempotent; call from the thread that runs the statement.
+     */
+    public void finish()
+    {
+        List<AutoCloseable> left;
+        synchronized (this) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            left = new ArrayList<>(resources);
+            resources.clear();
+        }
+        actions.clear();
+        for (int i = left.size() - 1; i >= 0; i--) {
+            close(left.get(i));
+        }
+    }
+
+    private void close(AutoCloseable resource)
+    {
+        try {
+            resource.close();
+        }
+        catch (Exception | Error e) {
+            log.warn("Releasing what a statement held failed ({})", description, e);
+        }
     }
 
     @Override

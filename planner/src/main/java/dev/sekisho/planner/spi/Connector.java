@@ -1,5 +1,6 @@
 package dev.sekisho.planner.spi;
 
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,6 +35,12 @@ public interface Connector
     default Set<ConnectorCapability> capabilities()
     {
         return Set.of();
+    }
+
+    /** The servers behind this source and their pools, for admins and tests; empty if the source has none to show. */
+    default List<ServerStatus> servers()
+    {
+        return List.of();
     }
 
     /** Releases pools and threads. */

@@ -32,6 +32,37 @@ public interface ExecutionContext
         return Optional.empty();
     }
 
+    /**
+     * Ties a resource the statement holds (a source connection, a job) to the statement's end: when
+     * the statement ends, however it ends (rows all read, an error anywhere, a cancel, the client
+     * gone, the session closed), every resource still registered is closed. The owner unregisters
+     * it through the returned handle once it released the resource itself; closing twice must be
+     * harmless. If the statement has ended already, the resource is closed at once.
+     *
+     * <p>This is what keeps a plan that forgets to close what it opened (an engine failing half-way)
+     * from leaking a source's connections. The default keeps nothing: contexts of callers that end
+     * nothing (tests, one-off tools) close their resources themselves.
+     */
+    default Registration closeWithStatement(AutoCloseable resource)
+    {
+        return () -> {};
+    }
+
+    /** Whether the statement has ended: a resource still held for it after that is a leak. */
+    default boolean isFinished()
+    {
+        return false;
+    }
+
+    /**
+     * The statement for messages about what it holds (a leaked connection's log line): its text,
+     * shortened, without bound values; empty if unknown.
+     */
+    default String description()
+    {
+        return "";
+    }
+
     /** Whether a cancel was requested. */
     boolean isCancelled();
 

@@ -1,0 +1,44 @@
+package dev.sekisho.planner.spi;
+
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One server of a source as the connector sees it now, for admins ({@code SHOW sekisho.replicas},
+ * metrics) and tests: its state, its connection pool and its last error.
+ *
+ * @param name the server's name in the configuration
+ * @param role {@code replica} or {@code primary}
+ * @param state e.g. {@code up}, {@code down}, {@code lagging}, {@code draining}
+ * @param activeConnections connections lent out to statements now
+ * @param idleConnections connections open and free
+ * @param maxConnections the pool's maximum size
+ * @param waitingStatements statements waiting for a connection of this server
+ * @param lagSeconds replication lag when known
+ * @param lastError the last failure seen on this server, without secrets
+ */
+public record ServerStatus(
+        String name,
+        String role,
+        String state,
+        int activeConnections,
+        int idleConnections,
+        int maxConnections,
+        int waitingStatements,
+        OptionalDouble lagSeconds,
+        Optional<String> lastError)
+{
+    public ServerStatus
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(role, "role is null");
+        requireNonNull(state, "state is null");
+        requireNonNull(lagSeconds, "lagSeconds is null");
+        requireNonNull(lastError, "lastError is null");
+        if (activeConnections < 0 || idleConnections < 0 || maxConnections < 0 || waitingStatements < 0) {
+            throw new IllegalArgumentException("connection counts must not be negative");
+        }
+    }
+}
