@@ -11,6 +11,7 @@ import dev.sekisho.gateway.session.Notice;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.session.Session;
+import dev.sekisho.gateway.session.StatementFailures;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.gateway.sql.StatementSplitter;
 import dev.sekisho.planner.ResultColumn;
@@ -120,10 +121,19 @@ final class PgMessageProcessor
                 throw new PgProtocolException("unexpected message " + message.getClass().getSimpleName() + " after authentication");
             }
         }
-        catch (RuntimeException e) {
+        catch (RuntimeException | Error e) {
+            rethrowIfFatal(e);
             extendedError(e);
         }
         return true;
+    }
+
+    /** Errors of the JVM itself that no statement can recover from; everything else becomes an ErrorResponse. */
+    private static void rethrowIfFatal(Throwable e)
+    {
+        if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError)) {
+            throw (VirtualMachineError) e;
+        }
     }
 
     /** Continues a paused message; returns false when it paused again. */
@@ -302,7 +312,7 @@ final class PgMessageProcessor
         return format;
     }
 
-    private void extendedError(RuntimeException e)
+    private void extendedError(Throwable e)
     {
         PgError error = PgErrors.toError(e);
         BackendMessages.errorResponse(out.buffer(), error);
@@ -313,6 +323,18 @@ final class PgMessageProcessor
         }
         session.fail();
         ignoreUntilSync = true;
+    }
+
+    /** Closes a portal after its statement failed; a failure to close is logged, never reported over the first one. */
+    private void closePortalQuietly(String name)
+    {
+        try {
+            session.closePortal(name);
+        }
+        catch (RuntimeException | Error e) {
+            rethrowIfFatal(e);
+            StatementFailures.internal(e);
+        }
     }
 
     /** Execute: runs a portal, streaming up to {@code maxRows} rows (0 = all). */
@@ -359,10 +381,11 @@ final class PgMessageProcessor
                         return true;
                 }
             }
-            catch (RuntimeException e) {
-                RuntimeException failure = session.translateFailure(portal, e);
+            catch (RuntimeException | Error e) {
+                rethrowIfFatal(e);
+                Throwable failure = session.translateFailure(portal, e);
                 if (portal != null) {
-                    session.closePortal(portalName);
+                    closePortalQuietly(portalName);
                 }
                 extendedError(failure);
                 return true;
@@ -420,7 +443,8 @@ final class PgMessageProcessor
                     index++;
                 }
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | Error e) {
+                rethrowIfFatal(e);
                 PgError error = PgErrors.toError(session.translateFailure(portal, e));
                 BackendMessages.errorResponse(out.buffer(), error);
                 if (error.severity() == PgError.Severity.FATAL) {
@@ -428,7 +452,7 @@ final class PgMessageProcessor
                     closeConnection.run();
                     return true;
                 }
-                session.closePortal("");
+                closePortalQuietly("");
                 session.fail();
             }
             session.setImplicitTransactionBlock(false);

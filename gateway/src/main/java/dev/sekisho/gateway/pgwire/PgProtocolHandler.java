@@ -399,7 +399,8 @@ final class PgProtocolHandler
                 finished = resume ? processor.resume() : processor.handle(message);
             }
             catch (RuntimeException | Error e) {
-                log.error("Unexpected failure on connection from {}", channel.remoteAddress(), e);
+                // the processor turns every statement's failure into an ErrorResponse; this is a failure of the connection itself
+                log.error("Unexpected failure on connection from {}; closing it", channel.remoteAddress(), e);
                 channel.close();
                 finished = true;
             }

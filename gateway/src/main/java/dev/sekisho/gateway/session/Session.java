@@ -491,7 +491,7 @@ public final class Session
     {
         portal.markExhausted();
         if (portal.context() != null) {
-            running.remove(portal.context());
+            finish(portal.context());
         }
     }
 
@@ -499,7 +499,7 @@ public final class Session
      * The error to report for a failure while a portal's rows were read: when the statement was
      * cancelled, PostgreSQL's 57014 whatever the source said.
      */
-    public RuntimeException translateFailure(Portal portal, RuntimeException failure)
+    public Throwable translateFailure(Portal portal, Throwable failure)
     {
         SessionExecutionContext context = portal == null ? null : portal.context();
         return context == null ? failure : cancelled(context, failure);
@@ -621,11 +621,15 @@ public final class Session
             closePortal(portal);
         }
         statements.clear();
+        for (SessionExecutionContext context : List.copyOf(running)) {
+            finish(context);
+        }
     }
 
     private void openRows(Portal portal, int fetchSizeHint)
     {
-        SessionExecutionContext context = new SessionExecutionContext(principal.name(), fetchSizeHint, settings::show);
+        SessionExecutionContext context = new SessionExecutionContext(principal.name(), fetchSizeHint, settings::show)
+                .describedAs(portal.statement().sql());
         running.add(context);
         try {
             activate(context);
@@ -634,9 +638,10 @@ public final class Session
             }
             portal.startRows(portal.statement().query().orElseThrow().execute(portal.parameters(), context), context);
         }
-        catch (RuntimeException e) {
-            running.remove(context);
-            throw cancelled(context, e);
+        catch (RuntimeException | Error e) {
+            // whatever the plan opened before it failed goes back to its source now
+            finish(context);
+            throw unchecked(cancelled(context, e));
         }
     }
 
@@ -660,7 +665,16 @@ public final class Session
         }
     }
 
-    private static RuntimeException cancelled(SessionExecutionContext context, RuntimeException failure)
+    /** {@code failure}, known to be a RuntimeException or an Error, to throw as it is. */
+    private static RuntimeException unchecked(Throwable failure)
+    {
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return (RuntimeException) failure;
+    }
+
+    private static <T extends Throwable> Throwable cancelled(SessionExecutionContext context, T failure)
     {
         if (!context.isCancelled() || failure instanceof QueryException query && query.sqlState().equals(SqlStates.QUERY_CANCELED)) {
             return failure;
@@ -780,14 +794,14 @@ public final class Session
             try {
                 more = cursor.stream().next();
             }
-            catch (RuntimeException e) {
+            catch (RuntimeException | Error e) {
                 // as in PostgreSQL, a cursor whose execution failed cannot be used again
-                RuntimeException failure = translateFailure(cursor, e);
+                Throwable failure = translateFailure(cursor, e);
                 if (portals.get(cursor.name()) == cursor) {
                     portals.remove(cursor.name());
                 }
                 closePortal(cursor);
-                throw failure;
+                throw unchecked(failure);
             }
             if (!more) {
                 completed(cursor);
@@ -904,9 +918,16 @@ public final class Session
         }
         finally {
             if (portal.context() != null) {
-                running.remove(portal.context());
+                finish(portal.context());
             }
         }
+    }
+
+    /** The statement of {@code context} ended: what it still holds at its sources is released. */
+    private void finish(SessionExecutionContext context)
+    {
+        running.remove(context);
+        context.finish();
     }
 
     private Portal cursor(String name)

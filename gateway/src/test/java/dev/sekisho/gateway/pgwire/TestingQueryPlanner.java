@@ -57,6 +57,7 @@ public final class TestingQueryPlanner
     private static final Pattern SERIES = Pattern.compile("select n from series\\((\\d+)\\)");
     private static final Pattern FAILING = Pattern.compile("select n from failing\\((\\d+)\\)");
     private static final Pattern BLOCKING = Pattern.compile("select n from blocking(_raw)?\\((\\d+)\\)");
+    private static final Pattern THROWING = Pattern.compile("select n from (prepare|execute|read)_throws\\((\\w+)\\)");
 
     public static final List<ResultColumn> ALL_TYPES_COLUMNS = List.of(
             ResultColumn.of("b", ColumnType.of(ColumnType.Kind.BOOLEAN)),
@@ -133,6 +134,40 @@ public final class TestingQueryPlanner
         return cancelActionsRun.get();
     }
 
+    private final AtomicInteger heldResources = new AtomicInteger();
+
+    /**
+     * Resources that {@code execute_throws(...)} registered with its statement and that are not
+     * closed yet: what an engine failing half-way would leak without the statement's end.
+     */
+    public int heldResources()
+    {
+        return heldResources.get();
+    }
+
+    /** What {@code *_throws(kind)} throws: every kind an engine or driver may throw. */
+    static Throwable throwable(String kind)
+    {
+        return switch (kind) {
+            case "assertion" -> new AssertionError("interpreter: no implementation for class org.apache.calcite.rel.logical.LogicalTableSpool");
+            case "npe" -> new NullPointerException("name is null");
+            case "nfe" -> new NumberFormatException("For input string: \"{1,2}\"");
+            case "initializer" -> new ExceptionInInitializerError(new NumberFormatException("For input string: \"x\""));
+            case "arithmetic" -> new ArithmeticException("/ by zero");
+            case "stackoverflow" -> new StackOverflowError();
+            case "unsupported" -> new UnsupportedOperationException("no");
+            default -> new IllegalStateException(kind);
+        };
+    }
+
+    private static RuntimeException sneakyThrow(Throwable throwable)
+    {
+        if (throwable instanceof Error error) {
+            throw error;
+        }
+        throw (RuntimeException) throwable;
+    }
+
     /** Streams opened and not yet closed. */
     public int openStreams()
     {
@@ -174,6 +209,57 @@ public final class TestingQueryPlanner
         }
         ColumnType integer = ColumnType.of(ColumnType.Kind.INTEGER);
         ColumnType bigint = ColumnType.of(ColumnType.Kind.BIGINT);
+        Matcher throwing = THROWING.matcher(text);
+        if (throwing.matches()) {
+            Throwable failure = throwable(throwing.group(2));
+            switch (throwing.group(1)) {
+                case "prepare":
+                    throw sneakyThrow(failure);
+                case "execute":
+                    // an engine that opens two source resources, then fails without closing them
+                    return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), (ContextExecutor) (parameters, context) -> {
+                        for (int i = 0; i < 2; i++) {
+                            heldResources.incrementAndGet();
+                            AtomicInteger once = new AtomicInteger();
+                            context.closeWithStatement(() -> {
+                                if (once.getAndIncrement() == 0) {
+                                    heldResources.decrementAndGet();
+                                }
+                            });
+                        }
+                        throw sneakyThrow(failure);
+                    });
+                default:
+                    return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), parameters -> new ResultStream()
+                    {
+                        private int read;
+
+                        @Override
+                        public List<ColumnMetadata> columns()
+                        {
+                            return List.of(new ColumnMetadata("n", bigint, false, "bigint"));
+                        }
+
+                        @Override
+                        public boolean next()
+                        {
+                            if (read++ == 1) {
+                                throw sneakyThrow(failure);
+                            }
+                            return true;
+                        }
+
+                        @Override
+                        public Object value(int column)
+                        {
+                            return 1L;
+                        }
+
+                        @Override
+                        public void close() {}
+                    });
+            }
+        }
         switch (text) {
             case "select 1":
                 return query(sql, List.of(ResultColumn.of("?column?", integer)), List.of(), parameters -> rows(List.of(List.of(1))));
