@@ -90,8 +90,7 @@ public final class MySqlErrors
             state = fromJdbcState(e.getSQLState());
         }
         if (TEXT_NAMES_OBJECTS_ONLY.contains(code) && e.getMessage() != null) {
-            return new QueryException(state, "MySQL error " + code + " from source '" + source + "': " + e.getMessage(),
-                    "the source's tables changed since Sekisho read them; run the statement again", e);
+            return new QueryException(state, "MySQL error " + code + " from source '" + source + "': " + e.getMessage(), objectHint(code), e);
         }
         return new QueryException(state, "source '" + source + "' failed the statement: " + describe(code), hint(code), e);
     }
@@ -108,6 +107,19 @@ public final class MySqlErrors
         };
         // MySQL's own text is left out on purpose: it can quote the statement with its bound values
         return what + " (MySQL error " + code + ")";
+    }
+
+    /** What to do about an error naming a table, column, database or function the source does not know. */
+    private static String objectHint(int code)
+    {
+        return switch (code) {
+            // Sekisho checked the names against the catalog it read: a table or column the source lacks now was dropped or renamed since
+            case 1146, 1054, 1049 -> "the source's tables changed since Sekisho read them; run the statement again";
+            // Sekisho never sends a function the source lacks: the source's version or settings differ from what it expects
+            case 1305, 1630 -> "the source does not have this function; this is a Sekisho bug: please report the statement "
+                    + "(`sekisho policy explain` shows the SQL sent)";
+            default -> null;
+        };
     }
 
     private static String hint(int code)

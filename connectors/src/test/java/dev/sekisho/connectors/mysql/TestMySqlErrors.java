@@ -48,6 +48,20 @@ public class TestMySqlErrors
     }
 
     @Test
+    public void testOnlyMissingTablesAndColumnsSuggestTheSchemaChanged()
+    {
+        QueryException table = MySqlErrors.toQueryException(new SQLException("Table 'shop.gone' doesn't exist", "42S02", 1146), "shop", "r1", Optional.empty());
+        assertThat(table.hint()).contains("tables changed");
+        QueryException column = MySqlErrors.toQueryException(new SQLException("Unknown column 'x' in 'field list'", "42S22", 1054), "shop", "r1", Optional.empty());
+        assertThat(column.hint()).contains("tables changed");
+        QueryException function = MySqlErrors.toQueryException(new SQLException("FUNCTION shop.ARRAY_AGG does not exist", "42000", 1305), "shop", "r1",
+                Optional.empty());
+        assertThat(function.sqlState()).isEqualTo("42883");
+        assertThat(function.getMessage()).contains("ARRAY_AGG");
+        assertThat(function.hint()).doesNotContain("tables changed").contains("Sekisho bug");
+    }
+
+    @Test
     public void testUserCancelMessage()
     {
         QueryException e = MySqlErrors.toQueryException(new SQLException("Query execution was interrupted", "70100", 1317), "shop", "replica-1", Optional.empty());
