@@ -28,8 +28,14 @@ import static java.util.Objects.requireNonNull;
  *
  * @param internalParameters values the generated code reads from the data context besides the client's parameters
  */
-record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalParameters, int fieldCount, String explain)
+record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalParameters, int fieldCount, String explain, boolean spools)
 {
+    /**
+     * Most rows a recursive query ({@code WITH RECURSIVE}) may produce: it runs to the end in the
+     * gateway's memory, so a recursion without a working stop condition must end with an error.
+     */
+    static final int MAX_SPOOLED_ROWS = 1_000_000;
+
     CompiledPlan
     {
         requireNonNull(bindable, "bindable is null");
@@ -53,11 +59,67 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
         RelNode best = Programs.standard().run(planner, rel, enumerable, List.of(), List.of());
         Map<String, Object> internal = new HashMap<>();
         Bindable<Object[]> bindable = EnumerableInterpretable.toBindable(internal, null, (EnumerableRel) best, EnumerableRel.Prefer.ARRAY);
-        return new CompiledPlan(bindable, internal, rel.getRowType().getFieldCount(), RelOptUtil.toString(best));
+        boolean[] spools = new boolean[1];
+        new org.apache.calcite.rel.RelVisitor()
+        {
+            @Override
+            public void visit(RelNode node, int ordinal, RelNode parent)
+            {
+                spools[0] |= node instanceof org.apache.calcite.rel.core.Spool;
+                super.visit(node, ordinal, parent);
+            }
+        }.go(rel);
+        return new CompiledPlan(bindable, internal, rel.getRowType().getFieldCount(), RelOptUtil.toString(best) + sourceFragments(best), spools[0]);
+    }
+
+    /** The statement each source scan sends, for EXPLAIN: "Source fragments:" and one line per scan, or nothing. */
+    private static String sourceFragments(RelNode plan)
+    {
+        StringBuilder fragments = new StringBuilder();
+        new org.apache.calcite.rel.RelVisitor()
+        {
+            @Override
+            public void visit(RelNode node, int ordinal, RelNode parent)
+            {
+                if (node instanceof org.apache.calcite.interpreter.Bindables.BindableTableScan scan) {
+                    ConnectorTable table = scan.getTable().unwrap(ConnectorTable.class);
+                    if (table != null) {
+                        int[] columns = scan.projects.isEmpty()
+                                ? java.util.stream.IntStream.range(0, table.metadata().columns().size()).toArray()
+                                : scan.projects.toIntArray();
+                        fragments.append("  ").append(table.connector().name()).append(": ").append(table.scanSql(scan.filters, columns)).append('\n');
+                    }
+                }
+                super.visit(node, ordinal, parent);
+            }
+        }.go(plan);
+        return fragments.isEmpty() ? "" : "Source fragments:\n" + fragments;
     }
 
     /** The rows, each as an array (the generated code returns a single column's values bare). */
     Enumerator<Object[]> open(DataContext context)
+    {
+        if (spools) {
+            // a recursive query's work table belongs to the plan, not to one execution: run one at a time, to the end
+            synchronized (this) {
+                List<Object[]> rows = new java.util.ArrayList<>();
+                try (Enumerator<Object[]> all = rows(context)) {
+                    while (all.moveNext()) {
+                        if (rows.size() >= MAX_SPOOLED_ROWS) {
+                            throw new dev.sekisho.planner.spi.QueryException(dev.sekisho.planner.spi.SqlStates.PROGRAM_LIMIT_EXCEEDED,
+                                    "the recursive query produced more than " + MAX_SPOOLED_ROWS + " rows",
+                                    "Check the stop condition of the recursive part (WHERE n < ...).", null);
+                        }
+                        rows.add(all.current());
+                    }
+                }
+                return org.apache.calcite.linq4j.Linq4j.enumerator(rows);
+            }
+        }
+        return rows(context);
+    }
+
+    private Enumerator<Object[]> rows(DataContext context)
     {
         Enumerator<?> rows = bindable.bind(context).enumerator();
         if (fieldCount != 1) {

@@ -7,9 +7,7 @@ import dev.sekisho.planner.catalog.pg.PgExecution;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
-import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
-import dev.sekisho.planner.spi.SqlStates;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.interpreter.Interpreter;
@@ -117,6 +115,8 @@ final class FederatedQuery
         values.put(DataContext.Variable.CURRENT_TIMESTAMP.camelName, now);
         values.put(DataContext.Variable.LOCAL_TIMESTAMP.camelName, now + timeZone.getOffset(now));
         values.put(DataContext.Variable.TIME_ZONE.camelName, timeZone);
+        // to_char's month and day names, as PostgreSQL's default lc_time (C) spells them
+        values.put(DataContext.Variable.LOCALE.camelName, java.util.Locale.ENGLISH);
         values.put(DataContext.Variable.CANCEL_FLAG.camelName, new AtomicBoolean());
         values.put(ConnectorTable.EXECUTION_CONTEXT, context);
         // current_user, session_user and user (catalog emulation)
@@ -126,40 +126,49 @@ final class FederatedQuery
             values.putAll(compiled.internalParameters());
         }
         DataContext dataContext = new LocalDataContext(rootSchema, typeFactory, values);
-        Interpreter interpreter;
-        Enumerator<Object[]> enumerator;
+        Interpreter interpreter = null;
+        Enumerator<Object[]> enumerator = null;
         // the OID functions resolve through this statement's view of the catalog
         try (PgCatalog.Binding binding = pgCatalog.bind(dataContext)) {
             PgExecution.checkCancelled(context);
             // the interpreter rewrites the plan with a planner that is not thread-safe
             if (compiled != null) {
-                interpreter = null;
                 enumerator = compiled.open(dataContext);
             }
             else {
                 synchronized (this) {
                     interpreter = new Interpreter(dataContext, plan);
                 }
+                // the interpreter runs its whole plan here, reading every source it scans
                 enumerator = interpreter.enumerator();
             }
         }
-        catch (QueryException e) {
+        catch (RuntimeException | Error e) {
+            // what the engine opened before it failed (source scans) is closed now; the caller translates the failure
+            closeQuietly(enumerator, interpreter, e);
             throw e;
-        }
-        catch (RuntimeException e) {
-            throw unwrap(e);
         }
         return new InterpreterResultStream(interpreter, enumerator, columnMetadata, converters, () -> pgCatalog.bind(dataContext), context);
     }
 
-    private static QueryException unwrap(RuntimeException e)
+    private static void closeQuietly(Enumerator<Object[]> enumerator, Interpreter interpreter, Throwable failure)
     {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof QueryException queryException) {
-                return queryException;
+        try {
+            if (enumerator != null) {
+                enumerator.close();
             }
         }
-        return new QueryException(SqlStates.INTERNAL_ERROR, "local execution of a federated query failed: " + e.getClass().getSimpleName(), null, e);
+        catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
+        try {
+            if (interpreter != null) {
+                interpreter.close();
+            }
+        }
+        catch (RuntimeException | Error e) {
+            failure.addSuppressed(e);
+        }
     }
 
     @Override
@@ -245,12 +254,6 @@ final class FederatedQuery
                 row = enumerator.current();
                 return true;
             }
-            catch (QueryException e) {
-                throw e;
-            }
-            catch (RuntimeException e) {
-                throw unwrap(e);
-            }
         }
 
         @Override
@@ -268,6 +271,7 @@ final class FederatedQuery
             }
             finally {
                 if (interpreter != null) {
+                    // closes every node's source, also those the enumerator never reached
                     interpreter.close();
                 }
             }

@@ -46,6 +46,29 @@ final class SekishoBigQueryDialect
      */
     static final String PHONE_SUFFIX = "(?:[0-9][^0-9]*){0,4}$";
 
+    /** Functions, by name, that BigQuery runs with PostgreSQL's meaning (or that unparsing here maps). */
+    private static final java.util.Set<String> PUSHABLE_FUNCTIONS = java.util.Set.of(
+            "||", "CONCAT", "UPPER", "LOWER", "SUBSTRING", "SUBSTR", "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH", "REPLACE", "LEFT", "RIGHT",
+            "REPEAT", "LPAD", "RPAD", "MD5", "SHA256", "ABS", "ROUND", "POWER", "SQRT", "EXP", "LN", "LOG10", "SIGN", "REGEXP_REPLACE", "REVERSE",
+            "CURRENT_DATE", "CURRENT_TIMESTAMP");
+
+    /** Only what BigQuery runs as PostgreSQL does; a statement using anything else runs in the gateway. */
+    @Override
+    public boolean supportsFunction(org.apache.calcite.sql.SqlOperator operator, org.apache.calcite.rel.type.RelDataType type,
+            java.util.List<org.apache.calcite.rel.type.RelDataType> paramTypes)
+    {
+        return SourcePushdown.isStandardOperator(operator) || PUSHABLE_FUNCTIONS.contains(operator.getName().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public boolean supportsAggregateFunction(SqlKind kind)
+    {
+        return switch (kind) {
+            case COUNT, SUM, SUM0, MIN, MAX, AVG, SINGLE_VALUE -> true;
+            default -> false;
+        };
+    }
+
     private SekishoBigQueryDialect(SqlDialect.Context context)
     {
         super(context);

@@ -42,9 +42,40 @@ final class SekishoMysqlDialect
     private static final java.util.Set<SqlKind> UNSUPPORTED = java.util.EnumSet.of(
             SqlKind.SIMILAR, SqlKind.POSIX_REGEX_CASE_SENSITIVE, SqlKind.POSIX_REGEX_CASE_INSENSITIVE);
 
+    /** Functions, by name, that MySQL runs with PostgreSQL's meaning (or that {@link #unparseCall} maps). */
+    private static final java.util.Set<String> PUSHABLE_FUNCTIONS = java.util.Set.of(
+            "||", "DIV", "CONCAT", "UPPER", "LOWER", "SUBSTRING", "SUBSTR", "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH", "OCTET_LENGTH",
+            "REPLACE", "LEFT", "RIGHT", "REPEAT", "LPAD", "RPAD", "MD5", "SHA256", "ASCII", "ABS", "ROUND", "POWER", "SQRT", "EXP", "LN",
+            "LOG10", "SIGN", "PI", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "ATAN2", "DEGREES", "RADIANS", "PG_DATE_TRUNC", "CURRENT_DATE",
+            "REGEXP_REPLACE",
+            "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME", "CURRENT_TIME", "ILIKE", "NOT ILIKE");
+
     private SekishoMysqlDialect(SqlDialect.Context context)
     {
         super(context);
+    }
+
+    /**
+     * Only what MySQL runs as PostgreSQL does: a statement using anything else runs in the gateway
+     * (see {@code SourcePushdown}); MySQL never receives a function it lacks, such as
+     * {@code array_agg} or {@code json_build_object}.
+     */
+    @Override
+    public boolean supportsFunction(org.apache.calcite.sql.SqlOperator operator, RelDataType type, java.util.List<RelDataType> paramTypes)
+    {
+        if (UNSUPPORTED.contains(operator.getKind()) || operator.getName().equalsIgnoreCase("TO_CHAR")) {
+            return false;
+        }
+        return SourcePushdown.isStandardOperator(operator) || PUSHABLE_FUNCTIONS.contains(operator.getName().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public boolean supportsAggregateFunction(SqlKind kind)
+    {
+        return switch (kind) {
+            case COUNT, SUM, SUM0, MIN, MAX, AVG, SINGLE_VALUE -> true;
+            default -> false;
+        };
     }
 
     @Override
@@ -53,6 +84,22 @@ final class SekishoMysqlDialect
         if (UNSUPPORTED.contains(call.getKind()) || call.getOperator().getName().equalsIgnoreCase("TO_CHAR")) {
             // no MySQL equivalent with PostgreSQL's meaning: the planner runs the statement locally instead
             throw new UnsupportedOperationException("MySQL has no equivalent of " + call.getOperator().getName());
+        }
+        if (call.getKind() == SqlKind.IS_NOT_DISTINCT_FROM || call.getKind() == SqlKind.IS_DISTINCT_FROM) {
+            // MySQL's null-safe equality
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            if (call.getKind() == SqlKind.IS_DISTINCT_FROM) {
+                writer.keyword("NOT");
+                writer.print("(");
+            }
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep("<=>");
+            call.operand(1).unparse(writer, 0, 0);
+            if (call.getKind() == SqlKind.IS_DISTINCT_FROM) {
+                writer.print(")");
+            }
+            writer.endList(frame);
+            return;
         }
         if (call.getOperator() == SqlStdOperatorTable.CONCAT) {
             SqlWriter.Frame frame = writer.startFunCall("CONCAT");

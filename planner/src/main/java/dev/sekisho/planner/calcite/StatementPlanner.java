@@ -34,6 +34,7 @@ import org.apache.calcite.prepare.CalciteCatalogReader;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.RepeatUnion;
 import org.apache.calcite.rel.core.TableScan;
 import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
@@ -150,6 +151,8 @@ final class StatementPlanner
     private final boolean hasSalt;
     private PolicyView view;
     private PolicyParameters policyParameters;
+    /** Why a single-source statement was not pushed down whole, for EXPLAIN; null when it was or had no single source. */
+    private String localReason;
     private final JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(PostgresTypeSystem.INSTANCE)
     {
         @Override
@@ -337,20 +340,23 @@ final class StatementPlanner
             return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
                     parameterOfIndex, dynamicParameterTypes, "Runs locally (catalog, compiled):\n" + compiled.explain(), compiled);
         }
-        if (containsCorrelate(root.rel)) {
-            // the interpreter cannot run a correlated join with a sort or limit inside: compile it
-            try {
-                CompiledPlan compiled = CompiledPlan.compile(root.project());
-                return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
-                        parameterOfIndex, dynamicParameterTypes, "Runs locally (compiled):\n" + compiled.explain(), compiled);
-            }
-            catch (RuntimeException e) {
-                // fall back to the interpreter, which reports what it cannot do
-            }
+        // compiled to Java, the local engine runs what the interpreter cannot: every aggregate (array_agg, string_agg),
+        // window functions, correlated joins with a sort or limit inside, recursive queries
+        try {
+            CompiledPlan compiled = CompiledPlan.compile(root.project());
+            return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
+                    parameterOfIndex, dynamicParameterTypes, "Runs locally (compiled)" + because() + ":\n" + compiled.explain(), compiled);
+        }
+        catch (RuntimeException | AssertionError e) {
+            // fall back to the interpreter, which reports what it cannot do
+        }
+        if (contains(root.rel, RepeatUnion.class)) {
+            throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "this recursive query (WITH RECURSIVE) is not supported yet",
+                    "Rewrite it without recursion, e.g. with generate_series or a join.", null);
         }
         RelNode local = prepareForInterpreter(root.project(), cluster);
         return new FederatedQuery(sql, columns, parameterTypes, local, catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory, parameterOfIndex,
-                dynamicParameterTypes, explainLocal(local));
+                dynamicParameterTypes, explainLocal(local, because()));
     }
 
     private static ColumnType declaredType(List<ColumnType> declared, int parameterNumber)
@@ -489,18 +495,41 @@ final class StatementPlanner
         return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
     }
 
-    private static Optional<SourceSqlGenerator.SourceSql> generate(RelNode rel, Connector connector)
+    private Optional<SourceSqlGenerator.SourceSql> generate(RelNode plan, Connector connector)
     {
-        if (connector.dialect() == dev.sekisho.planner.spi.SqlDialectKind.MYSQL && containsCorrelate(rel)) {
-            // LATERAL: MariaDB has none, so such plans run in the gateway over the tables' rows
+        // correlated sub-queries as joins: the SQL generator misnames the outer relation of a correlated
+        // sub-query when that relation is itself a derived table (a policy's secured table, for one)
+        RelNode rel = hasCorrelatedSubQuery(plan) ? withoutSubQueries(plan, plan.getCluster()) : plan;
+        Optional<String> obstacle = SourcePushdown.obstacle(rel, Dialects.of(connector.dialect()));
+        if (obstacle.isPresent()) {
+            // something in it the source lacks (or would compute differently): the gateway runs it over the source's rows
+            localReason = "source " + connector.name() + " cannot run " + obstacle.get() + " as PostgreSQL does";
             return Optional.empty();
         }
         try {
             return Optional.of(SourceSqlGenerator.generate(rel, connector.dialect()));
         }
         catch (RuntimeException | AssertionError e) {
+            localReason = "no " + connector.dialect().name().toLowerCase(Locale.ROOT) + " SQL for it: " + e.getMessage();
             return Optional.empty();
         }
+    }
+
+    private static boolean contains(RelNode rel, Class<? extends RelNode> kind)
+    {
+        boolean[] found = new boolean[1];
+        new org.apache.calcite.rel.RelVisitor()
+        {
+            @Override
+            public void visit(RelNode node, int ordinal, RelNode parent)
+            {
+                if (kind.isInstance(node)) {
+                    found[0] = true;
+                }
+                super.visit(node, ordinal, parent);
+            }
+        }.go(rel);
+        return found[0];
     }
 
     private static boolean containsCorrelate(RelNode rel)
@@ -520,7 +549,34 @@ final class StatementPlanner
         return found[0];
     }
 
-    private static RelNode prepareForInterpreter(RelNode rel, RelOptCluster cluster)
+    /** Whether a sub-query of the plan refers to a column of an outer query. */
+    private static boolean hasCorrelatedSubQuery(RelNode rel)
+    {
+        boolean[] found = new boolean[1];
+        RexShuttle finder = new RexShuttle()
+        {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery)
+            {
+                found[0] |= org.apache.calcite.plan.RelOptUtil.getVariablesUsed(subQuery.rel).size() > 0
+                        || org.apache.calcite.rex.RexUtil.containsCorrelation(subQuery);
+                return super.visitSubQuery(subQuery);
+            }
+        };
+        new org.apache.calcite.rel.RelVisitor()
+        {
+            @Override
+            public void visit(RelNode node, int ordinal, RelNode parent)
+            {
+                node.accept(finder);
+                super.visit(node, ordinal, parent);
+            }
+        }.go(rel);
+        return found[0];
+    }
+
+    /** Sub-queries (IN, EXISTS, scalar) as joins, decorrelated where possible. */
+    private static RelNode withoutSubQueries(RelNode rel, RelOptCluster cluster)
     {
         HepProgram program = new HepProgramBuilder()
                 .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
@@ -531,7 +587,13 @@ final class StatementPlanner
         planner.setRoot(rel);
         RelNode withoutSubQueries = planner.findBestExp();
         RelBuilder relBuilder = RelBuilder.proto(org.apache.calcite.plan.Contexts.empty()).create(cluster, null);
-        RelNode decorrelated = RelDecorrelator.decorrelateQuery(withoutSubQueries, relBuilder);
+        return RelDecorrelator.decorrelateQuery(withoutSubQueries, relBuilder);
+    }
+
+    private static RelNode prepareForInterpreter(RelNode rel, RelOptCluster cluster)
+    {
+        RelBuilder relBuilder = RelBuilder.proto(org.apache.calcite.plan.Contexts.empty()).create(cluster, null);
+        RelNode decorrelated = withoutSubQueries(rel, cluster);
         // the interpreter ignores DISTINCT in aggregate calls and returns no row for a global aggregate over no rows
         HepPlanner distinct = new HepPlanner(new HepProgramBuilder().addRuleInstance(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN).build());
         distinct.setRoot(decorrelated);
@@ -546,9 +608,15 @@ final class StatementPlanner
         return filterPlanner.findBestExp();
     }
 
-    private static String explainLocal(RelNode rel)
+    /** Why the statement runs in the gateway, for EXPLAIN: " because ..." or nothing. */
+    private String because()
     {
-        StringBuilder explain = new StringBuilder("Runs locally (federated):\n");
+        return localReason == null ? "" : " because " + localReason;
+    }
+
+    private static String explainLocal(RelNode rel, String because)
+    {
+        StringBuilder explain = new StringBuilder("Runs locally (federated)" + because + ":\n");
         explain.append(RelOptUtil.toString(rel));
         explain.append("Source fragments:\n");
         for (ConnectorTable table : scans(rel)) {

@@ -2,6 +2,7 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.spi.QueryException;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -9,6 +10,7 @@ import java.util.List;
 
 import static dev.sekisho.planner.calcite.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What the gateway computes itself: federated aggregates, catalog functions, and the MySQL SQL of PostgreSQL's semantics. */
 class TestLocalEngine
@@ -78,6 +80,69 @@ class TestLocalEngine
         PreparedQuery numeric = single.prepare("SELECT CAST(amount AS numeric), amount::numeric(10, 1) FROM orders", List.of(), SESSION);
         String sql = ((PushedDownQuery) numeric).sourceSql();
         assertThat(sql).contains("DECIMAL(65, 30)").contains("DECIMAL(10, 1)").doesNotContain("DECIMAL(65, 0)");
+    }
+
+    @Test
+    void functionsTheSourceLacksRunInTheGatewayOverItsRows()
+    {
+        for (String sql : List.of("SELECT array_agg(id ORDER BY id) FROM customers", "SELECT json_build_object('id', id) FROM customers",
+                "SELECT split_part(email, '@', 2), count(*) FROM customers GROUP BY 1", "SELECT region, count(*) FROM customers GROUP BY ROLLUP(region)",
+                "SELECT to_char(created_at, 'YYYY-MM') FROM customers")) {
+            PreparedQuery query = single.prepare(sql, List.of(), SESSION);
+            assertThat(query.isFullyPushedDown()).as(sql).isFalse();
+            assertThat(query.explain()).as(sql).contains("because source shopdb cannot run");
+            run(query);
+        }
+        // the source only ever saw plain scans
+        assertThat(shop.queries()).allSatisfy(sent -> assertThat(sent.sql()).startsWith("SELECT `").doesNotContainIgnoringCase("array_agg")
+                .doesNotContainIgnoringCase("json_build_object").doesNotContainIgnoringCase("split_part").doesNotContainIgnoringCase("rollup"));
+        assertThat(run(single.prepare("SELECT array_agg(id ORDER BY id DESC) FROM customers", List.of(), SESSION))).containsExactly(row(List.of(3, 2, 1)));
+        assertThat(run(single.prepare("SELECT to_char(created_at, 'YYYY-MM Mon') FROM customers WHERE id = 1", List.of(), SESSION)))
+                .containsExactly(row("2024-01 Jan"));
+    }
+
+    @Test
+    void recursiveQueriesRunInTheGatewayOneExecutionAtATime()
+            throws Exception
+    {
+        PreparedQuery query = single.prepare("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 200) SELECT n, c.name FROM r "
+                + "LEFT JOIN customers c ON c.id = r.n", List.of(), SESSION);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<List<List<Object>>>> runs = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                runs.add(pool.submit(() -> run(query)));
+            }
+            for (java.util.concurrent.Future<List<List<Object>>> result : runs) {
+                List<List<Object>> rows = result.get();
+                assertThat(rows).hasSize(200);
+                assertThat(rows.get(1)).isEqualTo(row(2, "Bob"));
+            }
+        }
+        finally {
+            pool.shutdownNow();
+        }
+        PreparedQuery endless = single.prepare("WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT n FROM r", List.of(), SESSION);
+        assertThatThrownBy(() -> run(endless)).isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("54000"));
+    }
+
+    @Test
+    void arrayLiteralsAreCheckedAsPostgresChecksThem()
+    {
+        assertThat(run(single.prepare("SELECT count(*) FROM pg_attribute WHERE attnum = ANY ('{1,2}'::int2[]) AND attrelid = 'customers'::regclass",
+                List.of(), SESSION))).containsExactly(row(2L));
+        assertThatThrownBy(() -> single.prepare("SELECT '{1,x}'::int2[]", List.of(), SESSION))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.sqlState()).isEqualTo("22P02");
+                    assertThat(e.getMessage()).isEqualTo("invalid input syntax for type smallint: \"x\"");
+                });
+        assertThatThrownBy(() -> single.prepare("SELECT '{1,2'::int4[]", List.of(), SESSION))
+                .isInstanceOfSatisfying(QueryException.class, e -> {
+                    assertThat(e.sqlState()).isEqualTo("22P02");
+                    assertThat(e.getMessage()).startsWith("malformed array literal: \"{1,2\"");
+                });
+        assertThatThrownBy(() -> single.prepare("SELECT '{70000}'::int2[]", List.of(), SESSION))
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("22003"));
     }
 
     private static List<List<Object>> run(PreparedQuery query)

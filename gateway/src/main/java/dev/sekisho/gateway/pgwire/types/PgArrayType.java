@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.pgwire.types;
 
+import dev.sekisho.planner.catalog.pg.PgArrayText;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import io.netty.buffer.ByteBuf;
@@ -54,7 +55,7 @@ public record PgArrayType(int oid, PgWireType element, String displayName)
         for (Object item : elements(value)) {
             texts.add(item == null ? null : item instanceof String text ? text : element.encodeText(item));
         }
-        return PgArrays.format(texts);
+        return PgArrayText.format(texts);
     }
 
     @Override
@@ -63,7 +64,7 @@ public record PgArrayType(int oid, PgWireType element, String displayName)
         int lowerBound = 1;
         List<?> items;
         if (value instanceof String text) {
-            PgArrays.Parsed parsed = PgArrays.parse(text, displayName);
+            PgArrayText.Parsed parsed = PgArrayText.parse(text, displayName);
             lowerBound = parsed.lowerBound();
             items = parsed.elements();
         }
@@ -76,12 +77,12 @@ public record PgArrayType(int oid, PgWireType element, String displayName)
     @Override
     public Object decodeText(String text, ZoneId zone)
     {
-        PgArrays.Parsed parsed = PgArrays.parse(text, displayName);
+        PgArrayText.Parsed parsed = PgArrayText.parse(text, displayName);
         List<String> texts = new ArrayList<>(parsed.elements().size());
         for (String item : parsed.elements()) {
             texts.add(item == null ? null : element.encodeText(element.decodeText(item, zone)));
         }
-        return withBounds(parsed.lowerBound(), texts.size()) + PgArrays.format(texts);
+        return withBounds(parsed.lowerBound(), texts.size()) + PgArrayText.format(texts);
     }
 
     @Override
@@ -92,7 +93,7 @@ public record PgArrayType(int oid, PgWireType element, String displayName)
         for (Object item : read.values()) {
             texts.add(item == null ? null : element.encodeText(item));
         }
-        return withBounds(read.lowerBound(), texts.size()) + PgArrays.format(texts);
+        return withBounds(read.lowerBound(), texts.size()) + PgArrayText.format(texts);
     }
 
     private static String withBounds(int lowerBound, int size)

@@ -1,4 +1,4 @@
-package dev.sekisho.gateway.pgwire.types;
+package dev.sekisho.planner.catalog.pg;
 
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
@@ -11,13 +11,15 @@ import java.util.Locale;
 import static java.util.Objects.requireNonNull;
 
 /**
- * PostgreSQL's text form of one-dimensional arrays ({@code array_in} / {@code array_out}):
+ * PostgreSQL's text form of one-dimensional arrays ({@code array_in} / {@code array_out}), the one
+ * codec for it: the wire types, the catalog emulation (which holds arrays as text) and array
+ * literals in statements use it.
  * {@code {a,"b c",NULL}}, optionally preceded by bounds such as {@code [0:2]=}. Elements are
  * kept as text; {@code null} stands for SQL NULL.
  */
-public final class PgArrays
+public final class PgArrayText
 {
-    private PgArrays() {}
+    private PgArrayText() {}
 
     /**
      * A parsed one-dimensional array.
@@ -48,6 +50,66 @@ public final class PgArrays
     public static Parsed parse(String text, String typeName)
     {
         return new Parser(text, typeName).parse();
+    }
+
+    /**
+     * Formats the values of an array the local engine computed ({@code ARRAY(SELECT ...)}):
+     * booleans as {@code t}/{@code f}, other values by their text, NULL as {@code NULL}.
+     */
+    public static String formatValues(List<?> values)
+    {
+        List<String> texts = new ArrayList<>(values.size());
+        for (Object value : values) {
+            texts.add(value == null ? null : value instanceof Boolean bool ? (bool ? "t" : "f") : value.toString());
+        }
+        return format(texts);
+    }
+
+    /**
+     * Checks that an element's text is a value of the named PostgreSQL element type, as the
+     * type's input function would (numbers and booleans; other types take any text).
+     *
+     * @throws QueryException 22P02 for text that is no such value, 22003 for a number out of range
+     */
+    public static void checkElement(String element, String elementType)
+    {
+        String type = elementType.toLowerCase(Locale.ROOT);
+        String value = element.strip();
+        switch (type) {
+            case "int2", "smallint" -> checkInteger(value, element, "smallint", Short.MIN_VALUE, Short.MAX_VALUE);
+            case "int4", "int", "integer" -> checkInteger(value, element, "integer", Integer.MIN_VALUE, Integer.MAX_VALUE);
+            case "int8", "bigint" -> checkInteger(value, element, "bigint", Long.MIN_VALUE, Long.MAX_VALUE);
+            case "oid" -> checkInteger(value, element, "oid", 0, 4294967295L);
+            case "numeric", "decimal", "float4", "float8", "real" -> {
+                if (!value.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|(?i)[+-]?(nan|infinity|inf)")) {
+                    throw invalid(type, element);
+                }
+            }
+            case "bool", "boolean" -> {
+                if (!value.toLowerCase(Locale.ROOT).matches("t|tr|tru|true|f|fa|fal|fals|false|y|ye|yes|n|no|on|of|off|1|0")) {
+                    throw invalid("boolean", element);
+                }
+            }
+            default -> {
+                // text-like types take any element
+            }
+        }
+    }
+
+    private static void checkInteger(String value, String element, String type, long min, long max)
+    {
+        if (!value.matches("[+-]?\\d+")) {
+            throw invalid(type, element);
+        }
+        java.math.BigInteger number = new java.math.BigInteger(value);
+        if (number.compareTo(java.math.BigInteger.valueOf(min)) < 0 || number.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+            throw new QueryException(SqlStates.NUMERIC_VALUE_OUT_OF_RANGE, "value \"" + element + "\" is out of range for type " + type);
+        }
+    }
+
+    private static QueryException invalid(String type, String element)
+    {
+        return new QueryException(SqlStates.INVALID_TEXT_REPRESENTATION, "invalid input syntax for type " + type + ": \"" + element + "\"");
     }
 
     /** Formats elements (their text, {@code null} for NULL) as {@code array_out} does. */

@@ -505,7 +505,7 @@ public final class PgFunctions
                 elements.addAll(elements(text));
             }
             else if (side instanceof List<?> list) {
-                elements.addAll(elements(PgArrays.text(list)));
+                elements.addAll(elements(PgArrayText.formatValues(list)));
             }
             else if (side != null) {
                 throw new QueryException(SqlStates.DATATYPE_MISMATCH, "operator does not exist: array || " + side.getClass().getSimpleName(),
@@ -613,68 +613,12 @@ public final class PgFunctions
             }
             return elements;
         }
-        String body = array.substring(1, array.lastIndexOf('}'));
-        StringBuilder current = new StringBuilder();
-        boolean quoted = false;
-        boolean wasQuoted = false;
-        for (int i = 0; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (quoted) {
-                if (c == '\\' && i + 1 < body.length()) {
-                    current.append(body.charAt(++i));
-                }
-                else if (c == '"') {
-                    quoted = false;
-                }
-                else {
-                    current.append(c);
-                }
-            }
-            else if (c == '"') {
-                quoted = true;
-                wasQuoted = true;
-            }
-            else if (c == ',') {
-                elements.add(element(current, wasQuoted));
-                current.setLength(0);
-                wasQuoted = false;
-            }
-            else {
-                current.append(c);
-            }
-        }
-        if (!body.isEmpty()) {
-            elements.add(element(current, wasQuoted));
-        }
-        return elements;
-    }
-
-    private static String element(StringBuilder text, boolean quoted)
-    {
-        String value = quoted ? text.toString() : text.toString().strip();
-        return !quoted && value.equalsIgnoreCase("null") ? null : value;
+        return PgArrayText.parse(array, "array").elements();
     }
 
     static String toArray(List<String> elements)
     {
-        StringBuilder text = new StringBuilder("{");
-        for (int i = 0; i < elements.size(); i++) {
-            if (i > 0) {
-                text.append(',');
-            }
-            String element = elements.get(i);
-            if (element == null) {
-                text.append("NULL");
-            }
-            else if (element.isEmpty() || element.chars().anyMatch(c -> c == ',' || c == '"' || c == '{' || c == '}' || c == '\\' || Character.isWhitespace(c))
-                    || element.equalsIgnoreCase("null")) {
-                text.append('"').append(element.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
-            }
-            else {
-                text.append(element);
-            }
-        }
-        return text.append('}').toString();
+        return PgArrayText.format(elements);
     }
 
     static String indexDefinition(Relation relation, PgCatalogData.Index index)

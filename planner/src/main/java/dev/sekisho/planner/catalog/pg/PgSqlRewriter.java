@@ -288,6 +288,9 @@ public final class PgSqlRewriter
         SqlIdentifier typeName = spec.getTypeName();
         String type = typeName.names.get(typeName.names.size() - 1);
         String lower = typeName.isComponentQuoted(typeName.names.size() - 1) ? type : type.toLowerCase(Locale.ROOT);
+        if (lower.length() > 1 && lower.charAt(0) == '_' && !typeName.isComponentQuoted(typeName.names.size() - 1)) {
+            return arrayCast(operand, lower.substring(1), spec);
+        }
         return switch (lower) {
             case "name" -> call("pg_name", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()));
             case "char" -> typeName.isComponentQuoted(typeName.names.size() - 1) ? SqlStdOperatorTable.CAST.createCall(POS, operand, varchar())
@@ -320,6 +323,46 @@ public final class PgSqlRewriter
                     : SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
             default -> SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
         };
+    }
+
+    /**
+     * {@code x::t[]} (written {@code x::_t} by {@link PgSyntax}). Arrays are held as their text: an
+     * array literal is checked (22P02 for a malformed one, or an element that is not a {@code t})
+     * and kept as its normalised text; anything else is cast to the element type, as before array
+     * types were known.
+     */
+    private static SqlNode arrayCast(SqlNode operand, String elementType, SqlDataTypeSpec spec)
+    {
+        if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+            String text = literal.getValueAs(String.class);
+            PgArrayText.Parsed parsed = PgArrayText.parse(text, elementType + "[]");
+            for (String element : parsed.elements()) {
+                if (element != null) {
+                    PgArrayText.checkElement(element, elementType);
+                }
+            }
+            return SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createCharString(PgArrayText.format(parsed.elements()), POS), varchar());
+        }
+        if (isArrayConstructor(operand)) {
+            // a real array (ARRAY[...]) keeps its own element type
+            return operand;
+        }
+        SqlTypeName basic = switch (elementType) {
+            case "int2", "smallint" -> SqlTypeName.SMALLINT;
+            case "int", "int4", "integer" -> SqlTypeName.INTEGER;
+            case "int8", "bigint" -> SqlTypeName.BIGINT;
+            case "text", "varchar" -> SqlTypeName.VARCHAR;
+            case "numeric", "decimal" -> SqlTypeName.DECIMAL;
+            case "bool", "boolean" -> SqlTypeName.BOOLEAN;
+            case "float8" -> SqlTypeName.DOUBLE;
+            case "float4", "real" -> SqlTypeName.REAL;
+            case "date" -> SqlTypeName.DATE;
+            default -> null;
+        };
+        SqlDataTypeSpec elementSpec = basic != null
+                ? new SqlDataTypeSpec(new SqlBasicTypeNameSpec(basic, POS), POS)
+                : new SqlDataTypeSpec(new org.apache.calcite.sql.SqlUserDefinedTypeNameSpec(new SqlIdentifier(elementType, POS), POS), POS);
+        return SqlStdOperatorTable.CAST.createCall(POS, operand, elementSpec);
     }
 
     /**

@@ -338,7 +338,13 @@ public final class PgSyntax
             }
             List<Token> out = new ArrayList<>(current.subList(0, open));
             if (next(current, open + 1) == close) {
-                // an array type suffix: arrays are held as text
+                // an array type suffix: arrays are held as text. After "::" and a one-word type, the
+                // array type's own name (_int2 for int2[]) lets the rewriter check an array literal
+                int type = previous(current, open - 1);
+                int cast = type >= 0 ? previous(current, type - 1) : -1;
+                if (cast >= 0 && current.get(cast).is("::") && current.get(type).kind() == Kind.WORD && !current.get(type).text().startsWith("_")) {
+                    out.set(type, new Token(Kind.WORD, "_" + current.get(type).text()));
+                }
                 out.addAll(current.subList(close + 1, current.size()));
                 current = out;
                 continue;

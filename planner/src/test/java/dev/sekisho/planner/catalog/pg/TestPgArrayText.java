@@ -1,4 +1,4 @@
-package dev.sekisho.gateway.pgwire.types;
+package dev.sekisho.planner.catalog.pg;
 
 import dev.sekisho.planner.spi.QueryException;
 import org.junit.jupiter.api.Test;
@@ -9,12 +9,12 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class TestPgArrays
+class TestPgArrayText
 {
     @Test
     void parsesPlainQuotedEscapedAndNullElements()
     {
-        PgArrays.Parsed parsed = PgArrays.parse("{a, \"b c\" ,\"say \\\"hi\\\"\",NULL,\"NULL\",null,x\\,y ,\"\",\\NULL}", "text[]");
+        PgArrayText.Parsed parsed = PgArrayText.parse("{a, \"b c\" ,\"say \\\"hi\\\"\",NULL,\"NULL\",null,x\\,y ,\"\",\\NULL}", "text[]");
         assertThat(parsed.lowerBound()).isEqualTo(1);
         assertThat(parsed.elements()).containsExactly("a", "b c", "say \"hi\"", null, "NULL", null, "x,y", "", "NULL");
         assertThat(parsed.hasNulls()).isTrue();
@@ -23,9 +23,9 @@ class TestPgArrays
     @Test
     void parsesEmptyArraysAndBounds()
     {
-        assertThat(PgArrays.parse("{}", "text[]").elements()).isEmpty();
-        assertThat(PgArrays.parse("  { }  ", "text[]").elements()).isEmpty();
-        PgArrays.Parsed bounded = PgArrays.parse("[0:2]={7,8,9}", "int2[]");
+        assertThat(PgArrayText.parse("{}", "text[]").elements()).isEmpty();
+        assertThat(PgArrayText.parse("  { }  ", "text[]").elements()).isEmpty();
+        PgArrayText.Parsed bounded = PgArrayText.parse("[0:2]={7,8,9}", "int2[]");
         assertThat(bounded.lowerBound()).isZero();
         assertThat(bounded.elements()).containsExactly("7", "8", "9");
         assertThat(bounded.hasNulls()).isFalse();
@@ -35,7 +35,7 @@ class TestPgArrays
     void rejectsMalformedText()
     {
         for (String text : List.of("a,b", "{a,b", "{a,b}x", "{a,,b}", "{\"a\"b}", "[1:3]={a,b}", "{a\"b}")) {
-            assertThatThrownBy(() -> PgArrays.parse(text, "text[]")).as(text)
+            assertThatThrownBy(() -> PgArrayText.parse(text, "text[]")).as(text)
                     .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("22P02"))
                     .hasMessageStartingWith("malformed array literal: \"" + text + "\"");
         }
@@ -44,7 +44,7 @@ class TestPgArrays
     @Test
     void rejectsMultidimensionalArraysAsUnsupported()
     {
-        assertThatThrownBy(() -> PgArrays.parse("{{1,2},{3,4}}", "integer[]"))
+        assertThatThrownBy(() -> PgArrayText.parse("{{1,2},{3,4}}", "integer[]"))
                 .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("0A000"))
                 .hasMessageContaining("multidimensional integer[] values are not supported");
     }
@@ -52,8 +52,8 @@ class TestPgArrays
     @Test
     void formatsAsArrayOutDoes()
     {
-        assertThat(PgArrays.format(List.of())).isEqualTo("{}");
-        assertThat(PgArrays.format(Arrays.asList("a", null, "", "null", "b c", "x,y", "q\"t", "back\\slash", "{}", "tab\there")))
+        assertThat(PgArrayText.format(List.of())).isEqualTo("{}");
+        assertThat(PgArrayText.format(Arrays.asList("a", null, "", "null", "b c", "x,y", "q\"t", "back\\slash", "{}", "tab\there")))
                 .isEqualTo("{a,NULL,\"\",\"null\",\"b c\",\"x,y\",\"q\\\"t\",\"back\\\\slash\",\"{}\",\"tab\there\"}");
     }
 
@@ -61,6 +61,6 @@ class TestPgArrays
     void formatThenParseRoundTrips()
     {
         List<String> elements = Arrays.asList("plain", null, "", "NULL", " lead", "trail ", "a\"b\\c", "{x}", "é,ü");
-        assertThat(PgArrays.parse(PgArrays.format(elements), "text[]").elements()).containsExactlyElementsOf(elements);
+        assertThat(PgArrayText.parse(PgArrayText.format(elements), "text[]").elements()).containsExactlyElementsOf(elements);
     }
 }
