@@ -125,7 +125,15 @@ public final class TestingGateway
         }
     }
 
+    /** HikariCP's leak detection for every test gateway: a connection held this long is logged with the stack that took it. */
+    private static final String TEST_POOL = "{leak_detection_ms: 20000}";
+
     private static String sourcesConfig(int mariaDbPort, String usersFile, String policies)
+    {
+        return sourcesConfig(mariaDbPort, usersFile, policies, TEST_POOL);
+    }
+
+    private static String sourcesConfig(int mariaDbPort, String usersFile, String policies, String pool)
     {
         return """
                 listen: {host: 127.0.0.1, port: 0}
@@ -140,7 +148,8 @@ public final class TestingGateway
                     replicas:
                       - {name: embedded, host: 127.0.0.1, port: %1$d, user: root, password: ""}
                     databases: [shop, it]
-                """.formatted(mariaDbPort, usersFile, policies);
+                    pool: %4$s
+                """.formatted(mariaDbPort, usersFile, policies, pool);
     }
 
     private static Gateway startGateway(int mariaDbPort, Path workDir, Path policyDir, boolean watch)
@@ -250,6 +259,32 @@ public final class TestingGateway
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Starts a throwaway gateway on the shared MariaDB and users with its own pool settings for the
+     * source {@code shop} (a YAML flow mapping such as {@code {max_size: 4}}) and, when
+     * {@code policyDir} is not null, the policy folder; the caller closes it.
+     */
+    public Gateway startGatewayWithPool(String pool, Path policyDir)
+    {
+        try {
+            Path configDir = Files.createTempDirectory(workDir, "gateway-");
+            Path config = configDir.resolve("sekisho.yaml");
+            String policies = policyDir == null ? "" : "policies: {dir: \"%s\", watch: false}".formatted(yamlPath(policyDir));
+            Files.writeString(config, sourcesConfig(mariaDb.port(), "\"" + yamlPath(workDir.resolve("users.yaml")) + "\"", policies, pool),
+                    StandardCharsets.UTF_8);
+            return Gateway.start(SekishoConfigLoader.load(config));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The folder holding the policy files {@link #policyGateway()} enforces. */
+    public Path bypassPolicyDir()
+    {
+        return workDir.resolve("bypass-policies");
     }
 
     /** A Connector/J connection straight to MariaDB, bypassing the gateway: the reference. */
