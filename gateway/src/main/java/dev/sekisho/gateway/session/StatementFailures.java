@@ -107,6 +107,11 @@ public final class StatementFailures
             return new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "Sekisho cannot run this statement yet: its plan needs " + operator
                     + ", which the gateway's engine does not implement", "Rewrite the statement without that construct.", cause);
         }
+        if (text.startsWith("Unable to get aggregate implementation for aggregate ")) {
+            String aggregate = text.substring("Unable to get aggregate implementation for aggregate ".length()).strip();
+            return new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "aggregate " + aggregate.toLowerCase(java.util.Locale.ROOT)
+                    + " is not supported by Sekisho yet in a statement the gateway runs itself", "Compute it another way, or ask for it to be supported.", cause);
+        }
         return null;
     }
 

@@ -58,6 +58,7 @@ class TestPgStatementFailures
             "execute, initializer, 22P02",
             "execute, arithmetic, 22012",
             "execute, unsupported, XX000",
+            "execute, aggregate, 0A000",
             "read, assertion, 0A000",
             "read, nfe, 22P02",
             "read, npe, XX000"})

@@ -156,6 +156,7 @@ public final class TestingQueryPlanner
             case "arithmetic" -> new ArithmeticException("/ by zero");
             case "stackoverflow" -> new StackOverflowError();
             case "unsupported" -> new UnsupportedOperationException("no");
+            case "aggregate" -> new IllegalArgumentException("Unable to get aggregate implementation for aggregate PERCENTILE_CONT");
             default -> new IllegalStateException(kind);
         };
     }

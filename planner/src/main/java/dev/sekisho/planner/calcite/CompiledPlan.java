@@ -28,7 +28,8 @@ import static java.util.Objects.requireNonNull;
  *
  * @param internalParameters values the generated code reads from the data context besides the client's parameters
  */
-record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalParameters, int fieldCount, String explain, boolean spools)
+record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalParameters, int fieldCount, String explain,
+        Map<String, org.apache.calcite.schema.Table> workTables)
 {
     /**
      * Most rows a recursive query ({@code WITH RECURSIVE}) may produce: it runs to the end in the
@@ -41,6 +42,16 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
         requireNonNull(bindable, "bindable is null");
         internalParameters = Map.copyOf(internalParameters);
         requireNonNull(explain, "explain is null");
+        workTables = Map.copyOf(workTables);
+    }
+
+    /**
+     * Whether the plan spools rows into work tables (a recursive query's): the generated code finds
+     * them by name in the data context's root schema, and they belong to the plan, not to one execution.
+     */
+    boolean spools()
+    {
+        return !workTables.isEmpty();
     }
 
     /** Compiles {@code rel}, whose cluster's planner must be a fresh {@link VolcanoPlanner}. */
@@ -59,17 +70,23 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
         RelNode best = Programs.standard().run(planner, rel, enumerable, List.of(), List.of());
         Map<String, Object> internal = new HashMap<>();
         Bindable<Object[]> bindable = EnumerableInterpretable.toBindable(internal, null, (EnumerableRel) best, EnumerableRel.Prefer.ARRAY);
-        boolean[] spools = new boolean[1];
+        Map<String, org.apache.calcite.schema.Table> workTables = new HashMap<>();
         new org.apache.calcite.rel.RelVisitor()
         {
             @Override
             public void visit(RelNode node, int ordinal, RelNode parent)
             {
-                spools[0] |= node instanceof org.apache.calcite.rel.core.Spool;
+                if (node instanceof org.apache.calcite.rel.core.TableSpool spool) {
+                    org.apache.calcite.schema.TransientTable table = spool.getTable().unwrap(org.apache.calcite.schema.TransientTable.class);
+                    List<String> name = spool.getTable().getQualifiedName();
+                    if (table != null) {
+                        workTables.put(name.get(name.size() - 1), table);
+                    }
+                }
                 super.visit(node, ordinal, parent);
             }
         }.go(rel);
-        return new CompiledPlan(bindable, internal, rel.getRowType().getFieldCount(), RelOptUtil.toString(best) + sourceFragments(best), spools[0]);
+        return new CompiledPlan(bindable, internal, rel.getRowType().getFieldCount(), RelOptUtil.toString(best) + sourceFragments(best), workTables);
     }
 
     /** The statement each source scan sends, for EXPLAIN: "Source fragments:" and one line per scan, or nothing. */
@@ -99,7 +116,7 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
     /** The rows, each as an array (the generated code returns a single column's values bare). */
     Enumerator<Object[]> open(DataContext context)
     {
-        if (spools) {
+        if (spools()) {
             // a recursive query's work table belongs to the plan, not to one execution: run one at a time, to the end
             synchronized (this) {
                 List<Object[]> rows = new java.util.ArrayList<>();

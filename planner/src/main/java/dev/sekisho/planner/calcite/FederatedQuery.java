@@ -125,7 +125,8 @@ final class FederatedQuery
         if (compiled != null) {
             values.putAll(compiled.internalParameters());
         }
-        DataContext dataContext = new LocalDataContext(rootSchema, typeFactory, values);
+        DataContext dataContext = new LocalDataContext(compiled != null && compiled.spools() ? withWorkTables(rootSchema, compiled) : rootSchema, typeFactory,
+                values);
         Interpreter interpreter = null;
         Enumerator<Object[]> enumerator = null;
         // the OID functions resolve through this statement's view of the catalog
@@ -149,6 +150,17 @@ final class FederatedQuery
             throw e;
         }
         return new InterpreterResultStream(interpreter, enumerator, columnMetadata, converters, () -> pgCatalog.bind(dataContext), context);
+    }
+
+    /** The catalog's schemas and the plan's work tables, which its generated code looks up by name in the root schema. */
+    private static SchemaPlus withWorkTables(SchemaPlus rootSchema, CompiledPlan compiled)
+    {
+        SchemaPlus root = org.apache.calcite.jdbc.CalciteSchema.createRootSchema(false, false).plus();
+        for (String name : rootSchema.subSchemas().getNames(org.apache.calcite.schema.lookup.LikePattern.any())) {
+            root.add(name, rootSchema.subSchemas().get(name));
+        }
+        compiled.workTables().forEach(root::add);
+        return root;
     }
 
     private static void closeQuietly(Enumerator<Object[]> enumerator, Interpreter interpreter, Throwable failure)
