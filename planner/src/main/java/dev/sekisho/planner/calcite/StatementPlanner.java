@@ -213,7 +213,7 @@ final class StatementPlanner
                 : new ErrorTranslator(sql, rewritten, catalog, searchPath, view::isVisible);
         try {
             rejectWrites(sql);
-            String normalized = PgSyntax.normalize(rewritten.sql());
+            String normalized = PgSyntax.normalize(rewritten.statement());
             errors.parsed(normalized);
             PgSqlRewriter pgRewriter = view == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
                     : new PgSqlRewriter(catalog.pgCatalog(), searchPath,
