@@ -1,6 +1,8 @@
 package dev.sekisho.gateway.pgwire;
 
+import dev.sekisho.gateway.execution.StatementFailures;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
+import dev.sekisho.gateway.pgwire.message.FormatCodes;
 import dev.sekisho.gateway.pgwire.message.FrontendMessage;
 import dev.sekisho.gateway.pgwire.message.PgError;
 import dev.sekisho.gateway.pgwire.message.PgProtocolException;
@@ -11,7 +13,6 @@ import dev.sekisho.gateway.session.Notice;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.session.Session;
-import dev.sekisho.gateway.session.StatementFailures;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.gateway.sql.StatementSplitter;
 import dev.sekisho.planner.ResultColumn;
@@ -211,8 +212,8 @@ final class PgMessageProcessor
             int declaredOid = declaredOid(bind.statementName(), i);
             Optional<PgWireType> declaredType = PgTypes.declaredParameterType(declaredOid);
             PgWireType pgType = declaredType.orElse(type == null ? PgType.TEXT : PgTypes.of(type));
-            int format = checkFormat(format(formats, i));
-            if (format == 1) {
+            int format = checkFormat(FormatCodes.format(formats, i));
+            if (format == FormatCodes.BINARY) {
                 boolean unknownOid = declaredOid != 0 && declaredType.isEmpty() && PgTypes.forOid(declaredOid).filter(PgType.class::isInstance).isEmpty();
                 if (unknownOid || !pgType.hasBinary()) {
                     String typeName = PgTypes.forOid(declaredOid).map(PgWireType::displayName).orElse("with OID " + declaredOid);
@@ -273,7 +274,7 @@ final class PgMessageProcessor
         for (int i = 0; i < columns.size(); i++) {
             ResultColumn column = columns.get(i);
             PgWireType type = PgTypes.of(column);
-            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column), format(formats, i)));
+            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column), FormatCodes.format(formats, i)));
         }
         BackendMessages.rowDescription(out.buffer(), fields);
     }
@@ -295,18 +296,9 @@ final class PgMessageProcessor
         return oids != null && index < oids.length ? oids[index] : 0;
     }
 
-    /** The format code of column or parameter {@code index}: none given = text, one = for all, else one each. */
-    static int format(List<Integer> formats, int index)
-    {
-        if (formats.isEmpty()) {
-            return 0;
-        }
-        return formats.size() == 1 ? formats.get(0) : formats.get(index);
-    }
-
     private static int checkFormat(int format)
     {
-        if (format != 0 && format != 1) {
+        if (!FormatCodes.isKnown(format)) {
             throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "unsupported format code: " + format);
         }
         return format;

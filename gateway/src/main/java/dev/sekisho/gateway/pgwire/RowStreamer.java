@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
+import dev.sekisho.gateway.pgwire.message.FormatCodes;
 import dev.sekisho.gateway.pgwire.types.PgType;
 import dev.sekisho.gateway.pgwire.types.PgTypes;
 import dev.sekisho.gateway.pgwire.types.PgWireType;
@@ -59,7 +60,7 @@ final class RowStreamer
         this.zoned = new boolean[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
             types[i] = PgTypes.of(columns.get(i));
-            binary[i] = PgMessageProcessor.format(portal.resultFormats(), i) == 1;
+            binary[i] = FormatCodes.format(portal.resultFormats(), i) == FormatCodes.BINARY;
             zoned[i] = types[i] == PgType.TIMESTAMPTZ;
             if (binary[i] && !types[i].hasBinary()) {
                 throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "no binary output function available for type " + types[i].displayName()

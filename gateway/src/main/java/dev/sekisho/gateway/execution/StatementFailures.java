@@ -1,4 +1,4 @@
-package dev.sekisho.gateway.session;
+package dev.sekisho.gateway.execution;
 
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
