@@ -63,6 +63,17 @@ public final class StatementFailures
         return internal(cause);
     }
 
+    /**
+     * Errors of the JVM itself that no statement can recover from (all but running out of memory
+     * or stack): they end the connection rather than the statement, so they are thrown on as they are.
+     */
+    public static void rethrowIfFatal(Throwable failure)
+    {
+        if (failure instanceof VirtualMachineError error && !(failure instanceof OutOfMemoryError) && !(failure instanceof StackOverflowError)) {
+            throw error;
+        }
+    }
+
     /** XX000 with a fresh reference; the stack trace goes to the log under that reference. */
     public static QueryException internal(Throwable cause)
     {

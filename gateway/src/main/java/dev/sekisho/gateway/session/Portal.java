@@ -70,6 +70,12 @@ public final class Portal
         return resultFormats;
     }
 
+    /** Whether the statement is empty (nothing but whitespace and comments). */
+    public boolean isEmptyQuery()
+    {
+        return statement.kind() == StatementKind.EMPTY;
+    }
+
     /** The result's columns; empty when the portal returns no rows. */
     public Optional<List<ResultColumn>> columns()
     {
