@@ -69,7 +69,8 @@ public final class StatementFailures
      */
     public static void rethrowIfFatal(Throwable failure)
     {
-        if (failure instanceof VirtualMachineError error && !(failure instanceof OutOfMemoryError) && !(failure instanceof StackOverflowError)) {
+        if (failure instanceof VirtualMachineError error
+                && !(failure instanceof OutOfMemoryError) && !(failure instanceof StackOverflowError)) {
             throw error;
         }
     }

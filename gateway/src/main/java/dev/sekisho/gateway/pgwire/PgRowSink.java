@@ -111,7 +111,8 @@ final class PgRowSink
         for (int i = 0; i < columns.size(); i++) {
             ResultColumn column = columns.get(i);
             PgWireType type = PgTypes.of(column);
-            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column), FormatCodes.format(formats, i)));
+            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column),
+                    FormatCodes.format(formats, i)));
         }
         BackendMessages.rowDescription(buffer, fields);
     }
