@@ -1,6 +1,7 @@
 package dev.sekisho.planner;
 
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.List;
 
@@ -24,6 +25,17 @@ public interface QueryPlanner
      *         table), 42703 (unknown column), 42883 (unknown function), 0A000 (not supported), ...
      */
     PreparedQuery prepare(String sql, List<ColumnType> declaredParameterTypes, SessionContext session);
+
+    /**
+     * Plans one query that the caller has lexed already (a statement of a simple Query, split by the
+     * gateway): the planner reads its tokens instead of lexing the text again.
+     *
+     * @see #prepare(String, List, SessionContext)
+     */
+    default PreparedQuery prepare(SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        return prepare(statement.text(), declaredParameterTypes, session);
+    }
 
     /** Forgets cached metadata and plans, so that schema changes at the sources are seen. */
     void refresh();

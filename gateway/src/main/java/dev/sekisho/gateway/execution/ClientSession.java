@@ -7,6 +7,7 @@ import dev.sekisho.gateway.session.SessionSettings;
 import dev.sekisho.gateway.session.StatementText;
 import dev.sekisho.gateway.session.TransactionStatus;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.policies.Principal;
 
 import java.util.List;
@@ -65,7 +66,7 @@ public final class ClientSession
     }
 
     /** The statements of a text that may hold several (a simple Query), trimmed; empty ones are dropped. */
-    public List<String> splitStatements(String text)
+    public List<SqlStatement> splitStatements(String text)
     {
         return StatementText.split(text);
     }
@@ -88,6 +89,12 @@ public final class ClientSession
     public void prepare(String name, String sql, List<ColumnType> parameterTypes)
     {
         pipeline.prepare(session, name, sql, parameterTypes);
+    }
+
+    /** Parses and plans one statement of a text already split ({@link #splitStatements}): it is not lexed again. */
+    public void prepare(String name, SqlStatement statement, List<ColumnType> parameterTypes)
+    {
+        pipeline.prepare(session, name, statement, parameterTypes);
     }
 
     /** A prepared statement: its parameter types and result columns. */

@@ -3,6 +3,7 @@ package dev.sekisho.gateway.execution;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.policies.sql.SqlStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,17 @@ public final class StatementPipeline
     void prepare(Session session, String name, String sql, List<ColumnType> parameterTypes)
     {
         session.parse(name, sql, parameterTypes);
+        prepared(session, name);
+    }
+
+    void prepare(Session session, String name, SqlStatement sql, List<ColumnType> parameterTypes)
+    {
+        session.parse(name, sql, parameterTypes);
+        prepared(session, name);
+    }
+
+    private void prepared(Session session, String name)
+    {
         PreparedStatement statement = session.describeStatement(name);
         notifying(() -> listener.prepared(session.principal(), statement));
     }

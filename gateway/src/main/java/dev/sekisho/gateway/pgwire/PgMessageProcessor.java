@@ -12,6 +12,7 @@ import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.List;
 
@@ -252,7 +253,7 @@ final class PgMessageProcessor
             implements Step
     {
         private final String sql;
-        private List<String> statements;
+        private List<SqlStatement> statements;
         private int index;
         private StatementRun run;
 

@@ -48,7 +48,7 @@ final class Cursors
             throw new QueryException(DUPLICATE_CURSOR, "cursor \"" + declare.name() + "\" already exists", "Close it first, or choose another name.", null);
         }
         PreparedQuery query = statement.query().orElseThrow();
-        PreparedStatement rows = new PreparedStatement(declare.name(), declare.query(), StatementKind.QUERY, Optional.of(query), Optional.empty(),
+        PreparedStatement rows = new PreparedStatement(declare.name(), declare.statement(), StatementKind.QUERY, Optional.of(query), Optional.empty(),
                 query.parameterTypes(), Optional.of(query.columns()));
         Portal cursor = new Portal(declare.name(), rows, portal.parameters(), declare.binary() ? List.of(1) : List.of());
         cursor.markCursor(declare.hold());

@@ -124,7 +124,7 @@ public final class Portal
             case FETCH -> "FETCH " + rows;
             case SHOW -> "SHOW";
             default -> {
-                String keyword = StatementText.firstKeyword(statement.sql());
+                String keyword = StatementText.firstKeyword(statement.statement());
                 yield keyword.equals("SELECT") || keyword.isEmpty() ? "SELECT " + rows : keyword;
             }
         };

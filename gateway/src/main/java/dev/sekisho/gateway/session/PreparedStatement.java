@@ -6,6 +6,7 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.Collections;
 import java.util.List;
@@ -17,7 +18,7 @@ import static java.util.Objects.requireNonNull;
  * A parsed statement of a session, named or unnamed (empty name).
  *
  * @param name the client's name for it; empty for the unnamed statement
- * @param sql the text as the client sent it
+ * @param statement the statement as the client sent it, lexed once
  * @param kind what kind of statement it is
  * @param query the plan, for statements the planner answers
  * @param command the parsed form, for SET, RESET and SHOW
@@ -28,7 +29,7 @@ import static java.util.Objects.requireNonNull;
  */
 public record PreparedStatement(
         String name,
-        String sql,
+        SqlStatement statement,
         StatementKind kind,
         Optional<PreparedQuery> query,
         Optional<SessionStatement> command,
@@ -36,16 +37,22 @@ public record PreparedStatement(
         Optional<List<ResultColumn>> columns,
         Optional<SessionContext> plannedFor)
 {
-    public PreparedStatement(String name, String sql, StatementKind kind, Optional<PreparedQuery> query, Optional<SessionStatement> command,
+    public PreparedStatement(String name, SqlStatement statement, StatementKind kind, Optional<PreparedQuery> query, Optional<SessionStatement> command,
             List<ColumnType> parameterTypes, Optional<List<ResultColumn>> columns)
     {
-        this(name, sql, kind, query, command, parameterTypes, columns, Optional.empty());
+        this(name, statement, kind, query, command, parameterTypes, columns, Optional.empty());
+    }
+
+    /** The statement's text. */
+    public String sql()
+    {
+        return statement.text();
     }
 
     public PreparedStatement
     {
         requireNonNull(name, "name is null");
-        requireNonNull(sql, "sql is null");
+        requireNonNull(statement, "statement is null");
         requireNonNull(kind, "kind is null");
         requireNonNull(query, "query is null");
         requireNonNull(command, "command is null");

@@ -2,6 +2,7 @@ package dev.sekisho.gateway.session;
 
 import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
+import dev.sekisho.gateway.sql.StatementParser;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.ResultColumn;
@@ -9,6 +10,7 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.HashMap;
 import java.util.List;
@@ -54,66 +56,79 @@ final class PreparedStatements
      */
     void parse(String name, String sql, List<ColumnType> parameterTypes)
     {
-        requireNonNull(name, "name is null");
         requireNonNull(sql, "sql is null");
-        if (!name.isEmpty() && statements.containsKey(name)) {
-            throw new QueryException(DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists",
-                    "Close it first, or choose another name.", null);
-        }
-        List<String> parts = StatementText.split(sql);
+        List<SqlStatement> parts = StatementText.split(sql);
         if (parts.size() > 1) {
             throw new QueryException(SqlStates.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement",
                     "Send the statements one at a time, or as a simple query.", null);
         }
-        String text = parts.isEmpty() ? "" : parts.get(0);
-        StatementKind kind = StatementText.kind(text);
+        parse(name, parts.isEmpty() ? new SqlStatement("", List.of()) : parts.get(0), parameterTypes);
+    }
+
+    /**
+     * Parses and plans one statement, lexed already (a statement of a simple Query), and keeps it
+     * under {@code name}.
+     *
+     * @param parameterTypes types the client declared for $1..$n; null entries where unspecified
+     */
+    void parse(String name, SqlStatement text, List<ColumnType> parameterTypes)
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(text, "text is null");
+        if (!name.isEmpty() && statements.containsKey(name)) {
+            throw new QueryException(DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists",
+                    "Close it first, or choose another name.", null);
+        }
+        StatementParser.Parsed parsed = StatementText.parse(text);
+        StatementKind kind = parsed.kind();
+        SqlStatement sql = parsed.statement();
         transaction.checkNotFailed(kind);
         PreparedStatement statement = switch (kind) {
             case EMPTY -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
-            case WRITE -> throw readOnly(text);
+            case WRITE -> throw readOnly(sql);
             case QUERY, OTHER -> {
                 SessionContext now = context.get();
-                PreparedQuery query = planner.prepare(text, parameterTypes, now);
+                PreparedQuery query = planner.prepare(sql, parameterTypes, now);
                 yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.empty(), query.parameterTypes(), Optional.of(query.columns()),
                         Optional.of(now));
             }
             case SHOW -> {
-                SessionStatement.Show show = (SessionStatement.Show) StatementText.command(text);
+                SessionStatement.Show show = (SessionStatement.Show) parsed.command().orElseThrow();
                 yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(show), parameterTypes,
                         Optional.of(SessionCommands.showColumns(settings, show)));
             }
             case DECLARE -> {
-                SessionStatement.Declare declare = (SessionStatement.Declare) StatementText.command(text);
-                if (StatementText.kind(declare.query()) != StatementKind.QUERY) {
+                SessionStatement.Declare declare = (SessionStatement.Declare) parsed.command().orElseThrow();
+                if (StatementText.parse(declare.statement()).kind() != StatementKind.QUERY) {
                     throw new QueryException(SqlStates.SYNTAX_ERROR, "DECLARE CURSOR needs a query (SELECT, WITH, VALUES or TABLE)",
                             "Write DECLARE name CURSOR FOR SELECT ...", null);
                 }
                 SessionContext now = context.get();
-                PreparedQuery query = planner.prepare(declare.query(), parameterTypes, now);
+                PreparedQuery query = planner.prepare(declare.statement(), parameterTypes, now);
                 yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.of(declare), query.parameterTypes(), Optional.empty(),
                         Optional.of(now));
             }
             case FETCH -> {
-                SessionStatement.Fetch fetch = (SessionStatement.Fetch) StatementText.command(text);
+                SessionStatement.Fetch fetch = (SessionStatement.Fetch) parsed.command().orElseThrow();
                 Portal cursor = portals.cursor(fetch.cursor());
                 yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(fetch), parameterTypes, cursor.columns());
             }
             case CREATE_TEMP_TABLE -> {
-                SessionStatement.CreateTempTable create = (SessionStatement.CreateTempTable) StatementText.command(text);
+                SessionStatement.CreateTempTable create = (SessionStatement.CreateTempTable) parsed.command().orElseThrow();
                 if (!TableauTempTables.isProbe(create.name()) || create.asQuery()) {
-                    throw readOnly(text);
+                    throw readOnly(sql);
                 }
                 yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(create), parameterTypes, Optional.empty());
             }
             case DROP_TABLE -> {
-                SessionStatement.DropTable drop = (SessionStatement.DropTable) StatementText.command(text);
+                SessionStatement.DropTable drop = (SessionStatement.DropTable) parsed.command().orElseThrow();
                 if (!drop.names().stream().allMatch(TableauTempTables::isProbe)) {
-                    throw readOnly(text);
+                    throw readOnly(sql);
                 }
                 yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(drop), parameterTypes, Optional.empty());
             }
             case SET, RESET, MOVE, CLOSE, DEALLOCATE, DISCARD -> new PreparedStatement(name, sql, kind, Optional.empty(),
-                    Optional.of(StatementText.command(text)), parameterTypes, Optional.empty());
+                    parsed.command(), parameterTypes, Optional.empty());
             default -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
         };
         statements.put(name, statement);
@@ -144,16 +159,16 @@ final class PreparedStatements
         if (samePlanningInput(statement.plannedFor().get(), now)) {
             return statement;
         }
-        String text = statement.command()
+        SqlStatement text = statement.command()
                 .filter(SessionStatement.Declare.class::isInstance)
-                .map(command -> ((SessionStatement.Declare) command).query())
-                .orElseGet(() -> StatementText.split(statement.sql()).get(0));
+                .map(command -> ((SessionStatement.Declare) command).statement())
+                .orElse(statement.statement());
         PreparedQuery query = planner.prepare(text, statement.parameterTypes(), now);
         if (statement.columns().isPresent() && !shape(statement.columns().get()).equals(shape(query.columns()))) {
             throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "cached plan must not change result type",
                     "The policy or search_path changed since the statement was prepared; prepare it again.", null);
         }
-        PreparedStatement replanned = new PreparedStatement(statement.name(), statement.sql(), statement.kind(), Optional.of(query), statement.command(),
+        PreparedStatement replanned = new PreparedStatement(statement.name(), statement.statement(), statement.kind(), Optional.of(query), statement.command(),
                 query.parameterTypes(), statement.columns(), Optional.of(now));
         statements.put(statement.name(), replanned);
         return replanned;
@@ -186,7 +201,7 @@ final class PreparedStatements
     }
 
     /** 25006 for a statement that would change something: Sekisho only reads. */
-    static QueryException readOnly(String sql)
+    static QueryException readOnly(SqlStatement sql)
     {
         String keyword = StatementText.firstKeyword(sql);
         return new QueryException(SqlStates.READ_ONLY_SQL_TRANSACTION, "Sekisho is read-only: cannot execute " + (keyword.isEmpty() ? "this statement" : keyword),

@@ -8,6 +8,7 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
+import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.List;
 import java.util.Map;
@@ -145,6 +146,12 @@ public final class Session
         statements.parse(name, sql, parameterTypes);
     }
 
+    /** Parses and plans one statement of a simple Query, lexed already with the others. */
+    public void parse(String name, SqlStatement statement, List<ColumnType> parameterTypes)
+    {
+        statements.parse(name, statement, parameterTypes);
+    }
+
     /** A statement's parameter types and result columns (Describe of a statement). */
     public PreparedStatement describeStatement(String name)
     {
@@ -221,7 +228,7 @@ public final class Session
             case SAVEPOINT -> transaction.savepoint(portal);
             case RELEASE -> transaction.release(portal);
             case ROLLBACK_TO -> transaction.rollbackTo(portal);
-            case WRITE -> throw PreparedStatements.readOnly(statement.sql());
+            case WRITE -> throw PreparedStatements.readOnly(statement.statement());
             default -> throw new IllegalStateException("unexpected statement kind " + statement.kind());
         }
         return portal;

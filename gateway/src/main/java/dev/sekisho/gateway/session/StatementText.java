@@ -1,47 +1,40 @@
 package dev.sekisho.gateway.session;
 
-import dev.sekisho.gateway.sql.SessionStatement;
-import dev.sekisho.gateway.sql.SqlLexer;
-import dev.sekisho.gateway.sql.StatementKind;
-import dev.sekisho.gateway.sql.StatementSplitter;
+import dev.sekisho.gateway.sql.StatementParser;
+import dev.sekisho.policies.sql.SqlStatement;
+import dev.sekisho.policies.sql.SqlToken;
 
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Reads statement text for the session: splits a text into statements, tells a statement's kind
- * and parses the commands the gateway answers itself. The one place that calls into
- * {@code dev.sekisho.gateway.sql} (its lexer, splitter, classifier and command parser), so that
- * another lexer is wired in here and nowhere else.
+ * Reads statement text for the session: splits a text into statements (lexing it once, with the
+ * shared {@link dev.sekisho.policies.sql.SqlLexer}), tells a statement's kind and parses the
+ * commands the gateway answers itself, from the statement's tokens. The one place that calls into
+ * {@code dev.sekisho.gateway.sql}.
  */
 public final class StatementText
 {
     private StatementText() {}
 
     /** The statements of {@code sql} (a simple Query's text), trimmed; empty ones are dropped. */
-    public static List<String> split(String sql)
+    public static List<SqlStatement> split(String sql)
     {
-        return StatementSplitter.split(sql);
+        return SqlStatement.split(sql);
     }
 
-    /** What one statement is: a query, a session command, a write, ... */
-    public static StatementKind kind(String statement)
+    /** What one statement is, and the parsed form of a command the gateway answers itself; syntax errors are 42601. */
+    public static StatementParser.Parsed parse(SqlStatement statement)
     {
-        return StatementKind.classify(statement);
-    }
-
-    /** The parsed form of a command the gateway answers itself (SET, SHOW, DECLARE, ...); syntax errors are 42601. */
-    public static SessionStatement command(String statement)
-    {
-        return SessionStatement.parse(statement);
+        return StatementParser.parse(statement);
     }
 
     /** The first keyword, upper case ({@code SELECT}, {@code SET}, ...); empty when there is none. */
-    public static String firstKeyword(String sql)
+    public static String firstKeyword(SqlStatement statement)
     {
-        for (SqlLexer.Token token : SqlLexer.tokenize(sql)) {
-            if (token.type() == SqlLexer.TokenType.WORD) {
+        for (SqlToken token : statement.tokens()) {
+            if (token.kind() == SqlToken.Kind.WORD) {
                 return token.text().toUpperCase(Locale.ROOT);
             }
         }
@@ -49,12 +42,12 @@ public final class StatementText
     }
 
     /** The last name in the statement (a word or a quoted identifier), as SAVEPOINT and RELEASE name their savepoint. */
-    public static Optional<String> lastName(String sql)
+    public static Optional<String> lastName(SqlStatement statement)
     {
-        List<SqlLexer.Token> tokens = SqlLexer.tokenize(sql);
+        List<SqlToken> tokens = statement.tokens();
         for (int i = tokens.size() - 1; i >= 0; i--) {
-            SqlLexer.Token token = tokens.get(i);
-            if (token.type() == SqlLexer.TokenType.WORD || token.type() == SqlLexer.TokenType.QUOTED_IDENTIFIER) {
+            SqlToken token = tokens.get(i);
+            if (token.kind() == SqlToken.Kind.WORD || token.kind() == SqlToken.Kind.QUOTED_IDENTIFIER) {
                 return Optional.of(token.name());
             }
         }

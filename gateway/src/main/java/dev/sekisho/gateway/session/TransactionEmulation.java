@@ -3,6 +3,7 @@ package dev.sekisho.gateway.session;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -230,8 +231,8 @@ final class TransactionEmulation
 
     private static String savepointName(Portal portal)
     {
-        String sql = portal.statement().sql();
-        return StatementText.lastName(sql).orElseThrow(() -> new QueryException(SqlStates.SYNTAX_ERROR, "savepoint name missing in: " + sql.strip()));
+        SqlStatement sql = portal.statement().statement();
+        return StatementText.lastName(sql).orElseThrow(() -> new QueryException(SqlStates.SYNTAX_ERROR, "savepoint name missing in: " + sql.text()));
     }
 
     private int findSavepoint(String name)

@@ -1,7 +1,5 @@
 package dev.sekisho.gateway.sql;
 
-import dev.sekisho.planner.spi.QueryException;
-import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.List;
@@ -193,17 +191,5 @@ public sealed interface SessionStatement
         {
             names = List.copyOf(names);
         }
-    }
-
-    /**
-     * Parses a statement the gateway answers itself.
-     *
-     * @deprecated transitional: callers hand over a lexed statement to {@link StatementParser#parse}
-     */
-    @Deprecated
-    static SessionStatement parse(String sql)
-    {
-        return StatementParser.parse(SqlStatement.of(sql)).command().orElseThrow(() -> new QueryException(SqlStates.SYNTAX_ERROR,
-                "syntax error in session command: " + sql.strip(), "Write SET name TO value, RESET name or SHOW name.", null));
     }
 }

@@ -48,17 +48,6 @@ public enum StatementKind
     /** Anything else; the planner decides (and usually reports it unsupported). */
     OTHER;
 
-    /**
-     * Classifies one statement.
-     *
-     * @deprecated transitional: callers hand over a lexed {@link dev.sekisho.policies.sql.SqlStatement} to {@link StatementParser#classify}
-     */
-    @Deprecated
-    public static StatementKind classify(String sql)
-    {
-        return StatementParser.classify(dev.sekisho.policies.sql.SqlStatement.of(sql));
-    }
-
     /** Whether the statement is answered by the gateway rather than the planner. */
     public boolean isSessionCommand()
     {
