@@ -7,6 +7,8 @@ import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +16,9 @@ import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
 
-import static dev.sekisho.planner.calcite.TestingShop.context;
-import static dev.sekisho.planner.calcite.TestingShop.readAll;
-import static dev.sekisho.planner.calcite.TestingShop.row;
+import static dev.sekisho.planner.testing.TestingShop.context;
+import static dev.sekisho.planner.testing.TestingShop.readAll;
+import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -4,14 +4,16 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.IndexMetadata;
+import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static dev.sekisho.planner.calcite.TestSecuredPlans.ANALYST_JP;
 import static dev.sekisho.planner.calcite.TestSecuredPlans.session;
-import static dev.sekisho.planner.calcite.TestingConnector.column;
-import static dev.sekisho.planner.calcite.TestingShop.row;
+import static dev.sekisho.planner.testing.TestingConnector.column;
+import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The sources' secondary indexes in pg_class, pg_index, pg_constraint, pg_indexes and information_schema, as the policy lets a session see them. */

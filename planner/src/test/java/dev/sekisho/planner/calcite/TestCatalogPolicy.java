@@ -7,6 +7,8 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,8 +16,8 @@ import java.util.Optional;
 
 import static dev.sekisho.planner.calcite.TestSecuredPlans.ANALYST_JP;
 import static dev.sekisho.planner.calcite.TestSecuredPlans.session;
-import static dev.sekisho.planner.calcite.TestingConnector.column;
-import static dev.sekisho.planner.calcite.TestingShop.row;
+import static dev.sekisho.planner.testing.TestingConnector.column;
+import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

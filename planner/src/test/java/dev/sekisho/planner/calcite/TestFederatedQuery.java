@@ -6,6 +6,8 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,9 +15,9 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 
-import static dev.sekisho.planner.calcite.TestingShop.context;
-import static dev.sekisho.planner.calcite.TestingShop.readAll;
-import static dev.sekisho.planner.calcite.TestingShop.row;
+import static dev.sekisho.planner.testing.TestingShop.context;
+import static dev.sekisho.planner.testing.TestingShop.readAll;
+import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -6,6 +6,9 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingPolicies;
+import dev.sekisho.planner.testing.TestingShop;
 import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.Principal;
 import org.junit.jupiter.api.Test;
@@ -16,8 +19,8 @@ import java.util.Set;
 
 import static dev.sekisho.planner.calcite.TestSecuredPlans.ANALYST_JP;
 import static dev.sekisho.planner.calcite.TestSecuredPlans.session;
-import static dev.sekisho.planner.calcite.TestingConnector.column;
-import static dev.sekisho.planner.calcite.TestingShop.row;
+import static dev.sekisho.planner.testing.TestingConnector.column;
+import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 

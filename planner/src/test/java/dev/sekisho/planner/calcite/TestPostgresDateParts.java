@@ -2,12 +2,13 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.sekisho.planner.calcite.TestingShop.context;
-import static dev.sekisho.planner.calcite.TestingShop.readAll;
+import static dev.sekisho.planner.testing.TestingShop.context;
+import static dev.sekisho.planner.testing.TestingShop.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** PostgreSQL's date parts and current-time functions, pushed down to MySQL and run locally. */

@@ -3,6 +3,7 @@ package dev.sekisho.planner.calcite;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
@@ -10,8 +11,8 @@ import java.time.LocalDateTime;
 import java.util.List;
 import java.util.Map;
 
-import static dev.sekisho.planner.calcite.TestingShop.context;
-import static dev.sekisho.planner.calcite.TestingShop.readAll;
+import static dev.sekisho.planner.testing.TestingShop.context;
+import static dev.sekisho.planner.testing.TestingShop.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -5,6 +5,9 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingPolicies;
+import dev.sekisho.planner.testing.TestingShop;
 import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.Principal;
 import org.junit.jupiter.api.Test;
@@ -16,8 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.sekisho.planner.calcite.TestingConnector.notNullColumn;
-import static dev.sekisho.planner.calcite.TestingShop.row;
+import static dev.sekisho.planner.testing.TestingConnector.notNullColumn;
+import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -20,6 +20,10 @@ import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingMaskSamples;
+import dev.sekisho.planner.testing.TestingPolicies;
+import dev.sekisho.planner.testing.TestingShop;
 import dev.sekisho.policies.Principal;
 import org.junit.jupiter.api.Test;
 
@@ -31,8 +35,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import static dev.sekisho.planner.calcite.TestingConnector.notNullColumn;
-import static dev.sekisho.planner.calcite.TestingShop.row;
+import static dev.sekisho.planner.testing.TestingConnector.notNullColumn;
+import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

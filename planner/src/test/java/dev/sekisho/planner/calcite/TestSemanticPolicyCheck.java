@@ -1,5 +1,7 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.testing.TestingPolicies;
+import dev.sekisho.planner.testing.TestingShop;
 import dev.sekisho.policies.validate.PolicyProblem;
 import org.junit.jupiter.api.Test;
 

@@ -2,6 +2,9 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingPolicies;
+import dev.sekisho.planner.testing.TestingShop;
 import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.Principal;
 

@@ -3,6 +3,8 @@ package dev.sekisho.planner.calcite;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingShop;
 
 import java.util.Arrays;
 import java.util.List;

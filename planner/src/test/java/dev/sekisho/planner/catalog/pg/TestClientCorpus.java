@@ -6,12 +6,14 @@ import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.calcite.CalciteQueryPlanner;
 import dev.sekisho.planner.calcite.PlannerOptions;
-import dev.sekisho.planner.calcite.TestingShop;
-import dev.sekisho.planner.catalog.pg.TestingClientCorpus.Entry;
-import dev.sekisho.planner.catalog.pg.TestingClientCorpus.Field;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.testing.TestingClientCorpus;
+import dev.sekisho.planner.testing.TestingClientCorpus.Entry;
+import dev.sekisho.planner.testing.TestingClientCorpus.Field;
+import dev.sekisho.planner.testing.TestingCorpusConnector;
+import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
-import static dev.sekisho.planner.catalog.pg.TestingClientCorpus.SESSION_USER;
+import static dev.sekisho.planner.testing.TestingClientCorpus.SESSION_USER;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -7,6 +7,7 @@ import dev.sekisho.planner.calcite.PlannerOptions;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.testing.TestingCorpusConnector;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

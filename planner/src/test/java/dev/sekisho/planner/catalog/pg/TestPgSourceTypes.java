@@ -5,6 +5,7 @@ import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.calcite.CalciteQueryPlanner;
 import dev.sekisho.planner.calcite.PlannerOptions;
+import dev.sekisho.planner.testing.TestingCorpusConnector;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.testing;
 
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
@@ -14,21 +14,21 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
-import static dev.sekisho.planner.calcite.TestingConnector.column;
-import static dev.sekisho.planner.calcite.TestingConnector.notNullColumn;
+import static dev.sekisho.planner.testing.TestingConnector.column;
+import static dev.sekisho.planner.testing.TestingConnector.notNullColumn;
 
 /** The sample shop that planner tests run against. */
 public final class TestingShop
 {
     private TestingShop() {}
 
-    static List<Object> row(Object... values)
+    public static List<Object> row(Object... values)
     {
         return Arrays.asList(values);
     }
 
     /** A MySQL source "shopdb" with schema "shop" (customers, orders). */
-    static TestingConnector mysqlShop()
+    public static TestingConnector mysqlShop()
     {
         TestingConnector connector = new TestingConnector("shopdb", SqlDialectKind.MYSQL);
         addCustomers(connector, "shop");
@@ -36,7 +36,7 @@ public final class TestingShop
         return connector;
     }
 
-    static void addCustomers(TestingConnector connector, String schema)
+    public static void addCustomers(TestingConnector connector, String schema)
     {
         connector.addTable(schema, "customers", List.of(
                         notNullColumn("id", ColumnType.of(Kind.INTEGER)),
@@ -53,7 +53,7 @@ public final class TestingShop
                         row(3, "Carol", null, "JP", true, null, LocalDateTime.of(2024, 3, 1, 12, 0), "hi")));
     }
 
-    static void addOrders(TestingConnector connector, String schema)
+    public static void addOrders(TestingConnector connector, String schema)
     {
         connector.addTable(schema, "orders", List.of(
                         notNullColumn("id", ColumnType.of(Kind.INTEGER)),
@@ -84,7 +84,7 @@ public final class TestingShop
         return rows;
     }
 
-    static ExecutionContext context()
+    public static ExecutionContext context()
     {
         return context("tester");
     }

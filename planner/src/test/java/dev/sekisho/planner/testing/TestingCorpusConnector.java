@@ -1,4 +1,4 @@
-package dev.sekisho.planner.catalog.pg;
+package dev.sekisho.planner.testing;
 
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;

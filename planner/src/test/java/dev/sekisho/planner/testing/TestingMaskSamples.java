@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.testing;
 
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
@@ -14,8 +14,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-import static dev.sekisho.planner.calcite.TestingConnector.column;
-import static dev.sekisho.planner.calcite.TestingConnector.notNullColumn;
+import static dev.sekisho.planner.testing.TestingConnector.column;
+import static dev.sekisho.planner.testing.TestingConnector.notNullColumn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -74,7 +74,7 @@ public final class TestingMaskSamples
                   nu:    {mask: nullify}
             """;
 
-    static final String POLICY = policy("shop") + """
+    public static final String POLICY = policy("shop") + """
               aux.one:
                 allow: ["group:everyone"]
             """;
@@ -89,12 +89,12 @@ public final class TestingMaskSamples
                 """ + PEOPLE.replace("shop.people", schema + ".people");
     }
 
-    static PolicySet policies()
+    public static PolicySet policies()
     {
         return TestingPolicies.parse(POLICY);
     }
 
-    static List<ColumnMetadata> columns()
+    public static List<ColumnMetadata> columns()
     {
         List<ColumnMetadata> columns = new ArrayList<>();
         columns.add(notNullColumn("id", ColumnType.of(Kind.INTEGER)));

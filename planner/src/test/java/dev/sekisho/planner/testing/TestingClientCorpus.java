@@ -1,4 +1,4 @@
-package dev.sekisho.planner.catalog.pg;
+package dev.sekisho.planner.testing;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.testing;
 
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.policies.PolicySet;
@@ -11,22 +11,22 @@ import java.util.Map;
 import java.util.Set;
 
 /** Policies and principals for planner tests. */
-final class TestingPolicies
+public final class TestingPolicies
 {
     private TestingPolicies() {}
 
     /** Parses one policy file named {@code policies.yaml}. */
-    static PolicySet parse(String yaml)
+    public static PolicySet parse(String yaml)
     {
         return new PolicyParser().parse(List.of(new PolicyDocument("policies.yaml", yaml)));
     }
 
-    static Principal user(String name, Set<String> groups, Map<String, String> attributes)
+    public static Principal user(String name, Set<String> groups, Map<String, String> attributes)
     {
         return new Principal(name, groups, attributes);
     }
 
-    static SessionContext session(Principal principal, PolicySet policies)
+    public static SessionContext session(Principal principal, PolicySet policies)
     {
         return SessionContext.withPolicy(principal, policies, List.of("shop"));
     }
