@@ -1,7 +1,7 @@
 package dev.sekisho.planner.calcite;
 
-import dev.sekisho.planner.catalog.pg.CatalogSource;
-import dev.sekisho.planner.catalog.pg.PgCatalog;
+import dev.sekisho.planner.pg.catalog.CatalogSource;
+import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.TableMetadata;
 import org.apache.calcite.jdbc.CalciteSchema;

@@ -1,6 +1,6 @@
 package dev.sekisho.planner.calcite;
 
-import dev.sekisho.planner.catalog.pg.PgColumnNames;
+import dev.sekisho.planner.pg.syntax.PgColumnNames;
 
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicCall;

@@ -1,5 +1,6 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.pg.syntax.InfixCasts;
 import dev.sekisho.policies.model.UserReferences;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.plan.RelOptCluster;

@@ -2,8 +2,8 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
-import dev.sekisho.planner.catalog.pg.PgCatalog;
-import dev.sekisho.planner.catalog.pg.PgExecution;
+import dev.sekisho.planner.pg.catalog.PgCatalog;
+import dev.sekisho.planner.pg.catalog.PgExecution;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;

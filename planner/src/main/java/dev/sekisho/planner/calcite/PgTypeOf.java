@@ -1,6 +1,6 @@
 package dev.sekisho.planner.calcite;
 
-import dev.sekisho.planner.catalog.pg.PgTypeInfo;
+import dev.sekisho.planner.pg.catalog.PgTypeInfo;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rex.RexBuilder;

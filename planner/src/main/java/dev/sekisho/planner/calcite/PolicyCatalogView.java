@@ -1,7 +1,7 @@
 package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.SessionPolicy;
-import dev.sekisho.planner.catalog.pg.CatalogView;
+import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.TableMetadata;
 import dev.sekisho.policies.EffectivePolicy;

@@ -1,6 +1,6 @@
 package dev.sekisho.planner.calcite;
 
-import dev.sekisho.planner.catalog.pg.CatalogView;
+import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.ExecutionContext;
 
 import java.util.Optional;

@@ -1,6 +1,6 @@
 package dev.sekisho.planner.calcite;
 
-import dev.sekisho.planner.catalog.pg.PgDateFunctions;
+import dev.sekisho.planner.pg.functions.PgDateFunctions;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;

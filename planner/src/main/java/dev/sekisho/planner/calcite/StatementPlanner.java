@@ -2,11 +2,12 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
-import dev.sekisho.planner.catalog.pg.PgCatalog;
-import dev.sekisho.planner.catalog.pg.PgOperators;
-import dev.sekisho.planner.catalog.pg.PgResultTypes;
-import dev.sekisho.planner.catalog.pg.PgSqlRewriter;
-import dev.sekisho.planner.catalog.pg.PgSyntax;
+import dev.sekisho.planner.pg.catalog.PgCatalog;
+import dev.sekisho.planner.pg.functions.PgOperators;
+import dev.sekisho.planner.pg.functions.PgResultTypes;
+import dev.sekisho.planner.pg.syntax.InfixCasts;
+import dev.sekisho.planner.pg.syntax.PgSqlRewriter;
+import dev.sekisho.planner.pg.syntax.PgSyntax;
 import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;

@@ -162,7 +162,7 @@ final class ValueConverters
         }
         if (value instanceof java.util.List<?> list) {
             // an array the local engine built (ARRAY(SELECT ...)), in PostgreSQL's text form
-            return dev.sekisho.planner.catalog.pg.PgArrayText.formatValues(list);
+            return dev.sekisho.planner.pg.functions.PgArrayText.formatValues(list);
         }
         if (value instanceof BigDecimal decimal) {
             return decimal.toPlainString();
