@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 
@@ -42,7 +43,7 @@ public final class CalciteQueryPlanner
         this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
         this.cachePlans = options.planCacheSize() > 0;
         this.securedPlanner = new SecuredPlanner(options);
-        this.catalog = new Catalog(this.connectors, versions.incrementAndGet());
+        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
     }
 
     @Override
@@ -74,7 +75,7 @@ public final class CalciteQueryPlanner
         for (Connector connector : connectors) {
             connector.metadata().refresh();
         }
-        catalog = new Catalog(connectors, versions.incrementAndGet());
+        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
         plans.invalidateAll();
         securedPlanner.invalidateAll();
     }

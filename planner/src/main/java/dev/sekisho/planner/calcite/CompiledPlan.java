@@ -1,5 +1,6 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.catalog.ConnectorTable;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;

@@ -1,5 +1,7 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ConnectorSchema;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import org.apache.calcite.runtime.CalciteContextException;

@@ -1,5 +1,7 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.planner.pg.syntax.InfixCasts;
 import dev.sekisho.policies.model.UserReferences;
 import org.apache.calcite.adapter.java.JavaTypeFactory;

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.sql.Dialects;
 import dev.sekisho.policies.mask.ReferenceMasks;
 import dev.sekisho.policies.model.Mask;
 import org.apache.calcite.avatica.util.TimeUnitRange;
@@ -48,7 +49,8 @@ import static dev.sekisho.planner.spi.ColumnType.Kind.VARCHAR;
  * <li>{@code year}: {@code FLOOR(v TO YEAR)} (MySQL {@code MAKEDATE(YEAR(v), 1)});</li>
  * <li>{@code round}: {@code ROUND(CAST(v AS DECIMAL) / step) * step}: exact decimal arithmetic,
  *     where ROUND takes halves away from zero in MySQL, BigQuery and Calcite alike;</li>
- * <li>{@code phone}: {@code REGEXP_REPLACE(v, '[0-9](?=(?:[^0-9]*[0-9]){4})', '*')}: every digit
+ * <li>{@code phone}: {@code REGEXP_REPLACE(v, '[0-9](?=(?:[^0-9]*[0-9]){4})', '*')}
+ *     ({@link Dialects#PHONE_MASK_PATTERN}): every digit
  *     followed by at least four more digits (MySQL 8 ICU, MariaDB PCRE and Java regular
  *     expressions all have look-ahead).</li>
  * </ul>
@@ -57,9 +59,6 @@ import static dev.sekisho.planner.spi.ColumnType.Kind.VARCHAR;
  */
 final class MaskExpressions
 {
-    /** A digit that at least four more digits follow, possibly with other characters between. */
-    static final String PHONE_PATTERN = "[0-9](?=(?:[^0-9]*[0-9]){4})";
-
     private static final Set<ColumnType.Kind> TEXT_KINDS = EnumSet.of(CHAR, VARCHAR, TEXT);
     private static final Set<ColumnType.Kind> INTEGER_KINDS = EnumSet.of(SMALLINT, INTEGER, BIGINT);
     private static final Set<ColumnType.Kind> NUMBER_KINDS = EnumSet.of(SMALLINT, INTEGER, BIGINT, REAL, DOUBLE, DECIMAL);
@@ -107,7 +106,7 @@ final class MaskExpressions
             case HASH -> hash(column, rexBuilder, salt.getAsInt());
             case YEAR -> rexBuilder.makeCall(SqlStdOperatorTable.FLOOR, column, rexBuilder.makeFlag(TimeUnitRange.YEAR));
             case ROUND -> round(((Mask.Round) mask).step(), column, rexBuilder);
-            case PHONE -> rexBuilder.makeCall(SqlLibraryOperators.REGEXP_REPLACE_3, column, text(rexBuilder, PHONE_PATTERN), text(rexBuilder, "*"));
+            case PHONE -> rexBuilder.makeCall(SqlLibraryOperators.REGEXP_REPLACE_3, column, text(rexBuilder, Dialects.PHONE_MASK_PATTERN), text(rexBuilder, "*"));
             case SQL -> throw new IllegalArgumentException("sql masks are compiled from their expression");
         };
     }

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.pg.catalog.PgTypeInfo;
+import dev.sekisho.planner.types.TypeMapping;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rex.RexBuilder;

@@ -1,6 +1,8 @@
 package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.SessionPolicy;
+import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.TableMetadata;

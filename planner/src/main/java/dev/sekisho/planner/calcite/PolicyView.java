@@ -1,6 +1,9 @@
 package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.SessionPolicy;
+import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ConnectorSchema;
+import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.policies.EffectivePolicy;
 import dev.sekisho.policies.PolicyEvaluator;
 import dev.sekisho.policies.model.Mask;

@@ -5,6 +5,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.SessionPolicy;
+import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
@@ -34,6 +36,12 @@ import static java.util.Objects.requireNonNull;
  */
 final class SecuredPlanner
 {
+    /**
+     * What the catalog emulation shows the session running a statement: under a policy, what its
+     * principal may see (the view a {@link SecuredPreparedQuery} executes with); else everything.
+     */
+    static final CatalogView.Provider CATALOG_VIEWS = PolicyExecutionContext.VIEWS;
+
     /** A shared secured plan: no identity in it, only references to what is bound per principal. */
     private record SecuredPlan(PreparedQuery query, List<PolicyParameter> parameters, List<String> notes)
     {

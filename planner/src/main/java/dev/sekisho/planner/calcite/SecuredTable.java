@@ -1,5 +1,6 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.policies.EffectivePolicy;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;

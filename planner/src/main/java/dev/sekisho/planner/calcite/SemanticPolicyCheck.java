@@ -1,6 +1,11 @@
 package dev.sekisho.planner.calcite;
 
+import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ConnectorSchema;
+import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.types.PostgresTypeSystem;
+import dev.sekisho.planner.types.TypeMapping;
 import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.model.ColumnRule;
 import dev.sekisho.policies.model.Mask;

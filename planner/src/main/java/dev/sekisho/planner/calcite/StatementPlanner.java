@@ -2,6 +2,8 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.pg.functions.PgOperators;
 import dev.sekisho.planner.pg.functions.PgResultTypes;
@@ -14,6 +16,12 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.planner.sql.Dialects;
+import dev.sekisho.planner.sql.SourcePushdown;
+import dev.sekisho.planner.sql.SourceSqlGenerator;
+import dev.sekisho.planner.types.PostgresTypeSystem;
+import dev.sekisho.planner.types.TypeMapping;
+import dev.sekisho.planner.types.ValueConverters;
 import dev.sekisho.policies.EffectivePolicy;
 import dev.sekisho.policies.model.TableName;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
@@ -487,7 +495,7 @@ final class StatementPlanner
     private static boolean isUnboundedNumericCast(RelNode rel, int field)
     {
         return rel instanceof org.apache.calcite.rel.core.Project project && project.getProjects().get(field).getKind() == SqlKind.CAST
-                && SekishoMysqlDialect.isUnboundedNumeric(project.getProjects().get(field).getType());
+                && PostgresTypeSystem.isUnboundedNumeric(project.getProjects().get(field).getType());
     }
 
     private static java.math.BigDecimal stripZeros(java.math.BigDecimal value)

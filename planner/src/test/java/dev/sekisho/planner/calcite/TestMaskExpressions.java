@@ -5,6 +5,7 @@ import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.sql.Dialects;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingPolicies;
 import dev.sekisho.planner.testing.TestingShop;
@@ -120,7 +121,7 @@ class TestMaskExpressions
         assertThat(sql).doesNotContain(SALT);
         assertThat(shop.lastQuery().parameters()).containsExactly(SALT, SALT);
         assertThat(sql).contains("SHA2(CONCAT(?, `hs`), 256)");
-        assertThat(sql).contains("REGEXP_REPLACE(`ph`, '" + MaskExpressions.PHONE_PATTERN + "', '*')");
+        assertThat(sql).contains("REGEXP_REPLACE(`ph`, '" + Dialects.PHONE_MASK_PATTERN + "', '*')");
         assertThat(sql).contains("MAKEDATE(YEAR(`yd`), 1)");
         assertThat(sql).contains("REVERSE(`em`)");
         assertThat(sql).contains("REPEAT(");

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.sql;
 
 import com.google.zetasql.Analyzer;
 import com.google.zetasql.AnalyzerOptions;
@@ -15,11 +15,14 @@ import com.google.zetasql.ZetaSQLOptions.ParameterMode;
 import com.google.zetasql.ZetaSQLOptions.ProductMode;
 import com.google.zetasql.ZetaSQLType.TypeKind;
 import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.calcite.CalciteQueryPlanner;
+import dev.sekisho.planner.calcite.PlannerOptions;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.sql.Dialects;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingMaskSamples;
 import dev.sekisho.planner.testing.TestingPolicies;
@@ -113,7 +116,7 @@ class TestSekishoBigQueryDialect
         // why the phone mask needs its own BigQuery form: RE2 rejects the portable pattern
         SimpleCatalog catalog = catalog();
         catalog.addSimpleTable(table("people"));
-        String sql = "SELECT REGEXP_REPLACE(ph, '" + MaskExpressions.PHONE_PATTERN + "', '*') FROM people";
+        String sql = "SELECT REGEXP_REPLACE(ph, '" + Dialects.PHONE_MASK_PATTERN + "', '*') FROM people";
         AnalyzerOptions options = analyzerOptions();
         try (com.google.zetasql.PreparedQuery prepared = com.google.zetasql.PreparedQuery.builder()
                 .setSql(sql)

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.sql;
 
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelVisitor;
@@ -34,7 +34,7 @@ import java.util.Set;
  * {@link SqlDialect#supportsJoinType}). A plan that is not pushable runs in the gateway, over the
  * rows its source scans return; a source never receives a function it lacks.
  */
-final class SourcePushdown
+public final class SourcePushdown
 {
     /** Operators, by kind, that the SQL dialects of the sources run with PostgreSQL's meaning (each dialect's unparsing maps what needs it). */
     private static final Set<SqlKind> STANDARD_KINDS = EnumSet.of(
@@ -60,7 +60,7 @@ final class SourcePushdown
     }
 
     /** What stops {@code rel} from running whole in {@code dialect} (e.g. "function ARRAY_AGG"), or empty when nothing does. */
-    static Optional<String> obstacle(RelNode rel, SqlDialect dialect)
+    public static Optional<String> obstacle(RelNode rel, SqlDialect dialect)
     {
         Finder finder = new Finder(dialect);
         try {

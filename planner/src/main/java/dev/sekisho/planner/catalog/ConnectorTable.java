@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.catalog;
 
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;
@@ -6,6 +6,9 @@ import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.TableMetadata;
+import dev.sekisho.planner.sql.Dialects;
+import dev.sekisho.planner.types.TypeMapping;
+import dev.sekisho.planner.types.ValueConverters;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.linq4j.AbstractEnumerable;
 import org.apache.calcite.linq4j.Enumerable;
@@ -37,12 +40,12 @@ import static java.util.Objects.requireNonNull;
  * A source table as a Calcite table. Pushed-down plans only read its row type; the local fallback
  * engine also scans it, asking the source for the needed columns and simple filters.
  */
-final class ConnectorTable
+public final class ConnectorTable
         extends AbstractTable
         implements ProjectableFilterableTable
 {
     /** The key under which the fallback engine's {@link DataContext} holds the {@link ExecutionContext}. */
-    static final String EXECUTION_CONTEXT = "sekisho.executionContext";
+    public static final String EXECUTION_CONTEXT = "sekisho.executionContext";
 
     private final Connector connector;
     private final String exposedSchema;
@@ -56,19 +59,32 @@ final class ConnectorTable
         this.metadata = requireNonNull(metadata, "metadata is null");
     }
 
-    Connector connector()
+    /** The source that holds the table. */
+    public Connector connector()
     {
         return connector;
     }
 
-    String exposedSchema()
+    /** The exposed (lower-case) name of the table's schema. */
+    public String exposedSchema()
     {
         return exposedSchema;
     }
 
-    TableMetadata metadata()
+    /** The table as the source describes it, with the source's spelling of its schema and name. */
+    public TableMetadata metadata()
     {
         return metadata;
+    }
+
+    /** Also unwraps to its {@link TableMetadata}: how the SQL generator learns the source's names without knowing this class. */
+    @Override
+    public <C> C unwrap(Class<C> aClass)
+    {
+        if (aClass == TableMetadata.class) {
+            return aClass.cast(metadata);
+        }
+        return super.unwrap(aClass);
     }
 
     @Override
@@ -110,7 +126,7 @@ final class ConnectorTable
     }
 
     /** The statement the fallback engine sends to the source for a scan. */
-    String scanSql(List<RexNode> filters, int[] columns)
+    public String scanSql(List<RexNode> filters, int[] columns)
     {
         SqlDialect dialect = Dialects.of(connector.dialect());
         StringBuilder sql = new StringBuilder("SELECT ");

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.types;
 
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rel.type.RelDataTypeFactory;
@@ -10,10 +10,10 @@ import org.apache.calcite.sql.type.SqlTypeName;
  * is {@code bigint}, {@code sum(bigint)} and {@code avg} of exact numbers are {@code numeric},
  * timestamps carry microseconds, and CASE/UNION over strings of different lengths yield varchar.
  */
-final class PostgresTypeSystem
+public final class PostgresTypeSystem
         extends RelDataTypeSystemImpl
 {
-    static final PostgresTypeSystem INSTANCE = new PostgresTypeSystem();
+    public static final PostgresTypeSystem INSTANCE = new PostgresTypeSystem();
 
     /** The precision that stands for PostgreSQL's {@code numeric} without a type modifier. */
     static final int NUMERIC_PRECISION = 65;
@@ -22,6 +22,13 @@ final class PostgresTypeSystem
     static final int AVG_SCALE = 16;
 
     private PostgresTypeSystem() {}
+
+    /** PostgreSQL's {@code numeric} without precision and scale, as the planner types it. */
+    public static boolean isUnboundedNumeric(RelDataType type)
+    {
+        return type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL && type.getPrecision() >= NUMERIC_PRECISION
+                && type.getScale() == 0;
+    }
 
     @Override
     public int getMaxPrecision(SqlTypeName typeName)

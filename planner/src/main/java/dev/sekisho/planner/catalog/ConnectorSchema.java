@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.catalog;
 
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.TableMetadata;
@@ -23,7 +23,7 @@ import static java.util.Objects.requireNonNull;
  * One schema of one connector, as a Calcite schema. Tables are loaded from the connector's metadata
  * on first use and kept until the catalog is rebuilt.
  */
-final class ConnectorSchema
+public final class ConnectorSchema
         extends AbstractSchema
 {
     private final Connector connector;
@@ -65,12 +65,14 @@ final class ConnectorSchema
         this.sourceName = requireNonNull(sourceName, "sourceName is null");
     }
 
-    Connector connector()
+    /** The source the schema belongs to. */
+    public Connector connector()
     {
         return connector;
     }
 
-    String exposedName()
+    /** The name clients use: the source's name in lower case. */
+    public String exposedName()
     {
         return exposedName;
     }
@@ -82,7 +84,7 @@ final class ConnectorSchema
     }
 
     /** The source's table names, as it spells them. */
-    List<String> tableNames()
+    public List<String> tableNames()
     {
         List<String> names = tableNames;
         if (names == null) {
@@ -96,7 +98,7 @@ final class ConnectorSchema
      * The table of that name: the exact spelling first, else the only table whose name matches
      * ignoring case (unquoted names arrive folded to lower case).
      */
-    Optional<ConnectorTable> table(String name)
+    public Optional<ConnectorTable> table(String name)
     {
         ConnectorTable table = tables.get(name);
         if (table != null) {

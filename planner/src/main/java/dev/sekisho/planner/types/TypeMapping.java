@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.types;
 
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
@@ -9,11 +9,12 @@ import org.apache.calcite.sql.type.SqlTypeName;
 import static dev.sekisho.planner.spi.ColumnType.UNSPECIFIED;
 
 /** Maps Sekisho's {@link ColumnType} onto Calcite's types and back. */
-final class TypeMapping
+public final class TypeMapping
 {
     private TypeMapping() {}
 
-    static RelDataType toRelDataType(RelDataTypeFactory factory, ColumnType type, boolean nullable)
+    /** The Calcite type of a column of {@code type}. */
+    public static RelDataType toRelDataType(RelDataTypeFactory factory, ColumnType type, boolean nullable)
     {
         return factory.createTypeWithNullability(toRelDataType(factory, type), nullable);
     }
@@ -53,7 +54,7 @@ final class TypeMapping
     }
 
     /** The type a client sees for a Calcite type (VARCHAR without length is text). */
-    static ColumnType toColumnType(RelDataType type)
+    public static ColumnType toColumnType(RelDataType type)
     {
         return switch (type.getSqlTypeName()) {
             case BOOLEAN -> ColumnType.of(Kind.BOOLEAN);

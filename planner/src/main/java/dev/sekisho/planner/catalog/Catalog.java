@@ -1,6 +1,7 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.catalog;
 
 import dev.sekisho.planner.pg.catalog.CatalogSource;
+import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.TableMetadata;
@@ -20,10 +21,10 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One generation of the federated catalog: each connector's schemas as top-level schemas, named in
- * lower case. Immutable but for the lazily loaded tables inside each schema; {@link
- * CalciteQueryPlanner#refresh()} replaces the whole catalog.
+ * lower case, beside the {@code pg_catalog} and {@code information_schema} emulation. Immutable but
+ * for the lazily loaded tables inside each schema; the planner's refresh replaces the whole catalog.
  */
-final class Catalog
+public final class Catalog
 {
     private final long version;
     private final CalciteSchema rootSchema;
@@ -31,7 +32,12 @@ final class Catalog
     private final List<Connector> connectors;
     private final PgCatalog pgCatalog;
 
-    Catalog(Collection<Connector> connectors, long version)
+    /**
+     * @param version the generation, part of every plan-cache key
+     * @param views what a statement's session may see of the sources in the catalog emulation
+     * @throws IllegalArgumentException if two connectors expose the same schema name
+     */
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views)
     {
         this.version = version;
         this.connectors = connectors.stream().sorted(Comparator.comparing(Connector::name)).toList();
@@ -52,7 +58,7 @@ final class Catalog
         }
         this.schemas = Map.copyOf(byName);
         addPostgresTypeNames(rootSchema);
-        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), PolicyExecutionContext.VIEWS);
+        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), views);
         pgCatalog.register(rootSchema.plus());
     }
 
@@ -83,7 +89,7 @@ final class Catalog
     }
 
     /** The pg_catalog and information_schema emulation of this generation. */
-    PgCatalog pgCatalog()
+    public PgCatalog pgCatalog()
     {
         return pgCatalog;
     }
@@ -111,27 +117,32 @@ final class Catalog
         root.add(name.toUpperCase(Locale.ROOT), type);
     }
 
-    long version()
+    /** The generation: a new catalog has a higher one. */
+    public long version()
     {
         return version;
     }
 
-    CalciteSchema rootSchema()
+    /** The sources' schemas, {@code pg_catalog}, {@code information_schema} and PostgreSQL's type names. */
+    public CalciteSchema rootSchema()
     {
         return rootSchema;
     }
 
-    List<Connector> connectors()
+    /** The connectors, sorted by name. */
+    public List<Connector> connectors()
     {
         return connectors;
     }
 
-    Optional<ConnectorSchema> schema(String exposedName)
+    /** The sources' schema of that exposed (lower-case) name. */
+    public Optional<ConnectorSchema> schema(String exposedName)
     {
         return Optional.ofNullable(schemas.get(requireNonNull(exposedName, "exposedName is null")));
     }
 
-    Collection<ConnectorSchema> schemas()
+    /** Every source's schemas. */
+    public Collection<ConnectorSchema> schemas()
     {
         return schemas.values();
     }

@@ -1,6 +1,7 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.sql;
 
 import dev.sekisho.planner.pg.functions.PgDateFunctions;
+import dev.sekisho.planner.types.PostgresTypeSystem;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
@@ -282,13 +283,6 @@ final class SekishoMysqlDialect
         return node instanceof SqlLiteral literal && literal.getValue() == unit;
     }
 
-    /** PostgreSQL's {@code numeric} without precision and scale, as the planner types it. */
-    static boolean isUnboundedNumeric(RelDataType type)
-    {
-        return type.getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL && type.getPrecision() >= PostgresTypeSystem.NUMERIC_PRECISION
-                && type.getScale() == 0;
-    }
-
     private static boolean isYear(SqlNode unit)
     {
         if (unit instanceof SqlIntervalQualifier qualifier) {
@@ -348,7 +342,7 @@ final class SekishoMysqlDialect
             case TIMESTAMP -> alien("DATETIME(" + Math.max(0, type.getPrecision()) + ")", type);
             case TIME -> alien("TIME(" + Math.max(0, type.getPrecision()) + ")", type);
             // numeric without precision and scale keeps the value's scale in PostgreSQL: MySQL's widest scale, not 0
-            case DECIMAL -> isUnboundedNumeric(type) ? alien("DECIMAL(65, 30)", type)
+            case DECIMAL -> PostgresTypeSystem.isUnboundedNumeric(type) ? alien("DECIMAL(65, 30)", type)
                     : alien("DECIMAL(" + Math.min(65, type.getPrecision()) + ", " + Math.min(30, Math.max(0, type.getScale())) + ")", type);
             case VARBINARY, BINARY -> alien("BINARY", type);
             default -> super.getCastSpec(type);

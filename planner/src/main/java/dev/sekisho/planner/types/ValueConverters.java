@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.types;
 
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import org.apache.calcite.avatica.util.ByteString;
@@ -23,14 +23,14 @@ import java.util.function.UnaryOperator;
  * class of a result column's {@link Kind}, and Calcite's internal representation (used only by the
  * local fallback engine).
  */
-final class ValueConverters
+public final class ValueConverters
 {
     private static final long MILLIS_PER_DAY = 86_400_000L;
 
     private ValueConverters() {}
 
     /** A converter that turns whatever a source returns into the Java class of {@code kind}. */
-    static UnaryOperator<Object> toKind(Kind kind)
+    public static UnaryOperator<Object> toKind(Kind kind)
     {
         return switch (kind) {
             case BOOLEAN -> ValueConverters::toBoolean;
@@ -66,7 +66,7 @@ final class ValueConverters
     }
 
     /** A converter from Sekisho's Java values to Calcite's internal representation of {@code type}. */
-    static UnaryOperator<Object> toInternal(RelDataType type)
+    public static UnaryOperator<Object> toInternal(RelDataType type)
     {
         return switch (type.getSqlTypeName()) {
             case DATE -> value -> value == null ? null : (Object) (int) toLocalDate(value).toEpochDay();

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.sql;
 
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
@@ -21,12 +21,12 @@ import java.util.Locale;
 
 /**
  * GoogleSQL (BigQuery) that keeps the meaning the planner gives an expression, in particular the
- * values of the built-in masks ({@link MaskExpressions}):
+ * values of the built-in masks (see the planner's {@code MaskExpressions}):
  * <ul>
  * <li>{@code SHA256(x)} is {@code TO_HEX(SHA256(x))}: BigQuery's SHA256 gives BYTES;</li>
  * <li>{@code FLOOR(x TO YEAR)} is {@code DATE_TRUNC(x, YEAR)}, which keeps DATE, DATETIME and TIMESTAMP;</li>
  * <li>the phone mask's look-ahead pattern, which RE2 cannot run, becomes a split at the fourth
- *     digit from the end (see {@link #PHONE_SUFFIX});</li>
+ *     digit from the end (see {@link Dialects#PHONE_MASK_PATTERN} and {@link #PHONE_SUFFIX});</li>
  * <li>decimal literals are {@code NUMERIC '0.5'} (a bare {@code 0.5} is FLOAT64 in BigQuery) and
  *     casts to DECIMAL(p, s) are casts to {@code NUMERIC(p, s)} or {@code BIGNUMERIC(p, s)}, so
  *     that arithmetic stays exact and rounds halves away from zero;</li>
@@ -125,7 +125,7 @@ final class SekishoBigQueryDialect
         return call.getOperator().getName().equalsIgnoreCase("REGEXP_REPLACE")
                 && call.operandCount() == 3
                 && call.operand(1) instanceof SqlLiteral pattern
-                && MaskExpressions.PHONE_PATTERN.equals(pattern.toValue())
+                && Dialects.PHONE_MASK_PATTERN.equals(pattern.toValue())
                 && call.operand(2) instanceof SqlLiteral replacement
                 && "*".equals(replacement.toValue());
     }

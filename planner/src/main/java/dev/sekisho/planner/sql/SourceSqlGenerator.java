@@ -1,7 +1,8 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.sql;
 
 import com.google.common.collect.ImmutableList;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.spi.TableMetadata;
 import org.apache.calcite.rel.RelHomogeneousShuttle;
 import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.core.TableScan;
@@ -27,7 +28,7 @@ import static java.util.Objects.requireNonNull;
  * named as the source spells them, and PostgreSQL semantics that the dialect would change are
  * rewritten first (integer division for MySQL).
  */
-final class SourceSqlGenerator
+public final class SourceSqlGenerator
 {
     private SourceSqlGenerator() {}
 
@@ -37,16 +38,17 @@ final class SourceSqlGenerator
      * @param sql the statement with {@code ?} placeholders
      * @param placeholders for each {@code ?} in order, the index of the Calcite dynamic parameter it binds
      */
-    record SourceSql(String sql, List<Integer> placeholders)
+    public record SourceSql(String sql, List<Integer> placeholders)
     {
-        SourceSql
+        public SourceSql
         {
             requireNonNull(sql, "sql is null");
             placeholders = List.copyOf(placeholders);
         }
     }
 
-    static SourceSql generate(RelNode rel, SqlDialectKind kind)
+    /** The statement for {@code rel} in the dialect of {@code kind}; throws if the dialect cannot write part of it. */
+    public static SourceSql generate(RelNode rel, SqlDialectKind kind)
     {
         SqlDialect dialect = Dialects.of(kind);
         RelNode prepared = kind == SqlDialectKind.MYSQL ? rewriteIntegerDivision(rel) : rel;
@@ -142,11 +144,12 @@ final class SourceSqlGenerator
 
         private Result scan(TableScan scan)
         {
-            ConnectorTable table = scan.getTable().unwrap(ConnectorTable.class);
+            // a source's table unwraps to its metadata
+            TableMetadata table = scan.getTable().unwrap(TableMetadata.class);
             if (table == null) {
                 return visit(scan);
             }
-            SqlIdentifier identifier = new SqlIdentifier(List.of(table.metadata().schema(), table.metadata().name()), SqlParserPos.ZERO);
+            SqlIdentifier identifier = new SqlIdentifier(List.of(table.schema(), table.name()), SqlParserPos.ZERO);
             return result(identifier, ImmutableList.of(Clause.FROM), scan, null);
         }
     }
