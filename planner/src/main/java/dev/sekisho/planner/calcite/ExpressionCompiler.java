@@ -52,12 +52,7 @@ import static java.util.Objects.requireNonNull;
  */
 final class ExpressionCompiler
 {
-    private static final SqlToRelConverter.Config TO_REL_CONFIG = SqlToRelConverter.config()
-            .withExpand(false)
-            .withInSubQueryThreshold(Integer.MAX_VALUE)
-            .withTrimUnusedFields(false);
-
-    private final StatementPlanner.SearchPathCatalogReader catalogReader;
+    private final SearchPathCatalogReader catalogReader;
     private final JavaTypeFactory typeFactory;
 
     /**
@@ -104,7 +99,7 @@ final class ExpressionCompiler
     ExpressionCompiler(Catalog catalog, JavaTypeFactory typeFactory)
     {
         this.typeFactory = requireNonNull(typeFactory, "typeFactory is null");
-        this.catalogReader = new StatementPlanner.SearchPathCatalogReader(catalog, List.of(), typeFactory);
+        this.catalogReader = new SearchPathCatalogReader(catalog, List.of(), typeFactory);
     }
 
     /**
@@ -119,7 +114,7 @@ final class ExpressionCompiler
         String text = placeholders(expression, groupCount, parameters);
         SqlNode parsed;
         try {
-            parsed = InfixCasts.rewrite(SqlParser.create(text, StatementPlanner.PARSER_CONFIG).parseExpression(), text);
+            parsed = InfixCasts.rewrite(SqlParser.create(text, CalciteConfig.PARSER_CONFIG).parseExpression(), text);
         }
         catch (SqlParseException e) {
             throw new PolicyExpressionException("does not parse: " + firstLine(e.getMessage()));
@@ -133,7 +128,7 @@ final class ExpressionCompiler
         for (int i = 0; i < parameters.size(); i++) {
             declared.put(i, text0);
         }
-        SekishoValidator validator = new SekishoValidator(StatementPlanner.OPERATORS, catalogReader, typeFactory, StatementPlanner.VALIDATOR_CONFIG, declared);
+        SekishoValidator validator = new SekishoValidator(CalciteConfig.OPERATORS, catalogReader, typeFactory, CalciteConfig.VALIDATOR_CONFIG, declared);
         List<SqlDynamicParam> dynamicParameters = new ArrayList<>();
         parsed.accept(new SqlBasicVisitor<Void>()
         {
@@ -151,7 +146,7 @@ final class ExpressionCompiler
             RelOptCluster cluster = RelOptCluster.create(new HepPlanner(HepProgram.builder().build()), new RexBuilder(typeFactory));
             SqlToRelConverter converter = new SqlToRelConverter((rowType, queryString, schemaPath, viewPath) -> {
                 throw new UnsupportedOperationException("views are not supported");
-            }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL_CONFIG);
+            }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, CalciteConfig.TO_REL_CONFIG);
             RelRoot root = converter.convertQuery(validated, false, true);
             rel = root.rel;
         }

@@ -4,7 +4,6 @@ import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorSchema;
 import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.planner.spi.ColumnMetadata;
-import dev.sekisho.planner.types.PostgresTypeSystem;
 import dev.sekisho.planner.types.TypeMapping;
 import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.model.ColumnRule;
@@ -16,13 +15,10 @@ import dev.sekisho.policies.validate.DidYouMean;
 import dev.sekisho.policies.validate.PolicyCheck;
 import dev.sekisho.policies.validate.PolicyProblem;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
-import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
 
-import java.nio.charset.Charset;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -54,14 +50,7 @@ public final class SemanticPolicyCheck
     public List<PolicyProblem> check(PolicySet policies)
     {
         Catalog catalog = planner.currentCatalog();
-        JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(PostgresTypeSystem.INSTANCE)
-        {
-            @Override
-            public Charset getDefaultCharset()
-            {
-                return StandardCharsets.UTF_8;
-            }
-        };
+        JavaTypeFactory typeFactory = CalciteConfig.typeFactory();
         ExpressionCompiler compiler = new ExpressionCompiler(catalog, typeFactory);
         List<PolicyProblem> problems = new ArrayList<>();
         List<TableRule> rules = policies.tables().values().stream()

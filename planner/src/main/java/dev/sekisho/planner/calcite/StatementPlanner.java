@@ -4,8 +4,6 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorTable;
-import dev.sekisho.planner.pg.catalog.PgCatalog;
-import dev.sekisho.planner.pg.functions.PgOperators;
 import dev.sekisho.planner.pg.functions.PgResultTypes;
 import dev.sekisho.planner.pg.syntax.InfixCasts;
 import dev.sekisho.planner.pg.syntax.PgSqlRewriter;
@@ -25,13 +23,6 @@ import dev.sekisho.planner.types.ValueConverters;
 import dev.sekisho.policies.EffectivePolicy;
 import dev.sekisho.policies.model.TableName;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
-import org.apache.calcite.avatica.util.Casing;
-import org.apache.calcite.avatica.util.Quoting;
-import org.apache.calcite.config.CalciteConnectionConfig;
-import org.apache.calcite.config.CalciteConnectionConfigImpl;
-import org.apache.calcite.config.CalciteConnectionProperty;
-import org.apache.calcite.config.NullCollation;
-import org.apache.calcite.jdbc.JavaTypeFactoryImpl;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.ConventionTraitDef;
 import org.apache.calcite.plan.RelOptUtil;
@@ -53,24 +44,12 @@ import org.apache.calcite.rex.RexBuilder;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
-import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
-import org.apache.calcite.sql.SqlOperatorTable;
-import org.apache.calcite.sql.fun.SqlLibrary;
-import org.apache.calcite.sql.fun.SqlLibraryOperators;
-import org.apache.calcite.sql.fun.SqlStdOperatorTable;
-import org.apache.calcite.sql.fun.SqlLibraryOperatorTableFactory;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
-import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
-import org.apache.calcite.sql.util.SqlOperatorTables;
-import org.apache.calcite.sql.validate.SqlConformance;
-import org.apache.calcite.sql.validate.SqlConformanceEnum;
-import org.apache.calcite.sql.validate.SqlDelegatingConformance;
-import org.apache.calcite.sql.validate.SqlNameMatchers;
 import org.apache.calcite.sql.validate.SqlValidator;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
@@ -84,7 +63,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
@@ -98,61 +76,8 @@ import static java.util.Objects.requireNonNull;
  */
 final class StatementPlanner
 {
-    static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
-            .withParserFactory(SqlBabelParserImpl.FACTORY)
-            .withConformance(SqlConformanceEnum.BABEL)
-            .withQuoting(Quoting.DOUBLE_QUOTE)
-            .withUnquotedCasing(Casing.TO_LOWER)
-            .withQuotedCasing(Casing.UNCHANGED)
-            .withCaseSensitive(true);
-
-    static final SqlOperatorTable OPERATORS = new CaseInsensitiveOperatorTable(SqlOperatorTables.chain(
-            SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
-            // PostgreSQL functions that Calcite's PostgreSQL library lacks
-            SqlOperatorTables.of(SqlLibraryOperators.LENGTH, SqlLibraryOperators.ARRAY_TO_STRING),
-            // pg_catalog's functions (catalog emulation)
-            PgOperators.operatorTable()));
-
-    /** Babel's leniency, without references to other select items' aliases (PostgreSQL has none). */
-    static final SqlConformance CONFORMANCE = new SqlDelegatingConformance(SqlConformanceEnum.BABEL)
-    {
-        @Override
-        public SelectAliasLookup isSelectAlias()
-        {
-            return SelectAliasLookup.UNSUPPORTED;
-        }
-
-        @Override
-        public boolean isNonStrictGroupBy()
-        {
-            return false;
-        }
-    };
-
-    static final SqlValidator.Config VALIDATOR_CONFIG = SqlValidator.Config.DEFAULT
-            .withConformance(CONFORMANCE)
-            .withDefaultNullCollation(NullCollation.HIGH)
-            .withIdentifierExpansion(true)
-            .withTypeCoercionEnabled(true);
-
-    private static final CalciteConnectionConfig CONNECTION_CONFIG;
-
-    static {
-        Properties properties = new Properties();
-        properties.setProperty(CalciteConnectionProperty.CASE_SENSITIVE.camelName(), "true");
-        properties.setProperty(CalciteConnectionProperty.UNQUOTED_CASING.camelName(), Casing.TO_LOWER.name());
-        properties.setProperty(CalciteConnectionProperty.QUOTED_CASING.camelName(), Casing.UNCHANGED.name());
-        properties.setProperty(CalciteConnectionProperty.CONFORMANCE.camelName(), SqlConformanceEnum.BABEL.name());
-        CONNECTION_CONFIG = new CalciteConnectionConfigImpl(properties);
-    }
-
     private static final Pattern WRITE_STATEMENT = Pattern.compile(
             "(?is)^(?:\\s|--[^\\n]*\\n?|/\\*.*?\\*/)*(insert|update|delete|merge|upsert|replace|create|alter|drop|truncate|grant|revoke|copy|comment|rename|vacuum|analyze|reindex|cluster|lock|call|do)\\b.*");
-
-    private static final SqlToRelConverter.Config TO_REL_CONFIG = SqlToRelConverter.config()
-            .withExpand(false)
-            .withInSubQueryThreshold(Integer.MAX_VALUE)
-            .withTrimUnusedFields(false);
 
     private final Catalog catalog;
     private final List<String> searchPath;
@@ -162,14 +87,7 @@ final class StatementPlanner
     private PolicyParameters policyParameters;
     /** Why a single-source statement was not pushed down whole, for EXPLAIN; null when it was or had no single source. */
     private String localReason;
-    private final JavaTypeFactory typeFactory = new JavaTypeFactoryImpl(PostgresTypeSystem.INSTANCE)
-    {
-        @Override
-        public java.nio.charset.Charset getDefaultCharset()
-        {
-            return java.nio.charset.StandardCharsets.UTF_8;
-        }
-    };
+    private final JavaTypeFactory typeFactory = CalciteConfig.typeFactory();
 
     StatementPlanner(Catalog catalog, List<String> searchPath)
     {
@@ -228,7 +146,7 @@ final class StatementPlanner
                     : new PgSqlRewriter(catalog.pgCatalog(), searchPath,
                             (schema, table) -> catalog.schema(schema).map(found -> view.isVisible(found, table)).orElse(false));
             SqlNode parsed = pgRewriter
-                    .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, PARSER_CONFIG).parseQuery(), normalized));
+                    .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, CalciteConfig.PARSER_CONFIG).parseQuery(), normalized));
             checkIsQuery(parsed);
             PreparedQuery query = plan(sql, rewritten, parsed, declaredParameterTypes);
             if (view == null) {
@@ -263,7 +181,7 @@ final class StatementPlanner
         CalciteCatalogReader catalogReader = view == null
                 ? new SearchPathCatalogReader(catalog, searchPath, typeFactory)
                 : new SearchPathCatalogReader(view.rootSchema(), searchPath, typeFactory);
-        SekishoValidator validator = new SekishoValidator(OPERATORS, catalogReader, typeFactory, VALIDATOR_CONFIG, declaredByIndex);
+        SekishoValidator validator = new SekishoValidator(CalciteConfig.OPERATORS, catalogReader, typeFactory, CalciteConfig.VALIDATOR_CONFIG, declaredByIndex);
         List<SqlDynamicParam> parameterNodes = dynamicParameters(parsed);
         validator.declare(parameterNodes);
         validator.typeCastParameters(parsed);
@@ -284,7 +202,7 @@ final class StatementPlanner
         RelOptCluster cluster = RelOptCluster.create(volcano, new RexBuilder(typeFactory));
         SqlToRelConverter converter = new SqlToRelConverter((rowType, queryString, schemaPath, viewPath) -> {
             throw new UnsupportedOperationException("views are not supported");
-        }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, TO_REL_CONFIG);
+        }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, CalciteConfig.TO_REL_CONFIG);
         RelRoot root = converter.convertQuery(validated, false, true);
         if (sql.toLowerCase(Locale.ROOT).contains("pg_typeof")) {
             root = root.withRel(PgTypeOf.rewrite(root.rel, cluster.getRexBuilder()));
@@ -666,34 +584,5 @@ final class StatementPlanner
         };
         rel.accept(shuttle[0]);
         return tables;
-    }
-
-    /** Resolves unqualified names through the session's search path, then from the root. */
-    static final class SearchPathCatalogReader
-            extends CalciteCatalogReader
-    {
-        SearchPathCatalogReader(Catalog catalog, List<String> searchPath, JavaTypeFactory typeFactory)
-        {
-            this(catalog.rootSchema(), searchPath, typeFactory);
-        }
-
-        SearchPathCatalogReader(org.apache.calcite.jdbc.CalciteSchema rootSchema, List<String> searchPath, JavaTypeFactory typeFactory)
-        {
-            super(rootSchema, SqlNameMatchers.withCaseSensitive(true), paths(searchPath), typeFactory, CONNECTION_CONFIG);
-        }
-
-        private static List<List<String>> paths(List<String> searchPath)
-        {
-            List<List<String>> paths = new ArrayList<>();
-            if (!searchPath.contains(PgCatalog.PG_CATALOG)) {
-                // PostgreSQL searches pg_catalog first unless the path names it
-                paths.add(List.of(PgCatalog.PG_CATALOG));
-            }
-            for (String schema : searchPath) {
-                paths.add(List.of(schema));
-            }
-            paths.add(List.of());
-            return paths;
-        }
     }
 }
