@@ -34,9 +34,9 @@ import java.util.Properties;
  * functions; looked up ignoring case), validation with PostgreSQL's null ordering and without
  * select-alias references, and SQL-to-Rel that keeps sub-queries for the planner to place.
  */
-final class CalciteConfig
+public final class CalciteConfig
 {
-    static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
+    public static final SqlParser.Config PARSER_CONFIG = SqlParser.config()
             .withParserFactory(SqlBabelParserImpl.FACTORY)
             .withConformance(SqlConformanceEnum.BABEL)
             .withQuoting(Quoting.DOUBLE_QUOTE)
@@ -44,7 +44,7 @@ final class CalciteConfig
             .withQuotedCasing(Casing.UNCHANGED)
             .withCaseSensitive(true);
 
-    static final SqlOperatorTable OPERATORS = new CaseInsensitiveOperatorTable(SqlOperatorTables.chain(
+    public static final SqlOperatorTable OPERATORS = new CaseInsensitiveOperatorTable(SqlOperatorTables.chain(
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
             // PostgreSQL functions that Calcite's PostgreSQL library lacks
             SqlOperatorTables.of(SqlLibraryOperators.LENGTH, SqlLibraryOperators.ARRAY_TO_STRING),
@@ -67,7 +67,7 @@ final class CalciteConfig
         }
     };
 
-    static final SqlValidator.Config VALIDATOR_CONFIG = SqlValidator.Config.DEFAULT
+    public static final SqlValidator.Config VALIDATOR_CONFIG = SqlValidator.Config.DEFAULT
             .withConformance(CONFORMANCE)
             .withDefaultNullCollation(NullCollation.HIGH)
             .withIdentifierExpansion(true)
@@ -86,7 +86,7 @@ final class CalciteConfig
     }
 
     /** Sub-queries stay as they are written (the planner decorrelates what runs locally), and every field is kept. */
-    static final SqlToRelConverter.Config TO_REL_CONFIG = SqlToRelConverter.config()
+    public static final SqlToRelConverter.Config TO_REL_CONFIG = SqlToRelConverter.config()
             .withExpand(false)
             .withInSubQueryThreshold(Integer.MAX_VALUE)
             .withTrimUnusedFields(false);
@@ -94,7 +94,7 @@ final class CalciteConfig
     private CalciteConfig() {}
 
     /** A new type factory with PostgreSQL's typing rules and UTF-8 strings; one per statement. */
-    static JavaTypeFactory typeFactory()
+    public static JavaTypeFactory typeFactory()
     {
         return new JavaTypeFactoryImpl(PostgresTypeSystem.INSTANCE)
         {

@@ -6,6 +6,7 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 
@@ -81,13 +82,13 @@ public final class CalciteQueryPlanner
     }
 
     /** The current catalog generation (for the semantic policy check). */
-    Catalog currentCatalog()
+    public Catalog currentCatalog()
     {
         return catalog;
     }
 
-    /** Whether the {@code hash} mask's salt is configured. */
-    boolean hasHashSalt()
+    /** Whether the {@code hash} mask's salt is configured (for the semantic policy check). */
+    public boolean hasHashSalt()
     {
         return securedPlanner.hasHashSalt();
     }

@@ -6,11 +6,12 @@ import dev.sekisho.planner.spi.SqlStates;
 import java.util.List;
 
 /** Checks of the values bound to a prepared statement. */
-final class Parameters
+public final class Parameters
 {
     private Parameters() {}
 
-    static void check(List<Object> parameters, int expected)
+    /** Throws PostgreSQL's 08P01 unless {@code expected} values are bound. */
+    public static void check(List<Object> parameters, int expected)
     {
         if (parameters.size() != expected) {
             throw new QueryException(SqlStates.PROTOCOL_VIOLATION,

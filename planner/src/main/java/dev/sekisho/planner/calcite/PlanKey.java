@@ -19,12 +19,12 @@ import static java.util.Objects.requireNonNull;
  * @param catalogVersion the catalog generation the plan was made against
  * @param policyFingerprint the applied policy's fingerprint; empty while no policies exist
  */
-record PlanKey(String sql, List<ColumnType> declaredParameterTypes, List<String> searchPath, long catalogVersion, String policyFingerprint)
+public record PlanKey(String sql, List<ColumnType> declaredParameterTypes, List<String> searchPath, long catalogVersion, String policyFingerprint)
 {
     /** No policy: every session shares the plan. */
     static final String NO_POLICY = "";
 
-    PlanKey
+    public PlanKey
     {
         requireNonNull(sql, "sql is null");
         declaredParameterTypes = Collections.unmodifiableList(new ArrayList<>(declaredParameterTypes));

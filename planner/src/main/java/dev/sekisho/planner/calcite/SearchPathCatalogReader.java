@@ -11,10 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Resolves unqualified names through the session's search path, then from the root. */
-final class SearchPathCatalogReader
+public final class SearchPathCatalogReader
         extends CalciteCatalogReader
 {
-    SearchPathCatalogReader(Catalog catalog, List<String> searchPath, JavaTypeFactory typeFactory)
+    public SearchPathCatalogReader(Catalog catalog, List<String> searchPath, JavaTypeFactory typeFactory)
     {
         this(catalog.rootSchema(), searchPath, typeFactory);
     }

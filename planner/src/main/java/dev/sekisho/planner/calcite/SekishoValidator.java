@@ -18,7 +18,7 @@ import java.util.Map;
 import static java.util.Objects.requireNonNull;
 
 /** A validator in which parameter types declared by the client win over inferred ones. */
-final class SekishoValidator
+public final class SekishoValidator
         extends SqlValidatorImpl
 {
     private final Map<Integer, RelDataType> declaredTypes;
@@ -26,7 +26,7 @@ final class SekishoValidator
     /**
      * @param declaredTypes the declared type of each Calcite dynamic parameter index that has one
      */
-    SekishoValidator(SqlOperatorTable operatorTable, SqlValidatorCatalogReader catalogReader, RelDataTypeFactory typeFactory,
+    public SekishoValidator(SqlOperatorTable operatorTable, SqlValidatorCatalogReader catalogReader, RelDataTypeFactory typeFactory,
             Config config, Map<Integer, RelDataType> declaredTypes)
     {
         super(operatorTable, catalogReader, typeFactory, config);
@@ -34,7 +34,7 @@ final class SekishoValidator
     }
 
     /** Records the declared types of the statement's parameter nodes before validation. */
-    void declare(Iterable<SqlDynamicParam> parameters)
+    public void declare(Iterable<SqlDynamicParam> parameters)
     {
         for (SqlDynamicParam parameter : parameters) {
             RelDataType type = declaredTypes.get(parameter.getIndex());

@@ -9,6 +9,8 @@ import dev.sekisho.planner.pg.syntax.InfixCasts;
 import dev.sekisho.planner.pg.syntax.PgSqlRewriter;
 import dev.sekisho.planner.pg.syntax.PgSyntax;
 import dev.sekisho.planner.SessionPolicy;
+import dev.sekisho.planner.policy.PolicyParameter;
+import dev.sekisho.planner.policy.StatementPolicy;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
@@ -74,7 +76,7 @@ import static java.util.Objects.requireNonNull;
  * convert to relational algebra, then either generate one statement for the single source involved
  * or fall back to local execution. Not thread-safe; one instance per statement.
  */
-final class StatementPlanner
+public final class StatementPlanner
 {
     private static final Pattern WRITE_STATEMENT = Pattern.compile(
             "(?is)^(?:\\s|--[^\\n]*\\n?|/\\*.*?\\*/)*(insert|update|delete|merge|upsert|replace|create|alter|drop|truncate|grant|revoke|copy|comment|rename|vacuum|analyze|reindex|cluster|lock|call|do)\\b.*");
@@ -83,8 +85,8 @@ final class StatementPlanner
     private final List<String> searchPath;
     private final Optional<SessionPolicy> policy;
     private final boolean hasSalt;
-    private PolicyView view;
-    private PolicyParameters policyParameters;
+    /** The policy applied to the statement being planned; null without a policy. */
+    private StatementPolicy statementPolicy;
     /** Why a single-source statement was not pushed down whole, for EXPLAIN; null when it was or had no single source. */
     private String localReason;
     private final JavaTypeFactory typeFactory = CalciteConfig.typeFactory();
@@ -98,7 +100,7 @@ final class StatementPlanner
      * @param policy the policy to enforce; empty when policies are disabled
      * @param hasSalt whether a {@code hash} salt is configured (its value is bound at execute time)
      */
-    StatementPlanner(Catalog catalog, List<String> searchPath, Optional<SessionPolicy> policy, boolean hasSalt)
+    public StatementPlanner(Catalog catalog, List<String> searchPath, Optional<SessionPolicy> policy, boolean hasSalt)
     {
         this.catalog = requireNonNull(catalog, "catalog is null");
         this.searchPath = List.copyOf(searchPath);
@@ -114,9 +116,9 @@ final class StatementPlanner
      * @param evaluated the effective policy of every table the statement looked at
      * @param notes policy rules that could not be applied as written, and what was done instead
      */
-    record Planned(PreparedQuery query, List<PolicyParameter> policyParameters, Map<TableName, EffectivePolicy> evaluated, List<String> notes)
+    public record Planned(PreparedQuery query, List<PolicyParameter> policyParameters, Map<TableName, EffectivePolicy> evaluated, List<String> notes)
     {
-        Planned
+        public Planned
         {
             requireNonNull(query, "query is null");
             policyParameters = List.copyOf(policyParameters);
@@ -130,31 +132,28 @@ final class StatementPlanner
         return planWithPolicy(sql, declaredParameterTypes).query();
     }
 
-    Planned planWithPolicy(String sql, List<ColumnType> declaredParameterTypes)
+    public Planned planWithPolicy(String sql, List<ColumnType> declaredParameterTypes)
     {
         ParameterRewriter.Rewritten rewritten = ParameterRewriter.rewrite(sql);
-        policyParameters = new PolicyParameters(rewritten.parameterNumbers().size());
-        view = policy.map(session -> new PolicyView(catalog, session, typeFactory, policyParameters, hasSalt)).orElse(null);
-        ErrorTranslator errors = view == null
+        statementPolicy = policy.map(session -> new StatementPolicy(catalog, session, typeFactory, rewritten.parameterNumbers().size(), hasSalt)).orElse(null);
+        ErrorTranslator errors = statementPolicy == null
                 ? new ErrorTranslator(sql, rewritten, catalog, searchPath)
-                : new ErrorTranslator(sql, rewritten, catalog, searchPath, view::isVisible);
+                : new ErrorTranslator(sql, rewritten, catalog, searchPath, statementPolicy::isVisible);
         try {
             rejectWrites(sql);
             String normalized = PgSyntax.normalize(rewritten.sql());
             errors.parsed(normalized);
-            PgSqlRewriter pgRewriter = view == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
+            PgSqlRewriter pgRewriter = statementPolicy == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
                     : new PgSqlRewriter(catalog.pgCatalog(), searchPath,
-                            (schema, table) -> catalog.schema(schema).map(found -> view.isVisible(found, table)).orElse(false));
+                            (schema, table) -> catalog.schema(schema).map(found -> statementPolicy.isVisible(found, table)).orElse(false));
             SqlNode parsed = pgRewriter
                     .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, CalciteConfig.PARSER_CONFIG).parseQuery(), normalized));
             checkIsQuery(parsed);
             PreparedQuery query = plan(sql, rewritten, parsed, declaredParameterTypes);
-            if (view == null) {
+            if (statementPolicy == null) {
                 return new Planned(query, List.of(), Map.of(), List.of());
             }
-            List<String> notes = new ArrayList<>();
-            view.securedTables().forEach(table -> notes.addAll(table.notes()));
-            return new Planned(query, policyParameters.parameters(), view.evaluated(), notes);
+            return new Planned(query, statementPolicy.parameters(), statementPolicy.evaluated(), statementPolicy.notes());
         }
         catch (SqlParseException e) {
             throw errors.translate(e);
@@ -178,9 +177,9 @@ final class StatementPlanner
             }
         }
 
-        CalciteCatalogReader catalogReader = view == null
+        CalciteCatalogReader catalogReader = statementPolicy == null
                 ? new SearchPathCatalogReader(catalog, searchPath, typeFactory)
-                : new SearchPathCatalogReader(view.rootSchema(), searchPath, typeFactory);
+                : new SearchPathCatalogReader(statementPolicy.rootSchema(), searchPath, typeFactory);
         SekishoValidator validator = new SekishoValidator(CalciteConfig.OPERATORS, catalogReader, typeFactory, CalciteConfig.VALIDATOR_CONFIG, declaredByIndex);
         List<SqlDynamicParam> parameterNodes = dynamicParameters(parsed);
         validator.declare(parameterNodes);
@@ -207,10 +206,8 @@ final class StatementPlanner
         if (sql.toLowerCase(Locale.ROOT).contains("pg_typeof")) {
             root = root.withRel(PgTypeOf.rewrite(root.rel, cluster.getRexBuilder()));
         }
-        if (view != null) {
-            CalciteCatalogReader wholeTables = new SearchPathCatalogReader(catalog, List.of(), typeFactory);
-            root = root.withRel(PolicyRewriter.rewrite(root.rel, secured -> requireNonNull(
-                    wholeTables.getTable(List.of(secured.table().exposedSchema(), secured.table().metadata().name())), "table of a secured table")));
+        if (statementPolicy != null) {
+            root = root.withRel(statementPolicy.secure(root.rel));
         }
 
         List<String> names = ColumnNames.of(written, validated, root.validatedRowType);
@@ -236,7 +233,7 @@ final class StatementPlanner
             sources.add(catalog.connectors().get(0));
         }
         int[] parameterOfIndex = rewritten.parameterNumbers().stream().mapToInt(number -> number - 1).toArray();
-        List<PolicyParameter> bound = policyParameters.parameters();
+        List<PolicyParameter> bound = statementPolicy == null ? List.of() : statementPolicy.parameters();
         if (!bound.isEmpty()) {
             // the policy's values follow the client's parameters
             int clientCount = parameterTypes.size();

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.IndexMetadata;
@@ -10,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
-import static dev.sekisho.planner.calcite.TestSecuredPlans.ANALYST_JP;
-import static dev.sekisho.planner.calcite.TestSecuredPlans.session;
+import static dev.sekisho.planner.testing.TestingSecuredShop.ANALYST_JP;
+import static dev.sekisho.planner.testing.TestingSecuredShop.session;
 import static dev.sekisho.planner.testing.TestingConnector.column;
 import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,7 +38,7 @@ class TestCatalogIndexes
         shop.addIndex("shop", "orders", new IndexMetadata("by_date", List.of("ordered_on"), false));
         shop.addTable("shop", "secrets", List.of(column("id", ColumnType.of(Kind.INTEGER)), column("secret", ColumnType.varchar(10))), List.of(row(1, "s")));
         shop.addIndex("shop", "secrets", new IndexMetadata("secrets_secret", List.of("secret"), true));
-        planner = TestSecuredPlans.planner(shop);
+        planner = TestingSecuredShop.planner(shop);
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.sekisho.planner.calcite;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingPolicies;
@@ -22,7 +23,7 @@ class TestLocalEngine
 
     private final TestingConnector shop = TestingShop.mysqlShop();
     /** Two sources: a join of shop with aux runs locally. */
-    private final CalciteQueryPlanner federated = TestSecuredPlans.planner(shop);
+    private final CalciteQueryPlanner federated = TestingSecuredShop.planner(shop);
     private final CalciteQueryPlanner single = new CalciteQueryPlanner(List.of(shop), PlannerOptions.defaults());
 
     @Test

@@ -22,7 +22,6 @@ import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.SqlDialectKind;
-import dev.sekisho.planner.sql.Dialects;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingMaskSamples;
 import dev.sekisho.planner.testing.TestingPolicies;

@@ -1,6 +1,8 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.calcite.CalciteQueryPlanner;
+import dev.sekisho.planner.calcite.PlannerOptions;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;

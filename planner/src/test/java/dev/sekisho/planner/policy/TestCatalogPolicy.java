@@ -1,21 +1,23 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.calcite.CalciteQueryPlanner;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Optional;
 
-import static dev.sekisho.planner.calcite.TestSecuredPlans.ANALYST_JP;
-import static dev.sekisho.planner.calcite.TestSecuredPlans.session;
+import static dev.sekisho.planner.testing.TestingSecuredShop.ANALYST_JP;
+import static dev.sekisho.planner.testing.TestingSecuredShop.session;
 import static dev.sekisho.planner.testing.TestingConnector.column;
 import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +35,7 @@ class TestCatalogPolicy
                 new ColumnMetadata("secret", ColumnType.varchar(10), true, "varchar(10)", Optional.of("the launch code")),
                 column("level", ColumnType.enumeration("shop", "clearance", List.of("restricted", "top_secret")))), List.of(row(1, "s", "top_secret")));
         shop.addTable("vault", "keys", List.of(column("id", ColumnType.of(Kind.INTEGER))), List.of(row(1)));
-        planner = TestSecuredPlans.planner(shop);
+        planner = TestingSecuredShop.planner(shop);
     }
 
     @Test
@@ -140,7 +142,7 @@ class TestCatalogPolicy
         assertThat(withoutPolicy(sql)).containsExactly(row(3L));
         assertThat(asPolicyUser(sql)).containsExactly(row(2L));
         SessionContext admin = SessionContext.withPolicy(new dev.sekisho.policies.Principal("root", java.util.Set.of("admins"), java.util.Map.of()),
-                TestSecuredPlans.POLICIES, List.of("shop"));
+                TestingSecuredShop.POLICIES, List.of("shop"));
         // admins are allowed customers and orders only: secrets stays hidden from them as well
         assertThat(TestingShop.readAll(prepare(sql, admin).execute(List.of(), TestingShop.context()))).containsExactly(row(2L));
     }

@@ -1,6 +1,9 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
+import dev.sekisho.planner.calcite.CalciteQueryPlanner;
+import dev.sekisho.planner.calcite.PlannerOptions;
 import dev.sekisho.planner.testing.TestingPolicies;
+import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.testing.TestingShop;
 import dev.sekisho.policies.validate.PolicyProblem;
 import org.junit.jupiter.api.Test;
@@ -70,7 +73,7 @@ class TestSemanticPolicyCheck
     @Test
     void validPolicyPasses()
     {
-        assertThat(new SemanticPolicyCheck(TestSecuredPlans.planner(TestingShop.mysqlShop())).check(TestSecuredPlans.POLICIES)).isEmpty();
+        assertThat(new SemanticPolicyCheck(TestingSecuredShop.planner(TestingShop.mysqlShop())).check(TestingSecuredShop.POLICIES)).isEmpty();
         CalciteQueryPlanner planner = new CalciteQueryPlanner(List.of(TestingShop.mysqlShop()), PlannerOptions.defaults().withHashSalt("s"));
         assertThat(new SemanticPolicyCheck(planner).check(TestingPolicies.parse("""
                 tables:

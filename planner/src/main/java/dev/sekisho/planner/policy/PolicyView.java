@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.catalog.Catalog;

@@ -1,14 +1,10 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
-import dev.sekisho.planner.spi.ColumnType;
-import dev.sekisho.planner.spi.ColumnType.Kind;
-import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.calcite.CalciteQueryPlanner;
 import dev.sekisho.planner.testing.TestingConnector;
-import dev.sekisho.planner.testing.TestingPolicies;
 import dev.sekisho.planner.testing.TestingShop;
-import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.Principal;
 import org.junit.jupiter.api.Test;
 
@@ -19,7 +15,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.sekisho.planner.testing.TestingConnector.notNullColumn;
+import static dev.sekisho.planner.testing.TestingSecuredShop.ANALYST_JP;
+import static dev.sekisho.planner.testing.TestingSecuredShop.planner;
+import static dev.sekisho.planner.testing.TestingSecuredShop.session;
 import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -30,41 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class TestSecuredPlans
 {
-    static final String POLICIES_YAML = """
-            roles:
-              analyst: {groups: [analysts]}
-              admin:   {groups: [admins]}
-            tables:
-              shop.customers:
-                allow: [analyst, admin]
-                unmasked_for: [admin]
-                unfiltered_for: [admin]
-                columns:
-                  email: {mask: email}
-                  bio:   {deny: [analyst]}
-                row_filters:
-                  - {name: own_region, for: [analyst], where: "region = :user.region"}
-              shop.orders:
-                allow: [analyst, admin]
-                columns:
-                  amount: {mask: {round: 100}, unmasked_for: [admin]}
-              aux.one:
-                allow: ["group:everyone"]
-            """;
-
-    static final PolicySet POLICIES = TestingPolicies.parse(POLICIES_YAML);
-
-    static final Principal ANALYST_JP = new Principal("alice", Set.of("analysts"), Map.of("region", "JP"));
-
     private final TestingConnector shop = TestingShop.mysqlShop();
     private final CalciteQueryPlanner planner = planner(shop);
-
-    static CalciteQueryPlanner planner(TestingConnector shop)
-    {
-        TestingConnector other = new TestingConnector("other", SqlDialectKind.MYSQL);
-        other.addTable("aux", "one", List.of(notNullColumn("x", ColumnType.of(Kind.INTEGER))), List.of(row(1)));
-        return new CalciteQueryPlanner(List.of(shop, other), PlannerOptions.defaults());
-    }
 
     @Test
     void selectStar()
@@ -227,11 +192,6 @@ class TestSecuredPlans
         PreparedQuery query = prepare(wrapped);
         assertThat(query.isFullyPushedDown()).isFalse();
         return TestingShop.readAll(query.execute(List.of(), TestingShop.context()));
-    }
-
-    static SessionContext session(Principal principal)
-    {
-        return SessionContext.withPolicy(principal, POLICIES, List.of("shop"));
     }
 
     static List<Object> list(Object... values)

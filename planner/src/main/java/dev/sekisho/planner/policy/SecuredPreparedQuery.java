@@ -1,7 +1,8 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.calcite.Parameters;
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;

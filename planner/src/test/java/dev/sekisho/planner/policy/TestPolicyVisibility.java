@@ -1,13 +1,16 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.calcite.CalciteQueryPlanner;
+import dev.sekisho.planner.calcite.PlannerOptions;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingPolicies;
+import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.testing.TestingShop;
 import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.Principal;
@@ -17,8 +20,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static dev.sekisho.planner.calcite.TestSecuredPlans.ANALYST_JP;
-import static dev.sekisho.planner.calcite.TestSecuredPlans.session;
+import static dev.sekisho.planner.testing.TestingSecuredShop.ANALYST_JP;
+import static dev.sekisho.planner.testing.TestingSecuredShop.session;
 import static dev.sekisho.planner.testing.TestingConnector.column;
 import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +36,7 @@ class TestPolicyVisibility
     TestPolicyVisibility()
     {
         shop.addTable("shop", "secrets", List.of(column("id", ColumnType.of(Kind.INTEGER)), column("secret", ColumnType.varchar(10))), List.of(row(1, "s")));
-        planner = TestSecuredPlans.planner(shop);
+        planner = TestingSecuredShop.planner(shop);
     }
 
     @Test
@@ -121,7 +124,7 @@ class TestPolicyVisibility
         assertThat(shop.lastQuery().sql()).contains("'****' AS `email`").doesNotContain("region");
 
         // a change elsewhere (orders) leaves the customers plan alone
-        PolicySet unrelated = TestingPolicies.parse(TestSecuredPlans.POLICIES_YAML.replace("{round: 100}", "{round: 10}"));
+        PolicySet unrelated = TestingPolicies.parse(TestingSecuredShop.POLICIES_YAML.replace("{round: 100}", "{round: 10}"));
         planner.prepare(sql, List.of(), SessionContext.withPolicy(ANALYST_JP, unrelated, List.of("shop")));
         assertThat(planner.planCount()).isEqualTo(plans + 1);
     }

@@ -1,6 +1,8 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.calcite.CalciteQueryPlanner;
+import dev.sekisho.planner.calcite.PlannerOptions;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingPolicies;
@@ -16,7 +18,7 @@ import java.util.Set;
 /**
  * Prints warmed prepare() latency of a 4-table join with and without policies (plan cache off,
  * and cached); a measurement, not a test. Run with
- * {@code java -cp <test classpath> dev.sekisho.planner.calcite.TestingPolicyLatency}.
+ * {@code java -cp <test classpath> dev.sekisho.planner.policy.TestingPolicyLatency}.
  */
 public final class TestingPolicyLatency
 {

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

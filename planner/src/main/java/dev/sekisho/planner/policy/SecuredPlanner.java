@@ -1,10 +1,13 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.SessionPolicy;
+import dev.sekisho.planner.calcite.PlanKey;
+import dev.sekisho.planner.calcite.PlannerOptions;
+import dev.sekisho.planner.calcite.StatementPlanner;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.ColumnType;
@@ -34,13 +37,13 @@ import static java.util.Objects.requireNonNull;
  * with the same effective policy on those tables share one plan; a policy change that alters any
  * of them changes the key at once. Thread-safe.
  */
-final class SecuredPlanner
+public final class SecuredPlanner
 {
     /**
      * What the catalog emulation shows the session running a statement: under a policy, what its
      * principal may see (the view a {@link SecuredPreparedQuery} executes with); else everything.
      */
-    static final CatalogView.Provider CATALOG_VIEWS = PolicyExecutionContext.VIEWS;
+    public static final CatalogView.Provider CATALOG_VIEWS = PolicyExecutionContext.VIEWS;
 
     /** A shared secured plan: no identity in it, only references to what is bound per principal. */
     private record SecuredPlan(PreparedQuery query, List<PolicyParameter> parameters, List<String> notes)
@@ -52,7 +55,7 @@ final class SecuredPlanner
     private final boolean cachePlans;
     private final Optional<String> hashSalt;
 
-    SecuredPlanner(PlannerOptions options)
+    public SecuredPlanner(PlannerOptions options)
     {
         requireNonNull(options, "options is null");
         this.cachePlans = options.planCacheSize() > 0;
@@ -61,7 +64,8 @@ final class SecuredPlanner
         this.hashSalt = options.hashSalt();
     }
 
-    boolean hasHashSalt()
+    /** Whether the {@code hash} mask's salt is configured. */
+    public boolean hasHashSalt()
     {
         return hashSalt.isPresent();
     }
@@ -69,7 +73,7 @@ final class SecuredPlanner
     /**
      * @param planned counts a plan made (a cache miss)
      */
-    PreparedQuery prepare(Catalog catalog, String sql, List<ColumnType> declaredParameterTypes, SessionContext session, Runnable planned)
+    public PreparedQuery prepare(Catalog catalog, String sql, List<ColumnType> declaredParameterTypes, SessionContext session, Runnable planned)
     {
         SessionPolicy policy = session.policy().orElseThrow();
         PolicyEvaluator evaluator = new PolicyEvaluator(policy.policies());
@@ -101,7 +105,8 @@ final class SecuredPlanner
         return bind(plan, effective, policy, catalog);
     }
 
-    void invalidateAll()
+    /** Forgets every cached plan and statement: the catalog changed. */
+    public void invalidateAll()
     {
         tablesOfStatement.invalidateAll();
         plans.invalidateAll();

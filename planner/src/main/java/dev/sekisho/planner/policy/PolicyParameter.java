@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.policy;
 
 import dev.sekisho.policies.Principal;
 import dev.sekisho.policies.model.UserReferences;
@@ -17,12 +17,12 @@ import static java.util.Objects.requireNonNull;
  *         {@link #SALT_NAME} for the hash salt
  * @param item for {@code :user.groups}: the index in the sorted list; otherwise -1
  */
-record PolicyParameter(String attribute, int item)
+public record PolicyParameter(String attribute, int item)
 {
     static final String SALT_NAME = "(hash salt)";
     static final PolicyParameter SALT = new PolicyParameter(SALT_NAME, -1);
 
-    PolicyParameter
+    public PolicyParameter
     {
         requireNonNull(attribute, "attribute is null");
     }
