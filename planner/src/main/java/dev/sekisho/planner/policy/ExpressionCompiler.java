@@ -1,8 +1,8 @@
 package dev.sekisho.planner.policy;
 
-import dev.sekisho.planner.calcite.CalciteConfig;
-import dev.sekisho.planner.calcite.SearchPathCatalogReader;
-import dev.sekisho.planner.calcite.SekishoValidator;
+import dev.sekisho.planner.plan.CalciteConfig;
+import dev.sekisho.planner.plan.SearchPathCatalogReader;
+import dev.sekisho.planner.plan.SekishoValidator;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.planner.pg.syntax.InfixCasts;

@@ -1,7 +1,7 @@
 package dev.sekisho.planner.policy;
 
-import dev.sekisho.planner.calcite.CalciteConfig;
-import dev.sekisho.planner.calcite.CalciteQueryPlanner;
+import dev.sekisho.planner.plan.CalciteConfig;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorSchema;
 import dev.sekisho.planner.catalog.ConnectorTable;

@@ -1,7 +1,7 @@
 package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.SessionPolicy;
-import dev.sekisho.planner.calcite.SearchPathCatalogReader;
+import dev.sekisho.planner.plan.SearchPathCatalogReader;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorSchema;
 import dev.sekisho.policies.EffectivePolicy;

@@ -1,8 +1,8 @@
 package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.PreparedQuery;
-import dev.sekisho.planner.calcite.CalciteQueryPlanner;
-import dev.sekisho.planner.calcite.PlannerOptions;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
+import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;

@@ -2,7 +2,7 @@ package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
-import dev.sekisho.planner.calcite.CalciteQueryPlanner;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingShop;
 import dev.sekisho.policies.Principal;

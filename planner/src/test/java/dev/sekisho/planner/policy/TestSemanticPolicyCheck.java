@@ -1,7 +1,7 @@
 package dev.sekisho.planner.policy;
 
-import dev.sekisho.planner.calcite.CalciteQueryPlanner;
-import dev.sekisho.planner.calcite.PlannerOptions;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
+import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.testing.TestingPolicies;
 import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.testing.TestingShop;

@@ -1,8 +1,8 @@
 package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.SessionContext;
-import dev.sekisho.planner.calcite.CalciteQueryPlanner;
-import dev.sekisho.planner.calcite.PlannerOptions;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
+import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingPolicies;

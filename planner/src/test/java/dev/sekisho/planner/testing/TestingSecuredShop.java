@@ -1,8 +1,8 @@
 package dev.sekisho.planner.testing;
 
 import dev.sekisho.planner.SessionContext;
-import dev.sekisho.planner.calcite.CalciteQueryPlanner;
-import dev.sekisho.planner.calcite.PlannerOptions;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
+import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.SqlDialectKind;

@@ -2,8 +2,8 @@ package dev.sekisho.planner.pg.catalog;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
-import dev.sekisho.planner.calcite.CalciteQueryPlanner;
-import dev.sekisho.planner.calcite.PlannerOptions;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
+import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.plan;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

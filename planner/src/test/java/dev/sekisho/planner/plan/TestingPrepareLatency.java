@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
@@ -11,7 +11,7 @@ import java.util.List;
 
 /**
  * Prints warmed prepare() latency (plan cache off) and execute() latency; a measurement, not a test.
- * Run with {@code java -cp <test classpath> dev.sekisho.planner.calcite.TestingPrepareLatency}.
+ * Run with {@code java -cp <test classpath> dev.sekisho.planner.plan.TestingPrepareLatency}.
  */
 public final class TestingPrepareLatency
 {

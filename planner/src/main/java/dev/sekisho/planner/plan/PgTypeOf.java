@@ -1,4 +1,4 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.pg.catalog.PgTypeInfo;
 import dev.sekisho.planner.types.TypeMapping;

@@ -1,6 +1,7 @@
-package dev.sekisho.planner.calcite;
+package dev.sekisho.planner.pg.catalog;
 
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
 import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
