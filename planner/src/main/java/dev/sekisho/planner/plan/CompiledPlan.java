@@ -1,6 +1,5 @@
 package dev.sekisho.planner.plan;
 
-import dev.sekisho.planner.catalog.ConnectorTable;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
@@ -87,31 +86,7 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
                 super.visit(node, ordinal, parent);
             }
         }.go(rel);
-        return new CompiledPlan(bindable, internal, rel.getRowType().getFieldCount(), RelOptUtil.toString(best) + sourceFragments(best), workTables);
-    }
-
-    /** The statement each source scan sends, for EXPLAIN: "Source fragments:" and one line per scan, or nothing. */
-    private static String sourceFragments(RelNode plan)
-    {
-        StringBuilder fragments = new StringBuilder();
-        new org.apache.calcite.rel.RelVisitor()
-        {
-            @Override
-            public void visit(RelNode node, int ordinal, RelNode parent)
-            {
-                if (node instanceof org.apache.calcite.interpreter.Bindables.BindableTableScan scan) {
-                    ConnectorTable table = scan.getTable().unwrap(ConnectorTable.class);
-                    if (table != null) {
-                        int[] columns = scan.projects.isEmpty()
-                                ? java.util.stream.IntStream.range(0, table.metadata().columns().size()).toArray()
-                                : scan.projects.toIntArray();
-                        fragments.append("  ").append(table.connector().name()).append(": ").append(table.scanSql(scan.filters, columns)).append('\n');
-                    }
-                }
-                super.visit(node, ordinal, parent);
-            }
-        }.go(plan);
-        return fragments.isEmpty() ? "" : "Source fragments:\n" + fragments;
+        return new CompiledPlan(bindable, internal, rel.getRowType().getFieldCount(), ExplainText.compiledPlan(best), workTables);
     }
 
     /** The rows, each as an array (the generated code returns a single column's values bare). */

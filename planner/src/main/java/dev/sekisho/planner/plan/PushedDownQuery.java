@@ -114,7 +114,7 @@ final class PushedDownQuery
     @Override
     public String explain()
     {
-        return "Pushed down to source " + connector.name() + " (" + connector.dialect().name().toLowerCase(java.util.Locale.ROOT) + "):\n" + sourceSql;
+        return ExplainText.pushedDown(connector, sourceSql);
     }
 
     @Override

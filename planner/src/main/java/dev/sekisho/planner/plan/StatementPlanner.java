@@ -3,49 +3,27 @@ package dev.sekisho.planner.plan;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.catalog.Catalog;
-import dev.sekisho.planner.catalog.ConnectorTable;
-import dev.sekisho.planner.pg.functions.PgResultTypes;
 import dev.sekisho.planner.pg.syntax.InfixCasts;
 import dev.sekisho.planner.pg.syntax.PgSqlRewriter;
 import dev.sekisho.planner.pg.syntax.PgSyntax;
 import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.policy.PolicyParameter;
 import dev.sekisho.planner.policy.StatementPolicy;
-import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
-import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
-import dev.sekisho.planner.sql.Dialects;
-import dev.sekisho.planner.sql.SourcePushdown;
-import dev.sekisho.planner.sql.SourceSqlGenerator;
-import dev.sekisho.planner.types.PostgresTypeSystem;
 import dev.sekisho.planner.types.TypeMapping;
-import dev.sekisho.planner.types.ValueConverters;
 import dev.sekisho.policies.EffectivePolicy;
 import dev.sekisho.policies.model.TableName;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.ConventionTraitDef;
-import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.plan.volcano.VolcanoPlanner;
-import org.apache.calcite.plan.hep.HepPlanner;
-import org.apache.calcite.plan.hep.HepProgram;
-import org.apache.calcite.plan.hep.HepProgramBuilder;
 import org.apache.calcite.prepare.CalciteCatalogReader;
-import org.apache.calcite.rel.RelHomogeneousShuttle;
-import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.RelRoot;
-import org.apache.calcite.rel.core.RepeatUnion;
-import org.apache.calcite.rel.core.TableScan;
-import org.apache.calcite.rel.metadata.RelColumnOrigin;
 import org.apache.calcite.rel.metadata.RelMetadataQuery;
-import org.apache.calcite.rel.rules.CoreRules;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.rex.RexBuilder;
-import org.apache.calcite.rex.RexNode;
-import org.apache.calcite.rex.RexShuttle;
-import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.sql.SqlDynamicParam;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlNode;
@@ -53,28 +31,26 @@ import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParser;
 import org.apache.calcite.sql.util.SqlBasicVisitor;
 import org.apache.calcite.sql.validate.SqlValidator;
-import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.sql2rel.SqlToRelConverter;
 import org.apache.calcite.sql2rel.StandardConvertletTable;
-import org.apache.calcite.tools.RelBuilder;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * Plans one statement against one catalog generation: parse (Babel, PostgreSQL flavour), validate,
- * convert to relational algebra, then either generate one statement for the single source involved
- * or fall back to local execution. Not thread-safe; one instance per statement.
+ * Plans one statement against one catalog generation: reject writes, rewrite PostgreSQL's syntax,
+ * parse (Babel, {@link CalciteConfig}), validate with the client's declared parameter types,
+ * convert to relational algebra, apply the session's policy, name and type the result columns
+ * ({@link ResultColumns}) and lay out the parameters (the client's, then the policy's), and let
+ * {@link PlanStrategy} choose where it runs. Calcite's failures become PostgreSQL errors
+ * ({@link ErrorTranslator}). Not thread-safe; one instance per statement.
  */
 public final class StatementPlanner
 {
@@ -87,8 +63,6 @@ public final class StatementPlanner
     private final boolean hasSalt;
     /** The policy applied to the statement being planned; null without a policy. */
     private StatementPolicy statementPolicy;
-    /** Why a single-source statement was not pushed down whole, for EXPLAIN; null when it was or had no single source. */
-    private String localReason;
     private final JavaTypeFactory typeFactory = CalciteConfig.typeFactory();
 
     StatementPlanner(Catalog catalog, List<String> searchPath)
@@ -213,25 +187,8 @@ public final class StatementPlanner
         List<String> names = ColumnNames.of(written, validated, root.validatedRowType);
         int[] sourceColumns = root.fields.stream().mapToInt(field -> field.getKey()).toArray();
         RelMetadataQuery metadataQuery = cluster.getMetadataQuery();
-        List<ResultColumn> columns = new ArrayList<>();
-        int[] pgTypes = PgResultTypes.typeOids(root.rel);
-        for (int i = 0; i < sourceColumns.length; i++) {
-            columns.add(resultColumn(names.get(i), root.rel, sourceColumns[i], metadataQuery));
-            int pgType = pgTypes[sourceColumns[i]];
-            if (varcharCasts != null && varcharCasts.length == sourceColumns.length && varcharCasts[i] != 0) {
-                pgType = varcharCasts[i];
-            }
-            if (pgType != 0) {
-                ResultColumn column = columns.get(i);
-                columns.set(i, new ResultColumn(column.name(), column.type(), column.origin(), pgType));
-            }
-        }
+        List<ResultColumn> columns = ResultColumns.of(names, root.rel, sourceColumns, varcharCasts, metadataQuery);
 
-        Set<Connector> sources = new LinkedHashSet<>();
-        scans(root.rel).forEach(table -> sources.add(table.connector()));
-        if (sources.isEmpty() && catalog.connectors().size() == 1) {
-            sources.add(catalog.connectors().get(0));
-        }
         int[] parameterOfIndex = rewritten.parameterNumbers().stream().mapToInt(number -> number - 1).toArray();
         List<PolicyParameter> bound = statementPolicy == null ? List.of() : statementPolicy.parameters();
         if (!bound.isEmpty()) {
@@ -248,39 +205,8 @@ public final class StatementPlanner
             parameterOfIndex = extended;
             parameterTypes = allTypes;
         }
-        if (sources.size() == 1 && !PgResultTypes.usesCatalog(root.rel)) {
-            Connector connector = sources.iterator().next();
-            Optional<SourceSqlGenerator.SourceSql> sourceSql = generate(root.rel, connector);
-            if (sourceSql.isPresent()) {
-                int[] parameterOf = parameterOfIndex;
-                int[] placeholderParameters = sourceSql.get().placeholders().stream().mapToInt(index -> parameterOf[index]).toArray();
-                return new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.get().sql(), placeholderParameters, sourceColumns,
-                        converters(columns, root.rel, sourceColumns, metadataQuery));
-            }
-        }
-        if (scans(root.rel).isEmpty() && PgResultTypes.usesCatalog(root.rel)) {
-            // reads only the catalog emulation: compiled, which runs what the interpreter cannot
-            CompiledPlan compiled = CompiledPlan.compile(root.project());
-            return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
-                    parameterOfIndex, dynamicParameterTypes, "Runs locally (catalog, compiled):\n" + compiled.explain(), compiled);
-        }
-        // compiled to Java, the local engine runs what the interpreter cannot: every aggregate (array_agg, string_agg),
-        // window functions, correlated joins with a sort or limit inside, recursive queries
-        try {
-            CompiledPlan compiled = CompiledPlan.compile(root.project());
-            return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
-                    parameterOfIndex, dynamicParameterTypes, "Runs locally (compiled)" + because() + ":\n" + compiled.explain(), compiled);
-        }
-        catch (RuntimeException | AssertionError e) {
-            // fall back to the interpreter, which reports what it cannot do
-        }
-        if (contains(root.rel, RepeatUnion.class)) {
-            throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "this recursive query (WITH RECURSIVE) is not supported yet",
-                    "Rewrite it without recursion, e.g. with generate_series or a join.", null);
-        }
-        RelNode local = prepareForInterpreter(root.project(), cluster);
-        return new FederatedQuery(sql, columns, parameterTypes, local, catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory, parameterOfIndex,
-                dynamicParameterTypes, explainLocal(local, because()));
+        return new PlanStrategy(sql, catalog, typeFactory)
+                .choose(root, metadataQuery, columns, sourceColumns, parameterTypes, parameterOfIndex, dynamicParameterTypes);
     }
 
     private static ColumnType declaredType(List<ColumnType> declared, int parameterNumber)
@@ -354,232 +280,5 @@ public final class StatementPlanner
         }
         throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, kind + " statements are not supported",
                 "Send a query (SELECT, WITH, VALUES or TABLE).", null);
-    }
-
-    private ResultColumn resultColumn(String name, RelNode rel, int field, RelMetadataQuery metadataQuery)
-    {
-        RelDataType type = rel.getRowType().getFieldList().get(field).getType();
-        Optional<ResultColumn.ColumnOrigin> origin = Optional.empty();
-        ColumnType columnType = TypeMapping.toColumnType(type);
-        if (columnType.kind() == ColumnType.Kind.CHAR) {
-            // string literals and expressions over them are text in PostgreSQL, not char(n)
-            columnType = ColumnType.of(ColumnType.Kind.TEXT);
-        }
-        RelColumnOrigin columnOrigin = columnOrigin(rel, field, metadataQuery);
-        if (columnOrigin != null) {
-            ConnectorTable table = columnOrigin.getOriginTable().unwrap(ConnectorTable.class);
-            if (table != null) {
-                int ordinal = columnOrigin.getOriginColumnOrdinal();
-                ColumnMetadata column = table.metadata().columns().get(ordinal);
-                columnType = column.type();
-                origin = Optional.of(new ResultColumn.ColumnOrigin(table.exposedSchema(), table.metadata().name(), column.name(), ordinal + 1));
-            }
-        }
-        return new ResultColumn(name, columnType, origin);
-    }
-
-    private static RelColumnOrigin columnOrigin(RelNode rel, int field, RelMetadataQuery metadataQuery)
-    {
-        try {
-            RelColumnOrigin origin = metadataQuery.getColumnOrigin(rel, field);
-            return origin == null || origin.isDerived() ? null : origin;
-        }
-        catch (RuntimeException e) {
-            return null;
-        }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static UnaryOperator<Object>[] converters(List<ResultColumn> columns, RelNode rel, int[] sourceColumns, RelMetadataQuery metadataQuery)
-    {
-        UnaryOperator<Object>[] converters = new UnaryOperator[columns.size()];
-        for (int i = 0; i < converters.length; i++) {
-            ColumnType.Kind kind = columns.get(i).type().kind();
-            RelColumnOrigin origin = columns.get(i).origin().isPresent() ? columnOrigin(rel, sourceColumns[i], metadataQuery) : null;
-            // an unchanged source column already arrives as its own type's Java class
-            converters[i] = origin != null ? null : ValueConverters.toKind(kind);
-            if (isUnboundedNumericCast(rel, sourceColumns[i])) {
-                // MySQL computed it as DECIMAL(65, 30): the value's own digits, as PostgreSQL's numeric keeps them
-                UnaryOperator<Object> decimal = ValueConverters.toKind(ColumnType.Kind.DECIMAL);
-                converters[i] = value -> value == null ? null : stripZeros((java.math.BigDecimal) decimal.apply(value));
-            }
-        }
-        return converters;
-    }
-
-    private static boolean isUnboundedNumericCast(RelNode rel, int field)
-    {
-        return rel instanceof org.apache.calcite.rel.core.Project project && project.getProjects().get(field).getKind() == SqlKind.CAST
-                && PostgresTypeSystem.isUnboundedNumeric(project.getProjects().get(field).getType());
-    }
-
-    private static java.math.BigDecimal stripZeros(java.math.BigDecimal value)
-    {
-        java.math.BigDecimal stripped = value.stripTrailingZeros();
-        return stripped.scale() < 0 ? stripped.setScale(0) : stripped;
-    }
-
-    private Optional<SourceSqlGenerator.SourceSql> generate(RelNode plan, Connector connector)
-    {
-        // correlated sub-queries as joins: the SQL generator misnames the outer relation of a correlated
-        // sub-query when that relation is itself a derived table (a policy's secured table, for one)
-        RelNode rel = hasCorrelatedSubQuery(plan) ? withoutSubQueries(plan, plan.getCluster()) : plan;
-        Optional<String> obstacle = SourcePushdown.obstacle(rel, Dialects.of(connector.dialect()));
-        if (obstacle.isPresent()) {
-            // something in it the source lacks (or would compute differently): the gateway runs it over the source's rows
-            localReason = "source " + connector.name() + " cannot run " + obstacle.get() + " as PostgreSQL does";
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(SourceSqlGenerator.generate(rel, connector.dialect()));
-        }
-        catch (RuntimeException | AssertionError e) {
-            localReason = "no " + connector.dialect().name().toLowerCase(Locale.ROOT) + " SQL for it: " + e.getMessage();
-            return Optional.empty();
-        }
-    }
-
-    private static boolean contains(RelNode rel, Class<? extends RelNode> kind)
-    {
-        boolean[] found = new boolean[1];
-        new org.apache.calcite.rel.RelVisitor()
-        {
-            @Override
-            public void visit(RelNode node, int ordinal, RelNode parent)
-            {
-                if (kind.isInstance(node)) {
-                    found[0] = true;
-                }
-                super.visit(node, ordinal, parent);
-            }
-        }.go(rel);
-        return found[0];
-    }
-
-    private static boolean containsCorrelate(RelNode rel)
-    {
-        boolean[] found = new boolean[1];
-        new org.apache.calcite.rel.RelVisitor()
-        {
-            @Override
-            public void visit(RelNode node, int ordinal, RelNode parent)
-            {
-                if (node instanceof org.apache.calcite.rel.core.Correlate) {
-                    found[0] = true;
-                }
-                super.visit(node, ordinal, parent);
-            }
-        }.go(rel);
-        return found[0];
-    }
-
-    /** Whether a sub-query of the plan refers to a column of an outer query. */
-    private static boolean hasCorrelatedSubQuery(RelNode rel)
-    {
-        boolean[] found = new boolean[1];
-        RexShuttle finder = new RexShuttle()
-        {
-            @Override
-            public RexNode visitSubQuery(RexSubQuery subQuery)
-            {
-                found[0] |= org.apache.calcite.plan.RelOptUtil.getVariablesUsed(subQuery.rel).size() > 0
-                        || org.apache.calcite.rex.RexUtil.containsCorrelation(subQuery);
-                return super.visitSubQuery(subQuery);
-            }
-        };
-        new org.apache.calcite.rel.RelVisitor()
-        {
-            @Override
-            public void visit(RelNode node, int ordinal, RelNode parent)
-            {
-                node.accept(finder);
-                super.visit(node, ordinal, parent);
-            }
-        }.go(rel);
-        return found[0];
-    }
-
-    /** Sub-queries (IN, EXISTS, scalar) as joins, decorrelated where possible. */
-    private static RelNode withoutSubQueries(RelNode rel, RelOptCluster cluster)
-    {
-        HepProgram program = new HepProgramBuilder()
-                .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
-                .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
-                .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
-                .build();
-        HepPlanner planner = new HepPlanner(program);
-        planner.setRoot(rel);
-        RelNode withoutSubQueries = planner.findBestExp();
-        RelBuilder relBuilder = RelBuilder.proto(org.apache.calcite.plan.Contexts.empty()).create(cluster, null);
-        return RelDecorrelator.decorrelateQuery(withoutSubQueries, relBuilder);
-    }
-
-    private static RelNode prepareForInterpreter(RelNode rel, RelOptCluster cluster)
-    {
-        RelBuilder relBuilder = RelBuilder.proto(org.apache.calcite.plan.Contexts.empty()).create(cluster, null);
-        RelNode decorrelated = withoutSubQueries(rel, cluster);
-        // the interpreter ignores DISTINCT in aggregate calls and returns no row for a global aggregate over no rows
-        HepPlanner distinct = new HepPlanner(new HepProgramBuilder().addRuleInstance(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN).build());
-        distinct.setRoot(decorrelated);
-        decorrelated = EmptyInputAggregates.rewrite(distinct.findBestExp(), relBuilder);
-        // move filters down onto the scans, where the interpreter hands them to the sources
-        HepProgram pushFilters = new HepProgramBuilder()
-                .addRuleCollection(List.of(CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_PROJECT_TRANSPOSE,
-                        CoreRules.FILTER_MERGE))
-                .build();
-        HepPlanner filterPlanner = new HepPlanner(pushFilters);
-        filterPlanner.setRoot(decorrelated);
-        return filterPlanner.findBestExp();
-    }
-
-    /** Why the statement runs in the gateway, for EXPLAIN: " because ..." or nothing. */
-    private String because()
-    {
-        return localReason == null ? "" : " because " + localReason;
-    }
-
-    private static String explainLocal(RelNode rel, String because)
-    {
-        StringBuilder explain = new StringBuilder("Runs locally (federated)" + because + ":\n");
-        explain.append(RelOptUtil.toString(rel));
-        explain.append("Source fragments:\n");
-        for (ConnectorTable table : scans(rel)) {
-            int[] all = java.util.stream.IntStream.range(0, table.metadata().columns().size()).toArray();
-            explain.append("  ").append(table.connector().name()).append(": ").append(table.scanSql(List.of(), all)).append('\n');
-        }
-        return explain.toString();
-    }
-
-    /** The tables a plan reads, including those in sub-queries. */
-    static List<ConnectorTable> scans(RelNode rel)
-    {
-        List<ConnectorTable> tables = new ArrayList<>();
-        RelHomogeneousShuttle[] shuttle = new RelHomogeneousShuttle[1];
-        RexShuttle subQueries = new RexShuttle()
-        {
-            @Override
-            public RexNode visitSubQuery(RexSubQuery subQuery)
-            {
-                subQuery.rel.accept(shuttle[0]);
-                return super.visitSubQuery(subQuery);
-            }
-        };
-        shuttle[0] = new RelHomogeneousShuttle()
-        {
-            @Override
-            public RelNode visit(RelNode other)
-            {
-                if (other instanceof TableScan scan) {
-                    ConnectorTable table = scan.getTable().unwrap(ConnectorTable.class);
-                    if (table != null && !tables.contains(table)) {
-                        tables.add(table);
-                    }
-                }
-                other.accept(subQueries);
-                return super.visit(other);
-            }
-        };
-        rel.accept(shuttle[0]);
-        return tables;
     }
 }
