@@ -2,11 +2,11 @@ package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.pg.syntax.InfixCasts;
 import dev.sekisho.planner.pg.syntax.PgSqlRewriter;
 import dev.sekisho.planner.pg.syntax.PgSyntax;
-import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.policy.PolicyParameter;
 import dev.sekisho.planner.policy.StatementPolicy;
 import dev.sekisho.planner.spi.ColumnType;

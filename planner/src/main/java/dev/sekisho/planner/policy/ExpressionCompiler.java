@@ -1,11 +1,11 @@
 package dev.sekisho.planner.policy;
 
-import dev.sekisho.planner.plan.CalciteConfig;
-import dev.sekisho.planner.plan.SearchPathCatalogReader;
-import dev.sekisho.planner.plan.SekishoValidator;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.planner.pg.syntax.InfixCasts;
+import dev.sekisho.planner.plan.CalciteConfig;
+import dev.sekisho.planner.plan.SearchPathCatalogReader;
+import dev.sekisho.planner.plan.SekishoValidator;
 import dev.sekisho.policies.model.UserReferences;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.plan.RelOptCluster;

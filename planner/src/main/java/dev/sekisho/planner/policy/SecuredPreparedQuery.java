@@ -2,8 +2,8 @@ package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
-import dev.sekisho.planner.plan.Parameters;
 import dev.sekisho.planner.pg.catalog.CatalogView;
+import dev.sekisho.planner.plan.Parameters;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;

@@ -1,10 +1,10 @@
 package dev.sekisho.planner.policy;
 
-import dev.sekisho.planner.plan.CalciteConfig;
-import dev.sekisho.planner.plan.CalciteQueryPlanner;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorSchema;
 import dev.sekisho.planner.catalog.ConnectorTable;
+import dev.sekisho.planner.plan.CalciteConfig;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.types.TypeMapping;
 import dev.sekisho.policies.PolicySet;

@@ -1,9 +1,9 @@
 package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.SessionPolicy;
-import dev.sekisho.planner.plan.SearchPathCatalogReader;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorSchema;
+import dev.sekisho.planner.plan.SearchPathCatalogReader;
 import dev.sekisho.policies.EffectivePolicy;
 import dev.sekisho.policies.model.TableName;
 import org.apache.calcite.adapter.java.JavaTypeFactory;

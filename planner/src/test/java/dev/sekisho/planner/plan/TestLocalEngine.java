@@ -2,10 +2,10 @@ package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
-import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingPolicies;
+import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.Test;
 

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Optional;
 
+import static dev.sekisho.planner.testing.TestingConnector.column;
 import static dev.sekisho.planner.testing.TestingSecuredShop.ANALYST_JP;
 import static dev.sekisho.planner.testing.TestingSecuredShop.session;
-import static dev.sekisho.planner.testing.TestingConnector.column;
 import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;

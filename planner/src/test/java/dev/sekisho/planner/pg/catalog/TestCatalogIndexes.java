@@ -2,19 +2,19 @@ package dev.sekisho.planner.pg.catalog;
 
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.plan.CalciteQueryPlanner;
-import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.testing.TestingConnector;
+import dev.sekisho.planner.testing.TestingSecuredShop;
 import dev.sekisho.planner.testing.TestingShop;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
+import static dev.sekisho.planner.testing.TestingConnector.column;
 import static dev.sekisho.planner.testing.TestingSecuredShop.ANALYST_JP;
 import static dev.sekisho.planner.testing.TestingSecuredShop.session;
-import static dev.sekisho.planner.testing.TestingConnector.column;
 import static dev.sekisho.planner.testing.TestingShop.row;
 import static org.assertj.core.api.Assertions.assertThat;
 
