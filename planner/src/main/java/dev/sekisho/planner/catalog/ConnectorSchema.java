@@ -66,7 +66,7 @@ public final class ConnectorSchema
     }
 
     /** The source the schema belongs to. */
-    public Connector connector()
+    Connector connector()
     {
         return connector;
     }
