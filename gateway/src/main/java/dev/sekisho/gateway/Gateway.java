@@ -4,11 +4,14 @@ import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.auth.UsersFile;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.SekishoConfig;
+import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.execution.StatementPipeline;
+import dev.sekisho.gateway.execution.WorkerPool;
 import dev.sekisho.gateway.pgwire.PgServer;
-import dev.sekisho.gateway.policy.GatewayPolicies;
-import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.gateway.pgwire.PgServerOptions;
 import dev.sekisho.gateway.pgwire.PgTls;
+import dev.sekisho.gateway.policy.GatewayPolicies;
+import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.plan.CalciteQueryPlanner;
 import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.Connector;
@@ -24,13 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -44,12 +40,12 @@ public final class Gateway
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
 
     private final List<Connector> connectors;
-    private final ThreadPoolExecutor workers;
+    private final WorkerPool workers;
     private final PgServer pgServer;
     private final int pgPort;
     private final Optional<GatewayPolicies> policies;
 
-    private Gateway(List<Connector> connectors, ThreadPoolExecutor workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies)
+    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies)
     {
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
@@ -63,7 +59,7 @@ public final class Gateway
     {
         UserStore users = UsersFile.load(config.usersFile());
         List<Connector> connectors = createConnectors(config);
-        ThreadPoolExecutor workers = null;
+        WorkerPool workers = null;
         GatewayPolicies policies = null;
         try {
             PlannerOptions plannerOptions = PlannerOptions.defaults();
@@ -81,7 +77,7 @@ public final class Gateway
                 log.warn("No policies are configured (no 'policies:' in {}): every user sees every exposed table unmasked", config.file());
                 sessionPolicies = SessionPolicies.disabled();
             }
-            workers = workerPool(config.execution());
+            workers = WorkerPool.start(config.execution().workerThreads(), config.execution().queueSize());
             PgServerOptions options = PgServerOptions.defaults()
                     .withHost(config.listen().host())
                     .withPort(config.listen().port())
@@ -90,7 +86,8 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            PgServer server = new PgServer(options, users, planner, sessionPolicies, workers, config.searchPath());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), StatementPipeline.defaults());
+            PgServer server = new PgServer(options, users, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
@@ -98,7 +95,7 @@ public final class Gateway
         }
         catch (RuntimeException e) {
             if (workers != null) {
-                workers.shutdownNow();
+                workers.close();
             }
             if (policies != null) {
                 policies.close();
@@ -169,13 +166,7 @@ public final class Gateway
     {
         policies.ifPresent(GatewayPolicies::close);
         pgServer.close();
-        workers.shutdownNow();
-        try {
-            workers.awaitTermination(5, TimeUnit.SECONDS);
-        }
-        catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        workers.close();
         connectors.forEach(Gateway::closeQuietly);
     }
 
@@ -206,21 +197,6 @@ public final class Gateway
             connectors.forEach(Gateway::closeQuietly);
             throw e;
         }
-    }
-
-    private static ThreadPoolExecutor workerPool(SekishoConfig.Execution execution)
-    {
-        BlockingQueue<Runnable> queue = execution.queueSize() == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(execution.queueSize());
-        AtomicInteger threadNumber = new AtomicInteger();
-        ThreadFactory threads = runnable -> {
-            Thread thread = new Thread(runnable, "sekisho-worker-" + threadNumber.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(execution.workerThreads(), execution.workerThreads(), 60, TimeUnit.SECONDS, queue, threads,
-                new ThreadPoolExecutor.AbortPolicy());
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
     }
 
     private static void closeQuietly(Connector connector)

@@ -1,10 +1,10 @@
 package dev.sekisho.gateway.auth;
 
 import dev.sekisho.gateway.config.ConfigException;
-import dev.sekisho.gateway.config.ConfigNode;
 import dev.sekisho.gateway.config.ConfigReader;
-import dev.sekisho.gateway.config.YamlTree;
+import dev.sekisho.gateway.config.ConfigYaml;
 import dev.sekisho.policies.Principal;
+import dev.sekisho.policies.yaml.YamlNode;
 
 import java.io.Reader;
 import java.nio.file.Path;
@@ -45,16 +45,16 @@ public final class UsersFile
      */
     public static UsersFile load(Path file)
     {
-        return parse(YamlTree.read(file), file.toString());
+        return parse(ConfigYaml.read(file), file.toString());
     }
 
     /** Loads a users document; {@code origin} names it in errors. */
     public static UsersFile load(Reader reader, String origin)
     {
-        return parse(YamlTree.read(reader, origin), origin);
+        return parse(ConfigYaml.read(reader, origin), origin);
     }
 
-    private static UsersFile parse(ConfigNode root, String file)
+    private static UsersFile parse(YamlNode root, String file)
     {
         ConfigReader top = ConfigReader.root(file, root);
         top.rejectUnknownKeys(Set.of("users"));
@@ -64,13 +64,13 @@ public final class UsersFile
             return new UsersFile(users);
         }
         ConfigReader usersSection = section.get();
-        for (Map.Entry<String, ConfigNode> entry : usersSection.node().entries().entrySet()) {
+        for (Map.Entry<String, YamlNode> entry : usersSection.node().entries().entrySet()) {
             String name = entry.getKey();
             if (name.isBlank()) {
                 throw usersSection.error(name, "a user name must not be empty");
             }
-            if (!(entry.getValue() instanceof ConfigNode.MapNode)) {
-                throw usersSection.error(name, "user \"" + name + "\" must be a mapping with password, groups and attributes, not " + entry.getValue().kind());
+            if (!(entry.getValue() instanceof YamlNode.MapNode)) {
+                throw usersSection.error(name, "user \"" + name + "\" must be a mapping with password, groups and attributes, not " + entry.getValue().describe());
             }
             ConfigReader user = usersSection.optionalSection(name).orElseThrow();
             user.rejectUnknownKeys(Set.of("password", "groups", "attributes"));
@@ -91,10 +91,10 @@ public final class UsersFile
             Map<String, String> attributes = new LinkedHashMap<>();
             Optional<ConfigReader> attributeSection = user.optionalSection("attributes");
             if (attributeSection.isPresent()) {
-                for (Map.Entry<String, ConfigNode> attribute : attributeSection.get().node().entries().entrySet()) {
-                    if (!(attribute.getValue() instanceof ConfigNode.ScalarNode scalar) || scalar.value() == null) {
+                for (Map.Entry<String, YamlNode> attribute : attributeSection.get().node().entries().entrySet()) {
+                    if (!(attribute.getValue() instanceof YamlNode.ScalarNode scalar) || scalar.value() == null) {
                         throw attributeSection.get().error(attribute.getKey(), "user \"" + name + "\": an attribute must be a single value, not "
-                                + attribute.getValue().kind());
+                                + attribute.getValue().describe());
                     }
                     attributes.put(attribute.getKey(), scalar.value().toString());
                 }

@@ -1,8 +1,6 @@
 package dev.sekisho.gateway.cli;
 
 import dev.sekisho.gateway.config.ConfigException;
-import dev.sekisho.gateway.policy.PolicyTestRunner;
-import dev.sekisho.gateway.policy.PolicyWorkbench;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.policies.PolicySet;

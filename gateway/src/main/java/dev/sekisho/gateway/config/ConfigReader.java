@@ -1,5 +1,8 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.policies.validate.DidYouMean;
+import dev.sekisho.policies.yaml.YamlNode;
+
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
@@ -11,16 +14,16 @@ import java.util.Set;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Typed reads from a {@link ConfigNode.MapNode}, each failure a {@link ConfigException} that names
+ * Typed reads from a {@link YamlNode.MapNode}, each failure a {@link ConfigException} that names
  * the file, the line and the full key path.
  */
 public final class ConfigReader
 {
     private final String file;
     private final String path;
-    private final ConfigNode.MapNode node;
+    private final YamlNode.MapNode node;
 
-    public ConfigReader(String file, String path, ConfigNode.MapNode node)
+    public ConfigReader(String file, String path, YamlNode.MapNode node)
     {
         this.file = requireNonNull(file, "file is null");
         this.path = requireNonNull(path, "path is null");
@@ -28,10 +31,10 @@ public final class ConfigReader
     }
 
     /** Reads the top of a document, which must be a mapping. */
-    public static ConfigReader root(String file, ConfigNode root)
+    public static ConfigReader root(String file, YamlNode root)
     {
-        if (!(root instanceof ConfigNode.MapNode map)) {
-            throw new ConfigException(file, root.line(), "", "must be a mapping of settings, not " + root.kind());
+        if (!(root instanceof YamlNode.MapNode map)) {
+            throw new ConfigException(file, root.location().line(), "", "must be a mapping of settings, not " + root.describe());
         }
         return new ConfigReader(file, "", map);
     }
@@ -41,7 +44,7 @@ public final class ConfigReader
         return file;
     }
 
-    public ConfigNode.MapNode node()
+    public YamlNode.MapNode node()
     {
         return node;
     }
@@ -57,7 +60,7 @@ public final class ConfigReader
     {
         for (String key : node.entries().keySet()) {
             if (!allowed.contains(key)) {
-                String suggestion = closest(key, allowed).map(s -> " (did you mean '" + s + "'?)").orElse("");
+                String suggestion = DidYouMean.closestWithin(key, allowed, Math.max(2, key.length() / 3)).map(s -> " (did you mean '" + s + "'?)").orElse("");
                 List<String> sorted = new ArrayList<>(allowed);
                 sorted.sort(Comparator.naturalOrder());
                 throw error(key, "is not a known setting" + suggestion + "; known settings here: " + String.join(", ", sorted));
@@ -67,24 +70,24 @@ public final class ConfigReader
 
     public boolean has(String key)
     {
-        ConfigNode value = node.entries().get(key);
-        return value != null && !(value instanceof ConfigNode.ScalarNode scalar && scalar.value() == null);
+        YamlNode value = node.entries().get(key);
+        return value != null && !(value instanceof YamlNode.ScalarNode scalar && scalar.value() == null);
     }
 
     public Optional<String> optionalString(String key)
     {
-        ConfigNode value = node.entries().get(key);
-        if (value == null || (value instanceof ConfigNode.ScalarNode scalar && scalar.value() == null)) {
+        YamlNode value = node.entries().get(key);
+        if (value == null || (value instanceof YamlNode.ScalarNode scalar && scalar.value() == null)) {
             return Optional.empty();
         }
-        if (value instanceof ConfigNode.ScalarNode scalar) {
+        if (value instanceof YamlNode.ScalarNode scalar) {
             String text = scalar.value().toString();
             if (text.isBlank()) {
                 throw error(key, "must not be empty");
             }
             return Optional.of(text);
         }
-        throw error(key, "must be a single value, not " + value.kind());
+        throw error(key, "must be a single value, not " + value.describe());
     }
 
     public String requireString(String key)
@@ -94,19 +97,19 @@ public final class ConfigReader
 
     public int intValue(String key, int defaultValue, int min, int max)
     {
-        ConfigNode value = node.entries().get(key);
-        if (value == null || (value instanceof ConfigNode.ScalarNode s && s.value() == null)) {
+        YamlNode value = node.entries().get(key);
+        if (value == null || (value instanceof YamlNode.ScalarNode s && s.value() == null)) {
             return defaultValue;
         }
-        if (value instanceof ConfigNode.ScalarNode scalar
+        if (value instanceof YamlNode.ScalarNode scalar
                 && (scalar.value() instanceof Integer || scalar.value() instanceof Long || scalar.value() instanceof BigInteger)) {
             long number = ((Number) scalar.value()).longValue();
             if (number >= min && number <= max && !(scalar.value() instanceof BigInteger && ((BigInteger) scalar.value()).bitLength() > 62)) {
                 return (int) number;
             }
         }
-        String shown = value instanceof ConfigNode.ScalarNode scalar ? "'" + scalar.value() + "'" : value.kind();
-        if (value instanceof ConfigNode.ScalarNode scalar && scalar.value() instanceof BigDecimal) {
+        String shown = value instanceof YamlNode.ScalarNode scalar ? "'" + scalar.value() + "'" : value.describe();
+        if (value instanceof YamlNode.ScalarNode scalar && scalar.value() instanceof BigDecimal) {
             shown = "'" + scalar.value() + "' (a fraction)";
         }
         throw error(key, "must be a whole number from " + min + " to " + max + ", got " + shown);
@@ -114,11 +117,11 @@ public final class ConfigReader
 
     public boolean booleanValue(String key, boolean defaultValue)
     {
-        ConfigNode value = node.entries().get(key);
-        if (value == null || (value instanceof ConfigNode.ScalarNode s && s.value() == null)) {
+        YamlNode value = node.entries().get(key);
+        if (value == null || (value instanceof YamlNode.ScalarNode s && s.value() == null)) {
             return defaultValue;
         }
-        if (value instanceof ConfigNode.ScalarNode scalar && scalar.value() instanceof Boolean bool) {
+        if (value instanceof YamlNode.ScalarNode scalar && scalar.value() instanceof Boolean bool) {
             return bool;
         }
         throw error(key, "must be true or false, got " + describe(value));
@@ -127,38 +130,38 @@ public final class ConfigReader
     /** A list of strings; a single string is taken as a list of one. */
     public Optional<List<String>> optionalStringList(String key)
     {
-        ConfigNode value = node.entries().get(key);
-        if (value == null || (value instanceof ConfigNode.ScalarNode s && s.value() == null)) {
+        YamlNode value = node.entries().get(key);
+        if (value == null || (value instanceof YamlNode.ScalarNode s && s.value() == null)) {
             return Optional.empty();
         }
-        if (value instanceof ConfigNode.ScalarNode scalar) {
+        if (value instanceof YamlNode.ScalarNode scalar) {
             return Optional.of(List.of(scalar.value().toString()));
         }
-        if (value instanceof ConfigNode.ListNode list) {
+        if (value instanceof YamlNode.ListNode list) {
             List<String> strings = new ArrayList<>();
             for (int i = 0; i < list.items().size(); i++) {
-                ConfigNode item = list.items().get(i);
-                if (!(item instanceof ConfigNode.ScalarNode scalar) || scalar.value() == null) {
-                    throw new ConfigException(file, item.line(), keyPath(key) + "[" + i + "]", "must be a string, not " + item.kind());
+                YamlNode item = list.items().get(i);
+                if (!(item instanceof YamlNode.ScalarNode scalar) || scalar.value() == null) {
+                    throw new ConfigException(file, item.location().line(), keyPath(key) + "[" + i + "]", "must be a string, not " + item.describe());
                 }
                 strings.add(scalar.value().toString());
             }
             return Optional.of(List.copyOf(strings));
         }
-        throw error(key, "must be a list of strings, not " + value.kind());
+        throw error(key, "must be a list of strings, not " + value.describe());
     }
 
     /** A nested mapping, or empty when absent. */
     public Optional<ConfigReader> optionalSection(String key)
     {
-        ConfigNode value = node.entries().get(key);
-        if (value == null || (value instanceof ConfigNode.ScalarNode s && s.value() == null)) {
+        YamlNode value = node.entries().get(key);
+        if (value == null || (value instanceof YamlNode.ScalarNode s && s.value() == null)) {
             return Optional.empty();
         }
-        if (value instanceof ConfigNode.MapNode map) {
+        if (value instanceof YamlNode.MapNode map) {
             return Optional.of(new ConfigReader(file, keyPath(key), map));
         }
-        throw error(key, "must be a mapping, not " + value.kind());
+        throw error(key, "must be a mapping, not " + value.describe());
     }
 
     /** An error about one key below this node, placed on that key's line. */
@@ -167,42 +170,8 @@ public final class ConfigReader
         return new ConfigException(file, node.keyLine(key), keyPath(key), reason);
     }
 
-    private static String describe(ConfigNode value)
+    private static String describe(YamlNode value)
     {
-        return value instanceof ConfigNode.ScalarNode scalar ? "'" + scalar.value() + "'" : value.kind();
-    }
-
-    private static Optional<String> closest(String key, Set<String> candidates)
-    {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String candidate : candidates) {
-            int distance = distance(key.toLowerCase(java.util.Locale.ROOT), candidate);
-            if (distance < bestDistance) {
-                bestDistance = distance;
-                best = candidate;
-            }
-        }
-        return bestDistance <= Math.max(2, key.length() / 3) ? Optional.ofNullable(best) : Optional.empty();
-    }
-
-    private static int distance(String a, String b)
-    {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
+        return value instanceof YamlNode.ScalarNode scalar ? "'" + scalar.value() + "'" : value.describe();
     }
 }

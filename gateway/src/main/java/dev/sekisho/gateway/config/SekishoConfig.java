@@ -2,6 +2,7 @@ package dev.sekisho.gateway.config;
 
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
+import dev.sekisho.policies.yaml.YamlNode;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -152,7 +153,7 @@ public record SekishoConfig(
      * @param node the entry's YAML, to place connector errors on their line
      * @param line the line of the source's name
      */
-    public record Source(SourceConfig config, ConfigNode.MapNode node, int line)
+    public record Source(SourceConfig config, YamlNode.MapNode node, int line)
     {
         private static final Pattern STEP = Pattern.compile("([^.\\[]+)|\\[(\\d+)]");
 
@@ -171,11 +172,11 @@ public record SekishoConfig(
         /** The line of a dotted key path such as {@code replicas[1].port}, or the closest parent's. */
         public int lineOf(String keyPath)
         {
-            ConfigNode current = node;
+            YamlNode current = node;
             int line = this.line;
             Matcher matcher = STEP.matcher(keyPath);
             while (matcher.find()) {
-                if (matcher.group(1) != null && current instanceof ConfigNode.MapNode map) {
+                if (matcher.group(1) != null && current instanceof YamlNode.MapNode map) {
                     String key = matcher.group(1);
                     if (!map.entries().containsKey(key)) {
                         return line;
@@ -183,13 +184,13 @@ public record SekishoConfig(
                     line = map.keyLine(key);
                     current = map.entries().get(key);
                 }
-                else if (matcher.group(2) != null && current instanceof ConfigNode.ListNode list) {
+                else if (matcher.group(2) != null && current instanceof YamlNode.ListNode list) {
                     int index = Integer.parseInt(matcher.group(2));
                     if (index >= list.items().size()) {
                         return line;
                     }
                     current = list.items().get(index);
-                    line = current.line();
+                    line = current.location().line();
                 }
                 else {
                     return line;

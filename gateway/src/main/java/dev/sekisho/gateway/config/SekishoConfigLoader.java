@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.config;
 
 import dev.sekisho.planner.spi.SourceConfig;
+import dev.sekisho.policies.yaml.YamlNode;
 
 import java.io.Reader;
 import java.io.StringReader;
@@ -27,21 +28,21 @@ public final class SekishoConfigLoader
 
     public static SekishoConfig load(Path file)
     {
-        return load(YamlTree.read(file), file, file.toString());
+        return load(ConfigYaml.read(file), file, file.toString());
     }
 
     /** Reads a configuration held in memory; relative paths resolve against {@code file}'s folder. */
     public static SekishoConfig load(String yaml, Path file)
     {
         try (Reader reader = new StringReader(yaml)) {
-            return load(YamlTree.read(reader, file.toString()), file, file.toString());
+            return load(ConfigYaml.read(reader, file.toString()), file, file.toString());
         }
         catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static SekishoConfig load(ConfigNode tree, Path file, String origin)
+    private static SekishoConfig load(YamlNode tree, Path file, String origin)
     {
         ConfigReader root = ConfigReader.root(origin, tree);
         root.rejectUnknownKeys(TOP_LEVEL);
@@ -81,13 +82,13 @@ public final class SekishoConfigLoader
         ConfigReader sourcesSection = root.optionalSection("sources")
                 .orElseThrow(() -> root.error("sources", "is required: name at least one database behind the gateway"));
         List<SekishoConfig.Source> sources = new ArrayList<>();
-        for (Map.Entry<String, ConfigNode> entry : sourcesSection.node().entries().entrySet()) {
+        for (Map.Entry<String, YamlNode> entry : sourcesSection.node().entries().entrySet()) {
             String name = entry.getKey();
             if (!IDENTIFIER.matcher(name).matches()) {
                 throw sourcesSection.error(name, "source names are lower-case letters, digits and underscores, starting with a letter");
             }
-            if (!(entry.getValue() instanceof ConfigNode.MapNode map)) {
-                throw sourcesSection.error(name, "must be a mapping with at least 'type', not " + entry.getValue().kind());
+            if (!(entry.getValue() instanceof YamlNode.MapNode map)) {
+                throw sourcesSection.error(name, "must be a mapping with at least 'type', not " + entry.getValue().describe());
             }
             ConfigReader source = new ConfigReader(origin, sourcesSection.keyPath(name), map);
             String type = source.requireString("type");

@@ -1,8 +1,8 @@
 package dev.sekisho.gateway.pgwire;
 
+import dev.sekisho.gateway.execution.StatementFailures;
 import dev.sekisho.gateway.pgwire.message.PgError;
 import dev.sekisho.gateway.pgwire.message.PgProtocolException;
-import dev.sekisho.gateway.session.StatementFailures;
 import dev.sekisho.planner.spi.QueryException;
 
 /**

@@ -1,48 +1,36 @@
 package dev.sekisho.gateway.pgwire;
 
+import dev.sekisho.gateway.execution.ClientSession;
+import dev.sekisho.gateway.execution.SessionWorkQueue;
+import dev.sekisho.gateway.execution.StatementFailures;
+import dev.sekisho.gateway.execution.StatementRun;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
 import dev.sekisho.gateway.pgwire.message.FrontendMessage;
 import dev.sekisho.gateway.pgwire.message.PgError;
 import dev.sekisho.gateway.pgwire.message.PgProtocolException;
-import dev.sekisho.gateway.pgwire.types.PgType;
-import dev.sekisho.gateway.pgwire.types.PgTypes;
-import dev.sekisho.gateway.pgwire.types.PgWireType;
-import dev.sekisho.gateway.session.Notice;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
-import dev.sekisho.gateway.session.Session;
-import dev.sekisho.gateway.session.StatementFailures;
-import dev.sekisho.gateway.sql.StatementKind;
-import dev.sekisho.gateway.sql.StatementSplitter;
-import dev.sekisho.planner.ResultColumn;
-import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * Handles the messages of an authenticated connection, one at a time, on a worker thread: each
- * message is decoded already, calls the {@link Session} once and writes the reply. Owns the
- * "after an error in the extended protocol, skip everything until Sync" rule. Streaming rows may
- * pause for backpressure; the connection then calls {@link #resume()} when the channel is writable.
+ * message is decoded already, calls the {@link ClientSession} once and writes the reply; a
+ * statement's rows go out through a {@link PgRowSink}. Owns the "after an error in the extended
+ * protocol, skip everything until Sync" rule. Streaming rows may pause for backpressure; the
+ * {@link SessionWorkQueue} then calls {@link #resume()} when the channel is writable.
  */
 final class PgMessageProcessor
+        implements SessionWorkQueue.Worker<FrontendMessage>
 {
-    private final Session session;
+    private final ClientSession session;
     private final PgOutput out;
     private final Runnable closeConnection;
-    /** The parameter type OIDs each statement was parsed with (for the types only an OID names). */
-    private final Map<String, int[]> declaredOids = new HashMap<>();
+    private final PgParameters parameters;
     private boolean ignoreUntilSync;
     private Step paused;
 
@@ -52,15 +40,17 @@ final class PgMessageProcessor
         boolean run();
     }
 
-    PgMessageProcessor(Session session, PgOutput out, Runnable closeConnection)
+    PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection)
     {
         this.session = requireNonNull(session, "session is null");
         this.out = requireNonNull(out, "out is null");
         this.closeConnection = requireNonNull(closeConnection, "closeConnection is null");
+        this.parameters = new PgParameters(session.settings());
     }
 
     /** Handles one message; returns false when it paused for backpressure (call {@link #resume()}). */
-    boolean handle(FrontendMessage message)
+    @Override
+    public boolean handle(FrontendMessage message)
     {
         if (paused != null) {
             throw new IllegalStateException("a paused message must be resumed first");
@@ -96,7 +86,7 @@ final class PgMessageProcessor
             }
             else if (message instanceof FrontendMessage.Close close) {
                 if (close.target() == 'S') {
-                    declaredOids.remove(close.name());
+                    parameters.forget(close.name());
                     session.closeStatement(close.name());
                 }
                 else {
@@ -122,31 +112,19 @@ final class PgMessageProcessor
             }
         }
         catch (RuntimeException | Error e) {
-            rethrowIfFatal(e);
+            StatementFailures.rethrowIfFatal(e);
             extendedError(e);
         }
         return true;
     }
 
-    /** Errors of the JVM itself that no statement can recover from; everything else becomes an ErrorResponse. */
-    private static void rethrowIfFatal(Throwable e)
-    {
-        if (e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError)) {
-            throw (VirtualMachineError) e;
-        }
-    }
-
     /** Continues a paused message; returns false when it paused again. */
-    boolean resume()
+    @Override
+    public boolean resume()
     {
         Step step = paused;
         paused = null;
         return step == null || run(step);
-    }
-
-    boolean isPaused()
-    {
-        return paused != null;
     }
 
     private boolean run(Step step)
@@ -177,62 +155,18 @@ final class PgMessageProcessor
 
     private void parse(FrontendMessage.Parse parse)
     {
-        List<ColumnType> declared = new ArrayList<>(parse.parameterOids().size());
-        for (int oid : parse.parameterOids()) {
-            declared.add(PgTypes.fromOid(oid).orElse(null));
-        }
-        session.parse(parse.statementName(), parse.sql(), declared);
-        declaredOids.put(parse.statementName(), parse.parameterOids().stream().mapToInt(Integer::intValue).toArray());
+        session.prepare(parse.statementName(), parse.sql(), parameters.declaredTypes(parse.parameterOids()));
+        parameters.declared(parse.statementName(), parse.parameterOids());
         BackendMessages.parseComplete(out.buffer());
     }
 
     private void bind(FrontendMessage.Bind bind)
     {
         PreparedStatement statement = session.describeStatement(bind.statementName());
-        List<byte[]> raw = bind.parameters();
-        List<Integer> formats = bind.parameterFormats();
-        if (formats.size() > 1 && formats.size() != raw.size()) {
-            throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "bind message has " + formats.size() + " parameter formats but " + raw.size()
-                    + " parameters");
-        }
-        List<ColumnType> types = statement.parameterTypes();
-        if (raw.size() != types.size()) {
-            throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "bind message supplies " + raw.size() + " parameters, but prepared statement \""
-                    + bind.statementName() + "\" requires " + types.size());
-        }
-        List<Object> values = new ArrayList<>(raw.size());
-        for (int i = 0; i < raw.size(); i++) {
-            byte[] bytes = raw.get(i);
-            if (bytes == null) {
-                values.add(null);
-                continue;
-            }
-            ColumnType type = types.get(i);
-            int declaredOid = declaredOid(bind.statementName(), i);
-            Optional<PgWireType> declaredType = PgTypes.declaredParameterType(declaredOid);
-            PgWireType pgType = declaredType.orElse(type == null ? PgType.TEXT : PgTypes.of(type));
-            int format = checkFormat(format(formats, i));
-            if (format == 1) {
-                boolean unknownOid = declaredOid != 0 && declaredType.isEmpty() && PgTypes.forOid(declaredOid).filter(PgType.class::isInstance).isEmpty();
-                if (unknownOid || !pgType.hasBinary()) {
-                    String typeName = PgTypes.forOid(declaredOid).map(PgWireType::displayName).orElse("with OID " + declaredOid);
-                    throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "binary format is not supported for parameter $" + (i + 1) + " of type "
-                            + typeName + "; send this parameter in text format");
-                }
-                ByteBuf buffer = Unpooled.wrappedBuffer(bytes);
-                Object value = pgType.decodeBinary(buffer, bytes.length);
-                if (buffer.isReadable()) {
-                    throw new QueryException("22P03", "incorrect binary data format in bind parameter " + (i + 1));
-                }
-                values.add(value);
-            }
-            else {
-                values.add(pgType.decodeText(new String(bytes, StandardCharsets.UTF_8), session.settings().timeZone()));
-            }
-        }
+        List<Object> values = parameters.decode(bind, statement);
         List<Integer> resultFormats = bind.resultFormats();
         for (int resultFormat : resultFormats) {
-            checkFormat(resultFormat);
+            PgParameters.checkFormat(resultFormat);
         }
         int columnCount = statement.columns().map(List::size).orElse(0);
         if (resultFormats.size() > 1 && resultFormats.size() != columnCount) {
@@ -247,69 +181,13 @@ final class PgMessageProcessor
     {
         if (describe.target() == 'S') {
             PreparedStatement statement = session.describeStatement(describe.name());
-            List<Integer> oids = new ArrayList<>(statement.parameterTypes().size());
-            List<ColumnType> parameterTypes = statement.parameterTypes();
-            for (int i = 0; i < parameterTypes.size(); i++) {
-                ColumnType type = parameterTypes.get(i);
-                Optional<PgWireType> declared = PgTypes.declaredParameterType(declaredOid(describe.name(), i));
-                oids.add(declared.map(PgWireType::oid).orElse(type == null ? PgType.TEXT.oid() : PgTypes.of(type).oid()));
-            }
-            BackendMessages.parameterDescription(out.buffer(), oids);
-            writeRowDescription(statement.columns().orElse(null), List.of());
+            BackendMessages.parameterDescription(out.buffer(), parameters.oids(describe.name(), statement));
+            PgRowSink.writeRowDescription(out.buffer(), statement.columns().orElse(null), List.of());
         }
         else {
-            Portal portal = session.portal(describe.name());
-            writeRowDescription(portal.columns().orElse(null), portal.resultFormats());
+            Portal portal = session.describePortal(describe.name());
+            PgRowSink.writeRowDescription(out.buffer(), portal.columns().orElse(null), portal.resultFormats());
         }
-    }
-
-    private void writeRowDescription(List<ResultColumn> columns, List<Integer> formats)
-    {
-        if (columns == null) {
-            BackendMessages.noData(out.buffer());
-            return;
-        }
-        List<BackendMessages.FieldDescription> fields = new ArrayList<>(columns.size());
-        for (int i = 0; i < columns.size(); i++) {
-            ResultColumn column = columns.get(i);
-            PgWireType type = PgTypes.of(column);
-            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column), format(formats, i)));
-        }
-        BackendMessages.rowDescription(out.buffer(), fields);
-    }
-
-    private void writeOutcome(Portal portal)
-    {
-        for (Notice notice : portal.notices()) {
-            BackendMessages.noticeResponse(out.buffer(), PgError.warning(notice.sqlState(), notice.message()));
-        }
-        for (Map.Entry<String, String> change : portal.parameterChanges().entrySet()) {
-            BackendMessages.parameterStatus(out.buffer(), change.getKey(), change.getValue());
-        }
-    }
-
-    /** The OID parameter {@code index} of a statement was declared with in Parse; 0 if none. */
-    private int declaredOid(String statementName, int index)
-    {
-        int[] oids = declaredOids.get(statementName);
-        return oids != null && index < oids.length ? oids[index] : 0;
-    }
-
-    /** The format code of column or parameter {@code index}: none given = text, one = for all, else one each. */
-    static int format(List<Integer> formats, int index)
-    {
-        if (formats.isEmpty()) {
-            return 0;
-        }
-        return formats.size() == 1 ? formats.get(0) : formats.get(index);
-    }
-
-    private static int checkFormat(int format)
-    {
-        if (format != 0 && format != 1) {
-            throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "unsupported format code: " + format);
-        }
-        return format;
     }
 
     private void extendedError(Throwable e)
@@ -332,7 +210,7 @@ final class PgMessageProcessor
             session.closePortal(name);
         }
         catch (RuntimeException | Error e) {
-            rethrowIfFatal(e);
+            StatementFailures.rethrowIfFatal(e);
             StatementFailures.internal(e);
         }
     }
@@ -343,8 +221,7 @@ final class PgMessageProcessor
     {
         private final String portalName;
         private final int maxRows;
-        private Portal portal;
-        private RowStreamer streamer;
+        private StatementRun run;
 
         ExecuteStep(String portalName, int maxRows)
         {
@@ -356,38 +233,15 @@ final class PgMessageProcessor
         public boolean run()
         {
             try {
-                if (streamer == null) {
-                    portal = session.execute(portalName, maxRows);
-                    if (portal.kind() == StatementKind.EMPTY) {
-                        BackendMessages.emptyQueryResponse(out.buffer());
-                        return true;
-                    }
-                    writeOutcome(portal);
-                    if (!portal.returnsRows() || portal.isExhausted()) {
-                        BackendMessages.commandComplete(out.buffer(), portal.commandTag(0));
-                        return true;
-                    }
-                    streamer = new RowStreamer(session, portal, maxRows, out);
+                if (run == null) {
+                    run = session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings()));
                 }
-                RowStreamer.Outcome outcome = streamer.run();
-                switch (outcome) {
-                    case PAUSED:
-                        return false;
-                    case SUSPENDED:
-                        BackendMessages.portalSuspended(out.buffer());
-                        return true;
-                    default:
-                        BackendMessages.commandComplete(out.buffer(), portal.commandTag(streamer.sent()));
-                        return true;
-                }
+                return run.proceed() != StatementRun.Outcome.PAUSED;
             }
             catch (RuntimeException | Error e) {
-                rethrowIfFatal(e);
-                Throwable failure = session.translateFailure(portal, e);
-                if (portal != null) {
-                    closePortalQuietly(portalName);
-                }
-                extendedError(failure);
+                // the run closed the portal already, and a cancelled statement's failure is 57014
+                StatementFailures.rethrowIfFatal(e);
+                extendedError(e);
                 return true;
             }
         }
@@ -400,8 +254,7 @@ final class PgMessageProcessor
         private final String sql;
         private List<String> statements;
         private int index;
-        private Portal portal;
-        private RowStreamer streamer;
+        private StatementRun run;
 
         SimpleQuery(String sql)
         {
@@ -413,39 +266,29 @@ final class PgMessageProcessor
         {
             try {
                 if (statements == null) {
-                    statements = StatementSplitter.split(sql);
+                    statements = session.splitStatements(sql);
                     if (statements.isEmpty()) {
                         BackendMessages.emptyQueryResponse(out.buffer());
                     }
                     session.setImplicitTransactionBlock(statements.size() > 1);
                 }
                 while (index < statements.size()) {
-                    if (streamer == null) {
-                        portal = null;
-                        declaredOids.remove("");
-                        session.parse("", statements.get(index), List.of());
+                    if (run == null) {
+                        parameters.forget("");
+                        session.prepare("", statements.get(index), List.of());
                         session.bind("", "", List.of(), List.of());
-                        portal = session.execute("", 0);
-                        writeOutcome(portal);
-                        if (!portal.returnsRows()) {
-                            BackendMessages.commandComplete(out.buffer(), portal.commandTag(0));
-                            index++;
-                            continue;
-                        }
-                        writeRowDescription(portal.columns().orElseThrow(), portal.resultFormats());
-                        streamer = new RowStreamer(session, portal, 0, out);
+                        run = session.execute("", 0, PgRowSink.forSimpleQuery(out, session.settings()));
                     }
-                    if (streamer.run() == RowStreamer.Outcome.PAUSED) {
+                    if (run.proceed() == StatementRun.Outcome.PAUSED) {
                         return false;
                     }
-                    BackendMessages.commandComplete(out.buffer(), portal.commandTag(streamer.sent()));
-                    streamer = null;
+                    run = null;
                     index++;
                 }
             }
             catch (RuntimeException | Error e) {
-                rethrowIfFatal(e);
-                PgError error = PgErrors.toError(session.translateFailure(portal, e));
+                StatementFailures.rethrowIfFatal(e);
+                PgError error = PgErrors.toError(e);
                 BackendMessages.errorResponse(out.buffer(), error);
                 if (error.severity() == PgError.Severity.FATAL) {
                     out.flush();

@@ -1,14 +1,13 @@
 package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.auth.ScramAuthenticator;
+import dev.sekisho.gateway.execution.ClientSession;
+import dev.sekisho.gateway.execution.SessionWorkQueue;
+import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
 import dev.sekisho.gateway.pgwire.message.FrontendMessage;
 import dev.sekisho.gateway.pgwire.message.FrontendMessages;
 import dev.sekisho.gateway.pgwire.message.PgError;
-import dev.sekisho.gateway.session.Session;
-import dev.sekisho.gateway.session.SessionPolicies;
-import dev.sekisho.gateway.session.Sessions;
-import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import io.netty.buffer.ByteBuf;
@@ -25,15 +24,12 @@ import javax.net.ssl.SSLException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Queue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
@@ -64,16 +60,16 @@ import static java.util.Objects.requireNonNull;
  *                                PortalSuspended, CloseComplete, ReadyForQuery at Sync
  * </pre>
  *
- * Messages that arrive while a task runs are queued (reading stops when many are queued), so
- * replies stay in order; rows stream with backpressure ({@link RowStreamer}). Encoding is in
+ * After authentication the connection is an adapter of the execution layer: it opens a
+ * {@link ClientSession}, and its messages go, in order, through the session's
+ * {@link SessionWorkQueue} to a {@link PgMessageProcessor} on a worker (reading stops when many are
+ * queued); rows stream with backpressure ({@link PgRowSink}). Encoding is in
  * {@link BackendMessages}.
  */
 final class PgProtocolHandler
         extends ChannelInboundHandlerAdapter
 {
     private static final Logger log = LoggerFactory.getLogger(PgProtocolHandler.class);
-    private static final int QUEUE_HIGH = 256;
-    private static final int QUEUE_LOW = 32;
 
     /** What the connection waits for. */
     private enum Phase
@@ -83,11 +79,8 @@ final class PgProtocolHandler
 
     private final PgServerOptions options;
     private final ScramAuthenticator authenticator;
-    private final QueryPlanner planner;
-    private final SessionPolicies policies;
-    private final ExecutorService workers;
-    private final List<String> defaultSearchPath;
     private final Sessions sessions;
+    private final Executor workers;
     private final AtomicInteger connections;
 
     private Phase phase = Phase.STARTUP;
@@ -96,28 +89,15 @@ final class PgProtocolHandler
     private ScramAuthenticator.Exchange exchange;
     private String user;
     private Map<String, String> startupParameters;
+    /** The session's messages on their way to the workers; null until authenticated. */
+    private SessionWorkQueue<FrontendMessage> work;
 
-    // guarded by lock: the connection's message queue and its worker task
-    private final Object lock = new Object();
-    private final Queue<FrontendMessage> queue = new ArrayDeque<>();
-    private boolean scheduled;
-    private boolean waitingForWritable;
-    private boolean closed;
-    private boolean cleanedUp;
-    private Session session;
-    private Sessions.BackendKey backendKey;
-    private PgMessageProcessor processor;
-
-    PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, QueryPlanner planner, SessionPolicies policies, ExecutorService workers,
-            List<String> defaultSearchPath, Sessions sessions, AtomicInteger connections)
+    PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, Sessions sessions, Executor workers, AtomicInteger connections)
     {
         this.options = requireNonNull(options, "options is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
-        this.planner = requireNonNull(planner, "planner is null");
-        this.policies = requireNonNull(policies, "policies is null");
-        this.workers = requireNonNull(workers, "workers is null");
-        this.defaultSearchPath = List.copyOf(defaultSearchPath);
         this.sessions = requireNonNull(sessions, "sessions is null");
+        this.workers = requireNonNull(workers, "workers is null");
         this.connections = requireNonNull(connections, "connections is null");
     }
 
@@ -139,7 +119,7 @@ final class PgProtocolHandler
                 case STARTUP -> startup(ctx, message);
                 case SASL_INITIAL -> saslInitial(ctx, message);
                 case SASL_FINAL -> saslFinal(ctx, message);
-                case READY -> enqueue(message);
+                case READY -> work.add(message);
                 case CLOSED -> {
                     // input after a fatal error is dropped
                 }
@@ -206,7 +186,7 @@ final class PgProtocolHandler
         }
         startupParameters = startup.parameters();
         // over TLS, SCRAM-SHA-256-PLUS binds the exchange to the server certificate
-        exchange = authenticator.start(user, encrypted ? options.tls().flatMap(PgTls::serverEndPoint) : java.util.Optional.empty());
+        exchange = authenticator.start(user, encrypted ? options.tls().flatMap(PgTls::serverEndPoint) : Optional.empty());
         BackendMessages.authenticationSasl(out, exchange.mechanisms());
         ctx.writeAndFlush(out);
         phase = Phase.SASL_INITIAL;
@@ -241,14 +221,11 @@ final class PgProtocolHandler
             }
         });
         settings.putAll(parseOptions(startupParameters.getOrDefault("options", "")));
-        Session created = new Session(exchange.principal(), planner, policies, defaultSearchPath, Optional.ofNullable(startupParameters.get("database")), settings);
+        ClientSession created = sessions.open(exchange.principal(), Optional.ofNullable(startupParameters.get("database")), settings);
         exchange = null;
-        Sessions.BackendKey key = sessions.register(created);
-        synchronized (lock) {
-            session = created;
-            backendKey = key;
-            processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close());
-        }
+        Sessions.CancelKey key = created.cancelKey();
+        PgMessageProcessor processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close());
+        work = new SessionWorkQueue<>(created, workers, processor, new ChannelTransport());
         ByteBuf out = ctx.alloc().buffer();
         BackendMessages.authenticationSaslFinal(out, serverFinal.getBytes(StandardCharsets.UTF_8));
         BackendMessages.authenticationOk(out);
@@ -319,108 +296,14 @@ final class PgProtocolHandler
         ctx.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
     }
 
-    // ---- the worker side: one task at a time per connection ----
-
-    private void enqueue(FrontendMessage message)
-    {
-        synchronized (lock) {
-            if (closed) {
-                return;
-            }
-            queue.add(message);
-            if (queue.size() >= QUEUE_HIGH) {
-                channel.config().setAutoRead(false);
-            }
-            scheduleLocked();
-        }
-    }
-
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx)
             throws Exception
     {
-        if (ctx.channel().isWritable()) {
-            synchronized (lock) {
-                if (waitingForWritable) {
-                    waitingForWritable = false;
-                    scheduleLocked();
-                }
-            }
+        if (ctx.channel().isWritable() && work != null) {
+            work.writable();
         }
         super.channelWritabilityChanged(ctx);
-    }
-
-    private void scheduleLocked()
-    {
-        if (scheduled || waitingForWritable) {
-            return;
-        }
-        scheduled = true;
-        try {
-            workers.execute(this::drain);
-        }
-        catch (RejectedExecutionException e) {
-            scheduled = false;
-            log.warn("Worker pool is saturated; closing connection from {}", channel.remoteAddress());
-            closed = true;
-            queue.clear();
-            ByteBuf out = channel.alloc().buffer();
-            BackendMessages.errorResponse(out, PgError.fatal(SqlStates.TOO_MANY_CONNECTIONS, "the gateway is too busy to run this statement; try again later"));
-            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-            cleanUpLocked();
-        }
-    }
-
-    /** Runs queued messages in order until the queue is empty or streaming pauses for backpressure. */
-    private void drain()
-    {
-        while (true) {
-            FrontendMessage message;
-            boolean resume;
-            synchronized (lock) {
-                if (closed) {
-                    scheduled = false;
-                    cleanUpLocked();
-                    return;
-                }
-                resume = processor.isPaused();
-                message = resume ? null : queue.poll();
-                if (!resume && message == null) {
-                    scheduled = false;
-                    channel.config().setAutoRead(true);
-                    return;
-                }
-                if (queue.size() <= QUEUE_LOW && !channel.config().isAutoRead()) {
-                    channel.config().setAutoRead(true);
-                }
-            }
-            boolean finished;
-            try {
-                finished = resume ? processor.resume() : processor.handle(message);
-            }
-            catch (RuntimeException | Error e) {
-                // the processor turns every statement's failure into an ErrorResponse; this is a failure of the connection itself
-                log.error("Unexpected failure on connection from {}; closing it", channel.remoteAddress(), e);
-                channel.close();
-                finished = true;
-            }
-            if (!finished) {
-                synchronized (lock) {
-                    scheduled = false;
-                    if (closed) {
-                        cleanUpLocked();
-                        return;
-                    }
-                    if (channel.isWritable()) {
-                        scheduleLocked();
-                    }
-                    else {
-                        waitingForWritable = true;
-                    }
-                }
-                return;
-            }
-        }
     }
 
     @Override
@@ -429,42 +312,50 @@ final class PgProtocolHandler
     {
         connections.decrementAndGet();
         phase = Phase.CLOSED;
-        synchronized (lock) {
-            closed = true;
-            queue.clear();
-            if (session != null) {
-                // unblocks a worker waiting on the source; the stream is closed by cleanup
-                session.terminate();
-            }
-            if (session != null && !scheduled) {
-                // closing streams may wait on a source: do it on a worker, not on the event loop
-                waitingForWritable = false;
-                scheduled = true;
-                try {
-                    workers.execute(this::drain);
-                }
-                catch (RejectedExecutionException e) {
-                    scheduled = false;
-                    cleanUpLocked();
-                }
-            }
+        if (work != null) {
+            work.close();
         }
         super.channelInactive(ctx);
     }
 
-    /** Closes the session (and with it every open ResultStream); runs once, when no task is running. */
-    private void cleanUpLocked()
+    /** The channel as the session's work queue sees it. */
+    private final class ChannelTransport
+            implements SessionWorkQueue.Transport
     {
-        if (cleanedUp || session == null) {
-            return;
+        @Override
+        public boolean isWritable()
+        {
+            return channel.isWritable();
         }
-        cleanedUp = true;
-        sessions.unregister(backendKey);
-        try {
-            session.close();
+
+        @Override
+        public void pauseReading()
+        {
+            channel.config().setAutoRead(false);
         }
-        catch (RuntimeException e) {
-            log.warn("Closing session failed", e);
+
+        @Override
+        public void resumeReading()
+        {
+            if (!channel.config().isAutoRead()) {
+                channel.config().setAutoRead(true);
+            }
+        }
+
+        @Override
+        public void rejected()
+        {
+            log.warn("Worker pool is saturated; closing connection from {}", channel.remoteAddress());
+            ByteBuf out = channel.alloc().buffer();
+            BackendMessages.errorResponse(out, PgError.fatal(SqlStates.TOO_MANY_CONNECTIONS, "the gateway is too busy to run this statement; try again later"));
+            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
+        }
+
+        @Override
+        public void failed(Throwable failure)
+        {
+            log.error("Unexpected failure on connection from {}; closing it", channel.remoteAddress(), failure);
+            channel.close();
         }
     }
 

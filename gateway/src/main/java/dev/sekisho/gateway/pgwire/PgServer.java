@@ -2,8 +2,9 @@ package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.session.SessionPolicies;
-import dev.sekisho.gateway.session.Sessions;
 import dev.sekisho.planner.QueryPlanner;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -27,7 +28,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * The Postgres wire protocol (v3) listener: Netty bootstrap and pipeline
  * ({@link PgFrameDecoder} then {@link PgProtocolHandler}; after an accepted SSLRequest a TLS
- * handler goes in front of them). Statements run on the {@code workers} pool, never on Netty's
+ * handler goes in front of them). The protocol is one front door of the execution layer: sessions
+ * come from {@link Sessions}, and statements run on the {@code workers} pool, never on Netty's
  * event loops.
  */
 public final class PgServer
@@ -35,20 +37,32 @@ public final class PgServer
 {
     private final PgServerOptions options;
     private final ScramAuthenticator authenticator;
-    private final QueryPlanner planner;
+    private final Sessions sessions;
     private final ExecutorService workers;
-    private final List<String> defaultSearchPath;
-    private final SessionPolicies policies;
-    private final Sessions sessions = new Sessions();
     private final AtomicInteger connections = new AtomicInteger();
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
 
     /**
+     * @param sessions opens the sessions of authenticated clients (and cancels their statements)
      * @param workers bounded pool that plans and executes statements and streams their rows; the
      *         caller owns it (PgServer does not shut it down)
+     */
+    public PgServer(PgServerOptions options, UserStore users, Sessions sessions, ExecutorService workers)
+    {
+        this.options = requireNonNull(options, "options is null");
+        this.authenticator = new ScramAuthenticator(requireNonNull(users, "users is null"));
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.workers = requireNonNull(workers, "workers is null");
+    }
+
+    /**
+     * A server whose sessions plan with {@code planner}, without policies, through the default
+     * statement pipeline.
+     *
      * @param defaultSearchPath schemas for unqualified table names while a session has not SET search_path
+     * @see #PgServer(PgServerOptions, UserStore, Sessions, ExecutorService)
      */
     public PgServer(PgServerOptions options, UserStore users, QueryPlanner planner, ExecutorService workers, List<String> defaultSearchPath)
     {
@@ -62,12 +76,7 @@ public final class PgServer
     public PgServer(PgServerOptions options, UserStore users, QueryPlanner planner, SessionPolicies policies, ExecutorService workers,
             List<String> defaultSearchPath)
     {
-        this.policies = requireNonNull(policies, "policies is null");
-        this.options = requireNonNull(options, "options is null");
-        this.authenticator = new ScramAuthenticator(requireNonNull(users, "users is null"));
-        this.planner = requireNonNull(planner, "planner is null");
-        this.workers = requireNonNull(workers, "workers is null");
-        this.defaultSearchPath = List.copyOf(defaultSearchPath);
+        this(options, users, new Sessions(planner, policies, defaultSearchPath, StatementPipeline.defaults()), workers);
     }
 
     /**
@@ -123,7 +132,7 @@ public final class PgServer
 
     private PgProtocolHandler newProtocolHandler()
     {
-        return new PgProtocolHandler(options, authenticator, planner, policies, workers, defaultSearchPath, sessions, connections);
+        return new PgProtocolHandler(options, authenticator, sessions, workers, connections);
     }
 
     /** Stops accepting, closes every connection. Does not shut down the worker pool. */

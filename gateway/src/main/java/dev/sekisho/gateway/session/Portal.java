@@ -70,6 +70,12 @@ public final class Portal
         return resultFormats;
     }
 
+    /** Whether the statement is empty (nothing but whitespace and comments). */
+    public boolean isEmptyQuery()
+    {
+        return statement.kind() == StatementKind.EMPTY;
+    }
+
     /** The result's columns; empty when the portal returns no rows. */
     public Optional<List<ResultColumn>> columns()
     {
@@ -118,7 +124,7 @@ public final class Portal
             case FETCH -> "FETCH " + rows;
             case SHOW -> "SHOW";
             default -> {
-                String keyword = firstKeyword(statement.sql());
+                String keyword = StatementText.firstKeyword(statement.sql());
                 yield keyword.equals("SELECT") || keyword.isEmpty() ? "SELECT " + rows : keyword;
             }
         };
@@ -219,15 +225,5 @@ public final class Portal
         if (current != null) {
             current.close();
         }
-    }
-
-    private static String firstKeyword(String sql)
-    {
-        for (dev.sekisho.gateway.sql.SqlLexer.Token token : dev.sekisho.gateway.sql.SqlLexer.tokenize(sql)) {
-            if (token.type() == dev.sekisho.gateway.sql.SqlLexer.TokenType.WORD) {
-                return token.text().toUpperCase(java.util.Locale.ROOT);
-            }
-        }
-        return "";
     }
 }

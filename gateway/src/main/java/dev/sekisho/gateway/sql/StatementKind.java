@@ -1,8 +1,5 @@
 package dev.sekisho.gateway.sql;
 
-import java.util.List;
-import java.util.Set;
-
 /**
  * What a statement is, judged by its first keyword(s) with comments and opening parentheses skipped.
  * Queries go to the planner; session and transaction commands are answered by the gateway; writes are
@@ -51,89 +48,15 @@ public enum StatementKind
     /** Anything else; the planner decides (and usually reports it unsupported). */
     OTHER;
 
-    private static final Set<String> WRITE_KEYWORDS = Set.of(
-            "insert", "update", "delete", "merge", "upsert", "replace", "create", "drop", "alter", "truncate",
-            "grant", "revoke", "copy", "comment", "reindex", "vacuum", "cluster", "lock", "refresh", "import",
-            "security", "call", "do", "load", "reassign", "analyze", "analyse");
-
-    /** Classifies one statement. */
+    /**
+     * Classifies one statement.
+     *
+     * @deprecated transitional: callers hand over a lexed {@link dev.sekisho.policies.sql.SqlStatement} to {@link StatementParser#classify}
+     */
+    @Deprecated
     public static StatementKind classify(String sql)
     {
-        List<SqlLexer.Token> tokens = SqlLexer.tokenize(sql);
-        int i = 0;
-        while (i < tokens.size() && tokens.get(i).isSymbol("(")) {
-            i++;
-        }
-        if (i >= tokens.size()) {
-            return tokens.isEmpty() ? EMPTY : OTHER;
-        }
-        SqlLexer.Token first = tokens.get(i);
-        if (first.type() != SqlLexer.TokenType.WORD) {
-            return OTHER;
-        }
-        String keyword = first.name();
-        SqlLexer.Token second = i + 1 < tokens.size() ? tokens.get(i + 1) : null;
-        switch (keyword) {
-            case "select", "with", "values", "table":
-                return QUERY;
-            case "set":
-                return SET;
-            case "reset":
-                return RESET;
-            case "show":
-                return SHOW;
-            case "begin":
-                return BEGIN;
-            case "start":
-                return second != null && second.isWord("transaction") ? BEGIN : OTHER;
-            case "commit", "end":
-                return second != null && second.isWord("prepared") ? WRITE : COMMIT;
-            case "abort":
-                return ROLLBACK;
-            case "rollback":
-                if (second != null && second.isWord("prepared")) {
-                    return WRITE;
-                }
-                for (int j = i + 1; j < tokens.size(); j++) {
-                    if (tokens.get(j).isWord("to")) {
-                        return ROLLBACK_TO;
-                    }
-                }
-                return ROLLBACK;
-            case "savepoint":
-                return SAVEPOINT;
-            case "release":
-                return RELEASE;
-            case "discard":
-                return DISCARD;
-            case "declare":
-                return DECLARE;
-            case "fetch":
-                return FETCH;
-            case "move":
-                return MOVE;
-            case "close":
-                return CLOSE;
-            case "deallocate":
-                return DEALLOCATE;
-            case "create":
-                return isCreateTempTable(tokens, i + 1) ? CREATE_TEMP_TABLE : WRITE;
-            case "drop":
-                return second != null && second.isWord("table") ? DROP_TABLE : WRITE;
-            default:
-                return WRITE_KEYWORDS.contains(keyword) ? WRITE : OTHER;
-        }
-    }
-
-    private static boolean isCreateTempTable(List<SqlLexer.Token> tokens, int i)
-    {
-        if (i < tokens.size() && (tokens.get(i).isWord("local") || tokens.get(i).isWord("global"))) {
-            i++;
-        }
-        if (i >= tokens.size() || !(tokens.get(i).isWord("temporary") || tokens.get(i).isWord("temp"))) {
-            return false;
-        }
-        return i + 1 < tokens.size() && tokens.get(i + 1).isWord("table");
+        return StatementParser.classify(dev.sekisho.policies.sql.SqlStatement.of(sql));
     }
 
     /** Whether the statement is answered by the gateway rather than the planner. */

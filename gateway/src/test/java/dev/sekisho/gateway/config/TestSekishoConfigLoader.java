@@ -104,7 +104,7 @@ class TestSekishoConfigLoader
                 users_file: users.yaml
                 users_file: other.yaml
                 sources: {shop: {type: mysql}}
-                """, "conf/sekisho.yaml:2: users_file: is given twice (first on line 1)");
+                """, "conf/sekisho.yaml:2: users_file: is given twice in one mapping (first on line 1)");
         assertError("""
                 users_file: [a
                 """, "conf/sekisho.yaml");

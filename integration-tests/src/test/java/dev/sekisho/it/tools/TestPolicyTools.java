@@ -1,9 +1,9 @@
 package dev.sekisho.it.tools;
 
+import dev.sekisho.gateway.cli.PolicyTestRunner;
+import dev.sekisho.gateway.cli.PolicyWorkbench;
 import dev.sekisho.gateway.cli.SekishoCommand;
 import dev.sekisho.gateway.config.ConfigException;
-import dev.sekisho.gateway.policy.PolicyTestRunner;
-import dev.sekisho.gateway.policy.PolicyWorkbench;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.testcase.PolicyTestParser;

@@ -4,6 +4,7 @@ import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorSchema;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.policies.validate.DidYouMean;
 import org.apache.calcite.runtime.CalciteContextException;
 import org.apache.calcite.sql.parser.SqlParseException;
 import org.apache.calcite.sql.parser.SqlParserPos;
@@ -256,8 +257,8 @@ final class ErrorTranslator
             return "Check the table name.";
         }
         List<String> similar = tables.stream()
-                .filter(candidate -> distance(candidate.toLowerCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)) <= Math.max(2, table.length() / 3))
-                .sorted(Comparator.comparingInt(candidate -> distance(candidate.toLowerCase(Locale.ROOT), table.toLowerCase(Locale.ROOT))))
+                .filter(candidate -> DidYouMean.distance(candidate.toLowerCase(Locale.ROOT), table.toLowerCase(Locale.ROOT)) <= Math.max(2, table.length() / 3))
+                .sorted(Comparator.comparingInt(candidate -> DidYouMean.distance(candidate.toLowerCase(Locale.ROOT), table.toLowerCase(Locale.ROOT))))
                 .toList();
         if (!similar.isEmpty()) {
             return "Perhaps you meant " + similar.stream().map(candidate -> "\"" + schema.exposedName() + "." + candidate + "\"").collect(Collectors.joining(" or ")) + ".";
@@ -417,25 +418,5 @@ final class ErrorTranslator
             }
         }
         return null;
-    }
-
-    static int distance(String a, String b)
-    {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                current[j] = Math.min(Math.min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + cost);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 }

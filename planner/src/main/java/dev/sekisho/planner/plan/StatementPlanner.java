@@ -115,7 +115,7 @@ public final class StatementPlanner
                 : new ErrorTranslator(sql, rewritten, catalog, searchPath, statementPolicy::isVisible);
         try {
             rejectWrites(sql);
-            String normalized = PgSyntax.normalize(rewritten.sql());
+            String normalized = PgSyntax.normalize(rewritten.statement());
             errors.parsed(normalized);
             PgSqlRewriter pgRewriter = statementPolicy == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
                     : new PgSqlRewriter(catalog.pgCatalog(), searchPath,

@@ -69,6 +69,41 @@ public interface ExecutionContext
     /** Why the statement was cancelled, if it was (e.g. "canceling statement due to user request"). */
     Optional<String> cancelReason();
 
+    /**
+     * A context for work that nobody cancels and that ends its resources itself: tools such as
+     * {@code sekisho policy explain}, tests, one-off reads.
+     */
+    static ExecutionContext uncancellable(String user)
+    {
+        java.util.Objects.requireNonNull(user, "user is null");
+        return new ExecutionContext()
+        {
+            @Override
+            public String user()
+            {
+                return user;
+            }
+
+            @Override
+            public Registration onCancel(Runnable action)
+            {
+                return () -> {};
+            }
+
+            @Override
+            public boolean isCancelled()
+            {
+                return false;
+            }
+
+            @Override
+            public Optional<String> cancelReason()
+            {
+                return Optional.empty();
+            }
+        };
+    }
+
     /** A registered cancel action; closing it unregisters the action. */
     interface Registration
             extends AutoCloseable

@@ -12,7 +12,6 @@ import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Optional;
 
 import static dev.sekisho.planner.testing.TestingConnector.column;
 import static dev.sekisho.planner.testing.TestingConnector.notNullColumn;
@@ -92,31 +91,6 @@ public final class TestingShop
     /** An execution context of {@code user} that is never cancelled. */
     public static ExecutionContext context(String user)
     {
-        return new ExecutionContext()
-        {
-            @Override
-            public String user()
-            {
-                return user;
-            }
-
-            @Override
-            public Registration onCancel(Runnable action)
-            {
-                return () -> {};
-            }
-
-            @Override
-            public boolean isCancelled()
-            {
-                return false;
-            }
-
-            @Override
-            public Optional<String> cancelReason()
-            {
-                return Optional.empty();
-            }
-        };
+        return ExecutionContext.uncancellable(user);
     }
 }

@@ -13,6 +13,9 @@ import dev.sekisho.policies.model.SourceLocation;
 import dev.sekisho.policies.model.TableRule;
 import dev.sekisho.policies.validate.DidYouMean;
 import dev.sekisho.policies.validate.PolicyProblem;
+import dev.sekisho.policies.yaml.YamlException;
+import dev.sekisho.policies.yaml.YamlNode;
+import dev.sekisho.policies.yaml.YamlReader;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -73,8 +76,8 @@ public final class PolicyParser
             try {
                 root = YamlReader.read(document.name(), document.content());
             }
-            catch (PolicyException e) {
-                parse.problems.addAll(e.problems());
+            catch (YamlException e) {
+                parse.problems.add(new PolicyProblem(e.location(), e.key(), e.problem()));
                 continue;
             }
             parse.document(root);

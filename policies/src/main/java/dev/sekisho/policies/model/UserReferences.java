@@ -1,5 +1,8 @@
 package dev.sekisho.policies.model;
 
+import dev.sekisho.policies.sql.SqlLexer;
+import dev.sekisho.policies.sql.SqlToken;
+
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -10,8 +13,9 @@ import static java.util.Collections.unmodifiableSet;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Finds the {@code :user.<attribute>} placeholders in a policy expression, skipping string
- * literals, quoted identifiers, comments and {@code ::} casts. The planner binds each one as a
+ * Finds the {@code :user.<attribute>} placeholders in a policy expression, with the shared
+ * {@link SqlLexer} (so that string literals, quoted identifiers, nested comments and {@code ::}
+ * casts are never mistaken for one). The planner binds each one as a
  * value; it is never spliced into SQL text.
  */
 public final class UserReferences
@@ -44,45 +48,28 @@ public final class UserReferences
     /** Every placeholder in order, well-formed or not. */
     public static List<Reference> find(String sql)
     {
+        List<SqlToken> tokens = SqlLexer.tokenize(sql);
         List<Reference> references = new ArrayList<>();
-        int i = 0;
-        int length = sql.length();
-        while (i < length) {
-            char c = sql.charAt(i);
-            if (c == '\'' || c == '"' || c == '`') {
-                i = skipQuoted(sql, i, c);
+        for (int i = 0; i < tokens.size(); i++) {
+            // ":" directly followed by a name: a placeholder (strings, comments and "::" casts are tokens of their own)
+            if (!tokens.get(i).isSymbol(":") || i + 1 >= tokens.size() || tokens.get(i + 1).kind() != SqlToken.Kind.WORD) {
+                continue;
             }
-            else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? length : end + 1;
+            int end = i + 1;
+            while (end + 2 < tokens.size() && tokens.get(end + 1).isSymbol(".") && tokens.get(end + 2).kind() == SqlToken.Kind.WORD) {
+                end += 2;
             }
-            else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                i = end < 0 ? length : end + 2;
-            }
-            else if (c == ':' && i + 1 < length && sql.charAt(i + 1) == ':') {
-                i += 2;
-            }
-            else if (c == ':' && i + 1 < length && isIdentifierStart(sql.charAt(i + 1))) {
-                int end = i + 1;
-                while (end < length && (isIdentifierPart(sql.charAt(end)) || sql.charAt(end) == '.')) {
-                    end++;
+            String text = sql.substring(tokens.get(i).start(), tokens.get(end).end());
+            String body = text.substring(1);
+            Optional<String> attribute = Optional.empty();
+            if (body.startsWith(PREFIX)) {
+                String name = body.substring(PREFIX.length());
+                if (!name.isEmpty() && name.indexOf('.') < 0) {
+                    attribute = Optional.of(name);
                 }
-                String text = sql.substring(i, end);
-                String body = text.substring(1);
-                Optional<String> attribute = Optional.empty();
-                if (body.startsWith(PREFIX)) {
-                    String name = body.substring(PREFIX.length());
-                    if (!name.isEmpty() && isIdentifierStart(name.charAt(0)) && name.indexOf('.') < 0) {
-                        attribute = Optional.of(name);
-                    }
-                }
-                references.add(new Reference(text, attribute, i));
-                i = end;
             }
-            else {
-                i++;
-            }
+            references.add(new Reference(text, attribute, tokens.get(i).start()));
+            i = end;
         }
         return List.copyOf(references);
     }
@@ -95,32 +82,5 @@ public final class UserReferences
             reference.attribute().ifPresent(attributes::add);
         }
         return unmodifiableSet(attributes);
-    }
-
-    private static int skipQuoted(String sql, int start, char quote)
-    {
-        int i = start + 1;
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (c == quote) {
-                if (i + 1 < sql.length() && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                    continue;
-                }
-                return i + 1;
-            }
-            i++;
-        }
-        return sql.length();
-    }
-
-    private static boolean isIdentifierStart(char c)
-    {
-        return Character.isLetter(c) || c == '_';
-    }
-
-    private static boolean isIdentifierPart(char c)
-    {
-        return Character.isLetterOrDigit(c) || c == '_';
     }
 }

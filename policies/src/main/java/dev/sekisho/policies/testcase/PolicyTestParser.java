@@ -3,11 +3,12 @@ package dev.sekisho.policies.testcase;
 import dev.sekisho.policies.load.DirectoryPolicySource;
 import dev.sekisho.policies.load.PolicyDocument;
 import dev.sekisho.policies.load.PolicyException;
-import dev.sekisho.policies.load.YamlNode;
-import dev.sekisho.policies.load.YamlReader;
 import dev.sekisho.policies.model.SourceLocation;
 import dev.sekisho.policies.validate.DidYouMean;
 import dev.sekisho.policies.validate.PolicyProblem;
+import dev.sekisho.policies.yaml.YamlException;
+import dev.sekisho.policies.yaml.YamlNode;
+import dev.sekisho.policies.yaml.YamlReader;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -77,6 +78,9 @@ public final class PolicyTestParser
             }
             catch (PolicyException e) {
                 problems.addAll(e.problems());
+            }
+            catch (YamlException e) {
+                problems.add(new PolicyProblem(e.location(), e.key(), e.problem()));
             }
         }
         if (!problems.isEmpty()) {

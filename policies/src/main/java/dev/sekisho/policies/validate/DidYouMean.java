@@ -4,7 +4,11 @@ import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Suggests the closest known name for a misspelt one (edit distance; short words need closer matches). */
+/**
+ * Suggests the closest known name for a misspelt one (edit distance; short words need closer
+ * matches). The one edit distance of Sekisho: policy files, {@code sekisho.yaml} and the planner's
+ * "did you mean" hints all use it.
+ */
 public final class DidYouMean
 {
     private DidYouMean() {}
@@ -30,6 +34,22 @@ public final class DidYouMean
         return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
     }
 
+    /** The candidate nearest to {@code word} (ignoring case), if it is at most {@code maxDistance} edits away. */
+    public static Optional<String> closestWithin(String word, Collection<String> candidates, int maxDistance)
+    {
+        String lower = word.toLowerCase(Locale.ROOT);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : candidates) {
+            int distance = distance(lower, candidate.toLowerCase(Locale.ROOT));
+            if (distance < bestDistance) {
+                bestDistance = distance;
+                best = candidate;
+            }
+        }
+        return bestDistance <= maxDistance ? Optional.ofNullable(best) : Optional.empty();
+    }
+
     /** {@code "; did you mean 'x'?"} or empty text. */
     public static String suffix(String word, Collection<String> candidates)
     {
@@ -37,7 +57,7 @@ public final class DidYouMean
     }
 
     /** Edit distance counting a swap of two neighbours as one edit (optimal string alignment). */
-    static int distance(String a, String b)
+    public static int distance(String a, String b)
     {
         int[][] d = new int[a.length() + 1][b.length() + 1];
         for (int i = 0; i <= a.length(); i++) {

@@ -29,5 +29,7 @@ class TestUserReferences
         assertThat(UserReferences.find("a = :user.")).singleElement().satisfies(reference -> assertThat(reference.attribute()).isEmpty());
         assertThat(UserReferences.find("a = :user.a.b")).singleElement().satisfies(reference -> assertThat(reference.attribute()).isEmpty());
         assertThat(UserReferences.find("a[1:2] = 'it''s :user.x'")).isEmpty();
+        // comments nest, as in PostgreSQL; dollar quotes and E'' strings are strings
+        assertThat(UserReferences.attributes("/* a /* :user.x */ :user.y */ b = :user.z AND c = $$:user.w$$ AND d = E'\\' :user.v'")).containsExactly("z");
     }
 }

@@ -1,5 +1,7 @@
 package dev.sekisho.planner.pg.syntax;
 
+import dev.sekisho.policies.sql.SqlStatement;
+import dev.sekisho.policies.sql.SqlToken;
 import org.apache.calcite.sql.parser.SqlAbstractParserImpl;
 import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 
@@ -19,7 +21,8 @@ import java.util.regex.Pattern;
  * {@code INTERVAL '1 DAY'} into {@code INTERVAL '1' DAY}, array subscripts and slices into
  * {@code pg_subscript}/{@code pg_slice} calls, array type suffixes ({@code ::text[]}) away (arrays are
  * text), and set-returning functions in a FROM list into {@code TABLE(...)}. Comments, strings and
- * quoted identifiers are left alone; statements without such syntax come back unchanged.
+ * quoted identifiers are left alone; statements without such syntax come back unchanged. The tokens
+ * are the shared {@link dev.sekisho.policies.sql.SqlLexer}'s.
  */
 public final class PgSyntax
 {
@@ -51,10 +54,13 @@ public final class PgSyntax
 
     public static String normalize(String sql)
     {
-        List<Token> tokens = tokenize(sql);
-        if (tokens == null) {
-            return sql;
-        }
+        return normalize(SqlStatement.of(sql));
+    }
+
+    /** Normalises a lexed statement (its tokens are reused: the text is not lexed again). */
+    public static String normalize(SqlStatement statement)
+    {
+        List<Token> tokens = tokens(statement);
         tokens = operators(tokens);
         tokens = qualifiers(tokens);
         tokens = collations(tokens);
@@ -70,120 +76,27 @@ public final class PgSyntax
         return out.toString();
     }
 
-    private static List<Token> tokenize(String sql)
+    /**
+     * The shared lexer's tokens in this normaliser's terms. {@code E'...'} and dollar-quoted strings
+     * become standard strings, which is all Calcite's parser reads.
+     */
+    private static List<Token> tokens(SqlStatement statement)
     {
-        List<Token> tokens = new ArrayList<>();
-        int i = 0;
-        int n = sql.length();
-        while (i < n) {
-            char c = sql.charAt(i);
-            int start = i;
-            if (Character.isWhitespace(c)) {
-                while (i < n && Character.isWhitespace(sql.charAt(i))) {
-                    i++;
-                }
-                tokens.add(new Token(Kind.SPACE, sql.substring(start, i)));
-            }
-            else if (c == '-' && i + 1 < n && sql.charAt(i + 1) == '-') {
-                while (i < n && sql.charAt(i) != '\n') {
-                    i++;
-                }
-                tokens.add(new Token(Kind.COMMENT, sql.substring(start, i)));
-            }
-            else if (c == '/' && i + 1 < n && sql.charAt(i + 1) == '*') {
-                int end = sql.indexOf("*/", i + 2);
-                if (end < 0) {
-                    return null;
-                }
-                i = end + 2;
-                tokens.add(new Token(Kind.COMMENT, sql.substring(start, i)));
-            }
-            else if ((c == 'E' || c == 'e') && i + 1 < n && sql.charAt(i + 1) == '\'' && (i == 0 || !isWordChar(sql.charAt(i - 1)))) {
-                StringBuilder value = new StringBuilder();
-                i += 2;
-                while (true) {
-                    if (i >= n) {
-                        return null;
-                    }
-                    char d = sql.charAt(i);
-                    if (d == '\\' && i + 1 < n) {
-                        char e = sql.charAt(i + 1);
-                        value.append(switch (e) {
-                            case 'n' -> '\n';
-                            case 't' -> '\t';
-                            case 'r' -> '\r';
-                            case 'b' -> '\b';
-                            case 'f' -> '\f';
-                            default -> e;
-                        });
-                        i += 2;
-                    }
-                    else if (d == '\'' && i + 1 < n && sql.charAt(i + 1) == '\'') {
-                        value.append('\'');
-                        i += 2;
-                    }
-                    else if (d == '\'') {
-                        i++;
-                        break;
-                    }
-                    else {
-                        value.append(d);
-                        i++;
-                    }
-                }
-                tokens.add(new Token(Kind.STRING, "'" + value.toString().replace("'", "''") + "'"));
-            }
-            else if (c == '\'' || c == '"') {
-                i++;
-                while (true) {
-                    if (i >= n) {
-                        return null;
-                    }
-                    if (sql.charAt(i) == c) {
-                        if (i + 1 < n && sql.charAt(i + 1) == c) {
-                            i += 2;
-                            continue;
-                        }
-                        i++;
-                        break;
-                    }
-                    i++;
-                }
-                tokens.add(new Token(c == '\'' ? Kind.STRING : Kind.QUOTED, sql.substring(start, i)));
-            }
-            else if (Character.isLetter(c) || c == '_') {
-                while (i < n && isWordChar(sql.charAt(i))) {
-                    i++;
-                }
-                tokens.add(new Token(Kind.WORD, sql.substring(start, i)));
-            }
-            else if (Character.isDigit(c)) {
-                while (i < n && (Character.isDigit(sql.charAt(i)) || sql.charAt(i) == '.' && !(i + 1 < n && sql.charAt(i + 1) == '.'))) {
-                    i++;
-                }
-                tokens.add(new Token(Kind.NUMBER, sql.substring(start, i)));
-            }
-            else if (c == ':' && i + 1 < n && sql.charAt(i + 1) == ':') {
-                i += 2;
-                tokens.add(new Token(Kind.SYMBOL, "::"));
-            }
-            else if ("+-*/<>=~!@#%^&|`?".indexOf(c) >= 0) {
-                while (i < n && "+-*/<>=~!@#%^&|`?".indexOf(sql.charAt(i)) >= 0 && !(sql.startsWith("--", i) || sql.startsWith("/*", i))) {
-                    i++;
-                }
-                tokens.add(new Token(Kind.SYMBOL, sql.substring(start, i)));
-            }
-            else {
-                i++;
-                tokens.add(new Token(Kind.SYMBOL, String.valueOf(c)));
-            }
+        List<Token> tokens = new ArrayList<>(statement.tokens().size());
+        for (SqlToken token : statement.tokens()) {
+            tokens.add(switch (token.kind()) {
+                case WHITESPACE -> new Token(Kind.SPACE, token.text());
+                case COMMENT -> new Token(Kind.COMMENT, token.text());
+                case WORD -> new Token(Kind.WORD, token.text());
+                case QUOTED_IDENTIFIER -> new Token(Kind.QUOTED, token.text());
+                case NUMBER -> new Token(Kind.NUMBER, token.text());
+                case STRING -> token.isEscapeString() || token.isDollarString()
+                        ? new Token(Kind.STRING, "'" + token.value().replace("'", "''") + "'")
+                        : new Token(Kind.STRING, token.text());
+                case PARAMETER, SYMBOL -> new Token(Kind.SYMBOL, token.text());
+            });
         }
         return tokens;
-    }
-
-    private static boolean isWordChar(char c)
-    {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 
     /** The index of the next token that is not space or comment, at or after {@code i}; size() if none. */

@@ -1,4 +1,4 @@
-package dev.sekisho.gateway.policy;
+package dev.sekisho.gateway.cli;
 
 import dev.sekisho.gateway.Gateway;
 import dev.sekisho.gateway.auth.UsersFile;
@@ -6,6 +6,7 @@ import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.config.SekishoConfigLoader;
 import dev.sekisho.gateway.demo.Demo;
 import dev.sekisho.gateway.demo.EmbeddedMariaDb;
+import dev.sekisho.gateway.policy.GatewayPolicies;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.plan.CalciteQueryPlanner;

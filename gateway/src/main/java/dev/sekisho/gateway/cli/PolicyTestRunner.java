@@ -1,4 +1,4 @@
-package dev.sekisho.gateway.policy;
+package dev.sekisho.gateway.cli;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;

@@ -1,4 +1,4 @@
-package dev.sekisho.policies.load;
+package dev.sekisho.policies.yaml;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import dev.sekisho.policies.model.SourceLocation;
-import dev.sekisho.policies.validate.PolicyProblem;
 
 import java.io.IOException;
 import java.io.StringReader;
@@ -15,23 +14,40 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Reads one YAML document into {@link YamlNode}s with their lines, walking Jackson's token stream. */
+/**
+ * Reads one YAML document into {@link YamlNode}s that remember their lines, walking Jackson's
+ * token stream (its tree model forgets locations). The one YAML reader of Sekisho: policy files,
+ * policy tests and {@code sekisho.yaml} are all read here, so that every error names file:line.
+ */
 public final class YamlReader
 {
     private static final java.util.regex.Pattern SNIPPET = java.util.regex.Pattern.compile("\\s*in 'reader', line \\d+, column \\d+:\\R.*\\R\\s*\\^");
-    private static final YAMLFactory FACTORY = YAMLFactory.builder().enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
+    private static final YAMLFactory EMPTY_AS_NULL = YAMLFactory.builder().enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL).build();
+    private static final YAMLFactory EMPTY_AS_STRING = YAMLFactory.builder().build();
 
     private YamlReader() {}
 
     /**
-     * Reads a document; an empty document is an empty mapping.
+     * Reads a document; an empty document is an empty mapping, an empty string ({@code key: ""})
+     * is null.
      *
      * @param file names the document in locations
-     * @throws PolicyException if the text is not YAML, holds several documents or repeats a key
+     * @throws YamlException if the text is not YAML, holds several documents or repeats a key
      */
     public static YamlNode read(String file, String content)
     {
-        try (JsonParser parser = FACTORY.createParser(new StringReader(content))) {
+        return read(file, content, true);
+    }
+
+    /**
+     * Reads a document; an empty document is an empty mapping.
+     *
+     * @param emptyStringAsNull whether {@code key: ""} reads as null rather than an empty string
+     * @throws YamlException if the text is not YAML, holds several documents or repeats a key
+     */
+    public static YamlNode read(String file, String content, boolean emptyStringAsNull)
+    {
+        try (JsonParser parser = (emptyStringAsNull ? EMPTY_AS_NULL : EMPTY_AS_STRING).createParser(new StringReader(content))) {
             JsonToken first = parser.nextToken();
             if (first == null) {
                 return new YamlNode.MapNode(new SourceLocation(file, 1), Map.of(), Map.of());
@@ -64,8 +80,7 @@ public final class YamlReader
                     String key = parser.currentName();
                     SourceLocation keyLocation = new SourceLocation(file, line(parser));
                     if (entries.containsKey(key)) {
-                        throw new PolicyException(List.of(new PolicyProblem(keyLocation, key,
-                                "is given twice in one mapping (first on line " + keyLocations.get(key).line() + ")")));
+                        throw new YamlException(keyLocation, key, "is given twice in one mapping (first on line " + keyLocations.get(key).line() + ")");
                     }
                     parser.nextToken();
                     entries.put(key, readValue(parser, file));
@@ -106,9 +121,9 @@ public final class YamlReader
         return SNIPPET.matcher(message).replaceAll("").strip().replaceAll("\\s*\\n\\s*", "; ");
     }
 
-    private static PolicyException problem(String file, int line, String message)
+    private static YamlException problem(String file, int line, String message)
     {
-        return new PolicyException(List.of(new PolicyProblem(new SourceLocation(file, line), "", message)));
+        return new YamlException(new SourceLocation(file, line), "", message);
     }
 
     private static int line(JsonParser parser)

@@ -1,4 +1,4 @@
-package dev.sekisho.gateway.session;
+package dev.sekisho.gateway.execution;
 
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
@@ -61,6 +61,18 @@ public final class StatementFailures
             }
         }
         return internal(cause);
+    }
+
+    /**
+     * Errors of the JVM itself that no statement can recover from (all but running out of memory
+     * or stack): they end the connection rather than the statement, so they are thrown on as they are.
+     */
+    public static void rethrowIfFatal(Throwable failure)
+    {
+        if (failure instanceof VirtualMachineError error
+                && !(failure instanceof OutOfMemoryError) && !(failure instanceof StackOverflowError)) {
+            throw error;
+        }
     }
 
     /** XX000 with a fresh reference; the stack trace goes to the log under that reference. */

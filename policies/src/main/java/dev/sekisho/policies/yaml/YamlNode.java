@@ -1,4 +1,4 @@
-package dev.sekisho.policies.load;
+package dev.sekisho.policies.yaml;
 
 import dev.sekisho.policies.model.SourceLocation;
 
@@ -18,6 +18,9 @@ public sealed interface YamlNode
 
     /** What the node is, for messages: "a mapping", "a list", "a string", ... */
     String describe();
+
+    /** The node as plain Java values (maps keeping their order, lists, strings, numbers, booleans, null). */
+    Object toPlain();
 
     /**
      * A mapping, keys in file order.
@@ -39,6 +42,21 @@ public sealed interface YamlNode
         {
             return "a mapping";
         }
+
+        /** The line of {@code key}, or the mapping's own line for a key it does not have. */
+        public int keyLine(String key)
+        {
+            SourceLocation keyLocation = keyLocations.get(key);
+            return keyLocation == null ? location.line() : keyLocation.line();
+        }
+
+        @Override
+        public Object toPlain()
+        {
+            Map<String, Object> plain = new java.util.LinkedHashMap<>();
+            entries.forEach((key, value) -> plain.put(key, value.toPlain()));
+            return plain;
+        }
     }
 
     /** A sequence. */
@@ -55,6 +73,14 @@ public sealed interface YamlNode
         public String describe()
         {
             return "a list";
+        }
+
+        @Override
+        public Object toPlain()
+        {
+            List<Object> plain = new java.util.ArrayList<>();
+            items.forEach(item -> plain.add(item.toPlain()));
+            return plain;
         }
     }
 
@@ -83,6 +109,12 @@ public sealed interface YamlNode
                 return "a boolean";
             }
             return "a number";
+        }
+
+        @Override
+        public Object toPlain()
+        {
+            return value;
         }
     }
 }

@@ -1,0 +1,200 @@
+package dev.sekisho.gateway.execution;
+
+import dev.sekisho.gateway.session.Portal;
+import dev.sekisho.gateway.session.PreparedStatement;
+import dev.sekisho.gateway.session.Session;
+import dev.sekisho.gateway.session.SessionSettings;
+import dev.sekisho.gateway.session.StatementText;
+import dev.sekisho.gateway.session.TransactionStatus;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.policies.Principal;
+
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One client's session as every front door drives it, whatever its protocol: opened by
+ * {@link Sessions#open} for an authenticated principal, then
+ * {@code prepare -> bind -> execute (rows into a RowSink, up to a row limit) -> sync}, with
+ * {@link #cancel()} from any thread and {@link #close()} at the end. Every statement runs through
+ * the gateway's {@link StatementPipeline}. Errors are thrown as
+ * {@link dev.sekisho.planner.spi.QueryException} (see {@link StatementFailures} for the rest); after
+ * one the front door reports it and calls {@link #fail()}.
+ *
+ * <p>Not thread-safe, except {@link #cancel()} and {@link #terminate()}: every other call comes from
+ * the session's one task at a time (see {@link SessionWorkQueue}), on a worker thread.
+ */
+public final class ClientSession
+        implements AutoCloseable
+{
+    private final Session session;
+    private final StatementPipeline pipeline;
+    private final Sessions sessions;
+    private final Sessions.CancelKey cancelKey;
+
+    ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey)
+    {
+        this.session = requireNonNull(session, "session is null");
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.cancelKey = requireNonNull(cancelKey, "cancelKey is null");
+    }
+
+    /** What a client presents, on another connection, to cancel this session's statement. */
+    public Sessions.CancelKey cancelKey()
+    {
+        return cancelKey;
+    }
+
+    public Principal principal()
+    {
+        return session.principal();
+    }
+
+    /** The session's settings (SET, SHOW, the startup parameters). */
+    public SessionSettings settings()
+    {
+        return session.settings();
+    }
+
+    public TransactionStatus transactionStatus()
+    {
+        return session.transactionStatus();
+    }
+
+    /** The statements of a text that may hold several (a simple Query), trimmed; empty ones are dropped. */
+    public List<String> splitStatements(String text)
+    {
+        return StatementText.split(text);
+    }
+
+    /**
+     * The statements about to run came in one text with several statements, which run in one
+     * implicit transaction block (as PostgreSQL runs a simple Query).
+     */
+    public void setImplicitTransactionBlock(boolean implicitTransactionBlock)
+    {
+        session.setImplicitTransactionBlock(implicitTransactionBlock);
+    }
+
+    /**
+     * Reads and plans a statement and keeps it under {@code name} (empty: the unnamed statement,
+     * which each prepare replaces).
+     *
+     * @param parameterTypes types the client declared for $1..$n; null entries where unspecified
+     */
+    public void prepare(String name, String sql, List<ColumnType> parameterTypes)
+    {
+        pipeline.prepare(session, name, sql, parameterTypes);
+    }
+
+    /** A prepared statement: its parameter types and result columns. */
+    public PreparedStatement describeStatement(String name)
+    {
+        return session.describeStatement(name);
+    }
+
+    /**
+     * Makes a portal from a prepared statement and its parameter values (Java values of the
+     * parameter types); {@code portalName} empty is the unnamed portal, which each bind replaces.
+     *
+     * @param resultFormats the front end's output formats, kept with the portal
+     */
+    public Portal bind(String portalName, String statementName, List<Object> parameters, List<Integer> resultFormats)
+    {
+        return session.bind(portalName, statementName, parameters, resultFormats);
+    }
+
+    /** A portal: its columns and result formats. */
+    public Portal describePortal(String name)
+    {
+        return session.portal(name);
+    }
+
+    /**
+     * A run of portal {@code portalName}: its rows go to {@code sink}, at most {@code maxRows} of
+     * them (0: all; the rest wait for the portal's next run). Nothing happens until
+     * {@link StatementRun#proceed()}, which blocks until the sources answer: call it on a worker.
+     */
+    public StatementRun execute(String portalName, int maxRows, RowSink sink)
+    {
+        return pipeline.run(session, portalName, maxRows, sink);
+    }
+
+    /** Closes a prepared statement; closing one that does not exist is not an error. */
+    public void closeStatement(String name)
+    {
+        session.closeStatement(name);
+    }
+
+    /** Closes a portal (cancelling what it runs at the sources); closing one that does not exist is not an error. */
+    public void closePortal(String name)
+    {
+        session.closePortal(name);
+    }
+
+    /** The statement the front door just reported an error for failed: a transaction block becomes failed. */
+    public void fail()
+    {
+        session.fail();
+    }
+
+    /**
+     * The client is in step again (Sync): outside a transaction block the implicit transaction
+     * ends, and with it the portals.
+     *
+     * @return the transaction status to tell the client
+     */
+    public TransactionStatus sync()
+    {
+        return session.sync();
+    }
+
+    /** Reported settings that changed outside a statement's own result (a rollback put them back); clears them. */
+    public Map<String, String> takeParameterChanges()
+    {
+        return session.takeParameterChanges();
+    }
+
+    /**
+     * The front door starts a request that runs statements (one Execute, or one simple Query with
+     * all its statements): until {@link #statementFinished()} a {@link #cancel()} cancels what runs.
+     */
+    public void statementStarted()
+    {
+        session.statementStarted();
+    }
+
+    /** The request that {@link #statementStarted()} announced is done; later cancels do nothing. */
+    public void statementFinished()
+    {
+        session.statementFinished();
+    }
+
+    /**
+     * Cancels the statement running now: its work at the sources stops and it fails with 57014.
+     * Does nothing when no statement runs, as in PostgreSQL. Safe from any thread.
+     *
+     * @return whether a statement was running
+     */
+    public boolean cancel()
+    {
+        return session.cancel();
+    }
+
+    /** Cancels everything the session has open at its sources (the client went away); safe from any thread. */
+    public void terminate()
+    {
+        session.terminate();
+    }
+
+    /** Ends the session: it can no longer be cancelled by key; every portal closes and releases what it holds at the sources. */
+    @Override
+    public void close()
+    {
+        sessions.unregister(cancelKey);
+        session.close();
+    }
+}

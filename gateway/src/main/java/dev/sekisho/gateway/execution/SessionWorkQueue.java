@@ -1,0 +1,224 @@
+package dev.sekisho.gateway.execution;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One session's work on the shared worker pool: the requests a front door receives (for the
+ * Postgres wire protocol, its messages) are handled one at a time, in the order they came, so that
+ * replies stay in order; the front door's I/O thread only queues them and never blocks.
+ *
+ * <p>Flow control both ways: while many requests wait, the front door stops reading
+ * ({@link Transport#pauseReading()}); a request whose output the client does not take fast enough
+ * pauses ({@link Worker} returns false) and goes on, on a worker again, once {@link #writable()}
+ * says the client caught up. No thread waits in between.
+ *
+ * <p>When the pool refuses work the client is told ({@link Transport#rejected()}) and the session
+ * ends; when the connection goes ({@link #close()}), what the session runs is cancelled and the
+ * session is closed on a worker, never on the I/O thread while a request still runs.
+ *
+ * @param <T> a request, as the front door decoded it
+ */
+public final class SessionWorkQueue<T>
+{
+    private static final Logger log = LoggerFactory.getLogger(SessionWorkQueue.class);
+    /** Requests waiting when reading stops, and when it starts again. */
+    private static final int QUEUE_HIGH = 256;
+    private static final int QUEUE_LOW = 32;
+
+    /** Handles the session's requests: the front door's protocol logic. Called on a worker, one call at a time. */
+    public interface Worker<T>
+    {
+        /** Handles one request; false when it paused because the client is not taking output ({@link #resume()} continues it). */
+        boolean handle(T request);
+
+        /** Continues the paused request; false when it paused again. */
+        boolean resume();
+    }
+
+    /** The connection under the session, as far as scheduling needs it. */
+    public interface Transport
+    {
+        /** Whether the client takes output now (a paused request goes on only then). */
+        boolean isWritable();
+
+        /** Stop reading requests: many are waiting. */
+        void pauseReading();
+
+        /** Read requests again (nothing happens if reading goes on already). */
+        void resumeReading();
+
+        /** The worker pool refused the session's work: tell the client the gateway is too busy, and close. */
+        void rejected();
+
+        /** Handling a request failed in a way that is not a statement's failure: close the connection. */
+        void failed(Throwable failure);
+    }
+
+    private final ClientSession session;
+    private final Executor workers;
+    private final Worker<T> worker;
+    private final Transport transport;
+
+    // guarded by lock: the waiting requests and the state of the session's task
+    private final Object lock = new Object();
+    private final Queue<T> queue = new ArrayDeque<>();
+    private boolean scheduled;
+    private boolean waitingForWritable;
+    private boolean closed;
+    private boolean cleanedUp;
+    /** The last request paused; written by the task, read by the next task (after the lock). */
+    private boolean paused;
+
+    public SessionWorkQueue(ClientSession session, Executor workers, Worker<T> worker, Transport transport)
+    {
+        this.session = requireNonNull(session, "session is null");
+        this.workers = requireNonNull(workers, "workers is null");
+        this.worker = requireNonNull(worker, "worker is null");
+        this.transport = requireNonNull(transport, "transport is null");
+    }
+
+    /** Queues a request; a worker handles it after those before it. Cheap: call from the I/O thread. */
+    public void add(T request)
+    {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            queue.add(request);
+            if (queue.size() >= QUEUE_HIGH) {
+                transport.pauseReading();
+            }
+            scheduleLocked();
+        }
+    }
+
+    /** The client takes output again: a paused request goes on. */
+    public void writable()
+    {
+        synchronized (lock) {
+            if (waitingForWritable) {
+                waitingForWritable = false;
+                scheduleLocked();
+            }
+        }
+    }
+
+    /**
+     * The connection is gone: waiting requests are dropped, what the session runs at its sources is
+     * cancelled, and the session is closed once no request runs (on a worker: closing may wait on a
+     * source).
+     */
+    public void close()
+    {
+        synchronized (lock) {
+            closed = true;
+            queue.clear();
+            // unblocks a worker waiting on the source; the streams are closed by cleanup
+            session.terminate();
+            if (!scheduled) {
+                waitingForWritable = false;
+                scheduled = true;
+                try {
+                    workers.execute(this::drain);
+                }
+                catch (RejectedExecutionException e) {
+                    scheduled = false;
+                    cleanUpLocked();
+                }
+            }
+        }
+    }
+
+    private void scheduleLocked()
+    {
+        if (scheduled || waitingForWritable) {
+            return;
+        }
+        scheduled = true;
+        try {
+            workers.execute(this::drain);
+        }
+        catch (RejectedExecutionException e) {
+            scheduled = false;
+            closed = true;
+            queue.clear();
+            transport.rejected();
+            cleanUpLocked();
+        }
+    }
+
+    /** Handles waiting requests in order until none is left or one pauses for backpressure. */
+    private void drain()
+    {
+        while (true) {
+            T request;
+            boolean resume;
+            synchronized (lock) {
+                if (closed) {
+                    scheduled = false;
+                    cleanUpLocked();
+                    return;
+                }
+                resume = paused;
+                request = resume ? null : queue.poll();
+                if (!resume && request == null) {
+                    scheduled = false;
+                    transport.resumeReading();
+                    return;
+                }
+                if (queue.size() <= QUEUE_LOW) {
+                    transport.resumeReading();
+                }
+            }
+            boolean finished;
+            try {
+                finished = resume ? worker.resume() : worker.handle(request);
+            }
+            catch (RuntimeException | Error e) {
+                // the worker turns every statement's failure into an error for the client; this is a failure of the connection itself
+                transport.failed(e);
+                finished = true;
+            }
+            paused = !finished;
+            if (!finished) {
+                synchronized (lock) {
+                    scheduled = false;
+                    if (closed) {
+                        cleanUpLocked();
+                        return;
+                    }
+                    if (transport.isWritable()) {
+                        scheduleLocked();
+                    }
+                    else {
+                        waitingForWritable = true;
+                    }
+                }
+                return;
+            }
+        }
+    }
+
+    /** Closes the session (and with it every open result); runs once, when no request runs. */
+    private void cleanUpLocked()
+    {
+        if (cleanedUp) {
+            return;
+        }
+        cleanedUp = true;
+        try {
+            session.close();
+        }
+        catch (RuntimeException e) {
+            log.warn("Closing session failed", e);
+        }
+    }
+}

@@ -1,0 +1,37 @@
+package dev.sekisho.gateway.execution;
+
+import dev.sekisho.gateway.session.PreparedStatement;
+import dev.sekisho.policies.Principal;
+
+import java.util.Optional;
+
+/**
+ * Hook point of the statement pipeline: hears what every statement does, whichever front door it
+ * came through. The audit trail (one event per statement: who, what, rows, duration, outcome) and
+ * metrics plug in here; every method does nothing by default. Called on the thread that runs the
+ * statement; a listener that throws is logged and otherwise ignored, so it can never fail a
+ * statement.
+ */
+public interface StatementListener
+{
+    /** Hears nothing. */
+    StatementListener NONE = new StatementListener() {};
+
+    /** A statement was read and, when it goes to the sources, planned ({@link PreparedStatement#query()}). */
+    default void prepared(Principal principal, PreparedStatement statement) {}
+
+    /** A run starts: next come admission, execution and streaming. One of the two methods below ends it. */
+    default void started(StatementInfo statement) {}
+
+    /** The run reached its row limit with rows left; the next run of the portal goes on from there. */
+    default void suspended(StatementInfo statement, long rows) {}
+
+    /**
+     * The run ended: the statement completed, or failed (refused by {@link Admission}, or failed
+     * while it executed or its rows streamed).
+     *
+     * @param rows the rows this run sent
+     * @param failure what the client is told, when the statement failed
+     */
+    default void finished(StatementInfo statement, long rows, Optional<Throwable> failure) {}
+}

@@ -1,0 +1,106 @@
+package dev.sekisho.gateway.execution;
+
+import dev.sekisho.gateway.session.PreparedStatement;
+import dev.sekisho.gateway.session.Session;
+import dev.sekisho.planner.spi.ColumnType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The one path every statement takes, whichever front door it came through, with the hook points
+ * where resource groups, budgets and the audit trail plug in:
+ * <pre>
+ *   stage      where                                   hook
+ *   plan       {@link ClientSession#prepare} (Parse):     {@link StatementListener#prepared}
+ *              the session reads the statement and the
+ *              planner plans it (again at Bind when the
+ *              policy or search_path changed since)
+ *   admission  {@link StatementRun}, before a source       {@link StatementListener#started}, then
+ *              is reached                                {@link Admission#admit}
+ *   execute    the session runs the portal: a command
+ *              is done, or the sources open its rows
+ *   stream     rows into the front door's {@link RowSink},
+ *              with backpressure and a row limit
+ *   end        completed, suspended or failed            {@link StatementListener#finished} /
+ *                                                        {@link StatementListener#suspended};
+ *                                                        the admission permit is closed
+ * </pre>
+ * Immutable; one pipeline serves every session of the gateway.
+ */
+public final class StatementPipeline
+{
+    private static final Logger log = LoggerFactory.getLogger(StatementPipeline.class);
+
+    private final Admission admission;
+    private final StatementListener listener;
+
+    public StatementPipeline(Admission admission, StatementListener listener)
+    {
+        this.admission = requireNonNull(admission, "admission is null");
+        this.listener = requireNonNull(listener, "listener is null");
+    }
+
+    /** Every statement admitted, nobody listening. */
+    public static StatementPipeline defaults()
+    {
+        return new StatementPipeline(Admission.ADMIT_ALL, StatementListener.NONE);
+    }
+
+    /** Plan: the session reads and plans the statement and keeps it under {@code name}. */
+    void prepare(Session session, String name, String sql, List<ColumnType> parameterTypes)
+    {
+        session.parse(name, sql, parameterTypes);
+        PreparedStatement statement = session.describeStatement(name);
+        notifying(() -> listener.prepared(session.principal(), statement));
+    }
+
+    /** A run of portal {@code portal} of {@code session}, not started yet: {@link StatementRun#proceed()} starts it. */
+    StatementRun run(Session session, String portal, int maxRows, RowSink sink)
+    {
+        return new StatementRun(this, session, portal, maxRows, sink);
+    }
+
+    Admission.Permit admit(StatementInfo statement)
+    {
+        notifying(() -> listener.started(statement));
+        return requireNonNull(admission.admit(statement), "admission returned no permit");
+    }
+
+    void suspended(StatementInfo statement, Admission.Permit permit, long rows)
+    {
+        release(permit);
+        notifying(() -> listener.suspended(statement, rows));
+    }
+
+    void finished(StatementInfo statement, Admission.Permit permit, long rows, Optional<Throwable> failure)
+    {
+        release(permit);
+        notifying(() -> listener.finished(statement, rows, failure));
+    }
+
+    private static void release(Admission.Permit permit)
+    {
+        try {
+            permit.close();
+        }
+        catch (RuntimeException e) {
+            log.warn("Giving back an admission permit failed", e);
+        }
+    }
+
+    /** Hooks observe; a failing one is logged and never fails the statement. */
+    private static void notifying(Runnable call)
+    {
+        try {
+            call.run();
+        }
+        catch (RuntimeException e) {
+            log.warn("A statement listener failed", e);
+        }
+    }
+}

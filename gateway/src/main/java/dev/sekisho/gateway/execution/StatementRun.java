@@ -1,0 +1,150 @@
+package dev.sekisho.gateway.execution;
+
+import dev.sekisho.gateway.session.Portal;
+import dev.sekisho.gateway.session.Session;
+import dev.sekisho.planner.spi.ResultStream;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One run of a portal through the {@link StatementPipeline}: admission, execution, then its rows
+ * into a {@link RowSink}, up to a row limit. A run that pauses for backpressure keeps its place and
+ * {@link #proceed()} continues it. However the run ends, what it holds is given back: the admission
+ * permit, and after a failure the portal, with what its statement held at the sources. Used by one
+ * thread at a time (the session's).
+ */
+public final class StatementRun
+{
+    /** Where a call to {@link #proceed()} left the run. */
+    public enum Outcome
+    {
+        /** The statement is done; the sink was told {@link RowSink#completed}. */
+        COMPLETED,
+        /** The row limit was reached with rows left; the portal stays open for its next run. */
+        SUSPENDED,
+        /** The sink is not ready for more rows: call {@link #proceed()} again when it is. */
+        PAUSED
+    }
+
+    private final StatementPipeline pipeline;
+    private final Session session;
+    private final String portalName;
+    private final int maxRows;
+    private final RowSink sink;
+    private StatementInfo statement;
+    private Admission.Permit permit = Admission.Permit.NONE;
+    /** The executed portal; null until the session ran it. */
+    private Portal portal;
+    private long sent;
+    private boolean ended;
+
+    StatementRun(StatementPipeline pipeline, Session session, String portalName, int maxRows, RowSink sink)
+    {
+        this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.session = requireNonNull(session, "session is null");
+        this.portalName = requireNonNull(portalName, "portalName is null");
+        this.maxRows = maxRows;
+        this.sink = requireNonNull(sink, "sink is null");
+    }
+
+    /**
+     * Starts the run, or continues it after a pause. A failure is thrown as the error the client
+     * gets (57014 for a cancelled statement), after the portal was closed.
+     */
+    public Outcome proceed()
+    {
+        if (ended) {
+            throw new IllegalStateException("the run of portal \"" + portalName + "\" has ended");
+        }
+        try {
+            if (portal == null) {
+                execute();
+                if (!portal.returnsRows() || portal.isExhausted()) {
+                    sink.completed(portal.commandTag(0));
+                    end(Outcome.COMPLETED, Optional.empty());
+                    return Outcome.COMPLETED;
+                }
+            }
+            return stream();
+        }
+        catch (RuntimeException | Error e) {
+            throw fail(e);
+        }
+    }
+
+    /** Admission, then execution: the session does the command or opens the rows (blocking until the sources answer). */
+    private void execute()
+    {
+        Portal bound = session.portal(portalName);
+        statement = new StatementInfo(session.principal(), portalName, bound.statement(), Instant.now());
+        permit = pipeline.admit(statement);
+        portal = session.execute(portalName, maxRows);
+        sink.start(portal);
+    }
+
+    private Outcome stream()
+    {
+        ResultStream rows = portal.stream();
+        ResultRow row = rows::value;
+        while (maxRows <= 0 || sent < maxRows) {
+            if (!sink.isReady()) {
+                return Outcome.PAUSED;
+            }
+            if (!rows.next()) {
+                session.completed(portal);
+                sink.completed(portal.commandTag(sent));
+                end(Outcome.COMPLETED, Optional.empty());
+                return Outcome.COMPLETED;
+            }
+            sink.write(row);
+            sent++;
+        }
+        sink.suspended();
+        end(Outcome.SUSPENDED, Optional.empty());
+        return Outcome.SUSPENDED;
+    }
+
+    private RuntimeException fail(Throwable e)
+    {
+        StatementFailures.rethrowIfFatal(e);
+        Throwable failure = session.translateFailure(portal, e);
+        if (portal != null) {
+            closePortalQuietly();
+        }
+        end(null, Optional.of(failure));
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return (RuntimeException) failure;
+    }
+
+    /** Closes the portal after its statement failed; a failure to close is logged, never reported over the first one. */
+    private void closePortalQuietly()
+    {
+        try {
+            session.closePortal(portalName);
+        }
+        catch (RuntimeException | Error e) {
+            StatementFailures.rethrowIfFatal(e);
+            StatementFailures.internal(e);
+        }
+    }
+
+    private void end(Outcome outcome, Optional<Throwable> failure)
+    {
+        ended = true;
+        if (statement == null) {
+            // the portal does not exist: the run never started
+            return;
+        }
+        if (outcome == Outcome.SUSPENDED) {
+            pipeline.suspended(statement, permit, sent);
+        }
+        else {
+            pipeline.finished(statement, permit, sent, failure);
+        }
+    }
+}

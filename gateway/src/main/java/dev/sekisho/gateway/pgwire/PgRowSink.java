@@ -1,0 +1,182 @@
+package dev.sekisho.gateway.pgwire;
+
+import dev.sekisho.gateway.execution.ResultRow;
+import dev.sekisho.gateway.execution.RowSink;
+import dev.sekisho.gateway.pgwire.message.BackendMessages;
+import dev.sekisho.gateway.pgwire.message.FormatCodes;
+import dev.sekisho.gateway.pgwire.message.PgError;
+import dev.sekisho.gateway.pgwire.types.PgType;
+import dev.sekisho.gateway.pgwire.types.PgTypes;
+import dev.sekisho.gateway.pgwire.types.PgWireType;
+import dev.sekisho.gateway.session.Notice;
+import dev.sekisho.gateway.session.Portal;
+import dev.sekisho.gateway.session.SessionSettings;
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+import io.netty.buffer.ByteBuf;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * One statement's output as backend messages: NoticeResponse and ParameterStatus first (and, in a
+ * simple Query, the RowDescription), then a DataRow per row, then CommandComplete or
+ * PortalSuspended (an Execute of an empty statement gets EmptyQueryResponse instead). Rows are
+ * encoded into batches of about {@code flushBytes}; when the channel is above its high water mark
+ * the sink is not ready, and the statement pauses without blocking any thread until the channel is
+ * writable again.
+ */
+final class PgRowSink
+        implements RowSink
+{
+    private final PgOutput out;
+    private final SessionSettings settings;
+    /** A simple Query's statement: a RowDescription goes before the rows (an Execute's client described the portal before). */
+    private final boolean simpleQuery;
+    private boolean emptyQuery;
+    private PgWireType[] types;
+    private boolean[] binary;
+    private boolean[] zoned;
+    private ZoneId zone;
+
+    private PgRowSink(PgOutput out, SessionSettings settings, boolean simpleQuery)
+    {
+        this.out = requireNonNull(out, "out is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.simpleQuery = simpleQuery;
+    }
+
+    /** For an Execute message. */
+    static PgRowSink forExecute(PgOutput out, SessionSettings settings)
+    {
+        return new PgRowSink(out, settings, false);
+    }
+
+    /** For one statement of a simple Query. */
+    static PgRowSink forSimpleQuery(PgOutput out, SessionSettings settings)
+    {
+        return new PgRowSink(out, settings, true);
+    }
+
+    @Override
+    public void start(Portal portal)
+    {
+        if (!simpleQuery && portal.isEmptyQuery()) {
+            BackendMessages.emptyQueryResponse(out.buffer());
+            emptyQuery = true;
+            return;
+        }
+        for (Notice notice : portal.notices()) {
+            BackendMessages.noticeResponse(out.buffer(), PgError.warning(notice.sqlState(), notice.message()));
+        }
+        for (Map.Entry<String, String> change : portal.parameterChanges().entrySet()) {
+            BackendMessages.parameterStatus(out.buffer(), change.getKey(), change.getValue());
+        }
+        if (!portal.returnsRows() || portal.isExhausted()) {
+            return;
+        }
+        List<ResultColumn> columns = portal.columns().orElseThrow();
+        if (simpleQuery) {
+            writeRowDescription(out.buffer(), columns, portal.resultFormats());
+        }
+        types = new PgWireType[columns.size()];
+        binary = new boolean[columns.size()];
+        zoned = new boolean[columns.size()];
+        for (int i = 0; i < columns.size(); i++) {
+            types[i] = PgTypes.of(columns.get(i));
+            binary[i] = FormatCodes.format(portal.resultFormats(), i) == FormatCodes.BINARY;
+            zoned[i] = types[i] == PgType.TIMESTAMPTZ;
+            if (binary[i] && !types[i].hasBinary()) {
+                throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "no binary output function available for type " + types[i].displayName()
+                        + " (column \"" + columns.get(i).name() + "\"); request text format for this column");
+            }
+        }
+        zone = settings.timeZone();
+    }
+
+    /** RowDescription for {@code columns} in {@code formats}, or NoData when there are no columns (null). */
+    static void writeRowDescription(ByteBuf buffer, List<ResultColumn> columns, List<Integer> formats)
+    {
+        if (columns == null) {
+            BackendMessages.noData(buffer);
+            return;
+        }
+        List<BackendMessages.FieldDescription> fields = new ArrayList<>(columns.size());
+        for (int i = 0; i < columns.size(); i++) {
+            ResultColumn column = columns.get(i);
+            PgWireType type = PgTypes.of(column);
+            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column),
+                    FormatCodes.format(formats, i)));
+        }
+        BackendMessages.rowDescription(buffer, fields);
+    }
+
+    @Override
+    public boolean isReady()
+    {
+        return !(out.flushIfFull() && !out.isWritable());
+    }
+
+    @Override
+    public void write(ResultRow row)
+    {
+        ByteBuf buffer = out.buffer();
+        int rowStart = buffer.writerIndex();
+        try {
+            writeRow(buffer, row, types.length);
+        }
+        catch (RuntimeException e) {
+            // no half-written DataRow before the ErrorResponse
+            buffer.writerIndex(rowStart);
+            throw e;
+        }
+    }
+
+    @Override
+    public void suspended()
+    {
+        BackendMessages.portalSuspended(out.buffer());
+    }
+
+    @Override
+    public void completed(String commandTag)
+    {
+        if (!emptyQuery) {
+            BackendMessages.commandComplete(out.buffer(), commandTag);
+        }
+    }
+
+    private void writeRow(ByteBuf buffer, ResultRow row, int columnCount)
+    {
+        int start = BackendMessages.beginDataRow(buffer, columnCount);
+        for (int i = 0; i < columnCount; i++) {
+            Object value = row.value(i);
+            if (value == null) {
+                BackendMessages.dataRowNull(buffer);
+                continue;
+            }
+            if (binary[i]) {
+                int lengthIndex = buffer.writerIndex();
+                buffer.writeInt(0);
+                types[i].writeBinary(buffer, value);
+                buffer.setInt(lengthIndex, buffer.writerIndex() - lengthIndex - 4);
+            }
+            else if (value instanceof String text && types[i] instanceof PgType) {
+                BackendMessages.dataRowText(buffer, text);
+            }
+            else {
+                if (zoned[i] && value instanceof OffsetDateTime timestamp) {
+                    value = timestamp.atZoneSameInstant(zone).toOffsetDateTime();
+                }
+                BackendMessages.dataRowText(buffer, types[i].encodeText(value));
+            }
+        }
+        BackendMessages.end(buffer, start);
+    }
+}

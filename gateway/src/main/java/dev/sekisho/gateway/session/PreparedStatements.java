@@ -1,0 +1,218 @@
+package dev.sekisho.gateway.session;
+
+import dev.sekisho.gateway.sql.SessionStatement;
+import dev.sekisho.gateway.sql.StatementKind;
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The session's prepared statements by name: Parse reads and plans a statement (the planner for
+ * queries; the gateway's own commands are parsed here, writes refused with 25006), and a
+ * statement planned under another policy snapshot or search path is planned again before it runs.
+ */
+final class PreparedStatements
+{
+    private static final String DUPLICATE_PREPARED_STATEMENT = "42P05";
+
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+    private final QueryPlanner planner;
+    private final Supplier<SessionContext> context;
+    private final SessionSettings settings;
+    private final TransactionEmulation transaction;
+    private final Portals portals;
+
+    /**
+     * @param context what the planner is told about the session, asked afresh for every plan
+     */
+    PreparedStatements(QueryPlanner planner, Supplier<SessionContext> context, SessionSettings settings, TransactionEmulation transaction, Portals portals)
+    {
+        this.planner = requireNonNull(planner, "planner is null");
+        this.context = requireNonNull(context, "context is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.transaction = requireNonNull(transaction, "transaction is null");
+        this.portals = requireNonNull(portals, "portals is null");
+    }
+
+    /**
+     * Parses and plans a statement and keeps it under {@code name} (empty: the unnamed statement,
+     * which each parse replaces).
+     *
+     * @param parameterTypes types the client declared for $1..$n; null entries where unspecified
+     */
+    void parse(String name, String sql, List<ColumnType> parameterTypes)
+    {
+        requireNonNull(name, "name is null");
+        requireNonNull(sql, "sql is null");
+        if (!name.isEmpty() && statements.containsKey(name)) {
+            throw new QueryException(DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists",
+                    "Close it first, or choose another name.", null);
+        }
+        List<String> parts = StatementText.split(sql);
+        if (parts.size() > 1) {
+            throw new QueryException(SqlStates.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement",
+                    "Send the statements one at a time, or as a simple query.", null);
+        }
+        String text = parts.isEmpty() ? "" : parts.get(0);
+        StatementKind kind = StatementText.kind(text);
+        transaction.checkNotFailed(kind);
+        PreparedStatement statement = switch (kind) {
+            case EMPTY -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
+            case WRITE -> throw readOnly(text);
+            case QUERY, OTHER -> {
+                SessionContext now = context.get();
+                PreparedQuery query = planner.prepare(text, parameterTypes, now);
+                yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.empty(), query.parameterTypes(), Optional.of(query.columns()),
+                        Optional.of(now));
+            }
+            case SHOW -> {
+                SessionStatement.Show show = (SessionStatement.Show) StatementText.command(text);
+                yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(show), parameterTypes,
+                        Optional.of(SessionCommands.showColumns(settings, show)));
+            }
+            case DECLARE -> {
+                SessionStatement.Declare declare = (SessionStatement.Declare) StatementText.command(text);
+                if (StatementText.kind(declare.query()) != StatementKind.QUERY) {
+                    throw new QueryException(SqlStates.SYNTAX_ERROR, "DECLARE CURSOR needs a query (SELECT, WITH, VALUES or TABLE)",
+                            "Write DECLARE name CURSOR FOR SELECT ...", null);
+                }
+                SessionContext now = context.get();
+                PreparedQuery query = planner.prepare(declare.query(), parameterTypes, now);
+                yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.of(declare), query.parameterTypes(), Optional.empty(),
+                        Optional.of(now));
+            }
+            case FETCH -> {
+                SessionStatement.Fetch fetch = (SessionStatement.Fetch) StatementText.command(text);
+                Portal cursor = portals.cursor(fetch.cursor());
+                yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(fetch), parameterTypes, cursor.columns());
+            }
+            case CREATE_TEMP_TABLE -> {
+                SessionStatement.CreateTempTable create = (SessionStatement.CreateTempTable) StatementText.command(text);
+                if (!TableauTempTables.isProbe(create.name()) || create.asQuery()) {
+                    throw readOnly(text);
+                }
+                yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(create), parameterTypes, Optional.empty());
+            }
+            case DROP_TABLE -> {
+                SessionStatement.DropTable drop = (SessionStatement.DropTable) StatementText.command(text);
+                if (!drop.names().stream().allMatch(TableauTempTables::isProbe)) {
+                    throw readOnly(text);
+                }
+                yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(drop), parameterTypes, Optional.empty());
+            }
+            case SET, RESET, MOVE, CLOSE, DEALLOCATE, DISCARD -> new PreparedStatement(name, sql, kind, Optional.empty(),
+                    Optional.of(StatementText.command(text)), parameterTypes, Optional.empty());
+            default -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
+        };
+        statements.put(name, statement);
+    }
+
+    /** The statement named {@code name} (Describe of a statement, Bind). */
+    PreparedStatement get(String name)
+    {
+        PreparedStatement statement = statements.get(name);
+        if (statement == null) {
+            throw new QueryException(SqlStates.INVALID_SQL_STATEMENT_NAME, "prepared statement \"" + name + "\" does not exist");
+        }
+        return statement;
+    }
+
+    /**
+     * The statement planned for this session as it is now. A plan made under another policy
+     * snapshot (the policy was reloaded) or another search path is made again, so that a statement
+     * prepared long ago by a connection pool never runs under an old policy. Like PostgreSQL, a new
+     * plan whose result columns differ is refused rather than returned under the old description.
+     */
+    PreparedStatement current(PreparedStatement statement)
+    {
+        if (statement.plannedFor().isEmpty()) {
+            return statement;
+        }
+        SessionContext now = context.get();
+        if (samePlanningInput(statement.plannedFor().get(), now)) {
+            return statement;
+        }
+        String text = statement.command()
+                .filter(SessionStatement.Declare.class::isInstance)
+                .map(command -> ((SessionStatement.Declare) command).query())
+                .orElseGet(() -> StatementText.split(statement.sql()).get(0));
+        PreparedQuery query = planner.prepare(text, statement.parameterTypes(), now);
+        if (statement.columns().isPresent() && !shape(statement.columns().get()).equals(shape(query.columns()))) {
+            throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "cached plan must not change result type",
+                    "The policy or search_path changed since the statement was prepared; prepare it again.", null);
+        }
+        PreparedStatement replanned = new PreparedStatement(statement.name(), statement.sql(), statement.kind(), Optional.of(query), statement.command(),
+                query.parameterTypes(), statement.columns(), Optional.of(now));
+        statements.put(statement.name(), replanned);
+        return replanned;
+    }
+
+    /** Close of a statement; closing one that does not exist is not an error. */
+    void close(String name)
+    {
+        statements.remove(name);
+    }
+
+    /** DEALLOCATE name: unlike Close, an unknown name is an error. */
+    void deallocate(String name)
+    {
+        if (name.isEmpty() || statements.remove(name) == null) {
+            throw new QueryException(SqlStates.INVALID_SQL_STATEMENT_NAME, "prepared statement \"" + name + "\" does not exist");
+        }
+    }
+
+    /** DEALLOCATE ALL, DISCARD ALL: every named statement (the unnamed one stays). */
+    void deallocateAll()
+    {
+        statements.keySet().removeIf(key -> !key.isEmpty());
+    }
+
+    /** Forgets every statement (the session closes). */
+    void clear()
+    {
+        statements.clear();
+    }
+
+    /** 25006 for a statement that would change something: Sekisho only reads. */
+    static QueryException readOnly(String sql)
+    {
+        String keyword = StatementText.firstKeyword(sql);
+        return new QueryException(SqlStates.READ_ONLY_SQL_TRANSACTION, "Sekisho is read-only: cannot execute " + (keyword.isEmpty() ? "this statement" : keyword),
+                "Sekisho answers queries (SELECT, WITH, VALUES, SHOW); run changes directly against the source database.", null);
+    }
+
+    /**
+     * What a client decodes the columns by: names and type OIDs. Lengths and scales (typmods) may
+     * change under another policy (a mask's result is no longer a varchar(200)); the values still
+     * decode the same way.
+     */
+    private static List<List<Object>> shape(List<ResultColumn> columns)
+    {
+        return columns.stream().map(column -> List.<Object>of(column.name(), column.type().kind(), column.pgTypeOid())).toList();
+    }
+
+    private static boolean samePlanningInput(SessionContext planned, SessionContext now)
+    {
+        if (!planned.user().equals(now.user()) || !planned.searchPath().equals(now.searchPath())) {
+            return false;
+        }
+        if (planned.policy().isEmpty() || now.policy().isEmpty()) {
+            return planned.policy().isEmpty() && now.policy().isEmpty();
+        }
+        // the store hands out one snapshot object until a reload applies: identity is the cheap test
+        return planned.policy().get().policies() == now.policy().get().policies()
+                && planned.policy().get().principal().equals(now.policy().get().principal());
+    }
+}

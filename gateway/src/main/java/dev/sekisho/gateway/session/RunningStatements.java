@@ -1,0 +1,91 @@
+package dev.sekisho.gateway.session;
+
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import static dev.sekisho.gateway.session.StatementCancellation.cancelled;
+import static dev.sekisho.gateway.session.StatementCancellation.unchecked;
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The session's statements that hold something at the sources: each runs under its own
+ * {@link SessionExecutionContext}, from the moment its rows are opened until
+ * {@link #finish(SessionExecutionContext)} (however it ends: rows read, portal closed, failure,
+ * session closed). {@link #terminate()} may come from any thread.
+ */
+final class RunningStatements
+{
+    private final String user;
+    private final SessionSettings settings;
+    private final StatementCancellation cancellation;
+    private final Set<SessionExecutionContext> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    RunningStatements(String user, SessionSettings settings, StatementCancellation cancellation)
+    {
+        this.user = requireNonNull(user, "user is null");
+        this.settings = requireNonNull(settings, "settings is null");
+        this.cancellation = requireNonNull(cancellation, "cancellation is null");
+    }
+
+    /**
+     * Runs the portal's query at its sources and gives the portal its rows (blocking until the
+     * sources answer). On failure whatever the plan opened is released, and a cancelled statement
+     * fails with 57014.
+     */
+    void open(Portal portal, int fetchSizeHint)
+    {
+        SessionExecutionContext context = new SessionExecutionContext(user, fetchSizeHint, settings::show)
+                .describedAs(portal.statement().sql());
+        running.add(context);
+        try {
+            cancellation.activate(context);
+            if (closed) {
+                context.cancel("terminating connection");
+            }
+            portal.startRows(portal.statement().query().orElseThrow().execute(portal.parameters(), context), context);
+        }
+        catch (RuntimeException | Error e) {
+            // whatever the plan opened before it failed goes back to its source now
+            finish(context);
+            throw unchecked(cancelled(context, e));
+        }
+    }
+
+    /** A portal whose rows are open runs again (the next Execute or FETCH): a cancel now reaches it. */
+    void resume(SessionExecutionContext context)
+    {
+        cancellation.activate(context);
+    }
+
+    /** The statement of {@code context} ended: what it still holds at its sources is released. */
+    void finish(SessionExecutionContext context)
+    {
+        running.remove(context);
+        context.finish();
+    }
+
+    /** Cancels everything the session has open at its sources (the connection went away); safe from any thread. */
+    void terminate()
+    {
+        for (SessionExecutionContext context : running) {
+            context.cancel("terminating connection");
+        }
+    }
+
+    /** From now on a statement that gets to its sources is cancelled at once; what runs now is cancelled. */
+    void closing()
+    {
+        closed = true;
+        terminate();
+    }
+
+    /** Releases what is left (after every portal is closed). */
+    void finishAll()
+    {
+        for (SessionExecutionContext context : List.copyOf(running)) {
+            finish(context);
+        }
+    }
+}

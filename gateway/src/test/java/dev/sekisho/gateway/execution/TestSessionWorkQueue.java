@@ -1,0 +1,194 @@
+package dev.sekisho.gateway.execution;
+
+import dev.sekisho.gateway.pgwire.TestingQueryPlanner;
+import dev.sekisho.gateway.session.SessionPolicies;
+import dev.sekisho.policies.Principal;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Scheduling of one session's requests, with the worker pool run by hand. */
+class TestSessionWorkQueue
+{
+    private final Sessions sessions = new Sessions(new TestingQueryPlanner(), SessionPolicies.disabled(), List.of("shop"), StatementPipeline.defaults());
+    private final ClientSession session = sessions.open(new Principal("alice", Set.of(), Map.of()), Optional.empty(), Map.of());
+    private final ManualExecutor workers = new ManualExecutor();
+    private final RecordingWorker worker = new RecordingWorker();
+    private final RecordingTransport transport = new RecordingTransport();
+    private final SessionWorkQueue<String> queue = new SessionWorkQueue<>(session, workers, worker, transport);
+
+    @Test
+    void requestsAreHandledInOrderByOneTaskAtATime()
+    {
+        queue.add("parse");
+        queue.add("bind");
+        queue.add("execute");
+        assertThat(workers.tasks).hasSize(1);
+        workers.runAll();
+        assertThat(worker.handled).containsExactly("parse", "bind", "execute");
+        assertThat(transport.events).containsOnly("resume reading");
+    }
+
+    @Test
+    void aPausedRequestGoesOnWhenTheClientCatchesUp()
+    {
+        worker.pauseOn = "execute";
+        transport.writable = false;
+        queue.add("execute");
+        queue.add("sync");
+        workers.runAll();
+        assertThat(worker.handled).containsExactly("execute");
+        // nothing runs while the client does not read, whatever arrives
+        queue.add("parse");
+        assertThat(workers.tasks).isEmpty();
+
+        transport.writable = true;
+        queue.writable();
+        workers.runAll();
+        assertThat(worker.handled).containsExactly("execute", "resume", "sync", "parse");
+    }
+
+    @Test
+    void manyWaitingRequestsStopReadingUntilFewAreLeft()
+    {
+        for (int i = 0; i < 256; i++) {
+            queue.add("request " + i);
+        }
+        assertThat(transport.events).containsExactly("pause reading");
+        workers.runAll();
+        assertThat(worker.handled).hasSize(256);
+        assertThat(transport.events).contains("resume reading");
+    }
+
+    @Test
+    void aSaturatedPoolTellsTheClientAndEndsTheSession()
+    {
+        workers.rejecting = true;
+        queue.add("query");
+        assertThat(transport.events).containsExactly("rejected");
+        assertThat(sessions.size()).isZero();
+        workers.rejecting = false;
+        queue.add("query");
+        assertThat(workers.tasks).isEmpty();
+        assertThat(worker.handled).isEmpty();
+    }
+
+    @Test
+    void aFailureOfTheWorkerClosesTheConnectionNotTheQueue()
+    {
+        worker.failOn = "bad";
+        queue.add("bad");
+        queue.add("next");
+        workers.runAll();
+        assertThat(transport.events).contains("failed bad");
+        assertThat(worker.handled).containsExactly("bad", "next");
+    }
+
+    @Test
+    void aClosedConnectionDropsWhatWaitsAndClosesTheSessionOnAWorker()
+    {
+        queue.add("query");
+        queue.close();
+        assertThat(sessions.size()).isEqualTo(1);
+        workers.runAll();
+        assertThat(worker.handled).isEmpty();
+        assertThat(sessions.size()).isZero();
+    }
+
+    private static final class ManualExecutor
+            implements Executor
+    {
+        private final Queue<Runnable> tasks = new ArrayDeque<>();
+        private boolean rejecting;
+
+        @Override
+        public void execute(Runnable task)
+        {
+            if (rejecting) {
+                throw new RejectedExecutionException("saturated");
+            }
+            tasks.add(task);
+        }
+
+        void runAll()
+        {
+            while (!tasks.isEmpty()) {
+                tasks.poll().run();
+            }
+        }
+    }
+
+    private static final class RecordingWorker
+            implements SessionWorkQueue.Worker<String>
+    {
+        private final List<String> handled = new ArrayList<>();
+        private String pauseOn;
+        private String failOn;
+
+        @Override
+        public boolean handle(String request)
+        {
+            handled.add(request);
+            if (request.equals(failOn)) {
+                throw new IllegalStateException(request);
+            }
+            return !request.equals(pauseOn);
+        }
+
+        @Override
+        public boolean resume()
+        {
+            handled.add("resume");
+            return true;
+        }
+    }
+
+    private static final class RecordingTransport
+            implements SessionWorkQueue.Transport
+    {
+        private final List<String> events = new ArrayList<>();
+        private boolean writable = true;
+
+        @Override
+        public boolean isWritable()
+        {
+            return writable;
+        }
+
+        @Override
+        public void pauseReading()
+        {
+            if (!events.contains("pause reading")) {
+                events.add("pause reading");
+            }
+        }
+
+        @Override
+        public void resumeReading()
+        {
+            events.add("resume reading");
+        }
+
+        @Override
+        public void rejected()
+        {
+            events.add("rejected");
+        }
+
+        @Override
+        public void failed(Throwable failure)
+        {
+            events.add("failed " + failure.getMessage());
+        }
+    }
+}

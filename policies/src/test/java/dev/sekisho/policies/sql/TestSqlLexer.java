@@ -1,0 +1,91 @@
+package dev.sekisho.policies.sql;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static dev.sekisho.policies.sql.SqlToken.Kind.COMMENT;
+import static dev.sekisho.policies.sql.SqlToken.Kind.NUMBER;
+import static dev.sekisho.policies.sql.SqlToken.Kind.PARAMETER;
+import static dev.sekisho.policies.sql.SqlToken.Kind.QUOTED_IDENTIFIER;
+import static dev.sekisho.policies.sql.SqlToken.Kind.STRING;
+import static dev.sekisho.policies.sql.SqlToken.Kind.SYMBOL;
+import static dev.sekisho.policies.sql.SqlToken.Kind.WHITESPACE;
+import static dev.sekisho.policies.sql.SqlToken.Kind.WORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestSqlLexer
+{
+    @Test
+    void tokensGiveBackTheTextExactly()
+    {
+        for (String sql : List.of("", "select 1", "SELECT  \"A\"\"b\", 'it''s', E'a\\'b', $$x;y$$, $t$ $$ $t$ FROM t -- c\n/* a /* b */ c */ WHERE x::int <= $1",
+                "select 'unterminated", "select /* unterminated", "a$b$c, 1.5e-3, .5, 1..2, x=-1, a||b, 日本語 = 'テキスト'", "\t\r\n\f")) {
+            StringBuilder joined = new StringBuilder();
+            int offset = 0;
+            for (SqlToken token : SqlLexer.tokenize(sql)) {
+                assertThat(token.start()).as(sql).isEqualTo(offset);
+                joined.append(token.text());
+                offset = token.end();
+            }
+            assertThat(joined.toString()).isEqualTo(sql);
+        }
+    }
+
+    @Test
+    void stringsIdentifiersAndTheirValues()
+    {
+        List<SqlToken> tokens = significant("'it''s' E'a\\nb\\'c' $$d;e$$ $tag$f$$g$tag$ \"Mixed\"\"Case\" plain e 'x'");
+        assertThat(tokens).extracting(SqlToken::kind).containsExactly(STRING, STRING, STRING, STRING, QUOTED_IDENTIFIER, WORD, WORD, STRING);
+        assertThat(tokens).extracting(SqlToken::value).containsExactly("it's", "a\nb'c", "d;e", "f$$g", "Mixed\"Case", "plain", "e", "x");
+        assertThat(tokens.get(1).isEscapeString()).isTrue();
+        assertThat(tokens.get(2).isDollarString()).isTrue();
+        assertThat(tokens.get(4).name()).isEqualTo("Mixed\"Case");
+        assertThat(tokens.get(5).name()).isEqualTo("plain");
+        assertThat(significant("SELECT Foo").get(1).name()).isEqualTo("foo");
+    }
+
+    @Test
+    void standardStringsKeepBackslashes()
+    {
+        List<SqlToken> tokens = significant("'a\\' , 'b'");
+        assertThat(tokens).extracting(SqlToken::text).containsExactly("'a\\'", ",", "'b'");
+        assertThat(tokens.get(0).value()).isEqualTo("a\\");
+    }
+
+    @Test
+    void commentsNest()
+    {
+        List<SqlToken> tokens = SqlLexer.tokenize("/* a /* b */ c */x-- d\ny");
+        assertThat(tokens).extracting(SqlToken::kind).containsExactly(COMMENT, WORD, COMMENT, WHITESPACE, WORD);
+        assertThat(tokens.get(0).text()).isEqualTo("/* a /* b */ c */");
+    }
+
+    @Test
+    void parametersNumbersAndOperators()
+    {
+        assertThat(significant("$1 + $23 a$1")).extracting(SqlToken::kind).containsExactly(PARAMETER, SYMBOL, PARAMETER, WORD);
+        assertThat(significant("$12").get(0).value()).isEqualTo("12");
+        assertThat(significant("1 1.5 .5 1e10 2.5E-3")).extracting(SqlToken::kind).containsOnly(NUMBER);
+        assertThat(significant("1e10 2.5E-3")).extracting(SqlToken::text).containsExactly("1e10", "2.5E-3");
+        assertThat(significant("x::int <= y <> z || w != v ->> 'k'")).extracting(SqlToken::text)
+                .containsExactly("x", "::", "int", "<=", "y", "<>", "z", "||", "w", "!=", "v", "->>", "'k'");
+        // PostgreSQL's rule: "=-" is "=" then "-" (a math operator run does not end in + or -), "@-" stays one
+        assertThat(significant("x=-1 y@-2")).extracting(SqlToken::text).containsExactly("x", "=", "-", "1", "y", "@-", "2");
+        assertThat(significant("a[1:2] (b) ;")).extracting(SqlToken::text).containsExactly("a", "[", "1", ":", "2", "]", "(", "b", ")", ";");
+    }
+
+    @Test
+    void countsInvocations()
+    {
+        long before = SqlLexer.invocations();
+        SqlLexer.tokenize("select 1");
+        SqlLexer.tokenize("select 2");
+        assertThat(SqlLexer.invocations() - before).isGreaterThanOrEqualTo(2);
+    }
+
+    private static List<SqlToken> significant(String sql)
+    {
+        return SqlLexer.tokenize(sql).stream().filter(SqlToken::isSignificant).toList();
+    }
+}

@@ -1,0 +1,90 @@
+package dev.sekisho.policies.sql;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TestSqlStatement
+{
+    @Test
+    void splitsOnSemicolons()
+    {
+        assertThat(split("select 1; select 2;select 3")).containsExactly("select 1", "select 2", "select 3");
+        assertThat(split("select 1;")).containsExactly("select 1");
+    }
+
+    @Test
+    void semicolonsInsideQuotesAndCommentsDoNotSplit()
+    {
+        assertThat(split("select 'a;b''c;'; select 2")).containsExactly("select 'a;b''c;'", "select 2");
+        assertThat(split("select E'it\\'s;x'; select 2")).containsExactly("select E'it\\'s;x'", "select 2");
+        assertThat(split("select \"a;\"\"b\" from t; select 2")).containsExactly("select \"a;\"\"b\" from t", "select 2");
+        assertThat(split("select $$a;b$$, $tag$ $$; $tag$; select 2")).containsExactly("select $$a;b$$, $tag$ $$; $tag$", "select 2");
+        assertThat(split("select 1 -- a; comment\n; select 2")).containsExactly("select 1 -- a; comment", "select 2");
+        assertThat(split("select /* a; /* nested; */ still; */ 1; select 2")).containsExactly("select /* a; /* nested; */ still; */ 1", "select 2");
+    }
+
+    @Test
+    void parametersAndIdentifiersWithDollarsAreNotQuotes()
+    {
+        assertThat(split("select $1, a$b$ from t; select $2")).containsExactly("select $1, a$b$ from t", "select $2");
+    }
+
+    @Test
+    void standardStringsKeepBackslashes()
+    {
+        // with standard_conforming_strings on, a backslash does not escape the quote
+        assertThat(split("select 'a\\'; select 2")).containsExactly("select 'a\\'", "select 2");
+    }
+
+    @Test
+    void emptyStatementsAreDropped()
+    {
+        assertThat(split("")).isEmpty();
+        assertThat(split(" ;; -- only a comment\n /* and this */ ;")).isEmpty();
+        assertThat(SqlStatement.of("  /* x */ ").isEmpty()).isTrue();
+        assertThat(split(";select 1;;")).containsExactly("select 1");
+        assertThat(split("/* Username: x */ select 1 LIMIT 1000")).containsExactly("/* Username: x */ select 1 LIMIT 1000");
+    }
+
+    @Test
+    void unterminatedQuotesRunToTheEnd()
+    {
+        assertThat(split("select 'abc; select 2")).containsExactly("select 'abc; select 2");
+    }
+
+    @Test
+    void eachStatementKeepsItsTokensRebasedToItsText()
+    {
+        long before = SqlLexer.invocations();
+        List<SqlStatement> statements = SqlStatement.split("  select 1 ;\n /* c */ select 'x' , $1 ; ");
+        assertThat(SqlLexer.invocations() - before).as("the text is lexed once").isEqualTo(1);
+        assertThat(statements).hasSize(2);
+        for (SqlStatement statement : statements) {
+            StringBuilder joined = new StringBuilder();
+            for (SqlToken token : statement.tokens()) {
+                assertThat(statement.text().substring(token.start(), token.end())).isEqualTo(token.text());
+                joined.append(token.text());
+            }
+            assertThat(joined.toString()).isEqualTo(statement.text());
+        }
+        assertThat(statements.get(1).significant()).extracting(SqlToken::text).containsExactly("select", "'x'", ",", "$1");
+    }
+
+    @Test
+    void theRestOfAStatementFromOneOfItsTokens()
+    {
+        SqlStatement declare = SqlStatement.of("DECLARE c CURSOR FOR /* q */ select 1");
+        SqlToken forKeyword = declare.significant().stream().filter(token -> token.isWord("for")).findFirst().orElseThrow();
+        SqlStatement query = declare.from(declare.tokens().get(declare.tokens().indexOf(forKeyword) + 1));
+        assertThat(query.text()).isEqualTo("/* q */ select 1");
+        assertThat(query.tokens().get(0).start()).isZero();
+    }
+
+    private static List<String> split(String sql)
+    {
+        return SqlStatement.split(sql).stream().map(SqlStatement::text).toList();
+    }
+}
