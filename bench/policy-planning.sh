@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Planning time of a 4-table join with and without policies, uncached and from the plan cache,
-# in one run (dev.sekisho.planner.calcite.TestingPolicyLatency, planner test sources). Not a test.
+# in one run (dev.sekisho.planner.policy.TestingPolicyLatency, planner test sources). Not a test.
 #
 #   bench/policy-planning.sh
 #
@@ -10,7 +10,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 mvn_args=(-B -q ${MVN_ARGS:-})
-marker="planner/target/test-classes/dev/sekisho/planner/calcite/TestingPolicyLatency.class"
+marker="planner/target/test-classes/dev/sekisho/planner/policy/TestingPolicyLatency.class"
 classpath_file="planner/target/bench.classpath"
 
 if [ ! -f "$marker" ] || [ -n "$(find "$root"/policies/src "$root"/planner/src "$root/pom.xml" -newer "$marker" -print -quit 2>/dev/null)" ]; then
@@ -25,4 +25,4 @@ fi
 echo "Machine: $(nproc) cores, $(java -version 2>&1 | head -1)" >&2
 exec java -Xmx1g ${BENCH_JAVA_OPTS:-} \
   -cp "planner/target/test-classes:planner/target/classes:$(cat "$classpath_file")" \
-  dev.sekisho.planner.calcite.TestingPolicyLatency "$@"
+  dev.sekisho.planner.policy.TestingPolicyLatency "$@"

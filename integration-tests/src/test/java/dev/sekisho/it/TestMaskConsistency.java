@@ -4,9 +4,8 @@ import dev.sekisho.connectors.mysql.MySqlConfig;
 import dev.sekisho.connectors.mysql.MySqlConnector;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
-import dev.sekisho.planner.calcite.CalciteQueryPlanner;
-import dev.sekisho.planner.calcite.PlannerOptions;
-import dev.sekisho.planner.calcite.TestingMaskSamples;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
+import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ConnectorCapability;
 import dev.sekisho.planner.spi.ConnectorMetadata;
@@ -14,6 +13,7 @@ import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.testing.TestingMaskSamples;
 import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.Principal;
 import dev.sekisho.policies.load.PolicyDocument;
@@ -34,10 +34,10 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import static dev.sekisho.planner.calcite.TestingMaskSamples.COLUMNS;
-import static dev.sekisho.planner.calcite.TestingMaskSamples.SALT;
-import static dev.sekisho.planner.calcite.TestingMaskSamples.assertMasked;
-import static dev.sekisho.planner.calcite.TestingMaskSamples.rows;
+import static dev.sekisho.planner.testing.TestingMaskSamples.COLUMNS;
+import static dev.sekisho.planner.testing.TestingMaskSamples.SALT;
+import static dev.sekisho.planner.testing.TestingMaskSamples.assertMasked;
+import static dev.sekisho.planner.testing.TestingMaskSamples.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**

@@ -15,7 +15,7 @@ import static java.util.Objects.requireNonNull;
  *         OID and attribute number once the catalog emulation exists)
  * @param typeOid the PostgreSQL type OID to describe the column with where {@code type} does not
  *         say it (catalog types such as {@code name}, {@code oid}, {@code "char"}), else 0: use
- *         {@link dev.sekisho.planner.catalog.pg.PgTypeInfo#oidOf(ColumnType)}
+ *         {@link dev.sekisho.planner.pg.catalog.PgTypeInfo#oidOf(ColumnType)}
  */
 public record ResultColumn(String name, ColumnType type, Optional<ColumnOrigin> origin, int typeOid)
 {
@@ -34,7 +34,7 @@ public record ResultColumn(String name, ColumnType type, Optional<ColumnOrigin> 
     /** The PostgreSQL type OID this column is described with. */
     public int pgTypeOid()
     {
-        return typeOid != 0 ? typeOid : dev.sekisho.planner.catalog.pg.PgTypeInfo.oidOf(type);
+        return typeOid != 0 ? typeOid : dev.sekisho.planner.pg.catalog.PgTypeInfo.oidOf(type);
     }
 
     public static ResultColumn of(String name, ColumnType type)

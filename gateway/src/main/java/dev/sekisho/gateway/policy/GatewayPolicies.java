@@ -2,8 +2,8 @@ package dev.sekisho.gateway.policy;
 
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.SekishoConfig;
-import dev.sekisho.planner.calcite.CalciteQueryPlanner;
-import dev.sekisho.planner.calcite.SemanticPolicyCheck;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
+import dev.sekisho.planner.policy.SemanticPolicyCheck;
 import dev.sekisho.policies.PolicyStore;
 import dev.sekisho.policies.PolicyWatcher;
 import dev.sekisho.policies.ReloadResult;

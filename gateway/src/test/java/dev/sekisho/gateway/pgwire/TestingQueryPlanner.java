@@ -4,7 +4,7 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionContext;
-import dev.sekisho.planner.catalog.pg.PgTypeInfo;
+import dev.sekisho.planner.pg.catalog.PgTypeInfo;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;

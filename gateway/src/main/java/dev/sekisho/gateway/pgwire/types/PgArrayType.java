@@ -1,6 +1,6 @@
 package dev.sekisho.gateway.pgwire.types;
 
-import dev.sekisho.planner.catalog.pg.PgArrayText;
+import dev.sekisho.planner.pg.functions.PgArrayText;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import io.netty.buffer.ByteBuf;

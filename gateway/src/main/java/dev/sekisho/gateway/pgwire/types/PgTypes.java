@@ -1,7 +1,7 @@
 package dev.sekisho.gateway.pgwire.types;
 
 import dev.sekisho.planner.ResultColumn;
-import dev.sekisho.planner.catalog.pg.PgTypeInfo;
+import dev.sekisho.planner.pg.catalog.PgTypeInfo;
 import dev.sekisho.planner.spi.ColumnType;
 
 import java.util.Arrays;

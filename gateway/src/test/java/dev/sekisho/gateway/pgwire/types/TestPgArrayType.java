@@ -1,6 +1,6 @@
 package dev.sekisho.gateway.pgwire.types;
 
-import dev.sekisho.planner.catalog.pg.PgTypeInfo;
+import dev.sekisho.planner.pg.catalog.PgTypeInfo;
 import dev.sekisho.planner.spi.QueryException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;

@@ -1,0 +1,534 @@
+package dev.sekisho.planner.pg.syntax;
+
+import dev.sekisho.planner.pg.catalog.PgCatalog;
+import dev.sekisho.planner.pg.catalog.PgTypeInfo;
+import dev.sekisho.planner.pg.functions.PgArrayText;
+import dev.sekisho.planner.pg.functions.PgDateFunctions;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.sql.SqlBasicTypeNameSpec;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlFunction;
+import org.apache.calcite.sql.SqlFunctionCategory;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlIntervalQualifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlSelect;
+import org.apache.calcite.sql.SqlUnresolvedFunction;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.SqlTypeName;
+import org.apache.calcite.sql.util.SqlShuttle;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.Optional;
+import java.util.function.BiPredicate;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Rewrites a parsed statement's PostgreSQL-only constructs onto the catalog functions: casts to
+ * {@code name}, {@code oid}, {@code regclass}, {@code regtype}, {@code regproc},
+ * {@code regnamespace} and {@code "char"}; {@code current_schema}, {@code current_schemas(bool)},
+ * {@code current_database()} and {@code current_catalog} from the session's search path;
+ * {@code pg_table_is_visible(oid)} with the search path; {@code x = ANY(array)} and
+ * {@code x <> ALL(array)} over arrays. Select items it changes keep PostgreSQL's column name.
+ */
+public final class PgSqlRewriter
+{
+    private static final SqlParserPos POS = SqlParserPos.ZERO;
+
+    private final PgCatalog catalog;
+    private final List<String> searchPath;
+    private final BiPredicate<String, String> visibleTable;
+
+    public PgSqlRewriter(PgCatalog catalog, List<String> searchPath)
+    {
+        this(catalog, searchPath, (schema, table) -> true);
+    }
+
+    /**
+     * @param visibleTable whether the session sees a source's table (schema, table): {@code 'name'::regclass}
+     *         resolves only those
+     */
+    public PgSqlRewriter(PgCatalog catalog, List<String> searchPath, BiPredicate<String, String> visibleTable)
+    {
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.searchPath = List.copyOf(searchPath);
+        this.visibleTable = requireNonNull(visibleTable, "visibleTable is null");
+    }
+
+    public SqlNode rewrite(SqlNode node)
+    {
+        showRegLiteralsByName(node);
+        SqlNode result = node.accept(new Shuttle());
+        return PgSetReturningFunctions.rewrite(result == null ? node : result);
+    }
+
+    private final class Shuttle
+            extends SqlShuttle
+    {
+        @Override
+        public SqlNode visit(SqlIdentifier identifier)
+        {
+            if (identifier.isSimple() && !identifier.isComponentQuoted(0)) {
+                switch (identifier.getSimple().toLowerCase(Locale.ROOT)) {
+                    case "current_schema" -> {
+                        return currentSchema();
+                    }
+                    case "current_catalog" -> {
+                        return call("pg_name", SqlLiteral.createCharString(catalog.database(), POS));
+                    }
+                    default -> { }
+                }
+            }
+            return identifier;
+        }
+
+        @Override
+        public SqlNode visit(SqlCall call)
+        {
+            if (call instanceof SqlSelect select) {
+                List<String> names = new ArrayList<>();
+                for (SqlNode item : select.getSelectList()) {
+                    names.add(item.getKind() == SqlKind.AS ? null : name(item));
+                }
+                SqlNode visited = super.visit(call);
+                SqlSelect rewritten = (SqlSelect) visited;
+                SqlNodeList items = rewritten.getSelectList();
+                for (int i = 0; i < items.size(); i++) {
+                    SqlNode item = items.get(i);
+                    if (names.get(i) != null && !item.equalsDeep(select.getSelectList().get(i), org.apache.calcite.util.Litmus.IGNORE)
+                            && !(item instanceof SqlIdentifier)) {
+                        items.set(i, SqlStdOperatorTable.AS.createCall(POS, item, new SqlIdentifier(names.get(i), POS)));
+                    }
+                }
+                return rewritten;
+            }
+            if (call.getKind() == SqlKind.AS) {
+                List<SqlNode> operands = new ArrayList<>(call.getOperandList());
+                operands.set(0, operands.get(0).accept(this));
+                return call.getOperator().createCall(call.getFunctionQuantifier(), call.getParserPosition(), operands);
+            }
+            SqlNode visited = super.visit(call);
+            if (!(visited instanceof SqlCall rewritten)) {
+                return visited;
+            }
+            if (rewritten.getKind() == SqlKind.CAST && rewritten.operandCount() == 2 && rewritten.operand(1) instanceof SqlDataTypeSpec spec) {
+                return cast(rewritten.operand(0), spec);
+            }
+            if (rewritten.getOperator() == SqlStdOperatorTable.CONCAT && rewritten.operandCount() == 2
+                    && (isArrayConstructor(rewritten.operand(0)) || isArrayConstructor(rewritten.operand(1)))) {
+                // array || array (psql's \d+ appends the TOAST table's options to reloptions)
+                return call("pg_array_cat", rewritten.operand(0), rewritten.operand(1));
+            }
+            if (rewritten.getKind() == SqlKind.EXTRACT && rewritten.operandCount() == 2 && rewritten.operand(0) instanceof SqlIntervalQualifier unit
+                    && unit.timeUnitRange == TimeUnitRange.DOW) {
+                // PostgreSQL's dow counts from 0 (Sunday); Calcite's, and MySQL's DAYOFWEEK, from 1
+                return SqlStdOperatorTable.MINUS.createCall(POS, rewritten, SqlLiteral.createExactNumeric("1", POS));
+            }
+            if ((rewritten.getKind() == SqlKind.SOME || rewritten.getKind() == SqlKind.ALL) && rewritten.operandCount() == 2 && !isQuery(rewritten.operand(1))) {
+                String comparison = rewritten.getOperator().getName();
+                SqlNode array = unwrapList(rewritten.operand(1));
+                SqlNode value = SqlStdOperatorTable.CAST.createCall(POS, rewritten.operand(0), varchar());
+                if (rewritten.getKind() == SqlKind.SOME && comparison.contains("=") && !comparison.contains("<") && !comparison.contains(">")) {
+                    return call("pg_any_eq", value, array);
+                }
+                if (rewritten.getKind() == SqlKind.ALL && comparison.contains("<>")) {
+                    return call("pg_all_ne", value, array);
+                }
+            }
+            if ((rewritten.getKind() == SqlKind.EQUALS || rewritten.getKind() == SqlKind.NOT_EQUALS) && rewritten.operandCount() == 2) {
+                SqlNode booleanLiteral = booleanLiteral(rewritten.operand(0), rewritten.operand(1));
+                if (booleanLiteral != null) {
+                    return rewritten.getOperator().createCall(POS, rewritten.operand(0), booleanLiteral);
+                }
+            }
+            String function = functionName(rewritten);
+            if (function != null) {
+                switch (function) {
+                    case "current_schema" -> {
+                        if (rewritten.operandCount() == 0) {
+                            return currentSchema();
+                        }
+                    }
+                    case "current_schemas" -> {
+                        if (rewritten.operandCount() == 1) {
+                            return currentSchemas(rewritten.operand(0));
+                        }
+                    }
+                    case "current_database", "current_catalog" -> {
+                        if (rewritten.operandCount() == 0) {
+                            return call("pg_name", SqlLiteral.createCharString(catalog.database(), POS));
+                        }
+                    }
+                    case "array_to_string" -> {
+                        if (rewritten.operandCount() == 2 && (rewritten.operand(0).getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR
+                                || rewritten.operand(0).getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR)) {
+                            // a real array (not a catalog array's text form): the engine's own array_to_string
+                            return SqlLibraryOperators.ARRAY_TO_STRING.createCall(POS, rewritten.operand(0), rewritten.operand(1));
+                        }
+                    }
+                    case "now", "transaction_timestamp", "statement_timestamp" -> {
+                        if (rewritten.operandCount() == 0) {
+                            return SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(POS);
+                        }
+                    }
+                    case "date_trunc" -> {
+                        if (rewritten.operandCount() == 2) {
+                            return dateTrunc(rewritten.operand(0), rewritten.operand(1));
+                        }
+                    }
+                    case "pg_sleep" -> {
+                        if (rewritten.operandCount() == 1) {
+                            // double precision seconds, whatever the literal's type (0.5 is a decimal)
+                            SqlDataTypeSpec doubleType = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DOUBLE, POS), POS);
+                            return call("pg_sleep", SqlStdOperatorTable.CAST.createCall(POS, rewritten.operand(0), doubleType));
+                        }
+                    }
+                    case "pg_table_is_visible", "pg_type_is_visible" -> {
+                        if (rewritten.operandCount() == 1) {
+                            return call(function, rewritten.operand(0), SqlLiteral.createCharString(String.join(",", searchPath), POS));
+                        }
+                    }
+                    case "generate_series" -> {
+                        SqlNode series = timestampSeries(rewritten);
+                        if (series != null) {
+                            return series;
+                        }
+                    }
+                    case "pg_table_size", "pg_relation_size", "pg_total_relation_size", "pg_indexes_size" -> {
+                        if (rewritten.operandCount() >= 1 && rewritten.operand(0) instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+                            // a regclass argument: a name resolves as 'name'::regclass does (42P01 for a relation the session cannot see)
+                            SqlDataTypeSpec regclass = new SqlDataTypeSpec(new org.apache.calcite.sql.SqlUserDefinedTypeNameSpec("regclass", POS), POS);
+                            return call(function, cast(literal, regclass));
+                        }
+                    }
+                    default -> { }
+                }
+            }
+            return rewritten;
+        }
+    }
+
+    /**
+     * PostgreSQL reads {@code 't'}/{@code 'f'} as booleans: for a catalog column that is boolean
+     * wherever it occurs ({@code i.indisprimary = 't'}), the literal as a boolean; else null.
+     */
+    private SqlNode booleanLiteral(SqlNode column, SqlNode literal)
+    {
+        if (column instanceof SqlIdentifier identifier && literal instanceof SqlLiteral text && text.getTypeName() == SqlTypeName.CHAR
+                && catalog.isBooleanColumn(identifier.names.get(identifier.names.size() - 1))) {
+            String value = text.getValueAs(String.class).strip().toLowerCase(Locale.ROOT);
+            return switch (value) {
+                case "t", "true", "y", "yes", "on", "1" -> SqlLiteral.createBoolean(true, POS);
+                case "f", "false", "n", "no", "off", "0" -> SqlLiteral.createBoolean(false, POS);
+                default -> null;
+            };
+        }
+        return null;
+    }
+
+    private static boolean isQuery(SqlNode node)
+    {
+        SqlNode inner = unwrapList(node);
+        return inner.getKind() == SqlKind.SELECT || inner.isA(SqlKind.QUERY);
+    }
+
+    private static SqlNode unwrapList(SqlNode node)
+    {
+        return node instanceof SqlNodeList list && list.size() == 1 ? list.get(0) : node;
+    }
+
+    private static String functionName(SqlCall call)
+    {
+        if (call.getOperator() instanceof SqlFunction function) {
+            SqlIdentifier identifier = function.getSqlIdentifier();
+            String name = identifier != null ? identifier.names.get(identifier.names.size() - 1) : function.getName();
+            return name.toLowerCase(Locale.ROOT);
+        }
+        return null;
+    }
+
+    private SqlNode currentSchema()
+    {
+        Optional<String> schema = searchPath.stream().filter(this::exists).findFirst();
+        return call("pg_name", schema.<SqlNode>map(name -> SqlLiteral.createCharString(name, POS))
+                .orElse(SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createNull(POS), varchar())));
+    }
+
+    private SqlNode currentSchemas(SqlNode includeImplicit)
+    {
+        List<String> explicit = searchPath.stream().filter(this::exists).toList();
+        List<String> implicit = new ArrayList<>();
+        if (!explicit.contains(PgCatalog.PG_CATALOG)) {
+            implicit.add(PgCatalog.PG_CATALOG);
+        }
+        implicit.addAll(explicit);
+        SqlNode withImplicit = SqlLiteral.createCharString(PgArrayText.format(implicit), POS);
+        SqlNode withoutImplicit = SqlLiteral.createCharString(PgArrayText.format(explicit), POS);
+        SqlNode chosen = includeImplicit instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.BOOLEAN
+                ? (literal.booleanValue() ? withImplicit : withoutImplicit)
+                : SqlStdOperatorTable.CASE.createCall(null, POS, null, SqlNodeList.of(includeImplicit), SqlNodeList.of(withImplicit), withoutImplicit);
+        return call("pg_name_array", chosen);
+    }
+
+    private boolean exists(String schema)
+    {
+        return schema.equals(PgCatalog.PG_CATALOG) || schema.equals(PgCatalog.INFORMATION_SCHEMA) || catalog.hasSchema(schema);
+    }
+
+    private SqlNode cast(SqlNode operand, SqlDataTypeSpec spec)
+    {
+        SqlIdentifier typeName = spec.getTypeName();
+        String type = typeName.names.get(typeName.names.size() - 1);
+        String lower = typeName.isComponentQuoted(typeName.names.size() - 1) ? type : type.toLowerCase(Locale.ROOT);
+        if (lower.length() > 1 && lower.charAt(0) == '_' && !typeName.isComponentQuoted(typeName.names.size() - 1)) {
+            return arrayCast(operand, lower.substring(1), spec);
+        }
+        return switch (lower) {
+            case "name" -> call("pg_name", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()));
+            case "char" -> typeName.isComponentQuoted(typeName.names.size() - 1) ? SqlStdOperatorTable.CAST.createCall(POS, operand, varchar())
+                    : SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
+            case "int2vector", "oidvector", "pg_node_tree" -> SqlStdOperatorTable.CAST.createCall(POS, operand, varchar());
+            case "oid" -> call("pg_oid", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()));
+            case "regclass" -> {
+                if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+                    String name = literal.getValueAs(String.class);
+                    long oid = catalog.relationOid(name, searchPath, visibleTable).orElseThrow(() -> new QueryException(SqlStates.UNDEFINED_TABLE,
+                            "relation \"" + name + "\" does not exist", "Check the name; pg_class lists the relations.", null));
+                    yield call("pg_oid", SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createExactNumeric(String.valueOf(oid), POS), bigint()));
+                }
+                yield call("pg_regclass_out", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()),
+                        SqlLiteral.createCharString(String.join(",", searchPath), POS));
+            }
+            case "regtype" -> {
+                if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+                    String name = literal.getValueAs(String.class);
+                    long oid = PgTypeInfo.byName(name.replace("pg_catalog.", "")).map(PgTypeInfo::oid).orElseThrow(() -> new QueryException(
+                            SqlStates.UNDEFINED_OBJECT, "type \"" + name + "\" does not exist", null, null));
+                    yield call("pg_oid", SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createExactNumeric(String.valueOf(oid), POS), bigint()));
+                }
+                yield call("pg_regtype_out", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()));
+            }
+            case "regproc", "regprocedure" -> call("pg_regproc", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()));
+            case "regnamespace" -> call("pg_regnamespace_out", SqlStdOperatorTable.CAST.createCall(POS, operand, bigint()));
+            case "text" -> operand instanceof SqlCall inner && functionName(inner) != null && functionName(inner).startsWith("pg_reg")
+                    ? call("pg_text", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()))
+                    : SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
+            default -> SqlStdOperatorTable.CAST.createCall(POS, operand, spec);
+        };
+    }
+
+    /**
+     * {@code x::t[]} (written {@code x::_t} by {@link PgSyntax}). Arrays are held as their text: an
+     * array literal is checked (22P02 for a malformed one, or an element that is not a {@code t})
+     * and kept as its normalised text; anything else is cast to the element type, as before array
+     * types were known.
+     */
+    private static SqlNode arrayCast(SqlNode operand, String elementType, SqlDataTypeSpec spec)
+    {
+        if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+            String text = literal.getValueAs(String.class);
+            PgArrayText.Parsed parsed = PgArrayText.parse(text, elementType + "[]");
+            for (String element : parsed.elements()) {
+                if (element != null) {
+                    PgArrayText.checkElement(element, elementType);
+                }
+            }
+            return SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createCharString(PgArrayText.format(parsed.elements()), POS), varchar());
+        }
+        if (isArrayConstructor(operand)) {
+            // a real array (ARRAY[...]) keeps its own element type
+            return operand;
+        }
+        SqlTypeName basic = switch (elementType) {
+            case "int2", "smallint" -> SqlTypeName.SMALLINT;
+            case "int", "int4", "integer" -> SqlTypeName.INTEGER;
+            case "int8", "bigint" -> SqlTypeName.BIGINT;
+            case "text", "varchar" -> SqlTypeName.VARCHAR;
+            case "numeric", "decimal" -> SqlTypeName.DECIMAL;
+            case "bool", "boolean" -> SqlTypeName.BOOLEAN;
+            case "float8" -> SqlTypeName.DOUBLE;
+            case "float4", "real" -> SqlTypeName.REAL;
+            case "date" -> SqlTypeName.DATE;
+            default -> null;
+        };
+        SqlDataTypeSpec elementSpec = basic != null
+                ? new SqlDataTypeSpec(new SqlBasicTypeNameSpec(basic, POS), POS)
+                : new SqlDataTypeSpec(new org.apache.calcite.sql.SqlUserDefinedTypeNameSpec(new SqlIdentifier(elementType, POS), POS), POS);
+        return SqlStdOperatorTable.CAST.createCall(POS, operand, elementSpec);
+    }
+
+    /**
+     * {@code date_trunc(unit, x)} with a literal unit: {@code pg_date_trunc(unit, CAST(x AS TIMESTAMP))},
+     * a timestamp for a date or timestamp argument as in PostgreSQL.
+     */
+    private static SqlNode dateTrunc(SqlNode unit, SqlNode value)
+    {
+        if (!(unit instanceof SqlLiteral literal) || literal.getTypeName() != SqlTypeName.CHAR) {
+            throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "unit \"" + unit + "\" not recognized",
+                    "Sekisho needs date_trunc's unit as a literal, such as date_trunc('month', x).", null);
+        }
+        String name = PgDateFunctions.dateTruncUnit(literal.getValueAs(String.class));
+        SqlDataTypeSpec timestamp = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, POS), POS);
+        return call(PgDateFunctions.DATE_TRUNC, SqlLiteral.createCharString(name, POS), SqlStdOperatorTable.CAST.createCall(POS, value, timestamp));
+    }
+
+    private static SqlDataTypeSpec varchar()
+    {
+        return new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.VARCHAR, POS), POS);
+    }
+
+    private static SqlDataTypeSpec bigint()
+    {
+        return new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.BIGINT, POS), POS);
+    }
+
+    /**
+     * The statement's own select lists (not a subquery's, whose columns stay OIDs for the outer query
+     * to compare): a {@code 'name'::regclass} item is printed as the name, as PostgreSQL prints regclass.
+     */
+    private static void showRegLiteralsByName(SqlNode node)
+    {
+        if (node instanceof org.apache.calcite.sql.SqlOrderBy orderBy) {
+            showRegLiteralsByName(orderBy.query);
+        }
+        else if (node instanceof SqlSelect select) {
+            SqlNodeList selectList = select.getSelectList();
+            for (int i = 0; i < selectList.size(); i++) {
+                SqlNode item = selectList.get(i);
+                if (item.getKind() == SqlKind.AS && isRegLiteralCast(((SqlCall) item).operand(0))) {
+                    SqlCall as = (SqlCall) item;
+                    as.setOperand(0, shownByName((SqlCall) as.operand(0)));
+                }
+                else if (isRegLiteralCast(item)) {
+                    selectList.set(i, shownByName((SqlCall) item));
+                }
+            }
+        }
+        else if (node != null && node.isA(Set.of(SqlKind.UNION, SqlKind.INTERSECT, SqlKind.EXCEPT)) && node instanceof SqlCall setOperation) {
+            setOperation.getOperandList().forEach(PgSqlRewriter::showRegLiteralsByName);
+        }
+    }
+
+    private static final java.util.regex.Pattern INTERVAL_TEXT = java.util.regex.Pattern.compile(
+            "\\s*([-+]?\\d+)\\s*(year|mon|month|week|day|hour|minute|min|second|sec)s?\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * {@code generate_series(start, stop, step)} with an interval step ({@code interval '1 month'},
+     * or a string such as {@code '7 days'} as PostgreSQL reads an unknown literal there): the series
+     * of timestamps {@code pg_generate_series_ts(start, stop, months, milliseconds)}; null for a
+     * numeric series.
+     */
+    private static SqlNode timestampSeries(SqlCall call)
+    {
+        if (call.operandCount() != 3) {
+            return null;
+        }
+        SqlNode step = call.operand(2);
+        long months;
+        long millis;
+        if (step instanceof org.apache.calcite.sql.SqlIntervalLiteral interval) {
+            org.apache.calcite.sql.SqlIntervalLiteral.IntervalValue value = interval.getValueAs(org.apache.calcite.sql.SqlIntervalLiteral.IntervalValue.class);
+            SqlIntervalQualifier qualifier = value.getIntervalQualifier();
+            String text = value.getIntervalLiteral();
+            if (qualifier.isYearMonth()) {
+                months = value.getSign() * org.apache.calcite.sql.parser.SqlParserUtil.intervalToMonths(text, qualifier);
+                millis = 0;
+            }
+            else {
+                months = 0;
+                millis = value.getSign() * org.apache.calcite.sql.parser.SqlParserUtil.intervalToMillis(text, qualifier);
+            }
+        }
+        else if (step instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR
+                && INTERVAL_TEXT.matcher(literal.getValueAs(String.class)).matches()) {
+            java.util.regex.Matcher parts = INTERVAL_TEXT.matcher(literal.getValueAs(String.class));
+            parts.matches();
+            long amount = Long.parseLong(parts.group(1).replace("+", ""));
+            String unit = parts.group(2).toLowerCase(Locale.ROOT);
+            months = switch (unit) {
+                case "year" -> amount * 12;
+                case "mon", "month" -> amount;
+                default -> 0;
+            };
+            millis = switch (unit) {
+                case "week" -> amount * 7 * 86_400_000L;
+                case "day" -> amount * 86_400_000L;
+                case "hour" -> amount * 3_600_000L;
+                case "minute", "min" -> amount * 60_000L;
+                case "second", "sec" -> amount * 1_000L;
+                default -> 0;
+            };
+        }
+        else {
+            return null;
+        }
+        // a table function (in FROM, and joined laterally when in a select list), looked up as one; its
+        // arguments are text, which Calcite can hand it while planning (it cannot evaluate casts to TIMESTAMP)
+        SqlUnresolvedFunction series = new SqlUnresolvedFunction(new SqlIdentifier("pg_generate_series_ts", POS), null, null, null, null,
+                call.getOperator() instanceof SqlFunction function ? function.getFunctionType() : SqlFunctionCategory.USER_DEFINED_FUNCTION);
+        return series.createCall(POS, timestampText(call.operand(0)), timestampText(call.operand(1)),
+                SqlLiteral.createCharString(months + " " + millis, POS));
+    }
+
+    /** A series bound as text: a date or timestamp literal as it is written, anything else cast to a timestamp and then to text. */
+    private static SqlNode timestampText(SqlNode operand)
+    {
+        SqlNode value = operand;
+        if (operand.getKind() == SqlKind.CAST && operand instanceof SqlCall cast && cast.operand(0) instanceof SqlLiteral) {
+            value = cast.operand(0);
+        }
+        if (value instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR) {
+            return literal;
+        }
+        SqlDataTypeSpec timestamp = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, POS), POS);
+        return SqlStdOperatorTable.CAST.createCall(POS, SqlStdOperatorTable.CAST.createCall(POS, operand, timestamp), varchar());
+    }
+
+    /** {@code 'name'::regclass} (or regtype): an OID where it is compared, a name where it is shown. */
+    private static boolean isRegLiteralCast(SqlNode node)
+    {
+        if (node.getKind() != SqlKind.CAST || !(node instanceof SqlCall cast) || cast.operandCount() != 2
+                || !(cast.operand(0) instanceof SqlLiteral literal) || literal.getTypeName() != SqlTypeName.CHAR
+                || !(cast.operand(1) instanceof SqlDataTypeSpec spec)) {
+            return false;
+        }
+        String type = spec.getTypeName().names.get(spec.getTypeName().names.size() - 1).toLowerCase(Locale.ROOT);
+        return type.equals("regclass") || type.equals("regtype");
+    }
+
+    /** A select-list item {@code 'name'::regclass}: cast once more, so that the OID the literal resolves to is printed as its name. */
+    private static SqlNode shownByName(SqlCall cast)
+    {
+        return SqlStdOperatorTable.CAST.createCall(cast.getParserPosition(), cast, cast.operand(1));
+    }
+
+    private static boolean isArrayConstructor(SqlNode node)
+    {
+        return node.getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR || node.getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR;
+    }
+
+    private static SqlNode call(String function, SqlNode... operands)
+    {
+        SqlUnresolvedFunction operator = new SqlUnresolvedFunction(new SqlIdentifier(function, POS), null, null, null, null,
+                SqlFunctionCategory.USER_DEFINED_FUNCTION);
+        return operator.createCall(POS, operands);
+    }
+
+    /** PostgreSQL's name for an unaliased select item. */
+    private static String name(SqlNode node)
+    {
+        return PgColumnNames.of(node);
+    }
+}

@@ -1,0 +1,101 @@
+package dev.sekisho.planner.plan;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.policy.SecuredPlanner;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.Connector;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The Calcite-based {@link QueryPlanner}: a federated catalog built from the connectors' metadata,
+ * PostgreSQL-flavoured parsing and validation, full pushdown of single-source statements, local
+ * execution of the rest, and a bounded plan cache. Thread-safe.
+ *
+ * <p>The constructor reads each connector's schema list (it may block on the network).
+ */
+public final class CalciteQueryPlanner
+        implements QueryPlanner
+{
+    private final List<Connector> connectors;
+    private final Cache<PlanKey, PreparedQuery> plans;
+    private final boolean cachePlans;
+    private final SecuredPlanner securedPlanner;
+    private final AtomicLong versions = new AtomicLong();
+    private final AtomicLong planCount = new AtomicLong();
+    private volatile Catalog catalog;
+
+    /**
+     * @throws IllegalArgumentException if two connectors expose the same schema name
+     */
+    public CalciteQueryPlanner(Collection<Connector> connectors, PlannerOptions options)
+    {
+        this.connectors = List.copyOf(requireNonNull(connectors, "connectors is null"));
+        requireNonNull(options, "options is null");
+        this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
+        this.cachePlans = options.planCacheSize() > 0;
+        this.securedPlanner = new SecuredPlanner(options);
+        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
+    }
+
+    @Override
+    public PreparedQuery prepare(String sql, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        requireNonNull(sql, "sql is null");
+        requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
+        requireNonNull(session, "session is null");
+        Catalog current = catalog;
+        if (session.policy().isPresent()) {
+            return securedPlanner.prepare(current, sql, declaredParameterTypes, session, planCount::incrementAndGet);
+        }
+        PlanKey key = new PlanKey(sql, declaredParameterTypes, session.searchPath(), current.version(), PlanKey.NO_POLICY);
+        PreparedQuery cached = cachePlans ? plans.getIfPresent(key) : null;
+        if (cached != null) {
+            return cached;
+        }
+        PreparedQuery plan = new StatementPlanner(current, session.searchPath()).plan(sql, declaredParameterTypes);
+        planCount.incrementAndGet();
+        if (cachePlans) {
+            plans.put(key, plan);
+        }
+        return plan;
+    }
+
+    @Override
+    public void refresh()
+    {
+        for (Connector connector : connectors) {
+            connector.metadata().refresh();
+        }
+        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
+        plans.invalidateAll();
+        securedPlanner.invalidateAll();
+    }
+
+    /** The current catalog generation (for the semantic policy check). */
+    public Catalog currentCatalog()
+    {
+        return catalog;
+    }
+
+    /** Whether the {@code hash} mask's salt is configured (for the semantic policy check). */
+    public boolean hasHashSalt()
+    {
+        return securedPlanner.hasHashSalt();
+    }
+
+    /** How many statements were planned (cache misses) since start; for tests and metrics. */
+    public long planCount()
+    {
+        return planCount.get();
+    }
+}

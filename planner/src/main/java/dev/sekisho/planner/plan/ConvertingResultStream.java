@@ -1,0 +1,57 @@
+package dev.sekisho.planner.plan;
+
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ResultStream;
+
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Passes a source's rows through, presenting the plan's result columns and converting the values of
+ * columns whose Java class differs from the result type's (e.g. MySQL's decimal SUM of integers).
+ */
+final class ConvertingResultStream
+        implements ResultStream
+{
+    private final ResultStream delegate;
+    private final List<ColumnMetadata> columns;
+    private final UnaryOperator<Object>[] converters;
+
+    /**
+     * @param converters one per column, null where the value passes unchanged
+     */
+    ConvertingResultStream(ResultStream delegate, List<ColumnMetadata> columns, UnaryOperator<Object>[] converters)
+    {
+        this.delegate = requireNonNull(delegate, "delegate is null");
+        this.columns = requireNonNull(columns, "columns is null");
+        this.converters = requireNonNull(converters, "converters is null");
+    }
+
+    @Override
+    public List<ColumnMetadata> columns()
+    {
+        return columns;
+    }
+
+    @Override
+    public boolean next()
+    {
+        return delegate.next();
+    }
+
+    @Override
+    public Object value(int column)
+    {
+        Object value = delegate.value(column);
+        UnaryOperator<Object> converter = converters[column];
+        return converter == null || value == null ? value : converter.apply(value);
+    }
+
+    @Override
+    public void close()
+    {
+        delegate.close();
+    }
+}

@@ -1,0 +1,248 @@
+package dev.sekisho.planner.plan;
+
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ConnectorTable;
+import dev.sekisho.planner.pg.functions.PgResultTypes;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.planner.sql.Dialects;
+import dev.sekisho.planner.sql.SourcePushdown;
+import dev.sekisho.planner.sql.SourceSqlGenerator;
+import org.apache.calcite.adapter.java.JavaTypeFactory;
+import org.apache.calcite.plan.RelOptCluster;
+import org.apache.calcite.plan.hep.HepPlanner;
+import org.apache.calcite.plan.hep.HepProgram;
+import org.apache.calcite.plan.hep.HepProgramBuilder;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.RelRoot;
+import org.apache.calcite.rel.core.RepeatUnion;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.metadata.RelMetadataQuery;
+import org.apache.calcite.rel.rules.CoreRules;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.sql2rel.RelDecorrelator;
+import org.apache.calcite.tools.RelBuilder;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Chooses how a validated, secured statement runs, and makes its prepared query: pushed down whole
+ * to its one source when that source's dialect runs all of it with PostgreSQL's meaning
+ * ({@link PushedDownQuery}); otherwise in the gateway ({@link FederatedQuery}), compiled to Java
+ * (always for statements that read only the catalog emulation; for others when Calcite can compile
+ * them) or, as the last resort, interpreted. Not thread-safe; one per statement.
+ */
+final class PlanStrategy
+{
+    private final String sql;
+    private final Catalog catalog;
+    private final JavaTypeFactory typeFactory;
+    /** Why a single-source statement was not pushed down whole, for EXPLAIN; null when it was or had no single source. */
+    private String localReason;
+
+    /**
+     * @param sql the statement's text as the client sent it
+     * @param typeFactory the statement's type factory
+     */
+    PlanStrategy(String sql, Catalog catalog, JavaTypeFactory typeFactory)
+    {
+        this.sql = requireNonNull(sql, "sql is null");
+        this.catalog = requireNonNull(catalog, "catalog is null");
+        this.typeFactory = requireNonNull(typeFactory, "typeFactory is null");
+    }
+
+    /**
+     * @param root the validated statement, with the policy applied
+     * @param metadataQuery the metadata of {@code root}'s cluster, which gave {@code columns} their origins
+     * @param columns the result columns
+     * @param sourceColumns for each result column, the field of {@code root.rel} it reads
+     * @param parameterTypes the client's parameters' types, followed by the policy's
+     * @param parameterOfIndex for each Calcite dynamic parameter index, the zero-based index of the parameter it binds
+     * @param dynamicParameterTypes for each Calcite dynamic parameter index, its type
+     */
+    PreparedQuery choose(RelRoot root, RelMetadataQuery metadataQuery, List<ResultColumn> columns, int[] sourceColumns, List<ColumnType> parameterTypes,
+            int[] parameterOfIndex, List<RelDataType> dynamicParameterTypes)
+    {
+        Set<Connector> sources = new LinkedHashSet<>();
+        scans(root.rel).forEach(table -> sources.add(table.connector()));
+        if (sources.isEmpty() && catalog.connectors().size() == 1) {
+            sources.add(catalog.connectors().get(0));
+        }
+        if (sources.size() == 1 && !PgResultTypes.usesCatalog(root.rel)) {
+            Connector connector = sources.iterator().next();
+            Optional<SourceSqlGenerator.SourceSql> sourceSql = generate(root.rel, connector);
+            if (sourceSql.isPresent()) {
+                int[] placeholderParameters = sourceSql.get().placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
+                return new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.get().sql(), placeholderParameters, sourceColumns,
+                        ResultColumns.converters(columns, root.rel, sourceColumns, metadataQuery));
+            }
+        }
+        if (scans(root.rel).isEmpty() && PgResultTypes.usesCatalog(root.rel)) {
+            // reads only the catalog emulation: compiled, which runs what the interpreter cannot
+            CompiledPlan compiled = CompiledPlan.compile(root.project());
+            return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
+                    parameterOfIndex, dynamicParameterTypes, ExplainText.catalogCompiled(compiled), compiled);
+        }
+        // compiled to Java, the local engine runs what the interpreter cannot: every aggregate (array_agg, string_agg),
+        // window functions, correlated joins with a sort or limit inside, recursive queries
+        try {
+            CompiledPlan compiled = CompiledPlan.compile(root.project());
+            return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
+                    parameterOfIndex, dynamicParameterTypes, ExplainText.compiled(compiled, localReason), compiled);
+        }
+        catch (RuntimeException | AssertionError e) {
+            // fall back to the interpreter, which reports what it cannot do
+        }
+        if (contains(root.rel, RepeatUnion.class)) {
+            throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "this recursive query (WITH RECURSIVE) is not supported yet",
+                    "Rewrite it without recursion, e.g. with generate_series or a join.", null);
+        }
+        RelNode local = prepareForInterpreter(root.project(), root.rel.getCluster());
+        return new FederatedQuery(sql, columns, parameterTypes, local, catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory, parameterOfIndex,
+                dynamicParameterTypes, ExplainText.interpreted(local, localReason));
+    }
+
+    private Optional<SourceSqlGenerator.SourceSql> generate(RelNode plan, Connector connector)
+    {
+        // correlated sub-queries as joins: the SQL generator misnames the outer relation of a correlated
+        // sub-query when that relation is itself a derived table (a policy's secured table, for one)
+        RelNode rel = hasCorrelatedSubQuery(plan) ? withoutSubQueries(plan, plan.getCluster()) : plan;
+        Optional<String> obstacle = SourcePushdown.obstacle(rel, Dialects.of(connector.dialect()));
+        if (obstacle.isPresent()) {
+            // something in it the source lacks (or would compute differently): the gateway runs it over the source's rows
+            localReason = "source " + connector.name() + " cannot run " + obstacle.get() + " as PostgreSQL does";
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SourceSqlGenerator.generate(rel, connector.dialect()));
+        }
+        catch (RuntimeException | AssertionError e) {
+            localReason = "no " + connector.dialect().name().toLowerCase(Locale.ROOT) + " SQL for it: " + e.getMessage();
+            return Optional.empty();
+        }
+    }
+
+    private static boolean contains(RelNode rel, Class<? extends RelNode> kind)
+    {
+        boolean[] found = new boolean[1];
+        new org.apache.calcite.rel.RelVisitor()
+        {
+            @Override
+            public void visit(RelNode node, int ordinal, RelNode parent)
+            {
+                if (kind.isInstance(node)) {
+                    found[0] = true;
+                }
+                super.visit(node, ordinal, parent);
+            }
+        }.go(rel);
+        return found[0];
+    }
+
+    /** Whether a sub-query of the plan refers to a column of an outer query. */
+    private static boolean hasCorrelatedSubQuery(RelNode rel)
+    {
+        boolean[] found = new boolean[1];
+        RexShuttle finder = new RexShuttle()
+        {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery)
+            {
+                found[0] |= org.apache.calcite.plan.RelOptUtil.getVariablesUsed(subQuery.rel).size() > 0
+                        || org.apache.calcite.rex.RexUtil.containsCorrelation(subQuery);
+                return super.visitSubQuery(subQuery);
+            }
+        };
+        new org.apache.calcite.rel.RelVisitor()
+        {
+            @Override
+            public void visit(RelNode node, int ordinal, RelNode parent)
+            {
+                node.accept(finder);
+                super.visit(node, ordinal, parent);
+            }
+        }.go(rel);
+        return found[0];
+    }
+
+    /** Sub-queries (IN, EXISTS, scalar) as joins, decorrelated where possible. */
+    private static RelNode withoutSubQueries(RelNode rel, RelOptCluster cluster)
+    {
+        HepProgram program = new HepProgramBuilder()
+                .addRuleInstance(CoreRules.FILTER_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.PROJECT_SUB_QUERY_TO_CORRELATE)
+                .addRuleInstance(CoreRules.JOIN_SUB_QUERY_TO_CORRELATE)
+                .build();
+        HepPlanner planner = new HepPlanner(program);
+        planner.setRoot(rel);
+        RelNode withoutSubQueries = planner.findBestExp();
+        RelBuilder relBuilder = RelBuilder.proto(org.apache.calcite.plan.Contexts.empty()).create(cluster, null);
+        return RelDecorrelator.decorrelateQuery(withoutSubQueries, relBuilder);
+    }
+
+    private static RelNode prepareForInterpreter(RelNode rel, RelOptCluster cluster)
+    {
+        RelBuilder relBuilder = RelBuilder.proto(org.apache.calcite.plan.Contexts.empty()).create(cluster, null);
+        RelNode decorrelated = withoutSubQueries(rel, cluster);
+        // the interpreter ignores DISTINCT in aggregate calls and returns no row for a global aggregate over no rows
+        HepPlanner distinct = new HepPlanner(new HepProgramBuilder().addRuleInstance(CoreRules.AGGREGATE_EXPAND_DISTINCT_AGGREGATES_TO_JOIN).build());
+        distinct.setRoot(decorrelated);
+        decorrelated = EmptyInputAggregates.rewrite(distinct.findBestExp(), relBuilder);
+        // move filters down onto the scans, where the interpreter hands them to the sources
+        HepProgram pushFilters = new HepProgramBuilder()
+                .addRuleCollection(List.of(CoreRules.FILTER_INTO_JOIN, CoreRules.JOIN_CONDITION_PUSH, CoreRules.FILTER_PROJECT_TRANSPOSE,
+                        CoreRules.FILTER_MERGE))
+                .build();
+        HepPlanner filterPlanner = new HepPlanner(pushFilters);
+        filterPlanner.setRoot(decorrelated);
+        return filterPlanner.findBestExp();
+    }
+
+    /** The tables a plan reads, including those in sub-queries. */
+    static List<ConnectorTable> scans(RelNode rel)
+    {
+        List<ConnectorTable> tables = new ArrayList<>();
+        RelHomogeneousShuttle[] shuttle = new RelHomogeneousShuttle[1];
+        RexShuttle subQueries = new RexShuttle()
+        {
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery)
+            {
+                subQuery.rel.accept(shuttle[0]);
+                return super.visitSubQuery(subQuery);
+            }
+        };
+        shuttle[0] = new RelHomogeneousShuttle()
+        {
+            @Override
+            public RelNode visit(RelNode other)
+            {
+                if (other instanceof TableScan scan) {
+                    ConnectorTable table = scan.getTable().unwrap(ConnectorTable.class);
+                    if (table != null && !tables.contains(table)) {
+                        tables.add(table);
+                    }
+                }
+                other.accept(subQueries);
+                return super.visit(other);
+            }
+        };
+        rel.accept(shuttle[0]);
+        return tables;
+    }
+}

@@ -1,0 +1,59 @@
+package dev.sekisho.planner.plan;
+
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Settings of {@link CalciteQueryPlanner}.
+ *
+ * @param planCacheSize how many prepared plans the plan cache keeps; 0 disables the cache
+ * @param hashSalt the secret salt of the {@code hash} mask (from the gateway's configuration or
+ *         environment, never from policy files); empty if none is configured, in which case
+ *         policies that use {@code hash} do not load. Bound as a parameter, never written into SQL
+ *         text, and never printed by {@link #toString()}.
+ */
+public record PlannerOptions(int planCacheSize, Optional<String> hashSalt)
+{
+    public static final int DEFAULT_PLAN_CACHE_SIZE = 10_000;
+
+    public PlannerOptions
+    {
+        if (planCacheSize < 0) {
+            throw new IllegalArgumentException("planCacheSize must not be negative: " + planCacheSize);
+        }
+        requireNonNull(hashSalt, "hashSalt is null");
+        if (hashSalt.isPresent() && hashSalt.get().isEmpty()) {
+            throw new IllegalArgumentException("hashSalt must not be empty");
+        }
+    }
+
+    public PlannerOptions(int planCacheSize)
+    {
+        this(planCacheSize, Optional.empty());
+    }
+
+    /** The defaults: a plan cache of {@value #DEFAULT_PLAN_CACHE_SIZE} entries, no hash salt. */
+    public static PlannerOptions defaults()
+    {
+        return new PlannerOptions(DEFAULT_PLAN_CACHE_SIZE);
+    }
+
+    /** A copy with another plan-cache size. */
+    public PlannerOptions withPlanCacheSize(int size)
+    {
+        return new PlannerOptions(size, hashSalt);
+    }
+
+    /** A copy with the {@code hash} mask's salt. */
+    public PlannerOptions withHashSalt(String salt)
+    {
+        return new PlannerOptions(planCacheSize, Optional.of(requireNonNull(salt, "salt is null")));
+    }
+
+    @Override
+    public String toString()
+    {
+        return "PlannerOptions[planCacheSize=" + planCacheSize + ", hashSalt=" + (hashSalt.isPresent() ? "(set)" : "(none)") + "]";
+    }
+}

@@ -1,0 +1,155 @@
+package dev.sekisho.planner.plan;
+
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.spi.BackendQuery;
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.ResultStream;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A statement that one source answers whole: executing it binds the parameters to the generated
+ * statement's placeholders, runs it on the connector and passes the rows through.
+ */
+final class PushedDownQuery
+        implements PreparedQuery
+{
+    private final String sql;
+    private final List<ResultColumn> columns;
+    private final List<ColumnType> parameterTypes;
+    private final Connector connector;
+    private final String sourceSql;
+    private final int[] placeholderParameters;
+    private final List<ColumnType> placeholderTypes;
+    private final List<ColumnMetadata> columnMetadata;
+    private final int[] sourceColumns;
+    private final UnaryOperator<Object>[] converters;
+    private final boolean identityColumns;
+
+    /**
+     * @param placeholderParameters for each {@code ?} of {@code sourceSql}, the zero-based index of the client's parameter
+     * @param sourceColumns for each result column, the column of the source's result it reads
+     * @param converters for each result column, the value converter, or null
+     */
+    PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
+            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters)
+    {
+        this.sql = requireNonNull(sql, "sql is null");
+        this.columns = List.copyOf(columns);
+        this.parameterTypes = List.copyOf(parameterTypes);
+        this.connector = requireNonNull(connector, "connector is null");
+        this.sourceSql = requireNonNull(sourceSql, "sourceSql is null");
+        this.placeholderParameters = placeholderParameters.clone();
+        List<ColumnType> types = new ArrayList<>();
+        for (int parameter : placeholderParameters) {
+            types.add(parameterTypes.get(parameter));
+        }
+        this.placeholderTypes = List.copyOf(types);
+        this.sourceColumns = sourceColumns.clone();
+        this.converters = converters.clone();
+        this.columnMetadata = columns.stream()
+                .map(column -> new ColumnMetadata(column.name(), column.type(), true, column.type().toString()))
+                .toList();
+        boolean identity = true;
+        for (int i = 0; i < sourceColumns.length; i++) {
+            identity &= sourceColumns[i] == i;
+        }
+        this.identityColumns = identity;
+    }
+
+    @Override
+    public String sql()
+    {
+        return sql;
+    }
+
+    @Override
+    public List<ResultColumn> columns()
+    {
+        return columns;
+    }
+
+    @Override
+    public List<ColumnType> parameterTypes()
+    {
+        return parameterTypes;
+    }
+
+    /** The source that runs the statement. */
+    Connector connector()
+    {
+        return connector;
+    }
+
+    /** The statement sent to the source. */
+    String sourceSql()
+    {
+        return sourceSql;
+    }
+
+    @Override
+    public ResultStream execute(List<Object> parameters, ExecutionContext context)
+    {
+        Parameters.check(parameters, parameterTypes.size());
+        Object[] values = new Object[placeholderParameters.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = parameters.get(placeholderParameters[i]);
+        }
+        ResultStream stream = connector.execute(new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes), context);
+        if (identityColumns) {
+            return new ConvertingResultStream(stream, columnMetadata, converters);
+        }
+        return new ConvertingResultStream(new ReorderedResultStream(stream, sourceColumns), columnMetadata, converters);
+    }
+
+    @Override
+    public String explain()
+    {
+        return ExplainText.pushedDown(connector, sourceSql);
+    }
+
+    @Override
+    public boolean isFullyPushedDown()
+    {
+        return true;
+    }
+
+    /** Reads result columns at other positions of the source's row (extra ORDER BY columns trail). */
+    private record ReorderedResultStream(ResultStream delegate, int[] sourceColumns)
+            implements ResultStream
+    {
+        @Override
+        public List<ColumnMetadata> columns()
+        {
+            List<ColumnMetadata> all = delegate.columns();
+            return Arrays.stream(sourceColumns).mapToObj(all::get).toList();
+        }
+
+        @Override
+        public boolean next()
+        {
+            return delegate.next();
+        }
+
+        @Override
+        public Object value(int column)
+        {
+            return delegate.value(sourceColumns[column]);
+        }
+
+        @Override
+        public void close()
+        {
+            delegate.close();
+        }
+    }
+}

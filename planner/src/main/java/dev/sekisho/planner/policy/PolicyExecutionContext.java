@@ -1,0 +1,55 @@
+package dev.sekisho.planner.policy;
+
+import dev.sekisho.planner.pg.catalog.CatalogView;
+import dev.sekisho.planner.spi.ExecutionContext;
+
+import java.util.Optional;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The caller's {@link ExecutionContext} with the session's {@link CatalogView}: how a statement
+ * run under a policy tells the catalog emulation what the principal may see.
+ */
+record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView)
+        implements ExecutionContext
+{
+    /** The catalog emulation's view for a context: the policy's, or everything without a policy. */
+    static final CatalogView.Provider VIEWS = context -> context instanceof PolicyExecutionContext policy ? policy.catalogView() : CatalogView.ALL;
+
+    PolicyExecutionContext
+    {
+        requireNonNull(delegate, "delegate is null");
+        requireNonNull(catalogView, "catalogView is null");
+    }
+
+    @Override
+    public String user()
+    {
+        return delegate.user();
+    }
+
+    @Override
+    public int fetchSizeHint()
+    {
+        return delegate.fetchSizeHint();
+    }
+
+    @Override
+    public Registration onCancel(Runnable action)
+    {
+        return delegate.onCancel(action);
+    }
+
+    @Override
+    public boolean isCancelled()
+    {
+        return delegate.isCancelled();
+    }
+
+    @Override
+    public Optional<String> cancelReason()
+    {
+        return delegate.cancelReason();
+    }
+}

@@ -1,0 +1,361 @@
+package dev.sekisho.planner.sql;
+
+import dev.sekisho.planner.pg.functions.PgDateFunctions;
+import dev.sekisho.planner.types.PostgresTypeSystem;
+import org.apache.calcite.avatica.util.TimeUnitRange;
+import org.apache.calcite.rel.type.RelDataType;
+import org.apache.calcite.sql.SqlAlienSystemTypeNameSpec;
+import org.apache.calcite.sql.SqlBinaryOperator;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIntervalLiteral;
+import org.apache.calcite.sql.SqlIntervalQualifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlWriter;
+import org.apache.calcite.sql.dialect.MysqlSqlDialect;
+import org.apache.calcite.sql.fun.SqlLibraryOperators;
+import org.apache.calcite.sql.fun.SqlLikeOperator;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.type.InferTypes;
+import org.apache.calcite.sql.type.OperandTypes;
+import org.apache.calcite.sql.type.ReturnTypes;
+import org.apache.calcite.sql.type.SqlTypeName;
+
+/**
+ * MySQL/MariaDB SQL that keeps PostgreSQL's meaning: {@code ||} is {@code CONCAT}, {@code ILIKE}
+ * compares lower-cased operands, integer division is {@code DIV} (see {@link #INTEGER_DIVIDE}),
+ * backslashes in literals are escaped, and casts use the target types MySQL accepts.
+ * NULL ordering is emulated by {@link MysqlSqlDialect} ({@code x IS NULL, x}).
+ */
+final class SekishoMysqlDialect
+        extends MysqlSqlDialect
+{
+    static final SekishoMysqlDialect INSTANCE = new SekishoMysqlDialect(MysqlSqlDialect.DEFAULT_CONTEXT.withDatabaseMajorVersion(8));
+
+    /** MySQL's integer division, which truncates like PostgreSQL's {@code int / int}. */
+    static final SqlBinaryOperator INTEGER_DIVIDE = new SqlBinaryOperator("DIV", SqlKind.OTHER, 60, true,
+            ReturnTypes.ARG0_NULLABLE, InferTypes.FIRST_KNOWN, OperandTypes.EXACT_NUMERIC_EXACT_NUMERIC);
+
+    private static final java.util.Set<SqlKind> UNSUPPORTED = java.util.EnumSet.of(
+            SqlKind.SIMILAR, SqlKind.POSIX_REGEX_CASE_SENSITIVE, SqlKind.POSIX_REGEX_CASE_INSENSITIVE);
+
+    /** Functions, by name, that MySQL runs with PostgreSQL's meaning (or that {@link #unparseCall} maps). */
+    private static final java.util.Set<String> PUSHABLE_FUNCTIONS = java.util.Set.of(
+            "||", "DIV", "CONCAT", "UPPER", "LOWER", "SUBSTRING", "SUBSTR", "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH", "OCTET_LENGTH",
+            "REPLACE", "LEFT", "RIGHT", "REPEAT", "LPAD", "RPAD", "MD5", "SHA256", "ASCII", "ABS", "ROUND", "POWER", "SQRT", "EXP", "LN",
+            "LOG10", "SIGN", "PI", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "ATAN2", "DEGREES", "RADIANS", "PG_DATE_TRUNC", "CURRENT_DATE",
+            "REGEXP_REPLACE",
+            "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME", "CURRENT_TIME", "ILIKE", "NOT ILIKE");
+
+    private SekishoMysqlDialect(SqlDialect.Context context)
+    {
+        super(context);
+    }
+
+    /**
+     * Only what MySQL runs as PostgreSQL does: a statement using anything else runs in the gateway
+     * (see {@code SourcePushdown}); MySQL never receives a function it lacks, such as
+     * {@code array_agg} or {@code json_build_object}.
+     */
+    @Override
+    public boolean supportsFunction(org.apache.calcite.sql.SqlOperator operator, RelDataType type, java.util.List<RelDataType> paramTypes)
+    {
+        if (UNSUPPORTED.contains(operator.getKind()) || operator.getName().equalsIgnoreCase("TO_CHAR")) {
+            return false;
+        }
+        return SourcePushdown.isStandardOperator(operator) || PUSHABLE_FUNCTIONS.contains(operator.getName().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    @Override
+    public boolean supportsAggregateFunction(SqlKind kind)
+    {
+        return switch (kind) {
+            case COUNT, SUM, SUM0, MIN, MAX, AVG, SINGLE_VALUE -> true;
+            default -> false;
+        };
+    }
+
+    @Override
+    public void unparseCall(SqlWriter writer, SqlCall call, int leftPrec, int rightPrec)
+    {
+        if (UNSUPPORTED.contains(call.getKind()) || call.getOperator().getName().equalsIgnoreCase("TO_CHAR")) {
+            // no MySQL equivalent with PostgreSQL's meaning: the planner runs the statement locally instead
+            throw new UnsupportedOperationException("MySQL has no equivalent of " + call.getOperator().getName());
+        }
+        if (call.getKind() == SqlKind.IS_NOT_DISTINCT_FROM || call.getKind() == SqlKind.IS_DISTINCT_FROM) {
+            // MySQL's null-safe equality
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            if (call.getKind() == SqlKind.IS_DISTINCT_FROM) {
+                writer.keyword("NOT");
+                writer.print("(");
+            }
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep("<=>");
+            call.operand(1).unparse(writer, 0, 0);
+            if (call.getKind() == SqlKind.IS_DISTINCT_FROM) {
+                writer.print(")");
+            }
+            writer.endList(frame);
+            return;
+        }
+        if (call.getOperator() == SqlStdOperatorTable.CONCAT) {
+            SqlWriter.Frame frame = writer.startFunCall("CONCAT");
+            for (SqlNode operand : call.getOperandList()) {
+                writer.sep(",");
+                operand.unparse(writer, 0, 0);
+            }
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getOperator() == SqlLibraryOperators.CONCAT_FUNCTION_WITH_NULL) {
+            // PostgreSQL's concat() skips NULL arguments, as CONCAT_WS does; MySQL's CONCAT returns NULL
+            SqlWriter.Frame frame = writer.startFunCall("CONCAT_WS");
+            writer.sep(",");
+            writer.literal("''");
+            for (SqlNode operand : call.getOperandList()) {
+                writer.sep(",");
+                operand.unparse(writer, 0, 0);
+            }
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getOperator().getName().equalsIgnoreCase(PgDateFunctions.DATE_TRUNC) && call.operandCount() == 2
+                && call.operand(0) instanceof SqlLiteral unit) {
+            unparseDateTrunc(writer, unit.getValueAs(String.class), call.operand(1));
+            return;
+        }
+        if (call.getKind() == SqlKind.TIMES && call.operandCount() == 2
+                && (call.operand(0) instanceof SqlIntervalLiteral || call.operand(1) instanceof SqlIntervalLiteral)) {
+            boolean first = call.operand(0) instanceof SqlIntervalLiteral;
+            unparseIntervalTimes(writer, (SqlIntervalLiteral) call.operand(first ? 0 : 1), call.operand(first ? 1 : 0));
+            return;
+        }
+        if (call.getOperator() == SqlLibraryOperators.LENGTH) {
+            // PostgreSQL's length counts characters; MySQL's LENGTH counts bytes
+            SqlWriter.Frame frame = writer.startFunCall("CHAR_LENGTH");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getOperator() == SqlLibraryOperators.SHA256) {
+            // the hash mask: lower-case hex SHA-256 of the text's UTF-8 bytes
+            SqlWriter.Frame frame = writer.startFunCall("SHA2");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep(",");
+            writer.literal("256");
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getKind() == SqlKind.FLOOR && call.operandCount() == 2 && isYear(call.operand(1))) {
+            // the year mask: a DATE in MySQL, where DATE_FORMAT would give text
+            SqlWriter.Frame frame = writer.startFunCall("MAKEDATE");
+            SqlWriter.Frame year = writer.startFunCall("YEAR");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.endFunCall(year);
+            writer.sep(",");
+            writer.literal("1");
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getKind() == SqlKind.EXTRACT && call.operandCount() == 2 && isTimeUnit(call.operand(0), TimeUnitRange.ISODOW)) {
+            // ISO day of week, 1 (Monday) to 7: MySQL's WEEKDAY counts from 0 (Monday)
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            SqlWriter.Frame weekday = writer.startFunCall("WEEKDAY");
+            call.operand(1).unparse(writer, 0, 0);
+            writer.endFunCall(weekday);
+            writer.sep("+");
+            writer.literal("1");
+            writer.endList(frame);
+            return;
+        }
+        if (call.getKind() == SqlKind.EXTRACT && call.operandCount() == 2 && isTimeUnit(call.operand(0), TimeUnitRange.WEEK)) {
+            // ISO 8601 week number, as PostgreSQL's week: MySQL's WEEK in mode 3 (EXTRACT(WEEK) is mode 0, weeks from Sunday)
+            SqlWriter.Frame frame = writer.startFunCall("WEEK");
+            call.operand(1).unparse(writer, 0, 0);
+            writer.sep(",");
+            writer.literal("3");
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getOperator() instanceof SqlLikeOperator like && !like.isCaseSensitive()) {
+            unparseCaseInsensitiveLike(writer, call, like, leftPrec, rightPrec);
+            return;
+        }
+        super.unparseCall(writer, call, leftPrec, rightPrec);
+    }
+
+    /**
+     * PostgreSQL's {@code date_trunc} as a MySQL DATETIME (never text): the truncated value's
+     * {@code DATE_FORMAT} cast back to DATETIME, from the year's first day plus whole quarters for a
+     * quarter, and from the day minus {@code WEEKDAY} days (weeks from Monday) for a week.
+     */
+    private static void unparseDateTrunc(SqlWriter writer, String unit, SqlNode value)
+    {
+        String format = switch (PgDateFunctions.dateTruncUnit(unit)) {
+            case "year" -> "%Y-01-01";
+            case "month" -> "%Y-%m-01";
+            case "day" -> "%Y-%m-%d";
+            case "hour" -> "%Y-%m-%d %H:00:00";
+            case "minute" -> "%Y-%m-%d %H:%i:00";
+            case "second" -> "%Y-%m-%d %H:%i:%s";
+            default -> null;
+        };
+        if (format != null) {
+            SqlWriter.Frame cast = writer.startFunCall("CAST");
+            SqlWriter.Frame dateFormat = writer.startFunCall("DATE_FORMAT");
+            value.unparse(writer, 0, 0);
+            writer.sep(",");
+            writer.literal("'" + format + "'");
+            writer.endFunCall(dateFormat);
+            writer.sep("AS");
+            writer.keyword("DATETIME");
+            writer.endFunCall(cast);
+            return;
+        }
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        SqlWriter.Frame timestamp = writer.startFunCall("TIMESTAMP");
+        if (unit.equalsIgnoreCase("quarter")) {
+            SqlWriter.Frame makeDate = writer.startFunCall("MAKEDATE");
+            SqlWriter.Frame year = writer.startFunCall("YEAR");
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(year);
+            writer.sep(",");
+            writer.literal("1");
+            writer.endFunCall(makeDate);
+            writer.endFunCall(timestamp);
+            writer.sep("+");
+            writer.keyword("INTERVAL");
+            SqlWriter.Frame quarters = writer.startList("(", ")");
+            SqlWriter.Frame quarter = writer.startFunCall("QUARTER");
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(quarter);
+            writer.sep("-");
+            writer.literal("1");
+            writer.endList(quarters);
+            writer.keyword("QUARTER");
+        }
+        else {
+            SqlWriter.Frame date = writer.startFunCall("DATE");
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(date);
+            writer.endFunCall(timestamp);
+            writer.sep("-");
+            writer.keyword("INTERVAL");
+            SqlWriter.Frame weekday = writer.startFunCall("WEEKDAY");
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(weekday);
+            writer.keyword("DAY");
+        }
+        writer.endList(frame);
+    }
+
+    /**
+     * {@code n * INTERVAL 'k' UNIT} (PostgreSQL's numeric times interval, as in {@code d + n * INTERVAL '1 day'}):
+     * MySQL has no interval values, only {@code INTERVAL expr UNIT} as an operand of {@code +}/{@code -},
+     * so {@code INTERVAL (n) * k UNIT}. Intervals of several fields or fractional counts run in the gateway.
+     */
+    private static void unparseIntervalTimes(SqlWriter writer, SqlIntervalLiteral interval, SqlNode factor)
+    {
+        SqlIntervalLiteral.IntervalValue value = interval.getValueAs(SqlIntervalLiteral.IntervalValue.class);
+        SqlIntervalQualifier qualifier = value.getIntervalQualifier();
+        String count = value.getIntervalLiteral().strip();
+        if (!qualifier.isSingleDatetimeField() || !count.matches("\\d+")) {
+            throw new UnsupportedOperationException("MySQL has no equivalent of the interval " + interval);
+        }
+        writer.keyword("INTERVAL");
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        factor.unparse(writer, SqlStdOperatorTable.MULTIPLY.getLeftPrec(), SqlStdOperatorTable.MULTIPLY.getRightPrec());
+        writer.sep("*");
+        writer.literal((value.getSign() < 0 ? "-" : "") + count);
+        writer.endList(frame);
+        writer.keyword(qualifier.timeUnitRange.startUnit.name());
+    }
+
+    private static boolean isTimeUnit(SqlNode node, TimeUnitRange unit)
+    {
+        if (node instanceof SqlIntervalQualifier qualifier) {
+            return qualifier.timeUnitRange == unit;
+        }
+        return node instanceof SqlLiteral literal && literal.getValue() == unit;
+    }
+
+    private static boolean isYear(SqlNode unit)
+    {
+        if (unit instanceof SqlIntervalQualifier qualifier) {
+            return qualifier.timeUnitRange == TimeUnitRange.YEAR;
+        }
+        return unit instanceof SqlLiteral literal && literal.getValue() == TimeUnitRange.YEAR;
+    }
+
+    private static void unparseCaseInsensitiveLike(SqlWriter writer, SqlCall call, SqlLikeOperator like, int leftPrec, int rightPrec)
+    {
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        lower(writer, call.operand(0));
+        writer.sep(like.isNegated() ? "NOT LIKE" : "LIKE");
+        lower(writer, call.operand(1));
+        if (call.operandCount() > 2) {
+            writer.sep("ESCAPE");
+            call.operand(2).unparse(writer, 0, 0);
+        }
+        writer.endList(frame);
+    }
+
+    private static void lower(SqlWriter writer, SqlNode operand)
+    {
+        SqlWriter.Frame frame = writer.startFunCall("LOWER");
+        operand.unparse(writer, 0, 0);
+        writer.endFunCall(frame);
+    }
+
+    @Override
+    public void unparseOffsetFetch(SqlWriter writer, SqlNode offset, SqlNode fetch)
+    {
+        if (offset != null && fetch == null) {
+            // MySQL has no OFFSET without LIMIT; this is its documented "all rows" limit
+            writer.newlineAndIndent();
+            writer.keyword("LIMIT 18446744073709551615");
+            writer.keyword("OFFSET");
+            offset.unparse(writer, -1, -1);
+            return;
+        }
+        super.unparseOffsetFetch(writer, offset, fetch);
+    }
+
+    @Override
+    public void quoteStringLiteral(StringBuilder buf, String charsetName, String val)
+    {
+        // MySQL treats backslash as an escape character in literals unless NO_BACKSLASH_ESCAPES is set
+        super.quoteStringLiteral(buf, null, val.replace("\\", "\\\\"));
+    }
+
+    @Override
+    public SqlNode getCastSpec(RelDataType type)
+    {
+        return switch (type.getSqlTypeName()) {
+            case TINYINT, SMALLINT -> alien("SIGNED", type);
+            case DOUBLE, FLOAT -> alien("DOUBLE", type);
+            case REAL -> alien("FLOAT", type);
+            case TIMESTAMP -> alien("DATETIME(" + Math.max(0, type.getPrecision()) + ")", type);
+            case TIME -> alien("TIME(" + Math.max(0, type.getPrecision()) + ")", type);
+            // numeric without precision and scale keeps the value's scale in PostgreSQL: MySQL's widest scale, not 0
+            case DECIMAL -> PostgresTypeSystem.isUnboundedNumeric(type) ? alien("DECIMAL(65, 30)", type)
+                    : alien("DECIMAL(" + Math.min(65, type.getPrecision()) + ", " + Math.min(30, Math.max(0, type.getScale())) + ")", type);
+            case VARBINARY, BINARY -> alien("BINARY", type);
+            default -> super.getCastSpec(type);
+        };
+    }
+
+    private static SqlNode alien(String name, RelDataType type)
+    {
+        return new SqlDataTypeSpec(new SqlAlienSystemTypeNameSpec(name, type.getSqlTypeName(), SqlParserPos.ZERO), SqlParserPos.ZERO);
+    }
+
+    static boolean isExactInteger(SqlTypeName type)
+    {
+        return type == SqlTypeName.TINYINT || type == SqlTypeName.SMALLINT || type == SqlTypeName.INTEGER || type == SqlTypeName.BIGINT;
+    }
+}

@@ -1,0 +1,156 @@
+package dev.sekisho.planner.sql;
+
+import com.google.common.collect.ImmutableList;
+import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.spi.TableMetadata;
+import org.apache.calcite.rel.RelHomogeneousShuttle;
+import org.apache.calcite.rel.RelNode;
+import org.apache.calcite.rel.core.TableScan;
+import org.apache.calcite.rel.rel2sql.RelToSqlConverter;
+import org.apache.calcite.rex.RexBuilder;
+import org.apache.calcite.rex.RexCall;
+import org.apache.calcite.rex.RexNode;
+import org.apache.calcite.rex.RexShuttle;
+import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.sql.SqlDialect;
+import org.apache.calcite.sql.SqlIdentifier;
+import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.parser.SqlParserPos;
+import org.apache.calcite.sql.util.SqlString;
+
+import java.util.List;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Turns a plan into one statement in a source's dialect with {@link RelToSqlConverter}: tables are
+ * named as the source spells them, and PostgreSQL semantics that the dialect would change are
+ * rewritten first (integer division for MySQL).
+ */
+public final class SourceSqlGenerator
+{
+    private SourceSqlGenerator() {}
+
+    /**
+     * A generated statement.
+     *
+     * @param sql the statement with {@code ?} placeholders
+     * @param placeholders for each {@code ?} in order, the index of the Calcite dynamic parameter it binds
+     */
+    public record SourceSql(String sql, List<Integer> placeholders)
+    {
+        public SourceSql
+        {
+            requireNonNull(sql, "sql is null");
+            placeholders = List.copyOf(placeholders);
+        }
+    }
+
+    /** The statement for {@code rel} in the dialect of {@code kind}; throws if the dialect cannot write part of it. */
+    public static SourceSql generate(RelNode rel, SqlDialectKind kind)
+    {
+        SqlDialect dialect = Dialects.of(kind);
+        RelNode prepared = kind == SqlDialectKind.MYSQL ? rewriteIntegerDivision(rel) : rel;
+        SqlNode statement = new Converter(dialect).visitRoot(prepared).asStatement();
+        SqlString sql = statement.toSqlString(config -> config.withDialect(dialect)
+                .withIndentation(0)
+                .withSelectListItemsOnSeparateLines(false)
+                .withClauseStartsLine(false)
+                .withAlwaysUseParentheses(false)
+                .withQuoteAllIdentifiers(true));
+        List<Integer> placeholders = sql.getDynamicParameters() == null ? List.of() : sql.getDynamicParameters();
+        return new SourceSql(sql.getSql(), placeholders);
+    }
+
+    /** {@code int / int} truncates in PostgreSQL but yields a decimal in MySQL: use {@code DIV}. */
+    static RelNode rewriteIntegerDivision(RelNode rel)
+    {
+        RexBuilder rexBuilder = rel.getCluster().getRexBuilder();
+        RelHomogeneousShuttle[] relShuttle = new RelHomogeneousShuttle[1];
+        RexShuttle rexShuttle = new RexShuttle()
+        {
+            @Override
+            public RexNode visitCall(RexCall call)
+            {
+                RexNode visited = super.visitCall(call);
+                if (visited instanceof RexCall comparison && comparison.getKind().belongsTo(SqlKind.BINARY_COMPARISON)) {
+                    return withoutIntegerWidening(rexBuilder, comparison);
+                }
+                if (visited instanceof RexCall result && result.getKind() == SqlKind.DIVIDE
+                        && result.getOperands().stream().allMatch(operand -> SekishoMysqlDialect.isExactInteger(operand.getType().getSqlTypeName()))) {
+                    return rexBuilder.makeCall(result.getType(), SekishoMysqlDialect.INTEGER_DIVIDE, result.getOperands());
+                }
+                return visited;
+            }
+
+            @Override
+            public RexNode visitSubQuery(RexSubQuery subQuery)
+            {
+                RexSubQuery visited = (RexSubQuery) super.visitSubQuery(subQuery);
+                RelNode inner = visited.rel.accept(relShuttle[0]);
+                return inner == visited.rel ? visited : visited.clone(inner);
+            }
+        };
+        relShuttle[0] = new RelHomogeneousShuttle()
+        {
+            @Override
+            public RelNode visit(RelNode other)
+            {
+                return super.visit(other).accept(rexShuttle);
+            }
+        };
+        return rel.accept(relShuttle[0]);
+    }
+
+    /**
+     * {@code int_column = $1::int8} makes Calcite widen the column ({@code CAST(id AS BIGINT) = ?}),
+     * which MySQL cannot answer from an index. MySQL compares integers of any width by value, so
+     * the widening cast is dropped from comparison operands.
+     */
+    private static RexNode withoutIntegerWidening(RexBuilder rexBuilder, RexCall comparison)
+    {
+        boolean changed = false;
+        List<RexNode> operands = new java.util.ArrayList<>(comparison.getOperands());
+        for (int i = 0; i < operands.size(); i++) {
+            RexNode operand = operands.get(i);
+            if (operand.getKind() == SqlKind.CAST
+                    && SekishoMysqlDialect.isExactInteger(operand.getType().getSqlTypeName())
+                    && SekishoMysqlDialect.isExactInteger(((RexCall) operand).getOperands().get(0).getType().getSqlTypeName())) {
+                operands.set(i, ((RexCall) operand).getOperands().get(0));
+                changed = true;
+            }
+        }
+        return changed ? rexBuilder.makeCall(comparison.getOperator(), operands) : comparison;
+    }
+
+    /** Names tables as the source spells them rather than by their exposed, lower-case names. */
+    private static final class Converter
+            extends RelToSqlConverter
+    {
+        Converter(SqlDialect dialect)
+        {
+            super(dialect);
+        }
+
+        @Override
+        protected Result dispatch(RelNode rel)
+        {
+            if (rel instanceof TableScan scan) {
+                return scan(scan);
+            }
+            return super.dispatch(rel);
+        }
+
+        private Result scan(TableScan scan)
+        {
+            // a source's table unwraps to its metadata
+            TableMetadata table = scan.getTable().unwrap(TableMetadata.class);
+            if (table == null) {
+                return visit(scan);
+            }
+            SqlIdentifier identifier = new SqlIdentifier(List.of(table.schema(), table.name()), SqlParserPos.ZERO);
+            return result(identifier, ImmutableList.of(Clause.FROM), scan, null);
+        }
+    }
+}
