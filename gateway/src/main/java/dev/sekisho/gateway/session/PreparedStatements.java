@@ -4,6 +4,7 @@ import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.gateway.sql.StatementParser;
 import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.ReadOnlyStatements;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionContext;
@@ -203,9 +204,7 @@ final class PreparedStatements
     /** 25006 for a statement that would change something: Sekisho only reads. */
     static QueryException readOnly(SqlStatement sql)
     {
-        String keyword = StatementText.firstKeyword(sql);
-        return new QueryException(SqlStates.READ_ONLY_SQL_TRANSACTION, "Sekisho is read-only: cannot execute " + (keyword.isEmpty() ? "this statement" : keyword),
-                "Sekisho answers queries (SELECT, WITH, VALUES, SHOW); run changes directly against the source database.", null);
+        return ReadOnlyStatements.refusal(sql);
     }
 
     /**

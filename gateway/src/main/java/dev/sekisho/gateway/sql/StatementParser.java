@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.sql;
 
+import dev.sekisho.planner.ReadOnlyStatements;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -8,7 +9,6 @@ import dev.sekisho.policies.sql.SqlToken;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -55,11 +55,6 @@ public final class StatementParser
         };
         return new Parsed(statement, kind, command);
     }
-
-    private static final Set<String> WRITE_KEYWORDS = Set.of(
-            "insert", "update", "delete", "merge", "upsert", "replace", "create", "drop", "alter", "truncate",
-            "grant", "revoke", "copy", "comment", "reindex", "vacuum", "cluster", "lock", "refresh", "import",
-            "security", "call", "do", "load", "reassign", "analyze", "analyse");
 
     /** Classifies one statement. */
     /** Classifies one statement. */
@@ -127,7 +122,7 @@ public final class StatementParser
             case "drop":
                 return second != null && second.isWord("table") ? StatementKind.DROP_TABLE : StatementKind.WRITE;
             default:
-                return WRITE_KEYWORDS.contains(keyword) ? StatementKind.WRITE : StatementKind.OTHER;
+                return ReadOnlyStatements.isWrite(statement) ? StatementKind.WRITE : StatementKind.OTHER;
         }
     }
 

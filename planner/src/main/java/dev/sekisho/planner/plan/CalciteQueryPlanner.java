@@ -8,6 +8,7 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.planner.spi.Connector;
 
 import java.util.Collection;
@@ -51,18 +52,26 @@ public final class CalciteQueryPlanner
     public PreparedQuery prepare(String sql, List<ColumnType> declaredParameterTypes, SessionContext session)
     {
         requireNonNull(sql, "sql is null");
+        return prepare(SqlStatement.of(sql), declaredParameterTypes, session);
+    }
+
+    @Override
+    public PreparedQuery prepare(SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        requireNonNull(statement, "statement is null");
         requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
         requireNonNull(session, "session is null");
+        String sql = statement.text();
         Catalog current = catalog;
         if (session.policy().isPresent()) {
-            return securedPlanner.prepare(current, sql, declaredParameterTypes, session, planCount::incrementAndGet);
+            return securedPlanner.prepare(current, statement, declaredParameterTypes, session, planCount::incrementAndGet);
         }
         PlanKey key = new PlanKey(sql, declaredParameterTypes, session.searchPath(), current.version(), PlanKey.NO_POLICY);
         PreparedQuery cached = cachePlans ? plans.getIfPresent(key) : null;
         if (cached != null) {
             return cached;
         }
-        PreparedQuery plan = new StatementPlanner(current, session.searchPath()).plan(sql, declaredParameterTypes);
+        PreparedQuery plan = new StatementPlanner(current, session.searchPath()).plan(statement, declaredParameterTypes);
         planCount.incrementAndGet();
         if (cachePlans) {
             plans.put(key, plan);

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.ReadOnlyStatements;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.catalog.Catalog;
@@ -12,6 +13,7 @@ import dev.sekisho.planner.policy.StatementPolicy;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.planner.types.TypeMapping;
 import dev.sekisho.policies.EffectivePolicy;
 import dev.sekisho.policies.model.TableName;
@@ -54,9 +56,6 @@ import static java.util.Objects.requireNonNull;
  */
 public final class StatementPlanner
 {
-    private static final Pattern WRITE_STATEMENT = Pattern.compile(
-            "(?is)^(?:\\s|--[^\\n]*\\n?|/\\*.*?\\*/)*(insert|update|delete|merge|upsert|replace|create|alter|drop|truncate|grant|revoke|copy|comment|rename|vacuum|analyze|reindex|cluster|lock|call|do)\\b.*");
-
     private final Catalog catalog;
     private final List<String> searchPath;
     private final Optional<SessionPolicy> policy;
@@ -101,20 +100,24 @@ public final class StatementPlanner
         }
     }
 
-    PreparedQuery plan(String sql, List<ColumnType> declaredParameterTypes)
+    PreparedQuery plan(SqlStatement statement, List<ColumnType> declaredParameterTypes)
     {
-        return planWithPolicy(sql, declaredParameterTypes).query();
+        return planWithPolicy(statement, declaredParameterTypes).query();
     }
 
-    public Planned planWithPolicy(String sql, List<ColumnType> declaredParameterTypes)
+    /** Plans a statement lexed already: its tokens are reused, the text is not lexed again. */
+    public Planned planWithPolicy(SqlStatement statement, List<ColumnType> declaredParameterTypes)
     {
-        ParameterRewriter.Rewritten rewritten = ParameterRewriter.rewrite(sql);
+        String sql = statement.text();
+        if (ReadOnlyStatements.isWrite(statement)) {
+            throw ReadOnlyStatements.refusal(statement);
+        }
+        ParameterRewriter.Rewritten rewritten = ParameterRewriter.rewrite(statement);
         statementPolicy = policy.map(session -> new StatementPolicy(catalog, session, typeFactory, rewritten.parameterNumbers().size(), hasSalt)).orElse(null);
         ErrorTranslator errors = statementPolicy == null
                 ? new ErrorTranslator(sql, rewritten, catalog, searchPath)
                 : new ErrorTranslator(sql, rewritten, catalog, searchPath, statementPolicy::isVisible);
         try {
-            rejectWrites(sql);
             String normalized = PgSyntax.normalize(rewritten.statement());
             errors.parsed(normalized);
             PgSqlRewriter pgRewriter = statementPolicy == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
@@ -122,7 +125,7 @@ public final class StatementPlanner
                             (schema, table) -> catalog.schema(schema).map(found -> statementPolicy.isVisible(found, table)).orElse(false));
             SqlNode parsed = pgRewriter
                     .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, CalciteConfig.PARSER_CONFIG).parseQuery(), normalized));
-            checkIsQuery(parsed);
+            checkIsQuery(parsed, statement);
             PreparedQuery query = plan(sql, rewritten, parsed, declaredParameterTypes);
             if (statementPolicy == null) {
                 return new Planned(query, List.of(), Map.of(), List.of());
@@ -258,25 +261,14 @@ public final class StatementPlanner
         return parameters;
     }
 
-    private static void rejectWrites(String sql)
-    {
-        var matcher = WRITE_STATEMENT.matcher(sql);
-        if (matcher.matches()) {
-            String verb = matcher.group(1).toUpperCase(Locale.ROOT);
-            throw new QueryException(SqlStates.READ_ONLY_SQL_TRANSACTION, "Sekisho is read-only: cannot execute " + verb,
-                    "Sekisho answers queries only; run " + verb + " statements against the source database directly.", null);
-        }
-    }
-
-    private static void checkIsQuery(SqlNode parsed)
+    private static void checkIsQuery(SqlNode parsed, SqlStatement statement)
     {
         if (parsed.isA(SqlKind.QUERY)) {
             return;
         }
         String kind = parsed.getKind().sql;
         if (parsed.isA(SqlKind.DML) || parsed.isA(SqlKind.DDL)) {
-            throw new QueryException(SqlStates.READ_ONLY_SQL_TRANSACTION, "Sekisho is read-only: cannot execute " + kind,
-                    "Sekisho answers queries only; run " + kind + " statements against the source database directly.", null);
+            throw ReadOnlyStatements.refusal(statement);
         }
         throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, kind + " statements are not supported",
                 "Send a query (SELECT, WITH, VALUES or TABLE).", null);

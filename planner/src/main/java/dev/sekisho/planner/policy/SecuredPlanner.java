@@ -11,6 +11,7 @@ import dev.sekisho.planner.plan.PlanKey;
 import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.plan.StatementPlanner;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.EffectivePolicy;
@@ -73,8 +74,9 @@ public final class SecuredPlanner
     /**
      * @param planned counts a plan made (a cache miss)
      */
-    public PreparedQuery prepare(Catalog catalog, String sql, List<ColumnType> declaredParameterTypes, SessionContext session, Runnable planned)
+    public PreparedQuery prepare(Catalog catalog, SqlStatement text, List<ColumnType> declaredParameterTypes, SessionContext session, Runnable planned)
     {
+        String sql = text.text();
         SessionPolicy policy = session.policy().orElseThrow();
         PolicyEvaluator evaluator = new PolicyEvaluator(policy.policies());
         PlanKey statement = new PlanKey(sql, declaredParameterTypes, session.searchPath(), catalog.version(), "tables");
@@ -87,7 +89,7 @@ public final class SecuredPlanner
             }
         }
         StatementPlanner.Planned result = new StatementPlanner(catalog, session.searchPath(), session.policy(), hashSalt.isPresent())
-                .planWithPolicy(sql, declaredParameterTypes);
+                .planWithPolicy(text, declaredParameterTypes);
         planned.run();
         SecuredPlan plan = new SecuredPlan(result.query(), result.policyParameters(), result.notes());
         Set<TableName> union = new LinkedHashSet<>(result.evaluated().keySet());

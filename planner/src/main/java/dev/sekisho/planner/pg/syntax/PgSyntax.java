@@ -86,7 +86,9 @@ public final class PgSyntax
         for (SqlToken token : statement.tokens()) {
             tokens.add(switch (token.kind()) {
                 case WHITESPACE -> new Token(Kind.SPACE, token.text());
-                case COMMENT -> new Token(Kind.COMMENT, token.text());
+                // Calcite's parser does not nest comments as PostgreSQL does: a nested one is blanked, keeping its
+                // line breaks so that every position after it stays where it was
+                case COMMENT -> new Token(Kind.COMMENT, token.text().indexOf("/*", 2) > 0 ? token.text().replaceAll("[^\\n]", " ") : token.text());
                 case WORD -> new Token(Kind.WORD, token.text());
                 case QUOTED_IDENTIFIER -> new Token(Kind.QUOTED, token.text());
                 case NUMBER -> new Token(Kind.NUMBER, token.text());

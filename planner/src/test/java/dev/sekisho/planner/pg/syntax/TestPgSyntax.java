@@ -14,6 +14,12 @@ class TestPgSyntax
     }
 
     @Test
+    void blanksNestedCommentsWhichCalciteCannotRead()
+    {
+        assertThat(PgSyntax.normalize("select /* a /* b */\n c */ 1 /* d */")).isEqualTo("select " + " ".repeat(12) + "\n" + " ".repeat(5) + " 1 /* d */");
+    }
+
+    @Test
     void rewritesOperatorsQualifiersAndCollations()
     {
         assertThat(PgSyntax.normalize("a OPERATOR(pg_catalog.~) '^x$' COLLATE pg_catalog.default and b operator(pg_catalog.=) 1"))
