@@ -30,7 +30,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -106,7 +105,7 @@ class TestMaskConsistency
         assertThat(query.isFullyPushedDown()).isTrue();
 
         List<List<Object>> rows = new ArrayList<>();
-        try (ResultStream stream = query.execute(List.of(), new TestingContext())) {
+        try (ResultStream stream = query.execute(List.of(), ExecutionContext.uncancellable("alice"))) {
             while (stream.next()) {
                 List<Object> row = new ArrayList<>();
                 for (int i = 0; i < stream.columns().size(); i++) {
@@ -171,34 +170,6 @@ class TestMaskConsistency
         public void close()
         {
             delegate.close();
-        }
-    }
-
-    private static final class TestingContext
-            implements ExecutionContext
-    {
-        @Override
-        public String user()
-        {
-            return "alice";
-        }
-
-        @Override
-        public Registration onCancel(Runnable action)
-        {
-            return () -> {};
-        }
-
-        @Override
-        public boolean isCancelled()
-        {
-            return false;
-        }
-
-        @Override
-        public Optional<String> cancelReason()
-        {
-            return Optional.empty();
         }
     }
 }

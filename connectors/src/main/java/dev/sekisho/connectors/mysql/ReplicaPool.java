@@ -222,11 +222,11 @@ public final class ReplicaPool
     void reclaimAbandoned()
     {
         for (Lease lease : leases) {
-            if (lease.owner != null && lease.owner.isFinished()) {
+            // a lease its statement is returning at this very moment is not reclaimed: reclaim() claims it first
+            if (lease.owner != null && lease.owner.isFinished() && lease.reclaim()) {
                 long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lease.acquiredNanos);
                 log.warn("source {}: reclaimed a connection to {} held {} ms by a statement that has ended ({})", source, lease.server.name, heldMillis,
                         lease.owner.description());
-                lease.reclaim();
             }
         }
     }
@@ -368,9 +368,13 @@ public final class ReplicaPool
          */
         public void abort()
         {
-            if (returned.get()) {
-                return;
+            if (!returned.get()) {
+                physicalAbort();
             }
+        }
+
+        private void physicalAbort()
+        {
             try {
                 Connection physical = connection.unwrap(Connection.class);
                 physical.abort(Runnable::run);
@@ -390,7 +394,7 @@ public final class ReplicaPool
         @Override
         public void close()
         {
-            if (returned.get()) {
+            if (!returned.compareAndSet(false, true)) {
                 return;
             }
             try {
@@ -400,23 +404,32 @@ public final class ReplicaPool
                 log.debug("source {}: returning a connection to {} failed: {}", pool.source, server.name, e.getMessage());
             }
             finally {
-                giveBack();
-            }
-        }
-
-        /** Takes back the connection of a statement that ended without returning it. */
-        void reclaim()
-        {
-            abort();
-            close();
-        }
-
-        private void giveBack()
-        {
-            if (returned.compareAndSet(false, true)) {
                 pool.leases.remove(this);
                 server.gate.release();
             }
+        }
+
+        /**
+         * Takes back the connection of a statement that ended without returning it: aborted, evicted
+         * and given back, unless it was returned meanwhile. Returns whether it took it back.
+         */
+        boolean reclaim()
+        {
+            if (!returned.compareAndSet(false, true)) {
+                return false;
+            }
+            try {
+                physicalAbort();
+                connection.close();
+            }
+            catch (SQLException | RuntimeException e) {
+                log.debug("source {}: reclaiming a connection to {} failed: {}", pool.source, server.name, e.getMessage());
+            }
+            finally {
+                pool.leases.remove(this);
+                server.gate.release();
+            }
+            return true;
         }
     }
 

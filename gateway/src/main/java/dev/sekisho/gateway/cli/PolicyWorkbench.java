@@ -120,32 +120,7 @@ public final class PolicyWorkbench
     /** A context for running a statement in-process. */
     public static ExecutionContext context(String user)
     {
-        return new ExecutionContext()
-        {
-            @Override
-            public String user()
-            {
-                return user;
-            }
-
-            @Override
-            public Registration onCancel(Runnable action)
-            {
-                return () -> {};
-            }
-
-            @Override
-            public boolean isCancelled()
-            {
-                return false;
-            }
-
-            @Override
-            public Optional<String> cancelReason()
-            {
-                return Optional.empty();
-            }
-        };
+        return ExecutionContext.uncancellable(user);
     }
 
     @Override
