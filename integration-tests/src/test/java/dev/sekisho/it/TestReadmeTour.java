@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -156,7 +157,7 @@ class TestReadmeTour
                 environment.put(name, value);
             }
         });
-        environment.put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
+        environment.put("PATH", Path.of(System.getProperty("java.home"), "bin") + File.pathSeparator + System.getenv().getOrDefault("PATH", ""));
         environment.put("LC_ALL", "C.UTF-8");
         environment.put("PSQLRC", "/dev/null");
         return environment;
