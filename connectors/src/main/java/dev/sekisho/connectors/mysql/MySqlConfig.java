@@ -83,6 +83,13 @@ public record MySqlConfig(
         }
     }
 
+    /** Settings with the default routing, the primary read like a replica or never. */
+    public MySqlConfig(String source, Server primary, List<Server> replicas, List<String> databases, boolean readFromPrimary, Map<String, String> properties,
+            Pool pool)
+    {
+        this(source, primary, replicas, databases, readFromPrimary ? PrimaryReads.ALWAYS : PrimaryReads.NEVER, properties, pool, RoutingSettings.DEFAULT);
+    }
+
     /** When the primary answers reads ({@code read_from_primary}). */
     public enum PrimaryReads
     {
