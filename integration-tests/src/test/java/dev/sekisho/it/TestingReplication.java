@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -58,18 +57,13 @@ public final class TestingReplication
         }
         List<Server> started = new ArrayList<>();
         try {
-            // the first server unpacks the binaries; the others use them
+            // the first server unpacks the binaries; the others use them. Installs one at a time: two
+            // mariadb-install-db runs at once can trip over each other's temporary tables
             Server primary = Server.create(directory, "primary", 1, true, null);
             started.add(primary);
-            List<CompletableFuture<Server>> replicaFutures = new ArrayList<>();
-            for (int i = 0; i < replicaCount; i++) {
-                int serverId = i + 2;
-                String name = "replica-" + (char) ('a' + i);
-                replicaFutures.add(CompletableFuture.supplyAsync(() -> Server.create(directory, name, serverId, false, primary.base)));
-            }
             List<Server> replicas = new ArrayList<>();
-            for (CompletableFuture<Server> future : replicaFutures) {
-                Server replica = future.join();
+            for (int i = 0; i < replicaCount; i++) {
+                Server replica = Server.create(directory, "replica-" + (char) ('a' + i), i + 2, false, primary.base);
                 started.add(replica);
                 replicas.add(replica);
             }
