@@ -10,9 +10,12 @@ import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.ServerStatus;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
@@ -88,6 +91,16 @@ public final class CalciteQueryPlanner
         catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
         plans.invalidateAll();
         securedPlanner.invalidateAll();
+    }
+
+    @Override
+    public Map<String, List<ServerStatus>> servers()
+    {
+        Map<String, List<ServerStatus>> servers = new LinkedHashMap<>();
+        for (Connector connector : connectors) {
+            servers.put(connector.name(), connector.servers());
+        }
+        return servers;
     }
 
     /** The current catalog generation (for the semantic policy check). */

@@ -89,7 +89,7 @@ final class PlanStrategy
             if (sourceSql.isPresent()) {
                 int[] placeholderParameters = sourceSql.get().placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
                 return new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.get().sql(), placeholderParameters, sourceColumns,
-                        ResultColumns.converters(columns, root.rel, sourceColumns, metadataQuery));
+                        ResultColumns.converters(columns, root.rel, sourceColumns, metadataQuery), scans(root.rel).stream().map(ConnectorTable::sourceTable).toList());
             }
         }
         if (scans(root.rel).isEmpty() && PgResultTypes.usesCatalog(root.rel)) {
