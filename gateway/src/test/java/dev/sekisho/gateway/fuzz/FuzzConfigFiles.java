@@ -1,0 +1,77 @@
+package dev.sekisho.gateway.fuzz;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sekisho.gateway.auth.UsersFile;
+import dev.sekisho.gateway.config.ConfigException;
+import dev.sekisho.gateway.config.SekishoConfigLoader;
+import dev.sekisho.policies.PolicySet;
+import dev.sekisho.policies.load.PolicyDocument;
+import dev.sekisho.policies.load.PolicyException;
+import dev.sekisho.policies.load.PolicyParser;
+import dev.sekisho.policies.validate.StructuralChecks;
+import dev.sekisho.policies.yaml.YamlException;
+import dev.sekisho.policies.yaml.YamlReader;
+
+import java.io.StringReader;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fuzz targets for the files admins write: the YAML reader, the policy parser with its structural
+ * checks, {@code sekisho.yaml} and the users file. A broken file is a problem that names the file
+ * and a line ({@link YamlException}, {@link PolicyException}, {@link ConfigException}); nothing else
+ * may escape, so that a typo can never take the gateway down with a stack trace.
+ */
+class FuzzConfigFiles
+{
+    private static final Path CONFIG = Path.of("fuzz", "sekisho.yaml");
+
+    /** The shared YAML reader and the policy parser, then the structural checks of what parsed. */
+    @FuzzTest(maxDuration = "10s")
+    void policyFile(FuzzedDataProvider data)
+    {
+        String content = data.consumeRemainingAsString();
+        try {
+            YamlReader.read("fuzz.yaml", content);
+        }
+        catch (YamlException e) {
+            assertThat(e.location().file()).isEqualTo("fuzz.yaml");
+        }
+        try {
+            PolicySet policies = new PolicyParser().parse(List.of(new PolicyDocument("fuzz.yaml", content)));
+            new StructuralChecks().check(policies).forEach(problem -> assertThat(problem.toString()).isNotBlank());
+        }
+        catch (PolicyException e) {
+            assertThat(e.getMessage()).contains("fuzz.yaml");
+        }
+    }
+
+    /** {@code sekisho.yaml}: a configuration, or an error naming the file. */
+    @FuzzTest(maxDuration = "10s")
+    void sekishoYaml(FuzzedDataProvider data)
+    {
+        String content = data.consumeRemainingAsString();
+        try {
+            SekishoConfigLoader.load(content, CONFIG);
+        }
+        catch (ConfigException e) {
+            assertThat(e.file()).isEqualTo(CONFIG.toString());
+        }
+    }
+
+    /** The users file: users with SCRAM verifiers, or an error naming the file. */
+    @FuzzTest(maxDuration = "10s")
+    void usersFile(FuzzedDataProvider data)
+    {
+        String content = data.consumeRemainingAsString();
+        try {
+            UsersFile.load(new StringReader(content), "users.yaml");
+        }
+        catch (ConfigException e) {
+            assertThat(e.file()).isEqualTo("users.yaml");
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package dev.sekisho.gateway.fuzz;
+
+import com.code_intelligence.jazzer.api.FuzzedDataProvider;
+import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.sekisho.gateway.sql.StatementParser;
+import dev.sekisho.planner.pg.syntax.PgSyntax;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.policies.sql.SqlLexer;
+import dev.sekisho.policies.sql.SqlStatement;
+import dev.sekisho.policies.sql.SqlToken;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Fuzz targets for SQL text from clients, before any planner: the lexer never throws and its tokens
+ * cover the text exactly; the splitter's statements are pieces of the text in order; the
+ * session-command parser and the PostgreSQL-syntax normaliser either answer or throw a
+ * {@link QueryException} with a SQLSTATE (a syntax error the client sees), never anything else.
+ */
+class FuzzSqlText
+{
+    /** The lexer and the splitter: total, and lossless. */
+    @FuzzTest(maxDuration = "10s")
+    void lexAndSplit(FuzzedDataProvider data)
+    {
+        String sql = data.consumeRemainingAsString();
+        List<SqlToken> tokens = SqlLexer.tokenize(sql);
+        StringBuilder joined = new StringBuilder();
+        tokens.forEach(token -> joined.append(token.text()));
+        assertThat(joined.toString()).isEqualTo(sql);
+        int from = 0;
+        for (SqlStatement statement : SqlStatement.split(sql)) {
+            int at = sql.indexOf(statement.text(), from);
+            assertThat(at).as("statement %s is a piece of the text after offset %d", statement.text(), from).isGreaterThanOrEqualTo(0);
+            from = at + statement.text().length();
+        }
+    }
+
+    /** The gateway's classification and session-command parser (SET, SHOW, DECLARE, FETCH, ...). */
+    @FuzzTest(maxDuration = "10s")
+    void statementParser(FuzzedDataProvider data)
+    {
+        String sql = data.consumeRemainingAsString();
+        for (SqlStatement statement : SqlStatement.split(sql)) {
+            try {
+                StatementParser.Parsed parsed = StatementParser.parse(statement);
+                assertThat(parsed.kind()).isNotNull();
+            }
+            catch (QueryException e) {
+                assertThat(e.sqlState()).hasSize(5);
+            }
+        }
+    }
+
+    /** The token-level rewrite of PostgreSQL syntax Calcite's parser does not take. */
+    @FuzzTest(maxDuration = "10s")
+    void pgSyntax(FuzzedDataProvider data)
+    {
+        String sql = data.consumeRemainingAsString();
+        try {
+            assertThat(PgSyntax.normalize(sql)).isNotNull();
+        }
+        catch (QueryException e) {
+            assertThat(e.sqlState()).hasSize(5);
+        }
+    }
+}
