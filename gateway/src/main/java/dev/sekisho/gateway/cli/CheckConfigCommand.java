@@ -24,6 +24,7 @@ import java.util.concurrent.Callable;
         description = {
                 "Validate a configuration file, its users file and its policies, and ask each source's servers whether they answer.",
                 "Exit 0: valid and every server answers; 2: invalid (file:line and the key for each problem); 3: valid, but a server does not answer (one line per server: host:port and the driver's reason).",
+                "Warnings (passwords written in clear text, remote sources without verified TLS) go to standard error and do not change the exit code.",
         })
 public final class CheckConfigCommand
         implements Callable<Integer>
@@ -44,6 +45,8 @@ public final class CheckConfigCommand
         try {
             loaded = SekishoConfigLoader.load(config);
             Gateway.validateFiles(loaded);
+            // warnings do not change the verdict: the file works, but should change
+            Gateway.warnings(loaded).forEach(warning -> System.err.println("warning: " + warning));
             answers = SourceProbe.probe(loaded);
         }
         catch (ConfigException e) {

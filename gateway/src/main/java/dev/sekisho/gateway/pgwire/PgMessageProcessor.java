@@ -31,6 +31,7 @@ final class PgMessageProcessor
     private final ClientSession session;
     private final PgOutput out;
     private final Runnable closeConnection;
+    private final Runnable readyForQuerySent;
     private final PgParameters parameters;
     private boolean ignoreUntilSync;
     private Step paused;
@@ -43,9 +44,16 @@ final class PgMessageProcessor
 
     PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection)
     {
+        this(session, out, closeConnection, () -> {});
+    }
+
+    /** @param readyForQuerySent called after each ReadyForQuery went out (the connection arms its idle timeout) */
+    PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection, Runnable readyForQuerySent)
+    {
         this.session = requireNonNull(session, "session is null");
         this.out = requireNonNull(out, "out is null");
         this.closeConnection = requireNonNull(closeConnection, "closeConnection is null");
+        this.readyForQuerySent = requireNonNull(readyForQuerySent, "readyForQuerySent is null");
         this.parameters = new PgParameters(session.settings());
     }
 
@@ -81,6 +89,7 @@ final class PgMessageProcessor
                 ignoreUntilSync = false;
                 readyForQuery();
                 out.flush();
+                readyForQuerySent.run();
             }
             else if (message instanceof FrontendMessage.Flush) {
                 out.flush();
@@ -303,6 +312,7 @@ final class PgMessageProcessor
             session.closeStatement("");
             readyForQuery();
             out.flush();
+            readyForQuerySent.run();
             return true;
         }
     }

@@ -3,30 +3,54 @@ package dev.sekisho.gateway.session;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+
 /**
  * What a CancelRequest may cancel, and when. A front door brackets each message that runs
  * statements with {@link #statementStarted()} and {@link #statementFinished()}; inside that bracket
  * a cancel reaches the statement at its sources ({@link #activate}), or, while none is there yet
  * (planning, or between the statements of one Query), waits for the next one that gets there.
- * Outside it a cancel does nothing, as in PostgreSQL. Thread-safe.
+ * Outside it a cancel does nothing, as in PostgreSQL. A {@code statement_timeout} is a cancel that
+ * a timer asks for when the bracket lasts too long (57014, "due to statement timeout"); the timer
+ * goes when the bracket ends. Thread-safe.
  */
 final class StatementCancellation
 {
     static final String USER_CANCEL = "canceling statement due to user request";
+    static final String STATEMENT_TIMEOUT = "canceling statement due to statement timeout";
 
     private final Object lock = new Object();
     // guarded by lock
     private boolean statementActive;
-    private boolean cancelPending;
+    /** The reason of a cancel waiting for the statement to reach its sources; null when none waits. */
+    private String pendingReason;
     private SessionExecutionContext activeContext;
+    /** Counts brackets, so that a late timer never cancels the bracket after its own. */
+    private long bracket;
+    private ScheduledFuture<?> timer;
 
     /** A message that runs statements starts: from now on a cancel counts. */
     void statementStarted()
     {
+        statementStarted(Duration.ZERO);
+    }
+
+    /**
+     * A message that runs statements starts: from now on a cancel counts, and after {@code timeout}
+     * (unless zero) its statement is cancelled.
+     */
+    void statementStarted(Duration timeout)
+    {
         synchronized (lock) {
             statementActive = true;
-            cancelPending = false;
+            pendingReason = null;
             activeContext = null;
+            stopTimer();
+            long current = ++bracket;
+            if (!timeout.isZero()) {
+                timer = CancelScheduler.schedule(() -> timedOut(current), timeout);
+            }
         }
     }
 
@@ -35,9 +59,28 @@ final class StatementCancellation
     {
         synchronized (lock) {
             statementActive = false;
-            cancelPending = false;
+            pendingReason = null;
             activeContext = null;
+            stopTimer();
         }
+    }
+
+    private void stopTimer()
+    {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void timedOut(long timedBracket)
+    {
+        synchronized (lock) {
+            if (timedBracket != bracket) {
+                return;
+            }
+        }
+        cancel(STATEMENT_TIMEOUT);
     }
 
     /**
@@ -48,6 +91,12 @@ final class StatementCancellation
      */
     boolean cancel()
     {
+        return cancel(USER_CANCEL);
+    }
+
+    /** Cancels the statement running now for {@code reason} (the message of its 57014). */
+    boolean cancel(String reason)
+    {
         SessionExecutionContext context;
         synchronized (lock) {
             if (!statementActive) {
@@ -56,11 +105,13 @@ final class StatementCancellation
             context = activeContext;
             if (context == null) {
                 // not at the source yet (planning, or between statements of one Query): cancel when it gets there
-                cancelPending = true;
+                if (pendingReason == null) {
+                    pendingReason = reason;
+                }
                 return true;
             }
         }
-        context.cancel(USER_CANCEL);
+        context.cancel(reason);
         return true;
     }
 
@@ -70,17 +121,17 @@ final class StatementCancellation
         if (context == null) {
             return;
         }
-        boolean cancelNow;
+        String reason;
         synchronized (lock) {
             if (!statementActive) {
                 return;
             }
             activeContext = context;
-            cancelNow = cancelPending;
-            cancelPending = false;
+            reason = pendingReason;
+            pendingReason = null;
         }
-        if (cancelNow) {
-            context.cancel(USER_CANCEL);
+        if (reason != null) {
+            context.cancel(reason);
         }
     }
 
