@@ -1,5 +1,6 @@
 package dev.sekisho.gateway;
 
+import dev.sekisho.gateway.auth.ClientCertificateCheck;
 import dev.sekisho.gateway.auth.LiveUsers;
 import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.UsersFile;
@@ -105,7 +106,10 @@ public final class Gateway
             if (config.auth().watchUsersFile()) {
                 usersWatcher = new UsersFileWatcher(users, config.usersFile(), UsersFileWatcher.DEFAULT_DEBOUNCE, UsersFileWatcher.DEFAULT_POLL_INTERVAL).start();
             }
-            PgServer server = new PgServer(options, users, new LoginThrottle(config.auth().failedLogins()), sessions, workers.executor());
+            SekishoConfig.FailedLogins failedLogins = config.auth().failedLogins();
+            LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
+                    failedLogins.window()));
+            PgServer server = new PgServer(options, users, throttle, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
@@ -178,7 +182,7 @@ public final class Gateway
         SekishoConfig.Tls tls = config.tls().orElseThrow();
         try {
             return PgTls.fromPemFiles(tls.certFile(), tls.keyFile(), tls.mode() == SekishoConfig.TlsMode.REQUIRED ? PgTls.Mode.REQUIRED : PgTls.Mode.OPTIONAL,
-                    tls.clientCa(), tls.clientCertificate());
+                    tls.clientCa(), ClientCertificateCheck.valueOf(tls.clientCertificate().name()));
         }
         catch (IllegalArgumentException e) {
             throw new ConfigException(config.file().toString(), tls.line(), "tls", e.getMessage());

@@ -41,6 +41,7 @@ public final class UsersFileWatcher
     private final Thread thread;
     private volatile boolean running;
     private WatchService watchService;
+    private String baseline;
 
     public UsersFileWatcher(LiveUsers users, Path file, Duration debounce, Duration pollInterval)
     {
@@ -58,7 +59,9 @@ public final class UsersFileWatcher
     /** Starts watching; a change from now on reloads. */
     public UsersFileWatcher start()
     {
+        // the baseline is taken here, so that an edit made right after start() returns is seen
         watchService = openWatchService();
+        baseline = hash();
         running = true;
         thread.start();
         return this;
@@ -79,7 +82,7 @@ public final class UsersFileWatcher
 
     private void run()
     {
-        String lastHash = hash();
+        String lastHash = baseline;
         long nextPoll = System.nanoTime() + pollNanos;
         long reloadAt = Long.MAX_VALUE;
         try {

@@ -1,13 +1,12 @@
 package dev.sekisho.gateway.config;
 
-import dev.sekisho.gateway.auth.ClientCertificateCheck;
-import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.execution.Limits;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -71,14 +70,43 @@ public record SekishoConfig(
      * @param failedLogins how failed logins are delayed and locked out
      * @param watchUsersFile whether edits of the users file apply while running
      */
-    public record Auth(LoginThrottle.Settings failedLogins, boolean watchUsersFile)
+    public record Auth(FailedLogins failedLogins, boolean watchUsersFile)
     {
-        public static final Auth DEFAULT = new Auth(LoginThrottle.Settings.DEFAULT, true);
+        public static final Auth DEFAULT = new Auth(FailedLogins.DEFAULT, true);
 
         public Auth
         {
             requireNonNull(failedLogins, "failedLogins is null");
         }
+    }
+
+    /**
+     * {@code auth.failed_logins}: the answer to a failed login waits {@code delay}, doubled with
+     * each further failure of the user or the address up to {@code maxDelay}; after
+     * {@code lockoutAfter} failures within {@code window} (0: never) logins of that user or from
+     * that address fail whatever the password.
+     */
+    public record FailedLogins(Duration delay, Duration maxDelay, int lockoutAfter, Duration window)
+    {
+        public static final FailedLogins DEFAULT = new FailedLogins(Duration.ofMillis(250), Duration.ofSeconds(10), 10, Duration.ofMinutes(15));
+
+        public FailedLogins
+        {
+            requireNonNull(delay, "delay is null");
+            requireNonNull(maxDelay, "maxDelay is null");
+            requireNonNull(window, "window is null");
+        }
+    }
+
+    /** {@code tls.clientcert} and a user's {@code clientcert}: as PostgreSQL's clientcert option. */
+    public enum ClientCertificates
+    {
+        /** No certificate is required. */
+        NONE,
+        /** A certificate signed by {@code tls.client_ca}. */
+        VERIFY_CA,
+        /** Such a certificate whose CN is the user name. */
+        VERIFY_FULL
     }
 
     /**
@@ -154,7 +182,7 @@ public record SekishoConfig(
      * @param clientCertificate what every client's certificate must satisfy (users may require more)
      * @param line the line of the {@code tls:} key, for errors found when the files are loaded
      */
-    public record Tls(Path certFile, Path keyFile, TlsMode mode, Optional<Path> clientCa, ClientCertificateCheck clientCertificate, int line)
+    public record Tls(Path certFile, Path keyFile, TlsMode mode, Optional<Path> clientCa, ClientCertificates clientCertificate, int line)
     {
         public Tls
         {
@@ -163,7 +191,7 @@ public record SekishoConfig(
             requireNonNull(mode, "mode is null");
             requireNonNull(clientCa, "clientCa is null");
             requireNonNull(clientCertificate, "clientCertificate is null");
-            if (clientCertificate != ClientCertificateCheck.NONE && clientCa.isEmpty()) {
+            if (clientCertificate != ClientCertificates.NONE && clientCa.isEmpty()) {
                 throw new IllegalArgumentException("client certificates need a client CA");
             }
         }
@@ -171,7 +199,7 @@ public record SekishoConfig(
         /** Without client certificates. */
         public Tls(Path certFile, Path keyFile, TlsMode mode, int line)
         {
-            this(certFile, keyFile, mode, Optional.empty(), ClientCertificateCheck.NONE, line);
+            this(certFile, keyFile, mode, Optional.empty(), ClientCertificates.NONE, line);
         }
     }
 

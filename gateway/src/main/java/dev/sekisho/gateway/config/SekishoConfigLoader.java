@@ -1,7 +1,5 @@
 package dev.sekisho.gateway.config;
 
-import dev.sekisho.gateway.auth.ClientCertificateCheck;
-import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.execution.Limits;
 import dev.sekisho.gateway.execution.RoleLimits;
 import dev.sekisho.planner.spi.SourceConfig;
@@ -166,11 +164,16 @@ public final class SekishoConfigLoader
                     + mode + "'");
         };
         Optional<Path> clientCa = section.optionalString("client_ca").map(path -> SekishoConfig.resolve(file, path));
-        ClientCertificateCheck clientCertificate = section.optionalString("clientcert")
-                .map(text -> ClientCertificateCheck.parse(text).orElseThrow(() -> section.error("clientcert",
-                        "must be verify-ca (a certificate signed by tls.client_ca), verify-full (and its CN is the user name) or none, not '" + text + "'")))
-                .orElse(ClientCertificateCheck.NONE);
-        if (clientCertificate != ClientCertificateCheck.NONE && clientCa.isEmpty()) {
+        SekishoConfig.ClientCertificates clientCertificate = section.optionalString("clientcert")
+                .map(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+                    case "none" -> SekishoConfig.ClientCertificates.NONE;
+                    case "verify-ca" -> SekishoConfig.ClientCertificates.VERIFY_CA;
+                    case "verify-full" -> SekishoConfig.ClientCertificates.VERIFY_FULL;
+                    default -> throw section.error("clientcert",
+                            "must be verify-ca (a certificate signed by tls.client_ca), verify-full (and its CN is the user name) or none, not '" + text + "'");
+                })
+                .orElse(SekishoConfig.ClientCertificates.NONE);
+        if (clientCertificate != SekishoConfig.ClientCertificates.NONE && clientCa.isEmpty()) {
             throw section.error("clientcert", "needs tls.client_ca: the PEM file of the CA that signs the clients' certificates");
         }
         return new SekishoConfig.Tls(certFile, keyFile, tlsMode, clientCa, clientCertificate, line);
@@ -179,8 +182,8 @@ public final class SekishoConfigLoader
     private static SekishoConfig.Auth auth(ConfigReader section)
     {
         section.rejectUnknownKeys(Set.of("failed_logins", "watch_users_file"));
-        LoginThrottle.Settings defaults = LoginThrottle.Settings.DEFAULT;
-        LoginThrottle.Settings failedLogins = section.optionalSection("failed_logins").map(logins -> {
+        SekishoConfig.FailedLogins defaults = SekishoConfig.FailedLogins.DEFAULT;
+        SekishoConfig.FailedLogins failedLogins = section.optionalSection("failed_logins").map(logins -> {
             logins.rejectUnknownKeys(Set.of("delay", "max_delay", "lockout_after", "window"));
             Duration delay = logins.optionalDuration("delay").orElse(defaults.delay());
             Duration maxDelay = logins.optionalDuration("max_delay").orElse(defaults.maxDelay().compareTo(delay) < 0 ? delay : defaults.maxDelay());
@@ -191,7 +194,7 @@ public final class SekishoConfigLoader
             if (window.isZero()) {
                 throw logins.error("window", "must be longer than 0");
             }
-            return new LoginThrottle.Settings(delay, maxDelay, logins.intValue("lockout_after", defaults.lockoutAfter(), 0, 1_000_000), window);
+            return new SekishoConfig.FailedLogins(delay, maxDelay, logins.intValue("lockout_after", defaults.lockoutAfter(), 0, 1_000_000), window);
         }).orElse(defaults);
         return new SekishoConfig.Auth(failedLogins, section.booleanValue("watch_users_file", true));
     }

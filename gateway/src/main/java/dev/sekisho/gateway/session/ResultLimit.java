@@ -23,27 +23,33 @@ final class ResultLimit
         implements ResultStream
 {
     private final ResultStream rows;
+    private final int columnCount;
     private final String user;
     private final long maxRows;
     private final long maxBytes;
     private long rowCount;
     private long byteCount;
 
-    private ResultLimit(ResultStream rows, String user, long maxRows, long maxBytes)
+    private ResultLimit(ResultStream rows, int columnCount, String user, long maxRows, long maxBytes)
     {
         this.rows = requireNonNull(rows, "rows is null");
+        this.columnCount = columnCount;
         this.user = requireNonNull(user, "user is null");
         this.maxRows = maxRows;
         this.maxBytes = maxBytes;
     }
 
-    /** {@code rows} limited as {@code limits} say; {@code rows} itself when nothing is limited. */
-    static ResultStream of(ResultStream rows, String user, SessionLimits limits)
+    /**
+     * {@code rows} limited as {@code limits} say; {@code rows} itself when nothing is limited.
+     *
+     * @param columnCount the columns of each row (as the statement was planned)
+     */
+    static ResultStream of(ResultStream rows, int columnCount, String user, SessionLimits limits)
     {
         if (limits.maxResultRows() == 0 && limits.maxResultBytes() == 0) {
             return rows;
         }
-        return new ResultLimit(rows, user, limits.maxResultRows(), limits.maxResultBytes());
+        return new ResultLimit(rows, columnCount, user, limits.maxResultRows(), limits.maxResultBytes());
     }
 
     @Override
@@ -63,8 +69,7 @@ final class ResultLimit
             throw exceeded(maxRows + " rows");
         }
         if (maxBytes > 0) {
-            int columns = rows.columns().size();
-            for (int i = 0; i < columns; i++) {
+            for (int i = 0; i < columnCount; i++) {
                 byteCount += size(rows.value(i));
             }
             if (byteCount > maxBytes) {

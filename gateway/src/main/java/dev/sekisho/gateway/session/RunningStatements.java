@@ -46,7 +46,8 @@ final class RunningStatements
             if (closed) {
                 context.cancel("terminating connection");
             }
-            portal.startRows(ResultLimit.of(portal.statement().query().orElseThrow().execute(portal.parameters(), context), user, limits), context);
+            portal.startRows(ResultLimit.of(portal.statement().query().orElseThrow().execute(portal.parameters(), context),
+                    portal.columns().map(List::size).orElse(0), user, limits), context);
         }
         catch (RuntimeException | Error e) {
             // whatever the plan opened before it failed goes back to its source now
