@@ -5,11 +5,14 @@
 #   bench/fuzz.sh TARGET SECONDS        e.g. bench/fuzz.sh FuzzPgWire.frames 600
 #   bench/fuzz.sh --list                the targets
 #
-# What the fuzzer finds that fails a target is written into the target's committed inputs
-# (gateway/src/test/resources/.../FuzzXxxInputs/METHOD/crash-*), so that verify runs it from then
-# on; fix the code and commit the input. The inputs that grew coverage stay in
+# Builds the gateway's tests once with Maven (skipping tests), then fuzzes in a plain JVM. What the
+# fuzzer finds that fails a target (an exception other than the documented errors, an input that
+# takes longer than 10 s) is written into the target's committed inputs
+# (gateway/src/test/resources/.../FuzzXxxInputs/METHOD/crash-* or timeout-*), so that verify runs
+# it from then on: fix the code and commit the input. The inputs that grew coverage stay in
 # gateway/target/fuzz-corpus/ (not committed: they would slow verify). Prints the inputs run and
-# the findings at the end. MVN_ARGS adds Maven options (e.g. MVN_ARGS="-o -Dmaven.repo.local=...").
+# the findings at the end. MVN_ARGS adds Maven options (e.g. MVN_ARGS="-o -Dmaven.repo.local=...");
+# FUZZ_JAVA_OPTS sets the fuzzing JVM's options (default -Xmx1g: memory must stay bounded).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -18,12 +21,8 @@ targets=(
   pgwire.FuzzPgWire.frames
   pgwire.FuzzPgWire.messages
   pgwire.FuzzPgWire.saslExchange
-  fuzz.FuzzSqlText.lexAndSplit
-  fuzz.FuzzSqlText.statementParser
-  fuzz.FuzzSqlText.pgSyntax
-  fuzz.FuzzConfigFiles.policyFile
-  fuzz.FuzzConfigFiles.sekishoYaml
-  fuzz.FuzzConfigFiles.usersFile
+  fuzz.FuzzSqlText.sqlText
+  fuzz.FuzzConfigFiles.yamlFiles
 )
 
 if [ "${1:-}" = "--list" ] || [ $# -ne 2 ]; then
@@ -45,23 +44,27 @@ if [ -z "$qualified" ]; then
 fi
 class="dev.sekisho.gateway.${qualified%.*}"
 method="${qualified##*.}"
+classpath_file="$root/gateway/target/fuzz.classpath"
 corpus="$root/gateway/target/fuzz-corpus/${class##*.}/$method"
 log="$root/gateway/target/fuzz-${class##*.}-$method.log"
+
+echo "Building the gateway's tests (skipping tests)..." >&2
+./mvnw -B -q ${MVN_ARGS:-} -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$classpath_file" >&2
 mkdir -p "$corpus"
 inputs_before=$(find "$corpus" -type f | wc -l)
+inputs_dir="gateway/src/test/resources/$(dirname "${class//.//}")/${class##*.}Inputs/$method"
+findings_before=$(find "$inputs_dir" -type f 2>/dev/null | wc -l)
 
 echo "Fuzzing ${class##*.}.$method for $seconds s (corpus: ${corpus#$root/}, log: ${log#$root/})" >&2
 status=0
-JAZZER_FUZZ=1 ./mvnw -B ${MVN_ARGS:-} -pl gateway -am test-compile surefire:test@fuzz-regression \
-  -Dtest="$class#$method" -Dsurefire.failIfNoSpecifiedTests=false \
-  -Djazzer.internal.arg.0=fuzz -Djazzer.internal.arg.1="$corpus" -Djazzer.internal.arg.2="-max_total_time=$seconds" \
-  > "$log" 2>&1 || status=$?
+# Jazzer writes findings next to the committed inputs, found from the working directory
+(cd gateway && JAZZER_FUZZ=1 java ${FUZZ_JAVA_OPTS:--Xmx1g} -cp "target/test-classes:target/classes:$(cat "$classpath_file")" \
+  dev.sekisho.gateway.fuzz.FuzzMain "$class#$method" "$corpus" "$seconds") > "$log" 2>&1 || status=$?
 
-# libFuzzer writes its statistics to the forked JVM's stderr, which Surefire keeps beside its reports
-stats=$(cat "$log" gateway/target/surefire-reports/*.dumpstream 2>/dev/null | grep -aE "^(#[0-9]+|Done [0-9]+ runs)" | tail -3 || true)
-runs=$(printf '%s\n' "$stats" | grep -aoE "Done [0-9]+ runs in [0-9]+ second" | tail -1 || true)
-[ -n "$runs" ] || runs=$(printf '%s\n' "$stats" | grep -aoE "^#[0-9]+" | tail -1 | sed 's/#/last status line: /' || true)
-crashes=$(find gateway/src/test/resources -path "*${class##*.}Inputs/$method/crash-*" -newer "$log" 2>/dev/null | wc -l || true)
+runs=$(grep -aoE "Done [0-9]+ runs in [0-9]+ second" "$log" | tail -1 || true)
+[ -n "$runs" ] || runs=$(grep -aoE "^#[0-9]+" "$log" | tail -1 | sed 's/#/at least /; s/$/ runs (last status line)/' || true)
+findings_after=$(find "$inputs_dir" -type f 2>/dev/null | wc -l)
 echo "target:   ${class##*.}.$method"
 echo "duration: $seconds s"
 echo "inputs:   ${runs:-unknown (see $log)}"
@@ -69,7 +72,7 @@ echo "corpus:   $inputs_before -> $(find "$corpus" -type f | wc -l) inputs"
 if [ "$status" -eq 0 ]; then
   echo "findings: none"
 else
-  echo "findings: the target failed (exit $status); see $log and any new crash-* file under gateway/src/test/resources"
-  grep -aE "== Java Exception|FuzzTestFindingException|Caused by|Tests run:.*Fail" "$log" | head -20 >&2 || true
+  echo "findings: the target failed (exit $status); $((findings_after - findings_before)) new input(s) in $inputs_dir; see $log"
+  grep -aE "== Java Exception|FuzzTestFindingException|Caused by|timeout|MethodSource" "$log" | head -20 >&2 || true
 fi
 exit "$status"

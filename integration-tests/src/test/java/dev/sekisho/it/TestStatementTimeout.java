@@ -45,7 +45,7 @@ class TestStatementTimeout
             assertThat(waitForRunning(direct, true)).as("the statement runs at MariaDB").isTrue();
             SQLException e = failure.get(60, TimeUnit.SECONDS);
             long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            assertThat(e).isNotNull();
+            assertThat((Object) e).as("the statement failed").isNotNull();
             assertThat(e.getSQLState()).isEqualTo("57014");
             assertThat(e.getMessage()).contains("canceling statement due to statement timeout");
             assertThat(tookMillis).isBetween(2_900L, 30_000L);

@@ -21,9 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FuzzSqlText
 {
-    /** The lexer and the splitter: total, and lossless. */
+    /**
+     * One text through all of them: the lexer (total, lossless), the splitter (pieces of the text
+     * in order), the session-command parser and the normaliser (an answer or a SQLSTATE).
+     */
     @FuzzTest(maxDuration = "10s")
-    void lexAndSplit(FuzzedDataProvider data)
+    void sqlText(FuzzedDataProvider data)
     {
         String sql = data.consumeRemainingAsString();
         List<SqlToken> tokens = SqlLexer.tokenize(sql);
@@ -35,30 +38,19 @@ class FuzzSqlText
             int at = sql.indexOf(statement.text(), from);
             assertThat(at).as("statement %s is a piece of the text after offset %d", statement.text(), from).isGreaterThanOrEqualTo(0);
             from = at + statement.text().length();
-        }
-    }
-
-    /** The gateway's classification and session-command parser (SET, SHOW, DECLARE, FETCH, ...). */
-    @FuzzTest(maxDuration = "10s")
-    void statementParser(FuzzedDataProvider data)
-    {
-        String sql = data.consumeRemainingAsString();
-        for (SqlStatement statement : SqlStatement.split(sql)) {
             try {
-                StatementParser.Parsed parsed = StatementParser.parse(statement);
-                assertThat(parsed.kind()).isNotNull();
+                assertThat(StatementParser.parse(statement).kind()).isNotNull();
+            }
+            catch (QueryException e) {
+                assertThat(e.sqlState()).hasSize(5);
+            }
+            try {
+                assertThat(PgSyntax.normalize(statement)).isNotNull();
             }
             catch (QueryException e) {
                 assertThat(e.sqlState()).hasSize(5);
             }
         }
-    }
-
-    /** The token-level rewrite of PostgreSQL syntax Calcite's parser does not take. */
-    @FuzzTest(maxDuration = "10s")
-    void pgSyntax(FuzzedDataProvider data)
-    {
-        String sql = data.consumeRemainingAsString();
         try {
             assertThat(PgSyntax.normalize(sql)).isNotNull();
         }

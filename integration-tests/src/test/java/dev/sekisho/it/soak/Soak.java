@@ -41,7 +41,7 @@ import static java.util.Objects.requireNonNull;
 public final class Soak
 {
     /** One action of a client, with its share of the mix in percent. */
-    enum Action
+    public enum Action
     {
         POINT_LOOKUP(45), SCAN(12), CATALOG(15), CANCEL(8), DISCONNECT_MID_STREAM(10), FAILED_LOGIN(10);
 
@@ -223,7 +223,7 @@ public final class Soak
             }
             case SCAN -> {
                 try (Statement statement = connection.createStatement();
-                        ResultSet rows = statement.executeQuery("select id, customer_id, status, total from shop.orders where id % 7 = "
+                        ResultSet rows = statement.executeQuery("select id, customer_id, status, amount, ordered_at from shop.orders where id % 7 = "
                                 + ThreadLocalRandom.current().nextInt(7))) {
                     while (rows.next()) {
                         rows.getLong(1);
@@ -298,7 +298,7 @@ public final class Soak
         connection.setAutoCommit(false);
         Statement statement = connection.createStatement();
         statement.setFetchSize(200);
-        ResultSet rows = statement.executeQuery("select o.id, o.total, c.email from shop.orders o join shop.customers c on c.id = o.customer_id");
+        ResultSet rows = statement.executeQuery("select o.id, o.amount, c.email from shop.orders o join shop.customers c on c.id = o.customer_id");
         int stopAt = 100 + ThreadLocalRandom.current().nextInt(2000);
         for (int i = 0; i < stopAt && rows.next(); i++) {
             rows.getString(3);
