@@ -24,7 +24,7 @@ import static java.util.Objects.requireNonNull;
  *         shop: 60s
  *         shop.orders: 5s
  *       check_interval_ms: 1000    # default 1000: each server is checked this often
- *       check_timeout_ms: 1000     # default 1000: a check that takes longer counts as failed
+ *       check_timeout_ms: 3000     # default 3000: a check that takes longer counts as failed
  *       down_after: 2              # default 2: failed health checks in a row before a server is down
  *       up_after: 3                # default 3: good checks in a row before a down or lagging server serves again
  *       heartbeat:                 # optional: a pt-heartbeat style table written on the primary
@@ -49,7 +49,14 @@ public record RoutingSettings(
         int upAfter,
         Optional<Heartbeat> heartbeat)
 {
-    public static final RoutingSettings DEFAULT = new RoutingSettings(Duration.ofSeconds(30), Map.of(), 1000, 1000, 2, 3, Optional.empty());
+    /**
+     * A check's default time limit. A check opens a connection when it has none and runs two or three
+     * statements: a second is too little on a loaded machine (a gateway on two busy cores marked its
+     * only, healthy server down at start-up), while down_after still needs two failures in a row.
+     */
+    public static final long DEFAULT_CHECK_TIMEOUT_MILLIS = 3000;
+
+    public static final RoutingSettings DEFAULT = new RoutingSettings(Duration.ofSeconds(30), Map.of(), 1000, DEFAULT_CHECK_TIMEOUT_MILLIS, 2, 3, Optional.empty());
 
     private static final List<String> KEYS = List.of("max_lag", "max_lag_for", "check_interval_ms", "check_timeout_ms", "down_after", "up_after", "heartbeat");
     private static final Pattern DURATION = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*(ms|s|m|h)?");

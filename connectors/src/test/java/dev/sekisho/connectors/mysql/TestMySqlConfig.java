@@ -33,7 +33,7 @@ public class TestMySqlConfig
         assertThat(config.routing()).isEqualTo(RoutingSettings.DEFAULT);
         assertThat(config.routing().maxLag()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.routing().checkIntervalMillis()).isEqualTo(1000);
-        assertThat(config.routing().checkTimeoutMillis()).isEqualTo(1000);
+        assertThat(config.routing().checkTimeoutMillis()).isEqualTo(3000);
         assertThat(config.routing().downAfter()).isEqualTo(2);
         assertThat(config.routing().upAfter()).isEqualTo(3);
         assertThat(config.replicas().get(0).weight()).isEqualTo(1);

@@ -591,6 +591,17 @@ public class TestMySqlConnector
         }
     }
 
+    @Test
+    public void configuredDatabasesAreExposedWhileNoServerAnswers()
+    {
+        int deadPort = TestingMySqlServer.freePort();
+        try (Connector down = connector(List.of(replica("dead", deadPort)),
+                Map.of("databases", List.of("testdb"), "pool", Map.of("connection_timeout_ms", 500, "min_idle", 0)))) {
+            // the gateway starts and serves its other sources; this one's tables appear when it answers
+            assertThat(down.metadata().listSchemas()).containsExactly("testdb");
+        }
+    }
+
     private static int active(MySqlConnector pool)
     {
         return pool.servers().stream().mapToInt(status -> status.activeConnections()).sum();

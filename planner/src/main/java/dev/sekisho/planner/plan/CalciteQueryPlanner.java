@@ -37,6 +37,10 @@ public final class CalciteQueryPlanner
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong planCount = new AtomicLong();
     private volatile Catalog catalog;
+    private volatile long catalogBuiltNanos = System.nanoTime();
+
+    /** How often a catalog missing a source that was down is built again. */
+    private static final long UNANSWERED_RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /**
      * @throws IllegalArgumentException if two connectors expose the same schema name
@@ -65,7 +69,7 @@ public final class CalciteQueryPlanner
         requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
         requireNonNull(session, "session is null");
         String sql = statement.text();
-        Catalog current = catalog;
+        Catalog current = catalogWithAnsweringSources();
         if (session.policy().isPresent()) {
             return securedPlanner.prepare(current, statement, declaredParameterTypes, session, planCount::incrementAndGet);
         }
@@ -80,6 +84,25 @@ public final class CalciteQueryPlanner
             plans.put(key, plan);
         }
         return plan;
+    }
+
+    /**
+     * The current catalog; when a source was down as it was built, a new generation is tried now and
+     * then (every {@link #UNANSWERED_RETRY_NANOS}), so that the source's tables appear once it answers.
+     */
+    private Catalog catalogWithAnsweringSources()
+    {
+        Catalog current = catalog;
+        if (current.unansweredSources().isEmpty() || System.nanoTime() - catalogBuiltNanos < UNANSWERED_RETRY_NANOS) {
+            return current;
+        }
+        synchronized (this) {
+            if (catalog == current) {
+                catalogBuiltNanos = System.nanoTime();
+                refresh();
+            }
+            return catalog;
+        }
     }
 
     @Override
