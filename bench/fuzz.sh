@@ -12,7 +12,10 @@
 # it from then on: fix the code and commit the input. The inputs that grew coverage stay in
 # gateway/target/fuzz-corpus/ (not committed: they would slow verify). Prints the inputs run and
 # the findings at the end. MVN_ARGS adds Maven options (e.g. MVN_ARGS="-o -Dmaven.repo.local=...");
-# FUZZ_JAVA_OPTS sets the fuzzing JVM's options (default -Xmx1g: memory must stay bounded).
+# MVN replaces the Maven command (default ./mvnw; e.g. a wrapper that queues builds);
+# FUZZ_BUILD=0 skips the build and fuzzes the classes the last one left (to run several targets
+# one after another); FUZZ_JAVA_OPTS sets the fuzzing JVM's options (default -Xmx1g: memory must
+# stay bounded).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -48,9 +51,11 @@ classpath_file="$root/gateway/target/fuzz.classpath"
 corpus="$root/gateway/target/fuzz-corpus/${class##*.}/$method"
 log="$root/gateway/target/fuzz-${class##*.}-$method.log"
 
-echo "Building the gateway's tests (skipping tests)..." >&2
-./mvnw -B -q ${MVN_ARGS:-} -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$classpath_file" >&2
+if [ "${FUZZ_BUILD:-1}" != "0" ] || [ ! -f "$classpath_file" ]; then
+  echo "Building the gateway's tests (skipping tests)..." >&2
+  ${MVN:-./mvnw} -B -q ${MVN_ARGS:-} -pl gateway -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$classpath_file" >&2
+fi
 mkdir -p "$corpus"
 inputs_before=$(find "$corpus" -type f | wc -l)
 inputs_dir="gateway/src/test/resources/$(dirname "${class//.//}")/${class##*.}Inputs/$method"
