@@ -59,7 +59,7 @@ fi
 mkdir -p "$corpus"
 inputs_before=$(find "$corpus" -type f | wc -l)
 inputs_dir="gateway/src/test/resources/$(dirname "${class//.//}")/${class##*.}Inputs/$method"
-findings_before=$(find "$inputs_dir" -type f 2>/dev/null | wc -l)
+findings_before=$( { find "$inputs_dir" -type f 2>/dev/null || true; } | wc -l)
 
 echo "Fuzzing ${class##*.}.$method for $seconds s (corpus: ${corpus#$root/}, log: ${log#$root/})" >&2
 status=0
@@ -69,7 +69,7 @@ status=0
 
 runs=$(grep -aoE "Done [0-9]+ runs in [0-9]+ second" "$log" | tail -1 || true)
 [ -n "$runs" ] || runs=$(grep -aoE "^#[0-9]+" "$log" | tail -1 | sed 's/#/at least /; s/$/ runs (last status line)/' || true)
-findings_after=$(find "$inputs_dir" -type f 2>/dev/null | wc -l)
+findings_after=$( { find "$inputs_dir" -type f 2>/dev/null || true; } | wc -l)
 echo "target:   ${class##*.}.$method"
 echo "duration: $seconds s"
 echo "inputs:   ${runs:-unknown (see $log)}"
