@@ -170,6 +170,22 @@ public final class ClientSession
     }
 
     /**
+     * The front door received a request that runs statements and queued it for a worker (on the
+     * thread that reads the client): a {@link #cancel()} from now on is kept for it, as PostgreSQL
+     * would be running it already. Each is followed by {@link #statementStarted()} or {@link #statementSkipped()}.
+     */
+    public void statementReceived()
+    {
+        session.statementReceived();
+    }
+
+    /** A request that {@link #statementReceived()} announced is dropped without running (after an error, until Sync). */
+    public void statementSkipped()
+    {
+        session.statementSkipped();
+    }
+
+    /**
      * The front door starts a request that runs statements (one Execute, or one simple Query with
      * all its statements): until {@link #statementFinished()} a {@link #cancel()} cancels what runs.
      */

@@ -65,6 +65,9 @@ final class PgMessageProcessor
             throw new IllegalStateException("a paused message must be resumed first");
         }
         if (ignoreUntilSync && !(message instanceof FrontendMessage.Sync) && !(message instanceof FrontendMessage.Terminate)) {
+            if (message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute) {
+                session.statementSkipped();
+            }
             return true;
         }
         try {

@@ -112,6 +112,7 @@ final class PgProtocolHandler
     private Map<String, String> startupParameters;
     /** The session's messages on their way to the workers; null until authenticated. */
     private SessionWorkQueue<FrontendMessage> work;
+    private ClientSession session;
     /** Messages received since authentication (event loop only). */
     private long received;
     /** Messages handed to the worker so far (worker only; read by the idle timer through the mark it set). */
@@ -152,6 +153,10 @@ final class PgProtocolHandler
                     Future<?> timer = idleTimer;
                     if (timer != null) {
                         timer.cancel(false);
+                    }
+                    if (message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute) {
+                        // from now on a cancel counts, however long the message waits for a worker
+                        session.statementReceived();
                     }
                     work.add(message);
                 }
@@ -349,6 +354,7 @@ final class PgProtocolHandler
         PgMessageProcessor processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close(),
                 () -> armIdleTimer(created));
         work = new SessionWorkQueue<>(created, workers, new CountingWorker(processor), new ChannelTransport());
+        session = created;
         BackendMessages.authenticationOk(out);
         created.settings().reportedValues().forEach((name, value) -> BackendMessages.parameterStatus(out, name, value));
         BackendMessages.backendKeyData(out, key.processId(), key.secretKey());

@@ -298,6 +298,18 @@ public final class Session
         return transaction.takeParameterChanges();
     }
 
+    /** The front end received a message that runs statements and queued it: a CancelRequest from now on is kept for it. */
+    public void statementReceived()
+    {
+        cancellation.statementReceived();
+    }
+
+    /** A message that {@link #statementReceived()} announced is dropped without running. */
+    public void statementSkipped()
+    {
+        cancellation.statementSkipped();
+    }
+
     /**
      * The front end starts a message that runs statements (Query, Execute): from now until
      * {@link #statementFinished()}, a CancelRequest cancels what runs.

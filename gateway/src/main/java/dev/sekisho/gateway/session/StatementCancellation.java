@@ -11,7 +11,10 @@ import java.util.concurrent.ScheduledFuture;
  * statements with {@link #statementStarted()} and {@link #statementFinished()}; inside that bracket
  * a cancel reaches the statement at its sources ({@link #activate}), or, while none is there yet
  * (planning, or between the statements of one Query), waits for the next one that gets there.
- * Outside it a cancel does nothing, as in PostgreSQL. A {@code statement_timeout} is a cancel that
+ * Outside it a cancel does nothing, as in PostgreSQL, unless such a message has arrived and waits
+ * for a worker ({@link #statementReceived()}): PostgreSQL would be running it already, so the cancel
+ * is kept for it (under load the wait can outlast a client's cancel, which was then lost and the
+ * statement ran to its end at the source). A {@code statement_timeout} is a cancel that
  * a timer asks for when the bracket lasts too long (57014, "due to statement timeout"); the timer
  * goes when the bracket ends. Thread-safe.
  */
@@ -26,9 +29,30 @@ final class StatementCancellation
     /** The reason of a cancel waiting for the statement to reach its sources; null when none waits. */
     private String pendingReason;
     private SessionExecutionContext activeContext;
+    /** Messages that run statements, received from the client and not yet started or skipped. */
+    private int waiting;
     /** Counts brackets, so that a late timer never cancels the bracket after its own. */
     private long bracket;
     private ScheduledFuture<?> timer;
+
+    /** A message that runs statements (Query, Execute) arrived and waits for a worker: a cancel now is kept for it. */
+    void statementReceived()
+    {
+        synchronized (lock) {
+            waiting++;
+        }
+    }
+
+    /** A message that {@link #statementReceived()} announced is dropped without running (after an error, until Sync). */
+    void statementSkipped()
+    {
+        synchronized (lock) {
+            waiting = Math.max(0, waiting - 1);
+            if (waiting == 0 && !statementActive) {
+                pendingReason = null;
+            }
+        }
+    }
 
     /** A message that runs statements starts: from now on a cancel counts. */
     void statementStarted()
@@ -43,8 +67,9 @@ final class StatementCancellation
     void statementStarted(Duration timeout)
     {
         synchronized (lock) {
+            waiting = Math.max(0, waiting - 1);
             statementActive = true;
-            pendingReason = null;
+            // a cancel that came while this message waited for a worker stays pending for it
             activeContext = null;
             stopTimer();
             long current = ++bracket;
@@ -100,7 +125,14 @@ final class StatementCancellation
         SessionExecutionContext context;
         synchronized (lock) {
             if (!statementActive) {
-                return false;
+                if (waiting == 0) {
+                    return false;
+                }
+                // the message is here but waits for a worker: cancel it when it gets to its sources
+                if (pendingReason == null) {
+                    pendingReason = reason;
+                }
+                return true;
             }
             context = activeContext;
             if (context == null) {

@@ -184,11 +184,12 @@ public final class Soak
     {
         Connection connection = null;
         while (System.nanoTime() < deadline) {
+            Action action = null;
             try {
                 if (connection == null || connection.isClosed()) {
                     connection = connect(password);
                 }
-                Action action = Action.pick();
+                action = Action.pick();
                 if (action == Action.DISCONNECT_MID_STREAM) {
                     disconnectMidStream(connection);
                     connection = null;
@@ -199,7 +200,8 @@ public final class Soak
                 completed.get(action).increment();
             }
             catch (SQLException | RuntimeException e) {
-                error(e.getClass().getSimpleName() + ": " + e.getMessage() + (e instanceof SQLException sql ? " (" + sql.getSQLState() + ")" : ""));
+                error((action == null ? "connect" : action) + ": " + e.getClass().getSimpleName() + ": " + e.getMessage() + (e instanceof SQLException sql ? " (" + sql.getSQLState() + ")" : "")
+                        + (e.getCause() == null ? "" : ", caused by " + e.getCause()));
                 closeQuietly(connection);
                 connection = null;
             }
