@@ -137,6 +137,28 @@ class TestPgLoginThrottle
     }
 
     @Test
+    void unknownUserIsThrottledAndLockedOutExactlyLikeAKnownOne()
+    {
+        // five failures each: the back-off up to the lock-out, then a locked-out answer
+        List<Failure> known = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            known.add(failedLogin("alice", "wrong"));
+        }
+        clock.addAndGet(TimeUnit.MINUTES.toNanos(16));
+        List<Failure> unknown = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            unknown.add(failedLogin("mallory", "wrong"));
+        }
+        assertThat(known).extracting(Failure::waitedMillis).containsExactly(200L, 400L, 800L, 1600L, 2000L);
+        assertThat(unknown).extracting(Failure::waitedMillis).containsExactlyElementsOf(known.stream().map(Failure::waitedMillis).toList());
+        for (int i = 0; i < 5; i++) {
+            Map<Character, String> expected = new java.util.LinkedHashMap<>(known.get(i).fields());
+            expected.put('M', "password authentication failed for user \"mallory\"");
+            assertThat(unknown.get(i).fields()).as("answer %d", i + 1).isEqualTo(expected);
+        }
+    }
+
+    @Test
     void successfulLoginResetsTheUsersDelay()
     {
         failedLogin("alice", "wrong");
