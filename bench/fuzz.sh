@@ -8,8 +8,9 @@
 # Builds the gateway's tests once with Maven (skipping tests), then fuzzes in a plain JVM. What the
 # fuzzer finds that fails a target (an exception other than the documented errors, an input that
 # takes longer than 10 s) is written into the target's committed inputs
-# (gateway/src/test/resources/.../FuzzXxxInputs/METHOD/crash-* or timeout-*), so that verify runs
-# it from then on: fix the code and commit the input. The inputs that grew coverage stay in
+# (gateway/src/test/resources/.../FuzzXxxInputs/METHOD/crash-* or timeout-*): fix the code, move
+# the input beside the other seeds (FuzzXxxInputs/) under a name that says what it is, and commit
+# it, so that verify runs it from then on. The inputs that grew coverage stay in
 # gateway/target/fuzz-corpus/ (not committed: they would slow verify). Prints the inputs run and
 # the findings at the end. MVN_ARGS adds Maven options (e.g. MVN_ARGS="-o -Dmaven.repo.local=...");
 # MVN replaces the Maven command (default ./mvnw; e.g. a wrapper that queues builds);
