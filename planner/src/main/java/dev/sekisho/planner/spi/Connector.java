@@ -1,6 +1,7 @@
 package dev.sekisho.planner.spi;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,6 +31,17 @@ public interface Connector
      * @throws QueryException with a SQLSTATE when the source refuses or fails the statement
      */
     ResultStream execute(BackendQuery query, ExecutionContext context);
+
+    /**
+     * What running {@code query} would cost, without running it; empty when the source cannot tell
+     * (it lacks {@link ConnectorCapability#ESTIMATE}). Blocks on the network like {@link #execute}.
+     *
+     * @throws QueryException with a SQLSTATE when the source refuses the statement
+     */
+    default Optional<CostEstimate> estimate(BackendQuery query, ExecutionContext context)
+    {
+        return Optional.empty();
+    }
 
     /** Capabilities the planner may rely on; empty means "scan only". */
     default Set<ConnectorCapability> capabilities()
