@@ -20,7 +20,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 import static java.util.Objects.requireNonNull;
@@ -121,6 +120,16 @@ final class ZetaSqlEngine
      */
     long analyze(String sql, List<Type> parameterTypes)
     {
+        return analysis(sql, parameterTypes).bytes();
+    }
+
+    /** What analysis found: the bytes a query scans and the tables it reads. */
+    private record Analysis(long bytes, java.util.Set<String> tables)
+    {
+    }
+
+    private Analysis analysis(String sql, List<Type> parameterTypes)
+    {
         AnalyzerOptions options = options();
         options.setParameterMode(ParameterMode.PARAMETER_POSITIONAL);
         options.setPruneUnusedColumns(true);
@@ -131,26 +140,33 @@ final class ZetaSqlEngine
             throw new IllegalArgumentException("not a query: " + statement.nodeKindString());
         }
         long[] bytes = new long[1];
+        java.util.Set<String> read = new java.util.HashSet<>();
         statement.accept(new ResolvedNodes.Visitor()
         {
             @Override
             public void visit(ResolvedNodes.ResolvedTableScan scan)
             {
-                FixtureTable table = tables.get(scan.getTable().getFullName());
+                FixtureTable table = table(scan.getTable().getFullName());
+                read.add(table.path());
                 for (long column : scan.getColumnIndexList()) {
                     bytes[0] += table.columnBytes((int) column);
                 }
                 super.visit(scan);
             }
         });
-        return bytes[0];
+        return new Analysis(bytes[0], read);
+    }
+
+    private synchronized FixtureTable table(String path)
+    {
+        return tables.get(path);
     }
 
     /** Analyses and executes the statement over the fixture's tables. */
     Result execute(String sql, List<Value> parameters)
     {
         List<Type> types = parameters.stream().map(Value::getType).toList();
-        long bytes = analyze(sql, types);
+        Analysis analysis = analysis(sql, types);
         AnalyzerOptions options = options();
         Map<String, Value> named = new HashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
@@ -159,7 +175,8 @@ final class ZetaSqlEngine
         }
         Map<String, TableContent> contents = new HashMap<>();
         for (FixtureTable table : tables()) {
-            contents.put(rootName(table), TableContent.create(table.rows()));
+            // only the tables the statement reads cross to the reference implementation
+            contents.put(rootName(table), TableContent.create(analysis.tables().contains(table.path()) ? table.rows() : List.of()));
         }
         try (PreparedQuery prepared = PreparedQuery.builder()
                 .setSql(executable(sql))
@@ -171,7 +188,7 @@ final class ZetaSqlEngine
             for (List<Value> row : prepared.execute(named).getTableData()) {
                 rows.add(row);
             }
-            return new Result(prepared.getColumns(), rows, bytes);
+            return new Result(prepared.getColumns(), rows, analysis.bytes());
         }
     }
 
@@ -310,10 +327,5 @@ final class ZetaSqlEngine
             i++;
         }
         return sql.length();
-    }
-
-    static String lower(String text)
-    {
-        return text.toLowerCase(Locale.ROOT);
     }
 }
