@@ -44,7 +44,7 @@ class TestBigQueryConnector
     static void start()
     {
         fixture = TestingBigQueryData.fixture();
-        connector = connector(Map.of("page_size", 3));
+        connector = connector(fixture, Map.of("page_size", 3));
     }
 
     @AfterAll
@@ -53,7 +53,7 @@ class TestBigQueryConnector
         connector.close();
     }
 
-    static BigQueryConnector connector(Map<String, Object> extra)
+    static BigQueryConnector connector(TestingBigQueryServer fixture, Map<String, Object> extra)
     {
         Map<String, Object> settings = new HashMap<>(Map.of(
                 "project", TestingBigQueryServer.PROJECT,
@@ -196,7 +196,7 @@ class TestBigQueryConnector
     @Test
     void errorsKeepBigQuerysMessage()
     {
-        try (BigQueryConnector limited = connector(Map.of("maximum_bytes_billed", 1000))) {
+        try (BigQueryConnector limited = connector(fixture, Map.of("maximum_bytes_billed", 1000))) {
             assertThatThrownBy(() -> limited.execute(BackendQuery.of(TestingBigQueryData.SOURCE, "SELECT id FROM lake.orders"), context()))
                     .isInstanceOf(QueryException.class)
                     .hasMessageContaining("Query exceeded limit for bytes billed: 1000. 10485760 or higher required.")
