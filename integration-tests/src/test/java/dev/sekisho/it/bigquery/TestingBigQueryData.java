@@ -19,7 +19,7 @@ import java.util.Map;
 /**
  * The fixture's datasets, created once per JVM: {@code lake.orders} (a small fact table, partitioned
  * and clustered), {@code lake.all_types} (one column of every BigQuery type), a view, and
- * {@code lake.order_items} (the demo shop's order items as a daily copy would hold them).
+ * {@code lake.numbers} (0 to 999, whose cross join is a result of a million rows).
  */
 public final class TestingBigQueryData
 {
@@ -58,6 +58,11 @@ public final class TestingBigQueryData
                 .clusteredBy("customer_id")
                 .rows(orders())
                 .create();
+        TestingBigQueryServer.TableBuilder numbers = server.table("lake", "numbers").column("n", type(TypeKind.TYPE_INT64));
+        for (long n = 0; n < 1000; n++) {
+            numbers.row(n);
+        }
+        numbers.create();
         server.table("lake", "paid_orders")
                 .kind("VIEW")
                 .column("id", type(TypeKind.TYPE_INT64))

@@ -83,6 +83,7 @@ public final class TestingBigQueryGateway
                       lake.orders: {allow: [analyst, finance, admin]}
                       lake.all_types: {allow: [analyst, finance, admin]}
                       lake.paid_orders: {allow: [analyst, finance, admin]}
+                      lake.numbers: {allow: [analyst, finance, admin]}
                       limited.events: {allow: [analyst, finance, admin]}
                     """, StandardCharsets.UTF_8);
             Path config = workDir.resolve("sekisho.yaml");

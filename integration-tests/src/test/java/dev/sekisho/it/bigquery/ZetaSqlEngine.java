@@ -33,7 +33,8 @@ import static java.util.Objects.requireNonNull;
  * <p>The reference implementation binds named parameters only and reads tables of the root catalog
  * only, so the text it executes differs from the analysed text in exactly two ways: each {@code ?}
  * becomes {@code @p0, @p1, ...} and each {@code dataset.table} becomes the root table
- * {@code `dataset__table`} (see {@link #executable}). Nothing else of the statement is touched.
+ * {@code `dataset__table`}, aliased {@code AS table} where the path had no alias (see
+ * {@link #executable}). Nothing else of the statement is touched.
  */
 final class ZetaSqlEngine
 {
@@ -292,6 +293,10 @@ final class ZetaSqlEngine
                 FixtureTable table = parts.size() == 2 ? table(parts.get(0), parts.get(1)) : null;
                 if (table != null && !isColumnReference(sql, i)) {
                     out.append('`').append(rootName(table)).append('`');
+                    if (!hasAlias(sql, end)) {
+                        // keep the implicit alias (the table name) that the original path had
+                        out.append(" AS `").append(table.name()).append('`');
+                    }
                 }
                 else {
                     out.append(sql, i, end);
@@ -304,6 +309,28 @@ final class ZetaSqlEngine
             }
         }
         return out.toString();
+    }
+
+    private static final java.util.Set<String> CLAUSE_KEYWORDS = java.util.Set.of("WHERE", "JOIN", "CROSS", "INNER", "LEFT", "RIGHT", "FULL",
+            "ON", "USING", "GROUP", "ORDER", "LIMIT", "UNION", "EXCEPT", "INTERSECT", "WINDOW", "HAVING", "QUALIFY", "FOR", "TABLESAMPLE", "NATURAL",
+            "OUTER", "FROM", "SELECT", "WITH", "LATERAL");
+
+    /** Whether an alias (AS, or an identifier that is no clause keyword) follows the table path that ends at {@code end}. */
+    private static boolean hasAlias(String sql, int end)
+    {
+        int i = end;
+        while (i < sql.length() && Character.isWhitespace(sql.charAt(i))) {
+            i++;
+        }
+        if (i < sql.length() && sql.charAt(i) == '`') {
+            return true;
+        }
+        int wordEnd = i;
+        while (wordEnd < sql.length() && (Character.isLetterOrDigit(sql.charAt(wordEnd)) || sql.charAt(wordEnd) == '_')) {
+            wordEnd++;
+        }
+        String word = sql.substring(i, wordEnd).toUpperCase(java.util.Locale.ROOT);
+        return !word.isEmpty() && !CLAUSE_KEYWORDS.contains(word);
     }
 
     /** Whether the path at {@code start} follows a dot (then it is a field access, not a table). */
