@@ -62,7 +62,7 @@ public final class Gateway
         WorkerPool workers = null;
         GatewayPolicies policies = null;
         try {
-            PlannerOptions plannerOptions = PlannerOptions.defaults();
+            PlannerOptions plannerOptions = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows());
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
             if (hashSalt.isPresent()) {
                 plannerOptions = plannerOptions.withHashSalt(hashSalt.get());

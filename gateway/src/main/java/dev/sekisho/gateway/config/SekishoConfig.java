@@ -96,9 +96,16 @@ public record SekishoConfig(
      * @param workerThreads threads that plan statements and read their rows (statements running
      *         at once); more statements wait in line
      * @param queueSize statements that may wait for a worker before new ones are refused with 53300
+     * @param localMaxRows the most rows a join the gateway runs over two sources may hold in memory;
+     *         a statement past it fails with 53200
      */
-    public record Execution(int workerThreads, int queueSize)
+    public record Execution(int workerThreads, int queueSize, long localMaxRows)
     {
+        public Execution(int workerThreads, int queueSize)
+        {
+            this(workerThreads, queueSize, dev.sekisho.planner.plan.PlannerOptions.DEFAULT_LOCAL_JOIN_MAX_ROWS);
+        }
+
         public static Execution defaults()
         {
             return new Execution(64, 1000);

@@ -64,11 +64,12 @@ public final class SekishoConfigLoader
         List<String> searchPath = root.optionalStringList("search_path").orElse(List.of("public"));
 
         SekishoConfig.Execution execution = root.optionalSection("execution").map(section -> {
-            section.rejectUnknownKeys(Set.of("worker_threads", "queue_size"));
+            section.rejectUnknownKeys(Set.of("worker_threads", "queue_size", "local_max_rows"));
             SekishoConfig.Execution defaults = SekishoConfig.Execution.defaults();
             return new SekishoConfig.Execution(
                     section.intValue("worker_threads", defaults.workerThreads(), 1, 4096),
-                    section.intValue("queue_size", defaults.queueSize(), 0, 1_000_000));
+                    section.intValue("queue_size", defaults.queueSize(), 0, 1_000_000),
+                    section.intValue("local_max_rows", (int) defaults.localMaxRows(), 1, Integer.MAX_VALUE));
         }).orElse(SekishoConfig.Execution.defaults());
 
         SekishoConfig.Protocol protocol = root.optionalSection("protocol").map(section -> {

@@ -29,7 +29,8 @@ import java.util.Locale;
  * the ZetaSQL-backed fixture, whose dataset {@code bq_shop} holds a copy of the shop's customers
  * and orders. A third source, {@code limited}, is the same fixture with a tiny
  * {@code maximum_bytes_billed}. It enforces the bypass tests' policy for both copies of the shop
- * (the same rules, table names aside). One instance per test JVM.
+ * (the same rules, table names aside), and holds at most 5000 rows for a join it runs itself
+ * ({@code execution.local_max_rows}). One instance per test JVM.
  */
 public final class TestingBigQueryGateway
 {
@@ -91,7 +92,7 @@ public final class TestingBigQueryGateway
                     listen: {host: 127.0.0.1, port: 0}
                     users_file: users.yaml
                     search_path: [shop]
-                    execution: {worker_threads: 16}
+                    execution: {worker_threads: 16, local_max_rows: 5000}
                     policies: {dir: policies, watch: false}
                     sources:
                       shop:

@@ -31,6 +31,7 @@ public final class Catalog
     private final Map<String, ConnectorSchema> schemas;
     private final List<Connector> connectors;
     private final PgCatalog pgCatalog;
+    private final long localJoinMaxRows;
 
     /**
      * @param version the generation, part of every plan-cache key
@@ -39,7 +40,19 @@ public final class Catalog
      */
     public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views)
     {
+        this(connectors, version, views, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param version the generation, part of every plan-cache key
+     * @param views what a statement's session may see of the sources in the catalog emulation
+     * @param localJoinMaxRows the most rows a join the gateway runs over these sources may hold in memory ({@link LocalJoins})
+     * @throws IllegalArgumentException if two connectors expose the same schema name
+     */
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, long localJoinMaxRows)
+    {
         this.version = version;
+        this.localJoinMaxRows = localJoinMaxRows;
         this.connectors = connectors.stream().sorted(Comparator.comparing(Connector::name)).toList();
         this.rootSchema = CalciteSchema.createRootSchema(false, false);
         Map<String, ConnectorSchema> byName = new LinkedHashMap<>();
@@ -86,6 +99,12 @@ public final class Catalog
                         .toList();
             }
         };
+    }
+
+    /** The most rows a join the gateway runs over two sources may hold, for {@link LocalJoins}. */
+    public long localJoinMaxRows()
+    {
+        return localJoinMaxRows;
     }
 
     /** The pg_catalog and information_schema emulation of this generation. */

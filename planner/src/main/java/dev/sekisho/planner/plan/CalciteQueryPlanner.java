@@ -34,6 +34,7 @@ public final class CalciteQueryPlanner
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong planCount = new AtomicLong();
     private volatile Catalog catalog;
+    private final long localJoinMaxRows;
 
     /**
      * @throws IllegalArgumentException if two connectors expose the same schema name
@@ -45,7 +46,8 @@ public final class CalciteQueryPlanner
         this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
         this.cachePlans = options.planCacheSize() > 0;
         this.securedPlanner = new SecuredPlanner(options);
-        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
+        this.localJoinMaxRows = options.localJoinMaxRows();
+        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows);
     }
 
     @Override
@@ -85,7 +87,7 @@ public final class CalciteQueryPlanner
         for (Connector connector : connectors) {
             connector.metadata().refresh();
         }
-        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
+        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows);
         plans.invalidateAll();
         securedPlanner.invalidateAll();
     }

@@ -101,7 +101,7 @@ final class PlanStrategy
         // compiled to Java, the local engine runs what the interpreter cannot: every aggregate (array_agg, string_agg),
         // window functions, correlated joins with a sort or limit inside, recursive queries
         try {
-            CompiledPlan compiled = CompiledPlan.compile(root.project());
+            CompiledPlan compiled = CompiledPlan.compile(root.project(), catalog.localJoinMaxRows());
             return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
                     parameterOfIndex, dynamicParameterTypes, ExplainText.compiled(compiled, localReason), compiled);
         }

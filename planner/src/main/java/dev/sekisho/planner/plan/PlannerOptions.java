@@ -12,10 +12,13 @@ import static java.util.Objects.requireNonNull;
  *         environment, never from policy files); empty if none is configured, in which case
  *         policies that use {@code hash} do not load. Bound as a parameter, never written into SQL
  *         text, and never printed by {@link #toString()}.
+ * @param localJoinMaxRows the most rows a join the gateway runs over two sources may hold in memory
+ *         (its build side); past it the statement fails with SQLSTATE 53200
  */
-public record PlannerOptions(int planCacheSize, Optional<String> hashSalt)
+public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long localJoinMaxRows)
 {
     public static final int DEFAULT_PLAN_CACHE_SIZE = 10_000;
+    public static final long DEFAULT_LOCAL_JOIN_MAX_ROWS = 1_000_000;
 
     public PlannerOptions
     {
@@ -26,6 +29,14 @@ public record PlannerOptions(int planCacheSize, Optional<String> hashSalt)
         if (hashSalt.isPresent() && hashSalt.get().isEmpty()) {
             throw new IllegalArgumentException("hashSalt must not be empty");
         }
+        if (localJoinMaxRows < 1) {
+            throw new IllegalArgumentException("localJoinMaxRows must be positive: " + localJoinMaxRows);
+        }
+    }
+
+    public PlannerOptions(int planCacheSize, Optional<String> hashSalt)
+    {
+        this(planCacheSize, hashSalt, DEFAULT_LOCAL_JOIN_MAX_ROWS);
     }
 
     public PlannerOptions(int planCacheSize)
@@ -42,18 +53,25 @@ public record PlannerOptions(int planCacheSize, Optional<String> hashSalt)
     /** A copy with another plan-cache size. */
     public PlannerOptions withPlanCacheSize(int size)
     {
-        return new PlannerOptions(size, hashSalt);
+        return new PlannerOptions(size, hashSalt, localJoinMaxRows);
+    }
+
+    /** A copy with another limit on the rows a local join may hold. */
+    public PlannerOptions withLocalJoinMaxRows(long rows)
+    {
+        return new PlannerOptions(planCacheSize, hashSalt, rows);
     }
 
     /** A copy with the {@code hash} mask's salt. */
     public PlannerOptions withHashSalt(String salt)
     {
-        return new PlannerOptions(planCacheSize, Optional.of(requireNonNull(salt, "salt is null")));
+        return new PlannerOptions(planCacheSize, Optional.of(requireNonNull(salt, "salt is null")), localJoinMaxRows);
     }
 
     @Override
     public String toString()
     {
-        return "PlannerOptions[planCacheSize=" + planCacheSize + ", hashSalt=" + (hashSalt.isPresent() ? "(set)" : "(none)") + "]";
+        return "PlannerOptions[planCacheSize=" + planCacheSize + ", hashSalt=" + (hashSalt.isPresent() ? "(set)" : "(none)") + ", localJoinMaxRows="
+                + localJoinMaxRows + "]";
     }
 }
