@@ -62,7 +62,8 @@ public final class Gateway
         WorkerPool workers = null;
         GatewayPolicies policies = null;
         try {
-            PlannerOptions plannerOptions = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows());
+            PlannerOptions plannerOptions = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
+                    .withReplicatedTables(config.replicatedTables());
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
             if (hashSalt.isPresent()) {
                 plannerOptions = plannerOptions.withHashSalt(hashSalt.get());

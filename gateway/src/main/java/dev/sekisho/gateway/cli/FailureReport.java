@@ -2,6 +2,7 @@ package dev.sekisho.gateway.cli;
 
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.load.PolicyException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
@@ -84,13 +85,19 @@ final class FailureReport
             return new CliFailure(ExitCode.INVALID, e.getMessage(),
                     "Correct the policy files and run the command again; ./sekisho policy check DIR lists every problem.", e);
         }
-        if (e instanceof QueryException query && query.sqlState().startsWith("08")) {
+        if (e instanceof QueryException query && isSourceUnreachable(query)) {
             return new CliFailure(ExitCode.UNREACHABLE, query.getMessage(),
                     "Start the source's servers or correct their address; ./sekisho check-config FILE shows each server's address and why it does not answer.",
                     e);
         }
         return new CliFailure(ExitCode.FAILED, "unexpected error: " + e,
                 "This is a bug: run the command again with --verbose and report what it prints.", e);
+    }
+
+    /** Whether a source's failure means its servers do not answer (08xxx) or none may serve now (57P03). */
+    static boolean isSourceUnreachable(QueryException failure)
+    {
+        return failure.sqlState().startsWith("08") || failure.sqlState().equals(SqlStates.CANNOT_CONNECT_NOW);
     }
 
     /**

@@ -35,7 +35,7 @@ public final class ServeCommand
             gateway = Gateway.start(loaded);
         }
         catch (QueryException e) {
-            if (!e.sqlState().startsWith("08")) {
+            if (!FailureReport.isSourceUnreachable(e)) {
                 throw e;
             }
             throw new CliFailure(ExitCode.UNREACHABLE, "cannot start: " + e.getMessage(),

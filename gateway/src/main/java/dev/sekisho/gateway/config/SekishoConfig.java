@@ -1,5 +1,7 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.planner.plan.PlannerOptions;
+import dev.sekisho.planner.plan.ReplicatedTable;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;
@@ -24,6 +26,7 @@ import static java.util.Objects.requireNonNull;
  * @param protocol wire-protocol limits
  * @param sources the databases behind the gateway
  * @param tls TLS for the Postgres-wire front door; empty: clients connect without TLS
+ * @param replicatedTables tables that also exist as a warehouse copy (docs/bigquery.md, routing of replicated tables)
  */
 public record SekishoConfig(
         Path file,
@@ -34,7 +37,8 @@ public record SekishoConfig(
         Execution execution,
         Protocol protocol,
         List<Source> sources,
-        Optional<Tls> tls)
+        Optional<Tls> tls,
+        List<ReplicatedTable> replicatedTables)
 {
     public SekishoConfig
     {
@@ -47,6 +51,14 @@ public record SekishoConfig(
         requireNonNull(protocol, "protocol is null");
         sources = List.copyOf(sources);
         requireNonNull(tls, "tls is null");
+        replicatedTables = List.copyOf(replicatedTables);
+    }
+
+    /** Without replicated tables. */
+    public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
+            Protocol protocol, List<Source> sources, Optional<Tls> tls)
+    {
+        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, List.of());
     }
 
     /** Without TLS. */
@@ -103,7 +115,7 @@ public record SekishoConfig(
     {
         public Execution(int workerThreads, int queueSize)
         {
-            this(workerThreads, queueSize, dev.sekisho.planner.plan.PlannerOptions.DEFAULT_LOCAL_JOIN_MAX_ROWS);
+            this(workerThreads, queueSize, PlannerOptions.DEFAULT_LOCAL_JOIN_MAX_ROWS);
         }
 
         public static Execution defaults()

@@ -1,11 +1,14 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.planner.plan.CopyFreshness;
+import dev.sekisho.planner.plan.ReplicatedTable;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;
 
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +24,8 @@ import java.util.regex.Pattern;
  */
 public final class SekishoConfigLoader
 {
-    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls");
+    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls",
+            "replicated_tables");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private SekishoConfigLoader() {}
@@ -105,7 +109,48 @@ public final class SekishoConfigLoader
             throw root.error("sources", "is empty: name at least one database behind the gateway");
         }
         Optional<SekishoConfig.Tls> tls = root.optionalSection("tls").map(section -> tls(section, file, root.node().keyLine("tls")));
-        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls);
+        List<ReplicatedTable> replicatedTables = new ArrayList<>();
+        Optional<ConfigReader> replicatedSection = root.optionalSection("replicated_tables");
+        if (replicatedSection.isPresent()) {
+            ConfigReader section = replicatedSection.get();
+            for (Map.Entry<String, YamlNode> entry : section.node().entries().entrySet()) {
+                if (!(entry.getValue() instanceof YamlNode.MapNode map)) {
+                    throw section.error(entry.getKey(), "must be a mapping with 'copy' and 'loaded' or 'lag', not " + entry.getValue().describe());
+                }
+                replicatedTables.add(replicatedTable(new ConfigReader(origin, section.keyPath(entry.getKey()), map), section, entry.getKey()));
+            }
+        }
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, replicatedTables);
+    }
+
+    /** One entry of {@code replicated_tables:}, keyed by the table as clients name it. */
+    private static ReplicatedTable replicatedTable(ConfigReader entry, ConfigReader section, String table)
+    {
+        entry.rejectUnknownKeys(Set.of("copy", "loaded", "lag", "max_staleness", "replica_max_rows"));
+        if (entry.has("loaded") == entry.has("lag")) {
+            throw section.error(table, "needs exactly one of 'loaded' (e.g. 'daily 03:00 Asia/Tokyo') and 'lag' (e.g. 26h): how old the copy is");
+        }
+        CopyFreshness freshness;
+        try {
+            freshness = entry.has("loaded") ? CopyFreshness.daily(entry.requireString("loaded")) : CopyFreshness.lag(CopyFreshness.parseDuration(entry.requireString("lag")));
+        }
+        catch (IllegalArgumentException e) {
+            throw entry.error(entry.has("loaded") ? "loaded" : "lag", e.getMessage());
+        }
+        Duration maxStaleness;
+        try {
+            maxStaleness = CopyFreshness.parseDuration(entry.optionalString("max_staleness").orElse("36h"));
+        }
+        catch (IllegalArgumentException e) {
+            throw entry.error("max_staleness", e.getMessage());
+        }
+        try {
+            return new ReplicatedTable(table, entry.requireString("copy"), freshness, maxStaleness,
+                    entry.intValue("replica_max_rows", ReplicatedTable.DEFAULT_REPLICA_MAX_ROWS, 0, Integer.MAX_VALUE));
+        }
+        catch (IllegalArgumentException e) {
+            throw section.error(table, e.getMessage() + " (name the table and its copy as schema.table)");
+        }
     }
 
     private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)

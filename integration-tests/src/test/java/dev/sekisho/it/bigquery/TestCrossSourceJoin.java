@@ -51,6 +51,12 @@ class TestCrossSourceJoin
         assertThat(scan.sql()).isEqualTo(
                 "SELECT id, order_id, product_id, quantity, unit_price FROM bq_shop.order_items WHERE quantity > 2 AND product_id IN UNNEST(?)");
         assertThat(scan.parameterTypes()).containsExactly("ARRAY");
+        assertThat(gateway.fixture().acceptedByAnalyzer(scan.sql())).as("ZetaSQL's analyzer accepted it").isTrue();
+        // EXPLAIN shows each source's statement: its columns, its pushed filter, and where the dynamic filter goes
+        assertThat(gateway.explain(JOIN.formatted("bq_shop")))
+                .contains("warehouse: SELECT id, order_id, product_id, quantity, unit_price FROM bq_shop.order_items WHERE quantity > 2"
+                        + " AND product_id IN UNNEST(?) -- dynamic filter: the join keys read from shop shop.products")
+                .containsPattern("shop: SELECT .*`category`.* FROM `shop`.`products` WHERE `category` = 'books'");
     }
 
     @Test

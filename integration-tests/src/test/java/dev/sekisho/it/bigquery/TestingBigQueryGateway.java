@@ -4,8 +4,13 @@ import com.google.zetasql.Type;
 import com.google.zetasql.ZetaSQLType.TypeKind;
 import dev.sekisho.gateway.Gateway;
 import dev.sekisho.gateway.auth.ScramVerifier;
+import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.config.SekishoConfigLoader;
 import dev.sekisho.it.TestingGateway;
+import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.plan.CalciteQueryPlanner;
+import dev.sekisho.planner.plan.PlannerOptions;
+import dev.sekisho.planner.spi.Connector;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -29,7 +34,8 @@ import java.util.Locale;
  * the ZetaSQL-backed fixture, whose dataset {@code bq_shop} holds a copy of the shop's customers
  * and orders. A third source, {@code limited}, is the same fixture with a tiny
  * {@code maximum_bytes_billed}. It enforces the bypass tests' policy for both copies of the shop
- * (the same rules, table names aside), and holds at most 5000 rows for a join it runs itself
+ * (the same rules, table names aside), and a third copy in MariaDB, {@code routed}, whose orders and
+ * customers are replicated tables with their copies in {@code bq_shop}. It holds at most 5000 rows for a join it runs itself
  * ({@code execution.local_max_rows}). One instance per test JVM.
  */
 public final class TestingBigQueryGateway
@@ -41,10 +47,14 @@ public final class TestingBigQueryGateway
     private final TestingBigQueryServer fixture;
     private final Gateway gateway;
 
-    private TestingBigQueryGateway(TestingBigQueryServer fixture, Gateway gateway)
+    private final Path config;
+    private CalciteQueryPlanner explainPlanner;
+
+    private TestingBigQueryGateway(TestingBigQueryServer fixture, Gateway gateway, Path config)
     {
         this.fixture = fixture;
         this.gateway = gateway;
+        this.config = config;
     }
 
     public static synchronized TestingBigQueryGateway shared()
@@ -62,6 +72,7 @@ public final class TestingBigQueryGateway
         TestingBigQueryServer fixture = TestingBigQueryData.fixture();
         try {
             copyShop(mysql, fixture);
+            routedShop(mysql);
             fixture.table("limited", "events")
                     .column("id", TestingBigQueryData.type(TypeKind.TYPE_INT64))
                     .row(1L)
@@ -79,6 +90,7 @@ public final class TestingBigQueryGateway
             TestingGateway.copyResource("policies/bypass/shop.yaml", policies.resolve("shop.yaml"));
             String shopPolicy = Files.readString(policies.resolve("shop.yaml"), StandardCharsets.UTF_8);
             Files.writeString(policies.resolve("bq_shop.yaml"), shopPolicy.replace("  shop.", "  bq_shop."), StandardCharsets.UTF_8);
+            Files.writeString(policies.resolve("routed.yaml"), shopPolicy.replace("  shop.", "  routed."), StandardCharsets.UTF_8);
             Files.writeString(policies.resolve("lake.yaml"), """
                     tables:
                       lake.orders: {allow: [analyst, finance, admin]}
@@ -114,14 +126,40 @@ public final class TestingBigQueryGateway
                         credentials: none
                         datasets: [limited]
                         maximum_bytes_billed: 1000
+                      routed:
+                        type: mysql
+                        replicas:
+                          - {name: embedded, host: 127.0.0.1, port: %1$d, user: root, password: ""}
+                        databases: [routed]
+                    replicated_tables:
+                      routed.orders: {copy: bq_shop.orders, lag: 24h, max_staleness: 36h, replica_max_rows: 100}
+                      routed.customers: {copy: bq_shop.customers, lag: 24h, max_staleness: 36h, replica_max_rows: 100}
                     """.formatted(mysql.mariaDb().port(), TestingBigQueryServer.PROJECT, fixture.endpoint()), StandardCharsets.UTF_8);
-            return new TestingBigQueryGateway(fixture, Gateway.start(SekishoConfigLoader.load(config)));
+            return new TestingBigQueryGateway(fixture, Gateway.start(SekishoConfigLoader.load(config)), config);
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         catch (SQLException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A MariaDB database {@code routed} with the shop's tables, whose orders and customers are
+     * replicated tables with their copies in {@code bq_shop} (the shop's other tests keep reading
+     * MariaDB only).
+     */
+    private static void routedShop(TestingGateway mysql)
+            throws SQLException
+    {
+        try (Connection connection = mysql.connectDirect("shop"); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE DATABASE IF NOT EXISTS routed");
+            for (String table : List.of("customers", "orders", "order_items", "products")) {
+                statement.execute("CREATE OR REPLACE TABLE routed." + table + " LIKE shop." + table);
+                statement.execute("INSERT INTO routed." + table + " SELECT * FROM shop." + table);
+            }
+            statement.execute("ANALYZE TABLE routed.customers, routed.orders");
         }
     }
 
@@ -195,6 +233,28 @@ public final class TestingBigQueryGateway
     public Gateway gateway()
     {
         return gateway;
+    }
+
+    /** The gateway's {@code sekisho.yaml}. */
+    public Path configFile()
+    {
+        return config;
+    }
+
+    /**
+     * EXPLAIN of {@code sql} without a policy, planned as the gateway plans it (the options
+     * {@code sekisho policy explain} uses), on connectors of the same configuration made once.
+     */
+    public synchronized String explain(String sql)
+    {
+        if (explainPlanner == null) {
+            SekishoConfig loaded = SekishoConfigLoader.load(config);
+            List<Connector> connectors = Gateway.createConnectors(loaded);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> connectors.forEach(Connector::close), "bigquery-explain-shutdown"));
+            explainPlanner = new CalciteQueryPlanner(connectors, PlannerOptions.defaults().withLocalJoinMaxRows(loaded.execution().localMaxRows())
+                    .withReplicatedTables(loaded.replicatedTables()));
+        }
+        return explainPlanner.prepare(sql, List.of(), new SessionContext("admin", List.of("shop"))).explain();
     }
 
     /** A pgjdbc connection through this gateway as one of its users. */

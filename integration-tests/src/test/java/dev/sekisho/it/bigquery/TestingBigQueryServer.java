@@ -74,6 +74,8 @@ public final class TestingBigQueryServer
     });
     private final Map<String, Job> jobs = new ConcurrentHashMap<>();
     private final List<RecordedJob> recorded = new CopyOnWriteArrayList<>();
+    /** The SQL of every job and dry run that ZetaSQL's analyzer accepted. */
+    private final java.util.Set<String> accepted = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final List<String> cancelled = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger insertFailures = new AtomicInteger();
@@ -128,6 +130,12 @@ public final class TestingBigQueryServer
     }
 
     /** The query and dry-run jobs inserted so far, in order. */
+    /** Whether ZetaSQL's analyzer accepted {@code sql}, sent as a job or a dry run, with its parameters' types. */
+    public boolean acceptedByAnalyzer(String sql)
+    {
+        return accepted.contains(sql);
+    }
+
     public List<RecordedJob> jobs()
     {
         return List.copyOf(recorded);
@@ -364,6 +372,7 @@ public final class TestingBigQueryServer
         long bytes;
         try {
             bytes = engine.analyze(sql, parameters.stream().map(Value::getType).toList());
+            accepted.add(sql);
         }
         catch (SqlException | IllegalArgumentException e) {
             if (dryRun) {

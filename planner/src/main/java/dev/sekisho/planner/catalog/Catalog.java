@@ -4,11 +4,15 @@ import dev.sekisho.planner.pg.catalog.CatalogSource;
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.TableMetadata;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.rel.type.RelProtoDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,12 +30,16 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Catalog
 {
+    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+
     private final long version;
     private final CalciteSchema rootSchema;
     private final Map<String, ConnectorSchema> schemas;
     private final List<Connector> connectors;
     private final PgCatalog pgCatalog;
     private final long localJoinMaxRows;
+    private final List<dev.sekisho.planner.plan.ReplicatedTable> replicatedTables;
+    private final List<String> unanswered;
 
     /**
      * @param version the generation, part of every plan-cache key
@@ -40,24 +48,38 @@ public final class Catalog
      */
     public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views)
     {
-        this(connectors, version, views, Long.MAX_VALUE);
+        this(connectors, version, views, Long.MAX_VALUE, List.of());
     }
 
     /**
      * @param version the generation, part of every plan-cache key
      * @param views what a statement's session may see of the sources in the catalog emulation
      * @param localJoinMaxRows the most rows a join the gateway runs over these sources may hold in memory ({@link LocalJoins})
+     * @param replicatedTables the tables that also exist as a warehouse copy, which routing may read instead
      * @throws IllegalArgumentException if two connectors expose the same schema name
      */
-    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, long localJoinMaxRows)
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, long localJoinMaxRows,
+            List<dev.sekisho.planner.plan.ReplicatedTable> replicatedTables)
     {
+        this.replicatedTables = List.copyOf(replicatedTables);
         this.version = version;
         this.localJoinMaxRows = localJoinMaxRows;
         this.connectors = connectors.stream().sorted(Comparator.comparing(Connector::name)).toList();
         this.rootSchema = CalciteSchema.createRootSchema(false, false);
         Map<String, ConnectorSchema> byName = new LinkedHashMap<>();
+        List<String> unanswered = new ArrayList<>();
         for (Connector connector : this.connectors) {
-            for (String schema : connector.metadata().listSchemas()) {
+            List<String> listed;
+            try {
+                listed = connector.metadata().listSchemas();
+            }
+            catch (QueryException e) {
+                // one source down must not stop the others: it joins the catalog when a later generation reaches it
+                log.warn("source {} did not list its schemas ({}): its tables are missing until it answers", connector.name(), e.getMessage());
+                unanswered.add(connector.name());
+                continue;
+            }
+            for (String schema : listed) {
                 String exposed = schema.toLowerCase(Locale.ROOT);
                 ConnectorSchema existing = byName.get(exposed);
                 if (existing != null) {
@@ -70,9 +92,16 @@ public final class Catalog
             }
         }
         this.schemas = Map.copyOf(byName);
+        this.unanswered = List.copyOf(unanswered);
         addPostgresTypeNames(rootSchema);
         this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), views);
         pgCatalog.register(rootSchema.plus());
+    }
+
+    /** The sources that did not list their schemas when this generation was built (they were down). */
+    public List<String> unansweredSources()
+    {
+        return unanswered;
     }
 
     /** The sources' schemas and tables for the catalog emulation. */
@@ -105,6 +134,12 @@ public final class Catalog
     public long localJoinMaxRows()
     {
         return localJoinMaxRows;
+    }
+
+    /** The tables that also exist as a warehouse copy (configuration, {@code replicated_tables}). */
+    public List<dev.sekisho.planner.plan.ReplicatedTable> replicatedTables()
+    {
+        return replicatedTables;
     }
 
     /** The pg_catalog and information_schema emulation of this generation. */

@@ -7,6 +7,7 @@ import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.spi.SourceTable;
 import dev.sekisho.planner.spi.TableMetadata;
 import dev.sekisho.planner.sql.Dialects;
 import dev.sekisho.planner.types.TypeMapping;
@@ -50,6 +51,13 @@ public final class ConnectorTable
     /** The key under which the fallback engine's {@link DataContext} holds the {@link ExecutionContext}. */
     public static final String EXECUTION_CONTEXT = "sekisho.executionContext";
 
+    /**
+     * The key under which the fallback engine's {@link DataContext} holds every table the statement
+     * reads ({@code List<ConnectorTable>}): each scan tells its source all of that source's tables,
+     * so that the source routes every scan of the statement by the same freshness limit.
+     */
+    public static final String STATEMENT_TABLES = "sekisho.statementTables";
+
     private final Connector connector;
     private final String exposedSchema;
     private final TableMetadata metadata;
@@ -62,10 +70,35 @@ public final class ConnectorTable
         this.metadata = requireNonNull(metadata, "metadata is null");
     }
 
+    /**
+     * This table (a warehouse copy) read as {@code original}: the original's columns, names, types
+     * and order, taken from this table's columns of the same names, so that a plan over the original
+     * runs unchanged on the copy; empty when the copy lacks one of the original's columns.
+     */
+    public Optional<ConnectorTable> readAs(ConnectorTable original)
+    {
+        List<ColumnMetadata> columns = new ArrayList<>();
+        for (ColumnMetadata column : original.metadata().columns()) {
+            Optional<ColumnMetadata> copy = metadata.columns().stream().filter(candidate -> candidate.name().equalsIgnoreCase(column.name())).findFirst();
+            if (copy.isEmpty()) {
+                return Optional.empty();
+            }
+            columns.add(new ColumnMetadata(copy.get().name(), column.type(), column.nullable(), copy.get().sourceType(), column.comment()));
+        }
+        return Optional.of(new ConnectorTable(connector, exposedSchema, new TableMetadata(metadata.schema(), metadata.name(), columns, List.of(),
+                metadata.kind(), metadata.rowCountEstimate())));
+    }
+
     /** The source that holds the table. */
     public Connector connector()
     {
         return connector;
+    }
+
+    /** The table as the source names it, for routing. */
+    public SourceTable sourceTable()
+    {
+        return new SourceTable(metadata.schema(), metadata.name());
     }
 
     /** The exposed (lower-case) name of the table's schema. */
@@ -128,7 +161,8 @@ public final class ConnectorTable
                 // opened when the rows are needed: a join's probe side after its build side was read whole
                 List<LocalJoins.Collector> collectors = joins == null ? List.of() : joins.collectorsFor(ConnectorTable.this, signature);
                 Optional<LocalJoins.Filter> dynamic = joins == null ? Optional.empty() : joins.filterFor(ConnectorTable.this, signature);
-                BackendQuery query = dynamic.flatMap(filter -> withDynamicFilter(sql, filter)).orElse(BackendQuery.of(connector.name(), sql));
+                List<SourceTable> tables = statementTables(root);
+                BackendQuery query = dynamic.flatMap(filter -> withDynamicFilter(sql, filter, tables)).orElse(BackendQuery.of(connector.name(), sql, tables));
                 return new StreamEnumerator(connector.execute(query, context), converters, collectors);
             }
         };
@@ -139,7 +173,7 @@ public final class ConnectorTable
      * parameters ({@code IN (?, ...)}; BigQuery: one array, {@code IN UNNEST(?)}); empty when the
      * keys cannot be bound as the column's type.
      */
-    private Optional<BackendQuery> withDynamicFilter(String sql, LocalJoins.Filter filter)
+    private Optional<BackendQuery> withDynamicFilter(String sql, LocalJoins.Filter filter, List<SourceTable> tables)
     {
         ColumnMetadata column = metadata.columns().get(filter.column());
         ColumnType type = column.type();
@@ -161,14 +195,14 @@ public final class ConnectorTable
         String name = dialect.quoteIdentifier(column.name());
         String where = sql.contains(" WHERE ") ? " AND " : " WHERE ";
         if (values.isEmpty()) {
-            return Optional.of(BackendQuery.of(connector.name(), sql + where + "1 = 0"));
+            return Optional.of(BackendQuery.of(connector.name(), sql + where + "1 = 0", tables));
         }
         if (connector.dialect() == SqlDialectKind.BIGQUERY) {
-            return Optional.of(new BackendQuery(connector.name(), sql + where + name + " IN UNNEST(?)", List.of(values), List.of(ColumnType.array(type))));
+            return Optional.of(new BackendQuery(connector.name(), sql + where + name + " IN UNNEST(?)", List.of(values), List.of(ColumnType.array(type)), tables));
         }
         String placeholders = String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
         return Optional.of(new BackendQuery(connector.name(), sql + where + name + " IN (" + placeholders + ")", values,
-                java.util.Collections.nCopies(values.size(), type)));
+                java.util.Collections.nCopies(values.size(), type), tables));
     }
 
     /** How EXPLAIN shows a probe scan's dynamic filter. */
@@ -177,6 +211,21 @@ public final class ConnectorTable
         SqlDialect dialect = Dialects.of(connector.dialect());
         String name = dialect.quoteIdentifier(metadata.columns().get(column).name());
         return name + (connector.dialect() == SqlDialectKind.BIGQUERY ? " IN UNNEST(?)" : " IN (?, ...)") + " -- dynamic filter: the join keys read from " + from;
+    }
+
+    /** This source's tables among those the statement reads; at least this one. */
+    private List<SourceTable> statementTables(DataContext root)
+    {
+        List<SourceTable> tables = new ArrayList<>();
+        tables.add(sourceTable());
+        if (root.get(STATEMENT_TABLES) instanceof List<?> all) {
+            for (Object table : all) {
+                if (table instanceof ConnectorTable other && other.connector == connector && !tables.contains(other.sourceTable())) {
+                    tables.add(other.sourceTable());
+                }
+            }
+        }
+        return tables;
     }
 
     /** The statement the fallback engine sends to the source for a scan. */

@@ -10,9 +10,12 @@ import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.ServerStatus;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
@@ -35,6 +38,11 @@ public final class CalciteQueryPlanner
     private final AtomicLong planCount = new AtomicLong();
     private volatile Catalog catalog;
     private final long localJoinMaxRows;
+    private final List<ReplicatedTable> replicatedTables;
+    private volatile long catalogBuiltNanos = System.nanoTime();
+
+    /** How often a catalog missing a source that was down is built again. */
+    private static final long UNANSWERED_RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /**
      * @throws IllegalArgumentException if two connectors expose the same schema name
@@ -47,7 +55,8 @@ public final class CalciteQueryPlanner
         this.cachePlans = options.planCacheSize() > 0;
         this.securedPlanner = new SecuredPlanner(options);
         this.localJoinMaxRows = options.localJoinMaxRows();
-        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows);
+        this.replicatedTables = options.replicatedTables();
+        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables);
     }
 
     @Override
@@ -64,7 +73,7 @@ public final class CalciteQueryPlanner
         requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
         requireNonNull(session, "session is null");
         String sql = statement.text();
-        Catalog current = catalog;
+        Catalog current = catalogWithAnsweringSources();
         if (session.policy().isPresent()) {
             return securedPlanner.prepare(current, statement, declaredParameterTypes, session, planCount::incrementAndGet);
         }
@@ -81,15 +90,44 @@ public final class CalciteQueryPlanner
         return plan;
     }
 
+    /**
+     * The current catalog; when a source was down as it was built, a new generation is tried now and
+     * then (every {@link #UNANSWERED_RETRY_NANOS}), so that the source's tables appear once it answers.
+     */
+    private Catalog catalogWithAnsweringSources()
+    {
+        Catalog current = catalog;
+        if (current.unansweredSources().isEmpty() || System.nanoTime() - catalogBuiltNanos < UNANSWERED_RETRY_NANOS) {
+            return current;
+        }
+        synchronized (this) {
+            if (catalog == current) {
+                catalogBuiltNanos = System.nanoTime();
+                refresh();
+            }
+            return catalog;
+        }
+    }
+
     @Override
     public void refresh()
     {
         for (Connector connector : connectors) {
             connector.metadata().refresh();
         }
-        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows);
+        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables);
         plans.invalidateAll();
         securedPlanner.invalidateAll();
+    }
+
+    @Override
+    public Map<String, List<ServerStatus>> servers()
+    {
+        Map<String, List<ServerStatus>> servers = new LinkedHashMap<>();
+        for (Connector connector : connectors) {
+            servers.put(connector.name(), connector.servers());
+        }
+        return servers;
     }
 
     /** The current catalog generation (for the semantic policy check). */

@@ -1,5 +1,6 @@
 package dev.sekisho.planner.plan;
 
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -14,8 +15,9 @@ import static java.util.Objects.requireNonNull;
  *         text, and never printed by {@link #toString()}.
  * @param localJoinMaxRows the most rows a join the gateway runs over two sources may hold in memory
  *         (its build side); past it the statement fails with SQLSTATE 53200
+ * @param replicatedTables tables that also exist as a warehouse copy, routed per statement ({@link ReplicatedRoute})
  */
-public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long localJoinMaxRows)
+public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long localJoinMaxRows, List<ReplicatedTable> replicatedTables)
 {
     public static final int DEFAULT_PLAN_CACHE_SIZE = 10_000;
     public static final long DEFAULT_LOCAL_JOIN_MAX_ROWS = 1_000_000;
@@ -32,11 +34,12 @@ public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long 
         if (localJoinMaxRows < 1) {
             throw new IllegalArgumentException("localJoinMaxRows must be positive: " + localJoinMaxRows);
         }
+        replicatedTables = List.copyOf(replicatedTables);
     }
 
     public PlannerOptions(int planCacheSize, Optional<String> hashSalt)
     {
-        this(planCacheSize, hashSalt, DEFAULT_LOCAL_JOIN_MAX_ROWS);
+        this(planCacheSize, hashSalt, DEFAULT_LOCAL_JOIN_MAX_ROWS, List.of());
     }
 
     public PlannerOptions(int planCacheSize)
@@ -53,25 +56,31 @@ public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long 
     /** A copy with another plan-cache size. */
     public PlannerOptions withPlanCacheSize(int size)
     {
-        return new PlannerOptions(size, hashSalt, localJoinMaxRows);
+        return new PlannerOptions(size, hashSalt, localJoinMaxRows, replicatedTables);
     }
 
     /** A copy with another limit on the rows a local join may hold. */
     public PlannerOptions withLocalJoinMaxRows(long rows)
     {
-        return new PlannerOptions(planCacheSize, hashSalt, rows);
+        return new PlannerOptions(planCacheSize, hashSalt, rows, replicatedTables);
+    }
+
+    /** A copy with these replicated tables. */
+    public PlannerOptions withReplicatedTables(List<ReplicatedTable> tables)
+    {
+        return new PlannerOptions(planCacheSize, hashSalt, localJoinMaxRows, tables);
     }
 
     /** A copy with the {@code hash} mask's salt. */
     public PlannerOptions withHashSalt(String salt)
     {
-        return new PlannerOptions(planCacheSize, Optional.of(requireNonNull(salt, "salt is null")), localJoinMaxRows);
+        return new PlannerOptions(planCacheSize, Optional.of(requireNonNull(salt, "salt is null")), localJoinMaxRows, replicatedTables);
     }
 
     @Override
     public String toString()
     {
         return "PlannerOptions[planCacheSize=" + planCacheSize + ", hashSalt=" + (hashSalt.isPresent() ? "(set)" : "(none)") + ", localJoinMaxRows="
-                + localJoinMaxRows + "]";
+                + localJoinMaxRows + ", replicatedTables=" + replicatedTables + "]";
     }
 }

@@ -8,6 +8,8 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.RouteExplanation;
+import dev.sekisho.planner.spi.SourceTable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -34,15 +36,18 @@ final class PushedDownQuery
     private final int[] sourceColumns;
     private final UnaryOperator<Object>[] converters;
     private final boolean identityColumns;
+    private final List<SourceTable> tables;
 
     /**
      * @param placeholderParameters for each {@code ?} of {@code sourceSql}, the zero-based index of the client's parameter
      * @param sourceColumns for each result column, the column of the source's result it reads
      * @param converters for each result column, the value converter, or null
+     * @param tables the source's tables the statement reads, which its route depends on
      */
     PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
-            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters)
+            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters, List<SourceTable> tables)
     {
+        this.tables = List.copyOf(tables);
         this.sql = requireNonNull(sql, "sql is null");
         this.columns = List.copyOf(columns);
         this.parameterTypes = List.copyOf(parameterTypes);
@@ -99,22 +104,34 @@ final class PushedDownQuery
     @Override
     public ResultStream execute(List<Object> parameters, ExecutionContext context)
     {
-        Parameters.check(parameters, parameterTypes.size());
-        Object[] values = new Object[placeholderParameters.length];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = parameters.get(placeholderParameters[i]);
-        }
-        ResultStream stream = connector.execute(new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes), context);
+        ResultStream stream = connector.execute(backendQuery(parameters), context);
         if (identityColumns) {
             return new ConvertingResultStream(stream, columnMetadata, converters);
         }
         return new ConvertingResultStream(new ReorderedResultStream(stream, sourceColumns), columnMetadata, converters);
     }
 
+    /** The statement for the source with the client's parameters bound. */
+    BackendQuery backendQuery(List<Object> parameters)
+    {
+        Parameters.check(parameters, parameterTypes.size());
+        Object[] values = new Object[placeholderParameters.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = parameters.get(placeholderParameters[i]);
+        }
+        return new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables);
+    }
+
     @Override
     public String explain()
     {
-        return ExplainText.pushedDown(connector, sourceSql);
+        return ExplainText.pushedDown(connector, sourceSql) + "\n" + ExplainText.routes(routes());
+    }
+
+    @Override
+    public List<RouteExplanation> routes()
+    {
+        return connector.explainRoute(BackendQuery.of(connector.name(), sourceSql, tables)).stream().toList();
     }
 
     @Override

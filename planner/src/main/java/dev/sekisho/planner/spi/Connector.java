@@ -43,6 +43,18 @@ public interface Connector
         return Optional.empty();
     }
 
+    /**
+     * How many rows the source expects to examine for {@code query}, from its own planner (MySQL's
+     * {@code EXPLAIN}), without running it; empty when the source cannot say. Routing of replicated
+     * tables keeps cheap statements on the replicas with it.
+     *
+     * @throws QueryException when the source refuses the statement
+     */
+    default java.util.OptionalLong estimateRows(BackendQuery query, ExecutionContext context)
+    {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Capabilities the planner may rely on; empty means "scan only". */
     default Set<ConnectorCapability> capabilities()
     {
@@ -53,6 +65,15 @@ public interface Connector
     default List<ServerStatus> servers()
     {
         return List.of();
+    }
+
+    /**
+     * Where {@link #execute} would run {@code query} now and why (EXPLAIN); empty for a source with
+     * one server and nothing to choose. Never runs the statement.
+     */
+    default Optional<RouteExplanation> explainRoute(BackendQuery query)
+    {
+        return Optional.empty();
     }
 
     /** Releases pools and threads. */
