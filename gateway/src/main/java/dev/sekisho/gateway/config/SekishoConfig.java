@@ -1,7 +1,7 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.plan.PlannerOptions;
-import dev.sekisho.planner.plan.ReplicatedTable;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;

@@ -1,7 +1,7 @@
 package dev.sekisho.gateway.config;
 
-import dev.sekisho.planner.plan.CopyFreshness;
-import dev.sekisho.planner.plan.ReplicatedTable;
+import dev.sekisho.planner.catalog.CopyFreshness;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;
 

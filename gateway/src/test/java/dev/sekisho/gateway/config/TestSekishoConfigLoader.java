@@ -1,7 +1,7 @@
 package dev.sekisho.gateway.config;
 
-import dev.sekisho.planner.plan.CopyFreshness;
-import dev.sekisho.planner.plan.ReplicatedTable;
+import dev.sekisho.planner.catalog.CopyFreshness;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;

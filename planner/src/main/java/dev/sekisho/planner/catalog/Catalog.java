@@ -38,7 +38,7 @@ public final class Catalog
     private final List<Connector> connectors;
     private final PgCatalog pgCatalog;
     private final long localJoinMaxRows;
-    private final List<dev.sekisho.planner.plan.ReplicatedTable> replicatedTables;
+    private final List<ReplicatedTable> replicatedTables;
     private final List<String> unanswered;
 
     /**
@@ -59,7 +59,7 @@ public final class Catalog
      * @throws IllegalArgumentException if two connectors expose the same schema name
      */
     public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, long localJoinMaxRows,
-            List<dev.sekisho.planner.plan.ReplicatedTable> replicatedTables)
+            List<ReplicatedTable> replicatedTables)
     {
         this.replicatedTables = List.copyOf(replicatedTables);
         this.version = version;
@@ -137,7 +137,7 @@ public final class Catalog
     }
 
     /** The tables that also exist as a warehouse copy (configuration, {@code replicated_tables}). */
-    public List<dev.sekisho.planner.plan.ReplicatedTable> replicatedTables()
+    public List<ReplicatedTable> replicatedTables()
     {
         return replicatedTables;
     }

@@ -6,8 +6,8 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
-import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.SourceTable;
+import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.TableMetadata;
 import dev.sekisho.planner.sql.Dialects;
 import dev.sekisho.planner.types.TypeMapping;
@@ -32,6 +32,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -200,9 +201,9 @@ public final class ConnectorTable
         if (connector.dialect() == SqlDialectKind.BIGQUERY) {
             return Optional.of(new BackendQuery(connector.name(), sql + where + name + " IN UNNEST(?)", List.of(values), List.of(ColumnType.array(type)), tables));
         }
-        String placeholders = String.join(", ", java.util.Collections.nCopies(values.size(), "?"));
+        String placeholders = String.join(", ", Collections.nCopies(values.size(), "?"));
         return Optional.of(new BackendQuery(connector.name(), sql + where + name + " IN (" + placeholders + ")", values,
-                java.util.Collections.nCopies(values.size(), type), tables));
+                Collections.nCopies(values.size(), type), tables));
     }
 
     /** How EXPLAIN shows a probe scan's dynamic filter. */

@@ -6,6 +6,7 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;

@@ -1,9 +1,11 @@
 package dev.sekisho.planner.plan;
 
+import dev.sekisho.planner.catalog.LocalJoins;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptUtil;
@@ -30,7 +32,7 @@ import static java.util.Objects.requireNonNull;
  * @param joins the plan's hash joins over source scans (dynamic filters, the memory limit)
  */
 record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalParameters, int fieldCount, String explain,
-        Map<String, org.apache.calcite.schema.Table> workTables, dev.sekisho.planner.catalog.LocalJoins.Plan joins)
+        Map<String, org.apache.calcite.schema.Table> workTables, LocalJoins.Plan joins)
 {
     /**
      * Most rows a recursive query ({@code WITH RECURSIVE}) may produce: it runs to the end in the
@@ -80,7 +82,7 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
         List.copyOf(planner.getRules()).stream().filter(ReduceExpressionsRule.class::isInstance).forEach(planner::removeRule);
         // joins over source scans are hash joins: a merge join sorts both sides in memory, a hash join holds
         // only its right side, which LocalJoins bounds and whose keys cut the left side's scan
-        planner.removeRule(org.apache.calcite.adapter.enumerable.EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
+        planner.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
         RelTraitSet enumerable = rel.getTraitSet().replace(EnumerableConvention.INSTANCE);
         RelNode best = Programs.standard().run(planner, rel, enumerable, List.of(), List.of());
         Map<String, Object> internal = new HashMap<>();
@@ -101,7 +103,7 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
                 super.visit(node, ordinal, parent);
             }
         }.go(rel);
-        dev.sekisho.planner.catalog.LocalJoins.Plan joins = LocalJoinAnalysis.of(best, maxJoinRows);
+        LocalJoins.Plan joins = LocalJoinAnalysis.of(best, maxJoinRows);
         return new CompiledPlan(bindable, internal, rel.getRowType().getFieldCount(), ExplainText.compiledPlan(best, joins), workTables, joins);
     }
 

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.catalog.ConnectorTable;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import org.apache.calcite.linq4j.tree.Expression;
 import org.apache.calcite.linq4j.tree.Expressions;
 import org.apache.calcite.plan.RelOptTable;

@@ -4,6 +4,7 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorTable;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.pg.functions.PgResultTypes;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;

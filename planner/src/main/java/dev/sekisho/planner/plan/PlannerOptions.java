@@ -1,5 +1,6 @@
 package dev.sekisho.planner.plan;
 
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import java.util.List;
 import java.util.Optional;
 

@@ -2,6 +2,8 @@ package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.catalog.CopyFreshness;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;

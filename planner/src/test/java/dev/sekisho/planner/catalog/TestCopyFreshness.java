@@ -1,4 +1,4 @@
-package dev.sekisho.planner.plan;
+package dev.sekisho.planner.catalog;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.plan;
+package dev.sekisho.planner.catalog;
 
 import java.time.Duration;
 import java.util.Locale;
@@ -9,7 +9,7 @@ import static java.util.Objects.requireNonNull;
  * A table that exists twice: in a MySQL source (fresh, served by its replicas) and as a warehouse
  * copy in another source (BigQuery, loaded e.g. daily). A statement that reads only such tables runs
  * where it is cheap enough and fresh enough: on the replicas when MySQL's EXPLAIN expects few rows
- * or the copy is too old for it, otherwise on the copy ({@link ReplicatedRoute}).
+ * or the copy is too old for it, otherwise on the copy (the plan package's {@code ReplicatedRoute}).
  *
  * @param table the table as clients name it, {@code schema.table} (exposed names)
  * @param copy the copy as clients could name it, {@code schema.table} (exposed names)

@@ -1,4 +1,4 @@
-package dev.sekisho.planner.plan;
+package dev.sekisho.planner.catalog;
 
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -112,7 +112,7 @@ public record CopyFreshness(Optional<LocalTime> dailyAt, ZoneId zone, Duration l
     }
 
     /** A duration as EXPLAIN writes it: {@code 5h 12m}, {@code 40s}. */
-    static String format(Duration duration)
+    public static String format(Duration duration)
     {
         long seconds = duration.toSeconds();
         if (seconds < 60) {
