@@ -76,7 +76,8 @@ public final class Gateway
         GatewayPolicies policies = null;
         UsersFileWatcher usersWatcher = null;
         try {
-            PlannerOptions plannerOptions = PlannerOptions.defaults();
+            PlannerOptions plannerOptions = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
+                    .withReplicatedTables(config.replicatedTables());
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
             if (hashSalt.isPresent()) {
                 plannerOptions = plannerOptions.withHashSalt(hashSalt.get());

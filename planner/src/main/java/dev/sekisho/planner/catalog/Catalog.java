@@ -37,6 +37,8 @@ public final class Catalog
     private final Map<String, ConnectorSchema> schemas;
     private final List<Connector> connectors;
     private final PgCatalog pgCatalog;
+    private final long localJoinMaxRows;
+    private final List<ReplicatedTable> replicatedTables;
     private final List<String> unanswered;
 
     /**
@@ -46,7 +48,22 @@ public final class Catalog
      */
     public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views)
     {
+        this(connectors, version, views, Long.MAX_VALUE, List.of());
+    }
+
+    /**
+     * @param version the generation, part of every plan-cache key
+     * @param views what a statement's session may see of the sources in the catalog emulation
+     * @param localJoinMaxRows the most rows a join the gateway runs over these sources may hold in memory ({@link LocalJoins})
+     * @param replicatedTables the tables that also exist as a warehouse copy, which routing may read instead
+     * @throws IllegalArgumentException if two connectors expose the same schema name
+     */
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, long localJoinMaxRows,
+            List<ReplicatedTable> replicatedTables)
+    {
+        this.replicatedTables = List.copyOf(replicatedTables);
         this.version = version;
+        this.localJoinMaxRows = localJoinMaxRows;
         this.connectors = connectors.stream().sorted(Comparator.comparing(Connector::name)).toList();
         this.rootSchema = CalciteSchema.createRootSchema(false, false);
         Map<String, ConnectorSchema> byName = new LinkedHashMap<>();
@@ -111,6 +128,18 @@ public final class Catalog
                         .toList();
             }
         };
+    }
+
+    /** The most rows a join the gateway runs over two sources may hold, for {@link LocalJoins}. */
+    public long localJoinMaxRows()
+    {
+        return localJoinMaxRows;
+    }
+
+    /** The tables that also exist as a warehouse copy (configuration, {@code replicated_tables}). */
+    public List<ReplicatedTable> replicatedTables()
+    {
+        return replicatedTables;
     }
 
     /** The pg_catalog and information_schema emulation of this generation. */

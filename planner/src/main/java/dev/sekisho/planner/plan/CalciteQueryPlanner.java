@@ -6,6 +6,7 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -37,6 +38,8 @@ public final class CalciteQueryPlanner
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong planCount = new AtomicLong();
     private volatile Catalog catalog;
+    private final long localJoinMaxRows;
+    private final List<ReplicatedTable> replicatedTables;
     private volatile long catalogBuiltNanos = System.nanoTime();
 
     /** How often a catalog missing a source that was down is built again. */
@@ -52,7 +55,9 @@ public final class CalciteQueryPlanner
         this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
         this.cachePlans = options.planCacheSize() > 0;
         this.securedPlanner = new SecuredPlanner(options);
-        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
+        this.localJoinMaxRows = options.localJoinMaxRows();
+        this.replicatedTables = options.replicatedTables();
+        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables);
     }
 
     @Override
@@ -111,7 +116,7 @@ public final class CalciteQueryPlanner
         for (Connector connector : connectors) {
             connector.metadata().refresh();
         }
-        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
+        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables);
         plans.invalidateAll();
         securedPlanner.invalidateAll();
     }

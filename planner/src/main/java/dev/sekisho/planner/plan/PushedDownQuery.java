@@ -104,16 +104,22 @@ final class PushedDownQuery
     @Override
     public ResultStream execute(List<Object> parameters, ExecutionContext context)
     {
+        ResultStream stream = connector.execute(backendQuery(parameters), context);
+        if (identityColumns) {
+            return new ConvertingResultStream(stream, columnMetadata, converters);
+        }
+        return new ConvertingResultStream(new ReorderedResultStream(stream, sourceColumns), columnMetadata, converters);
+    }
+
+    /** The statement for the source with the client's parameters bound. */
+    BackendQuery backendQuery(List<Object> parameters)
+    {
         Parameters.check(parameters, parameterTypes.size());
         Object[] values = new Object[placeholderParameters.length];
         for (int i = 0; i < values.length; i++) {
             values[i] = parameters.get(placeholderParameters[i]);
         }
-        ResultStream stream = connector.execute(new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables), context);
-        if (identityColumns) {
-            return new ConvertingResultStream(stream, columnMetadata, converters);
-        }
-        return new ConvertingResultStream(new ReorderedResultStream(stream, sourceColumns), columnMetadata, converters);
+        return new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables);
     }
 
     @Override
