@@ -431,6 +431,12 @@ final class PgProtocolHandler
         {
             return processor.resume();
         }
+
+        @Override
+        public void closed()
+        {
+            processor.closed();
+        }
     }
 
     private static byte[] password(FrontendMessage message)
