@@ -4,6 +4,7 @@ import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.auth.UsersFile;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.SekishoConfig;
+import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
@@ -21,6 +22,7 @@ import dev.sekisho.planner.spi.ServerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +46,12 @@ public final class Gateway
     private final PgServer pgServer;
     private final int pgPort;
     private final Optional<GatewayPolicies> policies;
+    private final GatewayOperations operations;
 
-    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies)
+    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies,
+            GatewayOperations operations)
     {
+        this.operations = requireNonNull(operations, "operations is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
         this.workers = requireNonNull(workers, "workers is null");
@@ -61,6 +66,7 @@ public final class Gateway
         List<Connector> connectors = createConnectors(config);
         WorkerPool workers = null;
         GatewayPolicies policies = null;
+        GatewayOperations operations = null;
         try {
             PlannerOptions plannerOptions = PlannerOptions.defaults();
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
@@ -86,14 +92,19 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), StatementPipeline.defaults());
+            operations = GatewayOperations.start(config.operations(), Optional.ofNullable(policies), Clock.systemUTC());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(),
+                    new StatementPipeline(Admission.ADMIT_ALL, operations.statementListener()), operations.sessionListener());
             PgServer server = new PgServer(options, users, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies));
+            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies), operations);
         }
         catch (RuntimeException e) {
+            if (operations != null) {
+                operations.close();
+            }
             if (workers != null) {
                 workers.close();
             }
@@ -173,6 +184,7 @@ public final class Gateway
         policies.ifPresent(GatewayPolicies::close);
         pgServer.close();
         workers.close();
+        operations.close();
         connectors.forEach(Gateway::closeQuietly);
     }
 

@@ -24,6 +24,7 @@ import static java.util.Objects.requireNonNull;
  * @param protocol wire-protocol limits
  * @param sources the databases behind the gateway
  * @param tls TLS for the Postgres-wire front door; empty: clients connect without TLS
+ * @param operations the audit trail and the admin endpoint
  */
 public record SekishoConfig(
         Path file,
@@ -34,7 +35,8 @@ public record SekishoConfig(
         Execution execution,
         Protocol protocol,
         List<Source> sources,
-        Optional<Tls> tls)
+        Optional<Tls> tls,
+        OperationsConfig operations)
 {
     public SekishoConfig
     {
@@ -47,6 +49,20 @@ public record SekishoConfig(
         requireNonNull(protocol, "protocol is null");
         sources = List.copyOf(sources);
         requireNonNull(tls, "tls is null");
+        requireNonNull(operations, "operations is null");
+    }
+
+    /** Without the operations sections. */
+    public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
+            Protocol protocol, List<Source> sources, Optional<Tls> tls)
+    {
+        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, OperationsConfig.NONE);
+    }
+
+    /** This configuration with other {@code audit:} and {@code admin:} sections. */
+    public SekishoConfig withOperations(OperationsConfig operations)
+    {
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, operations);
     }
 
     /** Without TLS. */

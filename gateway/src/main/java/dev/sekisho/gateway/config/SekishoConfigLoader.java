@@ -7,6 +7,7 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,9 @@ import java.util.regex.Pattern;
  */
 public final class SekishoConfigLoader
 {
-    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls");
+    private static final Set<String> TOP_LEVEL = union(
+            Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls"),
+            OperationsConfigLoader.SECTIONS);
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private SekishoConfigLoader() {}
@@ -104,7 +107,15 @@ public final class SekishoConfigLoader
             throw root.error("sources", "is empty: name at least one database behind the gateway");
         }
         Optional<SekishoConfig.Tls> tls = root.optionalSection("tls").map(section -> tls(section, file, root.node().keyLine("tls")));
-        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls);
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls)
+                .withOperations(OperationsConfigLoader.load(root, file));
+    }
+
+    private static Set<String> union(Set<String> first, Set<String> second)
+    {
+        Set<String> union = new HashSet<>(first);
+        union.addAll(second);
+        return Set.copyOf(union);
     }
 
     private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)

@@ -7,6 +7,7 @@ import dev.sekisho.policies.Principal;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,7 @@ public final class Sessions
     private final SessionPolicies policies;
     private final List<String> defaultSearchPath;
     private final StatementPipeline pipeline;
+    private final SessionListener listener;
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> sessions = new ConcurrentHashMap<>();
 
@@ -41,10 +43,17 @@ public final class Sessions
      */
     public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline)
     {
+        this(planner, policies, defaultSearchPath, pipeline, SessionListener.NONE);
+    }
+
+    /** @param listener hears logins, failed ones too, and the sessions that open and close */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, SessionListener listener)
+    {
         this.planner = requireNonNull(planner, "planner is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.defaultSearchPath = List.copyOf(defaultSearchPath);
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.listener = requireNonNull(listener, "listener is null");
     }
 
     /**
@@ -56,21 +65,55 @@ public final class Sessions
      */
     public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings)
     {
+        return open(principal, database, settings, ClientOrigin.UNKNOWN);
+    }
+
+    /** Opens a session as {@link #open(Principal, Optional, Map)} does, for a client from {@code origin}. */
+    public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings, ClientOrigin origin)
+    {
         Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings);
         while (true) {
             int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
             int secretKey = random.nextInt();
             CancelKey key = new CancelKey(processId, secretKey);
-            ClientSession opened = new ClientSession(session, pipeline, this, key);
+            ClientSession opened = new ClientSession(session, pipeline, this, key, new SessionInfo(processId, principal, origin, Instant.now()));
             if (sessions.putIfAbsent(processId, new Entry(opened, secretKey)) == null) {
+                Hooks.notifying(() -> listener.opened(opened.info()));
                 return opened;
             }
         }
     }
 
-    void unregister(CancelKey key)
+    /** A front door tells that a client failed to authenticate (for the audit trail and metrics). */
+    public void loginFailed(String user, ClientOrigin origin, String sqlState)
     {
-        sessions.computeIfPresent(key.processId(), (pid, entry) -> entry.secretKey() == key.secretKey() ? null : entry);
+        Hooks.notifying(() -> listener.loginFailed(user, origin, sqlState));
+    }
+
+    void unregister(ClientSession session)
+    {
+        CancelKey key = session.cancelKey();
+        if (sessions.remove(key.processId(), new Entry(session, key.secretKey()))) {
+            Hooks.notifying(() -> listener.closed(session.info()));
+        }
+    }
+
+    /** The live sessions, for the admin endpoint. */
+    public List<ClientSession> live()
+    {
+        return sessions.values().stream().map(Entry::session).toList();
+    }
+
+    /**
+     * Cancels the running statement of session {@code id} without its secret key: for an admin,
+     * who is authenticated by the admin endpoint.
+     *
+     * @return whether a statement was running
+     */
+    public boolean cancelById(int id)
+    {
+        Entry entry = sessions.get(id);
+        return entry != null && entry.session().cancel();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.auth.ScramAuthenticator;
+import dev.sekisho.gateway.execution.ClientOrigin;
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
 import dev.sekisho.gateway.execution.Sessions;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
 import javax.net.ssl.SSLException;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -212,7 +215,14 @@ final class PgProtocolHandler
 
     private void saslFinal(ChannelHandlerContext ctx, FrontendMessage message)
     {
-        String serverFinal = exchange.clientFinal(new String(password(message), StandardCharsets.UTF_8));
+        String serverFinal;
+        try {
+            serverFinal = exchange.clientFinal(new String(password(message), StandardCharsets.UTF_8));
+        }
+        catch (QueryException e) {
+            sessions.loginFailed(user, origin(), e.sqlState());
+            throw e;
+        }
         Map<String, String> settings = new LinkedHashMap<>();
         startupParameters.forEach((name, value) -> {
             if (!name.equals("user") && !name.equals("database") && !name.equals("options") && !name.equals("replication")
@@ -221,7 +231,7 @@ final class PgProtocolHandler
             }
         });
         settings.putAll(parseOptions(startupParameters.getOrDefault("options", "")));
-        ClientSession created = sessions.open(exchange.principal(), Optional.ofNullable(startupParameters.get("database")), settings);
+        ClientSession created = sessions.open(exchange.principal(), Optional.ofNullable(startupParameters.get("database")), settings, origin());
         exchange = null;
         Sessions.CancelKey key = created.cancelKey();
         PgMessageProcessor processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close());
@@ -235,6 +245,18 @@ final class PgProtocolHandler
         ctx.writeAndFlush(out);
         phase = Phase.READY;
         log.debug("User {} connected from {}", created.principal().name(), channel.remoteAddress());
+    }
+
+    private ClientOrigin origin()
+    {
+        return new ClientOrigin("postgres", Optional.ofNullable(channel.remoteAddress()).map(PgProtocolHandler::address));
+    }
+
+    private static String address(SocketAddress address)
+    {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                : address.toString();
     }
 
     private static byte[] password(FrontendMessage message)
