@@ -92,9 +92,10 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            operations = GatewayOperations.start(config.operations(), Optional.ofNullable(policies), Clock.systemUTC());
+            operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), Clock.systemUTC());
             Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(),
                     new StatementPipeline(Admission.ADMIT_ALL, operations.statementListener()), operations.sessionListener());
+            operations.startAdmin(users, sessions);
             PgServer server = new PgServer(options, users, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
@@ -157,6 +158,12 @@ public final class Gateway
     public int pgPort()
     {
         return pgPort;
+    }
+
+    /** The admin endpoint's port, when the configuration has an {@code admin:} section. */
+    public Optional<Integer> adminPort()
+    {
+        return operations.adminPort();
     }
 
     /** Sekisho's version, from the jar manifest when there is one. */

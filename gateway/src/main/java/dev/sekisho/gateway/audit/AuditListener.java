@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -30,7 +31,7 @@ import static java.util.Objects.requireNonNull;
 /**
  * Turns what the execution layer hears into audit events: one per statement run to its end
  * (suspended portal runs are not events; the run that ends the portal is), one per statement that
- * failed before it could run, one per login. Never blocks: {@link AuditLog#record} only queues.
+ * failed before it could run, one per login. Never blocks, as long as its sink does not.
  */
 public final class AuditListener
         implements StatementListener, SessionListener
@@ -39,14 +40,17 @@ public final class AuditListener
     private static final Set<String> REFUSALS = Set.of("42501", "25006", "53000", "53100", "53200", "53300", "53400", "54000", "54001");
     private static final String CANCELLED = "57014";
 
-    private final AuditLog log;
+    private final Consumer<AuditEvent> sink;
     private final Clock clock;
     private final Supplier<Optional<String>> policyVersion;
 
-    /** @param policyVersion the policy version statements run under now, empty when policies are off */
-    public AuditListener(AuditLog log, Clock clock, Supplier<Optional<String>> policyVersion)
+    /**
+     * @param sink where events go: {@link AuditLog#record} (which never blocks), and the admin page's recent statements
+     * @param policyVersion the policy version statements run under now, empty when policies are off
+     */
+    public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion)
     {
-        this.log = requireNonNull(log, "log is null");
+        this.sink = requireNonNull(sink, "sink is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.policyVersion = requireNonNull(policyVersion, "policyVersion is null");
     }
@@ -55,28 +59,28 @@ public final class AuditListener
     public void prepareFailed(SessionInfo session, String sql, Throwable failure)
     {
         Instant now = clock.instant();
-        log.record(statement(session, Optional.empty(), sql, "invalid", Optional.empty(), now, now, 0, Optional.of(failure)));
+        sink.accept(statement(session, Optional.empty(), sql, "invalid", Optional.empty(), now, now, 0, Optional.of(failure)));
     }
 
     @Override
     public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
     {
         PreparedStatement prepared = statement.statement();
-        log.record(statement(statement.session(), statement.applicationName(), prepared.sql(), prepared.kind().name().toLowerCase(Locale.ROOT),
+        sink.accept(statement(statement.session(), statement.applicationName(), prepared.sql(), prepared.kind().name().toLowerCase(Locale.ROOT),
                 prepared.query(), statement.started(), clock.instant(), rows, failure));
     }
 
     @Override
     public void opened(SessionInfo session)
     {
-        log.record(new AuditEvent.Login("login", session.connected(), session.principal().name(), session.origin().frontDoor(),
+        sink.accept(new AuditEvent.Login("login", session.connected(), session.principal().name(), session.origin().frontDoor(),
                 session.origin().address().orElse(null), true, session.id(), null));
     }
 
     @Override
     public void loginFailed(String user, ClientOrigin origin, String sqlState)
     {
-        log.record(new AuditEvent.Login("login", clock.instant(), user, origin.frontDoor(), origin.address().orElse(null), false, null, sqlState));
+        sink.accept(new AuditEvent.Login("login", clock.instant(), user, origin.frontDoor(), origin.address().orElse(null), false, null, sqlState));
     }
 
     /** A policy reload, applied or rejected; {@code trigger} says who asked ({@code watch} or {@code admin}). */
@@ -86,14 +90,14 @@ public final class AuditListener
             return;
         }
         String error = result.isRejected() ? result.problems().stream().map(Object::toString).collect(Collectors.joining("; ")) : null;
-        log.record(new AuditEvent.PolicyReload("policy_reload", result.at(), !result.isRejected(),
+        sink.accept(new AuditEvent.PolicyReload("policy_reload", result.at(), !result.isRejected(),
                 result.isRejected() ? result.rejectedVersion().orElse(null) : result.version(), error, trigger));
     }
 
     /** An admin endpoint request that acted or was refused. */
     public void admin(String user, Optional<String> clientAddress, String action, String target, String outcome)
     {
-        log.record(new AuditEvent.Admin("admin", clock.instant(), user, clientAddress.orElse(null), action, target, outcome));
+        sink.accept(new AuditEvent.Admin("admin", clock.instant(), user, clientAddress.orElse(null), action, target, outcome));
     }
 
     private AuditEvent.Statement statement(SessionInfo session, Optional<String> application, String text, String kind, Optional<PreparedQuery> query,
