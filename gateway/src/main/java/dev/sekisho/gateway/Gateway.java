@@ -4,6 +4,7 @@ import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.auth.UsersFile;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.SekishoConfig;
+import dev.sekisho.gateway.dictionary.DictionaryInstaller;
 import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
@@ -78,6 +79,7 @@ public final class Gateway
             if (config.policies().isPresent()) {
                 policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
                 sessionPolicies = SessionPolicies.of(policies.store()::current);
+                DictionaryInstaller.install(planner, config.policies().get().dir(), Optional.of(policies));
             }
             else {
                 log.warn("No policies are configured (no 'policies:' in {}): every user sees every exposed table unmasked", config.file());

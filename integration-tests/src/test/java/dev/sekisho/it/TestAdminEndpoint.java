@@ -24,8 +24,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -162,7 +166,24 @@ class TestAdminEndpoint
             assertThat(value(samples, "sekisho_source_server_state", Map.of("source", "shop", "server", "embedded", "state", "up"))).isEqualTo(1);
             assertThat(value(samples, "sekisho_source_server_state", Map.of("source", "shop", "server", "embedded", "state", "down"))).isEqualTo(0);
             assertThat(value(samples, "sekisho_audit_dropped_events_total", Map.of())).isEqualTo(0);
+
+            // every metric the Grafana dashboard in docs/ charts is served
+            Set<String> names = samples.stream().map(sample -> sample.get("name").asText()).collect(Collectors.toSet());
+            Matcher metric = Pattern.compile("sekisho_[a-z_]+").matcher(Files.readString(grafanaDashboard(), StandardCharsets.UTF_8));
+            while (metric.find()) {
+                assertThat(names).as("a metric of docs/grafana-dashboard.json").contains(metric.group());
+            }
         }
+    }
+
+    private static Path grafanaDashboard()
+    {
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (Files.isRegularFile(dir.resolve("docs/grafana-dashboard.json"))) {
+                return dir.resolve("docs/grafana-dashboard.json");
+            }
+        }
+        throw new IllegalStateException("docs/grafana-dashboard.json not found above " + Path.of("").toAbsolutePath());
     }
 
     private static double value(List<JsonNode> samples, String name, Map<String, String> labels)

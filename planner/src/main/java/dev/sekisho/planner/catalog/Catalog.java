@@ -2,6 +2,7 @@ package dev.sekisho.planner.catalog;
 
 import dev.sekisho.planner.pg.catalog.CatalogSource;
 import dev.sekisho.planner.pg.catalog.CatalogView;
+import dev.sekisho.planner.pg.catalog.Descriptions;
 import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.QueryException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -45,6 +47,12 @@ public final class Catalog
      * @throws IllegalArgumentException if two connectors expose the same schema name
      */
     public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views)
+    {
+        this(connectors, version, views, () -> Descriptions.NONE);
+    }
+
+    /** @param descriptions the data dictionary as it is now (descriptions of tables and columns for pg_description) */
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, Supplier<Descriptions> descriptions)
     {
         this.version = version;
         this.connectors = connectors.stream().sorted(Comparator.comparing(Connector::name)).toList();
@@ -77,7 +85,7 @@ public final class Catalog
         this.schemas = Map.copyOf(byName);
         this.unanswered = List.copyOf(unanswered);
         addPostgresTypeNames(rootSchema);
-        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), views);
+        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), views, descriptions);
         pgCatalog.register(rootSchema.plus());
     }
 
