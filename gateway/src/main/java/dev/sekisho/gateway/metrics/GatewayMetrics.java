@@ -63,6 +63,9 @@ public final class GatewayMetrics
         serverActive = MultiGauge.builder("sekisho.source.server.active.connections")
                 .description("Connections of each source server lent to statements now")
                 .register(registry);
+        // both outcomes exist from the start, so a dashboard shows 0 rather than nothing
+        policyReloads("applied");
+        policyReloads("rejected");
         auditLog.ifPresent(log -> {
             FunctionCounter.builder("sekisho.audit.dropped.events", log, AuditLog::dropped)
                     .description("Audit events dropped because the queue was full or the disk failed")
@@ -167,11 +170,15 @@ public final class GatewayMetrics
         if (result.outcome() == ReloadResult.Outcome.UNCHANGED) {
             return;
         }
-        Counter.builder("sekisho.policy.reloads")
+        policyReloads(result.isRejected() ? "rejected" : "applied").increment();
+    }
+
+    private Counter policyReloads(String outcome)
+    {
+        return Counter.builder("sekisho.policy.reloads")
                 .description("Policy reloads by outcome (applied, rejected)")
-                .tags("outcome", result.isRejected() ? "rejected" : "applied")
-                .register(registry)
-                .increment();
+                .tags("outcome", outcome)
+                .register(registry);
     }
 
     /** The metrics in Prometheus's text format, with the sources' servers read now. */
