@@ -38,6 +38,7 @@ class TestAuditTrail
     private static List<JsonNode> events;
     private static String auditText;
     private static String rawEmail;
+    private static long fetchedInBatches;
 
     @BeforeAll
     static void runStatementsAndReadTheTrail()
@@ -61,6 +62,18 @@ class TestAuditTrail
                     lookup.setString(1, rawEmail);
                     drain(lookup.executeQuery());
                 }
+                // a fetch size makes pgjdbc run the portal in batches of 50 rows: one event with every row
+                alice.setAutoCommit(false);
+                try (Statement batched = alice.createStatement()) {
+                    batched.setFetchSize(50);
+                    try (ResultSet rs = batched.executeQuery("SELECT id FROM shop.customers WHERE id > 0")) {
+                        while (rs.next()) {
+                            fetchedInBatches++;
+                        }
+                    }
+                }
+                alice.commit();
+                alice.setAutoCommit(true);
                 assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM shop.order_items")).isInstanceOf(SQLException.class);
                 assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM shop.customers")).isInstanceOf(SQLException.class);
             }
@@ -145,6 +158,15 @@ class TestAuditTrail
             assertThat(event.has(field)).as(field).isTrue();
             assertThat(event.get(field).isNull()).as(field).isTrue();
         }
+    }
+
+    @Test
+    void aStatementReadInBatchesIsOneEventWithAllItsRows()
+    {
+        assertThat(fetchedInBatches).isGreaterThan(50);
+        List<JsonNode> batched = events.stream().filter(event -> event.get("type").asText().equals("statement"))
+                .filter(sql("SELECT id FROM shop.customers WHERE id > 0")).toList();
+        assertThat(batched).singleElement().satisfies(event -> assertThat(event.get("rows").asLong()).isEqualTo(fetchedInBatches));
     }
 
     @Test

@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -30,7 +31,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * Turns what the execution layer hears into audit events: one per statement run to its end
- * (suspended portal runs are not events; the run that ends the portal is), one per statement that
+ * (a portal run that stops at its row limit is not an event; the run that ends the portal is, with
+ * the rows and time of all its runs), one per statement that
  * failed before it could run, one per login. Never blocks, as long as its sink does not.
  */
 public final class AuditListener
@@ -43,6 +45,10 @@ public final class AuditListener
     private final Consumer<AuditEvent> sink;
     private final Clock clock;
     private final Supplier<Optional<String>> policyVersion;
+    /** Portals paused at their row limit (cursors, fetch sizes): the rows and start of their earlier runs, by session and portal. */
+    private final Map<String, Suspended> suspended = new ConcurrentHashMap<>();
+
+    private record Suspended(Instant started, long rows) {}
 
     /**
      * @param sink where events go: {@link AuditLog#record} (which never blocks), and the admin page's recent statements
@@ -63,11 +69,26 @@ public final class AuditListener
     }
 
     @Override
+    public void suspended(StatementInfo statement, long rows)
+    {
+        suspended.merge(portalKey(statement), new Suspended(statement.started(), rows),
+                (earlier, now) -> new Suspended(earlier.started(), earlier.rows() + now.rows()));
+    }
+
+    @Override
     public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
     {
         PreparedStatement prepared = statement.statement();
+        Suspended earlier = suspended.remove(portalKey(statement));
+        Instant started = earlier == null ? statement.started() : earlier.started();
+        long allRows = earlier == null ? rows : earlier.rows() + rows;
         sink.accept(statement(statement.session(), statement.applicationName(), prepared.sql(), prepared.kind().name().toLowerCase(Locale.ROOT),
-                prepared.query(), statement.started(), clock.instant(), rows, failure));
+                prepared.query(), started, clock.instant(), allRows, failure));
+    }
+
+    private static String portalKey(StatementInfo statement)
+    {
+        return statement.session().id() + "/" + statement.portal();
     }
 
     @Override
@@ -75,6 +96,13 @@ public final class AuditListener
     {
         sink.accept(new AuditEvent.Login("login", session.connected(), session.principal().name(), session.origin().frontDoor(),
                 session.origin().address().orElse(null), true, session.id(), null));
+    }
+
+    @Override
+    public void closed(SessionInfo session)
+    {
+        String prefix = session.id() + "/";
+        suspended.keySet().removeIf(key -> key.startsWith(prefix));
     }
 
     @Override
