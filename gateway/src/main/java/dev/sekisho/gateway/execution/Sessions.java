@@ -1,9 +1,13 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -18,14 +22,21 @@ import static java.util.Objects.requireNonNull;
 /**
  * Opens the gateway's client sessions, for every front door, and keeps the live ones by a random
  * key, so that a cancel (which arrives on another connection: PostgreSQL's CancelRequest carries the
- * process id and secret key of BackendKeyData) finds the session it means. Thread-safe.
+ * process id and secret key of BackendKeyData) finds the session it means, and so that an admin's
+ * change (a user removed from the users file) can close a user's sessions. The admin's
+ * {@link Limits} apply here, whatever the front door: connections per user and group, and each
+ * session's timeouts and result limits. Thread-safe.
  */
 public final class Sessions
 {
+    private static final Logger log = LoggerFactory.getLogger(Sessions.class);
+
     private final QueryPlanner planner;
     private final SessionPolicies policies;
     private final List<String> defaultSearchPath;
     private final StatementPipeline pipeline;
+    private final Limits limits;
+    private final ConnectionLimits connectionLimits;
     private final SessionListener listener;
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> sessions = new ConcurrentHashMap<>();
@@ -33,7 +44,21 @@ public final class Sessions
     /** What a client presents to cancel a session's statement. */
     public record CancelKey(int processId, int secretKey) {}
 
-    private record Entry(ClientSession session, int secretKey) {}
+    /**
+     * How a front door ends one of its connections when the gateway decides to (a user removed from
+     * the users file): it tells the client with a FATAL error and closes. Called from any thread;
+     * must not block.
+     */
+    @FunctionalInterface
+    public interface Disconnect
+    {
+        /** Does nothing (a session without a connection of its own, in tests). */
+        Disconnect NONE = (sqlState, message) -> {};
+
+        void disconnect(String sqlState, String message);
+    }
+
+    private record Entry(ClientSession session, int secretKey, Disconnect disconnect) {}
 
     /**
      * @param planner plans the statements the gateway does not answer itself
@@ -43,17 +68,32 @@ public final class Sessions
      */
     public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline)
     {
-        this(planner, policies, defaultSearchPath, pipeline, SessionListener.NONE);
+        this(planner, policies, defaultSearchPath, pipeline, Limits.NONE);
     }
 
-    /** @param listener hears logins, failed ones too, and the sessions that open and close */
-    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, SessionListener listener)
+    /**
+     * @param limits the admin's limits per user and group ({@code limits:} in sekisho.yaml)
+     * @see #Sessions(QueryPlanner, SessionPolicies, List, StatementPipeline)
+     */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits)
     {
+        this(planner, policies, defaultSearchPath, pipeline, limits, SessionListener.NONE);
+    }
+
+    /**
+     * @param listener hears logins, failed ones too, and the sessions that open and close
+     * @see #Sessions(QueryPlanner, SessionPolicies, List, StatementPipeline, Limits)
+     */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits,
+            SessionListener listener)
+    {
+        this.listener = requireNonNull(listener, "listener is null");
         this.planner = requireNonNull(planner, "planner is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.defaultSearchPath = List.copyOf(defaultSearchPath);
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
-        this.listener = requireNonNull(listener, "listener is null");
+        this.limits = requireNonNull(limits, "limits is null");
+        this.connectionLimits = new ConnectionLimits(limits);
     }
 
     /**
@@ -65,22 +105,62 @@ public final class Sessions
      */
     public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings)
     {
-        return open(principal, database, settings, ClientOrigin.UNKNOWN);
+        return open(principal, database, settings, Disconnect.NONE);
     }
 
-    /** Opens a session as {@link #open(Principal, Optional, Map)} does, for a client from {@code origin}. */
-    public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings, ClientOrigin origin)
+    /**
+     * Opens a session whose connection the gateway can end ({@link #terminateUsers}).
+     *
+     * @param disconnect how the front door ends the session's connection
+     * @throws dev.sekisho.planner.spi.QueryException 53300 when the user or one of its groups holds
+     *         as many sessions as its limit allows
+     */
+    public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings, Disconnect disconnect)
     {
-        Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings);
-        while (true) {
-            int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
-            int secretKey = random.nextInt();
-            CancelKey key = new CancelKey(processId, secretKey);
-            ClientSession opened = new ClientSession(session, pipeline, this, key, new SessionInfo(processId, principal, origin, Instant.now()));
-            if (sessions.putIfAbsent(processId, new Entry(opened, secretKey)) == null) {
-                Hooks.notifying(() -> listener.opened(opened.info()));
-                return opened;
+        return open(principal, database, settings, disconnect, ClientOrigin.UNKNOWN);
+    }
+
+    /**
+     * Opens a session as {@link #open(Principal, Optional, Map, Disconnect)} does, for a client
+     * from {@code origin} (for the audit trail, the metrics and the admin endpoint).
+     */
+    public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings, Disconnect disconnect, ClientOrigin origin)
+    {
+        requireNonNull(disconnect, "disconnect is null");
+        requireNonNull(origin, "origin is null");
+        ConnectionLimits.Slot slot = connectionLimits.acquire(principal);
+        try {
+            Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings, limits.sessionLimits(principal));
+            while (true) {
+                int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
+                int secretKey = random.nextInt();
+                CancelKey key = new CancelKey(processId, secretKey);
+                ClientSession opened = new ClientSession(session, pipeline, this, key, slot, new SessionInfo(processId, principal, origin, Instant.now()));
+                if (sessions.putIfAbsent(processId, new Entry(opened, secretKey, disconnect)) == null) {
+                    Hooks.notifying(() -> listener.opened(opened.info()));
+                    return opened;
+                }
             }
+        }
+        catch (RuntimeException | Error e) {
+            slot.close();
+            throw e;
+        }
+    }
+
+    void unregister(ClientSession session)
+    {
+        CancelKey key = session.cancelKey();
+        boolean[] removed = new boolean[1];
+        sessions.computeIfPresent(key.processId(), (pid, entry) -> {
+            if (entry.session() == session) {
+                removed[0] = true;
+                return null;
+            }
+            return entry;
+        });
+        if (removed[0]) {
+            Hooks.notifying(() -> listener.closed(session.info()));
         }
     }
 
@@ -88,14 +168,6 @@ public final class Sessions
     public void loginFailed(String user, ClientOrigin origin, String sqlState)
     {
         Hooks.notifying(() -> listener.loginFailed(user, origin, sqlState));
-    }
-
-    void unregister(ClientSession session)
-    {
-        CancelKey key = session.cancelKey();
-        if (sessions.remove(key.processId(), new Entry(session, key.secretKey()))) {
-            Hooks.notifying(() -> listener.closed(session.info()));
-        }
     }
 
     /** The live sessions, for the admin endpoint. */
@@ -117,6 +189,32 @@ public final class Sessions
     }
 
     /**
+     * Closes every session of the users named, each with its reason: what the session runs is
+     * cancelled and its client gets FATAL 57P01 ("terminating connection due to administrator
+     * command") before its connection closes.
+     *
+     * @param reasons why, by user name (e.g. {@code user "bob" was removed from the users file})
+     * @return how many sessions were closed
+     */
+    public int terminateUsers(Map<String, String> reasons)
+    {
+        int closed = 0;
+        for (Entry entry : sessions.values()) {
+            String reason = reasons.get(entry.session().principal().name());
+            if (reason == null) {
+                continue;
+            }
+            closed++;
+            entry.session().terminate();
+            entry.disconnect().disconnect(SqlStates.ADMIN_SHUTDOWN, "terminating connection due to administrator command: " + reason);
+        }
+        if (closed > 0) {
+            log.info("Closed {} session(s) of {}", closed, reasons.keySet());
+        }
+        return closed;
+    }
+
+    /**
      * Cancels the running statement of the session with this key.
      *
      * @return whether a session matched (the client is never told, as in PostgreSQL)
@@ -127,7 +225,8 @@ public final class Sessions
         if (entry == null || !MessageDigest.isEqual(intBytes(entry.secretKey()), intBytes(secretKey))) {
             return false;
         }
-        entry.session().cancel();
+        // the request arrives on a front door's I/O thread; a source's cancel may wait on the network
+        CancelScheduler.execute(entry.session()::cancel);
         return true;
     }
 
