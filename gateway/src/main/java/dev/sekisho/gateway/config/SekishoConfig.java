@@ -34,6 +34,7 @@ import static java.util.Objects.requireNonNull;
  * @param secrets the values that came from {@code ${env:}} / {@code ${file:}} references, to be
  *         kept out of messages
  * @param replicatedTables tables that also exist as a warehouse copy (docs/bigquery.md, routing of replicated tables)
+ * @param operations the audit trail and the admin endpoint
  */
 public record SekishoConfig(
         Path file,
@@ -49,7 +50,8 @@ public record SekishoConfig(
         Limits limits,
         List<ConfigWarning> warnings,
         ConfigSecrets secrets,
-        List<ReplicatedTable> replicatedTables)
+        List<ReplicatedTable> replicatedTables,
+        OperationsConfig operations)
 {
     public SekishoConfig
     {
@@ -67,6 +69,23 @@ public record SekishoConfig(
         warnings = List.copyOf(warnings);
         requireNonNull(secrets, "secrets is null");
         replicatedTables = List.copyOf(replicatedTables);
+        requireNonNull(operations, "operations is null");
+    }
+
+    /** Without the operations sections ({@code audit:}, {@code admin:}). */
+    public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
+            Protocol protocol, List<Source> sources, Optional<Tls> tls, Auth auth, Limits limits, List<ConfigWarning> warnings, ConfigSecrets secrets,
+            List<ReplicatedTable> replicatedTables)
+    {
+        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets, replicatedTables,
+                OperationsConfig.NONE);
+    }
+
+    /** This configuration with other {@code audit:} and {@code admin:} sections. */
+    public SekishoConfig withOperations(OperationsConfig operations)
+    {
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets,
+                replicatedTables, operations);
     }
 
     /**

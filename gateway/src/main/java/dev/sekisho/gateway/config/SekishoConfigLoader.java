@@ -12,6 +12,7 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -33,8 +34,9 @@ import java.util.regex.Pattern;
  */
 public final class SekishoConfigLoader
 {
-    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls",
-            "auth", "limits", "replicated_tables");
+    private static final Set<String> TOP_LEVEL = union(
+            Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls", "auth", "limits", "replicated_tables"),
+            OperationsConfigLoader.SECTIONS);
     private static final Set<String> ROLE_LIMIT_KEYS = Set.of("max_connections", "statement_timeout", "max_statement_timeout", "idle_session_timeout",
             "idle_in_transaction_session_timeout", "max_result_rows", "max_result_bytes");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -162,7 +164,7 @@ public final class SekishoConfigLoader
             }
         }
         return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings,
-                resolved.secrets(), replicatedTables);
+                resolved.secrets(), replicatedTables, OperationsConfigLoader.load(root, file));
     }
 
     /** One entry of {@code replicated_tables:}, keyed by the table as clients name it. */
@@ -193,6 +195,13 @@ public final class SekishoConfigLoader
         catch (IllegalArgumentException e) {
             throw section.error(table, e.getMessage() + " (name the table and its copy as schema.table)");
         }
+    }
+
+    private static Set<String> union(Set<String> first, Set<String> second)
+    {
+        Set<String> union = new HashSet<>(first);
+        union.addAll(second);
+        return Set.copyOf(union);
     }
 
     private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)

@@ -2,6 +2,7 @@ package dev.sekisho.planner.catalog;
 
 import dev.sekisho.planner.pg.catalog.CatalogSource;
 import dev.sekisho.planner.pg.catalog.CatalogView;
+import dev.sekisho.planner.pg.catalog.Descriptions;
 import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.QueryException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -48,7 +50,20 @@ public final class Catalog
      */
     public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views)
     {
-        this(connectors, version, views, Long.MAX_VALUE, List.of());
+        this(connectors, version, views, Long.MAX_VALUE, List.of(), () -> Descriptions.NONE);
+    }
+
+    /** @param descriptions the data dictionary as it is now (descriptions of tables and columns for pg_description) */
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, Supplier<Descriptions> descriptions)
+    {
+        this(connectors, version, views, Long.MAX_VALUE, List.of(), descriptions);
+    }
+
+    /** Without a data dictionary. */
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, long localJoinMaxRows,
+            List<ReplicatedTable> replicatedTables)
+    {
+        this(connectors, version, views, localJoinMaxRows, replicatedTables, () -> Descriptions.NONE);
     }
 
     /**
@@ -56,10 +71,11 @@ public final class Catalog
      * @param views what a statement's session may see of the sources in the catalog emulation
      * @param localJoinMaxRows the most rows a join the gateway runs over these sources may hold in memory ({@link LocalJoins})
      * @param replicatedTables the tables that also exist as a warehouse copy, which routing may read instead
+     * @param descriptions the data dictionary as it is now (descriptions of tables and columns for pg_description)
      * @throws IllegalArgumentException if two connectors expose the same schema name
      */
     public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, long localJoinMaxRows,
-            List<ReplicatedTable> replicatedTables)
+            List<ReplicatedTable> replicatedTables, Supplier<Descriptions> descriptions)
     {
         this.replicatedTables = List.copyOf(replicatedTables);
         this.version = version;
@@ -94,7 +110,7 @@ public final class Catalog
         this.schemas = Map.copyOf(byName);
         this.unanswered = List.copyOf(unanswered);
         addPostgresTypeNames(rootSchema);
-        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), views);
+        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), views, descriptions);
         pgCatalog.register(rootSchema.plus());
     }
 

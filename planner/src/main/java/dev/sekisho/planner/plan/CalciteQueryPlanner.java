@@ -7,6 +7,7 @@ import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ReplicatedTable;
+import dev.sekisho.planner.pg.catalog.Descriptions;
 import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -40,6 +41,8 @@ public final class CalciteQueryPlanner
     private volatile Catalog catalog;
     private final long localJoinMaxRows;
     private final List<ReplicatedTable> replicatedTables;
+    /** The data dictionary; replaced whole when it is reloaded. */
+    private volatile Descriptions descriptions = Descriptions.NONE;
     private volatile long catalogBuiltNanos = System.nanoTime();
 
     /** How often a catalog missing a source that was down is built again. */
@@ -48,6 +51,16 @@ public final class CalciteQueryPlanner
     /**
      * @throws IllegalArgumentException if two connectors expose the same schema name
      */
+    /**
+     * Replaces the data dictionary that {@code pg_description}, {@code obj_description} and
+     * {@code col_description} show (its descriptions win over the sources' comments); statements
+     * that start after this see it.
+     */
+    public void setDescriptions(Descriptions descriptions)
+    {
+        this.descriptions = requireNonNull(descriptions, "descriptions is null");
+    }
+
     public CalciteQueryPlanner(Collection<Connector> connectors, PlannerOptions options)
     {
         this.connectors = List.copyOf(requireNonNull(connectors, "connectors is null"));
@@ -57,7 +70,7 @@ public final class CalciteQueryPlanner
         this.securedPlanner = new SecuredPlanner(options);
         this.localJoinMaxRows = options.localJoinMaxRows();
         this.replicatedTables = options.replicatedTables();
-        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables);
+        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables, () -> descriptions);
     }
 
     @Override
@@ -116,7 +129,7 @@ public final class CalciteQueryPlanner
         for (Connector connector : connectors) {
             connector.metadata().refresh();
         }
-        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables);
+        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables, () -> descriptions);
         plans.invalidateAll();
         securedPlanner.invalidateAll();
     }

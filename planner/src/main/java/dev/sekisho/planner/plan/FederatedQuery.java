@@ -207,6 +207,12 @@ final class FederatedQuery
     }
 
     @Override
+    public List<String> tablesRead()
+    {
+        return tables.stream().map(table -> table.connector().name() + "." + table.sourceTable().qualifiedName()).distinct().toList();
+    }
+
+    @Override
     public List<RouteExplanation> routes()
     {
         // one route per source: each of its scans routes by all of its tables

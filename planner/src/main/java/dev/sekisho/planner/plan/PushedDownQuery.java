@@ -2,6 +2,7 @@ package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.SourceStatement;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
@@ -132,6 +133,18 @@ final class PushedDownQuery
     public List<RouteExplanation> routes()
     {
         return connector.explainRoute(BackendQuery.of(connector.name(), sourceSql, tables)).stream().toList();
+    }
+
+    @Override
+    public List<SourceStatement> sourceStatements()
+    {
+        return List.of(new SourceStatement(connector.name(), sourceSql));
+    }
+
+    @Override
+    public List<String> tablesRead()
+    {
+        return tables.stream().map(table -> connector.name() + "." + table.qualifiedName()).distinct().toList();
     }
 
     @Override
