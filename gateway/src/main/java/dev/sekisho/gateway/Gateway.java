@@ -11,6 +11,7 @@ import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.dictionary.DictionaryInstaller;
 import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
 import dev.sekisho.gateway.pgwire.PgServer;
@@ -120,7 +121,7 @@ public final class Gateway
             LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
                     failedLogins.window()));
             operations.startAdmin(users, sessions);
-            PgServer server = new PgServer(options, users, throttle, sessions, workers.executor());
+            PgServer server = new PgServer(options, users, throttle, sessions, workers.executor(), SourceHolderThreads.shared());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());

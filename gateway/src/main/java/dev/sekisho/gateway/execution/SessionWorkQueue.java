@@ -82,11 +82,6 @@ public final class SessionWorkQueue<T>
     /** The last request paused; written by the task, read by the next task (after the lock). */
     private boolean paused;
 
-    public SessionWorkQueue(ClientSession session, Executor workers, Worker<T> worker, Transport transport)
-    {
-        this(session, workers, SourceHolderThreads.shared(), worker, transport);
-    }
-
     /**
      * @param holders runs the session's work while it holds source connections, and its close when
      *         the client leaves while none of its requests runs or waits (see {@link SourceHolderThreads})

@@ -18,14 +18,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * source connection, so there are never more busy threads than the sources' pools hold
  * connections (plus the sessions closing at that moment); idle threads end after 30 seconds.
  */
-final class SourceHolderThreads
+public final class SourceHolderThreads
 {
     private static final Executor SHARED = create();
 
     private SourceHolderThreads() {}
 
     /** One for the process: the sessions of every gateway in it share it. */
-    static Executor shared()
+    public static Executor shared()
     {
         return SHARED;
     }

@@ -103,6 +103,7 @@ final class PgProtocolHandler
     private final LoginThrottle throttle;
     private final Sessions sessions;
     private final Executor workers;
+    private final Executor holders;
     private final AtomicInteger connections;
 
     private Phase phase = Phase.STARTUP;
@@ -121,8 +122,9 @@ final class PgProtocolHandler
     private volatile Future<?> idleTimer;
 
     PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, LoginThrottle throttle, Sessions sessions, Executor workers,
-            AtomicInteger connections)
+            Executor holders, AtomicInteger connections)
     {
+        this.holders = requireNonNull(holders, "holders is null");
         this.options = requireNonNull(options, "options is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.throttle = requireNonNull(throttle, "throttle is null");
@@ -355,7 +357,7 @@ final class PgProtocolHandler
         Sessions.CancelKey key = created.cancelKey();
         PgMessageProcessor processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close(),
                 () -> armIdleTimer(created));
-        work = new SessionWorkQueue<>(created, workers, new CountingWorker(processor), new ChannelTransport());
+        work = new SessionWorkQueue<>(created, workers, holders, new CountingWorker(processor), new ChannelTransport());
         session = created;
         BackendMessages.authenticationOk(out);
         created.settings().reportedValues().forEach((name, value) -> BackendMessages.parameterStatus(out, name, value));

@@ -4,6 +4,7 @@ import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.QueryPlanner;
@@ -20,6 +21,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -41,6 +43,7 @@ public final class PgServer
     private final LoginThrottle throttle;
     private final Sessions sessions;
     private final ExecutorService workers;
+    private final Executor holders;
     private final AtomicInteger connections = new AtomicInteger();
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -62,6 +65,19 @@ public final class PgServer
      */
     public PgServer(PgServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ExecutorService workers)
     {
+        this(options, users, throttle, sessions, workers, workers);
+    }
+
+    /**
+     * @param holders where a session that holds source connections runs its next request and its
+     *         close, so that it never waits behind workers that wait for those connections (the
+     *         gateway passes {@link SourceHolderThreads#shared()}; the other constructors use
+     *         {@code workers}, right for workers that run inline or never wait for a source)
+     * @see #PgServer(PgServerOptions, UserStore, LoginThrottle, Sessions, ExecutorService)
+     */
+    public PgServer(PgServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ExecutorService workers, Executor holders)
+    {
+        this.holders = requireNonNull(holders, "holders is null");
         this.options = requireNonNull(options, "options is null");
         this.authenticator = new ScramAuthenticator(requireNonNull(users, "users is null"));
         this.throttle = requireNonNull(throttle, "throttle is null");
@@ -144,7 +160,7 @@ public final class PgServer
 
     private PgProtocolHandler newProtocolHandler()
     {
-        return new PgProtocolHandler(options, authenticator, throttle, sessions, workers, connections);
+        return new PgProtocolHandler(options, authenticator, throttle, sessions, workers, holders, connections);
     }
 
     /** Stops accepting, closes every connection. Does not shut down the worker pool. */
