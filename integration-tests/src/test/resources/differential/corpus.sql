@@ -475,7 +475,7 @@ r017 | SELECT id AS "Order ID", amount AS "Amount (JPY)" FROM shop.orders WHERE 
 r018 | SELECT avg(amount), min(ordered_at) FROM shop.orders
 r019 | SELECT lag(id) OVER (ORDER BY id), ntile(2) OVER (ORDER BY id) FROM shop.orders WHERE id <= 2 ORDER BY 1 NULLS FIRST
 r020 | SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY amount) FROM shop.orders WHERE id <= 10
-r021 | SELECT string_agg(status, ',') FROM (SELECT DISTINCT status FROM shop.orders ORDER BY 1) t
+r021 | SELECT string_agg(status, ',' ORDER BY status) FROM (SELECT DISTINCT status FROM shop.orders) t
 r022 | SELECT true, NULL
 r023 | SELECT ARRAY[1], ROW(1, 2)
 r024 | SELECT substring('abc', 1, 1), trim(' a '), position('a' in 'a')

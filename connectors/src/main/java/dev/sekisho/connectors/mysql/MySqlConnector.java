@@ -301,6 +301,12 @@ public final class MySqlConnector
         }
 
         @Override
+        public QueryException warningFailure(java.sql.SQLWarning warnings)
+        {
+            return MySqlErrors.fromWarnings(warnings).orElse(null);
+        }
+
+        @Override
         public QueryException cancellationOrNull()
         {
             return context.isCancelled() ? cancelled(context) : null;
