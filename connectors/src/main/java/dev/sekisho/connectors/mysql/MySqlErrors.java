@@ -48,6 +48,8 @@ public final class MySqlErrors
             Map.entry(1792, SqlStates.READ_ONLY_SQL_TRANSACTION),  // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
             Map.entry(1969, SqlStates.QUERY_CANCELED),             // MariaDB ER_STATEMENT_TIMEOUT
             Map.entry(3024, SqlStates.QUERY_CANCELED),             // MySQL ER_QUERY_TIMEOUT
+            Map.entry(1242, "21000"),                              // ER_SUBQUERY_NO_1_ROW: a scalar sub-query returned several rows
+            Map.entry(1139, "2201B"),                              // ER_REGEXP_ERROR: an invalid regular expression
             Map.entry(1053, SqlStates.ADMIN_SHUTDOWN));            // ER_SERVER_SHUTDOWN
 
     /** Errors whose server text names only tables, columns, functions or databases. */
