@@ -196,10 +196,10 @@ public final class SourcePushdown
                     }
                 }
             }
-            else if (node instanceof Sort sort && !ordersText) {
-                sort.getCollation().getFieldCollations().forEach(field -> requireNoText(sort, field.getFieldIndex(), "ORDER BY text"));
-            }
-            if (node instanceof Sort sort) {
+            else if (node instanceof Sort sort) {
+                if (!ordersText) {
+                    sort.getCollation().getFieldCollations().forEach(field -> requireNoText(sort, field.getFieldIndex(), "ORDER BY text"));
+                }
                 if (sort.offset != null) {
                     sort.offset.accept(expressions);
                 }
