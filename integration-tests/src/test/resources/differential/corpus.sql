@@ -504,7 +504,7 @@ b019 | SELECT (CAST(date_trunc('week', CAST(("shop"."orders"."ordered_at" + INTE
 b020 | SELECT "shop"."customers"."segment" AS "segment", count(*) AS "count" FROM "shop"."customers" WHERE lower("shop"."customers"."name") LIKE '%smith%' GROUP BY "shop"."customers"."segment" ORDER BY "count" DESC, "shop"."customers"."segment" ASC
 b021 | SELECT CAST(extract(quarter from "shop"."orders"."ordered_at") AS integer) AS "ordered_at", count(*) AS "count" FROM "shop"."orders" GROUP BY 1 ORDER BY 1 ASC
 b022 | SELECT DATE_TRUNC('week', ordered_at) AS __timestamp, SUM(amount) AS "SUM(amount)" FROM shop.orders WHERE ordered_at >= TO_TIMESTAMP('2023-03-01 00:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') AND ordered_at < TO_TIMESTAMP('2023-04-01 00:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') GROUP BY DATE_TRUNC('week', ordered_at) ORDER BY "SUM(amount)" DESC LIMIT 10000
-b023 | SELECT status AS status, COUNT(*) AS count FROM shop.orders GROUP BY status ORDER BY count DESC LIMIT 100
+b023 | SELECT status AS status, COUNT(*) AS count FROM shop.orders GROUP BY status ORDER BY count DESC, status LIMIT 100
 b024 | SELECT DATE_TRUNC('day', ordered_at) AS __timestamp, COUNT(*) AS count FROM shop.orders WHERE ordered_at >= TO_TIMESTAMP('2023-01-01 00:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') AND ordered_at < TO_TIMESTAMP('2023-01-08 00:00:00.000000', 'YYYY-MM-DD HH24:MI:SS.US') GROUP BY DATE_TRUNC('day', ordered_at) ORDER BY 1 LIMIT 10000
 b025 | SELECT category AS category, MAX(price) AS "MAX(price)" FROM shop.products GROUP BY category ORDER BY "MAX(price)" DESC, category LIMIT 5
 b026 | SELECT currency AS currency, AVG(amount) AS "AVG(amount)" FROM shop.orders GROUP BY currency ORDER BY "AVG(amount)" DESC LIMIT 10000

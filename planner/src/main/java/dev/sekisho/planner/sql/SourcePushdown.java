@@ -152,6 +152,10 @@ public final class SourcePushdown
                 @Override
                 public Void visitSubQuery(RexSubQuery subQuery)
                 {
+                    if (!ordersText && (subQuery.getKind() == SqlKind.IN || subQuery.getKind() == SqlKind.SOME || subQuery.getKind() == SqlKind.ALL)) {
+                        // compares with the source's collation
+                        subQuery.getOperands().forEach(operand -> requireNoText(operand, "IN, ANY or ALL over text"));
+                    }
                     Finder.this.go(subQuery.rel);
                     return super.visitSubQuery(subQuery);
                 }
