@@ -92,8 +92,6 @@ final class PlanStrategy
                         ResultColumns.converters(columns, root.rel, sourceColumns, metadataQuery));
             }
         }
-        // the gateway computes it: with PostgreSQL's numeric semantics, where Calcite's differ
-        root = root.withRel(LocalNumericSemantics.rewrite(root.rel));
         if (scans(root.rel).isEmpty() && PgResultTypes.usesCatalog(root.rel)) {
             // reads only the catalog emulation: compiled, which runs what the interpreter cannot
             CompiledPlan compiled = CompiledPlan.compile(root.project());

@@ -50,12 +50,6 @@ public final class SourcePushdown
 
     private SourcePushdown() {}
 
-    /** Whether values of {@code type} are text (compared by a collation). */
-    static boolean isText(org.apache.calcite.rel.type.RelDataType type)
-    {
-        return org.apache.calcite.sql.type.SqlTypeUtil.inCharFamily(type);
-    }
-
     /**
      * Whether {@code operator} is one of the standard operators (comparisons, arithmetic, CASE, CAST,
      * sub-queries, window functions and the basic aggregates) that every source dialect runs.
@@ -93,32 +87,10 @@ public final class SourcePushdown
     {
         private final SqlDialect dialect;
         private final RexVisitorImpl<Void> expressions;
-        /**
-         * Whether the dialect groups and sorts text by code point as PostgreSQL's C collation does.
-         * MySQL's collations ignore case and trailing spaces: comparisons are rewritten to compare
-         * bytes ({@link SourceSqlGenerator}), but grouping, DISTINCT, sorting, min/max and set
-         * operations over text run in the gateway.
-         */
-        private final boolean ordersText;
-
-        private static void requireNoText(RelNode rel, int field, String what)
-        {
-            if (isText(rel.getRowType().getFieldList().get(field).getType())) {
-                throw new Found(what);
-            }
-        }
-
-        private static void requireNoText(RexNode expression, String what)
-        {
-            if (isText(expression.getType())) {
-                throw new Found(what);
-            }
-        }
 
         Finder(SqlDialect dialect)
         {
             this.dialect = dialect;
-            this.ordersText = !(dialect instanceof SekishoMysqlDialect);
             this.expressions = new RexVisitorImpl<>(true)
             {
                 @Override
@@ -127,19 +99,12 @@ public final class SourcePushdown
                     if (!dialect.supportsFunction(call.getOperator(), call.getType(), call.getOperands().stream().map(RexNode::getType).toList())) {
                         throw new Found("function " + call.getOperator().getName());
                     }
-                    if (dialect instanceof SekishoMysqlDialect && !SekishoMysqlDialect.computesAsPostgres(call)) {
-                        throw new Found(call.getKind() == SqlKind.DIVIDE ? "numeric division" : "a cast to numeric");
-                    }
                     return super.visitCall(call);
                 }
 
                 @Override
                 public Void visitOver(RexOver over)
                 {
-                    if (!ordersText) {
-                        over.getWindow().partitionKeys.forEach(key -> requireNoText(key, "PARTITION BY text"));
-                        over.getWindow().orderKeys.forEach(key -> requireNoText(key.left, "window ORDER BY text"));
-                    }
                     if (!dialect.supportsFunction(over.getAggOperator(), over.getType(), over.getOperands().stream().map(RexNode::getType).toList())) {
                         throw new Found("window function " + over.getAggOperator().getName());
                     }
@@ -152,10 +117,6 @@ public final class SourcePushdown
                 @Override
                 public Void visitSubQuery(RexSubQuery subQuery)
                 {
-                    if (!ordersText && (subQuery.getKind() == SqlKind.IN || subQuery.getKind() == SqlKind.SOME || subQuery.getKind() == SqlKind.ALL)) {
-                        // compares with the source's collation
-                        subQuery.getOperands().forEach(operand -> requireNoText(operand, "IN, ANY or ALL over text"));
-                    }
                     Finder.this.go(subQuery.rel);
                     return super.visitSubQuery(subQuery);
                 }
@@ -181,29 +142,13 @@ public final class SourcePushdown
                 if (aggregate.getGroupType() != Aggregate.Group.SIMPLE) {
                     throw new Found("GROUPING SETS, ROLLUP or CUBE");
                 }
-                if (!ordersText) {
-                    aggregate.getGroupSet().forEach(key -> requireNoText(aggregate.getInput(), key, "GROUP BY or DISTINCT on text"));
-                }
                 for (AggregateCall call : aggregate.getAggCallList()) {
                     if (!dialect.supportsAggregateFunction(call.getAggregation().getKind())) {
                         throw new Found("aggregate " + call.getAggregation().getName());
                     }
-                    if (dialect instanceof SekishoMysqlDialect && call.getAggregation().getKind() == SqlKind.AVG
-                            && call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL) {
-                        // avg of exact numbers is a numeric quotient (see computesAsPostgres)
-                        throw new Found("avg of exact numbers");
-                    }
-                    if (!ordersText && (call.isDistinct() || call.getAggregation().getKind() == SqlKind.MIN
-                            || call.getAggregation().getKind() == SqlKind.MAX)) {
-                        call.getArgList().forEach(argument -> requireNoText(aggregate.getInput(), argument,
-                                call.getAggregation().getName() + (call.isDistinct() ? " DISTINCT" : "") + " of text"));
-                    }
                 }
             }
             else if (node instanceof Sort sort) {
-                if (!ordersText) {
-                    sort.getCollation().getFieldCollations().forEach(field -> requireNoText(sort, field.getFieldIndex(), "ORDER BY text"));
-                }
                 if (sort.offset != null) {
                     sort.offset.accept(expressions);
                 }
@@ -216,12 +161,6 @@ public final class SourcePushdown
             }
             else if (!(node instanceof TableScan || node instanceof Values || node instanceof Union || node instanceof Intersect || node instanceof Minus)) {
                 throw new Found(node.getRelTypeName());
-            }
-            if (!ordersText && (node instanceof Intersect || node instanceof Minus || node instanceof Union union && !union.all)) {
-                // duplicates are removed by comparing the rows
-                for (int i = 0; i < node.getRowType().getFieldCount(); i++) {
-                    requireNoText(node, i, node.getRelTypeName() + " of text");
-                }
             }
             super.visit(node, ordinal, parent);
         }

@@ -12,7 +12,6 @@ import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
-import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -64,11 +63,7 @@ public final class SourceSqlGenerator
         return new SourceSql(sql.getSql(), placeholders);
     }
 
-    /**
-     * {@code int / int} truncates in PostgreSQL but yields a decimal in MySQL: use {@code DIV}. Text
-     * compares as PostgreSQL's C collation does, by code point and with trailing spaces
-     * ({@link TextComparisons}).
-     */
+    /** {@code int / int} truncates in PostgreSQL but yields a decimal in MySQL: use {@code DIV}. */
     static RelNode rewriteIntegerDivision(RelNode rel)
     {
         RexBuilder rexBuilder = rel.getCluster().getRexBuilder();
@@ -78,20 +73,9 @@ public final class SourceSqlGenerator
             @Override
             public RexNode visitCall(RexCall call)
             {
-                if (call.getKind() == SqlKind.SEARCH && call.getOperands().stream().allMatch(operand -> SourcePushdown.isText(operand.getType()))) {
-                    // IN lists and ranges of text: as comparisons, so that each compares bytes
-                    return RexUtil.expandSearch(rexBuilder, null, call).accept(this);
-                }
                 RexNode visited = super.visitCall(call);
                 if (visited instanceof RexCall comparison && comparison.getKind().belongsTo(SqlKind.BINARY_COMPARISON)) {
-                    if (comparison.getOperands().size() == 2 && comparison.getOperands().stream().allMatch(operand -> SourcePushdown.isText(operand.getType()))) {
-                        return TextComparisons.exact(rexBuilder, comparison);
-                    }
                     return withoutIntegerWidening(rexBuilder, comparison);
-                }
-                if (visited instanceof RexCall like && like.getKind() == SqlKind.LIKE && like.getOperator() instanceof org.apache.calcite.sql.fun.SqlLikeOperator operator
-                        && operator.isCaseSensitive()) {
-                    return TextComparisons.exactLike(rexBuilder, like);
                 }
                 if (visited instanceof RexCall result && result.getKind() == SqlKind.DIVIDE
                         && result.getOperands().stream().allMatch(operand -> SekishoMysqlDialect.isExactInteger(operand.getType().getSqlTypeName()))) {
