@@ -33,7 +33,12 @@ final class PushedDownQuery
     private final List<ColumnMetadata> columnMetadata;
     private final int[] sourceColumns;
     private final UnaryOperator<Object>[] converters;
+    private final int[] dynamicParameterNumbers;
     private final boolean identityColumns;
+    /** The last projection, computed in the gateway over the source's rows; null when the source computes everything. */
+    private final LocalProjection projection;
+    /** Why the last projection runs in the gateway; null without one. */
+    private final String projectionReason;
 
     /**
      * @param placeholderParameters for each {@code ?} of {@code sourceSql}, the zero-based index of the client's parameter
@@ -43,6 +48,21 @@ final class PushedDownQuery
     PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
             int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters)
     {
+        this(sql, columns, parameterTypes, connector, sourceSql, placeholderParameters, sourceColumns, converters, null, null, null);
+    }
+
+    /**
+     * @param projection the last projection, computed in the gateway over the source's rows ({@code sourceColumns} then index its output)
+     * @param dynamicParameterNumbers for each Calcite dynamic parameter index, the zero-based index of the parameter it binds (with a projection)
+     * @param projectionReason why the projection is not computed by the source
+     */
+    PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
+            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters, LocalProjection projection,
+            int[] dynamicParameterNumbers, String projectionReason)
+    {
+        this.projection = projection;
+        this.dynamicParameterNumbers = dynamicParameterNumbers == null ? new int[0] : dynamicParameterNumbers.clone();
+        this.projectionReason = projectionReason;
         this.sql = requireNonNull(sql, "sql is null");
         this.columns = List.copyOf(columns);
         this.parameterTypes = List.copyOf(parameterTypes);
@@ -59,7 +79,7 @@ final class PushedDownQuery
         this.columnMetadata = columns.stream()
                 .map(column -> new ColumnMetadata(column.name(), column.type(), true, column.type().toString()))
                 .toList();
-        boolean identity = true;
+        boolean identity = projection == null;
         for (int i = 0; i < sourceColumns.length; i++) {
             identity &= sourceColumns[i] == i;
         }
@@ -105,6 +125,13 @@ final class PushedDownQuery
             values[i] = parameters.get(placeholderParameters[i]);
         }
         ResultStream stream = connector.execute(new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes), context);
+        if (projection != null) {
+            List<Object> dynamic = new ArrayList<>();
+            for (int number : dynamicParameterNumbers) {
+                dynamic.add(parameters.get(number));
+            }
+            stream = projection.apply(stream, dynamic);
+        }
         if (identityColumns) {
             return new ConvertingResultStream(stream, columnMetadata, converters);
         }
@@ -114,13 +141,16 @@ final class PushedDownQuery
     @Override
     public String explain()
     {
+        if (projection != null) {
+            return ExplainText.pushedDownWithLocalProjection(connector, sourceSql, projectionReason, projection.explain());
+        }
         return ExplainText.pushedDown(connector, sourceSql);
     }
 
     @Override
     public boolean isFullyPushedDown()
     {
-        return true;
+        return projection == null;
     }
 
     /** Reads result columns at other positions of the source's row (extra ORDER BY columns trail). */

@@ -110,8 +110,10 @@ final class ResultColumns
 
     private static boolean isUnboundedNumericCast(RelNode rel, int field)
     {
+        // an exact number keeps its own scale (cast to DECIMAL(65, scale) for MySQL): nothing to strip
         return rel instanceof org.apache.calcite.rel.core.Project project && project.getProjects().get(field).getKind() == SqlKind.CAST
-                && PostgresTypeSystem.isUnboundedNumeric(project.getProjects().get(field).getType());
+                && PostgresTypeSystem.isUnboundedNumeric(project.getProjects().get(field).getType())
+                && !org.apache.calcite.sql.type.SqlTypeUtil.isExactNumeric(((org.apache.calcite.rex.RexCall) project.getProjects().get(field)).getOperands().get(0).getType());
     }
 
     private static java.math.BigDecimal stripZeros(java.math.BigDecimal value)

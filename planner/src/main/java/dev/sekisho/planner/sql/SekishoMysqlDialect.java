@@ -70,6 +70,21 @@ final class SekishoMysqlDialect
         return SourcePushdown.isStandardOperator(operator) || PUSHABLE_FUNCTIONS.contains(operator.getName().toUpperCase(java.util.Locale.ROOT));
     }
 
+    /**
+     * Whether MySQL computes {@code call} as PostgreSQL does, beyond its operator: a quotient of exact
+     * numbers that is {@code numeric} gets a scale MySQL cannot give (PostgreSQL keeps at least 16
+     * significant digits), and so does a cast of text or a float to {@code numeric}: they run in the gateway.
+     */
+    static boolean computesAsPostgres(org.apache.calcite.rex.RexCall call)
+    {
+        if (call.getKind() == SqlKind.DIVIDE && call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL) {
+            return false;
+        }
+        // numeric without a modifier keeps an exact value's scale (SourceSqlGenerator casts to it); of text or a float the scale is the value's own
+        return !(call.getKind() == SqlKind.CAST && PostgresTypeSystem.isUnboundedNumeric(call.getType())
+                && !org.apache.calcite.sql.type.SqlTypeUtil.isExactNumeric(call.getOperands().get(0).getType()));
+    }
+
     @Override
     public boolean supportsAggregateFunction(SqlKind kind)
     {
@@ -85,6 +100,33 @@ final class SekishoMysqlDialect
         if (UNSUPPORTED.contains(call.getKind()) || call.getOperator().getName().equalsIgnoreCase("TO_CHAR")) {
             // no MySQL equivalent with PostgreSQL's meaning: the planner runs the statement locally instead
             throw new UnsupportedOperationException("MySQL has no equivalent of " + call.getOperator().getName());
+        }
+        if (call.getOperator() == TextComparisons.BYTES || call.getOperator() == TextComparisons.PADDED_BYTES) {
+            SqlWriter.Frame cast = writer.startFunCall("CAST");
+            if (call.getOperator() == TextComparisons.PADDED_BYTES) {
+                SqlWriter.Frame rtrim = writer.startFunCall("RTRIM");
+                call.operand(0).unparse(writer, 0, 0);
+                writer.endFunCall(rtrim);
+            }
+            else {
+                call.operand(0).unparse(writer, 0, 0);
+            }
+            writer.sep("AS");
+            writer.keyword("BINARY");
+            writer.endFunCall(cast);
+            return;
+        }
+        if (call.getOperator() == TextComparisons.BINARY_COLLATED) {
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            SqlWriter.Frame convert = writer.startFunCall("CONVERT");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep("USING");
+            writer.keyword("utf8mb4");
+            writer.endFunCall(convert);
+            writer.keyword("COLLATE");
+            writer.keyword("utf8mb4_bin");
+            writer.endList(frame);
+            return;
         }
         if (call.getKind() == SqlKind.IS_NOT_DISTINCT_FROM || call.getKind() == SqlKind.IS_DISTINCT_FROM) {
             // MySQL's null-safe equality
@@ -341,9 +383,8 @@ final class SekishoMysqlDialect
             case REAL -> alien("FLOAT", type);
             case TIMESTAMP -> alien("DATETIME(" + Math.max(0, type.getPrecision()) + ")", type);
             case TIME -> alien("TIME(" + Math.max(0, type.getPrecision()) + ")", type);
-            // numeric without precision and scale keeps the value's scale in PostgreSQL: MySQL's widest scale, not 0
-            case DECIMAL -> PostgresTypeSystem.isUnboundedNumeric(type) ? alien("DECIMAL(65, 30)", type)
-                    : alien("DECIMAL(" + Math.min(65, type.getPrecision()) + ", " + Math.min(30, Math.max(0, type.getScale())) + ")", type);
+            // numeric without precision and scale reaches MySQL only for exact values, cast to their own scale (SourceSqlGenerator)
+            case DECIMAL -> alien("DECIMAL(" + Math.min(65, type.getPrecision()) + ", " + Math.min(30, Math.max(0, type.getScale())) + ")", type);
             case VARBINARY, BINARY -> alien("BINARY", type);
             default -> super.getCastSpec(type);
         };
