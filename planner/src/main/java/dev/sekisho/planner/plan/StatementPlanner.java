@@ -183,6 +183,7 @@ public final class StatementPlanner
         if (sql.toLowerCase(Locale.ROOT).contains("pg_typeof")) {
             root = root.withRel(PgTypeOf.rewrite(root.rel, cluster.getRexBuilder()));
         }
+        root = root.withRel(BooleanText.rewrite(root.rel));
         if (statementPolicy != null) {
             root = root.withRel(statementPolicy.secure(root.rel));
         }

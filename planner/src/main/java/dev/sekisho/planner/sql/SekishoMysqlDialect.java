@@ -176,6 +176,20 @@ final class SekishoMysqlDialect
             unparseIntervalTimes(writer, (SqlIntervalLiteral) call.operand(first ? 0 : 1), call.operand(first ? 1 : 0));
             return;
         }
+        if (call.getOperator().getName().equalsIgnoreCase("PI") && call.operandCount() == 0) {
+            // MySQL's PI() prints 6 decimals; as a double it has them all
+            writer.print("(PI() + 0E0)");
+            return;
+        }
+        if ((call.getOperator().getName().equalsIgnoreCase("LEFT") || call.getOperator().getName().equalsIgnoreCase("RIGHT")) && call.operandCount() == 2) {
+            unparseLeftRight(writer, call.getOperator().getName().equalsIgnoreCase("LEFT"), call.operand(0), call.operand(1));
+            return;
+        }
+        if ((call.getOperator().getName().equalsIgnoreCase("SUBSTRING") || call.getOperator().getName().equalsIgnoreCase("SUBSTR")) && (call.operandCount() == 2 || call.operandCount() == 3)
+                && !(call.operand(1) instanceof org.apache.calcite.sql.SqlCharStringLiteral)) {
+            unparseSubstring(writer, call);
+            return;
+        }
         if (call.getOperator() == SqlLibraryOperators.LENGTH) {
             // PostgreSQL's length counts characters; MySQL's LENGTH counts bytes
             SqlWriter.Frame frame = writer.startFunCall("CHAR_LENGTH");
@@ -315,6 +329,80 @@ final class SekishoMysqlDialect
         writer.literal((value.getSign() < 0 ? "-" : "") + count);
         writer.endList(frame);
         writer.keyword(qualifier.timeUnitRange.startUnit.name());
+    }
+
+    /**
+     * PostgreSQL's {@code left(s, n)} and {@code right(s, n)}: a negative {@code n} drops that many
+     * characters from the other end, where MySQL's return the empty string.
+     */
+    private static void unparseLeftRight(SqlWriter writer, boolean left, SqlNode text, SqlNode count)
+    {
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        writer.keyword("CASE WHEN");
+        count.unparse(writer, 0, 0);
+        writer.print(" < 0 THEN ");
+        SqlWriter.Frame function = writer.startFunCall(left ? "LEFT" : "RIGHT");
+        text.unparse(writer, 0, 0);
+        writer.print(", ");
+        SqlWriter.Frame greatest = writer.startFunCall("GREATEST");
+        SqlWriter.Frame length = writer.startFunCall("CHAR_LENGTH");
+        text.unparse(writer, 0, 0);
+        writer.endFunCall(length);
+        writer.print(" + ");
+        count.unparse(writer, SqlStdOperatorTable.PLUS.getRightPrec(), SqlStdOperatorTable.PLUS.getRightPrec());
+        writer.print(", ");
+        writer.literal("0");
+        writer.endFunCall(greatest);
+        writer.endFunCall(function);
+        writer.keyword("ELSE");
+        SqlWriter.Frame plain = writer.startFunCall(left ? "LEFT" : "RIGHT");
+        text.unparse(writer, 0, 0);
+        writer.print(", ");
+        count.unparse(writer, 0, 0);
+        writer.endFunCall(plain);
+        writer.keyword("END");
+        writer.endList(frame);
+    }
+
+    /**
+     * PostgreSQL's {@code substr(s, start [, count])}: the characters at positions start to
+     * start + count - 1 that exist (positions before 1 take nothing), where MySQL counts a start of
+     * 0 as nothing and a negative start from the end.
+     */
+    private static void unparseSubstring(SqlWriter writer, SqlCall call)
+    {
+        SqlNode text = call.operand(0);
+        SqlNode start = call.operand(1);
+        SqlWriter.Frame function = writer.startFunCall("SUBSTRING");
+        text.unparse(writer, 0, 0);
+        writer.print(", ");
+        greatestOfOne(writer, start);
+        if (call.operandCount() == 3) {
+            writer.print(", ");
+            // count - (GREATEST(start, 1) - start), never below 0
+            SqlWriter.Frame greatest = writer.startFunCall("GREATEST");
+            SqlWriter.Frame difference = writer.startList("(", ")");
+            call.operand(2).unparse(writer, SqlStdOperatorTable.MINUS.getLeftPrec(), SqlStdOperatorTable.MINUS.getLeftPrec());
+            writer.print(" - (");
+            greatestOfOne(writer, start);
+            writer.print(" - ");
+            start.unparse(writer, SqlStdOperatorTable.MINUS.getRightPrec(), SqlStdOperatorTable.MINUS.getRightPrec());
+            writer.print(")");
+            writer.endList(difference);
+            writer.print(", ");
+            writer.literal("0");
+            writer.endFunCall(greatest);
+        }
+        writer.endFunCall(function);
+    }
+
+    private static void greatestOfOne(SqlWriter writer, SqlNode value)
+    {
+        SqlWriter.Frame greatest = writer.startFunCall("GREATEST");
+        value.unparse(writer, 0, 0);
+        writer.print(", ");
+        writer.literal("1");
+        writer.endFunCall(greatest);
     }
 
     private static boolean isTimeUnit(SqlNode node, TimeUnitRange unit)

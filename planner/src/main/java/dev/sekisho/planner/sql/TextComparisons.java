@@ -53,13 +53,24 @@ final class TextComparisons
     {
         RexNode left = comparison.getOperands().get(0);
         RexNode right = comparison.getOperands().get(1);
-        boolean padded = left.getType().getSqlTypeName() == SqlTypeName.CHAR && right.getType().getSqlTypeName() == SqlTypeName.CHAR;
+        // PostgreSQL compares as bpchar (trailing spaces do not count) when a char(n) meets another char(n) or a literal
+        boolean padded = isBpchar(left) && (isBpchar(right) || right instanceof org.apache.calcite.rex.RexLiteral)
+                || isBpchar(right) && left instanceof org.apache.calcite.rex.RexLiteral;
         SqlFunction bytes = padded ? PADDED_BYTES : BYTES;
         RexNode exact = rexBuilder.makeCall(comparison.getOperator(), rexBuilder.makeCall(bytes, left), rexBuilder.makeCall(bytes, right));
         if (comparison.getKind() == SqlKind.EQUALS) {
             return org.apache.calcite.rex.RexUtil.composeConjunction(rexBuilder, List.of(comparison, exact));
         }
         return exact;
+    }
+
+    /** A char(n) value, or one widened to another char length for the comparison. */
+    private static boolean isBpchar(RexNode node)
+    {
+        if (node instanceof RexCall cast && cast.getKind() == SqlKind.CAST) {
+            return cast.getOperands().get(0).getType().getSqlTypeName() == SqlTypeName.CHAR && !(cast.getOperands().get(0) instanceof org.apache.calcite.rex.RexLiteral);
+        }
+        return node.getType().getSqlTypeName() == SqlTypeName.CHAR && !(node instanceof org.apache.calcite.rex.RexLiteral);
     }
 
     /** A case-sensitive LIKE, exact: the collation's LIKE (which an index can serve for a prefix) and the binary one. */

@@ -90,6 +90,13 @@ public final class PostgresTypeSystem
         return typeFactory.createTypeWithNullability(type, argumentType.isNullable());
     }
 
+    /** A cast to a smaller scale rounds halves away from zero, as PostgreSQL's numeric does ({@code 2.5::int} is 3), never truncates. */
+    @Override
+    public java.math.RoundingMode roundingMode()
+    {
+        return java.math.RoundingMode.HALF_UP;
+    }
+
     @Override
     public boolean shouldConvertRaggedUnionTypesToVarying()
     {

@@ -127,6 +127,11 @@ public final class PgSqlRewriter
                 return cast(rewritten.operand(0), spec);
             }
             if (rewritten.getOperator() == SqlStdOperatorTable.CONCAT && rewritten.operandCount() == 2
+                    && (isBooleanLiteral(rewritten.operand(0)) || isBooleanLiteral(rewritten.operand(1)))) {
+                // 'a' || true is 'atrue' in PostgreSQL
+                return SqlStdOperatorTable.CONCAT.createCall(POS, booleanText(rewritten.operand(0)), booleanText(rewritten.operand(1)));
+            }
+            if (rewritten.getOperator() == SqlStdOperatorTable.CONCAT && rewritten.operandCount() == 2
                     && (isArrayConstructor(rewritten.operand(0)) || isArrayConstructor(rewritten.operand(1)))) {
                 // array || array (psql's \d+ appends the TOAST table's options to reloptions)
                 return call("pg_array_cat", rewritten.operand(0), rewritten.operand(1));
@@ -154,6 +159,13 @@ public final class PgSqlRewriter
                 }
             }
             String function = functionName(rewritten);
+            if ("date_part".equals(function) && rewritten.operandCount() == 2 && rewritten.operand(0) instanceof SqlLiteral unit
+                    && "dow".equalsIgnoreCase(unit.toValue())) {
+                // date_part('dow', x) counts from 0 (Sunday) like extract(dow from x)
+                SqlNode extract = SqlStdOperatorTable.EXTRACT.createCall(POS,
+                        new SqlIntervalQualifier(org.apache.calcite.avatica.util.TimeUnit.DOW, null, POS), rewritten.operand(1));
+                return SqlStdOperatorTable.MINUS.createCall(POS, extract, SqlLiteral.createExactNumeric("1", POS));
+            }
             if (function != null) {
                 switch (function) {
                     case "current_schema" -> {
@@ -287,6 +299,16 @@ public final class PgSqlRewriter
         return schema.equals(PgCatalog.PG_CATALOG) || schema.equals(PgCatalog.INFORMATION_SCHEMA) || catalog.hasSchema(schema);
     }
 
+    private static boolean isBooleanLiteral(SqlNode node)
+    {
+        return node instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.BOOLEAN && literal.getValue() != null;
+    }
+
+    private static SqlNode booleanText(SqlNode node)
+    {
+        return isBooleanLiteral(node) ? SqlLiteral.createCharString(((SqlLiteral) node).booleanValue() ? "true" : "false", POS) : node;
+    }
+
     private SqlNode cast(SqlNode operand, SqlDataTypeSpec spec)
     {
         SqlIdentifier typeName = spec.getTypeName();
@@ -294,6 +316,11 @@ public final class PgSqlRewriter
         String lower = typeName.isComponentQuoted(typeName.names.size() - 1) ? type : type.toLowerCase(Locale.ROOT);
         if (lower.length() > 1 && lower.charAt(0) == '_' && !typeName.isComponentQuoted(typeName.names.size() - 1)) {
             return arrayCast(operand, lower.substring(1), spec);
+        }
+        if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.BOOLEAN && literal.getValue() != null
+                && java.util.Set.of("text", "varchar", "character varying", "bpchar").contains(lower)) {
+            // PostgreSQL prints booleans as true and false; the planner would fold TRUE into 'TRUE'
+            return SqlLiteral.createCharString(literal.booleanValue() ? "true" : "false", POS);
         }
         return switch (lower) {
             case "name" -> call("pg_name", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()));
