@@ -85,6 +85,10 @@ final class ResultColumns
             columnType = ColumnType.of(ColumnType.Kind.TEXT);
         }
         RelColumnOrigin columnOrigin = columnOrigin(rel, field, metadataQuery);
+        if (columnOrigin == null && columnType.kind() == ColumnType.Kind.VARCHAR && !isCastToVarchar(rel, field)) {
+            // PostgreSQL's text functions and aggregates (upper, substr, max, string_agg, ...) return text; only a column or a cast is varchar
+            columnType = ColumnType.of(ColumnType.Kind.TEXT);
+        }
         if (columnOrigin != null) {
             ConnectorTable table = columnOrigin.getOriginTable().unwrap(ConnectorTable.class);
             if (table != null) {
@@ -106,6 +110,17 @@ final class ResultColumns
         catch (RuntimeException e) {
             return null;
         }
+    }
+
+    /** Whether the field is computed by an explicit cast to varchar (through sorts and filters). */
+    private static boolean isCastToVarchar(RelNode rel, int field)
+    {
+        RelNode node = rel;
+        while (node instanceof org.apache.calcite.rel.core.Sort || node instanceof org.apache.calcite.rel.core.Filter) {
+            node = node.getInput(0);
+        }
+        return node instanceof org.apache.calcite.rel.core.Project project && field < project.getProjects().size()
+                && project.getProjects().get(field).getKind() == SqlKind.CAST;
     }
 
     private static boolean isUnboundedNumericCast(RelNode rel, int field)

@@ -92,9 +92,10 @@ class TestCalciteQueryPlanner
                 + "group by upper(name), quantity + 1, amount");
         assertThat(query.columns()).extracting(ResultColumn::name)
                 .containsExactly("count", "n", "sum", "sum", "avg", "max", "upper", "?column?", "?column?", "amount", "int4");
+        // max(varchar) and upper(varchar) are text in PostgreSQL (TestPostgresFidelity compares with a real one)
         assertThat(query.columns()).extracting(column -> column.type().kind()).containsExactly(
-                Kind.BIGINT, Kind.BIGINT, Kind.BIGINT, Kind.DECIMAL, Kind.DECIMAL, Kind.VARCHAR,
-                Kind.VARCHAR, Kind.INTEGER, Kind.TEXT, Kind.INTEGER, Kind.INTEGER);
+                Kind.BIGINT, Kind.BIGINT, Kind.BIGINT, Kind.DECIMAL, Kind.DECIMAL, Kind.TEXT,
+                Kind.TEXT, Kind.INTEGER, Kind.TEXT, Kind.INTEGER, Kind.INTEGER);
         assertThat(query.columns().get(0).origin()).isEmpty();
         assertThat(query.columns().get(5).origin()).isEmpty();
     }

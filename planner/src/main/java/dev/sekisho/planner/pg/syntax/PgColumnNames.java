@@ -64,9 +64,10 @@ public final class PgColumnNames
                     return null;
                 }
                 Named inner = figure(call.operand(0));
-                if (inner != null) {
+                if (inner != null && inner.strong()) {
                     return inner;
                 }
+                // a cast of a cast names the outer type ('2.5'::numeric::int is int4)
                 return call.operand(1) instanceof SqlDataTypeSpec spec ? new Named(castTypeName(spec.getTypeName().names.get(spec.getTypeName().names.size() - 1)), false)
                         : null;
             }
@@ -88,6 +89,14 @@ public final class PgColumnNames
             case DOT -> {
                 // (record).field
                 return call.operand(1) instanceof SqlIdentifier field ? new Named(field.getSimple(), true) : null;
+            }
+            case OVER, FILTER, WITHIN_GROUP -> {
+                // a window function, an aggregate with FILTER or WITHIN GROUP: the function's name (row_number, count)
+                return call.operandCount() > 0 ? figure(call.operand(0)) : null;
+            }
+            case MINUS_PREFIX, PLUS_PREFIX -> {
+                // -2.5::int is -(2.5::int): an operator, unnamed
+                return null;
             }
             case NULLIF -> {
                 return new Named("nullif", true);
