@@ -140,3 +140,7 @@ CREATE USER IF NOT EXISTS 'sekisho_reader'@'%' IDENTIFIED BY 'sekisho-demo';
 CREATE USER IF NOT EXISTS 'sekisho_reader'@'localhost' IDENTIFIED BY 'sekisho-demo';
 GRANT SELECT ON shop.* TO 'sekisho_reader'@'%';
 GRANT SELECT ON shop.* TO 'sekisho_reader'@'localhost';
+-- Replica routing reads each server's replication status (SHOW REPLICA STATUS), which takes
+-- SLAVE MONITOR on MariaDB (REPLICATION CLIENT on MySQL); see docs/routing.md.
+GRANT SLAVE MONITOR ON *.* TO 'sekisho_reader'@'%';
+GRANT SLAVE MONITOR ON *.* TO 'sekisho_reader'@'localhost';

@@ -108,10 +108,7 @@ public final class Gateway
     /** Checks everything that can be checked without serving: the users file, TLS files, each source's settings and the policy files. */
     public static void validate(SekishoConfig config)
     {
-        UsersFile.load(config.usersFile());
-        if (config.tls().isPresent()) {
-            tls(config);
-        }
+        validateFiles(config);
         List<Connector> connectors = createConnectors(config);
         try {
             if (config.policies().isPresent()) {
@@ -121,6 +118,15 @@ public final class Gateway
         }
         finally {
             connectors.forEach(Gateway::closeQuietly);
+        }
+    }
+
+    /** Checks what needs no source: the users file and the TLS certificate and key. */
+    public static void validateFiles(SekishoConfig config)
+    {
+        UsersFile.load(config.usersFile());
+        if (config.tls().isPresent()) {
+            tls(config);
         }
     }
 

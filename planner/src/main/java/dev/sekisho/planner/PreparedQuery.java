@@ -3,6 +3,7 @@ package dev.sekisho.planner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.RouteExplanation;
 import dev.sekisho.policies.FiredRule;
 
 import java.util.List;
@@ -32,9 +33,21 @@ public interface PreparedQuery
 
     /**
      * A readable account of how the statement runs: for a pushed-down plan, the source and the SQL
-     * sent to it; otherwise the Calcite plan with the SQL of each source fragment.
+     * sent to it; otherwise the Calcite plan with the SQL of each source fragment; then the
+     * {@link #routes() routes} as they are now.
      */
     String explain();
+
+    /**
+     * Where each source would run its part of the statement if it ran now, and why (the chosen
+     * server, the freshness limit that applied, every server's state and lag); empty for sources
+     * with nothing to choose. Computed when asked: routes follow the servers' health.
+     * {@link #explain()} ends with the same text.
+     */
+    default List<RouteExplanation> routes()
+    {
+        return List.of();
+    }
 
     /** Whether the whole statement runs as one statement on one source. */
     boolean isFullyPushedDown();

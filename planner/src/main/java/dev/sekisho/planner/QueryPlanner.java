@@ -1,9 +1,11 @@
 package dev.sekisho.planner;
 
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.ServerStatus;
 import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The planner's front door: turns one query statement into a {@link PreparedQuery}.
@@ -39,4 +41,13 @@ public interface QueryPlanner
 
     /** Forgets cached metadata and plans, so that schema changes at the sources are seen. */
     void refresh();
+
+    /**
+     * Every source's servers as they are now (state, lag, statements, last error), by source name
+     * in configured order: what {@code SHOW sekisho.replicas} lists. Empty for a planner without sources.
+     */
+    default Map<String, List<ServerStatus>> servers()
+    {
+        return Map.of();
+    }
 }

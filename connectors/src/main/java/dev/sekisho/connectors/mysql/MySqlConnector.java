@@ -11,10 +11,13 @@ import dev.sekisho.planner.spi.ConnectorMetadata;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.RouteExplanation;
 import dev.sekisho.planner.spi.ServerStatus;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.spi.TableMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,20 +25,30 @@ import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * A MySQL (or MariaDB) source: statements run on a read replica chosen by {@link ReplicaPool},
- * rows stream one at a time (Connector/J streaming mode), a cancel kills the statement.
+ * A MySQL (or MariaDB) source: statements run on a read replica chosen by {@link ReplicaPool}
+ * (healthy and fresh enough for the tables they read), rows stream one at a time (Connector/J
+ * streaming mode), a cancel kills the statement.
+ *
+ * <p>A statement whose server fails before its first row was handed on (no connection, the
+ * connection broke while the statement ran or before its first row arrived) runs once more on
+ * another server that qualifies; after rows were handed on, the failure is reported as such, never
+ * retried: a retry could repeat or lose rows.
  */
 public final class MySqlConnector
         implements Connector
 {
+    private static final Logger log = LoggerFactory.getLogger(MySqlConnector.class);
+
     private static final Set<ColumnType.Kind> STRING_KINDS = EnumSet.of(
             ColumnType.Kind.CHAR, ColumnType.Kind.VARCHAR, ColumnType.Kind.TEXT, ColumnType.Kind.JSON, ColumnType.Kind.UUID, ColumnType.Kind.UNKNOWN);
 
@@ -45,7 +58,7 @@ public final class MySqlConnector
 
     public MySqlConnector(MySqlConfig config)
     {
-        this(config, new RoundRobinSelector());
+        this(config, new LeastBusySelector());
     }
 
     public MySqlConnector(MySqlConfig config, ReadServerSelector selector)
@@ -87,8 +100,78 @@ public final class MySqlConnector
         if (context.isCancelled()) {
             throw cancelled(context);
         }
-        ReplicaPool.Lease lease = pool.acquire(context);
+        return attempt(query, context, new LinkedHashSet<>(), true);
+    }
+
+    /**
+     * Runs the statement on the best server that qualifies and has not failed it yet.
+     *
+     * @param failed the servers the statement failed on before its first row
+     * @param mayRetry whether a failure before the first row may run it once more elsewhere
+     */
+    private ResultStream attempt(BackendQuery query, ExecutionContext context, Set<String> failed, boolean mayRetry)
+    {
+        ReadRouter.Route route = pool.route(query.tables(), failed);
+        if (route.refusal().isPresent()) {
+            throw route.refusal().get();
+        }
+        if (route.fallback()) {
+            log.warn("source {}: reading from the primary for lack of a replica ({}): {}", config.source(), route.decision(), context.description());
+        }
+        ReplicaPool.Lease lease;
+        try {
+            lease = pool.acquire(context, route.order());
+        }
+        catch (ReplicaPool.ServerUnavailable e) {
+            return retryOrFail(query, context, failed, mayRetry, e.server(), new QueryException(SqlStates.CONNECTION_FAILURE,
+                    "read server " + e.server() + " of source '" + config.source() + "' gave no connection: " + e.reason(),
+                    "run the statement again; the server takes no statements until its checks pass again", e));
+        }
         Execution execution = new Execution(lease, context);
+        try {
+            ResultStream stream = start(query, lease, execution);
+            if (!mayRetry) {
+                return new FirstRowRetry(stream, execution, null);
+            }
+            return new FirstRowRetry(stream, execution, () -> {
+                failed.add(lease.server());
+                pool.countRetry(lease.server());
+                log.info("source {}: {} lost read server {} before its first row; running it on another server", config.source(), describe(context),
+                        lease.server());
+                return attempt(query, context, failed, false);
+            });
+        }
+        catch (ServerLost e) {
+            return retryOrFail(query, context, failed, mayRetry, lease.server(), e.failure());
+        }
+    }
+
+    private ResultStream retryOrFail(BackendQuery query, ExecutionContext context, Set<String> failed, boolean mayRetry, String server, QueryException failure)
+    {
+        failed.add(server);
+        if (!mayRetry || context.isCancelled()) {
+            throw failure;
+        }
+        pool.countRetry(server);
+        log.info("source {}: {} failed before its first row on {}; running it on another server: {}", config.source(), describe(context), server,
+                failure.getMessage());
+        ReadRouter.Route next = pool.route(query.tables(), failed);
+        if (next.refusal().isPresent()) {
+            QueryException refusal = next.refusal().get();
+            refusal.addSuppressed(failure);
+            throw refusal;
+        }
+        return attempt(query, context, failed, false);
+    }
+
+    private static String describe(ExecutionContext context)
+    {
+        return context.description().isEmpty() ? "a statement" : "statement '" + context.description() + "'";
+    }
+
+    /** Sends the statement on the lease's connection and opens its rows. */
+    private ResultStream start(BackendQuery query, ReplicaPool.Lease lease, Execution execution)
+    {
         PreparedStatement statement = null;
         try {
             statement = lease.connection().prepareStatement(query.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
@@ -110,6 +193,9 @@ public final class MySqlConnector
         catch (SQLException e) {
             QueryException failure = execution.failure(e);
             closeAfterFailure(statement, execution);
+            if (execution.serverLost()) {
+                throw new ServerLost(failure);
+            }
             throw failure;
         }
         catch (RuntimeException | Error e) {
@@ -122,6 +208,13 @@ public final class MySqlConnector
     public List<ServerStatus> servers()
     {
         return pool.status();
+    }
+
+    @Override
+    public Optional<RouteExplanation> explainRoute(BackendQuery query)
+    {
+        requireNonNull(query, "query is null");
+        return Optional.of(pool.route(query.tables(), Set.of()).explanation(config.source()));
     }
 
     /** Connections lent out to statements now (every server); 0 when the source is idle. */
@@ -224,6 +317,95 @@ public final class MySqlConnector
         public void close() {}
     }
 
+    /** A statement's server went away while it ran, before any row: it may run elsewhere. */
+    private static final class ServerLost
+            extends RuntimeException
+    {
+        private final QueryException failure;
+
+        ServerLost(QueryException failure)
+        {
+            super(failure.getMessage(), failure, false, false);
+            this.failure = failure;
+        }
+
+        QueryException failure()
+        {
+            return failure;
+        }
+    }
+
+    /**
+     * The rows of a statement, run once more on another server if its server goes away before the
+     * first row was handed on; after that, a lost server is reported as an incomplete result.
+     */
+    private final class FirstRowRetry
+            implements ResultStream
+    {
+        private final Execution execution;
+        private final Supplier<ResultStream> retry;
+        private ResultStream current;
+        private long rows;
+        private boolean retried;
+
+        /** @param retry runs the statement on another server; null when it may not run again */
+        FirstRowRetry(ResultStream first, Execution execution, Supplier<ResultStream> retry)
+        {
+            this.current = first;
+            this.execution = execution;
+            this.retry = retry;
+        }
+
+        @Override
+        public List<ColumnMetadata> columns()
+        {
+            return current.columns();
+        }
+
+        @Override
+        public boolean next()
+        {
+            try {
+                boolean more = current.next();
+                if (more) {
+                    rows++;
+                }
+                return more;
+            }
+            catch (QueryException e) {
+                if (retried || !execution.serverLost()) {
+                    // after a retry, the second server's stream reports its own failures
+                    throw e;
+                }
+                if (rows == 0 && retry != null) {
+                    retried = true;
+                    current.close();
+                    current = retry.get();
+                    return next();
+                }
+                if (rows > 0) {
+                    throw new QueryException(SqlStates.CONNECTION_FAILURE,
+                            "lost the connection to read server " + execution.lease.server() + " of source '" + config.source() + "' after " + rows
+                                    + " row(s) of the result had been sent; the result is incomplete",
+                            "run the statement again; a statement is never retried once rows were sent, so that no row is repeated or lost", e);
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public Object value(int column)
+        {
+            return current.value(column);
+        }
+
+        @Override
+        public void close()
+        {
+            current.close();
+        }
+    }
+
     /** One running statement: its connection, its cancel hook, its error mapping. */
     private final class Execution
             implements JdbcResultStream.Owner
@@ -234,6 +416,7 @@ public final class MySqlConnector
         private final AtomicBoolean released = new AtomicBoolean();
         private volatile PreparedStatement statement;
         private volatile boolean streaming;
+        private volatile boolean serverLost;
         private ExecutionContext.Registration registration;
 
         private final ExecutionContext.Registration statementScope;
@@ -297,7 +480,18 @@ public final class MySqlConnector
             Optional<String> reason = context.isCancelled()
                     ? Optional.of(context.cancelReason().orElse(MySqlErrors.USER_CANCEL_MESSAGE))
                     : Optional.empty();
+            if (reason.isEmpty() && !aborted.get() && MySqlErrors.isServerLost(e)) {
+                // the server went away (not our cancel or abort): no statement should go there until its checks pass
+                serverLost = true;
+                pool.recordFailure(lease.server(), "lost the connection to it (" + ServerCheck.describe(e) + ")");
+            }
             return MySqlErrors.toQueryException(e, config.source(), lease.server(), reason);
+        }
+
+        /** Whether the last failure was the server going away, rather than the statement or a cancel. */
+        boolean serverLost()
+        {
+            return serverLost;
         }
 
         @Override

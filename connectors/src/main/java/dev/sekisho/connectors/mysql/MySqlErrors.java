@@ -198,6 +198,17 @@ public final class MySqlErrors
                 || e.getClass().getSimpleName().equals("CommunicationsException");
     }
 
+    /**
+     * Whether the server itself went away (rather than the statement failing on it): the connection
+     * broke, the server shut down or killed the connection. Such a failure before the first row
+     * may be retried on another server.
+     */
+    public static boolean isServerLost(SQLException e)
+    {
+        int code = e.getErrorCode();
+        return isConnectionFailure(e) || code == 1053 || code == 1927 || code == 2006 || code == 2013;
+    }
+
     private static String fromJdbcState(String jdbcState)
     {
         if (jdbcState == null || jdbcState.length() != 5) {

@@ -5,6 +5,7 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ConnectorMetadata;
 import dev.sekisho.planner.spi.IndexMetadata;
 import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.spi.TableMetadata;
 import dev.sekisho.planner.spi.TableMetadata.TableKind;
 import org.slf4j.Logger;
@@ -63,6 +64,9 @@ public final class MySqlMetadata
         List<String> cached = schemas;
         if (cached == null) {
             cached = loadSchemas();
+            if (cached == null) {
+                return databases;
+            }
             schemas = cached;
         }
         return cached;
@@ -108,6 +112,27 @@ public final class MySqlMetadata
     }
 
     private List<String> loadSchemas()
+    {
+        try {
+            return readSchemas();
+        }
+        catch (QueryException e) {
+            if (databases.isEmpty() || !isUnreachable(e)) {
+                throw e;
+            }
+            // the configuration names them: the gateway can start (and serve other sources) while this one is down;
+            // not cached, so that the next listing asks the source again
+            log.warn("source {}: no server answers ({}); exposing the configured databases {} until one does", source, e.getMessage(), databases);
+            return null;
+        }
+    }
+
+    private static boolean isUnreachable(QueryException e)
+    {
+        return e.sqlState().startsWith("08") || e.sqlState().equals(SqlStates.CANNOT_CONNECT_NOW) || e.sqlState().equals(SqlStates.TOO_MANY_CONNECTIONS);
+    }
+
+    private List<String> readSchemas()
     {
         List<String> found = new ArrayList<>();
         try (ReplicaPool.Lease lease = pool.acquire();

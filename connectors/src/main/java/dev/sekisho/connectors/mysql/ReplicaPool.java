@@ -6,6 +6,7 @@ import com.zaxxer.hikari.HikariPoolMXBean;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ServerStatus;
+import dev.sekisho.planner.spi.SourceTable;
 import dev.sekisho.planner.spi.SqlStates;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,21 +28,28 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
 
 /**
- * One HikariCP pool per read server of a MySQL source, and the rules for lending its connections.
- * Creating it never blocks on the network and never fails because a server is down.
+ * One HikariCP pool per server a MySQL source reads from, the health of each server, and the rules
+ * for lending their connections. Creating it never blocks on the network and never fails because a
+ * server is down.
+ *
+ * <p><b>Routing.</b> A {@link ReplicaMonitor} checks every server in the background; a statement
+ * asks {@link #route} which servers may serve it (healthy, and fresh enough for the tightest
+ * {@code max_lag} of the tables it reads: {@link ReadRouter}) and gets a connection of the first
+ * one that gives one. A server that refuses a connection is down at once, for every statement,
+ * until the monitor has seen it healthy {@code up_after} times in a row.
  *
  * <p><b>Lending.</b> Every connection is lent as a {@link Lease} that knows the statement it
  * serves. A server's connections are counted by a gate of {@code pool.max_size} permits in front
  * of HikariCP, so that waiting for a busy pool and failing to reach a server are told apart: a busy
- * pool gives 53300 and leaves the server alone; a server that refuses connections is skipped for
- * {@link #DOWN_COOL_OFF_MILLIS}. A statement waits {@code connection_timeout_ms} for its first
- * connection of the source, but only {@code extra_connection_wait_ms} for each further one (a plan
- * reading several tables at once): statements that hold connections never wait on each other for
- * long, so they cannot deadlock the pool.
+ * pool gives 53300 and leaves the server alone. A statement waits {@code connection_timeout_ms} for
+ * its first connection of the source, but only {@code extra_connection_wait_ms} for each further one
+ * (a plan reading several tables at once): statements that hold connections never wait on each
+ * other for long, so they cannot deadlock the pool.
  *
  * <p><b>Guard.</b> A lease outlives its statement only through a bug. Every
  * {@link #GUARD_INTERVAL_MILLIS} a guard looks at the open leases; one whose statement has ended
@@ -52,9 +60,6 @@ public final class ReplicaPool
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(ReplicaPool.class);
-
-    /** How long a server that refused a connection is skipped (unless every server is down). */
-    public static final long DOWN_COOL_OFF_MILLIS = 5_000;
 
     /** How often the guard looks for leases whose statement has ended. */
     public static final long GUARD_INTERVAL_MILLIS = 2_000;
@@ -73,74 +78,99 @@ public final class ReplicaPool
     public static final Map<String, String> DEFAULT_PROPERTIES = defaultProperties();
 
     private final String source;
-    private final ReadServerSelector selector;
     private final MySqlConfig.Pool settings;
+    private final ReadRouter router;
     private final Map<String, ReadServer> servers = new LinkedHashMap<>();
     private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
+    private final ReplicaMonitor monitor;
     private final ScheduledFuture<?> guard;
 
     public ReplicaPool(MySqlConfig config, ReadServerSelector selector)
     {
         requireNonNull(config, "config is null");
+        requireNonNull(selector, "selector is null");
         this.source = config.source();
-        this.selector = requireNonNull(selector, "selector is null");
         this.settings = config.pool();
-        for (MySqlConfig.Server server : config.readServers()) {
+        FreshnessLimits limits = new FreshnessLimits(source, config.routing());
+        this.router = new ReadRouter(source, limits, config.primaryReads(), selector);
+        Map<String, String> driverProperties = new LinkedHashMap<>(DEFAULT_PROPERTIES);
+        driverProperties.putAll(config.properties());
+        List<ReplicaMonitor.Target> targets = new ArrayList<>();
+        RoutingSettings routing = config.routing();
+        for (MySqlConfig.Server server : config.servers()) {
             boolean primary = config.primary() != null && server.name().equals(config.primary().name());
-            servers.put(server.name(), new ReadServer(server.name(), primary, new HikariDataSource(hikariConfig(config, server)), settings.maxSize()));
+            boolean fallbackOnly = primary && config.primaryReads() == MySqlConfig.PrimaryReads.FALLBACK;
+            ServerHealth health = new ServerHealth(limits.loosestSeconds(), routing.downAfter(), routing.upAfter());
+            servers.put(server.name(), new ReadServer(server.name(), primary, fallbackOnly, server.weight(), health,
+                    new HikariDataSource(hikariConfig(config, server, fallbackOnly)), settings.maxSize()));
+            // the primary lags behind nobody: it is only checked for health
+            ServerCheck check = new ServerCheck(server, !primary, routing.heartbeat(), driverProperties, routing.checkTimeoutMillis());
+            targets.add(new ReplicaMonitor.Target(server.name(), health, check));
         }
+        this.monitor = new ReplicaMonitor(source, targets, routing);
+        monitor.start();
         this.guard = GUARD.scheduleWithFixedDelay(this::reclaimAbandoned, GUARD_INTERVAL_MILLIS, GUARD_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** The names of the read servers, in configured order. */
+    /** The names of the servers, in configured order (the fallback primary last). */
     public List<String> serverNames()
     {
         return List.copyOf(servers.keySet());
     }
 
-    /** A connection for work that belongs to no statement (metadata reads); the caller closes it. */
+    /**
+     * Where a statement reading {@code tables} goes now (waiting, once after start, for the first
+     * checks): the servers to try in order, or the refusal.
+     *
+     * @param exclude servers the statement already failed on
+     */
+    ReadRouter.Route route(List<SourceTable> tables, Set<String> exclude)
+    {
+        return router.route(tables, views(), exclude);
+    }
+
+    /** A connection for work that belongs to no statement (metadata reads), from any server that answers; the caller closes it. */
     public Lease acquire()
     {
-        return acquire(null);
+        List<ReadRouter.View> views = views();
+        List<String> order = router.metadataOrder(views);
+        if (order.isEmpty()) {
+            throw router.noServerAnswers(views);
+        }
+        List<String> tried = new ArrayList<>();
+        ServerUnavailable last = null;
+        for (String server : order) {
+            try {
+                return acquire(null, List.of(server));
+            }
+            catch (ServerUnavailable e) {
+                tried.add(server);
+                last = e;
+            }
+        }
+        throw new QueryException(SqlStates.CONNECTION_FAILURE, "no server of source '" + source + "' answers; tried: " + String.join(", ", tried),
+                "check that the replicas are running and reachable from the gateway", last);
     }
 
     /**
-     * Lends a connection of the first read server that gives one, for the statement of
+     * Lends a connection of the first server of {@code order} that gives one, for the statement of
      * {@code owner}.
      *
      * @param owner the statement the connection serves; null for work of the gateway's own
-     * @throws QueryException {@code 53300} when every connection is busy, {@code 08006} naming the
-     *         servers tried when none answers
+     * @param order the servers to try, from {@link #route}; never empty
+     * @throws QueryException {@code 53300} when every connection is busy
+     * @throws ServerUnavailable when a server refused the connection (it is down now)
      */
-    public Lease acquire(ExecutionContext owner)
+    Lease acquire(ExecutionContext owner, List<String> order)
     {
-        long now = System.nanoTime();
-        List<String> up = new ArrayList<>();
-        for (ReadServer server : servers.values()) {
-            if (server.isUp(now)) {
-                up.add(server.name);
-            }
-        }
-        if (up.isEmpty()) {
-            // every server failed recently: try them all rather than refuse without asking
-            up.addAll(servers.keySet());
-        }
         int held = owner == null ? 0 : held(owner);
         long waitMillis = held > 0 ? settings.extraConnectionWaitMillis() : settings.connectionTimeoutMillis();
-        List<String> order = selector.order(up);
-        List<String> tried = new ArrayList<>();
-        SQLException last = null;
-        boolean busy = false;
         // a free permit on any server first; then wait for the preferred one
         for (int pass = 0; pass < 2; pass++) {
             for (String name : order) {
                 ReadServer server = servers.get(name);
-                if (tried.contains(name)) {
-                    continue;
-                }
                 boolean permitted = pass == 0 ? server.gate.tryAcquire() : tryAcquire(server, waitMillis);
                 if (!permitted) {
-                    busy = true;
                     if (pass == 1) {
                         // waited once, for the preferred server: do not wait again for each of the others
                         break;
@@ -149,32 +179,49 @@ public final class ReplicaPool
                 }
                 try {
                     Connection connection = server.dataSource.getConnection();
-                    server.markUp();
                     Lease lease = new Lease(this, server, connection, owner);
                     leases.add(lease);
+                    server.leased.incrementAndGet();
                     return lease;
                 }
                 catch (SQLException | RuntimeException e) {
                     server.gate.release();
-                    tried.add(name);
-                    server.markDown(e);
-                    last = e instanceof SQLException sql ? sql : new SQLException(e);
+                    String reason = ServerCheck.describe(e);
+                    recordFailure(name, reason);
                     // Hikari's and Connector/J's messages carry no password
-                    log.warn("source {}: read server {} gave no connection, skipping it for {} ms: {}", source, name, DOWN_COOL_OFF_MILLIS, e.getMessage());
+                    log.warn("source {}: read server {} gave no connection; it takes no statements until its checks pass again: {}", source, name,
+                            e.getMessage());
+                    throw new ServerUnavailable(name, reason, e);
                 }
             }
-            if (!busy) {
-                break;
-            }
         }
-        if (tried.isEmpty() || busy && tried.size() < order.size()) {
-            throw poolExhausted(held);
+        throw poolExhausted(held);
+    }
+
+    /** A statement found a server unreachable (no connection, or the connection broke before its first row): down at once. */
+    void recordFailure(String server, String reason)
+    {
+        servers.get(server).health.recordFailure(reason, System.nanoTime());
+    }
+
+    /** A statement that failed on {@code server} before its first row runs again elsewhere. */
+    void countRetry(String server)
+    {
+        servers.get(server).retried.incrementAndGet();
+    }
+
+    /** What the router sees of every server now; waits for the monitor's first round once after start. */
+    private List<ReadRouter.View> views()
+    {
+        if (servers.values().stream().anyMatch(server -> !server.health.checked())) {
+            monitor.awaitFirstRound(monitor.firstRoundWaitMillis());
         }
-        throw new QueryException(
-                SqlStates.CONNECTION_FAILURE,
-                "no read server of source '" + source + "' answers; tried: " + String.join(", ", tried),
-                "check that the replicas are running and reachable from the gateway",
-                last);
+        long now = System.nanoTime();
+        List<ReadRouter.View> views = new ArrayList<>(servers.size());
+        for (ReadServer server : servers.values()) {
+            views.add(new ReadRouter.View(server.name, server.primary, server.fallbackOnly, server.weight, server.leased.get(), server.health.snapshot(now)));
+        }
+        return views;
     }
 
     private boolean tryAcquire(ReadServer server, long waitMillis)
@@ -237,17 +284,20 @@ public final class ReplicaPool
         return leases.size();
     }
 
-    /** Each server's state and pool. */
+    /** Each server's state, lag and pool. */
     public List<ServerStatus> status()
     {
         List<ServerStatus> status = new ArrayList<>();
-        long now = System.nanoTime();
-        for (ReadServer server : servers.values()) {
+        for (ReadRouter.View view : views()) {
+            ReadServer server = servers.get(view.name());
             HikariPoolMXBean pool = server.dataSource.getHikariPoolMXBean();
             int active = pool == null ? 0 : pool.getActiveConnections();
             int idle = pool == null ? 0 : pool.getIdleConnections();
-            status.add(new ServerStatus(server.name, server.primary ? "primary" : "replica", server.isUp(now) ? "up" : "down", active, idle,
-                    settings.maxSize(), server.waiting.get(), OptionalDouble.empty(), Optional.ofNullable(server.lastError)));
+            ServerHealth.Snapshot health = view.health();
+            OptionalDouble lag = Double.isNaN(health.lagSeconds()) ? OptionalDouble.empty() : OptionalDouble.of(health.lagSeconds());
+            Optional<String> error = view.health().state() == ServerHealth.State.UP ? health.lastError() : health.reason().or(health::lastError);
+            status.add(new ServerStatus(server.name, server.primary ? "primary" : "replica", view.stateLabel(), active, idle, settings.maxSize(),
+                    server.waiting.get(), lag, error, server.retried.get()));
         }
         return status;
     }
@@ -255,11 +305,37 @@ public final class ReplicaPool
     @Override
     public void close()
     {
+        monitor.close();
         guard.cancel(false);
         servers.values().forEach(server -> server.dataSource.close());
     }
 
-    private static HikariConfig hikariConfig(MySqlConfig config, MySqlConfig.Server server)
+    /** A server refused a connection: the statement may try another one. */
+    static final class ServerUnavailable
+            extends RuntimeException
+    {
+        private final String server;
+        private final String reason;
+
+        ServerUnavailable(String server, String reason, Throwable cause)
+        {
+            super("read server " + server + " gave no connection: " + reason, cause);
+            this.server = server;
+            this.reason = reason;
+        }
+
+        String server()
+        {
+            return server;
+        }
+
+        String reason()
+        {
+            return reason;
+        }
+    }
+
+    private static HikariConfig hikariConfig(MySqlConfig config, MySqlConfig.Server server, boolean fallbackOnly)
     {
         HikariConfig hikari = new HikariConfig();
         hikari.setPoolName("sekisho-" + config.source() + "-" + server.name().replaceAll("[^A-Za-z0-9_.-]", "_"));
@@ -270,7 +346,8 @@ public final class ReplicaPool
         }
         MySqlConfig.Pool pool = config.pool();
         hikari.setMaximumPoolSize(pool.maxSize());
-        hikari.setMinimumIdle(pool.minIdle());
+        // the fallback primary keeps no idle connections: it is read only when no replica may be
+        hikari.setMinimumIdle(fallbackOnly ? 0 : pool.minIdle());
         // the gate in front has already waited for a free permit: Hikari waits only for a new connection
         hikari.setConnectionTimeout(Math.max(250, pool.connectionTimeoutMillis()));
         hikari.setValidationTimeout(Math.max(250, Math.min(3_000, pool.connectionTimeoutMillis())));
@@ -405,6 +482,7 @@ public final class ReplicaPool
             }
             finally {
                 pool.leases.remove(this);
+                server.leased.decrementAndGet();
                 server.gate.release();
             }
         }
@@ -427,6 +505,7 @@ public final class ReplicaPool
             }
             finally {
                 pool.leases.remove(this);
+                server.leased.decrementAndGet();
                 server.gate.release();
             }
             return true;
@@ -437,37 +516,25 @@ public final class ReplicaPool
     {
         private final String name;
         private final boolean primary;
+        private final boolean fallbackOnly;
+        private final int weight;
+        private final ServerHealth health;
         private final HikariDataSource dataSource;
         /** One permit per connection the pool may lend. */
         private final Semaphore gate;
         private final AtomicInteger waiting = new AtomicInteger();
-        private volatile long downUntilNanos;
-        private volatile boolean down;
-        private volatile String lastError;
+        private final AtomicInteger leased = new AtomicInteger();
+        private final AtomicLong retried = new AtomicLong();
 
-        ReadServer(String name, boolean primary, HikariDataSource dataSource, int permits)
+        ReadServer(String name, boolean primary, boolean fallbackOnly, int weight, ServerHealth health, HikariDataSource dataSource, int permits)
         {
             this.name = name;
             this.primary = primary;
+            this.fallbackOnly = fallbackOnly;
+            this.weight = weight;
+            this.health = health;
             this.dataSource = dataSource;
             this.gate = new Semaphore(permits, true);
-        }
-
-        boolean isUp(long now)
-        {
-            return !down || now - downUntilNanos >= 0;
-        }
-
-        void markDown(Exception e)
-        {
-            downUntilNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(DOWN_COOL_OFF_MILLIS);
-            down = true;
-            lastError = e.getMessage();
-        }
-
-        void markUp()
-        {
-            down = false;
         }
     }
 }

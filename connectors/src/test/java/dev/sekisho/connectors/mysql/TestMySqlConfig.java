@@ -4,9 +4,11 @@ import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -27,6 +29,67 @@ public class TestMySqlConfig
         assertThat(config.properties()).isEmpty();
         assertThat(config.pool()).isEqualTo(new MySqlConfig.Pool(10, 1, 5000));
         assertThat(config.readServers()).extracting(MySqlConfig.Server::name).containsExactly("db-replica-1:3306");
+        assertThat(config.primaryReads()).isEqualTo(MySqlConfig.PrimaryReads.NEVER);
+        assertThat(config.routing()).isEqualTo(RoutingSettings.DEFAULT);
+        assertThat(config.routing().maxLag()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.routing().checkIntervalMillis()).isEqualTo(1000);
+        assertThat(config.routing().checkTimeoutMillis()).isEqualTo(3000);
+        assertThat(config.routing().downAfter()).isEqualTo(2);
+        assertThat(config.routing().upAfter()).isEqualTo(3);
+        assertThat(config.replicas().get(0).weight()).isEqualTo(1);
+    }
+
+    @Test
+    public void testRoutingMapping()
+    {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("primary", Map.of("host", "db-primary", "user", "sekisho"));
+        settings.put("replicas", List.of(Map.of("name", "r1", "host", "db-replica-1", "user", "reader", "weight", 3)));
+        settings.put("read_from_primary", "fallback");
+        settings.put("routing", Map.of(
+                "max_lag", "45s",
+                "max_lag_for", Map.of("Shop", "2m", "shop.orders", "5s", "crm.leads", 1500 + "ms"),
+                "check_interval_ms", 500,
+                "check_timeout_ms", 250,
+                "down_after", 1,
+                "up_after", 5,
+                "heartbeat", Map.of("table", "percona.heartbeat")));
+        MySqlConfig config = parse(settings);
+        assertThat(config.primaryReads()).isEqualTo(MySqlConfig.PrimaryReads.FALLBACK);
+        assertThat(config.readFromPrimary()).isFalse();
+        assertThat(config.readServers()).extracting(MySqlConfig.Server::name).containsExactly("r1");
+        assertThat(config.servers()).extracting(MySqlConfig.Server::name).containsExactly("r1", "primary (db-primary:3306)");
+        assertThat(config.replicas().get(0).weight()).isEqualTo(3);
+        assertThat(config.routing()).isEqualTo(new RoutingSettings(Duration.ofSeconds(45),
+                Map.of("shop", Duration.ofMinutes(2), "shop.orders", Duration.ofSeconds(5), "crm.leads", Duration.ofMillis(1500)), 500, 250, 1, 5,
+                Optional.of(new RoutingSettings.Heartbeat("percona", "heartbeat", "ts"))));
+        assertThat(config.routing().heartbeat().orElseThrow().query())
+                .isEqualTo("SELECT CAST(MAX(`ts`) AS DATETIME(6)), UTC_TIMESTAMP(6) FROM `percona`.`heartbeat`");
+    }
+
+    @Test
+    public void testRoutingErrorsNameTheKey()
+    {
+        Map<String, Object> good = Map.of("host", "h", "user", "u", "password", PASSWORD);
+        assertInvalid(Map.of("replicas", List.of(good), "read_from_primary", "fallback"), "read_from_primary", "no primary");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("max_lags", "5s")), "routing.max_lags", "not a routing setting");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("max_lag", "soon")), "routing.max_lag", "5s");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("max_lag", "200ms")), "routing.max_lag", "at least 1s");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("max_lag_for", Map.of("shop.orders.x", "5s"))), "routing.max_lag_for.shop.orders.x",
+                "schema (shop) or a table");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("max_lag_for", Map.of("shop", "fast"))), "routing.max_lag_for.shop", "5s");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("max_lag_for", "5s")), "routing.max_lag_for", "mapping");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("check_interval_ms", 10)), "routing.check_interval_ms", "at least 100");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("check_timeout_ms", "x")), "routing.check_timeout_ms", "whole number");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("up_after", 0)), "routing.up_after", "at least 1");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("down_after", 0)), "routing.down_after", "at least 1");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("heartbeat", Map.of("column", "ts"))), "routing.heartbeat.table", "required");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("heartbeat", Map.of("table", "hb"))), "routing.heartbeat.table", "schema.table");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("heartbeat", Map.of("table", "a.b`; DROP", "column", "ts"))), "routing.heartbeat.table",
+                "schema.table");
+        assertInvalid(Map.of("replicas", List.of(good), "routing", Map.of("heartbeat", Map.of("table", "a.b", "colum", "ts"))), "routing.heartbeat.colum",
+                "not a heartbeat setting");
+        assertInvalid(Map.of("replicas", List.of(Map.of("host", "h", "user", "u", "weight", 0))), "replicas[0].weight", "at least 1");
     }
 
     @Test

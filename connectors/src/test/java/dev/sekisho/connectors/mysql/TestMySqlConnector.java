@@ -67,6 +67,8 @@ public class TestMySqlConnector
                 "CREATE USER 'sekisho'@'localhost' IDENTIFIED BY '" + PASSWORD + "'",
                 "GRANT SELECT ON testdb.* TO 'sekisho'@'localhost'",
                 "GRANT SELECT ON otherdb.* TO 'sekisho'@'localhost'",
+                // the routing monitor reads SHOW REPLICA STATUS (docs/routing.md)
+                "GRANT SLAVE MONITOR ON *.* TO 'sekisho'@'localhost'",
                 "CREATE TABLE testdb.customers (id BIGINT NOT NULL PRIMARY KEY, name VARCHAR(100) NOT NULL, email VARCHAR(200) NULL COMMENT 'work address, 「業務用」') "
                         + "COMMENT = 'one row per account'",
                 "CREATE TABLE testdb.order_lines (order_id INT NOT NULL, line_no SMALLINT NOT NULL, sku CHAR(8) NOT NULL, note VARCHAR(200), " +
@@ -410,10 +412,11 @@ public class TestMySqlConnector
 
         int otherDeadPort = TestingMySqlServer.freePort();
         try (Connector allDead = connector(List.of(replica("dead-1", deadPort), replica("dead-2", otherDeadPort)), Map.of("pool", Map.of("connection_timeout_ms", 500, "min_idle", 0)))) {
+            // routing fails closed: every server is named with its state (57P03, docs/routing.md)
             assertThatThrownBy(() -> rows(allDead, BackendQuery.of("mysql", "SELECT 1")))
                     .isInstanceOfSatisfying(QueryException.class, e -> {
-                        assertThat(e.sqlState()).isEqualTo("08006");
-                        assertThat(e.getMessage()).contains("dead-1", "dead-2").doesNotContain(PASSWORD);
+                        assertThat(e.sqlState()).isEqualTo("57P03");
+                        assertThat(e.getMessage()).contains("dead-1 is down (connection refused)", "dead-2 is down (connection refused)").doesNotContain(PASSWORD);
                     });
         }
     }
@@ -424,10 +427,11 @@ public class TestMySqlConnector
         Map<String, Object> wrong = new HashMap<>(replica("live", server.port()));
         wrong.put("password", "wrong-" + PASSWORD);
         try (Connector connector = connector(List.of(wrong), Map.of("pool", Map.of("connection_timeout_ms", 500, "min_idle", 0)))) {
+            // the monitor finds the server refusing the credentials: down, and routing fails closed naming it (57P03)
             assertThatThrownBy(() -> rows(connector, BackendQuery.of("mysql", "SELECT 1")))
                     .isInstanceOfSatisfying(QueryException.class, e -> {
-                        assertThat(e.sqlState()).isEqualTo("08006");
-                        assertThat(e.getMessage()).contains("live").doesNotContain(PASSWORD);
+                        assertThat(e.sqlState()).isEqualTo("57P03");
+                        assertThat(e.getMessage()).contains("live is down (refused the gateway's credentials (MySQL error 1045))").doesNotContain(PASSWORD);
                     });
         }
     }
@@ -584,6 +588,17 @@ public class TestMySqlConnector
             held.close();
             holder.finish();
             assertThat(rows(pool, "SELECT 1", new TestingExecutionContext())).containsExactly(List.of(1L));
+        }
+    }
+
+    @Test
+    public void configuredDatabasesAreExposedWhileNoServerAnswers()
+    {
+        int deadPort = TestingMySqlServer.freePort();
+        try (Connector down = connector(List.of(replica("dead", deadPort)),
+                Map.of("databases", List.of("testdb"), "pool", Map.of("connection_timeout_ms", 500, "min_idle", 0)))) {
+            // the gateway starts and serves its other sources; this one's tables appear when it answers
+            assertThat(down.metadata().listSchemas()).containsExactly("testdb");
         }
     }
 

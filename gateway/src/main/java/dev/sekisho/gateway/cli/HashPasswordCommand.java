@@ -35,8 +35,8 @@ public final class HashPasswordCommand
             BufferedReader reader = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line = reader.readLine();
             if (line == null) {
-                System.err.println("sekisho: no password on standard input");
-                return 2;
+                throw new CliFailure(ExitCode.INVALID, "no password on standard input",
+                        "Pipe the password in as one line (printf '%s\\n' \"$PASSWORD\" | ./sekisho hash-password --stdin), or run it in a terminal to be asked.");
             }
             password = line.toCharArray();
         }
@@ -44,14 +44,14 @@ public final class HashPasswordCommand
             password = console.readPassword("Password: ");
             char[] again = console.readPassword("Again: ");
             if (password == null || again == null || !Arrays.equals(password, again)) {
-                System.err.println("sekisho: the passwords differ");
-                return 2;
+                wipe(password);
+                wipe(again);
+                throw new CliFailure(ExitCode.INVALID, "the two passwords differ", "Run ./sekisho hash-password again and type the same password twice.");
             }
             Arrays.fill(again, '\0');
         }
         if (password.length == 0) {
-            System.err.println("sekisho: the password is empty");
-            return 2;
+            throw new CliFailure(ExitCode.INVALID, "the password is empty", "Give a password of at least one character.");
         }
         try {
             System.out.println(ScramVerifier.create(password).encoded());
@@ -59,6 +59,13 @@ public final class HashPasswordCommand
         finally {
             Arrays.fill(password, '\0');
         }
-        return 0;
+        return ExitCode.OK;
+    }
+
+    private static void wipe(char[] secret)
+    {
+        if (secret != null) {
+            Arrays.fill(secret, '\0');
+        }
     }
 }

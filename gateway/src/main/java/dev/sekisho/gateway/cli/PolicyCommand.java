@@ -53,7 +53,11 @@ public final class PolicyCommand
 
         PolicyWorkbench open()
         {
-            return demo ? PolicyWorkbench.forDemo() : PolicyWorkbench.forConfig(config);
+            if (demo) {
+                return PolicyWorkbench.forDemo();
+            }
+            InputFiles.requireFile(config, "configuration file", "Give the path of sekisho.yaml with --config FILE, or use --demo.");
+            return PolicyWorkbench.forConfig(config);
         }
     }
 
@@ -72,6 +76,7 @@ public final class PolicyCommand
         @Override
         public Integer call()
         {
+            requirePolicyFolder(dir);
             try {
                 if (target == null) {
                     PolicySet policies = new PolicyParser().parse(new DirectoryPolicySource(dir));
@@ -113,7 +118,7 @@ public final class PolicyCommand
         @Option(names = "--attr", description = "Attributes (name=value), for a user that is not in the users file.")
         Map<String, String> attributes;
 
-        @Option(names = {"-p", "--policies"}, description = "Policy folder (default: the configuration's policies.dir; with --demo: examples/policies).")
+        @Option(names = {"-p", "--policies"}, description = "Policy folder (default: the configuration's policies.dir; with --demo: the checkout's examples/policies).")
         Path dir;
 
         @ArgGroup(exclusive = true, multiplicity = "1")
@@ -125,6 +130,9 @@ public final class PolicyCommand
         @Override
         public Integer call()
         {
+            if (dir != null) {
+                requirePolicyFolder(dir);
+            }
             try (PolicyWorkbench workbench = target.open()) {
                 Path policyDir = policyDir(dir, workbench, target);
                 PolicySet policies = workbench.load(policyDir).current();
@@ -165,6 +173,7 @@ public final class PolicyCommand
         @Override
         public Integer call()
         {
+            requirePolicyFolder(dir);
             try (PolicyWorkbench workbench = target.open()) {
                 PolicySet policies = workbench.load(dir).current();
                 List<PolicyTestCase> cases = new PolicyTestParser().parseDirectory(dir);
@@ -194,13 +203,18 @@ public final class PolicyCommand
         }
     }
 
+    private static void requirePolicyFolder(Path dir)
+    {
+        InputFiles.requireFolder(dir, "policy folder", "Give the folder of policy files, for example examples/policies.");
+    }
+
     private static Path policyDir(Path explicit, PolicyWorkbench workbench, Target target)
     {
         if (explicit != null) {
             return explicit;
         }
         if (target.demo) {
-            return Path.of("examples", "policies");
+            return workbench.demoPolicyDir();
         }
         return workbench.configuredPolicyDir()
                 .orElseThrow(() -> new ConfigException(target.config.toString(), 0, "policies.dir", "is not set: give --policies DIR"));

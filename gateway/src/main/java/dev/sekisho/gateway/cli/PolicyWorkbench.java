@@ -5,6 +5,7 @@ import dev.sekisho.gateway.auth.UsersFile;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.config.SekishoConfigLoader;
 import dev.sekisho.gateway.demo.Demo;
+import dev.sekisho.gateway.demo.DemoPolicyFolder;
 import dev.sekisho.gateway.demo.EmbeddedMariaDb;
 import dev.sekisho.gateway.policy.GatewayPolicies;
 import dev.sekisho.planner.PreparedQuery;
@@ -79,7 +80,7 @@ public final class PolicyWorkbench
             dir = Files.createTempDirectory("sekisho-policy-");
             Files.writeString(dir.resolve("users.yaml"), Demo.usersYaml(), StandardCharsets.UTF_8);
             Path configFile = dir.resolve("sekisho.yaml");
-            Files.writeString(configFile, Demo.configYaml("127.0.0.1", 0, mariaDb.port(), false), StandardCharsets.UTF_8);
+            Files.writeString(configFile, Demo.configYaml("127.0.0.1", 0, mariaDb.port(), Optional.empty()), StandardCharsets.UTF_8);
             SekishoConfig config = SekishoConfigLoader.load(configFile);
             return new PolicyWorkbench(config, Gateway.createConnectors(config), Optional.of(mariaDb), Optional.of(dir));
         }
@@ -97,6 +98,16 @@ public final class PolicyWorkbench
     public Optional<Path> configuredPolicyDir()
     {
         return config.policies().map(SekishoConfig.Policies::dir);
+    }
+
+    /**
+     * The demo's policy folder, as {@code sekisho demo} picks it: the checkout's examples, or
+     * outside a checkout a copy of the bundled ones.
+     */
+    public Path demoPolicyDir()
+    {
+        Path scratch = tempDir.orElseThrow(() -> new IllegalStateException("not a demo workbench"));
+        return DemoPolicyFolder.choose(Optional.empty(), scratch).dir();
     }
 
     /** Loads a policy folder with the structural and semantic checks the gateway applies. */

@@ -4,6 +4,10 @@ import dev.sekisho.gateway.Gateway;
 import dev.sekisho.gateway.auth.ScramVerifier;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.config.SekishoConfigLoader;
+import dev.sekisho.gateway.policy.GatewayPolicies;
+import dev.sekisho.policies.ReloadResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -24,14 +30,13 @@ import static java.util.Objects.requireNonNull;
 public final class Demo
         implements AutoCloseable
 {
+    private static final Logger log = LoggerFactory.getLogger(Demo.class);
+
     /** Demo users: name, password, groups, attributes (YAML flow mapping). */
     public static final List<DemoUser> USERS = List.of(
             new DemoUser("alice", "alice", List.of("analysts"), "{region: JP, department: marketing}"),
             new DemoUser("bob", "bob", List.of("finance"), "{region: US, department: finance}"),
             new DemoUser("admin", "admin", List.of("admins"), "{}"));
-
-    /** The example policies (examples/policies), packed as resources under demo/policies. */
-    static final List<String> POLICY_FILES = List.of("shop.yaml", "shop.test.yaml");
 
     /** The read-only MariaDB account the gateway uses (created by demo/shop.sql). */
     static final String READER_USER = "sekisho_reader";
@@ -41,50 +46,79 @@ public final class Demo
     private final Gateway gateway;
     private final String host;
     private final Path workDir;
+    private final DemoPolicyFolder policies;
 
-    private Demo(EmbeddedMariaDb mariaDb, Gateway gateway, String host, Path workDir)
+    private Demo(EmbeddedMariaDb mariaDb, Gateway gateway, String host, Path workDir, DemoPolicyFolder policies)
     {
         this.mariaDb = requireNonNull(mariaDb, "mariaDb is null");
         this.gateway = requireNonNull(gateway, "gateway is null");
         this.host = requireNonNull(host, "host is null");
         this.workDir = requireNonNull(workDir, "workDir is null");
+        this.policies = requireNonNull(policies, "policies is null");
     }
 
     /**
-     * Starts MariaDB, loads the shop and starts the gateway.
+     * Starts MariaDB, loads the shop and starts the gateway, which enforces and watches the
+     * policies of {@link DemoPolicyFolder#choose}.
      *
      * @param port the gateway's Postgres-wire port (0 = a free port)
      * @param dataDir where MariaDB keeps its files, or null for a temporary folder
+     * @param policyDir the policy folder to enforce; empty for the checkout's examples (or a copy
+     *         of the bundled ones outside a checkout)
      */
-    public static Demo start(String host, int port, Path dataDir)
+    public static Demo start(String host, int port, Path dataDir, Optional<Path> policyDir)
     {
+        Path workDir;
+        try {
+            workDir = Files.createTempDirectory("sekisho-demo-");
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary folder for the demo's configuration", e);
+        }
+        DemoPolicyFolder policies = DemoPolicyFolder.choose(policyDir, workDir);
+        log.info("Demo policies: {}", policies.describe());
+        Path configFile = workDir.resolve("sekisho.yaml");
+        try {
+            // before the slow part: a typo in a policy file fails at once (the tables are checked once MariaDB runs)
+            GatewayPolicies.checkStructure(policies.dir(), configFile.toString());
+        }
+        catch (RuntimeException e) {
+            deleteQuietly(workDir);
+            throw e;
+        }
         EmbeddedMariaDb mariaDb = EmbeddedMariaDb.start(0, dataDir);
         try {
             mariaDb.runScript("demo/shop.sql");
-            Path workDir = Files.createTempDirectory("sekisho-demo-");
-            Path policies = Files.createDirectories(workDir.resolve("policies"));
-            for (String file : POLICY_FILES) {
-                try (var in = Demo.class.getClassLoader().getResourceAsStream("demo/policies/" + file)) {
-                    Files.copy(requireNonNull(in, "demo policy " + file + " is not packaged"), policies.resolve(file));
-                }
-            }
             Path usersFile = workDir.resolve("users.yaml");
             Files.writeString(usersFile, usersYaml(), StandardCharsets.UTF_8);
-            Path configFile = workDir.resolve("sekisho.yaml");
-            String yaml = configYaml(host, port, mariaDb.port(), true);
+            String yaml = configYaml(host, port, mariaDb.port(), Optional.of(policies.dir()));
             Files.writeString(configFile, yaml, StandardCharsets.UTF_8);
             SekishoConfig config = SekishoConfigLoader.load(configFile);
             Gateway gateway = Gateway.start(config);
-            return new Demo(mariaDb, gateway, host, workDir);
+            return new Demo(mariaDb, gateway, host, workDir, policies);
         }
         catch (IOException e) {
             mariaDb.close();
+            deleteQuietly(workDir);
             throw new UncheckedIOException(e);
         }
         catch (RuntimeException e) {
             mariaDb.close();
+            deleteQuietly(workDir);
             throw e;
         }
+    }
+
+    /** The policy folder the demo enforces and watches. */
+    public DemoPolicyFolder policies()
+    {
+        return policies;
+    }
+
+    /** Calls {@code listener} (on the watcher's thread) after every reload of the policy folder. */
+    public void onPolicyReload(Consumer<ReloadResult> listener)
+    {
+        gateway.policies().orElseThrow().addListener(listener);
     }
 
     /** The gateway's Postgres-wire port. */
@@ -115,8 +149,9 @@ public final class Demo
                 embedded MariaDB (port %3$d) holding the sample database "shop"
                 (customers, orders, products, order_items).
 
-                Users (password = user name) and what the example policies (%4$s) let them see:
-                  alice  analyst: customers of her region (JP) only, names/emails/phones masked, amounts rounded
+                Users (password = user name) and what the example policies let them see:
+                  alice  analyst: customers of her region (JP) only, names/emails/phones masked,
+                                  amounts rounded, no order items
                   bob    finance: every customer, personal data masked, exact amounts
                   admin  admin:   everything unmasked
 
@@ -128,8 +163,12 @@ public final class Demo
 
                   jdbc:postgresql://%1$s:%2$d/sekisho?user=alice&password=alice
 
+                The policies in force are read from %4$s
+                and watched: edit a file there and save it, and this terminal says whether the edit was applied
+                or refused (a broken edit leaves the previous policy in force).
+
                 The configuration in use is %5$s
-                """, host, port, mariaDb.port(), workDir.resolve("policies"), workDir.resolve("sekisho.yaml"));
+                """, host, port, mariaDb.port(), policies.describe(), workDir.resolve("sekisho.yaml"));
     }
 
     public static String usersYaml()
@@ -144,7 +183,12 @@ public final class Demo
         return yaml.toString();
     }
 
-    public static String configYaml(String host, int port, int mariaDbPort, boolean withPolicies)
+    /**
+     * The demo's {@code sekisho.yaml}.
+     *
+     * @param policyDir the policy folder, or empty for none
+     */
+    public static String configYaml(String host, int port, int mariaDbPort, Optional<Path> policyDir)
     {
         return String.format("""
                 # Generated by `sekisho demo`. See docs/configuration.md for every key.
@@ -164,8 +208,14 @@ public final class Demo
                       - {name: embedded, host: 127.0.0.1, port: %d, user: %s, password: %s}
                     databases: [shop]
                 """, host, port,
-                withPolicies ? "policies:\n  dir: policies          # the example policies: masks and a row filter on shop.customers" : "# no policies",
+                policyDir.map(dir -> "policies:\n  dir: " + yamlString(dir.toAbsolutePath().toString()) + "   # masks, a row filter, tables per role")
+                        .orElse("# no policies"),
                 mariaDbPort, mariaDbPort, READER_USER, READER_PASSWORD);
+    }
+
+    private static String yamlString(String text)
+    {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     @Override

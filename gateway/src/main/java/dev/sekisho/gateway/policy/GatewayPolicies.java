@@ -8,7 +8,10 @@ import dev.sekisho.policies.PolicyStore;
 import dev.sekisho.policies.PolicyWatcher;
 import dev.sekisho.policies.ReloadResult;
 import dev.sekisho.policies.load.DirectoryPolicySource;
+import dev.sekisho.policies.load.PolicyException;
+import dev.sekisho.policies.load.PolicyParser;
 import dev.sekisho.policies.validate.PolicyProblem;
+import dev.sekisho.policies.validate.StructuralChecks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,6 +19,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -30,12 +35,13 @@ public final class GatewayPolicies
     private static final Logger log = LoggerFactory.getLogger(GatewayPolicies.class);
 
     private final PolicyStore store;
-    private final Optional<PolicyWatcher> watcher;
+    private final List<Consumer<ReloadResult>> listeners = new CopyOnWriteArrayList<>();
+    // set once, right after construction, before the instance is handed out
+    private volatile Optional<PolicyWatcher> watcher = Optional.empty();
 
-    private GatewayPolicies(PolicyStore store, Optional<PolicyWatcher> watcher)
+    private GatewayPolicies(PolicyStore store)
     {
         this.store = requireNonNull(store, "store is null");
-        this.watcher = requireNonNull(watcher, "watcher is null");
     }
 
     /** The salt of the {@code hash} mask, from the environment variable the configuration names. */
@@ -51,12 +57,13 @@ public final class GatewayPolicies
     public static GatewayPolicies start(SekishoConfig.Policies config, CalciteQueryPlanner planner, String configFile)
     {
         PolicyStore store = load(config.dir(), planner, configFile);
-        Optional<PolicyWatcher> watcher = Optional.empty();
+        GatewayPolicies policies = new GatewayPolicies(store);
         if (config.watch()) {
-            watcher = Optional.of(new PolicyWatcher(store, config.dir()).addListener(GatewayPolicies::logReload).start());
+            policies.watcher = Optional.of(new PolicyWatcher(store, config.dir()).addListener(policies::reloaded).start());
         }
-        log.info("Policies {} loaded from {} ({} table rule(s))", store.current().version(), config.dir(), store.current().tables().size());
-        return new GatewayPolicies(store, watcher);
+        log.info("Policies {} loaded from {} ({} table rule(s)){}", store.current().version(), config.dir(), store.current().tables().size(),
+                config.watch() ? ", watched for edits" : "");
+        return policies;
     }
 
     /** Loads and checks a policy directory once, without watching it. */
@@ -73,6 +80,27 @@ public final class GatewayPolicies
         return store;
     }
 
+    /**
+     * Checks a policy directory's structure only (keys, roles, mask parameters), for when the
+     * sources cannot be asked about their tables.
+     */
+    public static void checkStructure(Path dir, String configFile)
+    {
+        if (!Files.isDirectory(dir)) {
+            throw new ConfigException(configFile, 0, "policies.dir", "'" + dir + "' is not a folder of policy files");
+        }
+        List<PolicyProblem> problems;
+        try {
+            problems = new StructuralChecks().check(new PolicyParser().parse(new DirectoryPolicySource(dir)));
+        }
+        catch (PolicyException e) {
+            problems = e.problems();
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(configFile, 0, "policies.dir", "the policy files in " + dir + " have problems:" + describe(problems));
+        }
+    }
+
     public PolicyStore store()
     {
         return store;
@@ -82,23 +110,36 @@ public final class GatewayPolicies
     public ReloadResult reload()
     {
         ReloadResult result = store.reload();
-        logReload(result);
+        reloaded(result);
         return result;
+    }
+
+    /**
+     * Calls {@code listener} after every reload, the watcher's (on its thread) and
+     * {@link #reload()}'s, e.g. to tell the demo's user that an edit was applied or refused.
+     */
+    public void addListener(Consumer<ReloadResult> listener)
+    {
+        listeners.add(requireNonNull(listener, "listener is null"));
+    }
+
+    // PolicyStore logs every reload (applied, or rejected with each problem); this only tells the listeners
+    private void reloaded(ReloadResult result)
+    {
+        for (Consumer<ReloadResult> listener : listeners) {
+            try {
+                listener.accept(result);
+            }
+            catch (RuntimeException e) {
+                log.warn("A policy reload listener failed", e);
+            }
+        }
     }
 
     @Override
     public void close()
     {
         watcher.ifPresent(PolicyWatcher::close);
-    }
-
-    private static void logReload(ReloadResult result)
-    {
-        switch (result.outcome()) {
-            case APPLIED -> log.info("Policies {} applied", result.version());
-            case UNCHANGED -> log.debug("Policies unchanged ({})", result.version());
-            case REJECTED -> log.error("Policy change rejected; still enforcing {}:{}", result.version(), describe(result.problems()));
-        }
     }
 
     private static String describe(List<PolicyProblem> problems)

@@ -36,7 +36,7 @@ import static java.util.Objects.requireNonNull;
  * <p>The session is made of parts, one job each: {@link PreparedStatements} (parse, plan, re-plan),
  * {@link Portals} and {@link Cursors} (DECLARE, FETCH, MOVE, CLOSE), {@link TransactionEmulation}
  * (BEGIN, COMMIT, ROLLBACK, savepoints), {@link SessionCommands} (SET, RESET, SHOW, DISCARD,
- * DEALLOCATE), {@link TableauTempTables}, {@link StatementCancellation} and
+ * DEALLOCATE, and {@code SHOW sekisho.replicas}), {@link TableauTempTables}, {@link StatementCancellation} and
  * {@link RunningStatements} (what statements hold at the sources). This class dispatches to them.
  *
  * <p>Transactions are emulated (the sources stay autocommit), but what a client can observe
@@ -96,7 +96,7 @@ public final class Session
         });
         this.statements = new PreparedStatements(planner, this::context, this.settings, transaction, portals);
         this.cursors = new Cursors(portals, running, transaction);
-        this.commands = new SessionCommands(this.settings, transaction, statements, portals, tempTables);
+        this.commands = new SessionCommands(this.settings, transaction, statements, portals, tempTables, planner::servers);
     }
 
     public Principal principal()

@@ -5,11 +5,14 @@ import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.ServerStatus;
 import dev.sekisho.planner.spi.SqlStates;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,9 +28,15 @@ final class SessionCommands
     private final PreparedStatements statements;
     private final Portals portals;
     private final TableauTempTables tempTables;
+    private final Supplier<Map<String, List<ServerStatus>>> servers;
 
-    SessionCommands(SessionSettings settings, TransactionEmulation transaction, PreparedStatements statements, Portals portals, TableauTempTables tempTables)
+    /**
+     * @param servers every source's servers now, for {@code SHOW sekisho.replicas}
+     */
+    SessionCommands(SessionSettings settings, TransactionEmulation transaction, PreparedStatements statements, Portals portals, TableauTempTables tempTables,
+            Supplier<Map<String, List<ServerStatus>>> servers)
     {
+        this.servers = requireNonNull(servers, "servers is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.transaction = requireNonNull(transaction, "transaction is null");
         this.statements = requireNonNull(statements, "statements is null");
@@ -55,9 +64,12 @@ final class SessionCommands
         portal.startCommand("RESET");
     }
 
-    /** SHOW name or SHOW ALL, answered from the session's settings. */
+    /** SHOW name or SHOW ALL, answered from the session's settings; SHOW sekisho.replicas from the sources. */
     ListResultStream show(SessionStatement.Show show)
     {
+        if (ReplicaList.isReplicaList(show.name())) {
+            return ReplicaList.rows(servers.get());
+        }
         ColumnType text = ColumnType.of(ColumnType.Kind.TEXT);
         if (show.name().equals("all")) {
             List<List<Object>> rows = new ArrayList<>();
@@ -72,6 +84,9 @@ final class SessionCommands
     /** The columns SHOW answers with (Describe before Execute); an unknown setting is 42704 already here. */
     static List<ResultColumn> showColumns(SessionSettings settings, SessionStatement.Show show)
     {
+        if (ReplicaList.isReplicaList(show.name())) {
+            return ReplicaList.columns();
+        }
         if (show.name().equals("all")) {
             return List.of(ResultColumn.of("name", ColumnType.of(ColumnType.Kind.TEXT)), ResultColumn.of("setting", ColumnType.of(ColumnType.Kind.TEXT)),
                     ResultColumn.of("description", ColumnType.of(ColumnType.Kind.TEXT)));

@@ -4,11 +4,15 @@ import dev.sekisho.planner.pg.catalog.CatalogSource;
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.TableMetadata;
 import org.apache.calcite.jdbc.CalciteSchema;
 import org.apache.calcite.rel.type.RelProtoDataType;
 import org.apache.calcite.sql.type.SqlTypeName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -26,11 +30,14 @@ import static java.util.Objects.requireNonNull;
  */
 public final class Catalog
 {
+    private static final Logger log = LoggerFactory.getLogger(Catalog.class);
+
     private final long version;
     private final CalciteSchema rootSchema;
     private final Map<String, ConnectorSchema> schemas;
     private final List<Connector> connectors;
     private final PgCatalog pgCatalog;
+    private final List<String> unanswered;
 
     /**
      * @param version the generation, part of every plan-cache key
@@ -43,8 +50,19 @@ public final class Catalog
         this.connectors = connectors.stream().sorted(Comparator.comparing(Connector::name)).toList();
         this.rootSchema = CalciteSchema.createRootSchema(false, false);
         Map<String, ConnectorSchema> byName = new LinkedHashMap<>();
+        List<String> unanswered = new ArrayList<>();
         for (Connector connector : this.connectors) {
-            for (String schema : connector.metadata().listSchemas()) {
+            List<String> listed;
+            try {
+                listed = connector.metadata().listSchemas();
+            }
+            catch (QueryException e) {
+                // one source down must not stop the others: it joins the catalog when a later generation reaches it
+                log.warn("source {} did not list its schemas ({}): its tables are missing until it answers", connector.name(), e.getMessage());
+                unanswered.add(connector.name());
+                continue;
+            }
+            for (String schema : listed) {
                 String exposed = schema.toLowerCase(Locale.ROOT);
                 ConnectorSchema existing = byName.get(exposed);
                 if (existing != null) {
@@ -57,9 +75,16 @@ public final class Catalog
             }
         }
         this.schemas = Map.copyOf(byName);
+        this.unanswered = List.copyOf(unanswered);
         addPostgresTypeNames(rootSchema);
         this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), views);
         pgCatalog.register(rootSchema.plus());
+    }
+
+    /** The sources that did not list their schemas when this generation was built (they were down). */
+    public List<String> unansweredSources()
+    {
+        return unanswered;
     }
 
     /** The sources' schemas and tables for the catalog emulation. */

@@ -5,6 +5,7 @@ import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.SourceTable;
 import dev.sekisho.planner.spi.TableMetadata;
 import dev.sekisho.planner.sql.Dialects;
 import dev.sekisho.planner.types.TypeMapping;
@@ -47,6 +48,13 @@ public final class ConnectorTable
     /** The key under which the fallback engine's {@link DataContext} holds the {@link ExecutionContext}. */
     public static final String EXECUTION_CONTEXT = "sekisho.executionContext";
 
+    /**
+     * The key under which the fallback engine's {@link DataContext} holds every table the statement
+     * reads ({@code List<ConnectorTable>}): each scan tells its source all of that source's tables,
+     * so that the source routes every scan of the statement by the same freshness limit.
+     */
+    public static final String STATEMENT_TABLES = "sekisho.statementTables";
+
     private final Connector connector;
     private final String exposedSchema;
     private final TableMetadata metadata;
@@ -63,6 +71,12 @@ public final class ConnectorTable
     public Connector connector()
     {
         return connector;
+    }
+
+    /** The table as the source names it, for routing. */
+    public SourceTable sourceTable()
+    {
+        return new SourceTable(metadata.schema(), metadata.name());
     }
 
     /** The exposed (lower-case) name of the table's schema. */
@@ -120,9 +134,24 @@ public final class ConnectorTable
             @Override
             public Enumerator<Object[]> enumerator()
             {
-                return new StreamEnumerator(connector.execute(BackendQuery.of(connector.name(), sql), context), converters);
+                return new StreamEnumerator(connector.execute(BackendQuery.of(connector.name(), sql, statementTables(root)), context), converters);
             }
         };
+    }
+
+    /** This source's tables among those the statement reads; at least this one. */
+    private List<SourceTable> statementTables(DataContext root)
+    {
+        List<SourceTable> tables = new ArrayList<>();
+        tables.add(sourceTable());
+        if (root.get(STATEMENT_TABLES) instanceof List<?> all) {
+            for (Object table : all) {
+                if (table instanceof ConnectorTable other && other.connector == connector && !tables.contains(other.sourceTable())) {
+                    tables.add(other.sourceTable());
+                }
+            }
+        }
+        return tables;
     }
 
     /** The statement the fallback engine sends to the source for a scan. */

@@ -10,9 +10,12 @@ import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.ServerStatus;
 
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
@@ -34,6 +37,10 @@ public final class CalciteQueryPlanner
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong planCount = new AtomicLong();
     private volatile Catalog catalog;
+    private volatile long catalogBuiltNanos = System.nanoTime();
+
+    /** How often a catalog missing a source that was down is built again. */
+    private static final long UNANSWERED_RETRY_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
 
     /**
      * @throws IllegalArgumentException if two connectors expose the same schema name
@@ -62,7 +69,7 @@ public final class CalciteQueryPlanner
         requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
         requireNonNull(session, "session is null");
         String sql = statement.text();
-        Catalog current = catalog;
+        Catalog current = catalogWithAnsweringSources();
         if (session.policy().isPresent()) {
             return securedPlanner.prepare(current, statement, declaredParameterTypes, session, planCount::incrementAndGet);
         }
@@ -79,6 +86,25 @@ public final class CalciteQueryPlanner
         return plan;
     }
 
+    /**
+     * The current catalog; when a source was down as it was built, a new generation is tried now and
+     * then (every {@link #UNANSWERED_RETRY_NANOS}), so that the source's tables appear once it answers.
+     */
+    private Catalog catalogWithAnsweringSources()
+    {
+        Catalog current = catalog;
+        if (current.unansweredSources().isEmpty() || System.nanoTime() - catalogBuiltNanos < UNANSWERED_RETRY_NANOS) {
+            return current;
+        }
+        synchronized (this) {
+            if (catalog == current) {
+                catalogBuiltNanos = System.nanoTime();
+                refresh();
+            }
+            return catalog;
+        }
+    }
+
     @Override
     public void refresh()
     {
@@ -88,6 +114,16 @@ public final class CalciteQueryPlanner
         catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
         plans.invalidateAll();
         securedPlanner.invalidateAll();
+    }
+
+    @Override
+    public Map<String, List<ServerStatus>> servers()
+    {
+        Map<String, List<ServerStatus>> servers = new LinkedHashMap<>();
+        for (Connector connector : connectors) {
+            servers.put(connector.name(), connector.servers());
+        }
+        return servers;
     }
 
     /** The current catalog generation (for the semantic policy check). */

@@ -2,6 +2,7 @@ package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.RouteExplanation;
 import org.apache.calcite.plan.RelOptUtil;
 import org.apache.calcite.rel.RelNode;
 
@@ -87,6 +88,14 @@ final class ExplainText
             }
         }.go(plan);
         return fragments.isEmpty() ? "" : "Source fragments:\n" + fragments;
+    }
+
+    /** The routes of a statement's sources, one block each (see {@link RouteExplanation#text()}), or nothing. */
+    static String routes(List<RouteExplanation> routes)
+    {
+        StringBuilder text = new StringBuilder();
+        routes.forEach(route -> text.append(route.text()));
+        return text.toString();
     }
 
     /** Why the statement runs in the gateway: " because ..." or nothing. */

@@ -5,10 +5,14 @@ import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.catalog.ConnectorTable;
 import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.pg.catalog.PgExecution;
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.RouteExplanation;
+import dev.sekisho.planner.spi.SourceTable;
 import dev.sekisho.planner.types.ValueConverters;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
@@ -19,7 +23,9 @@ import org.apache.calcite.rel.RelNode;
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.schema.SchemaPlus;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
@@ -49,6 +55,8 @@ final class FederatedQuery
     private final UnaryOperator<Object>[] converters;
     private final String explain;
     private final CompiledPlan compiled;
+    /** Every source table the plan reads: each scan routes by all of its source's tables. */
+    private final List<ConnectorTable> tables;
 
     /**
      * @param dynamicParameterNumbers for each Calcite dynamic parameter index, the zero-based index of the client's parameter
@@ -83,6 +91,7 @@ final class FederatedQuery
         UnaryOperator<Object>[] array = columns.stream().map(column -> ValueConverters.toKind(column.type().kind())).toArray(UnaryOperator[]::new);
         this.converters = array;
         this.explain = requireNonNull(explain, "explain is null");
+        this.tables = PlanStrategy.scans(plan);
     }
 
     @Override
@@ -121,6 +130,7 @@ final class FederatedQuery
         values.put(DataContext.Variable.LOCALE.camelName, java.util.Locale.ENGLISH);
         values.put(DataContext.Variable.CANCEL_FLAG.camelName, new AtomicBoolean());
         values.put(ConnectorTable.EXECUTION_CONTEXT, context);
+        values.put(ConnectorTable.STATEMENT_TABLES, tables);
         // current_user, session_user and user (catalog emulation)
         values.put(DataContext.Variable.USER.camelName, context.user());
         values.put(DataContext.Variable.SYSTEM_USER.camelName, context.user());
@@ -188,7 +198,21 @@ final class FederatedQuery
     @Override
     public String explain()
     {
-        return explain;
+        String routes = ExplainText.routes(routes());
+        return routes.isEmpty() ? explain : explain + (explain.endsWith("\n") ? "" : "\n") + routes;
+    }
+
+    @Override
+    public List<RouteExplanation> routes()
+    {
+        // one route per source: each of its scans routes by all of its tables
+        Map<Connector, List<SourceTable>> bySource = new LinkedHashMap<>();
+        for (ConnectorTable table : tables) {
+            bySource.computeIfAbsent(table.connector(), ignored -> new ArrayList<>()).add(table.sourceTable());
+        }
+        List<RouteExplanation> routes = new ArrayList<>();
+        bySource.forEach((connector, sourceTables) -> connector.explainRoute(BackendQuery.of(connector.name(), "", sourceTables)).ifPresent(routes::add));
+        return routes;
     }
 
     @Override

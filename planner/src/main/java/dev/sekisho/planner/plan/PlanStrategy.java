@@ -89,7 +89,7 @@ final class PlanStrategy
             if (sourceSql.isPresent()) {
                 int[] placeholderParameters = sourceSql.get().placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
                 return new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.get().sql(), placeholderParameters, sourceColumns,
-                        ResultColumns.converters(columns, root.rel, sourceColumns, metadataQuery));
+                        ResultColumns.converters(columns, root.rel, sourceColumns, metadataQuery), scans(root.rel).stream().map(ConnectorTable::sourceTable).toList());
             }
         }
         if (sources.size() == 1 && !PgResultTypes.usesCatalog(root.rel)) {
@@ -178,7 +178,7 @@ final class PlanStrategy
                 .map(column -> dev.sekisho.planner.types.ValueConverters.toKind(column.type().kind()))
                 .toArray(java.util.function.UnaryOperator[]::new);
         return Optional.of(new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.sql(), placeholderParameters, sourceColumns, converters,
-                projection, parameterOfIndex, localReason));
+                scans(root.rel).stream().map(ConnectorTable::sourceTable).toList(), projection, parameterOfIndex, localReason));
     }
 
     private Optional<SourceSqlGenerator.SourceSql> generate(RelNode plan, Connector connector)

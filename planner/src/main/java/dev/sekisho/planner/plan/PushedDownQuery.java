@@ -8,6 +8,8 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.RouteExplanation;
+import dev.sekisho.planner.spi.SourceTable;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,16 +41,18 @@ final class PushedDownQuery
     private final LocalProjection projection;
     /** Why the last projection runs in the gateway; null without one. */
     private final String projectionReason;
+    private final List<SourceTable> tables;
 
     /**
      * @param placeholderParameters for each {@code ?} of {@code sourceSql}, the zero-based index of the client's parameter
      * @param sourceColumns for each result column, the column of the source's result it reads
      * @param converters for each result column, the value converter, or null
+     * @param tables the source's tables the statement reads, which its route depends on
      */
     PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
-            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters)
+            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters, List<SourceTable> tables)
     {
-        this(sql, columns, parameterTypes, connector, sourceSql, placeholderParameters, sourceColumns, converters, null, null, null);
+        this(sql, columns, parameterTypes, connector, sourceSql, placeholderParameters, sourceColumns, converters, tables, null, null, null);
     }
 
     /**
@@ -57,12 +61,13 @@ final class PushedDownQuery
      * @param projectionReason why the projection is not computed by the source
      */
     PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
-            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters, LocalProjection projection,
+            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters, List<SourceTable> tables, LocalProjection projection,
             int[] dynamicParameterNumbers, String projectionReason)
     {
         this.projection = projection;
         this.dynamicParameterNumbers = dynamicParameterNumbers == null ? new int[0] : dynamicParameterNumbers.clone();
         this.projectionReason = projectionReason;
+        this.tables = List.copyOf(tables);
         this.sql = requireNonNull(sql, "sql is null");
         this.columns = List.copyOf(columns);
         this.parameterTypes = List.copyOf(parameterTypes);
@@ -124,7 +129,7 @@ final class PushedDownQuery
         for (int i = 0; i < values.length; i++) {
             values[i] = parameters.get(placeholderParameters[i]);
         }
-        ResultStream stream = connector.execute(new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes), context);
+        ResultStream stream = connector.execute(new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables), context);
         if (projection != null) {
             List<Object> dynamic = new ArrayList<>();
             for (int number : dynamicParameterNumbers) {
@@ -142,9 +147,15 @@ final class PushedDownQuery
     public String explain()
     {
         if (projection != null) {
-            return ExplainText.pushedDownWithLocalProjection(connector, sourceSql, projectionReason, projection.explain());
+            return ExplainText.pushedDownWithLocalProjection(connector, sourceSql, projectionReason, projection.explain()) + "\n" + ExplainText.routes(routes());
         }
-        return ExplainText.pushedDown(connector, sourceSql);
+        return ExplainText.pushedDown(connector, sourceSql) + "\n" + ExplainText.routes(routes());
+    }
+
+    @Override
+    public List<RouteExplanation> routes()
+    {
+        return connector.explainRoute(BackendQuery.of(connector.name(), sourceSql, tables)).stream().toList();
     }
 
     @Override

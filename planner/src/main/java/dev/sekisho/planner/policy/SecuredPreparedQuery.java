@@ -7,6 +7,7 @@ import dev.sekisho.planner.plan.Parameters;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.RouteExplanation;
 import dev.sekisho.policies.FiredRule;
 
 import java.util.ArrayList;
@@ -116,6 +117,12 @@ final class SecuredPreparedQuery
             explain.append('\n');
         }
         return explain.toString();
+    }
+
+    @Override
+    public List<RouteExplanation> routes()
+    {
+        return plan.routes();
     }
 
     @Override

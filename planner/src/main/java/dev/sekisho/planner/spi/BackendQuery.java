@@ -15,8 +15,12 @@ import static java.util.Objects.requireNonNull;
  * @param sql the statement, in the source's dialect
  * @param parameters the bound values (Java types as in {@link ColumnType.Kind}; {@code null} allowed)
  * @param parameterTypes the type of each bound value
+ * @param tables the tables of this source that the client's statement reads (not only this
+ *         statement: a plan the gateway runs over several scans names all of them in each), which
+ *         the connector routes by, e.g. to a replica fresh enough for each of them; empty when
+ *         unknown (statements that read no table, tools)
  */
-public record BackendQuery(String source, String sql, List<Object> parameters, List<ColumnType> parameterTypes)
+public record BackendQuery(String source, String sql, List<Object> parameters, List<ColumnType> parameterTypes, List<SourceTable> tables)
 {
     public BackendQuery
     {
@@ -25,13 +29,26 @@ public record BackendQuery(String source, String sql, List<Object> parameters, L
         // List.copyOf rejects nulls, and SQL NULL is a valid parameter value
         parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
         parameterTypes = List.copyOf(parameterTypes);
+        tables = List.copyOf(tables);
         if (parameters.size() != parameterTypes.size()) {
             throw new IllegalArgumentException("parameters and parameterTypes differ in size");
         }
     }
 
+    /** A statement whose tables are not known. */
+    public BackendQuery(String source, String sql, List<Object> parameters, List<ColumnType> parameterTypes)
+    {
+        this(source, sql, parameters, parameterTypes, List.of());
+    }
+
     public static BackendQuery of(String source, String sql)
     {
         return new BackendQuery(source, sql, List.of(), List.of());
+    }
+
+    /** A statement without parameters that reads {@code tables}. */
+    public static BackendQuery of(String source, String sql, List<SourceTable> tables)
+    {
+        return new BackendQuery(source, sql, List.of(), List.of(), tables);
     }
 }

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.spi;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -41,6 +42,15 @@ public interface Connector
     default List<ServerStatus> servers()
     {
         return List.of();
+    }
+
+    /**
+     * Where {@link #execute} would run {@code query} now and why (EXPLAIN); empty for a source with
+     * one server and nothing to choose. Never runs the statement.
+     */
+    default Optional<RouteExplanation> explainRoute(BackendQuery query)
+    {
+        return Optional.empty();
     }
 
     /** Releases pools and threads. */

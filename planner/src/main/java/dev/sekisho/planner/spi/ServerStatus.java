@@ -11,13 +11,16 @@ import static java.util.Objects.requireNonNull;
  *
  * @param name the server's name in the configuration
  * @param role {@code replica} or {@code primary}
- * @param state e.g. {@code up}, {@code down}, {@code lagging}, {@code draining}
+ * @param state {@code up}, {@code lagging}, {@code down} or {@code draining} (see docs/routing.md)
  * @param activeConnections connections lent out to statements now
  * @param idleConnections connections open and free
  * @param maxConnections the pool's maximum size
  * @param waitingStatements statements waiting for a connection of this server
- * @param lagSeconds replication lag when known
+ * @param lagSeconds replication lag when known (positive infinity: infinitely stale, e.g. a stopped
+ *         replication thread); empty when the server's lag was never measured
  * @param lastError the last failure seen on this server, without secrets
+ * @param retriedElsewhere statements that failed on this server before their first row and were
+ *         run again on another server
  */
 public record ServerStatus(
         String name,
@@ -28,7 +31,8 @@ public record ServerStatus(
         int maxConnections,
         int waitingStatements,
         OptionalDouble lagSeconds,
-        Optional<String> lastError)
+        Optional<String> lastError,
+        long retriedElsewhere)
 {
     public ServerStatus
     {
@@ -37,8 +41,15 @@ public record ServerStatus(
         requireNonNull(state, "state is null");
         requireNonNull(lagSeconds, "lagSeconds is null");
         requireNonNull(lastError, "lastError is null");
-        if (activeConnections < 0 || idleConnections < 0 || maxConnections < 0 || waitingStatements < 0) {
-            throw new IllegalArgumentException("connection counts must not be negative");
+        if (activeConnections < 0 || idleConnections < 0 || maxConnections < 0 || waitingStatements < 0 || retriedElsewhere < 0) {
+            throw new IllegalArgumentException("counts must not be negative");
         }
+    }
+
+    /** A server whose source does not retry statements elsewhere. */
+    public ServerStatus(String name, String role, String state, int activeConnections, int idleConnections, int maxConnections, int waitingStatements,
+            OptionalDouble lagSeconds, Optional<String> lastError)
+    {
+        this(name, role, state, activeConnections, idleConnections, maxConnections, waitingStatements, lagSeconds, lastError, 0);
     }
 }

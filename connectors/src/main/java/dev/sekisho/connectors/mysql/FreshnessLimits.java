@@ -1,0 +1,87 @@
+package dev.sekisho.connectors.mysql;
+
+import dev.sekisho.planner.spi.SourceTable;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * How fresh a statement's data must be: each table's {@code max_lag} (its own entry under
+ * {@code max_lag_for}, else its schema's, else the source's {@code max_lag}), and for a statement
+ * the tightest among the tables it reads.
+ */
+final class FreshnessLimits
+{
+    private final String source;
+    private final Duration sourceLimit;
+    private final Map<String, Duration> limits;
+
+    FreshnessLimits(String source, RoutingSettings routing)
+    {
+        this.source = requireNonNull(source, "source is null");
+        this.sourceLimit = routing.maxLag();
+        this.limits = routing.maxLagFor();
+    }
+
+    /**
+     * The limit that applies to a statement reading {@code tables}, and where it comes from.
+     *
+     * @param seconds the lag a server may have at most
+     * @param origin the configuration entry that set it, e.g. {@code max_lag_for shop.orders}
+     */
+    record Limit(double seconds, String origin)
+    {
+        String describe()
+        {
+            return "max_lag " + ReplicationLag.formatSeconds(seconds) + " (" + origin + ")";
+        }
+    }
+
+    Limit forTables(List<SourceTable> tables)
+    {
+        Limit tightest = new Limit(seconds(sourceLimit), "max_lag of source " + source);
+        boolean first = true;
+        for (SourceTable table : tables) {
+            Limit limit = forTable(table);
+            if (first || limit.seconds() < tightest.seconds()) {
+                tightest = limit;
+                first = false;
+            }
+        }
+        return tightest;
+    }
+
+    private Limit forTable(SourceTable table)
+    {
+        String qualified = table.qualifiedName().toLowerCase(Locale.ROOT);
+        Duration own = limits.get(qualified);
+        if (own != null) {
+            return new Limit(seconds(own), "max_lag_for " + qualified);
+        }
+        String schema = table.schema().toLowerCase(Locale.ROOT);
+        Duration ofSchema = limits.get(schema);
+        if (ofSchema != null) {
+            return new Limit(seconds(ofSchema), "max_lag_for " + schema + ", for " + qualified);
+        }
+        return new Limit(seconds(sourceLimit), "max_lag of source " + source + ", for " + qualified);
+    }
+
+    /** The loosest limit of the source: a server past it can serve no table ({@code lagging}). */
+    double loosestSeconds()
+    {
+        double loosest = seconds(sourceLimit);
+        for (Duration limit : limits.values()) {
+            loosest = Math.max(loosest, seconds(limit));
+        }
+        return loosest;
+    }
+
+    private static double seconds(Duration duration)
+    {
+        return duration.toMillis() / 1000.0;
+    }
+}
