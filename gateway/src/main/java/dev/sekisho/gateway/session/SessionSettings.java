@@ -70,6 +70,8 @@ public final class SessionSettings
         define("extra_float_digits", "1");
         define("client_min_messages", "notice");
         define("statement_timeout", "0");
+        // SQLAlchemy 2.x's table-options reflection compares pg_am.amname with it
+        define("default_table_access_method", "heap");
         define("lc_collate", "C");
         define("lc_ctype", "C");
         define("lc_messages", "C");

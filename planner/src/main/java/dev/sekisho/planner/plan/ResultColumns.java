@@ -84,6 +84,10 @@ final class ResultColumns
             // string literals and expressions over them are text in PostgreSQL, not char(n)
             columnType = ColumnType.of(ColumnType.Kind.TEXT);
         }
+        if (columnType.kind() == ColumnType.Kind.ARRAY && columnType.elementType().map(element -> element.kind() == ColumnType.Kind.CHAR).orElse(false)) {
+            // ARRAY['a', 'b'] and string_to_array(...) are text[]
+            columnType = ColumnType.array(ColumnType.of(ColumnType.Kind.TEXT));
+        }
         RelColumnOrigin columnOrigin = columnOrigin(rel, field, metadataQuery);
         if (columnOrigin == null && columnType.kind() == ColumnType.Kind.VARCHAR && !isCastToVarchar(rel, field)) {
             // PostgreSQL's text functions and aggregates (upper, substr, max, string_agg, ...) return text; only a column or a cast is varchar

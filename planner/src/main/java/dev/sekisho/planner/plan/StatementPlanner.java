@@ -180,7 +180,9 @@ public final class StatementPlanner
             throw new UnsupportedOperationException("views are not supported");
         }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, CalciteConfig.TO_REL_CONFIG);
         RelRoot root = converter.convertQuery(validated, false, true);
+        java.util.Set<Integer> typeOfFields = java.util.Set.of();
         if (sql.toLowerCase(Locale.ROOT).contains("pg_typeof")) {
+            typeOfFields = PgTypeOf.fields(root.rel);
             root = root.withRel(PgTypeOf.rewrite(root.rel, cluster.getRexBuilder()));
         }
         root = root.withRel(BooleanText.rewrite(root.rel));
@@ -191,7 +193,13 @@ public final class StatementPlanner
         List<String> names = ColumnNames.of(written, validated, root.validatedRowType);
         int[] sourceColumns = root.fields.stream().mapToInt(field -> field.getKey()).toArray();
         RelMetadataQuery metadataQuery = cluster.getMetadataQuery();
-        List<ResultColumn> columns = ResultColumns.of(names, root.rel, sourceColumns, varcharCasts, metadataQuery);
+        List<ResultColumn> columns = new ArrayList<>(ResultColumns.of(names, root.rel, sourceColumns, varcharCasts, metadataQuery));
+        for (int i = 0; i < columns.size(); i++) {
+            if (typeOfFields.contains(sourceColumns[i])) {
+                ResultColumn column = columns.get(i);
+                columns.set(i, new ResultColumn(column.name(), column.type(), column.origin(), dev.sekisho.planner.pg.catalog.PgTypeInfo.REGTYPE));
+            }
+        }
 
         int[] parameterOfIndex = rewritten.parameterNumbers().stream().mapToInt(number -> number - 1).toArray();
         List<PolicyParameter> bound = statementPolicy == null ? List.of() : statementPolicy.parameters();

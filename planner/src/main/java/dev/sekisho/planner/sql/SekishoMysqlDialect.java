@@ -1,3 +1,4 @@
+// Over 600 lines: the MySQL spelling of every pushed-down PostgreSQL function in one dialect, as Calcite dialects are; to be split by function family.
 package dev.sekisho.planner.sql;
 
 import dev.sekisho.planner.pg.functions.PgDateFunctions;
@@ -48,7 +49,7 @@ final class SekishoMysqlDialect
             "||", "DIV", "CONCAT", "UPPER", "LOWER", "SUBSTRING", "SUBSTR", "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH", "OCTET_LENGTH",
             "REPLACE", "LEFT", "RIGHT", "REPEAT", "LPAD", "RPAD", "MD5", "SHA256", "ASCII", "ABS", "ROUND", "POWER", "SQRT", "EXP", "LN",
             "LOG10", "SIGN", "PI", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "ATAN2", "DEGREES", "RADIANS", "PG_DATE_TRUNC", "CURRENT_DATE",
-            "REGEXP_REPLACE",
+            "REGEXP_REPLACE", "PG_DATE_ADD_DAYS", "PG_DATE_SUB_DAYS", "PG_DATE_DIFF_DAYS", "TRUNC",
             "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME", "CURRENT_TIME", "ILIKE", "NOT ILIKE");
 
     private SekishoMysqlDialect(SqlDialect.Context context)
@@ -67,6 +68,10 @@ final class SekishoMysqlDialect
         if (UNSUPPORTED.contains(operator.getKind()) || operator.getName().equalsIgnoreCase("TO_CHAR")) {
             return false;
         }
+        if ((operator.getKind() == SqlKind.LAG || operator.getKind() == SqlKind.LEAD) && paramTypes.size() > 2) {
+            // MariaDB's LAG and LEAD have no default value (the rewriter spells it out as a CASE)
+            return false;
+        }
         return SourcePushdown.isStandardOperator(operator) || PUSHABLE_FUNCTIONS.contains(operator.getName().toUpperCase(java.util.Locale.ROOT));
     }
 
@@ -79,6 +84,12 @@ final class SekishoMysqlDialect
     {
         if (call.getKind() == SqlKind.DIVIDE && call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL) {
             return false;
+        }
+        if (call.getOperator().getName().equalsIgnoreCase("REGEXP_REPLACE") && call.getOperator() != SqlLibraryOperators.REGEXP_REPLACE_3) {
+            // MySQL replaces every match (as the phone mask's REGEXP_REPLACE_3 means): PostgreSQL's regexp_replace, as a client
+            // writes it, only the first one unless the flag is 'g'
+            return call.getOperands().size() == 4 && call.getOperands().get(3) instanceof org.apache.calcite.rex.RexLiteral flags
+                    && "g".equals(flags.getValueAs(String.class));
         }
         // numeric without a modifier keeps an exact value's scale (SourceSqlGenerator casts to it); of text or a float the scale is the value's own
         return !(call.getKind() == SqlKind.CAST && PostgresTypeSystem.isUnboundedNumeric(call.getType())
@@ -201,7 +212,7 @@ final class SekishoMysqlDialect
             // the hash mask: lower-case hex SHA-256 of the text's UTF-8 bytes
             SqlWriter.Frame frame = writer.startFunCall("SHA2");
             call.operand(0).unparse(writer, 0, 0);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("256");
             writer.endFunCall(frame);
             return;
@@ -212,9 +223,80 @@ final class SekishoMysqlDialect
             SqlWriter.Frame year = writer.startFunCall("YEAR");
             call.operand(0).unparse(writer, 0, 0);
             writer.endFunCall(year);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("1");
             writer.endFunCall(frame);
+            return;
+        }
+        if (call.getKind() == SqlKind.CAST && call.operandCount() == 2 && call.operand(1) instanceof SqlDataTypeSpec spec
+                && spec.getTypeName().getSimple().equalsIgnoreCase("BOOLEAN")) {
+            unparseBooleanCast(writer, call.operand(0));
+            return;
+        }
+        if (call.getOperator().getName().equalsIgnoreCase("REGEXP_REPLACE") && call.operandCount() == 4) {
+            // with the flag 'g' (see computesAsPostgres): MySQL's three-argument form replaces every match
+            SqlWriter.Frame frame = writer.startFunCall("REGEXP_REPLACE");
+            for (int i = 0; i < 3; i++) {
+                writer.sep(",");
+                call.operand(i).unparse(writer, 0, 0);
+            }
+            writer.endFunCall(frame);
+            return;
+        }
+        if ((call.getOperator().getName().equalsIgnoreCase("pg_date_add_days") || call.getOperator().getName().equalsIgnoreCase("pg_date_sub_days"))
+                && call.operandCount() == 2) {
+            // date + integer: MySQL's DATE plus an interval of days stays a DATE
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            call.operand(0).unparse(writer, SqlStdOperatorTable.PLUS.getLeftPrec(), SqlStdOperatorTable.PLUS.getRightPrec());
+            writer.sep(call.getOperator().getName().equalsIgnoreCase("pg_date_add_days") ? "+" : "-");
+            writer.keyword("INTERVAL");
+            SqlWriter.Frame days = writer.startList("(", ")");
+            call.operand(1).unparse(writer, 0, 0);
+            writer.endList(days);
+            writer.keyword("DAY");
+            writer.endList(frame);
+            return;
+        }
+        if (call.getOperator() instanceof org.apache.calcite.sql.validate.SqlUserDefinedFunction && call.getOperator().getName().equalsIgnoreCase("DIV")
+                && call.operandCount() == 2) {
+            // PostgreSQL's div(y, x): the quotient truncated toward zero, as MySQL's DIV
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            call.operand(0).unparse(writer, INTEGER_DIVIDE.getLeftPrec(), INTEGER_DIVIDE.getRightPrec());
+            writer.sep("DIV");
+            call.operand(1).unparse(writer, INTEGER_DIVIDE.getLeftPrec(), INTEGER_DIVIDE.getRightPrec());
+            writer.endList(frame);
+            return;
+        }
+        if (call.getOperator().getName().equalsIgnoreCase("TRUNC") && (call.operandCount() == 1 || call.operandCount() == 2)) {
+            SqlWriter.Frame frame = writer.startFunCall("TRUNCATE");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep(",", true);
+            if (call.operandCount() == 2) {
+                call.operand(1).unparse(writer, 0, 0);
+            }
+            else {
+                writer.literal("0");
+            }
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getOperator().getName().equalsIgnoreCase("pg_date_diff_days") && call.operandCount() == 2) {
+            SqlWriter.Frame frame = writer.startFunCall("DATEDIFF");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep(",", true);
+            call.operand(1).unparse(writer, 0, 0);
+            writer.endFunCall(frame);
+            return;
+        }
+        if ((call.getKind() == SqlKind.MIN || call.getKind() == SqlKind.MAX) && call.getOperator() instanceof org.apache.calcite.sql.SqlAggFunction
+                && !call.getOperator().getName().equalsIgnoreCase(call.getKind().name())) {
+            // bool_and and every are min over booleans, bool_or is max (MySQL's booleans are 0 and 1)
+            SqlWriter.Frame frame = writer.startFunCall(call.getKind().name());
+            call.operand(0).unparse(writer, 0, 0);
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getKind() == SqlKind.EXTRACT && call.operandCount() == 2 && unparseExtractMySqlLacks(writer, call.operand(0), call.operand(1))) {
             return;
         }
         if (call.getKind() == SqlKind.EXTRACT && call.operandCount() == 2 && isTimeUnit(call.operand(0), TimeUnitRange.ISODOW)) {
@@ -232,7 +314,7 @@ final class SekishoMysqlDialect
             // ISO 8601 week number, as PostgreSQL's week: MySQL's WEEK in mode 3 (EXTRACT(WEEK) is mode 0, weeks from Sunday)
             SqlWriter.Frame frame = writer.startFunCall("WEEK");
             call.operand(1).unparse(writer, 0, 0);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("3");
             writer.endFunCall(frame);
             return;
@@ -242,6 +324,69 @@ final class SekishoMysqlDialect
             return;
         }
         super.unparseCall(writer, call, leftPrec, rightPrec);
+    }
+
+    /**
+     * A cast to boolean, which MySQL lacks (its booleans are integers): NULL stays NULL, a number is
+     * true when it is not 0, a boolean stays itself; text runs in the gateway, which reads it as
+     * PostgreSQL does.
+     */
+    private static void unparseBooleanCast(SqlWriter writer, SqlNode operand)
+    {
+        if (operand instanceof SqlLiteral literal && literal.getValue() == null) {
+            writer.keyword("NULL");
+            return;
+        }
+        if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.BOOLEAN) {
+            literal.unparse(writer, 0, 0);
+            return;
+        }
+        if (operand instanceof org.apache.calcite.sql.SqlNumericLiteral) {
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            operand.unparse(writer, 0, 0);
+            writer.sep("<>");
+            writer.literal("0");
+            writer.endList(frame);
+            return;
+        }
+        throw new UnsupportedOperationException("MySQL has no cast to boolean of " + operand);
+    }
+
+    /**
+     * The fields of {@code extract} that MySQL's EXTRACT lacks: the epoch (seconds since 1970-01-01
+     * of the value as written, as PostgreSQL counts a timestamp without time zone), century, decade
+     * and millennium. False for the other fields.
+     */
+    private static boolean unparseExtractMySqlLacks(SqlWriter writer, SqlNode unit, SqlNode value)
+    {
+        if (isTimeUnit(unit, TimeUnitRange.EPOCH)) {
+            SqlWriter.Frame frame = writer.startFunCall("TIMESTAMPDIFF");
+            writer.keyword("SECOND");
+            writer.sep(",", true);
+            writer.literal("'1970-01-01 00:00:00'");
+            writer.sep(",", true);
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(frame);
+            return true;
+        }
+        String year;
+        if (isTimeUnit(unit, TimeUnitRange.CENTURY)) {
+            year = "FLOOR((YEAR(%s) - 1) / 100) + 1";
+        }
+        else if (isTimeUnit(unit, TimeUnitRange.MILLENNIUM)) {
+            year = "FLOOR((YEAR(%s) - 1) / 1000) + 1";
+        }
+        else if (isTimeUnit(unit, TimeUnitRange.DECADE)) {
+            year = "FLOOR(YEAR(%s) / 10)";
+        }
+        else {
+            return false;
+        }
+        int at = year.indexOf("%s");
+        writer.print("(" + year.substring(0, at));
+        value.unparse(writer, 0, 0);
+        writer.print(year.substring(at + 2) + ")");
+        return true;
     }
 
     /**
@@ -264,7 +409,7 @@ final class SekishoMysqlDialect
             SqlWriter.Frame cast = writer.startFunCall("CAST");
             SqlWriter.Frame dateFormat = writer.startFunCall("DATE_FORMAT");
             value.unparse(writer, 0, 0);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("'" + format + "'");
             writer.endFunCall(dateFormat);
             writer.sep("AS");
@@ -279,7 +424,7 @@ final class SekishoMysqlDialect
             SqlWriter.Frame year = writer.startFunCall("YEAR");
             value.unparse(writer, 0, 0);
             writer.endFunCall(year);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("1");
             writer.endFunCall(makeDate);
             writer.endFunCall(timestamp);

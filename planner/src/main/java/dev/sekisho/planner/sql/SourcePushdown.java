@@ -131,7 +131,8 @@ public final class SourcePushdown
                         throw new Found("function " + call.getOperator().getName());
                     }
                     if (dialect instanceof SekishoMysqlDialect && !SekishoMysqlDialect.computesAsPostgres(call) && !roundedQuotients.contains(call)) {
-                        throw new Found(call.getKind() == SqlKind.DIVIDE ? "numeric division" : "a cast to numeric");
+                        throw new Found(call.getKind() == SqlKind.DIVIDE ? "numeric division" : call.getKind() == SqlKind.CAST ? "a cast to numeric"
+                                : "function " + call.getOperator().getName());
                     }
                     if ((call.getOperator().getName().equalsIgnoreCase("ROUND") || call.getKind() == SqlKind.FLOOR || call.getKind() == SqlKind.CEIL) && call.getOperands().size() == 1
                             && call.getOperands().get(0) instanceof RexCall quotient && quotient.getKind() == SqlKind.DIVIDE

@@ -104,6 +104,11 @@ public final class PgColumnNames
             case COALESCE -> {
                 return new Named("coalesce", true);
             }
+            case TRIM -> {
+                // trim(both|leading|trailing ...) is PostgreSQL's btrim, ltrim or rtrim
+                String flag = call.operandCount() > 0 && call.operand(0) instanceof org.apache.calcite.sql.SqlLiteral literal ? String.valueOf(literal.getValue()) : "BOTH";
+                return new Named(flag.equals("LEADING") ? "ltrim" : flag.equals("TRAILING") ? "rtrim" : "btrim", true);
+            }
             default -> { }
         }
         if (call.getOperator().getName().equalsIgnoreCase("COLLATE") && call.operandCount() >= 1) {
@@ -112,7 +117,9 @@ public final class PgColumnNames
         if (call.getOperator() instanceof SqlFunction function) {
             SqlIdentifier identifier = function.getSqlIdentifier();
             String name = identifier != null ? identifier.names.get(identifier.names.size() - 1) : function.getName();
-            return new Named(name.toLowerCase(Locale.ROOT), true);
+            // Calcite's names for PostgreSQL's functions
+            String lower = name.toLowerCase(Locale.ROOT);
+            return new Named(lower.equals("translate3") ? "translate" : lower, true);
         }
         return null;
     }
@@ -120,6 +127,10 @@ public final class PgColumnNames
     /** The name of a cast's target type as PostgreSQL spells it internally. */
     private static String castTypeName(String typeName)
     {
+        if (typeName.length() > 1 && typeName.charAt(0) == '_') {
+            // x::int[] (written x::_int): named by the element type, int4
+            return castTypeName(typeName.substring(1));
+        }
         return switch (typeName.toLowerCase(Locale.ROOT)) {
             case "integer", "int" -> "int4";
             case "bigint" -> "int8";

@@ -1,3 +1,4 @@
+// Over 600 lines: one token pass per PostgreSQL spelling Calcite cannot parse, applied in order; splitting the passes into classes is due.
 package dev.sekisho.planner.pg.syntax;
 
 import dev.sekisho.policies.sql.SqlStatement;
@@ -65,6 +66,9 @@ public final class PgSyntax
         tokens = qualifiers(tokens);
         tokens = collations(tokens);
         tokens = intervals(tokens);
+        tokens = timestampLiterals(tokens);
+        tokens = explicitTable(tokens);
+        tokens = whereWithoutFrom(tokens);
         tokens = subscripts(tokens);
         tokens = unnest(tokens);
         tokens = reservedAliases(tokens);
@@ -128,6 +132,18 @@ public final class PgSyntax
     {
         List<Token> out = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
+            String like = tokens.get(i).kind() == Kind.SYMBOL ? switch (tokens.get(i).text()) {
+                // PostgreSQL's operator names of LIKE and ILIKE
+                case "~~" -> " LIKE ";
+                case "~~*" -> " ILIKE ";
+                case "!~~" -> " NOT LIKE ";
+                case "!~~*" -> " NOT ILIKE ";
+                default -> null;
+            } : null;
+            if (like != null) {
+                out.add(new Token(Kind.WORD, like));
+                continue;
+            }
             if (tokens.get(i).is("operator")) {
                 int open = next(tokens, i + 1);
                 if (at(tokens, open, "(")) {
@@ -164,7 +180,13 @@ public final class PgSyntax
                     // x::pg_catalog.text, CAST(x AS pg_catalog.text) (an alias is never qualified)
                     boolean cast = at(tokens, before, "::") || at(tokens, before, "as");
                     boolean call = at(tokens, next(tokens, name + 1), "(");
-                    if (cast || call) {
+                    // pg_catalog.pg_index.indkey: a column of a catalog table named with its schema, which the table's own name
+                    // reaches (Calcite resolves no schema-qualified column inside a lateral set-returning function)
+                    int secondDot = next(tokens, name + 1);
+                    int column = next(tokens, secondDot + 1);
+                    boolean qualifiedColumn = at(tokens, secondDot, ".") && column < tokens.size()
+                            && (tokens.get(column).kind() == Kind.WORD || tokens.get(column).kind() == Kind.QUOTED) && !at(tokens, next(tokens, column + 1), "(");
+                    if (cast || call || qualifiedColumn) {
                         i = name - 1;
                         continue;
                     }
@@ -209,7 +231,15 @@ public final class PgSyntax
                     int k = next(tokens, j + 1);
                     boolean hasUnit = k < tokens.size() && tokens.get(k).kind() == Kind.WORD
                             && Set.of("year", "month", "day", "hour", "minute", "second").contains(tokens.get(k).lower());
-                    if (matcher.matches() && !hasUnit) {
+                    String multiUnit = hasUnit || matcher.matches() ? null : multiUnitInterval(text.substring(1, text.length() - 1));
+                    if (multiUnit != null) {
+                        out.add(new Token(Kind.SPACE, " "));
+                        out.add(new Token(Kind.STRING, multiUnit.substring(0, multiUnit.lastIndexOf('\'') + 1)));
+                        out.add(new Token(Kind.SPACE, " "));
+                        out.add(new Token(Kind.WORD, multiUnit.substring(multiUnit.lastIndexOf('\'') + 2)));
+                        i = j;
+                    }
+                    else if (matcher.matches() && !hasUnit) {
                         String amount = matcher.group(1);
                         String unit = matcher.group(2).toUpperCase(Locale.ROOT);
                         if (unit.equals("WEEK")) {
@@ -226,6 +256,128 @@ public final class PgSyntax
             }
         }
         return out;
+    }
+
+    /** {@code SELECT 1 WHERE ...} (no FROM, which PostgreSQL allows) to {@code SELECT 1 FROM (VALUES (0)) AS t WHERE ...}. */
+    private static List<Token> whereWithoutFrom(List<Token> tokens)
+    {
+        int first = next(tokens, 0);
+        if (!at(tokens, first, "select")) {
+            return tokens;
+        }
+        int depth = 0;
+        for (int i = first + 1; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.is("(")) {
+                depth++;
+            }
+            else if (token.is(")")) {
+                depth--;
+            }
+            else if (depth == 0 && (token.is("from") || token.is("union") || token.is("intersect") || token.is("except"))) {
+                return tokens;
+            }
+            else if (depth == 0 && token.is("where")) {
+                List<Token> out = new ArrayList<>(tokens.subList(0, i));
+                out.add(new Token(Kind.WORD, "FROM (VALUES (0)) AS \"?dual\" "));
+                out.addAll(tokens.subList(i, tokens.size()));
+                return out;
+            }
+        }
+        return tokens;
+    }
+
+    /** {@code TABLE t ...} (a statement of its own) to {@code SELECT * FROM t ...}. */
+    private static List<Token> explicitTable(List<Token> tokens)
+    {
+        int first = next(tokens, 0);
+        if (!at(tokens, first, "table")) {
+            return tokens;
+        }
+        List<Token> out = new ArrayList<>(tokens);
+        out.set(first, new Token(Kind.WORD, "SELECT * FROM"));
+        return out;
+    }
+
+    private static final Pattern MINUTES_ONLY = Pattern.compile("'(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})'");
+
+    /** {@code TIMESTAMP '2024-03-01 12:00'} to {@code TIMESTAMP '2024-03-01 12:00:00'}: PostgreSQL reads the seconds as 0, Calcite needs them. */
+    private static List<Token> timestampLiterals(List<Token> tokens)
+    {
+        List<Token> out = new ArrayList<>(tokens);
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).is("timestamp")) {
+                int j = next(out, i + 1);
+                if (j < out.size() && out.get(j).kind() == Kind.STRING) {
+                    Matcher matcher = MINUTES_ONLY.matcher(out.get(j).text());
+                    if (matcher.matches()) {
+                        out.set(j, new Token(Kind.STRING, "'" + matcher.group(1) + ":00'"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final Pattern INTERVAL_PART = Pattern.compile("\\s*(\\d+)\\s*(years?|mons?|months?|weeks?|days?|hours?|mins?|minutes?|secs?|seconds?)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final List<String> DAY_TIME_UNITS = List.of("DAY", "HOUR", "MINUTE", "SECOND");
+
+    /**
+     * {@code '1 year 2 months'} as {@code '1-2' YEAR TO MONTH} and {@code '1 day 2 hours 30 minutes'}
+     * as {@code '1 2:30' DAY TO MINUTE} (the text, a space, then the qualifier), which Calcite reads;
+     * null for text that is not several whole units of one kind (months and days do not mix).
+     */
+    static String multiUnitInterval(String text)
+    {
+        Matcher part = INTERVAL_PART.matcher(text);
+        long[] amounts = new long[6];
+        boolean[] present = new boolean[6];
+        int end = 0;
+        int parts = 0;
+        while (part.find() && part.start() == end) {
+            String unit = part.group(2).toLowerCase(Locale.ROOT);
+            long amount = Long.parseLong(part.group(1));
+            int index = unit.startsWith("y") ? 0 : unit.startsWith("mon") ? 1 : unit.startsWith("w") || unit.startsWith("d") ? 2
+                    : unit.startsWith("h") ? 3 : unit.startsWith("mi") ? 4 : 5;
+            amounts[index] += unit.startsWith("w") ? amount * 7 : amount;
+            present[index] = true;
+            end = part.end();
+            parts++;
+        }
+        if (parts < 2 || !text.substring(end).isBlank()) {
+            return null;
+        }
+        boolean yearMonth = present[0] || present[1];
+        boolean dayTime = present[2] || present[3] || present[4] || present[5];
+        if (yearMonth && dayTime) {
+            return null;
+        }
+        if (yearMonth) {
+            if (amounts[1] >= 12) {
+                return null;
+            }
+            return "'" + amounts[0] + "-" + amounts[1] + "' YEAR TO MONTH";
+        }
+        int first = 2;
+        while (!present[first]) {
+            first++;
+        }
+        int last = 5;
+        while (!present[last]) {
+            last--;
+        }
+        StringBuilder value = new StringBuilder();
+        for (int index = first; index <= last; index++) {
+            if (index > first && (index == 3 && amounts[index] >= 24 || index > 3 && amounts[index] >= 60)) {
+                return null;
+            }
+            if (index > first) {
+                value.append(index == 3 ? " " : ":");
+            }
+            value.append(amounts[index]);
+        }
+        return "'" + value + "' " + DAY_TIME_UNITS.get(first - 2) + " TO " + DAY_TIME_UNITS.get(last - 2);
     }
 
     /** {@code x[i]} to {@code pg_subscript(x, i)}, {@code x[a:b]} to {@code pg_slice(x, a, b)}, {@code ::t[]} to {@code ::t}. */
