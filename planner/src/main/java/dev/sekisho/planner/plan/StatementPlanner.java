@@ -186,6 +186,7 @@ public final class StatementPlanner
             root = root.withRel(PgTypeOf.rewrite(root.rel, cluster.getRexBuilder()));
         }
         root = root.withRel(BooleanText.rewrite(root.rel));
+        org.apache.calcite.rel.RelNode unsecured = root.rel;
         if (statementPolicy != null) {
             root = root.withRel(statementPolicy.secure(root.rel));
         }
@@ -194,6 +195,17 @@ public final class StatementPlanner
         int[] sourceColumns = root.fields.stream().mapToInt(field -> field.getKey()).toArray();
         RelMetadataQuery metadataQuery = cluster.getMetadataQuery();
         List<ResultColumn> columns = new ArrayList<>(ResultColumns.of(names, root.rel, sourceColumns, varcharCasts, metadataQuery));
+        if (unsecured != root.rel) {
+            // a masked column is described as the column it masks (varchar, not the text of an expression), so that a
+            // policy edit never changes a prepared statement's result types and the type never tells a mask is there
+            List<ResultColumn> unmasked = ResultColumns.of(names, unsecured, sourceColumns, varcharCasts, metadataQuery);
+            for (int i = 0; i < columns.size(); i++) {
+                ResultColumn column = columns.get(i);
+                if (column.type().kind() == dev.sekisho.planner.spi.ColumnType.Kind.TEXT && unmasked.get(i).type().kind() == dev.sekisho.planner.spi.ColumnType.Kind.VARCHAR) {
+                    columns.set(i, new ResultColumn(column.name(), unmasked.get(i).type(), column.origin(), column.typeOid()));
+                }
+            }
+        }
         for (int i = 0; i < columns.size(); i++) {
             if (typeOfFields.contains(sourceColumns[i])) {
                 ResultColumn column = columns.get(i);
