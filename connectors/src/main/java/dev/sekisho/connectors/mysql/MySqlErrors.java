@@ -1,6 +1,7 @@
 package dev.sekisho.connectors.mysql;
 
 import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.RaisedErrors;
 import dev.sekisho.planner.spi.SqlStates;
 
 import java.sql.SQLException;
@@ -68,6 +69,10 @@ public final class MySqlErrors
         for (java.sql.SQLWarning warning = warnings; warning != null; warning = warning.getNextWarning()) {
             String text = warning.getMessage() == null ? "" : warning.getMessage();
             String lower = text.toLowerCase(java.util.Locale.ROOT);
+            Optional<QueryException> raised = RaisedErrors.fromText(text);
+            if (raised.isPresent()) {
+                return raised;
+            }
             QueryException failure = switch (warning.getErrorCode()) {
                 case 1365 -> new QueryException(SqlStates.DIVISION_BY_ZERO, "division by zero");
                 case 1264, 1690 -> new QueryException(SqlStates.NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow",

@@ -5,6 +5,7 @@ import dev.sekisho.planner.ReadOnlyStatements;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.pg.syntax.BlankPaddedText;
 import dev.sekisho.planner.pg.syntax.InfixCasts;
 import dev.sekisho.planner.pg.syntax.PgSqlRewriter;
 import dev.sekisho.planner.pg.syntax.PgSyntax;
@@ -123,8 +124,8 @@ public final class StatementPlanner
             PgSqlRewriter pgRewriter = statementPolicy == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
                     : new PgSqlRewriter(catalog.pgCatalog(), searchPath,
                             (schema, table) -> catalog.schema(schema).map(found -> statementPolicy.isVisible(found, table)).orElse(false));
-            SqlNode parsed = pgRewriter
-                    .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, CalciteConfig.PARSER_CONFIG).parseQuery(), normalized));
+            SqlNode parsed = BlankPaddedText.rewrite(pgRewriter
+                    .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, CalciteConfig.PARSER_CONFIG).parseQuery(), normalized)));
             checkIsQuery(parsed, statement);
             PreparedQuery query = plan(sql, rewritten, parsed, declaredParameterTypes);
             if (statementPolicy == null) {
@@ -229,6 +230,8 @@ public final class StatementPlanner
             parameterOfIndex = extended;
             parameterTypes = allTypes;
         }
+        // after the result types are taken: upper(x) is text, not the varchar of the REPLACEs that compute it
+        root = root.withRel(AsciiCaseMapping.rewrite(root.rel));
         return new PlanStrategy(sql, catalog, typeFactory)
                 .choose(root, metadataQuery, columns, sourceColumns, parameterTypes, parameterOfIndex, dynamicParameterTypes);
     }

@@ -2,6 +2,7 @@
 package dev.sekisho.planner.sql;
 
 import dev.sekisho.planner.pg.functions.PgDateFunctions;
+import dev.sekisho.planner.spi.RaisedErrors;
 import dev.sekisho.planner.types.PostgresTypeSystem;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
@@ -15,6 +16,7 @@ import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.MysqlSqlDialect;
 import org.apache.calcite.sql.fun.SqlLibraryOperators;
@@ -524,10 +526,19 @@ final class SekishoMysqlDialect
         greatestOfOne(writer, start);
         if (call.operandCount() == 3) {
             writer.print(", ");
-            // count - (GREATEST(start, 1) - start), never below 0
+            // count - (GREATEST(start, 1) - start), never below 0; a negative count raises 22011 as in PostgreSQL
             SqlWriter.Frame greatest = writer.startFunCall("GREATEST");
             SqlWriter.Frame difference = writer.startList("(", ")");
-            call.operand(2).unparse(writer, SqlStdOperatorTable.MINUS.getLeftPrec(), SqlStdOperatorTable.MINUS.getLeftPrec());
+            if (call.operand(2) instanceof SqlNumericLiteral count && count.signum() >= 0) {
+                count.unparse(writer, SqlStdOperatorTable.MINUS.getLeftPrec(), SqlStdOperatorTable.MINUS.getLeftPrec());
+            }
+            else {
+                writer.print("CASE WHEN ");
+                call.operand(2).unparse(writer, 0, 0);
+                writer.print(" < 0 THEN CAST('" + RaisedErrors.marker("22011", "negative substring length not allowed") + "' AS SIGNED) ELSE ");
+                call.operand(2).unparse(writer, 0, 0);
+                writer.print(" END");
+            }
             writer.print(" - (");
             greatestOfOne(writer, start);
             writer.print(" - ");

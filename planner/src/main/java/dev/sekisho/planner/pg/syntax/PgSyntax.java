@@ -95,7 +95,7 @@ public final class PgSyntax
                 case COMMENT -> new Token(Kind.COMMENT, token.text().indexOf("/*", 2) > 0 ? token.text().replaceAll("[^\\n]", " ") : token.text());
                 case WORD -> new Token(Kind.WORD, token.text());
                 case QUOTED_IDENTIFIER -> new Token(Kind.QUOTED, token.text());
-                case NUMBER -> new Token(Kind.NUMBER, token.text());
+                case NUMBER -> new Token(Kind.NUMBER, exactNumber(token.text()));
                 case STRING -> token.isEscapeString() || token.isDollarString()
                         ? new Token(Kind.STRING, "'" + token.value().replace("'", "''") + "'")
                         : new Token(Kind.STRING, token.text());
@@ -103,6 +103,33 @@ public final class PgSyntax
             });
         }
         return tokens;
+    }
+
+    /**
+     * {@code 1e3} as {@code 1000.}: PostgreSQL reads a literal with an exponent as numeric (exact,
+     * printed without the exponent), Calcite's parser as a double. Literals that would need more
+     * than 38 digits stay doubles.
+     */
+    static String exactNumber(String text)
+    {
+        if (text.indexOf('e') < 0 && text.indexOf('E') < 0 || text.startsWith("0x") || text.startsWith("0X")) {
+            return text;
+        }
+        java.math.BigDecimal value;
+        try {
+            value = new java.math.BigDecimal(text);
+        }
+        catch (NumberFormatException e) {
+            return text;
+        }
+        if (value.scale() < 0) {
+            value = value.setScale(0);
+        }
+        String plain = value.toPlainString();
+        if (plain.length() > 38) {
+            return text;
+        }
+        return plain.indexOf('.') < 0 ? plain + "." : plain;
     }
 
     /** The index of the next token that is not space or comment, at or after {@code i}; size() if none. */

@@ -14,6 +14,12 @@ class TestPgSyntax
     }
 
     @Test
+    void readsLiteralsWithAnExponentAsNumeric()
+    {
+        assertThat(PgSyntax.normalize("select 1e3, 1.5E-3, 2.50e1, 12, 1.5, 1e400")).isEqualTo("select 1000., 0.0015, 25.0, 12, 1.5, 1e400");
+    }
+
+    @Test
     void blanksNestedCommentsWhichCalciteCannotRead()
     {
         assertThat(PgSyntax.normalize("select /* a /* b */\n c */ 1 /* d */")).isEqualTo("select " + " ".repeat(12) + "\n" + " ".repeat(5) + " 1 /* d */");
