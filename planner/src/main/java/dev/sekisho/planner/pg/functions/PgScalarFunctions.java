@@ -52,6 +52,12 @@ public final class PgScalarFunctions
         return dividend.divideToIntegralValue(divisor).setScale(0, RoundingMode.DOWN);
     }
 
+    /** {@code to_char(number, format)} with a number format ({@link PgNumberFormat}; the rewriter calls it for such formats). */
+    public static String pg_to_char_number(BigDecimal value, String format)
+    {
+        return value == null || format == null ? null : PgNumberFormat.format(value, format);
+    }
+
     /** {@code scale(x)}: the number of decimal digits of x's fractional part. */
     public static Integer scale(BigDecimal value)
     {

@@ -75,6 +75,9 @@ public final class PgSqlRewriter
         return PgSetReturningFunctions.rewrite(result == null ? node : result);
     }
 
+    /** A to_char format of numbers: digit positions (9, 0) among PostgreSQL's other number format elements, nothing of a date's. */
+    private static final java.util.regex.Pattern NUMBER_FORMAT = java.util.regex.Pattern.compile("(?i)(FM)?[90.,DGSMIPLR]*[90][90.,DGSMIPLR]*");
+
     private final class Shuttle
             extends SqlShuttle
     {
@@ -155,10 +158,11 @@ public final class PgSqlRewriter
                 // grouping() is an integer in PostgreSQL
                 return SqlStdOperatorTable.CAST.createCall(POS, rewritten, new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.INTEGER, POS), POS));
             }
-            if (rewritten.getKind() == SqlKind.WITHIN_GROUP && rewritten.operandCount() == 2 && rewritten.operand(0) instanceof SqlCall aggregate
-                    && "percentile_cont".equals(functionName(aggregate)) && aggregate.operandCount() == 1
-                    && rewritten.operand(1) instanceof SqlNodeList order && order.size() == 1) {
-                return percentileCont(aggregate.operand(0), order.get(0));
+            if (rewritten.getKind() == SqlKind.WITHIN_GROUP) {
+                SqlNode aggregate = OrderedSetAggregates.rewrite(rewritten);
+                if (aggregate != null) {
+                    return aggregate;
+                }
             }
             if (rewritten.getKind() == SqlKind.CAST && rewritten.operandCount() == 2 && rewritten.operand(1) instanceof SqlDataTypeSpec spec) {
                 return cast(rewritten.operand(0), spec);
@@ -235,6 +239,13 @@ public final class PgSqlRewriter
                     case "now", "transaction_timestamp", "statement_timestamp" -> {
                         if (rewritten.operandCount() == 0) {
                             return SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(POS);
+                        }
+                    }
+                    case "to_char" -> {
+                        if (rewritten.operandCount() == 2 && rewritten.operand(1) instanceof SqlLiteral format
+                                && NUMBER_FORMAT.matcher(String.valueOf(format.toValue())).matches()) {
+                            // a number format (9s and 0s): PostgreSQL's number formatting, where the library's to_char formats dates
+                            return call("pg_to_char_number", rewritten.operand(0), rewritten.operand(1));
                         }
                     }
                     case "date_trunc" -> {
@@ -368,24 +379,6 @@ public final class PgSqlRewriter
         return call("pg_variance", SqlStdOperatorTable.COUNT.createCall(POS, value), SqlStdOperatorTable.SUM.createCall(POS, value),
                 SqlStdOperatorTable.SUM.createCall(POS, SqlStdOperatorTable.MULTIPLY.createCall(POS, value, value)),
                 SqlLiteral.createBoolean(sample, POS), SqlLiteral.createBoolean(root, POS));
-    }
-
-    /**
-     * {@code percentile_cont(f) WITHIN GROUP (ORDER BY x [DESC])} (Tableau's median) as
-     * {@code pg_percentile_cont(f, array_agg(x), descending)}: the gateway's engine has no ordered-set
-     * aggregates, but collects the group's values and interpolates them as PostgreSQL does.
-     */
-    private static SqlNode percentileCont(SqlNode fraction, SqlNode orderItem)
-    {
-        boolean descending = orderItem.getKind() == SqlKind.DESCENDING;
-        SqlNode value = descending ? ((SqlCall) orderItem).operand(0) : orderItem;
-        if (value.getKind() == SqlKind.NULLS_FIRST || value.getKind() == SqlKind.NULLS_LAST) {
-            value = ((SqlCall) value).operand(0);
-        }
-        SqlDataTypeSpec doubleType = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DOUBLE, POS), POS);
-        return call("pg_percentile_cont", SqlStdOperatorTable.CAST.createCall(POS, fraction, doubleType),
-                SqlLibraryOperators.ARRAY_AGG.createCall(POS, SqlStdOperatorTable.CAST.createCall(POS, value, doubleType)),
-                SqlLiteral.createBoolean(descending, POS));
     }
 
     /**
