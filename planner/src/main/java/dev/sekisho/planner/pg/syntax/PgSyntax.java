@@ -1,8 +1,8 @@
-// Over 600 lines: one token pass per PostgreSQL spelling Calcite cannot parse, applied in order; splitting the passes into classes is due.
 package dev.sekisho.planner.pg.syntax;
 
+import dev.sekisho.planner.pg.syntax.PgTokens.Kind;
+import dev.sekisho.planner.pg.syntax.PgTokens.Token;
 import dev.sekisho.policies.sql.SqlStatement;
-import dev.sekisho.policies.sql.SqlToken;
 import org.apache.calcite.sql.parser.SqlAbstractParserImpl;
 import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 
@@ -13,6 +13,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static dev.sekisho.planner.pg.syntax.PgTokens.at;
+import static dev.sekisho.planner.pg.syntax.PgTokens.matching;
+import static dev.sekisho.planner.pg.syntax.PgTokens.matchingBackwards;
+import static dev.sekisho.planner.pg.syntax.PgTokens.next;
+import static dev.sekisho.planner.pg.syntax.PgTokens.previous;
 
 /**
  * A token-level normaliser that turns PostgreSQL syntax Calcite's Babel parser does not accept into
@@ -36,21 +42,6 @@ public final class PgSyntax
 
     private static final SqlAbstractParserImpl.Metadata RESERVED = SqlBabelParserImpl.FACTORY.getParser(new StringReader("")).getMetadata();
 
-    private enum Kind { WORD, QUOTED, STRING, NUMBER, SYMBOL, SPACE, COMMENT }
-
-    private record Token(Kind kind, String text)
-    {
-        boolean is(String word)
-        {
-            return (kind == Kind.WORD || kind == Kind.SYMBOL) && text.equalsIgnoreCase(word);
-        }
-
-        String lower()
-        {
-            return text.toLowerCase(Locale.ROOT);
-        }
-    }
-
     private PgSyntax() {}
 
     public static String normalize(String sql)
@@ -61,99 +52,25 @@ public final class PgSyntax
     /** Normalises a lexed statement (its tokens are reused: the text is not lexed again). */
     public static String normalize(SqlStatement statement)
     {
-        List<Token> tokens = tokens(statement);
+        List<Token> tokens = PgTokens.of(statement);
         tokens = operators(tokens);
         tokens = qualifiers(tokens);
         tokens = collations(tokens);
         tokens = intervals(tokens);
         tokens = timestampLiterals(tokens);
         tokens = explicitTable(tokens);
-        tokens = distinctOn(tokens);
+        tokens = PgQueryShapes.distinctOn(tokens);
         tokens = whereWithoutFrom(tokens);
         tokens = subscripts(tokens);
         tokens = unnest(tokens);
         tokens = reservedAliases(tokens);
         tokens = tableFunctions(tokens);
-        tokens = withOrdinality(tokens);
+        tokens = PgQueryShapes.withOrdinality(tokens);
         StringBuilder out = new StringBuilder();
         for (Token token : tokens) {
             out.append(token.text());
         }
         return out.toString();
-    }
-
-    /**
-     * The shared lexer's tokens in this normaliser's terms. {@code E'...'} and dollar-quoted strings
-     * become standard strings, which is all Calcite's parser reads.
-     */
-    private static List<Token> tokens(SqlStatement statement)
-    {
-        List<Token> tokens = new ArrayList<>(statement.tokens().size());
-        for (SqlToken token : statement.tokens()) {
-            tokens.add(switch (token.kind()) {
-                case WHITESPACE -> new Token(Kind.SPACE, token.text());
-                // Calcite's parser does not nest comments as PostgreSQL does: a nested one is blanked, keeping its
-                // line breaks so that every position after it stays where it was
-                case COMMENT -> new Token(Kind.COMMENT, token.text().indexOf("/*", 2) > 0 ? token.text().replaceAll("[^\\n]", " ") : token.text());
-                case WORD -> new Token(Kind.WORD, token.text());
-                case QUOTED_IDENTIFIER -> new Token(Kind.QUOTED, token.text());
-                case NUMBER -> new Token(Kind.NUMBER, exactNumber(token.text()));
-                case STRING -> token.isEscapeString() || token.isDollarString()
-                        ? new Token(Kind.STRING, "'" + token.value().replace("'", "''") + "'")
-                        : new Token(Kind.STRING, token.text());
-                case PARAMETER, SYMBOL -> new Token(Kind.SYMBOL, token.text());
-            });
-        }
-        return tokens;
-    }
-
-    /**
-     * {@code 1e3} as {@code 1000.}: PostgreSQL reads a literal with an exponent as numeric (exact,
-     * printed without the exponent), Calcite's parser as a double. Literals that would need more
-     * than 38 digits stay doubles.
-     */
-    static String exactNumber(String text)
-    {
-        if (text.indexOf('e') < 0 && text.indexOf('E') < 0 || text.startsWith("0x") || text.startsWith("0X")) {
-            return text;
-        }
-        java.math.BigDecimal value;
-        try {
-            value = new java.math.BigDecimal(text);
-        }
-        catch (NumberFormatException e) {
-            return text;
-        }
-        if (value.scale() < 0) {
-            value = value.setScale(0);
-        }
-        String plain = value.toPlainString();
-        if (plain.length() > 38) {
-            return text;
-        }
-        return plain.indexOf('.') < 0 ? plain + "." : plain;
-    }
-
-    /** The index of the next token that is not space or comment, at or after {@code i}; size() if none. */
-    private static int next(List<Token> tokens, int i)
-    {
-        while (i < tokens.size() && (tokens.get(i).kind() == Kind.SPACE || tokens.get(i).kind() == Kind.COMMENT)) {
-            i++;
-        }
-        return i;
-    }
-
-    private static int previous(List<Token> tokens, int i)
-    {
-        while (i >= 0 && (tokens.get(i).kind() == Kind.SPACE || tokens.get(i).kind() == Kind.COMMENT)) {
-            i--;
-        }
-        return i;
-    }
-
-    private static boolean at(List<Token> tokens, int i, String text)
-    {
-        return i < tokens.size() && i >= 0 && tokens.get(i).is(text);
     }
 
     /** {@code OPERATOR(pg_catalog.~)} to {@code ~}. */
@@ -555,40 +472,6 @@ public final class PgSyntax
         }
     }
 
-    private static int matching(List<Token> tokens, int open, String opening, String closing)
-    {
-        int depth = 0;
-        for (int i = open; i < tokens.size(); i++) {
-            if (tokens.get(i).is(opening)) {
-                depth++;
-            }
-            else if (tokens.get(i).is(closing)) {
-                depth--;
-                if (depth == 0) {
-                    return i;
-                }
-            }
-        }
-        return -1;
-    }
-
-    private static int matchingBackwards(List<Token> tokens, int close)
-    {
-        int depth = 0;
-        for (int i = close; i >= 0; i--) {
-            if (tokens.get(i).is(")")) {
-                depth++;
-            }
-            else if (tokens.get(i).is("(")) {
-                depth--;
-                if (depth == 0) {
-                    return i;
-                }
-            }
-        }
-        return -1;
-    }
-
     /**
      * {@code expr AS default} to {@code expr AS "default"}: PostgreSQL takes any keyword as a column
      * label after AS, Calcite none of its reserved words. Type names after a CAST's AS are left alone.
@@ -689,138 +572,5 @@ public final class PgSyntax
         return out;
     }
 
-    /**
-     * {@code FROM TABLE(f(...)) WITH ORDINALITY AS t(v, n)} (after {@link #tableFunctions}; or {@code UNNEST(ARRAY[...])}) to
-     * {@code FROM (SELECT "?f".*, ROW_NUMBER() OVER () AS ordinality FROM TABLE(f(...)) AS "?f") AS t(v, n)}:
-     * the gateway's table functions produce their rows in order, which the row number counts.
-     */
-    private static List<Token> withOrdinality(List<Token> tokens)
-    {
-        List<Token> out = new ArrayList<>();
-        for (int i = 0; i < tokens.size(); i++) {
-            Token token = tokens.get(i);
-            int open = next(tokens, i + 1);
-            if (token.kind() == Kind.WORD && (token.text().equals("TABLE") || token.text().equals("UNNEST")) && at(tokens, open, "(")) {
-                int close = matching(tokens, open, "(", ")");
-                int with = next(tokens, close + 1);
-                int ordinality = next(tokens, with + 1);
-                if (close > 0 && at(tokens, with, "with") && at(tokens, ordinality, "ordinality")) {
-                    out.add(new Token(Kind.WORD, "(SELECT \"?f\".*, ROW_NUMBER() OVER () AS \"ordinality\" FROM "));
-                    out.addAll(tokens.subList(i, close + 1));
-                    out.add(new Token(Kind.WORD, " AS \"?f\")"));
-                    i = ordinality;
-                    continue;
-                }
-            }
-            out.add(token);
-        }
-        return out;
-    }
 
-    private static final Set<String> QUERY_ENDS = Set.of("union", "intersect", "except");
-    private static final Set<String> ORDER_ENDS = Set.of("limit", "offset", "fetch");
-
-    /**
-     * {@code SELECT DISTINCT ON (k) ... ORDER BY o} to {@code SELECT ... QUALIFY ROW_NUMBER() OVER
-     * (PARTITION BY k ORDER BY o) = 1 ORDER BY o}: the first row of each k by the query's order, which
-     * is PostgreSQL's definition. Left alone (and refused by the parser) when an ORDER BY item is a
-     * select-list position, which means something else inside OVER.
-     */
-    private static List<Token> distinctOn(List<Token> tokens)
-    {
-        for (int i = 0; i < tokens.size(); i++) {
-            if (!tokens.get(i).is("select")) {
-                continue;
-            }
-            int distinct = next(tokens, i + 1);
-            int on = next(tokens, distinct + 1);
-            int open = next(tokens, on + 1);
-            if (!at(tokens, distinct, "distinct") || !at(tokens, on, "on") || !at(tokens, open, "(")) {
-                continue;
-            }
-            int close = matching(tokens, open, "(", ")");
-            if (close < 0) {
-                return tokens;
-            }
-            int depth = 0;
-            int orderBy = -1;
-            int orderEnd = -1;
-            int end = tokens.size();
-            for (int j = close + 1; j < tokens.size(); j++) {
-                Token token = tokens.get(j);
-                if (token.is("(")) {
-                    depth++;
-                }
-                else if (token.is(")")) {
-                    if (--depth < 0) {
-                        end = j;
-                        break;
-                    }
-                }
-                else if (depth == 0 && token.kind() == Kind.WORD && QUERY_ENDS.contains(token.lower())) {
-                    end = j;
-                    break;
-                }
-                else if (depth == 0 && token.is("order") && at(tokens, next(tokens, j + 1), "by") && orderBy < 0) {
-                    orderBy = j;
-                }
-                else if (depth == 0 && token.kind() == Kind.WORD && ORDER_ENDS.contains(token.lower()) && orderEnd < 0) {
-                    orderEnd = j;
-                }
-            }
-            if (orderEnd < 0 || orderEnd > end) {
-                orderEnd = end;
-            }
-            List<Token> order = orderBy < 0 ? List.of() : tokens.subList(next(tokens, orderBy + 1) + 1, orderEnd);
-            if (hasPositionalItem(order)) {
-                return tokens;
-            }
-            List<Token> qualify = new ArrayList<>();
-            qualify.add(new Token(Kind.WORD, " QUALIFY ROW_NUMBER() OVER (PARTITION BY "));
-            qualify.addAll(tokens.subList(open + 1, close));
-            if (!order.isEmpty()) {
-                qualify.add(new Token(Kind.WORD, " ORDER BY "));
-                qualify.addAll(order);
-            }
-            qualify.add(new Token(Kind.WORD, ") = 1 "));
-            int insertAt = orderBy >= 0 ? orderBy : orderEnd;
-            List<Token> out = new ArrayList<>(tokens.subList(0, distinct));
-            out.addAll(tokens.subList(close + 1, insertAt));
-            out.addAll(qualify);
-            out.addAll(tokens.subList(insertAt, tokens.size()));
-            return distinctOn(out);
-        }
-        return tokens;
-    }
-
-    /** Whether an ORDER BY list has an item that is only a number (a select-list position). */
-    private static boolean hasPositionalItem(List<Token> order)
-    {
-        int depth = 0;
-        boolean itemStart = true;
-        for (int i = 0; i < order.size(); i++) {
-            Token token = order.get(i);
-            if (token.kind() == Kind.SPACE || token.kind() == Kind.COMMENT) {
-                continue;
-            }
-            if (itemStart && token.kind() == Kind.NUMBER) {
-                int after = next(order, i + 1);
-                if (after >= order.size() || order.get(after).is(",") || order.get(after).is("asc") || order.get(after).is("desc")
-                        || order.get(after).is("nulls")) {
-                    return true;
-                }
-            }
-            itemStart = false;
-            if (token.is("(")) {
-                depth++;
-            }
-            else if (token.is(")")) {
-                depth--;
-            }
-            else if (depth == 0 && token.is(",")) {
-                itemStart = true;
-            }
-        }
-        return false;
-    }
 }

@@ -36,6 +36,7 @@ class TestPgSyntax
         assertThat(PgSyntax.normalize("select distinct on (a) a from t")).isEqualTo("select  a from t QUALIFY ROW_NUMBER() OVER (PARTITION BY a) = 1 ");
         // ORDER BY 1 is a position, which OVER would read as a constant: left for the parser to refuse
         assertThat(PgSyntax.normalize("select distinct on (a) a, b from t order by 1, b")).isEqualTo("select distinct on (a) a, b from t order by 1, b");
+        assertThat(PgSyntax.normalize("select distinct on (1) a, b from t order by a")).isEqualTo("select distinct on (1) a, b from t order by a");
     }
 
     @Test
