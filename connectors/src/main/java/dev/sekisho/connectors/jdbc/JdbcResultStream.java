@@ -6,6 +6,7 @@ import dev.sekisho.planner.spi.ResultStream;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.util.List;
 
@@ -37,6 +38,16 @@ public final class JdbcResultStream
 
         /** Closes the physical connection without reading what is left; it must not return to a pool. */
         void abortConnection();
+
+        /**
+         * The error to raise for what the server reported as warnings on a statement whose rows were
+         * all read (MySQL answers a division by zero or an invalid cast with NULL or 0 and a warning
+         * where PostgreSQL raises an error), or null when the warnings are harmless.
+         */
+        default QueryException warningFailure(SQLWarning warnings)
+        {
+            return null;
+        }
 
         /** Returns the connection (after the statement is closed) and drops cancel hooks. */
         void release();
@@ -88,6 +99,13 @@ public final class JdbcResultStream
         try {
             if (!resultSet.next()) {
                 exhausted = true;
+                // every row is read: the server's warnings on the statement can be asked for now
+                SQLWarning warnings = statement.getWarnings();
+                QueryException failure = warnings == null ? null : owner.warningFailure(warnings);
+                if (failure != null) {
+                    failed = true;
+                    throw failure;
+                }
                 return false;
             }
             for (int i = 0; i < readers.length; i++) {

@@ -535,6 +535,16 @@ public final class MySqlConnector
         }
 
         @Override
+        public QueryException warningFailure(java.sql.SQLWarning warnings)
+        {
+            if (context.rowsHiddenByPolicy()) {
+                // the warning may come from a row the policy hides: MySQL's value stands
+                return null;
+            }
+            return MySqlErrors.fromWarnings(warnings).orElse(null);
+        }
+
+        @Override
         public QueryException cancellationOrNull()
         {
             return context.isCancelled() ? cancelled(context) : null;

@@ -1,12 +1,14 @@
 package dev.sekisho.connectors.mysql;
 
 import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.RaisedErrors;
 import dev.sekisho.planner.spi.SqlStates;
 
 import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientConnectionException;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.Optional;
@@ -47,12 +49,71 @@ public final class MySqlErrors
             Map.entry(1792, SqlStates.READ_ONLY_SQL_TRANSACTION),  // ER_CANT_EXECUTE_IN_READ_ONLY_TRANSACTION
             Map.entry(1969, SqlStates.QUERY_CANCELED),             // MariaDB ER_STATEMENT_TIMEOUT
             Map.entry(3024, SqlStates.QUERY_CANCELED),             // MySQL ER_QUERY_TIMEOUT
+            Map.entry(1242, "21000"),                              // ER_SUBQUERY_NO_1_ROW: a scalar sub-query returned several rows
+            Map.entry(1139, "2201B"),                              // ER_REGEXP_ERROR: an invalid regular expression
             Map.entry(1053, SqlStates.ADMIN_SHUTDOWN));            // ER_SERVER_SHUTDOWN
 
     /** Errors whose server text names only tables, columns, functions or databases. */
     private static final Set<Integer> TEXT_NAMES_OBJECTS_ONLY = Set.of(1146, 1054, 1052, 1305, 1630, 1049);
 
     private MySqlErrors() {}
+
+    /**
+     * The PostgreSQL error for warnings MySQL raised on a read where PostgreSQL raises an error:
+     * MySQL answers {@code 1/0} with NULL, {@code CAST('abc' AS SIGNED)} with 0 and an impossible date
+     * with NULL, and only warns. Empty for warnings PostgreSQL has no error for. The message never
+     * quotes the server's text: it names the value, which may be one the policy masks.
+     */
+    public static Optional<QueryException> fromWarnings(java.sql.SQLWarning warnings)
+    {
+        for (java.sql.SQLWarning warning = warnings; warning != null; warning = warning.getNextWarning()) {
+            String text = warning.getMessage() == null ? "" : warning.getMessage();
+            String lower = text.toLowerCase(java.util.Locale.ROOT);
+            Optional<QueryException> raised = RaisedErrors.fromText(text);
+            if (raised.isPresent()) {
+                return raised;
+            }
+            QueryException failure = switch (warning.getErrorCode()) {
+                case 1365 -> new QueryException(SqlStates.DIVISION_BY_ZERO, "division by zero");
+                case 1264, 1690 -> new QueryException(SqlStates.NUMERIC_VALUE_OUT_OF_RANGE, "numeric field overflow",
+                        "The value does not fit the type it is cast to; cast to a wider type.", null);
+                case 1441 -> new QueryException(DATETIME_FIELD_OVERFLOW, "date/time field value out of range");
+                case 1292, 1366, 1411, 1918 -> invalidValue(lower);
+                default -> null;
+            };
+            if (failure != null) {
+                return Optional.of(failure);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** 22008 for a date or time out of range, 22007 for a date or time in the wrong format, else 22P02. */
+    private static QueryException invalidValue(String lower)
+    {
+        for (String type : List.of("integer", "decimal", "double")) {
+            if (lower.contains("incorrect " + type + " value") || lower.contains("converting to " + type)) {
+                String pgType = switch (type) {
+                    case "integer" -> "integer";
+                    case "decimal" -> "numeric";
+                    default -> "double precision";
+                };
+                return new QueryException(SqlStates.INVALID_TEXT_REPRESENTATION, "invalid input syntax for type " + pgType,
+                        "Check the text being cast; only digits (and a sign, a decimal point) are numbers.", null);
+            }
+        }
+        if (lower.contains("date") || lower.contains("time")) {
+            // a date-shaped value with an impossible field ('2024-02-30') or a text that is no date at all
+            boolean shaped = java.util.regex.Pattern.compile("'\\d{1,4}-\\d{1,2}-\\d{1,2}").matcher(lower).find();
+            return shaped
+                    ? new QueryException(DATETIME_FIELD_OVERFLOW, "date/time field value out of range")
+                    : new QueryException(SqlStates.INVALID_DATETIME_FORMAT, "invalid input syntax for type date or timestamp",
+                    "Write dates as YYYY-MM-DD and timestamps as YYYY-MM-DD HH:MM:SS.", null);
+        }
+        return new QueryException(SqlStates.INVALID_TEXT_REPRESENTATION, "invalid input value");
+    }
+
+    private static final String DATETIME_FIELD_OVERFLOW = "22008";
 
     /**
      * Turns a failure of a statement on {@code server} of {@code source} into a client error.

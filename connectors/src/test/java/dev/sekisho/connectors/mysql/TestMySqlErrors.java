@@ -12,6 +12,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 public class TestMySqlErrors
 {
     @Test
+    public void testGuardMarkerInAWarningRaisesItsError()
+    {
+        String marker = dev.sekisho.planner.spi.RaisedErrors.marker("22011", "negative substring length not allowed");
+        Optional<QueryException> raised = MySqlErrors.fromWarnings(new java.sql.SQLWarning("Truncated incorrect INTEGER value: '" + marker + "'", "22007", 1292));
+        assertThat(raised).hasValueSatisfying(error -> {
+            assertThat(error.sqlState()).isEqualTo("22011");
+            assertThat(error.getMessage()).isEqualTo("negative substring length not allowed");
+        });
+        // an ordinary truncation stays what it was
+        assertThat(MySqlErrors.fromWarnings(new java.sql.SQLWarning("Truncated incorrect INTEGER value: 'abc'", "22007", 1292)))
+                .hasValueSatisfying(error -> assertThat(error.sqlState()).isEqualTo("22P02"));
+    }
+
+    @Test
     public void testErrorCodes()
     {
         assertMapped(new SQLException("Table 'shop.x' doesn't exist", "42S02", 1146), "42P01");

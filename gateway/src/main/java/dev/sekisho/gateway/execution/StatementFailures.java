@@ -93,6 +93,21 @@ public final class StatementFailures
                     return new QueryException(SqlStates.DIVISION_BY_ZERO, "division by zero", null, cause);
                 }
                 return new QueryException(SqlStates.NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: " + text, null, cause);
+            case "java.lang.IllegalArgumentException":
+                if (text.contains("logarithm of zero or negative")) {
+                    // Calcite's log of a value PostgreSQL rejects
+                    return new QueryException("2201E", "cannot take logarithm of zero or a negative number", null, cause);
+                }
+                break;
+            case "java.sql.SQLException":
+                if (text.contains("for datetime string")) {
+                    // Calcite's to_date / to_timestamp of a date that does not exist
+                    return new QueryException("22008", "date/time field value out of range", "Check the date: the day must exist in its month.", cause);
+                }
+                break;
+            case "java.util.regex.PatternSyntaxException":
+                return new QueryException("2201B", "invalid regular expression: " + text.lines().findFirst().orElse(text),
+                        "Check the pattern: parentheses and brackets must be balanced.", cause);
             case "java.lang.NumberFormatException": {
                 Matcher input = NUMBER_INPUT.matcher(text);
                 String value = input.find() ? input.group(1) : text;
@@ -131,8 +146,10 @@ public final class StatementFailures
     {
         Throwable current = failure;
         for (int depth = 0; depth < 20 && current.getCause() != null; depth++) {
+            boolean plainWrapper = current.getClass() == RuntimeException.class && String.valueOf(current.getCause()).equals(current.getMessage());
             if (current instanceof CompletionException || current instanceof ExecutionException || current instanceof InvocationTargetException
-                    || current instanceof UndeclaredThrowableException || current instanceof ExceptionInInitializerError) {
+                    || current instanceof UndeclaredThrowableException || current instanceof ExceptionInInitializerError || plainWrapper
+                    || current.getClass().getName().equals("com.google.common.util.concurrent.UncheckedExecutionException")) {
                 current = current.getCause();
             }
             else {

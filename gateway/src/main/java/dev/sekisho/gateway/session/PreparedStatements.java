@@ -93,6 +93,14 @@ final class PreparedStatements
                 yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.empty(), query.parameterTypes(), Optional.of(query.columns()),
                         Optional.of(now));
             }
+            case EXPLAIN -> {
+                SessionContext now = context.get();
+                ExplainStatement explain = ExplainStatement.parse(sql);
+                PreparedQuery inner = planner.prepare(explain.query(), parameterTypes, now);
+                PreparedQuery query = new ExplainQuery(sql.text(), inner, explain.analyze(), ExplainQuery.mayReadPolicies(now));
+                yield new PreparedStatement(name, sql, StatementKind.QUERY, Optional.of(query), Optional.empty(), query.parameterTypes(),
+                        Optional.of(query.columns()), Optional.of(now));
+            }
             case SHOW -> {
                 SessionStatement.Show show = (SessionStatement.Show) parsed.command().orElseThrow();
                 yield new PreparedStatement(name, sql, kind, Optional.empty(), Optional.of(show), parameterTypes,

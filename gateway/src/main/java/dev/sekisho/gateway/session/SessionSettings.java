@@ -88,6 +88,8 @@ public final class SessionSettings
         define("statement_timeout", PgUnits.formatDuration(limits.statementTimeout()));
         define("idle_session_timeout", PgUnits.formatDuration(limits.idleSessionTimeout()));
         define("idle_in_transaction_session_timeout", PgUnits.formatDuration(limits.idleInTransactionSessionTimeout()));
+        // SQLAlchemy 2.x's table-options reflection compares pg_am.amname with it
+        define("default_table_access_method", "heap");
         define("lc_collate", "C");
         define("lc_ctype", "C");
         define("lc_messages", "C");

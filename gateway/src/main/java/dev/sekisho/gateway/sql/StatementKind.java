@@ -43,6 +43,8 @@ public enum StatementKind
     CREATE_TEMP_TABLE,
     /** DROP TABLE: of the gateway's own Tableau probe tables; any other is refused as a write. */
     DROP_TABLE,
+    /** EXPLAIN [ANALYZE] [VERBOSE] query: the plan as rows of text (a query for the session). */
+    EXPLAIN,
     /** A statement that would change data or schema. */
     WRITE,
     /** Anything else; the planner decides (and usually reports it unsupported). */
@@ -51,7 +53,7 @@ public enum StatementKind
     /** Whether the statement is answered by the gateway rather than the planner. */
     public boolean isSessionCommand()
     {
-        return this != QUERY && this != OTHER && this != WRITE && this != EMPTY;
+        return this != QUERY && this != OTHER && this != WRITE && this != EMPTY && this != EXPLAIN;
     }
 
     /** Whether the statement ends a transaction block (allowed in a failed transaction). */

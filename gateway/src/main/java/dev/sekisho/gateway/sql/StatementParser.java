@@ -77,6 +77,8 @@ public final class StatementParser
         switch (keyword) {
             case "select", "with", "values", "table":
                 return StatementKind.QUERY;
+            case "explain":
+                return StatementKind.EXPLAIN;
             case "set":
                 return StatementKind.SET;
             case "reset":

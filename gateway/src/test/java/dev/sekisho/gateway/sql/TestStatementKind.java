@@ -41,7 +41,8 @@ class TestStatementKind
         assertThat(classify("close all")).isEqualTo(StatementKind.CLOSE);
         assertThat(classify("DEALLOCATE PREPARE ALL")).isEqualTo(StatementKind.DEALLOCATE);
         assertThat(classify("Truncate t")).isEqualTo(StatementKind.WRITE);
-        assertThat(classify("explain select 1")).isEqualTo(StatementKind.OTHER);
+        assertThat(classify("explain select 1")).isEqualTo(StatementKind.EXPLAIN);
+        assertThat(classify("EXPLAIN ANALYZE select 1")).isEqualTo(StatementKind.EXPLAIN);
         assertThat(classify(" /* only */ ")).isEqualTo(StatementKind.EMPTY);
     }
 

@@ -267,7 +267,11 @@ public final class ConnectorTable
             case IS_NULL, IS_NOT_NULL -> call.getOperands().get(0) instanceof RexInputRef;
             default -> false;
         };
-        if (!simple) {
+        if (!simple || call.getKind() != org.apache.calcite.sql.SqlKind.EQUALS && call.getKind() != org.apache.calcite.sql.SqlKind.IS_NULL
+                && call.getKind() != org.apache.calcite.sql.SqlKind.IS_NOT_NULL
+                && call.getOperands().stream().anyMatch(operand -> org.apache.calcite.sql.type.SqlTypeUtil.inCharFamily(operand.getType()))) {
+            // the source's collation may order text otherwise (case, trailing spaces): only its equality, which
+            // matches a superset of PostgreSQL's, may narrow what it sends; the gateway applies every filter again
             return Optional.empty();
         }
         try {

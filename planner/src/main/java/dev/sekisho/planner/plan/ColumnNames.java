@@ -59,7 +59,7 @@ final class ColumnNames
     }
 
     /**
-     * For each top-level select item that is an explicit cast to {@code varchar} without a length,
+     * For each top-level select item that is an explicit cast to {@code varchar} (with a length or without),
      * PostgreSQL's {@code varchar} type OID (Calcite's type does not tell it from {@code text}); 0 for
      * the others. Null if the select list has a star or the statement is not a SELECT.
      */
@@ -79,7 +79,7 @@ final class ColumnNames
             if (expression.getKind() == SqlKind.CAST && ((SqlCall) expression).operandCount() == 2
                     && ((SqlCall) expression).operand(1) instanceof org.apache.calcite.sql.SqlDataTypeSpec spec
                     && spec.getTypeNameSpec() instanceof org.apache.calcite.sql.SqlBasicTypeNameSpec basic
-                    && basic.getTypeName().getSimple().equalsIgnoreCase("VARCHAR") && basic.getPrecision() < 0) {
+                    && basic.getTypeName().getSimple().equalsIgnoreCase("VARCHAR")) {
                 oids[i] = VARCHAR_OID;
             }
         }

@@ -25,6 +25,13 @@ final class ExplainText
         return "Pushed down to source " + connector.name() + " (" + connector.dialect().name().toLowerCase(Locale.ROOT) + "):\n" + sourceSql;
     }
 
+    /** A statement its one source runs but for the last projection, which the gateway computes over the source's rows. */
+    static String pushedDownWithLocalProjection(Connector connector, String sourceSql, String reason, String projection)
+    {
+        return "Pushed down to source " + connector.name() + " (" + connector.dialect().name().toLowerCase(Locale.ROOT) + "), the last projection in the gateway"
+                + because(reason) + ":\n" + sourceSql + "\nProjection in the gateway: " + projection;
+    }
+
     /** A statement that reads only the catalog emulation, compiled. */
     static String catalogCompiled(CompiledPlan compiled)
     {

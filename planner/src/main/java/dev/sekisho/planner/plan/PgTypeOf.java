@@ -18,6 +18,54 @@ final class PgTypeOf
 {
     private PgTypeOf() {}
 
+    /** The fields of the plan's row that are {@code pg_typeof(x)}, which PostgreSQL types {@code regtype}. */
+    static java.util.Set<Integer> fields(RelNode plan)
+    {
+        RelNode node = plan;
+        while (node instanceof org.apache.calcite.rel.core.Sort || node instanceof org.apache.calcite.rel.core.Filter) {
+            node = node.getInput(0);
+        }
+        java.util.Set<Integer> fields = new java.util.HashSet<>();
+        if (node instanceof org.apache.calcite.rel.core.Project project) {
+            for (int i = 0; i < project.getProjects().size(); i++) {
+                if (project.getProjects().get(i) instanceof RexCall call && call.getOperator().getName().equalsIgnoreCase("pg_typeof")) {
+                    fields.add(i);
+                }
+            }
+        }
+        return fields;
+    }
+
+    /**
+     * The name PostgreSQL gives the type of {@code operand}: a string literal or NULL is
+     * {@code unknown}, text functions and operators over strings return {@code text}, the JSON
+     * constructors {@code json}; else the name of the type the planner derived.
+     */
+    private static String typeName(RexNode operand)
+    {
+        if (operand instanceof org.apache.calcite.rex.RexLiteral literal
+                && (literal.isNull() || org.apache.calcite.sql.type.SqlTypeUtil.inCharFamily(literal.getType()))) {
+            return "unknown";
+        }
+        if (operand instanceof RexCall call) {
+            if (call.getOperator() == org.apache.calcite.sql.fun.SqlStdOperatorTable.CURRENT_TIMESTAMP) {
+                // PostgreSQL's is timestamp with time zone, which Sekisho does not have yet: an error, not another type's name
+                throw new dev.sekisho.planner.spi.QueryException(dev.sekisho.planner.spi.SqlStates.FEATURE_NOT_SUPPORTED,
+                        "pg_typeof(now()) is not supported: now() and current_timestamp are timestamp without time zone (UTC) in Sekisho",
+                        "Use localtimestamp, which is timestamp without time zone in PostgreSQL too.", null);
+            }
+            String function = call.getOperator().getName().toLowerCase(java.util.Locale.ROOT);
+            if (java.util.Set.of("json_build_object", "json_build_array", "to_json", "row_to_json").contains(function)) {
+                return "json";
+            }
+            if (org.apache.calcite.sql.type.SqlTypeUtil.inCharFamily(call.getType()) && call.getKind() != org.apache.calcite.sql.SqlKind.CAST) {
+                return "text";
+            }
+        }
+        int oid = PgTypeInfo.oidOf(TypeMapping.toColumnType(operand.getType()));
+        return PgTypeInfo.byOid(oid).map(PgTypeInfo::displayName).orElse("unknown");
+    }
+
     static RelNode rewrite(RelNode plan, RexBuilder rexBuilder)
     {
         RexShuttle calls = new RexShuttle()
@@ -27,9 +75,7 @@ final class PgTypeOf
             {
                 RexCall visited = (RexCall) super.visitCall(call);
                 if (visited.getOperator().getName().equalsIgnoreCase("pg_typeof") && visited.getOperands().size() == 1) {
-                    int oid = PgTypeInfo.oidOf(TypeMapping.toColumnType(visited.getOperands().get(0).getType()));
-                    String name = PgTypeInfo.byOid(oid).map(PgTypeInfo::displayName).orElse("unknown");
-                    return rexBuilder.makeLiteral(name, visited.getType(), true);
+                    return rexBuilder.makeLiteral(typeName(visited.getOperands().get(0)), visited.getType(), true);
                 }
                 return visited;
             }

@@ -99,6 +99,15 @@ final class PlanStrategy
                 return onCopies(root.rel, pushed, metadataQuery, columns, sourceColumns, parameterTypes, parameterOfIndex).orElse(pushed);
             }
         }
+        if (sources.size() == 1 && !PgResultTypes.usesCatalog(root.rel)) {
+            Optional<PreparedQuery> split = withLocalProjection(root, sources.iterator().next(), metadataQuery, columns, sourceColumns, parameterTypes,
+                    parameterOfIndex, dynamicParameterTypes);
+            if (split.isPresent()) {
+                return split.get();
+            }
+        }
+        // the gateway computes it: with PostgreSQL's numeric semantics, where Calcite's differ
+        root = root.withRel(LocalNumericSemantics.rewrite(root.rel));
         if (scans(root.rel).isEmpty() && PgResultTypes.usesCatalog(root.rel)) {
             // reads only the catalog emulation: compiled, which runs what the interpreter cannot
             CompiledPlan compiled = CompiledPlan.compile(root.project());
@@ -122,6 +131,61 @@ final class PlanStrategy
         RelNode local = prepareForInterpreter(root.project(), root.rel.getCluster());
         return new FederatedQuery(sql, columns, parameterTypes, local, catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory, parameterOfIndex,
                 dynamicParameterTypes, ExplainText.interpreted(local, localReason));
+    }
+
+    /**
+     * The statement pushed down but for its last projection, which the gateway computes over the
+     * source's rows: for what the source cannot compute with PostgreSQL's meaning only at the top
+     * (a numeric quotient, {@code avg} as {@code sum / count}). Empty when the rest is not pushable
+     * either.
+     */
+    private Optional<PreparedQuery> withLocalProjection(RelRoot root, Connector connector, RelMetadataQuery metadataQuery, List<ResultColumn> columns,
+            int[] sourceColumns, List<ColumnType> parameterTypes, int[] parameterOfIndex, List<RelDataType> dynamicParameterTypes)
+    {
+        if (hasCorrelatedSubQuery(root.rel)) {
+            return Optional.empty();
+        }
+        RelNode rel = LocalNumericSemantics.reduceAverages(root.rel);
+        HepPlanner transpose = new HepPlanner(new HepProgramBuilder()
+                .addRuleCollection(List.of(CoreRules.SORT_PROJECT_TRANSPOSE, CoreRules.PROJECT_MERGE))
+                .build());
+        transpose.setRoot(rel);
+        rel = transpose.findBestExp();
+        if (!(rel instanceof org.apache.calcite.rel.core.Project project)) {
+            return Optional.empty();
+        }
+        RelNode input = project.getInput();
+        if (!contains(input, org.apache.calcite.rel.core.Aggregate.class) && !contains(input, org.apache.calcite.rel.core.Join.class)) {
+            // scans and filters: the gateway's own scans already ask for just the columns and the simple filters it needs
+            return Optional.empty();
+        }
+        if (SourcePushdown.obstacle(input, Dialects.of(connector.dialect())).isPresent()
+                || project.getProjects().stream().anyMatch(expression -> expression instanceof RexSubQuery || org.apache.calcite.rex.RexOver.containsOver(expression))) {
+            return Optional.empty();
+        }
+        SourceSqlGenerator.SourceSql sourceSql;
+        try {
+            sourceSql = SourceSqlGenerator.generate(input, connector.dialect());
+        }
+        catch (RuntimeException | AssertionError e) {
+            return Optional.empty();
+        }
+        org.apache.calcite.rex.RexBuilder rexBuilder = rel.getCluster().getRexBuilder();
+        List<RexNode> projects = project.getProjects().stream().map(expression -> LocalNumericSemantics.rewrite(expression, rexBuilder)).toList();
+        LocalProjection projection;
+        try {
+            projection = new LocalProjection(rexBuilder, projects, input.getRowType(), dynamicParameterTypes, typeFactory);
+        }
+        catch (RuntimeException | AssertionError e) {
+            return Optional.empty();
+        }
+        int[] placeholderParameters = sourceSql.placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
+        @SuppressWarnings("unchecked")
+        java.util.function.UnaryOperator<Object>[] converters = columns.stream()
+                .map(column -> dev.sekisho.planner.types.ValueConverters.toKind(column.type().kind()))
+                .toArray(java.util.function.UnaryOperator[]::new);
+        return Optional.of(new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.sql(), placeholderParameters, sourceColumns, converters,
+                scans(root.rel).stream().map(ConnectorTable::sourceTable).toList(), projection, parameterOfIndex, localReason));
     }
 
     /**

@@ -36,7 +36,12 @@ final class PushedDownQuery
     private final List<ColumnMetadata> columnMetadata;
     private final int[] sourceColumns;
     private final UnaryOperator<Object>[] converters;
+    private final int[] dynamicParameterNumbers;
     private final boolean identityColumns;
+    /** The last projection, computed in the gateway over the source's rows; null when the source computes everything. */
+    private final LocalProjection projection;
+    /** Why the last projection runs in the gateway; null without one. */
+    private final String projectionReason;
     private final List<SourceTable> tables;
 
     /**
@@ -48,6 +53,21 @@ final class PushedDownQuery
     PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
             int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters, List<SourceTable> tables)
     {
+        this(sql, columns, parameterTypes, connector, sourceSql, placeholderParameters, sourceColumns, converters, tables, null, null, null);
+    }
+
+    /**
+     * @param projection the last projection, computed in the gateway over the source's rows ({@code sourceColumns} then index its output)
+     * @param dynamicParameterNumbers for each Calcite dynamic parameter index, the zero-based index of the parameter it binds (with a projection)
+     * @param projectionReason why the projection is not computed by the source
+     */
+    PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
+            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters, List<SourceTable> tables, LocalProjection projection,
+            int[] dynamicParameterNumbers, String projectionReason)
+    {
+        this.projection = projection;
+        this.dynamicParameterNumbers = dynamicParameterNumbers == null ? new int[0] : dynamicParameterNumbers.clone();
+        this.projectionReason = projectionReason;
         this.tables = List.copyOf(tables);
         this.sql = requireNonNull(sql, "sql is null");
         this.columns = List.copyOf(columns);
@@ -65,7 +85,7 @@ final class PushedDownQuery
         this.columnMetadata = columns.stream()
                 .map(column -> new ColumnMetadata(column.name(), column.type(), true, column.type().toString()))
                 .toList();
-        boolean identity = true;
+        boolean identity = projection == null;
         for (int i = 0; i < sourceColumns.length; i++) {
             identity &= sourceColumns[i] == i;
         }
@@ -106,6 +126,13 @@ final class PushedDownQuery
     public ResultStream execute(List<Object> parameters, ExecutionContext context)
     {
         ResultStream stream = connector.execute(backendQuery(parameters), context);
+        if (projection != null) {
+            List<Object> dynamic = new ArrayList<>();
+            for (int number : dynamicParameterNumbers) {
+                dynamic.add(parameters.get(number));
+            }
+            stream = projection.apply(stream, dynamic);
+        }
         if (identityColumns) {
             return new ConvertingResultStream(stream, columnMetadata, converters);
         }
@@ -126,6 +153,9 @@ final class PushedDownQuery
     @Override
     public String explain()
     {
+        if (projection != null) {
+            return ExplainText.pushedDownWithLocalProjection(connector, sourceSql, projectionReason, projection.explain()) + "\n" + ExplainText.routes(routes());
+        }
         return ExplainText.pushedDown(connector, sourceSql) + "\n" + ExplainText.routes(routes());
     }
 
@@ -150,7 +180,7 @@ final class PushedDownQuery
     @Override
     public boolean isFullyPushedDown()
     {
-        return true;
+        return projection == null;
     }
 
     /** Reads result columns at other positions of the source's row (extra ORDER BY columns trail). */

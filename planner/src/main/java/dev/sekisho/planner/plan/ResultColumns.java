@@ -84,7 +84,15 @@ final class ResultColumns
             // string literals and expressions over them are text in PostgreSQL, not char(n)
             columnType = ColumnType.of(ColumnType.Kind.TEXT);
         }
+        if (columnType.kind() == ColumnType.Kind.ARRAY && columnType.elementType().map(element -> element.kind() == ColumnType.Kind.CHAR).orElse(false)) {
+            // ARRAY['a', 'b'] and string_to_array(...) are text[]
+            columnType = ColumnType.array(ColumnType.of(ColumnType.Kind.TEXT));
+        }
         RelColumnOrigin columnOrigin = columnOrigin(rel, field, metadataQuery);
+        if (columnOrigin == null && columnType.kind() == ColumnType.Kind.VARCHAR && !isCastToVarchar(rel, field)) {
+            // PostgreSQL's text functions and aggregates (upper, substr, max, string_agg, ...) return text; only a column or a cast is varchar
+            columnType = ColumnType.of(ColumnType.Kind.TEXT);
+        }
         if (columnOrigin != null) {
             ConnectorTable table = columnOrigin.getOriginTable().unwrap(ConnectorTable.class);
             if (table != null) {
@@ -108,10 +116,23 @@ final class ResultColumns
         }
     }
 
+    /** Whether the field is computed by an explicit cast to varchar (through sorts and filters). */
+    private static boolean isCastToVarchar(RelNode rel, int field)
+    {
+        RelNode node = rel;
+        while (node instanceof org.apache.calcite.rel.core.Sort || node instanceof org.apache.calcite.rel.core.Filter) {
+            node = node.getInput(0);
+        }
+        return node instanceof org.apache.calcite.rel.core.Project project && field < project.getProjects().size()
+                && project.getProjects().get(field).getKind() == SqlKind.CAST;
+    }
+
     private static boolean isUnboundedNumericCast(RelNode rel, int field)
     {
+        // an exact number keeps its own scale (cast to DECIMAL(65, scale) for MySQL): nothing to strip
         return rel instanceof org.apache.calcite.rel.core.Project project && project.getProjects().get(field).getKind() == SqlKind.CAST
-                && PostgresTypeSystem.isUnboundedNumeric(project.getProjects().get(field).getType());
+                && PostgresTypeSystem.isUnboundedNumeric(project.getProjects().get(field).getType())
+                && !org.apache.calcite.sql.type.SqlTypeUtil.isExactNumeric(((org.apache.calcite.rex.RexCall) project.getProjects().get(field)).getOperands().get(0).getType());
     }
 
     private static java.math.BigDecimal stripZeros(java.math.BigDecimal value)

@@ -5,6 +5,7 @@ import dev.sekisho.planner.ReadOnlyStatements;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.pg.syntax.BlankPaddedText;
 import dev.sekisho.planner.pg.syntax.InfixCasts;
 import dev.sekisho.planner.pg.syntax.PgSqlRewriter;
 import dev.sekisho.planner.pg.syntax.PgSyntax;
@@ -123,8 +124,8 @@ public final class StatementPlanner
             PgSqlRewriter pgRewriter = statementPolicy == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
                     : new PgSqlRewriter(catalog.pgCatalog(), searchPath,
                             (schema, table) -> catalog.schema(schema).map(found -> statementPolicy.isVisible(found, table)).orElse(false));
-            SqlNode parsed = pgRewriter
-                    .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, CalciteConfig.PARSER_CONFIG).parseQuery(), normalized));
+            SqlNode parsed = BlankPaddedText.rewrite(pgRewriter
+                    .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, CalciteConfig.PARSER_CONFIG).parseQuery(), normalized)));
             checkIsQuery(parsed, statement);
             PreparedQuery query = plan(sql, rewritten, parsed, declaredParameterTypes);
             if (statementPolicy == null) {
@@ -180,9 +181,13 @@ public final class StatementPlanner
             throw new UnsupportedOperationException("views are not supported");
         }, validator, catalogReader, cluster, StandardConvertletTable.INSTANCE, CalciteConfig.TO_REL_CONFIG);
         RelRoot root = converter.convertQuery(validated, false, true);
+        java.util.Set<Integer> typeOfFields = java.util.Set.of();
         if (sql.toLowerCase(Locale.ROOT).contains("pg_typeof")) {
+            typeOfFields = PgTypeOf.fields(root.rel);
             root = root.withRel(PgTypeOf.rewrite(root.rel, cluster.getRexBuilder()));
         }
+        root = root.withRel(BooleanText.rewrite(root.rel));
+        org.apache.calcite.rel.RelNode unsecured = root.rel;
         if (statementPolicy != null) {
             root = root.withRel(statementPolicy.secure(root.rel));
         }
@@ -190,7 +195,24 @@ public final class StatementPlanner
         List<String> names = ColumnNames.of(written, validated, root.validatedRowType);
         int[] sourceColumns = root.fields.stream().mapToInt(field -> field.getKey()).toArray();
         RelMetadataQuery metadataQuery = cluster.getMetadataQuery();
-        List<ResultColumn> columns = ResultColumns.of(names, root.rel, sourceColumns, varcharCasts, metadataQuery);
+        List<ResultColumn> columns = new ArrayList<>(ResultColumns.of(names, root.rel, sourceColumns, varcharCasts, metadataQuery));
+        if (unsecured != root.rel) {
+            // a masked column is described as the column it masks (varchar, not the text of an expression), so that a
+            // policy edit never changes a prepared statement's result types and the type never tells a mask is there
+            List<ResultColumn> unmasked = ResultColumns.of(names, unsecured, sourceColumns, varcharCasts, metadataQuery);
+            for (int i = 0; i < columns.size(); i++) {
+                ResultColumn column = columns.get(i);
+                if (column.type().kind() == dev.sekisho.planner.spi.ColumnType.Kind.TEXT && unmasked.get(i).type().kind() == dev.sekisho.planner.spi.ColumnType.Kind.VARCHAR) {
+                    columns.set(i, new ResultColumn(column.name(), unmasked.get(i).type(), column.origin(), column.typeOid()));
+                }
+            }
+        }
+        for (int i = 0; i < columns.size(); i++) {
+            if (typeOfFields.contains(sourceColumns[i])) {
+                ResultColumn column = columns.get(i);
+                columns.set(i, new ResultColumn(column.name(), column.type(), column.origin(), dev.sekisho.planner.pg.catalog.PgTypeInfo.REGTYPE));
+            }
+        }
 
         int[] parameterOfIndex = rewritten.parameterNumbers().stream().mapToInt(number -> number - 1).toArray();
         List<PolicyParameter> bound = statementPolicy == null ? List.of() : statementPolicy.parameters();
@@ -208,6 +230,8 @@ public final class StatementPlanner
             parameterOfIndex = extended;
             parameterTypes = allTypes;
         }
+        // after the result types are taken: upper(x) is text, not the varchar of the REPLACEs that compute it
+        root = root.withRel(AsciiCaseMapping.rewrite(root.rel));
         return new PlanStrategy(sql, catalog, typeFactory)
                 .choose(root, metadataQuery, columns, sourceColumns, parameterTypes, parameterOfIndex, dynamicParameterTypes);
     }

@@ -11,7 +11,7 @@ import static java.util.Objects.requireNonNull;
  * The caller's {@link ExecutionContext} with the session's {@link CatalogView}: how a statement
  * run under a policy tells the catalog emulation what the principal may see.
  */
-record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView)
+record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView, boolean rowsHiddenByPolicy)
         implements ExecutionContext
 {
     /** The catalog emulation's view for a context: the policy's, or everything without a policy. */

@@ -145,6 +145,11 @@ public final class SecuredPlanner
         List<FiredRule> fired = new ArrayList<>();
         effective.values().forEach(table -> fired.addAll(table.firedRules()));
         return new SecuredPreparedQuery(plan.query(), plan.parameters(), values, fired, plan.notes(), policy.policies().version(), policy.principal().name(),
-                () -> new PolicyCatalogView(catalog, policy));
+                () -> new PolicyCatalogView(catalog, policy), effective.values().stream().anyMatch(SecuredPlanner::hidesRows));
+    }
+
+    private static boolean hidesRows(EffectivePolicy table)
+    {
+        return table.noRows() || !table.permissiveFilters().isEmpty() || !table.restrictiveFilters().isEmpty();
     }
 }

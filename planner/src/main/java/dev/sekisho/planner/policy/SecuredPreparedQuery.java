@@ -35,14 +35,17 @@ final class SecuredPreparedQuery
     private final String policyVersion;
     private final String user;
     private final Supplier<CatalogView> catalogViews;
+    private final boolean rowsHiddenByPolicy;
 
     /**
      * @param plan the shared plan, whose parameters are the client's followed by {@code policyParameters}
      * @param policyValues the principal's value of each policy parameter
      * @param catalogViews makes, per execution, what the principal sees of the catalog emulation
+     * @param rowsHiddenByPolicy whether a row filter of the policy applies to a table the plan reads
      */
     SecuredPreparedQuery(PreparedQuery plan, List<PolicyParameter> policyParameters, List<Object> policyValues, List<FiredRule> firedRules,
-            List<String> notes, String policyVersion, String user, Supplier<CatalogView> catalogViews)
+            List<String> notes, String policyVersion, String user, Supplier<CatalogView> catalogViews,
+            boolean rowsHiddenByPolicy)
     {
         this.plan = requireNonNull(plan, "plan is null");
         this.policyParameters = List.copyOf(policyParameters);
@@ -56,6 +59,7 @@ final class SecuredPreparedQuery
         this.policyVersion = requireNonNull(policyVersion, "policyVersion is null");
         this.user = requireNonNull(user, "user is null");
         this.catalogViews = requireNonNull(catalogViews, "catalogViews is null");
+        this.rowsHiddenByPolicy = rowsHiddenByPolicy;
     }
 
     /** The shared plan. */
@@ -89,7 +93,7 @@ final class SecuredPreparedQuery
         List<Object> all = new ArrayList<>(parameters);
         all.addAll(policyValues);
         // pg_catalog and information_schema show only what the principal may see
-        return plan.execute(all, new PolicyExecutionContext(context, catalogViews.get()));
+        return plan.execute(all, new PolicyExecutionContext(context, catalogViews.get(), rowsHiddenByPolicy));
     }
 
     @Override

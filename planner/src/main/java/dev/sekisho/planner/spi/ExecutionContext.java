@@ -11,6 +11,17 @@ public interface ExecutionContext
     /** The user on whose behalf the statement runs, for the source's own logs and labels. */
     String user();
 
+    /**
+     * Whether the statement's source SQL carries a policy's row filter. A source may evaluate the
+     * caller's own conditions on rows the filter then drops (MariaDB merges the filtered derived
+     * table), so a warning it raises may come from a row the caller may not see: such warnings
+     * must not become errors, or their presence would tell the caller about hidden rows.
+     */
+    default boolean rowsHiddenByPolicy()
+    {
+        return false;
+    }
+
     /** How many rows the consumer wants per round trip; a hint. */
     default int fetchSizeHint()
     {

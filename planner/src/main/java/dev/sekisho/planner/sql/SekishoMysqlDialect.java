@@ -1,6 +1,8 @@
+// Over 600 lines: the MySQL spelling of every pushed-down PostgreSQL function in one dialect, as Calcite dialects are; to be split by function family.
 package dev.sekisho.planner.sql;
 
 import dev.sekisho.planner.pg.functions.PgDateFunctions;
+import dev.sekisho.planner.spi.RaisedErrors;
 import dev.sekisho.planner.types.PostgresTypeSystem;
 import org.apache.calcite.avatica.util.TimeUnitRange;
 import org.apache.calcite.rel.type.RelDataType;
@@ -14,6 +16,7 @@ import org.apache.calcite.sql.SqlIntervalQualifier;
 import org.apache.calcite.sql.SqlKind;
 import org.apache.calcite.sql.SqlLiteral;
 import org.apache.calcite.sql.SqlNode;
+import org.apache.calcite.sql.SqlNumericLiteral;
 import org.apache.calcite.sql.SqlWriter;
 import org.apache.calcite.sql.dialect.MysqlSqlDialect;
 import org.apache.calcite.sql.fun.SqlLibraryOperators;
@@ -48,7 +51,7 @@ final class SekishoMysqlDialect
             "||", "DIV", "CONCAT", "UPPER", "LOWER", "SUBSTRING", "SUBSTR", "CHAR_LENGTH", "CHARACTER_LENGTH", "LENGTH", "OCTET_LENGTH",
             "REPLACE", "LEFT", "RIGHT", "REPEAT", "LPAD", "RPAD", "MD5", "SHA256", "ASCII", "ABS", "ROUND", "POWER", "SQRT", "EXP", "LN",
             "LOG10", "SIGN", "PI", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "ATAN2", "DEGREES", "RADIANS", "PG_DATE_TRUNC", "CURRENT_DATE",
-            "REGEXP_REPLACE",
+            "REGEXP_REPLACE", "PG_DATE_ADD_DAYS", "PG_DATE_SUB_DAYS", "PG_DATE_DIFF_DAYS", "TRUNC",
             "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME", "CURRENT_TIME", "ILIKE", "NOT ILIKE");
 
     private SekishoMysqlDialect(SqlDialect.Context context)
@@ -67,7 +70,32 @@ final class SekishoMysqlDialect
         if (UNSUPPORTED.contains(operator.getKind()) || operator.getName().equalsIgnoreCase("TO_CHAR")) {
             return false;
         }
+        if ((operator.getKind() == SqlKind.LAG || operator.getKind() == SqlKind.LEAD) && paramTypes.size() > 2) {
+            // MariaDB's LAG and LEAD have no default value (the rewriter spells it out as a CASE)
+            return false;
+        }
         return SourcePushdown.isStandardOperator(operator) || PUSHABLE_FUNCTIONS.contains(operator.getName().toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * Whether MySQL computes {@code call} as PostgreSQL does, beyond its operator: a quotient of exact
+     * numbers that is {@code numeric} gets a scale MySQL cannot give (PostgreSQL keeps at least 16
+     * significant digits), and so does a cast of text or a float to {@code numeric}: they run in the gateway.
+     */
+    static boolean computesAsPostgres(org.apache.calcite.rex.RexCall call)
+    {
+        if (call.getKind() == SqlKind.DIVIDE && call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL) {
+            return false;
+        }
+        if (call.getOperator().getName().equalsIgnoreCase("REGEXP_REPLACE") && call.getOperator() != SqlLibraryOperators.REGEXP_REPLACE_3) {
+            // MySQL replaces every match (as the phone mask's REGEXP_REPLACE_3 means): PostgreSQL's regexp_replace, as a client
+            // writes it, only the first one unless the flag is 'g'
+            return call.getOperands().size() == 4 && call.getOperands().get(3) instanceof org.apache.calcite.rex.RexLiteral flags
+                    && "g".equals(flags.getValueAs(String.class));
+        }
+        // numeric without a modifier keeps an exact value's scale (SourceSqlGenerator casts to it); of text or a float the scale is the value's own
+        return !(call.getKind() == SqlKind.CAST && PostgresTypeSystem.isUnboundedNumeric(call.getType())
+                && !org.apache.calcite.sql.type.SqlTypeUtil.isExactNumeric(call.getOperands().get(0).getType()));
     }
 
     @Override
@@ -85,6 +113,33 @@ final class SekishoMysqlDialect
         if (UNSUPPORTED.contains(call.getKind()) || call.getOperator().getName().equalsIgnoreCase("TO_CHAR")) {
             // no MySQL equivalent with PostgreSQL's meaning: the planner runs the statement locally instead
             throw new UnsupportedOperationException("MySQL has no equivalent of " + call.getOperator().getName());
+        }
+        if (call.getOperator() == TextComparisons.BYTES || call.getOperator() == TextComparisons.PADDED_BYTES) {
+            SqlWriter.Frame cast = writer.startFunCall("CAST");
+            if (call.getOperator() == TextComparisons.PADDED_BYTES) {
+                SqlWriter.Frame rtrim = writer.startFunCall("RTRIM");
+                call.operand(0).unparse(writer, 0, 0);
+                writer.endFunCall(rtrim);
+            }
+            else {
+                call.operand(0).unparse(writer, 0, 0);
+            }
+            writer.sep("AS");
+            writer.keyword("BINARY");
+            writer.endFunCall(cast);
+            return;
+        }
+        if (call.getOperator() == TextComparisons.BINARY_COLLATED) {
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            SqlWriter.Frame convert = writer.startFunCall("CONVERT");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep("USING");
+            writer.keyword("utf8mb4");
+            writer.endFunCall(convert);
+            writer.keyword("COLLATE");
+            writer.keyword("utf8mb4_bin");
+            writer.endList(frame);
+            return;
         }
         if (call.getKind() == SqlKind.IS_NOT_DISTINCT_FROM || call.getKind() == SqlKind.IS_DISTINCT_FROM) {
             // MySQL's null-safe equality
@@ -134,6 +189,20 @@ final class SekishoMysqlDialect
             unparseIntervalTimes(writer, (SqlIntervalLiteral) call.operand(first ? 0 : 1), call.operand(first ? 1 : 0));
             return;
         }
+        if (call.getOperator().getName().equalsIgnoreCase("PI") && call.operandCount() == 0) {
+            // MySQL's PI() prints 6 decimals; as a double it has them all
+            writer.print("(PI() + 0E0)");
+            return;
+        }
+        if ((call.getOperator().getName().equalsIgnoreCase("LEFT") || call.getOperator().getName().equalsIgnoreCase("RIGHT")) && call.operandCount() == 2) {
+            unparseLeftRight(writer, call.getOperator().getName().equalsIgnoreCase("LEFT"), call.operand(0), call.operand(1));
+            return;
+        }
+        if ((call.getOperator().getName().equalsIgnoreCase("SUBSTRING") || call.getOperator().getName().equalsIgnoreCase("SUBSTR")) && (call.operandCount() == 2 || call.operandCount() == 3)
+                && !(call.operand(1) instanceof org.apache.calcite.sql.SqlCharStringLiteral)) {
+            unparseSubstring(writer, call);
+            return;
+        }
         if (call.getOperator() == SqlLibraryOperators.LENGTH) {
             // PostgreSQL's length counts characters; MySQL's LENGTH counts bytes
             SqlWriter.Frame frame = writer.startFunCall("CHAR_LENGTH");
@@ -145,7 +214,7 @@ final class SekishoMysqlDialect
             // the hash mask: lower-case hex SHA-256 of the text's UTF-8 bytes
             SqlWriter.Frame frame = writer.startFunCall("SHA2");
             call.operand(0).unparse(writer, 0, 0);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("256");
             writer.endFunCall(frame);
             return;
@@ -156,9 +225,80 @@ final class SekishoMysqlDialect
             SqlWriter.Frame year = writer.startFunCall("YEAR");
             call.operand(0).unparse(writer, 0, 0);
             writer.endFunCall(year);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("1");
             writer.endFunCall(frame);
+            return;
+        }
+        if (call.getKind() == SqlKind.CAST && call.operandCount() == 2 && call.operand(1) instanceof SqlDataTypeSpec spec
+                && spec.getTypeName().getSimple().equalsIgnoreCase("BOOLEAN")) {
+            unparseBooleanCast(writer, call.operand(0));
+            return;
+        }
+        if (call.getOperator().getName().equalsIgnoreCase("REGEXP_REPLACE") && call.operandCount() == 4) {
+            // with the flag 'g' (see computesAsPostgres): MySQL's three-argument form replaces every match
+            SqlWriter.Frame frame = writer.startFunCall("REGEXP_REPLACE");
+            for (int i = 0; i < 3; i++) {
+                writer.sep(",");
+                call.operand(i).unparse(writer, 0, 0);
+            }
+            writer.endFunCall(frame);
+            return;
+        }
+        if ((call.getOperator().getName().equalsIgnoreCase("pg_date_add_days") || call.getOperator().getName().equalsIgnoreCase("pg_date_sub_days"))
+                && call.operandCount() == 2) {
+            // date + integer: MySQL's DATE plus an interval of days stays a DATE
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            call.operand(0).unparse(writer, SqlStdOperatorTable.PLUS.getLeftPrec(), SqlStdOperatorTable.PLUS.getRightPrec());
+            writer.sep(call.getOperator().getName().equalsIgnoreCase("pg_date_add_days") ? "+" : "-");
+            writer.keyword("INTERVAL");
+            SqlWriter.Frame days = writer.startList("(", ")");
+            call.operand(1).unparse(writer, 0, 0);
+            writer.endList(days);
+            writer.keyword("DAY");
+            writer.endList(frame);
+            return;
+        }
+        if (call.getOperator() instanceof org.apache.calcite.sql.validate.SqlUserDefinedFunction && call.getOperator().getName().equalsIgnoreCase("DIV")
+                && call.operandCount() == 2) {
+            // PostgreSQL's div(y, x): the quotient truncated toward zero, as MySQL's DIV
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            call.operand(0).unparse(writer, INTEGER_DIVIDE.getLeftPrec(), INTEGER_DIVIDE.getRightPrec());
+            writer.sep("DIV");
+            call.operand(1).unparse(writer, INTEGER_DIVIDE.getLeftPrec(), INTEGER_DIVIDE.getRightPrec());
+            writer.endList(frame);
+            return;
+        }
+        if (call.getOperator().getName().equalsIgnoreCase("TRUNC") && (call.operandCount() == 1 || call.operandCount() == 2)) {
+            SqlWriter.Frame frame = writer.startFunCall("TRUNCATE");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep(",", true);
+            if (call.operandCount() == 2) {
+                call.operand(1).unparse(writer, 0, 0);
+            }
+            else {
+                writer.literal("0");
+            }
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getOperator().getName().equalsIgnoreCase("pg_date_diff_days") && call.operandCount() == 2) {
+            SqlWriter.Frame frame = writer.startFunCall("DATEDIFF");
+            call.operand(0).unparse(writer, 0, 0);
+            writer.sep(",", true);
+            call.operand(1).unparse(writer, 0, 0);
+            writer.endFunCall(frame);
+            return;
+        }
+        if ((call.getKind() == SqlKind.MIN || call.getKind() == SqlKind.MAX) && call.getOperator() instanceof org.apache.calcite.sql.SqlAggFunction
+                && !call.getOperator().getName().equalsIgnoreCase(call.getKind().name())) {
+            // bool_and and every are min over booleans, bool_or is max (MySQL's booleans are 0 and 1)
+            SqlWriter.Frame frame = writer.startFunCall(call.getKind().name());
+            call.operand(0).unparse(writer, 0, 0);
+            writer.endFunCall(frame);
+            return;
+        }
+        if (call.getKind() == SqlKind.EXTRACT && call.operandCount() == 2 && unparseExtractMySqlLacks(writer, call.operand(0), call.operand(1))) {
             return;
         }
         if (call.getKind() == SqlKind.EXTRACT && call.operandCount() == 2 && isTimeUnit(call.operand(0), TimeUnitRange.ISODOW)) {
@@ -176,7 +316,7 @@ final class SekishoMysqlDialect
             // ISO 8601 week number, as PostgreSQL's week: MySQL's WEEK in mode 3 (EXTRACT(WEEK) is mode 0, weeks from Sunday)
             SqlWriter.Frame frame = writer.startFunCall("WEEK");
             call.operand(1).unparse(writer, 0, 0);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("3");
             writer.endFunCall(frame);
             return;
@@ -186,6 +326,69 @@ final class SekishoMysqlDialect
             return;
         }
         super.unparseCall(writer, call, leftPrec, rightPrec);
+    }
+
+    /**
+     * A cast to boolean, which MySQL lacks (its booleans are integers): NULL stays NULL, a number is
+     * true when it is not 0, a boolean stays itself; text runs in the gateway, which reads it as
+     * PostgreSQL does.
+     */
+    private static void unparseBooleanCast(SqlWriter writer, SqlNode operand)
+    {
+        if (operand instanceof SqlLiteral literal && literal.getValue() == null) {
+            writer.keyword("NULL");
+            return;
+        }
+        if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.BOOLEAN) {
+            literal.unparse(writer, 0, 0);
+            return;
+        }
+        if (operand instanceof org.apache.calcite.sql.SqlNumericLiteral) {
+            SqlWriter.Frame frame = writer.startList("(", ")");
+            operand.unparse(writer, 0, 0);
+            writer.sep("<>");
+            writer.literal("0");
+            writer.endList(frame);
+            return;
+        }
+        throw new UnsupportedOperationException("MySQL has no cast to boolean of " + operand);
+    }
+
+    /**
+     * The fields of {@code extract} that MySQL's EXTRACT lacks: the epoch (seconds since 1970-01-01
+     * of the value as written, as PostgreSQL counts a timestamp without time zone), century, decade
+     * and millennium. False for the other fields.
+     */
+    private static boolean unparseExtractMySqlLacks(SqlWriter writer, SqlNode unit, SqlNode value)
+    {
+        if (isTimeUnit(unit, TimeUnitRange.EPOCH)) {
+            SqlWriter.Frame frame = writer.startFunCall("TIMESTAMPDIFF");
+            writer.keyword("SECOND");
+            writer.sep(",", true);
+            writer.literal("'1970-01-01 00:00:00'");
+            writer.sep(",", true);
+            value.unparse(writer, 0, 0);
+            writer.endFunCall(frame);
+            return true;
+        }
+        String year;
+        if (isTimeUnit(unit, TimeUnitRange.CENTURY)) {
+            year = "FLOOR((YEAR(%s) - 1) / 100) + 1";
+        }
+        else if (isTimeUnit(unit, TimeUnitRange.MILLENNIUM)) {
+            year = "FLOOR((YEAR(%s) - 1) / 1000) + 1";
+        }
+        else if (isTimeUnit(unit, TimeUnitRange.DECADE)) {
+            year = "FLOOR(YEAR(%s) / 10)";
+        }
+        else {
+            return false;
+        }
+        int at = year.indexOf("%s");
+        writer.print("(" + year.substring(0, at));
+        value.unparse(writer, 0, 0);
+        writer.print(year.substring(at + 2) + ")");
+        return true;
     }
 
     /**
@@ -208,7 +411,7 @@ final class SekishoMysqlDialect
             SqlWriter.Frame cast = writer.startFunCall("CAST");
             SqlWriter.Frame dateFormat = writer.startFunCall("DATE_FORMAT");
             value.unparse(writer, 0, 0);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("'" + format + "'");
             writer.endFunCall(dateFormat);
             writer.sep("AS");
@@ -223,7 +426,7 @@ final class SekishoMysqlDialect
             SqlWriter.Frame year = writer.startFunCall("YEAR");
             value.unparse(writer, 0, 0);
             writer.endFunCall(year);
-            writer.sep(",");
+            writer.sep(",", true);
             writer.literal("1");
             writer.endFunCall(makeDate);
             writer.endFunCall(timestamp);
@@ -273,6 +476,89 @@ final class SekishoMysqlDialect
         writer.literal((value.getSign() < 0 ? "-" : "") + count);
         writer.endList(frame);
         writer.keyword(qualifier.timeUnitRange.startUnit.name());
+    }
+
+    /**
+     * PostgreSQL's {@code left(s, n)} and {@code right(s, n)}: a negative {@code n} drops that many
+     * characters from the other end, where MySQL's return the empty string.
+     */
+    private static void unparseLeftRight(SqlWriter writer, boolean left, SqlNode text, SqlNode count)
+    {
+        SqlWriter.Frame frame = writer.startList("(", ")");
+        writer.keyword("CASE WHEN");
+        count.unparse(writer, 0, 0);
+        writer.print(" < 0 THEN ");
+        SqlWriter.Frame function = writer.startFunCall(left ? "LEFT" : "RIGHT");
+        text.unparse(writer, 0, 0);
+        writer.print(", ");
+        SqlWriter.Frame greatest = writer.startFunCall("GREATEST");
+        SqlWriter.Frame length = writer.startFunCall("CHAR_LENGTH");
+        text.unparse(writer, 0, 0);
+        writer.endFunCall(length);
+        writer.print(" + ");
+        count.unparse(writer, SqlStdOperatorTable.PLUS.getRightPrec(), SqlStdOperatorTable.PLUS.getRightPrec());
+        writer.print(", ");
+        writer.literal("0");
+        writer.endFunCall(greatest);
+        writer.endFunCall(function);
+        writer.keyword("ELSE");
+        SqlWriter.Frame plain = writer.startFunCall(left ? "LEFT" : "RIGHT");
+        text.unparse(writer, 0, 0);
+        writer.print(", ");
+        count.unparse(writer, 0, 0);
+        writer.endFunCall(plain);
+        writer.keyword("END");
+        writer.endList(frame);
+    }
+
+    /**
+     * PostgreSQL's {@code substr(s, start [, count])}: the characters at positions start to
+     * start + count - 1 that exist (positions before 1 take nothing), where MySQL counts a start of
+     * 0 as nothing and a negative start from the end.
+     */
+    private static void unparseSubstring(SqlWriter writer, SqlCall call)
+    {
+        SqlNode text = call.operand(0);
+        SqlNode start = call.operand(1);
+        SqlWriter.Frame function = writer.startFunCall("SUBSTRING");
+        text.unparse(writer, 0, 0);
+        writer.print(", ");
+        greatestOfOne(writer, start);
+        if (call.operandCount() == 3) {
+            writer.print(", ");
+            // count - (GREATEST(start, 1) - start), never below 0; a negative count raises 22011 as in PostgreSQL
+            SqlWriter.Frame greatest = writer.startFunCall("GREATEST");
+            SqlWriter.Frame difference = writer.startList("(", ")");
+            if (call.operand(2) instanceof SqlNumericLiteral count && count.signum() >= 0) {
+                count.unparse(writer, SqlStdOperatorTable.MINUS.getLeftPrec(), SqlStdOperatorTable.MINUS.getLeftPrec());
+            }
+            else {
+                writer.print("CASE WHEN ");
+                call.operand(2).unparse(writer, 0, 0);
+                writer.print(" < 0 THEN CAST('" + RaisedErrors.marker("22011", "negative substring length not allowed") + "' AS SIGNED) ELSE ");
+                call.operand(2).unparse(writer, 0, 0);
+                writer.print(" END");
+            }
+            writer.print(" - (");
+            greatestOfOne(writer, start);
+            writer.print(" - ");
+            start.unparse(writer, SqlStdOperatorTable.MINUS.getRightPrec(), SqlStdOperatorTable.MINUS.getRightPrec());
+            writer.print(")");
+            writer.endList(difference);
+            writer.print(", ");
+            writer.literal("0");
+            writer.endFunCall(greatest);
+        }
+        writer.endFunCall(function);
+    }
+
+    private static void greatestOfOne(SqlWriter writer, SqlNode value)
+    {
+        SqlWriter.Frame greatest = writer.startFunCall("GREATEST");
+        value.unparse(writer, 0, 0);
+        writer.print(", ");
+        writer.literal("1");
+        writer.endFunCall(greatest);
     }
 
     private static boolean isTimeUnit(SqlNode node, TimeUnitRange unit)
@@ -341,9 +627,8 @@ final class SekishoMysqlDialect
             case REAL -> alien("FLOAT", type);
             case TIMESTAMP -> alien("DATETIME(" + Math.max(0, type.getPrecision()) + ")", type);
             case TIME -> alien("TIME(" + Math.max(0, type.getPrecision()) + ")", type);
-            // numeric without precision and scale keeps the value's scale in PostgreSQL: MySQL's widest scale, not 0
-            case DECIMAL -> PostgresTypeSystem.isUnboundedNumeric(type) ? alien("DECIMAL(65, 30)", type)
-                    : alien("DECIMAL(" + Math.min(65, type.getPrecision()) + ", " + Math.min(30, Math.max(0, type.getScale())) + ")", type);
+            // numeric without precision and scale reaches MySQL only for exact values, cast to their own scale (SourceSqlGenerator)
+            case DECIMAL -> alien("DECIMAL(" + Math.min(65, type.getPrecision()) + ", " + Math.min(30, Math.max(0, type.getScale())) + ")", type);
             case VARBINARY, BINARY -> alien("BINARY", type);
             default -> super.getCastSpec(type);
         };

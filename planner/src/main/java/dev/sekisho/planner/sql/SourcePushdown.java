@@ -50,6 +50,12 @@ public final class SourcePushdown
 
     private SourcePushdown() {}
 
+    /** Whether values of {@code type} are text (compared by a collation). */
+    static boolean isText(org.apache.calcite.rel.type.RelDataType type)
+    {
+        return org.apache.calcite.sql.type.SqlTypeUtil.inCharFamily(type);
+    }
+
     /**
      * Whether {@code operator} is one of the standard operators (comparisons, arithmetic, CASE, CAST,
      * sub-queries, window functions and the basic aggregates) that every source dialect runs.
@@ -87,10 +93,35 @@ public final class SourcePushdown
     {
         private final SqlDialect dialect;
         private final RexVisitorImpl<Void> expressions;
+        /**
+         * Whether the dialect groups and sorts text by code point as PostgreSQL's C collation does.
+         * MySQL's collations ignore case and trailing spaces: comparisons are rewritten to compare
+         * bytes, GROUP BY, DISTINCT and ORDER BY to pair text keys with their bytes and windows to
+         * partition and order by them ({@link TextComparisons}, {@link TextOrdering}); min/max,
+         * DISTINCT aggregates, IN sub-queries and set operations over text run in the gateway.
+         */
+        private final boolean ordersText;
+        /** Quotients whose scale never shows because an enclosing ROUND, FLOOR or CEIL takes them to an integer. */
+        private final java.util.Set<RexNode> roundedQuotients = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        private static void requireNoText(RelNode rel, int field, String what)
+        {
+            if (isText(rel.getRowType().getFieldList().get(field).getType())) {
+                throw new Found(what);
+            }
+        }
+
+        private static void requireNoText(RexNode expression, String what)
+        {
+            if (isText(expression.getType())) {
+                throw new Found(what);
+            }
+        }
 
         Finder(SqlDialect dialect)
         {
             this.dialect = dialect;
+            this.ordersText = !(dialect instanceof SekishoMysqlDialect);
             this.expressions = new RexVisitorImpl<>(true)
             {
                 @Override
@@ -99,12 +130,23 @@ public final class SourcePushdown
                     if (!dialect.supportsFunction(call.getOperator(), call.getType(), call.getOperands().stream().map(RexNode::getType).toList())) {
                         throw new Found("function " + call.getOperator().getName());
                     }
+                    if (dialect instanceof SekishoMysqlDialect && !SekishoMysqlDialect.computesAsPostgres(call) && !roundedQuotients.contains(call)) {
+                        throw new Found(call.getKind() == SqlKind.DIVIDE ? "numeric division" : call.getKind() == SqlKind.CAST ? "a cast to numeric"
+                                : "function " + call.getOperator().getName());
+                    }
+                    if ((call.getOperator().getName().equalsIgnoreCase("ROUND") || call.getKind() == SqlKind.FLOOR || call.getKind() == SqlKind.CEIL) && call.getOperands().size() == 1
+                            && call.getOperands().get(0) instanceof RexCall quotient && quotient.getKind() == SqlKind.DIVIDE
+                            && quotient.getOperands().get(1) instanceof org.apache.calcite.rex.RexLiteral) {
+                        // a quotient rounded to an integer (the round mask: ROUND(v / step)): its scale never shows
+                        roundedQuotients.add(quotient);
+                    }
                     return super.visitCall(call);
                 }
 
                 @Override
                 public Void visitOver(RexOver over)
                 {
+
                     if (!dialect.supportsFunction(over.getAggOperator(), over.getType(), over.getOperands().stream().map(RexNode::getType).toList())) {
                         throw new Found("window function " + over.getAggOperator().getName());
                     }
@@ -117,6 +159,10 @@ public final class SourcePushdown
                 @Override
                 public Void visitSubQuery(RexSubQuery subQuery)
                 {
+                    if (!ordersText && (subQuery.getKind() == SqlKind.IN || subQuery.getKind() == SqlKind.SOME || subQuery.getKind() == SqlKind.ALL)) {
+                        // compares with the source's collation
+                        subQuery.getOperands().forEach(operand -> requireNoText(operand, "IN, ANY or ALL over text"));
+                    }
                     Finder.this.go(subQuery.rel);
                     return super.visitSubQuery(subQuery);
                 }
@@ -146,6 +192,16 @@ public final class SourcePushdown
                     if (!dialect.supportsAggregateFunction(call.getAggregation().getKind())) {
                         throw new Found("aggregate " + call.getAggregation().getName());
                     }
+                    if (dialect instanceof SekishoMysqlDialect && call.getAggregation().getKind() == SqlKind.AVG
+                            && call.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL) {
+                        // avg of exact numbers is a numeric quotient (see computesAsPostgres)
+                        throw new Found("avg of exact numbers");
+                    }
+                    if (!ordersText && (call.isDistinct() || call.getAggregation().getKind() == SqlKind.MIN
+                            || call.getAggregation().getKind() == SqlKind.MAX)) {
+                        call.getArgList().forEach(argument -> requireNoText(aggregate.getInput(), argument,
+                                call.getAggregation().getName() + (call.isDistinct() ? " DISTINCT" : "") + " of text"));
+                    }
                 }
             }
             else if (node instanceof Sort sort) {
@@ -161,6 +217,12 @@ public final class SourcePushdown
             }
             else if (!(node instanceof TableScan || node instanceof Values || node instanceof Union || node instanceof Intersect || node instanceof Minus)) {
                 throw new Found(node.getRelTypeName());
+            }
+            if (!ordersText && (node instanceof Intersect || node instanceof Minus || node instanceof Union union && !union.all)) {
+                // duplicates are removed by comparing the rows
+                for (int i = 0; i < node.getRowType().getFieldCount(); i++) {
+                    requireNoText(node, i, node.getRelTypeName() + " of text");
+                }
             }
             super.visit(node, ordinal, parent);
         }

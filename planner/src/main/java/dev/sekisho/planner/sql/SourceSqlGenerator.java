@@ -12,6 +12,7 @@ import org.apache.calcite.rex.RexCall;
 import org.apache.calcite.rex.RexNode;
 import org.apache.calcite.rex.RexShuttle;
 import org.apache.calcite.rex.RexSubQuery;
+import org.apache.calcite.rex.RexUtil;
 import org.apache.calcite.sql.SqlDialect;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
@@ -51,7 +52,7 @@ public final class SourceSqlGenerator
     public static SourceSql generate(RelNode rel, SqlDialectKind kind)
     {
         SqlDialect dialect = Dialects.of(kind);
-        RelNode prepared = kind == SqlDialectKind.MYSQL ? rewriteIntegerDivision(rel) : rel;
+        RelNode prepared = kind == SqlDialectKind.MYSQL ? rewriteIntegerDivision(TextOrdering.rewrite(rel)) : rel;
         SqlNode statement = new Converter(dialect).visitRoot(prepared).asStatement();
         SqlString sql = statement.toSqlString(config -> config.withDialect(dialect)
                 .withIndentation(0)
@@ -63,19 +64,95 @@ public final class SourceSqlGenerator
         return new SourceSql(sql.getSql(), placeholders);
     }
 
-    /** {@code int / int} truncates in PostgreSQL but yields a decimal in MySQL: use {@code DIV}. */
+    /**
+     * {@code int / int} truncates in PostgreSQL but yields a decimal in MySQL: use {@code DIV}. Text
+     * compares as PostgreSQL's C collation does, by code point and with trailing spaces
+     * ({@link TextComparisons}).
+     */
     static RelNode rewriteIntegerDivision(RelNode rel)
     {
         RexBuilder rexBuilder = rel.getCluster().getRexBuilder();
         RelHomogeneousShuttle[] relShuttle = new RelHomogeneousShuttle[1];
         RexShuttle rexShuttle = new RexShuttle()
         {
+            /** Whether the expression being visited is a window's partition or order key (depth 0 only). */
+            private boolean windowKey;
+            private int depth;
+
+            @Override
+            public org.apache.calcite.rex.RexWindow visitWindow(org.apache.calcite.rex.RexWindow window)
+            {
+                // PARTITION BY and ORDER BY of a window compare text by its bytes, as PostgreSQL's C collation does
+                boolean saved = windowKey;
+                windowKey = true;
+                try {
+                    return super.visitWindow(window);
+                }
+                finally {
+                    windowKey = saved;
+                }
+            }
+
+            @Override
+            public RexNode visitInputRef(org.apache.calcite.rex.RexInputRef inputRef)
+            {
+                return windowKey && depth == 0 && SourcePushdown.isText(inputRef.getType()) ? TextComparisons.bytes(rexBuilder, inputRef) : inputRef;
+            }
+
             @Override
             public RexNode visitCall(RexCall call)
             {
+                if (windowKey && depth == 0 && SourcePushdown.isText(call.getType())) {
+                    depth++;
+                    try {
+                        return TextComparisons.bytes(rexBuilder, visitCall(call));
+                    }
+                    finally {
+                        depth--;
+                    }
+                }
+                if (windowKey) {
+                    depth++;
+                    try {
+                        return visitCallOutsideWindowKeys(call);
+                    }
+                    finally {
+                        depth--;
+                    }
+                }
+                return visitCallOutsideWindowKeys(call);
+            }
+
+            private RexNode visitCallOutsideWindowKeys(RexCall call)
+            {
+                if (call.getKind() == SqlKind.CAST && dev.sekisho.planner.types.PostgresTypeSystem.isUnboundedNumeric(call.getType())
+                        && org.apache.calcite.sql.type.SqlTypeUtil.isExactNumeric(call.getOperands().get(0).getType())) {
+                    // numeric without a modifier keeps the exact value's scale: 12.50 stays 12.50, an integer has none
+                    RexNode operand = call.getOperands().get(0).accept(this);
+                    int scale = Math.max(0, operand.getType().getScale() == org.apache.calcite.rel.type.RelDataType.SCALE_NOT_SPECIFIED ? 0
+                            : operand.getType().getSqlTypeName() == org.apache.calcite.sql.type.SqlTypeName.DECIMAL ? operand.getType().getScale() : 0);
+                    org.apache.calcite.rel.type.RelDataType scaled = rexBuilder.getTypeFactory().createTypeWithNullability(rexBuilder.getTypeFactory()
+                            .createSqlType(org.apache.calcite.sql.type.SqlTypeName.DECIMAL, call.getType().getPrecision(), scale), call.getType().isNullable());
+                    return rexBuilder.makeAbstractCast(scaled, operand, false);
+                }
+                if (call.getKind() == SqlKind.SEARCH && call.getOperands().stream().allMatch(operand -> SourcePushdown.isText(operand.getType()))) {
+                    // IN lists and ranges of text: as comparisons, so that each compares bytes
+                    return RexUtil.expandSearch(rexBuilder, null, call).accept(this);
+                }
                 RexNode visited = super.visitCall(call);
+                if (visited.getKind() == SqlKind.AND || visited.getKind() == SqlKind.OR) {
+                    // the exact comparisons are conjunctions of their own: a condition stays flat
+                    visited = RexUtil.flatten(rexBuilder, visited);
+                }
                 if (visited instanceof RexCall comparison && comparison.getKind().belongsTo(SqlKind.BINARY_COMPARISON)) {
+                    if (comparison.getOperands().size() == 2 && comparison.getOperands().stream().allMatch(operand -> SourcePushdown.isText(operand.getType()))) {
+                        return TextComparisons.exact(rexBuilder, comparison);
+                    }
                     return withoutIntegerWidening(rexBuilder, comparison);
+                }
+                if (visited instanceof RexCall like && like.getKind() == SqlKind.LIKE && like.getOperator() instanceof org.apache.calcite.sql.fun.SqlLikeOperator operator
+                        && operator.isCaseSensitive()) {
+                    return TextComparisons.exactLike(rexBuilder, like);
                 }
                 if (visited instanceof RexCall result && result.getKind() == SqlKind.DIVIDE
                         && result.getOperands().stream().allMatch(operand -> SekishoMysqlDialect.isExactInteger(operand.getType().getSqlTypeName()))) {

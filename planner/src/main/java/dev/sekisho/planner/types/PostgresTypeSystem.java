@@ -79,8 +79,8 @@ public final class PostgresTypeSystem
     public RelDataType deriveAvgAggType(RelDataTypeFactory typeFactory, RelDataType argumentType)
     {
         RelDataType type = switch (argumentType.getSqlTypeName()) {
-            case TINYINT, SMALLINT, INTEGER, BIGINT -> typeFactory.createSqlType(SqlTypeName.DECIMAL, NUMERIC_PRECISION, AVG_SCALE);
-            case DECIMAL -> typeFactory.createSqlType(SqlTypeName.DECIMAL, NUMERIC_PRECISION, Math.max(AVG_SCALE, argumentType.getScale()));
+            // numeric without a type modifier: the scale is the quotient's own (PostgreSQL's division rule, PgNumeric)
+            case TINYINT, SMALLINT, INTEGER, BIGINT, DECIMAL -> typeFactory.createSqlType(SqlTypeName.DECIMAL, NUMERIC_PRECISION, 0);
             case REAL, FLOAT, DOUBLE -> typeFactory.createSqlType(SqlTypeName.DOUBLE);
             default -> null;
         };
@@ -88,6 +88,13 @@ public final class PostgresTypeSystem
             return super.deriveAvgAggType(typeFactory, argumentType);
         }
         return typeFactory.createTypeWithNullability(type, argumentType.isNullable());
+    }
+
+    /** A cast to a smaller scale rounds halves away from zero, as PostgreSQL's numeric does ({@code 2.5::int} is 3), never truncates. */
+    @Override
+    public java.math.RoundingMode roundingMode()
+    {
+        return java.math.RoundingMode.HALF_UP;
     }
 
     @Override

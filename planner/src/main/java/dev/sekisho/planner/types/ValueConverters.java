@@ -34,9 +34,9 @@ public final class ValueConverters
     {
         return switch (kind) {
             case BOOLEAN -> ValueConverters::toBoolean;
-            case SMALLINT -> value -> value == null || value instanceof Short ? value : (Object) toNumber(value).shortValue();
-            case INTEGER -> value -> value == null || value instanceof Integer ? value : (Object) toNumber(value).intValue();
-            case BIGINT -> value -> value == null || value instanceof Long ? value : (Object) toNumber(value).longValue();
+            case SMALLINT -> value -> value == null || value instanceof Short ? value : (Object) (short) inRange(toNumber(value), Short.MIN_VALUE, Short.MAX_VALUE, "smallint");
+            case INTEGER -> value -> value == null || value instanceof Integer ? value : (Object) (int) inRange(toNumber(value), Integer.MIN_VALUE, Integer.MAX_VALUE, "integer");
+            case BIGINT -> value -> value == null || value instanceof Long ? value : (Object) inRange(toNumber(value), Long.MIN_VALUE, Long.MAX_VALUE, "bigint");
             case REAL -> value -> value == null || value instanceof Float ? value : (Object) toNumber(value).floatValue();
             case DOUBLE -> value -> value == null || value instanceof Double ? value : (Object) toNumber(value).doubleValue();
             case DECIMAL -> ValueConverters::toBigDecimal;
@@ -49,6 +49,30 @@ public final class ValueConverters
             case BINARY -> ValueConverters::toBytes;
             case UUID -> value -> value == null || value instanceof UUID ? value : UUID.fromString(value.toString());
         };
+    }
+
+    /**
+     * An integral value that must fit its PostgreSQL type: a source that computes in wider integers
+     * (MySQL's BIGINT arithmetic for PostgreSQL's int4) must not wrap around, PostgreSQL raises 22003.
+     */
+    private static long inRange(Number number, long min, long max, String type)
+    {
+        boolean integral = number instanceof Long || number instanceof Integer || number instanceof Short || number instanceof Byte;
+        BigDecimal exact = integral ? null : number instanceof BigDecimal decimal ? decimal : new BigDecimal(number.toString());
+        if (exact != null && (exact.compareTo(BigDecimal.valueOf(min)) < 0 || exact.compareTo(BigDecimal.valueOf(max)) > 0)) {
+            throw outOfRange(type);
+        }
+        long value = integral ? number.longValue() : exact.setScale(0, java.math.RoundingMode.HALF_UP).longValue();
+        if (value < min || value > max) {
+            throw outOfRange(type);
+        }
+        return value;
+    }
+
+    private static dev.sekisho.planner.spi.QueryException outOfRange(String type)
+    {
+        return new dev.sekisho.planner.spi.QueryException(dev.sekisho.planner.spi.SqlStates.NUMERIC_VALUE_OUT_OF_RANGE, type + " out of range",
+                "Cast to a wider type (bigint or numeric) before the arithmetic.", null);
     }
 
     /** Whether {@link #toKind} is needed at all: false when the source's kind already matches. */

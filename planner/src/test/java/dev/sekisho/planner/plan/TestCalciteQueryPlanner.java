@@ -92,9 +92,10 @@ class TestCalciteQueryPlanner
                 + "group by upper(name), quantity + 1, amount");
         assertThat(query.columns()).extracting(ResultColumn::name)
                 .containsExactly("count", "n", "sum", "sum", "avg", "max", "upper", "?column?", "?column?", "amount", "int4");
+        // max(varchar) and upper(varchar) are text in PostgreSQL (TestPostgresFidelity compares with a real one)
         assertThat(query.columns()).extracting(column -> column.type().kind()).containsExactly(
-                Kind.BIGINT, Kind.BIGINT, Kind.BIGINT, Kind.DECIMAL, Kind.DECIMAL, Kind.VARCHAR,
-                Kind.VARCHAR, Kind.INTEGER, Kind.TEXT, Kind.INTEGER, Kind.INTEGER);
+                Kind.BIGINT, Kind.BIGINT, Kind.BIGINT, Kind.DECIMAL, Kind.DECIMAL, Kind.TEXT,
+                Kind.TEXT, Kind.INTEGER, Kind.TEXT, Kind.INTEGER, Kind.INTEGER);
         assertThat(query.columns().get(0).origin()).isEmpty();
         assertThat(query.columns().get(5).origin()).isEmpty();
     }
@@ -104,11 +105,13 @@ class TestCalciteQueryPlanner
     {
         // MySQL returns DECIMAL for SUM of integers and for AVG, BIGINT for COUNT, 1/0 for booleans
         PreparedQuery query = prepare("select count(*), sum(quantity), avg(quantity), quantity > 1 from orders group by quantity");
-        shop.answer(List.of(row(3L, new BigDecimal("6"), new BigDecimal("2.0000"), 1), row(1, 2L, 2, 0)));
+        // the source computes the group's count and sum (avg is sum / count, divided in the gateway with PostgreSQL's scale)
+        assertThat(query.explain()).contains("SELECT `quantity`, COUNT(*), SUM(`quantity`) FROM `shop`.`orders` GROUP BY `quantity`");
+        shop.answer(List.of(row(2, 3L, new BigDecimal("6")), row(1L, 1, 1L)));
         List<List<Object>> rows = readAll(query.execute(List.of(), context()));
         assertThat(rows).containsExactly(
-                row(3L, 6L, new BigDecimal("2.0000"), true),
-                row(1L, 2L, new BigDecimal(2), false));
+                row(3L, 6L, new BigDecimal("2"), true),
+                row(1L, 1L, new BigDecimal("1"), false));
     }
 
     @Test
@@ -116,9 +119,13 @@ class TestCalciteQueryPlanner
     {
         PreparedQuery query = prepare("select c.name, sum(o.amount) as total from customers c join orders o on o.customer_id = c.id "
                 + "where c.region = 'JP' and o.quantity >= 1 group by c.name having sum(o.amount) > 10");
-        assertThat(sourceSql(query)).isEqualTo("SELECT `customers`.`name`, SUM(`orders`.`amount`) AS `total` FROM `shop`.`customers` "
+        assertThat(sourceSql(query)).isEqualTo(("SELECT `customers`.`name`, SUM(`orders`.`amount`) AS `total` FROM `shop`.`customers` "
                 + "INNER JOIN `shop`.`orders` ON `customers`.`id` = `orders`.`customer_id` "
-                + "WHERE `customers`.`region` = 'JP' AND `orders`.`quantity` >= 1 GROUP BY `customers`.`name` HAVING `total` > 10.00");
+                + "WHERE `customers`.`region` = 'JP' AND `orders`.`quantity` >= 1 GROUP BY `customers`.`name` HAVING `total` > 10.00")
+                .replace("SELECT `customers`.`name`", "SELECT * FROM (SELECT `customers`.`name`")
+                // text compares and groups by its bytes as well (PostgreSQL's C collation); char(n) without trailing spaces
+                .replace("'JP' AND", "'JP' AND CAST(RTRIM(`customers`.`region`) AS BINARY) = CAST(RTRIM('JP') AS BINARY) AND")
+                .replace(" HAVING `total` > 10.00", ", CAST(`customers`.`name` AS BINARY)) AS `t3` WHERE `t3`.`total` > 10.00"));
         assertThat(query.columns()).extracting(ResultColumn::name).containsExactly("name", "total");
     }
 
@@ -126,13 +133,16 @@ class TestCalciteQueryPlanner
     void orderByLimitOffsetKeepPostgresNullOrder()
     {
         assertThat(sourceSql(prepare("select name from customers order by email limit 10 offset 5")))
-                .isEqualTo("SELECT `name`, `email` FROM `shop`.`customers` ORDER BY `email` IS NULL, `email` LIMIT 10 OFFSET 5");
+                .isEqualTo("SELECT `name`, `email`, CAST(`email` AS BINARY) AS `sekisho_bytes_2` FROM `shop`.`customers` "
+                        + "ORDER BY CAST(`email` AS BINARY) IS NULL, 3 LIMIT 10 OFFSET 5");
+        // text sorts by its bytes (PostgreSQL's C collation): a trailing column the gateway does not read
         assertThat(sourceSql(prepare("select name from customers order by email desc")))
-                .isEqualTo("SELECT `name`, `email` FROM `shop`.`customers` ORDER BY `email` IS NULL DESC, `email` DESC");
+                .isEqualTo("SELECT `name`, `email`, CAST(`email` AS BINARY) AS `sekisho_bytes_2` FROM `shop`.`customers` "
+                        + "ORDER BY CAST(`email` AS BINARY) IS NULL DESC, 3 DESC");
         assertThat(sourceSql(prepare("select name from customers order by email desc nulls last")))
-                .isEqualTo("SELECT `name`, `email` FROM `shop`.`customers` ORDER BY `email` DESC");
+                .isEqualTo("SELECT `name`, `email`, CAST(`email` AS BINARY) AS `sekisho_bytes_2` FROM `shop`.`customers` ORDER BY 3 DESC");
         assertThat(sourceSql(prepare("select name from customers order by email nulls first")))
-                .isEqualTo("SELECT `name`, `email` FROM `shop`.`customers` ORDER BY `email`");
+                .isEqualTo("SELECT `name`, `email`, CAST(`email` AS BINARY) AS `sekisho_bytes_2` FROM `shop`.`customers` ORDER BY 3");
         assertThat(sourceSql(prepare("select * from customers offset 2")))
                 .isEqualTo("SELECT * FROM `shop`.`customers` LIMIT 18446744073709551615 OFFSET 2");
     }
@@ -153,10 +163,13 @@ class TestCalciteQueryPlanner
     {
         PreparedQuery query = prepare("select name from customers where id = $2 and (email = $1 or name = $1) and id < $2 + 10");
         assertThat(query.parameterTypes()).containsExactly(ColumnType.varchar(255), ColumnType.of(Kind.INTEGER));
-        assertThat(sourceSql(query)).isEqualTo("SELECT `name` FROM `shop`.`customers` WHERE `id` = ? AND (`email` = ? OR `name` = ?) AND `id` < ? + 10");
+        // a text equality keeps the collation's comparison (index use) and adds the exact one (PostgreSQL's C collation)
+        assertThat(sourceSql(query)).isEqualTo("SELECT `name` FROM `shop`.`customers` WHERE `id` = ? AND (`email` = ? AND CAST(`email` AS BINARY) = CAST(? AS BINARY) "
+                + "OR `name` = ? AND CAST(`name` AS BINARY) = CAST(? AS BINARY)) AND `id` < ? + 10");
         BackendQuery sent = run(query, "a@x", 7);
-        assertThat(sent.parameters()).containsExactly(7, "a@x", "a@x", 7);
-        assertThat(sent.parameterTypes()).containsExactly(ColumnType.of(Kind.INTEGER), ColumnType.varchar(255), ColumnType.varchar(255), ColumnType.of(Kind.INTEGER));
+        assertThat(sent.parameters()).containsExactly(7, "a@x", "a@x", "a@x", "a@x", 7);
+        assertThat(sent.parameterTypes()).containsExactly(ColumnType.of(Kind.INTEGER), ColumnType.varchar(255), ColumnType.varchar(255), ColumnType.varchar(255),
+                ColumnType.varchar(255), ColumnType.of(Kind.INTEGER));
     }
 
     @Test
@@ -189,16 +202,24 @@ class TestCalciteQueryPlanner
     @Test
     void postgresCastsKeepPostgresPrecedence()
     {
-        assertThat(sourceSql(prepare("select (7 / 2)::numeric, 7 / 2::numeric, id::text, created_at::date from customers where created_at > '2024-01-01'::date")))
-                .isEqualTo("SELECT CAST(7 DIV 2 AS DECIMAL(65, 30)), 7 / 2, CAST(`id` AS CHAR), CAST(`created_at` AS DATE) FROM `shop`.`customers` "
+        // numeric without a modifier keeps an exact value's scale (an integer's is 0)
+        assertThat(sourceSql(prepare("select (7 / 2)::numeric, id::text, created_at::date from customers where created_at > '2024-01-01'::date")))
+                .isEqualTo("SELECT CAST(7 DIV 2 AS DECIMAL(65, 0)), CAST(`id` AS CHAR), CAST(`created_at` AS DATE) FROM `shop`.`customers` "
                         + "WHERE `created_at` > CAST(CAST('2024-01-01' AS DATE) AS DATETIME(0))");
+        // 7 / 2::numeric is a numeric quotient: PostgreSQL's scale (3.5000000000000000), computed in the gateway
+        PreparedQuery quotient = prepare("select 7 / 2::numeric, id from customers where created_at > '2024-01-01'::date");
+        assertThat(quotient.isFullyPushedDown()).isFalse();
+        assertThat(quotient.explain()).contains("numeric division");
     }
 
     @Test
     void integerDivisionTruncatesLikePostgres()
     {
-        assertThat(sourceSql(prepare("select quantity / 2, amount / 2, quantity / 2.0 from orders")))
-                .isEqualTo("SELECT `quantity` DIV 2, `amount` / 2, `quantity` / 2.0 FROM `shop`.`orders`");
+        assertThat(sourceSql(prepare("select quantity / 2 from orders"))).isEqualTo("SELECT `quantity` DIV 2 FROM `shop`.`orders`");
+        // a numeric quotient has PostgreSQL's scale (at least 16 significant digits), which MySQL cannot give: the gateway divides
+        PreparedQuery numeric = prepare("select amount / 2, quantity / 2.0 from orders");
+        assertThat(numeric.isFullyPushedDown()).isFalse();
+        assertThat(numeric.explain()).contains("numeric division");
     }
 
     @Test
@@ -213,7 +234,8 @@ class TestCalciteQueryPlanner
     void stringLiteralsAreEscapedForMysql()
     {
         assertThat(sourceSql(prepare("select name from customers where bio = 'a\\b''c' or name = '東京'")))
-                .isEqualTo("SELECT `name` FROM `shop`.`customers` WHERE `bio` = 'a\\\\b''c' OR `name` = '東京'");
+                .isEqualTo("SELECT `name` FROM `shop`.`customers` WHERE `bio` = 'a\\\\b''c' AND CAST(`bio` AS BINARY) = CAST('a\\\\b''c' AS BINARY) "
+                        + "OR `name` = '東京' AND CAST(`name` AS BINARY) = CAST('東京' AS BINARY)");
     }
 
     @Test

@@ -83,7 +83,8 @@ class TestLocalEngine
         assertThat(((PushedDownQuery) concat).sourceSql()).contains("CONCAT_WS(''");
         PreparedQuery numeric = single.prepare("SELECT CAST(amount AS numeric), amount::numeric(10, 1) FROM orders", List.of(), SESSION);
         String sql = ((PushedDownQuery) numeric).sourceSql();
-        assertThat(sql).contains("DECIMAL(65, 30)").contains("DECIMAL(10, 1)").doesNotContain("DECIMAL(65, 0)");
+        // numeric without a modifier keeps the value's scale: amount is numeric(12, 2)
+        assertThat(sql).contains("CAST(`amount` AS DECIMAL(65, 2))").contains("DECIMAL(10, 1)").doesNotContain("DECIMAL(65, 0)").doesNotContain("DECIMAL(65, 30)");
     }
 
     @Test

@@ -73,7 +73,8 @@ class TestPolicyExecutionContext
                 return Optional.empty();
             }
         };
-        PolicyExecutionContext context = new PolicyExecutionContext(caller, CatalogView.ALL);
+        PolicyExecutionContext context = new PolicyExecutionContext(caller, CatalogView.ALL, true);
+        assertThat(context.rowsHiddenByPolicy()).isTrue();
         assertThat(context.setting("application_name")).contains("Redash");
         assertThat(context.isFinished()).isTrue();
         assertThat(context.description()).isEqualTo("user alice: SELECT 1");

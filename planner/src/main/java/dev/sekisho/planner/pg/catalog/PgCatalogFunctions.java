@@ -202,6 +202,12 @@ public final class PgCatalogFunctions
         return true;
     }
 
+    /** {@code pg_collation_is_visible(oid)}: the emulation's collations all live in pg_catalog, which is always searched. */
+    public static Boolean pg_collation_is_visible(Long oid)
+    {
+        return oid == null ? null : Boolean.TRUE;
+    }
+
     /** {@code pg_type_is_visible(oid)} with the session's search path: built-in types always, a source's type where its schema is on the path. */
     public static Boolean pg_type_is_visible(Long oid, String searchPath)
     {

@@ -84,6 +84,30 @@ public final class PgArrayFunctions
         return String.join(separator, present);
     }
 
+    /** An {@code int2[]} literal's text (typed by {@link PgResultTypes}). */
+    public static String pg_int2_array(String text)
+    {
+        return text;
+    }
+
+    /** An {@code int4[]} literal's text. */
+    public static String pg_int4_array(String text)
+    {
+        return text;
+    }
+
+    /** A {@code text[]} literal's text. */
+    public static String pg_text_array(String text)
+    {
+        return text;
+    }
+
+    /** A {@code boolean[]} literal's text. */
+    public static String pg_bool_array(String text)
+    {
+        return text;
+    }
+
     /** {@code array[i]}: from 1 for arrays, from 0 for {@code int2vector}/{@code oidvector}. */
     public static String pg_subscript(String array, Integer index)
     {

@@ -53,6 +53,16 @@ public final class PgResultTypes
             Map.entry("session_user", PgTypeInfo.NAME),
             Map.entry("user", PgTypeInfo.NAME),
             Map.entry("pg_slice", PgTypeInfo.TEXT),
+            Map.entry("pg_int2_array", PgTypeInfo.INT2_ARRAY),
+            Map.entry("pg_int4_array", PgTypeInfo.INT4_ARRAY),
+            Map.entry("pg_text_array", PgTypeInfo.TEXT_ARRAY),
+            Map.entry("pg_bool_array", PgTypeInfo.BOOL_ARRAY),
+            Map.entry("json_build_object", PgTypeInfo.JSON),
+            Map.entry("json_build_array", PgTypeInfo.JSON),
+            Map.entry("to_json", PgTypeInfo.JSON),
+            Map.entry("row_to_json", PgTypeInfo.JSON),
+            Map.entry("age", PgTypeInfo.INTERVAL),
+            Map.entry("pg_timestamp_diff", PgTypeInfo.INTERVAL),
             Map.entry("pg_text", PgTypeInfo.TEXT));
 
     /** The catalog's and the session's functions and those over arrays' text form: a plan calling one runs in the gateway. */

@@ -64,9 +64,10 @@ public final class PgColumnNames
                     return null;
                 }
                 Named inner = figure(call.operand(0));
-                if (inner != null) {
+                if (inner != null && inner.strong()) {
                     return inner;
                 }
+                // a cast of a cast names the outer type ('2.5'::numeric::int is int4)
                 return call.operand(1) instanceof SqlDataTypeSpec spec ? new Named(castTypeName(spec.getTypeName().names.get(spec.getTypeName().names.size() - 1)), false)
                         : null;
             }
@@ -89,11 +90,24 @@ public final class PgColumnNames
                 // (record).field
                 return call.operand(1) instanceof SqlIdentifier field ? new Named(field.getSimple(), true) : null;
             }
+            case OVER, FILTER, WITHIN_GROUP -> {
+                // a window function, an aggregate with FILTER or WITHIN GROUP: the function's name (row_number, count)
+                return call.operandCount() > 0 ? figure(call.operand(0)) : null;
+            }
+            case MINUS_PREFIX, PLUS_PREFIX -> {
+                // -2.5::int is -(2.5::int): an operator, unnamed
+                return null;
+            }
             case NULLIF -> {
                 return new Named("nullif", true);
             }
             case COALESCE -> {
                 return new Named("coalesce", true);
+            }
+            case TRIM -> {
+                // trim(both|leading|trailing ...) is PostgreSQL's btrim, ltrim or rtrim
+                String flag = call.operandCount() > 0 && call.operand(0) instanceof org.apache.calcite.sql.SqlLiteral literal ? String.valueOf(literal.getValue()) : "BOTH";
+                return new Named(flag.equals("LEADING") ? "ltrim" : flag.equals("TRAILING") ? "rtrim" : "btrim", true);
             }
             default -> { }
         }
@@ -103,7 +117,9 @@ public final class PgColumnNames
         if (call.getOperator() instanceof SqlFunction function) {
             SqlIdentifier identifier = function.getSqlIdentifier();
             String name = identifier != null ? identifier.names.get(identifier.names.size() - 1) : function.getName();
-            return new Named(name.toLowerCase(Locale.ROOT), true);
+            // Calcite's names for PostgreSQL's functions
+            String lower = name.toLowerCase(Locale.ROOT);
+            return new Named(lower.equals("translate3") ? "translate" : lower, true);
         }
         return null;
     }
@@ -111,6 +127,10 @@ public final class PgColumnNames
     /** The name of a cast's target type as PostgreSQL spells it internally. */
     private static String castTypeName(String typeName)
     {
+        if (typeName.length() > 1 && typeName.charAt(0) == '_') {
+            // x::int[] (written x::_int): named by the element type, int4
+            return castTypeName(typeName.substring(1));
+        }
         return switch (typeName.toLowerCase(Locale.ROOT)) {
             case "integer", "int" -> "int4";
             case "bigint" -> "int8";

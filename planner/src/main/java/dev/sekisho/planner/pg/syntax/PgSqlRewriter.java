@@ -1,3 +1,4 @@
+// Over 600 lines: one shuttle rewrites every PostgreSQL-only construct in one pass, in an order that matters; splitting it by construct family is due.
 package dev.sekisho.planner.pg.syntax;
 
 import dev.sekisho.planner.pg.catalog.PgCatalog;
@@ -74,9 +75,14 @@ public final class PgSqlRewriter
         return PgSetReturningFunctions.rewrite(result == null ? node : result);
     }
 
+    /** A to_char format of numbers: digit positions (9, 0) among PostgreSQL's other number format elements, nothing of a date's. */
+    private static final java.util.regex.Pattern NUMBER_FORMAT = java.util.regex.Pattern.compile("(?i)(FM)?[90.,DGSMIPLR]*[90][90.,DGSMIPLR]*");
+
     private final class Shuttle
             extends SqlShuttle
     {
+        private final Set<SqlNode> windowAggregates = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
         @Override
         public SqlNode visit(SqlIdentifier identifier)
         {
@@ -119,12 +125,52 @@ public final class PgSqlRewriter
                 operands.set(0, operands.get(0).accept(this));
                 return call.getOperator().createCall(call.getFunctionQuantifier(), call.getParserPosition(), operands);
             }
+            if ((call.getKind() == SqlKind.OVER || call.getKind() == SqlKind.FILTER) && call.operandCount() > 0 && call.operand(0) instanceof SqlCall aggregate) {
+                // a window's or FILTER's aggregate stays an aggregate
+                windowAggregates.add(aggregate);
+            }
             SqlNode visited = super.visit(call);
             if (!(visited instanceof SqlCall rewritten)) {
                 return visited;
             }
+            if (rewritten.getKind() == SqlKind.OVER && rewritten.operandCount() == 2 && rewritten.operand(0) instanceof SqlCall shift
+                    && ("lag".equals(functionName(shift)) || "lead".equals(functionName(shift))) && shift.operandCount() == 3) {
+                return shiftWithDefault(shift, rewritten.operand(1));
+            }
+            if (!windowAggregates.contains(call)) {
+                SqlNode variance = variance(rewritten);
+                if (variance != null) {
+                    return variance;
+                }
+            }
+            SqlNode result = rewriteCall(rewritten);
+            return datePartTyped(call, result);
+        }
+
+        private SqlNode rewriteCall(SqlCall rewritten)
+        {
+            checkRegularExpression(rewritten);
+            if (rewritten.getOperator().getName().equals("^") && rewritten.operandCount() == 2) {
+                // PostgreSQL's ^ is exponentiation (double precision), not a bitwise XOR
+                return SqlStdOperatorTable.POWER.createCall(POS, rewritten.operand(0), rewritten.operand(1));
+            }
+            if (rewritten.getKind() == SqlKind.GROUPING || "grouping".equals(functionName(rewritten))) {
+                // grouping() is an integer in PostgreSQL
+                return SqlStdOperatorTable.CAST.createCall(POS, rewritten, new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.INTEGER, POS), POS));
+            }
+            if (rewritten.getKind() == SqlKind.WITHIN_GROUP) {
+                SqlNode aggregate = OrderedSetAggregates.rewrite(rewritten);
+                if (aggregate != null) {
+                    return aggregate;
+                }
+            }
             if (rewritten.getKind() == SqlKind.CAST && rewritten.operandCount() == 2 && rewritten.operand(1) instanceof SqlDataTypeSpec spec) {
                 return cast(rewritten.operand(0), spec);
+            }
+            if (rewritten.getOperator() == SqlStdOperatorTable.CONCAT && rewritten.operandCount() == 2
+                    && (isBooleanLiteral(rewritten.operand(0)) || isBooleanLiteral(rewritten.operand(1)))) {
+                // 'a' || true is 'atrue' in PostgreSQL
+                return SqlStdOperatorTable.CONCAT.createCall(POS, booleanText(rewritten.operand(0)), booleanText(rewritten.operand(1)));
             }
             if (rewritten.getOperator() == SqlStdOperatorTable.CONCAT && rewritten.operandCount() == 2
                     && (isArrayConstructor(rewritten.operand(0)) || isArrayConstructor(rewritten.operand(1)))) {
@@ -135,6 +181,11 @@ public final class PgSqlRewriter
                     && unit.timeUnitRange == TimeUnitRange.DOW) {
                 // PostgreSQL's dow counts from 0 (Sunday); Calcite's, and MySQL's DAYOFWEEK, from 1
                 return SqlStdOperatorTable.MINUS.createCall(POS, rewritten, SqlLiteral.createExactNumeric("1", POS));
+            }
+            if ((rewritten.getKind() == SqlKind.SOME || rewritten.getKind() == SqlKind.ALL) && rewritten.operandCount() == 2
+                    && unwrapList(rewritten.operand(1)).getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR) {
+                // x op ANY (ARRAY[a, b]) is x op a OR x op b (ALL: AND), with SQL's three-valued logic, which every source runs
+                return anyOverElements(rewritten, (SqlCall) unwrapList(rewritten.operand(1)));
             }
             if ((rewritten.getKind() == SqlKind.SOME || rewritten.getKind() == SqlKind.ALL) && rewritten.operandCount() == 2 && !isQuery(rewritten.operand(1))) {
                 String comparison = rewritten.getOperator().getName();
@@ -154,6 +205,13 @@ public final class PgSqlRewriter
                 }
             }
             String function = functionName(rewritten);
+            if ("date_part".equals(function) && rewritten.operandCount() == 2 && rewritten.operand(0) instanceof SqlLiteral unit
+                    && "dow".equalsIgnoreCase(unit.toValue())) {
+                // date_part('dow', x) counts from 0 (Sunday) like extract(dow from x)
+                SqlNode extract = SqlStdOperatorTable.EXTRACT.createCall(POS,
+                        new SqlIntervalQualifier(org.apache.calcite.avatica.util.TimeUnit.DOW, null, POS), rewritten.operand(1));
+                return SqlStdOperatorTable.MINUS.createCall(POS, extract, SqlLiteral.createExactNumeric("1", POS));
+            }
             if (function != null) {
                 switch (function) {
                     case "current_schema" -> {
@@ -181,6 +239,13 @@ public final class PgSqlRewriter
                     case "now", "transaction_timestamp", "statement_timestamp" -> {
                         if (rewritten.operandCount() == 0) {
                             return SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(POS);
+                        }
+                    }
+                    case "to_char" -> {
+                        if (rewritten.operandCount() == 2 && rewritten.operand(1) instanceof SqlLiteral format
+                                && NUMBER_FORMAT.matcher(String.valueOf(format.toValue())).matches()) {
+                            // a number format (9s and 0s): PostgreSQL's number formatting, where the library's to_char formats dates
+                            return call("pg_to_char_number", rewritten.operand(0), rewritten.operand(1));
                         }
                     }
                     case "date_trunc" -> {
@@ -218,6 +283,154 @@ public final class PgSqlRewriter
             }
             return rewritten;
         }
+    }
+
+    /**
+     * A regular expression written as a literal that no engine can compile (unbalanced parentheses or
+     * brackets) is PostgreSQL's 2201B at planning time, whichever engine would have run it.
+     */
+    private static void checkRegularExpression(SqlCall call)
+    {
+        String function = functionName(call);
+        boolean regex = call.getKind() == SqlKind.POSIX_REGEX_CASE_SENSITIVE || call.getKind() == SqlKind.POSIX_REGEX_CASE_INSENSITIVE
+                || function != null && function.startsWith("regexp_");
+        if (!regex || call.operandCount() < 2 || !(call.operand(1) instanceof SqlLiteral pattern) || pattern.getTypeName() != SqlTypeName.CHAR) {
+            return;
+        }
+        try {
+            java.util.regex.Pattern.compile(pattern.getValueAs(String.class));
+        }
+        catch (java.util.regex.PatternSyntaxException e) {
+            String description = e.getDescription();
+            if (description.startsWith("Unclosed") || description.startsWith("Unmatched")) {
+                throw new QueryException("2201B", "invalid regular expression: parentheses () or brackets [] not balanced",
+                        "Balance the pattern's parentheses and brackets, or escape them with a backslash.", null);
+            }
+        }
+    }
+
+    /**
+     * {@code lag(x, n, default) OVER w} (and {@code lead}) as
+     * {@code CASE WHEN lag(1, n) OVER w IS NULL THEN default ELSE lag(x, n) OVER w END}: the shifted
+     * constant is null exactly where no row is n rows away, which is where the default applies
+     * (MariaDB's LAG and LEAD take no default).
+     */
+    private static SqlNode shiftWithDefault(SqlCall shift, SqlNode window)
+    {
+        org.apache.calcite.sql.SqlOperator function = shift.getOperator();
+        SqlNode exists = SqlStdOperatorTable.OVER.createCall(POS, function.createCall(POS, SqlLiteral.createExactNumeric("1", POS), shift.operand(1)),
+                window.clone(POS));
+        SqlNode shifted = SqlStdOperatorTable.OVER.createCall(POS, function.createCall(POS, shift.operand(0), shift.operand(1)), window.clone(POS));
+        return SqlStdOperatorTable.CASE.createCall(null, POS, null, SqlNodeList.of(SqlStdOperatorTable.IS_NULL.createCall(POS, exists)),
+                SqlNodeList.of(shift.operand(2)), shifted);
+    }
+
+    /**
+     * {@code stddev}, {@code variance} and their {@code _samp}/{@code _pop} forms as PostgreSQL
+     * computes them over exact numbers: {@code pg_variance(count(x), sum(x), sum(x * x), sample, root)}.
+     * The count and sums are plain aggregates a source computes; the gateway divides and takes the
+     * root with PostgreSQL's result scale. Null for any other call.
+     */
+    private static SqlNode variance(SqlCall call)
+    {
+        String function = functionName(call);
+        if (function == null || call.getFunctionQuantifier() != null) {
+            return null;
+        }
+        if (call.operandCount() == 2 && Set.of("covar_pop", "covar_samp", "corr", "regr_slope", "regr_intercept", "regr_r2").contains(function)) {
+            // over the pairs where both are not null: x + 0 * y is null where y is
+            SqlNode y = call.operand(0);
+            SqlNode x = call.operand(1);
+            SqlNode xPaired = SqlStdOperatorTable.PLUS.createCall(POS, x, SqlStdOperatorTable.MULTIPLY.createCall(POS, SqlLiteral.createExactNumeric("0", POS), y));
+            SqlNode yPaired = SqlStdOperatorTable.PLUS.createCall(POS, y, SqlStdOperatorTable.MULTIPLY.createCall(POS, SqlLiteral.createExactNumeric("0", POS), x));
+            return call("pg_regression", SqlLiteral.createCharString(function, POS), SqlStdOperatorTable.COUNT.createCall(POS, xPaired),
+                    SqlStdOperatorTable.SUM.createCall(POS, xPaired), SqlStdOperatorTable.SUM.createCall(POS, yPaired),
+                    SqlStdOperatorTable.SUM.createCall(POS, SqlStdOperatorTable.MULTIPLY.createCall(POS, xPaired, xPaired)),
+                    SqlStdOperatorTable.SUM.createCall(POS, SqlStdOperatorTable.MULTIPLY.createCall(POS, yPaired, yPaired)),
+                    SqlStdOperatorTable.SUM.createCall(POS, SqlStdOperatorTable.MULTIPLY.createCall(POS, x, y)));
+        }
+        if (call.operandCount() != 1) {
+            return null;
+        }
+        Boolean sample;
+        Boolean root;
+        switch (function) {
+            case "stddev", "stddev_samp" -> {
+                sample = true;
+                root = true;
+            }
+            case "stddev_pop" -> {
+                sample = false;
+                root = true;
+            }
+            case "variance", "var_samp" -> {
+                sample = true;
+                root = false;
+            }
+            case "var_pop" -> {
+                sample = false;
+                root = false;
+            }
+            default -> {
+                return null;
+            }
+        }
+        SqlNode value = call.operand(0);
+        return call("pg_variance", SqlStdOperatorTable.COUNT.createCall(POS, value), SqlStdOperatorTable.SUM.createCall(POS, value),
+                SqlStdOperatorTable.SUM.createCall(POS, SqlStdOperatorTable.MULTIPLY.createCall(POS, value, value)),
+                SqlLiteral.createBoolean(sample, POS), SqlLiteral.createBoolean(root, POS));
+    }
+
+    /**
+     * {@code x op ANY (ARRAY[e1, e2])} as {@code x op e1 OR x op e2} and {@code x op ALL (...)} as
+     * {@code x op e1 AND x op e2}: the same answer, NULLs included; an empty array is false for ANY
+     * and true for ALL.
+     */
+    private static SqlNode anyOverElements(SqlCall quantified, SqlCall array)
+    {
+        boolean any = quantified.getKind() == SqlKind.SOME;
+        SqlKind comparisonKind = quantified.getOperator() instanceof org.apache.calcite.sql.fun.SqlQuantifyOperator quantify ? quantify.comparisonKind : null;
+        org.apache.calcite.sql.SqlOperator comparison = comparisonKind == null ? null : switch (comparisonKind) {
+            case EQUALS -> SqlStdOperatorTable.EQUALS;
+            case NOT_EQUALS -> SqlStdOperatorTable.NOT_EQUALS;
+            case LESS_THAN -> SqlStdOperatorTable.LESS_THAN;
+            case LESS_THAN_OR_EQUAL -> SqlStdOperatorTable.LESS_THAN_OR_EQUAL;
+            case GREATER_THAN -> SqlStdOperatorTable.GREATER_THAN;
+            case GREATER_THAN_OR_EQUAL -> SqlStdOperatorTable.GREATER_THAN_OR_EQUAL;
+            default -> null;
+        };
+        if (comparison == null) {
+            return quantified;
+        }
+        SqlNode result = null;
+        for (SqlNode element : array.getOperandList()) {
+            SqlNode compared = comparison.createCall(POS, quantified.operand(0), element);
+            result = result == null ? compared : (any ? SqlStdOperatorTable.OR : SqlStdOperatorTable.AND).createCall(POS, result, compared);
+        }
+        return result == null ? SqlLiteral.createBoolean(!any, POS) : result;
+    }
+
+    /**
+     * {@code extract(field FROM x)} is {@code numeric} in PostgreSQL (with 6 decimals for seconds
+     * and epoch), {@code date_part('field', x)} is {@code double precision}: the rewritten call cast
+     * to that type.
+     */
+    private static SqlNode datePartTyped(SqlCall written, SqlNode result)
+    {
+        String function = functionName(written);
+        boolean extract = written.getKind() == SqlKind.EXTRACT && !"date_part".equals(function);
+        boolean datePart = "date_part".equals(function) && written.operandCount() == 2;
+        if (!extract && !datePart) {
+            return result;
+        }
+        if (datePart) {
+            return SqlStdOperatorTable.CAST.createCall(POS, result, new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DOUBLE, POS), POS));
+        }
+        String unit = written.operand(0) instanceof SqlIntervalQualifier qualifier ? qualifier.timeUnitRange.name().toLowerCase(Locale.ROOT)
+                : written.operand(0).toString().toLowerCase(Locale.ROOT);
+        int scale = unit.contains("second") || unit.contains("epoch") ? 6 : 0;
+        // numeric with the planner's precision for numeric without a modifier
+        return SqlStdOperatorTable.CAST.createCall(POS, result, new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DECIMAL, 65, scale, POS), POS));
     }
 
     /**
@@ -287,6 +500,34 @@ public final class PgSqlRewriter
         return schema.equals(PgCatalog.PG_CATALOG) || schema.equals(PgCatalog.INFORMATION_SCHEMA) || catalog.hasSchema(schema);
     }
 
+    /**
+     * A text literal read as a boolean, as PostgreSQL reads it: {@code true}, {@code yes}, {@code on},
+     * {@code 1} and their prefixes (case and surrounding spaces ignored), likewise for false; 22P02 for
+     * anything else.
+     */
+    private static SqlNode booleanInput(String text)
+    {
+        String value = text.strip().toLowerCase(Locale.ROOT);
+        if (!value.isEmpty() && ("true".startsWith(value) || "yes".startsWith(value) || value.equals("on") || value.equals("1"))) {
+            return SqlLiteral.createBoolean(true, POS);
+        }
+        if (!value.isEmpty() && ("false".startsWith(value) || "no".startsWith(value) || value.equals("off") || value.equals("of") || value.equals("0"))) {
+            return SqlLiteral.createBoolean(false, POS);
+        }
+        throw new QueryException(SqlStates.INVALID_TEXT_REPRESENTATION, "invalid input syntax for type boolean: \"" + text + "\"",
+                "Use true or false (or yes/no, on/off, 1/0).", null);
+    }
+
+    private static boolean isBooleanLiteral(SqlNode node)
+    {
+        return node instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.BOOLEAN && literal.getValue() != null;
+    }
+
+    private static SqlNode booleanText(SqlNode node)
+    {
+        return isBooleanLiteral(node) ? SqlLiteral.createCharString(((SqlLiteral) node).booleanValue() ? "true" : "false", POS) : node;
+    }
+
     private SqlNode cast(SqlNode operand, SqlDataTypeSpec spec)
     {
         SqlIdentifier typeName = spec.getTypeName();
@@ -294,6 +535,24 @@ public final class PgSqlRewriter
         String lower = typeName.isComponentQuoted(typeName.names.size() - 1) ? type : type.toLowerCase(Locale.ROOT);
         if (lower.length() > 1 && lower.charAt(0) == '_' && !typeName.isComponentQuoted(typeName.names.size() - 1)) {
             return arrayCast(operand, lower.substring(1), spec);
+        }
+        if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.BOOLEAN && literal.getValue() != null
+                && java.util.Set.of("text", "varchar", "character varying", "bpchar").contains(lower)) {
+            // PostgreSQL prints booleans as true and false; the planner would fold TRUE into 'TRUE'
+            return SqlLiteral.createCharString(literal.booleanValue() ? "true" : "false", POS);
+        }
+        if (Set.of("numeric", "decimal").contains(lower) && spec.getTypeNameSpec() instanceof SqlBasicTypeNameSpec basic && basic.getPrecision() < 0
+                && operand instanceof SqlLiteral literal && (literal.getTypeName() == SqlTypeName.CHAR || literal.getTypeName() == SqlTypeName.DECIMAL)) {
+            // numeric without a modifier keeps the digits written ('3.14'::numeric is 3.14, 3.10::numeric is 3.10)
+            String digits = literal.getTypeName() == SqlTypeName.CHAR ? literal.getValueAs(String.class).strip() : literal.toValue();
+            if (digits != null && digits.contains(".") && digits.matches("[-+]?(\\d+\\.?\\d*|\\.\\d+)")) {
+                java.math.BigDecimal value = new java.math.BigDecimal(digits);
+                SqlNode exact = SqlLiteral.createExactNumeric(value.abs().toPlainString(), POS);
+                return value.signum() < 0 ? SqlStdOperatorTable.UNARY_MINUS.createCall(POS, exact) : exact;
+            }
+        }
+        if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR && Set.of("bool", "boolean").contains(lower)) {
+            return booleanInput(literal.getValueAs(String.class));
         }
         return switch (lower) {
             case "name" -> call("pg_name", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()));
@@ -345,7 +604,16 @@ public final class PgSqlRewriter
                     PgArrayText.checkElement(element, elementType);
                 }
             }
-            return SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createCharString(PgArrayText.format(parsed.elements()), POS), varchar());
+            SqlNode arrayText = SqlStdOperatorTable.CAST.createCall(POS, SqlLiteral.createCharString(PgArrayText.format(parsed.elements()), POS), varchar());
+            String typed = switch (elementType) {
+                // the array's text, typed as the array PostgreSQL's client sees (int4[] reads as a list in psycopg2)
+                case "int2", "smallint" -> "pg_int2_array";
+                case "int", "int4", "integer" -> "pg_int4_array";
+                case "text" -> "pg_text_array";
+                case "bool", "boolean" -> "pg_bool_array";
+                default -> null;
+            };
+            return typed == null ? arrayText : call(typed, arrayText);
         }
         if (isArrayConstructor(operand)) {
             // a real array (ARRAY[...]) keeps its own element type

@@ -1,7 +1,8 @@
 package dev.sekisho.planner.pg.syntax;
 
+import dev.sekisho.planner.pg.syntax.PgTokens.Kind;
+import dev.sekisho.planner.pg.syntax.PgTokens.Token;
 import dev.sekisho.policies.sql.SqlStatement;
-import dev.sekisho.policies.sql.SqlToken;
 import org.apache.calcite.sql.parser.SqlAbstractParserImpl;
 import org.apache.calcite.sql.parser.babel.SqlBabelParserImpl;
 
@@ -12,6 +13,12 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static dev.sekisho.planner.pg.syntax.PgTokens.at;
+import static dev.sekisho.planner.pg.syntax.PgTokens.matching;
+import static dev.sekisho.planner.pg.syntax.PgTokens.matchingBackwards;
+import static dev.sekisho.planner.pg.syntax.PgTokens.next;
+import static dev.sekisho.planner.pg.syntax.PgTokens.previous;
 
 /**
  * A token-level normaliser that turns PostgreSQL syntax Calcite's Babel parser does not accept into
@@ -35,21 +42,6 @@ public final class PgSyntax
 
     private static final SqlAbstractParserImpl.Metadata RESERVED = SqlBabelParserImpl.FACTORY.getParser(new StringReader("")).getMetadata();
 
-    private enum Kind { WORD, QUOTED, STRING, NUMBER, SYMBOL, SPACE, COMMENT }
-
-    private record Token(Kind kind, String text)
-    {
-        boolean is(String word)
-        {
-            return (kind == Kind.WORD || kind == Kind.SYMBOL) && text.equalsIgnoreCase(word);
-        }
-
-        String lower()
-        {
-            return text.toLowerCase(Locale.ROOT);
-        }
-    }
-
     private PgSyntax() {}
 
     public static String normalize(String sql)
@@ -60,15 +52,20 @@ public final class PgSyntax
     /** Normalises a lexed statement (its tokens are reused: the text is not lexed again). */
     public static String normalize(SqlStatement statement)
     {
-        List<Token> tokens = tokens(statement);
+        List<Token> tokens = PgTokens.of(statement);
         tokens = operators(tokens);
         tokens = qualifiers(tokens);
         tokens = collations(tokens);
         tokens = intervals(tokens);
+        tokens = timestampLiterals(tokens);
+        tokens = explicitTable(tokens);
+        tokens = PgQueryShapes.distinctOn(tokens);
+        tokens = whereWithoutFrom(tokens);
         tokens = subscripts(tokens);
         tokens = unnest(tokens);
         tokens = reservedAliases(tokens);
         tokens = tableFunctions(tokens);
+        tokens = PgQueryShapes.withOrdinality(tokens);
         StringBuilder out = new StringBuilder();
         for (Token token : tokens) {
             out.append(token.text());
@@ -76,58 +73,23 @@ public final class PgSyntax
         return out.toString();
     }
 
-    /**
-     * The shared lexer's tokens in this normaliser's terms. {@code E'...'} and dollar-quoted strings
-     * become standard strings, which is all Calcite's parser reads.
-     */
-    private static List<Token> tokens(SqlStatement statement)
-    {
-        List<Token> tokens = new ArrayList<>(statement.tokens().size());
-        for (SqlToken token : statement.tokens()) {
-            tokens.add(switch (token.kind()) {
-                case WHITESPACE -> new Token(Kind.SPACE, token.text());
-                // Calcite's parser does not nest comments as PostgreSQL does: a nested one is blanked, keeping its
-                // line breaks so that every position after it stays where it was
-                case COMMENT -> new Token(Kind.COMMENT, token.text().indexOf("/*", 2) > 0 ? token.text().replaceAll("[^\\n]", " ") : token.text());
-                case WORD -> new Token(Kind.WORD, token.text());
-                case QUOTED_IDENTIFIER -> new Token(Kind.QUOTED, token.text());
-                case NUMBER -> new Token(Kind.NUMBER, token.text());
-                case STRING -> token.isEscapeString() || token.isDollarString()
-                        ? new Token(Kind.STRING, "'" + token.value().replace("'", "''") + "'")
-                        : new Token(Kind.STRING, token.text());
-                case PARAMETER, SYMBOL -> new Token(Kind.SYMBOL, token.text());
-            });
-        }
-        return tokens;
-    }
-
-    /** The index of the next token that is not space or comment, at or after {@code i}; size() if none. */
-    private static int next(List<Token> tokens, int i)
-    {
-        while (i < tokens.size() && (tokens.get(i).kind() == Kind.SPACE || tokens.get(i).kind() == Kind.COMMENT)) {
-            i++;
-        }
-        return i;
-    }
-
-    private static int previous(List<Token> tokens, int i)
-    {
-        while (i >= 0 && (tokens.get(i).kind() == Kind.SPACE || tokens.get(i).kind() == Kind.COMMENT)) {
-            i--;
-        }
-        return i;
-    }
-
-    private static boolean at(List<Token> tokens, int i, String text)
-    {
-        return i < tokens.size() && i >= 0 && tokens.get(i).is(text);
-    }
-
     /** {@code OPERATOR(pg_catalog.~)} to {@code ~}. */
     private static List<Token> operators(List<Token> tokens)
     {
         List<Token> out = new ArrayList<>();
         for (int i = 0; i < tokens.size(); i++) {
+            String like = tokens.get(i).kind() == Kind.SYMBOL ? switch (tokens.get(i).text()) {
+                // PostgreSQL's operator names of LIKE and ILIKE
+                case "~~" -> " LIKE ";
+                case "~~*" -> " ILIKE ";
+                case "!~~" -> " NOT LIKE ";
+                case "!~~*" -> " NOT ILIKE ";
+                default -> null;
+            } : null;
+            if (like != null) {
+                out.add(new Token(Kind.WORD, like));
+                continue;
+            }
             if (tokens.get(i).is("operator")) {
                 int open = next(tokens, i + 1);
                 if (at(tokens, open, "(")) {
@@ -164,7 +126,13 @@ public final class PgSyntax
                     // x::pg_catalog.text, CAST(x AS pg_catalog.text) (an alias is never qualified)
                     boolean cast = at(tokens, before, "::") || at(tokens, before, "as");
                     boolean call = at(tokens, next(tokens, name + 1), "(");
-                    if (cast || call) {
+                    // pg_catalog.pg_index.indkey: a column of a catalog table named with its schema, which the table's own name
+                    // reaches (Calcite resolves no schema-qualified column inside a lateral set-returning function)
+                    int secondDot = next(tokens, name + 1);
+                    int column = next(tokens, secondDot + 1);
+                    boolean qualifiedColumn = at(tokens, secondDot, ".") && column < tokens.size()
+                            && (tokens.get(column).kind() == Kind.WORD || tokens.get(column).kind() == Kind.QUOTED) && !at(tokens, next(tokens, column + 1), "(");
+                    if (cast || call || qualifiedColumn) {
                         i = name - 1;
                         continue;
                     }
@@ -210,7 +178,15 @@ public final class PgSyntax
                     int k = next(tokens, j + 1);
                     boolean hasUnit = k < tokens.size() && tokens.get(k).kind() == Kind.WORD
                             && Set.of("year", "month", "day", "hour", "minute", "second").contains(tokens.get(k).lower());
-                    if (matcher.matches() && !hasUnit) {
+                    String multiUnit = hasUnit || matcher.matches() ? null : multiUnitInterval(text.substring(1, text.length() - 1));
+                    if (multiUnit != null) {
+                        out.add(new Token(Kind.SPACE, " "));
+                        out.add(new Token(Kind.STRING, multiUnit.substring(0, multiUnit.lastIndexOf('\'') + 1)));
+                        out.add(new Token(Kind.SPACE, " "));
+                        out.add(new Token(Kind.WORD, multiUnit.substring(multiUnit.lastIndexOf('\'') + 2)));
+                        i = j;
+                    }
+                    else if (matcher.matches() && !hasUnit) {
                         String amount = matcher.group(1);
                         String unit = matcher.group(2).toUpperCase(Locale.ROOT);
                         if (unit.equals("WEEK")) {
@@ -227,6 +203,128 @@ public final class PgSyntax
             }
         }
         return out;
+    }
+
+    /** {@code SELECT 1 WHERE ...} (no FROM, which PostgreSQL allows) to {@code SELECT 1 FROM (VALUES (0)) AS t WHERE ...}. */
+    private static List<Token> whereWithoutFrom(List<Token> tokens)
+    {
+        int first = next(tokens, 0);
+        if (!at(tokens, first, "select")) {
+            return tokens;
+        }
+        int depth = 0;
+        for (int i = first + 1; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            if (token.is("(")) {
+                depth++;
+            }
+            else if (token.is(")")) {
+                depth--;
+            }
+            else if (depth == 0 && (token.is("from") || token.is("union") || token.is("intersect") || token.is("except"))) {
+                return tokens;
+            }
+            else if (depth == 0 && token.is("where")) {
+                List<Token> out = new ArrayList<>(tokens.subList(0, i));
+                out.add(new Token(Kind.WORD, "FROM (VALUES (0)) AS \"?dual\" "));
+                out.addAll(tokens.subList(i, tokens.size()));
+                return out;
+            }
+        }
+        return tokens;
+    }
+
+    /** {@code TABLE t ...} (a statement of its own) to {@code SELECT * FROM t ...}. */
+    private static List<Token> explicitTable(List<Token> tokens)
+    {
+        int first = next(tokens, 0);
+        if (!at(tokens, first, "table")) {
+            return tokens;
+        }
+        List<Token> out = new ArrayList<>(tokens);
+        out.set(first, new Token(Kind.WORD, "SELECT * FROM"));
+        return out;
+    }
+
+    private static final Pattern MINUTES_ONLY = Pattern.compile("'(\\d{4}-\\d{2}-\\d{2}[ T]\\d{1,2}:\\d{2})'");
+
+    /** {@code TIMESTAMP '2024-03-01 12:00'} to {@code TIMESTAMP '2024-03-01 12:00:00'}: PostgreSQL reads the seconds as 0, Calcite needs them. */
+    private static List<Token> timestampLiterals(List<Token> tokens)
+    {
+        List<Token> out = new ArrayList<>(tokens);
+        for (int i = 0; i < out.size(); i++) {
+            if (out.get(i).is("timestamp")) {
+                int j = next(out, i + 1);
+                if (j < out.size() && out.get(j).kind() == Kind.STRING) {
+                    Matcher matcher = MINUTES_ONLY.matcher(out.get(j).text());
+                    if (matcher.matches()) {
+                        out.set(j, new Token(Kind.STRING, "'" + matcher.group(1) + ":00'"));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    private static final Pattern INTERVAL_PART = Pattern.compile("\\s*(\\d+)\\s*(years?|mons?|months?|weeks?|days?|hours?|mins?|minutes?|secs?|seconds?)\\b",
+            Pattern.CASE_INSENSITIVE);
+    private static final List<String> DAY_TIME_UNITS = List.of("DAY", "HOUR", "MINUTE", "SECOND");
+
+    /**
+     * {@code '1 year 2 months'} as {@code '1-2' YEAR TO MONTH} and {@code '1 day 2 hours 30 minutes'}
+     * as {@code '1 2:30' DAY TO MINUTE} (the text, a space, then the qualifier), which Calcite reads;
+     * null for text that is not several whole units of one kind (months and days do not mix).
+     */
+    static String multiUnitInterval(String text)
+    {
+        Matcher part = INTERVAL_PART.matcher(text);
+        long[] amounts = new long[6];
+        boolean[] present = new boolean[6];
+        int end = 0;
+        int parts = 0;
+        while (part.find() && part.start() == end) {
+            String unit = part.group(2).toLowerCase(Locale.ROOT);
+            long amount = Long.parseLong(part.group(1));
+            int index = unit.startsWith("y") ? 0 : unit.startsWith("mon") ? 1 : unit.startsWith("w") || unit.startsWith("d") ? 2
+                    : unit.startsWith("h") ? 3 : unit.startsWith("mi") ? 4 : 5;
+            amounts[index] += unit.startsWith("w") ? amount * 7 : amount;
+            present[index] = true;
+            end = part.end();
+            parts++;
+        }
+        if (parts < 2 || !text.substring(end).isBlank()) {
+            return null;
+        }
+        boolean yearMonth = present[0] || present[1];
+        boolean dayTime = present[2] || present[3] || present[4] || present[5];
+        if (yearMonth && dayTime) {
+            return null;
+        }
+        if (yearMonth) {
+            if (amounts[1] >= 12) {
+                return null;
+            }
+            return "'" + amounts[0] + "-" + amounts[1] + "' YEAR TO MONTH";
+        }
+        int first = 2;
+        while (!present[first]) {
+            first++;
+        }
+        int last = 5;
+        while (!present[last]) {
+            last--;
+        }
+        StringBuilder value = new StringBuilder();
+        for (int index = first; index <= last; index++) {
+            if (index > first && (index == 3 && amounts[index] >= 24 || index > 3 && amounts[index] >= 60)) {
+                return null;
+            }
+            if (index > first) {
+                value.append(index == 3 ? " " : ":");
+            }
+            value.append(amounts[index]);
+        }
+        return "'" + value + "' " + DAY_TIME_UNITS.get(first - 2) + " TO " + DAY_TIME_UNITS.get(last - 2);
     }
 
     private static boolean isClosedPlainString(String text)
@@ -374,40 +472,6 @@ public final class PgSyntax
         }
     }
 
-    private static int matching(List<Token> tokens, int open, String opening, String closing)
-    {
-        int depth = 0;
-        for (int i = open; i < tokens.size(); i++) {
-            if (tokens.get(i).is(opening)) {
-                depth++;
-            }
-            else if (tokens.get(i).is(closing)) {
-                depth--;
-                if (depth == 0) {
-                    return i;
-                }
-            }
-        }
-        return -1;
-    }
-
-    private static int matchingBackwards(List<Token> tokens, int close)
-    {
-        int depth = 0;
-        for (int i = close; i >= 0; i--) {
-            if (tokens.get(i).is(")")) {
-                depth++;
-            }
-            else if (tokens.get(i).is("(")) {
-                depth--;
-                if (depth == 0) {
-                    return i;
-                }
-            }
-        }
-        return -1;
-    }
-
     /**
      * {@code expr AS default} to {@code expr AS "default"}: PostgreSQL takes any keyword as a column
      * label after AS, Calcite none of its reserved words. Type names after a CAST's AS are left alone.
@@ -457,7 +521,9 @@ public final class PgSyntax
         for (int i = 0; i < tokens.size(); i++) {
             Token token = tokens.get(i);
             if (token.is("unnest") && at(tokens, next(tokens, i + 1), "(") && !at(tokens, previous(tokens, i - 1), ".")) {
-                out.add(new Token(Kind.WORD, "pg_unnest"));
+                // an ARRAY constructor is a real array, which the engine's own UNNEST reads; the catalog's arrays are text
+                boolean array = at(tokens, next(tokens, next(tokens, i + 1) + 1), "array");
+                out.add(new Token(Kind.WORD, array ? "UNNEST" : "pg_unnest"));
                 continue;
             }
             out.add(token);
@@ -505,4 +571,6 @@ public final class PgSyntax
         }
         return out;
     }
+
+
 }

@@ -14,6 +14,32 @@ class TestPgSyntax
     }
 
     @Test
+    void readsLiteralsWithAnExponentAsNumeric()
+    {
+        assertThat(PgSyntax.normalize("select 1e3, 1.5E-3, 2.50e1, 12, 1.5, 1e400")).isEqualTo("select 1000., 0.0015, 25.0, 12, 1.5, 1e400");
+    }
+
+    @Test
+    void numbersTheRowsOfATableFunctionWithOrdinality()
+    {
+        assertThat(PgSyntax.normalize("select * from unnest(ARRAY['a']) with ordinality as t(v, n)"))
+                .isEqualTo("select * from (SELECT \"?f\".*, ROW_NUMBER() OVER () AS \"ordinality\" FROM UNNEST(ARRAY['a']) AS \"?f\") as t(v, n)");
+        assertThat(PgSyntax.normalize("select * from generate_series(1, 3) with ordinality as t(v, n)"))
+                .isEqualTo("select * from (SELECT \"?f\".*, ROW_NUMBER() OVER () AS \"ordinality\" FROM TABLE(generate_series(1, 3)) AS \"?f\") as t(v, n)");
+    }
+
+    @Test
+    void keepsTheFirstRowOfEachDistinctOnKey()
+    {
+        assertThat(PgSyntax.normalize("select distinct on (a, b) a, c from t where x order by a, b, c desc limit 5"))
+                .isEqualTo("select  a, c from t where x  QUALIFY ROW_NUMBER() OVER (PARTITION BY a, b ORDER BY  a, b, c desc ) = 1 order by a, b, c desc limit 5");
+        assertThat(PgSyntax.normalize("select distinct on (a) a from t")).isEqualTo("select  a from t QUALIFY ROW_NUMBER() OVER (PARTITION BY a) = 1 ");
+        // ORDER BY 1 is a position, which OVER would read as a constant: left for the parser to refuse
+        assertThat(PgSyntax.normalize("select distinct on (a) a, b from t order by 1, b")).isEqualTo("select distinct on (a) a, b from t order by 1, b");
+        assertThat(PgSyntax.normalize("select distinct on (1) a, b from t order by a")).isEqualTo("select distinct on (1) a, b from t order by a");
+    }
+
+    @Test
     void blanksNestedCommentsWhichCalciteCannotRead()
     {
         assertThat(PgSyntax.normalize("select /* a /* b */\n c */ 1 /* d */")).isEqualTo("select " + " ".repeat(12) + "\n" + " ".repeat(5) + " 1 /* d */");
