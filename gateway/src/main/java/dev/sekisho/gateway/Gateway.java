@@ -1,10 +1,14 @@
 package dev.sekisho.gateway;
 
+import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.auth.UsersFile;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.guard.CostGuard;
+import dev.sekisho.gateway.guard.LazyLedger;
+import dev.sekisho.gateway.execution.StatementListener;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
 import dev.sekisho.gateway.pgwire.PgServer;
@@ -21,6 +25,8 @@ import dev.sekisho.planner.spi.ServerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +44,22 @@ public final class Gateway
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    /** How long a source's estimate of a statement is reused for the same statement and parameters. */
+    private static final Duration ESTIMATE_CACHE = Duration.ofSeconds(30);
 
     private final List<Connector> connectors;
     private final WorkerPool workers;
     private final PgServer pgServer;
     private final int pgPort;
     private final Optional<GatewayPolicies> policies;
+    private final Optional<CostGuard> costGuard;
+    private final CalciteQueryPlanner planner;
 
-    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies)
+    private Gateway(List<Connector> connectors, CalciteQueryPlanner planner, WorkerPool workers, PgServer pgServer, int pgPort,
+            Optional<GatewayPolicies> policies, Optional<CostGuard> costGuard)
     {
+        this.planner = requireNonNull(planner, "planner is null");
+        this.costGuard = requireNonNull(costGuard, "costGuard is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
         this.workers = requireNonNull(workers, "workers is null");
@@ -61,6 +74,7 @@ public final class Gateway
         List<Connector> connectors = createConnectors(config);
         WorkerPool workers = null;
         GatewayPolicies policies = null;
+        CostGuard costGuard = null;
         try {
             PlannerOptions plannerOptions = PlannerOptions.defaults();
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
@@ -69,9 +83,13 @@ public final class Gateway
             }
             CalciteQueryPlanner planner = new CalciteQueryPlanner(connectors, plannerOptions);
             SessionPolicies sessionPolicies;
+            StatementPipeline pipeline = StatementPipeline.defaults();
             if (config.policies().isPresent()) {
                 policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
-                sessionPolicies = SessionPolicies.of(policies.store()::current);
+                sessionPolicies = SessionPolicies.of(policies.store()::current, name -> users.lookup(name).map(UserRecord::principal));
+                costGuard = new CostGuard(policies.store()::current, connectors, ESTIMATE_CACHE, Gateway::logAdmitted,
+                        Optional.of(new LazyLedger(config.policies().get().ledger())), Clock.systemUTC());
+                pipeline = new StatementPipeline(costGuard, StatementListener.NONE);
             }
             else {
                 log.warn("No policies are configured (no 'policies:' in {}): every user sees every exposed table unmasked", config.file());
@@ -86,14 +104,17 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), StatementPipeline.defaults());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), pipeline);
             PgServer server = new PgServer(options, users, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies));
+            return new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), Optional.ofNullable(costGuard));
         }
         catch (RuntimeException e) {
+            if (costGuard != null) {
+                costGuard.close();
+            }
             if (workers != null) {
                 workers.close();
             }
@@ -161,6 +182,12 @@ public final class Gateway
         return connectors.stream().filter(connector -> connector.name().equals(source)).findFirst().map(Connector::servers).orElse(List.of());
     }
 
+    /** How many statements the planner planned (plan-cache misses) since start; for tests and metrics. */
+    public long plannedStatements()
+    {
+        return planner.planCount();
+    }
+
     /** The live policies, when the configuration names a policy directory. */
     public Optional<GatewayPolicies> policies()
     {
@@ -173,7 +200,17 @@ public final class Gateway
         policies.ifPresent(GatewayPolicies::close);
         pgServer.close();
         workers.close();
+        costGuard.ifPresent(CostGuard::close);
         connectors.forEach(Gateway::closeQuietly);
+    }
+
+    private static void logAdmitted(CostGuard.Admitted admitted)
+    {
+        if (admitted.group().isPresent() && log.isDebugEnabled()) {
+            log.debug("{}{} admitted to resource group {} after {} ms in its queue", admitted.principal().name(),
+                    admitted.account().equals(admitted.principal()) ? "" : " (through " + admitted.account().name() + ")", admitted.group().get(),
+                    admitted.queueWait().toMillis());
+        }
     }
 
     /** Creates the connectors the configuration names; the caller closes them. */

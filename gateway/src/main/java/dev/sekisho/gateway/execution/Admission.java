@@ -1,11 +1,20 @@
 package dev.sekisho.gateway.execution;
 
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
 /**
  * Hook point of the statement pipeline: decides whether a statement may run now, after it was
  * planned and before it reaches a source. Resource groups (a bounded number of statements at
  * once per group) and budgets (the plan's estimate against a principal's limits) plug in here;
  * the default admits everything. Called on the worker thread that runs the statement, once per
  * run (each Execute of a portal, each statement of a simple Query).
+ *
+ * <p>A statement that has to wait for a slot never holds a worker thread while it waits:
+ * {@link #request} answers with a future, the run pauses, and the session goes on, on a worker
+ * again, once the future completes (see {@link SessionWorkQueue}). A flood of queued statements
+ * therefore cannot take the workers that other groups' statements need.
  */
 @FunctionalInterface
 public interface Admission
@@ -21,6 +30,21 @@ public interface Admission
      */
     Permit admit(StatementInfo statement);
 
+    /**
+     * Admits {@code statement} now or later: the future completes with the permit, or with the
+     * refusal (a {@link dev.sekisho.planner.spi.QueryException}). It must not block; the default
+     * asks {@link #admit} at once.
+     */
+    default CompletableFuture<Permit> request(StatementInfo statement)
+    {
+        try {
+            return CompletableFuture.completedFuture(admit(statement));
+        }
+        catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     /** What an admitted statement holds until its run ends (a slot in its resource group, say). */
     @FunctionalInterface
     interface Permit
@@ -28,6 +52,33 @@ public interface Admission
     {
         /** Holds nothing. */
         Permit NONE = () -> {};
+
+        /** Rows the statement may return; a run that would send more fails (54000). */
+        default OptionalLong maxRows()
+        {
+            return OptionalLong.empty();
+        }
+
+        /** The most bytes the sources may bill the statement for (the remaining allowance); empty: no cap. */
+        default OptionalLong maximumBytesBilled()
+        {
+            return OptionalLong.empty();
+        }
+
+        /** A source billed the statement {@code bytes} (may be called from the source's thread). */
+        default void billed(long bytes) {}
+
+        /** Why a run that reached {@link #maxRows()} fails. */
+        default String maxRowsMessage()
+        {
+            return "the statement returned more rows than it may";
+        }
+
+        /**
+         * The statement reached its sources: {@code cancel} cancels it with the reason given
+         * (a statement timeout, say). Called at most once, on the run's thread.
+         */
+        default void started(Consumer<String> cancel) {}
 
         /** Gives back what the run held; must not throw. */
         @Override

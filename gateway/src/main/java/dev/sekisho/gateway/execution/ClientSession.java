@@ -7,11 +7,14 @@ import dev.sekisho.gateway.session.SessionSettings;
 import dev.sekisho.gateway.session.StatementText;
 import dev.sekisho.gateway.session.TransactionStatus;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.policies.Principal;
 
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
 
@@ -34,6 +37,7 @@ public final class ClientSession
     private final StatementPipeline pipeline;
     private final Sessions sessions;
     private final Sessions.CancelKey cancelKey;
+    private final AdmissionWait admissionWait = new AdmissionWait();
 
     ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey)
     {
@@ -127,7 +131,7 @@ public final class ClientSession
      */
     public StatementRun execute(String portalName, int maxRows, RowSink sink)
     {
-        return pipeline.run(session, portalName, maxRows, sink);
+        return pipeline.run(session, admissionWait, portalName, maxRows, sink);
     }
 
     /** Closes a prepared statement; closing one that does not exist is not an error. */
@@ -188,7 +192,17 @@ public final class ClientSession
      */
     public boolean cancel()
     {
+        if (admissionWait.abandon(new QueryException(SqlStates.QUERY_CANCELED, "canceling statement due to user request (it was waiting in its resource group's queue)"),
+                false)) {
+            return true;
+        }
         return session.cancel();
+    }
+
+    /** The admission the session's run waits for (in a resource group's queue), or null: the session goes on when it completes. */
+    CompletableFuture<Admission.Permit> pendingAdmission()
+    {
+        return admissionWait.pending();
     }
 
     /** Cancels everything the session has open at its sources (the client went away); safe from any thread. */
@@ -201,6 +215,7 @@ public final class ClientSession
     @Override
     public void close()
     {
+        admissionWait.abandon(new QueryException(SqlStates.QUERY_CANCELED, "the session ended while its statement waited in its resource group's queue"), true);
         sessions.unregister(cancelKey);
         session.close();
     }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
 
@@ -72,15 +73,16 @@ public final class StatementPipeline
     }
 
     /** A run of portal {@code portal} of {@code session}, not started yet: {@link StatementRun#proceed()} starts it. */
-    StatementRun run(Session session, String portal, int maxRows, RowSink sink)
+    StatementRun run(Session session, AdmissionWait admissionWait, String portal, int maxRows, RowSink sink)
     {
-        return new StatementRun(this, session, portal, maxRows, sink);
+        return new StatementRun(this, session, admissionWait, portal, maxRows, sink);
     }
 
-    Admission.Permit admit(StatementInfo statement)
+    /** Asks for admission: the future completes with the permit, or with the refusal; it may wait in a queue. */
+    CompletableFuture<Admission.Permit> admit(StatementInfo statement)
     {
         notifying(() -> listener.started(statement));
-        return requireNonNull(admission.admit(statement), "admission returned no permit");
+        return requireNonNull(admission.request(statement), "admission returned no answer");
     }
 
     void suspended(StatementInfo statement, Admission.Permit permit, long rows)

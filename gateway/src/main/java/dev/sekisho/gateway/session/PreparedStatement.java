@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.PreparedQuery;
@@ -26,6 +27,7 @@ import static java.util.Objects.requireNonNull;
  * @param columns the result's columns; empty when the statement returns no rows
  * @param plannedFor what the planner was told when it planned {@link #query()}: a Bind under another
  *         policy snapshot or search path plans the statement again
+ * @param annotation Redash's annotation that came before the statement (taken off {@code statement})
  */
 public record PreparedStatement(
         String name,
@@ -35,8 +37,15 @@ public record PreparedStatement(
         Optional<SessionStatement> command,
         List<ColumnType> parameterTypes,
         Optional<List<ResultColumn>> columns,
-        Optional<SessionContext> plannedFor)
+        Optional<SessionContext> plannedFor,
+        Optional<RedashAnnotation> annotation)
 {
+    public PreparedStatement(String name, SqlStatement statement, StatementKind kind, Optional<PreparedQuery> query, Optional<SessionStatement> command,
+            List<ColumnType> parameterTypes, Optional<List<ResultColumn>> columns, Optional<SessionContext> plannedFor)
+    {
+        this(name, statement, kind, query, command, parameterTypes, columns, plannedFor, Optional.empty());
+    }
+
     public PreparedStatement(String name, SqlStatement statement, StatementKind kind, Optional<PreparedQuery> query, Optional<SessionStatement> command,
             List<ColumnType> parameterTypes, Optional<List<ResultColumn>> columns)
     {
@@ -59,5 +68,12 @@ public record PreparedStatement(
         parameterTypes = Collections.unmodifiableList(new java.util.ArrayList<>(parameterTypes));
         requireNonNull(columns, "columns is null");
         requireNonNull(plannedFor, "plannedFor is null");
+        requireNonNull(annotation, "annotation is null");
+    }
+
+    /** This statement, with the Redash annotation that came before it. */
+    public PreparedStatement withAnnotation(Optional<RedashAnnotation> annotation)
+    {
+        return new PreparedStatement(name, statement, kind, query, command, parameterTypes, columns, plannedFor, annotation);
     }
 }

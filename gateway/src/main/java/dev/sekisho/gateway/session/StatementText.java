@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.gateway.sql.StatementParser;
 import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.policies.sql.SqlToken;
@@ -28,6 +29,18 @@ public final class StatementText
     public static StatementParser.Parsed parse(SqlStatement statement)
     {
         return StatementParser.parse(statement);
+    }
+
+    /** Redash's annotation before the statement, if it has one. */
+    public static Optional<RedashAnnotation> redashAnnotation(SqlStatement statement)
+    {
+        return RedashAnnotation.of(statement);
+    }
+
+    /** The statement without Redash's annotation (itself when it has none). */
+    public static SqlStatement withoutRedashAnnotation(SqlStatement statement)
+    {
+        return RedashAnnotation.strip(statement);
     }
 
     /** The first keyword, upper case ({@code SELECT}, {@code SET}, ...); empty when there is none. */

@@ -105,15 +105,27 @@ final class PushedDownQuery
     public ResultStream execute(List<Object> parameters, ExecutionContext context)
     {
         Parameters.check(parameters, parameterTypes.size());
-        Object[] values = new Object[placeholderParameters.length];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = parameters.get(placeholderParameters[i]);
-        }
-        ResultStream stream = connector.execute(new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables), context);
+        ResultStream stream = connector.execute(backendQuery(parameters), context);
         if (identityColumns) {
             return new ConvertingResultStream(stream, columnMetadata, converters);
         }
         return new ConvertingResultStream(new ReorderedResultStream(stream, sourceColumns), columnMetadata, converters);
+    }
+
+    @Override
+    public List<BackendQuery> fragments(List<Object> parameters)
+    {
+        Parameters.check(parameters, parameterTypes.size());
+        return List.of(backendQuery(parameters));
+    }
+
+    private BackendQuery backendQuery(List<Object> parameters)
+    {
+        Object[] values = new Object[placeholderParameters.length];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = parameters.get(placeholderParameters[i]);
+        }
+        return new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables);
     }
 
     @Override

@@ -42,6 +42,18 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     }
 
     @Override
+    public java.util.OptionalLong maximumBytesBilled()
+    {
+        return delegate.maximumBytesBilled();
+    }
+
+    @Override
+    public void billed(long bytes)
+    {
+        delegate.billed(bytes);
+    }
+
+    @Override
     public boolean isCancelled()
     {
         return delegate.isCancelled();

@@ -32,6 +32,17 @@ public interface Connector
      */
     ResultStream execute(BackendQuery query, ExecutionContext context);
 
+    /**
+     * What running {@code query} would cost, without running it; empty when the source cannot tell
+     * (it lacks {@link ConnectorCapability#ESTIMATE}). Blocks on the network like {@link #execute}.
+     *
+     * @throws QueryException with a SQLSTATE when the source refuses the statement
+     */
+    default Optional<CostEstimate> estimate(BackendQuery query, ExecutionContext context)
+    {
+        return Optional.empty();
+    }
+
     /** Capabilities the planner may rely on; empty means "scan only". */
     default Set<ConnectorCapability> capabilities()
     {
