@@ -86,10 +86,11 @@ public final class Gateway
             StatementPipeline pipeline = StatementPipeline.defaults();
             if (config.policies().isPresent()) {
                 policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
-                sessionPolicies = SessionPolicies.of(policies.store()::current, name -> users.lookup(name).map(UserRecord::principal));
-                costGuard = new CostGuard(policies.store()::current, connectors, ESTIMATE_CACHE, Gateway::logAdmitted,
+                CostGuard guard = new CostGuard(policies.store()::current, connectors, ESTIMATE_CACHE, Gateway::logAdmitted,
                         Optional.of(new LazyLedger(config.policies().get().ledger())), Clock.systemUTC());
-                pipeline = new StatementPipeline(costGuard, StatementListener.NONE);
+                costGuard = guard;
+                sessionPolicies = SessionPolicies.of(policies.store()::current, name -> users.lookup(name).map(UserRecord::principal), guard::budget);
+                pipeline = new StatementPipeline(guard, StatementListener.NONE);
             }
             else {
                 log.warn("No policies are configured (no 'policies:' in {}): every user sees every exposed table unmasked", config.file());

@@ -121,6 +121,28 @@ class TestCostGuard
     }
 
     @Test
+    void showBudgetTellsTheEndUserWhatIsLeft()
+            throws SQLException
+    {
+        try (Connection tableau = TestingGateway.connect(gateway, "mallory"); Statement statement = tableau.createStatement()) {
+            statement.execute("SET sekisho.end_user = 'alice'");
+            try (ResultSet rows = statement.executeQuery("SHOW sekisho.budget")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString("account")).isEqualTo("user:alice");
+                assertThat(rows.getString("period")).isEqualTo(java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString());
+                assertThat(rows.getLong("limit_bytes")).isEqualTo(1_000_000_000L);
+                assertThat(rows.getLong("left_bytes")).isEqualTo(1_000_000_000L);
+                assertThat(rows.next()).isFalse();
+            }
+        }
+        try (Connection bob = TestingGateway.connect(gateway, "bob"); Statement statement = bob.createStatement();
+                ResultSet rows = statement.executeQuery("SHOW sekisho.budget")) {
+            // no allowance applies to finance
+            assertThat(rows.next()).isFalse();
+        }
+    }
+
+    @Test
     void theChangingJobIdDoesNotDefeatThePlanCache()
             throws SQLException
     {

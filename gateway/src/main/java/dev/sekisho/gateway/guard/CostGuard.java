@@ -165,6 +165,23 @@ public final class CostGuard
         }
     }
 
+    /**
+     * {@code SHOW sekisho.budget}: each allowance that applies to {@code principal} today and this
+     * month, with what is spent, reserved and left (no rows without allowances).
+     */
+    public List<List<Object>> budget(Principal principal)
+    {
+        PolicySet current = policies.get();
+        List<Ledger.Charge> charges = ledger.isPresent() ? Allowances.charges(current, principal, clock) : List.of();
+        List<List<Object>> rows = new java.util.ArrayList<>();
+        for (Ledger.Charge charge : charges) {
+            Ledger.Usage usage = ledger.get().get().usage(charge.account(), charge.period());
+            long limit = charge.limit().orElse(Long.MAX_VALUE);
+            rows.add(List.of(charge.account(), charge.period(), limit, usage.spent(), usage.reserved(), Math.max(0, limit - usage.spent() - usage.reserved())));
+        }
+        return rows;
+    }
+
     /** Statements running and waiting in resource group {@code group} now: {@code [running, waiting]}. */
     public int[] load(String group)
     {

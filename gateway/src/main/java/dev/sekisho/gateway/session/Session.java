@@ -102,7 +102,8 @@ public final class Session
         this.statements = new PreparedStatements(planner, annotation -> policies.context(principalFor(annotation), this.settings.searchPath()), this.settings,
                 transaction, portals);
         this.cursors = new Cursors(portals, running, transaction);
-        this.commands = new SessionCommands(this.settings, transaction, statements, portals, tempTables, planner::servers);
+        this.commands = new SessionCommands(this.settings, transaction, statements, portals, tempTables, planner::servers,
+                () -> policies.budget(principalFor(Optional.empty())));
     }
 
     public Principal principal()

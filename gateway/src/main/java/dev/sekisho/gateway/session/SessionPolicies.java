@@ -34,6 +34,15 @@ public interface SessionPolicies
         return account;
     }
 
+    /**
+     * {@code SHOW sekisho.budget} for {@code principal}: account, period, limit, spent, reserved
+     * and left bytes of each allowance that applies (empty without budgets).
+     */
+    default List<List<Object>> budget(Principal principal)
+    {
+        return List.of();
+    }
+
     /** No policies configured: every user sees every exposed table (the gateway warns at start). */
     static SessionPolicies disabled()
     {
@@ -52,6 +61,15 @@ public interface SessionPolicies
      */
     static SessionPolicies of(Supplier<PolicySet> current, Function<String, Optional<Principal>> users)
     {
+        return of(current, users, principal -> List.of());
+    }
+
+    /**
+     * As {@link #of(Supplier, Function)}, with what {@code SHOW sekisho.budget} answers for a principal.
+     */
+    static SessionPolicies of(Supplier<PolicySet> current, Function<String, Optional<Principal>> users, Function<Principal, List<List<Object>>> budget)
+    {
+        requireNonNull(budget, "budget is null");
         requireNonNull(current, "current is null");
         requireNonNull(users, "users is null");
         return new SessionPolicies()
@@ -66,6 +84,12 @@ public interface SessionPolicies
             public Principal actingFor(Principal account, Optional<String> endUser)
             {
                 return EndUserResolver.resolve(current.get().endUsers(), account, endUser, users);
+            }
+
+            @Override
+            public List<List<Object>> budget(Principal principal)
+            {
+                return budget.apply(principal);
             }
         };
     }
