@@ -1,9 +1,13 @@
 package dev.sekisho.gateway;
 
+import dev.sekisho.gateway.auth.ClientCertificateCheck;
+import dev.sekisho.gateway.auth.LiveUsers;
+import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.UserRecord;
-import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.auth.UsersFile;
+import dev.sekisho.gateway.auth.UsersFileWatcher;
 import dev.sekisho.gateway.config.ConfigException;
+import dev.sekisho.gateway.config.ConfigWarning;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.guard.CostGuard;
@@ -22,6 +26,7 @@ import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorFactory;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.ServerStatus;
+import dev.sekisho.planner.spi.SourceConfigWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,11 +57,14 @@ public final class Gateway
     private final PgServer pgServer;
     private final int pgPort;
     private final Optional<GatewayPolicies> policies;
+    private final LiveUsers users;
+    private final Optional<UsersFileWatcher> usersWatcher;
+    private final Sessions sessions;
     private final Optional<CostGuard> costGuard;
     private final CalciteQueryPlanner planner;
 
     private Gateway(List<Connector> connectors, CalciteQueryPlanner planner, WorkerPool workers, PgServer pgServer, int pgPort,
-            Optional<GatewayPolicies> policies, Optional<CostGuard> costGuard)
+            Optional<GatewayPolicies> policies, LiveUsers users, Optional<UsersFileWatcher> usersWatcher, Sessions sessions, Optional<CostGuard> costGuard)
     {
         this.planner = requireNonNull(planner, "planner is null");
         this.costGuard = requireNonNull(costGuard, "costGuard is null");
@@ -65,16 +73,21 @@ public final class Gateway
         this.workers = requireNonNull(workers, "workers is null");
         this.pgServer = requireNonNull(pgServer, "pgServer is null");
         this.pgPort = pgPort;
+        this.users = requireNonNull(users, "users is null");
+        this.usersWatcher = requireNonNull(usersWatcher, "usersWatcher is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
     }
 
     /** Starts the gateway. Sources that are down do not stop it; their queries fail until they answer. */
     public static Gateway start(SekishoConfig config)
     {
-        UserStore users = UsersFile.load(config.usersFile());
+        LiveUsers users = new LiveUsers(() -> UsersFile.load(config.usersFile()), config.usersFile().toString());
+        warnings(config).forEach(warning -> log.warn("{}", warning));
         List<Connector> connectors = createConnectors(config);
         WorkerPool workers = null;
         GatewayPolicies policies = null;
         CostGuard costGuard = null;
+        UsersFileWatcher usersWatcher = null;
         try {
             PlannerOptions plannerOptions = PlannerOptions.defaults();
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
@@ -105,16 +118,28 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), pipeline);
-            PgServer server = new PgServer(options, users, sessions, workers.executor());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), pipeline, config.limits());
+            // a user removed, disabled or changed in the users file loses their open sessions
+            users.addListener(reload -> sessions.terminateUsers(reload.ended()));
+            if (config.auth().watchUsersFile()) {
+                usersWatcher = new UsersFileWatcher(users, config.usersFile(), UsersFileWatcher.DEFAULT_DEBOUNCE, UsersFileWatcher.DEFAULT_POLL_INTERVAL).start();
+            }
+            SekishoConfig.FailedLogins failedLogins = config.auth().failedLogins();
+            LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
+                    failedLogins.window()));
+            PgServer server = new PgServer(options, users, throttle, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            return new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), Optional.ofNullable(costGuard));
+            return new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher), sessions,
+                    Optional.ofNullable(costGuard));
         }
         catch (RuntimeException e) {
             if (costGuard != null) {
                 costGuard.close();
+            }
+            if (usersWatcher != null) {
+                usersWatcher.close();
             }
             if (workers != null) {
                 workers.close();
@@ -152,12 +177,34 @@ public final class Gateway
         }
     }
 
+    /**
+     * What works but should change: passwords written in clear text in the file, remote sources
+     * without verified TLS. Never a secret's value.
+     */
+    public static List<ConfigWarning> warnings(SekishoConfig config)
+    {
+        Map<String, ConnectorFactory> factories = factories();
+        List<ConfigWarning> warnings = new ArrayList<>(config.warnings());
+        for (SekishoConfig.Source source : config.sources()) {
+            ConnectorFactory factory = factories.get(source.config().type());
+            if (factory == null) {
+                continue;
+            }
+            for (SourceConfigWarning warning : factory.warnings(source.config())) {
+                warnings.add(new ConfigWarning(config.file().toString(), source.lineOf(warning.key()), "sources." + source.config().name() + "." + warning.key(),
+                        config.secrets().redact(warning.message())));
+            }
+        }
+        return warnings;
+    }
+
     /** Loads the TLS certificate and key named by {@code tls:}; problems are reported on that line. */
     private static PgTls tls(SekishoConfig config)
     {
         SekishoConfig.Tls tls = config.tls().orElseThrow();
         try {
-            return PgTls.fromPemFiles(tls.certFile(), tls.keyFile(), tls.mode() == SekishoConfig.TlsMode.REQUIRED ? PgTls.Mode.REQUIRED : PgTls.Mode.OPTIONAL);
+            return PgTls.fromPemFiles(tls.certFile(), tls.keyFile(), tls.mode() == SekishoConfig.TlsMode.REQUIRED ? PgTls.Mode.REQUIRED : PgTls.Mode.OPTIONAL,
+                    tls.clientCa(), ClientCertificateCheck.valueOf(tls.clientCertificate().name()));
         }
         catch (IllegalArgumentException e) {
             throw new ConfigException(config.file().toString(), tls.line(), "tls", e.getMessage());
@@ -195,9 +242,22 @@ public final class Gateway
         return policies;
     }
 
+    /** The users in force (the users file, reloaded when it changes). */
+    public LiveUsers users()
+    {
+        return users;
+    }
+
+    /** The open sessions, of every front door. */
+    public Sessions sessions()
+    {
+        return sessions;
+    }
+
     @Override
     public void close()
     {
+        usersWatcher.ifPresent(UsersFileWatcher::close);
         policies.ifPresent(GatewayPolicies::close);
         pgServer.close();
         workers.close();
@@ -217,8 +277,7 @@ public final class Gateway
     /** Creates the connectors the configuration names; the caller closes them. */
     public static List<Connector> createConnectors(SekishoConfig config)
     {
-        Map<String, ConnectorFactory> factories = new TreeMap<>();
-        ServiceLoader.load(ConnectorFactory.class).forEach(factory -> factories.put(factory.name(), factory));
+        Map<String, ConnectorFactory> factories = factories();
         List<Connector> connectors = new ArrayList<>();
         try {
             for (SekishoConfig.Source source : config.sources()) {
@@ -232,7 +291,7 @@ public final class Gateway
                     connectors.add(factory.create(source.config()));
                 }
                 catch (InvalidConfigException e) {
-                    throw source.toConfigException(config.file().toString(), e);
+                    throw config.secrets().redact(source.toConfigException(config.file().toString(), e));
                 }
             }
             return connectors;
@@ -241,6 +300,13 @@ public final class Gateway
             connectors.forEach(Gateway::closeQuietly);
             throw e;
         }
+    }
+
+    private static Map<String, ConnectorFactory> factories()
+    {
+        Map<String, ConnectorFactory> factories = new TreeMap<>();
+        ServiceLoader.load(ConnectorFactory.class).forEach(factory -> factories.put(factory.name(), factory));
+        return factories;
     }
 
     private static void closeQuietly(Connector connector)
