@@ -9,10 +9,11 @@ import dev.sekisho.gateway.auth.UsersFileWatcher;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.ConfigWarning;
 import dev.sekisho.gateway.config.SekishoConfig;
+import dev.sekisho.gateway.dictionary.DictionaryInstaller;
+import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.guard.CostGuard;
 import dev.sekisho.gateway.guard.LazyLedger;
-import dev.sekisho.gateway.execution.StatementListener;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
 import dev.sekisho.gateway.pgwire.PgServer;
@@ -62,12 +63,15 @@ public final class Gateway
     private final Sessions sessions;
     private final Optional<CostGuard> costGuard;
     private final CalciteQueryPlanner planner;
+    private final GatewayOperations operations;
 
     private Gateway(List<Connector> connectors, CalciteQueryPlanner planner, WorkerPool workers, PgServer pgServer, int pgPort,
-            Optional<GatewayPolicies> policies, LiveUsers users, Optional<UsersFileWatcher> usersWatcher, Sessions sessions, Optional<CostGuard> costGuard)
+            Optional<GatewayPolicies> policies, LiveUsers users, Optional<UsersFileWatcher> usersWatcher, Sessions sessions, Optional<CostGuard> costGuard,
+            GatewayOperations operations)
     {
         this.planner = requireNonNull(planner, "planner is null");
         this.costGuard = requireNonNull(costGuard, "costGuard is null");
+        this.operations = requireNonNull(operations, "operations is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
         this.workers = requireNonNull(workers, "workers is null");
@@ -88,22 +92,25 @@ public final class Gateway
         GatewayPolicies policies = null;
         CostGuard costGuard = null;
         UsersFileWatcher usersWatcher = null;
+        GatewayOperations operations = null;
         try {
-            PlannerOptions plannerOptions = PlannerOptions.defaults();
+            PlannerOptions plannerOptions = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
+                    .withReplicatedTables(config.replicatedTables());
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
             if (hashSalt.isPresent()) {
                 plannerOptions = plannerOptions.withHashSalt(hashSalt.get());
             }
             CalciteQueryPlanner planner = new CalciteQueryPlanner(connectors, plannerOptions);
             SessionPolicies sessionPolicies;
-            StatementPipeline pipeline = StatementPipeline.defaults();
+            Admission admission = Admission.ADMIT_ALL;
             if (config.policies().isPresent()) {
                 policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
                 CostGuard guard = new CostGuard(policies.store()::current, connectors, ESTIMATE_CACHE, Gateway::logAdmitted,
                         Optional.of(new LazyLedger(config.policies().get().ledger())), Clock.systemUTC());
                 costGuard = guard;
                 sessionPolicies = SessionPolicies.of(policies.store()::current, name -> users.lookup(name).map(UserRecord::principal), guard::budget);
-                pipeline = new StatementPipeline(guard, StatementListener.NONE);
+                admission = guard;
+                DictionaryInstaller.install(planner, config.policies().get().dir(), Optional.of(policies));
             }
             else {
                 log.warn("No policies are configured (no 'policies:' in {}): every user sees every exposed table unmasked", config.file());
@@ -118,7 +125,9 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), pipeline, config.limits());
+            operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), Clock.systemUTC());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), new StatementPipeline(admission, operations.statementListener()),
+                    config.limits(), operations.sessionListener());
             // a user removed, disabled or changed in the users file loses their open sessions
             users.addListener(reload -> sessions.terminateUsers(reload.ended()));
             if (config.auth().watchUsersFile()) {
@@ -127,14 +136,18 @@ public final class Gateway
             SekishoConfig.FailedLogins failedLogins = config.auth().failedLogins();
             LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
                     failedLogins.window()));
+            operations.startAdmin(users, sessions, Optional.ofNullable(costGuard));
             PgServer server = new PgServer(options, users, throttle, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
             return new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher), sessions,
-                    Optional.ofNullable(costGuard));
+                    Optional.ofNullable(costGuard), operations);
         }
         catch (RuntimeException e) {
+            if (operations != null) {
+                operations.close();
+            }
             if (costGuard != null) {
                 costGuard.close();
             }
@@ -217,6 +230,12 @@ public final class Gateway
         return pgPort;
     }
 
+    /** The admin endpoint's port, when the configuration has an {@code admin:} section. */
+    public Optional<Integer> adminPort()
+    {
+        return operations.adminPort();
+    }
+
     /** Sekisho's version, from the jar manifest when there is one. */
     public static String version()
     {
@@ -261,6 +280,7 @@ public final class Gateway
         policies.ifPresent(GatewayPolicies::close);
         pgServer.close();
         workers.close();
+        operations.close();
         costGuard.ifPresent(CostGuard::close);
         connectors.forEach(Gateway::closeQuietly);
     }

@@ -1,8 +1,12 @@
 package dev.sekisho.gateway.execution;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * Hook point of the statement pipeline: decides whether a statement may run now, after it was
@@ -45,6 +49,27 @@ public interface Admission
         }
     }
 
+    /**
+     * What the audit trail records of a statement's admission.
+     *
+     * @param estimatedBytes the bytes its sources' estimates said it would read (BigQuery's dry runs)
+     * @param billedBytes the bytes its sources billed
+     * @param resourceGroup the resource group that admitted it
+     * @param queueWait how long it waited in that group's queue
+     */
+    record Accounting(OptionalLong estimatedBytes, OptionalLong billedBytes, Optional<String> resourceGroup, Optional<Duration> queueWait)
+    {
+        public static final Accounting NONE = new Accounting(OptionalLong.empty(), OptionalLong.empty(), Optional.empty(), Optional.empty());
+
+        public Accounting
+        {
+            requireNonNull(estimatedBytes, "estimatedBytes is null");
+            requireNonNull(billedBytes, "billedBytes is null");
+            requireNonNull(resourceGroup, "resourceGroup is null");
+            requireNonNull(queueWait, "queueWait is null");
+        }
+    }
+
     /** What an admitted statement holds until its run ends (a slot in its resource group, say). */
     @FunctionalInterface
     interface Permit
@@ -67,6 +92,12 @@ public interface Admission
 
         /** A source billed the statement {@code bytes} (may be called from the source's thread). */
         default void billed(long bytes) {}
+
+        /** What admission decided and the sources billed, for the audit trail; read when the run ends. */
+        default Accounting accounting()
+        {
+            return Accounting.NONE;
+        }
 
         /** Why a run that reached {@link #maxRows()} fails. */
         default String maxRowsMessage()

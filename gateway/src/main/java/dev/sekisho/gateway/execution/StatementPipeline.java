@@ -54,15 +54,27 @@ public final class StatementPipeline
     }
 
     /** Plan: the session reads and plans the statement and keeps it under {@code name}. */
-    void prepare(Session session, String name, String sql, List<ColumnType> parameterTypes)
+    void prepare(Session session, SessionInfo info, String name, String sql, List<ColumnType> parameterTypes)
     {
-        session.parse(name, sql, parameterTypes);
+        try {
+            session.parse(name, sql, parameterTypes);
+        }
+        catch (RuntimeException e) {
+            notifying(() -> listener.prepareFailed(info, sql, StatementFailures.toQueryException(e)));
+            throw e;
+        }
         prepared(session, name);
     }
 
-    void prepare(Session session, String name, SqlStatement sql, List<ColumnType> parameterTypes)
+    void prepare(Session session, SessionInfo info, String name, SqlStatement sql, List<ColumnType> parameterTypes)
     {
-        session.parse(name, sql, parameterTypes);
+        try {
+            session.parse(name, sql, parameterTypes);
+        }
+        catch (RuntimeException e) {
+            notifying(() -> listener.prepareFailed(info, sql.text(), StatementFailures.toQueryException(e)));
+            throw e;
+        }
         prepared(session, name);
     }
 
@@ -73,9 +85,9 @@ public final class StatementPipeline
     }
 
     /** A run of portal {@code portal} of {@code session}, not started yet: {@link StatementRun#proceed()} starts it. */
-    StatementRun run(Session session, AdmissionWait admissionWait, String portal, int maxRows, RowSink sink)
+    StatementRun run(Session session, SessionInfo info, AdmissionWait admissionWait, String portal, int maxRows, RowSink sink)
     {
-        return new StatementRun(this, session, admissionWait, portal, maxRows, sink);
+        return new StatementRun(this, session, info, admissionWait, portal, maxRows, sink);
     }
 
     /** Asks for admission: the future completes with the permit, or with the refusal; it may wait in a queue. */
@@ -88,13 +100,24 @@ public final class StatementPipeline
     void suspended(StatementInfo statement, Admission.Permit permit, long rows)
     {
         release(permit);
-        notifying(() -> listener.suspended(statement, rows));
+        notifying(() -> listener.suspended(statement, accounting(permit), rows));
     }
 
     void finished(StatementInfo statement, Admission.Permit permit, long rows, Optional<Throwable> failure)
     {
         release(permit);
-        notifying(() -> listener.finished(statement, rows, failure));
+        notifying(() -> listener.finished(statement, accounting(permit), rows, failure));
+    }
+
+    private static Admission.Accounting accounting(Admission.Permit permit)
+    {
+        try {
+            return permit.accounting();
+        }
+        catch (RuntimeException e) {
+            log.warn("Reading what admission decided for a statement failed", e);
+            return Admission.Accounting.NONE;
+        }
     }
 
     private static void release(Admission.Permit permit)

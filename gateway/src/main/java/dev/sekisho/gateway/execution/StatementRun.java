@@ -40,6 +40,7 @@ public final class StatementRun
 
     private final StatementPipeline pipeline;
     private final Session session;
+    private final SessionInfo info;
     private final String portalName;
     private final int maxRows;
     private final RowSink sink;
@@ -52,11 +53,12 @@ public final class StatementRun
     private long sent;
     private boolean ended;
 
-    StatementRun(StatementPipeline pipeline, Session session, AdmissionWait admissionWait, String portalName, int maxRows, RowSink sink)
+    StatementRun(StatementPipeline pipeline, Session session, SessionInfo info, AdmissionWait admissionWait, String portalName, int maxRows, RowSink sink)
     {
         this.admissionWait = requireNonNull(admissionWait, "admissionWait is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.session = requireNonNull(session, "session is null");
+        this.info = requireNonNull(info, "info is null");
         this.portalName = requireNonNull(portalName, "portalName is null");
         this.maxRows = maxRows;
         this.sink = requireNonNull(sink, "sink is null");
@@ -98,7 +100,7 @@ public final class StatementRun
         if (admission == null) {
             Portal bound = session.portal(portalName);
             statement = new StatementInfo(session.principalFor(bound.statement().annotation()), session.principal(), portalName, bound.statement(),
-                    bound.parameters(), session.settings().show("application_name").orElse(""), Instant.now());
+                    bound.parameters(), Instant.now(), info, session.settings().show("application_name").filter(name -> !name.isEmpty()));
             admission = pipeline.admit(statement);
             if (!admission.isDone()) {
                 admissionWait.waitFor(admission);

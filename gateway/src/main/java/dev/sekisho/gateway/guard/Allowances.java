@@ -42,6 +42,19 @@ final class Allowances
         return charges;
     }
 
+    /** Every team's accounts with their limits, today and this month: the admins' per-team view. */
+    static List<Ledger.Charge> teams(PolicySet policies, Clock clock)
+    {
+        String day = LocalDate.now(clock.withZone(policies.budgets().timeZone())).toString();
+        String month = YearMonth.now(clock.withZone(policies.budgets().timeZone())).toString();
+        List<Ledger.Charge> charges = new ArrayList<>();
+        for (Map.Entry<String, Allowance> team : new java.util.TreeMap<>(policies.budgets().teams()).entrySet()) {
+            add(charges, "team:" + team.getKey(), day, List.of(team.getValue()), Allowance::bytesPerDay);
+            add(charges, "team:" + team.getKey(), month, List.of(team.getValue()), Allowance::bytesPerMonth);
+        }
+        return charges;
+    }
+
     private static void add(List<Ledger.Charge> charges, String account, String period, List<Allowance> allowances, Function<Allowance, OptionalLong> limit)
     {
         Allowance smallest = null;

@@ -3,10 +3,12 @@ package dev.sekisho.gateway.guard;
 import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.StatementInfo;
 import dev.sekisho.gateway.guard.StatementEstimator.FragmentEstimate;
+import dev.sekisho.gateway.ledger.ByteText;
 import dev.sekisho.gateway.ledger.Ledger;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.CostEstimate;
 import dev.sekisho.policies.PolicySet;
 import dev.sekisho.policies.Principal;
 import dev.sekisho.policies.guard.ResourceGroup;
@@ -112,6 +114,8 @@ public final class CostGuard
             return CompletableFuture.completedFuture(Permit.NONE);
         }
         Optional<Ledger.Reservation> reservation = Optional.empty();
+        OptionalLong estimated = OptionalLong.empty();
+        OptionalLong cap = OptionalLong.empty();
         try {
             PolicySet current = policies.get();
             Principal principal = statement.principal();
@@ -121,22 +125,40 @@ public final class CostGuard
                 List<FragmentEstimate> estimates = estimator.estimate(prepared.query().get().fragments(statement.parameters()), principal.name());
                 BudgetCheck.check(limits, estimates, prepared.sql());
                 List<FragmentEstimate> billed = estimates.stream().filter(fragment -> fragment.estimate().measuresBytes()).toList();
-                if (!charges.isEmpty() && !billed.isEmpty()) {
+                if (!billed.isEmpty()) {
                     long bytes = billed.stream().mapToLong(fragment -> fragment.estimate().bytesProcessed()).sum();
-                    reservation = Optional.of(ledger.get().get().reserve(charges, bytes));
+                    boolean bounded = billed.stream().allMatch(fragment -> isBound(fragment.estimate().accuracy()));
+                    OptionalLong statementLimit = limits.maxBytes().map(limit -> OptionalLong.of(limit.value())).orElse(OptionalLong.empty());
+                    estimated = OptionalLong.of(bytes);
+                    // an estimate that bounds what the statement reads was checked against the limit; any other runs capped at it
+                    cap = bounded ? OptionalLong.empty() : statementLimit;
+                    if (!charges.isEmpty()) {
+                        // at least one byte: an allowance that is used up refuses even a statement estimated at 0 bytes
+                        long atLeast = Math.max(bytes, 1);
+                        Ledger.Reservation held = bounded
+                                ? ledger.get().get().reserve(charges, atLeast, atLeast, ByteText.format(bytes) + " by its dry run")
+                                : ledger.get().get().reserve(charges, atLeast, statementLimit.orElse(Long.MAX_VALUE), unboundedEstimate(billed, bytes));
+                        reservation = Optional.of(held);
+                        // a bound estimate may use the whole remaining allowance as its hard stop (BigQuery bills at least 10 MB a
+                        // table, more than many estimates); any other only what it reserved, at most the per-statement limit
+                        cap = bounded ? held.remaining() : smaller(held.remaining().isPresent() ? OptionalLong.of(held.bytes()) : OptionalLong.empty(),
+                                statementLimit);
+                    }
                 }
             }
             Optional<Boolean> scheduled = prepared.annotation().flatMap(RedashAnnotation::scheduled);
-            Optional<ResourceGroup> group = GroupSelection.select(current, principal, statement.applicationName(), scheduled);
+            Optional<ResourceGroup> group = GroupSelection.select(current, principal, statement.applicationName().orElse(""), scheduled);
             Optional<Ledger.Reservation> reserved = reservation;
+            OptionalLong estimate = estimated;
+            OptionalLong maximumBytesBilled = cap;
             if (group.isEmpty()) {
                 admitted.accept(new Admitted(principal, statement.account(), Optional.empty(), Duration.ZERO, prepared.sql()));
-                return CompletableFuture.completedFuture(reserved.isEmpty() ? Permit.NONE : new GuardPermit(Optional.empty(), Optional.empty(), reserved));
+                return CompletableFuture.completedFuture(new GuardPermit(Optional.empty(), Optional.empty(), reserved, estimate, maximumBytesBilled));
             }
             CompletableFuture<ResourceGroupQueues.Slot> entered = queues.enter(group.get());
             CompletableFuture<Permit> permit = entered.thenApply(slot -> {
                 admitted.accept(new Admitted(principal, statement.account(), Optional.of(group.get().name()), slot.queueWait(), prepared.sql()));
-                return new GuardPermit(group, Optional.of(slot), reserved);
+                return new GuardPermit(group, Optional.of(slot), reserved, estimate, maximumBytesBilled);
             });
             // a statement cancelled while it waits leaves the queue; a slot granted as it was cancelled goes back
             permit.whenComplete((granted, failure) -> {
@@ -153,6 +175,27 @@ public final class CostGuard
             reservation.ifPresent(held -> settleQuietly(held, 0));
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** Whether BigQuery's accuracy makes the figure an upper bound of what the statement reads (PRECISE, UPPER_BOUND). */
+    private static boolean isBound(CostEstimate.Accuracy accuracy)
+    {
+        return accuracy == CostEstimate.Accuracy.PRECISE || accuracy == CostEstimate.Accuracy.UPPER_BOUND;
+    }
+
+    private static String unboundedEstimate(List<FragmentEstimate> billed, long bytes)
+    {
+        CostEstimate.Accuracy accuracy = billed.stream().map(fragment -> fragment.estimate().accuracy()).filter(value -> !isBound(value)).findFirst().orElseThrow();
+        return "at least %s by its dry run (BigQuery calls the figure %s: it could read more), so it needs the whole allowance it may be billed"
+                .formatted(ByteText.format(bytes), accuracy);
+    }
+
+    private static OptionalLong smaller(OptionalLong first, OptionalLong second)
+    {
+        if (first.isEmpty()) {
+            return second;
+        }
+        return second.isEmpty() ? first : OptionalLong.of(Math.min(first.getAsLong(), second.getAsLong()));
     }
 
     private static void settleQuietly(Ledger.Reservation reservation, long billed)
@@ -182,6 +225,36 @@ public final class CostGuard
         return rows;
     }
 
+    /**
+     * The admins' per-team view: each team allowance of the current policy today and this month,
+     * with what is spent, reserved and left; empty when no ledger is configured.
+     */
+    public List<TeamUsage> teamUsage()
+    {
+        if (ledger.isEmpty()) {
+            return List.of();
+        }
+        PolicySet current = policies.get();
+        List<TeamUsage> teams = new java.util.ArrayList<>();
+        for (Ledger.Charge charge : Allowances.teams(current, clock)) {
+            Ledger.Usage usage = ledger.get().get().usage(charge.account(), charge.period());
+            long limit = charge.limit().orElse(Long.MAX_VALUE);
+            teams.add(new TeamUsage(charge.account().substring("team:".length()), charge.period(), limit, usage.spent(), usage.reserved(),
+                    Math.max(0, limit - usage.spent() - usage.reserved())));
+        }
+        return teams;
+    }
+
+    /** One team's allowance in one period (a day {@code 2026-12-05} or a month {@code 2026-12}), in bytes. */
+    public record TeamUsage(String team, String period, long limitBytes, long spentBytes, long reservedBytes, long leftBytes)
+    {
+        public TeamUsage
+        {
+            requireNonNull(team, "team is null");
+            requireNonNull(period, "period is null");
+        }
+    }
+
     /** Statements running and waiting in resource group {@code group} now: {@code [running, waiting]}. */
     public int[] load(String group)
     {
@@ -202,15 +275,20 @@ public final class CostGuard
         private final Optional<ResourceGroup> group;
         private final Optional<ResourceGroupQueues.Slot> slot;
         private final Optional<Ledger.Reservation> reservation;
+        private final OptionalLong estimated;
+        private final OptionalLong cap;
         private final AtomicLong billed = new AtomicLong();
         private volatile boolean reported;
         private ScheduledFuture<?> timeout;
 
-        GuardPermit(Optional<ResourceGroup> group, Optional<ResourceGroupQueues.Slot> slot, Optional<Ledger.Reservation> reservation)
+        GuardPermit(Optional<ResourceGroup> group, Optional<ResourceGroupQueues.Slot> slot, Optional<Ledger.Reservation> reservation, OptionalLong estimated,
+                OptionalLong cap)
         {
             this.group = group;
             this.slot = slot;
             this.reservation = reservation;
+            this.estimated = estimated;
+            this.cap = cap;
         }
 
         @Override
@@ -229,7 +307,14 @@ public final class CostGuard
         @Override
         public OptionalLong maximumBytesBilled()
         {
-            return reservation.map(Ledger.Reservation::remaining).orElse(OptionalLong.empty());
+            return cap;
+        }
+
+        @Override
+        public Accounting accounting()
+        {
+            return new Accounting(estimated, reported ? OptionalLong.of(billed.get()) : OptionalLong.empty(), group.map(ResourceGroup::name),
+                    slot.map(ResourceGroupQueues.Slot::queueWait));
         }
 
         @Override

@@ -141,6 +141,18 @@ public final class Ledger
      */
     public Reservation reserve(List<Charge> charges, long bytes)
     {
+        return reserve(charges, bytes, bytes, ByteText.format(bytes) + " by its dry run");
+    }
+
+    /**
+     * Reserves at least {@code bytes} and, when the limits leave more, up to {@code upTo}: a
+     * statement whose estimate is no bound (BigQuery's LOWER_BOUND or UNKNOWN accuracy) holds all it
+     * may be billed, so statements running beside it cannot overshoot either. Refuses (53400) when
+     * {@code bytes} do not fit; {@code estimate} says in the refusal what the statement would read.
+     */
+    public Reservation reserve(List<Charge> charges, long bytes, long upTo, String estimate)
+    {
+        requireNonNull(estimate, "estimate is null");
         List<Charge> sorted = charges.stream().sorted(Comparator.comparing(Charge::account).thenComparing(Charge::period)).toList();
         String id = UUID.randomUUID().toString();
         try (Connection connection = dataSource.getConnection()) {
@@ -156,32 +168,37 @@ public final class Ledger
                         long left = charge.limit().getAsLong() - usage.spent() - usage.reserved();
                         if (bytes > left) {
                             connection.rollback();
-                            throw new QueryException(SqlStates.CONFIGURATION_LIMIT_EXCEEDED, refusal(charge, usage, bytes),
+                            throw new QueryException(SqlStates.CONFIGURATION_LIMIT_EXCEEDED, refusal(charge, usage, estimate),
                                     "Filter on a partition column or select fewer columns, or wait for the next " + (charge.period().length() == 7 ? "month" : "day")
                                             + "; SHOW sekisho.budget tells what is left.", null);
                         }
                         remaining = Math.min(remaining, left);
                     }
                 }
+                long reserved = Math.max(bytes, Math.min(upTo, remaining));
+                if (reserved == Long.MAX_VALUE) {
+                    // no limit bounds the statement: there is nothing to hold back for it
+                    reserved = bytes;
+                }
                 try (PreparedStatement update = connection.prepareStatement(
                         "UPDATE sekisho_ledger SET reserved_bytes = reserved_bytes + ? WHERE account = ? AND period = ?");
                         PreparedStatement insert = connection.prepareStatement(
                                 "INSERT INTO sekisho_ledger_reservation (id, account, period, bytes, created_millis) VALUES (?, ?, ?, ?, ?)")) {
                     for (Charge charge : sorted) {
-                        update.setLong(1, bytes);
+                        update.setLong(1, reserved);
                         update.setString(2, charge.account());
                         update.setString(3, charge.period());
                         update.executeUpdate();
                         insert.setString(1, id);
                         insert.setString(2, charge.account());
                         insert.setString(3, charge.period());
-                        insert.setLong(4, bytes);
+                        insert.setLong(4, reserved);
                         insert.setLong(5, System.currentTimeMillis());
                         insert.executeUpdate();
                     }
                 }
                 connection.commit();
-                return new Reservation(this, id, bytes, remaining == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(remaining));
+                return new Reservation(this, id, reserved, remaining == Long.MAX_VALUE ? OptionalLong.empty() : OptionalLong.of(remaining));
             }
             catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -301,13 +318,13 @@ public final class Ledger
         }
     }
 
-    private static String refusal(Charge charge, Usage usage, long bytes)
+    private static String refusal(Charge charge, Usage usage, String estimate)
     {
         long limit = charge.limit().getAsLong();
         long left = Math.max(0, limit - usage.spent() - usage.reserved());
         String when = charge.period().length() == 7 ? "this month (" + charge.period() + ")" : "today (" + charge.period() + ")";
-        return "statement would read %s by its dry run, but %s has %s left %s: %s per %s (%s), %s spent, %s reserved by statements running"
-                .formatted(ByteText.format(bytes), charge.account(), ByteText.format(left), when, ByteText.format(limit),
+        return "statement would read %s, but %s has %s left %s: %s per %s (%s), %s spent, %s reserved by statements running"
+                .formatted(estimate, charge.account(), ByteText.format(left), when, ByteText.format(limit),
                         charge.period().length() == 7 ? "month" : "day", charge.limitOrigin(), ByteText.format(usage.spent()), ByteText.format(usage.reserved()));
     }
 

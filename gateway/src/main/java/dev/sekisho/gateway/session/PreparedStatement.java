@@ -28,6 +28,7 @@ import static java.util.Objects.requireNonNull;
  * @param plannedFor what the planner was told when it planned {@link #query()}: a Bind under another
  *         policy snapshot or search path plans the statement again
  * @param annotation Redash's annotation that came before the statement (taken off {@code statement})
+ * @param clientSql the text as the client sent it, Redash's annotation included, for the audit trail
  */
 public record PreparedStatement(
         String name,
@@ -38,12 +39,13 @@ public record PreparedStatement(
         List<ColumnType> parameterTypes,
         Optional<List<ResultColumn>> columns,
         Optional<SessionContext> plannedFor,
-        Optional<RedashAnnotation> annotation)
+        Optional<RedashAnnotation> annotation,
+        String clientSql)
 {
     public PreparedStatement(String name, SqlStatement statement, StatementKind kind, Optional<PreparedQuery> query, Optional<SessionStatement> command,
             List<ColumnType> parameterTypes, Optional<List<ResultColumn>> columns, Optional<SessionContext> plannedFor)
     {
-        this(name, statement, kind, query, command, parameterTypes, columns, plannedFor, Optional.empty());
+        this(name, statement, kind, query, command, parameterTypes, columns, plannedFor, Optional.empty(), statement.text());
     }
 
     public PreparedStatement(String name, SqlStatement statement, StatementKind kind, Optional<PreparedQuery> query, Optional<SessionStatement> command,
@@ -69,11 +71,12 @@ public record PreparedStatement(
         requireNonNull(columns, "columns is null");
         requireNonNull(plannedFor, "plannedFor is null");
         requireNonNull(annotation, "annotation is null");
+        requireNonNull(clientSql, "clientSql is null");
     }
 
-    /** This statement, with the Redash annotation that came before it. */
-    public PreparedStatement withAnnotation(Optional<RedashAnnotation> annotation)
+    /** This statement, with the Redash annotation that came before it and the text the client sent. */
+    public PreparedStatement withAnnotation(Optional<RedashAnnotation> annotation, String clientSql)
     {
-        return new PreparedStatement(name, statement, kind, query, command, parameterTypes, columns, plannedFor, annotation);
+        return new PreparedStatement(name, statement, kind, query, command, parameterTypes, columns, plannedFor, annotation, clientSql);
     }
 }

@@ -136,7 +136,7 @@ final class PreparedStatements
                     parsed.command(), parameterTypes, Optional.empty());
             default -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
         };
-        statements.put(name, statement.withAnnotation(annotation));
+        statements.put(name, statement.withAnnotation(annotation, text.text()));
     }
 
     /** The statement named {@code name} (Describe of a statement, Bind). */
@@ -174,7 +174,7 @@ final class PreparedStatements
                     "The policy or search_path changed since the statement was prepared; prepare it again.", null);
         }
         PreparedStatement replanned = new PreparedStatement(statement.name(), statement.statement(), statement.kind(), Optional.of(query), statement.command(),
-                query.parameterTypes(), statement.columns(), Optional.of(now), statement.annotation());
+                query.parameterTypes(), statement.columns(), Optional.of(now), statement.annotation(), statement.clientSql());
         statements.put(statement.name(), replanned);
         return replanned;
     }

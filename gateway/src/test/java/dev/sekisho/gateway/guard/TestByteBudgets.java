@@ -107,17 +107,66 @@ class TestByteBudgets
         }
     }
 
+    @Test
+    void anEstimateThatIsNoBoundHoldsAllItMayBeBilledAndRunsCappedThere()
+    {
+        PolicySet policies = new PolicyParser().parse(List.of(new PolicyDocument("budgets.yaml", POLICY)));
+        SekishoConfig.LedgerDatabase database = SekishoConfig.LedgerDatabase.embedded(directory.resolve("ledger"));
+        try (CostGuard guard = new CostGuard(() -> policies, List.of(new BytesConnector()), Duration.ofSeconds(30), admitted -> {},
+                Optional.of(new LazyLedger(database)), CLOCK)) {
+            // a dry run that says 0 bytes, UNKNOWN: not free; it holds the per-statement limit of alice's 10,000 and may be billed no more
+            Admission.Permit unknown = guard.request(statement(0, CostEstimate.Accuracy.UNKNOWN)).join();
+            assertThat(unknown.maximumBytesBilled()).hasValue(5000);
+            assertThat(guard.budget(ALICE)).contains(List.of("user:alice", "2026-12-05", 10000L, 0L, 5000L, 5000L));
+
+            // beside it, others get only what it left
+            Admission.Permit beside = guard.request(statement(4000)).join();
+            assertThat(beside.maximumBytesBilled()).hasValue(5000);
+            beside.billed(4000);
+            beside.close();
+            assertThatThrownBy(() -> guard.request(statement(2000)).join())
+                    .cause()
+                    .hasMessageContaining("user:alice has 1.0 KB (1,000 bytes) left today")
+                    .hasMessageContaining("5.0 KB (5,000 bytes) reserved by statements running");
+            unknown.billed(0);
+            unknown.close();
+
+            // a lower bound over the limit is over the limit
+            assertThatThrownBy(() -> guard.request(statement(6000, CostEstimate.Accuracy.LOWER_BOUND)).join())
+                    .cause()
+                    .hasMessageStartingWith("statement would read 6.0 KB (6,000 bytes) (a bound, not an exact figure) by its dry run, over the limit");
+
+            // with the day spent, even a statement whose dry run says 0 bytes is refused before it runs
+            Admission.Permit last = guard.request(statement(4000)).join();
+            last.billed(6000);
+            last.close();
+            assertThatThrownBy(() -> guard.request(statement(0, CostEstimate.Accuracy.UNKNOWN)).join())
+                    .cause()
+                    .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("53400"))
+                    .hasMessageStartingWith("statement would read at least 0 bytes by its dry run (BigQuery calls the figure UNKNOWN: it could read more), "
+                            + "so it needs the whole allowance it may be billed, but user:alice has 0 bytes left today (2026-12-05)");
+            assertThatThrownBy(() -> guard.request(statement(0)).join())
+                    .cause()
+                    .hasMessageContaining("user:alice has 0 bytes left today");
+        }
+    }
+
     private static StatementInfo statement(long bytes)
     {
-        String sql = "SELECT * FROM events.clicks /* " + bytes + " */";
-        PreparedQuery query = new BytesQuery(sql, bytes);
+        return statement(bytes, CostEstimate.Accuracy.PRECISE);
+    }
+
+    private static StatementInfo statement(long bytes, CostEstimate.Accuracy accuracy)
+    {
+        String sql = "SELECT * FROM events.clicks /* " + accuracy + " " + bytes + " */";
+        PreparedQuery query = new BytesQuery(sql, accuracy, bytes);
         PreparedStatement statement = new PreparedStatement("", SqlStatement.of(sql), StatementKind.QUERY, Optional.of(query), Optional.empty(), List.of(),
                 Optional.of(query.columns()));
-        return new StatementInfo(ALICE, ALICE, "", statement, List.of(), "", Instant.now());
+        return new StatementInfo(ALICE, "", statement, Instant.now());
     }
 
     /** A plan with one fragment for the test source, whose text carries the bytes it would read. */
-    private record BytesQuery(String sql, long bytes)
+    private record BytesQuery(String sql, CostEstimate.Accuracy accuracy, long bytes)
             implements PreparedQuery
     {
         @Override
@@ -141,7 +190,7 @@ class TestByteBudgets
         @Override
         public List<BackendQuery> fragments(List<Object> parameters)
         {
-            return List.of(BackendQuery.of("events", "SELECT * FROM clicks -- " + bytes));
+            return List.of(BackendQuery.of("events", "SELECT * FROM clicks -- " + accuracy + " " + bytes));
         }
 
         @Override
@@ -157,7 +206,7 @@ class TestByteBudgets
         }
     }
 
-    /** A source that estimates as BigQuery's dry run does: the bytes a statement reads, exactly. */
+    /** A source that estimates as BigQuery's dry run does: the bytes a statement reads, and how exact that is. */
     private static final class BytesConnector
             implements Connector
     {
@@ -216,8 +265,8 @@ class TestByteBudgets
         @Override
         public Optional<CostEstimate> estimate(BackendQuery query, ExecutionContext context)
         {
-            long bytes = Long.parseLong(query.sql().substring(query.sql().lastIndexOf(' ') + 1));
-            return Optional.of(new CostEstimate(bytes, CostEstimate.Accuracy.PRECISE));
+            String[] words = query.sql().split(" ");
+            return Optional.of(new CostEstimate(Long.parseLong(words[words.length - 1]), CostEstimate.Accuracy.valueOf(words[words.length - 2])));
         }
     }
 }

@@ -4,6 +4,7 @@ import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.ExecutionContext;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -42,7 +43,7 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     }
 
     @Override
-    public java.util.OptionalLong maximumBytesBilled()
+    public OptionalLong maximumBytesBilled()
     {
         return delegate.maximumBytesBilled();
     }
@@ -51,6 +52,30 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     public void billed(long bytes)
     {
         delegate.billed(bytes);
+    }
+
+    @Override
+    public Optional<String> setting(String name)
+    {
+        return delegate.setting(name);
+    }
+
+    @Override
+    public Registration closeWithStatement(AutoCloseable resource)
+    {
+        return delegate.closeWithStatement(resource);
+    }
+
+    @Override
+    public boolean isFinished()
+    {
+        return delegate.isFinished();
+    }
+
+    @Override
+    public String description()
+    {
+        return delegate.description();
     }
 
     @Override

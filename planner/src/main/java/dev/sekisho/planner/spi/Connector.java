@@ -2,6 +2,7 @@ package dev.sekisho.planner.spi;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -41,6 +42,18 @@ public interface Connector
     default Optional<CostEstimate> estimate(BackendQuery query, ExecutionContext context)
     {
         return Optional.empty();
+    }
+
+    /**
+     * How many rows the source expects to examine for {@code query}, from its own planner (MySQL's
+     * {@code EXPLAIN}), without running it; empty when the source cannot say. Routing of replicated
+     * tables keeps cheap statements on the replicas with it.
+     *
+     * @throws QueryException when the source refuses the statement
+     */
+    default OptionalLong estimateRows(BackendQuery query, ExecutionContext context)
+    {
+        return OptionalLong.empty();
     }
 
     /** Capabilities the planner may rely on; empty means "scan only". */

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.spi;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What a connector needs to know about the statement's caller while it runs.
@@ -68,9 +69,9 @@ public interface ExecutionContext
      * of the person and team it runs for. A source that bills bytes (BigQuery) sets its job's
      * {@code maximumBytesBilled} to no more than this; empty: the guard sets no cap.
      */
-    default java.util.OptionalLong maximumBytesBilled()
+    default OptionalLong maximumBytesBilled()
     {
-        return java.util.OptionalLong.empty();
+        return OptionalLong.empty();
     }
 
     /**
