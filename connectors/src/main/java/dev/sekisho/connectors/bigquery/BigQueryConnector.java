@@ -36,9 +36,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A BigQuery source: each statement is one query job (GoogleSQL, positional parameters, the
- * source's {@code maximumBytesBilled} or the cost guard's smaller remaining allowance, labels naming the user, the end user, the application and the
- * statement), its rows are read page by page as the client consumes them, and a cancel or the
- * statement's end cancels a job that is still running. Dry runs answer {@link #estimate}.
+ * source's {@code maximumBytesBilled} or the cost guard's smaller remaining allowance, labels
+ * naming the user, the end user, the application and the statement), its rows are read page by
+ * page as the client consumes them, and a cancel or the statement's end cancels a job that is
+ * still running. Dry runs answer {@link #estimate}; the finished job's billed bytes go back to the
+ * cost guard ({@link ExecutionContext#billed}).
  */
 public final class BigQueryConnector
         implements Connector

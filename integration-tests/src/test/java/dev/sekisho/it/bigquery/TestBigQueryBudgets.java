@@ -44,7 +44,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * run and before any job exists; a job runs with {@code maximumBytesBilled} set to what is left of
  * the person's allowance; the ledger is charged the job's {@code totalBytesBilled} (BigQuery's
  * 10 MB minimum, not the dry run's estimate); a person at their daily limit gets the
- * remaining-budget message; a dry run that cannot tell what it reads (accuracy UNKNOWN, 0 bytes)
+ * remaining-budget message, after a restart too (the embedded ledger file); a dry run that cannot tell what it reads (accuracy UNKNOWN, 0 bytes)
  * runs capped at the per-statement limit instead of passing as free. The audit trail carries the
  * estimate and the billed bytes, and the admin endpoint each team's use.
  *
@@ -62,6 +62,7 @@ class TestBigQueryBudgets
     private TestingBigQueryServer fixture;
     private Gateway gateway;
     private Path auditFile;
+    private Path config;
 
     @BeforeAll
     void start()
@@ -102,7 +103,7 @@ class TestBigQueryBudgets
                   teams:
                     analysts: {bytes_per_day: 1000000000}
                 """.formatted(DAILY), StandardCharsets.UTF_8);
-        Path config = workDir.resolve("sekisho.yaml");
+        config = workDir.resolve("sekisho.yaml");
         Files.writeString(config, """
                 listen: {host: 127.0.0.1, port: 0}
                 users_file: users.yaml
@@ -191,6 +192,15 @@ class TestBigQueryBudgets
         assertThat(analysts.get(0).get("period").asText()).isEqualTo(today());
         assertThat(analysts.get(0).get("limit_bytes").asLong()).isEqualTo(1_000_000_000L);
         assertThat(analysts.get(0).get("spent_bytes").asLong()).isGreaterThanOrEqualTo(2 * BILLED);
+
+        // a restart keeps the spend: the embedded ledger file next to the policy folder
+        gateway.close();
+        gateway = Gateway.start(SekishoConfigLoader.load(config));
+        try (Connection alice = connect("alice"); Statement statement = alice.createStatement()) {
+            assertThat(budget(statement, "user:alice", today())).containsExactly(DAILY, 2 * BILLED, 0L, DAILY - 2 * BILLED);
+            assertThatThrownBy(() -> statement.executeQuery("SELECT id FROM spend.events WHERE id < 5000"))
+                    .isInstanceOfSatisfying(PSQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("53400"));
+        }
     }
 
     @Test
