@@ -3,6 +3,7 @@ package dev.sekisho.gateway;
 import dev.sekisho.gateway.auth.ClientCertificateCheck;
 import dev.sekisho.gateway.auth.LiveUsers;
 import dev.sekisho.gateway.auth.LoginThrottle;
+import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.auth.UsersFile;
 import dev.sekisho.gateway.auth.UsersFileWatcher;
 import dev.sekisho.gateway.config.ConfigException;
@@ -14,6 +15,8 @@ import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
+import dev.sekisho.gateway.guard.CostGuard;
+import dev.sekisho.gateway.guard.LazyLedger;
 import dev.sekisho.gateway.pgwire.PgServer;
 import dev.sekisho.gateway.pgwire.PgServerOptions;
 import dev.sekisho.gateway.pgwire.PgTls;
@@ -30,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +51,8 @@ public final class Gateway
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(Gateway.class);
+    /** How long a source's estimate of a statement is reused for the same statement and parameters. */
+    private static final Duration ESTIMATE_CACHE = Duration.ofSeconds(30);
 
     private final List<Connector> connectors;
     private final WorkerPool workers;
@@ -56,11 +62,16 @@ public final class Gateway
     private final LiveUsers users;
     private final Optional<UsersFileWatcher> usersWatcher;
     private final Sessions sessions;
+    private final Optional<CostGuard> costGuard;
+    private final CalciteQueryPlanner planner;
     private final GatewayOperations operations;
 
-    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies, LiveUsers users,
-            Optional<UsersFileWatcher> usersWatcher, Sessions sessions, GatewayOperations operations)
+    private Gateway(List<Connector> connectors, CalciteQueryPlanner planner, WorkerPool workers, PgServer pgServer, int pgPort,
+            Optional<GatewayPolicies> policies, LiveUsers users, Optional<UsersFileWatcher> usersWatcher, Sessions sessions, Optional<CostGuard> costGuard,
+            GatewayOperations operations)
     {
+        this.planner = requireNonNull(planner, "planner is null");
+        this.costGuard = requireNonNull(costGuard, "costGuard is null");
         this.operations = requireNonNull(operations, "operations is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
@@ -80,6 +91,7 @@ public final class Gateway
         List<Connector> connectors = createConnectors(config);
         WorkerPool workers = null;
         GatewayPolicies policies = null;
+        CostGuard costGuard = null;
         UsersFileWatcher usersWatcher = null;
         GatewayOperations operations = null;
         try {
@@ -91,9 +103,14 @@ public final class Gateway
             }
             CalciteQueryPlanner planner = new CalciteQueryPlanner(connectors, plannerOptions);
             SessionPolicies sessionPolicies;
+            Admission admission = Admission.ADMIT_ALL;
             if (config.policies().isPresent()) {
                 policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
-                sessionPolicies = SessionPolicies.of(policies.store()::current);
+                CostGuard guard = new CostGuard(policies.store()::current, connectors, ESTIMATE_CACHE, Gateway::logAdmitted,
+                        Optional.of(new LazyLedger(config.policies().get().ledger())), Clock.systemUTC());
+                costGuard = guard;
+                sessionPolicies = SessionPolicies.of(policies.store()::current, name -> users.lookup(name).map(UserRecord::principal), guard::budget);
+                admission = guard;
                 DictionaryInstaller.install(planner, config.policies().get().dir(), Optional.of(policies));
             }
             else {
@@ -110,8 +127,8 @@ public final class Gateway
                 options = options.withTls(tls(config));
             }
             operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), Clock.systemUTC());
-            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(),
-                    new StatementPipeline(Admission.ADMIT_ALL, operations.statementListener()), config.limits(), operations.sessionListener());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), new StatementPipeline(admission, operations.statementListener()),
+                    config.limits(), operations.sessionListener());
             // a user removed, disabled or changed in the users file loses their open sessions
             users.addListener(reload -> sessions.terminateUsers(reload.ended()));
             if (config.auth().watchUsersFile()) {
@@ -120,17 +137,20 @@ public final class Gateway
             SekishoConfig.FailedLogins failedLogins = config.auth().failedLogins();
             LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
                     failedLogins.window()));
-            operations.startAdmin(users, sessions);
+            operations.startAdmin(users, sessions, Optional.ofNullable(costGuard));
             PgServer server = new PgServer(options, users, throttle, sessions, workers.executor(), SourceHolderThreads.shared());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher), sessions,
-                    operations);
+            return new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher), sessions,
+                    Optional.ofNullable(costGuard), operations);
         }
         catch (RuntimeException e) {
             if (operations != null) {
                 operations.close();
+            }
+            if (costGuard != null) {
+                costGuard.close();
             }
             if (usersWatcher != null) {
                 usersWatcher.close();
@@ -230,6 +250,12 @@ public final class Gateway
         return connectors.stream().filter(connector -> connector.name().equals(source)).findFirst().map(Connector::servers).orElse(List.of());
     }
 
+    /** How many statements the planner planned (plan-cache misses) since start; for tests and metrics. */
+    public long plannedStatements()
+    {
+        return planner.planCount();
+    }
+
     /** The live policies, when the configuration names a policy directory. */
     public Optional<GatewayPolicies> policies()
     {
@@ -256,7 +282,17 @@ public final class Gateway
         pgServer.close();
         workers.close();
         operations.close();
+        costGuard.ifPresent(CostGuard::close);
         connectors.forEach(Gateway::closeQuietly);
+    }
+
+    private static void logAdmitted(CostGuard.Admitted admitted)
+    {
+        if (admitted.group().isPresent() && log.isDebugEnabled()) {
+            log.debug("{}{} admitted to resource group {} after {} ms in its queue", admitted.principal().name(),
+                    admitted.account().equals(admitted.principal()) ? "" : " (through " + admitted.account().name() + ")", admitted.group().get(),
+                    admitted.queueWait().toMillis());
+        }
     }
 
     /** Creates the connectors the configuration names; the caller closes them. */

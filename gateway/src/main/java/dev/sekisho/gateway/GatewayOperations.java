@@ -10,6 +10,7 @@ import dev.sekisho.gateway.audit.RotatingAuditFile;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.execution.SessionListener;
+import dev.sekisho.gateway.guard.CostGuard;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementListener;
 import dev.sekisho.gateway.metrics.GatewayMetrics;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -81,10 +83,11 @@ final class GatewayOperations
     }
 
     /** Starts the admin endpoint when the configuration has an {@code admin:} section. */
-    void startAdmin(UserStore users, Sessions sessions)
+    void startAdmin(UserStore users, Sessions sessions, Optional<CostGuard> costGuard)
     {
+        Supplier<List<CostGuard.TeamUsage>> teamUsage = () -> costGuard.map(CostGuard::teamUsage).orElse(List.of());
         admin = config.operations().admin().map(adminConfig -> AdminEndpoint.start(adminConfig, config.file().toString(), users, sessions, activity,
-                recent, connectors, policies, metrics, auditLog.isPresent() ? Optional.of(audit) : Optional.empty(), clock));
+                recent, connectors, policies, metrics, auditLog.isPresent() ? Optional.of(audit) : Optional.empty(), teamUsage, clock));
     }
 
     Optional<Integer> adminPort()

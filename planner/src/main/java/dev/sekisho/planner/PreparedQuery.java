@@ -1,5 +1,6 @@
 package dev.sekisho.planner;
 
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
@@ -45,6 +46,17 @@ public interface PreparedQuery
      * {@link #explain()} ends with the same text.
      */
     default List<RouteExplanation> routes()
+    {
+        return List.of();
+    }
+
+    /**
+     * The statements the sources would receive if the plan ran now with {@code parameters}, for
+     * estimates before it runs: for a pushed-down plan, its one statement; for a plan the gateway
+     * runs, a full read of each table it scans (the filters it pushes are known only as it runs,
+     * so this is an upper bound). Empty for a plan that reads no source.
+     */
+    default List<BackendQuery> fragments(List<Object> parameters)
     {
         return List.of();
     }

@@ -5,6 +5,7 @@ import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.Job;
 import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.JobInfo;
+import com.google.cloud.bigquery.JobStatistics;
 import com.google.cloud.bigquery.QueryJobConfiguration;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
@@ -24,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -34,9 +36,11 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A BigQuery source: each statement is one query job (GoogleSQL, positional parameters, the
- * source's {@code maximumBytesBilled}, labels naming the user, the end user, the application and the
- * statement), its rows are read page by page as the client consumes them, and a cancel or the
- * statement's end cancels a job that is still running. Dry runs answer {@link #estimate}.
+ * source's {@code maximumBytesBilled} or the cost guard's smaller remaining allowance, labels
+ * naming the user, the end user, the application and the statement), its rows are read page by
+ * page as the client consumes them, and a cancel or the statement's end cancels a job that is
+ * still running. Dry runs answer {@link #estimate}; the finished job's billed bytes go back to the
+ * cost guard ({@link ExecutionContext#billed}).
  */
 public final class BigQueryConnector
         implements Connector
@@ -96,9 +100,10 @@ public final class BigQueryConnector
         if (context.isCancelled()) {
             throw cancelled(context);
         }
+        long maximumBytesBilled = maximumBytesBilled(context);
         String queryId = UUID.randomUUID().toString().replace("-", "");
         JobId jobId = JobId.newBuilder().setProject(config.project()).setLocation(config.location()).setJob("sekisho_" + queryId).build();
-        QueryJobConfiguration configuration = jobConfiguration(query, context, queryId);
+        QueryJobConfiguration configuration = jobConfiguration(query, context, queryId, maximumBytesBilled);
         RunningJob running = new RunningJob(jobId);
         ExecutionContext.Registration cancelRegistration = context.onCancel(running::cancel);
         ExecutionContext.Registration statementRegistration = context.closeWithStatement(running);
@@ -107,6 +112,7 @@ public final class BigQueryConnector
             running.created();
             TableResult result = job.getQueryResults(BigQuery.QueryResultsOption.pageSize(config.pageSize()));
             running.finished();
+            reportBilled(jobId, context);
             TableId results = ((QueryJobConfiguration) job.getConfiguration()).getDestinationTable();
             return new BigQueryResultStream(config.source(), bigquery, results, config.pageSize(), result, context, () -> {
                 cancelRegistration.close();
@@ -116,6 +122,10 @@ public final class BigQueryConnector
         catch (BigQueryException e) {
             // the job failed (or was never created): nothing to cancel
             running.finished();
+            if (e.getError() != null && "bytesBilledLimitExceeded".equals(e.getError().getReason())) {
+                // BigQuery fails such a job before it reads anything, and bills nothing
+                context.billed(0);
+            }
             release(running, cancelRegistration, statementRegistration);
             throw BigQueryErrors.map(config.source(), e, context);
         }
@@ -178,14 +188,50 @@ public final class BigQueryConnector
         statementRegistration.close();
     }
 
-    private QueryJobConfiguration jobConfiguration(BackendQuery query, ExecutionContext context, String queryId)
+    /**
+     * The job's hard stop: the source's {@code maximum_bytes_billed}, or the cost guard's remaining
+     * allowance when that is smaller. An allowance that is used up refuses the statement here, before
+     * any job exists: BigQuery reads a {@code maximumBytesBilled} of 0 as "no limit".
+     */
+    private long maximumBytesBilled(ExecutionContext context)
+    {
+        OptionalLong allowance = context.maximumBytesBilled();
+        if (allowance.isEmpty()) {
+            return config.maximumBytesBilled();
+        }
+        if (allowance.getAsLong() < 1) {
+            throw new QueryException(SqlStates.CONFIGURATION_LIMIT_EXCEEDED, "BigQuery (source " + config.source() + "): nothing is left of the allowance"
+                    + " this statement would be billed to", "SHOW sekisho.budget tells what is left and when it renews.", null);
+        }
+        return Math.min(config.maximumBytesBilled(), allowance.getAsLong());
+    }
+
+    /**
+     * Tells the cost guard what the finished job was billed ({@code totalBytesBilled}): the ledger is
+     * charged this, not the dry run's estimate. A job whose statistics cannot be read is charged what
+     * the guard reserved for it.
+     */
+    private void reportBilled(JobId jobId, ExecutionContext context)
+    {
+        try {
+            Job done = bigquery.getJob(jobId, BigQuery.JobOption.fields(BigQuery.JobField.STATISTICS));
+            if (done != null && done.getStatistics() instanceof JobStatistics.QueryStatistics statistics && statistics.getTotalBytesBilled() != null) {
+                context.billed(statistics.getTotalBytesBilled());
+            }
+        }
+        catch (BigQueryException e) {
+            log.warn("Cannot read the bytes billed for job {} of source {}: {}", jobId.getJob(), config.source(), e.getMessage());
+        }
+    }
+
+    private QueryJobConfiguration jobConfiguration(BackendQuery query, ExecutionContext context, String queryId, long maximumBytesBilled)
     {
         return QueryJobConfiguration.newBuilder(query.sql())
                 .setUseLegacySql(false)
                 .setParameterMode("POSITIONAL")
                 .setPositionalParameters(BigQueryParameters.of(query.parameters(), query.parameterTypes()))
                 .setLabels(labels(context, queryId))
-                .setMaximumBytesBilled(config.maximumBytesBilled())
+                .setMaximumBytesBilled(maximumBytesBilled)
                 .setUseQueryCache(config.useQueryCache())
                 .setJobTimeoutMs(config.jobTimeout().toMillis())
                 .build();

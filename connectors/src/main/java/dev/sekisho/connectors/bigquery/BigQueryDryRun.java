@@ -59,8 +59,13 @@ final class BigQueryDryRun
             try {
                 Job answered = api.jobs().insert(config.project(), job).execute();
                 JobStatistics2 statistics = answered.getStatistics() == null ? null : answered.getStatistics().getQuery();
-                long bytes = statistics == null || statistics.getTotalBytesProcessed() == null ? answered.getStatistics().getTotalBytesProcessed()
+                Long bytes = statistics == null || statistics.getTotalBytesProcessed() == null
+                        ? (answered.getStatistics() == null ? null : answered.getStatistics().getTotalBytesProcessed())
                         : statistics.getTotalBytesProcessed();
+                if (bytes == null) {
+                    // no figure at all: the cost guard must not read this as "free"
+                    return new CostEstimate(0, CostEstimate.Accuracy.UNKNOWN);
+                }
                 String accuracy = statistics == null ? null : statistics.getTotalBytesProcessedAccuracy();
                 return new CostEstimate(bytes, accuracy(accuracy));
             }

@@ -74,8 +74,8 @@ final class BigQueryErrors
     private static String hint(String reason)
     {
         return switch (reason) {
-            case "bytesBilledLimitExceeded" -> "The statement would read more than this source's maximum_bytes_billed allows: "
-                    + "filter on the table's partitioning or clustering columns, or select fewer columns.";
+            case "bytesBilledLimitExceeded" -> "The statement would read more than this source's maximum_bytes_billed, or the allowance the cost guard"
+                    + " left it (SHOW sekisho.budget), allows: filter on the table's partitioning or clustering columns, or select fewer columns.";
             case "rateLimitExceeded", "quotaExceeded", "jobRateLimitExceeded" -> "BigQuery's quota was reached (after retries); try again later.";
             case "accessDenied" -> "The gateway's BigQuery account lacks a permission; ask an administrator.";
             case "responseTooLarge" -> "Return fewer rows or columns, e.g. with a filter or LIMIT.";

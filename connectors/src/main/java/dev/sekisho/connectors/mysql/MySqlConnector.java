@@ -8,6 +8,7 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorCapability;
 import dev.sekisho.planner.spi.ConnectorMetadata;
+import dev.sekisho.planner.spi.CostEstimate;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
@@ -90,8 +91,8 @@ public final class MySqlConnector
     @Override
     public Set<ConnectorCapability> capabilities()
     {
-        // no dry run: EXPLAIN estimates rows, not what a statement costs
-        return EnumSet.complementOf(EnumSet.of(ConnectorCapability.ESTIMATE));
+        // ESTIMATE: EXPLAIN FORMAT=JSON tells the rows a statement examines and the tables it reads whole (estimate)
+        return EnumSet.allOf(ConnectorCapability.class);
     }
 
     /** MySQL's {@code EXPLAIN} of the statement on a read server: the product of its rows column (the row combinations it expects to examine). */
@@ -241,6 +242,43 @@ public final class MySqlConnector
         catch (RuntimeException | Error e) {
             closeAfterFailure(statement, execution);
             throw e;
+        }
+    }
+
+    /**
+     * {@code EXPLAIN FORMAT=JSON} of the statement, with its parameters bound, on a server routing
+     * would choose for it: the rows it examines and the tables it reads whole. Nothing runs.
+     */
+    @Override
+    public Optional<CostEstimate> estimate(BackendQuery query, ExecutionContext context)
+    {
+        requireNonNull(query, "query is null");
+        requireNonNull(context, "context is null");
+        ReadRouter.Route route = pool.route(query.tables(), Set.of());
+        if (route.refusal().isPresent()) {
+            throw route.refusal().get();
+        }
+        ReplicaPool.Lease lease;
+        try {
+            lease = pool.acquire(context, route.order());
+        }
+        catch (ReplicaPool.ServerUnavailable e) {
+            throw new QueryException(SqlStates.CONNECTION_FAILURE, "read server " + e.server() + " of source '" + config.source()
+                    + "' gave no connection to estimate the statement: " + e.reason(), "run the statement again", e);
+        }
+        try (lease) {
+            try (PreparedStatement statement = lease.connection().prepareStatement("EXPLAIN FORMAT=JSON " + query.sql())) {
+                JdbcParameters.bind(statement, query.parameters(), query.parameterTypes());
+                try (ResultSet result = statement.executeQuery()) {
+                    if (!result.next()) {
+                        return Optional.empty();
+                    }
+                    return Optional.of(MySqlExplain.parse(result.getString(1), query.tables()));
+                }
+            }
+            catch (SQLException e) {
+                throw MySqlErrors.toQueryException(e, config.source(), lease.server(), Optional.empty());
+            }
         }
     }
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.sekisho.gateway.audit.AuditListener;
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.guard.CostGuard;
 import dev.sekisho.gateway.execution.StatementInfo;
 import dev.sekisho.gateway.metrics.GatewayMetrics;
 import dev.sekisho.gateway.policy.GatewayPolicies;
@@ -29,6 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -54,8 +56,8 @@ final class AdminApi
             "/index.html", "admin/index.html",
             "/admin.js", "admin/admin.js",
             "/admin.css", "admin/admin.css");
-    private static final String NOT_CONFIGURED_BUDGETS = "budgets are not configured: per-team budgets arrive with the cost guard;"
-            + " until then the chart shows each team's statements today";
+    private static final String NOT_CONFIGURED_BUDGETS = "budgets are not configured: no team has an allowance (budgets.teams in the policy files,"
+            + " docs/budgets.md); the chart shows each team's statements today";
     private static final String NOT_CONFIGURED_CACHES = "caches are not configured: result and plan cache statistics arrive with the caches";
 
     private final AdminAuthenticator authenticator;
@@ -67,12 +69,15 @@ final class AdminApi
     private final Optional<GatewayPolicies> policies;
     private final GatewayMetrics metrics;
     private final Optional<AuditListener> audit;
+    private final Supplier<List<CostGuard.TeamUsage>> teamUsage;
     private final Clock clock;
     private final String uplotVersion;
 
     AdminApi(AdminAuthenticator authenticator, Sessions sessions, SessionActivity activity, RecentStatements recent, ReplicaHistory replicaHistory,
-            List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayMetrics metrics, Optional<AuditListener> audit, Clock clock)
+            List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayMetrics metrics, Optional<AuditListener> audit,
+            Supplier<List<CostGuard.TeamUsage>> teamUsage, Clock clock)
     {
+        this.teamUsage = requireNonNull(teamUsage, "teamUsage is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.activity = requireNonNull(activity, "activity is null");
@@ -261,8 +266,13 @@ final class AdminApi
     private Map<String, Object> budgets()
     {
         Map<String, Object> budgets = new LinkedHashMap<>();
-        budgets.put("configured", false);
-        budgets.put("message", NOT_CONFIGURED_BUDGETS);
+        List<CostGuard.TeamUsage> allowances = teamUsage.get();
+        budgets.put("configured", !allowances.isEmpty());
+        if (allowances.isEmpty()) {
+            budgets.put("message", NOT_CONFIGURED_BUDGETS);
+        }
+        // each team's allowance today and this month from the ledger (shared by every gateway that uses it)
+        budgets.put("allowances", allowances);
         budgets.put("teams", recent.today());
         return budgets;
     }

@@ -7,8 +7,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One line of the audit trail. Every event has a {@code type} and a {@code time}; the rest
- * depends on the type. Fields that a part of Sekisho not built yet will fill (estimates, cache,
- * resource groups) are written as {@code null} until it lands, so readers can rely on the shape.
+ * depends on the type. Fields that a part of Sekisho not built yet will fill (the result cache) are
+ * written as {@code null} until it lands, and cost fields are {@code null} when they do not apply, so readers can rely on the shape.
  */
 public sealed interface AuditEvent
         permits AuditEvent.Statement, AuditEvent.Login, AuditEvent.PolicyReload, AuditEvent.Admin, AuditEvent.Dropped
@@ -38,11 +38,11 @@ public sealed interface AuditEvent
      * @param tables the tables it read, {@code source.schema.table}
      * @param rules the policy rules that applied, with their file:line
      * @param policyVersion the policy snapshot it ran under
-     * @param estimatedBytes the planner's estimate (issue 9; null until then)
-     * @param actualBytes bytes billed at the source (null until a source reports them)
+     * @param estimatedBytes the bytes its BigQuery dry runs estimated (null when no estimate was needed: no budget applies, or no source bills bytes)
+     * @param actualBytes bytes billed at the source, BigQuery's {@code totalBytesBilled} (null when no source reported any)
      * @param cacheHit whether a result cache answered (null until there is one)
-     * @param resourceGroup the resource group that admitted it (null until there are resource groups)
-     * @param queueWaitMillis how long it waited for admission (null until there are resource groups)
+     * @param resourceGroup the resource group that admitted it (null when none applies)
+     * @param queueWaitMillis how long it waited in its resource group's queue (null when no group applies)
      * @param durationMillis from the start of its run to its end
      * @param rows rows sent to the client
      * @param outcome {@code ok}, {@code refused}, {@code cancelled} or {@code failed}

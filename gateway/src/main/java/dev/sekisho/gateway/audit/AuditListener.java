@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.audit;
 
+import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.ClientOrigin;
 import dev.sekisho.gateway.execution.SessionInfo;
 import dev.sekisho.gateway.execution.SessionListener;
@@ -7,6 +8,8 @@ import dev.sekisho.gateway.execution.StatementFailures;
 import dev.sekisho.gateway.execution.StatementInfo;
 import dev.sekisho.gateway.execution.StatementListener;
 import dev.sekisho.gateway.session.PreparedStatement;
+import dev.sekisho.gateway.session.StatementText;
+import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SourceStatement;
 import dev.sekisho.planner.spi.RouteExplanation;
@@ -21,6 +24,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -48,7 +52,7 @@ public final class AuditListener
     /** Portals paused at their row limit (cursors, fetch sizes): the rows and start of their earlier runs, by session and portal. */
     private final Map<String, Suspended> suspended = new ConcurrentHashMap<>();
 
-    private record Suspended(Instant started, long rows) {}
+    private record Suspended(Instant started, long rows, Admission.Accounting accounting) {}
 
     /**
      * @param sink where events go: {@link AuditLog#record} (which never blocks), and the admin page's recent statements
@@ -65,25 +69,41 @@ public final class AuditListener
     public void prepareFailed(SessionInfo session, String sql, Throwable failure)
     {
         Instant now = clock.instant();
-        sink.accept(statement(session, Optional.empty(), sql, "invalid", Optional.empty(), now, now, 0, Optional.of(failure)));
+        sink.accept(statement(session, Optional.empty(), sql, "invalid", Optional.empty(), now, now, 0, Optional.of(failure), Admission.Accounting.NONE, Optional.empty()));
     }
 
     @Override
-    public void suspended(StatementInfo statement, long rows)
+    public void suspended(StatementInfo statement, Admission.Accounting accounting, long rows)
     {
-        suspended.merge(portalKey(statement), new Suspended(statement.started(), rows),
-                (earlier, now) -> new Suspended(earlier.started(), earlier.rows() + now.rows()));
+        suspended.merge(portalKey(statement), new Suspended(statement.started(), rows, accounting),
+                (earlier, now) -> new Suspended(earlier.started(), earlier.rows() + now.rows(), combined(earlier.accounting(), now.accounting())));
     }
 
     @Override
-    public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
+    public void finished(StatementInfo statement, Admission.Accounting accounting, long rows, Optional<Throwable> failure)
     {
         PreparedStatement prepared = statement.statement();
         Suspended earlier = suspended.remove(portalKey(statement));
         Instant started = earlier == null ? statement.started() : earlier.started();
         long allRows = earlier == null ? rows : earlier.rows() + rows;
-        sink.accept(statement(statement.session(), statement.applicationName(), prepared.sql(), prepared.kind().name().toLowerCase(Locale.ROOT),
-                prepared.query(), started, clock.instant(), allRows, failure));
+        Admission.Accounting all = earlier == null ? accounting : combined(earlier.accounting(), accounting);
+        sink.accept(statement(statement.session(), statement.applicationName(), prepared.clientSql(), prepared.kind().name().toLowerCase(Locale.ROOT),
+                prepared.query(), started, clock.instant(), allRows, failure, all,
+                statement.principal().equals(statement.account()) ? Optional.empty() : Optional.of(statement.principal().name())));
+    }
+
+    /**
+     * The runs of one portal as one statement: the first run's estimate and group (later runs read
+     * on from the source's results), the bytes billed and the queue waits of all runs.
+     */
+    private static Admission.Accounting combined(Admission.Accounting first, Admission.Accounting next)
+    {
+        OptionalLong billed = first.billedBytes().isEmpty() ? next.billedBytes() : next.billedBytes().isEmpty() ? first.billedBytes()
+                : OptionalLong.of(first.billedBytes().getAsLong() + next.billedBytes().getAsLong());
+        Optional<Duration> wait = first.queueWait().isEmpty() ? next.queueWait() : next.queueWait().isEmpty() ? first.queueWait()
+                : Optional.of(first.queueWait().get().plus(next.queueWait().get()));
+        return new Admission.Accounting(first.estimatedBytes().isPresent() ? first.estimatedBytes() : next.estimatedBytes(), billed,
+                first.resourceGroup().or(next::resourceGroup), wait);
     }
 
     private static String portalKey(StatementInfo statement)
@@ -129,21 +149,28 @@ public final class AuditListener
     }
 
     private AuditEvent.Statement statement(SessionInfo session, Optional<String> application, String text, String kind, Optional<PreparedQuery> query,
-            Instant started, Instant ended, long rows, Optional<Throwable> failure)
+            Instant started, Instant ended, long rows, Optional<Throwable> failure, Admission.Accounting accounting, Optional<String> endUser)
     {
         StatementDigest digest = StatementDigest.of(text);
-        Optional<RedashAnnotation> redash = RedashAnnotation.find(text);
+        Optional<RedashAnnotation> redash = StatementText.redashAnnotation(text);
         Optional<String> sqlState = failure.map(StatementFailures::toQueryException).map(e -> e.sqlState());
         String outcome = sqlState.map(AuditListener::outcome).orElse("ok");
         List<AuditEvent.Source> sources = query.map(AuditListener::sources).orElse(List.of());
-        return new AuditEvent.Statement("statement", started, session.id(), session.principal().name(), redash.map(RedashAnnotation::username).orElse(null),
+        return new AuditEvent.Statement("statement", started, session.id(), session.principal().name(),
+                endUser.or(() -> redash.map(RedashAnnotation::username)).orElse(null),
                 session.principal().groups().stream().sorted().toList(), team(session.principal()), application.orElse(null), session.origin().address().orElse(null),
                 session.origin().frontDoor(), redash.flatMap(RedashAnnotation::queryId).orElse(null), digest.sql(), digest.digest(), digest.normalized(), kind,
                 sources, query.map(PreparedQuery::tablesRead).orElse(List.of()),
                 query.map(plan -> plan.firedRules().stream().map(Object::toString).toList()).orElse(List.of()),
                 policyVersion.get().orElse(null),
-                null, null, null, null, null,
+                boxed(accounting.estimatedBytes()), boxed(accounting.billedBytes()), null, accounting.resourceGroup().orElse(null),
+                accounting.queueWait().map(Duration::toMillis).orElse(null),
                 Duration.between(started, ended).toMillis(), rows, outcome, sqlState.orElse(null));
+    }
+
+    private static Long boxed(OptionalLong value)
+    {
+        return value.isPresent() ? value.getAsLong() : null;
     }
 
     /** The team usage is reported for: the {@code team} attribute, else the first group in name order, else the user. */

@@ -111,6 +111,12 @@ public final class UsersFile
                 }
             }
             List<String> groups = user.optionalStringList("groups").orElse(List.of());
+            for (String group : groups) {
+                if (group.startsWith("sekisho:")) {
+                    throw user.error("groups", "user \"" + name + "\": group names starting with 'sekisho:' are reserved for the gateway; rename group '"
+                            + group + "'");
+                }
+            }
             Map<String, String> attributes = new LinkedHashMap<>();
             Optional<ConfigReader> attributeSection = user.optionalSection("attributes");
             if (attributeSection.isPresent()) {

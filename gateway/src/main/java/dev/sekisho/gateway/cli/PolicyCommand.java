@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.cli;
 
 import dev.sekisho.gateway.config.ConfigException;
+import dev.sekisho.gateway.guard.AdmissionExplanation;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.policies.PolicySet;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -105,7 +107,8 @@ public final class PolicyCommand
 
     /** {@code sekisho policy explain --user U [--config F | --demo] SQL}. */
     @Command(name = "explain", mixinStandardHelpOptions = true,
-            description = "Show how a statement runs for a user: the SQL sent to each source after policies, the rules that fired (file:line) and the route.")
+            description = "Show how a statement runs for a user: the SQL sent to each source after policies, the rules that fired (file:line), the route,"
+                    + " and the cost guard's resource group, limits and allowances for the user.")
     static final class Explain
             implements Callable<Integer>
     {
@@ -123,6 +126,9 @@ public final class PolicyCommand
 
         @ArgGroup(exclusive = true, multiplicity = "1")
         Target target;
+
+        @Option(names = "--application", description = "The application_name the statement comes with (resource groups may select on it).")
+        String application = "";
 
         @Parameters(index = "0", description = "The SQL statement.")
         String sql;
@@ -145,6 +151,7 @@ public final class PolicyCommand
                 }
                 PreparedQuery query = workbench.prepare(principal.get(), policies, sql);
                 System.out.println(query.explain());
+                System.out.println(AdmissionExplanation.explain(policies, principal.get(), application, Optional.empty(), Clock.systemUTC()));
                 return 0;
             }
             catch (QueryException e) {

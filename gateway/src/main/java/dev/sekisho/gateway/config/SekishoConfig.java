@@ -156,7 +156,7 @@ public record SekishoConfig(
      * @param hashSaltEnv the environment variable that holds the salt of the {@code hash} mask
      * @param watch whether edits are picked up while running (hot reload)
      */
-    public record Policies(Path dir, String hashSaltEnv, boolean watch)
+    public record Policies(Path dir, String hashSaltEnv, boolean watch, LedgerDatabase ledger)
     {
         public static final String DEFAULT_HASH_SALT_ENV = "SEKISHO_HASH_SALT";
 
@@ -164,6 +164,39 @@ public record SekishoConfig(
         {
             requireNonNull(dir, "dir is null");
             requireNonNull(hashSaltEnv, "hashSaltEnv is null");
+            requireNonNull(ledger, "ledger is null");
+        }
+
+        /** Policies whose ledger is the embedded file {@code sekisho-ledger} in the policy directory's parent. */
+        public Policies(Path dir, String hashSaltEnv, boolean watch)
+        {
+            this(dir, hashSaltEnv, watch, LedgerDatabase.embedded(dir.toAbsolutePath().normalize().resolveSibling("sekisho-ledger")));
+        }
+    }
+
+    /**
+     * Where the budget ledger is kept (docs/budgets.md): a JDBC URL, the user, and the environment
+     * variable holding the password (never the password itself).
+     */
+    public record LedgerDatabase(String url, String user, Optional<String> passwordEnv)
+    {
+        public LedgerDatabase
+        {
+            requireNonNull(url, "url is null");
+            requireNonNull(user, "user is null");
+            requireNonNull(passwordEnv, "passwordEnv is null");
+        }
+
+        /** An embedded H2 database in the files {@code base}.mv.db. */
+        public static LedgerDatabase embedded(Path base)
+        {
+            return new LedgerDatabase("jdbc:h2:file:" + base.toAbsolutePath(), "sa", Optional.empty());
+        }
+
+        /** The password, read from its environment variable (empty when none is named). */
+        public String password()
+        {
+            return passwordEnv.map(System::getenv).orElse("");
         }
     }
 

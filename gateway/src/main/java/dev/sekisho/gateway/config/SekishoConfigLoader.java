@@ -97,11 +97,18 @@ public final class SekishoConfigLoader
         Path usersFile = SekishoConfig.resolve(file, root.requireString("users_file"));
 
         Optional<SekishoConfig.Policies> policies = root.optionalSection("policies").map(section -> {
-            section.rejectUnknownKeys(Set.of("dir", "hash_salt_env", "watch"));
+            section.rejectUnknownKeys(Set.of("dir", "hash_salt_env", "watch", "ledger"));
+            Path dir = SekishoConfig.resolve(file, section.requireString("dir"));
+            SekishoConfig.LedgerDatabase ledger = section.optionalSection("ledger").map(ledgerSection -> {
+                ledgerSection.rejectUnknownKeys(Set.of("url", "user", "password_env"));
+                return new SekishoConfig.LedgerDatabase(ledgerSection.requireString("url"), ledgerSection.optionalString("user").orElse(""),
+                        ledgerSection.optionalString("password_env"));
+            }).orElse(SekishoConfig.LedgerDatabase.embedded(dir.toAbsolutePath().normalize().resolveSibling("sekisho-ledger")));
             return new SekishoConfig.Policies(
-                    SekishoConfig.resolve(file, section.requireString("dir")),
+                    dir,
                     section.optionalString("hash_salt_env").orElse(SekishoConfig.Policies.DEFAULT_HASH_SALT_ENV),
-                    section.booleanValue("watch", true));
+                    section.booleanValue("watch", true),
+                    ledger);
         });
 
         List<String> searchPath = root.optionalStringList("search_path").orElse(List.of("public"));

@@ -8,12 +8,15 @@ import dev.sekisho.gateway.session.SessionSettings;
 import dev.sekisho.gateway.session.StatementText;
 import dev.sekisho.gateway.session.TransactionStatus;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.policies.Principal;
 
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
 
@@ -36,6 +39,7 @@ public final class ClientSession
     private final StatementPipeline pipeline;
     private final Sessions sessions;
     private final Sessions.CancelKey cancelKey;
+    private final AdmissionWait admissionWait = new AdmissionWait();
     private final ConnectionLimits.Slot slot;
     private final SessionInfo info;
 
@@ -139,7 +143,7 @@ public final class ClientSession
      */
     public StatementRun execute(String portalName, int maxRows, RowSink sink)
     {
-        return pipeline.run(session, info, portalName, maxRows, sink);
+        return pipeline.run(session, info, admissionWait, portalName, maxRows, sink);
     }
 
     /** Closes a prepared statement; closing one that does not exist is not an error. */
@@ -216,7 +220,17 @@ public final class ClientSession
      */
     public boolean cancel()
     {
+        if (admissionWait.abandon(new QueryException(SqlStates.QUERY_CANCELED, "canceling statement due to user request (it was waiting in its resource group's queue)"),
+                false)) {
+            return true;
+        }
         return session.cancel();
+    }
+
+    /** The admission the session's run waits for (in a resource group's queue), or null: the session goes on when it completes. */
+    CompletableFuture<Admission.Permit> pendingAdmission()
+    {
+        return admissionWait.pending();
     }
 
     /** Whether a statement of the session holds something at its sources now (a suspended portal's rows, say). Safe from any thread. */
@@ -249,6 +263,7 @@ public final class ClientSession
     @Override
     public void close()
     {
+        admissionWait.abandon(new QueryException(SqlStates.QUERY_CANCELED, "the session ended while its statement waited in its resource group's queue"), true);
         sessions.unregister(this);
         try {
             session.close();

@@ -5,6 +5,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -18,7 +19,8 @@ import static java.util.Objects.requireNonNull;
  * <p>Flow control both ways: while many requests wait, the front door stops reading
  * ({@link Transport#pauseReading()}); a request whose output the client does not take fast enough
  * pauses ({@link Worker} returns false) and goes on, on a worker again, once {@link #writable()}
- * says the client caught up. No thread waits in between.
+ * says the client caught up. A statement that waits for admission in its resource group's queue
+ * pauses the same way and goes on once it is admitted or refused. No thread waits in between.
  *
  * <p>When the pool refuses work the client is told ({@link Transport#rejected()}) and the session
  * ends; when the connection goes ({@link #close()}), what the session runs is cancelled and the
@@ -77,6 +79,7 @@ public final class SessionWorkQueue<T>
     private final Queue<T> queue = new ArrayDeque<>();
     private boolean scheduled;
     private boolean waitingForWritable;
+    private boolean waitingForAdmission;
     private boolean closed;
     private boolean cleanedUp;
     /** The last request paused; written by the task, read by the next task (after the lock). */
@@ -121,6 +124,17 @@ public final class SessionWorkQueue<T>
         }
     }
 
+    /** The admission the paused request waited for completed: it goes on. */
+    private void admitted()
+    {
+        synchronized (lock) {
+            if (waitingForAdmission) {
+                waitingForAdmission = false;
+                scheduleLocked();
+            }
+        }
+    }
+
     /**
      * The connection is gone: waiting requests are dropped, what the session runs at its sources is
      * cancelled, and the session is closed once no request runs (on a worker: closing may wait on a
@@ -138,6 +152,7 @@ public final class SessionWorkQueue<T>
                 // client, which is gone): close now, not behind other sessions' work that may be
                 // waiting for the very source connections this session holds
                 waitingForWritable = false;
+                waitingForAdmission = false;
                 scheduled = true;
                 try {
                     holders.execute(() -> drain(true));
@@ -152,7 +167,7 @@ public final class SessionWorkQueue<T>
 
     private void scheduleLocked()
     {
-        if (scheduled || waitingForWritable) {
+        if (scheduled || waitingForWritable || waitingForAdmission) {
             return;
         }
         scheduled = true;
@@ -219,18 +234,26 @@ public final class SessionWorkQueue<T>
             }
             paused = !finished;
             if (!finished) {
+                CompletableFuture<Admission.Permit> admission = session.pendingAdmission();
                 synchronized (lock) {
                     scheduled = false;
                     if (closed) {
                         cleanUpLocked();
                         return;
                     }
-                    if (transport.isWritable()) {
+                    if (admission != null) {
+                        // waits in a resource group's queue without a thread; the session goes on when it is admitted
+                        waitingForAdmission = true;
+                    }
+                    else if (transport.isWritable()) {
                         scheduleLocked();
                     }
                     else {
                         waitingForWritable = true;
                     }
+                }
+                if (admission != null) {
+                    admission.whenComplete((permit, failure) -> admitted());
                 }
                 return;
             }

@@ -4,6 +4,9 @@ import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.policies.Principal;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -12,29 +15,33 @@ import static java.util.Objects.requireNonNull;
  * What the pipeline's hooks ({@link Admission}, {@link StatementListener}) are told about one run
  * of a statement.
  *
- * @param principal who runs it
+ * @param principal who it runs for: the end user a trusted shared account named, or the account
+ * @param account the user that authenticated (the shared account, when it named an end user)
  * @param portal the portal being run (empty: the unnamed one)
  * @param statement the statement as planned for this run (its text, kind and plan)
+ * @param parameters the values bound to its parameters
  * @param started when the run started
  * @param session the session that runs it
  * @param applicationName the session's application_name when the run started, if set
  */
-public record StatementInfo(Principal principal, String portal, PreparedStatement statement, Instant started, SessionInfo session,
-        Optional<String> applicationName)
+public record StatementInfo(Principal principal, Principal account, String portal, PreparedStatement statement, List<Object> parameters,
+        Instant started, SessionInfo session, Optional<String> applicationName)
 {
     public StatementInfo
     {
         requireNonNull(principal, "principal is null");
+        requireNonNull(account, "account is null");
         requireNonNull(portal, "portal is null");
         requireNonNull(statement, "statement is null");
+        parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
         requireNonNull(started, "started is null");
         requireNonNull(session, "session is null");
         requireNonNull(applicationName, "applicationName is null");
     }
 
-    /** A run of a session nobody described (embedded use and tests). */
+    /** A run of a session nobody described (embedded use and tests): the account runs it for itself, without parameters. */
     public StatementInfo(Principal principal, String portal, PreparedStatement statement, Instant started)
     {
-        this(principal, portal, statement, started, new SessionInfo(0, principal, ClientOrigin.UNKNOWN, started), Optional.empty());
+        this(principal, principal, portal, statement, List.of(), started, new SessionInfo(0, principal, ClientOrigin.UNKNOWN, started), Optional.empty());
     }
 }

@@ -45,6 +45,21 @@ public interface StatementListener
      */
     default void finished(StatementInfo statement, long rows, Optional<Throwable> failure) {}
 
+    /** {@link #suspended(StatementInfo, long)} with what admission decided for the run; the pipeline calls this one. */
+    default void suspended(StatementInfo statement, Admission.Accounting accounting, long rows)
+    {
+        suspended(statement, rows);
+    }
+
+    /**
+     * {@link #finished(StatementInfo, long, Optional)} with what admission decided for the run and
+     * what its sources billed ({@link Admission.Accounting#NONE} for a refused run); the pipeline calls this one.
+     */
+    default void finished(StatementInfo statement, Admission.Accounting accounting, long rows, Optional<Throwable> failure)
+    {
+        finished(statement, rows, failure);
+    }
+
     /** Tells each of {@code listeners} in turn; one that throws does not stop the others. */
     static StatementListener all(List<StatementListener> listeners)
     {
@@ -79,6 +94,18 @@ public interface StatementListener
             public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
             {
                 copy.forEach(listener -> Hooks.notifying(() -> listener.finished(statement, rows, failure)));
+            }
+
+            @Override
+            public void suspended(StatementInfo statement, Admission.Accounting accounting, long rows)
+            {
+                copy.forEach(listener -> Hooks.notifying(() -> listener.suspended(statement, accounting, rows)));
+            }
+
+            @Override
+            public void finished(StatementInfo statement, Admission.Accounting accounting, long rows, Optional<Throwable> failure)
+            {
+                copy.forEach(listener -> Hooks.notifying(() -> listener.finished(statement, accounting, rows, failure)));
             }
         };
     }

@@ -9,6 +9,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
 
@@ -84,27 +85,39 @@ public final class StatementPipeline
     }
 
     /** A run of portal {@code portal} of {@code session}, not started yet: {@link StatementRun#proceed()} starts it. */
-    StatementRun run(Session session, SessionInfo info, String portal, int maxRows, RowSink sink)
+    StatementRun run(Session session, SessionInfo info, AdmissionWait admissionWait, String portal, int maxRows, RowSink sink)
     {
-        return new StatementRun(this, session, info, portal, maxRows, sink);
+        return new StatementRun(this, session, info, admissionWait, portal, maxRows, sink);
     }
 
-    Admission.Permit admit(StatementInfo statement)
+    /** Asks for admission: the future completes with the permit, or with the refusal; it may wait in a queue. */
+    CompletableFuture<Admission.Permit> admit(StatementInfo statement)
     {
         notifying(() -> listener.started(statement));
-        return requireNonNull(admission.admit(statement), "admission returned no permit");
+        return requireNonNull(admission.request(statement), "admission returned no answer");
     }
 
     void suspended(StatementInfo statement, Admission.Permit permit, long rows)
     {
         release(permit);
-        notifying(() -> listener.suspended(statement, rows));
+        notifying(() -> listener.suspended(statement, accounting(permit), rows));
     }
 
     void finished(StatementInfo statement, Admission.Permit permit, long rows, Optional<Throwable> failure)
     {
         release(permit);
-        notifying(() -> listener.finished(statement, rows, failure));
+        notifying(() -> listener.finished(statement, accounting(permit), rows, failure));
+    }
+
+    private static Admission.Accounting accounting(Admission.Permit permit)
+    {
+        try {
+            return permit.accounting();
+        }
+        catch (RuntimeException e) {
+            log.warn("Reading what admission decided for a statement failed", e);
+            return Admission.Accounting.NONE;
+        }
     }
 
     private static void release(Admission.Permit permit)

@@ -4,8 +4,13 @@ import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.planner.spi.ResultStream;
 
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.SqlStates;
+
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,7 +30,11 @@ public final class StatementRun
         COMPLETED,
         /** The row limit was reached with rows left; the portal stays open for its next run. */
         SUSPENDED,
-        /** The sink is not ready for more rows: call {@link #proceed()} again when it is. */
+        /**
+         * The sink is not ready for more rows, or the statement waits in its resource group's
+         * queue ({@link ClientSession#pendingAdmission()}): call {@link #proceed()} again when the
+         * sink is ready, or the admission completed.
+         */
         PAUSED
     }
 
@@ -35,15 +44,18 @@ public final class StatementRun
     private final String portalName;
     private final int maxRows;
     private final RowSink sink;
+    private final AdmissionWait admissionWait;
     private StatementInfo statement;
+    private CompletableFuture<Admission.Permit> admission;
     private Admission.Permit permit = Admission.Permit.NONE;
     /** The executed portal; null until the session ran it. */
     private Portal portal;
     private long sent;
     private boolean ended;
 
-    StatementRun(StatementPipeline pipeline, Session session, SessionInfo info, String portalName, int maxRows, RowSink sink)
+    StatementRun(StatementPipeline pipeline, Session session, SessionInfo info, AdmissionWait admissionWait, String portalName, int maxRows, RowSink sink)
     {
+        this.admissionWait = requireNonNull(admissionWait, "admissionWait is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.session = requireNonNull(session, "session is null");
         this.info = requireNonNull(info, "info is null");
@@ -63,7 +75,9 @@ public final class StatementRun
         }
         try {
             if (portal == null) {
-                execute();
+                if (!execute()) {
+                    return Outcome.PAUSED;
+                }
                 if (!portal.returnsRows() || portal.isExhausted()) {
                     sink.completed(portal.commandTag(0));
                     end(Outcome.COMPLETED, Optional.empty());
@@ -77,15 +91,39 @@ public final class StatementRun
         }
     }
 
-    /** Admission, then execution: the session does the command or opens the rows (blocking until the sources answer). */
-    private void execute()
+    /**
+     * Admission, then execution: the session does the command or opens the rows (blocking until
+     * the sources answer). False while the statement waits for admission: no thread waits with it.
+     */
+    private boolean execute()
     {
-        Portal bound = session.portal(portalName);
-        statement = new StatementInfo(session.principal(), portalName, bound.statement(), Instant.now(), info,
-                session.settings().show("application_name").filter(name -> !name.isEmpty()));
-        permit = pipeline.admit(statement);
-        portal = session.execute(portalName, maxRows);
+        if (admission == null) {
+            Portal bound = session.portal(portalName);
+            statement = new StatementInfo(session.principalFor(bound.statement().annotation()), session.principal(), portalName, bound.statement(),
+                    bound.parameters(), Instant.now(), info, session.settings().show("application_name").filter(name -> !name.isEmpty()));
+            admission = pipeline.admit(statement);
+            if (!admission.isDone()) {
+                admissionWait.waitFor(admission);
+                if (!admission.isDone()) {
+                    return false;
+                }
+            }
+        }
+        if (!admission.isDone()) {
+            return false;
+        }
+        admissionWait.taken();
+        try {
+            permit = admission.join();
+        }
+        catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
+        portal = session.execute(portalName, maxRows, permit.maximumBytesBilled(), permit::billed);
+        Portal started = portal;
+        permit.started(reason -> session.cancelStatement(started, reason));
         sink.start(portal);
+        return true;
     }
 
     private Outcome stream()
@@ -101,6 +139,10 @@ public final class StatementRun
                 sink.completed(portal.commandTag(sent));
                 end(Outcome.COMPLETED, Optional.empty());
                 return Outcome.COMPLETED;
+            }
+            if (permit.maxRows().isPresent() && sent >= permit.maxRows().getAsLong()) {
+                throw new QueryException(SqlStates.PROGRAM_LIMIT_EXCEEDED, permit.maxRowsMessage(),
+                        "Add a WHERE clause or a LIMIT, or aggregate the rows in the statement.", null);
             }
             sink.write(row);
             sent++;

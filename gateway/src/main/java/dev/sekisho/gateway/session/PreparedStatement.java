@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.PreparedQuery;
@@ -26,6 +27,8 @@ import static java.util.Objects.requireNonNull;
  * @param columns the result's columns; empty when the statement returns no rows
  * @param plannedFor what the planner was told when it planned {@link #query()}: a Bind under another
  *         policy snapshot or search path plans the statement again
+ * @param annotation Redash's annotation that came before the statement (taken off {@code statement})
+ * @param clientSql the text as the client sent it, Redash's annotation included, for the audit trail
  */
 public record PreparedStatement(
         String name,
@@ -35,8 +38,16 @@ public record PreparedStatement(
         Optional<SessionStatement> command,
         List<ColumnType> parameterTypes,
         Optional<List<ResultColumn>> columns,
-        Optional<SessionContext> plannedFor)
+        Optional<SessionContext> plannedFor,
+        Optional<RedashAnnotation> annotation,
+        String clientSql)
 {
+    public PreparedStatement(String name, SqlStatement statement, StatementKind kind, Optional<PreparedQuery> query, Optional<SessionStatement> command,
+            List<ColumnType> parameterTypes, Optional<List<ResultColumn>> columns, Optional<SessionContext> plannedFor)
+    {
+        this(name, statement, kind, query, command, parameterTypes, columns, plannedFor, Optional.empty(), statement.text());
+    }
+
     public PreparedStatement(String name, SqlStatement statement, StatementKind kind, Optional<PreparedQuery> query, Optional<SessionStatement> command,
             List<ColumnType> parameterTypes, Optional<List<ResultColumn>> columns)
     {
@@ -59,5 +70,13 @@ public record PreparedStatement(
         parameterTypes = Collections.unmodifiableList(new java.util.ArrayList<>(parameterTypes));
         requireNonNull(columns, "columns is null");
         requireNonNull(plannedFor, "plannedFor is null");
+        requireNonNull(annotation, "annotation is null");
+        requireNonNull(clientSql, "clientSql is null");
+    }
+
+    /** This statement, with the Redash annotation that came before it and the text the client sent. */
+    public PreparedStatement withAnnotation(Optional<RedashAnnotation> annotation, String clientSql)
+    {
+        return new PreparedStatement(name, statement, kind, query, command, parameterTypes, columns, plannedFor, annotation, clientSql);
     }
 }

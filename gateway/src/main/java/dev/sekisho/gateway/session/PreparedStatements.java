@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.gateway.sql.StatementParser;
@@ -17,7 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
 
@@ -32,15 +33,16 @@ final class PreparedStatements
 
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private final QueryPlanner planner;
-    private final Supplier<SessionContext> context;
+    private final Function<Optional<RedashAnnotation>, SessionContext> context;
     private final SessionSettings settings;
     private final TransactionEmulation transaction;
     private final Portals portals;
 
     /**
-     * @param context what the planner is told about the session, asked afresh for every plan
+     * @param context what the planner is told about the session for a statement with this Redash
+     *         annotation (it may name the end user), asked afresh for every plan
      */
-    PreparedStatements(QueryPlanner planner, Supplier<SessionContext> context, SessionSettings settings, TransactionEmulation transaction, Portals portals)
+    PreparedStatements(QueryPlanner planner, Function<Optional<RedashAnnotation>, SessionContext> context, SessionSettings settings, TransactionEmulation transaction, Portals portals)
     {
         this.planner = requireNonNull(planner, "planner is null");
         this.context = requireNonNull(context, "context is null");
@@ -80,7 +82,9 @@ final class PreparedStatements
             throw new QueryException(DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists",
                     "Close it first, or choose another name.", null);
         }
-        StatementParser.Parsed parsed = StatementText.parse(text);
+        // Redash's annotation names the end user and changes with every run: it is read here and never planned
+        Optional<RedashAnnotation> annotation = StatementText.redashAnnotation(text);
+        StatementParser.Parsed parsed = StatementText.parse(StatementText.withoutRedashAnnotation(text));
         StatementKind kind = parsed.kind();
         SqlStatement sql = parsed.statement();
         transaction.checkNotFailed(kind);
@@ -88,7 +92,7 @@ final class PreparedStatements
             case EMPTY -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
             case WRITE -> throw readOnly(sql);
             case QUERY, OTHER -> {
-                SessionContext now = context.get();
+                SessionContext now = context.apply(annotation);
                 PreparedQuery query = planner.prepare(sql, parameterTypes, now);
                 yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.empty(), query.parameterTypes(), Optional.of(query.columns()),
                         Optional.of(now));
@@ -112,7 +116,7 @@ final class PreparedStatements
                     throw new QueryException(SqlStates.SYNTAX_ERROR, "DECLARE CURSOR needs a query (SELECT, WITH, VALUES or TABLE)",
                             "Write DECLARE name CURSOR FOR SELECT ...", null);
                 }
-                SessionContext now = context.get();
+                SessionContext now = context.apply(annotation);
                 PreparedQuery query = planner.prepare(declare.statement(), parameterTypes, now);
                 yield new PreparedStatement(name, sql, kind, Optional.of(query), Optional.of(declare), query.parameterTypes(), Optional.empty(),
                         Optional.of(now));
@@ -140,7 +144,7 @@ final class PreparedStatements
                     parsed.command(), parameterTypes, Optional.empty());
             default -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
         };
-        statements.put(name, statement);
+        statements.put(name, statement.withAnnotation(annotation, text.text()));
     }
 
     /** The statement named {@code name} (Describe of a statement, Bind). */
@@ -164,7 +168,7 @@ final class PreparedStatements
         if (statement.plannedFor().isEmpty()) {
             return statement;
         }
-        SessionContext now = context.get();
+        SessionContext now = context.apply(statement.annotation());
         if (samePlanningInput(statement.plannedFor().get(), now)) {
             return statement;
         }
@@ -178,7 +182,7 @@ final class PreparedStatements
                     "The policy or search_path changed since the statement was prepared; prepare it again.", null);
         }
         PreparedStatement replanned = new PreparedStatement(statement.name(), statement.statement(), statement.kind(), Optional.of(query), statement.command(),
-                query.parameterTypes(), statement.columns(), Optional.of(now));
+                query.parameterTypes(), statement.columns(), Optional.of(now), statement.annotation(), statement.clientSql());
         statements.put(statement.name(), replanned);
         return replanned;
     }

@@ -38,8 +38,15 @@ final class RunningStatements
      */
     void open(Portal portal, int fetchSizeHint)
     {
+        open(portal, fetchSizeHint, java.util.OptionalLong.empty(), bytes -> {});
+    }
+
+    /** Like {@link #open(Portal, int)}, with the cost guard's cap on billed bytes and where they are reported. */
+    void open(Portal portal, int fetchSizeHint, java.util.OptionalLong maximumBytesBilled, java.util.function.LongConsumer billed)
+    {
         SessionExecutionContext context = new SessionExecutionContext(user, fetchSizeHint, settings::show)
-                .describedAs(portal.statement().sql());
+                .describedAs(portal.statement().sql())
+                .billedTo(maximumBytesBilled, billed);
         running.add(context);
         try {
             cancellation.activate(context);

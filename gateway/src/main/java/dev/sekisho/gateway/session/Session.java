@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.QueryPlanner;
@@ -14,6 +15,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -50,6 +53,8 @@ public final class Session
         implements AutoCloseable
 {
     private static final String DUPLICATE_CURSOR = "42P03";
+    /** The setting a trusted shared account names its end user with (Tableau's Initial SQL). */
+    public static final String END_USER_SETTING = "sekisho.end_user";
 
     private final Principal principal;
     private final SessionSettings settings;
@@ -106,9 +111,11 @@ public final class Session
             tempTables.endTransaction(commit);
             portals.endTransaction(commit, keep);
         });
-        this.statements = new PreparedStatements(planner, this::context, this.settings, transaction, portals);
+        this.statements = new PreparedStatements(planner, annotation -> policies.context(principalFor(annotation), this.settings.searchPath()), this.settings,
+                transaction, portals);
         this.cursors = new Cursors(portals, running, transaction);
-        this.commands = new SessionCommands(this.settings, transaction, statements, portals, tempTables, planner::servers);
+        this.commands = new SessionCommands(this.settings, transaction, statements, portals, tempTables, planner::servers,
+                () -> policies.budget(principalFor(Optional.empty())));
     }
 
     public Principal principal()
@@ -129,6 +136,20 @@ public final class Session
     public TransactionStatus transactionStatus()
     {
         return transaction.status();
+    }
+
+    /**
+     * Who a statement with this Redash annotation runs for: the end user the annotation or
+     * {@code SET sekisho.end_user} names when the policy trusts this account to name one, else
+     * the authenticated user.
+     */
+    public Principal principalFor(Optional<RedashAnnotation> annotation)
+    {
+        Optional<String> endUser = annotation.map(RedashAnnotation::username);
+        if (endUser.isEmpty()) {
+            endUser = settings.show(END_USER_SETTING).filter(name -> !name.isBlank());
+        }
+        return policies.actingFor(principal, endUser);
     }
 
     /** What the planner is told about this session. */
@@ -214,6 +235,15 @@ public final class Session
      */
     public Portal execute(String portalName, int fetchSizeHint)
     {
+        return execute(portalName, fetchSizeHint, OptionalLong.empty(), bytes -> {});
+    }
+
+    /**
+     * Runs a portal, telling its sources the most bytes they may bill it for and where to report
+     * what they billed (the cost guard's reservation).
+     */
+    public Portal execute(String portalName, int fetchSizeHint, OptionalLong maximumBytesBilled, LongConsumer billed)
+    {
         Portal portal = portals.get(portalName);
         transaction.checkNotFailed(portal.kind());
         if (portal.isStarted()) {
@@ -223,7 +253,7 @@ public final class Session
         PreparedStatement statement = portal.statement();
         switch (statement.kind()) {
             case EMPTY -> portal.startCommand("");
-            case QUERY, OTHER -> running.open(portal, fetchSizeHint > 0 ? fetchSizeHint : 1000);
+            case QUERY, OTHER -> running.open(portal, fetchSizeHint > 0 ? fetchSizeHint : 1000, maximumBytesBilled, billed);
             case SHOW -> portal.startRows(commands.show(command(statement, SessionStatement.Show.class)), null);
             case SET -> commands.set(portal, command(statement, SessionStatement.Set.class));
             case RESET -> commands.reset(portal, command(statement, SessionStatement.Reset.class));
@@ -334,6 +364,15 @@ public final class Session
     public boolean cancel()
     {
         return cancellation.cancel();
+    }
+
+    /** Cancels the statement of {@code portal} at its sources, saying why (a statement timeout); safe from any thread. */
+    public void cancelStatement(Portal portal, String reason)
+    {
+        SessionExecutionContext context = portal.context();
+        if (context != null) {
+            context.cancel(reason);
+        }
     }
 
     /**

@@ -29,13 +29,15 @@ final class SessionCommands
     private final Portals portals;
     private final TableauTempTables tempTables;
     private final Supplier<Map<String, List<ServerStatus>>> servers;
+    private final Supplier<List<List<Object>>> budget;
 
     /**
      * @param servers every source's servers now, for {@code SHOW sekisho.replicas}
      */
     SessionCommands(SessionSettings settings, TransactionEmulation transaction, PreparedStatements statements, Portals portals, TableauTempTables tempTables,
-            Supplier<Map<String, List<ServerStatus>>> servers)
+            Supplier<Map<String, List<ServerStatus>>> servers, Supplier<List<List<Object>>> budget)
     {
+        this.budget = requireNonNull(budget, "budget is null");
         this.servers = requireNonNull(servers, "servers is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.transaction = requireNonNull(transaction, "transaction is null");
@@ -70,6 +72,9 @@ final class SessionCommands
         if (ReplicaList.isReplicaList(show.name())) {
             return ReplicaList.rows(servers.get());
         }
+        if (BudgetList.isBudgetList(show.name())) {
+            return BudgetList.rows(budget.get());
+        }
         ColumnType text = ColumnType.of(ColumnType.Kind.TEXT);
         if (show.name().equals("all")) {
             List<List<Object>> rows = new ArrayList<>();
@@ -86,6 +91,9 @@ final class SessionCommands
     {
         if (ReplicaList.isReplicaList(show.name())) {
             return ReplicaList.columns();
+        }
+        if (BudgetList.isBudgetList(show.name())) {
+            return BudgetList.columns();
         }
         if (show.name().equals("all")) {
             return List.of(ResultColumn.of("name", ColumnType.of(ColumnType.Kind.TEXT)), ResultColumn.of("setting", ColumnType.of(ColumnType.Kind.TEXT)),

@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 import static java.util.Objects.requireNonNull;
 
@@ -34,6 +36,8 @@ public final class SessionExecutionContext
     private volatile String cancelReason;
     private volatile boolean finished;
     private volatile String description = "";
+    private volatile OptionalLong maximumBytesBilled = OptionalLong.empty();
+    private volatile LongConsumer billing = bytes -> {};
 
     public SessionExecutionContext(String user, int fetchSizeHint)
     {
@@ -48,6 +52,26 @@ public final class SessionExecutionContext
         this.user = requireNonNull(user, "user is null");
         this.fetchSizeHint = fetchSizeHint;
         this.settings = requireNonNull(settings, "settings is null");
+    }
+
+    /** The cost guard's cap on the bytes the statement may be billed for, and where the billed bytes go. */
+    public SessionExecutionContext billedTo(OptionalLong maximumBytesBilled, LongConsumer billing)
+    {
+        this.maximumBytesBilled = requireNonNull(maximumBytesBilled, "maximumBytesBilled is null");
+        this.billing = requireNonNull(billing, "billing is null");
+        return this;
+    }
+
+    @Override
+    public OptionalLong maximumBytesBilled()
+    {
+        return maximumBytesBilled;
+    }
+
+    @Override
+    public void billed(long bytes)
+    {
+        billing.accept(bytes);
     }
 
     /** Names the statement for log lines about what it holds (its text, shortened; never values). */

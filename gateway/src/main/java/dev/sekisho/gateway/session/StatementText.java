@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.gateway.sql.StatementParser;
 import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.policies.sql.SqlToken;
@@ -28,6 +29,45 @@ public final class StatementText
     public static StatementParser.Parsed parse(SqlStatement statement)
     {
         return StatementParser.parse(statement);
+    }
+
+    /** Redash's annotation before the statement, if it has one. */
+    public static Optional<RedashAnnotation> redashAnnotation(SqlStatement statement)
+    {
+        return leadingComment(statement).flatMap(comment -> RedashAnnotation.find(comment.text()));
+    }
+
+    /** Redash's annotation at the start of a statement's text (one that could not be lexed or planned, for the audit trail). */
+    public static Optional<RedashAnnotation> redashAnnotation(String sql)
+    {
+        return RedashAnnotation.find(sql);
+    }
+
+    /** The statement without Redash's annotation (itself when it has none). */
+    public static SqlStatement withoutRedashAnnotation(SqlStatement statement)
+    {
+        if (redashAnnotation(statement).isEmpty()) {
+            return statement;
+        }
+        for (SqlToken token : statement.tokens()) {
+            if (token.isSignificant()) {
+                return statement.from(token);
+            }
+        }
+        return new SqlStatement("", List.of());
+    }
+
+    private static Optional<SqlToken> leadingComment(SqlStatement statement)
+    {
+        for (SqlToken token : statement.tokens()) {
+            if (token.kind() == SqlToken.Kind.COMMENT) {
+                return Optional.of(token);
+            }
+            if (token.kind() != SqlToken.Kind.WHITESPACE) {
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     /** The first keyword, upper case ({@code SELECT}, {@code SET}, ...); empty when there is none. */

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.audit;
 
+import dev.sekisho.gateway.sql.RedashAnnotation;
 import org.junit.jupiter.api.Test;
 
 import java.util.Optional;
@@ -36,9 +37,9 @@ class TestStatementDigest
     void redashAnnotationNamesTheEndUserAndQuery()
     {
         assertThat(RedashAnnotation.find("/* Username: kim@example.com, query_id: 42, Queue: queries, Job ID: x, Query Hash: y, Scheduled: False */ SELECT 1"))
-                .contains(new RedashAnnotation("kim@example.com", Optional.of("42")));
+                .contains(new RedashAnnotation("kim@example.com", Optional.of("42"), Optional.of(false)));
         assertThat(RedashAnnotation.find("/* Username: kim@example.com, query_id: adhoc, Queue: queries */ SELECT 1"))
-                .contains(new RedashAnnotation("kim@example.com", Optional.empty()));
+                .contains(new RedashAnnotation("kim@example.com", Optional.empty(), Optional.empty()));
         assertThat(RedashAnnotation.find("SELECT 1 /* Username: x, query_id: 1 */")).isEmpty();
     }
 }

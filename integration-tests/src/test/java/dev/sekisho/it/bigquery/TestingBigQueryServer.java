@@ -82,6 +82,8 @@ public final class TestingBigQueryServer
     private volatile Failure insertFailure;
     private volatile Failure queryFailure;
     private volatile boolean holdJobs;
+    /** Tables whose dry runs answer {@code totalBytesProcessedAccuracy: UNKNOWN} and 0 bytes (as row access policies can make BigQuery do). */
+    private final java.util.Set<String> unknownEstimates = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** What a jobs.insert carried, for assertions. */
     public record RecordedJob(String jobId, String sql, Map<String, String> labels, Long maximumBytesBilled, boolean dryRun, boolean useQueryCache,
@@ -115,6 +117,20 @@ public final class TestingBigQueryServer
             Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "bigquery-fixture-shutdown"));
         }
         return shared;
+    }
+
+    /**
+     * A fixture of its own, with its own tables and recorded jobs, for tests whose jobs must not
+     * show among those of the shared fixture (whose tests check every job it saw); the caller closes it.
+     */
+    public static TestingBigQueryServer isolated()
+    {
+        try {
+            return new TestingBigQueryServer();
+        }
+        catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     /** The endpoint for the client's host override, e.g. {@code http://127.0.0.1:PORT}. */
@@ -388,9 +404,11 @@ public final class TestingBigQueryServer
             resource.putObject("jobReference").put("projectId", PROJECT).put("location", LOCATION);
             resource.set("configuration", configuration);
             resource.putObject("status").put("state", "DONE");
+            String accuracy = accuracy(sql);
+            long reported = accuracy.equals("UNKNOWN") ? 0 : bytes;
             ObjectNode statistics = resource.putObject("statistics").put("creationTime", Long.toString(System.currentTimeMillis()))
-                    .put("totalBytesProcessed", Long.toString(bytes));
-            statistics.putObject("query").put("totalBytesProcessed", Long.toString(bytes)).put("totalBytesProcessedAccuracy", accuracy(sql))
+                    .put("totalBytesProcessed", Long.toString(reported));
+            statistics.putObject("query").put("totalBytesProcessed", Long.toString(reported)).put("totalBytesProcessedAccuracy", accuracy)
                     .put("totalBytesBilled", "0").put("cacheHit", false).put("statementType", "SELECT");
             return ok(resource);
         }
@@ -402,9 +420,35 @@ public final class TestingBigQueryServer
         return ok(job.resource());
     }
 
+    /** What BigQuery billed ({@code totalBytesBilled}) for the jobs that completed, of statements containing {@code sqlFragment}. */
+    public long billedBytes(String sqlFragment)
+    {
+        long billed = 0;
+        for (Job job : jobs.values()) {
+            synchronized (job) {
+                if (job.done && job.failure == null && job.sql.contains(sqlFragment)) {
+                    billed += job.bytesBilled;
+                }
+            }
+        }
+        return billed;
+    }
+
+    /** Dry runs of statements that name {@code dataset.table} answer UNKNOWN accuracy and 0 bytes from now on. */
+    public void unknownEstimates(String dataset, String table)
+    {
+        unknownEstimates.add(dataset + "`.`" + table);
+        unknownEstimates.add(dataset + "." + table);
+    }
+
     /** PRECISE unless a scanned table is partitioned or clustered (the fixture prunes neither, so its count is an upper bound). */
     private String accuracy(String sql)
     {
+        for (String table : unknownEstimates) {
+            if (sql.contains(table)) {
+                return "UNKNOWN";
+            }
+        }
         for (FixtureTable table : engine.tables()) {
             if ((table.partitionColumn() != null || !table.clusteringColumns().isEmpty()) && sql.contains(table.name())) {
                 return "UPPER_BOUND";
@@ -521,6 +565,7 @@ public final class TestingBigQueryServer
         private boolean done;
         private Failure failure;
         private ZetaSqlEngine.Result result;
+        private long bytesBilled;
 
         Job(String id, JsonNode configuration, String sql, List<Value> parameters, Long maximumBytesBilled)
         {
@@ -555,6 +600,7 @@ public final class TestingBigQueryServer
                 }
                 synchronized (this) {
                     result = executed;
+                    bytesBilled = billed;
                     done = true;
                     notifyAll();
                 }
@@ -613,7 +659,8 @@ public final class TestingBigQueryServer
             }
             if (result != null) {
                 statistics.put("totalBytesProcessed", Long.toString(result.bytesProcessed()));
-                statistics.putObject("query").put("totalBytesProcessed", Long.toString(result.bytesProcessed())).put("cacheHit", false)
+                statistics.putObject("query").put("totalBytesProcessed", Long.toString(result.bytesProcessed()))
+                        .put("totalBytesBilled", Long.toString(bytesBilled)).put("billingTier", 1).put("cacheHit", false)
                         .put("statementType", "SELECT").set("schema", schema(result.columns()));
             }
             return resource;

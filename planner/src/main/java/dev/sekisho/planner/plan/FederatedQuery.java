@@ -114,6 +114,26 @@ final class FederatedQuery
     }
 
     @Override
+    public List<BackendQuery> fragments(List<Object> parameters)
+    {
+        List<SourceTable> read = tables.stream().map(ConnectorTable::sourceTable).toList();
+        return tables.stream()
+                .map(table -> BackendQuery.of(table.connector().name(), table.scanSql(List.of(), allColumns(table)),
+                        read.stream().filter(candidate -> tables.stream().anyMatch(other -> other.sourceTable().equals(candidate)
+                                && other.connector() == table.connector())).toList()))
+                .toList();
+    }
+
+    private static int[] allColumns(ConnectorTable table)
+    {
+        int[] columns = new int[table.metadata().columns().size()];
+        for (int i = 0; i < columns.length; i++) {
+            columns[i] = i;
+        }
+        return columns;
+    }
+
+    @Override
     public ResultStream execute(List<Object> parameters, ExecutionContext context)
     {
         Parameters.check(parameters, parameterTypes.size());

@@ -151,6 +151,12 @@ final class PushedDownQuery
     }
 
     @Override
+    public List<BackendQuery> fragments(List<Object> parameters)
+    {
+        return List.of(backendQuery(parameters));
+    }
+
+    @Override
     public String explain()
     {
         if (projection != null) {

@@ -4,6 +4,7 @@ import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.ExecutionContext;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 import static java.util.Objects.requireNonNull;
 
@@ -39,6 +40,18 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     public Registration onCancel(Runnable action)
     {
         return delegate.onCancel(action);
+    }
+
+    @Override
+    public OptionalLong maximumBytesBilled()
+    {
+        return delegate.maximumBytesBilled();
+    }
+
+    @Override
+    public void billed(long bytes)
+    {
+        delegate.billed(bytes);
     }
 
     @Override

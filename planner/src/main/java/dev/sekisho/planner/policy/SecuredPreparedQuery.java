@@ -5,6 +5,7 @@ import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SourceStatement;
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.plan.Parameters;
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
@@ -94,6 +95,15 @@ final class SecuredPreparedQuery
         all.addAll(policyValues);
         // pg_catalog and information_schema show only what the principal may see
         return plan.execute(all, new PolicyExecutionContext(context, catalogViews.get(), rowsHiddenByPolicy));
+    }
+
+    @Override
+    public List<BackendQuery> fragments(List<Object> parameters)
+    {
+        Parameters.check(parameters, clientParameterCount);
+        List<Object> all = new ArrayList<>(parameters);
+        all.addAll(policyValues);
+        return plan.fragments(all);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.sekisho.planner.spi;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 
 /**
@@ -50,9 +51,9 @@ public interface Connector
      *
      * @throws QueryException when the source refuses the statement
      */
-    default java.util.OptionalLong estimateRows(BackendQuery query, ExecutionContext context)
+    default OptionalLong estimateRows(BackendQuery query, ExecutionContext context)
     {
-        return java.util.OptionalLong.empty();
+        return OptionalLong.empty();
     }
 
     /** Capabilities the planner may rely on; empty means "scan only". */

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.spi;
 
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * What a connector needs to know about the statement's caller while it runs.
@@ -73,6 +74,22 @@ public interface ExecutionContext
     {
         return "";
     }
+
+    /**
+     * The most bytes the source may bill this statement for: the cost guard's remaining allowance
+     * of the person and team it runs for. A source that bills bytes (BigQuery) sets its job's
+     * {@code maximumBytesBilled} to no more than this; empty: the guard sets no cap.
+     */
+    default OptionalLong maximumBytesBilled()
+    {
+        return OptionalLong.empty();
+    }
+
+    /**
+     * The source billed the statement {@code bytes} (BigQuery's {@code totalBytesBilled}): the cost
+     * guard charges these to the ledger instead of the estimate it reserved.
+     */
+    default void billed(long bytes) {}
 
     /** Whether a cancel was requested. */
     boolean isCancelled();

@@ -39,6 +39,7 @@ public final class SqlStates
     public static final String ADMIN_SHUTDOWN = "57P01";
     public static final String CANNOT_CONNECT_NOW = "57P03";
     public static final String TOO_MANY_CONNECTIONS = "53300";
+    public static final String CONFIGURATION_LIMIT_EXCEEDED = "53400";
     public static final String INTERNAL_ERROR = "XX000";
 
     private SqlStates() {}

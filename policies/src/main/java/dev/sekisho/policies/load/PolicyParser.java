@@ -43,7 +43,7 @@ import java.util.regex.Pattern;
 public final class PolicyParser
 {
     /** Top-level keys of a policy file. */
-    public static final List<String> TOP_LEVEL_KEYS = List.of("roles", "defaults", "tables");
+    public static final List<String> TOP_LEVEL_KEYS = List.of("roles", "defaults", "tables", "budgets", "resource_groups", "end_users");
     static final List<String> ROLE_KEYS = List.of("groups", "users");
     static final List<String> DEFAULTS_KEYS = List.of("access");
     static final List<String> TABLE_KEYS = List.of("allow", "deny", "columns", "unmasked_for", "unfiltered_for", "row_filters");
@@ -82,6 +82,7 @@ public final class PolicyParser
             }
             parse.document(root);
         }
+        parse.guards.finish(parse.roles.keySet());
         if (!parse.problems.isEmpty()) {
             throw new PolicyException(parse.problems);
         }
@@ -90,7 +91,10 @@ public final class PolicyParser
                 documents.stream().map(PolicyDocument::name).toList(),
                 parse.defaults == null ? Defaults.denyByDefault() : parse.defaults,
                 parse.roles,
-                parse.tables);
+                parse.tables,
+                parse.guards.budgets(),
+                parse.guards.resourceGroups(),
+                parse.guards.endUsers());
     }
 
     /** {@code sha256:} and the first 16 hex digits of the hash of the files' names and contents. */
@@ -117,6 +121,7 @@ public final class PolicyParser
         final List<PolicyProblem> problems = new ArrayList<>();
         final Map<String, Role> roles = new LinkedHashMap<>();
         final Map<String, TableRule> tables = new LinkedHashMap<>();
+        final GuardSectionsParser guards = new GuardSectionsParser(problems);
         Defaults defaults;
 
         void document(YamlNode root)
@@ -132,6 +137,7 @@ public final class PolicyParser
                 defaults(defaultsNode, map.get().keyLocations().get("defaults"));
             }
             entries(map.get(), "tables").ifPresent(this::tables);
+            guards.document(map.get());
         }
 
         private void roles(YamlNode.MapNode roles)

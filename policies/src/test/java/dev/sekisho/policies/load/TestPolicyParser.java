@@ -187,7 +187,7 @@ public class TestPolicyParser
                       - {where: "true", mode: permisive, fro: [x]}
                 """));
         assertThat(problems).extracting(PolicyProblem::toString).containsExactlyInAnyOrder(
-                "a.yaml:1: tabels: unknown key 'tabels'; did you mean 'tables'? (known keys: roles, defaults, tables)",
+                "a.yaml:1: tabels: unknown key 'tabels'; did you mean 'tables'? (known keys: roles, defaults, tables, budgets, resource_groups, end_users)",
                 "a.yaml:4: tables.shop.customers.alow: unknown key 'alow'; did you mean 'allow'? (known keys: allow, deny, columns, unmasked_for, unfiltered_for, row_filters)",
                 "a.yaml:5: tables.shop.customers.colums: unknown key 'colums'; did you mean 'columns'? (known keys: allow, deny, columns, unmasked_for, unfiltered_for, row_filters)",
                 "a.yaml:7: tables.shop.customers.columns.email.unmasked: unknown key 'unmasked'; did you mean 'unmasked_for'? (known keys: mask, allow, deny, unmasked_for)",
