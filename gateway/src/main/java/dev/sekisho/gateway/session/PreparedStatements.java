@@ -98,7 +98,7 @@ final class PreparedStatements
                         Optional.of(now));
             }
             case EXPLAIN -> {
-                SessionContext now = context.get();
+                SessionContext now = context.apply(annotation);
                 ExplainStatement explain = ExplainStatement.parse(sql);
                 PreparedQuery inner = planner.prepare(explain.query(), parameterTypes, now);
                 PreparedQuery query = new ExplainQuery(sql.text(), inner, explain.analyze(), ExplainQuery.mayReadPolicies(now));
