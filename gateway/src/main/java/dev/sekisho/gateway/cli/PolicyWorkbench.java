@@ -48,9 +48,11 @@ public final class PolicyWorkbench
         this.config = requireNonNull(config, "config is null");
         this.users = UsersFile.load(config.usersFile());
         this.connectors = List.copyOf(connectors);
+        // statements as written: `policy explain` shows the source SQL with the user's literals in it
+        PlannerOptions plain = PlannerOptions.defaults().withoutNormalization();
         PlannerOptions options = config.policies().flatMap(GatewayPolicies::hashSalt)
-                .map(PlannerOptions.defaults()::withHashSalt)
-                .orElse(PlannerOptions.defaults());
+                .map(plain::withHashSalt)
+                .orElse(plain);
         this.planner = new CalciteQueryPlanner(connectors, options);
         this.mariaDb = requireNonNull(mariaDb, "mariaDb is null");
         this.tempDir = requireNonNull(tempDir, "tempDir is null");

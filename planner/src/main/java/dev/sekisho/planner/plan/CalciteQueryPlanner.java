@@ -8,7 +8,12 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.statement.LiteralBoundQuery;
+import dev.sekisho.planner.statement.NormalizedStatement;
+import dev.sekisho.planner.statement.StatementNormalizer;
 import dev.sekisho.policies.sql.SqlStatement;
+import dev.sekisho.policies.sql.SqlToken;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ServerStatus;
 
@@ -16,6 +21,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
@@ -32,7 +38,10 @@ public final class CalciteQueryPlanner
 {
     private final List<Connector> connectors;
     private final Cache<PlanKey, PreparedQuery> plans;
+    /** Normalised statements whose folded form does not plan, or does not run whole at one source. */
+    private final Cache<PlanKey, Boolean> unfoldable;
     private final boolean cachePlans;
+    private final boolean normalizeStatements;
     private final SecuredPlanner securedPlanner;
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong planCount = new AtomicLong();
@@ -49,8 +58,14 @@ public final class CalciteQueryPlanner
     {
         this.connectors = List.copyOf(requireNonNull(connectors, "connectors is null"));
         requireNonNull(options, "options is null");
-        this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
+        this.plans = Caffeine.newBuilder()
+                .maximumWeight(PlanWeigher.maximumWeight(options.planCacheSize()))
+                .weigher(PlanWeigher::weigh)
+                .executor(Runnable::run)
+                .build();
+        this.unfoldable = Caffeine.newBuilder().maximumSize(Math.max(1, options.planCacheSize())).executor(Runnable::run).build();
         this.cachePlans = options.planCacheSize() > 0;
+        this.normalizeStatements = options.normalizeStatements();
         this.securedPlanner = new SecuredPlanner(options);
         this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
     }
@@ -62,14 +77,79 @@ public final class CalciteQueryPlanner
         return prepare(SqlStatement.of(sql), declaredParameterTypes, session);
     }
 
+    /**
+     * Plans the statement through the plan cache, normalised first ({@link StatementNormalizer}):
+     * with its row-selecting literals folded into parameters when the plan of that form runs whole
+     * at one source and every literal reads as its parameter's type; else without its comments;
+     * else (when either form fails to plan) exactly as written, so that errors and positions are
+     * those of the client's text.
+     */
     @Override
     public PreparedQuery prepare(SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
     {
         requireNonNull(statement, "statement is null");
         requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
         requireNonNull(session, "session is null");
-        String sql = statement.text();
         Catalog current = catalogWithAnsweringSources();
+        if (!cachePlans || !normalizeStatements) {
+            return prepareExact(current, statement, declaredParameterTypes, session);
+        }
+        int clientParameters = Math.max(declaredParameterTypes.size(), highestParameter(statement));
+        NormalizedStatement folded = StatementNormalizer.normalize(statement, clientParameters);
+        if (!folded.literals().isEmpty()) {
+            List<ColumnType> declared = folded.declaredTypes(declaredParameterTypes);
+            PlanKey foldedKey = new PlanKey(folded.statement().text(), declared, session.searchPath(), current.version(), PlanKey.NO_POLICY);
+            if (unfoldable.getIfPresent(foldedKey) == null) {
+                try {
+                    PreparedQuery plan = prepareExact(current, folded.statement(), declared, session);
+                    if (plan.isFullyPushedDown()) {
+                        Optional<PreparedQuery> bound = LiteralBoundQuery.bind(folded, plan);
+                        if (bound.isPresent()) {
+                            return bound.get();
+                        }
+                    }
+                    else {
+                        unfoldable.put(foldedKey, Boolean.TRUE);
+                    }
+                }
+                catch (QueryException e) {
+                    unfoldable.put(foldedKey, Boolean.TRUE);
+                }
+            }
+        }
+        NormalizedStatement stripped = folded.literals().isEmpty() ? folded : StatementNormalizer.withoutComments(statement, clientParameters);
+        if (stripped.changed()) {
+            try {
+                PreparedQuery plan = prepareExact(current, stripped.statement(), declaredParameterTypes, session);
+                return new LiteralBoundQuery(statement.text(), plan, plan.parameterTypes().size(), List.of(), stripped.annotation());
+            }
+            catch (QueryException e) {
+                // planned again as written below: the error then names the client's text and positions
+            }
+        }
+        return prepareExact(current, statement, declaredParameterTypes, session);
+    }
+
+    private static int highestParameter(SqlStatement statement)
+    {
+        int highest = 0;
+        for (SqlToken token : statement.tokens()) {
+            if (token.kind() == SqlToken.Kind.PARAMETER) {
+                try {
+                    highest = Math.max(highest, Integer.parseInt(token.value()));
+                }
+                catch (NumberFormatException e) {
+                    // the planner reports it
+                }
+            }
+        }
+        return highest;
+    }
+
+    /** Plans the statement as given, through the plan cache. */
+    private PreparedQuery prepareExact(Catalog current, SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        String sql = statement.text();
         if (session.policy().isPresent()) {
             return securedPlanner.prepare(current, statement, declaredParameterTypes, session, planCount::incrementAndGet);
         }
@@ -113,6 +193,7 @@ public final class CalciteQueryPlanner
         }
         catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
         plans.invalidateAll();
+        unfoldable.invalidateAll();
         securedPlanner.invalidateAll();
     }
 

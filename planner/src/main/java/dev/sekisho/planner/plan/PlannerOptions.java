@@ -7,13 +7,17 @@ import static java.util.Objects.requireNonNull;
 /**
  * Settings of {@link CalciteQueryPlanner}.
  *
- * @param planCacheSize how many prepared plans the plan cache keeps; 0 disables the cache
+ * @param planCacheSize the plan cache's memory bound, in typical plans (about 8 KiB each: a point
+ *         lookup's); plans are weighed by their size, so it keeps fewer large plans; 0 disables the cache
  * @param hashSalt the secret salt of the {@code hash} mask (from the gateway's configuration or
  *         environment, never from policy files); empty if none is configured, in which case
  *         policies that use {@code hash} do not load. Bound as a parameter, never written into SQL
  *         text, and never printed by {@link #toString()}.
+ * @param normalizeStatements whether statements are normalised for the plan cache (comments out,
+ *         row-selecting literals folded into parameters: {@code planner.statement}); off, a statement
+ *         is planned and sent to its source exactly as written (what the dialect tests check)
  */
-public record PlannerOptions(int planCacheSize, Optional<String> hashSalt)
+public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, boolean normalizeStatements)
 {
     public static final int DEFAULT_PLAN_CACHE_SIZE = 10_000;
 
@@ -28,12 +32,17 @@ public record PlannerOptions(int planCacheSize, Optional<String> hashSalt)
         }
     }
 
+    public PlannerOptions(int planCacheSize, Optional<String> hashSalt)
+    {
+        this(planCacheSize, hashSalt, true);
+    }
+
     public PlannerOptions(int planCacheSize)
     {
         this(planCacheSize, Optional.empty());
     }
 
-    /** The defaults: a plan cache of {@value #DEFAULT_PLAN_CACHE_SIZE} entries, no hash salt. */
+    /** The defaults: a plan cache of {@value #DEFAULT_PLAN_CACHE_SIZE} typical plans, no hash salt, statements normalised. */
     public static PlannerOptions defaults()
     {
         return new PlannerOptions(DEFAULT_PLAN_CACHE_SIZE);
@@ -42,18 +51,25 @@ public record PlannerOptions(int planCacheSize, Optional<String> hashSalt)
     /** A copy with another plan-cache size. */
     public PlannerOptions withPlanCacheSize(int size)
     {
-        return new PlannerOptions(size, hashSalt);
+        return new PlannerOptions(size, hashSalt, normalizeStatements);
     }
 
     /** A copy with the {@code hash} mask's salt. */
     public PlannerOptions withHashSalt(String salt)
     {
-        return new PlannerOptions(planCacheSize, Optional.of(requireNonNull(salt, "salt is null")));
+        return new PlannerOptions(planCacheSize, Optional.of(requireNonNull(salt, "salt is null")), normalizeStatements);
+    }
+
+    /** A copy that plans every statement exactly as written. */
+    public PlannerOptions withoutNormalization()
+    {
+        return new PlannerOptions(planCacheSize, hashSalt, false);
     }
 
     @Override
     public String toString()
     {
-        return "PlannerOptions[planCacheSize=" + planCacheSize + ", hashSalt=" + (hashSalt.isPresent() ? "(set)" : "(none)") + "]";
+        return "PlannerOptions[planCacheSize=" + planCacheSize + ", hashSalt=" + (hashSalt.isPresent() ? "(set)" : "(none)") + ", normalizeStatements="
+                + normalizeStatements + "]";
     }
 }

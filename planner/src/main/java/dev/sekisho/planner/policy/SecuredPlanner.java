@@ -8,6 +8,7 @@ import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.plan.PlanKey;
+import dev.sekisho.planner.plan.PlanWeigher;
 import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.plan.StatementPlanner;
 import dev.sekisho.planner.spi.ColumnType;
@@ -61,7 +62,11 @@ public final class SecuredPlanner
         requireNonNull(options, "options is null");
         this.cachePlans = options.planCacheSize() > 0;
         this.tablesOfStatement = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
-        this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
+        this.plans = Caffeine.newBuilder()
+                .maximumWeight(PlanWeigher.maximumWeight(options.planCacheSize()))
+                .<PlanKey, SecuredPlan>weigher((key, plan) -> PlanWeigher.weigh(key, plan.query()))
+                .executor(Runnable::run)
+                .build();
         this.hashSalt = options.hashSalt();
     }
 
