@@ -18,6 +18,8 @@ import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorFactory;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.ServerStatus;
+import dev.sekisho.gateway.resultcache.CachingConnector;
+import dev.sekisho.gateway.resultcache.ResultCache;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,8 +47,12 @@ public final class Gateway
     private final int pgPort;
     private final Optional<GatewayPolicies> policies;
 
-    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies)
+    private final Optional<ResultCache> resultCache;
+
+    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies,
+            Optional<ResultCache> resultCache)
     {
+        this.resultCache = requireNonNull(resultCache, "resultCache is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
         this.workers = requireNonNull(workers, "workers is null");
@@ -67,10 +73,18 @@ public final class Gateway
             if (hashSalt.isPresent()) {
                 plannerOptions = plannerOptions.withHashSalt(hashSalt.get());
             }
-            CalciteQueryPlanner planner = new CalciteQueryPlanner(connectors, plannerOptions);
+            Optional<ResultCache> resultCache = config.resultCache().map(ResultCache::new);
+            // the result cache sits between the planner and each source: it sees what the source would receive
+            List<Connector> planned = resultCache
+                    .map(cache -> connectors.stream().map(connector -> (Connector) new CachingConnector(connector, cache)).toList())
+                    .orElse(connectors);
+            CalciteQueryPlanner planner = new CalciteQueryPlanner(planned, plannerOptions);
             SessionPolicies sessionPolicies;
             if (config.policies().isPresent()) {
                 policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
+                // an edited policy or users file changes what each user may see: no result read under the old one is served again
+                GatewayPolicies started = policies;
+                resultCache.ifPresent(cache -> started.addListener(result -> cache.invalidateAll()));
                 sessionPolicies = SessionPolicies.of(policies.store()::current);
             }
             else {
@@ -86,12 +100,12 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), StatementPipeline.defaults());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), StatementPipeline.defaults(), resultCache);
             PgServer server = new PgServer(options, users, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies));
+            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies), resultCache);
         }
         catch (RuntimeException e) {
             if (workers != null) {
@@ -159,6 +173,12 @@ public final class Gateway
     public List<ServerStatus> servers(String source)
     {
         return connectors.stream().filter(connector -> connector.name().equals(source)).findFirst().map(Connector::servers).orElse(List.of());
+    }
+
+    /** The result cache, when the configuration has a {@code result_cache:} section. */
+    public Optional<ResultCache> resultCache()
+    {
+        return resultCache;
     }
 
     /** The live policies, when the configuration names a policy directory. */

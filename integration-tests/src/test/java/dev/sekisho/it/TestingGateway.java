@@ -281,6 +281,26 @@ public final class TestingGateway
         }
     }
 
+    /**
+     * Starts a throwaway gateway on the shared MariaDB and users with more top-level configuration
+     * ({@code extraConfig}, YAML such as a {@code result_cache:} section) and, when {@code policyDir}
+     * is not null, the policy folder (not watched); the caller closes it.
+     */
+    public Gateway startGatewayWith(String extraConfig, Path policyDir)
+    {
+        try {
+            Path configDir = Files.createTempDirectory(workDir, "gateway-");
+            Path config = configDir.resolve("sekisho.yaml");
+            String policies = policyDir == null ? "" : "policies: {dir: \"%s\", watch: false}".formatted(yamlPath(policyDir));
+            Files.writeString(config, sourcesConfig(mariaDb.port(), "\"" + yamlPath(workDir.resolve("users.yaml")) + "\"", policies + "\n" + extraConfig),
+                    StandardCharsets.UTF_8);
+            return Gateway.start(SekishoConfigLoader.load(config));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** The folder holding the policy files {@link #policyGateway()} enforces. */
     public Path bypassPolicyDir()
     {

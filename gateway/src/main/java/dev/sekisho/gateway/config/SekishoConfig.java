@@ -2,6 +2,7 @@ package dev.sekisho.gateway.config;
 
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
+import dev.sekisho.gateway.resultcache.ResultCacheSettings;
 import dev.sekisho.policies.yaml.YamlNode;
 
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import static java.util.Objects.requireNonNull;
  * @param protocol wire-protocol limits
  * @param sources the databases behind the gateway
  * @param tls TLS for the Postgres-wire front door; empty: clients connect without TLS
+ * @param resultCache the result cache ({@code result_cache:}); empty: no result is cached
  */
 public record SekishoConfig(
         Path file,
@@ -34,7 +36,8 @@ public record SekishoConfig(
         Execution execution,
         Protocol protocol,
         List<Source> sources,
-        Optional<Tls> tls)
+        Optional<Tls> tls,
+        Optional<ResultCacheSettings> resultCache)
 {
     public SekishoConfig
     {
@@ -47,6 +50,14 @@ public record SekishoConfig(
         requireNonNull(protocol, "protocol is null");
         sources = List.copyOf(sources);
         requireNonNull(tls, "tls is null");
+        requireNonNull(resultCache, "resultCache is null");
+    }
+
+    /** Without a result cache. */
+    public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
+            Protocol protocol, List<Source> sources, Optional<Tls> tls)
+    {
+        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, Optional.empty());
     }
 
     /** Without TLS. */

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.gateway.resultcache.ResultCacheSettings;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;
 
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,7 +23,7 @@ import java.util.regex.Pattern;
  */
 public final class SekishoConfigLoader
 {
-    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls");
+    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls", "result_cache");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private SekishoConfigLoader() {}
@@ -104,7 +106,40 @@ public final class SekishoConfigLoader
             throw root.error("sources", "is empty: name at least one database behind the gateway");
         }
         Optional<SekishoConfig.Tls> tls = root.optionalSection("tls").map(section -> tls(section, file, root.node().keyLine("tls")));
-        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls);
+        Optional<ResultCacheSettings> resultCache = root.optionalSection("result_cache").map(SekishoConfigLoader::resultCache);
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, resultCache);
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    /** {@code result_cache:}: sizes in bytes, and a TTL per table or schema ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}). */
+    private static ResultCacheSettings resultCache(ConfigReader section)
+    {
+        section.rejectUnknownKeys(Set.of("max_bytes", "max_entry_bytes", "tables"));
+        long maxBytes = section.intValue("max_bytes", (int) ResultCacheSettings.DEFAULT_MAX_BYTES, 1024, Integer.MAX_VALUE);
+        long maxEntryBytes = section.intValue("max_entry_bytes", (int) Math.min(maxBytes, ResultCacheSettings.DEFAULT_MAX_ENTRY_BYTES), 1, Integer.MAX_VALUE);
+        if (maxEntryBytes > maxBytes) {
+            throw section.error("max_entry_bytes", "is larger than max_bytes (" + maxBytes + "): one result cannot outgrow the whole cache");
+        }
+        Map<String, java.time.Duration> ttls = new LinkedHashMap<>();
+        Optional<ConfigReader> tables = section.optionalSection("tables");
+        if (tables.isPresent()) {
+            for (Map.Entry<String, YamlNode> entry : tables.get().node().entries().entrySet()) {
+                Object plain = entry.getValue().toPlain();
+                Matcher matcher = plain == null ? null : DURATION.matcher(plain.toString().strip());
+                if (matcher == null || !matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
+                    throw tables.get().error(entry.getKey(), "must be a positive duration such as 500ms, 30s, 5m or 1h, not " + entry.getValue().describe());
+                }
+                long amount = Long.parseLong(matcher.group(1));
+                ttls.put(entry.getKey(), switch (matcher.group(2)) {
+                    case "ms" -> java.time.Duration.ofMillis(amount);
+                    case "s" -> java.time.Duration.ofSeconds(amount);
+                    case "m" -> java.time.Duration.ofMinutes(amount);
+                    default -> java.time.Duration.ofHours(amount);
+                });
+            }
+        }
+        return new ResultCacheSettings(maxBytes, maxEntryBytes, ttls);
     }
 
     private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)

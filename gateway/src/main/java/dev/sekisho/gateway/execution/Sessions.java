@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.QueryPlanner;
@@ -25,6 +26,7 @@ public final class Sessions
     private final SessionPolicies policies;
     private final List<String> defaultSearchPath;
     private final StatementPipeline pipeline;
+    private final Optional<ResultCache> resultCache;
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> sessions = new ConcurrentHashMap<>();
 
@@ -41,6 +43,15 @@ public final class Sessions
      */
     public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline)
     {
+        this(planner, policies, defaultSearchPath, pipeline, Optional.empty());
+    }
+
+    /**
+     * @param resultCache the gateway's result cache (for {@code SHOW sekisho.cache}); empty when none is configured
+     */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Optional<ResultCache> resultCache)
+    {
+        this.resultCache = requireNonNull(resultCache, "resultCache is null");
         this.planner = requireNonNull(planner, "planner is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.defaultSearchPath = List.copyOf(defaultSearchPath);
@@ -56,7 +67,7 @@ public final class Sessions
      */
     public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings)
     {
-        Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings);
+        Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings, resultCache);
         while (true) {
             int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
             int secretKey = random.nextInt();

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.QueryPlanner;
@@ -83,6 +84,15 @@ public final class Session
     public Session(Principal principal, QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, Optional<String> database,
             Map<String, String> settings)
     {
+        this(principal, planner, policies, defaultSearchPath, database, settings, Optional.empty());
+    }
+
+    /**
+     * @param resultCache the gateway's result cache, for {@code SHOW sekisho.cache}; empty when none is configured
+     */
+    public Session(Principal principal, QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, Optional<String> database,
+            Map<String, String> settings, Optional<ResultCache> resultCache)
+    {
         this.policies = requireNonNull(policies, "policies is null");
         this.principal = requireNonNull(principal, "principal is null");
         requireNonNull(planner, "planner is null");
@@ -96,7 +106,7 @@ public final class Session
         });
         this.statements = new PreparedStatements(planner, this::context, this.settings, transaction, portals);
         this.cursors = new Cursors(portals, running, transaction);
-        this.commands = new SessionCommands(this.settings, transaction, statements, portals, tempTables, planner::servers);
+        this.commands = new SessionCommands(this.settings, transaction, statements, portals, tempTables, planner::servers, resultCache);
     }
 
     public Principal principal()

@@ -52,4 +52,28 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     {
         return delegate.cancelReason();
     }
+
+    @Override
+    public Optional<String> setting(String name)
+    {
+        return delegate.setting(name);
+    }
+
+    @Override
+    public Registration closeWithStatement(AutoCloseable resource)
+    {
+        return delegate.closeWithStatement(resource);
+    }
+
+    @Override
+    public boolean isFinished()
+    {
+        return delegate.isFinished();
+    }
+
+    @Override
+    public String description()
+    {
+        return delegate.description();
+    }
 }

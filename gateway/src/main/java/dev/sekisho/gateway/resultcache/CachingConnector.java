@@ -1,0 +1,105 @@
+package dev.sekisho.gateway.resultcache;
+
+import dev.sekisho.planner.spi.BackendQuery;
+import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.ConnectorCapability;
+import dev.sekisho.planner.spi.ConnectorMetadata;
+import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.RouteExplanation;
+import dev.sekisho.planner.spi.ServerStatus;
+import dev.sekisho.planner.spi.SqlDialectKind;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A source with the result cache in front of its statements: what the planner sends it is the
+ * cache's key, so the cache sits below policies and planning and sees exactly what the source would.
+ * A session with {@code SET sekisho.cache = off} reads the source every time.
+ */
+public final class CachingConnector
+        implements Connector
+{
+    /** The session setting that turns the cache off for a session ({@code on} by default). */
+    public static final String SESSION_SETTING = "sekisho.cache";
+
+    private final Connector source;
+    private final ResultCache cache;
+
+    public CachingConnector(Connector source, ResultCache cache)
+    {
+        this.source = requireNonNull(source, "source is null");
+        this.cache = requireNonNull(cache, "cache is null");
+    }
+
+    /** Whether a session setting's value leaves the cache on. */
+    public static boolean isOn(Optional<String> setting)
+    {
+        return setting.map(value -> !value.strip().toLowerCase(Locale.ROOT).matches("off|false|0|no")).orElse(true);
+    }
+
+    @Override
+    public ResultStream execute(BackendQuery query, ExecutionContext context)
+    {
+        Optional<Duration> ttl = cache.ttl(query);
+        if (ttl.isEmpty() || !isOn(context.setting(SESSION_SETTING))) {
+            cache.bypassed();
+            return source.execute(query, context);
+        }
+        return cache.read(query, ttl.get(), () -> source.execute(query, context));
+    }
+
+    /** The source behind the cache. */
+    public Connector source()
+    {
+        return source;
+    }
+
+    @Override
+    public String name()
+    {
+        return source.name();
+    }
+
+    @Override
+    public SqlDialectKind dialect()
+    {
+        return source.dialect();
+    }
+
+    @Override
+    public ConnectorMetadata metadata()
+    {
+        return source.metadata();
+    }
+
+    @Override
+    public Set<ConnectorCapability> capabilities()
+    {
+        return source.capabilities();
+    }
+
+    @Override
+    public List<ServerStatus> servers()
+    {
+        return source.servers();
+    }
+
+    @Override
+    public Optional<RouteExplanation> explainRoute(BackendQuery query)
+    {
+        return source.explainRoute(query);
+    }
+
+    @Override
+    public void close()
+    {
+        source.close();
+    }
+}
