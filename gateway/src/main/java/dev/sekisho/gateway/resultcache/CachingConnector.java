@@ -8,7 +8,9 @@ import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.RouteExplanation;
 import dev.sekisho.planner.spi.ServerStatus;
+import dev.sekisho.planner.spi.SourceTable;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.spi.TableChangeListener;
 
 import java.time.Duration;
 import java.util.List;
@@ -21,7 +23,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A source with the result cache in front of its statements: what the planner sends it is the
  * cache's key, so the cache sits below policies and planning and sees exactly what the source would.
- * A session with {@code SET sekisho.cache = off} reads the source every time.
+ * A session with {@code SET sekisho.cache = off} reads the source every time. When the source
+ * follows its own changes (a MySQL {@code change_feed}), each change drops the entries it affects.
  */
 public final class CachingConnector
         implements Connector
@@ -36,6 +39,21 @@ public final class CachingConnector
     {
         this.source = requireNonNull(source, "source is null");
         this.cache = requireNonNull(cache, "cache is null");
+        String name = source.name();
+        source.followChanges(new TableChangeListener()
+        {
+            @Override
+            public void tableChanged(SourceTable table)
+            {
+                cache.invalidateTable(name, table.schema(), table.table());
+            }
+
+            @Override
+            public void sourceChanged()
+            {
+                cache.invalidateSource(name);
+            }
+        });
     }
 
     /** Whether a session setting's value leaves the cache on. */
@@ -95,6 +113,13 @@ public final class CachingConnector
     public Optional<RouteExplanation> explainRoute(BackendQuery query)
     {
         return source.explainRoute(query);
+    }
+
+    @Override
+    public boolean followChanges(TableChangeListener listener)
+    {
+        // the cache follows the source's changes itself; one follower per source
+        return false;
     }
 
     @Override

@@ -47,6 +47,8 @@ public final class ResultCache
     private final AtomicLong sharedWaits = new AtomicLong();
     /** Bumped by every invalidation: a load that began before one is not stored. */
     private final AtomicLong generation = new AtomicLong();
+    /** When a change feed last reported a change: by source name, and by source and lower-case {@code schema.table}. */
+    private final ConcurrentHashMap<String, Long> changedAt = new ConcurrentHashMap<>();
 
     public ResultCache(ResultCacheSettings settings)
     {
@@ -123,6 +125,7 @@ public final class ResultCache
         }
         misses.incrementAndGet();
         long startedAt = generation.get();
+        long startedNanos = System.nanoTime();
         try {
             cached = results.getIfPresent(query);
             if (cached != null) {
@@ -133,7 +136,7 @@ public final class ResultCache
             ResultStream stream = source.get();
             Loaded loaded = load(stream, ttl);
             if (loaded.complete() != null) {
-                if (generation.get() == startedAt) {
+                if (generation.get() == startedAt && settled(query, startedNanos)) {
                     results.put(query, loaded.complete());
                     if (generation.get() != startedAt) {
                         // an invalidation raced the store: the rows may predate the change
@@ -208,6 +211,43 @@ public final class ResultCache
         bypasses.incrementAndGet();
     }
 
+    /** Whether every table of the statement was last reported changed long enough before its rows were read. */
+    private boolean settled(BackendQuery query, long startedNanos)
+    {
+        if (changedAt.isEmpty()) {
+            return true;
+        }
+        long settle = settings.changeSettle().toNanos();
+        Long source = changedAt.get(query.source());
+        if (source != null && startedNanos - source < settle) {
+            return false;
+        }
+        for (SourceTable table : query.tables()) {
+            Long changed = changedAt.get(tableKey(query.source(), table.schema(), table.table()));
+            if (changed != null && startedNanos - changed < settle) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String tableKey(String source, String schema, String table)
+    {
+        return source + "|" + (schema + "." + table).toLowerCase(Locale.ROOT);
+    }
+
+    /** Drops every entry of one source: its change feed reported a change it cannot tie to tables. */
+    public void invalidateSource(String source)
+    {
+        changedAt.put(source, System.nanoTime());
+        generation.incrementAndGet();
+        for (BackendQuery key : results.asMap().keySet()) {
+            if (key.source().equals(source) && results.asMap().remove(key) != null) {
+                invalidations.incrementAndGet();
+            }
+        }
+    }
+
     /** Drops every entry: the policies, the users or the catalog changed. */
     public void invalidateAll()
     {
@@ -223,6 +263,7 @@ public final class ResultCache
      */
     public void invalidateTable(String source, String schema, String table)
     {
+        changedAt.put(tableKey(source, schema, table), System.nanoTime());
         generation.incrementAndGet();
         String qualified = (schema + "." + table).toLowerCase(Locale.ROOT);
         for (BackendQuery key : results.asMap().keySet()) {

@@ -18,9 +18,19 @@ import static java.util.Objects.requireNonNull;
  * @param maxEntryBytes results larger than this are not cached (they stream as usual)
  * @param tableTtls how long a result of each table may be served; keyed by {@code schema} or
  *         {@code schema.table} as the source spells them; a table without one is never cached
+ * @param changeSettle after a source reports a table changed (its change feed), how long results
+ *         of that table are not kept: the time the servers that answer reads may take to apply the
+ *         change (their lag), so that a result read from one still behind is not kept as fresh
  */
-public record ResultCacheSettings(long maxBytes, long maxEntryBytes, Map<String, Duration> tableTtls)
+public record ResultCacheSettings(long maxBytes, long maxEntryBytes, Map<String, Duration> tableTtls, Duration changeSettle)
 {
+    public static final Duration DEFAULT_CHANGE_SETTLE = Duration.ofSeconds(1);
+
+    public ResultCacheSettings(long maxBytes, long maxEntryBytes, Map<String, Duration> tableTtls)
+    {
+        this(maxBytes, maxEntryBytes, tableTtls, DEFAULT_CHANGE_SETTLE);
+    }
+
     public static final long DEFAULT_MAX_BYTES = 256L << 20;
     public static final long DEFAULT_MAX_ENTRY_BYTES = 1L << 20;
 
@@ -28,6 +38,9 @@ public record ResultCacheSettings(long maxBytes, long maxEntryBytes, Map<String,
     {
         if (maxBytes <= 0 || maxEntryBytes <= 0 || maxEntryBytes > maxBytes) {
             throw new IllegalArgumentException("need 0 < max_entry_bytes <= max_bytes, got " + maxEntryBytes + " and " + maxBytes);
+        }
+        if (changeSettle == null || changeSettle.isNegative()) {
+            throw new IllegalArgumentException("changeSettle must not be negative");
         }
         tableTtls = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(tableTtls, "tableTtls is null")));
         tableTtls.forEach((table, ttl) -> {

@@ -101,7 +101,8 @@ class TestResultCache
     }
 
     private final CountingSource source = new CountingSource();
-    private final ResultCache cache = new ResultCache(new ResultCacheSettings(1 << 20, 4096, Map.of("shop.customers", Duration.ofMinutes(5))));
+    // no settle time: these tests read again right after an invalidation
+    private final ResultCache cache = new ResultCache(new ResultCacheSettings(1 << 20, 4096, Map.of("shop.customers", Duration.ofMinutes(5)), Duration.ZERO));
     private final CachingConnector connector = new CachingConnector(source, cache);
 
     private static BackendQuery lookup(int id, SourceTable... tables)
@@ -279,6 +280,28 @@ class TestResultCache
         });
         rows.close();
         assertThat(racing.stats().entries()).isZero();
+    }
+
+    @Test
+    void aChangedTableIsNotKeptWhileTheReadServersMayStillBeBehind()
+    {
+        ResultCache settling = new ResultCache(new ResultCacheSettings(1 << 20, 4096, Map.of("shop", Duration.ofMinutes(5)), Duration.ofHours(1)));
+        CachingConnector reader = new CachingConnector(source, settling);
+        BackendQuery query = lookup(1, CUSTOMERS);
+        reader.execute(query, session(null)).close();
+        assertThat(settling.stats().entries()).isEqualTo(1);
+        settling.invalidateTable("shopdb", "shop", "customers");
+        reader.execute(query, session(null)).close();
+        reader.execute(query, session(null)).close();
+        assertThat(settling.stats().entries()).isZero();
+        assertThat(source.executions).hasValue(3);
+        // another table is cached as before; a change of the whole source holds every table
+        BackendQuery orders = new BackendQuery("shopdb", "SELECT `id` FROM `shop`.`orders` WHERE `id` > ?", List.of(1), List.of(INTEGER), List.of(ORDERS));
+        reader.execute(orders, session(null)).close();
+        assertThat(settling.stats().entries()).isEqualTo(1);
+        settling.invalidateSource("shopdb");
+        reader.execute(orders, session(null)).close();
+        assertThat(settling.stats().entries()).isZero();
     }
 
     @Test
