@@ -3,7 +3,7 @@
 # (prepared statements and literal statements), in one run against one embedded MariaDB.
 # Prints a Markdown table (see docs/benchmarks.md). Not a test.
 #
-#   bench/point-lookup.sh [--iterations 20000] [--warmup 5000] [--planned-iterations 5000] [--threads 8]
+#   bench/point-lookup.sh [--iterations 20000] [--warmup 5000] [--threads 8]
 #
 # Builds first when the build is missing or older than the sources. MVN_ARGS adds Maven options
 # (e.g. MVN_ARGS=-o for offline); BENCH_JAVA_OPTS sets the benchmark JVM's options.
