@@ -164,7 +164,9 @@ public final class StatementNormalizer
     private static NormalizedStatement build(SqlStatement statement, int clientParameterCount, Map<Integer, FoldedLiteral> folded, Map<Integer, Integer> padding)
     {
         List<SqlToken> tokens = statement.tokens();
+        // the normalised text and its tokens are built together: the statement is never lexed again
         StringBuilder text = new StringBuilder(statement.text().length());
+        List<SqlToken> normalizedTokens = new ArrayList<>(tokens.size());
         List<FoldedLiteral> literals = new ArrayList<>(folded.size());
         boolean space = false;
         FoldedLiteral last = null;
@@ -175,7 +177,7 @@ public final class StatementNormalizer
                 continue;
             }
             if (space && text.length() > 0) {
-                text.append(' ');
+                append(text, normalizedTokens, SqlToken.Kind.WHITESPACE, " ");
             }
             space = false;
             FoldedLiteral literal = folded.get(i);
@@ -183,25 +185,33 @@ public final class StatementNormalizer
             if (pad != null) {
                 for (int p = 0; p < pad; p++) {
                     literals.add(last);
-                    text.append(", $").append(clientParameterCount + literals.size());
+                    append(text, normalizedTokens, SqlToken.Kind.SYMBOL, ",");
+                    append(text, normalizedTokens, SqlToken.Kind.WHITESPACE, " ");
+                    append(text, normalizedTokens, SqlToken.Kind.PARAMETER, "$" + (clientParameterCount + literals.size()));
                 }
             }
             if (literal != null) {
                 literals.add(literal);
                 last = literal;
-                text.append('$').append(clientParameterCount + literals.size());
+                append(text, normalizedTokens, SqlToken.Kind.PARAMETER, "$" + (clientParameterCount + literals.size()));
             }
             else if (token.kind() == SqlToken.Kind.WORD) {
                 // key words and unquoted names fold to lower case, as PostgreSQL reads them
-                text.append(token.text().toLowerCase(Locale.ROOT));
+                append(text, normalizedTokens, SqlToken.Kind.WORD, token.text().toLowerCase(Locale.ROOT));
             }
             else {
-                text.append(token.text());
+                append(text, normalizedTokens, token.kind(), token.text());
             }
         }
         String normalized = text.toString();
-        SqlStatement result = normalized.equals(statement.text()) ? statement : SqlStatement.of(normalized);
+        SqlStatement result = normalized.equals(statement.text()) ? statement : new SqlStatement(normalized, normalizedTokens);
         return new NormalizedStatement(statement, result, clientParameterCount, literals, StatementAnnotation.of(statement));
+    }
+
+    private static void append(StringBuilder text, List<SqlToken> tokens, SqlToken.Kind kind, String tokenText)
+    {
+        tokens.add(new SqlToken(kind, tokenText, text.length()));
+        text.append(tokenText);
     }
 
     /** Only comments and white space folded, every literal kept: for statements whose literals cannot become parameters. */

@@ -28,6 +28,17 @@ class TestStatementNormalizer
     }
 
     @Test
+    void theNormalisedStatementCarriesItsTokensWithoutLexingAgain()
+    {
+        long before = dev.sekisho.policies.sql.SqlLexer.invocations();
+        SqlStatement original = SqlStatement.of("/* c */ SELECT *  FROM t WHERE id IN (1, 2, 3) AND name = 'x'");
+        NormalizedStatement normalized = StatementNormalizer.normalize(original, 0);
+        assertThat(dev.sekisho.policies.sql.SqlLexer.invocations() - before).isEqualTo(1);
+        // the tokens are what lexing the normalised text would give
+        assertThat(normalized.statement().tokens()).isEqualTo(SqlStatement.of(normalized.statement().text()).tokens());
+    }
+
+    @Test
     void literalVaryingStatementsShareTheirText()
     {
         assertThat(normalize("SELECT * FROM t WHERE id = 1").statement().text()).isEqualTo(normalize("select  *\nfrom T where ID = 99").statement().text())
