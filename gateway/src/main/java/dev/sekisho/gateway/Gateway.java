@@ -1,9 +1,15 @@
 package dev.sekisho.gateway;
 
-import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.auth.ClientCertificateCheck;
+import dev.sekisho.gateway.auth.LiveUsers;
+import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.UsersFile;
+import dev.sekisho.gateway.auth.UsersFileWatcher;
 import dev.sekisho.gateway.config.ConfigException;
+import dev.sekisho.gateway.config.ConfigWarning;
 import dev.sekisho.gateway.config.SekishoConfig;
+import dev.sekisho.gateway.dictionary.DictionaryInstaller;
+import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
@@ -20,9 +26,11 @@ import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.ServerStatus;
 import dev.sekisho.gateway.resultcache.CachingConnector;
 import dev.sekisho.gateway.resultcache.ResultCache;
+import dev.sekisho.planner.spi.SourceConfigWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -46,29 +54,41 @@ public final class Gateway
     private final PgServer pgServer;
     private final int pgPort;
     private final Optional<GatewayPolicies> policies;
+    private final LiveUsers users;
+    private final Optional<UsersFileWatcher> usersWatcher;
+    private final Sessions sessions;
+    private final GatewayOperations operations;
 
     private final Optional<ResultCache> resultCache;
 
-    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies,
-            Optional<ResultCache> resultCache)
+    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies, LiveUsers users,
+            Optional<UsersFileWatcher> usersWatcher, Sessions sessions, GatewayOperations operations, Optional<ResultCache> resultCache)
     {
         this.resultCache = requireNonNull(resultCache, "resultCache is null");
+        this.operations = requireNonNull(operations, "operations is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
         this.workers = requireNonNull(workers, "workers is null");
         this.pgServer = requireNonNull(pgServer, "pgServer is null");
         this.pgPort = pgPort;
+        this.users = requireNonNull(users, "users is null");
+        this.usersWatcher = requireNonNull(usersWatcher, "usersWatcher is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
     }
 
     /** Starts the gateway. Sources that are down do not stop it; their queries fail until they answer. */
     public static Gateway start(SekishoConfig config)
     {
-        UserStore users = UsersFile.load(config.usersFile());
+        LiveUsers users = new LiveUsers(() -> UsersFile.load(config.usersFile()), config.usersFile().toString());
+        warnings(config).forEach(warning -> log.warn("{}", warning));
         List<Connector> connectors = createConnectors(config);
         WorkerPool workers = null;
         GatewayPolicies policies = null;
+        UsersFileWatcher usersWatcher = null;
+        GatewayOperations operations = null;
         try {
-            PlannerOptions plannerOptions = PlannerOptions.defaults();
+            PlannerOptions plannerOptions = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
+                    .withReplicatedTables(config.replicatedTables());
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
             if (hashSalt.isPresent()) {
                 plannerOptions = plannerOptions.withHashSalt(hashSalt.get());
@@ -86,6 +106,7 @@ public final class Gateway
                 GatewayPolicies started = policies;
                 resultCache.ifPresent(cache -> started.addListener(result -> cache.invalidateAll()));
                 sessionPolicies = SessionPolicies.of(policies.store()::current);
+                DictionaryInstaller.install(planner, config.policies().get().dir(), Optional.of(policies));
             }
             else {
                 log.warn("No policies are configured (no 'policies:' in {}): every user sees every exposed table unmasked", config.file());
@@ -100,14 +121,32 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), StatementPipeline.defaults(), resultCache);
-            PgServer server = new PgServer(options, users, sessions, workers.executor());
+            operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), Clock.systemUTC());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(),
+                    new StatementPipeline(Admission.ADMIT_ALL, operations.statementListener()), config.limits(), operations.sessionListener(), resultCache);
+            // a user removed, disabled or changed in the users file loses their open sessions
+            users.addListener(reload -> sessions.terminateUsers(reload.ended()));
+            if (config.auth().watchUsersFile()) {
+                usersWatcher = new UsersFileWatcher(users, config.usersFile(), UsersFileWatcher.DEFAULT_DEBOUNCE, UsersFileWatcher.DEFAULT_POLL_INTERVAL).start();
+            }
+            SekishoConfig.FailedLogins failedLogins = config.auth().failedLogins();
+            LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
+                    failedLogins.window()));
+            operations.startAdmin(users, sessions);
+            PgServer server = new PgServer(options, users, throttle, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies), resultCache);
+            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher), sessions,
+                    operations, resultCache);
         }
         catch (RuntimeException e) {
+            if (operations != null) {
+                operations.close();
+            }
+            if (usersWatcher != null) {
+                usersWatcher.close();
+            }
             if (workers != null) {
                 workers.close();
             }
@@ -144,12 +183,34 @@ public final class Gateway
         }
     }
 
+    /**
+     * What works but should change: passwords written in clear text in the file, remote sources
+     * without verified TLS. Never a secret's value.
+     */
+    public static List<ConfigWarning> warnings(SekishoConfig config)
+    {
+        Map<String, ConnectorFactory> factories = factories();
+        List<ConfigWarning> warnings = new ArrayList<>(config.warnings());
+        for (SekishoConfig.Source source : config.sources()) {
+            ConnectorFactory factory = factories.get(source.config().type());
+            if (factory == null) {
+                continue;
+            }
+            for (SourceConfigWarning warning : factory.warnings(source.config())) {
+                warnings.add(new ConfigWarning(config.file().toString(), source.lineOf(warning.key()), "sources." + source.config().name() + "." + warning.key(),
+                        config.secrets().redact(warning.message())));
+            }
+        }
+        return warnings;
+    }
+
     /** Loads the TLS certificate and key named by {@code tls:}; problems are reported on that line. */
     private static PgTls tls(SekishoConfig config)
     {
         SekishoConfig.Tls tls = config.tls().orElseThrow();
         try {
-            return PgTls.fromPemFiles(tls.certFile(), tls.keyFile(), tls.mode() == SekishoConfig.TlsMode.REQUIRED ? PgTls.Mode.REQUIRED : PgTls.Mode.OPTIONAL);
+            return PgTls.fromPemFiles(tls.certFile(), tls.keyFile(), tls.mode() == SekishoConfig.TlsMode.REQUIRED ? PgTls.Mode.REQUIRED : PgTls.Mode.OPTIONAL,
+                    tls.clientCa(), ClientCertificateCheck.valueOf(tls.clientCertificate().name()));
         }
         catch (IllegalArgumentException e) {
             throw new ConfigException(config.file().toString(), tls.line(), "tls", e.getMessage());
@@ -160,6 +221,12 @@ public final class Gateway
     public int pgPort()
     {
         return pgPort;
+    }
+
+    /** The admin endpoint's port, when the configuration has an {@code admin:} section. */
+    public Optional<Integer> adminPort()
+    {
+        return operations.adminPort();
     }
 
     /** Sekisho's version, from the jar manifest when there is one. */
@@ -187,20 +254,33 @@ public final class Gateway
         return policies;
     }
 
+    /** The users in force (the users file, reloaded when it changes). */
+    public LiveUsers users()
+    {
+        return users;
+    }
+
+    /** The open sessions, of every front door. */
+    public Sessions sessions()
+    {
+        return sessions;
+    }
+
     @Override
     public void close()
     {
+        usersWatcher.ifPresent(UsersFileWatcher::close);
         policies.ifPresent(GatewayPolicies::close);
         pgServer.close();
         workers.close();
+        operations.close();
         connectors.forEach(Gateway::closeQuietly);
     }
 
     /** Creates the connectors the configuration names; the caller closes them. */
     public static List<Connector> createConnectors(SekishoConfig config)
     {
-        Map<String, ConnectorFactory> factories = new TreeMap<>();
-        ServiceLoader.load(ConnectorFactory.class).forEach(factory -> factories.put(factory.name(), factory));
+        Map<String, ConnectorFactory> factories = factories();
         List<Connector> connectors = new ArrayList<>();
         try {
             for (SekishoConfig.Source source : config.sources()) {
@@ -214,7 +294,7 @@ public final class Gateway
                     connectors.add(factory.create(source.config()));
                 }
                 catch (InvalidConfigException e) {
-                    throw source.toConfigException(config.file().toString(), e);
+                    throw config.secrets().redact(source.toConfigException(config.file().toString(), e));
                 }
             }
             return connectors;
@@ -223,6 +303,13 @@ public final class Gateway
             connectors.forEach(Gateway::closeQuietly);
             throw e;
         }
+    }
+
+    private static Map<String, ConnectorFactory> factories()
+    {
+        Map<String, ConnectorFactory> factories = new TreeMap<>();
+        ServiceLoader.load(ConnectorFactory.class).forEach(factory -> factories.put(factory.name(), factory));
+        return factories;
     }
 
     private static void closeQuietly(Connector connector)

@@ -48,11 +48,13 @@ public final class PolicyWorkbench
         this.config = requireNonNull(config, "config is null");
         this.users = UsersFile.load(config.usersFile());
         this.connectors = List.copyOf(connectors);
-        // statements as written: `policy explain` shows the source SQL with the user's literals in it
-        PlannerOptions plain = PlannerOptions.defaults().withoutNormalization();
+        // as the gateway plans (the same route and local-join limit), but statements as written:
+        // `policy explain` shows the source SQL with the user's literals in it
+        PlannerOptions defaults = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
+                .withReplicatedTables(config.replicatedTables()).withoutNormalization();
         PlannerOptions options = config.policies().flatMap(GatewayPolicies::hashSalt)
-                .map(plain::withHashSalt)
-                .orElse(plain);
+                .map(defaults::withHashSalt)
+                .orElse(defaults);
         this.planner = new CalciteQueryPlanner(connectors, options);
         this.mariaDb = requireNonNull(mariaDb, "mariaDb is null");
         this.tempDir = requireNonNull(tempDir, "tempDir is null");

@@ -1,11 +1,15 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.gateway.execution.Limits;
+import dev.sekisho.planner.catalog.ReplicatedTable;
+import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.gateway.resultcache.ResultCacheSettings;
 import dev.sekisho.policies.yaml.YamlNode;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -25,6 +29,13 @@ import static java.util.Objects.requireNonNull;
  * @param protocol wire-protocol limits
  * @param sources the databases behind the gateway
  * @param tls TLS for the Postgres-wire front door; empty: clients connect without TLS
+ * @param auth login throttling and users-file reloads
+ * @param limits connections, timeouts and result sizes per user and group
+ * @param warnings what check-config and the start-up log point out without refusing the file
+ * @param secrets the values that came from {@code ${env:}} / {@code ${file:}} references, to be
+ *         kept out of messages
+ * @param replicatedTables tables that also exist as a warehouse copy (docs/bigquery.md, routing of replicated tables)
+ * @param operations the audit trail and the admin endpoint
  * @param resultCache the result cache ({@code result_cache:}); empty: no result is cached
  */
 public record SekishoConfig(
@@ -37,6 +48,12 @@ public record SekishoConfig(
         Protocol protocol,
         List<Source> sources,
         Optional<Tls> tls,
+        Auth auth,
+        Limits limits,
+        List<ConfigWarning> warnings,
+        ConfigSecrets secrets,
+        List<ReplicatedTable> replicatedTables,
+        OperationsConfig operations,
         Optional<ResultCacheSettings> resultCache)
 {
     public SekishoConfig
@@ -50,21 +67,74 @@ public record SekishoConfig(
         requireNonNull(protocol, "protocol is null");
         sources = List.copyOf(sources);
         requireNonNull(tls, "tls is null");
+        requireNonNull(auth, "auth is null");
+        requireNonNull(limits, "limits is null");
+        warnings = List.copyOf(warnings);
+        requireNonNull(secrets, "secrets is null");
+        replicatedTables = List.copyOf(replicatedTables);
+        requireNonNull(operations, "operations is null");
         requireNonNull(resultCache, "resultCache is null");
     }
 
-    /** Without a result cache. */
+    /** Without the operations sections ({@code audit:}, {@code admin:}). */
     public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
-            Protocol protocol, List<Source> sources, Optional<Tls> tls)
+            Protocol protocol, List<Source> sources, Optional<Tls> tls, Auth auth, Limits limits, List<ConfigWarning> warnings, ConfigSecrets secrets,
+            List<ReplicatedTable> replicatedTables)
     {
-        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, Optional.empty());
+        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets, replicatedTables,
+                OperationsConfig.NONE, Optional.empty());
     }
 
-    /** Without TLS. */
-    public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
-            Protocol protocol, List<Source> sources)
+    /** This configuration with other {@code audit:} and {@code admin:} sections. */
+    public SekishoConfig withOperations(OperationsConfig operations)
     {
-        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, Optional.empty());
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets,
+                replicatedTables, operations, resultCache);
+    }
+
+    /**
+     * {@code auth:}.
+     *
+     * @param failedLogins how failed logins are delayed and locked out
+     * @param watchUsersFile whether edits of the users file apply while running
+     */
+    public record Auth(FailedLogins failedLogins, boolean watchUsersFile)
+    {
+        public static final Auth DEFAULT = new Auth(FailedLogins.DEFAULT, true);
+
+        public Auth
+        {
+            requireNonNull(failedLogins, "failedLogins is null");
+        }
+    }
+
+    /**
+     * {@code auth.failed_logins}: the answer to a failed login waits {@code delay}, doubled with
+     * each further failure of the user or the address up to {@code maxDelay}; after
+     * {@code lockoutAfter} failures within {@code window} (0: never) logins of that user or from
+     * that address fail whatever the password.
+     */
+    public record FailedLogins(Duration delay, Duration maxDelay, int lockoutAfter, Duration window)
+    {
+        public static final FailedLogins DEFAULT = new FailedLogins(Duration.ofMillis(250), Duration.ofSeconds(10), 10, Duration.ofMinutes(15));
+
+        public FailedLogins
+        {
+            requireNonNull(delay, "delay is null");
+            requireNonNull(maxDelay, "maxDelay is null");
+            requireNonNull(window, "window is null");
+        }
+    }
+
+    /** {@code tls.clientcert} and a user's {@code clientcert}: as PostgreSQL's clientcert option. */
+    public enum ClientCertificates
+    {
+        /** No certificate is required. */
+        NONE,
+        /** A certificate signed by {@code tls.client_ca}. */
+        VERIFY_CA,
+        /** Such a certificate whose CN is the user name. */
+        VERIFY_FULL
     }
 
     /**
@@ -107,9 +177,16 @@ public record SekishoConfig(
      * @param workerThreads threads that plan statements and read their rows (statements running
      *         at once); more statements wait in line
      * @param queueSize statements that may wait for a worker before new ones are refused with 53300
+     * @param localMaxRows the most rows a join the gateway runs over two sources may hold in memory;
+     *         a statement past it fails with 53200
      */
-    public record Execution(int workerThreads, int queueSize)
+    public record Execution(int workerThreads, int queueSize, long localMaxRows)
     {
+        public Execution(int workerThreads, int queueSize)
+        {
+            this(workerThreads, queueSize, PlannerOptions.DEFAULT_LOCAL_JOIN_MAX_ROWS);
+        }
+
         public static Execution defaults()
         {
             return new Execution(64, 1000);
@@ -136,15 +213,28 @@ public record SekishoConfig(
      * @param certFile the server certificate chain, PEM
      * @param keyFile its private key, PEM (unencrypted PKCS#8)
      * @param mode whether clients without TLS are still accepted
+     * @param clientCa the CAs whose client certificates are accepted, PEM; empty: none are asked for
+     * @param clientCertificate what every client's certificate must satisfy (users may require more)
      * @param line the line of the {@code tls:} key, for errors found when the files are loaded
      */
-    public record Tls(Path certFile, Path keyFile, TlsMode mode, int line)
+    public record Tls(Path certFile, Path keyFile, TlsMode mode, Optional<Path> clientCa, ClientCertificates clientCertificate, int line)
     {
         public Tls
         {
             requireNonNull(certFile, "certFile is null");
             requireNonNull(keyFile, "keyFile is null");
             requireNonNull(mode, "mode is null");
+            requireNonNull(clientCa, "clientCa is null");
+            requireNonNull(clientCertificate, "clientCertificate is null");
+            if (clientCertificate != ClientCertificates.NONE && clientCa.isEmpty()) {
+                throw new IllegalArgumentException("client certificates need a client CA");
+            }
+        }
+
+        /** Without client certificates. */
+        public Tls(Path certFile, Path keyFile, TlsMode mode, int line)
+        {
+            this(certFile, keyFile, mode, Optional.empty(), ClientCertificates.NONE, line);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.session.Session;
@@ -10,6 +11,7 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.policies.Principal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -34,13 +36,23 @@ public final class ClientSession
     private final StatementPipeline pipeline;
     private final Sessions sessions;
     private final Sessions.CancelKey cancelKey;
+    private final ConnectionLimits.Slot slot;
+    private final SessionInfo info;
 
-    ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey)
+    ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey, ConnectionLimits.Slot slot, SessionInfo info)
     {
         this.session = requireNonNull(session, "session is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.cancelKey = requireNonNull(cancelKey, "cancelKey is null");
+        this.slot = requireNonNull(slot, "slot is null");
+        this.info = requireNonNull(info, "info is null");
+    }
+
+    /** The session as operations see it (audit, metrics, the admin endpoint). */
+    public SessionInfo info()
+    {
+        return info;
     }
 
     /** What a client presents, on another connection, to cancel this session's statement. */
@@ -88,13 +100,13 @@ public final class ClientSession
      */
     public void prepare(String name, String sql, List<ColumnType> parameterTypes)
     {
-        pipeline.prepare(session, name, sql, parameterTypes);
+        pipeline.prepare(session, info, name, sql, parameterTypes);
     }
 
     /** Parses and plans one statement of a text already split ({@link #splitStatements}): it is not lexed again. */
     public void prepare(String name, SqlStatement statement, List<ColumnType> parameterTypes)
     {
-        pipeline.prepare(session, name, statement, parameterTypes);
+        pipeline.prepare(session, info, name, statement, parameterTypes);
     }
 
     /** A prepared statement: its parameter types and result columns. */
@@ -127,7 +139,7 @@ public final class ClientSession
      */
     public StatementRun execute(String portalName, int maxRows, RowSink sink)
     {
-        return pipeline.run(session, portalName, maxRows, sink);
+        return pipeline.run(session, info, portalName, maxRows, sink);
     }
 
     /** Closes a prepared statement; closing one that does not exist is not an error. */
@@ -166,6 +178,22 @@ public final class ClientSession
     }
 
     /**
+     * The front door received a request that runs statements and queued it for a worker (on the
+     * thread that reads the client): a {@link #cancel()} from now on is kept for it, as PostgreSQL
+     * would be running it already. Each is followed by {@link #statementStarted()} or {@link #statementSkipped()}.
+     */
+    public void statementReceived()
+    {
+        session.statementReceived();
+    }
+
+    /** A request that {@link #statementReceived()} announced is dropped without running (after an error, until Sync). */
+    public void statementSkipped()
+    {
+        session.statementSkipped();
+    }
+
+    /**
      * The front door starts a request that runs statements (one Execute, or one simple Query with
      * all its statements): until {@link #statementFinished()} a {@link #cancel()} cancels what runs.
      */
@@ -191,17 +219,36 @@ public final class ClientSession
         return session.cancel();
     }
 
-    /** Cancels everything the session has open at its sources (the client went away); safe from any thread. */
+    /**
+     * Cancels everything the session has open at its sources (the client went away). Safe from any
+     * thread, and returns at once: the cancels run on their own threads, because a source's cancel
+     * may wait on the network and this is called from a front door's I/O thread.
+     */
     public void terminate()
     {
-        session.terminate();
+        CancelScheduler.execute(session::terminate);
+    }
+
+    /**
+     * How long the session may now wait for its next request before the front door closes it
+     * ({@code idle_session_timeout} outside a transaction block,
+     * {@code idle_in_transaction_session_timeout} inside one); zero: forever.
+     */
+    public Duration idleTimeout()
+    {
+        return session.idleTimeout();
     }
 
     /** Ends the session: it can no longer be cancelled by key; every portal closes and releases what it holds at the sources. */
     @Override
     public void close()
     {
-        sessions.unregister(cancelKey);
-        session.close();
+        sessions.unregister(this);
+        try {
+            session.close();
+        }
+        finally {
+            slot.close();
+        }
     }
 }

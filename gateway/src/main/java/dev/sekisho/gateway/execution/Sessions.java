@@ -1,13 +1,18 @@
 package dev.sekisho.gateway.execution;
 
 import dev.sekisho.gateway.resultcache.ResultCache;
+import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,22 +23,44 @@ import static java.util.Objects.requireNonNull;
 /**
  * Opens the gateway's client sessions, for every front door, and keeps the live ones by a random
  * key, so that a cancel (which arrives on another connection: PostgreSQL's CancelRequest carries the
- * process id and secret key of BackendKeyData) finds the session it means. Thread-safe.
+ * process id and secret key of BackendKeyData) finds the session it means, and so that an admin's
+ * change (a user removed from the users file) can close a user's sessions. The admin's
+ * {@link Limits} apply here, whatever the front door: connections per user and group, and each
+ * session's timeouts and result limits. Thread-safe.
  */
 public final class Sessions
 {
+    private static final Logger log = LoggerFactory.getLogger(Sessions.class);
+
     private final QueryPlanner planner;
     private final SessionPolicies policies;
     private final List<String> defaultSearchPath;
     private final StatementPipeline pipeline;
     private final Optional<ResultCache> resultCache;
+    private final Limits limits;
+    private final ConnectionLimits connectionLimits;
+    private final SessionListener listener;
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> sessions = new ConcurrentHashMap<>();
 
     /** What a client presents to cancel a session's statement. */
     public record CancelKey(int processId, int secretKey) {}
 
-    private record Entry(ClientSession session, int secretKey) {}
+    /**
+     * How a front door ends one of its connections when the gateway decides to (a user removed from
+     * the users file): it tells the client with a FATAL error and closes. Called from any thread;
+     * must not block.
+     */
+    @FunctionalInterface
+    public interface Disconnect
+    {
+        /** Does nothing (a session without a connection of its own, in tests). */
+        Disconnect NONE = (sqlState, message) -> {};
+
+        void disconnect(String sqlState, String message);
+    }
+
+    private record Entry(ClientSession session, int secretKey, Disconnect disconnect) {}
 
     /**
      * @param planner plans the statements the gateway does not answer itself
@@ -43,19 +70,43 @@ public final class Sessions
      */
     public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline)
     {
-        this(planner, policies, defaultSearchPath, pipeline, Optional.empty());
+        this(planner, policies, defaultSearchPath, pipeline, Limits.NONE);
+    }
+
+    /**
+     * @param limits the admin's limits per user and group ({@code limits:} in sekisho.yaml)
+     * @see #Sessions(QueryPlanner, SessionPolicies, List, StatementPipeline)
+     */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits)
+    {
+        this(planner, policies, defaultSearchPath, pipeline, limits, SessionListener.NONE);
+    }
+
+    /**
+     * @param listener hears logins, failed ones too, and the sessions that open and close
+     * @see #Sessions(QueryPlanner, SessionPolicies, List, StatementPipeline, Limits)
+     */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits,
+            SessionListener listener)
+    {
+        this(planner, policies, defaultSearchPath, pipeline, limits, listener, Optional.empty());
     }
 
     /**
      * @param resultCache the gateway's result cache (for {@code SHOW sekisho.cache}); empty when none is configured
+     * @see #Sessions(QueryPlanner, SessionPolicies, List, StatementPipeline, Limits, SessionListener)
      */
-    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Optional<ResultCache> resultCache)
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits,
+            SessionListener listener, Optional<ResultCache> resultCache)
     {
         this.resultCache = requireNonNull(resultCache, "resultCache is null");
+        this.listener = requireNonNull(listener, "listener is null");
         this.planner = requireNonNull(planner, "planner is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.defaultSearchPath = List.copyOf(defaultSearchPath);
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.limits = requireNonNull(limits, "limits is null");
+        this.connectionLimits = new ConnectionLimits(limits);
     }
 
     /**
@@ -67,21 +118,113 @@ public final class Sessions
      */
     public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings)
     {
-        Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings, resultCache);
-        while (true) {
-            int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
-            int secretKey = random.nextInt();
-            CancelKey key = new CancelKey(processId, secretKey);
-            ClientSession opened = new ClientSession(session, pipeline, this, key);
-            if (sessions.putIfAbsent(processId, new Entry(opened, secretKey)) == null) {
-                return opened;
+        return open(principal, database, settings, Disconnect.NONE);
+    }
+
+    /**
+     * Opens a session whose connection the gateway can end ({@link #terminateUsers}).
+     *
+     * @param disconnect how the front door ends the session's connection
+     * @throws dev.sekisho.planner.spi.QueryException 53300 when the user or one of its groups holds
+     *         as many sessions as its limit allows
+     */
+    public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings, Disconnect disconnect)
+    {
+        return open(principal, database, settings, disconnect, ClientOrigin.UNKNOWN);
+    }
+
+    /**
+     * Opens a session as {@link #open(Principal, Optional, Map, Disconnect)} does, for a client
+     * from {@code origin} (for the audit trail, the metrics and the admin endpoint).
+     */
+    public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings, Disconnect disconnect, ClientOrigin origin)
+    {
+        requireNonNull(disconnect, "disconnect is null");
+        requireNonNull(origin, "origin is null");
+        ConnectionLimits.Slot slot = connectionLimits.acquire(principal);
+        try {
+            Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings, limits.sessionLimits(principal), resultCache);
+            while (true) {
+                int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
+                int secretKey = random.nextInt();
+                CancelKey key = new CancelKey(processId, secretKey);
+                ClientSession opened = new ClientSession(session, pipeline, this, key, slot, new SessionInfo(processId, principal, origin, Instant.now()));
+                if (sessions.putIfAbsent(processId, new Entry(opened, secretKey, disconnect)) == null) {
+                    Hooks.notifying(() -> listener.opened(opened.info()));
+                    return opened;
+                }
             }
+        }
+        catch (RuntimeException | Error e) {
+            slot.close();
+            throw e;
         }
     }
 
-    void unregister(CancelKey key)
+    void unregister(ClientSession session)
     {
-        sessions.computeIfPresent(key.processId(), (pid, entry) -> entry.secretKey() == key.secretKey() ? null : entry);
+        CancelKey key = session.cancelKey();
+        boolean[] removed = new boolean[1];
+        sessions.computeIfPresent(key.processId(), (pid, entry) -> {
+            if (entry.session() == session) {
+                removed[0] = true;
+                return null;
+            }
+            return entry;
+        });
+        if (removed[0]) {
+            Hooks.notifying(() -> listener.closed(session.info()));
+        }
+    }
+
+    /** A front door tells that a client failed to authenticate (for the audit trail and metrics). */
+    public void loginFailed(String user, ClientOrigin origin, String sqlState)
+    {
+        Hooks.notifying(() -> listener.loginFailed(user, origin, sqlState));
+    }
+
+    /** The live sessions, for the admin endpoint. */
+    public List<ClientSession> live()
+    {
+        return sessions.values().stream().map(Entry::session).toList();
+    }
+
+    /**
+     * Cancels the running statement of session {@code id} without its secret key: for an admin,
+     * who is authenticated by the admin endpoint.
+     *
+     * @return whether a statement was running
+     */
+    public boolean cancelById(int id)
+    {
+        Entry entry = sessions.get(id);
+        return entry != null && entry.session().cancel();
+    }
+
+    /**
+     * Closes every session of the users named, each with its reason: what the session runs is
+     * cancelled and its client gets FATAL 57P01 ("terminating connection due to administrator
+     * command") before its connection closes.
+     *
+     * @param reasons why, by user name (e.g. {@code user "bob" was removed from the users file})
+     * @return how many sessions were closed
+     */
+    public int terminateUsers(Map<String, String> reasons)
+    {
+        int closed = 0;
+        for (Entry entry : sessions.values()) {
+            String reason = reasons.get(entry.session().principal().name());
+            if (reason == null) {
+                continue;
+            }
+            closed++;
+            entry.session().terminate();
+            entry.disconnect().disconnect(SqlStates.ADMIN_SHUTDOWN, "terminating connection due to administrator command: " + reason);
+        }
+        if (closed > 0) {
+            log.info("Closed {} session(s) of {}", closed, reasons.keySet());
+        }
+        return closed;
     }
 
     /**
@@ -95,7 +238,8 @@ public final class Sessions
         if (entry == null || !MessageDigest.isEqual(intBytes(entry.secretKey()), intBytes(secretKey))) {
             return false;
         }
-        entry.session().cancel();
+        // the request arrives on a front door's I/O thread; a source's cancel may wait on the network
+        CancelScheduler.execute(entry.session()::cancel);
         return true;
     }
 

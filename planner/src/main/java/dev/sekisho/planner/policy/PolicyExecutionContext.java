@@ -42,18 +42,6 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     }
 
     @Override
-    public boolean isCancelled()
-    {
-        return delegate.isCancelled();
-    }
-
-    @Override
-    public Optional<String> cancelReason()
-    {
-        return delegate.cancelReason();
-    }
-
-    @Override
     public Optional<String> setting(String name)
     {
         return delegate.setting(name);
@@ -75,5 +63,17 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     public String description()
     {
         return delegate.description();
+    }
+
+    @Override
+    public boolean isCancelled()
+    {
+        return delegate.isCancelled();
+    }
+
+    @Override
+    public Optional<String> cancelReason()
+    {
+        return delegate.cancelReason();
     }
 }

@@ -2,6 +2,7 @@ package dev.sekisho.planner.statement;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.SourceStatement;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
@@ -121,6 +122,19 @@ public final class LiteralBoundQuery
     public List<RouteExplanation> routes()
     {
         return plan.routes();
+    }
+
+    @Override
+    public List<SourceStatement> sourceStatements()
+    {
+        // the plan's statements with their parameter markers: the literals stay out of the audit trail's text
+        return plan.sourceStatements();
+    }
+
+    @Override
+    public List<String> tablesRead()
+    {
+        return plan.tablesRead();
     }
 
     @Override
