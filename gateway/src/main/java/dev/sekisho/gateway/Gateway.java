@@ -13,10 +13,13 @@ import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
+import dev.sekisho.gateway.metrics.GatewayCaches;
 import dev.sekisho.gateway.pgwire.PgServer;
 import dev.sekisho.gateway.pgwire.PgServerOptions;
 import dev.sekisho.gateway.pgwire.PgTls;
 import dev.sekisho.gateway.policy.GatewayPolicies;
+import dev.sekisho.gateway.resultcache.CachingConnector;
+import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.plan.CalciteQueryPlanner;
 import dev.sekisho.planner.plan.PlannerOptions;
@@ -24,8 +27,6 @@ import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorFactory;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.ServerStatus;
-import dev.sekisho.gateway.resultcache.CachingConnector;
-import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.planner.spi.SourceConfigWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -121,7 +122,8 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), Clock.systemUTC());
+            operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), new GatewayCaches(planner::planCacheStats, resultCache),
+                    Clock.systemUTC());
             Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(),
                     new StatementPipeline(Admission.ADMIT_ALL, operations.statementListener()), config.limits(), operations.sessionListener(), resultCache);
             // a user removed, disabled or changed in the users file loses their open sessions

@@ -5,6 +5,7 @@ import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.OperationsConfig;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.metrics.GatewayCaches;
 import dev.sekisho.gateway.metrics.GatewayMetrics;
 import dev.sekisho.gateway.policy.GatewayPolicies;
 import dev.sekisho.planner.spi.Connector;
@@ -46,8 +47,8 @@ public final class AdminEndpoint
      * @param configFile names the configuration in errors (an unreadable TLS key)
      */
     public static AdminEndpoint start(OperationsConfig.Admin config, String configFile, UserStore users, Sessions sessions, SessionActivity activity,
-            RecentStatements recent, List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayMetrics metrics, Optional<AuditListener> audit,
-            Clock clock)
+            RecentStatements recent, List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayMetrics metrics, GatewayCaches caches,
+            Optional<AuditListener> audit, Clock clock)
     {
         Optional<SslContext> tls = config.tls().map(files -> {
             try {
@@ -59,7 +60,7 @@ public final class AdminEndpoint
         });
         ReplicaHistory history = new ReplicaHistory(connectors, clock, Duration.ofHours(1));
         AdminApi api = new AdminApi(new AdminAuthenticator(users, config.groups()), sessions, activity, recent, history, connectors, policies, metrics,
-                audit, clock);
+                caches, audit, clock);
         AdminServer server = new AdminServer(api, config.host(), config.port(), tls);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sekisho-admin-sampler", true));
         sampler.scheduleAtFixedRate(history::sample, 0, LAG_SAMPLE_INTERVAL.toSeconds(), TimeUnit.SECONDS);

@@ -47,6 +47,7 @@ public final class AuditListener
     private final Consumer<AuditEvent> sink;
     private final Clock clock;
     private final Supplier<Optional<String>> policyVersion;
+    private final boolean resultCache;
     /** Portals paused at their row limit (cursors, fetch sizes): the rows and start of their earlier runs, by session and portal. */
     private final Map<String, Suspended> suspended = new ConcurrentHashMap<>();
 
@@ -58,6 +59,16 @@ public final class AuditListener
      */
     public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion)
     {
+        this(sink, clock, policyVersion, false);
+    }
+
+    /**
+     * @param resultCache whether the gateway has a result cache: then each statement's
+     *         {@code cache_hit} says whether it answered the statement (else it stays null)
+     */
+    public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion, boolean resultCache)
+    {
+        this.resultCache = resultCache;
         this.sink = requireNonNull(sink, "sink is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.policyVersion = requireNonNull(policyVersion, "policyVersion is null");
@@ -67,7 +78,8 @@ public final class AuditListener
     public void prepareFailed(SessionInfo session, String sql, Throwable failure)
     {
         Instant now = clock.instant();
-        sink.accept(statement(session, Optional.empty(), sql, lexed(sql), "invalid", Optional.empty(), now, now, 0, Optional.of(failure)));
+        sink.accept(statement(session, Optional.empty(), sql, lexed(sql), "invalid", Optional.empty(), null, now, now, 0,
+                Optional.of(failure)));
     }
 
     @Override
@@ -85,7 +97,7 @@ public final class AuditListener
         Instant started = earlier == null ? statement.started() : earlier.started();
         long allRows = earlier == null ? rows : earlier.rows() + rows;
         sink.accept(statement(statement.session(), statement.applicationName(), prepared.sql(), Optional.of(prepared.statement()), prepared.kind().name().toLowerCase(Locale.ROOT),
-                prepared.query(), started, clock.instant(), allRows, failure));
+                prepared.query(), resultCache ? statement.answeredFromCache() : null, started, clock.instant(), allRows, failure));
     }
 
     private static String portalKey(StatementInfo statement)
@@ -142,11 +154,12 @@ public final class AuditListener
     }
 
     /**
+     * @param cacheHit whether the result cache answered it; null without a result cache or a run
      * @param lexed {@code text} as the session lexed it (the digest and the annotation come from
      *         those tokens); empty when it could not be lexed
      */
     private AuditEvent.Statement statement(SessionInfo session, Optional<String> application, String text, Optional<SqlStatement> lexed, String kind,
-            Optional<PreparedQuery> query, Instant started, Instant ended, long rows, Optional<Throwable> failure)
+            Optional<PreparedQuery> query, Boolean cacheHit, Instant started, Instant ended, long rows, Optional<Throwable> failure)
     {
         StatementDigest digest = lexed.map(StatementDigest::of).orElseGet(() -> StatementDigest.of(text));
         // Redash runs every query as its one account and names the person in its annotation
@@ -161,7 +174,7 @@ public final class AuditListener
                 sources, query.map(PreparedQuery::tablesRead).orElse(List.of()),
                 query.map(plan -> plan.firedRules().stream().map(Object::toString).toList()).orElse(List.of()),
                 policyVersion.get().orElse(null),
-                null, null, null, null, null,
+                null, null, cacheHit, null, null,
                 Duration.between(started, ended).toMillis(), rows, outcome, sqlState.orElse(null));
     }
 

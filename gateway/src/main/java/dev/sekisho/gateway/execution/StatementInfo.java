@@ -18,9 +18,10 @@ import static java.util.Objects.requireNonNull;
  * @param started when the run started
  * @param session the session that runs it
  * @param applicationName the session's application_name when the run started, if set
+ * @param answeredFromCache whether the result cache answered it instead of its sources (known when it finished)
  */
 public record StatementInfo(Principal principal, String portal, PreparedStatement statement, Instant started, SessionInfo session,
-        Optional<String> applicationName)
+        Optional<String> applicationName, boolean answeredFromCache)
 {
     public StatementInfo
     {
@@ -30,6 +31,18 @@ public record StatementInfo(Principal principal, String portal, PreparedStatemen
         requireNonNull(started, "started is null");
         requireNonNull(session, "session is null");
         requireNonNull(applicationName, "applicationName is null");
+    }
+
+    public StatementInfo(Principal principal, String portal, PreparedStatement statement, Instant started, SessionInfo session,
+            Optional<String> applicationName)
+    {
+        this(principal, portal, statement, started, session, applicationName, false);
+    }
+
+    /** This run, answered from the result cache. */
+    public StatementInfo withAnsweredFromCache()
+    {
+        return new StatementInfo(principal, portal, statement, started, session, applicationName, true);
     }
 
     /** A run of a session nobody described (embedded use and tests). */

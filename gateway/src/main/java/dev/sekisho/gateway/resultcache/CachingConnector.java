@@ -70,7 +70,7 @@ public final class CachingConnector
             cache.bypassed();
             return source.execute(query, context);
         }
-        return cache.read(query, ttl.get(), () -> source.execute(query, context));
+        return cache.read(query, ttl.get(), () -> source.execute(query, context), context::answeredFromCache);
     }
 
     /** The source behind the cache. */

@@ -31,9 +31,15 @@ import static java.util.Objects.requireNonNull;
  */
 public final class ResultCache
 {
-    /** What the cache did with one statement, for {@code SHOW sekisho.cache}. */
+    /** What the cache holds and did since the gateway started, for {@code SHOW sekisho.cache}, the metrics and the admin endpoint. */
     public record Stats(long entries, long bytes, long hits, long misses, long bypasses, long evictions, long invalidations, long sharedWaits)
     {
+        /** Hits over cacheable reads (hits and misses), 0 before the first. */
+        public double hitRatio()
+        {
+            long reads = hits + misses;
+            return reads == 0 ? 0 : (double) hits / reads;
+        }
     }
 
     private final ResultCacheSettings settings;
@@ -103,12 +109,15 @@ public final class ResultCache
     /**
      * The rows of {@code query}: from the cache, from a statement already reading them, or from
      * {@code source} (read to the end, or up to the entry limit, before the first row is returned).
+     *
+     * @param hit run when the rows come from the cache (stored, or read by an identical statement)
      */
-    ResultStream read(BackendQuery query, Duration ttl, Supplier<ResultStream> source)
+    ResultStream read(BackendQuery query, Duration ttl, Supplier<ResultStream> source, Runnable hit)
     {
         CachedResult cached = results.getIfPresent(query);
         if (cached != null) {
             hits.incrementAndGet();
+            hit.run();
             return cached.stream();
         }
         CompletableFuture<Optional<CachedResult>> mine = new CompletableFuture<>();
@@ -118,6 +127,7 @@ public final class ResultCache
             Optional<CachedResult> shared = await(running);
             if (shared.isPresent()) {
                 hits.incrementAndGet();
+                hit.run();
                 return shared.get().stream();
             }
             misses.incrementAndGet();

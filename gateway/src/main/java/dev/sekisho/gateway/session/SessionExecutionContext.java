@@ -34,6 +34,7 @@ public final class SessionExecutionContext
     private volatile String cancelReason;
     private volatile boolean finished;
     private volatile String description = "";
+    private volatile boolean answeredFromCache;
 
     public SessionExecutionContext(String user, int fetchSizeHint)
     {
@@ -117,6 +118,18 @@ public final class SessionExecutionContext
         catch (Exception | Error e) {
             log.warn("Releasing what a statement held failed ({})", description, e);
         }
+    }
+
+    @Override
+    public void answeredFromCache()
+    {
+        answeredFromCache = true;
+    }
+
+    /** Whether a source read of the statement was answered by the result cache. */
+    public boolean wasAnsweredFromCache()
+    {
+        return answeredFromCache;
     }
 
     @Override

@@ -277,7 +277,7 @@ class TestResultCache
             // the change arrives while the source answers
             racing.invalidateTable("shopdb", "shop", "customers");
             return source.execute(query, session(null));
-        });
+        }, () -> {});
         rows.close();
         assertThat(racing.stats().entries()).isZero();
     }

@@ -2,6 +2,7 @@ package dev.sekisho.planner.plan;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sekisho.planner.PlanCacheStats;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.SessionContext;
@@ -47,6 +48,8 @@ public final class CalciteQueryPlanner
     private final SecuredPlanner securedPlanner;
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong planCount = new AtomicLong();
+    /** Plan-cache lookups: each is a hit or a plan made ({@link #planCount}). */
+    private final AtomicLong planLookups = new AtomicLong();
     private volatile Catalog catalog;
     private final long localJoinMaxRows;
     private final List<ReplicatedTable> replicatedTables;
@@ -78,6 +81,7 @@ public final class CalciteQueryPlanner
                 .maximumWeight(PlanWeigher.maximumWeight(options.planCacheSize()))
                 .weigher(PlanWeigher::weigh)
                 .executor(Runnable::run)
+                .recordStats()
                 .build();
         this.unfoldable = Caffeine.newBuilder().maximumSize(Math.max(1, options.planCacheSize())).executor(Runnable::run).build();
         this.cachePlans = options.planCacheSize() > 0;
@@ -168,6 +172,7 @@ public final class CalciteQueryPlanner
     private PreparedQuery prepareExact(Catalog current, SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
     {
         String sql = statement.text();
+        planLookups.incrementAndGet();
         if (session.policy().isPresent()) {
             return securedPlanner.prepare(current, statement, declaredParameterTypes, session, planCount::incrementAndGet);
         }
@@ -213,6 +218,18 @@ public final class CalciteQueryPlanner
         plans.invalidateAll();
         unfoldable.invalidateAll();
         securedPlanner.invalidateAll();
+    }
+
+    /** Both plan caches (statements without a policy, and secured plans) as one: a gateway uses one of them. */
+    @Override
+    public PlanCacheStats planCacheStats()
+    {
+        PlanCacheStats open = PlanWeigher.contents(plans);
+        PlanCacheStats secured = securedPlanner.contents();
+        long made = planCount.get();
+        long hits = Math.max(0, planLookups.get() - made);
+        return new PlanCacheStats(open.entries() + secured.entries(), open.bytes() + secured.bytes(), open.maxBytes(), hits, made,
+                open.evictions() + secured.evictions());
     }
 
     @Override

@@ -1,5 +1,9 @@
 package dev.sekisho.planner.plan;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Policy;
+import dev.sekisho.planner.PlanCacheStats;
+
 /**
  * What a cached plan weighs, so that the plan cache is bounded by memory rather than by a count
  * (a 4-table join's plan holds far more than a point lookup's). The weight is an estimate in
@@ -27,5 +31,18 @@ public final class PlanWeigher
     {
         long bytes = FIXED_BYTES + (long) BYTES_PER_CHARACTER * key.sql().length() + (long) BYTES_PER_COLUMN * plan.columns().size();
         return (int) Math.min(Integer.MAX_VALUE, bytes);
+    }
+
+    /** What a plan cache bounded by this weigher holds now (entries, bytes, bound, evictions); hits and misses are left 0. */
+    public static PlanCacheStats contents(Cache<?, ?> plans)
+    {
+        long bytes = 0;
+        long maxBytes = 0;
+        Policy.Eviction<?, ?> eviction = plans.policy().eviction().orElse(null);
+        if (eviction != null) {
+            bytes = eviction.weightedSize().orElse(0);
+            maxBytes = eviction.getMaximum();
+        }
+        return new PlanCacheStats(plans.estimatedSize(), bytes, maxBytes, 0, 0, plans.stats().evictionCount());
     }
 }

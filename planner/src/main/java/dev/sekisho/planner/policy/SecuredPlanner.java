@@ -2,6 +2,7 @@ package dev.sekisho.planner.policy;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sekisho.planner.PlanCacheStats;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.SessionPolicy;
@@ -66,6 +67,7 @@ public final class SecuredPlanner
                 .maximumWeight(PlanWeigher.maximumWeight(options.planCacheSize()))
                 .<PlanKey, SecuredPlan>weigher((key, plan) -> PlanWeigher.weigh(key, plan.query()))
                 .executor(Runnable::run)
+                .recordStats()
                 .build();
         this.hashSalt = options.hashSalt();
     }
@@ -110,6 +112,12 @@ public final class SecuredPlanner
             plans.put(key(statement, effective), plan);
         }
         return bind(plan, effective, policy, catalog);
+    }
+
+    /** The secured plans held now, their weight and evictions; hits and misses are the caller's to count. */
+    public PlanCacheStats contents()
+    {
+        return PlanWeigher.contents(plans);
     }
 
     /** Forgets every cached plan and statement: the catalog changed. */
