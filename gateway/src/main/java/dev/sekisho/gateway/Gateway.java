@@ -38,6 +38,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -100,6 +103,14 @@ public final class Gateway
                     .map(cache -> connectors.stream().map(connector -> (Connector) new CachingConnector(connector, cache)).toList())
                     .orElse(connectors);
             CalciteQueryPlanner planner = new CalciteQueryPlanner(planned, plannerOptions);
+            // DDL in a change feed: the catalog and every plan are read again, off the feed's thread, at once and again once
+            // the replicas had the change_settle time to apply the DDL too (the catalog is read where statements are read)
+            resultCache.ifPresent(cache -> planned.stream().filter(CachingConnector.class::isInstance).map(CachingConnector.class::cast)
+                    .forEach(caching -> caching.onSchemaChange(() -> {
+                        refreshAfterSchemaChange(planner, caching.name(), CompletableFuture.delayedExecutor(0, TimeUnit.MILLISECONDS));
+                        refreshAfterSchemaChange(planner, caching.name(),
+                                CompletableFuture.delayedExecutor(cache.settings().changeSettle().toMillis(), TimeUnit.MILLISECONDS));
+                    })));
             SessionPolicies sessionPolicies;
             if (config.policies().isPresent()) {
                 policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
@@ -158,6 +169,14 @@ public final class Gateway
             connectors.forEach(Gateway::closeQuietly);
             throw e;
         }
+    }
+
+    private static void refreshAfterSchemaChange(CalciteQueryPlanner planner, String source, Executor executor)
+    {
+        CompletableFuture.runAsync(planner::refresh, executor).exceptionally(failure -> {
+            log.warn("Reading the catalog again after a schema change at source {} failed; plans made before stay until the next refresh", source, failure);
+            return null;
+        });
     }
 
     /** Checks everything that can be checked without serving: the users file, TLS files, each source's settings and the policy files. */

@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The result cache follows the primary's binary log (real MariaDB replication: a primary and a
  * replica, the gateway reading from the replica): a cached result stays cached while nothing
  * changes (its TTL is ten minutes), and a row written on the primary is visible through the
- * cache within the replica's lag plus a second, and never missing again once seen.
+ * cache within the replica's lag plus a second, and never missing again once seen; an ALTER TABLE
+ * on the primary drops the table's entries and its plans (the catalog is read again).
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 public class TestBinlogInvalidation
@@ -120,6 +121,35 @@ public class TestBinlogInvalidation
                 Thread.sleep(50);
             }
             assertThat(cache.stats().invalidations()).isPositive();
+        }
+    }
+
+    @Test
+    public void anAlterTableDropsTheTablesEntriesAndPlans()
+            throws Exception
+    {
+        ResultCache cache = gateway.resultCache().orElseThrow();
+        try (Connection client = connect(); Statement statement = client.createStatement()) {
+            awaitCached(statement, cache);
+            long entries = cache.stats().entries();
+            assertThat(entries).isPositive();
+            long invalidations = cache.stats().invalidations();
+            replication.primary().execute("ALTER TABLE bl.items ADD COLUMN price INT NOT NULL DEFAULT 7");
+            // the entry goes with the DDL event, and the catalog is read again: the new column plans, with no restart or refresh by hand
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (true) {
+                try (ResultSet rows = statement.executeQuery("select price from items where id = 1")) {
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getInt(1)).isEqualTo(7);
+                    break;
+                }
+                catch (SQLException e) {
+                    assertThat(e.getSQLState()).as(e.getMessage()).isEqualTo("42703");
+                    assertThat(System.nanoTime()).as("the new column is seen within 30 s").isLessThan(deadline);
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(cache.stats().invalidations()).isGreaterThan(invalidations);
         }
     }
 

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -36,6 +37,11 @@ final class BinlogFollower
     private static final Logger log = LoggerFactory.getLogger(BinlogFollower.class);
     private static final Pattern HOST_PORT = Pattern.compile("jdbc:mysql://([^:/?,]+)(?::(\\d+))?.*");
     private static final long CONNECT_TIMEOUT_MILLIS = 10_000;
+    private static final Pattern DDL = Pattern.compile("\\s*(?:/\\*.*?\\*/\\s*)*(ALTER|CREATE|DROP|RENAME|TRUNCATE)\\b", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final String NAME = "`((?:[^`]|``)+)`|([A-Za-z0-9_$]+)";
+    private static final Pattern ALTER_TABLE = Pattern.compile(
+            "\\s*(?:/\\*.*?\\*/\\s*)*ALTER\\s+(?:ONLINE\\s+)?(?:IGNORE\\s+)?TABLE\\s+(?:IF\\s+EXISTS\\s+)?(?:" + NAME + ")(?:\\s*\\.\\s*(?:" + NAME + "))?",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
     private final String source;
     private final MySqlConfig.Server server;
@@ -110,7 +116,12 @@ final class BinlogFollower
             changed(rows.getTableId());
         }
         else if (data instanceof QueryEventData query && isChange(query.getSql())) {
-            listener.sourceChanged();
+            if (DDL.matcher(query.getSql()).lookingAt()) {
+                listener.schemaChanged(alteredTable(query.getSql(), query.getDatabase()));
+            }
+            else {
+                listener.sourceChanged();
+            }
         }
     }
 
@@ -123,6 +134,30 @@ final class BinlogFollower
         else {
             listener.tableChanged(table);
         }
+    }
+
+    /**
+     * The table of {@code ALTER TABLE [db.]t ...} (qualified by the statement's default database
+     * when it names none); empty for other DDL, which may touch several tables.
+     */
+    static Optional<SourceTable> alteredTable(String sql, String defaultDatabase)
+    {
+        Matcher matcher = ALTER_TABLE.matcher(sql);
+        if (!matcher.lookingAt()) {
+            return Optional.empty();
+        }
+        String first = name(matcher.group(1), matcher.group(2));
+        String second = name(matcher.group(3), matcher.group(4));
+        if (second != null) {
+            return Optional.of(new SourceTable(first, second));
+        }
+        return defaultDatabase == null || defaultDatabase.isEmpty() ? Optional.empty() : Optional.of(new SourceTable(defaultDatabase, first));
+    }
+
+    /** A name as written: back-quoted (with doubled back quotes inside) or plain; null when absent. */
+    private static String name(String quoted, String plain)
+    {
+        return quoted != null ? quoted.replace("``", "`") : plain;
     }
 
     /** A statement event other than a transaction's bounds: statement-based DML or DDL. */

@@ -34,6 +34,8 @@ public final class CachingConnector
 
     private final Connector source;
     private final ResultCache cache;
+    /** What else hears of DDL at the source (the planner, whose plans and catalog it makes stale). */
+    private volatile Runnable schemaChanges = () -> {};
 
     public CachingConnector(Connector source, ResultCache cache)
     {
@@ -53,7 +55,28 @@ public final class CachingConnector
             {
                 cache.invalidateSource(name);
             }
+
+            @Override
+            public void schemaChanged(Optional<SourceTable> table)
+            {
+                if (table.isPresent()) {
+                    cache.invalidateTable(name, table.get().schema(), table.get().table());
+                }
+                else {
+                    cache.invalidateSource(name);
+                }
+                schemaChanges.run();
+            }
         });
+    }
+
+    /**
+     * Runs {@code action} whenever the source's change feed reports DDL (on the feed's thread: it
+     * must hand blocking work elsewhere).
+     */
+    public void onSchemaChange(Runnable action)
+    {
+        this.schemaChanges = requireNonNull(action, "action is null");
     }
 
     /** Whether a session setting's value leaves the cache on. */

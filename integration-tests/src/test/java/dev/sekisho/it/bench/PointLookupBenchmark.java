@@ -3,7 +3,10 @@ package dev.sekisho.it.bench;
 import dev.sekisho.gateway.Gateway;
 import dev.sekisho.it.TestingGateway;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -31,7 +34,8 @@ import static java.util.Objects.requireNonNull;
  * with the id as a literal (the gateway's plan cache answers repeated texts), plain statements
  * whose text never repeats (Redash's annotation with a new Job ID, and the id as a literal: the
  * normalised statement hits the plan cache), and prepared statements through a second gateway
- * whose result cache holds {@code shop.customers} (after warm-up every lookup is a cache hit).
+ * whose result cache holds {@code shop.customers} (after warm-up every lookup is a cache hit), and
+ * literal statements through a third gateway that writes an audit file (the cost of the audit trail).
  * Prints a Markdown table of p50/p99/mean latency and throughput, single client and concurrent
  * clients, all in one run against one MariaDB.
  *
@@ -48,6 +52,7 @@ public final class PointLookupBenchmark
     private final long minId;
     private final long maxId;
     private Gateway cachingGateway;
+    private Gateway auditingGateway;
 
     private PointLookupBenchmark(TestingGateway gateway, long minId, long maxId)
     {
@@ -86,7 +91,8 @@ public final class PointLookupBenchmark
                 new Path("gateway: pgjdbc statement, literal id (plan cache hit)", "gateway", this::gatewayLiteral),
                 new Path("gateway: pgjdbc statement, Redash annotation and id change every call (normalised: plan cache hit)", "gateway",
                         this::gatewayUniqueText),
-                new Path("gateway with result cache: pgjdbc prepared, setInt (result-cache hit)", "gateway", this::cachedPrepared));
+                new Path("gateway with result cache: pgjdbc prepared, setInt (result-cache hit)", "gateway", this::cachedPrepared),
+                new Path("gateway with an audit file: pgjdbc statement, literal id (every statement an audit event)", "gateway", this::auditedLiteral));
 
         List<Result> results = new ArrayList<>();
         for (int clients : options.threads() > 1 ? List.of(1, options.threads()) : List.of(1)) {
@@ -242,6 +248,28 @@ public final class PointLookupBenchmark
         return cachingGateway;
     }
 
+    /** A third gateway on the same MariaDB that writes an audit file: what building and writing each statement's event costs. */
+    private synchronized Gateway auditingGateway()
+            throws IOException
+    {
+        if (auditingGateway == null) {
+            java.nio.file.Path file = Files.createTempDirectory("sekisho-bench-audit").resolve("audit.jsonl");
+            auditingGateway = gateway.startGatewayWith("audit: {file: " + TestingGateway.yamlString(file) + "}", null);
+        }
+        return auditingGateway;
+    }
+
+    private Lookup auditedLiteral()
+            throws SQLException
+    {
+        try {
+            return statementOn(TestingGateway.connect(auditingGateway(), "alice"), id -> GATEWAY_SQL.replace("?", Long.toString(id)));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private Lookup cachedPrepared()
             throws SQLException
     {
@@ -271,7 +299,12 @@ public final class PointLookupBenchmark
     private Lookup gatewayStatement(LongFunction<String> sqlForId)
             throws SQLException
     {
-        Connection connection = gateway.connect("alice");
+        return statementOn(gateway.connect("alice"), sqlForId);
+    }
+
+    private static Lookup statementOn(Connection connection, LongFunction<String> sqlForId)
+            throws SQLException
+    {
         Statement statement = connection.createStatement();
         return new Lookup()
         {
