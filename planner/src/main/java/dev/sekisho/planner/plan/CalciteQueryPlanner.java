@@ -113,7 +113,7 @@ public final class CalciteQueryPlanner
         requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
         requireNonNull(session, "session is null");
         Catalog current = catalogWithAnsweringSources();
-        if (!cachePlans || !normalizeStatements) {
+        if (!cachePlans || !normalizeStatements || hasDirective(statement)) {
             return prepareExact(current, statement, declaredParameterTypes, session);
         }
         int clientParameters = Math.max(declaredParameterTypes.size(), highestParameter(statement));
@@ -150,6 +150,20 @@ public final class CalciteQueryPlanner
             }
         }
         return prepareExact(current, statement, declaredParameterTypes, session);
+    }
+
+    /**
+     * Whether a comment of the statement tells the gateway something ({@code /* sekisho: max_staleness=10m *}{@code /}
+     * routes a replicated table): such a comment changes the plan, so it is not stripped.
+     */
+    private static boolean hasDirective(SqlStatement statement)
+    {
+        for (SqlToken token : statement.tokens()) {
+            if (token.kind() == SqlToken.Kind.COMMENT && token.text().toLowerCase(java.util.Locale.ROOT).contains("sekisho:")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static int highestParameter(SqlStatement statement)
