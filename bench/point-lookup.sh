@@ -3,27 +3,25 @@
 # (prepared statements and literal statements), in one run against one embedded MariaDB.
 # Prints a Markdown table (see docs/benchmarks.md). Not a test.
 #
-#   bench/point-lookup.sh [--iterations 20000] [--warmup 5000] [--planned-iterations 5000] [--threads 8]
+#   bench/point-lookup.sh [--iterations 20000] [--warmup 5000] [--threads 8]
 #
-# Builds first when the build is missing or older than the sources. MVN_ARGS adds Maven options
-# (e.g. MVN_ARGS=-o for offline); BENCH_JAVA_OPTS sets the benchmark JVM's options.
+# Builds through the reactor (test-compile, never install) and runs from the integration tests'
+# class path. MVN_ARGS adds Maven options (e.g. MVN_ARGS="-o -Dmaven.repo.local=..."); MVN replaces
+# the Maven command (default ./mvnw); BENCH_BUILD=0 skips the build; BENCH_JAVA_OPTS sets the
+# benchmark JVM's options.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn_args=(-B -q ${MVN_ARGS:-})
-marker="integration-tests/target/test-classes/dev/sekisho/it/bench/PointLookupBenchmark.class"
-classpath_file="integration-tests/target/bench.classpath"
+classpath_file="$root/integration-tests/target/bench.classpath"
 
-if [ ! -f "$marker" ] || [ -n "$(find "$root"/*/src "$root"/*/pom.xml "$root/pom.xml" -newer "$marker" -print -quit 2>/dev/null)" ]; then
-  echo "Building Sekisho and the integration tests (skipping tests)..." >&2
-  ./mvnw "${mvn_args[@]}" -DskipTests install >&2
-fi
-if [ ! -f "$classpath_file" ] || [ "$root/integration-tests/pom.xml" -nt "$classpath_file" ] || [ "$root/pom.xml" -nt "$classpath_file" ]; then
-  ./mvnw "${mvn_args[@]}" -pl integration-tests dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$root/$classpath_file" >&2
+if [ "${BENCH_BUILD:-1}" != "0" ] || [ ! -f "$classpath_file" ]; then
+  echo "Building the integration tests through the reactor (skipping tests)..." >&2
+  ${MVN:-./mvnw} -B -q ${MVN_ARGS:-} -pl integration-tests -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$classpath_file" >&2
 fi
 
 echo "Machine: $(nproc) cores, $(java -version 2>&1 | head -1)" >&2
+cd integration-tests
 exec java -Xmx1g ${BENCH_JAVA_OPTS:-} \
-  -cp "integration-tests/target/test-classes:$(cat "$classpath_file")" \
+  -cp "target/test-classes:$(cat "$classpath_file")" \
   dev.sekisho.it.bench.PointLookupBenchmark "$@"

@@ -4,22 +4,18 @@
 #
 #   bench/policy-planning.sh
 #
-# Builds the planner first when its build is missing or older than the sources. MVN_ARGS adds
-# Maven options (e.g. MVN_ARGS=-o for offline).
+# Builds through the reactor (test-compile, never install) and runs from the planner's test class
+# path. MVN_ARGS adds Maven options (e.g. MVN_ARGS="-o -Dmaven.repo.local=..."); MVN replaces the
+# Maven command (default ./mvnw); BENCH_BUILD=0 skips the build.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-mvn_args=(-B -q ${MVN_ARGS:-})
-marker="planner/target/test-classes/dev/sekisho/planner/policy/TestingPolicyLatency.class"
-classpath_file="planner/target/bench.classpath"
+classpath_file="$root/planner/target/bench.classpath"
 
-if [ ! -f "$marker" ] || [ -n "$(find "$root"/policies/src "$root"/planner/src "$root/pom.xml" -newer "$marker" -print -quit 2>/dev/null)" ]; then
-  echo "Building the planner (skipping tests)..." >&2
-  ./mvnw "${mvn_args[@]}" -DskipTests -pl policies,planner install >&2
-fi
-if [ ! -f "$classpath_file" ] || [ "$root/planner/pom.xml" -nt "$classpath_file" ]; then
-  ./mvnw "${mvn_args[@]}" -pl planner dependency:build-classpath \
-    -Dmdep.includeScope=test -Dmdep.outputFile="$root/$classpath_file" >&2
+if [ "${BENCH_BUILD:-1}" != "0" ] || [ ! -f "$classpath_file" ]; then
+  echo "Building the planner through the reactor (skipping tests)..." >&2
+  ${MVN:-./mvnw} -B -q ${MVN_ARGS:-} -pl planner -am test-compile dependency:build-classpath -Dmdep.includeScope=test \
+    -Dmdep.outputFile="$classpath_file" >&2
 fi
 
 echo "Machine: $(nproc) cores, $(java -version 2>&1 | head -1)" >&2

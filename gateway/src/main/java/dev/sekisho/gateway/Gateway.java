@@ -17,10 +17,13 @@ import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
 import dev.sekisho.gateway.guard.CostGuard;
 import dev.sekisho.gateway.guard.LazyLedger;
+import dev.sekisho.gateway.metrics.GatewayCaches;
 import dev.sekisho.gateway.pgwire.PgServer;
 import dev.sekisho.gateway.pgwire.PgServerOptions;
 import dev.sekisho.gateway.pgwire.PgTls;
 import dev.sekisho.gateway.policy.GatewayPolicies;
+import dev.sekisho.gateway.resultcache.CachingConnector;
+import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.plan.CalciteQueryPlanner;
 import dev.sekisho.planner.plan.PlannerOptions;
@@ -40,6 +43,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
 
@@ -66,12 +72,15 @@ public final class Gateway
     private final CalciteQueryPlanner planner;
     private final GatewayOperations operations;
 
+    private final Optional<ResultCache> resultCache;
+
     private Gateway(List<Connector> connectors, CalciteQueryPlanner planner, WorkerPool workers, PgServer pgServer, int pgPort,
             Optional<GatewayPolicies> policies, LiveUsers users, Optional<UsersFileWatcher> usersWatcher, Sessions sessions, Optional<CostGuard> costGuard,
-            GatewayOperations operations)
+            GatewayOperations operations, Optional<ResultCache> resultCache)
     {
         this.planner = requireNonNull(planner, "planner is null");
         this.costGuard = requireNonNull(costGuard, "costGuard is null");
+        this.resultCache = requireNonNull(resultCache, "resultCache is null");
         this.operations = requireNonNull(operations, "operations is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
@@ -101,11 +110,27 @@ public final class Gateway
             if (hashSalt.isPresent()) {
                 plannerOptions = plannerOptions.withHashSalt(hashSalt.get());
             }
-            CalciteQueryPlanner planner = new CalciteQueryPlanner(connectors, plannerOptions);
+            Optional<ResultCache> resultCache = config.resultCache().map(ResultCache::new);
+            // the result cache sits between the planner and each source: it sees what the source would receive
+            List<Connector> planned = resultCache
+                    .map(cache -> connectors.stream().map(connector -> (Connector) new CachingConnector(connector, cache)).toList())
+                    .orElse(connectors);
+            CalciteQueryPlanner planner = new CalciteQueryPlanner(planned, plannerOptions);
+            // DDL in a change feed: the catalog and every plan are read again, off the feed's thread, at once and again once
+            // the replicas had the change_settle time to apply the DDL too (the catalog is read where statements are read)
+            resultCache.ifPresent(cache -> planned.stream().filter(CachingConnector.class::isInstance).map(CachingConnector.class::cast)
+                    .forEach(caching -> caching.onSchemaChange(() -> {
+                        refreshAfterSchemaChange(planner, caching.name(), CompletableFuture.delayedExecutor(0, TimeUnit.MILLISECONDS));
+                        refreshAfterSchemaChange(planner, caching.name(),
+                                CompletableFuture.delayedExecutor(cache.settings().changeSettle().toMillis(), TimeUnit.MILLISECONDS));
+                    })));
             SessionPolicies sessionPolicies;
             Admission admission = Admission.ADMIT_ALL;
             if (config.policies().isPresent()) {
                 policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
+                // an edited policy or users file changes what each user may see: no result read under the old one is served again
+                GatewayPolicies started = policies;
+                resultCache.ifPresent(cache -> started.addListener(result -> cache.invalidateAll()));
                 CostGuard guard = new CostGuard(policies.store()::current, connectors, ESTIMATE_CACHE, Gateway::logAdmitted,
                         Optional.of(new LazyLedger(config.policies().get().ledger())), Clock.systemUTC());
                 costGuard = guard;
@@ -126,9 +151,10 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), Clock.systemUTC());
+            operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), new GatewayCaches(planner::planCacheStats, resultCache),
+                    Clock.systemUTC());
             Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), new StatementPipeline(admission, operations.statementListener()),
-                    config.limits(), operations.sessionListener());
+                    config.limits(), operations.sessionListener(), resultCache);
             // a user removed, disabled or changed in the users file loses their open sessions
             users.addListener(reload -> sessions.terminateUsers(reload.ended()));
             if (config.auth().watchUsersFile()) {
@@ -143,7 +169,7 @@ public final class Gateway
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
             return new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher), sessions,
-                    Optional.ofNullable(costGuard), operations);
+                    Optional.ofNullable(costGuard), operations, resultCache);
         }
         catch (RuntimeException e) {
             if (operations != null) {
@@ -164,6 +190,14 @@ public final class Gateway
             connectors.forEach(Gateway::closeQuietly);
             throw e;
         }
+    }
+
+    private static void refreshAfterSchemaChange(CalciteQueryPlanner planner, String source, Executor executor)
+    {
+        CompletableFuture.runAsync(planner::refresh, executor).exceptionally(failure -> {
+            log.warn("Reading the catalog again after a schema change at source {} failed; plans made before stay until the next refresh", source, failure);
+            return null;
+        });
     }
 
     /** Checks everything that can be checked without serving: the users file, TLS files, each source's settings and the policy files. */
@@ -254,6 +288,12 @@ public final class Gateway
     public long plannedStatements()
     {
         return planner.planCount();
+    }
+
+    /** The result cache, when the configuration has a {@code result_cache:} section. */
+    public Optional<ResultCache> resultCache()
+    {
+        return resultCache;
     }
 
     /** The live policies, when the configuration names a policy directory. */

@@ -13,6 +13,7 @@ import dev.sekisho.gateway.execution.SessionListener;
 import dev.sekisho.gateway.guard.CostGuard;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementListener;
+import dev.sekisho.gateway.metrics.GatewayCaches;
 import dev.sekisho.gateway.metrics.GatewayMetrics;
 import dev.sekisho.gateway.policy.GatewayPolicies;
 import dev.sekisho.planner.spi.Connector;
@@ -42,12 +43,16 @@ final class GatewayOperations
     private final Optional<AuditLog> auditLog;
     private final AuditListener audit;
     private final GatewayMetrics metrics;
+    private final GatewayCaches caches;
+    /** Whether anything reads audit events: the audit file, or the admin endpoint's recent statements and budgets. */
+    private final boolean auditRead;
     private final SessionActivity activity = new SessionActivity();
     private final RecentStatements recent;
     private Optional<AdminEndpoint> admin = Optional.empty();
 
-    private GatewayOperations(SekishoConfig config, List<Connector> connectors, Optional<GatewayPolicies> policies, Clock clock)
+    private GatewayOperations(SekishoConfig config, List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayCaches caches, Clock clock)
     {
+        this.caches = requireNonNull(caches, "caches is null");
         this.config = requireNonNull(config, "config is null");
         this.connectors = List.copyOf(connectors);
         this.policies = requireNonNull(policies, "policies is null");
@@ -59,27 +64,37 @@ final class GatewayOperations
             log.record(event);
             recent.accept(event);
         }).orElse(recent);
-        this.audit = new AuditListener(sink, clock, () -> policies.map(live -> live.store().current().version()));
+        this.audit = new AuditListener(sink, clock, () -> policies.map(live -> live.store().current().version()), caches.results().isPresent());
+        this.auditRead = auditLog.isPresent() || config.operations().admin().isPresent();
         this.metrics = new GatewayMetrics(connectors, auditLog);
+        metrics.bindCaches(caches);
         policies.ifPresent(live -> live.addListener(result -> {
             audit.policyReloaded(result, "reload");
             metrics.policyReloaded(result);
         }));
     }
 
-    static GatewayOperations start(SekishoConfig config, List<Connector> connectors, Optional<GatewayPolicies> policies, Clock clock)
+    /**
+     * @param caches the plan and result caches, for the metrics, the admin endpoint and the audit trail's {@code cache_hit}
+     */
+    static GatewayOperations start(SekishoConfig config, List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayCaches caches, Clock clock)
     {
-        return new GatewayOperations(config, connectors, policies, clock);
+        return new GatewayOperations(config, connectors, policies, caches, clock);
     }
 
+    /**
+     * What hears every statement. Audit events (a digest, the annotation, the source statements)
+     * are built only when something reads them: without an audit file or an admin endpoint they
+     * cost a point lookup more than its planning did.
+     */
     StatementListener statementListener()
     {
-        return StatementListener.all(List.of(audit, metrics, activity));
+        return StatementListener.all(auditRead ? List.of(audit, metrics, activity) : List.of(metrics, activity));
     }
 
     SessionListener sessionListener()
     {
-        return SessionListener.all(List.of(audit, metrics));
+        return SessionListener.all(auditRead ? List.of(audit, metrics) : List.of(metrics));
     }
 
     /** Starts the admin endpoint when the configuration has an {@code admin:} section. */
@@ -87,7 +102,7 @@ final class GatewayOperations
     {
         Supplier<List<CostGuard.TeamUsage>> teamUsage = () -> costGuard.map(CostGuard::teamUsage).orElse(List.of());
         admin = config.operations().admin().map(adminConfig -> AdminEndpoint.start(adminConfig, config.file().toString(), users, sessions, activity,
-                recent, connectors, policies, metrics, auditLog.isPresent() ? Optional.of(audit) : Optional.empty(), teamUsage, clock));
+                recent, connectors, policies, metrics, caches, auditLog.isPresent() ? Optional.of(audit) : Optional.empty(), teamUsage, clock));
     }
 
     Optional<Integer> adminPort()

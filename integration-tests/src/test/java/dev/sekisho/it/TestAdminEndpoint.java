@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * The admin endpoint of a gateway with policies and an audit trail: open health and readiness,
  * everything else for admins only (a non-admin is refused, and the refusal is audited), the
  * Prometheus scrape parsed by Prometheus's reference parser, sessions with the statement each runs,
- * cancelling it, policy status and reload, replicas, and the not-yet-configured budgets and caches.
+ * cancelling it, policy status and reload, replicas, the not-yet-configured budgets and the caches.
  */
 class TestAdminEndpoint
 {
@@ -269,8 +269,11 @@ class TestAdminEndpoint
         JsonNode budgets = json(request("GET", "/api/budgets", "admin"));
         assertThat(budgets.get("configured").asBoolean()).isFalse();
         assertThat(budgets.get("message").asText()).contains("not configured");
+        // the plan cache is always there; this gateway has no result cache, so there is nothing to flush
         JsonNode caches = json(request("GET", "/api/caches", "admin"));
-        assertThat(caches.get("configured").asBoolean()).isFalse();
+        assertThat(caches.get("configured").asBoolean()).isTrue();
+        assertThat(caches.get("plan_cache").get("max_bytes").asLong()).isPositive();
+        assertThat(caches.get("result_cache").get("configured").asBoolean()).isFalse();
         assertThat(request("POST", "/api/caches/flush", "admin").statusCode()).isEqualTo(409);
     }
 

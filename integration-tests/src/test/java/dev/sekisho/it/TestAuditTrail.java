@@ -153,10 +153,11 @@ class TestAuditTrail
         assertThat(event.get("duration_millis").asLong()).isNotNegative();
         assertThat(event.get("outcome").asText()).isEqualTo("ok");
         assertThat(event.get("sql_state").isNull()).isTrue();
-        // the demo policy's resource groups admitted it; MySQL bills no bytes, and there is no result cache yet: present, and null
+        // the demo policy's resource groups admitted it
         assertThat(event.get("resource_group").asText()).isEqualTo("adhoc");
         assertThat(event.get("queue_wait_millis").isIntegralNumber()).isTrue();
         assertThat(event.get("queue_wait_millis").asLong()).isNotNegative();
+        // MySQL bills no bytes, no budget asked for an estimate, and this gateway has no result cache: present, and null
         for (String field : List.of("estimated_bytes", "actual_bytes", "cache_hit")) {
             assertThat(event.has(field)).as(field).isTrue();
             assertThat(event.get(field).isNull()).as(field).isTrue();

@@ -42,6 +42,12 @@ public interface QueryPlanner
     /** Forgets cached metadata and plans, so that schema changes at the sources are seen. */
     void refresh();
 
+    /** What the plan cache holds and did; {@link PlanCacheStats#NONE} for a planner without one. */
+    default PlanCacheStats planCacheStats()
+    {
+        return PlanCacheStats.NONE;
+    }
+
     /**
      * Every source's servers as they are now (state, lag, statements, last error), by source name
      * in configured order: what {@code SHOW sekisho.replicas} lists. Empty for a planner without sources.

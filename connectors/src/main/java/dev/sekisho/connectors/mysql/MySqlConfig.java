@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
@@ -42,6 +43,9 @@ import static java.util.Objects.requireNonNull;
  *       connection_timeout_ms: 5000   # default 5000 (minimum 250): how long a statement waits for a connection
  *       extra_connection_wait_ms: 1000 # default 1000: how long a statement that holds one waits for another (then 53300)
  *       leak_detection_ms: 0   # default 0 (off): log a connection held longer than this, with the stack that took it
+ *     change_feed:             # optional: follow this server's binary log for the result cache
+ *       server: primary        # primary, or a replica's name (with log_slave_updates)
+ *       server_id: 65401       # the gateway's replication server id
  * }</pre>
  *
  * <p>A server's {@code name} defaults to {@code host:port} (or the URL's host part); it appears in
@@ -68,7 +72,8 @@ public record MySqlConfig(
         Map<String, String> properties,
         Pool pool,
         RoutingSettings routing,
-        MySqlTls tls)
+        MySqlTls tls,
+        Optional<ChangeFeed> changeFeed)
 {
     public static final int DEFAULT_PORT = 3306;
     private static final String URL_PREFIX = "jdbc:mysql://";
@@ -83,16 +88,17 @@ public record MySqlConfig(
         requireNonNull(primaryReads, "primaryReads is null");
         requireNonNull(routing, "routing is null");
         requireNonNull(tls, "tls is null");
+        requireNonNull(changeFeed, "changeFeed is null");
         if (primaryReads != PrimaryReads.NEVER && primary == null) {
             throw new IllegalArgumentException("reading from the primary needs a primary");
         }
     }
 
-    /** Settings without TLS to the servers. */
-    public MySqlConfig(String source, Server primary, List<Server> replicas, List<String> databases, PrimaryReads primaryReads,
-            Map<String, String> properties, Pool pool, RoutingSettings routing)
+    /** Settings without TLS to the servers and without a change feed. */
+    public MySqlConfig(String source, Server primary, List<Server> replicas, List<String> databases, PrimaryReads primaryReads, Map<String, String> properties,
+            Pool pool, RoutingSettings routing)
     {
-        this(source, primary, replicas, databases, primaryReads, properties, pool, routing, MySqlTls.DISABLED);
+        this(source, primary, replicas, databases, primaryReads, properties, pool, routing, MySqlTls.DISABLED, Optional.empty());
     }
 
     /**
@@ -116,6 +122,23 @@ public record MySqlConfig(
             }
         }
         return tls.mode();
+    }
+
+    /**
+     * {@code change_feed:}: the server whose binary log tells the result cache which tables changed.
+     *
+     * @param server the server followed (the primary, or a replica with {@code log_slave_updates})
+     * @param serverId the replication server id the gateway uses (unique among the servers' ids)
+     */
+    public record ChangeFeed(Server server, long serverId)
+    {
+        public ChangeFeed
+        {
+            requireNonNull(server, "server is null");
+            if (serverId < 1 || serverId > 4_294_967_295L) {
+                throw new IllegalArgumentException("serverId must be between 1 and 4294967295");
+            }
+        }
     }
 
     /** Settings with the default routing, the primary read like a replica or never. */
@@ -241,7 +264,7 @@ public record MySqlConfig(
     /** Validates {@code config} and builds the settings. */
     public static MySqlConfig parse(SourceConfig config)
     {
-        List<String> known = List.of("primary", "replicas", "databases", "read_from_primary", "properties", "pool", "routing", "tls");
+        List<String> known = List.of("primary", "replicas", "databases", "read_from_primary", "properties", "pool", "routing", "tls", "change_feed");
         for (String key : config.settings().keySet()) {
             if (!known.contains(key)) {
                 throw new InvalidConfigException(key, "is not a mysql setting; known settings: " + String.join(", ", known));
@@ -294,11 +317,38 @@ public record MySqlConfig(
         });
         Pool pool = pool(config.optionalMap("pool").orElse(Map.of()));
         RoutingSettings routing = RoutingSettings.parse(config.optionalMap("routing").orElse(Map.of()));
+        Optional<ChangeFeed> changeFeed = config.optionalMap("change_feed").map(map -> changeFeed(map, primary, replicas));
         MySqlTls tls = config.optionalMap("tls").map(MySqlTls::parse).orElse(MySqlTls.DISABLED);
         if (config.settings().containsKey("tls") && properties.keySet().stream().anyMatch(key -> key.equalsIgnoreCase("sslMode"))) {
             throw new InvalidConfigException("properties.sslMode", "and tls.mode are both set; keep tls: only");
         }
-        return new MySqlConfig(config.name(), primary, replicas, databases, primaryReads, properties, pool, routing, tls);
+        return new MySqlConfig(config.name(), primary, replicas, databases, primaryReads, properties, pool, routing, tls, changeFeed);
+    }
+
+    /** {@code change_feed: {server: primary | <replica name>, server_id: N}}. */
+    private static ChangeFeed changeFeed(Map<String, Object> map, Server primary, List<Server> replicas)
+    {
+        for (String key : map.keySet()) {
+            if (!key.equals("server") && !key.equals("server_id")) {
+                throw new InvalidConfigException("change_feed." + key, "is not a change_feed setting; known settings: server, server_id");
+            }
+        }
+        Object name = map.get("server");
+        if (!(name instanceof String serverName) || serverName.isBlank()) {
+            throw new InvalidConfigException("change_feed.server", "is required: primary, or the name of a replica that logs its updates (log_slave_updates)");
+        }
+        Server server = serverName.equals("primary") && primary != null ? primary
+                : replicas.stream().filter(replica -> replica.name().equals(serverName)).findFirst()
+                        .orElseThrow(() -> new InvalidConfigException("change_feed.server", "names no server of this source: '" + serverName + "'"));
+        long serverId = 65_401;
+        Object id = map.get("server_id");
+        if (id != null) {
+            if (!(id instanceof Number number) || number.longValue() < 1 || number.longValue() > 4_294_967_295L) {
+                throw new InvalidConfigException("change_feed.server_id", "must be a whole number from 1 to 4294967295, unique among the servers' server_id");
+            }
+            serverId = number.longValue();
+        }
+        return new ChangeFeed(server, serverId);
     }
 
     private static PrimaryReads primaryReads(Object value)

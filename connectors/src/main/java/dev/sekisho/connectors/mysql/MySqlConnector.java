@@ -16,6 +16,7 @@ import dev.sekisho.planner.spi.RouteExplanation;
 import dev.sekisho.planner.spi.ServerStatus;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.planner.spi.TableChangeListener;
 import dev.sekisho.planner.spi.TableMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +58,7 @@ public final class MySqlConnector
     private final MySqlConfig config;
     private final ReplicaPool pool;
     private final MySqlMetadata metadata;
+    private BinlogFollower follower;
 
     public MySqlConnector(MySqlConfig config)
     {
@@ -288,6 +290,20 @@ public final class MySqlConnector
         return pool.status();
     }
 
+    /** Follows the binary log of {@code change_feed}'s server, when one is configured. */
+    @Override
+    public synchronized boolean followChanges(TableChangeListener listener)
+    {
+        requireNonNull(listener, "listener is null");
+        if (config.changeFeed().isEmpty() || follower != null) {
+            return follower != null;
+        }
+        MySqlConfig.ChangeFeed feed = config.changeFeed().get();
+        follower = new BinlogFollower(config.source(), feed.server(), feed.serverId(), listener);
+        follower.start();
+        return true;
+    }
+
     @Override
     public Optional<RouteExplanation> explainRoute(BackendQuery query)
     {
@@ -304,6 +320,11 @@ public final class MySqlConnector
     @Override
     public void close()
     {
+        synchronized (this) {
+            if (follower != null) {
+                follower.close();
+            }
+        }
         pool.close();
     }
 

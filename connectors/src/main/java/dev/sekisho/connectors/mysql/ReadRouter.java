@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -64,21 +65,38 @@ final class ReadRouter
      * @param order the servers to try, best first; empty when refused
      * @param fallback whether the order is the primary standing in for the replicas
      * @param limit the freshness limit that applied
-     * @param decision the choice (or refusal) and why, in one line
-     * @param lines one line per server
+     * @param decisionText the choice (or refusal) and why, in one line
+     * @param lineTexts one line per server
      * @param refusal the 57P03 error when no server may serve the statement
      */
-    record Route(List<String> order, boolean fallback, FreshnessLimits.Limit limit, String decision, List<String> lines, Optional<QueryException> refusal)
+    record Route(List<String> order, boolean fallback, FreshnessLimits.Limit limit, Supplier<String> decisionText, Supplier<List<String>> lineTexts,
+            Optional<QueryException> refusal)
     {
         Route
         {
             order = List.copyOf(order);
-            lines = List.copyOf(lines);
+            requireNonNull(decisionText, "decisionText is null");
+            requireNonNull(lineTexts, "lineTexts is null");
+        }
+
+        /**
+         * The choice and why. Written when asked (explain, a fallback's log line), not for every
+         * statement: formatting it cost a point lookup about 5 % of its CPU (docs/benchmarks.md).
+         */
+        String decision()
+        {
+            return decisionText.get();
+        }
+
+        /** One line per server, as the servers are when asked. */
+        List<String> lines()
+        {
+            return List.copyOf(lineTexts.get());
         }
 
         RouteExplanation explanation(String source)
         {
-            return new RouteExplanation(source, order.stream().findFirst(), decision, lines);
+            return new RouteExplanation(source, order.stream().findFirst(), decision(), lines());
         }
     }
 
@@ -102,22 +120,26 @@ final class ReadRouter
         }
         if (!eligible.isEmpty()) {
             List<String> order = selector.choose(eligible);
-            String why = eligible.size() == 1 ? "the only server that qualifies" : "fewest active statements per weight among " + eligible.size() + " that qualify";
-            return new Route(order, false, limit, order.get(0) + " under " + limit.describe() + ": " + why, lines(servers, limit, exclude, order.get(0)), Optional.empty());
+            int qualifying = eligible.size();
+            return new Route(order, false, limit,
+                    () -> order.get(0) + " under " + limit.describe() + ": "
+                            + (qualifying == 1 ? "the only server that qualifies" : "fewest active statements per weight among " + qualifying + " that qualify"),
+                    () -> lines(servers, limit, exclude, order.get(0)), Optional.empty());
         }
         String summary = summary(servers, limit, exclude);
         if (fallback != null && fallback.health().alive() && !exclude.contains(fallback.name())) {
-            return new Route(List.of(fallback.name()), true, limit,
-                    fallback.name() + " (read_from_primary: fallback): no replica qualifies under " + limit.describe(), lines(servers, limit, exclude, fallback.name()),
-                    Optional.empty());
+            String decision = fallback.name() + " (read_from_primary: fallback): no replica qualifies under " + limit.describe();
+            List<String> lines = lines(servers, limit, exclude, fallback.name());
+            return new Route(List.of(fallback.name()), true, limit, () -> decision, () -> lines, Optional.empty());
         }
         QueryException refusal = new QueryException(SqlStates.CANNOT_CONNECT_NOW,
                 "no server of source '" + source + "' may serve this statement now: it needs " + limit.describe() + "; " + summary + "; " + primaryNote(fallback),
                 "run it again when a replica has caught up or is back; or raise the limit (routing.max_lag, routing.max_lag_for) or set "
                         + "read_from_primary: fallback for source '" + source + "'",
                 null);
-        return new Route(List.of(), false, limit, "refused (57P03): no server qualifies under " + limit.describe(), lines(servers, limit, exclude, null),
-                Optional.of(refusal));
+        String decision = "refused (57P03): no server qualifies under " + limit.describe();
+        List<String> lines = lines(servers, limit, exclude, null);
+        return new Route(List.of(), false, limit, () -> decision, () -> lines, Optional.of(refusal));
     }
 
     /** The servers for reading metadata: any that answers, lagging or not (schemas do not need fresh rows), in the selector's order. */

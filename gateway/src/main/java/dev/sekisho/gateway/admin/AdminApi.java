@@ -11,6 +11,7 @@ import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.guard.CostGuard;
 import dev.sekisho.gateway.execution.StatementInfo;
+import dev.sekisho.gateway.metrics.GatewayCaches;
 import dev.sekisho.gateway.metrics.GatewayMetrics;
 import dev.sekisho.gateway.policy.GatewayPolicies;
 import dev.sekisho.planner.spi.Connector;
@@ -58,7 +59,7 @@ final class AdminApi
             "/admin.css", "admin/admin.css");
     private static final String NOT_CONFIGURED_BUDGETS = "budgets are not configured: no team has an allowance (budgets.teams in the policy files,"
             + " docs/budgets.md); the chart shows each team's statements today";
-    private static final String NOT_CONFIGURED_CACHES = "caches are not configured: result and plan cache statistics arrive with the caches";
+    private static final String NO_RESULT_CACHE = "no result_cache section in sekisho.yaml: there is no result to flush";
 
     private final AdminAuthenticator authenticator;
     private final Sessions sessions;
@@ -68,16 +69,18 @@ final class AdminApi
     private final List<Connector> connectors;
     private final Optional<GatewayPolicies> policies;
     private final GatewayMetrics metrics;
+    private final GatewayCaches caches;
     private final Optional<AuditListener> audit;
     private final Supplier<List<CostGuard.TeamUsage>> teamUsage;
     private final Clock clock;
     private final String uplotVersion;
 
     AdminApi(AdminAuthenticator authenticator, Sessions sessions, SessionActivity activity, RecentStatements recent, ReplicaHistory replicaHistory,
-            List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayMetrics metrics, Optional<AuditListener> audit,
+            List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayMetrics metrics, GatewayCaches caches, Optional<AuditListener> audit,
             Supplier<List<CostGuard.TeamUsage>> teamUsage, Clock clock)
     {
         this.teamUsage = requireNonNull(teamUsage, "teamUsage is null");
+        this.caches = requireNonNull(caches, "caches is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.activity = requireNonNull(activity, "activity is null");
@@ -123,8 +126,7 @@ final class AdminApi
             return reload(user, request);
         }
         if (post && path.equals("/api/caches/flush")) {
-            recordAdmin(user, request, "cache_flush", "not_configured");
-            return json(409, Map.of("configured", false, "message", NOT_CONFIGURED_CACHES));
+            return flushResults(user, request);
         }
         if (post) {
             return json(404, Map.of("error", "no such action: POST " + path));
@@ -136,9 +138,22 @@ final class AdminApi
             case "/api/replicas" -> json(200, replicas());
             case "/api/statements" -> json(200, Map.of("statements", recent.latest()));
             case "/api/budgets" -> json(200, budgets());
-            case "/api/caches" -> json(200, Map.of("configured", false, "message", NOT_CONFIGURED_CACHES));
+            case "/api/caches" -> json(200, caches.describe());
             default -> staticFile(path);
         };
+    }
+
+    /** Drops every cached result (the plan cache is left: its plans are still right). */
+    private AdminResponse flushResults(String user, AdminRequest request)
+    {
+        if (caches.results().isEmpty()) {
+            recordAdmin(user, request, "cache_flush", "not_configured");
+            return json(409, Map.of("configured", false, "message", NO_RESULT_CACHE));
+        }
+        long entries = caches.results().get().stats().entries();
+        caches.results().get().invalidateAll();
+        recordAdmin(user, request, "cache_flush", "ok");
+        return json(200, Map.of("flushed", true, "entries", entries));
     }
 
     private AdminResponse ready()

@@ -6,6 +6,7 @@ import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.OperationsConfig;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.guard.CostGuard;
+import dev.sekisho.gateway.metrics.GatewayCaches;
 import dev.sekisho.gateway.metrics.GatewayMetrics;
 import dev.sekisho.gateway.policy.GatewayPolicies;
 import dev.sekisho.planner.spi.Connector;
@@ -48,8 +49,8 @@ public final class AdminEndpoint
      * @param configFile names the configuration in errors (an unreadable TLS key)
      */
     public static AdminEndpoint start(OperationsConfig.Admin config, String configFile, UserStore users, Sessions sessions, SessionActivity activity,
-            RecentStatements recent, List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayMetrics metrics, Optional<AuditListener> audit,
-            Supplier<List<CostGuard.TeamUsage>> teamUsage, Clock clock)
+            RecentStatements recent, List<Connector> connectors, Optional<GatewayPolicies> policies, GatewayMetrics metrics, GatewayCaches caches,
+            Optional<AuditListener> audit, Supplier<List<CostGuard.TeamUsage>> teamUsage, Clock clock)
     {
         Optional<SslContext> tls = config.tls().map(files -> {
             try {
@@ -61,7 +62,7 @@ public final class AdminEndpoint
         });
         ReplicaHistory history = new ReplicaHistory(connectors, clock, Duration.ofHours(1));
         AdminApi api = new AdminApi(new AdminAuthenticator(users, config.groups()), sessions, activity, recent, history, connectors, policies, metrics,
-                audit, teamUsage, clock);
+                caches, audit, teamUsage, clock);
         AdminServer server = new AdminServer(api, config.host(), config.port(), tls);
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sekisho-admin-sampler", true));
         sampler.scheduleAtFixedRate(history::sample, 0, LAG_SAMPLE_INTERVAL.toSeconds(), TimeUnit.SECONDS);

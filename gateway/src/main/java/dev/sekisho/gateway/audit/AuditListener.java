@@ -8,13 +8,13 @@ import dev.sekisho.gateway.execution.StatementFailures;
 import dev.sekisho.gateway.execution.StatementInfo;
 import dev.sekisho.gateway.execution.StatementListener;
 import dev.sekisho.gateway.session.PreparedStatement;
-import dev.sekisho.gateway.session.StatementText;
-import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SourceStatement;
 import dev.sekisho.planner.spi.RouteExplanation;
 import dev.sekisho.policies.Principal;
 import dev.sekisho.policies.ReloadResult;
+import dev.sekisho.policies.sql.SqlStatement;
+import dev.sekisho.policies.sql.StatementAnnotation;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -49,6 +49,7 @@ public final class AuditListener
     private final Consumer<AuditEvent> sink;
     private final Clock clock;
     private final Supplier<Optional<String>> policyVersion;
+    private final boolean resultCache;
     /** Portals paused at their row limit (cursors, fetch sizes): the rows and start of their earlier runs, by session and portal. */
     private final Map<String, Suspended> suspended = new ConcurrentHashMap<>();
 
@@ -60,6 +61,16 @@ public final class AuditListener
      */
     public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion)
     {
+        this(sink, clock, policyVersion, false);
+    }
+
+    /**
+     * @param resultCache whether the gateway has a result cache: then each statement's
+     *         {@code cache_hit} says whether it answered the statement (else it stays null)
+     */
+    public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion, boolean resultCache)
+    {
+        this.resultCache = resultCache;
         this.sink = requireNonNull(sink, "sink is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.policyVersion = requireNonNull(policyVersion, "policyVersion is null");
@@ -69,7 +80,8 @@ public final class AuditListener
     public void prepareFailed(SessionInfo session, String sql, Throwable failure)
     {
         Instant now = clock.instant();
-        sink.accept(statement(session, Optional.empty(), sql, "invalid", Optional.empty(), now, now, 0, Optional.of(failure), Admission.Accounting.NONE, Optional.empty()));
+        sink.accept(statement(session, Optional.empty(), sql, lexed(sql), "invalid", Optional.empty(), null, now, now, 0,
+                Optional.of(failure), Admission.Accounting.NONE, Optional.empty()));
     }
 
     @Override
@@ -87,8 +99,11 @@ public final class AuditListener
         Instant started = earlier == null ? statement.started() : earlier.started();
         long allRows = earlier == null ? rows : earlier.rows() + rows;
         Admission.Accounting all = earlier == null ? accounting : combined(earlier.accounting(), accounting);
-        sink.accept(statement(statement.session(), statement.applicationName(), prepared.clientSql(), prepared.kind().name().toLowerCase(Locale.ROOT),
-                prepared.query(), started, clock.instant(), allRows, failure, all,
+        // the text as the client sent it: the session strips Redash's annotation before planning
+        String text = prepared.clientSql();
+        Optional<SqlStatement> lexed = text.equals(prepared.sql()) ? Optional.of(prepared.statement()) : lexed(text);
+        sink.accept(statement(statement.session(), statement.applicationName(), text, lexed, prepared.kind().name().toLowerCase(Locale.ROOT),
+                prepared.query(), resultCache ? statement.answeredFromCache() : null, started, clock.instant(), allRows, failure, all,
                 statement.principal().equals(statement.account()) ? Optional.empty() : Optional.of(statement.principal().name())));
     }
 
@@ -148,22 +163,43 @@ public final class AuditListener
         sink.accept(new AuditEvent.Admin("admin", clock.instant(), user, clientAddress.orElse(null), action, target, outcome));
     }
 
-    private AuditEvent.Statement statement(SessionInfo session, Optional<String> application, String text, String kind, Optional<PreparedQuery> query,
-            Instant started, Instant ended, long rows, Optional<Throwable> failure, Admission.Accounting accounting, Optional<String> endUser)
+    /** The statement lexed; empty when the lexer refuses it (an unterminated string). */
+    private static Optional<SqlStatement> lexed(String text)
     {
-        StatementDigest digest = StatementDigest.of(text);
-        Optional<RedashAnnotation> redash = StatementText.redashAnnotation(text);
+        try {
+            return Optional.of(SqlStatement.of(text));
+        }
+        catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * @param cacheHit whether the result cache answered it; null without a result cache or a run
+     * @param lexed {@code text} as the session lexed it (the digest and the annotation come from
+     *         those tokens); empty when it could not be lexed
+     * @param endUser the end user the session applied (a trusted shared account named one); empty:
+     *         the annotation's user name, if any, is recorded
+     */
+    private AuditEvent.Statement statement(SessionInfo session, Optional<String> application, String text, Optional<SqlStatement> lexed, String kind,
+            Optional<PreparedQuery> query, Boolean cacheHit, Instant started, Instant ended, long rows, Optional<Throwable> failure,
+            Admission.Accounting accounting, Optional<String> endUser)
+    {
+        StatementDigest digest = lexed.map(StatementDigest::of).orElseGet(() -> StatementDigest.of(text));
+        // Redash runs every query as its one account and names the person in its annotation
+        Optional<StatementAnnotation> redash = lexed.flatMap(StatementAnnotation::of).filter(annotation -> annotation.username().isPresent());
+        String redashQueryId = redash.flatMap(StatementAnnotation::queryId).filter(id -> !id.equalsIgnoreCase("adhoc")).orElse(null);
         Optional<String> sqlState = failure.map(StatementFailures::toQueryException).map(e -> e.sqlState());
         String outcome = sqlState.map(AuditListener::outcome).orElse("ok");
         List<AuditEvent.Source> sources = query.map(AuditListener::sources).orElse(List.of());
         return new AuditEvent.Statement("statement", started, session.id(), session.principal().name(),
-                endUser.or(() -> redash.map(RedashAnnotation::username)).orElse(null),
+                endUser.or(() -> redash.flatMap(StatementAnnotation::username)).orElse(null),
                 session.principal().groups().stream().sorted().toList(), team(session.principal()), application.orElse(null), session.origin().address().orElse(null),
-                session.origin().frontDoor(), redash.flatMap(RedashAnnotation::queryId).orElse(null), digest.sql(), digest.digest(), digest.normalized(), kind,
+                session.origin().frontDoor(), redashQueryId, digest.sql(), digest.digest(), digest.normalized(), kind,
                 sources, query.map(PreparedQuery::tablesRead).orElse(List.of()),
                 query.map(plan -> plan.firedRules().stream().map(Object::toString).toList()).orElse(List.of()),
                 policyVersion.get().orElse(null),
-                boxed(accounting.estimatedBytes()), boxed(accounting.billedBytes()), null, accounting.resourceGroup().orElse(null),
+                boxed(accounting.estimatedBytes()), boxed(accounting.billedBytes()), cacheHit, accounting.resourceGroup().orElse(null),
                 accounting.queueWait().map(Duration::toMillis).orElse(null),
                 Duration.between(started, ended).toMillis(), rows, outcome, sqlState.orElse(null));
     }

@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.audit;
 
 import dev.sekisho.policies.sql.SqlLexer;
+import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.policies.sql.SqlToken;
 
 import java.nio.charset.StandardCharsets;
@@ -44,6 +45,17 @@ public record StatementDigest(String sql, String normalized, String digest)
             String unreadable = "<statement that could not be lexed: " + text.length() + " characters>";
             return new StatementDigest(unreadable, unreadable, hash(unreadable));
         }
+        return of(text, tokens);
+    }
+
+    /** The digest of a statement the session already lexed: its tokens are not cut again. */
+    public static StatementDigest of(SqlStatement statement)
+    {
+        return of(statement.text(), statement.tokens());
+    }
+
+    private static StatementDigest of(String text, List<SqlToken> tokens)
+    {
         StringBuilder redacted = new StringBuilder(text.length());
         StringBuilder normalized = new StringBuilder(text.length());
         int position = 0;

@@ -48,9 +48,10 @@ public final class PolicyWorkbench
         this.config = requireNonNull(config, "config is null");
         this.users = UsersFile.load(config.usersFile());
         this.connectors = List.copyOf(connectors);
-        // as the gateway plans: policy explain shows the same route and the same local-join limit
+        // as the gateway plans (the same route and local-join limit), but statements as written:
+        // `policy explain` shows the source SQL with the user's literals in it
         PlannerOptions defaults = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
-                .withReplicatedTables(config.replicatedTables());
+                .withReplicatedTables(config.replicatedTables()).withoutNormalization();
         PlannerOptions options = config.policies().flatMap(GatewayPolicies::hashSalt)
                 .map(defaults::withHashSalt)
                 .orElse(defaults);

@@ -5,6 +5,7 @@ import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
+import dev.sekisho.gateway.resultcache.ResultCacheSettings;
 import dev.sekisho.policies.yaml.YamlNode;
 
 import java.nio.file.Path;
@@ -35,6 +36,7 @@ import static java.util.Objects.requireNonNull;
  *         kept out of messages
  * @param replicatedTables tables that also exist as a warehouse copy (docs/bigquery.md, routing of replicated tables)
  * @param operations the audit trail and the admin endpoint
+ * @param resultCache the result cache ({@code result_cache:}); empty: no result is cached
  */
 public record SekishoConfig(
         Path file,
@@ -51,7 +53,8 @@ public record SekishoConfig(
         List<ConfigWarning> warnings,
         ConfigSecrets secrets,
         List<ReplicatedTable> replicatedTables,
-        OperationsConfig operations)
+        OperationsConfig operations,
+        Optional<ResultCacheSettings> resultCache)
 {
     public SekishoConfig
     {
@@ -70,6 +73,7 @@ public record SekishoConfig(
         requireNonNull(secrets, "secrets is null");
         replicatedTables = List.copyOf(replicatedTables);
         requireNonNull(operations, "operations is null");
+        requireNonNull(resultCache, "resultCache is null");
     }
 
     /** Without the operations sections ({@code audit:}, {@code admin:}). */
@@ -78,14 +82,14 @@ public record SekishoConfig(
             List<ReplicatedTable> replicatedTables)
     {
         this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets, replicatedTables,
-                OperationsConfig.NONE);
+                OperationsConfig.NONE, Optional.empty());
     }
 
     /** This configuration with other {@code audit:} and {@code admin:} sections. */
     public SekishoConfig withOperations(OperationsConfig operations)
     {
         return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets,
-                replicatedTables, operations);
+                replicatedTables, operations, resultCache);
     }
 
     /**

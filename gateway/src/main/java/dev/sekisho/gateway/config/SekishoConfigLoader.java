@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.gateway.resultcache.ResultCacheSettings;
 import dev.sekisho.gateway.execution.Limits;
 import dev.sekisho.gateway.execution.RoleLimits;
 import dev.sekisho.planner.catalog.CopyFreshness;
@@ -21,6 +22,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.regex.Matcher;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
@@ -35,7 +37,8 @@ import java.util.regex.Pattern;
 public final class SekishoConfigLoader
 {
     private static final Set<String> TOP_LEVEL = union(
-            Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls", "auth", "limits", "replicated_tables"),
+            Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls", "auth", "limits", "replicated_tables",
+                    "result_cache"),
             OperationsConfigLoader.SECTIONS);
     private static final Set<String> ROLE_LIMIT_KEYS = Set.of("max_connections", "statement_timeout", "max_statement_timeout", "idle_session_timeout",
             "idle_in_transaction_session_timeout", "max_result_rows", "max_result_bytes");
@@ -170,8 +173,9 @@ public final class SekishoConfigLoader
                 replicatedTables.add(replicatedTable(new ConfigReader(origin, section.keyPath(entry.getKey()), map), section, entry.getKey()));
             }
         }
+        Optional<ResultCacheSettings> resultCache = root.optionalSection("result_cache").map(SekishoConfigLoader::resultCache);
         return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings,
-                resolved.secrets(), replicatedTables, OperationsConfigLoader.load(root, file));
+                resolved.secrets(), replicatedTables, OperationsConfigLoader.load(root, file), resultCache);
     }
 
     /** One entry of {@code replicated_tables:}, keyed by the table as clients name it. */
@@ -209,6 +213,39 @@ public final class SekishoConfigLoader
         Set<String> union = new HashSet<>(first);
         union.addAll(second);
         return Set.copyOf(union);
+    }
+
+    private static final Pattern DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h)");
+
+    /** {@code result_cache:}: sizes in bytes, and a TTL per table or schema ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}). */
+    private static ResultCacheSettings resultCache(ConfigReader section)
+    {
+        section.rejectUnknownKeys(Set.of("max_bytes", "max_entry_bytes", "tables", "change_settle_ms"));
+        long maxBytes = section.intValue("max_bytes", (int) ResultCacheSettings.DEFAULT_MAX_BYTES, 1024, Integer.MAX_VALUE);
+        long maxEntryBytes = section.intValue("max_entry_bytes", (int) Math.min(maxBytes, ResultCacheSettings.DEFAULT_MAX_ENTRY_BYTES), 1, Integer.MAX_VALUE);
+        if (maxEntryBytes > maxBytes) {
+            throw section.error("max_entry_bytes", "is larger than max_bytes (" + maxBytes + "): one result cannot outgrow the whole cache");
+        }
+        Map<String, Duration> ttls = new LinkedHashMap<>();
+        Optional<ConfigReader> tables = section.optionalSection("tables");
+        if (tables.isPresent()) {
+            for (Map.Entry<String, YamlNode> entry : tables.get().node().entries().entrySet()) {
+                Object plain = entry.getValue().toPlain();
+                Matcher matcher = plain == null ? null : DURATION.matcher(plain.toString().strip());
+                if (matcher == null || !matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
+                    throw tables.get().error(entry.getKey(), "must be a positive duration such as 500ms, 30s, 5m or 1h, not " + entry.getValue().describe());
+                }
+                long amount = Long.parseLong(matcher.group(1));
+                ttls.put(entry.getKey(), switch (matcher.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    default -> Duration.ofHours(amount);
+                });
+            }
+        }
+        long settleMillis = section.intValue("change_settle_ms", (int) ResultCacheSettings.DEFAULT_CHANGE_SETTLE.toMillis(), 0, 3_600_000);
+        return new ResultCacheSettings(maxBytes, maxEntryBytes, ttls, Duration.ofMillis(settleMillis));
     }
 
     private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionPolicies;
@@ -35,6 +36,7 @@ public final class Sessions
     private final SessionPolicies policies;
     private final List<String> defaultSearchPath;
     private final StatementPipeline pipeline;
+    private final Optional<ResultCache> resultCache;
     private final Limits limits;
     private final ConnectionLimits connectionLimits;
     private final SessionListener listener;
@@ -87,6 +89,17 @@ public final class Sessions
     public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits,
             SessionListener listener)
     {
+        this(planner, policies, defaultSearchPath, pipeline, limits, listener, Optional.empty());
+    }
+
+    /**
+     * @param resultCache the gateway's result cache (for {@code SHOW sekisho.cache}); empty when none is configured
+     * @see #Sessions(QueryPlanner, SessionPolicies, List, StatementPipeline, Limits, SessionListener)
+     */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits,
+            SessionListener listener, Optional<ResultCache> resultCache)
+    {
+        this.resultCache = requireNonNull(resultCache, "resultCache is null");
         this.listener = requireNonNull(listener, "listener is null");
         this.planner = requireNonNull(planner, "planner is null");
         this.policies = requireNonNull(policies, "policies is null");
@@ -130,7 +143,7 @@ public final class Sessions
         requireNonNull(origin, "origin is null");
         ConnectionLimits.Slot slot = connectionLimits.acquire(principal);
         try {
-            Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings, limits.sessionLimits(principal));
+            Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings, limits.sessionLimits(principal), resultCache);
             while (true) {
                 int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
                 int secretKey = random.nextInt();

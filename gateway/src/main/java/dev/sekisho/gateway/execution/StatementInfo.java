@@ -23,9 +23,10 @@ import static java.util.Objects.requireNonNull;
  * @param started when the run started
  * @param session the session that runs it
  * @param applicationName the session's application_name when the run started, if set
+ * @param answeredFromCache whether the result cache answered it instead of its sources (known when it finished)
  */
 public record StatementInfo(Principal principal, Principal account, String portal, PreparedStatement statement, List<Object> parameters,
-        Instant started, SessionInfo session, Optional<String> applicationName)
+        Instant started, SessionInfo session, Optional<String> applicationName, boolean answeredFromCache)
 {
     public StatementInfo
     {
@@ -37,6 +38,19 @@ public record StatementInfo(Principal principal, Principal account, String porta
         requireNonNull(started, "started is null");
         requireNonNull(session, "session is null");
         requireNonNull(applicationName, "applicationName is null");
+    }
+
+    /** A run as it starts: whether the result cache answers it is known only when it finished. */
+    public StatementInfo(Principal principal, Principal account, String portal, PreparedStatement statement, List<Object> parameters,
+            Instant started, SessionInfo session, Optional<String> applicationName)
+    {
+        this(principal, account, portal, statement, parameters, started, session, applicationName, false);
+    }
+
+    /** This run, answered from the result cache. */
+    public StatementInfo withAnsweredFromCache()
+    {
+        return new StatementInfo(principal, account, portal, statement, parameters, started, session, applicationName, true);
     }
 
     /** A run of a session nobody described (embedded use and tests): the account runs it for itself, without parameters. */

@@ -189,7 +189,7 @@ public final class StatementRun
             pipeline.suspended(statement, permit, sent);
         }
         else {
-            pipeline.finished(statement, permit, sent, failure);
+            pipeline.finished(portal != null && portal.answeredFromCache() ? statement.withAnsweredFromCache() : statement, permit, sent, failure);
         }
     }
 }

@@ -7,6 +7,7 @@ import dev.sekisho.gateway.execution.SessionListener;
 import dev.sekisho.gateway.execution.StatementFailures;
 import dev.sekisho.gateway.execution.StatementInfo;
 import dev.sekisho.gateway.execution.StatementListener;
+import dev.sekisho.planner.PlanCacheStats;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SourceStatement;
 import dev.sekisho.planner.spi.Connector;
@@ -26,8 +27,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
 
 
 /**
@@ -46,10 +52,16 @@ public final class GatewayMetrics
     private final MultiGauge serverState;
     private final MultiGauge serverLag;
     private final MultiGauge serverActive;
+    private final Map<String, Counter> statements = new ConcurrentHashMap<>();
+    private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    private final Counter rowsSent;
 
     public GatewayMetrics(List<Connector> connectors, Optional<AuditLog> auditLog)
     {
         this.connectors = List.copyOf(connectors);
+        rowsSent = Counter.builder("sekisho.statement.rows")
+                .description("Rows sent to clients")
+                .register(registry);
         Gauge.builder("sekisho.connections", connections, AtomicInteger::get)
                 .description("Client sessions open now")
                 .register(registry);
@@ -116,25 +128,23 @@ public final class GatewayMetrics
     public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
     {
         statements(statement.session().origin().frontDoor(), outcome(failure)).increment();
-        Timer.builder("sekisho.statement.duration")
+        durations.computeIfAbsent(source(statement.statement().query()), source -> Timer.builder("sekisho.statement.duration")
                 .description("Statement run time, by the source that ran it (gateway: answered by the gateway itself, federated: several sources)")
-                .tags("source", source(statement.statement().query()))
+                .tags("source", source)
                 .publishPercentileHistogram()
                 .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry)
+                .register(registry))
                 .record(Duration.between(statement.started(), Instant.now()));
-        Counter.builder("sekisho.statement.rows")
-                .description("Rows sent to clients")
-                .register(registry)
-                .increment(rows);
+        rowsSent.increment(rows);
     }
 
+    /** The statements counter of a front door and outcome, registered once (a registry lookup per statement costs a point lookup's time). */
     private Counter statements(String frontDoor, String outcome)
     {
-        return Counter.builder("sekisho.statements")
+        return statements.computeIfAbsent(frontDoor + "/" + outcome, key -> Counter.builder("sekisho.statements")
                 .description("Statements by outcome (ok, refused, cancelled, failed) and front door")
                 .tags("front_door", frontDoor, "outcome", outcome)
-                .register(registry);
+                .register(registry));
     }
 
     private static String outcome(Optional<Throwable> failure)
@@ -179,6 +189,46 @@ public final class GatewayMetrics
                 .description("Policy reloads by outcome (applied, rejected)")
                 .tags("outcome", outcome)
                 .register(registry);
+    }
+
+    /**
+     * The caches' figures, read when Prometheus scrapes: hits, misses and evictions as counters
+     * (their rates are the hit rate), entries, bytes and the hit ratio since start as gauges.
+     */
+    public void bindCaches(GatewayCaches caches)
+    {
+        requireNonNull(caches, "caches is null");
+        Supplier<PlanCacheStats> plans = caches.plans();
+        FunctionCounter.builder("sekisho.plan.cache.hits", plans, stats -> stats.get().hits())
+                .description("Plan-cache lookups answered by a cached plan").register(registry);
+        FunctionCounter.builder("sekisho.plan.cache.misses", plans, stats -> stats.get().misses())
+                .description("Plan-cache lookups that planned the statement").register(registry);
+        FunctionCounter.builder("sekisho.plan.cache.evictions", plans, stats -> stats.get().evictions())
+                .description("Plans dropped to keep the plan cache within its bound").register(registry);
+        Gauge.builder("sekisho.plan.cache.entries", plans, stats -> stats.get().entries())
+                .description("Plans held").register(registry);
+        Gauge.builder("sekisho.plan.cache.size", plans, stats -> stats.get().bytes())
+                .description("Estimated size of the plans held").baseUnit("bytes").register(registry);
+        Gauge.builder("sekisho.plan.cache.hit.ratio", plans, stats -> stats.get().hitRatio())
+                .description("Plan-cache hits over lookups since start").register(registry);
+        caches.results().ifPresent(cache -> {
+            FunctionCounter.builder("sekisho.result.cache.hits", cache, results -> results.stats().hits())
+                    .description("Source reads answered from the result cache").register(registry);
+            FunctionCounter.builder("sekisho.result.cache.misses", cache, results -> results.stats().misses())
+                    .description("Cacheable source reads that went to the source").register(registry);
+            FunctionCounter.builder("sekisho.result.cache.bypasses", cache, results -> results.stats().bypasses())
+                    .description("Source reads not cacheable (no TTL, non-deterministic, too large, session off)").register(registry);
+            FunctionCounter.builder("sekisho.result.cache.evictions", cache, results -> results.stats().evictions())
+                    .description("Results dropped to keep the cache within max_bytes or past their TTL").register(registry);
+            FunctionCounter.builder("sekisho.result.cache.invalidations", cache, results -> results.stats().invalidations())
+                    .description("Results dropped because their tables, the policies or the catalog changed").register(registry);
+            Gauge.builder("sekisho.result.cache.entries", cache, results -> results.stats().entries())
+                    .description("Results held").register(registry);
+            Gauge.builder("sekisho.result.cache.size", cache, results -> results.stats().bytes())
+                    .description("Estimated size of the results held").baseUnit("bytes").register(registry);
+            Gauge.builder("sekisho.result.cache.hit.ratio", cache, results -> results.stats().hitRatio())
+                    .description("Result-cache hits over cacheable reads since start").register(registry);
+        });
     }
 
     /** The metrics in Prometheus's text format, with the sources' servers read now. */

@@ -207,6 +207,12 @@ public final class Portal
         return context;
     }
 
+    /** Whether the rows came, in part or whole, from the result cache rather than the sources. */
+    public boolean answeredFromCache()
+    {
+        return context != null && context.wasAnsweredFromCache();
+    }
+
     boolean isClosed()
     {
         return closed;

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.sql.RedashAnnotation;
 import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
@@ -100,6 +101,16 @@ public final class Session
     public Session(Principal principal, QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, Optional<String> database,
             Map<String, String> settings, SessionLimits limits)
     {
+        this(principal, planner, policies, defaultSearchPath, database, settings, limits, Optional.empty());
+    }
+
+    /**
+     * @param resultCache the gateway's result cache, for {@code SHOW sekisho.cache}; empty when none is configured
+     * @see #Session(Principal, QueryPlanner, SessionPolicies, List, Optional, Map, SessionLimits)
+     */
+    public Session(Principal principal, QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, Optional<String> database,
+            Map<String, String> settings, SessionLimits limits, Optional<ResultCache> resultCache)
+    {
         this.policies = requireNonNull(policies, "policies is null");
         this.principal = requireNonNull(principal, "principal is null");
         requireNonNull(planner, "planner is null");
@@ -115,7 +126,7 @@ public final class Session
                 transaction, portals);
         this.cursors = new Cursors(portals, running, transaction);
         this.commands = new SessionCommands(this.settings, transaction, statements, portals, tempTables, planner::servers,
-                () -> policies.budget(principalFor(Optional.empty())));
+                () -> policies.budget(principalFor(Optional.empty())), resultCache);
     }
 
     public Principal principal()

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.spi.ColumnMetadata;
@@ -30,14 +31,17 @@ final class SessionCommands
     private final TableauTempTables tempTables;
     private final Supplier<Map<String, List<ServerStatus>>> servers;
     private final Supplier<List<List<Object>>> budget;
+    private final Optional<ResultCache> resultCache;
 
     /**
      * @param servers every source's servers now, for {@code SHOW sekisho.replicas}
+     * @param resultCache the gateway's result cache, for {@code SHOW sekisho.cache}; empty when not configured
      */
     SessionCommands(SessionSettings settings, TransactionEmulation transaction, PreparedStatements statements, Portals portals, TableauTempTables tempTables,
-            Supplier<Map<String, List<ServerStatus>>> servers, Supplier<List<List<Object>>> budget)
+            Supplier<Map<String, List<ServerStatus>>> servers, Supplier<List<List<Object>>> budget, Optional<ResultCache> resultCache)
     {
         this.budget = requireNonNull(budget, "budget is null");
+        this.resultCache = requireNonNull(resultCache, "resultCache is null");
         this.servers = requireNonNull(servers, "servers is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.transaction = requireNonNull(transaction, "transaction is null");
@@ -66,7 +70,7 @@ final class SessionCommands
         portal.startCommand("RESET");
     }
 
-    /** SHOW name or SHOW ALL, answered from the session's settings; SHOW sekisho.replicas from the sources. */
+    /** SHOW name or SHOW ALL, answered from the session's settings; SHOW sekisho.replicas from the sources, SHOW sekisho.cache from the result cache. */
     ListResultStream show(SessionStatement.Show show)
     {
         if (ReplicaList.isReplicaList(show.name())) {
@@ -74,6 +78,9 @@ final class SessionCommands
         }
         if (BudgetList.isBudgetList(show.name())) {
             return BudgetList.rows(budget.get());
+        }
+        if (CacheStatus.isCacheStatus(show.name())) {
+            return CacheStatus.rows(resultCache, settings.show(CacheStatus.NAME));
         }
         ColumnType text = ColumnType.of(ColumnType.Kind.TEXT);
         if (show.name().equals("all")) {
@@ -94,6 +101,9 @@ final class SessionCommands
         }
         if (BudgetList.isBudgetList(show.name())) {
             return BudgetList.columns();
+        }
+        if (CacheStatus.isCacheStatus(show.name())) {
+            return CacheStatus.columns();
         }
         if (show.name().equals("all")) {
             return List.of(ResultColumn.of("name", ColumnType.of(ColumnType.Kind.TEXT)), ResultColumn.of("setting", ColumnType.of(ColumnType.Kind.TEXT)),

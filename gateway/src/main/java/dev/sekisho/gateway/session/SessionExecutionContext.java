@@ -38,6 +38,7 @@ public final class SessionExecutionContext
     private volatile String description = "";
     private volatile OptionalLong maximumBytesBilled = OptionalLong.empty();
     private volatile LongConsumer billing = bytes -> {};
+    private volatile boolean answeredFromCache;
 
     public SessionExecutionContext(String user, int fetchSizeHint)
     {
@@ -141,6 +142,18 @@ public final class SessionExecutionContext
         catch (Exception | Error e) {
             log.warn("Releasing what a statement held failed ({})", description, e);
         }
+    }
+
+    @Override
+    public void answeredFromCache()
+    {
+        answeredFromCache = true;
+    }
+
+    /** Whether a source read of the statement was answered by the result cache. */
+    public boolean wasAnsweredFromCache()
+    {
+        return answeredFromCache;
     }
 
     @Override

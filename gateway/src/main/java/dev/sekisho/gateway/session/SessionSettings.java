@@ -334,6 +334,14 @@ public final class SessionSettings
     private String normalize(String name, List<String> values)
     {
         String value = String.join(", ", values);
+        if (name.equalsIgnoreCase(CacheStatus.NAME)) {
+            String lower = value.strip().toLowerCase(Locale.ROOT);
+            if (!lower.matches("on|off|true|false|1|0|yes|no")) {
+                throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "invalid value for parameter \"" + CacheStatus.NAME + "\": \"" + value + "\"",
+                        "Set it to on or off.", null);
+            }
+            return lower.matches("on|true|1|yes") ? "on" : "off";
+        }
         switch (name) {
             case "client_encoding": {
                 String encoding = value.replace("-", "").replace("_", "").toUpperCase(Locale.ROOT);

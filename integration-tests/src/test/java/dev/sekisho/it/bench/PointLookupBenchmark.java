@@ -1,8 +1,12 @@
 package dev.sekisho.it.bench;
 
+import dev.sekisho.gateway.Gateway;
 import dev.sekisho.it.TestingGateway;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -27,14 +31,16 @@ import static java.util.Objects.requireNonNull;
  * Point lookup by primary key on {@code shop.customers}: directly over Connector/J to MariaDB,
  * and through the gateway with pgjdbc: prepared statements (extended protocol; the id bound with
  * {@code setInt}, matching the INT column, and with {@code setLong}), plain statements
- * with the id as a literal (the gateway's plan cache answers repeated texts), and plain statements
- * whose text never repeats (a comment with a counter, as Redash sends; every call is planned).
+ * with the id as a literal (the gateway's plan cache answers repeated texts), plain statements
+ * whose text never repeats (Redash's annotation with a new Job ID, and the id as a literal: the
+ * normalised statement hits the plan cache), and prepared statements through a second gateway
+ * whose result cache holds {@code shop.customers} (after warm-up every lookup is a cache hit), and
+ * literal statements through a third gateway that writes an audit file (the cost of the audit trail).
  * Prints a Markdown table of p50/p99/mean latency and throughput, single client and concurrent
  * clients, all in one run against one MariaDB.
  *
  * <p>Not a test (Surefire ignores it): run {@code bench/point-lookup.sh}. Options:
- * {@code --iterations N} (default 20000), {@code --warmup N} (5000), {@code --planned-iterations N}
- * for the never-repeating texts (default 5000, warm-up a quarter of it), {@code --threads N}
+ * {@code --iterations N} (default 20000), {@code --warmup N} (5000), {@code --threads N}
  * (8; 0 skips the concurrent runs).
  */
 public final class PointLookupBenchmark
@@ -45,6 +51,8 @@ public final class PointLookupBenchmark
     private final TestingGateway gateway;
     private final long minId;
     private final long maxId;
+    private Gateway cachingGateway;
+    private Gateway auditingGateway;
 
     private PointLookupBenchmark(TestingGateway gateway, long minId, long maxId)
     {
@@ -81,14 +89,16 @@ public final class PointLookupBenchmark
                 new Path("gateway: pgjdbc prepared, setInt (extended protocol)", "gateway", () -> gatewayPrepared(false)),
                 new Path("gateway: pgjdbc prepared, setLong (int8 parameter, int column)", "gateway", () -> gatewayPrepared(true)),
                 new Path("gateway: pgjdbc statement, literal id (plan cache hit)", "gateway", this::gatewayLiteral),
-                new Path("gateway: pgjdbc statement, text never repeats (planned every call)", "gateway", this::gatewayUniqueText));
+                new Path("gateway: pgjdbc statement, Redash annotation and id change every call (normalised: plan cache hit)", "gateway",
+                        this::gatewayUniqueText),
+                new Path("gateway with result cache: pgjdbc prepared, setInt (result-cache hit)", "gateway", this::cachedPrepared),
+                new Path("gateway with an audit file: pgjdbc statement, literal id (every statement an audit event)", "gateway", this::auditedLiteral));
 
         List<Result> results = new ArrayList<>();
         for (int clients : options.threads() > 1 ? List.of(1, options.threads()) : List.of(1)) {
             for (Path path : paths) {
-                boolean planned = path == paths.get(paths.size() - 1);
-                int iterations = Math.max(1, (planned ? options.plannedIterations() : options.iterations()) / clients);
-                int warmup = (planned ? options.plannedIterations() / 4 : options.warmup()) / clients;
+                int iterations = Math.max(1, options.iterations() / clients);
+                int warmup = options.warmup() / clients;
                 System.err.printf(Locale.ROOT, "%s: %d client(s) x (%d warm-up + %d calls)%n", path.name(), clients, warmup, iterations);
                 results.add(measure(path, clients, warmup, iterations));
             }
@@ -224,13 +234,77 @@ public final class PointLookupBenchmark
     {
         AtomicLong counter = new AtomicLong();
         String run = Long.toString(System.nanoTime(), 36);
-        return gatewayStatement(id -> "/* run " + run + " call " + counter.incrementAndGet() + " */ " + GATEWAY_SQL.replace("?", Long.toString(id)));
+        // Redash's annotate_query: a new Job ID on every run
+        return gatewayStatement(id -> "/* Username: analyst@example.com, query_id: adhoc, Queue: queries, Job ID: " + run + "-" + counter.incrementAndGet()
+                + ", Query Hash: 5d41402abc4b2a76b9719d911017c592, Scheduled: False */ " + GATEWAY_SQL.replace("?", Long.toString(id)));
+    }
+
+    /** A second gateway on the same MariaDB that caches shop.customers for a minute. */
+    private synchronized Gateway cachingGateway()
+    {
+        if (cachingGateway == null) {
+            cachingGateway = gateway.startGatewayWith("result_cache: {tables: {shop.customers: 60s}}", null);
+        }
+        return cachingGateway;
+    }
+
+    /** A third gateway on the same MariaDB that writes an audit file: what building and writing each statement's event costs. */
+    private synchronized Gateway auditingGateway()
+            throws IOException
+    {
+        if (auditingGateway == null) {
+            java.nio.file.Path file = Files.createTempDirectory("sekisho-bench-audit").resolve("audit.jsonl");
+            auditingGateway = gateway.startGatewayWith("audit: {file: " + TestingGateway.yamlString(file) + "}", null);
+        }
+        return auditingGateway;
+    }
+
+    private Lookup auditedLiteral()
+            throws SQLException
+    {
+        try {
+            return statementOn(TestingGateway.connect(auditingGateway(), "alice"), id -> GATEWAY_SQL.replace("?", Long.toString(id)));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private Lookup cachedPrepared()
+            throws SQLException
+    {
+        Connection connection = TestingGateway.connect(cachingGateway(), "alice");
+        PreparedStatement statement = connection.prepareStatement(GATEWAY_SQL);
+        return new Lookup()
+        {
+            @Override
+            public void run(long id)
+                    throws SQLException
+            {
+                statement.setInt(1, Math.toIntExact(id));
+                try (ResultSet resultSet = statement.executeQuery()) {
+                    consume(resultSet, id);
+                }
+            }
+
+            @Override
+            public void close()
+                    throws SQLException
+            {
+                connection.close();
+            }
+        };
     }
 
     private Lookup gatewayStatement(LongFunction<String> sqlForId)
             throws SQLException
     {
-        Connection connection = gateway.connect("alice");
+        return statementOn(gateway.connect("alice"), sqlForId);
+    }
+
+    private static Lookup statementOn(Connection connection, LongFunction<String> sqlForId)
+            throws SQLException
+    {
         Statement statement = connection.createStatement();
         return new Lookup()
         {
@@ -297,7 +371,7 @@ public final class PointLookupBenchmark
         table.append(String.format(Locale.ROOT, "%n%s, %d cores, Java %s (%s), load average %.2f%n",
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        table.append(String.format(Locale.ROOT, "%nPoint lookup by primary key on shop.customers (latencies in ms; %d warm-up calls per path, %d for the planned path)%n%n", options.warmup(), options.plannedIterations() / 4));
+        table.append(String.format(Locale.ROOT, "%nPoint lookup by primary key on shop.customers (latencies in ms; %d warm-up calls per path)%n%n", options.warmup()));
         table.append("| path | clients | calls | p50 | p99 | mean | throughput (calls/s) | p50 / direct | throughput / direct |\n");
         table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result result : results) {
@@ -341,18 +415,17 @@ public final class PointLookupBenchmark
 
     private record Result(Path path, int clients, int calls, double p50Nanos, double p99Nanos, double meanNanos, double throughput) {}
 
-    private record Options(int iterations, int warmup, int plannedIterations, int threads)
+    private record Options(int iterations, int warmup, int threads)
     {
         static Options parse(String[] args)
         {
             int iterations = 20_000;
             int warmup = 5_000;
-            int plannedIterations = 5_000;
             int threads = 8;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--help") || name.equals("-h")) {
-                    System.out.println("usage: PointLookupBenchmark [--iterations N] [--warmup N] [--planned-iterations N] [--threads N]");
+                    System.out.println("usage: PointLookupBenchmark [--iterations N] [--warmup N] [--threads N]");
                     System.exit(0);
                 }
                 if (i + 1 >= args.length) {
@@ -362,15 +435,14 @@ public final class PointLookupBenchmark
                 switch (name) {
                     case "--iterations" -> iterations = value;
                     case "--warmup" -> warmup = value;
-                    case "--planned-iterations" -> plannedIterations = value;
                     case "--threads" -> threads = value;
                     default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
                 }
             }
-            if (iterations < 1 || plannedIterations < 1 || warmup < 0 || threads < 0) {
+            if (iterations < 1 || warmup < 0 || threads < 0) {
                 throw new IllegalArgumentException("iterations must be positive, warm-up and threads not negative");
             }
-            return new Options(iterations, warmup, plannedIterations, threads);
+            return new Options(iterations, warmup, threads);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.sekisho.planner.plan;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sekisho.planner.PlanCacheStats;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.SessionContext;
@@ -10,7 +11,12 @@ import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.pg.catalog.Descriptions;
 import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.statement.LiteralBoundQuery;
+import dev.sekisho.planner.statement.NormalizedStatement;
+import dev.sekisho.planner.statement.StatementNormalizer;
 import dev.sekisho.policies.sql.SqlStatement;
+import dev.sekisho.policies.sql.SqlToken;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ServerStatus;
 
@@ -18,6 +24,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static java.util.Objects.requireNonNull;
@@ -34,10 +41,15 @@ public final class CalciteQueryPlanner
 {
     private final List<Connector> connectors;
     private final Cache<PlanKey, PreparedQuery> plans;
+    /** Normalised statements whose folded form does not plan, or does not run whole at one source. */
+    private final Cache<PlanKey, Boolean> unfoldable;
     private final boolean cachePlans;
+    private final boolean normalizeStatements;
     private final SecuredPlanner securedPlanner;
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong planCount = new AtomicLong();
+    /** Plan-cache lookups: each is a hit or a plan made ({@link #planCount}). */
+    private final AtomicLong planLookups = new AtomicLong();
     private volatile Catalog catalog;
     private final long localJoinMaxRows;
     private final List<ReplicatedTable> replicatedTables;
@@ -65,8 +77,15 @@ public final class CalciteQueryPlanner
     {
         this.connectors = List.copyOf(requireNonNull(connectors, "connectors is null"));
         requireNonNull(options, "options is null");
-        this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
+        this.plans = Caffeine.newBuilder()
+                .maximumWeight(PlanWeigher.maximumWeight(options.planCacheSize()))
+                .weigher(PlanWeigher::weigh)
+                .executor(Runnable::run)
+                .recordStats()
+                .build();
+        this.unfoldable = Caffeine.newBuilder().maximumSize(Math.max(1, options.planCacheSize())).executor(Runnable::run).build();
         this.cachePlans = options.planCacheSize() > 0;
+        this.normalizeStatements = options.normalizeStatements();
         this.securedPlanner = new SecuredPlanner(options);
         this.localJoinMaxRows = options.localJoinMaxRows();
         this.replicatedTables = options.replicatedTables();
@@ -80,14 +99,94 @@ public final class CalciteQueryPlanner
         return prepare(SqlStatement.of(sql), declaredParameterTypes, session);
     }
 
+    /**
+     * Plans the statement through the plan cache, normalised first ({@link StatementNormalizer}):
+     * with its row-selecting literals folded into parameters when the plan of that form runs whole
+     * at one source and every literal reads as its parameter's type; else without its comments;
+     * else (when either form fails to plan) exactly as written, so that errors and positions are
+     * those of the client's text.
+     */
     @Override
     public PreparedQuery prepare(SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
     {
         requireNonNull(statement, "statement is null");
         requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
         requireNonNull(session, "session is null");
-        String sql = statement.text();
         Catalog current = catalogWithAnsweringSources();
+        if (!cachePlans || !normalizeStatements || hasDirective(statement)) {
+            return prepareExact(current, statement, declaredParameterTypes, session);
+        }
+        int clientParameters = Math.max(declaredParameterTypes.size(), highestParameter(statement));
+        NormalizedStatement folded = StatementNormalizer.normalize(statement, clientParameters);
+        if (!folded.literals().isEmpty()) {
+            List<ColumnType> declared = folded.declaredTypes(declaredParameterTypes);
+            PlanKey foldedKey = new PlanKey(folded.statement().text(), declared, session.searchPath(), current.version(), PlanKey.NO_POLICY);
+            if (unfoldable.getIfPresent(foldedKey) == null) {
+                try {
+                    PreparedQuery plan = prepareExact(current, folded.statement(), declared, session);
+                    if (plan.isFullyPushedDown()) {
+                        Optional<PreparedQuery> bound = LiteralBoundQuery.bind(folded, plan);
+                        if (bound.isPresent()) {
+                            return bound.get();
+                        }
+                    }
+                    else {
+                        unfoldable.put(foldedKey, Boolean.TRUE);
+                    }
+                }
+                catch (QueryException e) {
+                    unfoldable.put(foldedKey, Boolean.TRUE);
+                }
+            }
+        }
+        NormalizedStatement stripped = folded.literals().isEmpty() ? folded : StatementNormalizer.withoutComments(statement, clientParameters);
+        if (stripped.changed()) {
+            try {
+                PreparedQuery plan = prepareExact(current, stripped.statement(), declaredParameterTypes, session);
+                return new LiteralBoundQuery(statement.text(), plan, plan.parameterTypes().size(), List.of(), stripped.annotation());
+            }
+            catch (QueryException e) {
+                // planned again as written below: the error then names the client's text and positions
+            }
+        }
+        return prepareExact(current, statement, declaredParameterTypes, session);
+    }
+
+    /**
+     * Whether a comment of the statement tells the gateway something ({@code /* sekisho: max_staleness=10m *}{@code /}
+     * routes a replicated table): such a comment changes the plan, so it is not stripped.
+     */
+    private static boolean hasDirective(SqlStatement statement)
+    {
+        for (SqlToken token : statement.tokens()) {
+            if (token.kind() == SqlToken.Kind.COMMENT && token.text().toLowerCase(java.util.Locale.ROOT).contains("sekisho:")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int highestParameter(SqlStatement statement)
+    {
+        int highest = 0;
+        for (SqlToken token : statement.tokens()) {
+            if (token.kind() == SqlToken.Kind.PARAMETER) {
+                try {
+                    highest = Math.max(highest, Integer.parseInt(token.value()));
+                }
+                catch (NumberFormatException e) {
+                    // the planner reports it
+                }
+            }
+        }
+        return highest;
+    }
+
+    /** Plans the statement as given, through the plan cache. */
+    private PreparedQuery prepareExact(Catalog current, SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        String sql = statement.text();
+        planLookups.incrementAndGet();
         if (session.policy().isPresent()) {
             return securedPlanner.prepare(current, statement, declaredParameterTypes, session, planCount::incrementAndGet);
         }
@@ -131,7 +230,20 @@ public final class CalciteQueryPlanner
         }
         catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables, () -> descriptions);
         plans.invalidateAll();
+        unfoldable.invalidateAll();
         securedPlanner.invalidateAll();
+    }
+
+    /** Both plan caches (statements without a policy, and secured plans) as one: a gateway uses one of them. */
+    @Override
+    public PlanCacheStats planCacheStats()
+    {
+        PlanCacheStats open = PlanWeigher.contents(plans);
+        PlanCacheStats secured = securedPlanner.contents();
+        long made = planCount.get();
+        long hits = Math.max(0, planLookups.get() - made);
+        return new PlanCacheStats(open.entries() + secured.entries(), open.bytes() + secured.bytes(), open.maxBytes(), hits, made,
+                open.evictions() + secured.evictions());
     }
 
     @Override

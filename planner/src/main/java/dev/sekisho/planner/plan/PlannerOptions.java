@@ -9,7 +9,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Settings of {@link CalciteQueryPlanner}.
  *
- * @param planCacheSize how many prepared plans the plan cache keeps; 0 disables the cache
+ * @param planCacheSize the plan cache's memory bound, in typical plans (about 8 KiB each: a point
+ *         lookup's); plans are weighed by their size, so it keeps fewer large plans; 0 disables the cache
  * @param hashSalt the secret salt of the {@code hash} mask (from the gateway's configuration or
  *         environment, never from policy files); empty if none is configured, in which case
  *         policies that use {@code hash} do not load. Bound as a parameter, never written into SQL
@@ -17,8 +18,12 @@ import static java.util.Objects.requireNonNull;
  * @param localJoinMaxRows the most rows a join the gateway runs over two sources may hold in memory
  *         (its build side); past it the statement fails with SQLSTATE 53200
  * @param replicatedTables tables that also exist as a warehouse copy, routed per statement ({@link ReplicatedRoute})
+ * @param normalizeStatements whether statements are normalised for the plan cache (comments out,
+ *         row-selecting literals folded into parameters: {@code planner.statement}); off, a statement
+ *         is planned and sent to its source exactly as written (what the dialect tests check)
  */
-public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long localJoinMaxRows, List<ReplicatedTable> replicatedTables)
+public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long localJoinMaxRows, List<ReplicatedTable> replicatedTables,
+        boolean normalizeStatements)
 {
     public static final int DEFAULT_PLAN_CACHE_SIZE = 10_000;
     public static final long DEFAULT_LOCAL_JOIN_MAX_ROWS = 1_000_000;
@@ -40,7 +45,7 @@ public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long 
 
     public PlannerOptions(int planCacheSize, Optional<String> hashSalt)
     {
-        this(planCacheSize, hashSalt, DEFAULT_LOCAL_JOIN_MAX_ROWS, List.of());
+        this(planCacheSize, hashSalt, DEFAULT_LOCAL_JOIN_MAX_ROWS, List.of(), true);
     }
 
     public PlannerOptions(int planCacheSize)
@@ -48,7 +53,7 @@ public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long 
         this(planCacheSize, Optional.empty());
     }
 
-    /** The defaults: a plan cache of {@value #DEFAULT_PLAN_CACHE_SIZE} entries, no hash salt. */
+    /** The defaults: a plan cache of {@value #DEFAULT_PLAN_CACHE_SIZE} typical plans, no hash salt. */
     public static PlannerOptions defaults()
     {
         return new PlannerOptions(DEFAULT_PLAN_CACHE_SIZE);
@@ -57,31 +62,37 @@ public record PlannerOptions(int planCacheSize, Optional<String> hashSalt, long 
     /** A copy with another plan-cache size. */
     public PlannerOptions withPlanCacheSize(int size)
     {
-        return new PlannerOptions(size, hashSalt, localJoinMaxRows, replicatedTables);
+        return new PlannerOptions(size, hashSalt, localJoinMaxRows, replicatedTables, normalizeStatements);
     }
 
     /** A copy with another limit on the rows a local join may hold. */
     public PlannerOptions withLocalJoinMaxRows(long rows)
     {
-        return new PlannerOptions(planCacheSize, hashSalt, rows, replicatedTables);
+        return new PlannerOptions(planCacheSize, hashSalt, rows, replicatedTables, normalizeStatements);
     }
 
     /** A copy with these replicated tables. */
     public PlannerOptions withReplicatedTables(List<ReplicatedTable> tables)
     {
-        return new PlannerOptions(planCacheSize, hashSalt, localJoinMaxRows, tables);
+        return new PlannerOptions(planCacheSize, hashSalt, localJoinMaxRows, tables, normalizeStatements);
     }
 
     /** A copy with the {@code hash} mask's salt. */
     public PlannerOptions withHashSalt(String salt)
     {
-        return new PlannerOptions(planCacheSize, Optional.of(requireNonNull(salt, "salt is null")), localJoinMaxRows, replicatedTables);
+        return new PlannerOptions(planCacheSize, Optional.of(requireNonNull(salt, "salt is null")), localJoinMaxRows, replicatedTables, normalizeStatements);
+    }
+
+    /** A copy that plans every statement exactly as written. */
+    public PlannerOptions withoutNormalization()
+    {
+        return new PlannerOptions(planCacheSize, hashSalt, localJoinMaxRows, replicatedTables, false);
     }
 
     @Override
     public String toString()
     {
         return "PlannerOptions[planCacheSize=" + planCacheSize + ", hashSalt=" + (hashSalt.isPresent() ? "(set)" : "(none)") + ", localJoinMaxRows="
-                + localJoinMaxRows + ", replicatedTables=" + replicatedTables + "]";
+                + localJoinMaxRows + ", replicatedTables=" + replicatedTables + ", normalizeStatements=" + normalizeStatements + "]";
     }
 }

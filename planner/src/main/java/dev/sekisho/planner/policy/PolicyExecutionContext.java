@@ -89,4 +89,10 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     {
         return delegate.cancelReason();
     }
+
+    @Override
+    public void answeredFromCache()
+    {
+        delegate.answeredFromCache();
+    }
 }

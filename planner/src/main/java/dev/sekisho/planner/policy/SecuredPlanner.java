@@ -2,12 +2,14 @@ package dev.sekisho.planner.policy;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.sekisho.planner.PlanCacheStats;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.plan.PlanKey;
+import dev.sekisho.planner.plan.PlanWeigher;
 import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.plan.StatementPlanner;
 import dev.sekisho.planner.spi.ColumnType;
@@ -61,7 +63,12 @@ public final class SecuredPlanner
         requireNonNull(options, "options is null");
         this.cachePlans = options.planCacheSize() > 0;
         this.tablesOfStatement = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
-        this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
+        this.plans = Caffeine.newBuilder()
+                .maximumWeight(PlanWeigher.maximumWeight(options.planCacheSize()))
+                .<PlanKey, SecuredPlan>weigher((key, plan) -> PlanWeigher.weigh(key, plan.query()))
+                .executor(Runnable::run)
+                .recordStats()
+                .build();
         this.hashSalt = options.hashSalt();
     }
 
@@ -105,6 +112,12 @@ public final class SecuredPlanner
             plans.put(key(statement, effective), plan);
         }
         return bind(plan, effective, policy, catalog);
+    }
+
+    /** The secured plans held now, their weight and evictions; hits and misses are the caller's to count. */
+    public PlanCacheStats contents()
+    {
+        return PlanWeigher.contents(plans);
     }
 
     /** Forgets every cached plan and statement: the catalog changed. */

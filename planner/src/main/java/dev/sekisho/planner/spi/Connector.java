@@ -77,6 +77,16 @@ public interface Connector
         return Optional.empty();
     }
 
+    /**
+     * Starts telling {@code listener} when rows of this source change, if the source is configured
+     * to follow its changes; returns whether it does. Without a feed, whoever keeps results relies
+     * on their TTL alone.
+     */
+    default boolean followChanges(TableChangeListener listener)
+    {
+        return false;
+    }
+
     /** Releases pools and threads. */
     @Override
     default void close() {}

@@ -91,6 +91,14 @@ public interface ExecutionContext
      */
     default void billed(long bytes) {}
 
+    /**
+     * Told by what answered one of the statement's source reads from the gateway's result cache
+     * instead of the source, so that the statement's audit event can say so. The default ignores it.
+     */
+    default void answeredFromCache()
+    {
+    }
+
     /** Whether a cancel was requested. */
     boolean isCancelled();
 

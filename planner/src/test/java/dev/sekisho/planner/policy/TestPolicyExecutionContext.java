@@ -4,7 +4,9 @@ import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.ExecutionContext;
 import org.junit.jupiter.api.Test;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -83,5 +85,16 @@ class TestPolicyExecutionContext
         assertThat(held).containsExactly(job);
         registration.close();
         assertThat(held).isEmpty();
+    }
+
+    /** Every default of the SPI is forwarded: a default left out silently drops what the caller's context does. */
+    @Test
+    void forwardsEveryDefaultOfExecutionContext()
+            throws NoSuchMethodException
+    {
+        for (Method method : Arrays.stream(ExecutionContext.class.getMethods()).filter(Method::isDefault).toList()) {
+            Method implemented = PolicyExecutionContext.class.getMethod(method.getName(), method.getParameterTypes());
+            assertThat(implemented.getDeclaringClass()).as(method.getName()).isEqualTo(PolicyExecutionContext.class);
+        }
     }
 }

@@ -51,12 +51,21 @@ public final class TestingSecuredShop
 
     private TestingSecuredShop() {}
 
-    /** A planner over {@code shop} and a second source with the one-row table {@code aux.one}. */
+    /**
+     * A planner over {@code shop} and a second source with the one-row table {@code aux.one};
+     * statements are planned as written (the tests check the SQL the source receives, literals included).
+     */
     public static CalciteQueryPlanner planner(TestingConnector shop)
+    {
+        return planner(shop, PlannerOptions.defaults().withoutNormalization());
+    }
+
+    /** A planner over {@code shop} and {@code aux.one} with these options. */
+    public static CalciteQueryPlanner planner(TestingConnector shop, PlannerOptions options)
     {
         TestingConnector other = new TestingConnector("other", SqlDialectKind.MYSQL);
         other.addTable("aux", "one", List.of(notNullColumn("x", ColumnType.of(Kind.INTEGER))), List.of(row(1)));
-        return new CalciteQueryPlanner(List.of(shop, other), PlannerOptions.defaults());
+        return new CalciteQueryPlanner(List.of(shop, other), options);
     }
 
     /** A session of {@code principal} under {@link #POLICIES}, searching schema {@code shop}. */

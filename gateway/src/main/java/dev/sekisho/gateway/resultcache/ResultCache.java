@@ -1,0 +1,341 @@
+package dev.sekisho.gateway.resultcache;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import dev.sekisho.planner.spi.BackendQuery;
+import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.SourceTable;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Results of source statements, bounded by their estimated bytes, each kept for the TTL of the
+ * tables it read. A statement that is being read from its source already is not sent again: the
+ * callers that arrive meanwhile wait for the first one's rows (single flight). A result that
+ * outgrows {@link ResultCacheSettings#maxEntryBytes()} while it is read is not kept; its reader
+ * streams on, the waiters run the statement themselves. Thread-safe.
+ */
+public final class ResultCache
+{
+    /** What the cache holds and did since the gateway started, for {@code SHOW sekisho.cache}, the metrics and the admin endpoint. */
+    public record Stats(long entries, long bytes, long hits, long misses, long bypasses, long evictions, long invalidations, long sharedWaits)
+    {
+        /** Hits over cacheable reads (hits and misses), 0 before the first. */
+        public double hitRatio()
+        {
+            long reads = hits + misses;
+            return reads == 0 ? 0 : (double) hits / reads;
+        }
+    }
+
+    private final ResultCacheSettings settings;
+    private final Cache<BackendQuery, CachedResult> results;
+    private final ConcurrentHashMap<BackendQuery, CompletableFuture<Optional<CachedResult>>> loading = new ConcurrentHashMap<>();
+    private final AtomicLong hits = new AtomicLong();
+    private final AtomicLong misses = new AtomicLong();
+    private final AtomicLong bypasses = new AtomicLong();
+    private final AtomicLong evictions = new AtomicLong();
+    private final AtomicLong invalidations = new AtomicLong();
+    private final AtomicLong sharedWaits = new AtomicLong();
+    /** Bumped by every invalidation: a load that began before one is not stored. */
+    private final AtomicLong generation = new AtomicLong();
+    /** When a change feed last reported a change: by source name, and by source and lower-case {@code schema.table}. */
+    private final ConcurrentHashMap<String, Long> changedAt = new ConcurrentHashMap<>();
+
+    public ResultCache(ResultCacheSettings settings)
+    {
+        this.settings = requireNonNull(settings, "settings is null");
+        this.results = Caffeine.newBuilder()
+                .maximumWeight(settings.maxBytes())
+                .<BackendQuery, CachedResult>weigher((key, result) -> (int) Math.min(Integer.MAX_VALUE, result.bytes() + key.sql().length() * 2L))
+                .expireAfter(new Expiry<BackendQuery, CachedResult>()
+                {
+                    @Override
+                    public long expireAfterCreate(BackendQuery key, CachedResult value, long currentTime)
+                    {
+                        return value.ttl().toNanos();
+                    }
+
+                    @Override
+                    public long expireAfterUpdate(BackendQuery key, CachedResult value, long currentTime, long currentDuration)
+                    {
+                        return value.ttl().toNanos();
+                    }
+
+                    @Override
+                    public long expireAfterRead(BackendQuery key, CachedResult value, long currentTime, long currentDuration)
+                    {
+                        return currentDuration;
+                    }
+                })
+                .removalListener((BackendQuery key, CachedResult value, RemovalCause cause) -> {
+                    if (cause.wasEvicted()) {
+                        evictions.incrementAndGet();
+                    }
+                })
+                .executor(Runnable::run)
+                .build();
+    }
+
+    public ResultCacheSettings settings()
+    {
+        return settings;
+    }
+
+    /** How long a result of this statement may be kept; empty when it must not be cached. */
+    Optional<Duration> ttl(BackendQuery query)
+    {
+        Optional<Duration> ttl = settings.ttl(query.tables());
+        if (ttl.isEmpty() || NonDeterministicSql.isNonDeterministic(query.sql()) || query.parameters().stream().anyMatch(value -> value instanceof byte[])) {
+            return Optional.empty();
+        }
+        return ttl;
+    }
+
+    /**
+     * The rows of {@code query}: from the cache, from a statement already reading them, or from
+     * {@code source} (read to the end, or up to the entry limit, before the first row is returned).
+     *
+     * @param hit run when the rows come from the cache (stored, or read by an identical statement)
+     */
+    ResultStream read(BackendQuery query, Duration ttl, Supplier<ResultStream> source, Runnable hit)
+    {
+        CachedResult cached = results.getIfPresent(query);
+        if (cached != null) {
+            hits.incrementAndGet();
+            hit.run();
+            return cached.stream();
+        }
+        CompletableFuture<Optional<CachedResult>> mine = new CompletableFuture<>();
+        CompletableFuture<Optional<CachedResult>> running = loading.putIfAbsent(query, mine);
+        if (running != null) {
+            sharedWaits.incrementAndGet();
+            Optional<CachedResult> shared = await(running);
+            if (shared.isPresent()) {
+                hits.incrementAndGet();
+                hit.run();
+                return shared.get().stream();
+            }
+            misses.incrementAndGet();
+            return source.get();
+        }
+        misses.incrementAndGet();
+        long startedAt = generation.get();
+        long startedNanos = System.nanoTime();
+        try {
+            cached = results.getIfPresent(query);
+            if (cached != null) {
+                // stored between the first look and the claim
+                mine.complete(Optional.of(cached));
+                return cached.stream();
+            }
+            ResultStream stream = source.get();
+            Loaded loaded = load(stream, ttl);
+            if (loaded.complete() != null) {
+                if (generation.get() == startedAt && settled(query, startedNanos)) {
+                    results.put(query, loaded.complete());
+                    if (generation.get() != startedAt) {
+                        // an invalidation raced the store: the rows may predate the change
+                        results.asMap().remove(query, loaded.complete());
+                    }
+                }
+                mine.complete(Optional.of(loaded.complete()));
+                return loaded.complete().stream();
+            }
+            mine.complete(Optional.empty());
+            return loaded.partial();
+        }
+        catch (RuntimeException | Error e) {
+            mine.complete(Optional.empty());
+            throw e;
+        }
+        finally {
+            loading.remove(query, mine);
+        }
+    }
+
+    private static Optional<CachedResult> await(CompletableFuture<Optional<CachedResult>> running)
+    {
+        try {
+            return running.get();
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+        catch (ExecutionException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Either the whole result, or (too large to keep) a stream of what was read followed by the rest. */
+    private record Loaded(CachedResult complete, ResultStream partial)
+    {
+    }
+
+    private Loaded load(ResultStream stream, Duration ttl)
+    {
+        List<ColumnMetadata> columns = stream.columns();
+        List<Object[]> rows = new ArrayList<>();
+        long bytes = 64L * columns.size();
+        try {
+            while (stream.next()) {
+                Object[] row = new Object[columns.size()];
+                bytes += 16 + 8L * row.length;
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = stream.value(i);
+                    bytes += RowBytes.of(row[i]);
+                }
+                rows.add(row);
+                if (bytes > settings.maxEntryBytes()) {
+                    bypasses.incrementAndGet();
+                    return new Loaded(null, new PrefixedStream(columns, rows, stream));
+                }
+            }
+        }
+        catch (RuntimeException | Error e) {
+            stream.close();
+            throw e;
+        }
+        stream.close();
+        return new Loaded(new CachedResult(columns, rows, bytes, ttl), null);
+    }
+
+    /** Counts a statement that was not cacheable or that its session kept away from the cache. */
+    void bypassed()
+    {
+        bypasses.incrementAndGet();
+    }
+
+    /** Whether every table of the statement was last reported changed long enough before its rows were read. */
+    private boolean settled(BackendQuery query, long startedNanos)
+    {
+        if (changedAt.isEmpty()) {
+            return true;
+        }
+        long settle = settings.changeSettle().toNanos();
+        Long source = changedAt.get(query.source());
+        if (source != null && startedNanos - source < settle) {
+            return false;
+        }
+        for (SourceTable table : query.tables()) {
+            Long changed = changedAt.get(tableKey(query.source(), table.schema(), table.table()));
+            if (changed != null && startedNanos - changed < settle) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String tableKey(String source, String schema, String table)
+    {
+        return source + "|" + (schema + "." + table).toLowerCase(Locale.ROOT);
+    }
+
+    /** Drops every entry of one source: its change feed reported a change it cannot tie to tables. */
+    public void invalidateSource(String source)
+    {
+        changedAt.put(source, System.nanoTime());
+        generation.incrementAndGet();
+        for (BackendQuery key : results.asMap().keySet()) {
+            if (key.source().equals(source) && results.asMap().remove(key) != null) {
+                invalidations.incrementAndGet();
+            }
+        }
+    }
+
+    /** Drops every entry: the policies, the users or the catalog changed. */
+    public void invalidateAll()
+    {
+        generation.incrementAndGet();
+        invalidations.addAndGet(results.estimatedSize());
+        results.invalidateAll();
+    }
+
+    /**
+     * Drops every entry that read {@code schema.table} of {@code source} (as the source spells
+     * them, ignoring case): the hook for change feeds such as the MySQL binlog or BigQuery's
+     * {@code lastModifiedTime}.
+     */
+    public void invalidateTable(String source, String schema, String table)
+    {
+        changedAt.put(tableKey(source, schema, table), System.nanoTime());
+        generation.incrementAndGet();
+        String qualified = (schema + "." + table).toLowerCase(Locale.ROOT);
+        for (BackendQuery key : results.asMap().keySet()) {
+            if (key.source().equals(source) && key.tables().stream().map(SourceTable::qualifiedName).anyMatch(name -> name.toLowerCase(Locale.ROOT).equals(qualified))) {
+                if (results.asMap().remove(key) != null) {
+                    invalidations.incrementAndGet();
+                }
+            }
+        }
+    }
+
+    public Stats stats()
+    {
+        long bytes = results.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
+        return new Stats(results.estimatedSize(), bytes, hits.get(), misses.get(), bypasses.get(), evictions.get(), invalidations.get(), sharedWaits.get());
+    }
+
+    /** The rows read so far, then the rest of the source's stream. */
+    private static final class PrefixedStream
+            implements ResultStream
+    {
+        private final List<ColumnMetadata> columns;
+        private final List<Object[]> prefix;
+        private final ResultStream rest;
+        private int next;
+        private Object[] current;
+
+        PrefixedStream(List<ColumnMetadata> columns, List<Object[]> prefix, ResultStream rest)
+        {
+            this.columns = columns;
+            this.prefix = prefix;
+            this.rest = rest;
+        }
+
+        @Override
+        public List<ColumnMetadata> columns()
+        {
+            return columns;
+        }
+
+        @Override
+        public boolean next()
+        {
+            if (next < prefix.size()) {
+                current = prefix.get(next);
+                prefix.set(next++, null);
+                return true;
+            }
+            current = null;
+            return rest.next();
+        }
+
+        @Override
+        public Object value(int column)
+        {
+            return current != null ? current[column] : rest.value(column);
+        }
+
+        @Override
+        public void close()
+        {
+            rest.close();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package dev.sekisho.planner.statement;
+
+import dev.sekisho.planner.spi.ColumnType;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.format.DateTimeParseException;
+import java.util.Optional;
+import java.util.UUID;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * A literal of the client's text that became a parameter of the normalised statement: its value,
+ * and the type it is declared with (a number's own type; {@code UNKNOWN} for a string, so that the
+ * planner infers the type from what it is compared with, as PostgreSQL types an unknown literal).
+ *
+ * @param text the literal as written
+ * @param declaredType the parameter's declared type
+ * @param value the literal's value: Integer, Long or BigDecimal for a number, String for a string
+ */
+public record FoldedLiteral(String text, ColumnType declaredType, Object value)
+{
+    public FoldedLiteral
+    {
+        requireNonNull(text, "text is null");
+        requireNonNull(declaredType, "declaredType is null");
+        requireNonNull(value, "value is null");
+        if (!(value instanceof String) && !(value instanceof Integer) && !(value instanceof Long) && !(value instanceof BigDecimal)) {
+            throw new IllegalArgumentException("a folded literal is a string or a number: " + value.getClass());
+        }
+    }
+
+    /** A number as PostgreSQL types it: integer, bigint, else numeric. */
+    static Optional<FoldedLiteral> number(String text)
+    {
+        try {
+            if (text.chars().allMatch(Character::isDigit)) {
+                BigInteger integer = new BigInteger(text);
+                if (integer.bitLength() < 32) {
+                    return Optional.of(new FoldedLiteral(text, ColumnType.of(ColumnType.Kind.INTEGER), integer.intValue()));
+                }
+                if (integer.bitLength() < 64) {
+                    return Optional.of(new FoldedLiteral(text, ColumnType.of(ColumnType.Kind.BIGINT), integer.longValue()));
+                }
+            }
+            BigDecimal decimal = new BigDecimal(text);
+            return Optional.of(new FoldedLiteral(text, ColumnType.of(ColumnType.Kind.DECIMAL), decimal));
+        }
+        catch (NumberFormatException e) {
+            // hexadecimal, binary, underscores: left in the text
+            return Optional.empty();
+        }
+    }
+
+    /** A plain string, its type left to the planner. */
+    static FoldedLiteral string(String text, String value)
+    {
+        return new FoldedLiteral(text, ColumnType.of(ColumnType.Kind.UNKNOWN), value);
+    }
+
+    /**
+     * The value as the type the plan gave its parameter, the way PostgreSQL reads a literal of that
+     * type; empty when this value cannot be read so (the statement is then planned as written,
+     * whose error or result is the right one).
+     */
+    public Optional<Object> as(ColumnType type)
+    {
+        try {
+            return Optional.ofNullable(convert(type));
+        }
+        catch (ArithmeticException | DateTimeParseException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private Object convert(ColumnType type)
+    {
+        if (value instanceof String string) {
+            return switch (type.kind()) {
+                case CHAR, VARCHAR, TEXT, UNKNOWN, JSON -> string;
+                case ENUM -> type.namedType().orElseThrow().labels().contains(string) ? string : null;
+                case DATE -> LocalDate.parse(string.strip());
+                case TIMESTAMP -> LocalDateTime.parse(string.strip().replace(' ', 'T'));
+                case TIME -> LocalTime.parse(string.strip());
+                case UUID -> UUID.fromString(string.strip());
+                // PostgreSQL reads an unknown literal compared with a number as that number
+                case SMALLINT -> Short.parseShort(string.strip());
+                case INTEGER -> Integer.parseInt(string.strip());
+                case BIGINT -> Long.parseLong(string.strip());
+                case DECIMAL -> new BigDecimal(string.strip());
+                default -> null;
+            };
+        }
+        BigDecimal number = value instanceof BigDecimal decimal ? decimal : BigDecimal.valueOf(((Number) value).longValue());
+        return switch (type.kind()) {
+            case SMALLINT -> number.shortValueExact();
+            case INTEGER -> number.intValueExact();
+            case BIGINT -> number.longValueExact();
+            case DECIMAL -> number;
+            // a number compared with a float column: PostgreSQL converts it as the float type does
+            case REAL -> number.floatValue();
+            case DOUBLE -> number.doubleValue();
+            default -> null;
+        };
+    }
+}
