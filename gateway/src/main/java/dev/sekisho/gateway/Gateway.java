@@ -2,6 +2,8 @@ package dev.sekisho.gateway;
 
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.auth.UsersFile;
+import dev.sekisho.gateway.avatica.AvaticaServer;
+import dev.sekisho.gateway.avatica.AvaticaServerOptions;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.execution.Sessions;
@@ -21,6 +23,7 @@ import dev.sekisho.planner.spi.ServerStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +47,9 @@ public final class Gateway
     private final PgServer pgServer;
     private final int pgPort;
     private final Optional<GatewayPolicies> policies;
+    /** The Avatica front door and its port, when configured. */
+    private Optional<AvaticaServer> avaticaServer = Optional.empty();
+    private int avaticaPort = -1;
 
     private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies)
     {
@@ -91,7 +97,17 @@ public final class Gateway
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            return new Gateway(connectors, workers, server, port, Optional.ofNullable(policies));
+            Gateway gateway = new Gateway(connectors, workers, server, port, Optional.ofNullable(policies));
+            if (config.avatica().isPresent()) {
+                try {
+                    gateway.startAvatica(config, users, sessions);
+                }
+                catch (RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+            }
+            return gateway;
         }
         catch (RuntimeException e) {
             if (workers != null) {
@@ -103,6 +119,20 @@ public final class Gateway
             connectors.forEach(Gateway::closeQuietly);
             throw e;
         }
+    }
+
+    /** Starts the Avatica front door over the same sessions (planner, policies, pipeline, connection count) as the PostgreSQL one. */
+    private void startAvatica(SekishoConfig config, UserStore users, Sessions sessions)
+    {
+        SekishoConfig.Avatica avatica = config.avatica().orElseThrow();
+        AvaticaServerOptions options = new AvaticaServerOptions(avatica.host(), avatica.port(),
+                avatica.json() ? AvaticaServerOptions.Serialization.JSON : AvaticaServerOptions.Serialization.PROTOBUF,
+                config.tls().isPresent() ? Optional.of(tls(config)) : Optional.empty(), avatica.allowPlainHttp(), config.protocol().maxMessageBytes(),
+                config.protocol().maxConnections(), Duration.ofSeconds(avatica.idleTimeoutSeconds()), avatica.maxFrameRows());
+        AvaticaServer server = new AvaticaServer(options, users, sessions, workers.executor());
+        avaticaPort = server.start();
+        avaticaServer = Optional.of(server);
+        log.info("Avatica (JDBC over HTTP{}) listening on {}:{}", options.tls().isPresent() ? "S" : ", plain HTTP for local use", avatica.host(), avaticaPort);
     }
 
     /** Checks everything that can be checked without serving: the users file, TLS files, each source's settings and the policy files. */
@@ -148,6 +178,12 @@ public final class Gateway
         return pgPort;
     }
 
+    /** The Avatica port actually bound; empty when the Avatica front door is not configured. */
+    public Optional<Integer> avaticaPort()
+    {
+        return avaticaServer.map(server -> avaticaPort);
+    }
+
     /** Sekisho's version, from the jar manifest when there is one. */
     public static String version()
     {
@@ -171,6 +207,7 @@ public final class Gateway
     public void close()
     {
         policies.ifPresent(GatewayPolicies::close);
+        avaticaServer.ifPresent(AvaticaServer::close);
         pgServer.close();
         workers.close();
         connectors.forEach(Gateway::closeQuietly);

@@ -23,7 +23,8 @@ import static java.util.Objects.requireNonNull;
  * @param execution worker pool sizes
  * @param protocol wire-protocol limits
  * @param sources the databases behind the gateway
- * @param tls TLS for the Postgres-wire front door; empty: clients connect without TLS
+ * @param tls TLS for the Postgres-wire front door (and the Avatica one); empty: clients connect without TLS
+ * @param avatica the Avatica (JDBC over HTTP) front door; empty: not served
  */
 public record SekishoConfig(
         Path file,
@@ -34,7 +35,8 @@ public record SekishoConfig(
         Execution execution,
         Protocol protocol,
         List<Source> sources,
-        Optional<Tls> tls)
+        Optional<Tls> tls,
+        Optional<Avatica> avatica)
 {
     public SekishoConfig
     {
@@ -47,6 +49,14 @@ public record SekishoConfig(
         requireNonNull(protocol, "protocol is null");
         sources = List.copyOf(sources);
         requireNonNull(tls, "tls is null");
+        requireNonNull(avatica, "avatica is null");
+    }
+
+    /** Without the Avatica front door. */
+    public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
+            Protocol protocol, List<Source> sources, Optional<Tls> tls)
+    {
+        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, Optional.empty());
     }
 
     /** Without TLS. */
@@ -134,6 +144,27 @@ public record SekishoConfig(
             requireNonNull(certFile, "certFile is null");
             requireNonNull(keyFile, "keyFile is null");
             requireNonNull(mode, "mode is null");
+        }
+    }
+
+    /**
+     * {@code avatica:}, the JDBC-over-HTTP front door.
+     *
+     * @param host address to bind
+     * @param port the HTTP(S) port; 0 picks a free port
+     * @param json whether requests are JSON instead of protobuf (the driver's {@code serialization=} must match)
+     * @param allowPlainHttp whether HTTP Basic passwords are accepted over plain HTTP (local use only)
+     * @param idleTimeoutSeconds a connection unused this long is closed
+     * @param maxFrameRows most rows in one frame, whatever fetch size a client asks for
+     * @param line the line of the {@code avatica:} key
+     */
+    public record Avatica(String host, int port, boolean json, boolean allowPlainHttp, int idleTimeoutSeconds, int maxFrameRows, int line)
+    {
+        public static final int DEFAULT_PORT = 8765;
+
+        public Avatica
+        {
+            requireNonNull(host, "host is null");
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class SekishoConfigLoader
 {
-    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls");
+    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls", "avatica");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
 
     private SekishoConfigLoader() {}
@@ -104,7 +104,31 @@ public final class SekishoConfigLoader
             throw root.error("sources", "is empty: name at least one database behind the gateway");
         }
         Optional<SekishoConfig.Tls> tls = root.optionalSection("tls").map(section -> tls(section, file, root.node().keyLine("tls")));
-        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls);
+        Optional<SekishoConfig.Avatica> avatica = root.optionalSection("avatica")
+                .map(section -> avatica(section, listen, tls.isPresent(), root.node().keyLine("avatica")));
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, avatica);
+    }
+
+    private static SekishoConfig.Avatica avatica(ConfigReader section, SekishoConfig.Listen listen, boolean tls, int line)
+    {
+        section.rejectUnknownKeys(Set.of("host", "port", "serialization", "allow_plain_http", "idle_timeout_seconds", "max_frame_rows"));
+        String serialization = section.optionalString("serialization").orElse("protobuf");
+        if (!serialization.equals("protobuf") && !serialization.equals("json")) {
+            throw section.error("serialization", "must be 'protobuf' (the driver's default) or 'json', not '" + serialization + "'");
+        }
+        boolean allowPlainHttp = section.booleanValue("allow_plain_http", false);
+        if (!tls && !allowPlainHttp) {
+            throw section.error("allow_plain_http", "is false and there is no 'tls:' section: HTTP Basic would send passwords in the clear; "
+                    + "configure tls (the Avatica port then speaks HTTPS with the same certificate) or, for local use only, set allow_plain_http: true");
+        }
+        return new SekishoConfig.Avatica(
+                section.optionalString("host").orElse(listen.host()),
+                section.intValue("port", SekishoConfig.Avatica.DEFAULT_PORT, 0, 65535),
+                serialization.equals("json"),
+                allowPlainHttp,
+                section.intValue("idle_timeout_seconds", 600, 1, 7 * 24 * 3600),
+                section.intValue("max_frame_rows", 10_000, 1, 1_000_000),
+                line);
     }
 
     private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)

@@ -127,6 +127,12 @@ public final class PgTls
         }
     }
 
+    /** The server's TLS context, for the other front doors that share the certificate (the Avatica HTTPS port). */
+    public SslContext sslContext()
+    {
+        return context;
+    }
+
     /** A server-side TLS handler for one connection. */
     SslHandler newHandler(ByteBufAllocator allocator)
     {

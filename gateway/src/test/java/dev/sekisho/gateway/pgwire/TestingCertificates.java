@@ -18,16 +18,16 @@ import java.util.concurrent.TimeUnit;
  * CN=localhost, SAN localhost and 127.0.0.1, valid two days) and writes it as PEM files, the way an
  * operator would configure Sekisho: {@code server.crt} and an unencrypted PKCS#8 {@code server.key}.
  */
-final class TestingCertificates
+public final class TestingCertificates
 {
     private static final char[] STORE_PASSWORD = "test-only".toCharArray();
 
     /** The PEM files of one certificate. */
-    record PemFiles(Path certificate, Path key) {}
+    public record PemFiles(Path certificate, Path key) {}
 
     private TestingCertificates() {}
 
-    static PemFiles selfSigned(Path directory)
+    public static PemFiles selfSigned(Path directory)
             throws IOException, InterruptedException, GeneralSecurityException
     {
         Path store = directory.resolve("server.p12");
