@@ -3,6 +3,8 @@ package dev.sekisho.it;
 import io.netty.util.internal.PlatformDependent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -20,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A one-million-row result streams through the gateway in bounded memory: through pgjdbc portals
- * (fetch size), and to a raw client that stops reading for a while (backpressure). The gateway
+ * and Avatica frames (fetch size), and to a raw client that stops reading for a while (backpressure). The gateway
  * runs in this JVM, so the heap measured here holds both sides; the bound is a fraction of what
  * buffering the whole result on either side would cost, computed from the rows themselves.
  */
@@ -52,11 +54,12 @@ public class TestStreaming
         assertThat(expected.nullEmails()).isPositive();
     }
 
-    @Test
-    public void testMillionRowsThroughPortalsInBoundedHeap()
+    @ParameterizedTest
+    @EnumSource(FrontDoor.class)
+    public void testMillionRowsThroughPortalsInBoundedHeap(FrontDoor door)
             throws SQLException
     {
-        try (Connection connection = gateway.connect("alice")) {
+        try (Connection connection = door.connect(gateway.gateway(), "alice")) {
             connection.setAutoCommit(false);
             // warm-up: plan cache, pools, class loading happen before the baseline
             readSome(connection, 20_000);
@@ -84,7 +87,7 @@ public class TestStreaming
 
             assertThat(totals.build()).isEqualTo(expected);
             long bound = fullBufferBytes / 4;
-            System.out.printf(Locale.ROOT, "portal streaming: max heap growth %.1f MB; a full buffer of the result would need >= %.1f MB; bound %.1f MB%n",
+            System.out.printf(Locale.ROOT, door + " streaming: max heap growth %.1f MB; a full buffer of the result would need >= %.1f MB; bound %.1f MB%n",
                     maxGrowth / 1e6, fullBufferBytes / 1e6, bound / 1e6);
             assertThat(fullBufferBytes).isGreaterThan(80_000_000L);
             assertThat(maxGrowth)

@@ -28,7 +28,9 @@ import static java.util.Objects.requireNonNull;
  * and through the gateway with pgjdbc: prepared statements (extended protocol; the id bound with
  * {@code setInt}, matching the INT column, and with {@code setLong}), plain statements
  * with the id as a literal (the gateway's plan cache answers repeated texts), and plain statements
- * whose text never repeats (a comment with a counter, as Redash sends; every call is planned).
+ * whose text never repeats (a comment with a counter, as Redash sends; every call is planned); and
+ * through the gateway's Avatica front door with Avatica's remote driver (JDBC over HTTP, protobuf),
+ * prepared as over pgjdbc.
  * Prints a Markdown table of p50/p99/mean latency and throughput, single client and concurrent
  * clients, all in one run against one MariaDB.
  *
@@ -80,6 +82,7 @@ public final class PointLookupBenchmark
                 new Path("direct: Connector/J prepared", "MariaDB", this::directPrepared),
                 new Path("gateway: pgjdbc prepared, setInt (extended protocol)", "gateway", () -> gatewayPrepared(false)),
                 new Path("gateway: pgjdbc prepared, setLong (int8 parameter, int column)", "gateway", () -> gatewayPrepared(true)),
+                new Path("gateway: Avatica prepared, setInt (JDBC over HTTP, protobuf)", "gateway", this::avaticaPrepared),
                 new Path("gateway: pgjdbc statement, literal id (plan cache hit)", "gateway", this::gatewayLiteral),
                 new Path("gateway: pgjdbc statement, text never repeats (planned every call)", "gateway", this::gatewayUniqueText));
 
@@ -199,6 +202,33 @@ public final class PointLookupBenchmark
                 else {
                     statement.setInt(1, Math.toIntExact(id));
                 }
+                try (ResultSet resultSet = statement.executeQuery()) {
+                    consume(resultSet, id);
+                }
+            }
+
+            @Override
+            public void close()
+                    throws SQLException
+            {
+                connection.close();
+            }
+        };
+    }
+
+    private Lookup avaticaPrepared()
+            throws SQLException
+    {
+        // Avatica's remote driver: a prepare request once, then one execute request (HTTP POST) per lookup
+        Connection connection = TestingGateway.connectAvatica(gateway.gateway(), "alice");
+        PreparedStatement statement = connection.prepareStatement(GATEWAY_SQL);
+        return new Lookup()
+        {
+            @Override
+            public void run(long id)
+                    throws SQLException
+            {
+                statement.setInt(1, Math.toIntExact(id));
                 try (ResultSet resultSet = statement.executeQuery()) {
                     consume(resultSet, id);
                 }
