@@ -48,7 +48,7 @@ public final class AvaticaServer
 
     /**
      * @param users the users file the PostgreSQL door authenticates against
-     * @param sessions the gateway's sessions (shared with the PostgreSQL door: one planner, one pipeline, one connection count)
+     * @param sessions the gateway's sessions (shared with the PostgreSQL door: one planner, one pipeline; their number is the Avatica connection limit)
      * @param workers the gateway's worker pool; the caller owns it
      */
     public AvaticaServer(AvaticaServerOptions options, UserStore users, Sessions sessions, ExecutorService workers)
