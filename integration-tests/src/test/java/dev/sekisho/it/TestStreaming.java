@@ -16,9 +16,11 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A one-million-row result streams through the gateway in bounded memory: through pgjdbc portals
@@ -195,8 +197,62 @@ public class TestStreaming
         }
     }
 
+    @Test
+    public void testAvaticaCancelEndsTheSourceQuery()
+            throws Exception
+    {
+        try (Connection connection = FrontDoor.AVATICA.connect(gateway.gateway(), "alice")) {
+            // mid-stream: the driver's cancel stops reading, closing the statement ends the portal and its MariaDB query
+            Statement statement = connection.createStatement();
+            statement.setFetchSize(1000);
+            ResultSet resultSet = statement.executeQuery(QUERY);
+            for (int i = 0; i < 5_000; i++) {
+                assertThat(resultSet.next()).isTrue();
+            }
+            statement.cancel();
+            assertThatThrownBy(resultSet::next).isInstanceOf(SQLException.class).hasMessageContaining("canceled");
+            statement.close();
+            assertUpstreamQueryEnds();
+            assertThat(count(connection, "select count(*) from shop.customers")).isEqualTo(1000);
+        }
+
+        // before the first row: closing the connection from another thread cancels the statement at MariaDB (57014)
+        Connection connection = FrontDoor.AVATICA.connect(gateway.gateway(), "alice");
+        try {
+            CompletableFuture<Throwable> running = CompletableFuture.supplyAsync(() -> {
+                try (Statement statement = connection.createStatement();
+                        ResultSet resultSet = statement.executeQuery("select count(*) from shop.orders a cross join shop.orders b")) {
+                    resultSet.next();
+                    return null;
+                }
+                catch (SQLException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(1_000);
+            assertThat(running).as("the cross join still runs after a second").isNotDone();
+            assertThat(upstreamQuery("info like '%orders%'")).as("MariaDB runs the cross join").isNotNull();
+            long cancelled = System.nanoTime();
+            connection.close();
+            Throwable failure = running.get(30, TimeUnit.SECONDS);
+            assertThat(failure).isInstanceOf(SQLException.class);
+            assertThat(((SQLException) failure).getSQLState()).isEqualTo("57014");
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - cancelled)).as("the cancel took effect promptly").isLessThan(10);
+            assertUpstreamQueryEnds("info like '%orders%'");
+        }
+        finally {
+            connection.close();
+        }
+    }
+
     /** The gateway ends (or drains) the abandoned MariaDB statement instead of leaving it running. */
     private static void assertUpstreamQueryEnds()
+            throws Exception
+    {
+        assertUpstreamQueryEnds("info like '%orders%' and info like '%customers%'");
+    }
+
+    private static void assertUpstreamQueryEnds(String condition)
             throws Exception
     {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -206,7 +262,7 @@ public class TestStreaming
             while (System.nanoTime() < deadline) {
                 running = null;
                 try (ResultSet resultSet = statement.executeQuery("select info from information_schema.processlist "
-                        + "where id <> connection_id() and command = 'Query' and info like '%orders%' and info like '%customers%'")) {
+                        + "where id <> connection_id() and command = 'Query' and " + condition)) {
                     if (resultSet.next()) {
                         running = resultSet.getString(1);
                     }
@@ -218,6 +274,18 @@ public class TestStreaming
             }
         }
         throw new AssertionError("MariaDB still runs the abandoned query after 30 s: " + running);
+    }
+
+    /** A statement MariaDB runs now for another connection that matches {@code condition}, or null. */
+    private static String upstreamQuery(String condition)
+            throws SQLException
+    {
+        try (Connection direct = gateway.connectDirect("shop");
+                Statement statement = direct.createStatement();
+                ResultSet resultSet = statement.executeQuery("select info from information_schema.processlist "
+                        + "where id <> connection_id() and command = 'Query' and " + condition)) {
+            return resultSet.next() ? resultSet.getString(1) : null;
+        }
     }
 
     private static void readSome(Connection connection, int rows)
