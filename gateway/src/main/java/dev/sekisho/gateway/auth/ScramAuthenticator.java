@@ -57,13 +57,32 @@ public final class ScramAuthenticator
      */
     public Exchange start(String user, Optional<byte[]> channelBinding)
     {
+        return start(user, channelBinding, false);
+    }
+
+    /**
+     * Starts an exchange that may be bound to fail: a locked-out user or address goes through the
+     * whole exchange like anyone else, and gets the answer of a wrong password at its end.
+     *
+     * @param refuse whether the exchange fails whatever the password
+     */
+    public Exchange start(String user, Optional<byte[]> channelBinding, boolean refuse)
+    {
         requireNonNull(channelBinding, "channelBinding is null");
         requireNonNull(user, "user is null");
         Optional<UserRecord> record = users.lookup(user);
-        ScramVerifier verifier = record.map(UserRecord::verifier).orElseGet(() -> mockVerifier(user));
+        // a user who logs in by certificate alone has no password: no proof can match the mock
+        ScramVerifier verifier = record.flatMap(UserRecord::scram).orElseGet(() -> mockVerifier(user));
+        Optional<Principal> principal = refuse || record.flatMap(UserRecord::scram).isEmpty() ? Optional.empty() : record.map(UserRecord::principal);
         byte[] nonce = new byte[NONCE_BYTES];
         random.nextBytes(nonce);
-        return new Exchange(user, record.map(UserRecord::principal), verifier, Base64.getEncoder().encodeToString(nonce), channelBinding);
+        return new Exchange(user, principal, verifier, Base64.getEncoder().encodeToString(nonce), channelBinding);
+    }
+
+    /** The users this authenticator reads (their records and certificate requirements). */
+    public UserStore users()
+    {
+        return users;
     }
 
     private ScramVerifier mockVerifier(String user)

@@ -16,7 +16,7 @@ import java.util.Set;
 
 /**
  * The users file: each user's SCRAM-SHA-256 verifier (never a plain password), groups and
- * attributes.
+ * attributes, whether a TLS client certificate is required, and whether the user is disabled.
  *
  * <pre>
  * users:
@@ -24,18 +24,25 @@ import java.util.Set;
  *     password: "SCRAM-SHA-256$4096:...$...:..."   # from 'sekisho hash-password'
  *     groups: [analysts]
  *     attributes: {region: JP}
+ *     clientcert: verify-full                      # optional: verify-ca or verify-full
+ *   bob:
+ *     disabled: true                               # cannot log in; open sessions are closed on reload
  * </pre>
  *
- * Errors name {@code file:line} and the user; they never repeat a password value.
+ * A user with {@code clientcert: verify-full} may have no password: the certificate alone logs them
+ * in (PostgreSQL's {@code cert} method). Errors name {@code file:line} and the user; they never
+ * repeat a password value.
  */
 public final class UsersFile
         implements UserStore
 {
     private final Map<String, UserRecord> users;
+    private final Set<String> disabled;
 
-    private UsersFile(Map<String, UserRecord> users)
+    private UsersFile(Map<String, UserRecord> users, Set<String> disabled)
     {
         this.users = Map.copyOf(users);
+        this.disabled = Set.copyOf(disabled);
     }
 
     /**
@@ -60,8 +67,9 @@ public final class UsersFile
         top.rejectUnknownKeys(Set.of("users"));
         Optional<ConfigReader> section = top.optionalSection("users");
         Map<String, UserRecord> users = new LinkedHashMap<>();
+        Set<String> disabled = new java.util.LinkedHashSet<>();
         if (section.isEmpty()) {
-            return new UsersFile(users);
+            return new UsersFile(users, disabled);
         }
         ConfigReader usersSection = section.get();
         for (Map.Entry<String, YamlNode> entry : usersSection.node().entries().entrySet()) {
@@ -73,19 +81,34 @@ public final class UsersFile
                 throw usersSection.error(name, "user \"" + name + "\" must be a mapping with password, groups and attributes, not " + entry.getValue().describe());
             }
             ConfigReader user = usersSection.optionalSection(name).orElseThrow();
-            user.rejectUnknownKeys(Set.of("password", "groups", "attributes"));
-            String password = user.optionalString("password")
-                    .orElseThrow(() -> user.error("password", "user \"" + name + "\" has no password; set it to the output of 'sekisho hash-password'"));
-            ScramVerifier verifier;
-            if (!ScramVerifier.isVerifier(password)) {
-                throw user.error("password", "user \"" + name + "\" has a plain password or an unsupported hash; the users file holds only"
-                        + " SCRAM-SHA-256 verifiers: replace it with the output of 'sekisho hash-password'");
+            user.rejectUnknownKeys(Set.of("password", "groups", "attributes", "clientcert", "disabled"));
+            if (user.booleanValue("disabled", false)) {
+                // kept in the file, e.g. while someone is away; nothing else of the entry matters
+                disabled.add(name);
+                continue;
             }
-            try {
-                verifier = ScramVerifier.parse(password);
+            ClientCertificateCheck clientCertificate = user.optionalString("clientcert")
+                    .map(text -> ClientCertificateCheck.parse(text).filter(check -> check != ClientCertificateCheck.NONE)
+                            .orElseThrow(() -> user.error("clientcert", "user \"" + name + "\": must be verify-ca (a certificate signed by tls.client_ca)"
+                                    + " or verify-full (and its CN is the user name), not '" + text + "'")))
+                    .orElse(ClientCertificateCheck.NONE);
+            Optional<String> password = user.optionalString("password");
+            if (password.isEmpty() && clientCertificate != ClientCertificateCheck.VERIFY_FULL) {
+                throw user.error("password", "user \"" + name + "\" has no password; set it to the output of 'sekisho hash-password'"
+                        + " (or log them in by certificate alone with clientcert: verify-full)");
             }
-            catch (IllegalArgumentException e) {
-                throw user.error("password", "user \"" + name + "\": " + e.getMessage());
+            Optional<ScramVerifier> verifier = Optional.empty();
+            if (password.isPresent()) {
+                if (!ScramVerifier.isVerifier(password.get())) {
+                    throw user.error("password", "user \"" + name + "\" has a plain password or an unsupported hash; the users file holds only"
+                            + " SCRAM-SHA-256 verifiers: replace it with the output of 'sekisho hash-password'");
+                }
+                try {
+                    verifier = Optional.of(ScramVerifier.parse(password.get()));
+                }
+                catch (IllegalArgumentException e) {
+                    throw user.error("password", "user \"" + name + "\": " + e.getMessage());
+                }
             }
             List<String> groups = user.optionalStringList("groups").orElse(List.of());
             Map<String, String> attributes = new LinkedHashMap<>();
@@ -99,9 +122,9 @@ public final class UsersFile
                     attributes.put(attribute.getKey(), scalar.value().toString());
                 }
             }
-            users.put(name, new UserRecord(new Principal(name, Set.copyOf(groups), attributes), verifier));
+            users.put(name, new UserRecord(new Principal(name, Set.copyOf(groups), attributes), verifier, clientCertificate));
         }
-        return new UsersFile(users);
+        return new UsersFile(users, disabled);
     }
 
     @Override
@@ -110,9 +133,21 @@ public final class UsersFile
         return Optional.ofNullable(users.get(name));
     }
 
-    /** The names of all users, for diagnostics. */
+    /** The names of the users who may log in, for diagnostics. */
     public Set<String> userNames()
     {
         return users.keySet();
+    }
+
+    /** The users listed with {@code disabled: true}: they cannot log in. */
+    public Set<String> disabledUsers()
+    {
+        return disabled;
+    }
+
+    /** Every user who may log in, by name. */
+    public Map<String, UserRecord> users()
+    {
+        return users;
     }
 }

@@ -2,6 +2,7 @@ package dev.sekisho.gateway.cli;
 
 import dev.sekisho.gateway.Gateway;
 import dev.sekisho.gateway.config.ConfigException;
+import dev.sekisho.gateway.config.ConfigWarning;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.config.SekishoConfigLoader;
 import dev.sekisho.gateway.policy.GatewayPolicies;
@@ -24,6 +25,7 @@ import java.util.concurrent.Callable;
         description = {
                 "Validate a configuration file, its users file and its policies, and ask each source's servers whether they answer.",
                 "Exit 0: valid and every server answers; 2: invalid (file:line and the key for each problem); 3: valid, but a server does not answer (one line per server: host:port and the driver's reason).",
+                "A valid configuration's warnings (passwords written in clear text, remote sources without verified TLS) follow the OK on standard output; the exit code stays 0.",
         })
 public final class CheckConfigCommand
         implements Callable<Integer>
@@ -69,6 +71,10 @@ public final class CheckConfigCommand
         }
         System.out.printf("%s: OK (%d source(s), %s, users file %s)%n", config, loaded.sources().size(),
                 answers.isEmpty() ? "their schemas read" : answers.size() + " server(s) answer", loaded.usersFile());
+        // once nothing is wrong: what works but should change (the exit code stays 0)
+        for (ConfigWarning warning : Gateway.warnings(loaded)) {
+            System.out.println("warning: " + warning);
+        }
         return ExitCode.OK;
     }
 

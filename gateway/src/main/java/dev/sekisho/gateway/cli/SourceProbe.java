@@ -181,7 +181,7 @@ final class SourceProbe
             // the pool's settings (sslMode among them), so that the probe fails where the pool would
             properties.putAll(ReplicaPool.DEFAULT_PROPERTIES);
             properties.put("connectTimeout", String.valueOf(mysql.pool().connectionTimeoutMillis()));
-            properties.putAll(mysql.properties());
+            properties.putAll(mysql.driverProperties());
             properties.put("user", server.user());
             if (server.password() != null) {
                 properties.put("password", server.password());

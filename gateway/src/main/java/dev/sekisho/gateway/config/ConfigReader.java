@@ -1,10 +1,12 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.gateway.session.PgUnits;
 import dev.sekisho.policies.validate.DidYouMean;
 import dev.sekisho.policies.yaml.YamlNode;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -108,6 +110,13 @@ public final class ConfigReader
                 return (int) number;
             }
         }
+        // a value from ${env:NAME} is text
+        if (value instanceof YamlNode.ScalarNode scalar && scalar.value() instanceof String text && text.strip().matches("-?\\d{1,9}")) {
+            long number = Long.parseLong(text.strip());
+            if (number >= min && number <= max) {
+                return (int) number;
+            }
+        }
         String shown = value instanceof YamlNode.ScalarNode scalar ? "'" + scalar.value() + "'" : value.describe();
         if (value instanceof YamlNode.ScalarNode scalar && scalar.value() instanceof BigDecimal) {
             shown = "'" + scalar.value() + "' (a fraction)";
@@ -124,7 +133,48 @@ public final class ConfigReader
         if (value instanceof YamlNode.ScalarNode scalar && scalar.value() instanceof Boolean bool) {
             return bool;
         }
+        if (value instanceof YamlNode.ScalarNode scalar && scalar.value() instanceof String text
+                && (text.strip().equalsIgnoreCase("true") || text.strip().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(text.strip());
+        }
         throw error(key, "must be true or false, got " + describe(value));
+    }
+
+    /** A time: {@code 30s}, {@code 5min}, {@code 2h}, {@code 500ms} or a number of milliseconds; 0 means off. */
+    public Optional<Duration> optionalDuration(String key)
+    {
+        return optionalScalarText(key).map(text -> PgUnits.parseDuration(text)
+                .orElseThrow(() -> error(key, "must be a time such as 30s, 5min, 2h or 500ms (a bare number is milliseconds), got '" + text + "'")));
+    }
+
+    /** A size: {@code 100MB}, {@code 1GB}, {@code 512kB} or a number of bytes; 0 means no limit. */
+    public Optional<Long> optionalBytes(String key)
+    {
+        return optionalScalarText(key).map(text -> PgUnits.parseBytes(text)
+                .orElseThrow(() -> error(key, "must be a size such as 100MB, 1GB or 512kB (a bare number is bytes), got '" + text + "'")));
+    }
+
+    /** A count: a whole number from 0; 0 means no limit. */
+    public Optional<Long> optionalCount(String key)
+    {
+        return optionalScalarText(key).map(text -> {
+            if (!text.strip().matches("\\d{1,18}")) {
+                throw error(key, "must be a whole number from 0, got '" + text + "'");
+            }
+            return Long.parseLong(text.strip());
+        });
+    }
+
+    private Optional<String> optionalScalarText(String key)
+    {
+        YamlNode value = node.entries().get(key);
+        if (value == null || (value instanceof YamlNode.ScalarNode s && s.value() == null)) {
+            return Optional.empty();
+        }
+        if (value instanceof YamlNode.ScalarNode scalar) {
+            return Optional.of(scalar.value().toString());
+        }
+        throw error(key, "must be a single value, not " + value.describe());
     }
 
     /** A list of strings; a single string is taken as a list of one. */

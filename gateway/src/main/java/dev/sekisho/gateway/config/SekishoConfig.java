@@ -1,10 +1,12 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.gateway.execution.Limits;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -24,6 +26,11 @@ import static java.util.Objects.requireNonNull;
  * @param protocol wire-protocol limits
  * @param sources the databases behind the gateway
  * @param tls TLS for the Postgres-wire front door (and the Avatica one); empty: clients connect without TLS
+ * @param auth login throttling and users-file reloads
+ * @param limits connections, timeouts and result sizes per user and group
+ * @param warnings what check-config and the start-up log point out without refusing the file
+ * @param secrets the values that came from {@code ${env:}} / {@code ${file:}} references, to be
+ *         kept out of messages
  * @param avatica the Avatica (JDBC over HTTP) front door; empty: not served
  */
 public record SekishoConfig(
@@ -36,6 +43,10 @@ public record SekishoConfig(
         Protocol protocol,
         List<Source> sources,
         Optional<Tls> tls,
+        Auth auth,
+        Limits limits,
+        List<ConfigWarning> warnings,
+        ConfigSecrets secrets,
         Optional<Avatica> avatica)
 {
     public SekishoConfig
@@ -49,21 +60,63 @@ public record SekishoConfig(
         requireNonNull(protocol, "protocol is null");
         sources = List.copyOf(sources);
         requireNonNull(tls, "tls is null");
+        requireNonNull(auth, "auth is null");
+        requireNonNull(limits, "limits is null");
+        warnings = List.copyOf(warnings);
+        requireNonNull(secrets, "secrets is null");
         requireNonNull(avatica, "avatica is null");
     }
 
     /** Without the Avatica front door. */
     public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
-            Protocol protocol, List<Source> sources, Optional<Tls> tls)
+            Protocol protocol, List<Source> sources, Optional<Tls> tls, Auth auth, Limits limits, List<ConfigWarning> warnings, ConfigSecrets secrets)
     {
-        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, Optional.empty());
+        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets, Optional.empty());
     }
 
-    /** Without TLS. */
-    public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
-            Protocol protocol, List<Source> sources)
+    /**
+     * {@code auth:}.
+     *
+     * @param failedLogins how failed logins are delayed and locked out
+     * @param watchUsersFile whether edits of the users file apply while running
+     */
+    public record Auth(FailedLogins failedLogins, boolean watchUsersFile)
     {
-        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, Optional.empty());
+        public static final Auth DEFAULT = new Auth(FailedLogins.DEFAULT, true);
+
+        public Auth
+        {
+            requireNonNull(failedLogins, "failedLogins is null");
+        }
+    }
+
+    /**
+     * {@code auth.failed_logins}: the answer to a failed login waits {@code delay}, doubled with
+     * each further failure of the user or the address up to {@code maxDelay}; after
+     * {@code lockoutAfter} failures within {@code window} (0: never) logins of that user or from
+     * that address fail whatever the password.
+     */
+    public record FailedLogins(Duration delay, Duration maxDelay, int lockoutAfter, Duration window)
+    {
+        public static final FailedLogins DEFAULT = new FailedLogins(Duration.ofMillis(250), Duration.ofSeconds(10), 10, Duration.ofMinutes(15));
+
+        public FailedLogins
+        {
+            requireNonNull(delay, "delay is null");
+            requireNonNull(maxDelay, "maxDelay is null");
+            requireNonNull(window, "window is null");
+        }
+    }
+
+    /** {@code tls.clientcert} and a user's {@code clientcert}: as PostgreSQL's clientcert option. */
+    public enum ClientCertificates
+    {
+        /** No certificate is required. */
+        NONE,
+        /** A certificate signed by {@code tls.client_ca}. */
+        VERIFY_CA,
+        /** Such a certificate whose CN is the user name. */
+        VERIFY_FULL
     }
 
     /**
@@ -135,15 +188,28 @@ public record SekishoConfig(
      * @param certFile the server certificate chain, PEM
      * @param keyFile its private key, PEM (unencrypted PKCS#8)
      * @param mode whether clients without TLS are still accepted
+     * @param clientCa the CAs whose client certificates are accepted, PEM; empty: none are asked for
+     * @param clientCertificate what every client's certificate must satisfy (users may require more)
      * @param line the line of the {@code tls:} key, for errors found when the files are loaded
      */
-    public record Tls(Path certFile, Path keyFile, TlsMode mode, int line)
+    public record Tls(Path certFile, Path keyFile, TlsMode mode, Optional<Path> clientCa, ClientCertificates clientCertificate, int line)
     {
         public Tls
         {
             requireNonNull(certFile, "certFile is null");
             requireNonNull(keyFile, "keyFile is null");
             requireNonNull(mode, "mode is null");
+            requireNonNull(clientCa, "clientCa is null");
+            requireNonNull(clientCertificate, "clientCertificate is null");
+            if (clientCertificate != ClientCertificates.NONE && clientCa.isEmpty()) {
+                throw new IllegalArgumentException("client certificates need a client CA");
+            }
+        }
+
+        /** Without client certificates. */
+        public Tls(Path certFile, Path keyFile, TlsMode mode, int line)
+        {
+            this(certFile, keyFile, mode, Optional.empty(), ClientCertificates.NONE, line);
         }
     }
 

@@ -1,49 +1,88 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.gateway.execution.Limits;
+import dev.sekisho.gateway.execution.RoleLimits;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;
 
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
  * Reads and validates {@code sekisho.yaml}. Every problem is a {@link ConfigException} naming the
  * file, the line and the key. Connector-specific keys are checked by the connector when the
- * gateway creates it ({@link SekishoConfig.Source#toConfigException}).
+ * gateway creates it ({@link SekishoConfig.Source#toConfigException}). Any string value may be a
+ * {@code ${env:NAME}} or {@code ${file:/path}} reference ({@link ConfigReferences}); the values
+ * they bring never appear in an error. Keys of a source that end in {@code _file} are paths,
+ * relative to the folder of this file.
  */
 public final class SekishoConfigLoader
 {
-    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls", "avatica");
+    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls",
+            "auth", "limits", "avatica");
+    private static final Set<String> ROLE_LIMIT_KEYS = Set.of("max_connections", "statement_timeout", "max_statement_timeout", "idle_session_timeout",
+            "idle_in_transaction_session_timeout", "max_result_rows", "max_result_bytes");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
+    private static final Pattern SECRET_KEY = Pattern.compile("(?i).*(password|secret|token).*");
 
     private SekishoConfigLoader() {}
 
     public static SekishoConfig load(Path file)
     {
-        return load(ConfigYaml.read(file), file, file.toString());
+        return load(file, System::getenv);
+    }
+
+    /** Reads a configuration file; {@code environment} answers {@code ${env:NAME}} references. */
+    public static SekishoConfig load(Path file, Function<String, String> environment)
+    {
+        return load(ConfigYaml.read(file), file, file.toString(), environment);
     }
 
     /** Reads a configuration held in memory; relative paths resolve against {@code file}'s folder. */
     public static SekishoConfig load(String yaml, Path file)
     {
+        return load(yaml, file, System::getenv);
+    }
+
+    /** Reads a configuration held in memory; {@code environment} answers {@code ${env:NAME}} references. */
+    public static SekishoConfig load(String yaml, Path file, Function<String, String> environment)
+    {
         try (Reader reader = new StringReader(yaml)) {
-            return load(ConfigYaml.read(reader, file.toString()), file, file.toString());
+            return load(ConfigYaml.read(reader, file.toString()), file, file.toString(), environment);
         }
         catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private static SekishoConfig load(YamlNode tree, Path file, String origin)
+    private static SekishoConfig load(YamlNode written, Path file, String origin, Function<String, String> environment)
     {
+        ConfigReferences.Resolved resolved = ConfigReferences.resolve(written, origin, file, environment);
+        try {
+            return load(written, resolved, file, origin);
+        }
+        catch (ConfigException e) {
+            // a typed read quotes what it found ("must be true or false, got '...'"): never a secret
+            throw resolved.secrets().redact(e);
+        }
+    }
+
+    private static SekishoConfig load(YamlNode written, ConfigReferences.Resolved resolved, Path file, String origin)
+    {
+        YamlNode tree = resolved.tree();
         ConfigReader root = ConfigReader.root(origin, tree);
         root.rejectUnknownKeys(TOP_LEVEL);
 
@@ -95,7 +134,7 @@ public final class SekishoConfigLoader
             Map<String, Object> settings = new LinkedHashMap<>();
             map.entries().forEach((key, value) -> {
                 if (!key.equals("type")) {
-                    settings.put(key, value.toPlain());
+                    settings.put(key, withFilesResolved(key, value.toPlain(), file));
                 }
             });
             sources.add(new SekishoConfig.Source(new SourceConfig(name, type, withoutNulls(settings)), map, sourcesSection.node().keyLine(name)));
@@ -104,9 +143,14 @@ public final class SekishoConfigLoader
             throw root.error("sources", "is empty: name at least one database behind the gateway");
         }
         Optional<SekishoConfig.Tls> tls = root.optionalSection("tls").map(section -> tls(section, file, root.node().keyLine("tls")));
+        SekishoConfig.Auth auth = root.optionalSection("auth").map(SekishoConfigLoader::auth).orElse(SekishoConfig.Auth.DEFAULT);
+        Limits limits = root.optionalSection("limits").map(SekishoConfigLoader::limits).orElse(Limits.NONE);
+        List<ConfigWarning> warnings = new ArrayList<>();
+        clearTextSecrets(written, origin, "", warnings);
         Optional<SekishoConfig.Avatica> avatica = root.optionalSection("avatica")
                 .map(section -> avatica(section, listen, tls.isPresent(), root.node().keyLine("avatica")));
-        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, avatica);
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings,
+                resolved.secrets(), avatica);
     }
 
     private static SekishoConfig.Avatica avatica(ConfigReader section, SekishoConfig.Listen listen, boolean tls, int line)
@@ -133,7 +177,7 @@ public final class SekishoConfigLoader
 
     private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)
     {
-        section.rejectUnknownKeys(Set.of("cert_file", "key_file", "mode"));
+        section.rejectUnknownKeys(Set.of("cert_file", "key_file", "mode", "client_ca", "clientcert"));
         Path certFile = SekishoConfig.resolve(file, section.requireString("cert_file"));
         Path keyFile = SekishoConfig.resolve(file, section.requireString("key_file"));
         String mode = section.optionalString("mode").orElse("optional");
@@ -143,7 +187,124 @@ public final class SekishoConfigLoader
             default -> throw section.error("mode", "must be 'optional' (clients choose) or 'required' (connections without TLS are refused), not '"
                     + mode + "'");
         };
-        return new SekishoConfig.Tls(certFile, keyFile, tlsMode, line);
+        Optional<Path> clientCa = section.optionalString("client_ca").map(path -> SekishoConfig.resolve(file, path));
+        SekishoConfig.ClientCertificates clientCertificate = section.optionalString("clientcert")
+                .map(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+                    case "none" -> SekishoConfig.ClientCertificates.NONE;
+                    case "verify-ca" -> SekishoConfig.ClientCertificates.VERIFY_CA;
+                    case "verify-full" -> SekishoConfig.ClientCertificates.VERIFY_FULL;
+                    default -> throw section.error("clientcert",
+                            "must be verify-ca (a certificate signed by tls.client_ca), verify-full (and its CN is the user name) or none, not '" + text + "'");
+                })
+                .orElse(SekishoConfig.ClientCertificates.NONE);
+        if (clientCertificate != SekishoConfig.ClientCertificates.NONE && clientCa.isEmpty()) {
+            throw section.error("clientcert", "needs tls.client_ca: the PEM file of the CA that signs the clients' certificates");
+        }
+        return new SekishoConfig.Tls(certFile, keyFile, tlsMode, clientCa, clientCertificate, line);
+    }
+
+    private static SekishoConfig.Auth auth(ConfigReader section)
+    {
+        section.rejectUnknownKeys(Set.of("failed_logins", "watch_users_file"));
+        SekishoConfig.FailedLogins defaults = SekishoConfig.FailedLogins.DEFAULT;
+        SekishoConfig.FailedLogins failedLogins = section.optionalSection("failed_logins").map(logins -> {
+            logins.rejectUnknownKeys(Set.of("delay", "max_delay", "lockout_after", "window"));
+            Duration delay = logins.optionalDuration("delay").orElse(defaults.delay());
+            Duration maxDelay = logins.optionalDuration("max_delay").orElse(defaults.maxDelay().compareTo(delay) < 0 ? delay : defaults.maxDelay());
+            if (maxDelay.compareTo(delay) < 0) {
+                throw logins.error("max_delay", "must not be shorter than delay (" + delay.toMillis() + " ms)");
+            }
+            Duration window = logins.optionalDuration("window").orElse(defaults.window());
+            if (window.isZero()) {
+                throw logins.error("window", "must be longer than 0");
+            }
+            return new SekishoConfig.FailedLogins(delay, maxDelay, logins.intValue("lockout_after", defaults.lockoutAfter(), 0, 1_000_000), window);
+        }).orElse(defaults);
+        return new SekishoConfig.Auth(failedLogins, section.booleanValue("watch_users_file", true));
+    }
+
+    private static Limits limits(ConfigReader section)
+    {
+        Set<String> topKeys = new java.util.HashSet<>(ROLE_LIMIT_KEYS);
+        topKeys.remove("max_connections");
+        topKeys.addAll(Set.of("max_connections_per_user", "groups", "users"));
+        section.rejectUnknownKeys(topKeys);
+        RoleLimits defaults = roleLimits(section, "max_connections_per_user");
+        Map<String, RoleLimits> groups = new LinkedHashMap<>();
+        Map<String, RoleLimits> users = new LinkedHashMap<>();
+        for (String kind : List.of("groups", "users")) {
+            Optional<ConfigReader> entries = section.optionalSection(kind);
+            if (entries.isEmpty()) {
+                continue;
+            }
+            for (Map.Entry<String, YamlNode> entry : entries.get().node().entries().entrySet()) {
+                ConfigReader role = entries.get().optionalSection(entry.getKey())
+                        .orElseThrow(() -> entries.get().error(entry.getKey(), "must be a mapping of limits, e.g. {max_connections: 20}"));
+                role.rejectUnknownKeys(ROLE_LIMIT_KEYS);
+                (kind.equals("groups") ? groups : users).put(entry.getKey(), roleLimits(role, "max_connections"));
+            }
+        }
+        return new Limits(defaults, groups, users);
+    }
+
+    private static RoleLimits roleLimits(ConfigReader section, String connectionsKey)
+    {
+        OptionalInt connections = section.has(connectionsKey) ? OptionalInt.of(section.intValue(connectionsKey, 0, 0, 1_000_000)) : OptionalInt.empty();
+        Optional<Duration> maxStatementTimeout = section.optionalDuration("max_statement_timeout");
+        Optional<Duration> statementTimeout = section.optionalDuration("statement_timeout");
+        if (statementTimeout.isPresent() && maxStatementTimeout.isPresent() && !maxStatementTimeout.get().isZero()
+                && (statementTimeout.get().isZero() || statementTimeout.get().compareTo(maxStatementTimeout.get()) > 0)) {
+            throw section.error("statement_timeout", "must be from 1ms to max_statement_timeout (" + maxStatementTimeout.get().toMillis() + " ms)");
+        }
+        return new RoleLimits(connections, statementTimeout, maxStatementTimeout, section.optionalDuration("idle_session_timeout"),
+                section.optionalDuration("idle_in_transaction_session_timeout"), optionalLong(section.optionalCount("max_result_rows")),
+                optionalLong(section.optionalBytes("max_result_bytes")));
+    }
+
+    private static OptionalLong optionalLong(Optional<Long> value)
+    {
+        return value.map(OptionalLong::of).orElse(OptionalLong.empty());
+    }
+
+    /** Warns about every password-like value written in the file itself rather than taken from the environment or a file. */
+    private static void clearTextSecrets(YamlNode node, String origin, String path, List<ConfigWarning> warnings)
+    {
+        if (node instanceof YamlNode.MapNode map) {
+            map.entries().forEach((key, value) -> {
+                String keyPath = path.isEmpty() ? key : path + "." + key;
+                if (SECRET_KEY.matcher(key).matches() && value instanceof YamlNode.ScalarNode scalar && scalar.value() != null
+                        && !scalar.value().toString().isEmpty() && !ConfigReferences.isReference(value)) {
+                    warnings.add(new ConfigWarning(origin, map.keyLine(key), keyPath, "is written in clear text in the file; keep it out with "
+                            + "${file:/path/to/secret} (e.g. a mounted secret) or ${env:NAME}"));
+                }
+                clearTextSecrets(value, origin, keyPath, warnings);
+            });
+        }
+        else if (node instanceof YamlNode.ListNode list) {
+            for (int i = 0; i < list.items().size(); i++) {
+                clearTextSecrets(list.items().get(i), origin, path + "[" + i + "]", warnings);
+            }
+        }
+    }
+
+    /** A source's setting with every {@code *_file} path below it resolved against the folder of sekisho.yaml. */
+    @SuppressWarnings("unchecked")
+    private static Object withFilesResolved(String key, Object value, Path file)
+    {
+        if (value instanceof String text && key.toLowerCase(Locale.ROOT).endsWith("_file")) {
+            return SekishoConfig.resolve(file, text).toString();
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> resolved = new LinkedHashMap<>();
+            ((Map<String, Object>) map).forEach((name, item) -> resolved.put(name, withFilesResolved(name, item, file)));
+            return resolved;
+        }
+        if (value instanceof List<?> list) {
+            List<Object> resolved = new ArrayList<>();
+            list.forEach(item -> resolved.add(withFilesResolved(key, item, file)));
+            return resolved;
+        }
+        return value;
     }
 
     private static SekishoConfig.Listen listen(ConfigReader section)

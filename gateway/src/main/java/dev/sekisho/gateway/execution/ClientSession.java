@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.session.Session;
@@ -10,6 +11,7 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.policies.Principal;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -34,13 +36,15 @@ public final class ClientSession
     private final StatementPipeline pipeline;
     private final Sessions sessions;
     private final Sessions.CancelKey cancelKey;
+    private final ConnectionLimits.Slot slot;
 
-    ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey)
+    ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey, ConnectionLimits.Slot slot)
     {
         this.session = requireNonNull(session, "session is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.cancelKey = requireNonNull(cancelKey, "cancelKey is null");
+        this.slot = requireNonNull(slot, "slot is null");
     }
 
     /** What a client presents, on another connection, to cancel this session's statement. */
@@ -166,6 +170,22 @@ public final class ClientSession
     }
 
     /**
+     * The front door received a request that runs statements and queued it for a worker (on the
+     * thread that reads the client): a {@link #cancel()} from now on is kept for it, as PostgreSQL
+     * would be running it already. Each is followed by {@link #statementStarted()} or {@link #statementSkipped()}.
+     */
+    public void statementReceived()
+    {
+        session.statementReceived();
+    }
+
+    /** A request that {@link #statementReceived()} announced is dropped without running (after an error, until Sync). */
+    public void statementSkipped()
+    {
+        session.statementSkipped();
+    }
+
+    /**
      * The front door starts a request that runs statements (one Execute, or one simple Query with
      * all its statements): until {@link #statementFinished()} a {@link #cancel()} cancels what runs.
      */
@@ -191,10 +211,24 @@ public final class ClientSession
         return session.cancel();
     }
 
-    /** Cancels everything the session has open at its sources (the client went away); safe from any thread. */
+    /**
+     * Cancels everything the session has open at its sources (the client went away). Safe from any
+     * thread, and returns at once: the cancels run on their own threads, because a source's cancel
+     * may wait on the network and this is called from a front door's I/O thread.
+     */
     public void terminate()
     {
-        session.terminate();
+        CancelScheduler.execute(session::terminate);
+    }
+
+    /**
+     * How long the session may now wait for its next request before the front door closes it
+     * ({@code idle_session_timeout} outside a transaction block,
+     * {@code idle_in_transaction_session_timeout} inside one); zero: forever.
+     */
+    public Duration idleTimeout()
+    {
+        return session.idleTimeout();
     }
 
     /** Ends the session: it can no longer be cancelled by key; every portal closes and releases what it holds at the sources. */
@@ -202,6 +236,11 @@ public final class ClientSession
     public void close()
     {
         sessions.unregister(cancelKey);
-        session.close();
+        try {
+            session.close();
+        }
+        finally {
+            slot.close();
+        }
     }
 }

@@ -1,9 +1,13 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -17,21 +21,42 @@ import static java.util.Objects.requireNonNull;
 /**
  * Opens the gateway's client sessions, for every front door, and keeps the live ones by a random
  * key, so that a cancel (which arrives on another connection: PostgreSQL's CancelRequest carries the
- * process id and secret key of BackendKeyData) finds the session it means. Thread-safe.
+ * process id and secret key of BackendKeyData) finds the session it means, and so that an admin's
+ * change (a user removed from the users file) can close a user's sessions. The admin's
+ * {@link Limits} apply here, whatever the front door: connections per user and group, and each
+ * session's timeouts and result limits. Thread-safe.
  */
 public final class Sessions
 {
+    private static final Logger log = LoggerFactory.getLogger(Sessions.class);
+
     private final QueryPlanner planner;
     private final SessionPolicies policies;
     private final List<String> defaultSearchPath;
     private final StatementPipeline pipeline;
+    private final Limits limits;
+    private final ConnectionLimits connectionLimits;
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> sessions = new ConcurrentHashMap<>();
 
     /** What a client presents to cancel a session's statement. */
     public record CancelKey(int processId, int secretKey) {}
 
-    private record Entry(ClientSession session, int secretKey) {}
+    /**
+     * How a front door ends one of its connections when the gateway decides to (a user removed from
+     * the users file): it tells the client with a FATAL error and closes. Called from any thread;
+     * must not block.
+     */
+    @FunctionalInterface
+    public interface Disconnect
+    {
+        /** Does nothing (a session without a connection of its own, in tests). */
+        Disconnect NONE = (sqlState, message) -> {};
+
+        void disconnect(String sqlState, String message);
+    }
+
+    private record Entry(ClientSession session, int secretKey, Disconnect disconnect) {}
 
     /**
      * @param planner plans the statements the gateway does not answer itself
@@ -41,10 +66,21 @@ public final class Sessions
      */
     public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline)
     {
+        this(planner, policies, defaultSearchPath, pipeline, Limits.NONE);
+    }
+
+    /**
+     * @param limits the admin's limits per user and group ({@code limits:} in sekisho.yaml)
+     * @see #Sessions(QueryPlanner, SessionPolicies, List, StatementPipeline)
+     */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits)
+    {
         this.planner = requireNonNull(planner, "planner is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.defaultSearchPath = List.copyOf(defaultSearchPath);
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
+        this.limits = requireNonNull(limits, "limits is null");
+        this.connectionLimits = new ConnectionLimits(limits);
     }
 
     /**
@@ -56,21 +92,67 @@ public final class Sessions
      */
     public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings)
     {
-        Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings);
-        while (true) {
-            int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
-            int secretKey = random.nextInt();
-            CancelKey key = new CancelKey(processId, secretKey);
-            ClientSession opened = new ClientSession(session, pipeline, this, key);
-            if (sessions.putIfAbsent(processId, new Entry(opened, secretKey)) == null) {
-                return opened;
+        return open(principal, database, settings, Disconnect.NONE);
+    }
+
+    /**
+     * Opens a session whose connection the gateway can end ({@link #terminateUsers}).
+     *
+     * @param disconnect how the front door ends the session's connection
+     * @throws dev.sekisho.planner.spi.QueryException 53300 when the user or one of its groups holds
+     *         as many sessions as its limit allows
+     */
+    public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings, Disconnect disconnect)
+    {
+        requireNonNull(disconnect, "disconnect is null");
+        ConnectionLimits.Slot slot = connectionLimits.acquire(principal);
+        try {
+            Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings, limits.sessionLimits(principal));
+            while (true) {
+                int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
+                int secretKey = random.nextInt();
+                CancelKey key = new CancelKey(processId, secretKey);
+                ClientSession opened = new ClientSession(session, pipeline, this, key, slot);
+                if (sessions.putIfAbsent(processId, new Entry(opened, secretKey, disconnect)) == null) {
+                    return opened;
+                }
             }
+        }
+        catch (RuntimeException | Error e) {
+            slot.close();
+            throw e;
         }
     }
 
     void unregister(CancelKey key)
     {
         sessions.computeIfPresent(key.processId(), (pid, entry) -> entry.secretKey() == key.secretKey() ? null : entry);
+    }
+
+    /**
+     * Closes every session of the users named, each with its reason: what the session runs is
+     * cancelled and its client gets FATAL 57P01 ("terminating connection due to administrator
+     * command") before its connection closes.
+     *
+     * @param reasons why, by user name (e.g. {@code user "bob" was removed from the users file})
+     * @return how many sessions were closed
+     */
+    public int terminateUsers(Map<String, String> reasons)
+    {
+        int closed = 0;
+        for (Entry entry : sessions.values()) {
+            String reason = reasons.get(entry.session().principal().name());
+            if (reason == null) {
+                continue;
+            }
+            closed++;
+            entry.session().terminate();
+            entry.disconnect().disconnect(SqlStates.ADMIN_SHUTDOWN, "terminating connection due to administrator command: " + reason);
+        }
+        if (closed > 0) {
+            log.info("Closed {} session(s) of {}", closed, reasons.keySet());
+        }
+        return closed;
     }
 
     /**
@@ -84,7 +166,8 @@ public final class Sessions
         if (entry == null || !MessageDigest.isEqual(intBytes(entry.secretKey()), intBytes(secretKey))) {
             return false;
         }
-        entry.session().cancel();
+        // the request arrives on a front door's I/O thread; a source's cancel may wait on the network
+        CancelScheduler.execute(entry.session()::cancel);
         return true;
     }
 

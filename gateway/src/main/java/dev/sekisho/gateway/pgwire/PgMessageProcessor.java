@@ -31,6 +31,7 @@ final class PgMessageProcessor
     private final ClientSession session;
     private final PgOutput out;
     private final Runnable closeConnection;
+    private final Runnable readyForQuerySent;
     private final PgParameters parameters;
     private boolean ignoreUntilSync;
     private Step paused;
@@ -43,9 +44,16 @@ final class PgMessageProcessor
 
     PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection)
     {
+        this(session, out, closeConnection, () -> {});
+    }
+
+    /** @param readyForQuerySent called after each ReadyForQuery went out (the connection arms its idle timeout) */
+    PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection, Runnable readyForQuerySent)
+    {
         this.session = requireNonNull(session, "session is null");
         this.out = requireNonNull(out, "out is null");
         this.closeConnection = requireNonNull(closeConnection, "closeConnection is null");
+        this.readyForQuerySent = requireNonNull(readyForQuerySent, "readyForQuerySent is null");
         this.parameters = new PgParameters(session.settings());
     }
 
@@ -57,6 +65,9 @@ final class PgMessageProcessor
             throw new IllegalStateException("a paused message must be resumed first");
         }
         if (ignoreUntilSync && !(message instanceof FrontendMessage.Sync) && !(message instanceof FrontendMessage.Terminate)) {
+            if (message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute) {
+                session.statementSkipped();
+            }
             return true;
         }
         try {
@@ -81,6 +92,7 @@ final class PgMessageProcessor
                 ignoreUntilSync = false;
                 readyForQuery();
                 out.flush();
+                readyForQuerySent.run();
             }
             else if (message instanceof FrontendMessage.Flush) {
                 out.flush();
@@ -303,6 +315,7 @@ final class PgMessageProcessor
             session.closeStatement("");
             readyForQuery();
             out.flush();
+            readyForQuerySent.run();
             return true;
         }
     }

@@ -1,6 +1,9 @@
 package dev.sekisho.gateway.pgwire;
 
+import dev.sekisho.gateway.auth.ClientCertificateCheck;
+import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramAuthenticator;
+import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
 import dev.sekisho.gateway.execution.Sessions;
@@ -8,8 +11,10 @@ import dev.sekisho.gateway.pgwire.message.BackendMessages;
 import dev.sekisho.gateway.pgwire.message.FrontendMessage;
 import dev.sekisho.gateway.pgwire.message.FrontendMessages;
 import dev.sekisho.gateway.pgwire.message.PgError;
+import dev.sekisho.gateway.session.TransactionStatus;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.policies.Principal;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -17,19 +22,26 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.net.ssl.SSLException;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
@@ -47,7 +59,12 @@ import static java.util.Objects.requireNonNull;
  *   SASLInitialResponse       -&gt; AuthenticationSASLContinue (server-first-message)
  *   SASLResponse              -&gt; AuthenticationSASLFinal, AuthenticationOk,
  *                                ParameterStatus*, BackendKeyData, ReadyForQuery 'I'
- *                                (or ErrorResponse FATAL 28P01, then close)
+ *                                (or ErrorResponse FATAL 28P01, then close; sent after a delay
+ *                                that grows with the failures of the user and the address,
+ *                                scheduled on the event loop: {@link LoginThrottle})
+ *   (a user who logs in by TLS client certificate alone gets AuthenticationOk at StartupMessage;
+ *    a certificate that tls.clientcert or the user's clientcert requires and that is missing or
+ *    names someone else gets ErrorResponse FATAL 28000)
  *   CancelRequest             -&gt; (nothing; the connection is closed; the session's running
  *                                statement, if the key matches, fails with 57014)
  *
@@ -64,7 +81,10 @@ import static java.util.Objects.requireNonNull;
  * {@link ClientSession}, and its messages go, in order, through the session's
  * {@link SessionWorkQueue} to a {@link PgMessageProcessor} on a worker (reading stops when many are
  * queued); rows stream with backpressure ({@link PgRowSink}). Encoding is in
- * {@link BackendMessages}.
+ * {@link BackendMessages}. After each ReadyForQuery the session's idle timeout is armed on the
+ * event loop; a message that arrives disarms it, and if it fires the connection is closed with
+ * FATAL 57P05 (idle_session_timeout) or 25P03 (idle_in_transaction_session_timeout). The gateway
+ * may also end the session (its user was removed): FATAL 57P01.
  */
 final class PgProtocolHandler
         extends ChannelInboundHandlerAdapter
@@ -79,6 +99,7 @@ final class PgProtocolHandler
 
     private final PgServerOptions options;
     private final ScramAuthenticator authenticator;
+    private final LoginThrottle throttle;
     private final Sessions sessions;
     private final Executor workers;
     private final AtomicInteger connections;
@@ -91,11 +112,19 @@ final class PgProtocolHandler
     private Map<String, String> startupParameters;
     /** The session's messages on their way to the workers; null until authenticated. */
     private SessionWorkQueue<FrontendMessage> work;
+    private ClientSession session;
+    /** Messages received since authentication (event loop only). */
+    private long received;
+    /** Messages handed to the worker so far (worker only; read by the idle timer through the mark it set). */
+    private volatile long handled;
+    private volatile Future<?> idleTimer;
 
-    PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, Sessions sessions, Executor workers, AtomicInteger connections)
+    PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, LoginThrottle throttle, Sessions sessions, Executor workers,
+            AtomicInteger connections)
     {
         this.options = requireNonNull(options, "options is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
+        this.throttle = requireNonNull(throttle, "throttle is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.workers = requireNonNull(workers, "workers is null");
         this.connections = requireNonNull(connections, "connections is null");
@@ -119,7 +148,18 @@ final class PgProtocolHandler
                 case STARTUP -> startup(ctx, message);
                 case SASL_INITIAL -> saslInitial(ctx, message);
                 case SASL_FINAL -> saslFinal(ctx, message);
-                case READY -> work.add(message);
+                case READY -> {
+                    received++;
+                    Future<?> timer = idleTimer;
+                    if (timer != null) {
+                        timer.cancel(false);
+                    }
+                    if (message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute) {
+                        // from now on a cancel counts, however long the message waits for a worker
+                        session.statementReceived();
+                    }
+                    work.add(message);
+                }
                 case CLOSED -> {
                     // input after a fatal error is dropped
                 }
@@ -185,11 +225,62 @@ final class PgProtocolHandler
             throw new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
         }
         startupParameters = startup.parameters();
+        Optional<UserRecord> record = authenticator.users().lookup(user);
+        ClientCertificateCheck required = options.tls().map(PgTls::clientCertificate).orElse(ClientCertificateCheck.NONE)
+                .strongest(record.map(UserRecord::clientCertificate).orElse(ClientCertificateCheck.NONE));
+        if (required != ClientCertificateCheck.NONE) {
+            try {
+                checkClientCertificate(ctx, required);
+            }
+            catch (RuntimeException e) {
+                out.release();
+                throw e;
+            }
+            if (record.isPresent() && record.get().scram().isEmpty()) {
+                // PostgreSQL's cert method: the certificate names the user, no password is asked
+                log.debug("User {} authenticated by client certificate from {}", user, channel.remoteAddress());
+                open(ctx, out, record.get().principal());
+                return;
+            }
+        }
+        boolean lockedOut = throttle.isLockedOut(user, clientAddress());
         // over TLS, SCRAM-SHA-256-PLUS binds the exchange to the server certificate
-        exchange = authenticator.start(user, encrypted ? options.tls().flatMap(PgTls::serverEndPoint) : Optional.empty());
+        exchange = authenticator.start(user, encrypted ? options.tls().flatMap(PgTls::serverEndPoint) : Optional.empty(), lockedOut);
         BackendMessages.authenticationSasl(out, exchange.mechanisms());
         ctx.writeAndFlush(out);
         phase = Phase.SASL_INITIAL;
+    }
+
+    /**
+     * Refuses the connection (FATAL 28000) unless it came over TLS with a certificate the client CA
+     * signed and, for verify-full, whose CN is the user name (as PostgreSQL's clientcert option).
+     */
+    private void checkClientCertificate(ChannelHandlerContext ctx, ClientCertificateCheck required)
+    {
+        Optional<X509Certificate> certificate = encrypted ? PgTls.peerCertificate(ctx.pipeline().get(SslHandler.class)) : Optional.empty();
+        if (certificate.isEmpty()) {
+            log.info("Refused user \"{}\" from {}: no client certificate ({} required)", user, clientAddress(), required.text());
+            throw new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "connection requires a valid client certificate",
+                    "Connect over TLS with a certificate signed by the gateway's client CA: sslmode=require sslcert=client.crt sslkey=client.key", null);
+        }
+        if (required == ClientCertificateCheck.VERIFY_FULL) {
+            Optional<String> commonName = PgTls.commonName(certificate.get());
+            if (!commonName.map(user::equals).orElse(false)) {
+                log.info("Refused user \"{}\" from {}: the client certificate names \"{}\"", user, clientAddress(), commonName.orElse(""));
+                throw new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "certificate authentication failed for user \"" + user + "\"",
+                        "The CN of the client certificate must be the user name.", null);
+            }
+        }
+    }
+
+    /** The client's IP address, for counting failed logins. */
+    private String clientAddress()
+    {
+        SocketAddress address = channel.remoteAddress();
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return String.valueOf(address);
     }
 
     private void saslInitial(ChannelHandlerContext ctx, FrontendMessage message)
@@ -212,7 +303,37 @@ final class PgProtocolHandler
 
     private void saslFinal(ChannelHandlerContext ctx, FrontendMessage message)
     {
-        String serverFinal = exchange.clientFinal(new String(password(message), StandardCharsets.UTF_8));
+        String serverFinal;
+        try {
+            serverFinal = exchange.clientFinal(new String(password(message), StandardCharsets.UTF_8));
+        }
+        catch (QueryException e) {
+            if (!e.sqlState().equals(SqlStates.INVALID_PASSWORD)) {
+                throw e;
+            }
+            // the answer waits, on the event loop's timer: no thread sleeps
+            Duration delay = throttle.failed(user, clientAddress());
+            phase = Phase.CLOSED;
+            PgError error = new PgError(PgError.Severity.FATAL, e.sqlState(), e.getMessage(), null, e.hint(), 0);
+            if (delay.isZero()) {
+                fatal(ctx, error);
+            }
+            else {
+                ctx.executor().schedule(() -> fatal(ctx, error), delay.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            return;
+        }
+        throttle.succeeded(user);
+        ByteBuf out = ctx.alloc().buffer();
+        BackendMessages.authenticationSaslFinal(out, serverFinal.getBytes(StandardCharsets.UTF_8));
+        Principal principal = exchange.principal();
+        exchange = null;
+        open(ctx, out, principal);
+    }
+
+    /** Opens the authenticated user's session and tells the client (after what {@code out} holds already). */
+    private void open(ChannelHandlerContext ctx, ByteBuf out, Principal principal)
+    {
         Map<String, String> settings = new LinkedHashMap<>();
         startupParameters.forEach((name, value) -> {
             if (!name.equals("user") && !name.equals("database") && !name.equals("options") && !name.equals("replication")
@@ -221,20 +342,95 @@ final class PgProtocolHandler
             }
         });
         settings.putAll(parseOptions(startupParameters.getOrDefault("options", "")));
-        ClientSession created = sessions.open(exchange.principal(), Optional.ofNullable(startupParameters.get("database")), settings);
-        exchange = null;
+        ClientSession created;
+        try {
+            created = sessions.open(principal, Optional.ofNullable(startupParameters.get("database")), settings, this::disconnect);
+        }
+        catch (RuntimeException e) {
+            out.release();
+            throw e;
+        }
         Sessions.CancelKey key = created.cancelKey();
-        PgMessageProcessor processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close());
-        work = new SessionWorkQueue<>(created, workers, processor, new ChannelTransport());
-        ByteBuf out = ctx.alloc().buffer();
-        BackendMessages.authenticationSaslFinal(out, serverFinal.getBytes(StandardCharsets.UTF_8));
+        PgMessageProcessor processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close(),
+                () -> armIdleTimer(created));
+        work = new SessionWorkQueue<>(created, workers, new CountingWorker(processor), new ChannelTransport());
+        session = created;
         BackendMessages.authenticationOk(out);
         created.settings().reportedValues().forEach((name, value) -> BackendMessages.parameterStatus(out, name, value));
         BackendMessages.backendKeyData(out, key.processId(), key.secretKey());
         BackendMessages.readyForQuery(out, created.transactionStatus().code());
         ctx.writeAndFlush(out);
         phase = Phase.READY;
+        armIdleTimer(created);
         log.debug("User {} connected from {}", created.principal().name(), channel.remoteAddress());
+    }
+
+    /**
+     * After a ReadyForQuery (on the thread that wrote it): closes the connection if the client sends
+     * nothing for the session's idle timeout. Only the messages handled so far count: if one arrived
+     * meanwhile, the timer does nothing.
+     */
+    private void armIdleTimer(ClientSession session)
+    {
+        Duration timeout = session.idleTimeout();
+        if (timeout.isZero()) {
+            return;
+        }
+        boolean inTransaction = session.transactionStatus() != TransactionStatus.IDLE;
+        long mark = handled;
+        Future<?> previous = idleTimer;
+        if (previous != null) {
+            previous.cancel(false);
+        }
+        idleTimer = channel.eventLoop().schedule(() -> {
+            if (phase != Phase.READY || received != mark) {
+                return;
+            }
+            log.info("Closing the idle session of {} from {} after {}", session.principal().name(), channel.remoteAddress(), timeout);
+            ChannelHandlerContext ctx = channel.pipeline().context(this);
+            if (ctx != null) {
+                fatal(ctx, inTransaction
+                        ? PgError.fatal("25P03", "terminating connection due to idle-in-transaction timeout")
+                        : PgError.fatal("57P05", "terminating connection due to idle-session timeout"));
+            }
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** The gateway ends this session (its user was removed or changed): the client is told, then the connection closes. */
+    private void disconnect(String sqlState, String message)
+    {
+        channel.eventLoop().execute(() -> {
+            ChannelHandlerContext ctx = channel.pipeline().context(this);
+            if (phase == Phase.CLOSED || ctx == null) {
+                return;
+            }
+            fatal(ctx, PgError.fatal(sqlState, message));
+        });
+    }
+
+    /** The session's worker, counting the messages it is given (for the idle timer). */
+    private final class CountingWorker
+            implements SessionWorkQueue.Worker<FrontendMessage>
+    {
+        private final PgMessageProcessor processor;
+
+        CountingWorker(PgMessageProcessor processor)
+        {
+            this.processor = processor;
+        }
+
+        @Override
+        public boolean handle(FrontendMessage request)
+        {
+            handled++;
+            return processor.handle(request);
+        }
+
+        @Override
+        public boolean resume()
+        {
+            return processor.resume();
+        }
     }
 
     private static byte[] password(FrontendMessage message)
@@ -312,6 +508,10 @@ final class PgProtocolHandler
     {
         connections.decrementAndGet();
         phase = Phase.CLOSED;
+        Future<?> timer = idleTimer;
+        if (timer != null) {
+            timer.cancel(false);
+        }
         if (work != null) {
             work.close();
         }

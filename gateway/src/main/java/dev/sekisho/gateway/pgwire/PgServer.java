@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.pgwire;
 
+import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.execution.Sessions;
@@ -37,6 +38,7 @@ public final class PgServer
 {
     private final PgServerOptions options;
     private final ScramAuthenticator authenticator;
+    private final LoginThrottle throttle;
     private final Sessions sessions;
     private final ExecutorService workers;
     private final AtomicInteger connections = new AtomicInteger();
@@ -51,8 +53,18 @@ public final class PgServer
      */
     public PgServer(PgServerOptions options, UserStore users, Sessions sessions, ExecutorService workers)
     {
+        this(options, users, new LoginThrottle(LoginThrottle.Settings.OFF), sessions, workers);
+    }
+
+    /**
+     * @param throttle delays and locks out failed logins
+     * @see #PgServer(PgServerOptions, UserStore, Sessions, ExecutorService)
+     */
+    public PgServer(PgServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ExecutorService workers)
+    {
         this.options = requireNonNull(options, "options is null");
         this.authenticator = new ScramAuthenticator(requireNonNull(users, "users is null"));
+        this.throttle = requireNonNull(throttle, "throttle is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.workers = requireNonNull(workers, "workers is null");
     }
@@ -132,7 +144,7 @@ public final class PgServer
 
     private PgProtocolHandler newProtocolHandler()
     {
-        return new PgProtocolHandler(options, authenticator, sessions, workers, connections);
+        return new PgProtocolHandler(options, authenticator, throttle, sessions, workers, connections);
     }
 
     /** Stops accepting, closes every connection. Does not shut down the worker pool. */

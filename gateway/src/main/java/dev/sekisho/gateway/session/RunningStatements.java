@@ -19,14 +19,16 @@ final class RunningStatements
     private final String user;
     private final SessionSettings settings;
     private final StatementCancellation cancellation;
+    private final SessionLimits limits;
     private final Set<SessionExecutionContext> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    RunningStatements(String user, SessionSettings settings, StatementCancellation cancellation)
+    RunningStatements(String user, SessionSettings settings, StatementCancellation cancellation, SessionLimits limits)
     {
         this.user = requireNonNull(user, "user is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.cancellation = requireNonNull(cancellation, "cancellation is null");
+        this.limits = requireNonNull(limits, "limits is null");
     }
 
     /**
@@ -44,7 +46,8 @@ final class RunningStatements
             if (closed) {
                 context.cancel("terminating connection");
             }
-            portal.startRows(portal.statement().query().orElseThrow().execute(portal.parameters(), context), context);
+            portal.startRows(ResultLimit.of(portal.statement().query().orElseThrow().execute(portal.parameters(), context),
+                    portal.columns().map(List::size).orElse(0), user, limits), context);
         }
         catch (RuntimeException | Error e) {
             // whatever the plan opened before it failed goes back to its source now

@@ -10,6 +10,7 @@ import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
 import dev.sekisho.policies.sql.SqlStatement;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -83,12 +84,23 @@ public final class Session
     public Session(Principal principal, QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, Optional<String> database,
             Map<String, String> settings)
     {
+        this(principal, planner, policies, defaultSearchPath, database, settings, SessionLimits.NONE);
+    }
+
+    /**
+     * @param limits what the admin allows this session: timeouts (defaults and maxima of the
+     *         settings) and the result size of one statement
+     * @see #Session(Principal, QueryPlanner, SessionPolicies, List, Optional, Map)
+     */
+    public Session(Principal principal, QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, Optional<String> database,
+            Map<String, String> settings, SessionLimits limits)
+    {
         this.policies = requireNonNull(policies, "policies is null");
         this.principal = requireNonNull(principal, "principal is null");
         requireNonNull(planner, "planner is null");
         this.database = requireNonNull(database, "database is null");
-        this.settings = new SessionSettings(principal.name(), defaultSearchPath, settings);
-        this.running = new RunningStatements(principal.name(), this.settings, cancellation);
+        this.settings = new SessionSettings(principal.name(), defaultSearchPath, settings, limits);
+        this.running = new RunningStatements(principal.name(), this.settings, cancellation, limits);
         this.portals = new Portals(running);
         this.transaction = new TransactionEmulation(this.settings, (commit, keep) -> {
             tempTables.endTransaction(commit);
@@ -286,13 +298,25 @@ public final class Session
         return transaction.takeParameterChanges();
     }
 
+    /** The front end received a message that runs statements and queued it: a CancelRequest from now on is kept for it. */
+    public void statementReceived()
+    {
+        cancellation.statementReceived();
+    }
+
+    /** A message that {@link #statementReceived()} announced is dropped without running. */
+    public void statementSkipped()
+    {
+        cancellation.statementSkipped();
+    }
+
     /**
      * The front end starts a message that runs statements (Query, Execute): from now until
      * {@link #statementFinished()}, a CancelRequest cancels what runs.
      */
     public void statementStarted()
     {
-        cancellation.statementStarted();
+        cancellation.statementStarted(settings.statementTimeout());
     }
 
     /** The message that {@link #statementStarted()} announced is done; later cancels do nothing. */
@@ -310,6 +334,16 @@ public final class Session
     public boolean cancel()
     {
         return cancellation.cancel();
+    }
+
+    /**
+     * How long the session may now wait for its client before it is closed: the
+     * {@code idle_in_transaction_session_timeout} inside a transaction block, the
+     * {@code idle_session_timeout} outside one; zero for no limit.
+     */
+    public Duration idleTimeout()
+    {
+        return transaction.status() == TransactionStatus.IDLE ? settings.idleSessionTimeout() : settings.idleInTransactionSessionTimeout();
     }
 
     /** Cancels everything this session has open at its sources (the connection went away); safe from any thread. */

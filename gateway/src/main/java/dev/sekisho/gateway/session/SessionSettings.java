@@ -4,6 +4,7 @@ import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 
 import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * A session's settings (PostgreSQL GUCs): the ones reported to the client in ParameterStatus, the
@@ -38,6 +41,7 @@ public final class SessionSettings
     private final Map<String, String> defaults = new LinkedHashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
     private final List<String> defaultSearchPath;
+    private final SessionLimits limits;
     private ZoneId timeZone = ZoneOffset.UTC;
 
     /**
@@ -48,7 +52,19 @@ public final class SessionSettings
      */
     public SessionSettings(String user, List<String> defaultSearchPath, Map<String, String> startupParameters)
     {
+        this(user, defaultSearchPath, startupParameters, SessionLimits.NONE);
+    }
+
+    /**
+     * @param limits the admin's timeouts for this session: the defaults of {@code statement_timeout},
+     *         {@code idle_session_timeout} and {@code idle_in_transaction_session_timeout}, and the
+     *         most a SET may give them
+     * @see #SessionSettings(String, List, Map)
+     */
+    public SessionSettings(String user, List<String> defaultSearchPath, Map<String, String> startupParameters, SessionLimits limits)
+    {
         this.defaultSearchPath = List.copyOf(defaultSearchPath);
+        this.limits = requireNonNull(limits, "limits is null");
         define("server_version", SERVER_VERSION);
         define("server_version_num", SERVER_VERSION_NUM);
         define("server_encoding", "UTF8");
@@ -69,7 +85,9 @@ public final class SessionSettings
         define("default_transaction_isolation", "read committed");
         define("extra_float_digits", "1");
         define("client_min_messages", "notice");
-        define("statement_timeout", "0");
+        define("statement_timeout", PgUnits.formatDuration(limits.statementTimeout()));
+        define("idle_session_timeout", PgUnits.formatDuration(limits.idleSessionTimeout()));
+        define("idle_in_transaction_session_timeout", PgUnits.formatDuration(limits.idleInTransactionSessionTimeout()));
         define("lc_collate", "C");
         define("lc_ctype", "C");
         define("lc_messages", "C");
@@ -256,6 +274,45 @@ public final class SessionSettings
         return List.copyOf(path);
     }
 
+    /** {@code statement_timeout}: how long one statement may run before it is cancelled; zero: no limit. */
+    public Duration statementTimeout()
+    {
+        return timeout("statement_timeout");
+    }
+
+    /** {@code idle_session_timeout}: how long the session may wait for its client outside a transaction; zero: no limit. */
+    public Duration idleSessionTimeout()
+    {
+        return timeout("idle_session_timeout");
+    }
+
+    /** {@code idle_in_transaction_session_timeout}: how long it may wait inside a transaction block; zero: no limit. */
+    public Duration idleInTransactionSessionTimeout()
+    {
+        return timeout("idle_in_transaction_session_timeout");
+    }
+
+    private Duration timeout(String name)
+    {
+        return PgUnits.parseDuration(values.getOrDefault(name, "0")).orElse(Duration.ZERO);
+    }
+
+    /** A timeout SET by the client: PostgreSQL's units, and within what the admin allows (zero is "none", so it is refused too). */
+    private String timeoutSetting(String name, String value, Duration maximum)
+    {
+        Duration duration = PgUnits.parseDuration(value.strip().replaceAll("^'|'$", "")).orElseThrow(() -> new QueryException(
+                SqlStates.INVALID_PARAMETER_VALUE, "invalid value for parameter \"" + name + "\": \"" + value + "\"",
+                "Give a time such as 30s, 5min or 1500 (milliseconds); 0 turns it off.", null));
+        if (!maximum.isZero() && (duration.isZero() || duration.compareTo(maximum) > 0)) {
+            String role = values.get("session_authorization");
+            throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, duration.isZero()
+                    ? name + " cannot be turned off for role \"" + role + "\": the gateway's limit is " + PgUnits.formatDuration(maximum)
+                    : name + " cannot be more than " + PgUnits.formatDuration(maximum) + " for role \"" + role + "\" (the gateway's limit)",
+                    "Set a value from 1ms to " + PgUnits.formatDuration(maximum) + ".", null);
+        }
+        return PgUnits.formatDuration(duration);
+    }
+
     /** The session time zone, for timestamptz output and input. */
     public ZoneId timeZone()
     {
@@ -326,6 +383,12 @@ public final class SessionSettings
             case "default_transaction_read_only", "transaction_read_only":
                 // Sekisho is read-only whatever the client asks for; writes are refused when they come
                 return "on";
+            case "statement_timeout":
+                return timeoutSetting(name, value, limits.maxStatementTimeout());
+            case "idle_session_timeout":
+                return timeoutSetting(name, value, limits.idleSessionTimeout());
+            case "idle_in_transaction_session_timeout":
+                return timeoutSetting(name, value, limits.idleInTransactionSessionTimeout());
             case "extra_float_digits":
                 try {
                     Integer.parseInt(value.strip());

@@ -3,30 +3,79 @@ package dev.sekisho.gateway.session;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+
 /**
  * What a CancelRequest may cancel, and when. A front door brackets each message that runs
  * statements with {@link #statementStarted()} and {@link #statementFinished()}; inside that bracket
  * a cancel reaches the statement at its sources ({@link #activate}), or, while none is there yet
  * (planning, or between the statements of one Query), waits for the next one that gets there.
- * Outside it a cancel does nothing, as in PostgreSQL. Thread-safe.
+ * Outside it a cancel does nothing, as in PostgreSQL, unless such a message has arrived and waits
+ * for a worker ({@link #statementReceived()}): PostgreSQL would be running it already, so the cancel
+ * is kept for it (under load the wait can outlast a client's cancel, which was then lost and the
+ * statement ran to its end at the source). A {@code statement_timeout} is a cancel that
+ * a timer asks for when the bracket lasts too long (57014, "due to statement timeout"); the timer
+ * goes when the bracket ends. Thread-safe.
  */
 final class StatementCancellation
 {
     static final String USER_CANCEL = "canceling statement due to user request";
+    static final String STATEMENT_TIMEOUT = "canceling statement due to statement timeout";
 
     private final Object lock = new Object();
     // guarded by lock
     private boolean statementActive;
-    private boolean cancelPending;
+    /** The reason of a cancel waiting for the statement to reach its sources; null when none waits. */
+    private String pendingReason;
     private SessionExecutionContext activeContext;
+    /** Messages that run statements, received from the client and not yet started or skipped. */
+    private int waiting;
+    /** Counts brackets, so that a late timer never cancels the bracket after its own. */
+    private long bracket;
+    private ScheduledFuture<?> timer;
+
+    /** A message that runs statements (Query, Execute) arrived and waits for a worker: a cancel now is kept for it. */
+    void statementReceived()
+    {
+        synchronized (lock) {
+            waiting++;
+        }
+    }
+
+    /** A message that {@link #statementReceived()} announced is dropped without running (after an error, until Sync). */
+    void statementSkipped()
+    {
+        synchronized (lock) {
+            waiting = Math.max(0, waiting - 1);
+            if (waiting == 0 && !statementActive) {
+                pendingReason = null;
+            }
+        }
+    }
 
     /** A message that runs statements starts: from now on a cancel counts. */
     void statementStarted()
     {
+        statementStarted(Duration.ZERO);
+    }
+
+    /**
+     * A message that runs statements starts: from now on a cancel counts, and after {@code timeout}
+     * (unless zero) its statement is cancelled.
+     */
+    void statementStarted(Duration timeout)
+    {
         synchronized (lock) {
+            waiting = Math.max(0, waiting - 1);
             statementActive = true;
-            cancelPending = false;
+            // a cancel that came while this message waited for a worker stays pending for it
             activeContext = null;
+            stopTimer();
+            long current = ++bracket;
+            if (!timeout.isZero()) {
+                timer = CancelScheduler.schedule(() -> timedOut(current), timeout);
+            }
         }
     }
 
@@ -35,9 +84,28 @@ final class StatementCancellation
     {
         synchronized (lock) {
             statementActive = false;
-            cancelPending = false;
+            pendingReason = null;
             activeContext = null;
+            stopTimer();
         }
+    }
+
+    private void stopTimer()
+    {
+        if (timer != null) {
+            timer.cancel(false);
+            timer = null;
+        }
+    }
+
+    private void timedOut(long timedBracket)
+    {
+        synchronized (lock) {
+            if (timedBracket != bracket) {
+                return;
+            }
+        }
+        cancel(STATEMENT_TIMEOUT);
     }
 
     /**
@@ -48,19 +116,34 @@ final class StatementCancellation
      */
     boolean cancel()
     {
+        return cancel(USER_CANCEL);
+    }
+
+    /** Cancels the statement running now for {@code reason} (the message of its 57014). */
+    boolean cancel(String reason)
+    {
         SessionExecutionContext context;
         synchronized (lock) {
             if (!statementActive) {
-                return false;
+                if (waiting == 0) {
+                    return false;
+                }
+                // the message is here but waits for a worker: cancel it when it gets to its sources
+                if (pendingReason == null) {
+                    pendingReason = reason;
+                }
+                return true;
             }
             context = activeContext;
             if (context == null) {
                 // not at the source yet (planning, or between statements of one Query): cancel when it gets there
-                cancelPending = true;
+                if (pendingReason == null) {
+                    pendingReason = reason;
+                }
                 return true;
             }
         }
-        context.cancel(USER_CANCEL);
+        context.cancel(reason);
         return true;
     }
 
@@ -70,17 +153,17 @@ final class StatementCancellation
         if (context == null) {
             return;
         }
-        boolean cancelNow;
+        String reason;
         synchronized (lock) {
             if (!statementActive) {
                 return;
             }
             activeContext = context;
-            cancelNow = cancelPending;
-            cancelPending = false;
+            reason = pendingReason;
+            pendingReason = null;
         }
-        if (cancelNow) {
-            context.cancel(USER_CANCEL);
+        if (reason != null) {
+            context.cancel(reason);
         }
     }
 

@@ -223,6 +223,111 @@ class TestPgCancel
         }
     }
 
+    @Test
+    void cancelWhileTheQueryWaitsForAWorkerCancelsIt()
+            throws InterruptedException
+    {
+        // under load a statement can wait for a worker longer than the client waits to cancel it;
+        // the client sent it, PostgreSQL would be running it: the cancel must not be lost
+        HeldWorkers workers = new HeldWorkers();
+        PgServer embeddedServer = new PgServer(PgServerOptions.defaults(), users(), planner, workers, List.of("shop"));
+        EmbeddedChannel channel = new EmbeddedChannel(embeddedServer.channelInitializer());
+        EmbeddedChannel cancelChannel = new EmbeddedChannel(embeddedServer.channelInitializer());
+        try {
+            TestingPgWire wire = new TestingPgWire(channel);
+            wire.startup(Map.of("user", "alice"));
+            ByteBuf key = wire.authenticate("s3cret").stream().filter(message -> message.type() == 'K').findFirst().orElseThrow().buffer();
+            int processId = key.readInt();
+            int secret = key.readInt();
+            int cancelsBefore = planner.cancelActionsRun();
+
+            workers.hold();
+            wire.sendAll(query("select n from blocking(1)"));
+            assertThat(workers.held()).as("the query waits for a worker").isPositive();
+            new TestingPgWire(cancelChannel).writeRaw(Unpooled.buffer().writeInt(16).writeInt(80877102).writeInt(processId).writeInt(secret));
+            workers.release();
+
+            List<Message> messages = wire.read();
+            assertThat(types(messages)).isEqualTo("TDEZ");
+            assertThat(messages.get(2).fields()).containsEntry('C', "57014").containsEntry('M', "canceling statement due to user request");
+            assertThat(planner.cancelActionsRun()).isEqualTo(cancelsBefore + 1);
+            // it had reached its source and blocked there (this also takes the signal the other tests wait for)
+            assertThat(planner.awaitBlocked(1, TimeUnit.SECONDS)).isTrue();
+
+            // the cancel was for that statement only
+            wire.sendAll(query("select n from series(2)"));
+            assertThat(types(wire.read())).isEqualTo("TDDCZ");
+        }
+        finally {
+            channel.finishAndReleaseAll();
+            cancelChannel.finishAndReleaseAll();
+        }
+    }
+
+    /** Runs tasks at once on the calling thread, or, while held, keeps them until released. */
+    private static final class HeldWorkers
+            extends java.util.concurrent.AbstractExecutorService
+    {
+        private final List<Runnable> held = new ArrayList<>();
+        private boolean holding;
+
+        void hold()
+        {
+            holding = true;
+        }
+
+        int held()
+        {
+            return held.size();
+        }
+
+        void release()
+        {
+            holding = false;
+            List<Runnable> tasks = List.copyOf(held);
+            held.clear();
+            tasks.forEach(Runnable::run);
+        }
+
+        @Override
+        public void execute(Runnable command)
+        {
+            if (holding) {
+                held.add(command);
+            }
+            else {
+                command.run();
+            }
+        }
+
+        @Override
+        public void shutdown() {}
+
+        @Override
+        public List<Runnable> shutdownNow()
+        {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown()
+        {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated()
+        {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long timeout, TimeUnit unit)
+        {
+            return true;
+        }
+    }
+
     private void sendCancel(int processId, int secret)
             throws IOException
     {

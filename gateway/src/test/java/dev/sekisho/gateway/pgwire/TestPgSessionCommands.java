@@ -393,9 +393,10 @@ class TestPgSessionCommands
         // ROLLBACK TO a savepoint undoes what was SET after it
         run(wire, "begin; set statement_timeout = 10; savepoint a; set statement_timeout = 20");
         run(wire, "rollback to savepoint a");
-        assertThat(firstColumns(run(wire, "show statement_timeout"))).containsExactly("10");
+        // PostgreSQL shows a time setting with its unit
+        assertThat(firstColumns(run(wire, "show statement_timeout"))).containsExactly("10ms");
         run(wire, "commit");
-        assertThat(firstColumns(run(wire, "show statement_timeout"))).containsExactly("10");
+        assertThat(firstColumns(run(wire, "show statement_timeout"))).containsExactly("10ms");
 
         // an error ends the implicit transaction of a multi-statement Query: its SETs are undone
         messages = run(wire, "set application_name = 'doomed'; select * from missing");

@@ -1,5 +1,6 @@
 package dev.sekisho.planner.spi;
 
+import java.util.List;
 import java.util.Set;
 
 /** Creates connectors of one kind ({@code mysql}, later {@code bigquery}); found by ServiceLoader. */
@@ -20,5 +21,15 @@ public interface ConnectorFactory
     default Set<String> secretKeys()
     {
         return Set.of("password");
+    }
+
+    /**
+     * What is valid but unwise in a source's settings (a remote server reached without TLS):
+     * {@code check-config} prints it, the gateway logs it at start. Never throws; an invalid
+     * source has no warnings (its error is reported by {@link #create}).
+     */
+    default List<SourceConfigWarning> warnings(SourceConfig config)
+    {
+        return List.of();
     }
 }

@@ -203,7 +203,8 @@ public final class PgSyntax
             out.add(tokens.get(i));
             if (tokens.get(i).is("interval")) {
                 int j = next(tokens, i + 1);
-                if (j < tokens.size() && tokens.get(j).kind() == Kind.STRING) {
+                // a string still open at the end of the text (INTERVAL ') is left as it is, for the parser to reject
+                if (j < tokens.size() && tokens.get(j).kind() == Kind.STRING && isClosedPlainString(tokens.get(j).text())) {
                     String text = tokens.get(j).text();
                     Matcher matcher = INTERVAL.matcher(text.substring(1, text.length() - 1));
                     int k = next(tokens, j + 1);
@@ -226,6 +227,11 @@ public final class PgSyntax
             }
         }
         return out;
+    }
+
+    private static boolean isClosedPlainString(String text)
+    {
+        return text.length() >= 2 && text.charAt(0) == '\'' && text.charAt(text.length() - 1) == '\'';
     }
 
     /** {@code x[i]} to {@code pg_subscript(x, i)}, {@code x[a:b]} to {@code pg_slice(x, a, b)}, {@code ::t[]} to {@code ::t}. */

@@ -48,6 +48,9 @@ class TestPgSyntax
     {
         assertThat(PgSyntax.normalize("E'a\\nb''c'")).isEqualTo("'a\nb''c'");
         assertThat(PgSyntax.normalize("INTERVAL '1 DAY'")).isEqualTo("INTERVAL '1' DAY");
+        // found by FuzzSqlText: a string left open right after INTERVAL stays as it is (the parser rejects it)
+        assertThat(PgSyntax.normalize("interval'")).isEqualTo("interval'");
+        assertThat(PgSyntax.normalize("select interval '1 day")).isEqualTo("select interval '1 day");
         assertThat(PgSyntax.normalize("select n from generate_series(1, 3) s(n), t"))
                 .isEqualTo("select n from TABLE(generate_series(1, 3)) s(n), t");
         assertThat(PgSyntax.normalize("select generate_series(1, 3) from t")).isEqualTo("select generate_series(1, 3) from t");
