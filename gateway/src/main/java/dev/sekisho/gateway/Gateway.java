@@ -10,6 +10,8 @@ import dev.sekisho.gateway.auth.UsersFileWatcher;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.ConfigWarning;
 import dev.sekisho.gateway.config.SekishoConfig;
+import dev.sekisho.gateway.dictionary.DictionaryInstaller;
+import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
@@ -28,6 +30,7 @@ import dev.sekisho.planner.spi.SourceConfigWarning;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,10 +61,12 @@ public final class Gateway
     private final LiveUsers users;
     private final Optional<UsersFileWatcher> usersWatcher;
     private final Sessions sessions;
+    private final GatewayOperations operations;
 
     private Gateway(List<Connector> connectors, WorkerPool workers, PgServer pgServer, int pgPort, Optional<GatewayPolicies> policies, LiveUsers users,
-            Optional<UsersFileWatcher> usersWatcher, Sessions sessions)
+            Optional<UsersFileWatcher> usersWatcher, Sessions sessions, GatewayOperations operations)
     {
+        this.operations = requireNonNull(operations, "operations is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.connectors = List.copyOf(connectors);
         this.workers = requireNonNull(workers, "workers is null");
@@ -81,8 +86,10 @@ public final class Gateway
         WorkerPool workers = null;
         GatewayPolicies policies = null;
         UsersFileWatcher usersWatcher = null;
+        GatewayOperations operations = null;
         try {
-            PlannerOptions plannerOptions = PlannerOptions.defaults();
+            PlannerOptions plannerOptions = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
+                    .withReplicatedTables(config.replicatedTables());
             Optional<String> hashSalt = config.policies().flatMap(GatewayPolicies::hashSalt);
             if (hashSalt.isPresent()) {
                 plannerOptions = plannerOptions.withHashSalt(hashSalt.get());
@@ -92,6 +99,7 @@ public final class Gateway
             if (config.policies().isPresent()) {
                 policies = GatewayPolicies.start(config.policies().get(), planner, config.file().toString());
                 sessionPolicies = SessionPolicies.of(policies.store()::current);
+                DictionaryInstaller.install(planner, config.policies().get().dir(), Optional.of(policies));
             }
             else {
                 log.warn("No policies are configured (no 'policies:' in {}): every user sees every exposed table unmasked", config.file());
@@ -106,7 +114,9 @@ public final class Gateway
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
-            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), StatementPipeline.defaults(), config.limits());
+            operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), Clock.systemUTC());
+            Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(),
+                    new StatementPipeline(Admission.ADMIT_ALL, operations.statementListener()), config.limits(), operations.sessionListener());
             // a user removed, disabled or changed in the users file loses their open sessions
             users.addListener(reload -> sessions.terminateUsers(reload.ended()));
             if (config.auth().watchUsersFile()) {
@@ -115,12 +125,13 @@ public final class Gateway
             SekishoConfig.FailedLogins failedLogins = config.auth().failedLogins();
             LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
                     failedLogins.window()));
+            operations.startAdmin(users, sessions);
             PgServer server = new PgServer(options, users, throttle, sessions, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
             Gateway gateway = new Gateway(connectors, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher),
-                    sessions);
+                    sessions, operations);
             if (config.avatica().isPresent()) {
                 try {
                     gateway.startAvatica(config, users, sessions);
@@ -133,6 +144,9 @@ public final class Gateway
             return gateway;
         }
         catch (RuntimeException e) {
+            if (operations != null) {
+                operations.close();
+            }
             if (usersWatcher != null) {
                 usersWatcher.close();
             }
@@ -232,6 +246,12 @@ public final class Gateway
         return avaticaServer.map(server -> avaticaPort);
     }
 
+    /** The admin endpoint's port, when the configuration has an {@code admin:} section. */
+    public Optional<Integer> adminPort()
+    {
+        return operations.adminPort();
+    }
+
     /** Sekisho's version, from the jar manifest when there is one. */
     public static String version()
     {
@@ -271,6 +291,7 @@ public final class Gateway
         avaticaServer.ifPresent(AvaticaServer::close);
         pgServer.close();
         workers.close();
+        operations.close();
         connectors.forEach(Gateway::closeQuietly);
     }
 

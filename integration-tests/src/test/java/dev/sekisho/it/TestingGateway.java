@@ -326,6 +326,23 @@ public final class TestingGateway
         }
     }
 
+    /**
+     * Starts a throwaway gateway on the shared MariaDB and users with more top-level settings
+     * ({@code extraYaml}, e.g. an {@code audit:} section) and, when {@code policyDir} is not null,
+     * the policy folder (not watched); the caller closes it.
+     */
+    public Gateway startGatewayWith(String extraYaml, Path policyDir)
+    {
+        String policies = policyDir == null ? "" : "policies: {dir: \"%s\", watch: false}".formatted(yamlPath(policyDir));
+        return startGateway(workDir.resolve("users.yaml"), policies + "\n" + extraYaml, TEST_POOL);
+    }
+
+    /** A path as a double-quoted YAML string. */
+    public static String yamlString(Path path)
+    {
+        return "\"" + yamlPath(path) + "\"";
+    }
+
     /** A users-file entry's password: the SCRAM verifier of {@code password}. */
     public static String passwordVerifier(String password)
     {

@@ -49,6 +49,21 @@ public interface PreparedQuery
         return List.of();
     }
 
+    /**
+     * The statements this plan sends to its sources, known without running it: the one statement
+     * of a pushed-down plan; empty for plans the gateway computes itself over several scans.
+     */
+    default List<SourceStatement> sourceStatements()
+    {
+        return List.of();
+    }
+
+    /** The source tables the statement reads, {@code source.schema.table}, for the audit trail's usage reports. */
+    default List<String> tablesRead()
+    {
+        return List.of();
+    }
+
     /** Whether the whole statement runs as one statement on one source. */
     boolean isFullyPushedDown();
 

@@ -28,6 +28,7 @@ import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -89,7 +90,46 @@ public final class MySqlConnector
     @Override
     public Set<ConnectorCapability> capabilities()
     {
-        return EnumSet.allOf(ConnectorCapability.class);
+        // no dry run: EXPLAIN estimates rows, not what a statement costs
+        return EnumSet.complementOf(EnumSet.of(ConnectorCapability.ESTIMATE));
+    }
+
+    /** MySQL's {@code EXPLAIN} of the statement on a read server: the product of its rows column (the row combinations it expects to examine). */
+    @Override
+    public OptionalLong estimateRows(BackendQuery query, ExecutionContext context)
+    {
+        requireNonNull(query, "query is null");
+        BackendQuery explain = new BackendQuery(query.source(), "EXPLAIN " + query.sql(), query.parameters(), query.parameterTypes(), query.tables());
+        try (ResultStream plan = execute(explain, context)) {
+            int rowsColumn = -1;
+            for (int i = 0; i < plan.columns().size(); i++) {
+                if (plan.columns().get(i).name().equalsIgnoreCase("rows")) {
+                    rowsColumn = i;
+                }
+            }
+            if (rowsColumn < 0) {
+                return OptionalLong.empty();
+            }
+            long rows = 1;
+            boolean any = false;
+            while (plan.next()) {
+                // a number in MySQL, text in MariaDB
+                Object value = plan.value(rowsColumn);
+                OptionalLong rowsHere = value instanceof Number number ? OptionalLong.of(number.longValue())
+                        : value != null && value.toString().trim().matches("[0-9]{1,18}") ? OptionalLong.of(Long.parseLong(value.toString().trim()))
+                        : OptionalLong.empty();
+                if (rowsHere.isPresent()) {
+                    try {
+                        rows = Math.multiplyExact(rows, Math.max(1, rowsHere.getAsLong()));
+                    }
+                    catch (ArithmeticException e) {
+                        rows = Long.MAX_VALUE;
+                    }
+                    any = true;
+                }
+            }
+            return any ? OptionalLong.of(rows) : OptionalLong.empty();
+        }
     }
 
     @Override

@@ -161,6 +161,18 @@ public class TestMySqlConnector
     }
 
     @Test
+    public void testEstimateRowsIsExplainsRowsWithTheParametersBound()
+    {
+        TestingExecutionContext context = new TestingExecutionContext();
+        BackendQuery lookup = new BackendQuery("mysql", "SELECT name FROM testdb.customers WHERE id = ?", List.of(1L), List.of(ColumnType.of(Kind.BIGINT)));
+        assertThat(connector.estimateRows(lookup, context)).hasValue(1);
+        assertThat(connector.estimateRows(BackendQuery.of("mysql", "SELECT seq FROM testdb.seq_1_to_1000000000"), context).orElseThrow())
+                .isGreaterThanOrEqualTo(1_000_000);
+        assertThatThrownBy(() -> connector.estimateRows(BackendQuery.of("mysql", "SELECT nope FROM testdb.customers"), context))
+                .isInstanceOf(QueryException.class);
+    }
+
+    @Test
     public void testMetadata()
     {
         ConnectorMetadata metadata = connector.metadata();

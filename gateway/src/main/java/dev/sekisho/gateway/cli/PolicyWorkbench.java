@@ -48,9 +48,12 @@ public final class PolicyWorkbench
         this.config = requireNonNull(config, "config is null");
         this.users = UsersFile.load(config.usersFile());
         this.connectors = List.copyOf(connectors);
+        // as the gateway plans: policy explain shows the same route and the same local-join limit
+        PlannerOptions defaults = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
+                .withReplicatedTables(config.replicatedTables());
         PlannerOptions options = config.policies().flatMap(GatewayPolicies::hashSalt)
-                .map(PlannerOptions.defaults()::withHashSalt)
-                .orElse(PlannerOptions.defaults());
+                .map(defaults::withHashSalt)
+                .orElse(defaults);
         this.planner = new CalciteQueryPlanner(connectors, options);
         this.mariaDb = requireNonNull(mariaDb, "mariaDb is null");
         this.tempDir = requireNonNull(tempDir, "tempDir is null");

@@ -30,6 +30,7 @@ import java.util.Arrays;
                 HashPasswordCommand.class,
                 CheckConfigCommand.class,
                 PolicyCommand.class,
+                ReportCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SekishoCommand

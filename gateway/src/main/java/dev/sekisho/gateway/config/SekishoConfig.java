@@ -1,6 +1,8 @@
 package dev.sekisho.gateway.config;
 
 import dev.sekisho.gateway.execution.Limits;
+import dev.sekisho.planner.catalog.ReplicatedTable;
+import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.InvalidConfigException;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;
@@ -31,6 +33,8 @@ import static java.util.Objects.requireNonNull;
  * @param warnings what check-config and the start-up log point out without refusing the file
  * @param secrets the values that came from {@code ${env:}} / {@code ${file:}} references, to be
  *         kept out of messages
+ * @param replicatedTables tables that also exist as a warehouse copy (docs/bigquery.md, routing of replicated tables)
+ * @param operations the audit trail and the admin endpoint
  * @param avatica the Avatica (JDBC over HTTP) front door; empty: not served
  */
 public record SekishoConfig(
@@ -47,6 +51,8 @@ public record SekishoConfig(
         Limits limits,
         List<ConfigWarning> warnings,
         ConfigSecrets secrets,
+        List<ReplicatedTable> replicatedTables,
+        OperationsConfig operations,
         Optional<Avatica> avatica)
 {
     public SekishoConfig
@@ -64,14 +70,25 @@ public record SekishoConfig(
         requireNonNull(limits, "limits is null");
         warnings = List.copyOf(warnings);
         requireNonNull(secrets, "secrets is null");
+        replicatedTables = List.copyOf(replicatedTables);
+        requireNonNull(operations, "operations is null");
         requireNonNull(avatica, "avatica is null");
     }
 
-    /** Without the Avatica front door. */
+    /** Without the operations sections ({@code audit:}, {@code admin:}) and the Avatica front door. */
     public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
-            Protocol protocol, List<Source> sources, Optional<Tls> tls, Auth auth, Limits limits, List<ConfigWarning> warnings, ConfigSecrets secrets)
+            Protocol protocol, List<Source> sources, Optional<Tls> tls, Auth auth, Limits limits, List<ConfigWarning> warnings, ConfigSecrets secrets,
+            List<ReplicatedTable> replicatedTables)
     {
-        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets, Optional.empty());
+        this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets, replicatedTables,
+                OperationsConfig.NONE, Optional.empty());
+    }
+
+    /** This configuration with other {@code audit:} and {@code admin:} sections. */
+    public SekishoConfig withOperations(OperationsConfig operations)
+    {
+        return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets,
+                replicatedTables, operations, avatica);
     }
 
     /**
@@ -159,9 +176,16 @@ public record SekishoConfig(
      * @param workerThreads threads that plan statements and read their rows (statements running
      *         at once); more statements wait in line
      * @param queueSize statements that may wait for a worker before new ones are refused with 53300
+     * @param localMaxRows the most rows a join the gateway runs over two sources may hold in memory;
+     *         a statement past it fails with 53200
      */
-    public record Execution(int workerThreads, int queueSize)
+    public record Execution(int workerThreads, int queueSize, long localMaxRows)
     {
+        public Execution(int workerThreads, int queueSize)
+        {
+            this(workerThreads, queueSize, PlannerOptions.DEFAULT_LOCAL_JOIN_MAX_ROWS);
+        }
+
         public static Execution defaults()
         {
             return new Execution(64, 1000);

@@ -2,6 +2,8 @@ package dev.sekisho.gateway.config;
 
 import dev.sekisho.gateway.execution.Limits;
 import dev.sekisho.gateway.execution.RoleLimits;
+import dev.sekisho.planner.catalog.CopyFreshness;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.spi.SourceConfig;
 import dev.sekisho.policies.yaml.YamlNode;
 
@@ -10,6 +12,7 @@ import java.io.StringReader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -31,8 +34,10 @@ import java.util.regex.Pattern;
  */
 public final class SekishoConfigLoader
 {
-    private static final Set<String> TOP_LEVEL = Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls",
-            "auth", "limits", "avatica");
+    private static final Set<String> TOP_LEVEL = union(
+            Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls", "auth", "limits", "replicated_tables",
+                    "avatica"),
+            OperationsConfigLoader.SECTIONS);
     private static final Set<String> ROLE_LIMIT_KEYS = Set.of("max_connections", "statement_timeout", "max_statement_timeout", "idle_session_timeout",
             "idle_in_transaction_session_timeout", "max_result_rows", "max_result_bytes");
     private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]*");
@@ -103,11 +108,12 @@ public final class SekishoConfigLoader
         List<String> searchPath = root.optionalStringList("search_path").orElse(List.of("public"));
 
         SekishoConfig.Execution execution = root.optionalSection("execution").map(section -> {
-            section.rejectUnknownKeys(Set.of("worker_threads", "queue_size"));
+            section.rejectUnknownKeys(Set.of("worker_threads", "queue_size", "local_max_rows"));
             SekishoConfig.Execution defaults = SekishoConfig.Execution.defaults();
             return new SekishoConfig.Execution(
                     section.intValue("worker_threads", defaults.workerThreads(), 1, 4096),
-                    section.intValue("queue_size", defaults.queueSize(), 0, 1_000_000));
+                    section.intValue("queue_size", defaults.queueSize(), 0, 1_000_000),
+                    section.intValue("local_max_rows", (int) defaults.localMaxRows(), 1, Integer.MAX_VALUE));
         }).orElse(SekishoConfig.Execution.defaults());
 
         SekishoConfig.Protocol protocol = root.optionalSection("protocol").map(section -> {
@@ -147,10 +153,21 @@ public final class SekishoConfigLoader
         Limits limits = root.optionalSection("limits").map(SekishoConfigLoader::limits).orElse(Limits.NONE);
         List<ConfigWarning> warnings = new ArrayList<>();
         clearTextSecrets(written, origin, "", warnings);
+        List<ReplicatedTable> replicatedTables = new ArrayList<>();
+        Optional<ConfigReader> replicatedSection = root.optionalSection("replicated_tables");
+        if (replicatedSection.isPresent()) {
+            ConfigReader section = replicatedSection.get();
+            for (Map.Entry<String, YamlNode> entry : section.node().entries().entrySet()) {
+                if (!(entry.getValue() instanceof YamlNode.MapNode map)) {
+                    throw section.error(entry.getKey(), "must be a mapping with 'copy' and 'loaded' or 'lag', not " + entry.getValue().describe());
+                }
+                replicatedTables.add(replicatedTable(new ConfigReader(origin, section.keyPath(entry.getKey()), map), section, entry.getKey()));
+            }
+        }
         Optional<SekishoConfig.Avatica> avatica = root.optionalSection("avatica")
                 .map(section -> avatica(section, listen, tls.isPresent(), root.node().keyLine("avatica")));
         return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings,
-                resolved.secrets(), avatica);
+                resolved.secrets(), replicatedTables, OperationsConfigLoader.load(root, file), avatica);
     }
 
     private static SekishoConfig.Avatica avatica(ConfigReader section, SekishoConfig.Listen listen, boolean tls, int line)
@@ -173,6 +190,43 @@ public final class SekishoConfigLoader
                 section.intValue("idle_timeout_seconds", 600, 1, 7 * 24 * 3600),
                 section.intValue("max_frame_rows", 10_000, 1, 1_000_000),
                 line);
+    }
+
+    /** One entry of {@code replicated_tables:}, keyed by the table as clients name it. */
+    private static ReplicatedTable replicatedTable(ConfigReader entry, ConfigReader section, String table)
+    {
+        entry.rejectUnknownKeys(Set.of("copy", "loaded", "lag", "max_staleness", "replica_max_rows"));
+        if (entry.has("loaded") == entry.has("lag")) {
+            throw section.error(table, "needs exactly one of 'loaded' (e.g. 'daily 03:00 Asia/Tokyo') and 'lag' (e.g. 26h): how old the copy is");
+        }
+        CopyFreshness freshness;
+        try {
+            freshness = entry.has("loaded") ? CopyFreshness.daily(entry.requireString("loaded")) : CopyFreshness.lag(CopyFreshness.parseDuration(entry.requireString("lag")));
+        }
+        catch (IllegalArgumentException e) {
+            throw entry.error(entry.has("loaded") ? "loaded" : "lag", e.getMessage());
+        }
+        Duration maxStaleness;
+        try {
+            maxStaleness = CopyFreshness.parseDuration(entry.optionalString("max_staleness").orElse("36h"));
+        }
+        catch (IllegalArgumentException e) {
+            throw entry.error("max_staleness", e.getMessage());
+        }
+        try {
+            return new ReplicatedTable(table, entry.requireString("copy"), freshness, maxStaleness,
+                    entry.intValue("replica_max_rows", ReplicatedTable.DEFAULT_REPLICA_MAX_ROWS, 0, Integer.MAX_VALUE));
+        }
+        catch (IllegalArgumentException e) {
+            throw section.error(table, e.getMessage() + " (name the table and its copy as schema.table)");
+        }
+    }
+
+    private static Set<String> union(Set<String> first, Set<String> second)
+    {
+        Set<String> union = new HashSet<>(first);
+        union.addAll(second);
+        return Set.copyOf(union);
     }
 
     private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)

@@ -27,7 +27,7 @@ public record DemoPolicyFolder(Path dir, Origin origin)
     public static final String HOME_PROPERTY = "sekisho.home";
 
     /** The example policies, packed as resources under {@code demo/policies} (see the gateway's pom). */
-    static final List<String> BUNDLED_FILES = List.of("shop.yaml", "shop.test.yaml");
+    static final List<String> BUNDLED_FILES = List.of("shop.yaml", "shop.test.yaml", "dictionary/shop.yaml");
 
     /** Where the folder came from. */
     public enum Origin
@@ -120,6 +120,7 @@ public record DemoPolicyFolder(Path dir, Origin origin)
             Files.createDirectories(dir);
             for (String file : BUNDLED_FILES) {
                 try (InputStream in = DemoPolicyFolder.class.getClassLoader().getResourceAsStream("demo/policies/" + file)) {
+                    Files.createDirectories(dir.resolve(file).getParent());
                     Files.copy(requireNonNull(in, "demo policy " + file + " is not packaged"), dir.resolve(file));
                 }
             }

@@ -37,14 +37,22 @@ public final class ClientSession
     private final Sessions sessions;
     private final Sessions.CancelKey cancelKey;
     private final ConnectionLimits.Slot slot;
+    private final SessionInfo info;
 
-    ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey, ConnectionLimits.Slot slot)
+    ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey, ConnectionLimits.Slot slot, SessionInfo info)
     {
         this.session = requireNonNull(session, "session is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.cancelKey = requireNonNull(cancelKey, "cancelKey is null");
         this.slot = requireNonNull(slot, "slot is null");
+        this.info = requireNonNull(info, "info is null");
+    }
+
+    /** The session as operations see it (audit, metrics, the admin endpoint). */
+    public SessionInfo info()
+    {
+        return info;
     }
 
     /** What a client presents, on another connection, to cancel this session's statement. */
@@ -92,13 +100,13 @@ public final class ClientSession
      */
     public void prepare(String name, String sql, List<ColumnType> parameterTypes)
     {
-        pipeline.prepare(session, name, sql, parameterTypes);
+        pipeline.prepare(session, info, name, sql, parameterTypes);
     }
 
     /** Parses and plans one statement of a text already split ({@link #splitStatements}): it is not lexed again. */
     public void prepare(String name, SqlStatement statement, List<ColumnType> parameterTypes)
     {
-        pipeline.prepare(session, name, statement, parameterTypes);
+        pipeline.prepare(session, info, name, statement, parameterTypes);
     }
 
     /** A prepared statement: its parameter types and result columns. */
@@ -131,7 +139,7 @@ public final class ClientSession
      */
     public StatementRun execute(String portalName, int maxRows, RowSink sink)
     {
-        return pipeline.run(session, portalName, maxRows, sink);
+        return pipeline.run(session, info, portalName, maxRows, sink);
     }
 
     /** Closes a prepared statement; closing one that does not exist is not an error. */
@@ -235,7 +243,7 @@ public final class ClientSession
     @Override
     public void close()
     {
-        sessions.unregister(cancelKey);
+        sessions.unregister(this);
         try {
             session.close();
         }

@@ -41,6 +41,9 @@ public final class SessionWorkQueue<T>
 
         /** Continues the paused request; false when it paused again. */
         boolean resume();
+
+        /** The session is closed (called once, when no request runs): drop what is held for the client and was not sent. */
+        default void closed() {}
     }
 
     /** The connection under the session, as far as scheduling needs it. */
@@ -214,6 +217,12 @@ public final class SessionWorkQueue<T>
             return;
         }
         cleanedUp = true;
+        try {
+            worker.closed();
+        }
+        catch (RuntimeException e) {
+            log.warn("Closing the session's output failed", e);
+        }
         try {
             session.close();
         }

@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,6 +37,7 @@ public final class Sessions
     private final StatementPipeline pipeline;
     private final Limits limits;
     private final ConnectionLimits connectionLimits;
+    private final SessionListener listener;
     private final SecureRandom random = new SecureRandom();
     private final Map<Integer, Entry> sessions = new ConcurrentHashMap<>();
 
@@ -75,6 +77,17 @@ public final class Sessions
      */
     public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits)
     {
+        this(planner, policies, defaultSearchPath, pipeline, limits, SessionListener.NONE);
+    }
+
+    /**
+     * @param listener hears logins, failed ones too, and the sessions that open and close
+     * @see #Sessions(QueryPlanner, SessionPolicies, List, StatementPipeline, Limits)
+     */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits,
+            SessionListener listener)
+    {
+        this.listener = requireNonNull(listener, "listener is null");
         this.planner = requireNonNull(planner, "planner is null");
         this.policies = requireNonNull(policies, "policies is null");
         this.defaultSearchPath = List.copyOf(defaultSearchPath);
@@ -104,7 +117,17 @@ public final class Sessions
      */
     public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings, Disconnect disconnect)
     {
+        return open(principal, database, settings, disconnect, ClientOrigin.UNKNOWN);
+    }
+
+    /**
+     * Opens a session as {@link #open(Principal, Optional, Map, Disconnect)} does, for a client
+     * from {@code origin} (for the audit trail, the metrics and the admin endpoint).
+     */
+    public ClientSession open(Principal principal, Optional<String> database, Map<String, String> settings, Disconnect disconnect, ClientOrigin origin)
+    {
         requireNonNull(disconnect, "disconnect is null");
+        requireNonNull(origin, "origin is null");
         ConnectionLimits.Slot slot = connectionLimits.acquire(principal);
         try {
             Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings, limits.sessionLimits(principal));
@@ -112,8 +135,9 @@ public final class Sessions
                 int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
                 int secretKey = random.nextInt();
                 CancelKey key = new CancelKey(processId, secretKey);
-                ClientSession opened = new ClientSession(session, pipeline, this, key, slot);
+                ClientSession opened = new ClientSession(session, pipeline, this, key, slot, new SessionInfo(processId, principal, origin, Instant.now()));
                 if (sessions.putIfAbsent(processId, new Entry(opened, secretKey, disconnect)) == null) {
+                    Hooks.notifying(() -> listener.opened(opened.info()));
                     return opened;
                 }
             }
@@ -124,9 +148,44 @@ public final class Sessions
         }
     }
 
-    void unregister(CancelKey key)
+    void unregister(ClientSession session)
     {
-        sessions.computeIfPresent(key.processId(), (pid, entry) -> entry.secretKey() == key.secretKey() ? null : entry);
+        CancelKey key = session.cancelKey();
+        boolean[] removed = new boolean[1];
+        sessions.computeIfPresent(key.processId(), (pid, entry) -> {
+            if (entry.session() == session) {
+                removed[0] = true;
+                return null;
+            }
+            return entry;
+        });
+        if (removed[0]) {
+            Hooks.notifying(() -> listener.closed(session.info()));
+        }
+    }
+
+    /** A front door tells that a client failed to authenticate (for the audit trail and metrics). */
+    public void loginFailed(String user, ClientOrigin origin, String sqlState)
+    {
+        Hooks.notifying(() -> listener.loginFailed(user, origin, sqlState));
+    }
+
+    /** The live sessions, for the admin endpoint. */
+    public List<ClientSession> live()
+    {
+        return sessions.values().stream().map(Entry::session).toList();
+    }
+
+    /**
+     * Cancels the running statement of session {@code id} without its secret key: for an admin,
+     * who is authenticated by the admin endpoint.
+     *
+     * @return whether a statement was running
+     */
+    public boolean cancelById(int id)
+    {
+        Entry entry = sessions.get(id);
+        return entry != null && entry.session().cancel();
     }
 
     /**

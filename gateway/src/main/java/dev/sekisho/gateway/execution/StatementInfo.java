@@ -4,6 +4,7 @@ import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.policies.Principal;
 
 import java.time.Instant;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -15,8 +16,11 @@ import static java.util.Objects.requireNonNull;
  * @param portal the portal being run (empty: the unnamed one)
  * @param statement the statement as planned for this run (its text, kind and plan)
  * @param started when the run started
+ * @param session the session that runs it
+ * @param applicationName the session's application_name when the run started, if set
  */
-public record StatementInfo(Principal principal, String portal, PreparedStatement statement, Instant started)
+public record StatementInfo(Principal principal, String portal, PreparedStatement statement, Instant started, SessionInfo session,
+        Optional<String> applicationName)
 {
     public StatementInfo
     {
@@ -24,5 +28,13 @@ public record StatementInfo(Principal principal, String portal, PreparedStatemen
         requireNonNull(portal, "portal is null");
         requireNonNull(statement, "statement is null");
         requireNonNull(started, "started is null");
+        requireNonNull(session, "session is null");
+        requireNonNull(applicationName, "applicationName is null");
+    }
+
+    /** A run of a session nobody described (embedded use and tests). */
+    public StatementInfo(Principal principal, String portal, PreparedStatement statement, Instant started)
+    {
+        this(principal, portal, statement, started, new SessionInfo(0, principal, ClientOrigin.UNKNOWN, started), Optional.empty());
     }
 }

@@ -3,6 +3,7 @@ package dev.sekisho.gateway.execution;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.policies.Principal;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -20,6 +21,15 @@ public interface StatementListener
     /** A statement was read and, when it goes to the sources, planned ({@link PreparedStatement#query()}). */
     default void prepared(Principal principal, PreparedStatement statement) {}
 
+    /**
+     * A statement could not be read or planned (a syntax error, an unknown or hidden table, a
+     * write): it never runs, but the audit trail records it.
+     *
+     * @param sql the statement's text as the client sent it
+     * @param failure what the client is told
+     */
+    default void prepareFailed(SessionInfo session, String sql, Throwable failure) {}
+
     /** A run starts: next come admission, execution and streaming. One of the two methods below ends it. */
     default void started(StatementInfo statement) {}
 
@@ -34,4 +44,42 @@ public interface StatementListener
      * @param failure what the client is told, when the statement failed
      */
     default void finished(StatementInfo statement, long rows, Optional<Throwable> failure) {}
+
+    /** Tells each of {@code listeners} in turn; one that throws does not stop the others. */
+    static StatementListener all(List<StatementListener> listeners)
+    {
+        List<StatementListener> copy = List.copyOf(listeners);
+        return new StatementListener()
+        {
+            @Override
+            public void prepared(Principal principal, PreparedStatement statement)
+            {
+                copy.forEach(listener -> Hooks.notifying(() -> listener.prepared(principal, statement)));
+            }
+
+            @Override
+            public void prepareFailed(SessionInfo session, String sql, Throwable failure)
+            {
+                copy.forEach(listener -> Hooks.notifying(() -> listener.prepareFailed(session, sql, failure)));
+            }
+
+            @Override
+            public void started(StatementInfo statement)
+            {
+                copy.forEach(listener -> Hooks.notifying(() -> listener.started(statement)));
+            }
+
+            @Override
+            public void suspended(StatementInfo statement, long rows)
+            {
+                copy.forEach(listener -> Hooks.notifying(() -> listener.suspended(statement, rows)));
+            }
+
+            @Override
+            public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
+            {
+                copy.forEach(listener -> Hooks.notifying(() -> listener.finished(statement, rows, failure)));
+            }
+        };
+    }
 }

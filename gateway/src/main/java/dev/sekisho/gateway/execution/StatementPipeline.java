@@ -53,15 +53,27 @@ public final class StatementPipeline
     }
 
     /** Plan: the session reads and plans the statement and keeps it under {@code name}. */
-    void prepare(Session session, String name, String sql, List<ColumnType> parameterTypes)
+    void prepare(Session session, SessionInfo info, String name, String sql, List<ColumnType> parameterTypes)
     {
-        session.parse(name, sql, parameterTypes);
+        try {
+            session.parse(name, sql, parameterTypes);
+        }
+        catch (RuntimeException e) {
+            notifying(() -> listener.prepareFailed(info, sql, StatementFailures.toQueryException(e)));
+            throw e;
+        }
         prepared(session, name);
     }
 
-    void prepare(Session session, String name, SqlStatement sql, List<ColumnType> parameterTypes)
+    void prepare(Session session, SessionInfo info, String name, SqlStatement sql, List<ColumnType> parameterTypes)
     {
-        session.parse(name, sql, parameterTypes);
+        try {
+            session.parse(name, sql, parameterTypes);
+        }
+        catch (RuntimeException e) {
+            notifying(() -> listener.prepareFailed(info, sql.text(), StatementFailures.toQueryException(e)));
+            throw e;
+        }
         prepared(session, name);
     }
 
@@ -72,9 +84,9 @@ public final class StatementPipeline
     }
 
     /** A run of portal {@code portal} of {@code session}, not started yet: {@link StatementRun#proceed()} starts it. */
-    StatementRun run(Session session, String portal, int maxRows, RowSink sink)
+    StatementRun run(Session session, SessionInfo info, String portal, int maxRows, RowSink sink)
     {
-        return new StatementRun(this, session, portal, maxRows, sink);
+        return new StatementRun(this, session, info, portal, maxRows, sink);
     }
 
     Admission.Permit admit(StatementInfo statement)

@@ -31,6 +31,7 @@ public final class StatementRun
 
     private final StatementPipeline pipeline;
     private final Session session;
+    private final SessionInfo info;
     private final String portalName;
     private final int maxRows;
     private final RowSink sink;
@@ -41,10 +42,11 @@ public final class StatementRun
     private long sent;
     private boolean ended;
 
-    StatementRun(StatementPipeline pipeline, Session session, String portalName, int maxRows, RowSink sink)
+    StatementRun(StatementPipeline pipeline, Session session, SessionInfo info, String portalName, int maxRows, RowSink sink)
     {
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.session = requireNonNull(session, "session is null");
+        this.info = requireNonNull(info, "info is null");
         this.portalName = requireNonNull(portalName, "portalName is null");
         this.maxRows = maxRows;
         this.sink = requireNonNull(sink, "sink is null");
@@ -79,7 +81,8 @@ public final class StatementRun
     private void execute()
     {
         Portal bound = session.portal(portalName);
-        statement = new StatementInfo(session.principal(), portalName, bound.statement(), Instant.now());
+        statement = new StatementInfo(session.principal(), portalName, bound.statement(), Instant.now(), info,
+                session.settings().show("application_name").filter(name -> !name.isEmpty()));
         permit = pipeline.admit(statement);
         portal = session.execute(portalName, maxRows);
         sink.start(portal);

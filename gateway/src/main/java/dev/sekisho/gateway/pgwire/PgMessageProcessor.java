@@ -131,6 +131,16 @@ final class PgMessageProcessor
         return true;
     }
 
+    /**
+     * The connection is gone: releases the replies gathered since the last Sync or Flush (a client
+     * that drops the connection between Parse and Sync left them in a direct buffer nobody freed).
+     */
+    @Override
+    public void closed()
+    {
+        out.discard();
+    }
+
     /** Continues a paused message; returns false when it paused again. */
     @Override
     public boolean resume()

@@ -3,6 +3,7 @@ package dev.sekisho.gateway.pgwire;
 import dev.sekisho.gateway.auth.ClientCertificateCheck;
 import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramAuthenticator;
+import dev.sekisho.gateway.execution.ClientOrigin;
 import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
@@ -308,6 +309,7 @@ final class PgProtocolHandler
             serverFinal = exchange.clientFinal(new String(password(message), StandardCharsets.UTF_8));
         }
         catch (QueryException e) {
+            sessions.loginFailed(user, origin(), e.sqlState());
             if (!e.sqlState().equals(SqlStates.INVALID_PASSWORD)) {
                 throw e;
             }
@@ -344,7 +346,7 @@ final class PgProtocolHandler
         settings.putAll(parseOptions(startupParameters.getOrDefault("options", "")));
         ClientSession created;
         try {
-            created = sessions.open(principal, Optional.ofNullable(startupParameters.get("database")), settings, this::disconnect);
+            created = sessions.open(principal, Optional.ofNullable(startupParameters.get("database")), settings, this::disconnect, origin());
         }
         catch (RuntimeException e) {
             out.release();
@@ -363,6 +365,18 @@ final class PgProtocolHandler
         phase = Phase.READY;
         armIdleTimer(created);
         log.debug("User {} connected from {}", created.principal().name(), channel.remoteAddress());
+    }
+
+    private ClientOrigin origin()
+    {
+        return new ClientOrigin("postgres", Optional.ofNullable(channel.remoteAddress()).map(PgProtocolHandler::address));
+    }
+
+    private static String address(SocketAddress address)
+    {
+        return address instanceof InetSocketAddress inet && inet.getAddress() != null
+                ? inet.getAddress().getHostAddress() + ":" + inet.getPort()
+                : address.toString();
     }
 
     /**
@@ -430,6 +444,12 @@ final class PgProtocolHandler
         public boolean resume()
         {
             return processor.resume();
+        }
+
+        @Override
+        public void closed()
+        {
+            processor.closed();
         }
     }
 

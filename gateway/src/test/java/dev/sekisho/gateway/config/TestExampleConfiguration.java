@@ -19,6 +19,12 @@ class TestExampleConfiguration
         SekishoConfig config = SekishoConfigLoader.load(examples.resolve("sekisho.yaml"));
         assertThat(config.usersFile()).isEqualTo(examples.resolve("users.yaml").toAbsolutePath().normalize());
         assertThat(config.searchPath()).containsExactly("shop");
+        assertThat(config.operations().audit()).hasValueSatisfying(audit ->
+                assertThat(audit.file()).isEqualTo(examples.resolve("audit/sekisho-audit.jsonl").toAbsolutePath().normalize()));
+        assertThat(config.operations().admin()).hasValueSatisfying(admin -> {
+            assertThat(admin.port()).isEqualTo(9187);
+            assertThat(admin.groups()).containsExactly("admins");
+        });
 
         UsersFile users = UsersFile.load(config.usersFile());
         assertThat(users.lookup("alice")).hasValueSatisfying(user -> {

@@ -1,8 +1,11 @@
 package dev.sekisho.gateway.config;
 
+import dev.sekisho.planner.catalog.CopyFreshness;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -163,6 +166,42 @@ class TestSekishoConfigLoader
                 sources: {shop: {type: mysql}}
                 tls: {cert_file: a.crt, key_file: a.key, ca_file: ca.crt}
                 """, "tls.ca_file: is not a known setting");
+    }
+
+    @Test
+    void replicatedTablesAndLocalJoinLimit()
+    {
+        SekishoConfig config = SekishoConfigLoader.load("""
+                users_file: users.yaml
+                execution: {local_max_rows: 5000}
+                sources: {shop: {type: mysql}}
+                replicated_tables:
+                  shop.orders: {copy: lake.shop_orders, loaded: daily 03:00 Asia/Tokyo, max_staleness: 2d, replica_max_rows: 500}
+                  Shop.Customers: {copy: lake.customers, lag: 26h}
+                """, FILE);
+        assertThat(config.execution().localMaxRows()).isEqualTo(5000);
+        assertThat(config.replicatedTables()).containsExactly(
+                new ReplicatedTable("shop.orders", "lake.shop_orders", CopyFreshness.daily("daily 03:00 Asia/Tokyo"), Duration.ofDays(2), 500),
+                new ReplicatedTable("shop.customers", "lake.customers", CopyFreshness.lag(Duration.ofHours(26)), Duration.ofHours(36),
+                        ReplicatedTable.DEFAULT_REPLICA_MAX_ROWS));
+        assertError("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                replicated_tables:
+                  shop.orders: {copy: lake.shop_orders}
+                """, "conf/sekisho.yaml:4: replicated_tables.shop.orders: needs exactly one of 'loaded' (e.g. 'daily 03:00 Asia/Tokyo') and 'lag'");
+        assertError("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                replicated_tables:
+                  shop.orders: {copy: lake.shop_orders, loaded: every night}
+                """, "replicated_tables.shop.orders.loaded: 'every night' is not a daily load time: write e.g. 'daily 03:00 Asia/Tokyo'");
+        assertError("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                replicated_tables:
+                  orders: {copy: lake.shop_orders, lag: 1d}
+                """, "replicated_tables.orders: table must be schema.table: orders");
     }
 
     @Test

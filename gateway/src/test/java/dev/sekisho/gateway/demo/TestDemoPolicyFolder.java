@@ -65,8 +65,9 @@ class TestDemoPolicyFolder
         for (String file : DemoPolicyFolder.BUNDLED_FILES) {
             assertThat(copy.resolve(file)).hasSameTextualContentAs(examples.resolve(file));
         }
-        try (var files = Files.list(examples)) {
-            assertThat(files.map(file -> file.getFileName().toString()).toList()).as("every example file is bundled")
+        try (var files = Files.walk(examples)) {
+            assertThat(files.filter(Files::isRegularFile).map(file -> examples.relativize(file).toString().replace('\\', '/')).toList())
+                    .as("every example file is bundled")
                     .containsExactlyInAnyOrderElementsOf(DemoPolicyFolder.BUNDLED_FILES);
         }
     }

@@ -68,6 +68,42 @@ class TestPgProtocolHandler
     }
 
     @Test
+    void repliesGatheredBeforeSyncAreReleasedWhenTheClientGoes()
+    {
+        TestingPgWire wire = login();
+        List<ByteBuf> allocated = new ArrayList<>();
+        wire.channel().config().setAllocator(new io.netty.buffer.AbstractByteBufAllocator()
+        {
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity)
+            {
+                ByteBuf buffer = Unpooled.buffer(initialCapacity, maxCapacity);
+                allocated.add(buffer);
+                return buffer;
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity)
+            {
+                ByteBuf buffer = Unpooled.directBuffer(initialCapacity, maxCapacity);
+                allocated.add(buffer);
+                return buffer;
+            }
+
+            @Override
+            public boolean isDirectBufferPooled()
+            {
+                return false;
+            }
+        });
+        // ParseComplete and BindComplete wait for the Sync that never comes
+        wire.sendAll(parse("S_1", "select n from series(3)"), bind("P_1", "S_1", List.of()));
+        assertThat(allocated).as("the replies are gathered").isNotEmpty();
+        wire.channel().finishAndReleaseAll();
+        assertThat(allocated).allSatisfy(buffer -> assertThat(buffer.refCnt()).as("a buffer of the gone client").isZero());
+    }
+
+    @Test
     void sslAndGssEncRequestsAreRefusedAndStartupFollows()
     {
         TestingPgWire wire = connect();

@@ -2,6 +2,7 @@ package dev.sekisho.planner.catalog;
 
 import dev.sekisho.planner.pg.catalog.CatalogSource;
 import dev.sekisho.planner.pg.catalog.CatalogView;
+import dev.sekisho.planner.pg.catalog.Descriptions;
 import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.QueryException;
@@ -20,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -37,6 +39,8 @@ public final class Catalog
     private final Map<String, ConnectorSchema> schemas;
     private final List<Connector> connectors;
     private final PgCatalog pgCatalog;
+    private final long localJoinMaxRows;
+    private final List<ReplicatedTable> replicatedTables;
     private final List<String> unanswered;
 
     /**
@@ -46,7 +50,36 @@ public final class Catalog
      */
     public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views)
     {
+        this(connectors, version, views, Long.MAX_VALUE, List.of(), () -> Descriptions.NONE);
+    }
+
+    /** @param descriptions the data dictionary as it is now (descriptions of tables and columns for pg_description) */
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, Supplier<Descriptions> descriptions)
+    {
+        this(connectors, version, views, Long.MAX_VALUE, List.of(), descriptions);
+    }
+
+    /** Without a data dictionary. */
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, long localJoinMaxRows,
+            List<ReplicatedTable> replicatedTables)
+    {
+        this(connectors, version, views, localJoinMaxRows, replicatedTables, () -> Descriptions.NONE);
+    }
+
+    /**
+     * @param version the generation, part of every plan-cache key
+     * @param views what a statement's session may see of the sources in the catalog emulation
+     * @param localJoinMaxRows the most rows a join the gateway runs over these sources may hold in memory ({@link LocalJoins})
+     * @param replicatedTables the tables that also exist as a warehouse copy, which routing may read instead
+     * @param descriptions the data dictionary as it is now (descriptions of tables and columns for pg_description)
+     * @throws IllegalArgumentException if two connectors expose the same schema name
+     */
+    public Catalog(Collection<Connector> connectors, long version, CatalogView.Provider views, long localJoinMaxRows,
+            List<ReplicatedTable> replicatedTables, Supplier<Descriptions> descriptions)
+    {
+        this.replicatedTables = List.copyOf(replicatedTables);
         this.version = version;
+        this.localJoinMaxRows = localJoinMaxRows;
         this.connectors = connectors.stream().sorted(Comparator.comparing(Connector::name)).toList();
         this.rootSchema = CalciteSchema.createRootSchema(false, false);
         Map<String, ConnectorSchema> byName = new LinkedHashMap<>();
@@ -77,7 +110,7 @@ public final class Catalog
         this.schemas = Map.copyOf(byName);
         this.unanswered = List.copyOf(unanswered);
         addPostgresTypeNames(rootSchema);
-        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), views);
+        this.pgCatalog = new PgCatalog(PgCatalog.DEFAULT_DATABASE, catalogSource(), views, descriptions);
         pgCatalog.register(rootSchema.plus());
     }
 
@@ -111,6 +144,18 @@ public final class Catalog
                         .toList();
             }
         };
+    }
+
+    /** The most rows a join the gateway runs over two sources may hold, for {@link LocalJoins}. */
+    public long localJoinMaxRows()
+    {
+        return localJoinMaxRows;
+    }
+
+    /** The tables that also exist as a warehouse copy (configuration, {@code replicated_tables}). */
+    public List<ReplicatedTable> replicatedTables()
+    {
+        return replicatedTables;
     }
 
     /** The pg_catalog and information_schema emulation of this generation. */

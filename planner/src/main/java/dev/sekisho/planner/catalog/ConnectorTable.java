@@ -2,10 +2,12 @@ package dev.sekisho.planner.catalog;
 
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SourceTable;
+import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.TableMetadata;
 import dev.sekisho.planner.sql.Dialects;
 import dev.sekisho.planner.types.TypeMapping;
@@ -30,6 +32,7 @@ import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeFamily;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -39,7 +42,8 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * A source table as a Calcite table. Pushed-down plans only read its row type; the local fallback
- * engine also scans it, asking the source for the needed columns and simple filters.
+ * engine also scans it, asking the source for the needed columns and simple filters, and, as the
+ * probe side of a local join, for the join keys its build side read ({@link LocalJoins}).
  */
 public final class ConnectorTable
         extends AbstractTable
@@ -65,6 +69,25 @@ public final class ConnectorTable
         this.connector = requireNonNull(connector, "connector is null");
         this.exposedSchema = requireNonNull(exposedSchema, "exposedSchema is null");
         this.metadata = requireNonNull(metadata, "metadata is null");
+    }
+
+    /**
+     * This table (a warehouse copy) read as {@code original}: the original's columns, names, types
+     * and order, taken from this table's columns of the same names, so that a plan over the original
+     * runs unchanged on the copy; empty when the copy lacks one of the original's columns.
+     */
+    public Optional<ConnectorTable> readAs(ConnectorTable original)
+    {
+        List<ColumnMetadata> columns = new ArrayList<>();
+        for (ColumnMetadata column : original.metadata().columns()) {
+            Optional<ColumnMetadata> copy = metadata.columns().stream().filter(candidate -> candidate.name().equalsIgnoreCase(column.name())).findFirst();
+            if (copy.isEmpty()) {
+                return Optional.empty();
+            }
+            columns.add(new ColumnMetadata(copy.get().name(), column.type(), column.nullable(), copy.get().sourceType(), column.comment()));
+        }
+        return Optional.of(new ConnectorTable(connector, exposedSchema, new TableMetadata(metadata.schema(), metadata.name(), columns, List.of(),
+                metadata.kind(), metadata.rowCountEstimate())));
     }
 
     /** The source that holds the table. */
@@ -129,14 +152,66 @@ public final class ConnectorTable
         }
         // filters stay in the list: the engine applies them again, so a source that compares
         // differently (collations) can only return more rows, never lose any
+        String signature = LocalJoins.signature(columns, filters);
+        LocalJoins.Runtime joins = (LocalJoins.Runtime) root.get(LocalJoins.RUNTIME);
         return new AbstractEnumerable<>()
         {
             @Override
             public Enumerator<Object[]> enumerator()
             {
-                return new StreamEnumerator(connector.execute(BackendQuery.of(connector.name(), sql, statementTables(root)), context), converters);
+                // opened when the rows are needed: a join's probe side after its build side was read whole
+                List<LocalJoins.Collector> collectors = joins == null ? List.of() : joins.collectorsFor(ConnectorTable.this, signature);
+                Optional<LocalJoins.Filter> dynamic = joins == null ? Optional.empty() : joins.filterFor(ConnectorTable.this, signature);
+                List<SourceTable> tables = statementTables(root);
+                BackendQuery query = dynamic.flatMap(filter -> withDynamicFilter(sql, filter, tables)).orElse(BackendQuery.of(connector.name(), sql, tables));
+                return new StreamEnumerator(connector.execute(query, context), converters, collectors);
             }
         };
+    }
+
+    /**
+     * The scan's statement with the dynamic filter: the column among the build side's keys, bound as
+     * parameters ({@code IN (?, ...)}; BigQuery: one array, {@code IN UNNEST(?)}); empty when the
+     * keys cannot be bound as the column's type.
+     */
+    private Optional<BackendQuery> withDynamicFilter(String sql, LocalJoins.Filter filter, List<SourceTable> tables)
+    {
+        ColumnMetadata column = metadata.columns().get(filter.column());
+        ColumnType type = column.type();
+        List<Object> values = new ArrayList<>();
+        for (Object key : filter.values()) {
+            Object value = switch (type.kind()) {
+                case SMALLINT -> key instanceof Number number && number.longValue() == number.shortValue() ? (Object) number.shortValue() : null;
+                case INTEGER -> key instanceof Number number && number.longValue() == number.intValue() ? (Object) number.intValue() : null;
+                case BIGINT -> key instanceof Integer || key instanceof Long || key instanceof Short ? (Object) ((Number) key).longValue() : null;
+                case CHAR, VARCHAR, TEXT -> key instanceof String ? key : null;
+                default -> null;
+            };
+            if (value == null) {
+                return Optional.empty();
+            }
+            values.add(value);
+        }
+        SqlDialect dialect = Dialects.of(connector.dialect());
+        String name = dialect.quoteIdentifier(column.name());
+        String where = sql.contains(" WHERE ") ? " AND " : " WHERE ";
+        if (values.isEmpty()) {
+            return Optional.of(BackendQuery.of(connector.name(), sql + where + "1 = 0", tables));
+        }
+        if (connector.dialect() == SqlDialectKind.BIGQUERY) {
+            return Optional.of(new BackendQuery(connector.name(), sql + where + name + " IN UNNEST(?)", List.of(values), List.of(ColumnType.array(type)), tables));
+        }
+        String placeholders = String.join(", ", Collections.nCopies(values.size(), "?"));
+        return Optional.of(new BackendQuery(connector.name(), sql + where + name + " IN (" + placeholders + ")", values,
+                Collections.nCopies(values.size(), type), tables));
+    }
+
+    /** How EXPLAIN shows a probe scan's dynamic filter. */
+    public String dynamicFilterText(int column, String from)
+    {
+        SqlDialect dialect = Dialects.of(connector.dialect());
+        String name = dialect.quoteIdentifier(metadata.columns().get(column).name());
+        return name + (connector.dialect() == SqlDialectKind.BIGQUERY ? " IN UNNEST(?)" : " IN (?, ...)") + " -- dynamic filter: the join keys read from " + from;
     }
 
     /** This source's tables among those the statement reads; at least this one. */
@@ -218,12 +293,14 @@ public final class ConnectorTable
     {
         private final ResultStream stream;
         private final List<UnaryOperator<Object>> converters;
+        private final List<LocalJoins.Collector> collectors;
         private Object[] current;
 
-        StreamEnumerator(ResultStream stream, List<UnaryOperator<Object>> converters)
+        StreamEnumerator(ResultStream stream, List<UnaryOperator<Object>> converters, List<LocalJoins.Collector> collectors)
         {
             this.stream = stream;
             this.converters = converters;
+            this.collectors = collectors;
         }
 
         @Override
@@ -236,11 +313,15 @@ public final class ConnectorTable
         public boolean moveNext()
         {
             if (!stream.next()) {
+                collectors.forEach(LocalJoins.Collector::end);
                 return false;
             }
             Object[] row = new Object[converters.size()];
             for (int i = 0; i < row.length; i++) {
                 row[i] = converters.get(i).apply(stream.value(i));
+            }
+            for (LocalJoins.Collector collector : collectors) {
+                collector.row(row);
             }
             current = row;
             return true;

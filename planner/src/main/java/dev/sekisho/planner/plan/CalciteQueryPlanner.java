@@ -6,6 +6,8 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.catalog.Catalog;
+import dev.sekisho.planner.catalog.ReplicatedTable;
+import dev.sekisho.planner.pg.catalog.Descriptions;
 import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -37,6 +39,10 @@ public final class CalciteQueryPlanner
     private final AtomicLong versions = new AtomicLong();
     private final AtomicLong planCount = new AtomicLong();
     private volatile Catalog catalog;
+    private final long localJoinMaxRows;
+    private final List<ReplicatedTable> replicatedTables;
+    /** The data dictionary; replaced whole when it is reloaded. */
+    private volatile Descriptions descriptions = Descriptions.NONE;
     private volatile long catalogBuiltNanos = System.nanoTime();
 
     /** How often a catalog missing a source that was down is built again. */
@@ -45,6 +51,16 @@ public final class CalciteQueryPlanner
     /**
      * @throws IllegalArgumentException if two connectors expose the same schema name
      */
+    /**
+     * Replaces the data dictionary that {@code pg_description}, {@code obj_description} and
+     * {@code col_description} show (its descriptions win over the sources' comments); statements
+     * that start after this see it.
+     */
+    public void setDescriptions(Descriptions descriptions)
+    {
+        this.descriptions = requireNonNull(descriptions, "descriptions is null");
+    }
+
     public CalciteQueryPlanner(Collection<Connector> connectors, PlannerOptions options)
     {
         this.connectors = List.copyOf(requireNonNull(connectors, "connectors is null"));
@@ -52,7 +68,9 @@ public final class CalciteQueryPlanner
         this.plans = Caffeine.newBuilder().maximumSize(options.planCacheSize()).executor(Runnable::run).build();
         this.cachePlans = options.planCacheSize() > 0;
         this.securedPlanner = new SecuredPlanner(options);
-        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
+        this.localJoinMaxRows = options.localJoinMaxRows();
+        this.replicatedTables = options.replicatedTables();
+        this.catalog = new Catalog(this.connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables, () -> descriptions);
     }
 
     @Override
@@ -111,7 +129,7 @@ public final class CalciteQueryPlanner
         for (Connector connector : connectors) {
             connector.metadata().refresh();
         }
-        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS);
+        catalog = new Catalog(connectors, versions.incrementAndGet(), SecuredPlanner.CATALOG_VIEWS, localJoinMaxRows, replicatedTables, () -> descriptions);
         plans.invalidateAll();
         securedPlanner.invalidateAll();
     }

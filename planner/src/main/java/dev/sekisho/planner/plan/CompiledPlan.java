@@ -1,9 +1,11 @@
 package dev.sekisho.planner.plan;
 
+import dev.sekisho.planner.catalog.LocalJoins;
 import org.apache.calcite.DataContext;
 import org.apache.calcite.adapter.enumerable.EnumerableConvention;
 import org.apache.calcite.adapter.enumerable.EnumerableInterpretable;
 import org.apache.calcite.adapter.enumerable.EnumerableRel;
+import org.apache.calcite.adapter.enumerable.EnumerableRules;
 import org.apache.calcite.linq4j.Enumerator;
 import org.apache.calcite.plan.RelOptPlanner;
 import org.apache.calcite.plan.RelOptUtil;
@@ -27,9 +29,10 @@ import static java.util.Objects.requireNonNull;
  * per plan (Calcite caches the generated classes by source), bound per execution.
  *
  * @param internalParameters values the generated code reads from the data context besides the client's parameters
+ * @param joins the plan's hash joins over source scans (dynamic filters, the memory limit)
  */
 record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalParameters, int fieldCount, String explain,
-        Map<String, org.apache.calcite.schema.Table> workTables)
+        Map<String, org.apache.calcite.schema.Table> workTables, LocalJoins.Plan joins)
 {
     /**
      * Most rows a recursive query ({@code WITH RECURSIVE}) may produce: it runs to the end in the
@@ -43,6 +46,7 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
         internalParameters = Map.copyOf(internalParameters);
         requireNonNull(explain, "explain is null");
         workTables = Map.copyOf(workTables);
+        requireNonNull(joins, "joins is null");
     }
 
     /**
@@ -54,9 +58,19 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
         return !workTables.isEmpty();
     }
 
-    /** Compiles {@code rel}, whose cluster's planner must be a fresh {@link VolcanoPlanner}. */
-    @SuppressWarnings("unchecked")
+    /** Compiles {@code rel}, whose cluster's planner must be a fresh {@link VolcanoPlanner}, with no limit on what its joins hold. */
     static CompiledPlan compile(RelNode rel)
+    {
+        return compile(rel, Long.MAX_VALUE);
+    }
+
+    /**
+     * Compiles {@code rel}, whose cluster's planner must be a fresh {@link VolcanoPlanner}.
+     *
+     * @param maxJoinRows the most rows a hash join over source scans may hold (its build side)
+     */
+    @SuppressWarnings("unchecked")
+    static CompiledPlan compile(RelNode rel, long maxJoinRows)
     {
         RelOptPlanner planner = rel.getCluster().getPlanner();
         if (!(planner instanceof VolcanoPlanner)) {
@@ -66,6 +80,9 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
         RelOptUtil.registerDefaultRules(planner, false, false);
         // the catalog functions answer per session (what it may see), never at plan time
         List.copyOf(planner.getRules()).stream().filter(ReduceExpressionsRule.class::isInstance).forEach(planner::removeRule);
+        // joins over source scans are hash joins: a merge join sorts both sides in memory, a hash join holds
+        // only its right side, which LocalJoins bounds and whose keys cut the left side's scan
+        planner.removeRule(EnumerableRules.ENUMERABLE_MERGE_JOIN_RULE);
         RelTraitSet enumerable = rel.getTraitSet().replace(EnumerableConvention.INSTANCE);
         RelNode best = Programs.standard().run(planner, rel, enumerable, List.of(), List.of());
         Map<String, Object> internal = new HashMap<>();
@@ -86,7 +103,8 @@ record CompiledPlan(Bindable<Object[]> bindable, Map<String, Object> internalPar
                 super.visit(node, ordinal, parent);
             }
         }.go(rel);
-        return new CompiledPlan(bindable, internal, rel.getRowType().getFieldCount(), ExplainText.compiledPlan(best), workTables);
+        LocalJoins.Plan joins = LocalJoinAnalysis.of(best, maxJoinRows);
+        return new CompiledPlan(bindable, internal, rel.getRowType().getFieldCount(), ExplainText.compiledPlan(best, joins), workTables, joins);
     }
 
     /** The rows, each as an array (the generated code returns a single column's values bare). */

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.catalog.ConnectorTable;
+import dev.sekisho.planner.catalog.LocalJoins;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.RouteExplanation;
 import org.apache.calcite.plan.RelOptUtil;
@@ -54,13 +55,13 @@ final class ExplainText
     }
 
     /** The body of a compiled plan's explanation: the Enumerable plan and its source fragments. */
-    static String compiledPlan(RelNode best)
+    static String compiledPlan(RelNode best, LocalJoins.Plan joins)
     {
-        return RelOptUtil.toString(best) + compiledFragments(best);
+        return RelOptUtil.toString(best) + compiledFragments(best, joins);
     }
 
     /** The statement each source scan of a compiled plan sends (its columns, its filters): "Source fragments:" and one line per scan, or nothing. */
-    private static String compiledFragments(RelNode plan)
+    private static String compiledFragments(RelNode plan, LocalJoins.Plan joins)
     {
         StringBuilder fragments = new StringBuilder();
         new org.apache.calcite.rel.RelVisitor()
@@ -71,10 +72,14 @@ final class ExplainText
                 if (node instanceof org.apache.calcite.interpreter.Bindables.BindableTableScan scan) {
                     ConnectorTable table = scan.getTable().unwrap(ConnectorTable.class);
                     if (table != null) {
-                        int[] columns = scan.projects.isEmpty()
-                                ? java.util.stream.IntStream.range(0, table.metadata().columns().size()).toArray()
-                                : scan.projects.toIntArray();
-                        fragments.append("  ").append(table.connector().name()).append(": ").append(table.scanSql(scan.filters, columns)).append('\n');
+                        int[] columns = LocalJoinAnalysis.columns(scan, table);
+                        String sql = table.scanSql(scan.filters, columns);
+                        fragments.append("  ").append(table.connector().name()).append(": ").append(sql);
+                        joins.probedBy(table, LocalJoins.signature(columns, scan.filters)).ifPresent(edge -> fragments
+                                .append(sql.contains(" WHERE ") ? " AND " : " WHERE ")
+                                .append(table.dynamicFilterText(edge.probeColumn(), edge.build().table().connector().name() + " "
+                                        + edge.build().table().exposedSchema() + "." + edge.build().table().metadata().name())));
+                        fragments.append('\n');
                     }
                 }
                 super.visit(node, ordinal, parent);

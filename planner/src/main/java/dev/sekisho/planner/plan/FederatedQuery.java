@@ -3,6 +3,7 @@ package dev.sekisho.planner.plan;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.catalog.ConnectorTable;
+import dev.sekisho.planner.catalog.LocalJoins;
 import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.pg.catalog.PgExecution;
 import dev.sekisho.planner.spi.BackendQuery;
@@ -131,6 +132,9 @@ final class FederatedQuery
         values.put(DataContext.Variable.CANCEL_FLAG.camelName, new AtomicBoolean());
         values.put(ConnectorTable.EXECUTION_CONTEXT, context);
         values.put(ConnectorTable.STATEMENT_TABLES, tables);
+        if (compiled != null) {
+            values.put(LocalJoins.RUNTIME, new LocalJoins.Runtime(compiled.joins()));
+        }
         // current_user, session_user and user (catalog emulation)
         values.put(DataContext.Variable.USER.camelName, context.user());
         values.put(DataContext.Variable.SYSTEM_USER.camelName, context.user());
@@ -200,6 +204,12 @@ final class FederatedQuery
     {
         String routes = ExplainText.routes(routes());
         return routes.isEmpty() ? explain : explain + (explain.endsWith("\n") ? "" : "\n") + routes;
+    }
+
+    @Override
+    public List<String> tablesRead()
+    {
+        return tables.stream().map(table -> table.connector().name() + "." + table.sourceTable().qualifiedName()).distinct().toList();
     }
 
     @Override

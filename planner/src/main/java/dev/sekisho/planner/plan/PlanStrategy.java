@@ -4,6 +4,7 @@ import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.catalog.ConnectorTable;
+import dev.sekisho.planner.catalog.ReplicatedTable;
 import dev.sekisho.planner.pg.functions.PgResultTypes;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
@@ -12,6 +13,7 @@ import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.sql.Dialects;
 import dev.sekisho.planner.sql.SourcePushdown;
 import dev.sekisho.planner.sql.SourceSqlGenerator;
+import dev.sekisho.planner.types.ValueConverters;
 import org.apache.calcite.adapter.java.JavaTypeFactory;
 import org.apache.calcite.plan.RelOptCluster;
 import org.apache.calcite.plan.hep.HepPlanner;
@@ -31,12 +33,15 @@ import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.sql2rel.RelDecorrelator;
 import org.apache.calcite.tools.RelBuilder;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
 
@@ -88,8 +93,10 @@ final class PlanStrategy
             Optional<SourceSqlGenerator.SourceSql> sourceSql = generate(root.rel, connector);
             if (sourceSql.isPresent()) {
                 int[] placeholderParameters = sourceSql.get().placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
-                return new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.get().sql(), placeholderParameters, sourceColumns,
-                        ResultColumns.converters(columns, root.rel, sourceColumns, metadataQuery), scans(root.rel).stream().map(ConnectorTable::sourceTable).toList());
+                PushedDownQuery pushed = new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.get().sql(), placeholderParameters,
+                        sourceColumns, ResultColumns.converters(columns, root.rel, sourceColumns, metadataQuery),
+                        scans(root.rel).stream().map(ConnectorTable::sourceTable).toList());
+                return onCopies(root.rel, pushed, metadataQuery, columns, sourceColumns, parameterTypes, parameterOfIndex).orElse(pushed);
             }
         }
         if (scans(root.rel).isEmpty() && PgResultTypes.usesCatalog(root.rel)) {
@@ -101,7 +108,7 @@ final class PlanStrategy
         // compiled to Java, the local engine runs what the interpreter cannot: every aggregate (array_agg, string_agg),
         // window functions, correlated joins with a sort or limit inside, recursive queries
         try {
-            CompiledPlan compiled = CompiledPlan.compile(root.project());
+            CompiledPlan compiled = CompiledPlan.compile(root.project(), catalog.localJoinMaxRows());
             return new FederatedQuery(sql, columns, parameterTypes, root.project(), catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory,
                     parameterOfIndex, dynamicParameterTypes, ExplainText.compiled(compiled, localReason), compiled);
         }
@@ -115,6 +122,70 @@ final class PlanStrategy
         RelNode local = prepareForInterpreter(root.project(), root.rel.getCluster());
         return new FederatedQuery(sql, columns, parameterTypes, local, catalog.rootSchema().plus(), catalog.pgCatalog(), typeFactory, parameterOfIndex,
                 dynamicParameterTypes, ExplainText.interpreted(local, localReason));
+    }
+
+    /**
+     * When every table the statement reads is replicated ({@link ReplicatedTable}) and the copies are
+     * in one other source that runs the statement whole: the statement routed per execution between
+     * its source and the copies ({@link ReplicatedRoute}); empty otherwise.
+     */
+    private Optional<PreparedQuery> onCopies(RelNode rel, PushedDownQuery pushed, RelMetadataQuery metadataQuery, List<ResultColumn> columns,
+            int[] sourceColumns, List<ColumnType> parameterTypes, int[] parameterOfIndex)
+    {
+        if (catalog.replicatedTables().isEmpty()) {
+            return Optional.empty();
+        }
+        List<ReplicatedTable> read = new ArrayList<>();
+        for (ConnectorTable table : scans(rel)) {
+            String name = (table.exposedSchema() + "." + table.metadata().name()).toLowerCase(Locale.ROOT);
+            Optional<ReplicatedTable> replicated = catalog.replicatedTables().stream().filter(candidate -> candidate.table().equals(name)).findFirst();
+            if (replicated.isEmpty()) {
+                return Optional.empty();
+            }
+            read.add(replicated.get());
+        }
+        Optional<RelNode> onCopies = CopyScans.replace(rel, read);
+        if (onCopies.isEmpty()) {
+            return Optional.empty();
+        }
+        Set<Connector> copySources = new LinkedHashSet<>();
+        scans(onCopies.get()).forEach(table -> copySources.add(table.connector()));
+        if (copySources.size() != 1 || copySources.contains(pushed.connector())) {
+            return Optional.empty();
+        }
+        Connector copySource = copySources.iterator().next();
+        String reason = localReason;
+        Optional<SourceSqlGenerator.SourceSql> copySql = generate(onCopies.get(), copySource);
+        localReason = reason;
+        if (copySql.isEmpty()) {
+            return Optional.empty();
+        }
+        int[] placeholderParameters = copySql.get().placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
+        PushedDownQuery copy = new PushedDownQuery(sql, columns, parameterTypes, copySource, copySql.get().sql(), placeholderParameters, sourceColumns,
+                copyConverters(columns, ResultColumns.converters(columns, onCopies.get(), sourceColumns, metadataQuery)),
+                scans(onCopies.get()).stream().map(ConnectorTable::sourceTable).toList());
+        return Optional.of(new ReplicatedRoute(pushed, copy, read, java.time.Clock.systemUTC()));
+    }
+
+    /**
+     * The converters of a statement on copies: a column read unchanged from a copy arrives as the
+     * copy's type (BigQuery's INT64 for MySQL's INT), so every column is converted to its result
+     * type, decimals to their declared scale, as MySQL returns them.
+     */
+    @SuppressWarnings("unchecked")
+    private static UnaryOperator<Object>[] copyConverters(List<ResultColumn> columns, UnaryOperator<Object>[] converters)
+    {
+        UnaryOperator<Object>[] all = converters.clone();
+        for (int i = 0; i < all.length; i++) {
+            ColumnType type = columns.get(i).type();
+            UnaryOperator<Object> toType = all[i] != null ? all[i] : ValueConverters.toKind(type.kind());
+            if (type.kind() == ColumnType.Kind.DECIMAL && type.scale() >= 0) {
+                UnaryOperator<Object> decimal = toType;
+                toType = value -> value == null ? null : ((BigDecimal) decimal.apply(value)).setScale(type.scale(), RoundingMode.HALF_UP);
+            }
+            all[i] = toType;
+        }
+        return all;
     }
 
     private Optional<SourceSqlGenerator.SourceSql> generate(RelNode plan, Connector connector)

@@ -2,6 +2,7 @@ package dev.sekisho.planner.plan;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.SourceStatement;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
@@ -104,16 +105,22 @@ final class PushedDownQuery
     @Override
     public ResultStream execute(List<Object> parameters, ExecutionContext context)
     {
+        ResultStream stream = connector.execute(backendQuery(parameters), context);
+        if (identityColumns) {
+            return new ConvertingResultStream(stream, columnMetadata, converters);
+        }
+        return new ConvertingResultStream(new ReorderedResultStream(stream, sourceColumns), columnMetadata, converters);
+    }
+
+    /** The statement for the source with the client's parameters bound. */
+    BackendQuery backendQuery(List<Object> parameters)
+    {
         Parameters.check(parameters, parameterTypes.size());
         Object[] values = new Object[placeholderParameters.length];
         for (int i = 0; i < values.length; i++) {
             values[i] = parameters.get(placeholderParameters[i]);
         }
-        ResultStream stream = connector.execute(new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables), context);
-        if (identityColumns) {
-            return new ConvertingResultStream(stream, columnMetadata, converters);
-        }
-        return new ConvertingResultStream(new ReorderedResultStream(stream, sourceColumns), columnMetadata, converters);
+        return new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables);
     }
 
     @Override
@@ -126,6 +133,18 @@ final class PushedDownQuery
     public List<RouteExplanation> routes()
     {
         return connector.explainRoute(BackendQuery.of(connector.name(), sourceSql, tables)).stream().toList();
+    }
+
+    @Override
+    public List<SourceStatement> sourceStatements()
+    {
+        return List.of(new SourceStatement(connector.name(), sourceSql));
+    }
+
+    @Override
+    public List<String> tablesRead()
+    {
+        return tables.stream().map(table -> connector.name() + "." + table.qualifiedName()).distinct().toList();
     }
 
     @Override

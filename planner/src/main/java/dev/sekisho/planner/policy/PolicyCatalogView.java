@@ -8,6 +8,7 @@ import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.TableMetadata;
 import dev.sekisho.policies.EffectivePolicy;
 import dev.sekisho.policies.PolicyEvaluator;
+import dev.sekisho.policies.model.Mask;
 import dev.sekisho.policies.model.TableName;
 
 import java.util.HashMap;
@@ -56,6 +57,12 @@ final class PolicyCatalogView
     public boolean canSeeColumn(String schema, String table, String column)
     {
         return visible(schema, table).map(effective -> effective.isColumnVisible(column)).orElse(false);
+    }
+
+    @Override
+    public Optional<String> maskOf(String schema, String table, String column)
+    {
+        return visible(schema, table).flatMap(effective -> effective.mask(column)).map(Mask::describe);
     }
 
     /** The table's effective policy if the principal sees the table; empty if it is invisible. */

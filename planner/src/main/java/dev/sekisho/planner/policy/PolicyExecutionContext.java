@@ -42,6 +42,30 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     }
 
     @Override
+    public Optional<String> setting(String name)
+    {
+        return delegate.setting(name);
+    }
+
+    @Override
+    public Registration closeWithStatement(AutoCloseable resource)
+    {
+        return delegate.closeWithStatement(resource);
+    }
+
+    @Override
+    public boolean isFinished()
+    {
+        return delegate.isFinished();
+    }
+
+    @Override
+    public String description()
+    {
+        return delegate.description();
+    }
+
+    @Override
     public boolean isCancelled()
     {
         return delegate.isCancelled();

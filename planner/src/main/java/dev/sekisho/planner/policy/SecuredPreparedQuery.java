@@ -2,6 +2,7 @@ package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
+import dev.sekisho.planner.SourceStatement;
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.plan.Parameters;
 import dev.sekisho.planner.spi.ColumnType;
@@ -123,6 +124,18 @@ final class SecuredPreparedQuery
     public List<RouteExplanation> routes()
     {
         return plan.routes();
+    }
+
+    @Override
+    public List<SourceStatement> sourceStatements()
+    {
+        return plan.sourceStatements();
+    }
+
+    @Override
+    public List<String> tablesRead()
+    {
+        return plan.tablesRead();
     }
 
     @Override

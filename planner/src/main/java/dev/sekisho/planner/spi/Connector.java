@@ -32,6 +32,29 @@ public interface Connector
      */
     ResultStream execute(BackendQuery query, ExecutionContext context);
 
+    /**
+     * What running {@code query} would cost, without running it; empty when the source cannot tell
+     * (it lacks {@link ConnectorCapability#ESTIMATE}). Blocks on the network like {@link #execute}.
+     *
+     * @throws QueryException with a SQLSTATE when the source refuses the statement
+     */
+    default Optional<CostEstimate> estimate(BackendQuery query, ExecutionContext context)
+    {
+        return Optional.empty();
+    }
+
+    /**
+     * How many rows the source expects to examine for {@code query}, from its own planner (MySQL's
+     * {@code EXPLAIN}), without running it; empty when the source cannot say. Routing of replicated
+     * tables keeps cheap statements on the replicas with it.
+     *
+     * @throws QueryException when the source refuses the statement
+     */
+    default java.util.OptionalLong estimateRows(BackendQuery query, ExecutionContext context)
+    {
+        return java.util.OptionalLong.empty();
+    }
+
     /** Capabilities the planner may rely on; empty means "scan only". */
     default Set<ConnectorCapability> capabilities()
     {

@@ -11,4 +11,6 @@ public enum ConnectorCapability
     LIMIT_PUSHDOWN,
     /** The whole of a query over this source's tables may be sent as one statement. */
     FULL_QUERY_PUSHDOWN,
+    /** {@link Connector#estimate} answers what a statement would read without running it (BigQuery's dry run). */
+    ESTIMATE,
 }

@@ -17,6 +17,9 @@ import static java.util.Objects.requireNonNull;
  * @param rowCountEstimate the source's row estimate, if it has one
  * @param indexes the secondary indexes (not the primary key); empty if none
  * @param comment the source's description of the table, if it has one (shown as PostgreSQL's table comment)
+ * @param partitionColumns the columns the source partitions the table by (BigQuery: its time-partitioning
+ *         column), for cost hints: a filter on them lets the source skip partitions; empty if none
+ * @param clusteringColumns the columns the source clusters (sorts blocks of) the table by; empty if none
  */
 public record TableMetadata(
         String schema,
@@ -26,7 +29,9 @@ public record TableMetadata(
         TableKind kind,
         OptionalLong rowCountEstimate,
         List<IndexMetadata> indexes,
-        Optional<String> comment)
+        Optional<String> comment,
+        List<String> partitionColumns,
+        List<String> clusteringColumns)
 {
     public TableMetadata
     {
@@ -38,9 +43,18 @@ public record TableMetadata(
         requireNonNull(rowCountEstimate, "rowCountEstimate is null");
         indexes = List.copyOf(indexes);
         requireNonNull(comment, "comment is null");
+        partitionColumns = List.copyOf(partitionColumns);
+        clusteringColumns = List.copyOf(clusteringColumns);
         if (columns.isEmpty()) {
             throw new IllegalArgumentException("table " + schema + "." + name + " has no columns");
         }
+    }
+
+    /** A table that is neither partitioned nor clustered. */
+    public TableMetadata(String schema, String name, List<ColumnMetadata> columns, List<String> primaryKey, TableKind kind, OptionalLong rowCountEstimate,
+            List<IndexMetadata> indexes, Optional<String> comment)
+    {
+        this(schema, name, columns, primaryKey, kind, rowCountEstimate, indexes, comment, List.of(), List.of());
     }
 
     /** A table without a comment. */

@@ -78,8 +78,10 @@ class TestFederatedQuery
         PreparedQuery query = planner.prepare("select c.name from crm.customers c join sales.orders o on o.customer_id = c.id "
                 + "where c.region = 'JP' and o.quantity > 2", List.of(), SESSION);
         assertThat(readAll(query.execute(List.of(), context()))).containsExactly(row("Alice"));
-        assertThat(crm.lastQuery().sql()).endsWith("WHERE `region` = 'JP'");
         assertThat(sales.lastQuery().sql()).endsWith("WHERE `quantity` > 2");
+        // read after the orders (the join's held side): the region filter and the orders' customer ids as a dynamic filter
+        assertThat(crm.lastQuery().sql()).endsWith("WHERE `region` = 'JP' AND `id` IN (?, ?, ?)");
+        assertThat(crm.lastQuery().parameters()).containsExactlyInAnyOrder(1, 2, 3);
     }
 
     @Test

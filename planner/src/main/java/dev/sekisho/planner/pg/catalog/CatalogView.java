@@ -2,6 +2,8 @@ package dev.sekisho.planner.pg.catalog;
 
 import dev.sekisho.planner.spi.ExecutionContext;
 
+import java.util.Optional;
+
 /**
  * What one session may see of the sources in {@code pg_catalog} and {@code information_schema}: the
  * single seam through which the session's policy filters the catalog emulation. The emulation's own
@@ -37,6 +39,15 @@ public interface CatalogView
     boolean canSeeTable(String schema, String table);
 
     boolean canSeeColumn(String schema, String table, String column);
+
+    /**
+     * How a visible column is masked for this reader (the mask as the policy names it), so that
+     * its description can say so; empty when the reader sees it unmasked.
+     */
+    default Optional<String> maskOf(String schema, String table, String column)
+    {
+        return Optional.empty();
+    }
 
     /** Chooses the view for the session running a statement. */
     @FunctionalInterface

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.WeakHashMap;
 import java.util.function.BiPredicate;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,12 +42,20 @@ public final class PgCatalog
     private final String database;
     private final CatalogSource source;
     private final CatalogView.Provider views;
+    private final Supplier<Descriptions> descriptions;
     private final Map<String, PgRelation> pgCatalog = new LinkedHashMap<>();
     private final Map<String, PgRelation> informationSchema = new LinkedHashMap<>();
     private final Map<DataContext, PgCatalogData> snapshots = Collections.synchronizedMap(new WeakHashMap<>());
 
     public PgCatalog(String database, CatalogSource source, CatalogView.Provider views)
     {
+        this(database, source, views, () -> Descriptions.NONE);
+    }
+
+    /** @param descriptions the data dictionary as it is now, asked once per statement */
+    public PgCatalog(String database, CatalogSource source, CatalogView.Provider views, Supplier<Descriptions> descriptions)
+    {
+        this.descriptions = requireNonNull(descriptions, "descriptions is null");
         this.database = requireNonNull(database, "database is null");
         this.source = requireNonNull(source, "source is null");
         this.views = requireNonNull(views, "views is null");
@@ -145,7 +154,7 @@ public final class PgCatalog
             ExecutionContext context = root == null ? null : (ExecutionContext) root.get(EXECUTION_CONTEXT);
             String user = context == null ? OWNER : context.user();
             CatalogView view = context == null ? CatalogView.ALL : views.view(context);
-            data = PgCatalogData.build(database, user, source, view, relations());
+            data = PgCatalogData.build(database, user, source, view, descriptions.get(), relations());
             if (root != null) {
                 snapshots.put(root, data);
             }

@@ -169,7 +169,7 @@ final class PgCatalogData
         return Optional.ofNullable(byConstraintOid.get(constraintOid));
     }
 
-    static PgCatalogData build(String database, String user, CatalogSource source, CatalogView view, List<PgRelation> systemRelations)
+    static PgCatalogData build(String database, String user, CatalogSource source, CatalogView view, Descriptions descriptions, List<PgRelation> systemRelations)
     {
         List<Namespace> namespaces = new ArrayList<>();
         Namespace pgCatalog = new Namespace(Oids.PG_CATALOG_NAMESPACE, PgCatalog.PG_CATALOG);
@@ -247,7 +247,7 @@ final class PgCatalogData
                 columnNames.add(column.name());
                 if (view.canSeeColumn(schema, table.name(), column.name())) {
                     attributes.add(new Attribute(column.name(), i + 1, PgTypeInfo.attributeOidOf(column.type()), PgTypeInfo.typmodOf(column.type()),
-                            !column.nullable(), column.comment().orElse(null)));
+                            !column.nullable(), columnDescription(schema, table.name(), column, view, descriptions)));
                     namedType(column.type()).ifPresent(named -> userTypes.computeIfAbsent(named.schema() + "." + named.name(),
                             key -> userType(column.type().kind() == ColumnType.Kind.ARRAY ? column.type().elementType().orElseThrow() : column.type(),
                                     named.schema().equals("public") ? Oids.PUBLIC_NAMESPACE
@@ -272,9 +272,21 @@ final class PgCatalogData
                 }
             }
             relations.add(new Relation(oids.get("table:" + qualified), namespace, table.name(), relationKind(table.kind()), attributes, indexes,
-                    table.rowCountEstimate().orElse(-1), table.comment().orElse(null)));
+                    table.rowCountEstimate().orElse(-1), descriptions.table(schema, table.name()).or(table::comment).orElse(null)));
         }
         return new PgCatalogData(database, user, namespaces, relations, List.copyOf(userTypes.values()));
+    }
+
+    /** The dictionary's description (else the source's comment), and for a column masked for this reader, how. */
+    private static String columnDescription(String schema, String table, ColumnMetadata column, CatalogView view, Descriptions descriptions)
+    {
+        Optional<String> description = descriptions.column(schema, table, column.name()).or(column::comment);
+        Optional<String> mask = view.maskOf(schema, table, column.name());
+        if (mask.isEmpty()) {
+            return description.orElse(null);
+        }
+        String marker = "[masked for you: " + mask.get() + "]";
+        return description.map(text -> text + " " + marker).orElse(marker);
     }
 
     private static char relationKind(TableMetadata.TableKind kind)

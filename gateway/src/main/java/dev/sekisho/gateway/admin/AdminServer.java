@@ -1,0 +1,174 @@
+package dev.sekisho.gateway.admin;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.SslContext;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The admin endpoint's HTTP server on its own port (HTTPS when given a TLS context). The event
+ * loop only decodes requests and hands each to the endpoint's two threads, which check the
+ * password (a deliberately slow hash) and build the answer; a flood of requests waits in a
+ * bounded queue and beyond it gets 503.
+ */
+public final class AdminServer
+        implements AutoCloseable
+{
+    private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
+    private static final int MAX_REQUEST_BYTES = 64 * 1024;
+
+    private final AdminApi api;
+    private final String host;
+    private final int port;
+    private final Optional<SslContext> tls;
+    private final ExecutorService handlers;
+    private EventLoopGroup group;
+    private Channel channel;
+
+    AdminServer(AdminApi api, String host, int port, Optional<SslContext> tls)
+    {
+        this.api = requireNonNull(api, "api is null");
+        this.host = requireNonNull(host, "host is null");
+        this.port = port;
+        this.tls = requireNonNull(tls, "tls is null");
+        this.handlers = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(256), new DefaultThreadFactory("sekisho-admin", true));
+    }
+
+    /** Binds and starts serving; returns the bound port. */
+    public synchronized int start()
+    {
+        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sekisho-admin-io", true), NioIoHandler.newFactory());
+        try {
+            channel = new ServerBootstrap()
+                    .group(group)
+                    .channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<Channel>()
+                    {
+                        @Override
+                        protected void initChannel(Channel child)
+                        {
+                            ChannelPipeline pipeline = child.pipeline();
+                            tls.ifPresent(context -> pipeline.addLast(context.newHandler(child.alloc())));
+                            pipeline.addLast(new HttpServerCodec());
+                            pipeline.addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                            pipeline.addLast(new Handler());
+                        }
+                    })
+                    .bind(new InetSocketAddress(host, port)).syncUninterruptibly().channel();
+            return ((InetSocketAddress) channel.localAddress()).getPort();
+        }
+        catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private final class Handler
+            extends SimpleChannelInboundHandler<FullHttpRequest>
+    {
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request)
+        {
+            boolean keepAlive = HttpUtil.isKeepAlive(request);
+            AdminRequest adminRequest = new AdminRequest(request.method().name(), new QueryStringDecoder(request.uri()).path(),
+                    Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)), address(ctx.channel().remoteAddress()));
+            try {
+                handlers.execute(() -> {
+                    AdminResponse response;
+                    try {
+                        response = api.handle(adminRequest);
+                    }
+                    catch (RuntimeException e) {
+                        log.warn("Admin request {} {} failed", adminRequest.method(), adminRequest.path(), e);
+                        response = AdminResponse.text(500, "application/json", "{\"error\":\"internal error; see the gateway's log\"}");
+                    }
+                    send(ctx, response, keepAlive);
+                });
+            }
+            catch (RejectedExecutionException e) {
+                send(ctx, AdminResponse.text(503, "application/json", "{\"error\":\"the admin endpoint is busy\"}"), false);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause)
+        {
+            log.debug("Admin connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
+            ctx.close();
+        }
+    }
+
+    private static void send(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive)
+    {
+        FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(response.status()),
+                Unpooled.wrappedBuffer(response.body()));
+        http.headers().set(HttpHeaderNames.CONTENT_TYPE, response.contentType());
+        http.headers().setInt(HttpHeaderNames.CONTENT_LENGTH, response.body().length);
+        http.headers().set("X-Content-Type-Options", "nosniff");
+        for (Map.Entry<String, String> header : response.headers().entrySet()) {
+            http.headers().set(header.getKey(), header.getValue());
+        }
+        if (keepAlive) {
+            http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+            ctx.writeAndFlush(http);
+        }
+        else {
+            ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+
+    private static Optional<String> address(SocketAddress address)
+    {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return Optional.of(inet.getAddress().getHostAddress() + ":" + inet.getPort());
+        }
+        return Optional.ofNullable(address).map(Object::toString);
+    }
+
+    @Override
+    public synchronized void close()
+    {
+        if (channel != null) {
+            channel.close().syncUninterruptibly();
+        }
+        if (group != null) {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        handlers.shutdownNow();
+    }
+}

@@ -1,0 +1,182 @@
+package dev.sekisho.gateway.audit;
+
+import dev.sekisho.gateway.execution.ClientOrigin;
+import dev.sekisho.gateway.execution.SessionInfo;
+import dev.sekisho.gateway.execution.SessionListener;
+import dev.sekisho.gateway.execution.StatementFailures;
+import dev.sekisho.gateway.execution.StatementInfo;
+import dev.sekisho.gateway.execution.StatementListener;
+import dev.sekisho.gateway.session.PreparedStatement;
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.SourceStatement;
+import dev.sekisho.planner.spi.RouteExplanation;
+import dev.sekisho.policies.Principal;
+import dev.sekisho.policies.ReloadResult;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * Turns what the execution layer hears into audit events: one per statement run to its end
+ * (a portal run that stops at its row limit is not an event; the run that ends the portal is, with
+ * the rows and time of all its runs), one per statement that
+ * failed before it could run, one per login. Never blocks, as long as its sink does not.
+ */
+public final class AuditListener
+        implements StatementListener, SessionListener
+{
+    /** SQLSTATEs of statements the gateway refused rather than failed: privileges, read-only, resources, limits. */
+    private static final Set<String> REFUSALS = Set.of("42501", "25006", "53000", "53100", "53200", "53300", "53400", "54000", "54001");
+    private static final String CANCELLED = "57014";
+
+    private final Consumer<AuditEvent> sink;
+    private final Clock clock;
+    private final Supplier<Optional<String>> policyVersion;
+    /** Portals paused at their row limit (cursors, fetch sizes): the rows and start of their earlier runs, by session and portal. */
+    private final Map<String, Suspended> suspended = new ConcurrentHashMap<>();
+
+    private record Suspended(Instant started, long rows) {}
+
+    /**
+     * @param sink where events go: {@link AuditLog#record} (which never blocks), and the admin page's recent statements
+     * @param policyVersion the policy version statements run under now, empty when policies are off
+     */
+    public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion)
+    {
+        this.sink = requireNonNull(sink, "sink is null");
+        this.clock = requireNonNull(clock, "clock is null");
+        this.policyVersion = requireNonNull(policyVersion, "policyVersion is null");
+    }
+
+    @Override
+    public void prepareFailed(SessionInfo session, String sql, Throwable failure)
+    {
+        Instant now = clock.instant();
+        sink.accept(statement(session, Optional.empty(), sql, "invalid", Optional.empty(), now, now, 0, Optional.of(failure)));
+    }
+
+    @Override
+    public void suspended(StatementInfo statement, long rows)
+    {
+        suspended.merge(portalKey(statement), new Suspended(statement.started(), rows),
+                (earlier, now) -> new Suspended(earlier.started(), earlier.rows() + now.rows()));
+    }
+
+    @Override
+    public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
+    {
+        PreparedStatement prepared = statement.statement();
+        Suspended earlier = suspended.remove(portalKey(statement));
+        Instant started = earlier == null ? statement.started() : earlier.started();
+        long allRows = earlier == null ? rows : earlier.rows() + rows;
+        sink.accept(statement(statement.session(), statement.applicationName(), prepared.sql(), prepared.kind().name().toLowerCase(Locale.ROOT),
+                prepared.query(), started, clock.instant(), allRows, failure));
+    }
+
+    private static String portalKey(StatementInfo statement)
+    {
+        return statement.session().id() + "/" + statement.portal();
+    }
+
+    @Override
+    public void opened(SessionInfo session)
+    {
+        sink.accept(new AuditEvent.Login("login", session.connected(), session.principal().name(), session.origin().frontDoor(),
+                session.origin().address().orElse(null), true, session.id(), null));
+    }
+
+    @Override
+    public void closed(SessionInfo session)
+    {
+        String prefix = session.id() + "/";
+        suspended.keySet().removeIf(key -> key.startsWith(prefix));
+    }
+
+    @Override
+    public void loginFailed(String user, ClientOrigin origin, String sqlState)
+    {
+        sink.accept(new AuditEvent.Login("login", clock.instant(), user, origin.frontDoor(), origin.address().orElse(null), false, null, sqlState));
+    }
+
+    /** A policy reload, applied or rejected; {@code trigger} says who asked ({@code watch} or {@code admin}). */
+    public void policyReloaded(ReloadResult result, String trigger)
+    {
+        if (result.outcome() == ReloadResult.Outcome.UNCHANGED) {
+            return;
+        }
+        String error = result.isRejected() ? result.problems().stream().map(Object::toString).collect(Collectors.joining("; ")) : null;
+        sink.accept(new AuditEvent.PolicyReload("policy_reload", result.at(), !result.isRejected(),
+                result.isRejected() ? result.rejectedVersion().orElse(null) : result.version(), error, trigger));
+    }
+
+    /** An admin endpoint request that acted or was refused. */
+    public void admin(String user, Optional<String> clientAddress, String action, String target, String outcome)
+    {
+        sink.accept(new AuditEvent.Admin("admin", clock.instant(), user, clientAddress.orElse(null), action, target, outcome));
+    }
+
+    private AuditEvent.Statement statement(SessionInfo session, Optional<String> application, String text, String kind, Optional<PreparedQuery> query,
+            Instant started, Instant ended, long rows, Optional<Throwable> failure)
+    {
+        StatementDigest digest = StatementDigest.of(text);
+        Optional<RedashAnnotation> redash = RedashAnnotation.find(text);
+        Optional<String> sqlState = failure.map(StatementFailures::toQueryException).map(e -> e.sqlState());
+        String outcome = sqlState.map(AuditListener::outcome).orElse("ok");
+        List<AuditEvent.Source> sources = query.map(AuditListener::sources).orElse(List.of());
+        return new AuditEvent.Statement("statement", started, session.id(), session.principal().name(), redash.map(RedashAnnotation::username).orElse(null),
+                session.principal().groups().stream().sorted().toList(), team(session.principal()), application.orElse(null), session.origin().address().orElse(null),
+                session.origin().frontDoor(), redash.flatMap(RedashAnnotation::queryId).orElse(null), digest.sql(), digest.digest(), digest.normalized(), kind,
+                sources, query.map(PreparedQuery::tablesRead).orElse(List.of()),
+                query.map(plan -> plan.firedRules().stream().map(Object::toString).toList()).orElse(List.of()),
+                policyVersion.get().orElse(null),
+                null, null, null, null, null,
+                Duration.between(started, ended).toMillis(), rows, outcome, sqlState.orElse(null));
+    }
+
+    /** The team usage is reported for: the {@code team} attribute, else the first group in name order, else the user. */
+    public static String team(Principal principal)
+    {
+        String team = principal.attributes().get("team");
+        if (team != null) {
+            return team;
+        }
+        return principal.groups().stream().sorted().findFirst().orElse(principal.name());
+    }
+
+    private static String outcome(String sqlState)
+    {
+        if (sqlState.equals(CANCELLED)) {
+            return "cancelled";
+        }
+        return REFUSALS.contains(sqlState) ? "refused" : "failed";
+    }
+
+    /** Each source's rewritten statement with the server its route picks now (routes are computed when asked). */
+    private static List<AuditEvent.Source> sources(PreparedQuery query)
+    {
+        Map<String, String> servers = query.routes().stream()
+                .filter(route -> route.server().isPresent())
+                .collect(Collectors.toMap(RouteExplanation::source, route -> route.server().orElseThrow(), (first, second) -> first));
+        List<AuditEvent.Source> sources = new ArrayList<>();
+        for (SourceStatement statement : query.sourceStatements()) {
+            sources.add(new AuditEvent.Source(statement.source(), servers.get(statement.source()), statement.sql()));
+        }
+        if (sources.isEmpty()) {
+            servers.forEach((source, server) -> sources.add(new AuditEvent.Source(source, server, null)));
+        }
+        return sources;
+    }
+}

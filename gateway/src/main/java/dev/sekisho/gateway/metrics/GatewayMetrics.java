@@ -1,0 +1,225 @@
+package dev.sekisho.gateway.metrics;
+
+import dev.sekisho.gateway.audit.AuditLog;
+import dev.sekisho.gateway.execution.ClientOrigin;
+import dev.sekisho.gateway.execution.SessionInfo;
+import dev.sekisho.gateway.execution.SessionListener;
+import dev.sekisho.gateway.execution.StatementFailures;
+import dev.sekisho.gateway.execution.StatementInfo;
+import dev.sekisho.gateway.execution.StatementListener;
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.SourceStatement;
+import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.ServerStatus;
+import dev.sekisho.policies.ReloadResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+
+/**
+ * The gateway's Prometheus metrics (names in docs/operations.md). Statement and login counts are
+ * kept as they happen (cheap: a counter increment on the worker); the state of the sources' servers
+ * is read when Prometheus scrapes. Thread-safe.
+ */
+public final class GatewayMetrics
+        implements StatementListener, SessionListener
+{
+    private static final List<String> SERVER_STATES = List.of("up", "lagging", "down", "draining");
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final AtomicInteger connections = new AtomicInteger();
+    private final List<Connector> connectors;
+    private final MultiGauge serverState;
+    private final MultiGauge serverLag;
+    private final MultiGauge serverActive;
+
+    public GatewayMetrics(List<Connector> connectors, Optional<AuditLog> auditLog)
+    {
+        this.connectors = List.copyOf(connectors);
+        Gauge.builder("sekisho.connections", connections, AtomicInteger::get)
+                .description("Client sessions open now")
+                .register(registry);
+        serverState = MultiGauge.builder("sekisho.source.server.state")
+                .description("1 for the state each source server is in now (up, lagging, down, draining), 0 for the others")
+                .register(registry);
+        serverLag = MultiGauge.builder("sekisho.source.server.lag")
+                .baseUnit("seconds")
+                .description("Replication lag of each source server, when measured")
+                .register(registry);
+        serverActive = MultiGauge.builder("sekisho.source.server.active.connections")
+                .description("Connections of each source server lent to statements now")
+                .register(registry);
+        // both outcomes exist from the start, so a dashboard shows 0 rather than nothing
+        policyReloads("applied");
+        policyReloads("rejected");
+        auditLog.ifPresent(log -> {
+            FunctionCounter.builder("sekisho.audit.dropped.events", log, AuditLog::dropped)
+                    .description("Audit events dropped because the queue was full or the disk failed")
+                    .register(registry);
+            FunctionCounter.builder("sekisho.audit.written.events", log, AuditLog::written)
+                    .description("Audit events written")
+                    .register(registry);
+            Gauge.builder("sekisho.audit.queue.depth", log, AuditLog::queued)
+                    .description("Audit events waiting for the disk")
+                    .register(registry);
+        });
+    }
+
+    @Override
+    public void opened(SessionInfo session)
+    {
+        connections.incrementAndGet();
+        logins(session.origin(), "ok").increment();
+    }
+
+    @Override
+    public void closed(SessionInfo session)
+    {
+        connections.decrementAndGet();
+    }
+
+    @Override
+    public void loginFailed(String user, ClientOrigin origin, String sqlState)
+    {
+        logins(origin, "failed").increment();
+    }
+
+    private Counter logins(ClientOrigin origin, String outcome)
+    {
+        return Counter.builder("sekisho.logins")
+                .description("Logins by outcome and front door")
+                .tags("front_door", origin.frontDoor(), "outcome", outcome)
+                .register(registry);
+    }
+
+    @Override
+    public void prepareFailed(SessionInfo session, String sql, Throwable failure)
+    {
+        statements(session.origin().frontDoor(), outcome(Optional.of(failure))).increment();
+    }
+
+    @Override
+    public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
+    {
+        statements(statement.session().origin().frontDoor(), outcome(failure)).increment();
+        Timer.builder("sekisho.statement.duration")
+                .description("Statement run time, by the source that ran it (gateway: answered by the gateway itself, federated: several sources)")
+                .tags("source", source(statement.statement().query()))
+                .publishPercentileHistogram()
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .register(registry)
+                .record(Duration.between(statement.started(), Instant.now()));
+        Counter.builder("sekisho.statement.rows")
+                .description("Rows sent to clients")
+                .register(registry)
+                .increment(rows);
+    }
+
+    private Counter statements(String frontDoor, String outcome)
+    {
+        return Counter.builder("sekisho.statements")
+                .description("Statements by outcome (ok, refused, cancelled, failed) and front door")
+                .tags("front_door", frontDoor, "outcome", outcome)
+                .register(registry);
+    }
+
+    private static String outcome(Optional<Throwable> failure)
+    {
+        if (failure.isEmpty()) {
+            return "ok";
+        }
+        String sqlState = StatementFailures.toQueryException(failure.get()).sqlState();
+        if (sqlState.equals("57014")) {
+            return "cancelled";
+        }
+        if (sqlState.equals("42501") || sqlState.equals("25006") || sqlState.startsWith("53") || sqlState.startsWith("54")) {
+            return "refused";
+        }
+        return "failed";
+    }
+
+    private static String source(Optional<PreparedQuery> query)
+    {
+        if (query.isEmpty()) {
+            return "gateway";
+        }
+        List<SourceStatement> statements = query.get().sourceStatements();
+        if (statements.size() == 1) {
+            return statements.get(0).source();
+        }
+        return query.get().tablesRead().isEmpty() ? "gateway" : "federated";
+    }
+
+    /** Counts a policy reload that changed something: applied or rejected. */
+    public void policyReloaded(ReloadResult result)
+    {
+        if (result.outcome() == ReloadResult.Outcome.UNCHANGED) {
+            return;
+        }
+        policyReloads(result.isRejected() ? "rejected" : "applied").increment();
+    }
+
+    private Counter policyReloads(String outcome)
+    {
+        return Counter.builder("sekisho.policy.reloads")
+                .description("Policy reloads by outcome (applied, rejected)")
+                .tags("outcome", outcome)
+                .register(registry);
+    }
+
+    /** The metrics in Prometheus's text format, with the sources' servers read now. */
+    public String scrape()
+    {
+        refreshServers();
+        return registry.scrape();
+    }
+
+    private void refreshServers()
+    {
+        List<MultiGauge.Row<?>> states = new ArrayList<>();
+        List<MultiGauge.Row<?>> lags = new ArrayList<>();
+        List<MultiGauge.Row<?>> active = new ArrayList<>();
+        for (Connector connector : connectors) {
+            List<ServerStatus> servers;
+            try {
+                servers = connector.servers();
+            }
+            catch (RuntimeException e) {
+                continue;
+            }
+            for (ServerStatus server : servers) {
+                Tags tags = Tags.of("source", connector.name(), "server", server.name(), "role", server.role());
+                for (String state : SERVER_STATES) {
+                    states.add(MultiGauge.Row.of(tags.and("state", state), server.state().toLowerCase(Locale.ROOT).equals(state) ? 1 : 0));
+                }
+                if (server.lagSeconds().isPresent()) {
+                    lags.add(MultiGauge.Row.of(tags, server.lagSeconds().getAsDouble()));
+                }
+                active.add(MultiGauge.Row.of(tags, server.activeConnections()));
+            }
+        }
+        serverState.register(states, true);
+        serverLag.register(lags, true);
+        serverActive.register(active, true);
+    }
+
+    /** The registry, for meters other parts add. */
+    public PrometheusMeterRegistry registry()
+    {
+        return registry;
+    }
+}
