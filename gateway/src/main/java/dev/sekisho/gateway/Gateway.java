@@ -12,6 +12,7 @@ import dev.sekisho.gateway.config.ConfigWarning;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.dictionary.DictionaryInstaller;
 import dev.sekisho.gateway.execution.Admission;
+import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
@@ -126,7 +127,9 @@ public final class Gateway
             LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
                     failedLogins.window()));
             operations.startAdmin(users, sessions);
-            PgServer server = new PgServer(options, users, throttle, sessions, workers.executor());
+            // one limit over both front doors, and one failed-login count: a door is no way around the other's
+            ClientConnections clientConnections = new ClientConnections(config.protocol().maxConnections());
+            PgServer server = new PgServer(options, users, throttle, sessions, clientConnections, workers.executor());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
@@ -134,7 +137,7 @@ public final class Gateway
                     sessions, operations);
             if (config.avatica().isPresent()) {
                 try {
-                    gateway.startAvatica(config, users, sessions);
+                    gateway.startAvatica(config, users, throttle, sessions, clientConnections);
                 }
                 catch (RuntimeException e) {
                     server.close();
@@ -161,15 +164,15 @@ public final class Gateway
         }
     }
 
-    /** Starts the Avatica front door over the same sessions (planner, policies, pipeline, connection count) as the PostgreSQL one. */
-    private void startAvatica(SekishoConfig config, LiveUsers users, Sessions sessions)
+    /** Starts the Avatica front door over the same sessions, login throttle and connection count as the PostgreSQL one. */
+    private void startAvatica(SekishoConfig config, LiveUsers users, LoginThrottle throttle, Sessions sessions, ClientConnections clientConnections)
     {
         SekishoConfig.Avatica avatica = config.avatica().orElseThrow();
         AvaticaServerOptions options = new AvaticaServerOptions(avatica.host(), avatica.port(),
                 avatica.json() ? AvaticaServerOptions.Serialization.JSON : AvaticaServerOptions.Serialization.PROTOBUF,
                 config.tls().isPresent() ? Optional.of(tls(config)) : Optional.empty(), avatica.allowPlainHttp(), config.protocol().maxMessageBytes(),
                 config.protocol().maxConnections(), Duration.ofSeconds(avatica.idleTimeoutSeconds()), avatica.maxFrameRows());
-        AvaticaServer server = new AvaticaServer(options, users, sessions, workers.executor());
+        AvaticaServer server = new AvaticaServer(options, users, throttle, sessions, clientConnections, workers.executor());
         avaticaPort = server.start();
         avaticaServer = Optional.of(server);
         log.info("Avatica (JDBC over HTTP{}) listening on {}:{}", options.tls().isPresent() ? "S" : ", plain HTTP for local use", avatica.host(), avaticaPort);

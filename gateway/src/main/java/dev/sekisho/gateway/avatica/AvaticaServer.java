@@ -1,7 +1,11 @@
 package dev.sekisho.gateway.avatica;
 
+import dev.sekisho.gateway.auth.ClientCertificateCheck;
+import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.pgwire.PgTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -36,10 +40,13 @@ public final class AvaticaServer
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(AvaticaServer.class);
+    /** The front door's name in the audit trail, the metrics and the admin endpoint's session list. */
+    public static final String FRONT_DOOR = "avatica";
 
     private final AvaticaServerOptions options;
     private final BasicAuthenticator authenticator;
     private final RemoteConnections connections;
+    private final Sessions sessions;
     private final ExecutorService workers;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
@@ -47,15 +54,30 @@ public final class AvaticaServer
     private Channel serverChannel;
 
     /**
-     * @param users the users file the PostgreSQL door authenticates against
-     * @param sessions the gateway's sessions (shared with the PostgreSQL door: one planner, one pipeline; their number is the Avatica connection limit)
-     * @param workers the gateway's worker pool; the caller owns it
+     * A server of its own: no login throttle, and a connection limit ({@code options}') it does not share.
+     *
+     * @see #AvaticaServer(AvaticaServerOptions, UserStore, LoginThrottle, Sessions, ClientConnections, ExecutorService)
      */
     public AvaticaServer(AvaticaServerOptions options, UserStore users, Sessions sessions, ExecutorService workers)
     {
+        this(options, users, new LoginThrottle(LoginThrottle.Settings.OFF), sessions, new ClientConnections(options.maxConnections()), workers);
+    }
+
+    /**
+     * @param users the users file the PostgreSQL door authenticates against
+     * @param throttle the PostgreSQL door's failed-login counts: failures on either door count together
+     * @param sessions the gateway's sessions (shared with the PostgreSQL door: one planner, one pipeline, one audit trail)
+     * @param connections the client connections of both doors, against one limit ({@code options}' limit is not used)
+     * @param workers the gateway's worker pool; the caller owns it
+     */
+    public AvaticaServer(AvaticaServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ClientConnections connections,
+            ExecutorService workers)
+    {
         this.options = requireNonNull(options, "options is null");
-        this.authenticator = new BasicAuthenticator(requireNonNull(users, "users is null"));
-        this.connections = new RemoteConnections(requireNonNull(sessions, "sessions is null"), options.maxConnections());
+        this.authenticator = new BasicAuthenticator(requireNonNull(users, "users is null"), throttle,
+                options.tls().map(PgTls::clientCertificate).orElse(ClientCertificateCheck.NONE));
+        this.sessions = requireNonNull(sessions, "sessions is null");
+        this.connections = new RemoteConnections(sessions, connections);
         this.workers = requireNonNull(workers, "workers is null");
     }
 
@@ -89,7 +111,7 @@ public final class AvaticaServer
                             options.tls().ifPresent(tls -> channel.pipeline().addLast("tls", new OptionalSslHandler(tls.sslContext())));
                             channel.pipeline().addLast("http", new HttpServerCodec());
                             channel.pipeline().addLast("aggregate", new HttpObjectAggregator(options.maxRequestBytes()));
-                            channel.pipeline().addLast("avatica", new AvaticaHttpHandler(options, authenticator, protocol, workers));
+                            channel.pipeline().addLast("avatica", new AvaticaHttpHandler(options, authenticator, protocol, sessions, workers));
                         }
                     });
             serverChannel = bootstrap.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();

@@ -1,7 +1,10 @@
 package dev.sekisho.gateway.avatica;
 
+import dev.sekisho.gateway.execution.ClientConnections;
+import dev.sekisho.gateway.execution.ClientOrigin;
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
 import org.apache.calcite.avatica.NoSuchConnectionException;
@@ -13,45 +16,64 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static java.util.Objects.requireNonNull;
 
 /**
  * The open Avatica connections by the id the client chose, each tied to the principal that opened
  * it: a request of another user naming the same id is refused (28000), so that knowing an id is
- * never enough to use someone's session. Sessions come from the gateway's {@link Sessions}, whose
- * count is the connection limit both front doors share. Thread-safe.
+ * never enough to use someone's session. Sessions come from the gateway's {@link Sessions} (the
+ * admin endpoint lists and cancels them, a user removed from the users file loses them), and each
+ * connection counts in {@link ClientConnections}, the limit both front doors share. Thread-safe.
  */
 final class RemoteConnections
 {
     private static final Logger log = LoggerFactory.getLogger(RemoteConnections.class);
 
     private final Sessions sessions;
-    private final int maxConnections;
+    private final ClientConnections clientConnections;
     private final Map<String, RemoteConnection> connections = new ConcurrentHashMap<>();
 
-    RemoteConnections(Sessions sessions, int maxConnections)
+    /** @param clientConnections the connections of both front doors, against {@code protocol.max_connections} */
+    RemoteConnections(Sessions sessions, ClientConnections clientConnections)
     {
         this.sessions = requireNonNull(sessions, "sessions is null");
-        this.maxConnections = maxConnections;
+        this.clientConnections = requireNonNull(clientConnections, "clientConnections is null");
     }
 
-    /** Opens a session for {@code principal} under the client's connection id. */
-    RemoteConnection open(String id, Principal principal, Map<String, String> settings)
+    /** Opens a session for {@code principal}, a client at {@code origin}, under the client's connection id. */
+    RemoteConnection open(String id, Principal principal, ClientOrigin origin, Map<String, String> settings)
     {
         RemoteConnection existing = connections.get(id);
         if (existing != null) {
             checkOwner(existing, principal);
             return existing;
         }
-        if (sessions.size() >= maxConnections) {
+        if (!clientConnections.tryOpen()) {
             throw AvaticaErrors.error(SqlStates.TOO_MANY_CONNECTIONS, "sorry, too many clients already", null);
         }
-        ClientSession session = sessions.open(principal, Optional.empty(), settings);
+        ClientSession session;
+        AtomicReference<RemoteConnection> opened = new AtomicReference<>();
+        try {
+            // the gateway ends the connection (its user was removed from the users file): the next request finds it gone
+            session = sessions.open(principal, Optional.empty(), settings, (sqlState, message) -> {
+                RemoteConnection connection = opened.get();
+                if (connection != null) {
+                    CancelScheduler.execute(() -> closeNow(connection));
+                }
+            }, origin);
+        }
+        catch (RuntimeException | Error e) {
+            clientConnections.closed();
+            throw e;
+        }
         RemoteConnection connection = new RemoteConnection(id, principal.name(), session);
+        opened.set(connection);
         RemoteConnection raced = connections.putIfAbsent(id, connection);
         if (raced != null) {
             session.close();
+            clientConnections.closed();
             checkOwner(raced, principal);
             return raced;
         }
@@ -73,7 +95,9 @@ final class RemoteConnections
     /** Forgets a connection and closes its session (under the connection's lock). */
     void close(RemoteConnection connection)
     {
-        connections.remove(connection.id(), connection);
+        if (connections.remove(connection.id(), connection)) {
+            clientConnections.closed();
+        }
         connection.markClosed();
         try {
             connection.session().close();
@@ -112,14 +136,18 @@ final class RemoteConnections
     /** Closes every connection (the server stops). */
     void closeAll()
     {
-        for (RemoteConnection connection : List.copyOf(connections.values())) {
-            if (connection.lockForClose(0)) {
-                try {
-                    close(connection);
-                }
-                finally {
-                    connection.unlock();
-                }
+        List.copyOf(connections.values()).forEach(this::closeNow);
+    }
+
+    /** Closes a connection, cancelling what it runs (blocks until a running request lets go). */
+    private void closeNow(RemoteConnection connection)
+    {
+        if (connection.lockForClose(0)) {
+            try {
+                close(connection);
+            }
+            finally {
+                connection.unlock();
             }
         }
     }

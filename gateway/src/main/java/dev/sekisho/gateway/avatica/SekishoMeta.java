@@ -109,7 +109,7 @@ final class SekishoMeta
         if (info != null && info.get("application_name") != null) {
             settings.put("application_name", info.get("application_name"));
         }
-        connections.open(ch.id, AvaticaCaller.current(), settings);
+        connections.open(ch.id, AvaticaCaller.current(), AvaticaCaller.origin(), settings);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.sekisho.gateway.pgwire;
 import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.session.SessionPolicies;
@@ -22,7 +23,6 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -41,7 +41,7 @@ public final class PgServer
     private final LoginThrottle throttle;
     private final Sessions sessions;
     private final ExecutorService workers;
-    private final AtomicInteger connections = new AtomicInteger();
+    private final ClientConnections connections;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -62,6 +62,18 @@ public final class PgServer
      */
     public PgServer(PgServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ExecutorService workers)
     {
+        this(options, users, throttle, sessions, new ClientConnections(options.maxConnections()), workers);
+    }
+
+    /**
+     * @param connections the client connections of every front door, whose sum the limit bounds
+     *         ({@code options}' limit is not used: {@code connections} has its own)
+     * @see #PgServer(PgServerOptions, UserStore, LoginThrottle, Sessions, ExecutorService)
+     */
+    public PgServer(PgServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ClientConnections connections,
+            ExecutorService workers)
+    {
+        this.connections = requireNonNull(connections, "connections is null");
         this.options = requireNonNull(options, "options is null");
         this.authenticator = new ScramAuthenticator(requireNonNull(users, "users is null"));
         this.throttle = requireNonNull(throttle, "throttle is null");

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.avatica;
 
+import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.pgwire.TestingQueryPlanner;
@@ -31,7 +32,7 @@ class TestSekishoMeta
     @Test
     void aConnectionIsOnlyForThePrincipalThatOpenedIt()
     {
-        SekishoMeta meta = new SekishoMeta(new RemoteConnections(sessions, 10), 100);
+        SekishoMeta meta = new SekishoMeta(new RemoteConnections(sessions, new ClientConnections(10)), 100);
         Meta.ConnectionHandle handle = new Meta.ConnectionHandle("c1");
         AvaticaCaller.as(ALICE, () -> {
             meta.openConnection(handle, Map.of("password", "not for the session"));
@@ -56,7 +57,7 @@ class TestSekishoMeta
     @Test
     void theConnectionLimitCountsEverySession()
     {
-        SekishoMeta meta = new SekishoMeta(new RemoteConnections(sessions, 1), 100);
+        SekishoMeta meta = new SekishoMeta(new RemoteConnections(sessions, new ClientConnections(1)), 100);
         AvaticaCaller.as(ALICE, () -> {
             meta.openConnection(new Meta.ConnectionHandle("first"), Map.of());
             return null;
