@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.avatica;
 
+import dev.sekisho.gateway.auth.ClientCertificateCheck;
 import dev.sekisho.gateway.auth.ScramVerifier;
 import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.auth.UserStore;
@@ -21,14 +22,19 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
 import java.security.KeyStore;
+import java.security.PrivateKey;
+import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -276,5 +282,80 @@ class TestAvaticaServer
         finally {
             server.close();
         }
+    }
+
+    @Test
+    void clientCertificateRequirementsHoldOverHttpsToo(@TempDir Path directory)
+            throws Exception
+    {
+        TestingCertificates.PemFiles pem = TestingCertificates.selfSigned(directory);
+        TestingCertificates.Authority ca = TestingCertificates.authority(directory, "client-ca");
+        TestingCertificates.PemFiles aliceCertificate = TestingCertificates.issue(ca, Files.createDirectory(directory.resolve("alice")), "alice");
+        TestingCertificates.PemFiles bobCertificate = TestingCertificates.issue(ca, Files.createDirectory(directory.resolve("bob")), "bob");
+        PgTls tls = PgTls.fromPemFiles(pem.certificate(), pem.key(), PgTls.Mode.REQUIRED, Optional.of(ca.pem().certificate()),
+                ClientCertificateCheck.VERIFY_FULL);
+        AvaticaServer server = new AvaticaServer(options(Optional.of(tls), false, Duration.ofMinutes(1), 1000), users, sessions, workers);
+        int port = server.start();
+        try {
+            String https = "jdbc:avatica:remote:url=https://127.0.0.1:" + port + ";serialization=PROTOBUF;authentication=BASIC;truststore="
+                    + trustStore(directory, pem) + ";truststore_password=changeit";
+            // the password alone is not enough
+            assertThatThrownBy(() -> connect(https, "alice", PASSWORD).close())
+                    .satisfies(e -> assertThat(sqlState(e)).isEqualTo("28000"))
+                    .hasMessageContaining("connection requires a valid client certificate");
+            // someone else's certificate is not either
+            String asBob = https + ";keystore=" + keyStore(directory, bobCertificate) + ";keystore_password=changeit;key_password=changeit";
+            assertThatThrownBy(() -> connect(asBob, "alice", PASSWORD).close())
+                    .satisfies(e -> assertThat(sqlState(e)).isEqualTo("28000"))
+                    .hasMessageContaining("certificate authentication failed for user \"alice\"");
+            // the user's own certificate and password
+            String asAlice = https + ";keystore=" + keyStore(directory, aliceCertificate) + ";keystore_password=changeit;key_password=changeit";
+            try (Connection connection = connect(asAlice, "alice", PASSWORD);
+                    Statement statement = connection.createStatement();
+                    ResultSet resultSet = statement.executeQuery("select 1")) {
+                assertThat(resultSet.next()).isTrue();
+            }
+            // and the certificate does not replace the password
+            assertThatThrownBy(() -> connect(asAlice, "alice", "wrong").close())
+                    .satisfies(e -> assertThat(sqlState(e)).isEqualTo("28P01"));
+        }
+        finally {
+            server.close();
+        }
+    }
+
+    private static Path trustStore(Path directory, TestingCertificates.PemFiles pem)
+            throws Exception
+    {
+        Path trustStore = directory.resolve("trust.p12");
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (InputStream in = Files.newInputStream(pem.certificate())) {
+            store.setCertificateEntry("sekisho", CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        try (OutputStream out = Files.newOutputStream(trustStore)) {
+            store.store(out, "changeit".toCharArray());
+        }
+        return trustStore;
+    }
+
+    /** A PKCS#12 key store with a client's certificate and key, for the driver's keystore= property. */
+    private static Path keyStore(Path directory, TestingCertificates.PemFiles pem)
+            throws Exception
+    {
+        Path file = directory.resolve(pem.certificate().getFileName() + ".p12");
+        String key = Files.readString(pem.key()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        PrivateKey privateKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(key)));
+        Certificate certificate;
+        try (InputStream in = Files.newInputStream(pem.certificate())) {
+            certificate = CertificateFactory.getInstance("X.509").generateCertificate(in);
+        }
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("client", privateKey, "changeit".toCharArray(), new Certificate[] {certificate});
+        try (OutputStream out = Files.newOutputStream(file)) {
+            store.store(out, "changeit".toCharArray());
+        }
+        return file;
     }
 }

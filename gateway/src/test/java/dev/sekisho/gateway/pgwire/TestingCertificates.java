@@ -28,12 +28,12 @@ public final class TestingCertificates
     public record PemFiles(Path certificate, Path key) {}
 
     /** A certificate authority: its PEM files and the key store keytool signs with. */
-    record Authority(PemFiles pem, Path store) {}
+    public record Authority(PemFiles pem, Path store) {}
 
     private TestingCertificates() {}
 
     /** A CA certificate ({@code ca.crt}, {@code ca.key}) in {@code directory}. */
-    static Authority authority(Path directory, String name)
+    public static Authority authority(Path directory, String name)
             throws IOException, InterruptedException, GeneralSecurityException
     {
         Path store = directory.resolve(name + ".p12");
@@ -47,7 +47,7 @@ public final class TestingCertificates
      * A certificate for {@code commonName} signed by {@code authority}, as {@code NAME.crt} and
      * {@code NAME.key} (mode 0600, as libpq insists for a key).
      */
-    static PemFiles issue(Authority authority, Path directory, String commonName)
+    public static PemFiles issue(Authority authority, Path directory, String commonName)
             throws IOException, InterruptedException, GeneralSecurityException
     {
         Path store = directory.resolve(commonName + ".p12");
