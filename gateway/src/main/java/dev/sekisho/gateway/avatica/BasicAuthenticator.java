@@ -42,7 +42,8 @@ import static java.util.Objects.requireNonNull;
  * <p>Avatica sends the credentials with every request, and PBKDF2 is slow on purpose; a password
  * verified once is remembered for a short while as a keyed SHA-256 digest (the key is random per
  * process, the password itself is not kept), so that a request costs a hash, not 4,096 of them.
- * Thread-safe.
+ * What is remembered holds only while the users file has the same verifier for the user: a user
+ * removed or disabled, or a password changed, is refused from the next request on. Thread-safe.
  */
 final class BasicAuthenticator
 {
@@ -57,7 +58,8 @@ final class BasicAuthenticator
     private final byte[] key = new byte[32];
     private final Map<String, Remembered> verified = new ConcurrentHashMap<>();
 
-    private record Remembered(byte[] digest, Principal principal, long verifiedNanos) {}
+    /** A password verified against {@code verifier}: good while the users file still has that verifier for the user. */
+    private record Remembered(byte[] digest, ScramVerifier verifier, long verifiedNanos) {}
 
     /**
      * A request whose credentials were refused: what its client is told, and how long the answer
@@ -155,7 +157,7 @@ final class BasicAuthenticator
             checkClientCertificate(user, certificate, required, address);
             if (record.isPresent() && record.get().scram().isEmpty()) {
                 // PostgreSQL's cert method, as on the PostgreSQL door: the certificate names the user
-                return passed(user, record.get().principal(), null, address);
+                return passed(user, record.get().principal(), address);
             }
         }
         // a locked-out user or address is refused whatever the password, remembered or not
@@ -163,8 +165,10 @@ final class BasicAuthenticator
         byte[] digest = digest(user, password);
         Remembered remembered = verified.get(user);
         long now = System.nanoTime();
-        if (!lockedOut && remembered != null && now - remembered.verifiedNanos() < REMEMBER_NANOS && MessageDigest.isEqual(remembered.digest(), digest)) {
-            return remembered.principal();
+        if (!lockedOut && remembered != null && now - remembered.verifiedNanos() < REMEMBER_NANOS && record.isPresent()
+                && record.get().scram().equals(Optional.of(remembered.verifier())) && MessageDigest.isEqual(remembered.digest(), digest)) {
+            // the record in force now: its groups and attributes, as a new login would get
+            return record.get().principal();
         }
         // the same PBKDF2 work whether the user exists or not
         ScramVerifier verifier = record.flatMap(UserRecord::scram).orElse(unknownUser);
@@ -175,15 +179,13 @@ final class BasicAuthenticator
             throw new Refused(AvaticaErrors.error(SqlStates.INVALID_PASSWORD, "password authentication failed for user \"" + user + "\"", null),
                     Optional.of(user), delay);
         }
-        return passed(user, record.get().principal(), digest, address);
+        verified.put(user, new Remembered(digest, verifier, System.nanoTime()));
+        return passed(user, record.get().principal(), address);
     }
 
-    private Principal passed(String user, Principal principal, byte[] digest, String address)
+    private Principal passed(String user, Principal principal, String address)
     {
         throttle.succeeded(user);
-        if (digest != null) {
-            verified.put(user, new Remembered(digest, principal, System.nanoTime()));
-        }
         log.debug("User {} authenticated over HTTP Basic from {}", user, address);
         return principal;
     }
