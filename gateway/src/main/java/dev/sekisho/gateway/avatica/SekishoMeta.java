@@ -109,7 +109,13 @@ final class SekishoMeta
         if (info != null && info.get("application_name") != null) {
             settings.put("application_name", info.get("application_name"));
         }
-        connections.open(ch.id, AvaticaCaller.current(), AvaticaCaller.origin(), settings);
+        try {
+            connections.open(ch.id, AvaticaCaller.current(), AvaticaCaller.origin(), settings);
+        }
+        catch (RuntimeException | Error e) {
+            // e.g. the user's connection limit: the PostgreSQL door's 53300 and message, no server stack trace
+            throw AvaticaErrors.toClientError(e);
+        }
     }
 
     @Override

@@ -5,6 +5,8 @@ import dev.sekisho.gateway.auth.ScramVerifier;
 import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.execution.ClientConnections;
+import dev.sekisho.gateway.execution.Limits;
+import dev.sekisho.gateway.execution.RoleLimits;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.pgwire.PgServer;
@@ -27,6 +29,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -36,6 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The Avatica door and the PostgreSQL door as one gateway: one login throttle (failed HTTP Basic
@@ -64,8 +69,12 @@ class TestAvaticaLoginThrottle
         workers = new ThreadPoolExecutor(8, 8, 60, TimeUnit.SECONDS, new ArrayBlockingQueue<>(100));
         UserStore users = UserStore.of(Map.of(
                 "alice", new UserRecord(new Principal("alice", Set.of(), Map.of()), ScramVerifier.create(PASSWORD.toCharArray())),
-                "bob", new UserRecord(new Principal("bob", Set.of(), Map.of()), ScramVerifier.create(PASSWORD.toCharArray()))));
-        Sessions sessions = new Sessions(new TestingQueryPlanner(), SessionPolicies.disabled(), List.of("shop"), StatementPipeline.defaults());
+                "bob", new UserRecord(new Principal("bob", Set.of(), Map.of()), ScramVerifier.create(PASSWORD.toCharArray())),
+                "carol", new UserRecord(new Principal("carol", Set.of(), Map.of()), ScramVerifier.create(PASSWORD.toCharArray()))));
+        RoleLimits oneConnection = new RoleLimits(OptionalInt.of(1), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
+                OptionalLong.empty(), OptionalLong.empty());
+        Sessions sessions = new Sessions(new TestingQueryPlanner(), SessionPolicies.disabled(), List.of("shop"), StatementPipeline.defaults(),
+                new Limits(RoleLimits.NONE, Map.of(), Map.of("carol", oneConnection)));
         LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(DELAY, Duration.ofMillis(400), LOCKOUT_AFTER, Duration.ofMinutes(15)),
                 clock::get);
         connections = new ClientConnections(3);
@@ -232,6 +241,24 @@ class TestAvaticaLoginThrottle
         selectOne(avatica("bob", PASSWORD));
         assertThat(connections.count()).isEqualTo(3);
         third.close();
+    }
+
+    @Test
+    void aUsersConnectionLimitCountsBothDoorsWithThePostgresDoorsError()
+            throws SQLException
+    {
+        Connection first = pgjdbc("carol", PASSWORD);
+        selectOne(first);
+        SQLException postgres = (SQLException) catchThrowable(() -> pgjdbc("carol", PASSWORD));
+        assertThat(postgres.getSQLState()).isEqualTo("53300");
+        String message = ((org.postgresql.util.PSQLException) postgres).getServerErrorMessage().getMessage();
+        assertThat(message).isEqualTo("too many connections for role \"carol\"");
+        assertThatThrownBy(() -> avatica("carol", PASSWORD))
+                .satisfies(e -> assertThat(sqlState(e)).isEqualTo("53300"))
+                .hasMessageContaining(message)
+                // the error is the gateway's words, not a server stack trace
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("QueryException", "at dev.sekisho"));
+        first.close();
     }
 
     /** Waits until the server has seen PostgreSQL connections go (a socket's close reaches it a moment after the client's). */
