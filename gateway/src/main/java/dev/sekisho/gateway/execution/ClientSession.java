@@ -219,6 +219,12 @@ public final class ClientSession
         return session.cancel();
     }
 
+    /** Whether a statement of the session holds something at its sources now (a suspended portal's rows, say). Safe from any thread. */
+    public boolean holdsSourceConnections()
+    {
+        return session.holdsSourceConnections();
+    }
+
     /**
      * Cancels everything the session has open at its sources (the client went away). Safe from any
      * thread, and returns at once: the cancels run on their own threads, because a source's cancel

@@ -22,7 +22,8 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>When the pool refuses work the client is told ({@link Transport#rejected()}) and the session
  * ends; when the connection goes ({@link #close()}), what the session runs is cancelled and the
- * session is closed on a worker, never on the I/O thread while a request still runs.
+ * session is closed: by the worker running its request, or, when none runs, by a closer thread
+ * that does not wait behind other sessions' work — never on the I/O thread.
  *
  * @param <T> a request, as the front door decoded it
  */
@@ -67,6 +68,7 @@ public final class SessionWorkQueue<T>
 
     private final ClientSession session;
     private final Executor workers;
+    private final Executor holders;
     private final Worker<T> worker;
     private final Transport transport;
 
@@ -82,8 +84,18 @@ public final class SessionWorkQueue<T>
 
     public SessionWorkQueue(ClientSession session, Executor workers, Worker<T> worker, Transport transport)
     {
+        this(session, workers, SourceHolderThreads.shared(), worker, transport);
+    }
+
+    /**
+     * @param holders runs the session's work while it holds source connections, and its close when
+     *         the client leaves while none of its requests runs or waits (see {@link SourceHolderThreads})
+     */
+    public SessionWorkQueue(ClientSession session, Executor workers, Executor holders, Worker<T> worker, Transport transport)
+    {
         this.session = requireNonNull(session, "session is null");
         this.workers = requireNonNull(workers, "workers is null");
+        this.holders = requireNonNull(holders, "holders is null");
         this.worker = requireNonNull(worker, "worker is null");
         this.transport = requireNonNull(transport, "transport is null");
     }
@@ -127,10 +139,13 @@ public final class SessionWorkQueue<T>
             // unblocks a worker waiting on the source; the streams are closed by cleanup
             session.terminate();
             if (!scheduled) {
+                // nothing of this session runs or waits for a worker (a paused request waits for the
+                // client, which is gone): close now, not behind other sessions' work that may be
+                // waiting for the very source connections this session holds
                 waitingForWritable = false;
                 scheduled = true;
                 try {
-                    workers.execute(this::drain);
+                    holders.execute(() -> drain(true));
                 }
                 catch (RejectedExecutionException e) {
                     scheduled = false;
@@ -147,7 +162,14 @@ public final class SessionWorkQueue<T>
         }
         scheduled = true;
         try {
-            workers.execute(this::drain);
+            // a session holding source connections goes on without waiting for a worker: workers
+            // may all be waiting for the connections it holds (SourceHolderThreads)
+            if (session.holdsSourceConnections()) {
+                holders.execute(() -> drain(true));
+            }
+            else {
+                workers.execute(() -> drain(false));
+            }
         }
         catch (RejectedExecutionException e) {
             scheduled = false;
@@ -158,8 +180,13 @@ public final class SessionWorkQueue<T>
         }
     }
 
-    /** Handles waiting requests in order until none is left or one pauses for backpressure. */
-    private void drain()
+    /**
+     * Handles waiting requests in order until none is left or one pauses for backpressure.
+     *
+     * @param holderThread whether this runs on a {@link SourceHolderThreads} thread: once the
+     *         session holds nothing at its sources, its next request goes back to the worker pool
+     */
+    private void drain(boolean holderThread)
     {
         while (true) {
             T request;
@@ -168,6 +195,11 @@ public final class SessionWorkQueue<T>
                 if (closed) {
                     scheduled = false;
                     cleanUpLocked();
+                    return;
+                }
+                if (holderThread && !paused && !queue.isEmpty() && !session.holdsSourceConnections()) {
+                    scheduled = false;
+                    scheduleLocked();
                     return;
                 }
                 resume = paused;

@@ -69,6 +69,12 @@ final class RunningStatements
         context.finish();
     }
 
+    /** Whether any statement holds something at its sources now; safe from any thread. */
+    boolean any()
+    {
+        return !running.isEmpty();
+    }
+
     /** Cancels everything the session has open at its sources (the connection went away); safe from any thread. */
     void terminate()
     {

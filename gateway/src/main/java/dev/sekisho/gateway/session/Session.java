@@ -352,6 +352,12 @@ public final class Session
         running.terminate();
     }
 
+    /** Whether a statement of the session holds something at its sources now; safe from any thread. */
+    public boolean holdsSourceConnections()
+    {
+        return running.any();
+    }
+
     /** Closes every portal (cancelling work at the sources) and forgets every statement. */
     @Override
     public void close()

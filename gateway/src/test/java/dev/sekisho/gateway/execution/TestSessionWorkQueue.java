@@ -23,9 +23,10 @@ class TestSessionWorkQueue
     private final Sessions sessions = new Sessions(new TestingQueryPlanner(), SessionPolicies.disabled(), List.of("shop"), StatementPipeline.defaults());
     private final ClientSession session = sessions.open(new Principal("alice", Set.of(), Map.of()), Optional.empty(), Map.of());
     private final ManualExecutor workers = new ManualExecutor();
+    private final ManualExecutor holders = new ManualExecutor();
     private final RecordingWorker worker = new RecordingWorker();
     private final RecordingTransport transport = new RecordingTransport();
-    private final SessionWorkQueue<String> queue = new SessionWorkQueue<>(session, workers, worker, transport);
+    private final SessionWorkQueue<String> queue = new SessionWorkQueue<>(session, workers, holders, worker, transport);
 
     @Test
     void requestsAreHandledInOrderByOneTaskAtATime()
@@ -103,6 +104,35 @@ class TestSessionWorkQueue
         workers.runAll();
         assertThat(worker.handled).isEmpty();
         assertThat(sessions.size()).isZero();
+    }
+
+    @Test
+    void anIdleSessionWhoseClientLeftIsClosedWithoutWaitingForAWorker()
+    {
+        queue.add("query");
+        workers.runAll();
+        // every worker is now busy elsewhere (say, waiting for a source connection this session holds)
+        queue.close();
+        assertThat(workers.tasks).isEmpty();
+        assertThat(sessions.size()).isEqualTo(1);
+        holders.runAll();
+        assertThat(sessions.size()).isZero();
+        assertThat(worker.handled).containsExactly("query");
+    }
+
+    @Test
+    void aSessionPausedForAClientThatLeftIsClosedWithoutWaitingForAWorker()
+    {
+        worker.pauseOn = "execute";
+        transport.writable = false;
+        queue.add("execute");
+        workers.runAll();
+        queue.close();
+        assertThat(workers.tasks).isEmpty();
+        holders.runAll();
+        assertThat(sessions.size()).isZero();
+        // the paused request is not resumed for a client that is gone
+        assertThat(worker.handled).containsExactly("execute");
     }
 
     private static final class ManualExecutor
