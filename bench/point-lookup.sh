@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Point-lookup benchmark: MariaDB directly over Connector/J versus the gateway over pgjdbc
+# Point-lookup benchmark: MariaDB directly over Connector/J versus the gateway over pgjdbc and over Avatica
 # (prepared statements and literal statements), in one run against one embedded MariaDB.
 # Prints a Markdown table (see docs/benchmarks.md). Not a test.
 #

@@ -5,12 +5,15 @@ import dev.sekisho.gateway.auth.LiveUsers;
 import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.auth.UsersFile;
+import dev.sekisho.gateway.avatica.AvaticaServer;
+import dev.sekisho.gateway.avatica.AvaticaServerOptions;
 import dev.sekisho.gateway.auth.UsersFileWatcher;
 import dev.sekisho.gateway.config.ConfigException;
 import dev.sekisho.gateway.config.ConfigWarning;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.dictionary.DictionaryInstaller;
 import dev.sekisho.gateway.execution.Admission;
+import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
@@ -65,6 +68,9 @@ public final class Gateway
     private final PgServer pgServer;
     private final int pgPort;
     private final Optional<GatewayPolicies> policies;
+    /** The Avatica front door and its port, when configured. */
+    private Optional<AvaticaServer> avaticaServer = Optional.empty();
+    private int avaticaPort = -1;
     private final LiveUsers users;
     private final Optional<UsersFileWatcher> usersWatcher;
     private final Sessions sessions;
@@ -164,12 +170,24 @@ public final class Gateway
             LoginThrottle throttle = new LoginThrottle(new LoginThrottle.Settings(failedLogins.delay(), failedLogins.maxDelay(), failedLogins.lockoutAfter(),
                     failedLogins.window()));
             operations.startAdmin(users, sessions, Optional.ofNullable(costGuard));
-            PgServer server = new PgServer(options, users, throttle, sessions, workers.executor(), SourceHolderThreads.shared());
+            // one limit over both front doors, and one failed-login count: a door is no way around the other's
+            ClientConnections clientConnections = new ClientConnections(config.protocol().maxConnections());
+            PgServer server = new PgServer(options, users, throttle, sessions, clientConnections, workers.executor(), SourceHolderThreads.shared());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            return new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher), sessions,
-                    Optional.ofNullable(costGuard), operations, resultCache);
+            Gateway gateway = new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher),
+                    sessions, Optional.ofNullable(costGuard), operations, resultCache);
+            if (config.avatica().isPresent()) {
+                try {
+                    gateway.startAvatica(config, users, throttle, sessions, clientConnections);
+                }
+                catch (RuntimeException e) {
+                    server.close();
+                    throw e;
+                }
+            }
+            return gateway;
         }
         catch (RuntimeException e) {
             if (operations != null) {
@@ -198,6 +216,20 @@ public final class Gateway
             log.warn("Reading the catalog again after a schema change at source {} failed; plans made before stay until the next refresh", source, failure);
             return null;
         });
+    }
+
+    /** Starts the Avatica front door over the same sessions, login throttle and connection count as the PostgreSQL one. */
+    private void startAvatica(SekishoConfig config, LiveUsers users, LoginThrottle throttle, Sessions sessions, ClientConnections clientConnections)
+    {
+        SekishoConfig.Avatica avatica = config.avatica().orElseThrow();
+        AvaticaServerOptions options = new AvaticaServerOptions(avatica.host(), avatica.port(),
+                avatica.json() ? AvaticaServerOptions.Serialization.JSON : AvaticaServerOptions.Serialization.PROTOBUF,
+                config.tls().isPresent() ? Optional.of(tls(config)) : Optional.empty(), avatica.allowPlainHttp(), config.protocol().maxMessageBytes(),
+                config.protocol().maxConnections(), Duration.ofSeconds(avatica.idleTimeoutSeconds()), avatica.maxFrameRows());
+        AvaticaServer server = new AvaticaServer(options, users, throttle, sessions, clientConnections, workers.executor());
+        avaticaPort = server.start();
+        avaticaServer = Optional.of(server);
+        log.info("Avatica (JDBC over HTTP{}) listening on {}:{}", options.tls().isPresent() ? "S" : ", plain HTTP for local use", avatica.host(), avaticaPort);
     }
 
     /** Checks everything that can be checked without serving: the users file, TLS files, each source's settings and the policy files. */
@@ -265,6 +297,12 @@ public final class Gateway
         return pgPort;
     }
 
+    /** The Avatica port actually bound; empty when the Avatica front door is not configured. */
+    public Optional<Integer> avaticaPort()
+    {
+        return avaticaServer.map(server -> avaticaPort);
+    }
+
     /** The admin endpoint's port, when the configuration has an {@code admin:} section. */
     public Optional<Integer> adminPort()
     {
@@ -319,6 +357,7 @@ public final class Gateway
     {
         usersWatcher.ifPresent(UsersFileWatcher::close);
         policies.ifPresent(GatewayPolicies::close);
+        avaticaServer.ifPresent(AvaticaServer::close);
         pgServer.close();
         workers.close();
         operations.close();

@@ -234,6 +234,39 @@ class TestAdminEndpoint
         assertThat(request("POST", "/api/sessions/12345/cancel", "admin").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void anAdminCancelsAnAvaticaStatementWithThePostgresDoorsError()
+            throws Exception
+    {
+        // Avatica's protocol has no cancel message: the admin endpoint's cancel is how a running statement of an Avatica session is stopped from outside
+        try (Connection alice = TestingGateway.connectAvatica(gateway, "alice")) {
+            CompletableFuture<Throwable> sleeping = CompletableFuture.supplyAsync(() -> {
+                try (Statement statement = alice.createStatement()) {
+                    statement.executeQuery("SELECT pg_sleep(61)").close();
+                    return null;
+                }
+                catch (SQLException e) {
+                    return e;
+                }
+            });
+            JsonNode running = awaitRunningSession("pg_sleep(61)");
+            assertThat(running.get("user").asText()).isEqualTo("alice");
+            assertThat(running.get("front_door").asText()).isEqualTo("avatica");
+            HttpResponse<String> cancel = request("POST", "/api/sessions/" + running.get("id").asInt() + "/cancel", "admin");
+            assertThat(cancel.statusCode()).isEqualTo(200);
+            assertThat(json(cancel).get("cancelled").asBoolean()).isTrue();
+            Throwable failure = sleeping.get(30, TimeUnit.SECONDS);
+            assertThat(failure).isInstanceOf(SQLException.class);
+            assertThat(((SQLException) failure).getSQLState()).isEqualTo("57014");
+            // PostgreSQL's words for a cancel, as the PostgreSQL door sends them
+            assertThat(failure.getMessage()).contains("canceling statement due to user request");
+            // the connection goes on
+            try (Statement statement = alice.createStatement(); ResultSet rs = statement.executeQuery("SELECT 1")) {
+                assertThat(rs.next()).isTrue();
+            }
+        }
+    }
+
     static JsonNode awaitRunningSession(String statementPart)
             throws Exception
     {

@@ -88,6 +88,17 @@ class TestAuditTrail
             wrong.setProperty("password", WRONG_PASSWORD);
             assertThatThrownBy(() -> DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gateway.pgPort() + "/sekisho", wrong))
                     .isInstanceOf(SQLException.class);
+            // the Avatica door: the same events, with its name
+            try (Connection alice = TestingGateway.connectAvatica(gateway, "alice");
+                    Statement statement = alice.createStatement()) {
+                drain(statement.executeQuery("SELECT id, name FROM shop.customers WHERE id < 50"));
+                assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM shop.order_items")).isInstanceOf(SQLException.class);
+            }
+            Properties wrongBasic = new Properties();
+            wrongBasic.setProperty("avatica_user", "bob");
+            wrongBasic.setProperty("avatica_password", WRONG_PASSWORD);
+            assertThatThrownBy(() -> DriverManager.getConnection(TestingGateway.avaticaUrl(gateway), wrongBasic))
+                    .hasMessageContaining("password authentication failed for user \"bob\"");
         }
         finally {
             gateway.close();
@@ -207,6 +218,38 @@ class TestAuditTrail
         });
         assertThat(logins).anySatisfy(login -> {
             assertThat(login.get("user").asText()).isEqualTo("alice");
+            assertThat(login.get("success").asBoolean()).isFalse();
+            assertThat(login.get("sql_state").asText()).isEqualTo("28P01");
+            assertThat(login.get("client_address").asText()).startsWith("127.0.0.1:");
+        });
+    }
+
+    @Test
+    void theAvaticaDoorRecordsLoginsAndStatementsAlike()
+    {
+        JsonNode query = statement(sql("SELECT id, name FROM shop.customers WHERE id < 50"));
+        assertThat(query.get("user").asText()).isEqualTo("alice");
+        assertThat(query.get("front_door").asText()).isEqualTo("avatica");
+        assertThat(query.get("client_address").asText()).startsWith("127.0.0.1:");
+        assertThat(query.get("session_id").asInt()).isPositive();
+        assertThat(query.get("rules").toString()).contains("own_region");
+        assertThat(query.get("rows").asLong()).isPositive();
+        assertThat(query.get("outcome").asText()).isEqualTo("ok");
+        JsonNode hidden = events.stream().filter(event -> event.get("type").asText().equals("statement"))
+                .filter(event -> event.get("front_door").asText().equals("avatica")).filter(sql("SELECT * FROM shop.order_items")).findFirst().orElseThrow();
+        assertThat(hidden.get("outcome").asText()).isEqualTo("failed");
+        assertThat(hidden.get("sql_state").asText()).isEqualTo("42P01");
+
+        List<JsonNode> logins = events.stream().filter(event -> event.get("type").asText().equals("login"))
+                .filter(event -> event.get("front_door").asText().equals("avatica")).toList();
+        assertThat(logins).anySatisfy(login -> {
+            assertThat(login.get("user").asText()).isEqualTo("alice");
+            assertThat(login.get("success").asBoolean()).isTrue();
+            assertThat(login.get("session_id").asInt()).isEqualTo(query.get("session_id").asInt());
+            assertThat(login.get("client_address").asText()).startsWith("127.0.0.1:");
+        });
+        assertThat(logins).anySatisfy(login -> {
+            assertThat(login.get("user").asText()).isEqualTo("bob");
             assertThat(login.get("success").asBoolean()).isFalse();
             assertThat(login.get("sql_state").asText()).isEqualTo("28P01");
             assertThat(login.get("client_address").asText()).startsWith("127.0.0.1:");

@@ -1,8 +1,11 @@
 package dev.sekisho.it;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -20,26 +23,34 @@ import static dev.sekisho.it.QueryAssertions.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Queries through the gateway with real pgjdbc, each compared with the same question asked of
- * MariaDB directly over Connector/J. Where PostgreSQL and MySQL spell a query differently, both
- * spellings are given.
+ * Queries through the gateway with real pgjdbc, and the same queries through Avatica's remote
+ * driver ({@link FrontDoor}), each compared with the same question asked of MariaDB directly over
+ * Connector/J. Where PostgreSQL and MySQL spell a query differently, both spellings are given.
  */
+@ParameterizedClass
+@EnumSource(FrontDoor.class)
 class TestPgJdbcQueries
 {
+    /** The door this run of the class connects through (its connections are opened once per run, below). */
+    @Parameter
+    FrontDoor frontDoor;
+
     private static TestingGateway gateway;
+    private static FrontDoor door;
     private static Connection pg;
     private static Connection direct;
 
-    @BeforeAll
-    static void connect()
+    @BeforeParameterizedClassInvocation
+    static void connect(FrontDoor frontDoor)
             throws SQLException
     {
         gateway = TestingGateway.shared();
-        pg = gateway.connect("alice");
+        door = frontDoor;
+        pg = door.connect(gateway.gateway(), "alice");
         direct = gateway.connectDirect("shop");
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void disconnect()
             throws SQLException
     {
@@ -232,7 +243,7 @@ class TestPgJdbcQueries
             throws SQLException
     {
         List<List<Object>> expected = rows(direct, "select id, customer_id, amount from orders order by id");
-        try (Connection connection = gateway.connect("bob")) {
+        try (Connection connection = door.connect(gateway.gateway(), "bob")) {
             connection.setAutoCommit(false);
             try (PreparedStatement statement = connection.prepareStatement("select id, customer_id, amount from orders order by id")) {
                 statement.setFetchSize(100);

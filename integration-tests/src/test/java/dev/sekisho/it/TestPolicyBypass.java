@@ -2,12 +2,16 @@ package dev.sekisho.it;
 
 import dev.sekisho.policies.mask.ReferenceMasks;
 import dev.sekisho.policies.model.Mask;
+import org.apache.calcite.avatica.AvaticaSqlException;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.AfterParameterizedClassInvocation;
+import org.junit.jupiter.params.BeforeParameterizedClassInvocation;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.postgresql.util.PSQLException;
 import org.postgresql.util.ServerErrorMessage;
@@ -36,7 +40,8 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Tries to get around the test policy ({@code policies/bypass}) with every SQL construct a user
- * might think of, through real pgjdbc connections to {@link TestingGateway#policyGateway()}, as
+ * might think of, through real pgjdbc connections to {@link TestingGateway#policyGateway()} and
+ * again through Avatica's remote driver (the class runs once per {@link FrontDoor}), as
  * users with different roles and attributes. Each answer is compared with the same question asked
  * of MariaDB directly, against databases that hold exactly what the policy lets that user see,
  * computed in SQL written for these tests ({@code policies/expected.sql}). A query that reads raw
@@ -54,8 +59,14 @@ import static org.assertj.core.api.Assertions.fail;
  * <li>mallory (no role): nothing</li>
  * </ul>
  */
+@ParameterizedClass
+@EnumSource(FrontDoor.class)
 class TestPolicyBypass
 {
+    /** The door this run of the class connects through (its connections are opened once per run, below). */
+    @Parameter
+    FrontDoor frontDoor;
+
     private static final List<String> USERS = List.of("alice", "bob", "carol", "dave", "admin");
 
     private static final Map<String, Connection> gateway = new LinkedHashMap<>();
@@ -63,18 +74,23 @@ class TestPolicyBypass
     private static Connection raw;
     private static final Map<String, String> values = new HashMap<>();
 
-    @BeforeAll
-    static void setUp()
+    private static boolean expectedLoaded;
+
+    @BeforeParameterizedClassInvocation
+    static void setUp(FrontDoor door)
             throws SQLException
     {
         TestingGateway testing = TestingGateway.shared();
-        testing.mariaDb().runScript("policies/expected.sql");
+        if (!expectedLoaded) {
+            testing.mariaDb().runScript("policies/expected.sql");
+            expectedLoaded = true;
+        }
         raw = testing.connectDirect("shop");
         for (String user : USERS) {
-            gateway.put(user, testing.connectWithPolicies(user));
+            gateway.put(user, door.connect(testing.policyGateway(), user));
             expected.put(user, testing.connectDirect("policy_expected_" + user));
         }
-        gateway.put("mallory", testing.connectWithPolicies("mallory"));
+        gateway.put("mallory", door.connect(testing.policyGateway(), "mallory"));
 
         // Real values to try: a JP customer (visible to alice, masked) and a US one (hidden from alice).
         values.put("jp_id", single("select min(id) from customers where region = 'JP' and email is not null and birth_date is not null and month(birth_date) > 1"));
@@ -87,7 +103,7 @@ class TestPolicyBypass
         values.put("us_name", single("select name from customers where id = " + values.get("us_id")));
     }
 
-    @AfterAll
+    @AfterParameterizedClassInvocation
     static void tearDown()
             throws SQLException
     {
@@ -97,6 +113,8 @@ class TestPolicyBypass
         for (Connection connection : expected.values()) {
             connection.close();
         }
+        gateway.clear();
+        expected.clear();
         if (raw != null) {
             raw.close();
         }
@@ -420,19 +438,19 @@ class TestPolicyBypass
         for (String sql : List.of("select * from products", "select * from shop.products", "select count(*) from orders o join order_items i on i.order_id = o.id join products p on p.id = i.product_id",
                 "select * from customers where id in (select id from products)", "select 'products'::regclass", "select 'shop.products'::regclass::oid",
                 "select pg_relation_size('shop.products')", "select * from it.all_types")) {
-            Optional<PSQLException> hidden = failure(carol, sql);
+            Optional<ServerError> hidden = failure(carol, sql);
             softly.assertThat(hidden).as(sql + " must fail as for a table that does not exist").isPresent();
             hidden.ifPresent(e -> {
-                softly.assertThat(e.getSQLState()).as(sql).isIn("42P01", "42883");
+                softly.assertThat(e.sqlState()).as(sql).isIn("42P01", "42883");
                 assertNotMentioned(softly, e, sql, "products");
                 assertNotMentioned(softly, e, sql, "all_types");
             });
         }
         // the answer for a hidden table is the answer for a table that does not exist
-        ServerErrorMessage hidden = error(carol, "select * from products").getServerErrorMessage();
-        ServerErrorMessage missing = error(carol, "select * from nosuchtable").getServerErrorMessage();
-        softly.assertThat(hidden.getMessage().replace("products", "X")).isEqualTo(missing.getMessage().replace("nosuchtable", "X"));
-        softly.assertThat(Objects.toString(hidden.getHint(), "")).isEqualTo(Objects.toString(missing.getHint(), ""));
+        ServerError hidden = error(carol, "select * from products");
+        ServerError missing = error(carol, "select * from nosuchtable");
+        softly.assertThat(hidden.message().replace("products", "X")).isEqualTo(missing.message().replace("nosuchtable", "X"));
+        softly.assertThat(hidden.hint()).isEqualTo(missing.hint());
         // a misspelt name must not be answered with a hint naming the hidden table
         for (String sql : List.of("select * from product", "select * from shop.product", "select * from produts")) {
             assertNotMentioned(softly, error(carol, sql), sql, "products");
@@ -574,8 +592,8 @@ class TestPolicyBypass
                 try (Statement statement = gateway.get(user).createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
                     seen = read(resultSet).toString();
                 }
-                catch (PSQLException e) {
-                    seen = describe(e);
+                catch (SQLException e) {
+                    seen = describe(serverError(e, sql));
                 }
                 for (String secret : secrets) {
                     if (seen.contains(secret)) {
@@ -613,8 +631,8 @@ class TestPolicyBypass
             try (Statement statement = carol.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
                 read(resultSet);
             }
-            catch (PSQLException e) {
-                assertThat(describe(e)).as(sql)
+            catch (SQLException e) {
+                assertThat(describe(serverError(e, sql))).as(sql)
                         .doesNotContain("`region`")
                         .doesNotContain("'US'")
                         .doesNotContain("ROUND(")
@@ -718,58 +736,73 @@ class TestPolicyBypass
         return result;
     }
 
-    private static PSQLException error(Connection connection, String sql)
+    /** An error as the server sent it, through either driver: SQLSTATE, message, detail, hint, where, internal query. */
+    private record ServerError(String sqlState, String message, String detail, String hint, String where, String internalQuery) {}
+
+    /** The server's error in a driver's exception; fails the test for an error raised in the client itself. */
+    private static ServerError serverError(SQLException e, String sql)
+    {
+        if (e instanceof PSQLException psql) {
+            ServerErrorMessage message = psql.getServerErrorMessage();
+            if (message == null) {
+                throw new AssertionError(sql + " failed outside the server: " + e, e);
+            }
+            return new ServerError(psql.getSQLState(), Objects.toString(message.getMessage(), ""), Objects.toString(message.getDetail(), ""),
+                    Objects.toString(message.getHint(), ""), Objects.toString(message.getWhere(), ""), Objects.toString(message.getInternalQuery(), ""));
+        }
+        if (e instanceof AvaticaSqlException avatica) {
+            // Avatica's driver puts its own prefix before the server's message; the hint follows on its own line, as pgjdbc prints it
+            String text = avatica.getErrorMessage();
+            String prefix = "Error while executing SQL \"" + sql + "\": ";
+            if (text.startsWith(prefix)) {
+                text = text.substring(prefix.length());
+            }
+            int hint = text.indexOf("\n  Hint: ");
+            return new ServerError(avatica.getSQLState(), hint < 0 ? text : text.substring(0, hint), "", hint < 0 ? "" : text.substring(hint + 9), "", "");
+        }
+        throw new AssertionError(sql + " failed outside the server: " + e, e);
+    }
+
+    private static ServerError error(Connection connection, String sql)
     {
         try (Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
             throw new AssertionError(sql + " should have failed, but returned " + read(resultSet));
         }
-        catch (PSQLException e) {
-            return e;
-        }
         catch (SQLException e) {
-            throw new AssertionError(sql + " failed outside the server: " + e, e);
+            return serverError(e, sql);
         }
     }
 
     /** The SQLSTATE the query fails with, or "(no error)". */
     private static String sqlState(Connection connection, String sql)
     {
-        return failure(connection, sql).map(PSQLException::getSQLState).orElse("(no error)");
+        return failure(connection, sql).map(ServerError::sqlState).orElse("(no error)");
     }
 
-    private static Optional<PSQLException> failure(Connection connection, String sql)
+    private static Optional<ServerError> failure(Connection connection, String sql)
     {
         try (Statement statement = connection.createStatement(); ResultSet resultSet = statement.executeQuery(sql)) {
             read(resultSet);
             return Optional.empty();
         }
-        catch (PSQLException e) {
-            return Optional.of(e);
-        }
         catch (SQLException e) {
-            throw new AssertionError(sql + " failed outside the server: " + e, e);
+            return Optional.of(serverError(e, sql));
         }
     }
 
     /** The whole error as the client sees it: message, detail, hint, where. */
-    private static String describe(PSQLException e)
+    private static String describe(ServerError error)
     {
-        ServerErrorMessage message = e.getServerErrorMessage();
-        if (message == null) {
-            return e.getMessage();
-        }
-        return String.join(" | ", Objects.toString(message.getMessage(), ""), Objects.toString(message.getDetail(), ""),
-                Objects.toString(message.getHint(), ""), Objects.toString(message.getWhere(), ""), Objects.toString(message.getInternalQuery(), ""));
+        return String.join(" | ", error.message(), error.detail(), error.hint(), error.where(), error.internalQuery());
     }
 
     /** The error names {@code name} only where the query itself did, and never in its hint or detail. */
-    private static void assertNotMentioned(SoftAssertions softly, PSQLException e, String sql, String name)
+    private static void assertNotMentioned(SoftAssertions softly, ServerError e, String sql, String name)
     {
-        ServerErrorMessage message = e.getServerErrorMessage();
-        softly.assertThat(Objects.toString(message.getHint(), "")).as("hint of " + message.getMessage() + " for " + sql).doesNotContainIgnoringCase(name);
-        softly.assertThat(Objects.toString(message.getDetail(), "")).as("detail of " + message.getMessage() + " for " + sql).doesNotContainIgnoringCase(name);
+        softly.assertThat(e.hint()).as("hint of " + e.message() + " for " + sql).doesNotContainIgnoringCase(name);
+        softly.assertThat(e.detail()).as("detail of " + e.message() + " for " + sql).doesNotContainIgnoringCase(name);
         if (!sql.contains(name)) {
-            softly.assertThat(message.getMessage()).as(sql).doesNotContainIgnoringCase(name);
+            softly.assertThat(e.message()).as(sql).doesNotContainIgnoringCase(name);
         }
     }
 }

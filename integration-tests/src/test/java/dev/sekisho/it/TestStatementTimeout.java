@@ -2,6 +2,9 @@ package dev.sekisho.it;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,12 +16,18 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * statement_timeout against a real MariaDB: the client gets 57014 "due to statement timeout", and
- * the statement is gone from MariaDB's PROCESSLIST (cancelled at the source, not abandoned there).
+ * statement_timeout against a real MariaDB, through either front door: the client gets 57014
+ * "due to statement timeout", and the statement is gone from MariaDB's PROCESSLIST (cancelled at
+ * the source, not abandoned there).
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ParameterizedClass
+@EnumSource(FrontDoor.class)
 class TestStatementTimeout
 {
+    @Parameter
+    FrontDoor frontDoor;
+
     /** A query MariaDB would run for hours (a three-way cross join of 10,000 orders), with a marker to find it. */
     private static final String ENDLESS = "select count(*) from shop.orders a cross join shop.orders b cross join shop.orders c "
             + "where a.id + b.id + c.id = -424242";
@@ -28,7 +37,7 @@ class TestStatementTimeout
             throws Exception
     {
         TestingGateway gateway = TestingGateway.shared();
-        try (Connection connection = gateway.connect("alice");
+        try (Connection connection = frontDoor.connect(gateway.gateway(), "alice");
                 Statement statement = connection.createStatement();
                 Connection direct = gateway.connectDirect("shop")) {
             statement.execute("set statement_timeout = '3s'");

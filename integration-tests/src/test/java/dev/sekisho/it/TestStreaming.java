@@ -3,6 +3,8 @@ package dev.sekisho.it;
 import io.netty.util.internal.PlatformDependent;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
@@ -14,13 +16,15 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A one-million-row result streams through the gateway in bounded memory: through pgjdbc portals
- * (fetch size), and to a raw client that stops reading for a while (backpressure). The gateway
+ * and Avatica frames (fetch size), and to a raw client that stops reading for a while (backpressure). The gateway
  * runs in this JVM, so the heap measured here holds both sides; the bound is a fraction of what
  * buffering the whole result on either side would cost, computed from the rows themselves.
  */
@@ -52,11 +56,12 @@ public class TestStreaming
         assertThat(expected.nullEmails()).isPositive();
     }
 
-    @Test
-    public void testMillionRowsThroughPortalsInBoundedHeap()
+    @ParameterizedTest
+    @EnumSource(FrontDoor.class)
+    public void testMillionRowsThroughPortalsInBoundedHeap(FrontDoor door)
             throws SQLException
     {
-        try (Connection connection = gateway.connect("alice")) {
+        try (Connection connection = door.connect(gateway.gateway(), "alice")) {
             connection.setAutoCommit(false);
             // warm-up: plan cache, pools, class loading happen before the baseline
             readSome(connection, 20_000);
@@ -84,7 +89,7 @@ public class TestStreaming
 
             assertThat(totals.build()).isEqualTo(expected);
             long bound = fullBufferBytes / 4;
-            System.out.printf(Locale.ROOT, "portal streaming: max heap growth %.1f MB; a full buffer of the result would need >= %.1f MB; bound %.1f MB%n",
+            System.out.printf(Locale.ROOT, door + " streaming: max heap growth %.1f MB; a full buffer of the result would need >= %.1f MB; bound %.1f MB%n",
                     maxGrowth / 1e6, fullBufferBytes / 1e6, bound / 1e6);
             assertThat(fullBufferBytes).isGreaterThan(80_000_000L);
             assertThat(maxGrowth)
@@ -192,8 +197,62 @@ public class TestStreaming
         }
     }
 
+    @Test
+    public void testAvaticaCancelEndsTheSourceQuery()
+            throws Exception
+    {
+        try (Connection connection = FrontDoor.AVATICA.connect(gateway.gateway(), "alice")) {
+            // mid-stream: the driver's cancel stops reading, closing the statement ends the portal and its MariaDB query
+            Statement statement = connection.createStatement();
+            statement.setFetchSize(1000);
+            ResultSet resultSet = statement.executeQuery(QUERY);
+            for (int i = 0; i < 5_000; i++) {
+                assertThat(resultSet.next()).isTrue();
+            }
+            statement.cancel();
+            assertThatThrownBy(resultSet::next).isInstanceOf(SQLException.class).hasMessageContaining("canceled");
+            statement.close();
+            assertUpstreamQueryEnds();
+            assertThat(count(connection, "select count(*) from shop.customers")).isEqualTo(1000);
+        }
+
+        // before the first row: closing the connection from another thread cancels the statement at MariaDB (57014)
+        Connection connection = FrontDoor.AVATICA.connect(gateway.gateway(), "alice");
+        try {
+            CompletableFuture<Throwable> running = CompletableFuture.supplyAsync(() -> {
+                try (Statement statement = connection.createStatement();
+                        ResultSet resultSet = statement.executeQuery("select count(*) from shop.orders a cross join shop.orders b")) {
+                    resultSet.next();
+                    return null;
+                }
+                catch (SQLException e) {
+                    return e;
+                }
+            });
+            Thread.sleep(1_000);
+            assertThat(running).as("the cross join still runs after a second").isNotDone();
+            assertThat(upstreamQuery("info like '%orders%'")).as("MariaDB runs the cross join").isNotNull();
+            long cancelled = System.nanoTime();
+            connection.close();
+            Throwable failure = running.get(30, TimeUnit.SECONDS);
+            assertThat(failure).isInstanceOf(SQLException.class);
+            assertThat(((SQLException) failure).getSQLState()).isEqualTo("57014");
+            assertThat(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - cancelled)).as("the cancel took effect promptly").isLessThan(10);
+            assertUpstreamQueryEnds("info like '%orders%'");
+        }
+        finally {
+            connection.close();
+        }
+    }
+
     /** The gateway ends (or drains) the abandoned MariaDB statement instead of leaving it running. */
     private static void assertUpstreamQueryEnds()
+            throws Exception
+    {
+        assertUpstreamQueryEnds("info like '%orders%' and info like '%customers%'");
+    }
+
+    private static void assertUpstreamQueryEnds(String condition)
             throws Exception
     {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -203,7 +262,7 @@ public class TestStreaming
             while (System.nanoTime() < deadline) {
                 running = null;
                 try (ResultSet resultSet = statement.executeQuery("select info from information_schema.processlist "
-                        + "where id <> connection_id() and command = 'Query' and info like '%orders%' and info like '%customers%'")) {
+                        + "where id <> connection_id() and command = 'Query' and " + condition)) {
                     if (resultSet.next()) {
                         running = resultSet.getString(1);
                     }
@@ -215,6 +274,18 @@ public class TestStreaming
             }
         }
         throw new AssertionError("MariaDB still runs the abandoned query after 30 s: " + running);
+    }
+
+    /** A statement MariaDB runs now for another connection that matches {@code condition}, or null. */
+    private static String upstreamQuery(String condition)
+            throws SQLException
+    {
+        try (Connection direct = gateway.connectDirect("shop");
+                Statement statement = direct.createStatement();
+                ResultSet resultSet = statement.executeQuery("select info from information_schema.processlist "
+                        + "where id <> connection_id() and command = 'Query' and " + condition)) {
+            return resultSet.next() ? resultSet.getString(1) : null;
+        }
     }
 
     private static void readSome(Connection connection, int rows)

@@ -1,6 +1,7 @@
 package dev.sekisho.it;
 
 import dev.sekisho.gateway.Gateway;
+import org.apache.calcite.avatica.AvaticaClientRuntimeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -10,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,7 +44,12 @@ class TestUsersFileReload
         try (Gateway gateway = shared.startGateway(users, "", "{max_size: 4}");
                 Connection bob = TestingGateway.connect(gateway, "bob", "bob-1");
                 Connection alice = TestingGateway.connect(gateway, "alice", "alice-1")) {
+            // not closed at the end: their close would send a password the gateway no longer takes (the gateway's close ends them)
+            Connection bobOverAvatica = avatica(gateway, "bob", "bob-1");
+            Connection aliceOverAvatica = avatica(gateway, "alice", "alice-1");
             assertThat(count(bob)).isEqualTo(100);
+            assertThat(count(bobOverAvatica)).isEqualTo(100);
+            assertThat(count(aliceOverAvatica)).isEqualTo(100);
 
             // bob leaves, alice's password changes
             write(users, """
@@ -53,6 +61,18 @@ class TestUsersFileReload
             assertThat(closed.getMessage()).contains("terminating connection due to administrator command: user \"bob\" was removed from the users file");
             assertThatThrownBy(() -> TestingGateway.connect(gateway, "bob", "bob-1"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("28P01"));
+            // over Avatica every request carries the password: bob's next one is refused, and his session is gone
+            assertThatThrownBy(() -> count(bobOverAvatica)).satisfies(e -> assertThat(sqlState(e)).isEqualTo("28P01"));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (gateway.sessions().live().stream().anyMatch(session -> session.principal().name().equals("bob")) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(gateway.sessions().live()).noneMatch(session -> session.principal().name().equals("bob"));
+            // and alice's Avatica connection, which sends her old password, is refused until it sends the new one
+            assertThatThrownBy(() -> count(aliceOverAvatica)).satisfies(e -> assertThat(sqlState(e)).isEqualTo("28P01"));
+            try (Connection again = avatica(gateway, "alice", "alice-2")) {
+                assertThat(count(again)).isEqualTo(100);
+            }
             // alice's open session is hers still; her new password is the one that logs in now
             assertThat(count(alice)).isEqualTo(100);
             assertThatThrownBy(() -> TestingGateway.connect(gateway, "alice", "alice-1"))
@@ -75,6 +95,27 @@ class TestUsersFileReload
             // the reload's own answer names file, line and key
             assertThat(gateway.users().reload().problem().orElseThrow().getMessage()).startsWith(users + ":2: users.alice.password: ");
         }
+    }
+
+    /** The SQLSTATE of a failure: a SQLException, or the Avatica driver's unchecked one (a refused request outside a statement's execution). */
+    private static String sqlState(Throwable failure)
+    {
+        if (failure instanceof SQLException e) {
+            return e.getSQLState();
+        }
+        if (failure instanceof AvaticaClientRuntimeException e) {
+            return e.getSqlState();
+        }
+        throw new AssertionError("not an error from the server", failure);
+    }
+
+    private static Connection avatica(Gateway gateway, String user, String password)
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.setProperty("avatica_user", user);
+        properties.setProperty("avatica_password", password);
+        return DriverManager.getConnection(TestingGateway.avaticaUrl(gateway), properties);
     }
 
     private static void write(Path file, String content)

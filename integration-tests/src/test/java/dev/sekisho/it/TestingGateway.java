@@ -140,6 +140,7 @@ public final class TestingGateway
                 users_file: %2$s
                 search_path: [shop]
                 execution: {worker_threads: 16}
+                avatica: {port: 0, allow_plain_http: true}
                 %3$s
                 sources:
                   shop:
@@ -190,6 +191,29 @@ public final class TestingGateway
     public int pgPort()
     {
         return gateway.pgPort();
+    }
+
+    /** The unrestricted gateway (no policies). */
+    public Gateway gateway()
+    {
+        return gateway;
+    }
+
+    /** A URL of Avatica's remote driver for a gateway started here (plain HTTP on localhost, protobuf, HTTP Basic). */
+    public static String avaticaUrl(Gateway gateway)
+    {
+        int port = gateway.avaticaPort().orElseThrow(() -> new IllegalStateException("the gateway serves no Avatica port"));
+        return "jdbc:avatica:remote:url=http://127.0.0.1:" + port + ";serialization=PROTOBUF;authentication=BASIC";
+    }
+
+    /** A connection of Avatica's remote driver to any gateway started here, as one of the test users. */
+    public static Connection connectAvatica(Gateway gateway, String user)
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.setProperty("avatica_user", user);
+        properties.setProperty("avatica_password", user + PASSWORD_SUFFIX);
+        return DriverManager.getConnection(avaticaUrl(gateway), properties);
     }
 
     public EmbeddedMariaDb mariaDb()

@@ -28,7 +28,7 @@ import static java.util.Objects.requireNonNull;
  * @param execution worker pool sizes
  * @param protocol wire-protocol limits
  * @param sources the databases behind the gateway
- * @param tls TLS for the Postgres-wire front door; empty: clients connect without TLS
+ * @param tls TLS for the Postgres-wire front door (and the Avatica one); empty: clients connect without TLS
  * @param auth login throttling and users-file reloads
  * @param limits connections, timeouts and result sizes per user and group
  * @param warnings what check-config and the start-up log point out without refusing the file
@@ -37,6 +37,7 @@ import static java.util.Objects.requireNonNull;
  * @param replicatedTables tables that also exist as a warehouse copy (docs/bigquery.md, routing of replicated tables)
  * @param operations the audit trail and the admin endpoint
  * @param resultCache the result cache ({@code result_cache:}); empty: no result is cached
+ * @param avatica the Avatica (JDBC over HTTP) front door; empty: not served
  */
 public record SekishoConfig(
         Path file,
@@ -54,7 +55,8 @@ public record SekishoConfig(
         ConfigSecrets secrets,
         List<ReplicatedTable> replicatedTables,
         OperationsConfig operations,
-        Optional<ResultCacheSettings> resultCache)
+        Optional<ResultCacheSettings> resultCache,
+        Optional<Avatica> avatica)
 {
     public SekishoConfig
     {
@@ -74,9 +76,10 @@ public record SekishoConfig(
         replicatedTables = List.copyOf(replicatedTables);
         requireNonNull(operations, "operations is null");
         requireNonNull(resultCache, "resultCache is null");
+        requireNonNull(avatica, "avatica is null");
     }
 
-    /** Without the operations sections ({@code audit:}, {@code admin:}). */
+    /** Without the operations sections ({@code audit:}, {@code admin:}) and the Avatica front door. */
     public SekishoConfig(Path file, Listen listen, Path usersFile, Optional<Policies> policies, List<String> searchPath, Execution execution,
             Protocol protocol, List<Source> sources, Optional<Tls> tls, Auth auth, Limits limits, List<ConfigWarning> warnings, ConfigSecrets secrets,
             List<ReplicatedTable> replicatedTables)
@@ -89,7 +92,7 @@ public record SekishoConfig(
     public SekishoConfig withOperations(OperationsConfig operations)
     {
         return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets,
-                replicatedTables, operations, resultCache);
+                replicatedTables, operations, resultCache, avatica);
     }
 
     /**
@@ -268,6 +271,27 @@ public record SekishoConfig(
         public Tls(Path certFile, Path keyFile, TlsMode mode, int line)
         {
             this(certFile, keyFile, mode, Optional.empty(), ClientCertificates.NONE, line);
+        }
+    }
+
+    /**
+     * {@code avatica:}, the JDBC-over-HTTP front door.
+     *
+     * @param host address to bind
+     * @param port the HTTP(S) port; 0 picks a free port
+     * @param json whether requests are JSON instead of protobuf (the driver's {@code serialization=} must match)
+     * @param allowPlainHttp whether HTTP Basic passwords are accepted over plain HTTP (local use only)
+     * @param idleTimeoutSeconds a connection unused this long is closed
+     * @param maxFrameRows most rows in one frame, whatever fetch size a client asks for
+     * @param line the line of the {@code avatica:} key
+     */
+    public record Avatica(String host, int port, boolean json, boolean allowPlainHttp, int idleTimeoutSeconds, int maxFrameRows, int line)
+    {
+        public static final int DEFAULT_PORT = 8765;
+
+        public Avatica
+        {
+            requireNonNull(host, "host is null");
         }
     }
 

@@ -38,7 +38,7 @@ public final class SekishoConfigLoader
 {
     private static final Set<String> TOP_LEVEL = union(
             Set.of("listen", "users_file", "policies", "search_path", "execution", "protocol", "sources", "tls", "auth", "limits", "replicated_tables",
-                    "result_cache"),
+                    "result_cache", "avatica"),
             OperationsConfigLoader.SECTIONS);
     private static final Set<String> ROLE_LIMIT_KEYS = Set.of("max_connections", "statement_timeout", "max_statement_timeout", "idle_session_timeout",
             "idle_in_transaction_session_timeout", "max_result_rows", "max_result_bytes");
@@ -174,8 +174,32 @@ public final class SekishoConfigLoader
             }
         }
         Optional<ResultCacheSettings> resultCache = root.optionalSection("result_cache").map(SekishoConfigLoader::resultCache);
+        Optional<SekishoConfig.Avatica> avatica = root.optionalSection("avatica")
+                .map(section -> avatica(section, listen, tls.isPresent(), root.node().keyLine("avatica")));
         return new SekishoConfig(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings,
-                resolved.secrets(), replicatedTables, OperationsConfigLoader.load(root, file), resultCache);
+                resolved.secrets(), replicatedTables, OperationsConfigLoader.load(root, file), resultCache, avatica);
+    }
+
+    private static SekishoConfig.Avatica avatica(ConfigReader section, SekishoConfig.Listen listen, boolean tls, int line)
+    {
+        section.rejectUnknownKeys(Set.of("host", "port", "serialization", "allow_plain_http", "idle_timeout_seconds", "max_frame_rows"));
+        String serialization = section.optionalString("serialization").orElse("protobuf");
+        if (!serialization.equals("protobuf") && !serialization.equals("json")) {
+            throw section.error("serialization", "must be 'protobuf' (the driver's default) or 'json', not '" + serialization + "'");
+        }
+        boolean allowPlainHttp = section.booleanValue("allow_plain_http", false);
+        if (!tls && !allowPlainHttp) {
+            throw section.error("allow_plain_http", "is false and there is no 'tls:' section: HTTP Basic would send passwords in the clear; "
+                    + "configure tls (the Avatica port then speaks HTTPS with the same certificate) or, for local use only, set allow_plain_http: true");
+        }
+        return new SekishoConfig.Avatica(
+                section.optionalString("host").orElse(listen.host()),
+                section.intValue("port", SekishoConfig.Avatica.DEFAULT_PORT, 0, 65535),
+                serialization.equals("json"),
+                allowPlainHttp,
+                section.intValue("idle_timeout_seconds", 600, 1, 7 * 24 * 3600),
+                section.intValue("max_frame_rows", 10_000, 1, 1_000_000),
+                line);
     }
 
     /** One entry of {@code replicated_tables:}, keyed by the table as clients name it. */

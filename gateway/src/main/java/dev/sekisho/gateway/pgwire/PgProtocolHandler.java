@@ -5,6 +5,7 @@ import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.execution.ClientOrigin;
 import dev.sekisho.gateway.auth.UserRecord;
+import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
 import dev.sekisho.gateway.execution.Sessions;
@@ -43,7 +44,6 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -104,7 +104,7 @@ final class PgProtocolHandler
     private final Sessions sessions;
     private final Executor workers;
     private final Executor holders;
-    private final AtomicInteger connections;
+    private final ClientConnections connections;
 
     private Phase phase = Phase.STARTUP;
     private Channel channel;
@@ -122,7 +122,7 @@ final class PgProtocolHandler
     private volatile Future<?> idleTimer;
 
     PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, LoginThrottle throttle, Sessions sessions, Executor workers,
-            Executor holders, AtomicInteger connections)
+            Executor holders, ClientConnections connections)
     {
         this.holders = requireNonNull(holders, "holders is null");
         this.options = requireNonNull(options, "options is null");
@@ -138,7 +138,7 @@ final class PgProtocolHandler
             throws Exception
     {
         channel = ctx.channel();
-        connections.incrementAndGet();
+        connections.opened();
         super.channelActive(ctx);
     }
 
@@ -213,7 +213,7 @@ final class PgProtocolHandler
             throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "unsupported frontend protocol " + startup.majorVersion() + "."
                     + startup.minorVersion() + ": server supports 3.0 to 3.0");
         }
-        if (connections.get() > options.maxConnections()) {
+        if (connections.overLimit()) {
             throw new QueryException(SqlStates.TOO_MANY_CONNECTIONS, "sorry, too many clients already");
         }
         ByteBuf out = ctx.alloc().buffer();
@@ -528,7 +528,7 @@ final class PgProtocolHandler
     public void channelInactive(ChannelHandlerContext ctx)
             throws Exception
     {
-        connections.decrementAndGet();
+        connections.closed();
         phase = Phase.CLOSED;
         Future<?> timer = idleTimer;
         if (timer != null) {

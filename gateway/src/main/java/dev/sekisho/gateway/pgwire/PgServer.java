@@ -3,6 +3,7 @@ package dev.sekisho.gateway.pgwire;
 import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
@@ -24,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static java.util.Objects.requireNonNull;
 
@@ -44,7 +44,7 @@ public final class PgServer
     private final Sessions sessions;
     private final ExecutorService workers;
     private final Executor holders;
-    private final AtomicInteger connections = new AtomicInteger();
+    private final ClientConnections connections;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -65,18 +65,22 @@ public final class PgServer
      */
     public PgServer(PgServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ExecutorService workers)
     {
-        this(options, users, throttle, sessions, workers, workers);
+        this(options, users, throttle, sessions, new ClientConnections(options.maxConnections()), workers, workers);
     }
 
     /**
+     * @param connections the client connections of every front door, whose sum the limit bounds
+     *         ({@code options}' limit is not used: {@code connections} has its own)
      * @param holders where a session that holds source connections runs its next request and its
      *         close, so that it never waits behind workers that wait for those connections (the
      *         gateway passes {@link SourceHolderThreads#shared()}; the other constructors use
      *         {@code workers}, right for workers that run inline or never wait for a source)
      * @see #PgServer(PgServerOptions, UserStore, LoginThrottle, Sessions, ExecutorService)
      */
-    public PgServer(PgServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ExecutorService workers, Executor holders)
+    public PgServer(PgServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ClientConnections connections,
+            ExecutorService workers, Executor holders)
     {
+        this.connections = requireNonNull(connections, "connections is null");
         this.holders = requireNonNull(holders, "holders is null");
         this.options = requireNonNull(options, "options is null");
         this.authenticator = new ScramAuthenticator(requireNonNull(users, "users is null"));

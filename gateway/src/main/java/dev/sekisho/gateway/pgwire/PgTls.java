@@ -125,7 +125,7 @@ public final class PgTls
     }
 
     /** The certificate the client presented on this connection (already checked against the client CA by the handshake), if any. */
-    static Optional<X509Certificate> peerCertificate(SslHandler handler)
+    public static Optional<X509Certificate> peerCertificate(SslHandler handler)
     {
         if (handler == null) {
             return Optional.empty();
@@ -140,7 +140,7 @@ public final class PgTls
     }
 
     /** The Common Name of a certificate's subject (the last one, when there are several), as PostgreSQL reads it. */
-    static Optional<String> commonName(X509Certificate certificate)
+    public static Optional<String> commonName(X509Certificate certificate)
     {
         try {
             Optional<String> commonName = Optional.empty();
@@ -203,6 +203,12 @@ public final class PgTls
             // the SslContext accepted the file; a certificate we cannot hash only means no -PLUS
             return Optional.empty();
         }
+    }
+
+    /** The server's TLS context, for the other front doors that share the certificate (the Avatica HTTPS port). */
+    public SslContext sslContext()
+    {
+        return context;
     }
 
     /** A server-side TLS handler for one connection. */

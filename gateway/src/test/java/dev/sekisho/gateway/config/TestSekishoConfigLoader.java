@@ -212,6 +212,49 @@ class TestSekishoConfigLoader
                 .hasMessage("does-not-exist.yaml: file not found");
     }
 
+    @Test
+    void avaticaFrontDoor()
+    {
+        SekishoConfig config = SekishoConfigLoader.load("""
+                listen: {host: 0.0.0.0}
+                users_file: users.yaml
+                tls: {cert_file: server.crt, key_file: server.key}
+                avatica: {port: 8443, serialization: json, idle_timeout_seconds: 60, max_frame_rows: 500}
+                sources:
+                  shop: {type: mysql, replicas: [{host: r1}]}
+                """, FILE);
+        assertThat(config.avatica()).contains(new SekishoConfig.Avatica("0.0.0.0", 8443, true, false, 60, 500, 4));
+        SekishoConfig local = SekishoConfigLoader.load("""
+                users_file: users.yaml
+                avatica: {allow_plain_http: true}
+                sources:
+                  shop: {type: mysql, replicas: [{host: r1}]}
+                """, FILE);
+        assertThat(local.avatica()).contains(new SekishoConfig.Avatica("127.0.0.1", 8765, false, true, 600, 10_000, 2));
+        assertThat(SekishoConfigLoader.load("""
+                users_file: users.yaml
+                sources:
+                  shop: {type: mysql, replicas: [{host: r1}]}
+                """, FILE).avatica()).isEmpty();
+    }
+
+    @Test
+    void avaticaWithoutTlsNeedsPlainHttpAllowed()
+    {
+        assertError("""
+                users_file: users.yaml
+                avatica: {port: 8765}
+                sources:
+                  shop: {type: mysql, replicas: [{host: r1}]}
+                """, "avatica.allow_plain_http: is false and there is no 'tls:' section");
+        assertError("""
+                users_file: users.yaml
+                avatica: {allow_plain_http: true, serialization: xml}
+                sources:
+                  shop: {type: mysql, replicas: [{host: r1}]}
+                """, "avatica.serialization: must be 'protobuf' (the driver's default) or 'json', not 'xml'");
+    }
+
     private static void assertError(String yaml, String expected)
     {
         assertThatThrownBy(() -> SekishoConfigLoader.load(yaml, FILE))

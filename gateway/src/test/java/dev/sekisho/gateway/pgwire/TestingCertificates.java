@@ -20,20 +20,20 @@ import java.util.concurrent.TimeUnit;
  * and 127.0.0.1); {@link #authority} and {@link #issue} make a CA and certificates it signs (client
  * certificates whose CN is a user name).
  */
-final class TestingCertificates
+public final class TestingCertificates
 {
     private static final char[] STORE_PASSWORD = "test-only".toCharArray();
 
     /** The PEM files of one certificate. */
-    record PemFiles(Path certificate, Path key) {}
+    public record PemFiles(Path certificate, Path key) {}
 
     /** A certificate authority: its PEM files and the key store keytool signs with. */
-    record Authority(PemFiles pem, Path store) {}
+    public record Authority(PemFiles pem, Path store) {}
 
     private TestingCertificates() {}
 
     /** A CA certificate ({@code ca.crt}, {@code ca.key}) in {@code directory}. */
-    static Authority authority(Path directory, String name)
+    public static Authority authority(Path directory, String name)
             throws IOException, InterruptedException, GeneralSecurityException
     {
         Path store = directory.resolve(name + ".p12");
@@ -47,7 +47,7 @@ final class TestingCertificates
      * A certificate for {@code commonName} signed by {@code authority}, as {@code NAME.crt} and
      * {@code NAME.key} (mode 0600, as libpq insists for a key).
      */
-    static PemFiles issue(Authority authority, Path directory, String commonName)
+    public static PemFiles issue(Authority authority, Path directory, String commonName)
             throws IOException, InterruptedException, GeneralSecurityException
     {
         Path store = directory.resolve(commonName + ".p12");
@@ -97,7 +97,7 @@ final class TestingCertificates
         return new PemFiles(certificateFile, keyFile);
     }
 
-    static PemFiles selfSigned(Path directory)
+    public static PemFiles selfSigned(Path directory)
             throws IOException, InterruptedException, GeneralSecurityException
     {
         Path store = directory.resolve("server.p12");

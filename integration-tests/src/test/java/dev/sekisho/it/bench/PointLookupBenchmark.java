@@ -35,7 +35,9 @@ import static java.util.Objects.requireNonNull;
  * whose text never repeats (Redash's annotation with a new Job ID, and the id as a literal: the
  * normalised statement hits the plan cache), and prepared statements through a second gateway
  * whose result cache holds {@code shop.customers} (after warm-up every lookup is a cache hit), and
- * literal statements through a third gateway that writes an audit file (the cost of the audit trail).
+ * literal statements through a third gateway that writes an audit file (the cost of the audit trail);
+ * and through the gateway's Avatica front door with Avatica's remote driver (JDBC over HTTP,
+ * protobuf), prepared as over pgjdbc.
  * Prints a Markdown table of p50/p99/mean latency and throughput, single client and concurrent
  * clients, all in one run against one MariaDB.
  *
@@ -88,6 +90,7 @@ public final class PointLookupBenchmark
                 new Path("direct: Connector/J prepared", "MariaDB", this::directPrepared),
                 new Path("gateway: pgjdbc prepared, setInt (extended protocol)", "gateway", () -> gatewayPrepared(false)),
                 new Path("gateway: pgjdbc prepared, setLong (int8 parameter, int column)", "gateway", () -> gatewayPrepared(true)),
+                new Path("gateway: Avatica prepared, setInt (JDBC over HTTP, protobuf)", "gateway", this::avaticaPrepared),
                 new Path("gateway: pgjdbc statement, literal id (plan cache hit)", "gateway", this::gatewayLiteral),
                 new Path("gateway: pgjdbc statement, Redash annotation and id change every call (normalised: plan cache hit)", "gateway",
                         this::gatewayUniqueText),
@@ -209,6 +212,33 @@ public final class PointLookupBenchmark
                 else {
                     statement.setInt(1, Math.toIntExact(id));
                 }
+                try (ResultSet resultSet = statement.executeQuery()) {
+                    consume(resultSet, id);
+                }
+            }
+
+            @Override
+            public void close()
+                    throws SQLException
+            {
+                connection.close();
+            }
+        };
+    }
+
+    private Lookup avaticaPrepared()
+            throws SQLException
+    {
+        // Avatica's remote driver: a prepare request once, then one execute request (HTTP POST) per lookup
+        Connection connection = TestingGateway.connectAvatica(gateway.gateway(), "alice");
+        PreparedStatement statement = connection.prepareStatement(GATEWAY_SQL);
+        return new Lookup()
+        {
+            @Override
+            public void run(long id)
+                    throws SQLException
+            {
+                statement.setInt(1, Math.toIntExact(id));
                 try (ResultSet resultSet = statement.executeQuery()) {
                     consume(resultSet, id);
                 }
