@@ -73,9 +73,27 @@ class TestAuditTrail
                     }
                 }
                 alice.commit();
+                // the client stops reading early: pgjdbc closes the portal it left suspended after two batches of 10
+                try (Statement early = alice.createStatement()) {
+                    early.setFetchSize(10);
+                    try (ResultSet rs = early.executeQuery("SELECT id FROM shop.customers WHERE id >= 0")) {
+                        for (int i = 0; i < 15; i++) {
+                            assertThat(rs.next()).isTrue();
+                        }
+                    }
+                }
+                alice.commit();
                 alice.setAutoCommit(true);
                 assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM shop.order_items")).isInstanceOf(SQLException.class);
                 assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM shop.customers")).isInstanceOf(SQLException.class);
+            }
+            // the session ends while a portal is suspended after its first batch
+            try (Connection leaving = TestingGateway.connect(gateway, "alice")) {
+                leaving.setAutoCommit(false);
+                Statement open = leaving.createStatement();
+                open.setFetchSize(10);
+                ResultSet rs = open.executeQuery("SELECT id FROM shop.customers WHERE id >= 1");
+                assertThat(rs.next()).isTrue();
             }
             try (Connection admin = TestingGateway.connect(gateway, "admin");
                     Statement statement = admin.createStatement()) {
@@ -167,6 +185,24 @@ class TestAuditTrail
         List<JsonNode> batched = events.stream().filter(event -> event.get("type").asText().equals("statement"))
                 .filter(sql("SELECT id FROM shop.customers WHERE id > 0")).toList();
         assertThat(batched).singleElement().satisfies(event -> assertThat(event.get("rows").asLong()).isEqualTo(fetchedInBatches));
+    }
+
+    @Test
+    void aPortalClosedBeforeItsRowsRanOutIsOneEventWithTheRowsSent()
+    {
+        List<JsonNode> closedEarly = statements(sql("SELECT id FROM shop.customers WHERE id >= 0"));
+        assertThat(closedEarly).singleElement().satisfies(event -> {
+            assertThat(event.get("rows").asLong()).isEqualTo(20);
+            assertThat(event.get("outcome").asText()).isEqualTo("ok");
+            assertThat(event.get("user").asText()).isEqualTo("alice");
+        });
+        List<JsonNode> sessionEnded = statements(sql("SELECT id FROM shop.customers WHERE id >= 1"));
+        assertThat(sessionEnded).singleElement().satisfies(event -> assertThat(event.get("rows").asLong()).isEqualTo(10));
+    }
+
+    private static List<JsonNode> statements(Predicate<JsonNode> matching)
+    {
+        return events.stream().filter(event -> event.get("type").asText().equals("statement")).filter(matching).toList();
     }
 
     @Test

@@ -30,10 +30,11 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Turns what the execution layer hears into audit events: one per statement run to its end
- * (a portal run that stops at its row limit is not an event; the run that ends the portal is, with
- * the rows and time of all its runs), one per statement that
- * failed before it could run, one per login. Never blocks, as long as its sink does not.
+ * Turns what the execution layer hears into audit events: one per statement that ran (a portal
+ * run that stops at its row limit is not an event; the run that ends the portal is, with the rows
+ * and time of all its runs, and so is the portal's close when the client stops reading early or its
+ * session ends), one per statement that failed before it could run, one per login, failed ones
+ * too. Never blocks, as long as its sink does not.
  */
 public final class AuditListener
         implements StatementListener, SessionListener
@@ -48,7 +49,8 @@ public final class AuditListener
     /** Portals paused at their row limit (cursors, fetch sizes): the rows and start of their earlier runs, by session and portal. */
     private final Map<String, Suspended> suspended = new ConcurrentHashMap<>();
 
-    private record Suspended(Instant started, long rows) {}
+    /** The first run of a paused statement, and the rows of all its runs so far. */
+    private record Suspended(StatementInfo first, long rows) {}
 
     /**
      * @param sink where events go: {@link AuditLog#record} (which never blocks), and the admin page's recent statements
@@ -71,16 +73,30 @@ public final class AuditListener
     @Override
     public void suspended(StatementInfo statement, long rows)
     {
-        suspended.merge(portalKey(statement), new Suspended(statement.started(), rows),
-                (earlier, now) -> new Suspended(earlier.started(), earlier.rows() + now.rows()));
+        suspended.merge(portalKey(statement), new Suspended(statement, rows),
+                (earlier, now) -> new Suspended(earlier.first(), earlier.rows() + now.rows()));
+    }
+
+    @Override
+    public void closedEarly(StatementInfo statement)
+    {
+        Suspended earlier = suspended.remove(portalKey(statement));
+        if (earlier != null) {
+            ended(statement, earlier, 0, Optional.empty());
+        }
     }
 
     @Override
     public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
     {
+        ended(statement, suspended.remove(portalKey(statement)), rows, failure);
+    }
+
+    /** The event of a statement that ended in {@code statement}'s run, after the runs of {@code earlier} (null: it had none). */
+    private void ended(StatementInfo statement, Suspended earlier, long rows, Optional<Throwable> failure)
+    {
         PreparedStatement prepared = statement.statement();
-        Suspended earlier = suspended.remove(portalKey(statement));
-        Instant started = earlier == null ? statement.started() : earlier.started();
+        Instant started = earlier == null ? statement.started() : earlier.first().started();
         long allRows = earlier == null ? rows : earlier.rows() + rows;
         sink.accept(statement(statement.session(), statement.applicationName(), prepared.sql(), prepared.kind().name().toLowerCase(Locale.ROOT),
                 prepared.query(), started, clock.instant(), allRows, failure));
@@ -101,8 +117,16 @@ public final class AuditListener
     @Override
     public void closed(SessionInfo session)
     {
+        // statements still paused end with the session (their portals' close may come after this)
         String prefix = session.id() + "/";
-        suspended.keySet().removeIf(key -> key.startsWith(prefix));
+        for (String key : List.copyOf(suspended.keySet())) {
+            if (key.startsWith(prefix)) {
+                Suspended earlier = suspended.remove(key);
+                if (earlier != null) {
+                    ended(earlier.first(), earlier, 0, Optional.empty());
+                }
+            }
+        }
     }
 
     @Override

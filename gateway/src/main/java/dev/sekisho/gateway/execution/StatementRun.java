@@ -81,6 +81,8 @@ public final class StatementRun
     private void execute()
     {
         Portal bound = session.portal(portalName);
+        // this run ends the statement (or suspends it again): an earlier run's wait for an early close is over
+        bound.whenClosedEarly(null);
         statement = new StatementInfo(session.principal(), portalName, bound.statement(), Instant.now(), info,
                 session.settings().show("application_name").filter(name -> !name.isEmpty()));
         permit = pipeline.admit(statement);
@@ -144,6 +146,8 @@ public final class StatementRun
             return;
         }
         if (outcome == Outcome.SUSPENDED) {
+            StatementInfo paused = statement;
+            portal.whenClosedEarly(() -> pipeline.closedEarly(paused));
             pipeline.suspended(statement, permit, sent);
         }
         else {

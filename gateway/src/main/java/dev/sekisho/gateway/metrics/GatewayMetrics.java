@@ -113,6 +113,18 @@ public final class GatewayMetrics
     }
 
     @Override
+    public void suspended(StatementInfo statement, long rows)
+    {
+        rows().increment(rows);
+    }
+
+    @Override
+    public void closedEarly(StatementInfo statement)
+    {
+        statements(statement.session().origin().frontDoor(), "ok").increment();
+    }
+
+    @Override
     public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
     {
         statements(statement.session().origin().frontDoor(), outcome(failure)).increment();
@@ -123,10 +135,14 @@ public final class GatewayMetrics
                 .maximumExpectedValue(Duration.ofMinutes(10))
                 .register(registry)
                 .record(Duration.between(statement.started(), Instant.now()));
-        Counter.builder("sekisho.statement.rows")
+        rows().increment(rows);
+    }
+
+    private Counter rows()
+    {
+        return Counter.builder("sekisho.statement.rows")
                 .description("Rows sent to clients")
-                .register(registry)
-                .increment(rows);
+                .register(registry);
     }
 
     private Counter statements(String frontDoor, String outcome)
