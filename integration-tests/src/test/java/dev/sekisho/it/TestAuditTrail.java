@@ -241,6 +241,7 @@ class TestAuditTrail
             assertThat(login.get("user").asText()).isEqualTo("alice");
             assertThat(login.get("success").asBoolean()).isFalse();
             assertThat(login.get("sql_state").asText()).isEqualTo("28P01");
+            assertThat(login.get("reason").asText()).isEqualTo("wrong_password");
             assertThat(login.get("client_address").asText()).startsWith("127.0.0.1:");
         });
     }

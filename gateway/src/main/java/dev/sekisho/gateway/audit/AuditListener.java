@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.audit;
 
 import dev.sekisho.gateway.execution.ClientOrigin;
+import dev.sekisho.gateway.execution.LoginRefusal;
 import dev.sekisho.gateway.execution.SessionInfo;
 import dev.sekisho.gateway.execution.SessionListener;
 import dev.sekisho.gateway.execution.StatementFailures;
@@ -111,7 +112,7 @@ public final class AuditListener
     public void opened(SessionInfo session)
     {
         sink.accept(new AuditEvent.Login("login", session.connected(), session.principal().name(), session.origin().frontDoor(),
-                session.origin().address().orElse(null), true, session.id(), null));
+                session.origin().address().orElse(null), true, session.id(), null, null));
     }
 
     @Override
@@ -130,9 +131,10 @@ public final class AuditListener
     }
 
     @Override
-    public void loginFailed(String user, ClientOrigin origin, String sqlState)
+    public void loginFailed(String user, ClientOrigin origin, String sqlState, LoginRefusal reason)
     {
-        sink.accept(new AuditEvent.Login("login", clock.instant(), user, origin.frontDoor(), origin.address().orElse(null), false, null, sqlState));
+        sink.accept(new AuditEvent.Login("login", clock.instant(), user, origin.frontDoor(), origin.address().orElse(null), false, null, sqlState,
+                reason.code()));
     }
 
     /** A policy reload, applied or rejected; {@code trigger} says who asked ({@code watch} or {@code admin}). */

@@ -2,6 +2,7 @@ package dev.sekisho.gateway.metrics;
 
 import dev.sekisho.gateway.audit.AuditLog;
 import dev.sekisho.gateway.execution.ClientOrigin;
+import dev.sekisho.gateway.execution.LoginRefusal;
 import dev.sekisho.gateway.execution.SessionInfo;
 import dev.sekisho.gateway.execution.SessionListener;
 import dev.sekisho.gateway.execution.StatementFailures;
@@ -93,7 +94,7 @@ public final class GatewayMetrics
     }
 
     @Override
-    public void loginFailed(String user, ClientOrigin origin, String sqlState)
+    public void loginFailed(String user, ClientOrigin origin, String sqlState, LoginRefusal reason)
     {
         logins(origin, "failed").increment();
     }
