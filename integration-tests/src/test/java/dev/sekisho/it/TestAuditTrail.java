@@ -162,6 +162,8 @@ class TestAuditTrail
         JsonNode source = event.get("sources").get(0);
         assertThat(source.get("source").asText()).isEqualTo("shop");
         assertThat(source.get("server").asText()).isEqualTo("embedded");
+        // the role the source's configuration gives the server (the primary keeps its default name 'primary' here)
+        assertThat(source.get("role").asText()).isEqualTo("replica");
         // the rewritten SQL carries the row filter's value, not the masked columns' raw reads alone
         assertThat(source.get("sql").asText()).containsIgnoringCase("region");
         assertThat(event.get("tables").toString()).isEqualTo("[\"shop.shop.customers\"]");

@@ -73,9 +73,10 @@ public sealed interface AuditEvent
      *
      * @param source the source's name
      * @param server the server its route chose (null when the source has no choice to make)
+     * @param role that server's role as the source's configuration gives it ({@code primary} or {@code replica}; null when unknown)
      * @param sql the rewritten statement in the source's dialect (null for plans computed in the gateway)
      */
-    record Source(String source, String server, String sql) {}
+    record Source(String source, String server, String role, String sql) {}
 
     /**
      * A login, successful or not. A failed one records the name the client gave, never what it sent as a password, and why it failed.

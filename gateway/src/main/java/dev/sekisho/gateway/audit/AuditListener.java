@@ -47,6 +47,7 @@ public final class AuditListener
     private final Consumer<AuditEvent> sink;
     private final Clock clock;
     private final Supplier<Optional<String>> policyVersion;
+    private final ServerRoles roles;
     /** Portals paused at their row limit (cursors, fetch sizes): the rows and start of their earlier runs, by session and portal. */
     private final Map<String, Suspended> suspended = new ConcurrentHashMap<>();
 
@@ -59,9 +60,16 @@ public final class AuditListener
      */
     public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion)
     {
+        this(sink, clock, policyVersion, ServerRoles.NONE);
+    }
+
+    /** @param roles the role of each source's servers, recorded with the server a statement went to */
+    public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion, ServerRoles roles)
+    {
         this.sink = requireNonNull(sink, "sink is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.policyVersion = requireNonNull(policyVersion, "policyVersion is null");
+        this.roles = requireNonNull(roles, "roles is null");
     }
 
     @Override
@@ -161,7 +169,7 @@ public final class AuditListener
         Optional<RedashAnnotation> redash = RedashAnnotation.find(text);
         Optional<String> sqlState = failure.map(StatementFailures::toQueryException).map(e -> e.sqlState());
         String outcome = sqlState.map(AuditListener::outcome).orElse("ok");
-        List<AuditEvent.Source> sources = query.map(AuditListener::sources).orElse(List.of());
+        List<AuditEvent.Source> sources = query.map(this::sources).orElse(List.of());
         return new AuditEvent.Statement("statement", started, session.id(), session.principal().name(), redash.map(RedashAnnotation::username).orElse(null),
                 session.principal().groups().stream().sorted().toList(), team(session.principal()), application.orElse(null), session.origin().address().orElse(null),
                 session.origin().frontDoor(), redash.flatMap(RedashAnnotation::queryId).orElse(null), digest.sql(), digest.digest(), digest.normalized(), kind,
@@ -191,18 +199,24 @@ public final class AuditListener
     }
 
     /** Each source's rewritten statement with the server its route picks now (routes are computed when asked). */
-    private static List<AuditEvent.Source> sources(PreparedQuery query)
+    private List<AuditEvent.Source> sources(PreparedQuery query)
     {
         Map<String, String> servers = query.routes().stream()
                 .filter(route -> route.server().isPresent())
                 .collect(Collectors.toMap(RouteExplanation::source, route -> route.server().orElseThrow(), (first, second) -> first));
         List<AuditEvent.Source> sources = new ArrayList<>();
         for (SourceStatement statement : query.sourceStatements()) {
-            sources.add(new AuditEvent.Source(statement.source(), servers.get(statement.source()), statement.sql()));
+            String server = servers.get(statement.source());
+            sources.add(new AuditEvent.Source(statement.source(), server, role(statement.source(), server), statement.sql()));
         }
         if (sources.isEmpty()) {
-            servers.forEach((source, server) -> sources.add(new AuditEvent.Source(source, server, null)));
+            servers.forEach((source, server) -> sources.add(new AuditEvent.Source(source, server, role(source, server), null)));
         }
         return sources;
+    }
+
+    private String role(String source, String server)
+    {
+        return server == null ? null : roles.role(source, server).orElse(null);
     }
 }
