@@ -16,7 +16,10 @@ import dev.sekisho.planner.spi.ServerStatus;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.LoggerFactory;
 
@@ -58,9 +61,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * replica's lag check, with the gateway in front reading through pgjdbc. Every answer is compared
  * with the primary's data; what reached the primary is read from its own counters.
  *
- * <p>Each test leaves both replicas replicating and {@code up} again.
+ * <p>Each test leaves both replicas replicating and {@code up} again. The test that kills a
+ * replica's process runs last: a process restarted after SIGKILL (crash recovery, a fresh
+ * connection pool on the gateway's side) is the one state the other tests must not inherit, and
+ * CI once saw the next test find the restarted replica refusing connections.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 public class TestReplicaRouting
 {
     private static final String USER = "admin";
@@ -294,9 +301,9 @@ public class TestReplicaRouting
         // replica-a applies every event 6 s late: moderately behind, its threads running
         replication.replica("replica-a").execute("STOP SLAVE", "CHANGE MASTER TO MASTER_DELAY = 6", "START SLAVE");
         try (Connection client = connect(gateway); Connection direct = replication.primary().connect()) {
-            awaitServer(client, "replica-a", row -> row.get("lag_seconds") != null && (Double) row.get("lag_seconds") > 4.5);
-            Map<String, Object> a = row(showReplicas(client), "replica-a");
-            assertThat(a.get("state")).isEqualTo("up");
+            // up with a lag past the tight limit; on a loaded machine one lag check may time out (lagging) before it does
+            Map<String, Object> a = awaitServer(client, "replica-a",
+                    row -> row.get("lag_seconds") != null && (Double) row.get("lag_seconds") > 4.5 && row.get("state").equals("up"));
             assertThat((Double) a.get("lag_seconds")).isLessThan(30);
             assertThat(row(showReplicas(client), "replica-b").get("state")).isEqualTo("lagging");
 
@@ -400,6 +407,7 @@ public class TestReplicaRouting
     }
 
     @Test
+    @Order(Integer.MAX_VALUE)
     public void killingAReplicaMidLoadRetriesStatementsThatHadNoRowYet()
             throws Exception
     {
