@@ -7,6 +7,7 @@ import dev.sekisho.gateway.audit.AuditEvent;
 import dev.sekisho.gateway.audit.AuditListener;
 import dev.sekisho.gateway.audit.AuditLog;
 import dev.sekisho.gateway.audit.RotatingAuditFile;
+import dev.sekisho.gateway.audit.ServerRoles;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.execution.SessionListener;
@@ -64,7 +65,8 @@ final class GatewayOperations
             log.record(event);
             recent.accept(event);
         }).orElse(recent);
-        this.audit = new AuditListener(sink, clock, () -> policies.map(live -> live.store().current().version()), caches.results().isPresent());
+        this.audit = new AuditListener(sink, clock, () -> policies.map(live -> live.store().current().version()), caches.results().isPresent(),
+                ServerRoles.of(connectors));
         this.auditRead = auditLog.isPresent() || config.operations().admin().isPresent();
         this.metrics = new GatewayMetrics(connectors, auditLog);
         metrics.bindCaches(caches);

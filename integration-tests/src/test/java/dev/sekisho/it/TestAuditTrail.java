@@ -73,9 +73,27 @@ class TestAuditTrail
                     }
                 }
                 alice.commit();
+                // the client stops reading early: pgjdbc closes the portal it left suspended after two batches of 10
+                try (Statement early = alice.createStatement()) {
+                    early.setFetchSize(10);
+                    try (ResultSet rs = early.executeQuery("SELECT id FROM shop.customers WHERE id >= 0")) {
+                        for (int i = 0; i < 15; i++) {
+                            assertThat(rs.next()).isTrue();
+                        }
+                    }
+                }
+                alice.commit();
                 alice.setAutoCommit(true);
                 assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM shop.order_items")).isInstanceOf(SQLException.class);
                 assertThatThrownBy(() -> statement.executeUpdate("DELETE FROM shop.customers")).isInstanceOf(SQLException.class);
+            }
+            // the session ends while a portal is suspended after its first batch
+            try (Connection leaving = TestingGateway.connect(gateway, "alice")) {
+                leaving.setAutoCommit(false);
+                Statement open = leaving.createStatement();
+                open.setFetchSize(10);
+                ResultSet rs = open.executeQuery("SELECT id FROM shop.customers WHERE id >= 1");
+                assertThat(rs.next()).isTrue();
             }
             try (Connection admin = TestingGateway.connect(gateway, "admin");
                     Statement statement = admin.createStatement()) {
@@ -155,6 +173,8 @@ class TestAuditTrail
         JsonNode source = event.get("sources").get(0);
         assertThat(source.get("source").asText()).isEqualTo("shop");
         assertThat(source.get("server").asText()).isEqualTo("embedded");
+        // the role the source's configuration gives the server (the primary keeps its default name 'primary' here)
+        assertThat(source.get("role").asText()).isEqualTo("replica");
         // the rewritten SQL carries the row filter's value, not the masked columns' raw reads alone
         assertThat(source.get("sql").asText()).containsIgnoringCase("region");
         assertThat(event.get("tables").toString()).isEqualTo("[\"shop.shop.customers\"]");
@@ -182,6 +202,24 @@ class TestAuditTrail
         List<JsonNode> batched = events.stream().filter(event -> event.get("type").asText().equals("statement"))
                 .filter(sql("SELECT id FROM shop.customers WHERE id > 0")).toList();
         assertThat(batched).singleElement().satisfies(event -> assertThat(event.get("rows").asLong()).isEqualTo(fetchedInBatches));
+    }
+
+    @Test
+    void aPortalClosedBeforeItsRowsRanOutIsOneEventWithTheRowsSent()
+    {
+        List<JsonNode> closedEarly = statements(sql("SELECT id FROM shop.customers WHERE id >= 0"));
+        assertThat(closedEarly).singleElement().satisfies(event -> {
+            assertThat(event.get("rows").asLong()).isEqualTo(20);
+            assertThat(event.get("outcome").asText()).isEqualTo("ok");
+            assertThat(event.get("user").asText()).isEqualTo("alice");
+        });
+        List<JsonNode> sessionEnded = statements(sql("SELECT id FROM shop.customers WHERE id >= 1"));
+        assertThat(sessionEnded).singleElement().satisfies(event -> assertThat(event.get("rows").asLong()).isEqualTo(10));
+    }
+
+    private static List<JsonNode> statements(Predicate<JsonNode> matching)
+    {
+        return events.stream().filter(event -> event.get("type").asText().equals("statement")).filter(matching).toList();
     }
 
     @Test
@@ -220,6 +258,7 @@ class TestAuditTrail
             assertThat(login.get("user").asText()).isEqualTo("alice");
             assertThat(login.get("success").asBoolean()).isFalse();
             assertThat(login.get("sql_state").asText()).isEqualTo("28P01");
+            assertThat(login.get("reason").asText()).isEqualTo("wrong_password");
             assertThat(login.get("client_address").asText()).startsWith("127.0.0.1:");
         });
     }

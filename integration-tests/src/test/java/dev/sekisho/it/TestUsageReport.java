@@ -79,11 +79,24 @@ class TestUsageReport
         List<String> csv = report("report", "usage", "--audit", auditFile.toString(), "--since", "30d", "--by", "team", "--format", "csv");
         assertThat(csv.get(0)).isEqualTo("team,statements,users,refused,failed,rows,time_s,bytes_billed,bytes_avoided,replica_share");
         assertThat(csv).hasSize(3);
-        // pgjdbc sends SET application_name on each connection: analysts are alice (2 connections, 3 counts, 1 refused
-        // DELETE) and carol (1 connection, 2 counts); finance is bob (2 connections, 4 counts). Every read went to the
-        // replica 'embedded' (SETs reach no source and do not count for the share). Bytes are unknown: empty cells.
+        // analysts are alice (3 counts, 1 refused DELETE) and carol (2 counts); finance is bob (4 counts). The SET
+        // application_name pgjdbc sends on each connection is session housekeeping and not counted. Every read went to
+        // the replica 'embedded'. Bytes are unknown: empty cells.
+        assertThat(csv.get(1)).startsWith("analysts,6,2,1,0,5,").endsWith(",,,1.00");
+        assertThat(csv.get(2)).startsWith("finance,4,1,0,0,4,").endsWith(",,,1.00");
+    }
+
+    @Test
+    void sessionStatementsCountOnlyWhenAskedFor()
+    {
+        List<String> csv = report("report", "usage", "--audit", auditFile.toString(), "--by", "team", "--format", "csv", "--include-session-statements");
+        assertThat(csv).hasSize(3);
+        // now with one SET per connection: alice 2, carol 1, bob 2 (SETs reach no source and do not count for the share)
         assertThat(csv.get(1)).startsWith("analysts,9,2,1,0,5,").endsWith(",,,1.00");
         assertThat(csv.get(2)).startsWith("finance,6,1,0,0,4,").endsWith(",,,1.00");
+
+        List<String> table = report("report", "usage", "--audit", auditFile.toString());
+        assertThat(table).contains("5 session statement(s) (SET, SHOW, BEGIN/COMMIT, DISCARD, ...) are not counted; --include-session-statements counts them.");
     }
 
     @Test
@@ -91,13 +104,13 @@ class TestUsageReport
     {
         List<String> byTable = report("report", "usage", "--audit", auditFile.toString(), "--by", "table", "--format", "csv");
         assertThat(byTable).hasSize(4);
-        assertThat(byTable.get(1)).startsWith("(no table),6,3,1,0,0,");   // five SETs and the refused DELETE
+        assertThat(byTable.get(1)).startsWith("(no table),1,1,1,0,0,");   // the refused DELETE
         assertThat(byTable.get(2)).startsWith("shop.shop.customers,5,2,0,0,5,");
         assertThat(byTable.get(3)).startsWith("shop.shop.orders,4,2,0,0,4,");
 
         List<String> byUser = report("report", "usage", "--audit", auditFile.toString(), "--by", "user", "--format", "csv");
         assertThat(byUser).extracting(line -> line.substring(0, line.indexOf(',', line.indexOf(',') + 1)))
-                .containsExactly("user,statements", "alice,6", "bob,6", "carol,3");
+                .containsExactly("user,statements", "alice,4", "bob,4", "carol,2");
     }
 
     @Test

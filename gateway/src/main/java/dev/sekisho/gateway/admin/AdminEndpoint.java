@@ -63,7 +63,8 @@ public final class AdminEndpoint
         ReplicaHistory history = new ReplicaHistory(connectors, clock, Duration.ofHours(1));
         AdminApi api = new AdminApi(new AdminAuthenticator(users, config.groups()), sessions, activity, recent, history, connectors, policies, metrics,
                 caches, audit, teamUsage, clock);
-        AdminServer server = new AdminServer(api, config.host(), config.port(), tls);
+        AdminServer server = new AdminServer(api, config.host(), config.port(), tls,
+                config.tls().map(OperationsConfig.Tls::plainHttp).orElse(OperationsConfig.PlainHttp.REFUSE));
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("sekisho-admin-sampler", true));
         sampler.scheduleAtFixedRate(history::sample, 0, LAG_SAMPLE_INTERVAL.toSeconds(), TimeUnit.SECONDS);
         try {

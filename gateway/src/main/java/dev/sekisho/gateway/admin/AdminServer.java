@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.admin;
 
+import dev.sekisho.gateway.config.OperationsConfig;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -23,13 +24,16 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import io.netty.handler.ssl.OptionalSslHandler;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
@@ -37,6 +41,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -44,24 +49,29 @@ import static java.util.Objects.requireNonNull;
  * The admin endpoint's HTTP server on its own port (HTTPS when given a TLS context). The event
  * loop only decodes requests and hands each to the endpoint's two threads, which check the
  * password (a deliberately slow hash) and build the answer; a flood of requests waits in a
- * bounded queue and beyond it gets 503.
+ * bounded queue and beyond it gets 503. With TLS, a plain-HTTP request on the port is recognised
+ * by its first bytes and never served: it gets 400 or a redirect to https://, as configured.
  */
 public final class AdminServer
         implements AutoCloseable
 {
     private static final Logger log = LoggerFactory.getLogger(AdminServer.class);
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    /** A Host header fit for a redirect: a name or address and a port, nothing else. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
 
     private final AdminApi api;
     private final String host;
     private final int port;
     private final Optional<SslContext> tls;
+    private final OperationsConfig.PlainHttp plainHttp;
     private final ExecutorService handlers;
     private EventLoopGroup group;
     private Channel channel;
 
-    AdminServer(AdminApi api, String host, int port, Optional<SslContext> tls)
+    AdminServer(AdminApi api, String host, int port, Optional<SslContext> tls, OperationsConfig.PlainHttp plainHttp)
     {
+        this.plainHttp = requireNonNull(plainHttp, "plainHttp is null");
         this.api = requireNonNull(api, "api is null");
         this.host = requireNonNull(host, "host is null");
         this.port = port;
@@ -83,7 +93,8 @@ public final class AdminServer
                         protected void initChannel(Channel child)
                         {
                             ChannelPipeline pipeline = child.pipeline();
-                            tls.ifPresent(context -> pipeline.addLast(context.newHandler(child.alloc())));
+                            // TLS, or (recognised by the first bytes) a plain request that only gets told to use HTTPS
+                            tls.ifPresent(context -> pipeline.addLast(new OptionalSslHandler(context)));
                             pipeline.addLast(new HttpServerCodec());
                             pipeline.addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
                             pipeline.addLast(new Handler());
@@ -104,6 +115,10 @@ public final class AdminServer
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request)
         {
+            if (tls.isPresent() && ctx.pipeline().get(SslHandler.class) == null) {
+                send(ctx, plainHttp(request), false);
+                return;
+            }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             AdminRequest adminRequest = new AdminRequest(request.method().name(), new QueryStringDecoder(request.uri()).path(),
                     Optional.ofNullable(request.headers().get(HttpHeaderNames.AUTHORIZATION)), address(ctx.channel().remoteAddress()));
@@ -131,6 +146,19 @@ public final class AdminServer
             log.debug("Admin connection from {} failed: {}", ctx.channel().remoteAddress(), cause.toString());
             ctx.close();
         }
+    }
+
+    /** The answer to a plain-HTTP request on the HTTPS port; what it asked for is never done. */
+    private AdminResponse plainHttp(FullHttpRequest request)
+    {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        boolean validHost = host != null && HOST.matcher(host).matches();
+        String https = validHost ? "https://" + host + new QueryStringDecoder(request.uri()).path() : "https://";
+        if (plainHttp == OperationsConfig.PlainHttp.REDIRECT && validHost) {
+            return new AdminResponse(308, "application/json", ("{\"error\":\"the admin endpoint serves HTTPS: use " + https + "\"}")
+                    .getBytes(StandardCharsets.UTF_8), Map.of("Location", https));
+        }
+        return AdminResponse.text(400, "application/json", "{\"error\":\"the admin endpoint serves HTTPS on this port: use " + https + "\"}");
     }
 
     private static void send(ChannelHandlerContext ctx, AdminResponse response, boolean keepAlive)

@@ -73,18 +73,22 @@ public sealed interface AuditEvent
      *
      * @param source the source's name
      * @param server the server its route chose (null when the source has no choice to make)
+     * @param role that server's role as the source's configuration gives it ({@code primary} or {@code replica}; null when unknown)
      * @param sql the rewritten statement in the source's dialect (null for plans computed in the gateway)
      */
-    record Source(String source, String server, String sql) {}
+    record Source(String source, String server, String role, String sql) {}
 
     /**
-     * A login, successful or not. A failed one records the name the client gave, never what it sent as a password.
+     * A login, successful or not. A failed one records the name the client gave, never what it sent as a password, and why it failed.
      *
      * @param sessionId the session it opened, null when it failed
-     * @param sqlState what a failed login was told (28P01), null when it succeeded
+     * @param sqlState what a failed login was told (28P01, 28000, 53300), null when it succeeded
+     * @param reason why a login failed ({@code wrong_password}, {@code unknown_user}, {@code locked_out},
+     *        {@code tls_required}, {@code client_certificate}, {@code too_many_connections},
+     *        {@code connection_limit}, {@code protocol_violation}), null when it succeeded
      */
     record Login(String type, Instant time, String user, String frontDoor, String clientAddress, boolean success, Integer sessionId,
-            String sqlState)
+            String sqlState, String reason)
             implements AuditEvent
     {
         public Login

@@ -2,6 +2,7 @@ package dev.sekisho.gateway.audit;
 
 import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.ClientOrigin;
+import dev.sekisho.gateway.execution.LoginRefusal;
 import dev.sekisho.gateway.execution.SessionInfo;
 import dev.sekisho.gateway.execution.SessionListener;
 import dev.sekisho.gateway.execution.StatementFailures;
@@ -34,10 +35,11 @@ import java.util.stream.Collectors;
 import static java.util.Objects.requireNonNull;
 
 /**
- * Turns what the execution layer hears into audit events: one per statement run to its end
- * (a portal run that stops at its row limit is not an event; the run that ends the portal is, with
- * the rows and time of all its runs), one per statement that
- * failed before it could run, one per login. Never blocks, as long as its sink does not.
+ * Turns what the execution layer hears into audit events: one per statement that ran (a portal
+ * run that stops at its row limit is not an event; the run that ends the portal is, with the rows
+ * and time of all its runs, and so is the portal's close when the client stops reading early or its
+ * session ends), one per statement that failed before it could run, one per login, failed ones
+ * too. Never blocks, as long as its sink does not.
  */
 public final class AuditListener
         implements StatementListener, SessionListener
@@ -50,10 +52,12 @@ public final class AuditListener
     private final Clock clock;
     private final Supplier<Optional<String>> policyVersion;
     private final boolean resultCache;
+    private final ServerRoles roles;
     /** Portals paused at their row limit (cursors, fetch sizes): the rows and start of their earlier runs, by session and portal. */
     private final Map<String, Suspended> suspended = new ConcurrentHashMap<>();
 
-    private record Suspended(Instant started, long rows, Admission.Accounting accounting) {}
+    /** The first run of a paused statement, and the rows and accounting of all its runs so far. */
+    private record Suspended(StatementInfo first, long rows, Admission.Accounting accounting) {}
 
     /**
      * @param sink where events go: {@link AuditLog#record} (which never blocks), and the admin page's recent statements
@@ -61,19 +65,33 @@ public final class AuditListener
      */
     public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion)
     {
-        this(sink, clock, policyVersion, false);
+        this(sink, clock, policyVersion, false, ServerRoles.NONE);
+    }
+
+    /** @see #AuditListener(Consumer, Clock, Supplier, boolean, ServerRoles) */
+    public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion, boolean resultCache)
+    {
+        this(sink, clock, policyVersion, resultCache, ServerRoles.NONE);
+    }
+
+    /** @see #AuditListener(Consumer, Clock, Supplier, boolean, ServerRoles) */
+    public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion, ServerRoles roles)
+    {
+        this(sink, clock, policyVersion, false, roles);
     }
 
     /**
      * @param resultCache whether the gateway has a result cache: then each statement's
      *         {@code cache_hit} says whether it answered the statement (else it stays null)
+     * @param roles the role of each source's servers, recorded with the server a statement went to
      */
-    public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion, boolean resultCache)
+    public AuditListener(Consumer<AuditEvent> sink, Clock clock, Supplier<Optional<String>> policyVersion, boolean resultCache, ServerRoles roles)
     {
         this.resultCache = resultCache;
         this.sink = requireNonNull(sink, "sink is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.policyVersion = requireNonNull(policyVersion, "policyVersion is null");
+        this.roles = requireNonNull(roles, "roles is null");
     }
 
     @Override
@@ -87,16 +105,30 @@ public final class AuditListener
     @Override
     public void suspended(StatementInfo statement, Admission.Accounting accounting, long rows)
     {
-        suspended.merge(portalKey(statement), new Suspended(statement.started(), rows, accounting),
-                (earlier, now) -> new Suspended(earlier.started(), earlier.rows() + now.rows(), combined(earlier.accounting(), now.accounting())));
+        suspended.merge(portalKey(statement), new Suspended(statement, rows, accounting),
+                (earlier, now) -> new Suspended(earlier.first(), earlier.rows() + now.rows(), combined(earlier.accounting(), now.accounting())));
+    }
+
+    @Override
+    public void closedEarly(StatementInfo statement)
+    {
+        Suspended earlier = suspended.remove(portalKey(statement));
+        if (earlier != null) {
+            ended(statement, earlier, Admission.Accounting.NONE, 0, Optional.empty());
+        }
     }
 
     @Override
     public void finished(StatementInfo statement, Admission.Accounting accounting, long rows, Optional<Throwable> failure)
     {
+        ended(statement, suspended.remove(portalKey(statement)), accounting, rows, failure);
+    }
+
+    /** The event of a statement that ended in {@code statement}'s run, after the runs of {@code earlier} (null: it had none). */
+    private void ended(StatementInfo statement, Suspended earlier, Admission.Accounting accounting, long rows, Optional<Throwable> failure)
+    {
         PreparedStatement prepared = statement.statement();
-        Suspended earlier = suspended.remove(portalKey(statement));
-        Instant started = earlier == null ? statement.started() : earlier.started();
+        Instant started = earlier == null ? statement.started() : earlier.first().started();
         long allRows = earlier == null ? rows : earlier.rows() + rows;
         Admission.Accounting all = earlier == null ? accounting : combined(earlier.accounting(), accounting);
         // the text as the client sent it: the session strips Redash's annotation before planning
@@ -130,20 +162,29 @@ public final class AuditListener
     public void opened(SessionInfo session)
     {
         sink.accept(new AuditEvent.Login("login", session.connected(), session.principal().name(), session.origin().frontDoor(),
-                session.origin().address().orElse(null), true, session.id(), null));
+                session.origin().address().orElse(null), true, session.id(), null, null));
     }
 
     @Override
     public void closed(SessionInfo session)
     {
+        // statements still paused end with the session (their portals' close may come after this)
         String prefix = session.id() + "/";
-        suspended.keySet().removeIf(key -> key.startsWith(prefix));
+        for (String key : List.copyOf(suspended.keySet())) {
+            if (key.startsWith(prefix)) {
+                Suspended earlier = suspended.remove(key);
+                if (earlier != null) {
+                    ended(earlier.first(), earlier, Admission.Accounting.NONE, 0, Optional.empty());
+                }
+            }
+        }
     }
 
     @Override
-    public void loginFailed(String user, ClientOrigin origin, String sqlState)
+    public void loginFailed(String user, ClientOrigin origin, String sqlState, LoginRefusal reason)
     {
-        sink.accept(new AuditEvent.Login("login", clock.instant(), user, origin.frontDoor(), origin.address().orElse(null), false, null, sqlState));
+        sink.accept(new AuditEvent.Login("login", clock.instant(), user, origin.frontDoor(), origin.address().orElse(null), false, null, sqlState,
+                reason.code()));
     }
 
     /** A policy reload, applied or rejected; {@code trigger} says who asked ({@code watch} or {@code admin}). */
@@ -191,7 +232,7 @@ public final class AuditListener
         String redashQueryId = redash.flatMap(StatementAnnotation::queryId).filter(id -> !id.equalsIgnoreCase("adhoc")).orElse(null);
         Optional<String> sqlState = failure.map(StatementFailures::toQueryException).map(e -> e.sqlState());
         String outcome = sqlState.map(AuditListener::outcome).orElse("ok");
-        List<AuditEvent.Source> sources = query.map(AuditListener::sources).orElse(List.of());
+        List<AuditEvent.Source> sources = query.map(this::sources).orElse(List.of());
         return new AuditEvent.Statement("statement", started, session.id(), session.principal().name(),
                 endUser.or(() -> redash.flatMap(StatementAnnotation::username)).orElse(null),
                 session.principal().groups().stream().sorted().toList(), team(session.principal()), application.orElse(null), session.origin().address().orElse(null),
@@ -228,18 +269,24 @@ public final class AuditListener
     }
 
     /** Each source's rewritten statement with the server its route picks now (routes are computed when asked). */
-    private static List<AuditEvent.Source> sources(PreparedQuery query)
+    private List<AuditEvent.Source> sources(PreparedQuery query)
     {
         Map<String, String> servers = query.routes().stream()
                 .filter(route -> route.server().isPresent())
                 .collect(Collectors.toMap(RouteExplanation::source, route -> route.server().orElseThrow(), (first, second) -> first));
         List<AuditEvent.Source> sources = new ArrayList<>();
         for (SourceStatement statement : query.sourceStatements()) {
-            sources.add(new AuditEvent.Source(statement.source(), servers.get(statement.source()), statement.sql()));
+            String server = servers.get(statement.source());
+            sources.add(new AuditEvent.Source(statement.source(), server, role(statement.source(), server), statement.sql()));
         }
         if (sources.isEmpty()) {
-            servers.forEach((source, server) -> sources.add(new AuditEvent.Source(source, server, null)));
+            servers.forEach((source, server) -> sources.add(new AuditEvent.Source(source, server, role(source, server), null)));
         }
         return sources;
+    }
+
+    private String role(String source, String server)
+    {
+        return server == null ? null : roles.role(source, server).orElse(null);
     }
 }

@@ -34,7 +34,7 @@ public final class ReportCommand
         throw new CommandLine.ParameterException(spec.commandLine(), "name a report: usage");
     }
 
-    /** {@code sekisho report usage --since 30d [--by team|user|table|digest] [--format table|csv] (--config F | --audit F)}. */
+    /** {@code sekisho report usage --since 30d [--by team|user|table|digest] [--format table|csv] [--include-session-statements] (--config F | --audit F)}. */
     @Command(name = "usage", mixinStandardHelpOptions = true,
             description = "Statements, users, refusals, rows, time, bytes billed and avoided, and replica share per team, user, table or digest;"
                     + " the costliest statement shapes; tables not read in the period.")
@@ -55,6 +55,10 @@ public final class ReportCommand
         @Option(names = "--top", defaultValue = "10", description = "How many of the costliest statement shapes to list. Default: ${DEFAULT-VALUE}.")
         int top;
 
+        @Option(names = "--include-session-statements", description = "Count session housekeeping (SET, SHOW, DISCARD, BEGIN/COMMIT, ...) that"
+                + " drivers and pools send on their own; left out by default.")
+        boolean sessionStatements;
+
         @Option(names = {"-c", "--config"}, description = "sekisho.yaml whose audit.file to read.")
         Path config;
 
@@ -70,7 +74,7 @@ public final class ReportCommand
                 throw new CliFailure(ExitCode.INVALID, "--format must be table or csv, not '" + format + "'", "Use --format table or --format csv.");
             }
             Path file = auditFile();
-            UsageReport.Report report = UsageReport.of(AuditReader.read(file), Instant.now(), period, grouping, top);
+            UsageReport.Report report = UsageReport.of(AuditReader.read(file), Instant.now(), period, grouping, top, sessionStatements);
             if (format.equals("csv")) {
                 ReportPrinter.csv(report, System.out);
             }

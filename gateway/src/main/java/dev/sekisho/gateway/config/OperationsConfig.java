@@ -63,13 +63,35 @@ public record OperationsConfig(Optional<Audit> audit, Optional<Admin> admin)
         }
     }
 
-    /** {@code admin.tls:} the server certificate chain and its unencrypted PKCS#8 key, PEM. */
-    public record Tls(Path certFile, Path keyFile, int line)
+    /**
+     * {@code admin.tls:} the server certificate chain and its unencrypted PKCS#8 key, PEM, and what
+     * a plain-HTTP request to the HTTPS port gets.
+     */
+    public record Tls(Path certFile, Path keyFile, PlainHttp plainHttp, int line)
     {
         public Tls
         {
             requireNonNull(certFile, "certFile is null");
             requireNonNull(keyFile, "keyFile is null");
+            requireNonNull(plainHttp, "plainHttp is null");
         }
+
+        public Tls(Path certFile, Path keyFile, int line)
+        {
+            this(certFile, keyFile, PlainHttp.REFUSE, line);
+        }
+    }
+
+    /**
+     * {@code admin.tls.plain_http:} a plain-HTTP request to the admin port is never served (its
+     * password would have crossed the network in the clear); it gets an error, or a redirect to
+     * the same address over HTTPS.
+     */
+    public enum PlainHttp
+    {
+        /** 400, saying to use https://. */
+        REFUSE,
+        /** 308 to https:// on the same host and port. */
+        REDIRECT
     }
 }

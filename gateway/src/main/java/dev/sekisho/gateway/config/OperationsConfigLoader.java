@@ -29,10 +29,15 @@ final class OperationsConfigLoader
                 throw section.error("groups", "is empty: name the users-file groups whose members may use the admin endpoint");
             }
             Optional<OperationsConfig.Tls> tls = section.optionalSection("tls").map(tlsSection -> {
-                tlsSection.rejectUnknownKeys(Set.of("cert_file", "key_file"));
+                tlsSection.rejectUnknownKeys(Set.of("cert_file", "key_file", "plain_http"));
+                String plainHttp = tlsSection.optionalString("plain_http").orElse("refuse");
+                if (!plainHttp.equals("refuse") && !plainHttp.equals("redirect")) {
+                    throw tlsSection.error("plain_http", "must be refuse or redirect, not '" + plainHttp + "'");
+                }
                 return new OperationsConfig.Tls(
                         SekishoConfig.resolve(file, tlsSection.requireString("cert_file")),
                         SekishoConfig.resolve(file, tlsSection.requireString("key_file")),
+                        plainHttp.equals("redirect") ? OperationsConfig.PlainHttp.REDIRECT : OperationsConfig.PlainHttp.REFUSE,
                         section.node().keyLine("tls"));
             });
             return new OperationsConfig.Admin(

@@ -20,12 +20,14 @@ public interface SessionListener
     default void closed(SessionInfo session) {}
 
     /**
-     * A client failed to authenticate.
+     * A client failed to authenticate, or was refused before it could (TLS or a client certificate
+     * required, a lock-out, a connection limit).
      *
-     * @param user the user name it gave (never its password)
+     * @param user the user name it gave (never its password); empty when it gave none
      * @param sqlState what it was told, e.g. 28P01
+     * @param reason why, which the client may not have been told
      */
-    default void loginFailed(String user, ClientOrigin origin, String sqlState) {}
+    default void loginFailed(String user, ClientOrigin origin, String sqlState, LoginRefusal reason) {}
 
     /** Tells each of {@code listeners} in turn; one that throws does not stop the others. */
     static SessionListener all(List<SessionListener> listeners)
@@ -46,9 +48,9 @@ public interface SessionListener
             }
 
             @Override
-            public void loginFailed(String user, ClientOrigin origin, String sqlState)
+            public void loginFailed(String user, ClientOrigin origin, String sqlState, LoginRefusal reason)
             {
-                copy.forEach(listener -> Hooks.notifying(() -> listener.loginFailed(user, origin, sqlState)));
+                copy.forEach(listener -> Hooks.notifying(() -> listener.loginFailed(user, origin, sqlState, reason)));
             }
         };
     }

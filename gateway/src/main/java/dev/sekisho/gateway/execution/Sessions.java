@@ -6,6 +6,7 @@ import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.policies.Principal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -141,7 +142,14 @@ public final class Sessions
     {
         requireNonNull(disconnect, "disconnect is null");
         requireNonNull(origin, "origin is null");
-        ConnectionLimits.Slot slot = connectionLimits.acquire(principal);
+        ConnectionLimits.Slot slot;
+        try {
+            slot = connectionLimits.acquire(principal);
+        }
+        catch (QueryException e) {
+            loginFailed(principal.name(), origin, e.sqlState(), LoginRefusal.CONNECTION_LIMIT);
+            throw e;
+        }
         try {
             Session session = new Session(principal, planner, policies, defaultSearchPath, database, settings, limits.sessionLimits(principal), resultCache);
             while (true) {
@@ -177,10 +185,10 @@ public final class Sessions
         }
     }
 
-    /** A front door tells that a client failed to authenticate (for the audit trail and metrics). */
-    public void loginFailed(String user, ClientOrigin origin, String sqlState)
+    /** A front door tells that a client failed to authenticate or was refused before (for the audit trail and metrics). */
+    public void loginFailed(String user, ClientOrigin origin, String sqlState, LoginRefusal reason)
     {
-        Hooks.notifying(() -> listener.loginFailed(user, origin, sqlState));
+        Hooks.notifying(() -> listener.loginFailed(user, origin, sqlState, reason));
     }
 
     /** The live sessions, for the admin endpoint. */

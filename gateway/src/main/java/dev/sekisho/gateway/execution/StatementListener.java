@@ -37,6 +37,16 @@ public interface StatementListener
     default void suspended(StatementInfo statement, long rows) {}
 
     /**
+     * A portal that a run left {@link #suspended} was closed before its rows ran out (the client
+     * closed its cursor or result set early, its transaction ended, or the session closed): the
+     * statement ends here, having sent the rows of its earlier runs. Each statement ends once:
+     * with {@link #finished} or with this. May be called on the thread that closes the session.
+     *
+     * @param statement the last run of the statement
+     */
+    default void closedEarly(StatementInfo statement) {}
+
+    /**
      * The run ended: the statement completed, or failed (refused by {@link Admission}, or failed
      * while it executed or its rows streamed).
      *
@@ -88,6 +98,12 @@ public interface StatementListener
             public void suspended(StatementInfo statement, long rows)
             {
                 copy.forEach(listener -> Hooks.notifying(() -> listener.suspended(statement, rows)));
+            }
+
+            @Override
+            public void closedEarly(StatementInfo statement)
+            {
+                copy.forEach(listener -> Hooks.notifying(() -> listener.closedEarly(statement)));
             }
 
             @Override

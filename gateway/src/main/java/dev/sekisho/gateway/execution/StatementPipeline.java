@@ -31,6 +31,8 @@ import static java.util.Objects.requireNonNull;
  *   end        completed, suspended or failed            {@link StatementListener#finished} /
  *                                                        {@link StatementListener#suspended};
  *                                                        the admission permit is closed
+ *   close      a suspended portal closed before its      {@link StatementListener#closedEarly}
+ *              rows ran out (Close, Sync, session end)
  * </pre>
  * Immutable; one pipeline serves every session of the gateway.
  */
@@ -118,6 +120,12 @@ public final class StatementPipeline
             log.warn("Reading what admission decided for a statement failed", e);
             return Admission.Accounting.NONE;
         }
+    }
+
+    /** A portal that a run left suspended was closed before its rows ran out: its statement ends here. */
+    void closedEarly(StatementInfo statement)
+    {
+        notifying(() -> listener.closedEarly(statement));
     }
 
     private static void release(Admission.Permit permit)

@@ -119,6 +119,8 @@ public final class StatementRun
         catch (CompletionException e) {
             throw e.getCause() instanceof RuntimeException cause ? cause : e;
         }
+        // this run ends the statement (or suspends it again): an earlier run's wait for an early close is over
+        session.portal(portalName).whenClosedEarly(null);
         portal = session.execute(portalName, maxRows, permit.maximumBytesBilled(), permit::billed);
         Portal started = portal;
         permit.started(reason -> session.cancelStatement(started, reason));
@@ -186,6 +188,8 @@ public final class StatementRun
             return;
         }
         if (outcome == Outcome.SUSPENDED) {
+            StatementInfo paused = statement;
+            portal.whenClosedEarly(() -> pipeline.closedEarly(paused));
             pipeline.suspended(statement, permit, sent);
         }
         else {

@@ -2,6 +2,7 @@ package dev.sekisho.gateway.metrics;
 
 import dev.sekisho.gateway.audit.AuditLog;
 import dev.sekisho.gateway.execution.ClientOrigin;
+import dev.sekisho.gateway.execution.LoginRefusal;
 import dev.sekisho.gateway.execution.SessionInfo;
 import dev.sekisho.gateway.execution.SessionListener;
 import dev.sekisho.gateway.execution.StatementFailures;
@@ -105,7 +106,7 @@ public final class GatewayMetrics
     }
 
     @Override
-    public void loginFailed(String user, ClientOrigin origin, String sqlState)
+    public void loginFailed(String user, ClientOrigin origin, String sqlState, LoginRefusal reason)
     {
         logins(origin, "failed").increment();
     }
@@ -122,6 +123,18 @@ public final class GatewayMetrics
     public void prepareFailed(SessionInfo session, String sql, Throwable failure)
     {
         statements(session.origin().frontDoor(), outcome(Optional.of(failure))).increment();
+    }
+
+    @Override
+    public void suspended(StatementInfo statement, long rows)
+    {
+        rowsSent.increment(rows);
+    }
+
+    @Override
+    public void closedEarly(StatementInfo statement)
+    {
+        statements(statement.session().origin().frontDoor(), "ok").increment();
     }
 
     @Override

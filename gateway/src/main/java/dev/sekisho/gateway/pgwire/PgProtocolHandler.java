@@ -4,6 +4,7 @@ import dev.sekisho.gateway.auth.ClientCertificateCheck;
 import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.execution.ClientOrigin;
+import dev.sekisho.gateway.execution.LoginRefusal;
 import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.ClientSession;
@@ -111,6 +112,8 @@ final class PgProtocolHandler
     private boolean encrypted;
     private ScramAuthenticator.Exchange exchange;
     private String user;
+    /** Why a wrong SCRAM proof at the final step failed, as the audit trail records it (the client is told the same either way). */
+    private LoginRefusal proofFailure = LoginRefusal.WRONG_PASSWORD;
     private Map<String, String> startupParameters;
     /** The session's messages on their way to the workers; null until authenticated. */
     private SessionWorkQueue<FrontendMessage> work;
@@ -205,16 +208,18 @@ final class PgProtocolHandler
         if (!(message instanceof FrontendMessage.StartupMessage startup)) {
             throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "expected a startup message");
         }
+        String claimed = startup.parameters().getOrDefault("user", "");
         if (!encrypted && options.tls().map(tls -> tls.mode() == PgTls.Mode.REQUIRED).orElse(false)) {
-            throw new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "this server requires TLS: connect with sslmode=require",
-                    "With psql, libpq and psycopg add sslmode=require to the connection string; with pgjdbc add ssl=true&sslmode=require.", null);
+            throw refused(claimed, LoginRefusal.TLS_REQUIRED, new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION,
+                    "this server requires TLS: connect with sslmode=require",
+                    "With psql, libpq and psycopg add sslmode=require to the connection string; with pgjdbc add ssl=true&sslmode=require.", null));
         }
         if (startup.majorVersion() != 3) {
             throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "unsupported frontend protocol " + startup.majorVersion() + "."
                     + startup.minorVersion() + ": server supports 3.0 to 3.0");
         }
         if (connections.overLimit()) {
-            throw new QueryException(SqlStates.TOO_MANY_CONNECTIONS, "sorry, too many clients already");
+            throw refused(claimed, LoginRefusal.TOO_MANY_CONNECTIONS, new QueryException(SqlStates.TOO_MANY_CONNECTIONS, "sorry, too many clients already"));
         }
         ByteBuf out = ctx.alloc().buffer();
         List<String> unrecognized = new ArrayList<>();
@@ -225,7 +230,8 @@ final class PgProtocolHandler
         user = startup.parameters().get("user");
         if (user == null || user.isEmpty()) {
             out.release();
-            throw new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet");
+            throw refused("", LoginRefusal.PROTOCOL_VIOLATION,
+                    new QueryException(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "no PostgreSQL user name specified in startup packet"));
         }
         startupParameters = startup.parameters();
         Optional<UserRecord> record = authenticator.users().lookup(user);
@@ -234,6 +240,10 @@ final class PgProtocolHandler
         if (required != ClientCertificateCheck.NONE) {
             try {
                 checkClientCertificate(ctx, required);
+            }
+            catch (QueryException e) {
+                out.release();
+                throw refused(user, LoginRefusal.CLIENT_CERTIFICATE, e);
             }
             catch (RuntimeException e) {
                 out.release();
@@ -247,6 +257,7 @@ final class PgProtocolHandler
             }
         }
         boolean lockedOut = throttle.isLockedOut(user, clientAddress());
+        proofFailure = lockedOut ? LoginRefusal.LOCKED_OUT : record.isEmpty() ? LoginRefusal.UNKNOWN_USER : LoginRefusal.WRONG_PASSWORD;
         // over TLS, SCRAM-SHA-256-PLUS binds the exchange to the server certificate
         exchange = authenticator.start(user, encrypted ? options.tls().flatMap(PgTls::serverEndPoint) : Optional.empty(), lockedOut);
         BackendMessages.authenticationSasl(out, exchange.mechanisms());
@@ -276,6 +287,16 @@ final class PgProtocolHandler
         }
     }
 
+    /**
+     * Records a login refused before authentication ended, with the name the client gave (never
+     * anything it sent as a password), and returns the error to send.
+     */
+    private QueryException refused(String claimedUser, LoginRefusal reason, QueryException error)
+    {
+        sessions.loginFailed(claimedUser, origin(), error.sqlState(), reason);
+        return error;
+    }
+
     /** The client's IP address, for counting failed logins. */
     private String clientAddress()
     {
@@ -287,6 +308,16 @@ final class PgProtocolHandler
     }
 
     private void saslInitial(ChannelHandlerContext ctx, FrontendMessage message)
+    {
+        try {
+            saslFirst(ctx, message);
+        }
+        catch (QueryException e) {
+            throw refused(user, LoginRefusal.PROTOCOL_VIOLATION, e);
+        }
+    }
+
+    private void saslFirst(ChannelHandlerContext ctx, FrontendMessage message)
     {
         ByteBuf body = Unpooled.wrappedBuffer(password(message));
         String mechanism = FrontendMessages.readString(body, "SASLInitialResponse");
@@ -311,7 +342,8 @@ final class PgProtocolHandler
             serverFinal = exchange.clientFinal(new String(password(message), StandardCharsets.UTF_8));
         }
         catch (QueryException e) {
-            sessions.loginFailed(user, origin(), e.sqlState());
+            sessions.loginFailed(user, origin(), e.sqlState(),
+                    e.sqlState().equals(SqlStates.INVALID_PASSWORD) ? proofFailure : LoginRefusal.PROTOCOL_VIOLATION);
             if (!e.sqlState().equals(SqlStates.INVALID_PASSWORD)) {
                 throw e;
             }
@@ -345,7 +377,7 @@ final class PgProtocolHandler
                 settings.put(name, value);
             }
         });
-        settings.putAll(parseOptions(startupParameters.getOrDefault("options", "")));
+        settings.putAll(PgStartupOptions.parse(startupParameters.getOrDefault("options", "")));
         ClientSession created;
         try {
             created = sessions.open(principal, Optional.ofNullable(startupParameters.get("database")), settings, this::disconnect, origin());
@@ -461,49 +493,6 @@ final class PgProtocolHandler
             throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "expected SASL response, got message " + message.getClass().getSimpleName());
         }
         return password.body();
-    }
-
-    /** The {@code -c name=value} and {@code --name=value} settings of the startup {@code options} parameter. */
-    static Map<String, String> parseOptions(String options)
-    {
-        List<String> words = new ArrayList<>();
-        StringBuilder word = new StringBuilder();
-        for (int i = 0; i < options.length(); i++) {
-            char c = options.charAt(i);
-            if (c == '\\' && i + 1 < options.length()) {
-                word.append(options.charAt(++i));
-            }
-            else if (Character.isWhitespace(c)) {
-                if (word.length() > 0) {
-                    words.add(word.toString());
-                    word.setLength(0);
-                }
-            }
-            else {
-                word.append(c);
-            }
-        }
-        if (word.length() > 0) {
-            words.add(word.toString());
-        }
-        Map<String, String> settings = new LinkedHashMap<>();
-        for (int i = 0; i < words.size(); i++) {
-            String setting = null;
-            if (words.get(i).equals("-c") && i + 1 < words.size()) {
-                setting = words.get(++i);
-            }
-            else if (words.get(i).startsWith("-c")) {
-                setting = words.get(i).substring(2);
-            }
-            else if (words.get(i).startsWith("--")) {
-                setting = words.get(i).substring(2);
-            }
-            int equals = setting == null ? -1 : setting.indexOf('=');
-            if (equals > 0) {
-                settings.put(setting.substring(0, equals).replace('-', '_'), setting.substring(equals + 1));
-            }
-        }
-        return settings;
     }
 
     private void fatal(ChannelHandlerContext ctx, PgError error)

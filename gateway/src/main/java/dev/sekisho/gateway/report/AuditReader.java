@@ -23,9 +23,15 @@ public final class AuditReader
 {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** One statement as the report needs it. */
-    public record StatementRecord(Instant time, String user, String team, String digest, String normalizedSql, List<String> tables, List<String> servers,
-            Long actualBytes, Long estimatedBytes, Boolean cacheHit, long durationMillis, long rows, String outcome)
+    /**
+     * One statement as the report needs it.
+     *
+     * @param kind the statement's kind as the audit trail names it ({@code query}, {@code set}, ...; empty in lines that lack it)
+     * @param serverRoles the role of the server each routed source chose ({@code primary}, {@code replica}; empty when
+     *        the line does not say, as lines written before roles were recorded)
+     */
+    public record StatementRecord(Instant time, String user, String team, String kind, String digest, String normalizedSql, List<String> tables,
+            List<String> serverRoles, Long actualBytes, Long estimatedBytes, Boolean cacheHit, long durationMillis, long rows, String outcome)
     {
     }
 
@@ -68,14 +74,14 @@ public final class AuditReader
     {
         List<String> tables = new ArrayList<>();
         event.path("tables").forEach(table -> tables.add(table.asText()));
-        List<String> servers = new ArrayList<>();
+        List<String> roles = new ArrayList<>();
         event.path("sources").forEach(source -> {
             if (source.hasNonNull("server")) {
-                servers.add(source.get("server").asText());
+                roles.add(source.path("role").asText(""));
             }
         });
         return new StatementRecord(Instant.parse(event.get("time").asText()), event.path("user").asText(), event.path("team").asText(event.path("user").asText()),
-                event.path("digest").asText(""), event.path("normalized_sql").asText(""), tables, servers, longOrNull(event, "actual_bytes"),
+                event.path("kind").asText(""), event.path("digest").asText(""), event.path("normalized_sql").asText(""), tables, roles, longOrNull(event, "actual_bytes"),
                 longOrNull(event, "estimated_bytes"), event.hasNonNull("cache_hit") ? event.get("cache_hit").asBoolean() : null,
                 event.path("duration_millis").asLong(), event.path("rows").asLong(), event.path("outcome").asText("ok"));
     }

@@ -59,6 +59,10 @@ public final class ReportPrinter
             out.println("Tables not read in the period (read before it; cleanup candidates):");
             report.unreadTables().forEach(table -> out.println("  " + table));
         }
+        if (report.sessionStatementsLeftOut() > 0) {
+            out.printf("%n%d session statement(s) (SET, SHOW, BEGIN/COMMIT, DISCARD, ...) are not counted; --include-session-statements counts them.%n",
+                    report.sessionStatementsLeftOut());
+        }
         if (report.unreadableLines() > 0) {
             out.printf("%n%d audit line(s) could not be read and were skipped.%n", report.unreadableLines());
         }

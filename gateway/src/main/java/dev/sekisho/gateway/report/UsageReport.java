@@ -22,6 +22,12 @@ import static java.util.Objects.requireNonNull;
  * (cache hits and refused statements, by their estimate), and the share read from replicas; then
  * the costliest digests and the tables not read within the period. Bytes are "unknown" while no
  * source reports them (BigQuery and the cost guard fill them).
+ *
+ * <p>Session housekeeping (SET, RESET, SHOW, DISCARD, DEALLOCATE, BEGIN/COMMIT/ROLLBACK and
+ * savepoints, empty statements) is left out unless asked for: drivers and pools send it on their
+ * own (pgjdbc's {@code SET application_name}, a pool's {@code DISCARD ALL}), it never reaches a
+ * source, and counting it would make a team that reconnects often look busier than one that
+ * queries more.
  */
 public final class UsageReport
 {
@@ -41,20 +47,37 @@ public final class UsageReport
     public record Digest(String digest, String normalizedSql, long statements, long durationMillis, Long bytesBilled) {}
 
     /** The whole report. */
-    public record Report(Instant from, Instant to, By by, List<Row> rows, List<Digest> topDigests, List<String> unreadTables, int unreadableLines)
+    /**
+     * The whole report.
+     *
+     * @param sessionStatementsLeftOut session housekeeping statements in the period that the figures leave out (0 when included)
+     */
+    public record Report(Instant from, Instant to, By by, List<Row> rows, List<Digest> topDigests, List<String> unreadTables, int unreadableLines,
+            long sessionStatementsLeftOut)
     {
     }
 
-    /** A replica is any server but the one MySQL sources call {@code primary}. */
+    /** The role the sources give their primary server; every other known role reads from a replica. */
     private static final String PRIMARY = "primary";
+    /** The audit trail's kinds of session housekeeping: answered by the gateway, never sent to a source. */
+    private static final Set<String> SESSION_KINDS = Set.of("set", "reset", "show", "discard", "deallocate", "begin", "commit", "rollback", "savepoint",
+            "release", "rollback_to", "empty");
 
     private UsageReport() {}
 
+    /** The report without session housekeeping. */
     public static Report of(AuditReader.Contents contents, Instant now, Duration since, By by, int topDigests)
+    {
+        return of(contents, now, since, by, topDigests, false);
+    }
+
+    /** @param sessionStatements whether to count session housekeeping (SET, SHOW, BEGIN, ...) too */
+    public static Report of(AuditReader.Contents contents, Instant now, Duration since, By by, int topDigests, boolean sessionStatements)
     {
         requireNonNull(contents, "contents is null");
         Instant from = now.minus(since);
-        List<StatementRecord> inPeriod = contents.statements().stream().filter(s -> !s.time().isBefore(from) && !s.time().isAfter(now)).toList();
+        List<StatementRecord> period = contents.statements().stream().filter(s -> !s.time().isBefore(from) && !s.time().isAfter(now)).toList();
+        List<StatementRecord> inPeriod = sessionStatements ? period : period.stream().filter(s -> !isSessionStatement(s)).toList();
 
         Map<String, List<StatementRecord>> groups = new TreeMap<>();
         for (StatementRecord statement : inPeriod) {
@@ -81,7 +104,13 @@ public final class UsageReport
         Set<String> readInPeriod = new HashSet<>();
         inPeriod.forEach(s -> readInPeriod.addAll(s.tables()));
         List<String> unread = everRead.stream().filter(table -> !readInPeriod.contains(table)).sorted().toList();
-        return new Report(from, now, by, rows, digests, unread, contents.unreadableLines());
+        return new Report(from, now, by, rows, digests, unread, contents.unreadableLines(), period.size() - inPeriod.size());
+    }
+
+    /** Whether a statement is session housekeeping: a setting, a transaction command, an empty statement. */
+    public static boolean isSessionStatement(StatementRecord statement)
+    {
+        return SESSION_KINDS.contains(statement.kind());
     }
 
     private static List<String> keys(StatementRecord statement, By by)
@@ -105,8 +134,12 @@ public final class UsageReport
         Long avoided = sumKnown(statements.stream()
                 .filter(s -> s.outcome().equals("refused") || Boolean.TRUE.equals(s.cacheHit()))
                 .toList(), StatementRecord::estimatedBytes);
-        long routed = statements.stream().filter(s -> !s.servers().isEmpty()).count();
-        long onReplicas = statements.stream().filter(s -> !s.servers().isEmpty() && s.servers().stream().noneMatch(PRIMARY::equals)).count();
+        // statements whose every routed source says which role its server has; lines that do not say are left out of the share
+        List<StatementRecord> routedStatements = statements.stream()
+                .filter(s -> !s.serverRoles().isEmpty() && s.serverRoles().stream().noneMatch(String::isEmpty))
+                .toList();
+        long routed = routedStatements.size();
+        long onReplicas = routedStatements.stream().filter(s -> s.serverRoles().stream().noneMatch(PRIMARY::equals)).count();
         Double replicaShare = routed == 0 ? null : (double) onReplicas / routed;
         return new Row(key, statements.size(), users, refused, failed, rows, duration, billed, avoided, replicaShare);
     }

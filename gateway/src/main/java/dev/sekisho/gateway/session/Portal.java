@@ -35,6 +35,8 @@ public final class Portal
     private long position;
     private final Map<String, String> parameterChanges = new LinkedHashMap<>();
     private final List<Notice> notices = new ArrayList<>();
+    /** What to tell when the portal closes before its statement ended; null when nobody waits for that. */
+    private Runnable closedEarly;
 
     Portal(String name, PreparedStatement statement, List<Object> parameters, List<Integer> resultFormats)
     {
@@ -222,7 +224,27 @@ public final class Portal
     void close()
     {
         closed = true;
-        closeStream();
+        Runnable early = closedEarly;
+        closedEarly = null;
+        try {
+            closeStream();
+        }
+        finally {
+            if (early != null && !exhausted) {
+                early.run();
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} if the portal is closed (Close, the end of its transaction, another Bind
+     * of its name, the session's end) before its rows ran out, so that a statement whose run paused
+     * at its row limit still ends once for the audit trail; null forgets an earlier action (a new
+     * run of the portal starts, which ends the statement itself). Runs at most once.
+     */
+    public void whenClosedEarly(Runnable action)
+    {
+        closedEarly = action;
     }
 
     private void closeStream()

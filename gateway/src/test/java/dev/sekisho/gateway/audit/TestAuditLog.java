@@ -120,6 +120,6 @@ class TestAuditLog
 
     private static AuditEvent login(String user)
     {
-        return new AuditEvent.Login("login", CLOCK.instant(), user, "postgres", "127.0.0.1:1", true, 1, null);
+        return new AuditEvent.Login("login", CLOCK.instant(), user, "postgres", "127.0.0.1:1", true, 1, null, null);
     }
 }

@@ -169,6 +169,32 @@ class TestSekishoConfigLoader
     }
 
     @Test
+    void adminTlsPlainHttp()
+    {
+        SekishoConfig refusing = SekishoConfigLoader.load("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                admin: {tls: {cert_file: a.crt, key_file: a.key}}
+                """, FILE);
+        assertThat(refusing.operations().admin().orElseThrow().tls().orElseThrow().plainHttp()).isEqualTo(OperationsConfig.PlainHttp.REFUSE);
+        SekishoConfig redirecting = SekishoConfigLoader.load("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                admin: {tls: {cert_file: a.crt, key_file: a.key, plain_http: redirect}}
+                """, FILE);
+        assertThat(redirecting.operations().admin().orElseThrow().tls().orElseThrow().plainHttp()).isEqualTo(OperationsConfig.PlainHttp.REDIRECT);
+        assertError("""
+                users_file: users.yaml
+                sources: {shop: {type: mysql}}
+                admin:
+                  tls:
+                    cert_file: a.crt
+                    key_file: a.key
+                    plain_http: allow
+                """, "conf/sekisho.yaml:7: admin.tls.plain_http: must be refuse or redirect, not 'allow'");
+    }
+
+    @Test
     void replicatedTablesAndLocalJoinLimit()
     {
         SekishoConfig config = SekishoConfigLoader.load("""
