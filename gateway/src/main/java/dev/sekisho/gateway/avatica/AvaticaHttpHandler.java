@@ -114,7 +114,7 @@ final class AvaticaHttpHandler
             principal = authenticator.authenticate(authorization, certificate, host(remote));
         }
         catch (BasicAuthenticator.Refused refused) {
-            refused.user().ifPresent(user -> sessions.loginFailed(user, origin, refused.sqlState()));
+            refused.user().ifPresent(user -> sessions.loginFailed(user, origin, refused.sqlState(), refused.reason()));
             HandlerResponse<byte[]> response = protocol.error(refused.error());
             if (refused.delay().isZero()) {
                 write(ctx, response, keepAlive);

@@ -5,6 +5,7 @@ import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramVerifier;
 import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.execution.LoginRefusal;
 import dev.sekisho.gateway.pgwire.PgTls;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
@@ -73,10 +74,12 @@ final class BasicAuthenticator
         private final transient AvaticaRuntimeException error;
         private final transient Optional<String> user;
         private final transient Duration delay;
+        private final LoginRefusal reason;
 
-        Refused(AvaticaRuntimeException error, Optional<String> user, Duration delay)
+        Refused(AvaticaRuntimeException error, Optional<String> user, Duration delay, LoginRefusal reason)
         {
             super(error.getMessage(), null, false, false);
+            this.reason = requireNonNull(reason, "reason is null");
             this.error = requireNonNull(error, "error is null");
             this.user = requireNonNull(user, "user is null");
             this.delay = requireNonNull(delay, "delay is null");
@@ -96,6 +99,12 @@ final class BasicAuthenticator
         String sqlState()
         {
             return error.getSqlState();
+        }
+
+        /** Why, for the audit trail (the client is told less). */
+        LoginRefusal reason()
+        {
+            return reason;
         }
 
         Duration delay()
@@ -176,8 +185,9 @@ final class BasicAuthenticator
         if (lockedOut || record.isEmpty() || record.get().scram().isEmpty() || !matches) {
             verified.remove(user);
             Duration delay = throttle.failed(user, address);
+            LoginRefusal reason = lockedOut ? LoginRefusal.LOCKED_OUT : record.isEmpty() ? LoginRefusal.UNKNOWN_USER : LoginRefusal.WRONG_PASSWORD;
             throw new Refused(AvaticaErrors.error(SqlStates.INVALID_PASSWORD, "password authentication failed for user \"" + user + "\"", null),
-                    Optional.of(user), delay);
+                    Optional.of(user), delay, reason);
         }
         verified.put(user, new Remembered(digest, verifier, System.nanoTime()));
         return passed(user, record.get().principal(), address);
@@ -197,21 +207,26 @@ final class BasicAuthenticator
         if (certificate.isEmpty()) {
             log.info("Refused Avatica user \"{}\" from {}: no client certificate ({} required)", user, address, required.text());
             throw refused(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "connection requires a valid client certificate",
-                    "Connect over https with a certificate signed by the gateway's client CA (keystore=... in the JDBC URL).", user);
+                    "Connect over https with a certificate signed by the gateway's client CA (keystore=... in the JDBC URL).", user, LoginRefusal.CLIENT_CERTIFICATE);
         }
         if (required == ClientCertificateCheck.VERIFY_FULL) {
             Optional<String> commonName = PgTls.commonName(certificate.get());
             if (!commonName.map(user::equals).orElse(false)) {
                 log.info("Refused Avatica user \"{}\" from {}: the client certificate names \"{}\"", user, address, commonName.orElse(""));
                 throw refused(SqlStates.INVALID_AUTHORIZATION_SPECIFICATION, "certificate authentication failed for user \"" + user + "\"",
-                        "The CN of the client certificate must be the user name.", user);
+                        "The CN of the client certificate must be the user name.", user, LoginRefusal.CLIENT_CERTIFICATE);
             }
         }
     }
 
     private static Refused refused(String sqlState, String message, String hint, String user)
     {
-        return new Refused(AvaticaErrors.error(sqlState, message, hint), Optional.ofNullable(user), Duration.ZERO);
+        return refused(sqlState, message, hint, user, LoginRefusal.PROTOCOL_VIOLATION);
+    }
+
+    private static Refused refused(String sqlState, String message, String hint, String user, LoginRefusal reason)
+    {
+        return new Refused(AvaticaErrors.error(sqlState, message, hint), Optional.ofNullable(user), Duration.ZERO, reason);
     }
 
     private byte[] digest(String user, String password)

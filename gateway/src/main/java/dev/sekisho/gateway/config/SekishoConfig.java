@@ -85,7 +85,7 @@ public record SekishoConfig(
             List<ReplicatedTable> replicatedTables)
     {
         this(file, listen, usersFile, policies, searchPath, execution, protocol, sources, tls, auth, limits, warnings, secrets, replicatedTables,
-                OperationsConfig.NONE, Optional.empty());
+                OperationsConfig.NONE, Optional.empty(), Optional.empty());
     }
 
     /** This configuration with other {@code audit:} and {@code admin:} sections. */

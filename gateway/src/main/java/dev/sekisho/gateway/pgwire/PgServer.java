@@ -69,6 +69,17 @@ public final class PgServer
     }
 
     /**
+     * Work of sessions holding source connections stays on {@code workers}.
+     *
+     * @see #PgServer(PgServerOptions, UserStore, LoginThrottle, Sessions, ClientConnections, ExecutorService, Executor)
+     */
+    public PgServer(PgServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ClientConnections connections,
+            ExecutorService workers)
+    {
+        this(options, users, throttle, sessions, connections, workers, workers);
+    }
+
+    /**
      * @param connections the client connections of every front door, whose sum the limit bounds
      *         ({@code options}' limit is not used: {@code connections} has its own)
      * @param holders where a session that holds source connections runs its next request and its

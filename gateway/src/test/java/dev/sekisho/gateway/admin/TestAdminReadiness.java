@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.StatementPipeline;
+import dev.sekisho.gateway.metrics.GatewayCaches;
 import dev.sekisho.gateway.metrics.GatewayMetrics;
 import dev.sekisho.gateway.pgwire.TestingQueryPlanner;
 import dev.sekisho.gateway.session.SessionPolicies;
@@ -87,7 +88,7 @@ class TestAdminReadiness
         Sessions sessions = new Sessions(new TestingQueryPlanner(), SessionPolicies.disabled(), List.of("shop"), StatementPipeline.defaults());
         AdminApi api = new AdminApi(new AdminAuthenticator(UserStore.of(Map.of()), Set.of("admins")), sessions, new SessionActivity(),
                 new RecentStatements(10, clock), new ReplicaHistory(List.of(source), clock, Duration.ofHours(1)), List.of(source), Optional.empty(),
-                new GatewayMetrics(List.of(source), Optional.empty()), Optional.empty(), clock);
+                new GatewayMetrics(List.of(source), Optional.empty()), GatewayCaches.NONE, Optional.empty(), List::of, clock);
         AdminRequest ready = new AdminRequest("GET", "/ready", Optional.empty(), Optional.of("127.0.0.1:1"));
 
         AdminResponse down = api.handle(ready);

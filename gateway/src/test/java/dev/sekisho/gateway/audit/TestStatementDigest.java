@@ -3,6 +3,8 @@ package dev.sekisho.gateway.audit;
 import dev.sekisho.gateway.sql.RedashAnnotation;
 import org.junit.jupiter.api.Test;
 
+import java.util.Optional;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class TestStatementDigest

@@ -3,6 +3,7 @@ package dev.sekisho.planner.statement;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.ResultColumn;
 import dev.sekisho.planner.SourceStatement;
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.ResultStream;
@@ -94,13 +95,25 @@ public final class LiteralBoundQuery
     @Override
     public ResultStream execute(List<Object> parameters, ExecutionContext context)
     {
+        return plan.execute(withLiterals(parameters), context);
+    }
+
+    @Override
+    public List<BackendQuery> fragments(List<Object> parameters)
+    {
+        // the cost guard estimates what runs: the shared plan with this statement's literals bound
+        return plan.fragments(withLiterals(parameters));
+    }
+
+    private List<Object> withLiterals(List<Object> parameters)
+    {
         if (literalValues.isEmpty()) {
-            return plan.execute(parameters, context);
+            return parameters;
         }
         List<Object> all = new ArrayList<>(parameters.size() + literalValues.size());
         all.addAll(parameters);
         all.addAll(literalValues);
-        return plan.execute(all, context);
+        return all;
     }
 
     @Override

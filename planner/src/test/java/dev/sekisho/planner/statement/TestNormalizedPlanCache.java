@@ -52,7 +52,8 @@ class TestNormalizedPlanCache
         // a string compared with a column: the parameter takes the column's type
         run("select id from customers where name = 'Alice'", SHOP_PATH);
         long afterString = planner.planCount();
-        assertThat(run("select id from customers where name = 'Bob'", SHOP_PATH).parameters()).containsExactly("Bob");
+        // (the equality is sent twice, as the collation's and as the exact byte comparison: each use binds the new value)
+        assertThat(run("select id from customers where name = 'Bob'", SHOP_PATH).parameters()).isNotEmpty().containsOnly("Bob");
         assertThat(planner.planCount()).isEqualTo(afterString);
     }
 
