@@ -76,9 +76,34 @@ function drawStatements(statements) {
 
 function drawBudgets(budgets) {
   document.getElementById('budget-note').textContent = budgets.configured ? '' : budgets.message;
-  const teams = Object.keys(budgets.teams);
-  const values = teams.map(team => budgets.teams[team].statements);
   const container = document.getElementById('budget-chart');
+  let teams;
+  let values;
+  let label;
+  if (budgets.configured) {
+    // each team's share of its allowance used (spent and reserved by running statements): today's, else this month's
+    const byTeam = {};
+    for (const allowance of budgets.allowances) {
+      const daily = allowance.period.length === 10;
+      if (!byTeam[allowance.team] || daily) {
+        byTeam[allowance.team] = allowance;
+      }
+    }
+    teams = Object.keys(byTeam).sort();
+    values = teams.map(team => {
+      const allowance = byTeam[team];
+      return allowance.limit_bytes > 0 ? 100 * (allowance.spent_bytes + allowance.reserved_bytes) / allowance.limit_bytes : 0;
+    });
+    container.dataset.used = values.map(value => value.toFixed(1)).join(',');
+    label = '% of allowance used';
+  }
+  else {
+    teams = Object.keys(budgets.teams);
+    values = teams.map(team => budgets.teams[team].statements);
+    delete container.dataset.used;
+    label = 'statements today';
+  }
+  container.dataset.mode = budgets.configured ? 'budget' : 'statements';
   container.dataset.teams = teams.join(',');
   const data = [teams.map((team, i) => i), values];
   if (charts.budget) {
@@ -87,8 +112,8 @@ function drawBudgets(budgets) {
   charts.budget = new uPlot({
     width: 420, height: 220,
     scales: {x: {time: false, range: [-0.5, Math.max(teams.length, 1) - 0.5]}},
-    axes: [{values: (plot, splits) => splits.map(i => teams[i] ?? '')}, {label: 'statements'}],
-    series: [{}, {label: 'statements today', fill: '#457b9d', stroke: '#1d3557', paths: uPlot.paths.bars({size: [0.6, 60]}), points: {show: false}}],
+    axes: [{values: (plot, splits) => splits.map(i => teams[i] ?? '')}, {label: label}],
+    series: [{}, {label: label, fill: '#457b9d', stroke: '#1d3557', paths: uPlot.paths.bars({size: [0.6, 60]}), points: {show: false}}],
   }, data, container);
 }
 

@@ -20,8 +20,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The admin page in real headless Chromium: it loads with the admin's credentials, shows a
- * session's running statement and the per-team chart, and its cancel button cancels the statement
- * (the client gets 57014 and keeps its connection).
+ * session's running statement and the per-team chart (statements per team without team
+ * allowances, each team's share of its allowance with them), and its cancel button cancels the
+ * statement (the client gets 57014 and keeps its connection).
  */
 class TestAdminPage
 {
@@ -74,6 +75,37 @@ class TestAdminPage
             try (Statement statement = alice.createStatement(); ResultSet rs = statement.executeQuery("SELECT 1")) {
                 assertThat(rs.next()).isTrue();
             }
+        }
+    }
+
+    @Test
+    void withTeamAllowancesTheChartShowsEachTeamsShareOfItsAllowance()
+            throws Exception
+    {
+        assumeTrue(TestingChromium.missing().isEmpty(), TestingChromium.missing().orElse(""));
+        TestingGateway testing = TestingGateway.shared();
+        Path policyDir = Files.createDirectories(Files.createTempDirectory("sekisho-admin-page-budgets").resolve("policies"));
+        TestingGateway.copyResource("demo/policies/shop.yaml", policyDir.resolve("shop.yaml"));
+        String demo = Files.readString(policyDir.resolve("shop.yaml"));
+        assertThat(demo).contains("budgets:\n");
+        Files.writeString(policyDir.resolve("shop.yaml"), demo.replace("budgets:\n", """
+                budgets:
+                  teams:
+                    analysts: {bytes_per_day: 1000000000}
+                    finance: {bytes_per_day: 2000000000, bytes_per_month: 9000000000}
+                """));
+        try (Gateway gateway = testing.startGatewayWith("admin: {port: 0}", policyDir);
+                TestingChromium chromium = new TestingChromium()) {
+            chromium.setExtraHeaders(Map.of("Authorization", TestAdminEndpoint.basic("admin", "admin" + TestingGateway.PASSWORD_SUFFIX)));
+            chromium.navigate("http://127.0.0.1:" + gateway.adminPort().orElseThrow() + "/");
+            JsonNode mode = chromium.await("document.querySelector('#budget-chart canvas') ? (document.getElementById('budget-chart').dataset.mode ?? '') : ''",
+                    value -> !value.asText().isEmpty(), Duration.ofSeconds(30));
+            assertThat(mode.asText()).isEqualTo("budget");
+            assertThat(chromium.evaluate("document.getElementById('budget-chart').dataset.teams").asText()).isEqualTo("analysts,finance");
+            // MySQL bills no bytes: nothing of either allowance is used yet
+            assertThat(chromium.evaluate("document.getElementById('budget-chart').dataset.used").asText()).isEqualTo("0.0,0.0");
+            assertThat(chromium.evaluate("document.getElementById('budget-note').textContent").asText()).isEmpty();
+            assertThat(chromium.evaluate("document.querySelector('#budget-chart canvas').width > 0").asBoolean()).isTrue();
         }
     }
 }
