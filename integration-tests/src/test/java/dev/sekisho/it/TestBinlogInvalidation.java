@@ -99,7 +99,7 @@ public class TestBinlogInvalidation
             assertThat(maxId(statement)).isEqualTo(100);
             assertThat(cache.stats().hits()).isEqualTo(hits + 1);
 
-            replication.primary().execute("INSERT INTO bl.items VALUES (101, 'item-101')");
+            replication.primary().execute("INSERT INTO bl.items (id, name) VALUES (101, 'item-101')");
             long written = System.nanoTime();
             long onReplica = 0;
             long throughGateway = 0;

@@ -39,6 +39,18 @@ public interface QueryPlanner
         return prepare(statement.text(), declaredParameterTypes, session);
     }
 
+    /**
+     * Plans the query exactly as written, its literals as literals, never the shared plan of a
+     * normalised form: for EXPLAIN, whose reader asks about this statement, so that the choices a
+     * plan makes from its values (a replicated table's route by MySQL's row estimate) show.
+     *
+     * @see #prepare(String, List, SessionContext)
+     */
+    default PreparedQuery prepareAsWritten(String sql, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        return prepare(sql, declaredParameterTypes, session);
+    }
+
     /** Forgets cached metadata and plans, so that schema changes at the sources are seen. */
     void refresh();
 

@@ -90,7 +90,35 @@ public final class Ledger
         return ledger;
     }
 
+    /**
+     * Creates the tables when missing. Gateways that share a ledger may start together: PostgreSQL
+     * lets two concurrent {@code CREATE TABLE IF NOT EXISTS} race (one fails on its catalog's unique
+     * index, 23505, or with 42P07), so such a failure is tried again, when the other's tables exist.
+     */
     private void migrate()
+    {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                migrateOnce();
+                return;
+            }
+            catch (IllegalStateException e) {
+                String state = e.getCause() instanceof SQLException sql ? sql.getSQLState() : null;
+                if (attempt >= 5 || !("23505".equals(state) || "42P07".equals(state))) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(50L * attempt);
+                }
+                catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private void migrateOnce()
     {
         try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE IF NOT EXISTS sekisho_ledger_version (version INT NOT NULL)");

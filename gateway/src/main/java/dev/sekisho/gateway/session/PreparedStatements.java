@@ -100,7 +100,8 @@ final class PreparedStatements
             case EXPLAIN -> {
                 SessionContext now = context.apply(annotation);
                 ExplainStatement explain = ExplainStatement.parse(sql);
-                PreparedQuery inner = planner.prepare(explain.query(), parameterTypes, now);
+                // as written: EXPLAIN shows what this statement's own values decide (not a normalised plan's)
+                PreparedQuery inner = planner.prepareAsWritten(explain.query().text(), parameterTypes, now);
                 PreparedQuery query = new ExplainQuery(sql.text(), inner, explain.analyze(), ExplainQuery.mayReadPolicies(now));
                 yield new PreparedStatement(name, sql, StatementKind.QUERY, Optional.of(query), Optional.empty(), query.parameterTypes(),
                         Optional.of(query.columns()), Optional.of(now));

@@ -254,7 +254,8 @@ public final class TestingBigQueryGateway
             explainPlanner = new CalciteQueryPlanner(connectors, PlannerOptions.defaults().withLocalJoinMaxRows(loaded.execution().localMaxRows())
                     .withReplicatedTables(loaded.replicatedTables()));
         }
-        return explainPlanner.prepare(sql, List.of(), new SessionContext("admin", List.of("shop"))).explain();
+        // as the gateway answers EXPLAIN: planned as written, so plan-time choices see the literals
+        return explainPlanner.prepareAsWritten(sql, List.of(), new SessionContext("admin", List.of("shop"))).explain();
     }
 
     /** A pgjdbc connection through this gateway as one of its users. */

@@ -183,6 +183,15 @@ public final class CalciteQueryPlanner
     }
 
     /** Plans the statement as given, through the plan cache. */
+    @Override
+    public PreparedQuery prepareAsWritten(String sql, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        requireNonNull(sql, "sql is null");
+        requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
+        requireNonNull(session, "session is null");
+        return prepareExact(catalogWithAnsweringSources(), SqlStatement.of(sql), declaredParameterTypes, session);
+    }
+
     private PreparedQuery prepareExact(Catalog current, SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
     {
         String sql = statement.text();
