@@ -149,7 +149,7 @@ public final class PolicyCommand
                     System.err.println("sekisho: user '" + user + "' is not in the users file; give --group and --attr to describe one");
                     return 2;
                 }
-                PreparedQuery query = workbench.prepare(principal.get(), policies, sql);
+                PreparedQuery query = workbench.prepareAsWritten(principal.get(), policies, sql);
                 System.out.println(query.explain());
                 System.out.println(AdmissionExplanation.explain(policies, principal.get(), application, Optional.empty(), Clock.systemUTC()));
                 return 0;

@@ -132,6 +132,12 @@ public final class PolicyWorkbench
         return planner.prepare(sql, List.of(), SessionContext.withPolicy(principal, policies, config.searchPath()));
     }
 
+    /** The statement planned as written (its literals as literals), for {@code policy explain}: the route its values choose shows. */
+    public PreparedQuery prepareAsWritten(Principal principal, PolicySet policies, String sql)
+    {
+        return planner.prepareAsWritten(sql, List.of(), SessionContext.withPolicy(principal, policies, config.searchPath()));
+    }
+
     /** A context for running a statement in-process. */
     public static ExecutionContext context(String user)
     {
