@@ -193,6 +193,10 @@ final class ReadRouter
         String text = server.stateLabel();
         if (health.state() != ServerHealth.State.DOWN) {
             text += ", lag " + health.lagText();
+            // a server serves a limit only once its last few readings are all within it: say so when one was not
+            if (!Double.isNaN(health.worstRecentLag()) && (Double.isNaN(health.lagSeconds()) || health.worstRecentLag() > health.lagSeconds())) {
+                text += " (" + ReplicationLag.formatSeconds(health.worstRecentLag()) + " in a recent check)";
+            }
         }
         if (server.activeStatements() > 0) {
             text += ", " + server.activeStatements() + " statement(s) still running";

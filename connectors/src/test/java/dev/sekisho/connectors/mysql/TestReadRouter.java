@@ -80,6 +80,16 @@ public class TestReadRouter
     }
 
     @Test
+    public void aRefusalNamesARecentReadingOverTheLimitWhenTheLatestIsWithinIt()
+    {
+        // caught up now (0.2 s), but one of its last readings was 6.0 s: it serves the tight table only after up_after good readings
+        ServerHealth.Snapshot recovering = new ServerHealth.Snapshot(ServerHealth.State.UP, true, 0.2, 6.0, Optional.empty(), Optional.empty());
+        List<ReadRouter.View> servers = List.of(replica("replica-a", recovering, 0), replica("replica-b", down("connection refused"), 0));
+        QueryException error = router(MySqlConfig.PrimaryReads.NEVER).route(List.of(CUSTOMERS, ORDERS), servers, Set.of()).refusal().orElseThrow();
+        assertThat(error.getMessage()).contains("replica-a is up, lag 0.2 s (6.0 s in a recent check)");
+    }
+
+    @Test
     public void fewestActiveStatementsPerWeightFirst()
     {
         ReadRouter router = router(MySqlConfig.PrimaryReads.NEVER);
