@@ -1,3 +1,4 @@
+// Over 600 lines: a statement's run (Execution) and its one retry elsewhere before the first row (FirstRowRetry) are inner classes over the connector's pool, router and error mapping; moving them to their own files is due.
 package dev.sekisho.connectors.mysql;
 
 import dev.sekisho.connectors.jdbc.JdbcParameters;
