@@ -89,6 +89,9 @@ public final class SekishoValidator
     @Override
     public RelDataType deriveType(SqlValidatorScope scope, SqlNode expression)
     {
+        if (expression instanceof SqlBasicCall call && getValidatedNodeTypeIfKnown(call) == null) {
+            PgNumericTyping.resolve(this, scope, call);
+        }
         if (expression instanceof SqlBasicCall call && call.getKind() == SqlKind.TIMES && call.operandCount() == 2 && getValidatedNodeTypeIfKnown(call) == null) {
             for (int i = 0; i < 2; i++) {
                 // extract(...) * interval (Tableau's week: -extract(dow from x) * interval '1 day'): the engines multiply an
@@ -170,7 +173,7 @@ public final class SekishoValidator
         return type == SqlTypeName.INTEGER || type == SqlTypeName.SMALLINT || type == SqlTypeName.TINYINT;
     }
 
-    private SqlOperator function(String name)
+    SqlOperator function(String name)
     {
         List<SqlOperator> found = new ArrayList<>();
         getOperatorTable().lookupOperatorOverloads(new SqlIdentifier(name, SqlParserPos.ZERO), SqlFunctionCategory.USER_DEFINED_FUNCTION, SqlSyntax.FUNCTION,

@@ -18,7 +18,7 @@ import java.util.List;
 /**
  * PostgreSQL's functions that Calcite lacks as a Calcite operator table: the catalog's and the
  * session's ({@link PgCatalogFunctions}, {@link PgSessionFunctions}), and those over arrays, JSON,
- * dates, numbers and text and sets ({@link PgArrayFunctions}, {@link PgJsonFunctions}, {@link PgDateFunctions}, {@link PgScalarFunctions},
+ * dates, numbers and text and sets ({@link PgArrayFunctions}, {@link PgJsonFunctions}, {@link PgDateFunctions}, {@link PgScalarFunctions}, {@link PgMath},
  * {@link PgTableFunctions}).
  */
 public final class PgOperators
@@ -42,6 +42,7 @@ public final class PgOperators
         ScalarFunctionImpl.functions(PgJsonFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgDateFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgScalarFunctions.class).forEach(plus::add);
+        ScalarFunctionImpl.functions(PgMath.class).forEach(plus::add);
         for (Method method : PgTableFunctions.class.getDeclaredMethods()) {
             if (Modifier.isPublic(method.getModifiers()) && Modifier.isStatic(method.getModifiers())) {
                 plus.add(method.getName(), TableFunctionImpl.create(method));

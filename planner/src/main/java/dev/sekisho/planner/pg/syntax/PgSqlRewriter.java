@@ -248,6 +248,13 @@ public final class PgSqlRewriter
                             return call("pg_to_char_number", rewritten.operand(0), rewritten.operand(1));
                         }
                     }
+                    case "cbrt" -> {
+                        if (rewritten.operandCount() == 1) {
+                            // the C library's cube root, which PostgreSQL returns unchanged (not correctly rounded)
+                            return call("pg_cbrt", SqlStdOperatorTable.CAST.createCall(POS, rewritten.operand(0),
+                                    new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DOUBLE, POS), POS)));
+                        }
+                    }
                     case "date_trunc" -> {
                         if (rewritten.operandCount() == 2) {
                             return dateTrunc(rewritten.operand(0), rewritten.operand(1));
