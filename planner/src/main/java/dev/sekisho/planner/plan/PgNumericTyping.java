@@ -2,6 +2,10 @@ package dev.sekisho.planner.plan;
 
 import org.apache.calcite.rel.type.RelDataType;
 import org.apache.calcite.sql.SqlBasicCall;
+import org.apache.calcite.sql.SqlCall;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlUtil;
+import org.apache.calcite.sql.fun.SqlCase;
 import org.apache.calcite.sql.SqlBasicTypeNameSpec;
 import org.apache.calcite.sql.SqlDataTypeSpec;
 import org.apache.calcite.sql.SqlKind;
@@ -12,9 +16,11 @@ import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.validate.SqlValidatorScope;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.function.BiConsumer;
 
 /**
  * PostgreSQL's choice among a numeric function's or operator's overloads, where Calcite keeps the
@@ -35,11 +41,32 @@ final class PgNumericTyping
 
     private PgNumericTyping() {}
 
-    static void resolve(SekishoValidator validator, SqlValidatorScope scope, SqlBasicCall call)
+    static void resolve(SekishoValidator validator, SqlValidatorScope scope, SqlCall call)
     {
+        if (call instanceof SqlCase caseCall) {
+            SqlNodeList thens = caseCall.getThenOperands();
+            List<SqlNode> values = new ArrayList<>(thens.getList());
+            values.add(caseCall.getElseOperand());
+            keepScales(validator, scope, values, (index, value) -> {
+                if (index < thens.size()) {
+                    thens.set(index, value);
+                }
+                else {
+                    caseCall.setOperand(3, value);
+                }
+            });
+            return;
+        }
         String name = call.getOperator().getName().toLowerCase(Locale.ROOT);
         boolean arithmetic = ARITHMETIC.contains(call.getKind()) && call.operandCount() == 2;
         boolean rounding = call.operandCount() == 1 && (call.getKind() == SqlKind.CEIL || call.getKind() == SqlKind.FLOOR || FLOAT_OR_NUMERIC.contains(name));
+        if (call.getKind() == SqlKind.COALESCE || name.equals("greatest") || name.equals("least")) {
+            keepScales(validator, scope, call.getOperandList(), call::setOperand);
+            return;
+        }
+        if (!(call instanceof SqlBasicCall basic)) {
+            return;
+        }
         boolean logarithm = Set.of("ln", "log", "log10").contains(name) && (call.operandCount() == 1 || call.operandCount() == 2 && name.equals("log"));
         if (!arithmetic && !rounding && !logarithm) {
             return;
@@ -77,14 +104,59 @@ final class PgNumericTyping
         boolean floating = types.stream().anyMatch(type -> type == SqlTypeName.DOUBLE || type == SqlTypeName.REAL || type == SqlTypeName.FLOAT);
         if (call.operandCount() == 2) {
             if (!floating && types.stream().allMatch(PgNumericTyping::isNumber)) {
-                call.setOperator(validator.function("pg_log"));
+                basic.setOperator(validator.function("pg_log"));
             }
         }
         else if (numeric) {
-            call.setOperator(validator.function(name.equals("ln") ? "pg_ln" : "pg_log10"));
+            basic.setOperator(validator.function(name.equals("ln") ? "pg_ln" : "pg_log10"));
         }
         else if (!name.equals("ln") && isNumber(types.get(0))) {
-            call.setOperator(validator.function("pg_log10_float"));
+            basic.setOperator(validator.function("pg_log10_float"));
+        }
+    }
+
+    /**
+     * PostgreSQL's common type of numbers of different scales (or integers and numbers with a scale) is
+     * {@code numeric} without a type modifier, and each value keeps its own scale: the values are
+     * passed through {@code pg_numeric_value}, so that Calcite's common type is the unconstrained
+     * numeric and no value is cast to the widest scale. Where all are of one type, nothing changes.
+     *
+     * @param values the value operands (a CASE's THEN results and ELSE, a COALESCE's arguments)
+     * @param replace replaces the value operand at an index
+     */
+    private static void keepScales(SekishoValidator validator, SqlValidatorScope scope, List<SqlNode> values, BiConsumer<Integer, SqlNode> replace)
+    {
+        Set<String> types = new HashSet<>();
+        boolean decimal = false;
+        for (SqlNode operand : values) {
+            if (operand == null || SqlUtil.isNullLiteral(operand, false)) {
+                continue;
+            }
+            RelDataType type;
+            try {
+                type = validator.deriveType(scope, operand);
+            }
+            catch (RuntimeException e) {
+                return;
+            }
+            SqlTypeName typeName = type.getSqlTypeName();
+            if (typeName == SqlTypeName.NULL) {
+                continue;
+            }
+            if (!isInteger(typeName) && typeName != SqlTypeName.DECIMAL) {
+                return;
+            }
+            decimal |= typeName == SqlTypeName.DECIMAL;
+            types.add(typeName + "(" + type.getPrecision() + "," + type.getScale() + ")");
+        }
+        if (!decimal || types.size() < 2) {
+            return;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            SqlNode operand = values.get(i);
+            if (operand != null && !SqlUtil.isNullLiteral(operand, false)) {
+                replace.accept(i, validator.function("pg_numeric_value").createCall(SqlParserPos.ZERO, operand));
+            }
         }
     }
 

@@ -89,7 +89,7 @@ public final class SekishoValidator
     @Override
     public RelDataType deriveType(SqlValidatorScope scope, SqlNode expression)
     {
-        if (expression instanceof SqlBasicCall call && getValidatedNodeTypeIfKnown(call) == null) {
+        if (expression instanceof SqlCall call && getValidatedNodeTypeIfKnown(call) == null) {
             PgNumericTyping.resolve(this, scope, call);
         }
         if (expression instanceof SqlBasicCall call && call.getKind() == SqlKind.TIMES && call.operandCount() == 2 && getValidatedNodeTypeIfKnown(call) == null) {

@@ -52,7 +52,7 @@ final class SekishoMysqlDialect
             "REPLACE", "LEFT", "RIGHT", "REPEAT", "LPAD", "RPAD", "MD5", "SHA256", "ASCII", "ABS", "ROUND", "POWER", "SQRT", "EXP", "LN",
             "LOG10", "SIGN", "PI", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "ATAN2", "DEGREES", "RADIANS", "PG_DATE_TRUNC", "CURRENT_DATE",
             "REGEXP_REPLACE", "PG_DATE_ADD_DAYS", "PG_DATE_SUB_DAYS", "PG_DATE_DIFF_DAYS", "TRUNC",
-            "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME", "CURRENT_TIME", "ILIKE", "NOT ILIKE");
+            "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME", "CURRENT_TIME", "ILIKE", "NOT ILIKE", "PG_NUMERIC_VALUE");
 
     private SekishoMysqlDialect(SqlDialect.Context context)
     {
@@ -113,6 +113,11 @@ final class SekishoMysqlDialect
         if (UNSUPPORTED.contains(call.getKind()) || call.getOperator().getName().equalsIgnoreCase("TO_CHAR")) {
             // no MySQL equivalent with PostgreSQL's meaning: the planner runs the statement locally instead
             throw new UnsupportedOperationException("MySQL has no equivalent of " + call.getOperator().getName());
+        }
+        if (call.getOperator().getName().equalsIgnoreCase("PG_NUMERIC_VALUE")) {
+            // the value itself (its own scale is kept only where the gateway computes it: see SourcePushdown)
+            call.operand(0).unparse(writer, leftPrec, rightPrec);
+            return;
         }
         if (call.getOperator() == TextComparisons.BYTES || call.getOperator() == TextComparisons.PADDED_BYTES) {
             SqlWriter.Frame cast = writer.startFunCall("CAST");

@@ -69,6 +69,11 @@ public final class SourcePushdown
     public static Optional<String> obstacle(RelNode rel, SqlDialect dialect)
     {
         Finder finder = new Finder(dialect);
+        RelNode top = rel;
+        while (top instanceof Sort || top instanceof Filter) {
+            top = top.getInput(0);
+        }
+        finder.resultProjection = top instanceof Project ? top : null;
         try {
             finder.go(rel);
         }
@@ -101,6 +106,9 @@ public final class SourcePushdown
          * DISTINCT aggregates, IN sub-queries and set operations over text run in the gateway.
          */
         private final boolean ordersText;
+        /** The projection whose values are the statement's result (under its sort), or null. */
+        private RelNode resultProjection;
+        private boolean inResult;
         /** Quotients whose scale never shows because an enclosing ROUND, FLOOR or CEIL takes them to an integer. */
         private final java.util.Set<RexNode> roundedQuotients = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
 
@@ -129,6 +137,11 @@ public final class SourcePushdown
                 {
                     if (!dialect.supportsFunction(call.getOperator(), call.getType(), call.getOperands().stream().map(RexNode::getType).toList())) {
                         throw new Found("function " + call.getOperator().getName());
+                    }
+                    if (inResult && call.getOperator().getName().equalsIgnoreCase("PG_NUMERIC_VALUE")) {
+                        // a result's CASE, COALESCE, GREATEST or LEAST over numbers of different scales: each value keeps its own
+                        // scale, where the source's common type gives every value the widest one (0.00 for PostgreSQL's 0)
+                        throw new Found("numbers of different scales in a result's CASE or COALESCE");
                     }
                     if (dialect instanceof SekishoMysqlDialect && !SekishoMysqlDialect.computesAsPostgres(call) && !roundedQuotients.contains(call)) {
                         throw new Found(call.getKind() == SqlKind.DIVIDE ? "numeric division" : call.getKind() == SqlKind.CAST ? "a cast to numeric"
@@ -173,7 +186,9 @@ public final class SourcePushdown
         public void visit(RelNode node, int ordinal, RelNode parent)
         {
             if (node instanceof Project project) {
+                inResult = node == resultProjection;
                 project.getProjects().forEach(expression -> expression.accept(expressions));
+                inResult = false;
             }
             else if (node instanceof Filter filter) {
                 filter.getCondition().accept(expressions);

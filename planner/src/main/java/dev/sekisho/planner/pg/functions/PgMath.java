@@ -75,6 +75,16 @@ public final class PgMath
         return Math.copySign(Math.scalb(ym, xe / 3), x);
     }
 
+    /**
+     * A {@code numeric} value as PostgreSQL's unconstrained {@code numeric}, unchanged: a CASE,
+     * COALESCE, GREATEST or LEAST over numbers of different scales yields each value with its own
+     * scale ({@code greatest(1, 2.5, 3)} is 3, not 3.0), which Calcite's common type would impose.
+     */
+    public static BigDecimal pg_numeric_value(BigDecimal value)
+    {
+        return value;
+    }
+
     /** {@code log10(double precision)} and {@code log(double precision)}: exact for powers of ten, as C's {@code log10}. */
     public static Double pg_log10_float(Double value)
     {
