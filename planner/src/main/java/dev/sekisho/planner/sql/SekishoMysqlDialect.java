@@ -114,6 +114,9 @@ final class SekishoMysqlDialect
             // no MySQL equivalent with PostgreSQL's meaning: the planner runs the statement locally instead
             throw new UnsupportedOperationException("MySQL has no equivalent of " + call.getOperator().getName());
         }
+        if (MathGuards.unparse(writer, call)) {
+            return;
+        }
         if (call.getOperator().getName().equalsIgnoreCase("PG_NUMERIC_VALUE")) {
             // the value itself (its own scale is kept only where the gateway computes it: see SourcePushdown)
             call.operand(0).unparse(writer, leftPrec, rightPrec);

@@ -558,6 +558,9 @@ public final class PgSqlRewriter
                 return value.signum() < 0 ? SqlStdOperatorTable.UNARY_MINUS.createCall(POS, exact) : exact;
             }
         }
+        if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR && lower.equals("time")) {
+            PgTimeLiterals.check(literal.getValueAs(String.class));
+        }
         if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR && Set.of("bool", "boolean").contains(lower)) {
             return booleanInput(literal.getValueAs(String.class));
         }
