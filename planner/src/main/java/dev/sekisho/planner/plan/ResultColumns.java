@@ -93,6 +93,10 @@ final class ResultColumns
             // PostgreSQL's text functions and aggregates (upper, substr, max, string_agg, ...) return text; only a column or a cast is varchar
             columnType = ColumnType.of(ColumnType.Kind.TEXT);
         }
+        if (columnOrigin == null && columnType.kind() == ColumnType.Kind.TEXT) {
+            // CASE, COALESCE and set operations over strings: PostgreSQL's common type, the first typed input's
+            columnType = PgStringTypes.commonType(rel, field).orElse(columnType);
+        }
         if (columnOrigin != null) {
             ConnectorTable table = columnOrigin.getOriginTable().unwrap(ConnectorTable.class);
             if (table != null) {
