@@ -3,7 +3,12 @@ package dev.sekisho.planner.pg.syntax;
 import org.apache.calcite.sql.SqlBinaryOperator;
 import org.apache.calcite.sql.SqlCall;
 import org.apache.calcite.sql.SqlDataTypeSpec;
+import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.SqlLiteral;
+import org.apache.calcite.sql.SqlNodeList;
+import org.apache.calcite.sql.SqlNumericLiteral;
+import org.apache.calcite.sql.SqlSelect;
 import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.SqlOperator;
 import org.apache.calcite.sql.SqlPrefixOperator;
@@ -23,7 +28,9 @@ import static java.util.Objects.requireNonNull;
  * parser applies {@code ::} to everything parsed before it in the same expression, so that
  * {@code a = b::int} arrives as {@code (a = b)::int} and {@code 7 / 2::numeric} as
  * {@code (7 / 2)::numeric}; the cast is moved down onto the operand written right before it,
- * unless that operand was parenthesized in the text.
+ * unless that operand was parenthesized in the text. A negative literal's cast is the negated cast
+ * ({@code -2.5::int} is {@code -(2.5::int)}); and {@code ceiling(x)}, which the parser reads as
+ * {@code ceil}, keeps its name as a select item.
  */
 public final class InfixCasts
 {
@@ -55,6 +62,9 @@ public final class InfixCasts
             public SqlNode visit(SqlCall call)
             {
                 SqlNode visited = super.visit(call);
+                if (visited instanceof SqlSelect select) {
+                    casts.nameCeiling(select);
+                }
                 if (visited instanceof SqlCall cast && cast.getKind() == SqlKind.CAST && cast.getOperator() != SqlStdOperatorTable.CAST
                         && cast.operandCount() == 2 && cast.operand(1) instanceof SqlDataTypeSpec type) {
                     return casts.place(cast.operand(0), type, cast.getParserPosition());
@@ -91,7 +101,42 @@ public final class InfixCasts
             operands.set(last, place(operands.get(last), type, position, parenStart));
             return call.getOperator().createCall(call.getFunctionQuantifier(), call.getParserPosition(), operands);
         }
+        if (node instanceof SqlNumericLiteral literal && literal.signum() < 0 && (parenStart < 0 || start(node) < parenStart) && writtenWithMinus(node)) {
+            // -2.5::int is -(2.5::int) in PostgreSQL (the cast binds tighter), an operator named ?column?
+            SqlNode positive = SqlLiteral.createExactNumeric(literal.bigDecimalValue().negate().toPlainString(), literal.getParserPosition());
+            return SqlStdOperatorTable.UNARY_MINUS.createCall(position, SqlStdOperatorTable.CAST.createCall(position, positive, type));
+        }
         return SqlStdOperatorTable.CAST.createCall(position, node, type);
+    }
+
+    /** Whether the text of a literal starts with its minus sign (Calcite's parser folds it into the literal). */
+    private boolean writtenWithMinus(SqlNode literal)
+    {
+        int offset = offset(literal.getParserPosition());
+        return offset >= 0 && offset < sql.length() && sql.charAt(offset) == '-';
+    }
+
+    /**
+     * Names an unaliased select item written {@code ceiling(x)} (or a cast of one) {@code ceiling}, as
+     * PostgreSQL does: Calcite's parser reads {@code ceiling} as its {@code ceil}.
+     */
+    private void nameCeiling(SqlSelect select)
+    {
+        SqlNodeList items = select.getSelectList();
+        if (items == null) {
+            return;
+        }
+        for (int i = 0; i < items.size(); i++) {
+            SqlNode item = items.get(i);
+            SqlNode named = item;
+            while (named instanceof SqlCall cast && cast.getKind() == SqlKind.CAST) {
+                named = cast.operand(0);
+            }
+            int offset = named.getKind() == SqlKind.CEIL ? offset(named.getParserPosition()) : -1;
+            if (offset >= 0 && sql.regionMatches(true, offset, "ceiling", 0, "ceiling".length())) {
+                items.set(i, SqlStdOperatorTable.AS.createCall(item.getParserPosition(), item, new SqlIdentifier("ceiling", item.getParserPosition())));
+            }
+        }
     }
 
     private static boolean bindsLooser(SqlOperator operator)
