@@ -163,6 +163,16 @@ n056 | SELECT sum(amount) / sum(CASE WHEN currency = 'JPY' THEN 1 ELSE 0 END) FR
 n057 | SELECT count(*)::float / 3 FROM shop.products
 n058 | SELECT avg(quantity)::numeric(10,2), avg(quantity::float8) FROM shop.order_items
 n059 | SELECT to_char(1234.5, 'FM999,999.00')
+n090 | SELECT cbrt(2), cbrt(-64), cbrt(0.001::float8), cbrt(1000)
+n091 | SELECT log(10, 1000), ln(2.5), log10(0.001), log(7, 123456.789), log(1000)
+n092 | SELECT ln(price), log(price), log(2, quantity) FROM shop.order_items i JOIN shop.products p ON p.id = i.product_id WHERE i.id <= 3 ORDER BY i.id
+n093 | SELECT 2::float4 * 0.1, 0.1::float4 + 1, 1.5::float4 - 2::bigint, 3 / 2::float4, 1::float4 + 1::float4
+n094 | SELECT greatest(price, 100), least(price, 10.5), coalesce(NULL, 1, 2.50) FROM shop.products WHERE id <= 4 ORDER BY id
+n095 | SELECT id, CASE WHEN id % 2 = 0 THEN price ELSE 0 END, CASE WHEN id = 1 THEN 1 ELSE 2 END FROM shop.products WHERE id <= 4 ORDER BY id
+n096 | SELECT (-2.5)::int, -7::float8, 1 - 2.5::int
+n097 | SELECT CEILING(2.5)::int, ceiling(price) FROM shop.products WHERE id = 1
+n098 | SELECT sign(-2), ceil(2), floor(7::bigint), round(42)
+n099 | SELECT currency, CASE WHEN currency = 'JPY' THEN 0 ELSE sum(amount) END FROM shop.orders GROUP BY currency ORDER BY 1
 n060 | SELECT to_char(0.125, '0.99'), to_char(-5, '999')
 n061 | SELECT to_number('1,234.50', '9G999D99')
 n062 | SELECT round(1.005, 2), round(1.0049, 3)
@@ -213,6 +223,12 @@ e040 | SELECT substring('abc' from -1 for -1)
 e041 | SELECT repeat('x', -1), 1 / 0
 e042 | SELECT to_date('2024-02-30', 'YYYY-MM-DD')
 e043 | SELECT '25:00:00'::time
+e090 | SELECT ln(-1)
+e091 | SELECT id FROM shop.orders WHERE sqrt(amount - 100) > 10
+e092 | SELECT power(-8, 0.25)
+e093 | SELECT '12:61:00'::time
+e094 | SELECT log(0, 8)
+e095 | SELECT log10(-1)
 e044 | SELECT 1e400::float8
 e045 | SELECT (-32768)::smallint * -1::smallint
 
@@ -250,6 +266,7 @@ s030 | SELECT 'a ' = 'a', 'a'::char(3) = 'a  '::char(3), 'a'::varchar = 'a '
 s031 | SELECT length('a  '::char(3)), length('a  '), 'x'::char(3) || 'y'
 s032 | SELECT region || '-' || segment FROM shop.customers WHERE id = 7
 s033 | SELECT COALESCE(email, 'none') FROM shop.customers WHERE id IN (37, 38) ORDER BY id
+s090 | SELECT CASE WHEN id = 1 THEN status ELSE 'none' END FROM shop.orders WHERE id <= 2 ORDER BY id
 s034 | SELECT NULLIF(segment, 'business') FROM shop.customers WHERE id IN (1, 2, 3) ORDER BY id
 s035 | SELECT upper(left(name, 1)) AS initial, count(*) FROM shop.customers WHERE region <> 'JP' GROUP BY 1 ORDER BY 1
 s036 | SELECT left(name, 3) FROM shop.customers WHERE region = 'JP' ORDER BY id LIMIT 3
@@ -384,6 +401,7 @@ w002 | SELECT id, rank() OVER (PARTITION BY customer_id ORDER BY amount DESC) FR
 w003 | SELECT id, dense_rank() OVER (ORDER BY status) FROM shop.orders WHERE id <= 10 ORDER BY id
 w004 | SELECT id, lag(amount) OVER (ORDER BY id), lead(amount) OVER (ORDER BY id) FROM shop.orders WHERE id <= 5 ORDER BY id
 w005 | SELECT id, lag(amount, 1, 0) OVER (ORDER BY id), lead(amount, 2, -1) OVER (ORDER BY id) FROM shop.orders WHERE id <= 5 ORDER BY id
+w090 | SELECT i.id, lag(unit_price, 1, 0.5) OVER (ORDER BY i.id), lead(quantity, 1, 0) OVER (ORDER BY i.id) FROM shop.order_items i WHERE i.id <= 4 ORDER BY i.id
 w006 | SELECT id, ntile(4) OVER (ORDER BY id) FROM shop.orders WHERE id <= 10 ORDER BY id
 w007 | SELECT id, sum(amount) OVER (ORDER BY id) FROM shop.orders WHERE id <= 5 ORDER BY id
 w008 | SELECT id, sum(amount) OVER (PARTITION BY currency ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM shop.orders WHERE id <= 10 ORDER BY id
@@ -409,6 +427,8 @@ q002 | WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 
 q003 | WITH RECURSIVE d(day) AS (SELECT DATE '2024-01-01' UNION ALL SELECT day + 1 FROM d WHERE day < DATE '2024-01-07') SELECT day FROM d ORDER BY day
 q004 | WITH RECURSIVE f(a, b) AS (SELECT 0::bigint, 1::bigint UNION ALL SELECT b, a + b FROM f WHERE b < 100) SELECT a FROM f ORDER BY a
 q005 | SELECT region FROM shop.customers UNION SELECT currency FROM shop.orders ORDER BY 1
+q090 | SELECT name FROM shop.customers WHERE id = 1 UNION SELECT 'x' ORDER BY 1
+q091 | SELECT region FROM shop.customers WHERE id = 1 UNION SELECT name FROM shop.customers WHERE id = 1 ORDER BY 1
 q006 | SELECT segment FROM shop.customers INTERSECT SELECT 'business' ORDER BY 1
 q007 | SELECT category FROM shop.products EXCEPT SELECT 'toys' ORDER BY 1
 q008 | SELECT 1 AS x UNION ALL SELECT 2 UNION ALL SELECT 1 ORDER BY x
