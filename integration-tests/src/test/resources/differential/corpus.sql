@@ -173,6 +173,7 @@ n096 | SELECT (-2.5)::int, -7::float8, 1 - 2.5::int
 n097 | SELECT CEILING(2.5)::int, ceiling(price) FROM shop.products WHERE id = 1
 n098 | SELECT sign(-2), ceil(2), floor(7::bigint), round(42)
 n099 | SELECT currency, CASE WHEN currency = 'JPY' THEN 0 ELSE sum(amount) END FROM shop.orders GROUP BY currency ORDER BY 1
+n089 | SELECT sqrt(price), sqrt(2.0), sqrt(0.0001) FROM shop.products WHERE id <= 3 ORDER BY id
 n060 | SELECT to_char(0.125, '0.99'), to_char(-5, '999')
 n061 | SELECT to_number('1,234.50', '9G999D99')
 n062 | SELECT round(1.005, 2), round(1.0049, 3)

@@ -16,6 +16,7 @@ import org.apache.calcite.rex.RexSubQuery;
 import org.apache.calcite.schema.impl.ScalarFunctionImpl;
 import org.apache.calcite.sql.SqlIdentifier;
 import org.apache.calcite.sql.SqlKind;
+import org.apache.calcite.sql.fun.SqlStdOperatorTable;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.type.SqlTypeName;
 import org.apache.calcite.sql.type.SqlTypeUtil;
@@ -28,12 +29,15 @@ import java.util.EnumSet;
  * {@code sum / count}, and a division of exact numbers with a {@code numeric} result is
  * {@link PgNumeric#divide} (PostgreSQL's result scale, 22012 for zero) rather than Calcite's
  * {@code BigDecimal} division; a cast to {@code numeric} without a type modifier keeps the value's
- * digits instead of rounding to the planner's stand-in scale of 0.
+ * digits instead of rounding to the planner's stand-in scale of 0; {@code power} (and so {@code sqrt})
+ * and {@code ln} of double precision raise PostgreSQL's errors where Java answers NaN or an infinity.
  */
 final class LocalNumericSemantics
 {
     private static final SqlUserDefinedFunction DIVIDE = function("pg_numeric_div", "divide");
     private static final SqlUserDefinedFunction UNBOUNDED = function("pg_numeric", "unbounded");
+    private static final SqlUserDefinedFunction POWER = function(dev.sekisho.planner.pg.functions.PgMath.class, "pg_power_float", "pg_power_float");
+    private static final SqlUserDefinedFunction LN = function(dev.sekisho.planner.pg.functions.PgMath.class, "pg_ln_float", "pg_ln_float");
 
     private LocalNumericSemantics() {}
 
@@ -101,12 +105,28 @@ final class LocalNumericSemantics
                 RelDataType type = rexBuilder.getTypeFactory().createTypeWithNullability(unbounded(rexBuilder), result.getType().isNullable());
                 return rexBuilder.makeCall(type, DIVIDE, result.getOperands().stream().map(operand -> asDecimal(rexBuilder, operand)).toList());
             }
+            if ((result.getOperator() == SqlStdOperatorTable.POWER || result.getOperator() == SqlStdOperatorTable.LN)
+                    && result.getType().getSqlTypeName() == SqlTypeName.DOUBLE) {
+                // PostgreSQL's errors for the arguments it rejects, where Java answers NaN or an infinity (sqrt is a power of 0.5 here)
+                return rexBuilder.makeCall(result.getType(), result.getOperator() == SqlStdOperatorTable.POWER ? POWER : LN,
+                        result.getOperands().stream().map(operand -> asDouble(rexBuilder, operand)).toList());
+            }
             if (result.getKind() == SqlKind.CAST && PostgresTypeSystem.isUnboundedNumeric(result.getType())
                     && SqlTypeUtil.isExactNumeric(result.getOperands().get(0).getType())) {
                 return rexBuilder.makeCall(result.getType(), UNBOUNDED, java.util.List.of(asDecimal(rexBuilder, result.getOperands().get(0))));
             }
             return result;
         }
+    }
+
+    private static RexNode asDouble(RexBuilder rexBuilder, RexNode operand)
+    {
+        if (operand.getType().getSqlTypeName() == SqlTypeName.DOUBLE) {
+            return operand;
+        }
+        RelDataType type = rexBuilder.getTypeFactory().createTypeWithNullability(
+                rexBuilder.getTypeFactory().createSqlType(SqlTypeName.DOUBLE), operand.getType().isNullable());
+        return rexBuilder.makeCast(type, operand);
     }
 
     private static RelDataType unbounded(RexBuilder rexBuilder)
@@ -127,7 +147,12 @@ final class LocalNumericSemantics
 
     private static SqlUserDefinedFunction function(String name, String method)
     {
-        java.lang.reflect.Method implementation = java.util.Arrays.stream(PgNumeric.class.getMethods())
+        return function(PgNumeric.class, name, method);
+    }
+
+    private static SqlUserDefinedFunction function(Class<?> owner, String name, String method)
+    {
+        java.lang.reflect.Method implementation = java.util.Arrays.stream(owner.getMethods())
                 .filter(candidate -> candidate.getName().equals(method))
                 .findFirst()
                 .orElseThrow();

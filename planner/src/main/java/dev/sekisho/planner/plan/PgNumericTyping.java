@@ -28,7 +28,7 @@ import java.util.function.BiConsumer;
  * {@code double precision} ({@code float4 / int} is {@code float8 / float8}); {@code sign},
  * {@code ceil}, {@code ceiling}, {@code floor} and {@code round} exist for
  * {@code double precision} and {@code numeric} only (an integer goes to double precision);
- * {@code ln}, {@code log} and {@code log10} of {@code numeric} are numeric with PostgreSQL's scale
+ * {@code ln}, {@code log}, {@code log10} and {@code sqrt} of {@code numeric} are numeric with PostgreSQL's scale
  * ({@link dev.sekisho.planner.pg.functions.PgMath}), {@code log(b, x)} exists for numeric only, and
  * {@code log}/{@code log10} of double precision are C's {@code log10} (exact for powers of ten).
  * Decided by the operands' types, before Calcite types the call.
@@ -67,7 +67,7 @@ final class PgNumericTyping
         if (!(call instanceof SqlBasicCall basic)) {
             return;
         }
-        boolean logarithm = Set.of("ln", "log", "log10").contains(name) && (call.operandCount() == 1 || call.operandCount() == 2 && name.equals("log"));
+        boolean logarithm = Set.of("ln", "log", "log10", "sqrt").contains(name) && (call.operandCount() == 1 || call.operandCount() == 2 && name.equals("log"));
         if (!arithmetic && !rounding && !logarithm) {
             return;
         }
@@ -108,9 +108,13 @@ final class PgNumericTyping
             }
         }
         else if (numeric) {
-            basic.setOperator(validator.function(name.equals("ln") ? "pg_ln" : "pg_log10"));
+            basic.setOperator(validator.function(switch (name) {
+                case "ln" -> "pg_ln";
+                case "sqrt" -> "pg_sqrt";
+                default -> "pg_log10";
+            }));
         }
-        else if (!name.equals("ln") && isNumber(types.get(0))) {
+        else if (!name.equals("ln") && !name.equals("sqrt") && isNumber(types.get(0))) {
             basic.setOperator(validator.function("pg_log10_float"));
         }
     }

@@ -85,6 +85,37 @@ public final class PgMath
         return value;
     }
 
+    /** {@code power(x, y)} of double precision: PostgreSQL's 2201F where the power is undefined or complex, where Java answers NaN or infinity. */
+    public static Double pg_power_float(Double base, Double exponent)
+    {
+        if (base == null || exponent == null) {
+            return null;
+        }
+        if (base == 0 && exponent < 0) {
+            throw new QueryException("2201F", "zero raised to a negative power is undefined");
+        }
+        if (base < 0 && Math.floor(exponent) != exponent) {
+            // Calcite writes sqrt(x) as power(x, 0.5): the square root's message for it
+            throw new QueryException("2201F", exponent == 0.5 ? "cannot take square root of a negative number"
+                    : "a negative number raised to a non-integer power yields a complex result");
+        }
+        double result = Math.pow(base, exponent);
+        if (Double.isInfinite(result) && !Double.isInfinite(base) && !Double.isInfinite(exponent)) {
+            throw new QueryException(SqlStates.NUMERIC_VALUE_OUT_OF_RANGE, "value out of range: overflow");
+        }
+        return result;
+    }
+
+    /** {@code ln(double precision)}: 2201E for zero and negative numbers, where Java answers -Infinity and NaN. */
+    public static Double pg_ln_float(Double value)
+    {
+        if (value == null) {
+            return null;
+        }
+        checkLogarithm(value == 0 ? 0 : value < 0 ? -1 : 1);
+        return Math.log(value);
+    }
+
     /** {@code log10(double precision)} and {@code log(double precision)}: exact for powers of ten, as C's {@code log10}. */
     public static Double pg_log10_float(Double value)
     {
@@ -104,6 +135,21 @@ public final class PgMath
         checkLogarithm(value.signum());
         int scale = clampScale(Math.max(MIN_SIG_DIGITS - estimateLnWeight(value), displayScale(value)));
         return ln(value, scale + 30).setScale(scale, RoundingMode.HALF_UP);
+    }
+
+    /** {@code sqrt(numeric)}: {@code numeric_sqrt}'s result scale (at least 16 significant digits, never fewer decimals than x). */
+    public static BigDecimal pg_sqrt(BigDecimal value)
+    {
+        if (value == null) {
+            return null;
+        }
+        if (value.signum() < 0) {
+            throw new QueryException("2201F", "cannot take square root of a negative number");
+        }
+        int weight = value.signum() == 0 ? 0 : Math.floorDiv(value.precision() - value.scale() - 1, DEC_DIGITS);
+        int resultWeight = (weight + 1) * DEC_DIGITS / 2 - 1;
+        int scale = clampScale(Math.max(MIN_SIG_DIGITS - resultWeight, displayScale(value)));
+        return value.sqrt(new MathContext(scale + Math.max(0, value.precision() - value.scale()) + 10)).setScale(scale, RoundingMode.HALF_UP);
     }
 
     /** {@code log(numeric)} and {@code log10(numeric)}: {@code log(10, x)}. */
