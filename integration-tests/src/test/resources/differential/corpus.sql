@@ -403,6 +403,7 @@ w003 | SELECT id, dense_rank() OVER (ORDER BY status) FROM shop.orders WHERE id 
 w004 | SELECT id, lag(amount) OVER (ORDER BY id), lead(amount) OVER (ORDER BY id) FROM shop.orders WHERE id <= 5 ORDER BY id
 w005 | SELECT id, lag(amount, 1, 0) OVER (ORDER BY id), lead(amount, 2, -1) OVER (ORDER BY id) FROM shop.orders WHERE id <= 5 ORDER BY id
 w090 | SELECT i.id, lag(unit_price, 1, 0.5) OVER (ORDER BY i.id), lead(quantity, 1, 0) OVER (ORDER BY i.id) FROM shop.order_items i WHERE i.id <= 4 ORDER BY i.id
+w091 | SELECT id, percent_rank() OVER (ORDER BY price), cume_dist() OVER (ORDER BY price) FROM shop.products WHERE id <= 3 ORDER BY id
 w006 | SELECT id, ntile(4) OVER (ORDER BY id) FROM shop.orders WHERE id <= 10 ORDER BY id
 w007 | SELECT id, sum(amount) OVER (ORDER BY id) FROM shop.orders WHERE id <= 5 ORDER BY id
 w008 | SELECT id, sum(amount) OVER (PARTITION BY currency ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM shop.orders WHERE id <= 10 ORDER BY id

@@ -117,6 +117,15 @@ final class SekishoMysqlDialect
         if (MathGuards.unparse(writer, call)) {
             return;
         }
+        if (call.getKind() == SqlKind.OVER && (call.operand(0).getKind() == SqlKind.CUME_DIST || call.operand(0).getKind() == SqlKind.PERCENT_RANK)) {
+            // MariaDB prints these doubles with 10 decimals (0.3333333333); as a DOUBLE cast, with every digit as PostgreSQL does
+            SqlWriter.Frame cast = writer.startFunCall("CAST");
+            super.unparseCall(writer, call, 0, 0);
+            writer.sep("AS");
+            writer.keyword("DOUBLE");
+            writer.endFunCall(cast);
+            return;
+        }
         if (call.getOperator().getName().equalsIgnoreCase("PG_NUMERIC_VALUE")) {
             // the value itself (its own scale is kept only where the gateway computes it: see SourcePushdown)
             call.operand(0).unparse(writer, leftPrec, rightPrec);
