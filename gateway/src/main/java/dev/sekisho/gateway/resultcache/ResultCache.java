@@ -55,6 +55,15 @@ public final class ResultCache
     private final AtomicLong generation = new AtomicLong();
     /** When a change feed last reported a change: by source name, and by source and lower-case {@code schema.table}. */
     private final ConcurrentHashMap<String, Long> changedAt = new ConcurrentHashMap<>();
+    /**
+     * The TTL of each source statement seen (empty: not cacheable), which depends only on its SQL
+     * and tables and the immutable settings: scanning the SQL for non-deterministic calls and
+     * matching the tables against the TTLs cost more than the cache lookup itself.
+     */
+    private final Cache<StatementShape, Optional<Duration>> ttls = Caffeine.newBuilder().maximumSize(10_000).executor(Runnable::run).build();
+
+    /** What a statement's TTL depends on. */
+    private record StatementShape(String sql, List<SourceTable> tables) {}
 
     public ResultCache(ResultCacheSettings settings)
     {
@@ -99,8 +108,22 @@ public final class ResultCache
     /** How long a result of this statement may be kept; empty when it must not be cached. */
     Optional<Duration> ttl(BackendQuery query)
     {
-        Optional<Duration> ttl = settings.ttl(query.tables());
-        if (ttl.isEmpty() || NonDeterministicSql.isNonDeterministic(query.sql()) || query.parameters().stream().anyMatch(value -> value instanceof byte[])) {
+        Optional<Duration> ttl = ttls.get(new StatementShape(query.sql(), query.tables()), this::ttlOf);
+        if (ttl.isEmpty()) {
+            return ttl;
+        }
+        for (Object value : query.parameters()) {
+            if (value instanceof byte[]) {
+                return Optional.empty();
+            }
+        }
+        return ttl;
+    }
+
+    private Optional<Duration> ttlOf(StatementShape statement)
+    {
+        Optional<Duration> ttl = settings.ttl(statement.tables());
+        if (ttl.isEmpty() || NonDeterministicSql.isNonDeterministic(statement.sql())) {
             return Optional.empty();
         }
         return ttl;
