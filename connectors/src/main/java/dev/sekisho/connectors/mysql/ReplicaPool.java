@@ -84,6 +84,8 @@ public final class ReplicaPool
     private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
     private final ReplicaMonitor monitor;
     private final ScheduledFuture<?> guard;
+    /** Every server's first health check has finished (it never goes back): routing no longer asks each server. */
+    private volatile boolean allChecked;
 
     public ReplicaPool(MySqlConfig config, ReadServerSelector selector)
     {
@@ -212,8 +214,14 @@ public final class ReplicaPool
     /** What the router sees of every server now; waits for the monitor's first round once after start. */
     private List<ReadRouter.View> views()
     {
-        if (servers.values().stream().anyMatch(server -> !server.health.checked())) {
-            monitor.awaitFirstRound(monitor.firstRoundWaitMillis());
+        if (!allChecked) {
+            for (ReadServer server : servers.values()) {
+                if (!server.health.checked()) {
+                    monitor.awaitFirstRound(monitor.firstRoundWaitMillis());
+                    break;
+                }
+            }
+            allChecked = servers.values().stream().allMatch(server -> server.health.checked());
         }
         long now = System.nanoTime();
         List<ReadRouter.View> views = new ArrayList<>(servers.size());
