@@ -60,7 +60,9 @@ public final class ResultCache
      * and tables and the immutable settings: scanning the SQL for non-deterministic calls and
      * matching the tables against the TTLs cost more than the cache lookup itself.
      */
-    private final Cache<StatementShape, Optional<Duration>> ttls = Caffeine.newBuilder().maximumSize(10_000).executor(Runnable::run).build();
+    private final ConcurrentHashMap<StatementShape, Optional<Duration>> ttls = new ConcurrentHashMap<>();
+    /** Statements whose TTL is remembered at most; then the memo starts afresh (a plain map reads faster than a bounded cache). */
+    private static final int MAX_REMEMBERED_TTLS = 10_000;
 
     /** What a statement's TTL depends on. */
     private record StatementShape(String sql, List<SourceTable> tables) {}
@@ -108,7 +110,15 @@ public final class ResultCache
     /** How long a result of this statement may be kept; empty when it must not be cached. */
     Optional<Duration> ttl(BackendQuery query)
     {
-        Optional<Duration> ttl = ttls.get(new StatementShape(query.sql(), query.tables()), this::ttlOf);
+        StatementShape shape = new StatementShape(query.sql(), query.tables());
+        Optional<Duration> ttl = ttls.get(shape);
+        if (ttl == null) {
+            ttl = ttlOf(shape);
+            if (ttls.size() >= MAX_REMEMBERED_TTLS) {
+                ttls.clear();
+            }
+            ttls.put(shape, ttl);
+        }
         if (ttl.isEmpty()) {
             return ttl;
         }
