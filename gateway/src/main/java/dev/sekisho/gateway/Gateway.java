@@ -49,6 +49,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -138,7 +140,7 @@ public final class Gateway
                 GatewayPolicies started = policies;
                 resultCache.ifPresent(cache -> started.addListener(result -> cache.invalidateAll()));
                 CostGuard guard = new CostGuard(policies.store()::current, connectors, ESTIMATE_CACHE, Gateway::logAdmitted,
-                        Optional.of(new LazyLedger(config.policies().get().ledger())), Clock.systemUTC());
+                        Optional.of(new LazyLedger(config.policies().get().ledger())), Clock.systemUTC(), cacheLookup(planned));
                 costGuard = guard;
                 sessionPolicies = SessionPolicies.of(policies.store()::current, name -> users.lookup(name).map(UserRecord::principal), guard::budget);
                 admission = guard;
@@ -326,6 +328,20 @@ public final class Gateway
     public long plannedStatements()
     {
         return planner.planCount();
+    }
+
+    /** Whether the result cache in front of a fragment's source would answer it now (the cost guard then skips its estimate). */
+    private static CostGuard.CacheLookup cacheLookup(List<Connector> planned)
+    {
+        Map<String, CachingConnector> caching = planned.stream().filter(CachingConnector.class::isInstance).map(CachingConnector.class::cast)
+                .collect(Collectors.toUnmodifiableMap(CachingConnector::name, Function.identity()));
+        if (caching.isEmpty()) {
+            return CostGuard.CacheLookup.NONE;
+        }
+        return (fragment, statement) -> {
+            CachingConnector connector = caching.get(fragment.source());
+            return connector != null && connector.wouldAnswer(fragment, statement.resultCacheSetting());
+        };
     }
 
     /** The result cache, when the configuration has a {@code result_cache:} section. */
