@@ -111,6 +111,8 @@ public final class Gateway
         CostGuard costGuard = null;
         UsersFileWatcher usersWatcher = null;
         GatewayOperations operations = null;
+        // what the gateway closes: the connectors, or the result cache's wrappers around them (which close them and their checks)
+        List<Connector> owned = connectors;
         try {
             PlannerOptions plannerOptions = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
                     .withReplicatedTables(config.replicatedTables());
@@ -123,6 +125,7 @@ public final class Gateway
             List<Connector> planned = resultCache
                     .map(cache -> connectors.stream().map(connector -> (Connector) new CachingConnector(connector, cache)).toList())
                     .orElse(connectors);
+            owned = planned;
             CalciteQueryPlanner planner = new CalciteQueryPlanner(planned, plannerOptions);
             // DDL in a change feed: the catalog and every plan are read again, off the feed's thread, at once and again once
             // the replicas had the change_settle time to apply the DDL too (the catalog is read where statements are read)
@@ -178,7 +181,7 @@ public final class Gateway
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            Gateway gateway = new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher),
+            Gateway gateway = new Gateway(planned, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher),
                     sessions, Optional.ofNullable(costGuard), operations, resultCache);
             if (config.avatica().isPresent()) {
                 try {
@@ -207,7 +210,7 @@ public final class Gateway
             if (policies != null) {
                 policies.close();
             }
-            connectors.forEach(Gateway::closeQuietly);
+            owned.forEach(Gateway::closeQuietly);
             throw e;
         }
     }

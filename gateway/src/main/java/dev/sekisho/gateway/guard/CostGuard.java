@@ -148,8 +148,9 @@ public final class CostGuard
             BudgetCheck.Limits limits = BudgetCheck.limits(current, principal);
             List<Ledger.Charge> charges = ledger.isPresent() ? Allowances.charges(current, principal, clock) : List.of();
             boolean cacheHit = false;
+            List<BackendQuery> fragments = List.of();
             if (!limits.isEmpty() || !charges.isEmpty()) {
-                List<BackendQuery> fragments = prepared.query().get().fragments(statement.parameters());
+                fragments = prepared.query().get().fragments(statement.parameters());
                 // answered from the result cache: the sources are not asked, so there is nothing to estimate, limit or charge
                 cacheHit = !fragments.isEmpty() && fragments.stream().allMatch(fragment -> cache.answers(fragment, statement));
                 if (cacheHit) {
@@ -157,7 +158,7 @@ public final class CostGuard
                 }
             }
             if (!cacheHit && (!limits.isEmpty() || !charges.isEmpty())) {
-                List<FragmentEstimate> estimates = estimator.estimate(prepared.query().get().fragments(statement.parameters()), principal.name());
+                List<FragmentEstimate> estimates = estimator.estimate(fragments, principal.name());
                 BudgetCheck.check(limits, estimates, prepared.sql());
                 List<FragmentEstimate> billed = estimates.stream().filter(fragment -> fragment.estimate().measuresBytes()).toList();
                 if (!billed.isEmpty()) {
