@@ -43,6 +43,7 @@ final class LastModifiedChecks
     private final ScheduledExecutorService timer;
     /** Runs the checks: blocking metadata reads, at most one per table at a time. */
     private final ExecutorService checks;
+    private volatile boolean closed;
 
     LastModifiedChecks(Connector source, ResultCache cache, Duration interval)
     {
@@ -152,6 +153,10 @@ final class LastModifiedChecks
             cache.lastModifiedChecked();
         }
         catch (RuntimeException e) {
+            if (closed) {
+                // the gateway stops: the check was interrupted, nothing failed
+                return;
+            }
             synchronized (state) {
                 state.verifiedAt = Long.MIN_VALUE;
                 if (!state.failing) {
@@ -170,6 +175,7 @@ final class LastModifiedChecks
     @Override
     public void close()
     {
+        closed = true;
         timer.shutdownNow();
         checks.shutdownNow();
     }
