@@ -38,10 +38,10 @@ import static java.util.Objects.requireNonNull;
  * reserves its estimated bytes in the ledger against the person's and teams' allowances (or
  * refuses it, naming what is left), then queues it in its resource group. When it ends the ledger
  * is charged the bytes its sources billed. Session commands (SET, SHOW, ...) pass untouched. Budgets
- * and groups come from the policy snapshot current when the statement runs. A statement whose every
- * source read the result cache holds costs its sources nothing: it is neither estimated nor
- * reserved, and is charged nothing (the cache key is the policy-applied fragment, so the hit is one
- * the statement's own policy made).
+ * and groups come from the policy snapshot current when the statement runs. A statement its source
+ * runs whole whose result the result cache holds costs its source nothing: it is neither estimated
+ * nor reserved, and is charged nothing (the cache key is the policy-applied fragment, so the hit is
+ * one the statement's own policy made).
  */
 public final class CostGuard
         implements Admission, AutoCloseable
@@ -151,8 +151,10 @@ public final class CostGuard
             List<BackendQuery> fragments = List.of();
             if (!limits.isEmpty() || !charges.isEmpty()) {
                 fragments = prepared.query().get().fragments(statement.parameters());
-                // answered from the result cache: the sources are not asked, so there is nothing to estimate, limit or charge
-                cacheHit = !fragments.isEmpty() && fragments.stream().allMatch(fragment -> cache.answers(fragment, statement));
+                // answered from the result cache: the source is not asked, so there is nothing to estimate, limit or charge. Only a
+                // statement its source runs whole, as one read, is known to send the very fragment looked up: a join the gateway
+                // runs binds the keys it read into the other side's statement (a dynamic filter), another statement than the one here
+                cacheHit = prepared.query().get().isFullyPushedDown() && fragments.size() == 1 && cache.answers(fragments.get(0), statement);
                 if (cacheHit) {
                     estimated = OptionalLong.of(0);
                 }

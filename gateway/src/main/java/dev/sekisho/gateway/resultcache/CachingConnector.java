@@ -102,15 +102,16 @@ public final class CachingConnector
         Optional<Duration> ttl = cache.ttl(query);
         if (ttl.isEmpty() || !isOn(context.setting(SESSION_SETTING)) || !lastModifiedChecks.map(checks -> checks.allowsCaching(query)).orElse(true)) {
             cache.bypassed();
-            return unestimated(query, context);
+            return fromSource(query, context);
         }
-        return cache.read(query, ttl.get(), () -> unestimated(query, context), context::answeredFromCache);
+        return cache.read(query, ttl.get(), () -> fromSource(query, context), context::answeredFromCache);
     }
 
     /**
      * Whether the cache would answer {@code query} from a stored entry now, for a session whose
      * {@code sekisho.cache} setting is {@code setting}: what lets the cost guard skip its estimate.
-     * Never blocks and changes no figure.
+     * Never blocks and changes none of the cache's figures (for a BigQuery table, it may start a
+     * check of its last-modified time, as a statement would).
      */
     public boolean wouldAnswer(BackendQuery query, Optional<String> setting)
     {
@@ -119,7 +120,7 @@ public final class CachingConnector
     }
 
     /** The source's rows, unless the statement was admitted as a cache hit without an estimate: then it must not reach the source. */
-    private ResultStream unestimated(BackendQuery query, ExecutionContext context)
+    private ResultStream fromSource(BackendQuery query, ExecutionContext context)
     {
         if (context.admittedAsCacheHit()) {
             throw new QueryException(SqlStates.SERIALIZATION_FAILURE, "the cached result this statement was admitted for was dropped (its table changed,"

@@ -170,11 +170,21 @@ class TestByteBudgets
             assertThat(hit.accounting().billedBytes()).hasValue(0);
             assertThat(guard.budget(ALICE)).contains(List.of("user:alice", "2026-12-05", 10000L, 0L, 0L, 10000L));
 
+            // a statement the gateway runs itself (a join across sources) may send other fragments than those looked up: estimated
+            String sql = "SELECT * FROM events.clicks /* joined */";
+            PreparedQuery joined = new BytesQuery(sql, CostEstimate.Accuracy.PRECISE, 6000, false);
+            StatementInfo federated = new StatementInfo(ALICE, "", new PreparedStatement("", SqlStatement.of(sql), StatementKind.QUERY, Optional.of(joined),
+                    Optional.empty(), List.of(), Optional.of(joined.columns())), Instant.now());
+            assertThatThrownBy(() -> guard.request(federated).join())
+                    .cause()
+                    .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("53400"));
+            assertThat(source.estimates.get()).isEqualTo(1);
+
             // a miss is estimated and guarded as before
             assertThatThrownBy(() -> guard.request(statement(5500)).join())
                     .cause()
                     .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("53400"));
-            assertThat(source.estimates.get()).isEqualTo(1);
+            assertThat(source.estimates.get()).isEqualTo(2);
             Admission.Permit miss = guard.request(statement(4000)).join();
             assertThat(miss.admittedAsCacheHit()).isFalse();
             assertThat(miss.maximumBytesBilled()).hasValue(10000);
@@ -197,9 +207,14 @@ class TestByteBudgets
     }
 
     /** A plan with one fragment for the test source, whose text carries the bytes it would read. */
-    private record BytesQuery(String sql, CostEstimate.Accuracy accuracy, long bytes)
+    private record BytesQuery(String sql, CostEstimate.Accuracy accuracy, long bytes, boolean isFullyPushedDown)
             implements PreparedQuery
     {
+        BytesQuery(String sql, CostEstimate.Accuracy accuracy, long bytes)
+        {
+            this(sql, accuracy, bytes, true);
+        }
+
         @Override
         public List<ResultColumn> columns()
         {
@@ -230,11 +245,6 @@ class TestByteBudgets
             return sql;
         }
 
-        @Override
-        public boolean isFullyPushedDown()
-        {
-            return true;
-        }
     }
 
     /** A source that estimates as BigQuery's dry run does: the bytes a statement reads, and how exact that is. */
