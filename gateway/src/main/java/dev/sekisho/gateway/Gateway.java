@@ -49,6 +49,8 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -109,6 +111,8 @@ public final class Gateway
         CostGuard costGuard = null;
         UsersFileWatcher usersWatcher = null;
         GatewayOperations operations = null;
+        // what the gateway closes: the connectors, or the result cache's wrappers around them (which close them and their checks)
+        List<Connector> owned = connectors;
         try {
             PlannerOptions plannerOptions = PlannerOptions.defaults().withLocalJoinMaxRows(config.execution().localMaxRows())
                     .withReplicatedTables(config.replicatedTables());
@@ -121,6 +125,7 @@ public final class Gateway
             List<Connector> planned = resultCache
                     .map(cache -> connectors.stream().map(connector -> (Connector) new CachingConnector(connector, cache)).toList())
                     .orElse(connectors);
+            owned = planned;
             CalciteQueryPlanner planner = new CalciteQueryPlanner(planned, plannerOptions);
             // DDL in a change feed: the catalog and every plan are read again, off the feed's thread, at once and again once
             // the replicas had the change_settle time to apply the DDL too (the catalog is read where statements are read)
@@ -138,7 +143,7 @@ public final class Gateway
                 GatewayPolicies started = policies;
                 resultCache.ifPresent(cache -> started.addListener(result -> cache.invalidateAll()));
                 CostGuard guard = new CostGuard(policies.store()::current, connectors, ESTIMATE_CACHE, Gateway::logAdmitted,
-                        Optional.of(new LazyLedger(config.policies().get().ledger())), Clock.systemUTC());
+                        Optional.of(new LazyLedger(config.policies().get().ledger())), Clock.systemUTC(), cacheLookup(planned));
                 costGuard = guard;
                 sessionPolicies = SessionPolicies.of(policies.store()::current, name -> users.lookup(name).map(UserRecord::principal), guard::budget);
                 admission = guard;
@@ -176,7 +181,7 @@ public final class Gateway
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
-            Gateway gateway = new Gateway(connectors, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher),
+            Gateway gateway = new Gateway(planned, planner, workers, server, port, Optional.ofNullable(policies), users, Optional.ofNullable(usersWatcher),
                     sessions, Optional.ofNullable(costGuard), operations, resultCache);
             if (config.avatica().isPresent()) {
                 try {
@@ -205,7 +210,7 @@ public final class Gateway
             if (policies != null) {
                 policies.close();
             }
-            connectors.forEach(Gateway::closeQuietly);
+            owned.forEach(Gateway::closeQuietly);
             throw e;
         }
     }
@@ -326,6 +331,20 @@ public final class Gateway
     public long plannedStatements()
     {
         return planner.planCount();
+    }
+
+    /** Whether the result cache in front of a fragment's source would answer it now (the cost guard then skips its estimate). */
+    private static CostGuard.CacheLookup cacheLookup(List<Connector> planned)
+    {
+        Map<String, CachingConnector> caching = planned.stream().filter(CachingConnector.class::isInstance).map(CachingConnector.class::cast)
+                .collect(Collectors.toUnmodifiableMap(CachingConnector::name, Function.identity()));
+        if (caching.isEmpty()) {
+            return CostGuard.CacheLookup.NONE;
+        }
+        return (fragment, statement) -> {
+            CachingConnector connector = caching.get(fragment.source());
+            return connector != null && connector.wouldAnswer(fragment, statement.resultCacheSetting());
+        };
     }
 
     /** The result cache, when the configuration has a {@code result_cache:} section. */

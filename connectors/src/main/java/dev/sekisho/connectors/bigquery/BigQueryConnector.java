@@ -7,6 +7,7 @@ import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.JobInfo;
 import com.google.cloud.bigquery.JobStatistics;
 import com.google.cloud.bigquery.QueryJobConfiguration;
+import com.google.cloud.bigquery.Table;
 import com.google.cloud.bigquery.TableId;
 import com.google.cloud.bigquery.TableResult;
 import dev.sekisho.planner.spi.BackendQuery;
@@ -17,6 +18,7 @@ import dev.sekisho.planner.spi.CostEstimate;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.SourceTable;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.SqlStates;
 import org.slf4j.Logger;
@@ -179,6 +181,34 @@ public final class BigQueryConnector
         requireNonNull(query, "query is null");
         requireNonNull(context, "context is null");
         return Optional.of(dryRun.estimate(query, labels(context, UUID.randomUUID().toString().replace("-", "")), context));
+    }
+
+    @Override
+    public boolean tracksLastModified()
+    {
+        return true;
+    }
+
+    /**
+     * tables.get with the field mask {@code lastModifiedTime}: a metadata read that runs no job and
+     * bills nothing, answered in one small JSON object.
+     */
+    @Override
+    public OptionalLong lastModified(SourceTable table)
+    {
+        requireNonNull(table, "table is null");
+        try {
+            Table found = bigquery.getTable(TableId.of(config.project(), table.schema(), table.table()),
+                    BigQuery.TableOption.fields(BigQuery.TableField.LAST_MODIFIED_TIME));
+            if (found == null || found.getLastModifiedTime() == null) {
+                throw new QueryException(SqlStates.UNDEFINED_TABLE, "BigQuery (source " + config.source() + "): table " + table.qualifiedName()
+                        + " is gone or has no lastModifiedTime");
+            }
+            return OptionalLong.of(found.getLastModifiedTime());
+        }
+        catch (BigQueryException e) {
+            throw BigQueryErrors.map(config.source(), e, ExecutionContext.uncancellable("sekisho"));
+        }
     }
 
     private static void release(RunningJob running, ExecutionContext.Registration cancelRegistration, ExecutionContext.Registration statementRegistration)

@@ -244,7 +244,7 @@ public final class SekishoConfigLoader
     /** {@code result_cache:}: sizes in bytes, and a TTL per table or schema ({@code 500ms}, {@code 30s}, {@code 5m}, {@code 1h}). */
     private static ResultCacheSettings resultCache(ConfigReader section)
     {
-        section.rejectUnknownKeys(Set.of("max_bytes", "max_entry_bytes", "tables", "change_settle_ms"));
+        section.rejectUnknownKeys(Set.of("max_bytes", "max_entry_bytes", "tables", "change_settle_ms", "last_modified_check_ms"));
         long maxBytes = section.intValue("max_bytes", (int) ResultCacheSettings.DEFAULT_MAX_BYTES, 1024, Integer.MAX_VALUE);
         long maxEntryBytes = section.intValue("max_entry_bytes", (int) Math.min(maxBytes, ResultCacheSettings.DEFAULT_MAX_ENTRY_BYTES), 1, Integer.MAX_VALUE);
         if (maxEntryBytes > maxBytes) {
@@ -269,7 +269,8 @@ public final class SekishoConfigLoader
             }
         }
         long settleMillis = section.intValue("change_settle_ms", (int) ResultCacheSettings.DEFAULT_CHANGE_SETTLE.toMillis(), 0, 3_600_000);
-        return new ResultCacheSettings(maxBytes, maxEntryBytes, ttls, Duration.ofMillis(settleMillis));
+        long checkMillis = section.intValue("last_modified_check_ms", (int) ResultCacheSettings.DEFAULT_LAST_MODIFIED_CHECK.toMillis(), 100, 86_400_000);
+        return new ResultCacheSettings(maxBytes, maxEntryBytes, ttls, Duration.ofMillis(settleMillis), Duration.ofMillis(checkMillis));
     }
 
     private static SekishoConfig.Tls tls(ConfigReader section, Path file, int line)

@@ -90,6 +90,15 @@ public interface Admission
             return OptionalLong.empty();
         }
 
+        /**
+         * Whether the statement was admitted without an estimate because the result cache holds
+         * every source read it makes: a read the cache no longer answers when it runs then fails.
+         */
+        default boolean admittedAsCacheHit()
+        {
+            return false;
+        }
+
         /** A source billed the statement {@code bytes} (may be called from the source's thread). */
         default void billed(long bytes) {}
 

@@ -24,9 +24,10 @@ import static java.util.Objects.requireNonNull;
  * @param session the session that runs it
  * @param applicationName the session's application_name when the run started, if set
  * @param answeredFromCache whether the result cache answered it instead of its sources (known when it finished)
+ * @param resultCacheSetting the session's {@code sekisho.cache} when the run started, if set (whether the result cache may answer it)
  */
 public record StatementInfo(Principal principal, Principal account, String portal, PreparedStatement statement, List<Object> parameters,
-        Instant started, SessionInfo session, Optional<String> applicationName, boolean answeredFromCache)
+        Instant started, SessionInfo session, Optional<String> applicationName, boolean answeredFromCache, Optional<String> resultCacheSetting)
 {
     public StatementInfo
     {
@@ -38,19 +39,27 @@ public record StatementInfo(Principal principal, Principal account, String porta
         requireNonNull(started, "started is null");
         requireNonNull(session, "session is null");
         requireNonNull(applicationName, "applicationName is null");
+        requireNonNull(resultCacheSetting, "resultCacheSetting is null");
     }
 
     /** A run as it starts: whether the result cache answers it is known only when it finished. */
     public StatementInfo(Principal principal, Principal account, String portal, PreparedStatement statement, List<Object> parameters,
             Instant started, SessionInfo session, Optional<String> applicationName)
     {
-        this(principal, account, portal, statement, parameters, started, session, applicationName, false);
+        this(principal, account, portal, statement, parameters, started, session, applicationName, Optional.empty());
+    }
+
+    /** A run as it starts, in a session whose {@code sekisho.cache} setting is {@code resultCacheSetting}. */
+    public StatementInfo(Principal principal, Principal account, String portal, PreparedStatement statement, List<Object> parameters,
+            Instant started, SessionInfo session, Optional<String> applicationName, Optional<String> resultCacheSetting)
+    {
+        this(principal, account, portal, statement, parameters, started, session, applicationName, false, resultCacheSetting);
     }
 
     /** This run, answered from the result cache. */
     public StatementInfo withAnsweredFromCache()
     {
-        return new StatementInfo(principal, account, portal, statement, parameters, started, session, applicationName, true);
+        return new StatementInfo(principal, account, portal, statement, parameters, started, session, applicationName, true, resultCacheSetting);
     }
 
     /** A run of a session nobody described (embedded use and tests): the account runs it for itself, without parameters. */

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.resultcache.CachingConnector;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.planner.spi.ResultStream;
@@ -100,7 +101,8 @@ public final class StatementRun
         if (admission == null) {
             Portal bound = session.portal(portalName);
             statement = new StatementInfo(session.principalFor(bound.statement().annotation()), session.principal(), portalName, bound.statement(),
-                    bound.parameters(), Instant.now(), info, session.settings().show("application_name").filter(name -> !name.isEmpty()));
+                    bound.parameters(), Instant.now(), info, session.settings().show("application_name").filter(name -> !name.isEmpty()),
+                    session.settings().show(CachingConnector.SESSION_SETTING));
             admission = pipeline.admit(statement);
             if (!admission.isDone()) {
                 admissionWait.waitFor(admission);
@@ -121,7 +123,7 @@ public final class StatementRun
         }
         // this run ends the statement (or suspends it again): an earlier run's wait for an early close is over
         session.portal(portalName).whenClosedEarly(null);
-        portal = session.execute(portalName, maxRows, permit.maximumBytesBilled(), permit::billed);
+        portal = session.execute(portalName, maxRows, permit.maximumBytesBilled(), permit::billed, permit.admittedAsCacheHit());
         Portal started = portal;
         permit.started(reason -> session.cancelStatement(started, reason));
         sink.start(portal);

@@ -7,6 +7,7 @@ import dev.sekisho.gateway.ledger.ByteText;
 import dev.sekisho.gateway.ledger.Ledger;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.sql.RedashAnnotation;
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.CostEstimate;
 import dev.sekisho.policies.PolicySet;
@@ -37,7 +38,10 @@ import static java.util.Objects.requireNonNull;
  * reserves its estimated bytes in the ledger against the person's and teams' allowances (or
  * refuses it, naming what is left), then queues it in its resource group. When it ends the ledger
  * is charged the bytes its sources billed. Session commands (SET, SHOW, ...) pass untouched. Budgets
- * and groups come from the policy snapshot current when the statement runs.
+ * and groups come from the policy snapshot current when the statement runs. A statement its source
+ * runs whole whose result the result cache holds costs its source nothing: it is neither estimated
+ * nor reserved, and is charged nothing (the cache key is the policy-applied fragment, so the hit is
+ * one the statement's own policy made).
  */
 public final class CostGuard
         implements Admission, AutoCloseable
@@ -64,6 +68,17 @@ public final class CostGuard
     private final Consumer<Admitted> admitted;
     private final Optional<LazyLedger> ledger;
     private final Clock clock;
+    private final CacheLookup cache;
+
+    /** Whether the result cache would answer a source read of a statement now, without reaching the source. */
+    @FunctionalInterface
+    public interface CacheLookup
+    {
+        /** No result cache: every read reaches its source. */
+        CacheLookup NONE = (fragment, statement) -> false;
+
+        boolean answers(BackendQuery fragment, StatementInfo statement);
+    }
 
     /**
      * @param policies the current policy snapshot
@@ -83,6 +98,17 @@ public final class CostGuard
     public CostGuard(Supplier<PolicySet> policies, List<Connector> connectors, Duration estimateCache, Consumer<Admitted> admitted,
             Optional<LazyLedger> ledger, Clock clock)
     {
+        this(policies, connectors, estimateCache, admitted, ledger, clock, CacheLookup.NONE);
+    }
+
+    /**
+     * @param cache tells whether the result cache answers a source read now: a statement all of
+     *         whose reads it answers is not estimated
+     */
+    public CostGuard(Supplier<PolicySet> policies, List<Connector> connectors, Duration estimateCache, Consumer<Admitted> admitted,
+            Optional<LazyLedger> ledger, Clock clock, CacheLookup cache)
+    {
+        this.cache = requireNonNull(cache, "cache is null");
         this.ledger = requireNonNull(ledger, "ledger is null");
         this.clock = requireNonNull(clock, "clock is null");
         this.policies = requireNonNull(policies, "policies is null");
@@ -121,8 +147,20 @@ public final class CostGuard
             Principal principal = statement.principal();
             BudgetCheck.Limits limits = BudgetCheck.limits(current, principal);
             List<Ledger.Charge> charges = ledger.isPresent() ? Allowances.charges(current, principal, clock) : List.of();
+            boolean cacheHit = false;
+            List<BackendQuery> fragments = List.of();
             if (!limits.isEmpty() || !charges.isEmpty()) {
-                List<FragmentEstimate> estimates = estimator.estimate(prepared.query().get().fragments(statement.parameters()), principal.name());
+                fragments = prepared.query().get().fragments(statement.parameters());
+                // answered from the result cache: the source is not asked, so there is nothing to estimate, limit or charge. Only a
+                // statement its source runs whole, as one read, is known to send the very fragment looked up: a join the gateway
+                // runs binds the keys it read into the other side's statement (a dynamic filter), another statement than the one here
+                cacheHit = prepared.query().get().isFullyPushedDown() && fragments.size() == 1 && cache.answers(fragments.get(0), statement);
+                if (cacheHit) {
+                    estimated = OptionalLong.of(0);
+                }
+            }
+            if (!cacheHit && (!limits.isEmpty() || !charges.isEmpty())) {
+                List<FragmentEstimate> estimates = estimator.estimate(fragments, principal.name());
                 BudgetCheck.check(limits, estimates, prepared.sql());
                 List<FragmentEstimate> billed = estimates.stream().filter(fragment -> fragment.estimate().measuresBytes()).toList();
                 if (!billed.isEmpty()) {
@@ -151,14 +189,16 @@ public final class CostGuard
             Optional<Ledger.Reservation> reserved = reservation;
             OptionalLong estimate = estimated;
             OptionalLong maximumBytesBilled = cap;
+            boolean admittedAsCacheHit = cacheHit;
             if (group.isEmpty()) {
                 admitted.accept(new Admitted(principal, statement.account(), Optional.empty(), Duration.ZERO, prepared.sql()));
-                return CompletableFuture.completedFuture(new GuardPermit(Optional.empty(), Optional.empty(), reserved, estimate, maximumBytesBilled));
+                return CompletableFuture.completedFuture(new GuardPermit(Optional.empty(), Optional.empty(), reserved, estimate, maximumBytesBilled,
+                        admittedAsCacheHit));
             }
             CompletableFuture<ResourceGroupQueues.Slot> entered = queues.enter(group.get());
             CompletableFuture<Permit> permit = entered.thenApply(slot -> {
                 admitted.accept(new Admitted(principal, statement.account(), Optional.of(group.get().name()), slot.queueWait(), prepared.sql()));
-                return new GuardPermit(group, Optional.of(slot), reserved, estimate, maximumBytesBilled);
+                return new GuardPermit(group, Optional.of(slot), reserved, estimate, maximumBytesBilled, admittedAsCacheHit);
             });
             // a statement cancelled while it waits leaves the queue; a slot granted as it was cancelled goes back
             permit.whenComplete((granted, failure) -> {
@@ -277,14 +317,18 @@ public final class CostGuard
         private final Optional<Ledger.Reservation> reservation;
         private final OptionalLong estimated;
         private final OptionalLong cap;
+        private final boolean admittedAsCacheHit;
         private final AtomicLong billed = new AtomicLong();
         private volatile boolean reported;
         private ScheduledFuture<?> timeout;
 
         GuardPermit(Optional<ResourceGroup> group, Optional<ResourceGroupQueues.Slot> slot, Optional<Ledger.Reservation> reservation, OptionalLong estimated,
-                OptionalLong cap)
+                OptionalLong cap, boolean admittedAsCacheHit)
         {
             this.group = group;
+            this.admittedAsCacheHit = admittedAsCacheHit;
+            // a cache hit costs nothing: its audit event says 0 bytes billed
+            this.reported = admittedAsCacheHit;
             this.slot = slot;
             this.reservation = reservation;
             this.estimated = estimated;
@@ -308,6 +352,12 @@ public final class CostGuard
         public OptionalLong maximumBytesBilled()
         {
             return cap;
+        }
+
+        @Override
+        public boolean admittedAsCacheHit()
+        {
+            return admittedAsCacheHit;
         }
 
         @Override

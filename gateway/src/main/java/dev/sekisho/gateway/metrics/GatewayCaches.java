@@ -57,6 +57,9 @@ public record GatewayCaches(Supplier<PlanCacheStats> plans, Optional<ResultCache
             resultCache.put("evictions", stats.evictions());
             resultCache.put("invalidations", stats.invalidations());
             resultCache.put("shared_waits", stats.sharedWaits());
+            resultCache.put("last_modified_checks", stats.lastModifiedChecks());
+            resultCache.put("last_modified_changes", stats.lastModifiedChanges());
+            resultCache.put("last_modified_failures", stats.lastModifiedFailures());
         });
         Map<String, Object> caches = new LinkedHashMap<>();
         caches.put("configured", true);

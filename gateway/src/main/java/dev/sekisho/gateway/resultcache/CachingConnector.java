@@ -5,11 +5,13 @@ import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorCapability;
 import dev.sekisho.planner.spi.ConnectorMetadata;
 import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.RouteExplanation;
 import dev.sekisho.planner.spi.ServerStatus;
 import dev.sekisho.planner.spi.SourceTable;
 import dev.sekisho.planner.spi.SqlDialectKind;
+import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.spi.TableChangeListener;
 
 import java.time.Duration;
@@ -24,7 +26,11 @@ import static java.util.Objects.requireNonNull;
  * A source with the result cache in front of its statements: what the planner sends it is the
  * cache's key, so the cache sits below policies and planning and sees exactly what the source would.
  * A session with {@code SET sekisho.cache = off} reads the source every time. When the source
- * follows its own changes (a MySQL {@code change_feed}), each change drops the entries it affects.
+ * follows its own changes (a MySQL {@code change_feed}), each change drops the entries it affects;
+ * when it records when each table last changed (BigQuery), that time is checked in the background
+ * ({@link LastModifiedChecks}) and a statement over a table without a recent good check bypasses
+ * the cache. A statement the cost guard admitted as a cache hit without estimating it fails (40001)
+ * rather than reach the source when its entry was dropped in between.
  */
 public final class CachingConnector
         implements Connector
@@ -34,6 +40,8 @@ public final class CachingConnector
 
     private final Connector source;
     private final ResultCache cache;
+    /** The background checks of the source's last-modified times; empty for a source that keeps none. */
+    private final Optional<LastModifiedChecks> lastModifiedChecks;
     /** What else hears of DDL at the source (the planner, whose plans and catalog it makes stale). */
     private volatile Runnable schemaChanges = () -> {};
 
@@ -42,6 +50,9 @@ public final class CachingConnector
         this.source = requireNonNull(source, "source is null");
         this.cache = requireNonNull(cache, "cache is null");
         String name = source.name();
+        this.lastModifiedChecks = source.tracksLastModified()
+                ? Optional.of(new LastModifiedChecks(source, cache, cache.settings().lastModifiedCheck()))
+                : Optional.empty();
         source.followChanges(new TableChangeListener()
         {
             @Override
@@ -89,11 +100,34 @@ public final class CachingConnector
     public ResultStream execute(BackendQuery query, ExecutionContext context)
     {
         Optional<Duration> ttl = cache.ttl(query);
-        if (ttl.isEmpty() || !isOn(context.setting(SESSION_SETTING))) {
+        if (ttl.isEmpty() || !isOn(context.setting(SESSION_SETTING)) || !lastModifiedChecks.map(checks -> checks.allowsCaching(query)).orElse(true)) {
             cache.bypassed();
-            return source.execute(query, context);
+            return fromSource(query, context);
         }
-        return cache.read(query, ttl.get(), () -> source.execute(query, context), context::answeredFromCache);
+        return cache.read(query, ttl.get(), () -> fromSource(query, context), context::answeredFromCache);
+    }
+
+    /**
+     * Whether the cache would answer {@code query} from a stored entry now, for a session whose
+     * {@code sekisho.cache} setting is {@code setting}: what lets the cost guard skip its estimate.
+     * Never blocks and changes none of the cache's figures (for a BigQuery table, it may start a
+     * check of its last-modified time, as a statement would).
+     */
+    public boolean wouldAnswer(BackendQuery query, Optional<String> setting)
+    {
+        return isOn(setting) && cache.ttl(query).isPresent() && lastModifiedChecks.map(checks -> checks.allowsCaching(query)).orElse(true)
+                && cache.holds(query);
+    }
+
+    /** The source's rows, unless the statement was admitted as a cache hit without an estimate: then it must not reach the source. */
+    private ResultStream fromSource(BackendQuery query, ExecutionContext context)
+    {
+        if (context.admittedAsCacheHit()) {
+            throw new QueryException(SqlStates.SERIALIZATION_FAILURE, "the cached result this statement was admitted for was dropped (its table changed,"
+                    + " or it expired) before the statement ran", "Run the statement again: it is then estimated and read from source " + source.name() + ".",
+                    null);
+        }
+        return source.execute(query, context);
     }
 
     /** The source behind the cache. */
@@ -148,6 +182,7 @@ public final class CachingConnector
     @Override
     public void close()
     {
+        lastModifiedChecks.ifPresent(LastModifiedChecks::close);
         source.close();
     }
 }

@@ -32,7 +32,8 @@ import static java.util.Objects.requireNonNull;
 public final class ResultCache
 {
     /** What the cache holds and did since the gateway started, for {@code SHOW sekisho.cache}, the metrics and the admin endpoint. */
-    public record Stats(long entries, long bytes, long hits, long misses, long bypasses, long evictions, long invalidations, long sharedWaits)
+    public record Stats(long entries, long bytes, long hits, long misses, long bypasses, long evictions, long invalidations, long sharedWaits,
+            long lastModifiedChecks, long lastModifiedChanges, long lastModifiedFailures)
     {
         /** Hits over cacheable reads (hits and misses), 0 before the first. */
         public double hitRatio()
@@ -51,6 +52,9 @@ public final class ResultCache
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong invalidations = new AtomicLong();
     private final AtomicLong sharedWaits = new AtomicLong();
+    private final AtomicLong lastModifiedChecks = new AtomicLong();
+    private final AtomicLong lastModifiedChanges = new AtomicLong();
+    private final AtomicLong lastModifiedFailures = new AtomicLong();
     /** Bumped by every invalidation: a load that began before one is not stored. */
     private final AtomicLong generation = new AtomicLong();
     /** When a change feed last reported a change: by source name, and by source and lower-case {@code schema.table}. */
@@ -248,6 +252,12 @@ public final class ResultCache
         return new Loaded(new CachedResult(columns, rows, bytes, ttl), null);
     }
 
+    /** Whether an entry of {@code query} is stored now (no figure changes: a look, not a read). */
+    boolean holds(BackendQuery query)
+    {
+        return results.asMap().containsKey(query);
+    }
+
     /** Counts a statement that was not cacheable or that its session kept away from the cache. */
     void bypassed()
     {
@@ -318,10 +328,29 @@ public final class ResultCache
         }
     }
 
+    /** A table's last-modified time was read (BigQuery's tables.get). */
+    void lastModifiedChecked()
+    {
+        lastModifiedChecks.incrementAndGet();
+    }
+
+    /** A check found a table's last-modified time changed (its entries were dropped). */
+    void lastModifiedChanged()
+    {
+        lastModifiedChanges.incrementAndGet();
+    }
+
+    /** A check could not read a table's last-modified time (its entries are not served until one can). */
+    void lastModifiedCheckFailed()
+    {
+        lastModifiedFailures.incrementAndGet();
+    }
+
     public Stats stats()
     {
         long bytes = results.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
-        return new Stats(results.estimatedSize(), bytes, hits.get(), misses.get(), bypasses.get(), evictions.get(), invalidations.get(), sharedWaits.get());
+        return new Stats(results.estimatedSize(), bytes, hits.get(), misses.get(), bypasses.get(), evictions.get(), invalidations.get(), sharedWaits.get(),
+                lastModifiedChecks.get(), lastModifiedChanges.get(), lastModifiedFailures.get());
     }
 
     /** The rows read so far, then the rest of the source's stream. */

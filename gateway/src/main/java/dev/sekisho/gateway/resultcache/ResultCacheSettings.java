@@ -21,14 +21,24 @@ import static java.util.Objects.requireNonNull;
  * @param changeSettle after a source reports a table changed (its change feed), how long results
  *         of that table are not kept: the time the servers that answer reads may take to apply the
  *         change (their lag), so that a result read from one still behind is not kept as fresh
+ * @param lastModifiedCheck for a source that records when each table last changed (BigQuery's
+ *         {@code lastModifiedTime}): how often, at most, that time is read per table whose results
+ *         are read through the cache; a table whose last good check is older than twice this is
+ *         not served from the cache
  */
-public record ResultCacheSettings(long maxBytes, long maxEntryBytes, Map<String, Duration> tableTtls, Duration changeSettle)
+public record ResultCacheSettings(long maxBytes, long maxEntryBytes, Map<String, Duration> tableTtls, Duration changeSettle, Duration lastModifiedCheck)
 {
     public static final Duration DEFAULT_CHANGE_SETTLE = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_LAST_MODIFIED_CHECK = Duration.ofSeconds(10);
 
     public ResultCacheSettings(long maxBytes, long maxEntryBytes, Map<String, Duration> tableTtls)
     {
         this(maxBytes, maxEntryBytes, tableTtls, DEFAULT_CHANGE_SETTLE);
+    }
+
+    public ResultCacheSettings(long maxBytes, long maxEntryBytes, Map<String, Duration> tableTtls, Duration changeSettle)
+    {
+        this(maxBytes, maxEntryBytes, tableTtls, changeSettle, DEFAULT_LAST_MODIFIED_CHECK);
     }
 
     public static final long DEFAULT_MAX_BYTES = 256L << 20;
@@ -41,6 +51,9 @@ public record ResultCacheSettings(long maxBytes, long maxEntryBytes, Map<String,
         }
         if (changeSettle == null || changeSettle.isNegative()) {
             throw new IllegalArgumentException("changeSettle must not be negative");
+        }
+        if (lastModifiedCheck == null || lastModifiedCheck.toMillis() < 100) {
+            throw new IllegalArgumentException("lastModifiedCheck must be at least 100 ms");
         }
         tableTtls = Collections.unmodifiableMap(new LinkedHashMap<>(requireNonNull(tableTtls, "tableTtls is null")));
         tableTtls.forEach((table, ttl) -> {

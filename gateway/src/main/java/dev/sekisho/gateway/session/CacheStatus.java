@@ -48,6 +48,9 @@ final class CacheStatus
             rows.add(List.of("evictions", String.valueOf(stats.evictions())));
             rows.add(List.of("invalidations", String.valueOf(stats.invalidations())));
             rows.add(List.of("shared_waits", String.valueOf(stats.sharedWaits())));
+            rows.add(List.of("last_modified_checks", String.valueOf(stats.lastModifiedChecks())));
+            rows.add(List.of("last_modified_changes", String.valueOf(stats.lastModifiedChanges())));
+            rows.add(List.of("last_modified_failures", String.valueOf(stats.lastModifiedFailures())));
         });
         return new ListResultStream(List.of(new ColumnMetadata("name", text, false, "text"), new ColumnMetadata("value", text, false, "text")), rows);
     }

@@ -44,9 +44,16 @@ final class RunningStatements
     /** Like {@link #open(Portal, int)}, with the cost guard's cap on billed bytes and where they are reported. */
     void open(Portal portal, int fetchSizeHint, java.util.OptionalLong maximumBytesBilled, java.util.function.LongConsumer billed)
     {
+        open(portal, fetchSizeHint, maximumBytesBilled, billed, false);
+    }
+
+    /** Like {@link #open(Portal, int, java.util.OptionalLong, java.util.function.LongConsumer)}, for a statement admitted as a result-cache hit. */
+    void open(Portal portal, int fetchSizeHint, java.util.OptionalLong maximumBytesBilled, java.util.function.LongConsumer billed, boolean admittedAsCacheHit)
+    {
         SessionExecutionContext context = new SessionExecutionContext(user, fetchSizeHint, settings::show)
                 .describedAs(portal.statement().sql())
-                .billedTo(maximumBytesBilled, billed);
+                .billedTo(maximumBytesBilled, billed)
+                .admittedAsCacheHit(admittedAsCacheHit);
         running.add(context);
         try {
             cancellation.activate(context);

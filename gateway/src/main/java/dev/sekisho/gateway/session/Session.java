@@ -255,6 +255,15 @@ public final class Session
      */
     public Portal execute(String portalName, int fetchSizeHint, OptionalLong maximumBytesBilled, LongConsumer billed)
     {
+        return execute(portalName, fetchSizeHint, maximumBytesBilled, billed, false);
+    }
+
+    /**
+     * Like {@link #execute(String, int, OptionalLong, LongConsumer)}, for a statement the cost guard
+     * admitted as a result-cache hit without estimating it ({@code admittedAsCacheHit}).
+     */
+    public Portal execute(String portalName, int fetchSizeHint, OptionalLong maximumBytesBilled, LongConsumer billed, boolean admittedAsCacheHit)
+    {
         Portal portal = portals.get(portalName);
         transaction.checkNotFailed(portal.kind());
         if (portal.isStarted()) {
@@ -264,7 +273,7 @@ public final class Session
         PreparedStatement statement = portal.statement();
         switch (statement.kind()) {
             case EMPTY -> portal.startCommand("");
-            case QUERY, OTHER -> running.open(portal, fetchSizeHint > 0 ? fetchSizeHint : 1000, maximumBytesBilled, billed);
+            case QUERY, OTHER -> running.open(portal, fetchSizeHint > 0 ? fetchSizeHint : 1000, maximumBytesBilled, billed, admittedAsCacheHit);
             case SHOW -> portal.startRows(commands.show(command(statement, SessionStatement.Show.class)), null);
             case SET -> commands.set(portal, command(statement, SessionStatement.Set.class));
             case RESET -> commands.reset(portal, command(statement, SessionStatement.Reset.class));

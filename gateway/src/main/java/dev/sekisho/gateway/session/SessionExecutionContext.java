@@ -41,6 +41,7 @@ public final class SessionExecutionContext
     private volatile OptionalLong maximumBytesBilled = OptionalLong.empty();
     private volatile LongConsumer billing = bytes -> {};
     private volatile boolean answeredFromCache;
+    private volatile boolean admittedAsCacheHit;
 
     public SessionExecutionContext(String user, int fetchSizeHint)
     {
@@ -63,6 +64,19 @@ public final class SessionExecutionContext
         this.maximumBytesBilled = requireNonNull(maximumBytesBilled, "maximumBytesBilled is null");
         this.billing = requireNonNull(billing, "billing is null");
         return this;
+    }
+
+    /** Whether the cost guard admitted the statement as a result-cache hit, without an estimate. */
+    public SessionExecutionContext admittedAsCacheHit(boolean admitted)
+    {
+        this.admittedAsCacheHit = admitted;
+        return this;
+    }
+
+    @Override
+    public boolean admittedAsCacheHit()
+    {
+        return admittedAsCacheHit;
     }
 
     @Override

@@ -281,6 +281,21 @@ class TestSekishoConfigLoader
                 """, "avatica.serialization: must be 'protobuf' (the driver's default) or 'json', not 'xml'");
     }
 
+    @Test
+    void resultCacheLastModifiedCheckHasADefaultAndALowerBound()
+    {
+        String sources = """
+                users_file: users.yaml
+                sources:
+                  shop: {type: mysql, replicas: [{host: r1}]}
+                """;
+        assertThat(SekishoConfigLoader.load(sources + "result_cache: {tables: {shop: 5m}}\n", FILE).resultCache().orElseThrow().lastModifiedCheck())
+                .isEqualTo(Duration.ofSeconds(10));
+        assertThat(SekishoConfigLoader.load(sources + "result_cache: {tables: {shop: 5m}, last_modified_check_ms: 2500}\n", FILE).resultCache().orElseThrow()
+                .lastModifiedCheck()).isEqualTo(Duration.ofMillis(2500));
+        assertError(sources + "result_cache: {tables: {shop: 5m}, last_modified_check_ms: 10}\n", "last_modified_check_ms");
+    }
+
     private static void assertError(String yaml, String expected)
     {
         assertThatThrownBy(() -> SekishoConfigLoader.load(yaml, FILE))

@@ -151,6 +151,47 @@ class TestByteBudgets
         }
     }
 
+    @Test
+    void aStatementTheResultCacheAnswersIsNeitherEstimatedNorLimitedNorCharged()
+    {
+        PolicySet policies = new PolicyParser().parse(List.of(new PolicyDocument("budgets.yaml", POLICY)));
+        BytesConnector source = new BytesConnector();
+        SekishoConfig.LedgerDatabase database = SekishoConfig.LedgerDatabase.embedded(directory.resolve("ledger"));
+        // the cache holds the fragment of the 6,000-byte statement only
+        CostGuard.CacheLookup cached = (fragment, statement) -> fragment.sql().endsWith(" 6000");
+        try (CostGuard guard = new CostGuard(() -> policies, List.of(source), Duration.ofSeconds(30), admitted -> {}, Optional.of(new LazyLedger(database)), CLOCK,
+                cached)) {
+            Admission.Permit hit = guard.request(statement(6000)).join();
+            assertThat(source.estimates.get()).isZero();
+            assertThat(hit.admittedAsCacheHit()).isTrue();
+            assertThat(hit.maximumBytesBilled()).isEmpty();
+            hit.close();
+            assertThat(hit.accounting().estimatedBytes()).hasValue(0);
+            assertThat(hit.accounting().billedBytes()).hasValue(0);
+            assertThat(guard.budget(ALICE)).contains(List.of("user:alice", "2026-12-05", 10000L, 0L, 0L, 10000L));
+
+            // a statement the gateway runs itself (a join across sources) may send other fragments than those looked up: estimated
+            String sql = "SELECT * FROM events.clicks /* joined */";
+            PreparedQuery joined = new BytesQuery(sql, CostEstimate.Accuracy.PRECISE, 6000, false);
+            StatementInfo federated = new StatementInfo(ALICE, "", new PreparedStatement("", SqlStatement.of(sql), StatementKind.QUERY, Optional.of(joined),
+                    Optional.empty(), List.of(), Optional.of(joined.columns())), Instant.now());
+            assertThatThrownBy(() -> guard.request(federated).join())
+                    .cause()
+                    .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("53400"));
+            assertThat(source.estimates.get()).isEqualTo(1);
+
+            // a miss is estimated and guarded as before
+            assertThatThrownBy(() -> guard.request(statement(5500)).join())
+                    .cause()
+                    .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("53400"));
+            assertThat(source.estimates.get()).isEqualTo(2);
+            Admission.Permit miss = guard.request(statement(4000)).join();
+            assertThat(miss.admittedAsCacheHit()).isFalse();
+            assertThat(miss.maximumBytesBilled()).hasValue(10000);
+            miss.close();
+        }
+    }
+
     private static StatementInfo statement(long bytes)
     {
         return statement(bytes, CostEstimate.Accuracy.PRECISE);
@@ -166,9 +207,14 @@ class TestByteBudgets
     }
 
     /** A plan with one fragment for the test source, whose text carries the bytes it would read. */
-    private record BytesQuery(String sql, CostEstimate.Accuracy accuracy, long bytes)
+    private record BytesQuery(String sql, CostEstimate.Accuracy accuracy, long bytes, boolean isFullyPushedDown)
             implements PreparedQuery
     {
+        BytesQuery(String sql, CostEstimate.Accuracy accuracy, long bytes)
+        {
+            this(sql, accuracy, bytes, true);
+        }
+
         @Override
         public List<ResultColumn> columns()
         {
@@ -199,11 +245,6 @@ class TestByteBudgets
             return sql;
         }
 
-        @Override
-        public boolean isFullyPushedDown()
-        {
-            return true;
-        }
     }
 
     /** A source that estimates as BigQuery's dry run does: the bytes a statement reads, and how exact that is. */
@@ -211,6 +252,7 @@ class TestByteBudgets
             implements Connector
     {
         final AtomicInteger executed = new AtomicInteger();
+        final AtomicInteger estimates = new AtomicInteger();
 
         @Override
         public String name()
@@ -265,6 +307,7 @@ class TestByteBudgets
         @Override
         public Optional<CostEstimate> estimate(BackendQuery query, ExecutionContext context)
         {
+            estimates.incrementAndGet();
             String[] words = query.sql().split(" ");
             return Optional.of(new CostEstimate(Long.parseLong(words[words.length - 1]), CostEstimate.Accuracy.valueOf(words[words.length - 2])));
         }

@@ -6,6 +6,7 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorMetadata;
 import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SourceTable;
 import dev.sekisho.planner.spi.SqlDialectKind;
@@ -24,6 +25,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestResultCache
 {
@@ -145,6 +147,61 @@ class TestResultCache
                 return Optional.empty();
             }
         };
+    }
+
+    /** A session's context for a statement the cost guard admitted as a cache hit, without an estimate. */
+    private static ExecutionContext admittedAsHit()
+    {
+        ExecutionContext session = session(null);
+        return new ExecutionContext()
+        {
+            @Override
+            public String user()
+            {
+                return session.user();
+            }
+
+            @Override
+            public Registration onCancel(Runnable action)
+            {
+                return session.onCancel(action);
+            }
+
+            @Override
+            public boolean admittedAsCacheHit()
+            {
+                return true;
+            }
+
+            @Override
+            public boolean isCancelled()
+            {
+                return false;
+            }
+
+            @Override
+            public Optional<String> cancelReason()
+            {
+                return Optional.empty();
+            }
+        };
+    }
+
+    @Test
+    void whatTheCostGuardSeesAsAHitIsServedAndAnEntryGoneMeanwhileNeverReachesTheSourceUnestimated()
+    {
+        assertThat(connector.wouldAnswer(lookup(10, CUSTOMERS), Optional.empty())).isFalse();
+        assertThat(read(lookup(10, CUSTOMERS), session(null))).containsExactly(11, 12, 13);
+        assertThat(connector.wouldAnswer(lookup(10, CUSTOMERS), Optional.empty())).isTrue();
+        assertThat(connector.wouldAnswer(lookup(10, CUSTOMERS), Optional.of("off"))).isFalse();
+        assertThat(read(lookup(10, CUSTOMERS), admittedAsHit())).containsExactly(11, 12, 13);
+        assertThat(source.executions).hasValue(1);
+
+        // the table changed between the guard's look and the read: the statement fails (40001), the source is not asked
+        cache.invalidateTable("shopdb", "shop", "customers");
+        assertThatThrownBy(() -> read(lookup(10, CUSTOMERS), admittedAsHit())).isInstanceOfSatisfying(QueryException.class,
+                e -> assertThat(e.sqlState()).isEqualTo("40001"));
+        assertThat(source.executions).hasValue(1);
     }
 
     private List<Integer> read(BackendQuery query, ExecutionContext context)

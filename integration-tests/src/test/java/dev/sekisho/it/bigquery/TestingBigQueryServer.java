@@ -41,7 +41,8 @@ import static java.util.Objects.requireNonNull;
  * A BigQuery endpoint on loopback for the real {@code google-cloud-bigquery} client (through its
  * host override): the REST shapes of API v2 for datasets.list/get, tables.list/get, tabledata.list,
  * jobs.insert (queries with parameters and labels, {@code dryRun}, {@code maximumBytesBilled}),
- * jobs.get, jobs.getQueryResults with page tokens, jobs.cancel, and error bodies. Queries are
+ * jobs.get, jobs.getQueryResults with page tokens, jobs.cancel, and error bodies. A table's
+ * {@code lastModifiedTime} is when it was last created or replaced ({@link TableBuilder#create}). Queries are
  * analysed and executed by Google's ZetaSQL ({@link ZetaSqlEngine}), so GoogleSQL's meaning comes
  * from Google's code. Not BigQuery itself: no authentication, no quotas, no partition pruning.
  *
@@ -82,6 +83,10 @@ public final class TestingBigQueryServer
     private volatile Failure insertFailure;
     private volatile Failure queryFailure;
     private volatile boolean holdJobs;
+    /** Each table's {@code lastModifiedTime} (ms since the epoch), by {@code dataset.table}: set by every create and replace. */
+    private final Map<String, Long> lastModified = new ConcurrentHashMap<>();
+    /** Tables whose tables.get answers 500 backendError (a failing metadata read). */
+    private final java.util.Set<String> failingTableGets = java.util.concurrent.ConcurrentHashMap.newKeySet();
     /** Tables whose dry runs answer {@code totalBytesProcessedAccuracy: UNKNOWN} and 0 bytes (as row access policies can make BigQuery do). */
     private final java.util.Set<String> unknownEstimates = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -308,8 +313,12 @@ public final class TestingBigQueryServer
         if (table == null) {
             return error(404, "notFound", "Not found: Table " + PROJECT + ":" + dataset + "." + name);
         }
+        if (failingTableGets.contains(dataset + "." + name)) {
+            return error(500, "backendError", "fixture: tables.get of " + dataset + "." + name + " fails");
+        }
         ObjectNode resource = mapper.createObjectNode().put("kind", "bigquery#table").put("id", PROJECT + ":" + table.path()).put("type", table.kind())
-                .put("location", LOCATION).put("numRows", Integer.toString(table.rows().size())).put("numBytes", Long.toString(table.bytes()));
+                .put("location", LOCATION).put("numRows", Integer.toString(table.rows().size())).put("numBytes", Long.toString(table.bytes()))
+                .put("lastModifiedTime", Long.toString(lastModified.getOrDefault(table.path(), 0L)));
         reference(resource.putObject("tableReference"), dataset, name);
         if (table.description() != null) {
             resource.put("description", table.description());
@@ -439,6 +448,17 @@ public final class TestingBigQueryServer
     {
         unknownEstimates.add(dataset + "`.`" + table);
         unknownEstimates.add(dataset + "." + table);
+    }
+
+    /** While {@code failing}, tables.get of {@code dataset.table} answers 500 backendError. */
+    public void failTableGets(String dataset, String table, boolean failing)
+    {
+        if (failing) {
+            failingTableGets.add(dataset + "." + table);
+        }
+        else {
+            failingTableGets.remove(dataset + "." + table);
+        }
     }
 
     /** PRECISE unless a scanned table is partitioned or clustered (the fixture prunes neither, so its count is an upper bound). */
@@ -747,6 +767,7 @@ public final class TestingBigQueryServer
             return this;
         }
 
+        /** Creates the table, or replaces one of the same name (its rows and its {@code lastModifiedTime}). */
         public void create()
         {
             List<List<Value>> values = new ArrayList<>();
@@ -757,7 +778,10 @@ public final class TestingBigQueryServer
                 }
                 values.add(converted);
             }
-            engine.addTable(new FixtureTable(dataset, name, kind, columns, values, description, partitionColumn, clustering));
+            FixtureTable table = new FixtureTable(dataset, name, kind, columns, values, description, partitionColumn, clustering);
+            engine.addTable(table);
+            // a replaced table's time moves on even within the same millisecond
+            lastModified.merge(table.path(), System.currentTimeMillis(), (before, now) -> Math.max(before + 1, now));
         }
     }
 

@@ -55,6 +55,12 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     }
 
     @Override
+    public boolean admittedAsCacheHit()
+    {
+        return delegate.admittedAsCacheHit();
+    }
+
+    @Override
     public Optional<String> setting(String name)
     {
         return delegate.setting(name);

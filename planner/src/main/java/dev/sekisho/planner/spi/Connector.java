@@ -87,6 +87,28 @@ public interface Connector
         return false;
     }
 
+    /**
+     * Whether {@link #lastModified} answers for this source's tables: a result cache in front of
+     * the source then checks that time instead of trusting its TTL alone (BigQuery, which has no
+     * change feed to follow).
+     */
+    default boolean tracksLastModified()
+    {
+        return false;
+    }
+
+    /**
+     * When rows of {@code table} last changed, as the source records it (BigQuery's
+     * {@code lastModifiedTime}, milliseconds since the epoch); empty when the source keeps no such
+     * time. One cheap metadata read, never a query; blocks on the network like {@link #execute}.
+     *
+     * @throws QueryException when the source cannot tell (unreachable, the table gone, no permission)
+     */
+    default OptionalLong lastModified(SourceTable table)
+    {
+        return OptionalLong.empty();
+    }
+
     /** Releases pools and threads. */
     @Override
     default void close() {}

@@ -99,6 +99,16 @@ public interface ExecutionContext
     {
     }
 
+    /**
+     * Whether the cost guard admitted the statement without estimating it, because the result
+     * cache held every source read it makes: a read the cache no longer answers (its entry was
+     * dropped since) must then fail rather than reach the source unestimated.
+     */
+    default boolean admittedAsCacheHit()
+    {
+        return false;
+    }
+
     /** Whether a cancel was requested. */
     boolean isCancelled();
 

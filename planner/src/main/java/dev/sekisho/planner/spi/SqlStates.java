@@ -19,6 +19,7 @@ public final class SqlStates
     public static final String INVALID_CURSOR_NAME = "34000";
     public static final String INVALID_SQL_STATEMENT_NAME = "26000";
     public static final String READ_ONLY_SQL_TRANSACTION = "25006";
+    public static final String SERIALIZATION_FAILURE = "40001";
     public static final String INVALID_AUTHORIZATION_SPECIFICATION = "28000";
     public static final String INVALID_PASSWORD = "28P01";
     public static final String SYNTAX_ERROR = "42601";
