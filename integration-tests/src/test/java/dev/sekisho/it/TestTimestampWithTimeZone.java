@@ -19,13 +19,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code timestamp with time zone} in the session's {@code TimeZone}, checked against a real
- * PostgreSQL 15 over pgjdbc: the same statements under zones with half-hour offsets, with a
+ * PostgreSQL 15 over pgjdbc: the same statements under a zone with a half-hour offset, one with a
  * daylight-saving change and UTC, in text and in binary results. The differential corpus runs in
  * the session's default zone; this test moves the zone, which the corpus cannot do per statement.
  */
 class TestTimestampWithTimeZone
 {
-    private static final List<String> ZONES = List.of("Asia/Kolkata", "America/New_York", "UTC", "+03");
+    private static final List<String> ZONES = List.of("Asia/Kolkata", "America/New_York", "UTC");
     private static final List<String> STATEMENTS = List.of(
             "SELECT ordered_at::timestamptz, date_trunc('day', ordered_at::timestamptz), extract(hour FROM ordered_at::timestamptz) FROM shop.orders WHERE id = 5",
             "SELECT date_trunc('month', birth_date), date_trunc('week', DATE '2024-03-10') FROM shop.customers WHERE id = 1",

@@ -91,6 +91,10 @@ final class PgTimeZoneSyntax
             }
             int zoneStart = next(tokens, zone + 1);
             int zoneEnd = zoneStart < tokens.size() && tokens.get(zoneStart).kind() == Kind.STRING ? zoneStart : name(tokens, zoneStart);
+            if (zoneEnd >= 0 && zoneStart < tokens.size() && tokens.get(zoneStart).kind() != Kind.STRING && at(tokens, next(tokens, zoneEnd + 1), "(")) {
+                // a call: AT TIME ZONE current_setting('TimeZone')
+                zoneEnd = PgTokens.matching(tokens, next(tokens, zoneEnd + 1), "(", ")");
+            }
             int end = previous(tokens, i - 1);
             int start = operandStart(tokens, end);
             if (zoneEnd < 0 || start < 0) {
