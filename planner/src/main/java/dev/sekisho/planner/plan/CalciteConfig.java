@@ -48,6 +48,8 @@ public final class CalciteConfig
             SqlLibraryOperatorTableFactory.INSTANCE.getOperatorTable(SqlLibrary.STANDARD, SqlLibrary.POSTGRESQL),
             // PostgreSQL functions that Calcite's PostgreSQL library lacks
             SqlOperatorTables.of(SqlLibraryOperators.LENGTH, SqlLibraryOperators.ARRAY_TO_STRING),
+            // timestamp with time zone (now(), AT TIME ZONE, date_trunc, to_timestamp)
+            dev.sekisho.planner.pg.functions.PgTimestampTzOperators.operatorTable(),
             // pg_catalog's functions (catalog emulation)
             PgOperators.operatorTable()));
 

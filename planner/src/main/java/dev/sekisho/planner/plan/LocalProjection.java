@@ -62,8 +62,9 @@ final class LocalProjection
      * The projected rows of {@code source}.
      *
      * @param parameters for each Calcite dynamic parameter index, its value
+     * @param executionContext the statement's, whose session settings (its TimeZone) the projection reads
      */
-    ResultStream apply(ResultStream source, List<Object> parameters)
+    ResultStream apply(ResultStream source, List<Object> parameters, dev.sekisho.planner.spi.ExecutionContext executionContext)
     {
         Map<String, Object> values = new HashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
@@ -72,6 +73,10 @@ final class LocalProjection
         Object[] input = new Object[inputConverters.size()];
         // the generated code reads the row from the data context (RexExecutorImpl.DataContextInputGetter)
         values.put("inputRecord", input);
+        // now() computed here is the statement's instant, as in the gateway's engine
+        long now = System.currentTimeMillis();
+        values.put(DataContext.Variable.UTC_TIMESTAMP.camelName, now);
+        values.put(DataContext.Variable.CURRENT_TIMESTAMP.camelName, now);
         DataContext context = new RowContext(typeFactory, values);
         return new ResultStream()
         {
@@ -93,7 +98,9 @@ final class LocalProjection
                 for (int i = 0; i < input.length; i++) {
                     input[i] = inputConverters.get(i).apply(source.value(i));
                 }
-                row = function.apply(context);
+                try (dev.sekisho.planner.pg.catalog.PgCatalog.Binding binding = dev.sekisho.planner.pg.catalog.PgExecution.bind(executionContext)) {
+                    row = function.apply(context);
+                }
                 return true;
             }
 

@@ -131,7 +131,7 @@ final class PushedDownQuery
             for (int number : dynamicParameterNumbers) {
                 dynamic.add(parameters.get(number));
             }
-            stream = projection.apply(stream, dynamic);
+            stream = projection.apply(stream, dynamic, context);
         }
         if (identityColumns) {
             return new ConvertingResultStream(stream, columnMetadata, converters);

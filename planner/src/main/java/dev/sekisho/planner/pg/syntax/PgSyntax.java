@@ -58,6 +58,7 @@ public final class PgSyntax
         tokens = collations(tokens);
         tokens = intervals(tokens);
         tokens = timestampLiterals(tokens);
+        tokens = PgTimeZoneSyntax.rewrite(tokens);
         tokens = explicitTable(tokens);
         tokens = PgQueryShapes.distinctOn(tokens);
         tokens = whereWithoutFrom(tokens);
