@@ -158,6 +158,10 @@ n051 | SELECT gcd(12, 18), lcm(4, 6)
 n052 | SELECT factorial(5)
 n053 | SELECT greatest(1, 2.5, 3), least('b', 'a', 'C')
 n054 | SELECT 7 & 3, 7 | 8, 7 # 2, ~7, 1 << 4, 256 >> 2
+n054a | SELECT id, id & 3 AS low_bits, id | 8, id # 5, id << 2, id >> 1, ~id FROM shop.orders WHERE id <= 5 ORDER BY id
+n054b | SELECT customer_id & 7 AS bucket, count(*) FROM shop.orders WHERE id & 1 = 0 GROUP BY customer_id & 7 ORDER BY bucket
+n054c | SELECT 1 | 2 & 3, 1 + 2 & 3, 1 << 2 + 1, ~1 + 1, 5 & 3 = 1, 1::bigint << 40, 7::smallint & 3::smallint
+n054d | SELECT 2.5 & 1
 n055 | SELECT (price * 1.1)::numeric(10,2) FROM shop.products WHERE id <= 3 ORDER BY id
 n056 | SELECT sum(amount) / sum(CASE WHEN currency = 'JPY' THEN 1 ELSE 0 END) FROM shop.orders WHERE currency = 'JPY'
 n057 | SELECT count(*)::float / 3 FROM shop.products
@@ -250,7 +254,12 @@ s013 | SELECT split_part(email, '@', 2) AS domain, count(*) FROM shop.customers 
 s014 | SELECT regexp_replace('aaa', 'a', 'b'), regexp_replace('aaa', 'a', 'b', 'g')
 s015 | SELECT regexp_replace(phone, '[^0-9]', '', 'g') FROM shop.customers WHERE id IN (1, 2, 3) ORDER BY id
 s016 | SELECT regexp_matches('abc123', '[0-9]+')
+s016a | SELECT id, regexp_matches(name, '^([A-Z])[a-z]+ ([A-Z])') FROM shop.customers WHERE id <= 12 ORDER BY id
+s016b | SELECT regexp_matches('a1b22c333', '[0-9]+', 'g')
+s016c | SELECT regexp_matches('abc', 'a', 'z')
 s017 | SELECT substring('abc123def' from '[0-9]+')
+s017b | SELECT substring('ab' from 'a|ab'), regexp_match('foobarbequebaz', '(bar)(beque)'), (regexp_match('2024-05-17', '(\d+)-(\d+)'))[2]
+s017a | SELECT id, substring(email from '@(.*)$') AS domain, substring(name from '[A-Z][a-z]+$') FROM shop.customers WHERE id <= 10 ORDER BY id
 s018 | SELECT initcap('hello wORLD'), reverse('abc')
 s019 | SELECT repeat('ab', 3), ascii('A'), chr(65)
 s020 | SELECT md5('abc')
@@ -261,7 +270,9 @@ s024 | SELECT format('%s has %s', 'x', 3)
 s025 | SELECT quote_ident('a b'), quote_literal('it''s')
 s026 | SELECT string_to_array('a,b,c', ','), array_to_string(ARRAY['x', 'y'], '-')
 s027 | SELECT to_hex(255), encode('abc'::bytea, 'hex')
+s027a | SELECT encode(name::bytea, 'hex'), encode(decode('00ff41', 'hex'), 'escape'), decode('aGk=', 'base64') FROM shop.customers WHERE id = 7
 s028 | SELECT name FROM shop.customers WHERE id BETWEEN 1 AND 10 ORDER BY length(name), name
+s028a | SELECT name, email FROM shop.customers WHERE id BETWEEN 1 AND 10 ORDER BY length(email) DESC, name
 s029 | SELECT 'abc' < 'abd', 'B' < 'a', 'a' < 'B'
 s030 | SELECT 'a ' = 'a', 'a'::char(3) = 'a  '::char(3), 'a'::varchar = 'a '
 s031 | SELECT length('a  '::char(3)), length('a  '), 'x'::char(3) || 'y'
@@ -280,6 +291,7 @@ s042 | SELECT email FROM shop.customers WHERE email ILIKE '%SMITH%' ORDER BY id 
 s043 | SELECT pg_typeof(upper('a')), pg_typeof('a' || 'b'), pg_typeof(substr('abc', 1, 2))
 s044 | SELECT string_agg(name, ', ' ORDER BY id) FROM shop.products WHERE id <= 3
 s045 | SELECT regexp_split_to_array('a1b2c', '[0-9]')
+s045a | SELECT (regexp_split_to_array(email, '@'))[2] AS domain, count(*) FROM shop.customers WHERE email IS NOT NULL GROUP BY 1 ORDER BY 2 DESC, 1
 s046 | SELECT length(regexp_replace('a.b.c', '\.', '', 'g'))
 
 -- Dates and times
@@ -395,6 +407,8 @@ c025 | SELECT (1, 2) = (1, 2), (1, 2) < (1, 3)
 c026 | SELECT '{1,2,3}'::int[]
 c027 | SELECT ARRAY[1, 2, 3], ARRAY['a', 'b']
 c028 | SELECT (ARRAY[10, 20, 30])[2], array_length(ARRAY[1, 2, 3], 1), cardinality(ARRAY[1, 2])
+c028a | SELECT array_length(array_agg(id), 1), cardinality(array_agg(id)) FROM shop.orders WHERE id <= 7
+c028b | SELECT (ARRAY['x', 'y', 'z'])[3], (ARRAY[1, 2])[5], array_length(ARRAY[1, 2], 2)
 c029 | SELECT 3 = ANY (ARRAY[1, 2, 3]), 4 = ALL (ARRAY[4, 4])
 c030 | SELECT CAST(created_at AS date) = birth_date FROM shop.customers WHERE id = 2
 c031 | SELECT 1::boolean::int
@@ -459,6 +473,7 @@ q018 | SELECT count(*) FROM shop.customers c, LATERAL (SELECT amount FROM shop.o
 q019 | SELECT x FROM generate_series(1, 5) AS x ORDER BY x
 q020 | SELECT s.d::date, count(o.id) FROM generate_series(TIMESTAMP '2023-01-01', TIMESTAMP '2023-01-05', INTERVAL '1 day') AS s(d) LEFT JOIN shop.orders o ON o.ordered_at::date = s.d::date GROUP BY 1 ORDER BY 1
 q021 | SELECT unnest(ARRAY[3, 1, 2]) AS v ORDER BY v
+q021a | SELECT id, unnest(ARRAY[1, 2]) AS k FROM shop.orders WHERE id <= 2 ORDER BY id, k
 q022 | SELECT * FROM unnest(ARRAY['a', 'b']) WITH ORDINALITY AS t(v, n) ORDER BY n
 q023 | SELECT count(*) FROM (SELECT DISTINCT customer_id, status FROM shop.orders) t
 q024 | SELECT DISTINCT ON (customer_id) customer_id, id, amount FROM shop.orders ORDER BY customer_id, amount DESC, id LIMIT 5

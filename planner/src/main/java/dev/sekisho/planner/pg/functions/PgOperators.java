@@ -43,6 +43,9 @@ public final class PgOperators
         ScalarFunctionImpl.functions(PgDateFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgScalarFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgMath.class).forEach(plus::add);
+        ScalarFunctionImpl.functions(PgRegexFunctions.class).forEach(plus::add);
+        ScalarFunctionImpl.functions(PgBinaryFunctions.class).forEach(plus::add);
+        ScalarFunctionImpl.functions(PgBitwiseFunctions.class).forEach(plus::add);
         for (Method method : PgTableFunctions.class.getDeclaredMethods()) {
             if (Modifier.isPublic(method.getModifiers()) && Modifier.isStatic(method.getModifiers())) {
                 plus.add(method.getName(), TableFunctionImpl.create(method));

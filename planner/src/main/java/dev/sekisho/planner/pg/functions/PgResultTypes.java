@@ -63,7 +63,13 @@ public final class PgResultTypes
             Map.entry("row_to_json", PgTypeInfo.JSON),
             Map.entry("age", PgTypeInfo.INTERVAL),
             Map.entry("pg_timestamp_diff", PgTypeInfo.INTERVAL),
-            Map.entry("pg_text", PgTypeInfo.TEXT));
+            Map.entry("pg_text", PgTypeInfo.TEXT),
+            Map.entry("regexp_split_to_array", PgTypeInfo.TEXT_ARRAY),
+            Map.entry("regexp_match", PgTypeInfo.TEXT_ARRAY),
+            Map.entry("pg_regexp_substring", PgTypeInfo.TEXT),
+            Map.entry("encode", PgTypeInfo.TEXT));
+    /** The table functions whose first column is not what its engine type implies: their text arrays. */
+    private static final Set<String> TEXT_ARRAY_TABLE_FUNCTIONS = Set.of("regexp_matches", "pg_srf_regexp_matches");
 
     /** The catalog's and the session's functions and those over arrays' text form: a plan calling one runs in the gateway. */
     private static final Set<Class<?>> CATALOG_FUNCTIONS = Set.of(PgCatalogFunctions.class, PgSessionFunctions.class, PgArrayFunctions.class);
@@ -175,6 +181,10 @@ public final class PgResultTypes
         if (rel instanceof Window window) {
             int inputFields = window.getInput().getRowType().getFieldCount();
             return field < inputFields ? field(window.getInput(), field, depth + 1) : 0;
+        }
+        if (rel instanceof org.apache.calcite.rel.core.TableFunctionScan scan && field == 0 && scan.getCall() instanceof RexCall call
+                && TEXT_ARRAY_TABLE_FUNCTIONS.contains(call.getOperator().getName().toLowerCase(Locale.ROOT))) {
+            return PgTypeInfo.TEXT_ARRAY;
         }
         if (rel instanceof org.apache.calcite.plan.hep.HepRelVertex vertex) {
             return field(vertex.getCurrentRel(), field, depth + 1);

@@ -163,6 +163,38 @@ public final class PgTableFunctions
         return new Rows(List.of("unnest"), List.of(SqlTypeName.VARCHAR), rows);
     }
 
+    public static ScannableTable regexp_matches(String text, String pattern)
+    {
+        return regexp_matches(text, pattern, "");
+    }
+
+    /** {@code regexp_matches(text, pattern, flags)}: a row per match (one at most without {@code g}), each a {@code text[]}. */
+    public static ScannableTable regexp_matches(String text, String pattern, String flags)
+    {
+        return new Rows(List.of("regexp_matches"), List.of(SqlTypeName.VARCHAR), () -> rows(PgRegexFunctions.matches(text, pattern, flags)));
+    }
+
+    public static ScannableTable regexp_split_to_table(String text, String pattern)
+    {
+        return regexp_split_to_table(text, pattern, "");
+    }
+
+    /** {@code regexp_split_to_table(text, pattern, flags)}: a row per piece between the matches. */
+    public static ScannableTable regexp_split_to_table(String text, String pattern, String flags)
+    {
+        return new Rows(List.of("regexp_split_to_table"), List.of(SqlTypeName.VARCHAR),
+                () -> rows(PgRegexFunctions.split(text, pattern, flags, "regexp_split_to_table")));
+    }
+
+    private static List<Object[]> rows(List<String> values)
+    {
+        List<Object[]> rows = new ArrayList<>();
+        if (values != null) {
+            values.forEach(value -> rows.add(new Object[] {value}));
+        }
+        return rows;
+    }
+
     // The set-returning functions of a select list, which PgSetReturningFunctions joins laterally:
     // each row carries its ordinality, on which several such functions of one select list are zipped.
 
@@ -189,6 +221,26 @@ public final class PgTableFunctions
     public static ScannableTable pg_srf_unnest(String array)
     {
         return withOrdinality(pg_unnest(array), SqlTypeName.VARCHAR);
+    }
+
+    public static ScannableTable pg_srf_regexp_matches(String text, String pattern)
+    {
+        return withOrdinality(regexp_matches(text, pattern), SqlTypeName.VARCHAR);
+    }
+
+    public static ScannableTable pg_srf_regexp_matches(String text, String pattern, String flags)
+    {
+        return withOrdinality(regexp_matches(text, pattern, flags), SqlTypeName.VARCHAR);
+    }
+
+    public static ScannableTable pg_srf_regexp_split_to_table(String text, String pattern)
+    {
+        return withOrdinality(regexp_split_to_table(text, pattern), SqlTypeName.VARCHAR);
+    }
+
+    public static ScannableTable pg_srf_regexp_split_to_table(String text, String pattern, String flags)
+    {
+        return withOrdinality(regexp_split_to_table(text, pattern, flags), SqlTypeName.VARCHAR);
     }
 
     /**

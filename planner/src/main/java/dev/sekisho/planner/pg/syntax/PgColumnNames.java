@@ -119,6 +119,14 @@ public final class PgColumnNames
             String name = identifier != null ? identifier.names.get(identifier.names.size() - 1) : function.getName();
             // Calcite's names for PostgreSQL's functions
             String lower = name.toLowerCase(Locale.ROOT);
+            if ((lower.equals("pg_subscript") || lower.equals("pg_slice")) && call.operandCount() > 0) {
+                // x[i] is named as x
+                return figure(call.operand(0));
+            }
+            if (lower.startsWith("pg_op_")) {
+                // an operator written as a function (BitwiseOperators): unnamed, as PostgreSQL's operators are
+                return null;
+            }
             return new Named(lower.equals("translate3") ? "translate" : lower, true);
         }
         return null;

@@ -50,8 +50,13 @@ final class PgSetReturningFunctions
             "generate_subscripts", "pg_srf_generate_subscripts",
             "pg_unnest", "pg_srf_unnest",
             "unnest", "pg_srf_unnest",
-            "_pg_expandarray", "pg_srf_expandarray");
+            "_pg_expandarray", "pg_srf_expandarray",
+            "regexp_matches", "pg_srf_regexp_matches",
+            "regexp_split_to_table", "pg_srf_regexp_split_to_table",
+            "pg_unnest_array", "UNNEST");
     private static final String EXPAND_ARRAY = "_pg_expandarray";
+    /** {@code unnest(ARRAY[...])} (an array of the engine's own, typed elements): the engine's UNNEST WITH ORDINALITY. */
+    private static final String UNNEST = "UNNEST";
     private static final String ORDINALITY = "ordinality";
 
     private int aliases;
@@ -122,6 +127,18 @@ final class PgSetReturningFunctions
         select.setSelectList(rewritten);
         SqlNode from = select.getFrom();
         for (Lateral lateral : laterals) {
+            if (lateral.function().equals(UNNEST)) {
+                if (lateral.operands().size() != 1) {
+                    throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "unnest of several arrays in a select list is not supported",
+                            "Unnest one array per call.", null);
+                }
+                // implicitly lateral: UNNEST may read the columns of the tables before it
+                SqlNode unnest = SqlStdOperatorTable.AS.createCall(POS, SqlStdOperatorTable.UNNEST_WITH_ORDINALITY.createCall(POS, lateral.operands().get(0)),
+                        new SqlIdentifier(lateral.alias(), POS), new SqlIdentifier("value", POS), new SqlIdentifier(ORDINALITY, POS));
+                from = from == null ? unnest
+                        : new SqlJoin(POS, from, SqlLiteral.createBoolean(false, POS), JoinType.COMMA.symbol(POS), unnest, JoinConditionType.NONE.symbol(POS), null);
+                continue;
+            }
             SqlNode table = SqlStdOperatorTable.COLLECTION_TABLE.createCall(POS, function(lateral.function(), lateral.operands()));
             if (from == null) {
                 from = SqlStdOperatorTable.AS.createCall(POS, table, new SqlIdentifier(lateral.alias(), POS));
@@ -243,7 +260,7 @@ final class PgSetReturningFunctions
             return field.getSimple();
         }
         String name = PgColumnNames.of(expression);
-        return name.equals("pg_unnest") ? "unnest" : name;
+        return name.equals("pg_unnest") || name.equals("pg_unnest_array") ? "unnest" : name;
     }
 
     private static SqlIdentifier column(Lateral lateral, String column)

@@ -155,6 +155,23 @@ public final class PgSqlRewriter
         private SqlNode rewriteCall(SqlCall rewritten)
         {
             checkRegularExpression(rewritten);
+            String operatorFunction = functionName(rewritten);
+            if (operatorFunction != null && operatorFunction.startsWith("pg_op_")) {
+                // a bitwise operator (BitwiseOperators): each operand through the engine's x & x, which takes integers only, so that
+                // 2.5 & 1 is 42883 as in PostgreSQL rather than an implicit cast to one of the functions' integer types
+                List<SqlNode> guarded = new ArrayList<>();
+                for (SqlNode operand : rewritten.getOperandList()) {
+                    boolean integer = operand instanceof org.apache.calcite.sql.SqlNumericLiteral number && number.isInteger()
+                            || operand instanceof SqlCall inner && functionName(inner) != null && functionName(inner).startsWith("pg_op_");
+                    guarded.add(integer ? operand : SqlStdOperatorTable.BITAND_OPERATOR.createCall(POS, operand, operand.clone(POS)));
+                }
+                return call(operatorFunction, guarded.toArray(SqlNode[]::new));
+            }
+            if (rewritten.getOperator().getName().equalsIgnoreCase("SUBSTRING") && rewritten.operandCount() == 2
+                    && rewritten.operand(1) instanceof SqlLiteral pattern && pattern.getTypeName() == SqlTypeName.CHAR) {
+                // substring(text FROM 'pattern'): a text pattern is a regular expression in PostgreSQL (PgRegex, not the source's PCRE)
+                return call("pg_regexp_substring", rewritten.operand(0), rewritten.operand(1));
+            }
             if (rewritten.getOperator().getName().equals("^") && rewritten.operandCount() == 2) {
                 // PostgreSQL's ^ is exponentiation (double precision), not a bitwise XOR
                 return SqlStdOperatorTable.POWER.createCall(POS, rewritten.operand(0), rewritten.operand(1));
@@ -243,6 +260,24 @@ public final class PgSqlRewriter
                                 || rewritten.operand(0).getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR)) {
                             // a real array (not a catalog array's text form): the engine's own array_to_string
                             return SqlLibraryOperators.ARRAY_TO_STRING.createCall(POS, rewritten.operand(0), rewritten.operand(1));
+                        }
+                    }
+                    case "pg_subscript" -> {
+                        if (rewritten.operandCount() == 2 && isEngineArray(rewritten.operand(0))) {
+                            // ARRAY[...][i], array_agg(x)[i]: the engine's own arrays (catalog arrays are text), subscripts from 1
+                            return SqlStdOperatorTable.ITEM.createCall(POS, rewritten.operand(0), rewritten.operand(1));
+                        }
+                    }
+                    case "array_length" -> {
+                        if (rewritten.operandCount() == 2 && isEngineArray(rewritten.operand(0))) {
+                            // one dimension: its length, NULL for an empty array or another dimension, as PostgreSQL
+                            SqlNode array = rewritten.operand(0);
+                            SqlNode length = SqlStdOperatorTable.CARDINALITY.createCall(POS, array);
+                            SqlNode present = SqlStdOperatorTable.AND.createCall(POS,
+                                    SqlStdOperatorTable.EQUALS.createCall(POS, rewritten.operand(1), SqlLiteral.createExactNumeric("1", POS)),
+                                    SqlStdOperatorTable.GREATER_THAN.createCall(POS, length, SqlLiteral.createExactNumeric("0", POS)));
+                            return SqlStdOperatorTable.CASE.createCall(null, POS, null, SqlNodeList.of(present), SqlNodeList.of(length.clone(POS)),
+                                    SqlLiteral.createNull(POS));
                         }
                     }
                     case "now", "transaction_timestamp", "statement_timestamp" -> {
@@ -822,6 +857,13 @@ public final class PgSqlRewriter
     private static boolean isArrayConstructor(SqlNode node)
     {
         return node.getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR || node.getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR;
+    }
+
+    /** An array of the engine's own (ARRAY[...], ARRAY(SELECT ...), array_agg(...)), not a catalog array's text form. */
+    private static boolean isEngineArray(SqlNode node)
+    {
+        return node.getKind() == SqlKind.ARRAY_VALUE_CONSTRUCTOR || node.getKind() == SqlKind.ARRAY_QUERY_CONSTRUCTOR
+                || node.getKind() == SqlKind.ARRAY_AGG || node instanceof SqlCall call && "array_agg".equals(functionName(call));
     }
 
     private static SqlNode call(String function, SqlNode... operands)

@@ -34,7 +34,8 @@ import static dev.sekisho.planner.pg.syntax.PgTokens.previous;
 public final class PgSyntax
 {
     private static final Set<String> QUALIFIERS = Set.of("pg_catalog", "information_schema");
-    private static final Set<String> TABLE_FUNCTIONS = Set.of("generate_series", "generate_subscripts", "pg_get_keywords", "pg_unnest");
+    private static final Set<String> TABLE_FUNCTIONS = Set.of("generate_series", "generate_subscripts", "pg_get_keywords", "pg_unnest",
+            "regexp_matches", "regexp_split_to_table");
     private static final Set<String> FROM_ENDS = Set.of("where", "group", "order", "having", "limit", "union", "intersect", "except", "select",
             "on", "using", "window", "offset", "fetch");
     private static final Pattern INTERVAL = Pattern.compile("\\s*([-+]?\\d+(?:\\.\\d+)?)\\s*(year|month|week|day|hour|minute|second)s?\\s*",
@@ -54,6 +55,7 @@ public final class PgSyntax
     {
         List<Token> tokens = PgTokens.of(statement);
         tokens = operators(tokens);
+        tokens = BitwiseOperators.rewrite(tokens);
         tokens = qualifiers(tokens);
         tokens = collations(tokens);
         tokens = intervals(tokens);
@@ -524,7 +526,8 @@ public final class PgSyntax
             if (token.is("unnest") && at(tokens, next(tokens, i + 1), "(") && !at(tokens, previous(tokens, i - 1), ".")) {
                 // an ARRAY constructor is a real array, which the engine's own UNNEST reads; the catalog's arrays are text
                 boolean array = at(tokens, next(tokens, next(tokens, i + 1) + 1), "array");
-                out.add(new Token(Kind.WORD, array ? "UNNEST" : "pg_unnest"));
+                // in a select list the engine's UNNEST is no function: PgSetReturningFunctions joins it laterally
+                out.add(new Token(Kind.WORD, !array ? "pg_unnest" : PgTokens.inFromList(tokens, i) ? "UNNEST" : "pg_unnest_array"));
                 continue;
             }
             out.add(token);

@@ -137,4 +137,30 @@ final class PgTokens
         }
         return -1;
     }
+
+    /** Whether the token at {@code at} is in a FROM list: walking back at its depth, FROM (or JOIN) comes before any other clause. */
+    static boolean inFromList(List<Token> tokens, int at)
+    {
+        int depth = 0;
+        for (int i = at - 1; i >= 0; i--) {
+            Token token = tokens.get(i);
+            if (token.is(")")) {
+                depth++;
+            }
+            else if (token.is("(")) {
+                if (depth == 0) {
+                    // the start of a parenthesized expression or sub-query around the token
+                    return false;
+                }
+                depth--;
+            }
+            else if (depth == 0 && (token.is("from") || token.is("join") || token.is("lateral"))) {
+                return true;
+            }
+            else if (depth == 0 && (token.is("select") || token.is("where") || token.is("on") || token.is("having") || token.is("by"))) {
+                return false;
+            }
+        }
+        return false;
+    }
 }
