@@ -84,11 +84,14 @@ public final class SekishoValidator
      * PostgreSQL's date arithmetic, which Calcite's operators lack, decided by the operands' types:
      * {@code date + integer} and {@code date - integer} are {@code pg_date_add_days} and {@code pg_date_sub_days} (a date),
      * {@code date - date} is {@code pg_date_diff_days} (an integer), {@code timestamp - timestamp}
-     * is {@code pg_timestamp_diff} (an interval).
+     * is {@code pg_timestamp_diff} (an interval); operators over interval values are {@link IntervalOperators}'.
      */
     @Override
     public RelDataType deriveType(SqlValidatorScope scope, SqlNode expression)
     {
+        if (expression instanceof SqlBasicCall call && getValidatedNodeTypeIfKnown(call) == null) {
+            new IntervalOperators(node -> deriveType(scope, node), this::function).rewrite(call);
+        }
         if (expression instanceof SqlBasicCall call && call.getKind() == SqlKind.TIMES && call.operandCount() == 2 && getValidatedNodeTypeIfKnown(call) == null) {
             for (int i = 0; i < 2; i++) {
                 // extract(...) * interval (Tableau's week: -extract(dow from x) * interval '1 day'): the engines multiply an
@@ -133,6 +136,14 @@ public final class SekishoValidator
                 call.setOperator(function("pg_date_diff_days"));
             }
             else if (!plus && leftType == SqlTypeName.TIMESTAMP && rightType == SqlTypeName.TIMESTAMP) {
+                call.setOperator(function("pg_timestamp_diff"));
+            }
+            else if (!plus && (leftType == SqlTypeName.TIMESTAMP && rightType == SqlTypeName.DATE || leftType == SqlTypeName.DATE && rightType == SqlTypeName.TIMESTAMP)) {
+                // a date is its midnight against a timestamp
+                int date = leftType == SqlTypeName.DATE ? 0 : 1;
+                call.setOperand(date, SqlStdOperatorTable.CAST.createCall(SqlParserPos.ZERO, call.operand(date),
+                        new org.apache.calcite.sql.SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, 0, SqlParserPos.ZERO),
+                                SqlParserPos.ZERO)));
                 call.setOperator(function("pg_timestamp_diff"));
             }
             else if (leftType == SqlTypeName.DATE && SqlTypeName.INTERVAL_TYPES.contains(rightType)) {

@@ -41,6 +41,7 @@ public final class PgOperators
         ScalarFunctionImpl.functions(PgArrayFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgJsonFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgDateFunctions.class).forEach(plus::add);
+        ScalarFunctionImpl.functions(PgIntervalFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgScalarFunctions.class).forEach(plus::add);
         for (Method method : PgTableFunctions.class.getDeclaredMethods()) {
             if (Modifier.isPublic(method.getModifiers()) && Modifier.isStatic(method.getModifiers())) {

@@ -61,8 +61,6 @@ public final class PgResultTypes
             Map.entry("json_build_array", PgTypeInfo.JSON),
             Map.entry("to_json", PgTypeInfo.JSON),
             Map.entry("row_to_json", PgTypeInfo.JSON),
-            Map.entry("age", PgTypeInfo.INTERVAL),
-            Map.entry("pg_timestamp_diff", PgTypeInfo.INTERVAL),
             Map.entry("pg_text", PgTypeInfo.TEXT));
 
     /** The catalog's and the session's functions and those over arrays' text form: a plan calling one runs in the gateway. */
@@ -75,6 +73,10 @@ public final class PgResultTypes
     {
         int[] oids = new int[rel.getRowType().getFieldCount()];
         for (int i = 0; i < oids.length; i++) {
+            if (PgInterval.isType(rel.getRowType().getFieldList().get(i).getType())) {
+                oids[i] = PgTypeInfo.INTERVAL;
+                continue;
+            }
             try {
                 oids[i] = field(rel, i, 0);
             }

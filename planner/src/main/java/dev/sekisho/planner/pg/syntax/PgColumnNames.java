@@ -55,6 +55,10 @@ public final class PgColumnNames
             }
             return figure(item);
         }
+        if (node instanceof org.apache.calcite.sql.SqlIntervalLiteral) {
+            // a typed literal is named by its type
+            return new Named("interval", false);
+        }
         if (!(node instanceof SqlCall call)) {
             return null;
         }
@@ -119,6 +123,10 @@ public final class PgColumnNames
             String name = identifier != null ? identifier.names.get(identifier.names.size() - 1) : function.getName();
             // Calcite's names for PostgreSQL's functions
             String lower = name.toLowerCase(Locale.ROOT);
+            if (lower.equals(dev.sekisho.planner.pg.functions.PgIntervalFunctions.INTERVAL)) {
+                // an interval literal or cast that the gateway computes
+                return new Named("interval", false);
+            }
             return new Named(lower.equals("translate3") ? "translate" : lower, true);
         }
         return null;
