@@ -45,7 +45,7 @@ final class IntervalOperators
             SqlKind.FILTER, SqlKind.SELECT, SqlKind.ORDER_BY, SqlKind.UNION, SqlKind.INTERSECT, SqlKind.EXCEPT);
     /** The gateway's functions that take interval values. */
     private static final Set<String> INTERVAL_FUNCTIONS = Set.of("justify_hours", "justify_days", "justify_interval", "pg_timestamp_plus_interval",
-            "pg_timestamp_minus_interval", "date_bin", "pg_typeof");
+            "pg_timestamp_minus_interval", "date_bin", "pg_typeof", "pg_age");
 
     private final Function<SqlNode, RelDataType> typeOf;
     private final Function<String, SqlOperator> function;
@@ -64,6 +64,14 @@ final class IntervalOperators
     void rewrite(SqlBasicCall call)
     {
         SqlKind kind = call.getKind();
+        for (int i = 0; i < call.operandCount(); i++) {
+            if (call.operand(i) instanceof SqlBasicCall aggregate) {
+                SqlNode computed = aggregate(aggregate, kind == SqlKind.OVER || kind == SqlKind.FILTER || kind == SqlKind.WITHIN_GROUP);
+                if (computed != null) {
+                    call.setOperand(i, computed);
+                }
+            }
+        }
         if (call.operandCount() == 0 || NEUTRAL.contains(kind)) {
             return;
         }
@@ -111,6 +119,46 @@ final class IntervalOperators
                 }
             }
         }
+    }
+
+    /**
+     * {@code sum(interval)} and {@code avg(interval)} as PostgreSQL computes them, over aggregates a
+     * source can compute: the sums of the months, days and microseconds fields (and the count), an
+     * average being the summed interval divided by the count; {@code min} and {@code max} over text
+     * keys that sort as the intervals do (Calcite's interpreter compares only its own types); null
+     * when {@code call} is no such aggregate.
+     */
+    private SqlNode aggregate(SqlBasicCall call, boolean windowed)
+    {
+        SqlKind kind = call.getKind();
+        if (kind != SqlKind.SUM && kind != SqlKind.AVG && kind != SqlKind.MIN && kind != SqlKind.MAX || call.operandCount() != 1) {
+            return null;
+        }
+        SqlNode value = call.operand(0);
+        RelDataType type;
+        try {
+            type = typeOf.apply(value);
+        }
+        catch (RuntimeException e) {
+            return null;
+        }
+        if (!PgInterval.isType(type)) {
+            return null;
+        }
+        if (windowed || call.getFunctionQuantifier() != null) {
+            throw unsupported(call.getOperator().getName().toLowerCase(Locale.ROOT) + " over a window, with FILTER or DISTINCT");
+        }
+        if (kind == SqlKind.MIN || kind == SqlKind.MAX) {
+            // the smallest or largest by PostgreSQL's order, over keys that sort as the intervals do and keep the value
+            SqlNode key = function.apply("pg_interval_sort_key").createCall(POS, value);
+            SqlNode extreme = (kind == SqlKind.MIN ? SqlStdOperatorTable.MIN : SqlStdOperatorTable.MAX).createCall(POS, key);
+            return function.apply("pg_interval_of_sort_key").createCall(POS, extreme);
+        }
+        SqlNode months = SqlStdOperatorTable.SUM.createCall(POS, function.apply("pg_interval_months").createCall(POS, value));
+        SqlNode days = SqlStdOperatorTable.SUM.createCall(POS, function.apply("pg_interval_days").createCall(POS, value));
+        SqlNode micros = SqlStdOperatorTable.SUM.createCall(POS, function.apply("pg_interval_micros").createCall(POS, value));
+        SqlNode count = call.getKind() == SqlKind.AVG ? SqlStdOperatorTable.COUNT.createCall(POS, value) : SqlLiteral.createExactNumeric("1", POS);
+        return function.apply("pg_interval_average").createCall(POS, months, days, micros, count);
     }
 
     private void arithmetic(SqlBasicCall call, RelDataType[] types)

@@ -67,10 +67,33 @@ class TestPostgresIntervals
     }
 
     @Test
+    void aggregatesGroupingAndOrdering()
+    {
+        // created_at: 2024-01-01 10:00, 2024-02-01 11:00, 2024-03-01 12:00
+        assertThat(texts("select sum(timestamp '2024-04-01 00:00:00' - created_at), avg(timestamp '2024-04-01 00:00:00' - created_at) from customers"))
+                .containsExactly("179 days 39:00:00", "59 days 29:00:00");
+        assertThat(texts("select min(timestamp '2024-04-01 00:00:00' - created_at), max(timestamp '2024-04-01 00:00:00' - created_at) from customers"))
+                .containsExactly("30 days 12:00:00", "90 days 14:00:00");
+        assertThat(texts("select count(distinct created_at - created_at + interval '1 day') from customers")).containsExactly("1");
+        PreparedQuery grouped = planner.prepare("select interval '24 hours' * (id - id) + interval '1 day' as d, count(*) from customers group by 1", List.of(), session);
+        assertThat(readAll(grouped.execute(List.of(), context()))).hasSize(1);
+        PreparedQuery ordered = planner.prepare("select id from customers order by timestamp '2024-04-01 00:00:00' - created_at", List.of(), session);
+        assertThat(readAll(ordered.execute(List.of(), context()))).extracting(row -> row.get(0)).containsExactly(3, 2, 1);
+        assertThat(texts("select date_bin(interval '15 minutes', timestamp '2024-01-01 10:37:00', timestamp '2024-01-01 00:00:00')"))
+                .containsExactly("2024-01-01T10:30");
+    }
+
+    @Test
     void unsupportedUsesRaiseFeatureNotSupported()
     {
-        assertThatThrownBy(() -> planner.prepare("select sum(created_at - created_at) from customers", List.of(), session))
+        assertThatThrownBy(() -> planner.prepare("select round(created_at - created_at) from customers", List.of(), session))
                 .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("0A000"));
+        assertThatThrownBy(() -> planner.prepare("select extract(dow from interval '1 day')", List.of(), session).execute(List.of(), context()).next())
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("0A000"));
+        assertThatThrownBy(() -> planner.prepare("select interval 'P1D'", List.of(), session).execute(List.of(), context()).next())
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("0A000"));
+        assertThatThrownBy(() -> planner.prepare("select interval 'abc'", List.of(), session).execute(List.of(), context()).next())
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("22007"));
     }
 
     private List<String> texts(String sql)

@@ -335,6 +335,18 @@ public final class PgInterval
         return Math.floorMod(micros, MICROS_PER_DAY);
     }
 
+    /** A text whose order is this interval's order: the span in whole days and the rest, offset to be positive, then the fields. */
+    String sortKey()
+    {
+        return String.format(Locale.ROOT, "%020d%014d %d %d %d", spanDays() + 4_000_000_000_000L, spanRest(), months, days, micros);
+    }
+
+    static PgInterval ofSortKey(String key)
+    {
+        String[] fields = key.substring(key.indexOf(' ') + 1).split(" ");
+        return new PgInterval(Integer.parseInt(fields[0]), Integer.parseInt(fields[1]), Long.parseLong(fields[2]));
+    }
+
     @Override
     public int compareTo(PgInterval other)
     {

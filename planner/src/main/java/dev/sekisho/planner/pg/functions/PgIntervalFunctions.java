@@ -59,6 +59,49 @@ public final class PgIntervalFunctions
         return unit == null || a == null ? null : a.part(unit);
     }
 
+    public static Long pg_interval_months(PgInterval a)
+    {
+        return a == null ? null : (long) a.months();
+    }
+
+    public static Long pg_interval_days(PgInterval a)
+    {
+        return a == null ? null : (long) a.days();
+    }
+
+    public static Long pg_interval_micros(PgInterval a)
+    {
+        return a == null ? null : a.micros();
+    }
+
+    /**
+     * {@code sum(interval)} (count 1) and {@code avg(interval)} from the sums of the fields and the
+     * count of values ({@code interval_avg}: the field-wise sum divided by the count); null for no values.
+     */
+    public static PgInterval pg_interval_average(Long months, Long days, Long micros, Long count)
+    {
+        if (months == null || days == null || micros == null || count == null || count == 0) {
+            return null;
+        }
+        if (months > Integer.MAX_VALUE || months < Integer.MIN_VALUE || days > Integer.MAX_VALUE || days < Integer.MIN_VALUE) {
+            throw PgInterval.outOfRange();
+        }
+        PgInterval sum = new PgInterval(months.intValue(), days.intValue(), micros);
+        return count == 1 ? sum : sum.dividedBy(count);
+    }
+
+    /** A text that sorts as the interval does (its span, offset to be positive, in fixed width) and holds the interval's fields. */
+    public static String pg_interval_sort_key(PgInterval a)
+    {
+        return a == null ? null : a.sortKey();
+    }
+
+    /** The interval held in a {@link #pg_interval_sort_key} text. */
+    public static PgInterval pg_interval_of_sort_key(String key)
+    {
+        return key == null ? null : PgInterval.ofSortKey(key);
+    }
+
     /** {@code interval::text}. */
     public static String pg_interval_text(PgInterval a)
     {
