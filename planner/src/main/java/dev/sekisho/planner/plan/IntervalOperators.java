@@ -128,6 +128,12 @@ final class IntervalOperators
      * keys that sort as the intervals do (Calcite's interpreter compares only its own types); null
      * when {@code call} is no such aggregate.
      */
+    /** {@link #aggregate(SqlBasicCall, boolean)} of a call that is not in a window. */
+    SqlNode aggregate(SqlBasicCall call)
+    {
+        return aggregate(call, false);
+    }
+
     private SqlNode aggregate(SqlBasicCall call, boolean windowed)
     {
         SqlKind kind = call.getKind();

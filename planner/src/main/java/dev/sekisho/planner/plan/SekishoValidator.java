@@ -161,6 +161,21 @@ public final class SekishoValidator
         return super.deriveType(scope, expression);
     }
 
+    /** A select item that is {@code sum}, {@code avg}, {@code min} or {@code max} of intervals becomes {@link IntervalOperators}' computation of it. */
+    @Override
+    public SqlNode expandSelectExpr(SqlNode expr, org.apache.calcite.sql.validate.SelectScope scope, org.apache.calcite.sql.SqlSelect select,
+            Map<String, SqlNode> expansions)
+    {
+        SqlNode expanded = super.expandSelectExpr(expr, scope, select, expansions);
+        if (expanded instanceof SqlBasicCall call) {
+            SqlNode computed = new IntervalOperators(node -> deriveType(scope, node), this::function).aggregate(call);
+            if (computed != null) {
+                return computed;
+            }
+        }
+        return expanded;
+    }
+
     private static boolean isExtract(SqlNode node)
     {
         return node.getKind() == SqlKind.EXTRACT || node.getKind() == SqlKind.MINUS && ((SqlCall) node).operand(0).getKind() == SqlKind.EXTRACT;

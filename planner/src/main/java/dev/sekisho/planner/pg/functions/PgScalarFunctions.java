@@ -424,24 +424,6 @@ public final class PgScalarFunctions
         return Timestamp.valueOf(origin.toLocalDateTime().plus(bins * micros, java.time.temporal.ChronoUnit.MICROS));
     }
 
-    /** {@code date_bin(interval, source, origin)} with the stride as an interval value; 22023 for one with months, as PostgreSQL. */
-    public static Timestamp date_bin(PgInterval stride, Timestamp source, Timestamp origin)
-    {
-        if (stride == null || source == null || origin == null) {
-            return null;
-        }
-        if (stride.months() != 0) {
-            throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "timestamps cannot be binned into intervals containing months or years", null, null);
-        }
-        long micros = stride.days() * 86_400_000_000L + stride.micros();
-        if (micros <= 0) {
-            throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "stride must be greater than zero", null, null);
-        }
-        long offset = java.time.temporal.ChronoUnit.MICROS.between(origin.toLocalDateTime(), source.toLocalDateTime());
-        long bins = Math.floorDiv(offset, micros);
-        return Timestamp.valueOf(origin.toLocalDateTime().plus(bins * micros, java.time.temporal.ChronoUnit.MICROS));
-    }
-
     /**
      * {@code to_number(text, format)} for the number patterns ({@code 9}, {@code 0}, {@code G} or
      * {@code ,} as group separators, {@code D} or {@code .} as the decimal point, {@code S}/{@code MI}

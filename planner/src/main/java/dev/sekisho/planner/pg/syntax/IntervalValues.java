@@ -23,7 +23,6 @@ import org.apache.calcite.sql.type.SqlTypeName;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * Interval literals where PostgreSQL's interval value is needed become {@link PgInterval} values
@@ -153,10 +152,6 @@ public final class IntervalValues
                 if (isLiteralInterval(item)) {
                     // the value keeps the name PostgreSQL gives the expression as written
                     items.set(i, SqlStdOperatorTable.AS.createCall(POS, toValue(item), new SqlIdentifier(PgColumnNames.of(item), POS)));
-                }
-                else if (item instanceof SqlCall aggregate && Set.of("sum", "avg", "min", "max").contains(aggregate.getOperator().getName().toLowerCase(Locale.ROOT))) {
-                    // named, so that the validator can replace an aggregate of intervals inside the AS
-                    items.set(i, SqlStdOperatorTable.AS.createCall(POS, item, new SqlIdentifier(PgColumnNames.of(item), POS)));
                 }
             }
         }
