@@ -361,6 +361,16 @@ d063 | SELECT ordered_at::timestamptz FROM shop.orders WHERE id = 5
 d064 | SELECT date_trunc('month', ordered_at::timestamptz) FROM shop.orders WHERE id = 5
 d065 | SELECT interval '1 hour' + interval '30 minutes', interval '1 day' - interval '1 hour'
 d066 | SELECT INTERVAL '2 days' > INTERVAL '47 hours'
+i001 | SELECT id, ordered_at - INTERVAL '1 day 2 hours' FROM shop.orders WHERE id <= 3 ORDER BY id
+i002 | SELECT max(ordered_at) - min(ordered_at) AS span FROM shop.orders
+i003 | SELECT count(*) FROM shop.orders WHERE TIMESTAMP '2024-06-01 00:00:00' - ordered_at > INTERVAL '30 days'
+i004 | SELECT age(DATE '2024-03-31', DATE '2024-02-29'), age(DATE '2023-03-01', DATE '2024-01-31'), age(TIMESTAMP '2024-01-01 08:00', TIMESTAMP '2024-01-02 10:30')
+i005 | SELECT ordered_at - TIMESTAMP '2023-01-01 00:00:00' AS since_start, id FROM shop.orders WHERE id <= 5 ORDER BY 1
+i006 | SELECT extract(epoch FROM max(ordered_at) - min(ordered_at)) / 3600 AS hours FROM shop.orders WHERE customer_id = 7
+i007 | SELECT customer_id, max(ordered_at) - min(ordered_at) AS active_span FROM shop.orders WHERE customer_id <= 5 GROUP BY customer_id ORDER BY active_span DESC, customer_id
+i008 | SELECT INTERVAL '1 month' = INTERVAL '30 days', INTERVAL '1 day' * 1.5, INTERVAL '3 hours' / 2, '2 weeks'::interval, INTERVAL '-1 day 23 hours', INTERVAL '1 year 2 months 3 days'
+i009 | SELECT date_part('day', TIMESTAMP '2024-03-01 00:00:00' - ordered_at) AS days_ago, count(*) FROM shop.orders WHERE ordered_at >= TIMESTAMP '2024-02-20 00:00:00' AND ordered_at < TIMESTAMP '2024-03-01 00:00:00' GROUP BY 1 ORDER BY 1
+i010 | SELECT ordered_at + age(TIMESTAMP '2024-03-15 00:00:00', TIMESTAMP '2024-01-01 00:00:00') FROM shop.orders WHERE id = 1
 d067 | SELECT birth_date + INTERVAL '18 years' FROM shop.customers WHERE id = 1
 d068 | SELECT date_part('epoch', TIMESTAMP '2024-01-01 00:00:00')
 d069 | SELECT extract(century FROM DATE '2024-01-01'), extract(decade FROM DATE '2024-01-01'), extract(millennium FROM DATE '2024-01-01')

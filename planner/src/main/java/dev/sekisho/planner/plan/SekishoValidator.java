@@ -84,11 +84,14 @@ public final class SekishoValidator
      * PostgreSQL's date arithmetic, which Calcite's operators lack, decided by the operands' types:
      * {@code date + integer} and {@code date - integer} are {@code pg_date_add_days} and {@code pg_date_sub_days} (a date),
      * {@code date - date} is {@code pg_date_diff_days} (an integer), {@code timestamp - timestamp}
-     * is {@code pg_timestamp_diff} (an interval).
+     * is {@code pg_timestamp_diff} (an interval); operators over interval values are {@link IntervalOperators}'.
      */
     @Override
     public RelDataType deriveType(SqlValidatorScope scope, SqlNode expression)
     {
+        if (expression instanceof SqlBasicCall call && getValidatedNodeTypeIfKnown(call) == null) {
+            new IntervalOperators(node -> deriveType(scope, node), this::function).rewrite(call);
+        }
         if (expression instanceof SqlCall call && getValidatedNodeTypeIfKnown(call) == null) {
             PgNumericTyping.resolve(this, scope, call);
         }
@@ -144,6 +147,13 @@ public final class SekishoValidator
                 // read in the session's zone first)
                 call.setOperand(0, utcClock(call.operand(0), leftType));
                 call.setOperand(1, utcClock(call.operand(1), rightType));
+            }
+            else if (!plus && (leftType == SqlTypeName.TIMESTAMP && rightType == SqlTypeName.DATE || leftType == SqlTypeName.DATE && rightType == SqlTypeName.TIMESTAMP)) {
+                // a date is its midnight against a timestamp
+                int date = leftType == SqlTypeName.DATE ? 0 : 1;
+                call.setOperand(date, SqlStdOperatorTable.CAST.createCall(SqlParserPos.ZERO, call.operand(date),
+                        new org.apache.calcite.sql.SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, 0, SqlParserPos.ZERO),
+                                SqlParserPos.ZERO)));
                 call.setOperator(function("pg_timestamp_diff"));
             }
             else if (leftType == SqlTypeName.DATE && SqlTypeName.INTERVAL_TYPES.contains(rightType)) {
@@ -174,6 +184,21 @@ public final class SekishoValidator
                         SqlParserPos.ZERO), SqlParserPos.ZERO));
         return dev.sekisho.planner.pg.functions.PgTimestampTzOperators.AT_TIME_ZONE.createCall(SqlParserPos.ZERO,
                 org.apache.calcite.sql.SqlLiteral.createCharString("UTC", SqlParserPos.ZERO), zoned);
+    }
+
+    /** A select item that is {@code sum}, {@code avg}, {@code min} or {@code max} of intervals becomes {@link IntervalOperators}' computation of it. */
+    @Override
+    public SqlNode expandSelectExpr(SqlNode expr, org.apache.calcite.sql.validate.SelectScope scope, org.apache.calcite.sql.SqlSelect select,
+            Map<String, SqlNode> expansions)
+    {
+        SqlNode expanded = super.expandSelectExpr(expr, scope, select, expansions);
+        if (expanded instanceof SqlBasicCall call) {
+            SqlNode computed = new IntervalOperators(node -> deriveType(scope, node), this::function).aggregate(call);
+            if (computed != null) {
+                return computed;
+            }
+        }
+        return expanded;
     }
 
     private static boolean isExtract(SqlNode node)

@@ -7,6 +7,7 @@ import dev.sekisho.planner.SessionPolicy;
 import dev.sekisho.planner.catalog.Catalog;
 import dev.sekisho.planner.pg.syntax.BlankPaddedText;
 import dev.sekisho.planner.pg.syntax.InfixCasts;
+import dev.sekisho.planner.pg.syntax.IntervalValues;
 import dev.sekisho.planner.pg.syntax.PgSqlRewriter;
 import dev.sekisho.planner.pg.syntax.PgSyntax;
 import dev.sekisho.planner.policy.PolicyParameter;
@@ -124,8 +125,8 @@ public final class StatementPlanner
             PgSqlRewriter pgRewriter = statementPolicy == null ? new PgSqlRewriter(catalog.pgCatalog(), searchPath)
                     : new PgSqlRewriter(catalog.pgCatalog(), searchPath,
                             (schema, table) -> catalog.schema(schema).map(found -> statementPolicy.isVisible(found, table)).orElse(false));
-            SqlNode parsed = BlankPaddedText.rewrite(pgRewriter
-                    .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, CalciteConfig.PARSER_CONFIG).parseQuery(), normalized)));
+            SqlNode parsed = IntervalValues.rewrite(BlankPaddedText.rewrite(pgRewriter
+                    .rewrite(InfixCasts.rewrite(SqlParser.create(normalized, CalciteConfig.PARSER_CONFIG).parseQuery(), normalized))));
             checkIsQuery(parsed, statement);
             PreparedQuery query = plan(sql, rewritten, parsed, declaredParameterTypes);
             if (statementPolicy == null) {

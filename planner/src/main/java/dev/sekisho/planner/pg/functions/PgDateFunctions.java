@@ -60,41 +60,13 @@ public final class PgDateFunctions
         return Math.toIntExact(ChronoUnit.DAYS.between(start.toLocalDate(), end.toLocalDate()));
     }
 
-    /** {@code timestamp - timestamp}: the interval between them in days and time, as PostgreSQL prints it ({@code 2 days 05:30:00}). */
-    public static String pg_timestamp_diff(Timestamp end, Timestamp start)
+    /** {@code timestamp - timestamp}: the interval between them in days and time ({@code 2 days 05:30:00}). */
+    public static PgInterval pg_timestamp_diff(Timestamp end, Timestamp start)
     {
         if (end == null || start == null) {
             return null;
         }
-        long micros = ChronoUnit.MICROS.between(start.toLocalDateTime(), end.toLocalDateTime());
-        return intervalText(0, micros / 86_400_000_000L, micros % 86_400_000_000L);
-    }
-
-    /** An interval as PostgreSQL's {@code IntervalStyle postgres} prints it: {@code 1 year 2 mons 3 days 04:05:06}. */
-    public static String intervalText(long months, long days, long micros)
-    {
-        StringBuilder text = new StringBuilder();
-        long years = months / 12;
-        long mons = months % 12;
-        if (years != 0) {
-            text.append(years).append(Math.abs(years) == 1 ? " year" : " years");
-        }
-        if (mons != 0) {
-            text.append(text.isEmpty() ? "" : " ").append(mons).append(Math.abs(mons) == 1 ? " mon" : " mons");
-        }
-        if (days != 0) {
-            text.append(text.isEmpty() ? "" : " ").append(days).append(Math.abs(days) == 1 ? " day" : " days");
-        }
-        if (micros != 0 || text.isEmpty()) {
-            long abs = Math.abs(micros);
-            String time = String.format(Locale.ROOT, "%s%02d:%02d:%02d", micros < 0 ? "-" : "", abs / 3_600_000_000L, abs / 60_000_000L % 60, abs / 1_000_000L % 60);
-            long fraction = abs % 1_000_000L;
-            if (fraction != 0) {
-                time += String.format(Locale.ROOT, ".%06d", fraction).replaceAll("0+$", "");
-            }
-            text.append(text.isEmpty() ? "" : " ").append(time);
-        }
-        return text.toString();
+        return PgInterval.between(end.toLocalDateTime(), start.toLocalDateTime());
     }
 
     /** The unit in lower case, or {@code 22023 unit "x" not recognized} as PostgreSQL answers. */

@@ -41,6 +41,7 @@ public final class PgOperators
         ScalarFunctionImpl.functions(PgArrayFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgJsonFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgDateFunctions.class).forEach(plus::add);
+        ScalarFunctionImpl.functions(PgIntervalFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgScalarFunctions.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgMath.class).forEach(plus::add);
         ScalarFunctionImpl.functions(PgRegexFunctions.class).forEach(plus::add);

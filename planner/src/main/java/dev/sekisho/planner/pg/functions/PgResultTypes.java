@@ -61,8 +61,6 @@ public final class PgResultTypes
             Map.entry("json_build_array", PgTypeInfo.JSON),
             Map.entry("to_json", PgTypeInfo.JSON),
             Map.entry("row_to_json", PgTypeInfo.JSON),
-            Map.entry("age", PgTypeInfo.INTERVAL),
-            Map.entry("pg_timestamp_diff", PgTypeInfo.INTERVAL),
             Map.entry("pg_text", PgTypeInfo.TEXT),
             Map.entry("regexp_split_to_array", PgTypeInfo.TEXT_ARRAY),
             Map.entry("regexp_match", PgTypeInfo.TEXT_ARRAY),
@@ -81,6 +79,10 @@ public final class PgResultTypes
     {
         int[] oids = new int[rel.getRowType().getFieldCount()];
         for (int i = 0; i < oids.length; i++) {
+            if (PgInterval.isType(rel.getRowType().getFieldList().get(i).getType())) {
+                oids[i] = PgTypeInfo.INTERVAL;
+                continue;
+            }
             try {
                 oids[i] = field(rel, i, 0);
             }

@@ -55,6 +55,10 @@ public final class PgColumnNames
             }
             return figure(item);
         }
+        if (node instanceof org.apache.calcite.sql.SqlIntervalLiteral) {
+            // a typed literal is named by its type
+            return new Named("interval", false);
+        }
         if (!(node instanceof SqlCall call)) {
             return null;
         }
@@ -126,6 +130,10 @@ public final class PgColumnNames
             if (lower.startsWith("pg_op_")) {
                 // an operator written as a function (BitwiseOperators): unnamed, as PostgreSQL's operators are
                 return null;
+            }
+            if (lower.equals(dev.sekisho.planner.pg.functions.PgIntervalFunctions.INTERVAL)) {
+                // an interval literal or cast that the gateway computes
+                return new Named("interval", false);
             }
             return new Named(lower.equals("translate3") ? "translate" : lower, true);
         }

@@ -305,6 +305,15 @@ public final class PgSqlRewriter
                                     new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.DOUBLE, POS), POS)));
                         }
                     }
+                    case "age" -> {
+                        // PostgreSQL's age(timestamp, timestamp), a date as its midnight; age(x) counts from today's midnight
+                        if (rewritten.operandCount() == 2) {
+                            return call("pg_age", asTimestamp(rewritten.operand(0)), asTimestamp(rewritten.operand(1)));
+                        }
+                        if (rewritten.operandCount() == 1) {
+                            return call("pg_age", asTimestamp(SqlStdOperatorTable.CURRENT_DATE.createCall(POS)), asTimestamp(rewritten.operand(0)));
+                        }
+                    }
                     case "date_trunc" -> {
                         if (rewritten.operandCount() == 2) {
                             return dateTrunc(rewritten.operand(0), rewritten.operand(1));
@@ -722,6 +731,11 @@ public final class PgSqlRewriter
         }
         SqlDataTypeSpec timestamp = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, POS), POS);
         return call(PgDateFunctions.DATE_TRUNC, SqlLiteral.createCharString(name, POS), SqlStdOperatorTable.CAST.createCall(POS, value, timestamp));
+    }
+
+    private static SqlNode asTimestamp(SqlNode value)
+    {
+        return SqlStdOperatorTable.CAST.createCall(POS, value, new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, POS), POS));
     }
 
     private static SqlDataTypeSpec varchar()

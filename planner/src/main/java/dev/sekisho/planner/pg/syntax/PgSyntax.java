@@ -1,5 +1,6 @@
 package dev.sekisho.planner.pg.syntax;
 
+import dev.sekisho.planner.pg.functions.PgIntervalFunctions;
 import dev.sekisho.planner.pg.syntax.PgTokens.Kind;
 import dev.sekisho.planner.pg.syntax.PgTokens.Token;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -58,6 +59,7 @@ public final class PgSyntax
         tokens = BitwiseOperators.rewrite(tokens);
         tokens = qualifiers(tokens);
         tokens = collations(tokens);
+        tokens = intervalCasts(tokens);
         tokens = intervals(tokens);
         tokens = timestampLiterals(tokens);
         tokens = PgTimeZoneSyntax.rewrite(tokens);
@@ -166,6 +168,69 @@ public final class PgSyntax
         return out;
     }
 
+    /**
+     * Casts to {@code interval}, which Calcite's parser does not take without a qualifier:
+     * {@code '30 days'::interval} and {@code CAST('30 days' AS interval)} to {@code INTERVAL '30 days'}
+     * (a literal, still pushed down in date arithmetic), {@code (expr)::interval} and
+     * {@code CAST(expr AS interval)} to {@code pg_interval(expr)} (PostgreSQL's interval input, in the gateway).
+     */
+    private static List<Token> intervalCasts(List<Token> tokens)
+    {
+        List<Token> out = new ArrayList<>();
+        for (int i = 0; i < tokens.size(); i++) {
+            Token token = tokens.get(i);
+            int colons = next(tokens, i + 1);
+            int type = next(tokens, colons + 1);
+            if ((token.kind() == Kind.STRING || token.is(")")) && at(tokens, colons, "::") && at(tokens, type, "interval")
+                    && !isIntervalQualifier(tokens, next(tokens, type + 1))) {
+                if (token.kind() == Kind.STRING) {
+                    out.add(new Token(Kind.WORD, "INTERVAL"));
+                    out.add(new Token(Kind.SPACE, " "));
+                    out.add(token);
+                }
+                else {
+                    out.add(token);
+                    int open = PgTokens.matchingBackwards(out, out.size() - 1);
+                    if (open < 0) {
+                        continue;
+                    }
+                    out.add(open, new Token(Kind.WORD, PgIntervalFunctions.INTERVAL));
+                }
+                i = type;
+                continue;
+            }
+            if (token.is("cast") && at(tokens, next(tokens, i + 1), "(")) {
+                int open = next(tokens, i + 1);
+                int close = PgTokens.matching(tokens, open, "(", ")");
+                int typeName = close < 0 ? -1 : previous(tokens, close - 1);
+                int as = typeName < 0 ? -1 : previous(tokens, typeName - 1);
+                if (close > 0 && at(tokens, typeName, "interval") && at(tokens, as, "as")) {
+                    int first = next(tokens, open + 1);
+                    int last = previous(tokens, as - 1);
+                    if (first == last && tokens.get(first).kind() == Kind.STRING) {
+                        out.add(new Token(Kind.WORD, "INTERVAL "));
+                        out.add(tokens.get(first));
+                    }
+                    else {
+                        out.add(new Token(Kind.WORD, PgIntervalFunctions.INTERVAL));
+                        out.addAll(tokens.subList(open, as));
+                        out.add(new Token(Kind.SYMBOL, ")"));
+                    }
+                    i = close;
+                    continue;
+                }
+            }
+            out.add(token);
+        }
+        return out;
+    }
+
+    private static boolean isIntervalQualifier(List<Token> tokens, int i)
+    {
+        return i < tokens.size() && tokens.get(i).kind() == Kind.WORD
+                && Set.of("year", "month", "day", "hour", "minute", "second").contains(tokens.get(i).lower());
+    }
+
     /** {@code INTERVAL '1 DAY'} to {@code INTERVAL '1' DAY} (weeks as days). */
     private static List<Token> intervals(List<Token> tokens)
     {
@@ -182,6 +247,17 @@ public final class PgSyntax
                     boolean hasUnit = k < tokens.size() && tokens.get(k).kind() == Kind.WORD
                             && Set.of("year", "month", "day", "hour", "minute", "second").contains(tokens.get(k).lower());
                     String multiUnit = hasUnit || matcher.matches() ? null : multiUnitInterval(text.substring(1, text.length() - 1));
+                    if (!hasUnit && !matcher.matches() && multiUnit == null) {
+                        // fields Calcite's interval literal cannot hold (months with days, negative parts, 30 hours):
+                        // PostgreSQL's interval value, computed in the gateway (22007 for text that is no interval)
+                        out.remove(out.size() - 1);
+                        out.add(new Token(Kind.WORD, PgIntervalFunctions.INTERVAL));
+                        out.add(new Token(Kind.SYMBOL, "("));
+                        out.add(tokens.get(j));
+                        out.add(new Token(Kind.SYMBOL, ")"));
+                        i = j;
+                        continue;
+                    }
                     if (multiUnit != null) {
                         out.add(new Token(Kind.SPACE, " "));
                         out.add(new Token(Kind.STRING, multiUnit.substring(0, multiUnit.lastIndexOf('\'') + 1)));
