@@ -49,7 +49,9 @@ public final class CalciteConfig
             // PostgreSQL functions that Calcite's PostgreSQL library lacks
             SqlOperatorTables.of(SqlLibraryOperators.LENGTH, SqlLibraryOperators.ARRAY_TO_STRING),
             // pg_catalog's functions (catalog emulation)
-            PgOperators.operatorTable()));
+            PgOperators.operatorTable(),
+            // the final step of ordered-set aggregates, typed as the group's values
+            dev.sekisho.planner.pg.functions.PgOrderedSetFunctions.operatorTable()));
 
     /** Babel's leniency, without references to other select items' aliases (PostgreSQL has none). */
     static final SqlConformance CONFORMANCE = new SqlDelegatingConformance(SqlConformanceEnum.BABEL)

@@ -61,6 +61,7 @@ public final class PgResultTypes
             Map.entry("json_build_array", PgTypeInfo.JSON),
             Map.entry("to_json", PgTypeInfo.JSON),
             Map.entry("row_to_json", PgTypeInfo.JSON),
+            Map.entry("pg_json_agg", PgTypeInfo.JSON),
             Map.entry("age", PgTypeInfo.INTERVAL),
             Map.entry("pg_timestamp_diff", PgTypeInfo.INTERVAL),
             Map.entry("pg_text", PgTypeInfo.TEXT));
