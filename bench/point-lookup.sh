@@ -4,6 +4,12 @@
 # Prints a Markdown table (see docs/benchmarks.md). Not a test.
 #
 #   bench/point-lookup.sh [--iterations 20000] [--warmup 5000] [--threads 8]
+#                         [--clients 1,8] [--paths part,part] [--driver-properties name=value,...]
+#
+# --clients: the client counts to run (default: 1, then --threads); --paths: run only the paths whose
+# names contain one of these parts (the direct path always runs); --driver-properties: two more paths
+# through a gateway whose source connections carry these Connector/J properties. Each path's start
+# time goes to stderr, to find its part of a profile (BENCH_JAVA_OPTS=-XX:StartFlightRecording=...).
 #
 # Builds through the reactor (test-compile, never install) and runs from the integration tests'
 # class path. MVN_ARGS adds Maven options (e.g. MVN_ARGS="-o -Dmaven.repo.local=..."); MVN replaces

@@ -226,7 +226,7 @@ public final class Gateway
                 avatica.json() ? AvaticaServerOptions.Serialization.JSON : AvaticaServerOptions.Serialization.PROTOBUF,
                 config.tls().isPresent() ? Optional.of(tls(config)) : Optional.empty(), avatica.allowPlainHttp(), config.protocol().maxMessageBytes(),
                 config.protocol().maxConnections(), Duration.ofSeconds(avatica.idleTimeoutSeconds()), avatica.maxFrameRows());
-        AvaticaServer server = new AvaticaServer(options, users, throttle, sessions, clientConnections, workers.executor());
+        AvaticaServer server = new AvaticaServer(options, users, throttle, sessions, clientConnections, workers.executor(), SourceHolderThreads.shared());
         avaticaPort = server.start();
         avaticaServer = Optional.of(server);
         log.info("Avatica (JDBC over HTTP{}) listening on {}:{}", options.tls().isPresent() ? "S" : ", plain HTTP for local use", avatica.host(), avaticaPort);

@@ -337,6 +337,16 @@ public final class TestingGateway
         return startGateway(workDir.resolve("users.yaml"), policies + "\n" + extraYaml, TEST_POOL);
     }
 
+    /**
+     * Starts a throwaway gateway on the shared MariaDB and users whose source connections carry
+     * these Connector/J properties (a YAML flow mapping such as {@code {useServerPrepStmts: "true"}});
+     * the caller closes it.
+     */
+    public Gateway startGatewayWithDriverProperties(String properties)
+    {
+        return startGateway(workDir.resolve("users.yaml"), "", TEST_POOL + "\n    properties: " + properties);
+    }
+
     /** A path as a double-quoted YAML string. */
     public static String yamlString(Path path)
     {

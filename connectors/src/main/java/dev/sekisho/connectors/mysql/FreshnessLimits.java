@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,6 +20,13 @@ final class FreshnessLimits
     private final String source;
     private final Duration sourceLimit;
     private final Map<String, Duration> limits;
+    /**
+     * The limit of each table list seen: routing asks for every statement, and the answer depends
+     * only on the tables and the settings, which do not change (a reload makes a new source).
+     */
+    private final Map<List<SourceTable>, Limit> byTables = new ConcurrentHashMap<>();
+    /** Distinct table lists remembered at most; then the memo starts afresh. */
+    private static final int MAX_REMEMBERED = 10_000;
 
     FreshnessLimits(String source, RoutingSettings routing)
     {
@@ -42,6 +50,20 @@ final class FreshnessLimits
     }
 
     Limit forTables(List<SourceTable> tables)
+    {
+        Limit known = byTables.get(tables);
+        if (known != null) {
+            return known;
+        }
+        Limit limit = tightest(tables);
+        if (byTables.size() >= MAX_REMEMBERED) {
+            byTables.clear();
+        }
+        byTables.put(List.copyOf(tables), limit);
+        return limit;
+    }
+
+    private Limit tightest(List<SourceTable> tables)
     {
         Limit tightest = new Limit(seconds(sourceLimit), "max_lag of source " + source);
         boolean first = true;

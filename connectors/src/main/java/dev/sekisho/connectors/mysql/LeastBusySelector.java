@@ -19,7 +19,10 @@ public final class LeastBusySelector
     public List<String> choose(List<Candidate> candidates)
     {
         int size = candidates.size();
-        int total = candidates.stream().mapToInt(Candidate::weight).sum();
+        int total = 0;
+        for (Candidate candidate : candidates) {
+            total += candidate.weight();
+        }
         int position = Math.floorMod(turn.getAndIncrement(), total);
         int start = 0;
         while (position >= candidates.get(start).weight()) {
@@ -31,7 +34,13 @@ public final class LeastBusySelector
             rotated.add(candidates.get((start + i) % size));
         }
         // a stable sort keeps the rotation among servers that are equally busy
-        rotated.sort(Comparator.comparingDouble(candidate -> (double) candidate.activeStatements() / candidate.weight()));
-        return rotated.stream().map(Candidate::name).toList();
+        if (size > 1) {
+            rotated.sort(Comparator.comparingDouble(candidate -> (double) candidate.activeStatements() / candidate.weight()));
+        }
+        String[] names = new String[size];
+        for (int i = 0; i < size; i++) {
+            names[i] = rotated.get(i).name();
+        }
+        return List.of(names);
     }
 }

@@ -30,9 +30,11 @@ import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -231,7 +233,7 @@ public final class MySqlConnector
             }
             ResultSet resultSet = statement.getResultSet();
             execution.streaming();
-            List<ColumnMetadata> columns = columns(resultSet.getMetaData());
+            List<ColumnMetadata> columns = columns(query.sql(), resultSet.getMetaData());
             return new JdbcResultStream(columns, statement, resultSet, execution);
         }
         catch (SQLException e) {
@@ -329,14 +331,74 @@ public final class MySqlConnector
         pool.close();
     }
 
-    private List<ColumnMetadata> columns(ResultSetMetaData resultMetadata)
+    /**
+     * The result columns of each statement text, as {@link #describeColumns} made them, with what the
+     * driver reported for them: a statement's columns were derived again for every execution (type
+     * names parsed, table columns looked up), though they change only with the schema. An entry is
+     * used only while the driver reports the same types, precisions and scales and the catalog was
+     * not read again since ({@link MySqlMetadata#generation()}).
+     */
+    private final Map<String, KnownColumns> knownColumns = new ConcurrentHashMap<>();
+    /** Statement texts whose columns are remembered at most; then the memo starts afresh. */
+    private static final int MAX_KNOWN_COLUMNS = 10_000;
+
+    private record KnownColumns(long generation, int[] jdbcTypes, int[] precisions, int[] scales, List<ColumnMetadata> columns)
+    {
+        boolean matches(long currentGeneration, ResultSetMetaData resultMetadata)
+                throws SQLException
+        {
+            if (generation != currentGeneration || resultMetadata.getColumnCount() != jdbcTypes.length) {
+                return false;
+            }
+            for (int i = 0; i < jdbcTypes.length; i++) {
+                if (resultMetadata.getColumnType(i + 1) != jdbcTypes[i] || resultMetadata.getPrecision(i + 1) != precisions[i]
+                        || resultMetadata.getScale(i + 1) != scales[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private List<ColumnMetadata> columns(String sql, ResultSetMetaData resultMetadata)
+            throws SQLException
+    {
+        long generation = metadata.generation();
+        KnownColumns known = knownColumns.get(sql);
+        if (known != null && known.matches(generation, resultMetadata)) {
+            return known.columns();
+        }
+        boolean[] definitive = {true};
+        List<ColumnMetadata> columns = describeColumns(resultMetadata, definitive);
+        if (!definitive[0]) {
+            // a string column's table was not in the catalog cache yet: a later execution may find its type there
+            return columns;
+        }
+        int count = columns.size();
+        int[] jdbcTypes = new int[count];
+        int[] precisions = new int[count];
+        int[] scales = new int[count];
+        for (int i = 0; i < count; i++) {
+            jdbcTypes[i] = resultMetadata.getColumnType(i + 1);
+            precisions[i] = resultMetadata.getPrecision(i + 1);
+            scales[i] = resultMetadata.getScale(i + 1);
+        }
+        if (knownColumns.size() >= MAX_KNOWN_COLUMNS) {
+            knownColumns.clear();
+        }
+        knownColumns.put(sql, new KnownColumns(generation, jdbcTypes, precisions, scales, List.copyOf(columns)));
+        return columns;
+    }
+
+    /** @param definitive set to false when a string column's table was not looked up (its schema is not cached yet) */
+    private List<ColumnMetadata> describeColumns(ResultSetMetaData resultMetadata, boolean[] definitive)
             throws SQLException
     {
         int count = resultMetadata.getColumnCount();
         List<ColumnMetadata> columns = new ArrayList<>(count);
         for (int i = 1; i <= count; i++) {
             ColumnType type = MySqlTypeMapping.fromResultSet(resultMetadata, i);
-            type = catalogType(resultMetadata, i, type);
+            type = catalogType(resultMetadata, i, type, definitive);
             boolean nullable = resultMetadata.isNullable(i) != ResultSetMetaData.columnNoNulls;
             // MariaDB names some expressions' columns with an empty or missing label: the planner names result columns anyway
             String label = resultMetadata.getColumnLabel(i);
@@ -352,7 +414,7 @@ public final class MySqlConnector
      * when a string result column is a table column, the catalog's type wins (loading the table's
      * schema once if needed).
      */
-    private ColumnType catalogType(ResultSetMetaData resultMetadata, int column, ColumnType driverType)
+    private ColumnType catalogType(ResultSetMetaData resultMetadata, int column, ColumnType driverType, boolean[] definitive)
             throws SQLException
     {
         ColumnType.Kind kind = driverType.kind();
@@ -366,6 +428,9 @@ public final class MySqlConnector
             return driverType;
         }
         Optional<TableMetadata> found = kind == ColumnType.Kind.CHAR ? metadata.getTable(schema, table) : metadata.getCachedTable(schema, table);
+        if (kind != ColumnType.Kind.CHAR && !metadata.isSchemaCached(schema)) {
+            definitive[0] = false;
+        }
         return found
                 .flatMap(tableMetadata -> tableMetadata.columns().stream().filter(c -> c.name().equals(name)).findFirst())
                 .map(ColumnMetadata::type)

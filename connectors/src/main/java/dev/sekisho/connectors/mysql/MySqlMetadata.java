@@ -50,6 +50,8 @@ public final class MySqlMetadata
     private final List<String> databases;
     private volatile List<String> schemas;
     private final Map<String, Map<String, TableMetadata>> tables = new ConcurrentHashMap<>();
+    /** Bumped by every {@link #refresh()}: what was derived from the schemas before it is stale. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
 
     public MySqlMetadata(String source, ReplicaPool pool, List<String> databases)
     {
@@ -84,6 +86,12 @@ public final class MySqlMetadata
         return Optional.ofNullable(schemaTables(schema).get(table));
     }
 
+    /** Whether the tables of {@code schema} are cached (then {@link #getCachedTable} answers for them); never touches the network. */
+    boolean isSchemaCached(String schema)
+    {
+        return tables.containsKey(schema);
+    }
+
     /** The table if its schema is already cached; never touches the network. */
     public Optional<TableMetadata> getCachedTable(String schema, String table)
     {
@@ -94,8 +102,15 @@ public final class MySqlMetadata
     @Override
     public void refresh()
     {
+        generation.incrementAndGet();
         schemas = null;
         tables.clear();
+    }
+
+    /** Changes with every {@link #refresh()} (the catalog was read again: a schema may have changed). */
+    long generation()
+    {
+        return generation.get();
     }
 
     private Map<String, TableMetadata> schemaTables(String schema)

@@ -41,7 +41,10 @@ import static java.util.Objects.requireNonNull;
  * what needs no work: other methods than POST, HTTP Basic over plain HTTP unless allowed, and a
  * request without credentials (401 with a Basic challenge, which the driver answers). Everything
  * else (checking the password, then Avatica's handling of the request, which runs statements) goes
- * to the gateway's worker pool; the response is written back from there. A refused password's
+ * to the gateway's worker pool; the response is written back from there. A request of a connection
+ * that holds source connections (a result open between fetches) runs on a source-holder thread
+ * instead, as the PostgreSQL door's next Execute does: workers may all be waiting for the very
+ * connections it holds ({@link dev.sekisho.gateway.execution.SourceHolderThreads}). A refused password's
  * answer waits for the login throttle's delay on the event loop's timer, as on the PostgreSQL door:
  * no thread sleeps.
  */
@@ -54,11 +57,19 @@ final class AvaticaHttpHandler
     private final BasicAuthenticator authenticator;
     private final AvaticaProtocol protocol;
     private final Sessions sessions;
+    private final RemoteConnections connections;
     private final Executor workers;
+    private final Executor holders;
 
-    /** @param sessions told of refused logins (the audit trail, metrics) */
-    AvaticaHttpHandler(AvaticaServerOptions options, BasicAuthenticator authenticator, AvaticaProtocol protocol, Sessions sessions, Executor workers)
+    /**
+     * @param sessions told of refused logins (the audit trail, metrics)
+     * @param holders runs a request of a connection that holds source connections
+     */
+    AvaticaHttpHandler(AvaticaServerOptions options, BasicAuthenticator authenticator, AvaticaProtocol protocol, Sessions sessions,
+            RemoteConnections connections, Executor workers, Executor holders)
     {
+        this.connections = requireNonNull(connections, "connections is null");
+        this.holders = requireNonNull(holders, "holders is null");
         this.options = requireNonNull(options, "options is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
         this.protocol = requireNonNull(protocol, "protocol is null");
@@ -95,7 +106,21 @@ final class AvaticaHttpHandler
         Optional<X509Certificate> certificate = encrypted ? PgTls.peerCertificate(ctx.pipeline().get(SslHandler.class)) : Optional.empty();
         SocketAddress remote = ctx.channel().remoteAddress();
         try {
-            workers.execute(() -> respond(ctx, authorization, certificate, remote, body, keepAlive));
+            Optional<RemoteConnection> holder = protocol.connectionId(body).flatMap(connections::holdingSourceConnections)
+                    .filter(RemoteConnection::startHolderRequest);
+            if (holder.isPresent()) {
+                holders.execute(() -> {
+                    try {
+                        respond(ctx, authorization, certificate, remote, body, keepAlive);
+                    }
+                    finally {
+                        holder.get().holderRequestFinished();
+                    }
+                });
+            }
+            else {
+                workers.execute(() -> respond(ctx, authorization, certificate, remote, body, keepAlive));
+            }
         }
         catch (RejectedExecutionException e) {
             log.warn("Worker pool is saturated; refusing an Avatica request from {}", ctx.channel().remoteAddress());

@@ -5,6 +5,7 @@ import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.pgwire.PgTls;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -22,6 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,6 +50,7 @@ public final class AvaticaServer
     private final RemoteConnections connections;
     private final Sessions sessions;
     private final ExecutorService workers;
+    private final Executor holders;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private ScheduledExecutorService expiry;
@@ -73,6 +76,17 @@ public final class AvaticaServer
     public AvaticaServer(AvaticaServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ClientConnections connections,
             ExecutorService workers)
     {
+        this(options, users, throttle, sessions, connections, workers, SourceHolderThreads.shared());
+    }
+
+    /**
+     * @param holders runs the requests of connections that hold source connections (the gateway
+     *         passes {@link SourceHolderThreads#shared()}, as to the PostgreSQL door)
+     */
+    public AvaticaServer(AvaticaServerOptions options, UserStore users, LoginThrottle throttle, Sessions sessions, ClientConnections connections,
+            ExecutorService workers, Executor holders)
+    {
+        this.holders = requireNonNull(holders, "holders is null");
         this.options = requireNonNull(options, "options is null");
         this.authenticator = new BasicAuthenticator(requireNonNull(users, "users is null"), throttle,
                 options.tls().map(PgTls::clientCertificate).orElse(ClientCertificateCheck.NONE));
@@ -111,7 +125,7 @@ public final class AvaticaServer
                             options.tls().ifPresent(tls -> channel.pipeline().addLast("tls", new OptionalSslHandler(tls.sslContext())));
                             channel.pipeline().addLast("http", new HttpServerCodec());
                             channel.pipeline().addLast("aggregate", new HttpObjectAggregator(options.maxRequestBytes()));
-                            channel.pipeline().addLast("avatica", new AvaticaHttpHandler(options, authenticator, protocol, sessions, workers));
+                            channel.pipeline().addLast("avatica", new AvaticaHttpHandler(options, authenticator, protocol, sessions, connections, workers, holders));
                         }
                     });
             serverChannel = bootstrap.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();

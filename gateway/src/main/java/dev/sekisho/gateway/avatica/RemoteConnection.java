@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.util.Objects.requireNonNull;
@@ -31,6 +32,8 @@ final class RemoteConnection
     /** The statement whose request runs now, 0: none. */
     private volatile int running;
     private boolean autoCommit = true;
+    /** Whether a request of this connection runs on a source-holder thread now: one at a time, so a client cannot take many. */
+    private final AtomicBoolean holderRequest = new AtomicBoolean();
     private boolean closed;
 
     RemoteConnection(String id, String user, ClientSession session)
@@ -78,6 +81,17 @@ final class RemoteConnection
     {
         lastUsedNanos = System.nanoTime();
         lock.unlock();
+    }
+
+    /** Takes the connection's one turn on a source-holder thread; false when a request of it has it already. */
+    boolean startHolderRequest()
+    {
+        return holderRequest.compareAndSet(false, true);
+    }
+
+    void holderRequestFinished()
+    {
+        holderRequest.set(false);
     }
 
     /** Whether nobody used the connection for {@code idleNanos} and no request holds it. */

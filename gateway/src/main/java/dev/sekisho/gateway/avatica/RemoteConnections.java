@@ -139,6 +139,17 @@ final class RemoteConnections
         List.copyOf(connections.values()).forEach(this::closeNow);
     }
 
+    /**
+     * The connection with this id if it holds source connections now (an open result between
+     * fetches): its next request must not wait behind statements that wait for those very
+     * connections. Names no owner: only the thread a request runs on depends on it.
+     */
+    Optional<RemoteConnection> holdingSourceConnections(String id)
+    {
+        RemoteConnection connection = connections.get(id);
+        return connection != null && connection.session().holdsSourceConnections() ? Optional.of(connection) : Optional.empty();
+    }
+
     /** Closes a connection, cancelling what it runs (blocks until a running request lets go). */
     private void closeNow(RemoteConnection connection)
     {

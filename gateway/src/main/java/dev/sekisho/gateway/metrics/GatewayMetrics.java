@@ -53,7 +53,8 @@ public final class GatewayMetrics
     private final MultiGauge serverState;
     private final MultiGauge serverLag;
     private final MultiGauge serverActive;
-    private final Map<String, Counter> statements = new ConcurrentHashMap<>();
+    /** By front door, then outcome: no key is built per statement. */
+    private final Map<String, Map<String, Counter>> statements = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
     private final Counter rowsSent;
 
@@ -154,7 +155,15 @@ public final class GatewayMetrics
     /** The statements counter of a front door and outcome, registered once (a registry lookup per statement costs a point lookup's time). */
     private Counter statements(String frontDoor, String outcome)
     {
-        return statements.computeIfAbsent(frontDoor + "/" + outcome, key -> Counter.builder("sekisho.statements")
+        Map<String, Counter> byOutcome = statements.get(frontDoor);
+        if (byOutcome == null) {
+            byOutcome = statements.computeIfAbsent(frontDoor, door -> new ConcurrentHashMap<>());
+        }
+        Counter counter = byOutcome.get(outcome);
+        if (counter != null) {
+            return counter;
+        }
+        return byOutcome.computeIfAbsent(outcome, key -> Counter.builder("sekisho.statements")
                 .description("Statements by outcome (ok, refused, cancelled, failed) and front door")
                 .tags("front_door", frontDoor, "outcome", outcome)
                 .register(registry));

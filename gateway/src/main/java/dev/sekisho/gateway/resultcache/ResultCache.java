@@ -55,6 +55,17 @@ public final class ResultCache
     private final AtomicLong generation = new AtomicLong();
     /** When a change feed last reported a change: by source name, and by source and lower-case {@code schema.table}. */
     private final ConcurrentHashMap<String, Long> changedAt = new ConcurrentHashMap<>();
+    /**
+     * The TTL of each source statement seen (empty: not cacheable), which depends only on its SQL
+     * and tables and the immutable settings: scanning the SQL for non-deterministic calls and
+     * matching the tables against the TTLs cost more than the cache lookup itself.
+     */
+    private final ConcurrentHashMap<StatementShape, Optional<Duration>> ttls = new ConcurrentHashMap<>();
+    /** Statements whose TTL is remembered at most; then the memo starts afresh (a plain map reads faster than a bounded cache). */
+    private static final int MAX_REMEMBERED_TTLS = 10_000;
+
+    /** What a statement's TTL depends on. */
+    private record StatementShape(String sql, List<SourceTable> tables) {}
 
     public ResultCache(ResultCacheSettings settings)
     {
@@ -99,8 +110,30 @@ public final class ResultCache
     /** How long a result of this statement may be kept; empty when it must not be cached. */
     Optional<Duration> ttl(BackendQuery query)
     {
-        Optional<Duration> ttl = settings.ttl(query.tables());
-        if (ttl.isEmpty() || NonDeterministicSql.isNonDeterministic(query.sql()) || query.parameters().stream().anyMatch(value -> value instanceof byte[])) {
+        StatementShape shape = new StatementShape(query.sql(), query.tables());
+        Optional<Duration> ttl = ttls.get(shape);
+        if (ttl == null) {
+            ttl = ttlOf(shape);
+            if (ttls.size() >= MAX_REMEMBERED_TTLS) {
+                ttls.clear();
+            }
+            ttls.put(shape, ttl);
+        }
+        if (ttl.isEmpty()) {
+            return ttl;
+        }
+        for (Object value : query.parameters()) {
+            if (value instanceof byte[]) {
+                return Optional.empty();
+            }
+        }
+        return ttl;
+    }
+
+    private Optional<Duration> ttlOf(StatementShape statement)
+    {
+        Optional<Duration> ttl = settings.ttl(statement.tables());
+        if (ttl.isEmpty() || NonDeterministicSql.isNonDeterministic(statement.sql())) {
             return Optional.empty();
         }
         return ttl;

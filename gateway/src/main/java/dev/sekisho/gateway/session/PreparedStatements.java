@@ -84,7 +84,7 @@ final class PreparedStatements
         }
         // Redash's annotation names the end user and changes with every run: it is read here and never planned
         Optional<RedashAnnotation> annotation = StatementText.redashAnnotation(text);
-        StatementParser.Parsed parsed = StatementText.parse(StatementText.withoutRedashAnnotation(text));
+        StatementParser.Parsed parsed = StatementText.parse(StatementText.withoutRedashAnnotation(text, annotation));
         StatementKind kind = parsed.kind();
         SqlStatement sql = parsed.statement();
         transaction.checkNotFailed(kind);

@@ -35,6 +35,8 @@ public final class SessionExecutionContext
     private final Deque<AutoCloseable> resources = new ArrayDeque<>();
     private volatile String cancelReason;
     private volatile boolean finished;
+    /** The statement's text as given, described only when a log line asks (never for a statement that logs nothing). */
+    private volatile String statement;
     private volatile String description = "";
     private volatile OptionalLong maximumBytesBilled = OptionalLong.empty();
     private volatile LongConsumer billing = bytes -> {};
@@ -78,15 +80,23 @@ public final class SessionExecutionContext
     /** Names the statement for log lines about what it holds (its text, shortened; never values). */
     public SessionExecutionContext describedAs(String statement)
     {
-        String text = statement == null ? "" : statement.strip().replaceAll("\\s+", " ");
-        this.description = "user " + user + ": " + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
+        // the text is shortened and its white space folded when a log line reads it: building it cost a
+        // regular expression over the statement for every execution, and nearly every statement logs nothing
+        this.statement = statement == null ? "" : statement;
+        this.description = null;
         return this;
     }
 
     @Override
     public String description()
     {
-        return description;
+        String described = description;
+        if (described == null) {
+            String text = statement.strip().replaceAll("\\s+", " ");
+            described = "user " + user + ": " + (text.length() > 200 ? text.substring(0, 200) + "..." : text);
+            description = described;
+        }
+        return described;
     }
 
     @Override
@@ -140,7 +150,7 @@ public final class SessionExecutionContext
             resource.close();
         }
         catch (Exception | Error e) {
-            log.warn("Releasing what a statement held failed ({})", description, e);
+            log.warn("Releasing what a statement held failed ({})", description(), e);
         }
     }
 

@@ -134,12 +134,18 @@ public final class SessionSettings
     /** The canonical spelling of a setting name, or the name itself for settings Sekisho does not know. */
     public String canonicalName(String name)
     {
-        return canonicalNames.getOrDefault(name, name.toLowerCase(Locale.ROOT));
+        String canonical = canonicalNames.get(name);
+        return canonical != null ? canonical : name.toLowerCase(Locale.ROOT);
     }
 
     /** SHOW: the current value, if the setting is known or was SET. */
     public Optional<String> show(String name)
     {
+        // a stored name is canonical already: most lookups (every statement reads a few settings) end here
+        String value = values.get(name);
+        if (value != null) {
+            return Optional.of(value);
+        }
         return Optional.ofNullable(values.get(canonicalName(name)));
     }
 

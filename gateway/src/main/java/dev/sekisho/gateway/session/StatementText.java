@@ -46,7 +46,13 @@ public final class StatementText
     /** The statement without Redash's annotation (itself when it has none). */
     public static SqlStatement withoutRedashAnnotation(SqlStatement statement)
     {
-        if (redashAnnotation(statement).isEmpty()) {
+        return withoutRedashAnnotation(statement, redashAnnotation(statement));
+    }
+
+    /** The statement without Redash's annotation, which {@link #redashAnnotation(SqlStatement)} found already (or did not). */
+    public static SqlStatement withoutRedashAnnotation(SqlStatement statement, Optional<RedashAnnotation> annotation)
+    {
+        if (annotation.isEmpty()) {
             return statement;
         }
         for (SqlToken token : statement.tokens()) {

@@ -4,8 +4,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static java.util.Objects.requireNonNull;
 
@@ -25,7 +23,6 @@ import static java.util.Objects.requireNonNull;
  */
 public record RedashAnnotation(String username, Optional<String> queryId, Optional<Boolean> scheduled)
 {
-    private static final Pattern LEADING_COMMENT = Pattern.compile("^\\s*/\\*(.*?)\\*/", Pattern.DOTALL);
 
     public RedashAnnotation
     {
@@ -34,15 +31,29 @@ public record RedashAnnotation(String username, Optional<String> queryId, Option
         requireNonNull(scheduled, "scheduled is null");
     }
 
+    /** What {@code \s} matches in a regular expression: space, tab, newline, vertical tab, form feed, carriage return. */
+    private static boolean isRegexWhitespace(char c)
+    {
+        return c == ' ' || c == '\t' || c == '\n' || c == 0x0B || c == '\f' || c == '\r';
+    }
+
     /** The annotation at the start of {@code sql}, if it has one: a block comment with Redash's {@code Username} and {@code query_id} fields. */
     public static Optional<RedashAnnotation> find(String sql)
     {
-        Matcher matcher = LEADING_COMMENT.matcher(sql);
-        if (!matcher.find()) {
+        // what ^\s*/\*(.*?)\*/ finds, without a regular expression: this runs for every statement Redash sends
+        int start = 0;
+        while (start < sql.length() && isRegexWhitespace(sql.charAt(start))) {
+            start++;
+        }
+        if (!sql.startsWith("/*", start)) {
+            return Optional.empty();
+        }
+        int end = sql.indexOf("*/", start + 2);
+        if (end < 0) {
             return Optional.empty();
         }
         Map<String, String> fields = new LinkedHashMap<>();
-        for (String part : matcher.group(1).split(",")) {
+        for (String part : sql.substring(start + 2, end).split(",")) {
             int colon = part.indexOf(':');
             if (colon <= 0) {
                 return Optional.empty();

@@ -55,6 +55,8 @@ public final class PointLookupBenchmark
     private final long maxId;
     private Gateway cachingGateway;
     private Gateway auditingGateway;
+    private Gateway propertiesGateway;
+    private String driverProperties = "";
 
     private PointLookupBenchmark(TestingGateway gateway, long minId, long maxId)
     {
@@ -96,13 +98,29 @@ public final class PointLookupBenchmark
                         this::gatewayUniqueText),
                 new Path("gateway with result cache: pgjdbc prepared, setInt (result-cache hit)", "gateway", this::cachedPrepared),
                 new Path("gateway with an audit file: pgjdbc statement, literal id (every statement an audit event)", "gateway", this::auditedLiteral));
+        if (!options.driverProperties().isEmpty()) {
+            driverProperties = options.driverProperties();
+            paths = new ArrayList<>(paths);
+            paths.add(new Path("gateway with Connector/J " + driverProperties + ": pgjdbc prepared, setInt", "gateway", () -> propertiesPrepared()));
+            paths.add(new Path("gateway with Connector/J " + driverProperties + ": pgjdbc statement, Redash annotation", "gateway",
+                    () -> propertiesUniqueText()));
+        }
+        List<Path> chosen = paths.stream()
+                .filter(path -> path.target().equals("MariaDB") || options.paths().isEmpty()
+                        || options.paths().stream().anyMatch(part -> path.name().contains(part)))
+                .toList();
 
         List<Result> results = new ArrayList<>();
-        for (int clients : options.threads() > 1 ? List.of(1, options.threads()) : List.of(1)) {
-            for (Path path : paths) {
+        List<Integer> clientCounts = options.clients().isEmpty()
+                ? (options.threads() > 1 ? List.of(1, options.threads()) : List.of(1))
+                : options.clients();
+        for (int clients : clientCounts) {
+            for (Path path : chosen) {
                 int iterations = Math.max(1, options.iterations() / clients);
                 int warmup = options.warmup() / clients;
-                System.err.printf(Locale.ROOT, "%s: %d client(s) x (%d warm-up + %d calls)%n", path.name(), clients, warmup, iterations);
+                // the time of day: to find a path's part of a profile recorded over the whole run
+                System.err.printf(Locale.ROOT, "%tT %s: %d client(s) x (%d warm-up + %d calls)%n", new java.util.Date(), path.name(), clients, warmup,
+                        iterations);
                 results.add(measure(path, clients, warmup, iterations));
             }
         }
@@ -300,10 +318,45 @@ public final class PointLookupBenchmark
         }
     }
 
+    /** A fourth gateway on the same MariaDB whose source connections have the Connector/J properties of {@code --driver-properties}. */
+    private synchronized Gateway propertiesGateway()
+    {
+        if (propertiesGateway == null) {
+            StringBuilder yaml = new StringBuilder("{");
+            for (String pair : driverProperties.split(",")) {
+                String[] nameValue = pair.split("=", 2);
+                yaml.append(yaml.length() > 1 ? ", " : "").append(nameValue[0].strip()).append(": \"").append(nameValue[1].strip()).append('"');
+            }
+            propertiesGateway = gateway.startGatewayWithDriverProperties(yaml.append('}').toString());
+        }
+        return propertiesGateway;
+    }
+
+    private Lookup propertiesPrepared()
+            throws SQLException
+    {
+        return preparedOn(TestingGateway.connect(propertiesGateway(), "alice"));
+    }
+
+    private Lookup propertiesUniqueText()
+            throws SQLException
+    {
+        AtomicLong counter = new AtomicLong();
+        String run = Long.toString(System.nanoTime(), 36);
+        return statementOn(TestingGateway.connect(propertiesGateway(), "alice"), id -> "/* Username: analyst@example.com, query_id: adhoc, Queue: queries, Job ID: "
+                + run + "-" + counter.incrementAndGet() + ", Query Hash: 5d41402abc4b2a76b9719d911017c592, Scheduled: False */ "
+                + GATEWAY_SQL.replace("?", Long.toString(id)));
+    }
+
     private Lookup cachedPrepared()
             throws SQLException
     {
-        Connection connection = TestingGateway.connect(cachingGateway(), "alice");
+        return preparedOn(TestingGateway.connect(cachingGateway(), "alice"));
+    }
+
+    private static Lookup preparedOn(Connection connection)
+            throws SQLException
+    {
         PreparedStatement statement = connection.prepareStatement(GATEWAY_SQL);
         return new Lookup()
         {
@@ -445,34 +498,46 @@ public final class PointLookupBenchmark
 
     private record Result(Path path, int clients, int calls, double p50Nanos, double p99Nanos, double meanNanos, double throughput) {}
 
-    private record Options(int iterations, int warmup, int threads)
+    /**
+     * @param paths parts of path names to run (empty: all); the direct path always runs
+     * @param clients the client counts to run each path with (empty: 1, then {@code threads})
+     * @param driverProperties Connector/J properties ({@code name=value,...}) for two more paths through a gateway that sets them; empty for none
+     */
+    private record Options(int iterations, int warmup, int threads, List<String> paths, List<Integer> clients, String driverProperties)
     {
         static Options parse(String[] args)
         {
             int iterations = 20_000;
             int warmup = 5_000;
             int threads = 8;
+            List<String> paths = List.of();
+            List<Integer> clients = List.of();
+            String driverProperties = "";
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--help") || name.equals("-h")) {
-                    System.out.println("usage: PointLookupBenchmark [--iterations N] [--warmup N] [--threads N]");
+                    System.out.println("usage: PointLookupBenchmark [--iterations N] [--warmup N] [--threads N] [--clients N,M] [--paths part,part]"
+                            + " [--driver-properties name=value,...]");
                     System.exit(0);
                 }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("missing value after " + name);
                 }
-                int value = Integer.parseInt(args[++i]);
+                String text = args[++i];
                 switch (name) {
-                    case "--iterations" -> iterations = value;
-                    case "--warmup" -> warmup = value;
-                    case "--threads" -> threads = value;
+                    case "--iterations" -> iterations = Integer.parseInt(text);
+                    case "--warmup" -> warmup = Integer.parseInt(text);
+                    case "--threads" -> threads = Integer.parseInt(text);
+                    case "--paths" -> paths = Arrays.stream(text.split(",")).map(String::strip).filter(part -> !part.isEmpty()).toList();
+                    case "--clients" -> clients = Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
+                    case "--driver-properties" -> driverProperties = text.strip();
                     default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
                 }
             }
-            if (iterations < 1 || warmup < 0 || threads < 0) {
-                throw new IllegalArgumentException("iterations must be positive, warm-up and threads not negative");
+            if (iterations < 1 || warmup < 0 || threads < 0 || clients.stream().anyMatch(count -> count < 1)) {
+                throw new IllegalArgumentException("iterations and clients must be positive, warm-up and threads not negative");
             }
-            return new Options(iterations, warmup, threads);
+            return new Options(iterations, warmup, threads, paths, clients, driverProperties);
         }
     }
 }
