@@ -102,6 +102,11 @@ a047 | SELECT sum(CASE WHEN is_active THEN 1 ELSE 0 END) FROM shop.customers
 a048 | SELECT avg(CASE WHEN status = 'returned' THEN 1.0 ELSE 0 END) FROM shop.orders
 a049 | SELECT json_agg(category ORDER BY category) FROM (SELECT DISTINCT category FROM shop.products) t
 a050 | SELECT sum(id)::bigint, sum(id::bigint) FROM shop.orders
+a081 | SELECT currency, percentile_disc(0.5) WITHIN GROUP (ORDER BY amount) AS median, mode() WITHIN GROUP (ORDER BY status) FROM shop.orders GROUP BY currency ORDER BY currency
+a082 | SELECT percentile_disc(0.25) WITHIN GROUP (ORDER BY price DESC), percentile_disc(0.9) WITHIN GROUP (ORDER BY price), mode() WITHIN GROUP (ORDER BY category DESC) FROM shop.products
+a083 | SELECT status, count(DISTINCT (note, customer_id)) FROM shop.orders GROUP BY status ORDER BY status
+a084 | SELECT currency, json_agg(id ORDER BY amount DESC, id) FROM shop.orders WHERE id <= 8 GROUP BY currency ORDER BY currency
+a085 | SELECT json_agg(note ORDER BY id), string_agg(status, ',' ORDER BY id DESC), array_agg(amount ORDER BY amount DESC, id) FROM shop.orders WHERE id <= 6
 
 -- Numbers: division, rounding, casts
 n001 | SELECT 1/3::numeric
@@ -458,6 +463,9 @@ w020 | SELECT date_trunc('month', ordered_at) AS m, sum(amount) AS total, sum(am
 w021 | SELECT id, avg(amount) OVER (PARTITION BY customer_id) FROM shop.orders WHERE customer_id = 5 ORDER BY id
 w022 | SELECT id, count(*) FILTER (WHERE status = 'delivered') OVER (ORDER BY id) FROM shop.orders WHERE id <= 5 ORDER BY id
 w023 | SELECT id, sum(quantity) OVER (ORDER BY id RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) FROM shop.order_items WHERE id <= 4 ORDER BY id
+w081 | SELECT id, currency, ntile(3) OVER (PARTITION BY currency ORDER BY id) FROM shop.orders WHERE id <= 12 ORDER BY id
+w082 | SELECT id, sum(amount) FILTER (WHERE status = 'delivered') OVER (PARTITION BY currency ORDER BY id) AS delivered, count(*) FILTER (WHERE note IS NULL) OVER () FROM shop.orders WHERE id <= 10 ORDER BY id
+w083 | SELECT x, ntile(4) OVER (ORDER BY x) FROM generate_series(1, 10) x ORDER BY x
 
 -- CTEs, set operations, sub-queries, joins
 q001 | WITH t AS (SELECT customer_id, sum(amount) AS total FROM shop.orders GROUP BY customer_id) SELECT count(*) FROM t WHERE total > 100000

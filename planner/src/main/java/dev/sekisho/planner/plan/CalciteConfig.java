@@ -56,7 +56,9 @@ public final class CalciteConfig
             // timestamp with time zone (now(), AT TIME ZONE, date_trunc, to_timestamp)
             dev.sekisho.planner.pg.functions.PgTimestampTzOperators.operatorTable(),
             // pg_catalog's functions (catalog emulation)
-            PgOperators.operatorTable()));
+            PgOperators.operatorTable(),
+            // the final step of ordered-set aggregates, typed as the group's values
+            dev.sekisho.planner.pg.functions.PgOrderedSetFunctions.operatorTable()));
 
     /** Babel's leniency, without references to other select items' aliases (PostgreSQL has none). */
     static final SqlConformance CONFORMANCE = new SqlDelegatingConformance(SqlConformanceEnum.BABEL)

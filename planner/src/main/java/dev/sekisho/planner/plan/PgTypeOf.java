@@ -49,7 +49,7 @@ final class PgTypeOf
         }
         if (operand instanceof RexCall call) {
             String function = call.getOperator().getName().toLowerCase(java.util.Locale.ROOT);
-            if (java.util.Set.of("json_build_object", "json_build_array", "to_json", "row_to_json").contains(function)) {
+            if (java.util.Set.of("json_build_object", "json_build_array", "to_json", "row_to_json", "pg_json_agg").contains(function)) {
                 return "json";
             }
             if (org.apache.calcite.sql.type.SqlTypeUtil.inCharFamily(call.getType()) && call.getKind() != org.apache.calcite.sql.SqlKind.CAST) {

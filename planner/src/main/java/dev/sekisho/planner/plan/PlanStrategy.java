@@ -106,8 +106,9 @@ final class PlanStrategy
                 return split.get();
             }
         }
-        // the gateway computes it: with PostgreSQL's numeric semantics, where Calcite's differ
-        root = root.withRel(TimestampTzSemantics.computedLocally(LocalNumericSemantics.rewrite(root.rel), root.rel.getCluster().getRexBuilder()));
+        // the gateway computes it: with PostgreSQL's numeric and window semantics, where Calcite's differ
+        root = root.withRel(TimestampTzSemantics.computedLocally(LocalWindowSemantics.rewrite(LocalNumericSemantics.rewrite(root.rel)),
+                root.rel.getCluster().getRexBuilder()));
         if (scans(root.rel).isEmpty() && PgResultTypes.usesCatalog(root.rel)) {
             // reads only the catalog emulation: compiled, which runs what the interpreter cannot
             CompiledPlan compiled = CompiledPlan.compile(root.project());

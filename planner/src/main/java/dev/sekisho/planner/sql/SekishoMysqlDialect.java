@@ -342,6 +342,14 @@ final class SekishoMysqlDialect
             unparseCaseInsensitiveLike(writer, call, like, leftPrec, rightPrec);
             return;
         }
+        if (call.getKind() == SqlKind.OVER && call.operand(0).getKind() == SqlKind.NTILE && call.operand(1) instanceof org.apache.calcite.sql.SqlWindow window
+                && window.getLowerBound() != null) {
+            // MariaDB refuses a frame with NTILE (4017), which Calcite writes out; NTILE ignores the frame anyway
+            org.apache.calcite.sql.SqlWindow unframed = org.apache.calcite.sql.SqlWindow.create(null, null, window.getPartitionList(), window.getOrderList(),
+                    SqlLiteral.createBoolean(false, SqlParserPos.ZERO), null, null, null, SqlParserPos.ZERO);
+            super.unparseCall(writer, SqlStdOperatorTable.OVER.createCall(SqlParserPos.ZERO, call.operand(0), unframed), leftPrec, rightPrec);
+            return;
+        }
         super.unparseCall(writer, call, leftPrec, rightPrec);
     }
 

@@ -61,6 +61,7 @@ public final class PgResultTypes
             Map.entry("json_build_array", PgTypeInfo.JSON),
             Map.entry("to_json", PgTypeInfo.JSON),
             Map.entry("row_to_json", PgTypeInfo.JSON),
+            Map.entry("pg_json_agg", PgTypeInfo.JSON),
             Map.entry("pg_text", PgTypeInfo.TEXT),
             Map.entry("regexp_split_to_array", PgTypeInfo.TEXT_ARRAY),
             Map.entry("regexp_match", PgTypeInfo.TEXT_ARRAY),

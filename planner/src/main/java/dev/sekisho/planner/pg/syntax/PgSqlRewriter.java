@@ -142,6 +142,12 @@ public final class PgSqlRewriter
                     && ("lag".equals(functionName(shift)) || "lead".equals(functionName(shift))) && shift.operandCount() == 3) {
                 return shiftWithDefault(shift, rewritten.operand(1));
             }
+            if (rewritten.getKind() == SqlKind.OVER) {
+                SqlNode window = WindowCalls.rewrite(rewritten);
+                if (window != null) {
+                    return window;
+                }
+            }
             if (!windowAggregates.contains(call)) {
                 SqlNode variance = variance(rewritten);
                 if (variance != null) {
@@ -231,6 +237,12 @@ public final class PgSqlRewriter
                 }
             }
             String function = functionName(rewritten);
+            if ("count".equals(function)) {
+                SqlNode rows = DistinctRows.rewrite(rewritten);
+                if (rows != null) {
+                    return rows;
+                }
+            }
             if ("date_part".equals(function) && rewritten.operandCount() == 2 && rewritten.operand(0) instanceof SqlLiteral unit
                     && "dow".equalsIgnoreCase(unit.toValue())) {
                 // date_part('dow', x) counts from 0 (Sunday) like extract(dow from x)
@@ -240,6 +252,11 @@ public final class PgSqlRewriter
             }
             if (function != null) {
                 switch (function) {
+                    case "json_agg" -> {
+                        if (rewritten.operandCount() == 1 && rewritten.getFunctionQuantifier() == null) {
+                            return OrderedSetAggregates.jsonAgg(rewritten.operand(0));
+                        }
+                    }
                     case "current_schema" -> {
                         if (rewritten.operandCount() == 0) {
                             return currentSchema();

@@ -71,6 +71,7 @@ public final class PgSyntax
         tokens = reservedAliases(tokens);
         tokens = tableFunctions(tokens);
         tokens = PgQueryShapes.withOrdinality(tokens);
+        tokens = AggregateOrderBy.rewrite(tokens);
         StringBuilder out = new StringBuilder();
         for (Token token : tokens) {
             out.append(token.text());
