@@ -381,18 +381,6 @@ d068 | SELECT date_part('epoch', TIMESTAMP '2024-01-01 00:00:00')
 d069 | SELECT extract(century FROM DATE '2024-01-01'), extract(decade FROM DATE '2024-01-01'), extract(millennium FROM DATE '2024-01-01')
 d070 | SELECT date_bin('15 minutes', TIMESTAMP '2024-01-01 10:37:00', TIMESTAMP '2024-01-01 00:00:00')
 
--- timestamp with time zone, shown in the session's TimeZone (SET at the start of the block, RESET at its end)
-tz01 | SET TimeZone = 'Asia/Kolkata'
-tz02 | SELECT ordered_at::timestamptz AS at, date_trunc('day', ordered_at::timestamptz) AS day, extract(hour FROM ordered_at::timestamptz) AS h FROM shop.orders WHERE id = 5
-tz03 | SELECT id, ordered_at::timestamptz FROM shop.orders WHERE ordered_at::timestamptz >= TIMESTAMPTZ '2023-11-10 00:00:00+00' AND ordered_at < TIMESTAMPTZ '2023-11-11 00:00:00+00' ORDER BY ordered_at::timestamptz DESC, id LIMIT 5
-tz04 | SELECT count(*) FROM shop.orders WHERE ordered_at >= TIMESTAMPTZ '2024-01-01 00:00:00+09' AND ordered_at < '2024-02-01'::timestamptz
-tz05 | SELECT date_trunc('day', ordered_at::timestamptz) AS d, count(*) FROM shop.orders WHERE ordered_at < TIMESTAMP '2023-01-05 00:00:00' GROUP BY 1 ORDER BY 1
-tz06 | SELECT TIMESTAMPTZ '2024-03-15 10:20:30+00' = TIMESTAMP '2024-03-15 15:50:30', TIMESTAMPTZ '2024-03-15 10:20:30+00' < TIMESTAMP '2024-03-15 12:00:00', date_trunc('month', DATE '2024-05-17')
-tz07 | SELECT created_at::timestamptz, created_at::timestamptz AT TIME ZONE 'UTC', to_char(created_at::timestamptz, 'YYYY-MM-DD HH24:MI'), created_at::timestamptz::date FROM shop.customers WHERE id = 1
-tz08 | RESET TimeZone
-tz09 | SELECT extract(hour FROM TIMESTAMPTZ '2024-03-15 23:30:00-05'), date_trunc('day', TIMESTAMPTZ '2024-03-15 23:30:00-05'), TIMESTAMPTZ '2024-03-15 23:30:00-05'::date
-tz10 | SELECT count(*) FROM shop.orders WHERE ordered_at::timestamptz BETWEEN '2023-03-01 00:00:00+00' AND '2023-03-31 23:59:59+00'
-
 -- Casts and booleans
 c001 | SELECT 'yes'::boolean, 'no'::boolean, 'on'::boolean, 'off'::boolean, '1'::boolean, 't'::boolean, 'FALSE'::boolean
 c002 | SELECT CAST('true' AS boolean), CAST(1 AS boolean), CAST(0 AS boolean)

@@ -1,9 +1,9 @@
 package dev.sekisho.gateway.session;
 
-import dev.sekisho.planner.pg.functions.PgTimeZones;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -427,10 +427,29 @@ public final class SessionSettings
     /** Parses a TimeZone value: a zone name (any case), UTC offsets as numbers of hours, or POSIX-style {@code +09} (west positive). */
     static ZoneId parseTimeZone(String value)
     {
-        try {
-            return PgTimeZones.parse(value);
+        String text = value.strip();
+        if (text.equalsIgnoreCase("utc") || text.equalsIgnoreCase("gmt") || text.equalsIgnoreCase("z") || text.equalsIgnoreCase("zulu")) {
+            return ZoneOffset.UTC;
         }
-        catch (QueryException e) {
+        try {
+            if (text.matches("-?\\d{1,2}(\\.\\d+)?")) {
+                // SET TIME ZONE 9 / -5: hours east of UTC
+                return ZoneOffset.ofTotalSeconds((int) Math.round(Double.parseDouble(text) * 3600));
+            }
+            if (text.matches("\\+\\d{1,2}(:\\d{2})?")) {
+                // POSIX style, as in PostgreSQL: positive west of Greenwich
+                String[] parts = text.substring(1).split(":");
+                int seconds = Integer.parseInt(parts[0]) * 3600 + (parts.length > 1 ? Integer.parseInt(parts[1]) * 60 : 0);
+                return ZoneOffset.ofTotalSeconds(-seconds);
+            }
+            return ZoneId.of(text);
+        }
+        catch (DateTimeException | NumberFormatException e) {
+            for (String id : ZoneId.getAvailableZoneIds()) {
+                if (id.equalsIgnoreCase(text)) {
+                    return ZoneId.of(id);
+                }
+            }
             throw new QueryException(SqlStates.INVALID_PARAMETER_VALUE, "invalid value for parameter \"TimeZone\": \"" + value + "\"",
                     "Use a time zone name such as 'UTC' or 'Asia/Tokyo'.", null);
         }

@@ -53,8 +53,6 @@ public final class CalciteConfig
             // by the resolved operator's kind drops both copies
             SqlOperatorTables.of(java.util.stream.Stream.of(SqlLibraryOperators.LENGTH, SqlLibraryOperators.ARRAY_TO_STRING)
                     .filter(operator -> !LIBRARY.getOperatorList().contains(operator)).toList()),
-            // timestamp with time zone (now(), AT TIME ZONE, date_trunc, to_timestamp)
-            dev.sekisho.planner.pg.functions.PgTimestampTzOperators.operatorTable(),
             // pg_catalog's functions (catalog emulation)
             PgOperators.operatorTable(),
             // the final step of ordered-set aggregates, typed as the group's values

@@ -62,9 +62,8 @@ final class LocalProjection
      * The projected rows of {@code source}.
      *
      * @param parameters for each Calcite dynamic parameter index, its value
-     * @param executionContext the statement's, whose session settings (its TimeZone) the projection reads
      */
-    ResultStream apply(ResultStream source, List<Object> parameters, dev.sekisho.planner.spi.ExecutionContext executionContext)
+    ResultStream apply(ResultStream source, List<Object> parameters)
     {
         Map<String, Object> values = new HashMap<>();
         for (int i = 0; i < parameters.size(); i++) {
@@ -73,10 +72,6 @@ final class LocalProjection
         Object[] input = new Object[inputConverters.size()];
         // the generated code reads the row from the data context (RexExecutorImpl.DataContextInputGetter)
         values.put("inputRecord", input);
-        // now() computed here is the statement's instant, as in the gateway's engine
-        long now = System.currentTimeMillis();
-        values.put(DataContext.Variable.UTC_TIMESTAMP.camelName, now);
-        values.put(DataContext.Variable.CURRENT_TIMESTAMP.camelName, now);
         DataContext context = new RowContext(typeFactory, values);
         return new ResultStream()
         {
@@ -98,9 +93,7 @@ final class LocalProjection
                 for (int i = 0; i < input.length; i++) {
                     input[i] = inputConverters.get(i).apply(source.value(i));
                 }
-                try (dev.sekisho.planner.pg.catalog.PgCatalog.Binding binding = dev.sekisho.planner.pg.catalog.PgExecution.bind(executionContext)) {
-                    row = function.apply(context);
-                }
+                row = function.apply(context);
                 return true;
             }
 

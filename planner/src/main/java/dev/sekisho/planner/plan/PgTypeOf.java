@@ -48,6 +48,12 @@ final class PgTypeOf
             return "unknown";
         }
         if (operand instanceof RexCall call) {
+            if (call.getOperator() == org.apache.calcite.sql.fun.SqlStdOperatorTable.CURRENT_TIMESTAMP) {
+                // PostgreSQL's is timestamp with time zone, which Sekisho does not have yet: an error, not another type's name
+                throw new dev.sekisho.planner.spi.QueryException(dev.sekisho.planner.spi.SqlStates.FEATURE_NOT_SUPPORTED,
+                        "pg_typeof(now()) is not supported: now() and current_timestamp are timestamp without time zone (UTC) in Sekisho",
+                        "Use localtimestamp, which is timestamp without time zone in PostgreSQL too.", null);
+            }
             String function = call.getOperator().getName().toLowerCase(java.util.Locale.ROOT);
             if (java.util.Set.of("json_build_object", "json_build_array", "to_json", "row_to_json", "pg_json_agg").contains(function)) {
                 return "json";

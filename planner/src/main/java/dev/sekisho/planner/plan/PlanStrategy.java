@@ -107,8 +107,7 @@ final class PlanStrategy
             }
         }
         // the gateway computes it: with PostgreSQL's numeric and window semantics, where Calcite's differ
-        root = root.withRel(TimestampTzSemantics.computedLocally(LocalWindowSemantics.rewrite(LocalNumericSemantics.rewrite(root.rel)),
-                root.rel.getCluster().getRexBuilder()));
+        root = root.withRel(LocalWindowSemantics.rewrite(LocalNumericSemantics.rewrite(root.rel)));
         if (scans(root.rel).isEmpty() && PgResultTypes.usesCatalog(root.rel)) {
             // reads only the catalog emulation: compiled, which runs what the interpreter cannot
             CompiledPlan compiled = CompiledPlan.compile(root.project());
@@ -172,7 +171,7 @@ final class PlanStrategy
             return Optional.empty();
         }
         org.apache.calcite.rex.RexBuilder rexBuilder = rel.getCluster().getRexBuilder();
-        List<RexNode> projects = project.getProjects().stream().map(expression -> TimestampTzSemantics.computedLocally(LocalNumericSemantics.rewrite(expression, rexBuilder), rexBuilder)).toList();
+        List<RexNode> projects = project.getProjects().stream().map(expression -> LocalNumericSemantics.rewrite(expression, rexBuilder)).toList();
         LocalProjection projection;
         try {
             projection = new LocalProjection(rexBuilder, projects, input.getRowType(), dynamicParameterTypes, typeFactory);

@@ -131,7 +131,7 @@ final class PushedDownQuery
             for (int number : dynamicParameterNumbers) {
                 dynamic.add(parameters.get(number));
             }
-            stream = projection.apply(stream, dynamic, context);
+            stream = projection.apply(stream, dynamic);
         }
         if (identityColumns) {
             return new ConvertingResultStream(stream, columnMetadata, converters);

@@ -141,13 +141,6 @@ public final class SekishoValidator
             else if (!plus && leftType == SqlTypeName.TIMESTAMP && rightType == SqlTypeName.TIMESTAMP) {
                 call.setOperator(function("pg_timestamp_diff"));
             }
-            else if (!plus && isTimestamp(leftType) && isTimestamp(rightType)
-                    && (leftType == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE || rightType == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE)) {
-                // timestamptz - timestamptz: the instants' difference, as the difference of their UTC clocks (a timestamp is
-                // read in the session's zone first)
-                call.setOperand(0, utcClock(call.operand(0), leftType));
-                call.setOperand(1, utcClock(call.operand(1), rightType));
-            }
             else if (!plus && (leftType == SqlTypeName.TIMESTAMP && rightType == SqlTypeName.DATE || leftType == SqlTypeName.DATE && rightType == SqlTypeName.TIMESTAMP)) {
                 // a date is its midnight against a timestamp
                 int date = leftType == SqlTypeName.DATE ? 0 : 1;
@@ -169,21 +162,6 @@ public final class SekishoValidator
             }
         }
         return super.deriveType(scope, expression);
-    }
-
-    private static boolean isTimestamp(SqlTypeName type)
-    {
-        return type == SqlTypeName.TIMESTAMP || type == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE;
-    }
-
-    /** A timestamptz (or a timestamp, read in the session's zone) as the UTC clock's timestamp: {@code timezone('UTC', x)}. */
-    private static SqlNode utcClock(SqlNode operand, SqlTypeName type)
-    {
-        SqlNode zoned = type == SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE ? operand : SqlStdOperatorTable.CAST.createCall(SqlParserPos.ZERO, operand,
-                new org.apache.calcite.sql.SqlDataTypeSpec(new org.apache.calcite.sql.SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP_WITH_LOCAL_TIME_ZONE,
-                        SqlParserPos.ZERO), SqlParserPos.ZERO));
-        return dev.sekisho.planner.pg.functions.PgTimestampTzOperators.AT_TIME_ZONE.createCall(SqlParserPos.ZERO,
-                org.apache.calcite.sql.SqlLiteral.createCharString("UTC", SqlParserPos.ZERO), zoned);
     }
 
     /** A select item that is {@code sum}, {@code avg}, {@code min} or {@code max} of intervals becomes {@link IntervalOperators}' computation of it. */

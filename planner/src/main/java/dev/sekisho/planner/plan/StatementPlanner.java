@@ -187,7 +187,6 @@ public final class StatementPlanner
             typeOfFields = PgTypeOf.fields(root.rel);
             root = root.withRel(PgTypeOf.rewrite(root.rel, cluster.getRexBuilder()));
         }
-        root = root.withRel(TimestampTzSemantics.rewrite(root.rel, cluster.getRexBuilder()));
         root = root.withRel(BooleanText.rewrite(root.rel));
         org.apache.calcite.rel.RelNode unsecured = root.rel;
         if (statementPolicy != null) {

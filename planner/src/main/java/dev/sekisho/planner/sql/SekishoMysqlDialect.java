@@ -52,7 +52,7 @@ final class SekishoMysqlDialect
             "REPLACE", "LEFT", "RIGHT", "REPEAT", "LPAD", "RPAD", "MD5", "SHA256", "ASCII", "ABS", "ROUND", "POWER", "SQRT", "EXP", "LN",
             "LOG10", "SIGN", "PI", "SIN", "COS", "TAN", "ASIN", "ACOS", "ATAN", "ATAN2", "DEGREES", "RADIANS", "PG_DATE_TRUNC", "CURRENT_DATE",
             "REGEXP_REPLACE", "PG_DATE_ADD_DAYS", "PG_DATE_SUB_DAYS", "PG_DATE_DIFF_DAYS", "TRUNC",
-            "CURRENT_TIMESTAMP", "PG_NOW", "LOCALTIMESTAMP", "LOCALTIME", "CURRENT_TIME", "ILIKE", "NOT ILIKE", "PG_NUMERIC_VALUE");
+            "CURRENT_TIMESTAMP", "LOCALTIMESTAMP", "LOCALTIME", "CURRENT_TIME", "ILIKE", "NOT ILIKE", "PG_NUMERIC_VALUE");
 
     private SekishoMysqlDialect(SqlDialect.Context context)
     {

@@ -18,7 +18,7 @@ public final class PgExecution
     private PgExecution() {}
 
     /** Makes {@code context} the current one on this thread until the binding is closed; null binds nothing. */
-    public static PgCatalog.Binding bind(ExecutionContext context)
+    static PgCatalog.Binding bind(ExecutionContext context)
     {
         ExecutionContext previous = CURRENT.get();
         CURRENT.set(context);
@@ -37,15 +37,6 @@ public final class PgExecution
     {
         ExecutionContext context = CURRENT.get();
         return context == null ? java.util.Optional.empty() : context.setting(name);
-    }
-
-    /**
-     * The session's {@code TimeZone} for the statement running on this thread: timestamptz values are
-     * read and shown in it. UTC when no statement is bound (planning, tools).
-     */
-    public static java.time.ZoneId timeZone()
-    {
-        return setting("TimeZone").map(dev.sekisho.planner.pg.functions.PgTimeZones::parse).orElse(java.time.ZoneOffset.UTC);
     }
 
     /** Throws PostgreSQL's 57014 if the statement running on this thread was cancelled. */

@@ -5,7 +5,6 @@ import dev.sekisho.planner.pg.catalog.PgCatalog;
 import dev.sekisho.planner.pg.catalog.PgTypeInfo;
 import dev.sekisho.planner.pg.functions.PgArrayText;
 import dev.sekisho.planner.pg.functions.PgDateFunctions;
-import dev.sekisho.planner.pg.functions.PgTimestampTzOperators;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import org.apache.calcite.avatica.util.TimeUnitRange;
@@ -89,10 +88,6 @@ public final class PgSqlRewriter
         {
             if (identifier.isSimple() && !identifier.isComponentQuoted(0)) {
                 switch (identifier.getSimple().toLowerCase(Locale.ROOT)) {
-                    case "current_timestamp" -> {
-                        // a timestamptz, as now()
-                        return PgTimestampTzOperators.NOW.createCall(POS);
-                    }
                     case "current_schema" -> {
                         return currentSchema();
                     }
@@ -191,10 +186,6 @@ public final class PgSqlRewriter
                 if (aggregate != null) {
                     return aggregate;
                 }
-            }
-            if (rewritten.getOperator() == SqlStdOperatorTable.CURRENT_TIMESTAMP && rewritten.operandCount() == 0) {
-                // a timestamptz, as now()
-                return PgTimestampTzOperators.NOW.createCall(POS);
             }
             if (rewritten.getKind() == SqlKind.CAST && rewritten.operandCount() == 2 && rewritten.operand(1) instanceof SqlDataTypeSpec spec) {
                 return cast(rewritten.operand(0), spec);
@@ -299,13 +290,7 @@ public final class PgSqlRewriter
                     }
                     case "now", "transaction_timestamp", "statement_timestamp" -> {
                         if (rewritten.operandCount() == 0) {
-                            return PgTimestampTzOperators.NOW.createCall(POS);
-                        }
-                    }
-                    case "to_timestamp" -> {
-                        if (rewritten.operandCount() == 1) {
-                            // to_timestamp(epoch seconds): a timestamptz
-                            return PgTimestampTzOperators.TO_TIMESTAMP_EPOCH.createCall(POS, (SqlNode) rewritten.operand(0));
+                            return SqlStdOperatorTable.CURRENT_TIMESTAMP.createCall(POS);
                         }
                     }
                     case "to_char" -> {
@@ -640,13 +625,6 @@ public final class PgSqlRewriter
         if (operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR && Set.of("bool", "boolean").contains(lower)) {
             return booleanInput(literal.getValueAs(String.class));
         }
-        if (Set.of("timestamptz", "timestamp_tz", "timestamp_with_local_time_zone").contains(lower)) {
-            // read in the session's zone: a text literal by PostgreSQL's input rules, anything else once its type is known
-            return operand instanceof SqlLiteral literal && literal.getTypeName() == SqlTypeName.CHAR
-                    ? PgTimestampTzOperators.TIMESTAMPTZ_IN.createCall(POS, operand)
-                    : SqlStdOperatorTable.CAST.createCall(POS, operand, new SqlDataTypeSpec(
-                            new org.apache.calcite.sql.SqlUserDefinedTypeNameSpec("timestamptz", POS), POS));
-        }
         return switch (lower) {
             case "name" -> call("pg_name", SqlStdOperatorTable.CAST.createCall(POS, operand, varchar()));
             case "char" -> typeName.isComponentQuoted(typeName.names.size() - 1) ? SqlStdOperatorTable.CAST.createCall(POS, operand, varchar())
@@ -732,8 +710,7 @@ public final class PgSqlRewriter
 
     /**
      * {@code date_trunc(unit, x)} with a literal unit: {@code pg_date_trunc(unit, CAST(x AS TIMESTAMP))},
-     * a timestamp for a timestamp (or text) argument as in PostgreSQL; for anything else
-     * {@code PG_DATE_TRUNC_ANY(unit, x)}, typed once {@code x}'s type is known (a timestamptz for a date or timestamptz).
+     * a timestamp for a date or timestamp argument as in PostgreSQL.
      */
     private static SqlNode dateTrunc(SqlNode unit, SqlNode value)
     {
@@ -742,10 +719,6 @@ public final class PgSqlRewriter
                     "Sekisho needs date_trunc's unit as a literal, such as date_trunc('month', x).", null);
         }
         String name = PgDateFunctions.dateTruncUnit(literal.getValueAs(String.class));
-        if (!(value instanceof SqlLiteral text && text.getTypeName() == SqlTypeName.CHAR)) {
-            // typed by the value once it is known: a date or timestamptz gives a timestamptz (TimestampTzSemantics)
-            return PgTimestampTzOperators.DATE_TRUNC.createCall(POS, SqlLiteral.createCharString(name, POS), value);
-        }
         SqlDataTypeSpec timestamp = new SqlDataTypeSpec(new SqlBasicTypeNameSpec(SqlTypeName.TIMESTAMP, POS), POS);
         return call(PgDateFunctions.DATE_TRUNC, SqlLiteral.createCharString(name, POS), SqlStdOperatorTable.CAST.createCall(POS, value, timestamp));
     }

@@ -62,7 +62,6 @@ public final class PgSyntax
         tokens = intervalCasts(tokens);
         tokens = intervals(tokens);
         tokens = timestampLiterals(tokens);
-        tokens = PgTimeZoneSyntax.rewrite(tokens);
         tokens = explicitTable(tokens);
         tokens = PgQueryShapes.distinctOn(tokens);
         tokens = whereWithoutFrom(tokens);
