@@ -1,7 +1,6 @@
 package dev.sekisho.it;
 
 import dev.sekisho.gateway.Gateway;
-import dev.sekisho.planner.spi.ServerStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -16,7 +15,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +56,7 @@ public class TestAvaticaResultsUnderAFullPool
                     assertThat(rows.next()).isTrue();
                     results.add(rows);
                 }
-                awaitSource(gateway, status -> status.activeConnections() == HOLDERS);
+                TestPortalsUnderAFullPool.awaitSource(gateway, status -> status.activeConnections() == HOLDERS);
 
                 ConcurrentLinkedQueue<String> failures = new ConcurrentLinkedQueue<>();
                 List<Future<?>> waiting = new ArrayList<>();
@@ -78,7 +76,7 @@ public class TestAvaticaResultsUnderAFullPool
                     }));
                 }
                 // every worker now waits for one of the two connections the holders have
-                awaitSource(gateway, status -> status.waitingStatements() >= 16);
+                TestPortalsUnderAFullPool.awaitSource(gateway, status -> status.waitingStatements() >= 16);
 
                 for (ResultSet rows : results) {
                     long read = 1;
@@ -99,16 +97,6 @@ public class TestAvaticaResultsUnderAFullPool
                     holder.close();
                 }
             }
-        }
-    }
-
-    private static void awaitSource(Gateway gateway, Predicate<ServerStatus> condition)
-            throws InterruptedException
-    {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (gateway.servers("shop").stream().noneMatch(condition)) {
-            assertThat(System.nanoTime()).as("source shop never matched: %s", gateway.servers("shop")).isLessThan(deadline);
-            Thread.sleep(20);
         }
     }
 }

@@ -106,7 +106,8 @@ public class TestPortalsUnderAFullPool
         }
     }
 
-    private static void awaitSource(Gateway gateway, java.util.function.Predicate<ServerStatus> condition)
+    /** Waits until a server of source {@code shop} matches {@code condition} (30 s at most). */
+    static void awaitSource(Gateway gateway, java.util.function.Predicate<ServerStatus> condition)
             throws InterruptedException
     {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
