@@ -1,3 +1,4 @@
+// Over 600 lines: the token-level passes that run before Calcite's parser, in one order that matters (each added by a fidelity fix); moving each family (casts, intervals, set-returning calls, aggregate ORDER BY) to its own class like PgTokens and PgQueryShapes is due.
 package dev.sekisho.planner.pg.syntax;
 
 import dev.sekisho.planner.pg.functions.PgIntervalFunctions;
