@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -44,11 +45,12 @@ public final class ResultCache
     }
 
     private final ResultCacheSettings settings;
-    private final Cache<BackendQuery, CachedResult> results;
-    private final ConcurrentHashMap<BackendQuery, CompletableFuture<Optional<CachedResult>>> loading = new ConcurrentHashMap<>();
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
-    private final AtomicLong bypasses = new AtomicLong();
+    private final Cache<ResultKey, CachedResult> results;
+    private final ConcurrentHashMap<ResultKey, CompletableFuture<Optional<CachedResult>>> loading = new ConcurrentHashMap<>();
+    /** Counted on every statement by every worker: adders, which do not contend as one atomic would. */
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder bypasses = new LongAdder();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong invalidations = new AtomicLong();
     private final AtomicLong sharedWaits = new AtomicLong();
@@ -76,28 +78,28 @@ public final class ResultCache
         this.settings = requireNonNull(settings, "settings is null");
         this.results = Caffeine.newBuilder()
                 .maximumWeight(settings.maxBytes())
-                .<BackendQuery, CachedResult>weigher((key, result) -> (int) Math.min(Integer.MAX_VALUE, result.bytes() + key.sql().length() * 2L))
-                .expireAfter(new Expiry<BackendQuery, CachedResult>()
+                .<ResultKey, CachedResult>weigher((key, result) -> (int) Math.min(Integer.MAX_VALUE, result.bytes() + key.query().sql().length() * 2L))
+                .expireAfter(new Expiry<ResultKey, CachedResult>()
                 {
                     @Override
-                    public long expireAfterCreate(BackendQuery key, CachedResult value, long currentTime)
+                    public long expireAfterCreate(ResultKey key, CachedResult value, long currentTime)
                     {
                         return value.ttl().toNanos();
                     }
 
                     @Override
-                    public long expireAfterUpdate(BackendQuery key, CachedResult value, long currentTime, long currentDuration)
+                    public long expireAfterUpdate(ResultKey key, CachedResult value, long currentTime, long currentDuration)
                     {
                         return value.ttl().toNanos();
                     }
 
                     @Override
-                    public long expireAfterRead(BackendQuery key, CachedResult value, long currentTime, long currentDuration)
+                    public long expireAfterRead(ResultKey key, CachedResult value, long currentTime, long currentDuration)
                     {
                         return currentDuration;
                     }
                 })
-                .removalListener((BackendQuery key, CachedResult value, RemovalCause cause) -> {
+                .removalListener((ResultKey key, CachedResult value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         evictions.incrementAndGet();
                     }
@@ -149,11 +151,12 @@ public final class ResultCache
      *
      * @param hit run when the rows come from the cache (stored, or read by an identical statement)
      */
-    ResultStream read(BackendQuery query, Duration ttl, Supplier<ResultStream> source, Runnable hit)
+    ResultStream read(BackendQuery statement, Duration ttl, Supplier<ResultStream> source, Runnable hit)
     {
+        ResultKey query = new ResultKey(statement);
         CachedResult cached = results.getIfPresent(query);
         if (cached != null) {
-            hits.incrementAndGet();
+            hits.increment();
             hit.run();
             return cached.stream();
         }
@@ -163,14 +166,14 @@ public final class ResultCache
             sharedWaits.incrementAndGet();
             Optional<CachedResult> shared = await(running);
             if (shared.isPresent()) {
-                hits.incrementAndGet();
+                hits.increment();
                 hit.run();
                 return shared.get().stream();
             }
-            misses.incrementAndGet();
+            misses.increment();
             return source.get();
         }
-        misses.incrementAndGet();
+        misses.increment();
         long startedAt = generation.get();
         long startedNanos = System.nanoTime();
         try {
@@ -183,7 +186,7 @@ public final class ResultCache
             ResultStream stream = source.get();
             Loaded loaded = load(stream, ttl);
             if (loaded.complete() != null) {
-                if (generation.get() == startedAt && settled(query, startedNanos)) {
+                if (generation.get() == startedAt && settled(statement, startedNanos)) {
                     results.put(query, loaded.complete());
                     if (generation.get() != startedAt) {
                         // an invalidation raced the store: the rows may predate the change
@@ -239,7 +242,7 @@ public final class ResultCache
                 }
                 rows.add(row);
                 if (bytes > settings.maxEntryBytes()) {
-                    bypasses.incrementAndGet();
+                    bypasses.increment();
                     return new Loaded(null, new PrefixedStream(columns, rows, stream));
                 }
             }
@@ -255,13 +258,13 @@ public final class ResultCache
     /** Whether an entry of {@code query} is stored now (no figure changes: a look, not a read). */
     boolean holds(BackendQuery query)
     {
-        return results.asMap().containsKey(query);
+        return results.asMap().containsKey(new ResultKey(query));
     }
 
     /** Counts a statement that was not cacheable or that its session kept away from the cache. */
     void bypassed()
     {
-        bypasses.incrementAndGet();
+        bypasses.increment();
     }
 
     /** Whether every table of the statement was last reported changed long enough before its rows were read. */
@@ -294,8 +297,8 @@ public final class ResultCache
     {
         changedAt.put(source, System.nanoTime());
         generation.incrementAndGet();
-        for (BackendQuery key : results.asMap().keySet()) {
-            if (key.source().equals(source) && results.asMap().remove(key) != null) {
+        for (ResultKey key : results.asMap().keySet()) {
+            if (key.query().source().equals(source) && results.asMap().remove(key) != null) {
                 invalidations.incrementAndGet();
             }
         }
@@ -319,8 +322,8 @@ public final class ResultCache
         changedAt.put(tableKey(source, schema, table), System.nanoTime());
         generation.incrementAndGet();
         String qualified = (schema + "." + table).toLowerCase(Locale.ROOT);
-        for (BackendQuery key : results.asMap().keySet()) {
-            if (key.source().equals(source) && key.tables().stream().map(SourceTable::qualifiedName).anyMatch(name -> name.toLowerCase(Locale.ROOT).equals(qualified))) {
+        for (ResultKey key : results.asMap().keySet()) {
+            if (key.query().source().equals(source) && key.query().tables().stream().map(SourceTable::qualifiedName).anyMatch(name -> name.toLowerCase(Locale.ROOT).equals(qualified))) {
                 if (results.asMap().remove(key) != null) {
                     invalidations.incrementAndGet();
                 }
@@ -349,7 +352,7 @@ public final class ResultCache
     public Stats stats()
     {
         long bytes = results.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
-        return new Stats(results.estimatedSize(), bytes, hits.get(), misses.get(), bypasses.get(), evictions.get(), invalidations.get(), sharedWaits.get(),
+        return new Stats(results.estimatedSize(), bytes, hits.sum(), misses.sum(), bypasses.sum(), evictions.get(), invalidations.get(), sharedWaits.get(),
                 lastModifiedChecks.get(), lastModifiedChanges.get(), lastModifiedFailures.get());
     }
 
