@@ -71,7 +71,15 @@ public final class ResultCache
     private static final int MAX_REMEMBERED_TTLS = 10_000;
 
     /** What a statement's TTL depends on. */
-    private record StatementShape(String sql, List<SourceTable> tables) {}
+    private record StatementShape(String sql, List<SourceTable> tables)
+    {
+        /** The SQL's hash, which the string keeps: hashing every table record on each statement cost more than the look-up. */
+        @Override
+        public int hashCode()
+        {
+            return sql.hashCode();
+        }
+    }
 
     public ResultCache(ResultCacheSettings settings)
     {
