@@ -146,9 +146,11 @@ public final class PointLookupBenchmark
             for (Future<long[]> future : executor.invokeAll(warmups)) {
                 future.get();
             }
+            ProcessCpu.Sample cpuBefore = ProcessCpu.sample();
             long start = System.nanoTime();
             List<Future<long[]>> futures = executor.invokeAll(timed);
             double seconds = (System.nanoTime() - start) / 1e9;
+            ProcessCpu.Sample cpu = ProcessCpu.sample().minus(cpuBefore);
             long[] all = new long[0];
             for (Future<long[]> future : futures) {
                 long[] latencies = future.get();
@@ -158,7 +160,7 @@ public final class PointLookupBenchmark
             }
             Arrays.sort(all);
             return new Result(path, clients, all.length, percentile(all, 0.50), percentile(all, 0.99),
-                    Arrays.stream(all).average().orElse(0), all.length / seconds);
+                    Arrays.stream(all).average().orElse(0), all.length / seconds, cpu);
         }
         finally {
             executor.shutdownNow();
@@ -455,14 +457,15 @@ public final class PointLookupBenchmark
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         table.append(String.format(Locale.ROOT, "%nPoint lookup by primary key on shop.customers (latencies in ms; %d warm-up calls per path)%n%n", options.warmup()));
-        table.append("| path | clients | calls | p50 | p99 | mean | throughput (calls/s) | p50 / direct | throughput / direct |\n");
-        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        table.append("| path | clients | calls | p50 | p99 | mean | throughput (calls/s) | p50 / direct | throughput / direct "
+                + "| CPU µs/call: JVM | CPU µs/call: MariaDB | direct CPU / this CPU |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result result : results) {
             Result direct = results.stream()
                     .filter(candidate -> candidate.clients() == result.clients() && candidate.path().target().equals("MariaDB"))
                     .findFirst()
                     .orElseThrow();
-            table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %.3f | %,.0f | %.2fx | %.2fx |%n",
+            table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %.3f | %,.0f | %.2fx | %.2fx | %s | %s | %s |%n",
                     result.path().name(),
                     result.clients(),
                     result.calls(),
@@ -471,8 +474,15 @@ public final class PointLookupBenchmark
                     result.meanNanos() / 1e6,
                     result.throughput(),
                     result.p50Nanos() / direct.p50Nanos(),
-                    result.throughput() / direct.throughput()));
+                    result.throughput() / direct.throughput(),
+                    ProcessCpu.perCall(result.cpu().jvmNanos(), result.calls()),
+                    ProcessCpu.perCall(result.cpu().mariadbNanos(), result.calls()),
+                    result.totalCpuPerCall() <= 0 || direct.totalCpuPerCall() <= 0
+                            ? "n/a"
+                            : String.format(Locale.ROOT, "%.2fx", direct.totalCpuPerCall() / result.totalCpuPerCall())));
         }
+        table.append(String.format(Locale.ROOT, "%nCPU per call: this JVM's process CPU (clients, gateway and direct driver) and the embedded MariaDB's, "
+                + "over the timed calls; on a saturated machine the throughput ratio tends to the last column.%n"));
         return table.toString();
     }
 
@@ -496,7 +506,14 @@ public final class PointLookupBenchmark
 
     private record Path(String name, String target, LookupFactory factory) {}
 
-    private record Result(Path path, int clients, int calls, double p50Nanos, double p99Nanos, double meanNanos, double throughput) {}
+    private record Result(Path path, int clients, int calls, double p50Nanos, double p99Nanos, double meanNanos, double throughput, ProcessCpu.Sample cpu)
+    {
+        /** CPU of this JVM and of MariaDB per call, or -1 when MariaDB's could not be read. */
+        double totalCpuPerCall()
+        {
+            return cpu.mariadbNanos() < 0 ? -1 : (double) (cpu.jvmNanos() + cpu.mariadbNanos()) / calls;
+        }
+    }
 
     /**
      * @param paths parts of path names to run (empty: all); the direct path always runs
