@@ -23,6 +23,12 @@ final class ProcessCpu
     /** One reading: this JVM's CPU and MariaDB's CPU, in nanoseconds; MariaDB's is -1 where it cannot be read. */
     record Sample(long jvmNanos, long mariadbNanos)
     {
+        /** This JVM's and MariaDB's CPU together, or -1 where MariaDB's could not be read. */
+        long totalNanos()
+        {
+            return mariadbNanos < 0 ? -1 : jvmNanos + mariadbNanos;
+        }
+
         Sample minus(Sample earlier)
         {
             return new Sample(jvmNanos - earlier.jvmNanos,
