@@ -154,22 +154,22 @@ public final class ResultCache
     }
 
     /**
-     * The rows of {@code query}: from the cache, from a statement already reading them, or from
+     * The rows of {@code statement}: from the cache, from a statement already reading them, or from
      * {@code source} (read to the end, or up to the entry limit, before the first row is returned).
      *
      * @param hit run when the rows come from the cache (stored, or read by an identical statement)
      */
     ResultStream read(BackendQuery statement, Duration ttl, Supplier<ResultStream> source, Runnable hit)
     {
-        ResultKey query = new ResultKey(statement);
-        CachedResult cached = results.getIfPresent(query);
+        ResultKey key = new ResultKey(statement);
+        CachedResult cached = results.getIfPresent(key);
         if (cached != null) {
             hits.increment();
             hit.run();
             return cached.stream();
         }
         CompletableFuture<Optional<CachedResult>> mine = new CompletableFuture<>();
-        CompletableFuture<Optional<CachedResult>> running = loading.putIfAbsent(query, mine);
+        CompletableFuture<Optional<CachedResult>> running = loading.putIfAbsent(key, mine);
         if (running != null) {
             sharedWaits.incrementAndGet();
             Optional<CachedResult> shared = await(running);
@@ -185,7 +185,7 @@ public final class ResultCache
         long startedAt = generation.get();
         long startedNanos = System.nanoTime();
         try {
-            cached = results.getIfPresent(query);
+            cached = results.getIfPresent(key);
             if (cached != null) {
                 // stored between the first look and the claim
                 mine.complete(Optional.of(cached));
@@ -195,10 +195,10 @@ public final class ResultCache
             Loaded loaded = load(stream, ttl);
             if (loaded.complete() != null) {
                 if (generation.get() == startedAt && settled(statement, startedNanos)) {
-                    results.put(query, loaded.complete());
+                    results.put(key, loaded.complete());
                     if (generation.get() != startedAt) {
                         // an invalidation raced the store: the rows may predate the change
-                        results.asMap().remove(query, loaded.complete());
+                        results.asMap().remove(key, loaded.complete());
                     }
                 }
                 mine.complete(Optional.of(loaded.complete()));
@@ -212,7 +212,7 @@ public final class ResultCache
             throw e;
         }
         finally {
-            loading.remove(query, mine);
+            loading.remove(key, mine);
         }
     }
 
