@@ -74,6 +74,9 @@ public final class SessionWorkQueue<T>
     private final Executor holders;
     private final Worker<T> worker;
     private final Transport transport;
+    /** The session's task on each pool, made once rather than per hand-off. */
+    private final Runnable drainOnWorker = () -> drain(false);
+    private final Runnable drainOnHolder = () -> drain(true);
 
     // guarded by lock: the waiting requests and the state of the session's task
     private final Object lock = new Object();
@@ -175,7 +178,7 @@ public final class SessionWorkQueue<T>
                 waitingForAdmission = false;
                 scheduled = true;
                 try {
-                    holders.execute(() -> drain(true));
+                    holders.execute(drainOnHolder);
                 }
                 catch (RejectedExecutionException e) {
                     scheduled = false;
@@ -195,10 +198,10 @@ public final class SessionWorkQueue<T>
             // a session holding source connections goes on without waiting for a worker: workers
             // may all be waiting for the connections it holds (SourceHolderThreads)
             if (session.holdsSourceConnections()) {
-                holders.execute(() -> drain(true));
+                holders.execute(drainOnHolder);
             }
             else {
-                workers.execute(() -> drain(false));
+                workers.execute(drainOnWorker);
             }
         }
         catch (RejectedExecutionException e) {

@@ -51,6 +51,7 @@ public final class PgServer
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
+    private PgIoTransport transport;
 
     /**
      * @param sessions opens the sessions of authenticated clients (and cancels their statements)
@@ -135,7 +136,7 @@ public final class PgServer
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
         }
-        PgIoTransport transport = options.ioTransport().resolve();
+        transport = options.ioTransport().resolve();
         bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sekisho-pg-accept", true), transport.ioHandlerFactory());
         ioGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("sekisho-pg-io", true), transport.ioHandlerFactory());
         try {
@@ -156,6 +157,15 @@ public final class PgServer
             close();
             throw e;
         }
+    }
+
+    /** The transport the started server runs on (epoll or NIO). */
+    synchronized PgIoTransport transport()
+    {
+        if (transport == null) {
+            throw new IllegalStateException("not started");
+        }
+        return transport;
     }
 
     /** The live sessions (for cancel requests and diagnostics). */
