@@ -159,32 +159,34 @@ public final class PointLookupBenchmark
                 lookups.add(path.factory().open());
             }
             // warm-up, all clients at once, then the timed part, all clients at once
-            List<Callable<long[]>> warmups = new ArrayList<>();
-            List<Callable<long[]>> timed = new ArrayList<>();
+            List<Callable<Calls>> warmups = new ArrayList<>();
+            List<Callable<Calls>> timed = new ArrayList<>();
             for (Lookup lookup : lookups) {
                 warmups.add(() -> calls(lookup, warmup));
                 timed.add(() -> calls(lookup, iterations));
             }
-            for (Future<long[]> future : executor.invokeAll(warmups)) {
+            for (Future<Calls> future : executor.invokeAll(warmups)) {
                 future.get();
             }
             long compilingBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
             ProcessCpu.Sample cpuBefore = ProcessCpu.sample();
             long start = System.nanoTime();
-            List<Future<long[]>> futures = executor.invokeAll(timed);
+            List<Future<Calls>> futures = executor.invokeAll(timed);
             double seconds = (System.nanoTime() - start) / 1e9;
             ProcessCpu.Sample cpu = ProcessCpu.sample().minus(cpuBefore);
             long compilingMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compilingBefore;
             long[] all = new long[0];
-            for (Future<long[]> future : futures) {
-                long[] latencies = future.get();
+            long clientCpuNanos = 0;
+            for (Future<Calls> future : futures) {
+                long[] latencies = future.get().latencies();
+                clientCpuNanos += future.get().clientCpuNanos();
                 long[] merged = Arrays.copyOf(all, all.length + latencies.length);
                 System.arraycopy(latencies, 0, merged, all.length, latencies.length);
                 all = merged;
             }
             Arrays.sort(all);
             return new Result(path, clients, all.length, percentile(all, 0.50), percentile(all, 0.99),
-                    Arrays.stream(all).average().orElse(0), all.length / seconds, cpu, compilingMillis);
+                    Arrays.stream(all).average().orElse(0), all.length / seconds, cpu, compilingMillis, clientCpuNanos);
         }
         finally {
             executor.shutdownNow();
@@ -194,9 +196,13 @@ public final class PointLookupBenchmark
         }
     }
 
-    private long[] calls(Lookup lookup, int count)
+    /** One client's calls: their latencies, and the CPU the client's own thread spent on them (its driver's work). */
+    private record Calls(long[] latencies, long clientCpuNanos) {}
+
+    private Calls calls(Lookup lookup, int count)
             throws SQLException
     {
+        long cpuBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long[] latencies = new long[count];
         for (int call = 0; call < count; call++) {
             long id = randomId();
@@ -204,7 +210,7 @@ public final class PointLookupBenchmark
             lookup.run(id);
             latencies[call] = System.nanoTime() - start;
         }
-        return latencies;
+        return new Calls(latencies, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore);
     }
 
     private long randomId()
@@ -494,14 +500,14 @@ public final class PointLookupBenchmark
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         table.append(String.format(Locale.ROOT, "%nPoint lookup by primary key on shop.customers (latencies in ms; %d warm-up calls per path)%n%n", options.warmup()));
         table.append("| path | clients | calls | p50 | p99 | mean | throughput (calls/s) | p50 / direct | throughput / direct "
-                + "| CPU µs/call: JVM | CPU µs/call: MariaDB | direct CPU / this CPU | JIT ms |\n");
-        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + "| CPU µs/call: JVM | of which the client threads | CPU µs/call: MariaDB | direct CPU / this CPU | JIT ms |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result result : results) {
             Result direct = results.stream()
                     .filter(candidate -> candidate.clients() == result.clients() && candidate.path().target().equals("MariaDB"))
                     .findFirst()
                     .orElseThrow();
-            table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %.3f | %,.0f | %.2fx | %.2fx | %s | %s | %s | %,d |%n",
+            table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %.3f | %,.0f | %.2fx | %.2fx | %s | %s | %s | %s | %,d |%n",
                     result.path().name(),
                     result.clients(),
                     result.calls(),
@@ -512,6 +518,7 @@ public final class PointLookupBenchmark
                     result.p50Nanos() / direct.p50Nanos(),
                     result.throughput() / direct.throughput(),
                     ProcessCpu.perCall(result.cpu().jvmNanos(), result.calls()),
+                    ProcessCpu.perCall(result.clientCpuNanos(), result.calls()),
                     ProcessCpu.perCall(result.cpu().mariadbNanos(), result.calls()),
                     result.totalCpuPerCall() <= 0 || direct.totalCpuPerCall() <= 0
                             ? "n/a"
@@ -519,7 +526,8 @@ public final class PointLookupBenchmark
                     result.compilingMillis()));
         }
         table.append(String.format(Locale.ROOT, "%nCPU per call: this JVM's process CPU (clients, gateway and direct driver) and the embedded MariaDB's, "
-                + "over the timed calls; on a saturated machine the throughput ratio tends to the CPU ratio. JIT ms: the JIT compilers' time "
+                + "over the timed calls (the client threads' part: the benchmark's own threads running the driver, pgjdbc, Avatica's or Connector/J, "
+                + "measured by their thread CPU; the rest of the JVM's is the gateway's, GC and JIT); on a saturated machine the throughput ratio tends to the CPU ratio. JIT ms: the JIT compilers' time "
                 + "during the timed calls (counted in the JVM's CPU; a round whose gateway paths still compile is a warm-up round).%n"));
         return table.toString();
     }
@@ -545,7 +553,7 @@ public final class PointLookupBenchmark
     private record Path(String name, String target, LookupFactory factory) {}
 
     private record Result(Path path, int clients, int calls, double p50Nanos, double p99Nanos, double meanNanos, double throughput, ProcessCpu.Sample cpu,
-            long compilingMillis)
+            long compilingMillis, long clientCpuNanos)
     {
         /** CPU of this JVM and of MariaDB per call, or -1 when MariaDB's could not be read. */
         double totalCpuPerCall()
