@@ -5,11 +5,14 @@
 #
 #   bench/point-lookup.sh [--iterations 20000] [--warmup 5000] [--threads 8]
 #                         [--clients 1,8] [--paths part,part] [--driver-properties name=value,...] [--rounds 2]
+#                         [--gateway-configs 'yaml;yaml']
 #
 # --clients: the client counts to run (default: 1, then --threads); --paths: run only the paths whose
 # names contain one of these parts (the direct path always runs); --driver-properties: two more paths
 # through a gateway whose source connections carry these Connector/J properties; --rounds: how many times the
-# whole set of paths runs (one table each; the first round also measures the JIT compiling the gateway). Each path's start
+# whole set of paths runs (one table each; the first round also measures the JIT compiling the gateway); --gateway-configs:
+# two more paths (prepared setInt, Redash-annotated literal) through a gateway without policies per YAML snippet, for A/B runs
+# of settings in one JVM, e.g. --gateway-configs 'protocol: {io_transport: nio};protocol: {io_transport: epoll}'. Each path's start
 # time goes to stderr, to find its part of a profile (BENCH_JAVA_OPTS=-XX:StartFlightRecording=...).
 #
 # Builds through the reactor (test-compile, never install) and runs from the integration tests'

@@ -22,6 +22,7 @@ import dev.sekisho.gateway.guard.CostGuard;
 import dev.sekisho.gateway.guard.LazyLedger;
 import dev.sekisho.gateway.metrics.GatewayCaches;
 import dev.sekisho.gateway.pgwire.PgServer;
+import dev.sekisho.gateway.pgwire.PgIoTransport;
 import dev.sekisho.gateway.pgwire.PgServerOptions;
 import dev.sekisho.gateway.pgwire.PgTls;
 import dev.sekisho.gateway.policy.GatewayPolicies;
@@ -158,7 +159,8 @@ public final class Gateway
                     .withHost(config.listen().host())
                     .withPort(config.listen().port())
                     .withMaxMessageBytes(config.protocol().maxMessageBytes())
-                    .withMaxConnections(config.protocol().maxConnections());
+                    .withMaxConnections(config.protocol().maxConnections())
+                    .withIoTransport(PgIoTransport.valueOf(config.protocol().ioTransport().name()));
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }

@@ -234,13 +234,30 @@ public record SekishoConfig(
      *
      * @param maxMessageBytes largest frontend message accepted; larger ones close the connection with 08P01
      * @param maxConnections connections accepted at once; more are refused with 53300
+     * @param ioTransport Netty's transport under the Postgres-wire front door
      */
-    public record Protocol(int maxMessageBytes, int maxConnections)
+    public record Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport)
     {
+        public Protocol
+        {
+            requireNonNull(ioTransport, "ioTransport is null");
+        }
+
+        public Protocol(int maxMessageBytes, int maxConnections)
+        {
+            this(maxMessageBytes, maxConnections, IoTransport.AUTO);
+        }
+
         public static Protocol defaults()
         {
             return new Protocol(16 * 1024 * 1024, 1000);
         }
+    }
+
+    /** {@code protocol.io_transport}: Linux's epoll where Netty's native library loads ({@code auto}), or one of them by name. */
+    public enum IoTransport
+    {
+        AUTO, EPOLL, NIO
     }
 
     /**

@@ -126,11 +126,20 @@ public final class SekishoConfigLoader
         }).orElse(SekishoConfig.Execution.defaults());
 
         SekishoConfig.Protocol protocol = root.optionalSection("protocol").map(section -> {
-            section.rejectUnknownKeys(Set.of("max_message_bytes", "max_connections"));
+            section.rejectUnknownKeys(Set.of("max_message_bytes", "max_connections", "io_transport"));
             SekishoConfig.Protocol defaults = SekishoConfig.Protocol.defaults();
+            SekishoConfig.IoTransport ioTransport = section.optionalString("io_transport")
+                    .map(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
+                        case "auto" -> SekishoConfig.IoTransport.AUTO;
+                        case "epoll" -> SekishoConfig.IoTransport.EPOLL;
+                        case "nio" -> SekishoConfig.IoTransport.NIO;
+                        default -> throw section.error("io_transport", "must be auto (epoll where it loads, else nio), epoll or nio, not '" + text + "'");
+                    })
+                    .orElse(defaults.ioTransport());
             return new SekishoConfig.Protocol(
                     section.intValue("max_message_bytes", defaults.maxMessageBytes(), 1024, 1 << 30),
-                    section.intValue("max_connections", defaults.maxConnections(), 1, 1_000_000));
+                    section.intValue("max_connections", defaults.maxConnections(), 1, 1_000_000),
+                    ioTransport);
         }).orElse(SekishoConfig.Protocol.defaults());
 
         ConfigReader sourcesSection = root.optionalSection("sources")

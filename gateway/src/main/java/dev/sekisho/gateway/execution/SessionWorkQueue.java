@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -73,6 +74,9 @@ public final class SessionWorkQueue<T>
     private final Executor holders;
     private final Worker<T> worker;
     private final Transport transport;
+    /** The session's task on each pool, made once rather than per hand-off. */
+    private final Runnable drainOnWorker = () -> drain(false);
+    private final Runnable drainOnHolder = () -> drain(true);
 
     // guarded by lock: the waiting requests and the state of the session's task
     private final Object lock = new Object();
@@ -106,6 +110,25 @@ public final class SessionWorkQueue<T>
                 return;
             }
             queue.add(request);
+            if (queue.size() >= QUEUE_HIGH) {
+                transport.pauseReading();
+            }
+            scheduleLocked();
+        }
+    }
+
+    /**
+     * Queues requests that arrived together (a client's pipelined batch, e.g. pgjdbc's
+     * Parse/Bind/Describe/Execute/Sync in one packet): one hand-off to a worker for all of them
+     * rather than one per request, and no worker finishing early and waiting to be woken again.
+     */
+    public void addAll(List<T> requests)
+    {
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            queue.addAll(requests);
             if (queue.size() >= QUEUE_HIGH) {
                 transport.pauseReading();
             }
@@ -155,7 +178,7 @@ public final class SessionWorkQueue<T>
                 waitingForAdmission = false;
                 scheduled = true;
                 try {
-                    holders.execute(() -> drain(true));
+                    holders.execute(drainOnHolder);
                 }
                 catch (RejectedExecutionException e) {
                     scheduled = false;
@@ -175,10 +198,10 @@ public final class SessionWorkQueue<T>
             // a session holding source connections goes on without waiting for a worker: workers
             // may all be waiting for the connections it holds (SourceHolderThreads)
             if (session.holdsSourceConnections()) {
-                holders.execute(() -> drain(true));
+                holders.execute(drainOnHolder);
             }
             else {
-                workers.execute(() -> drain(false));
+                workers.execute(drainOnWorker);
             }
         }
         catch (RejectedExecutionException e) {

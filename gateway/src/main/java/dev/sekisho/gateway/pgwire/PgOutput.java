@@ -40,7 +40,10 @@ final class PgOutput
         return false;
     }
 
-    /** Sends the gathered messages now. */
+    /**
+     * Sends the gathered messages now. Nothing gathered, nothing to do: every write here flushes,
+     * so a bare flush would only cost the event loop a task and a wake-up.
+     */
     void flush()
     {
         ByteBuf out = buffer;
@@ -48,11 +51,8 @@ final class PgOutput
         if (out != null && out.isReadable()) {
             channel.writeAndFlush(out, channel.voidPromise());
         }
-        else {
-            if (out != null) {
-                out.release();
-            }
-            channel.flush();
+        else if (out != null) {
+            out.release();
         }
     }
 

@@ -92,6 +92,8 @@ final class PgProtocolHandler
         extends ChannelInboundHandlerAdapter
 {
     private static final Logger log = LoggerFactory.getLogger(PgProtocolHandler.class);
+    /** Messages of one read handed to the worker at once at most (a long pipeline starts before the read ends). */
+    private static final int MAX_BATCH = 64;
 
     /** What the connection waits for. */
     private enum Phase
@@ -117,6 +119,8 @@ final class PgProtocolHandler
     private Map<String, String> startupParameters;
     /** The session's messages on their way to the workers; null until authenticated. */
     private SessionWorkQueue<FrontendMessage> work;
+    /** Messages of the current read, not yet handed to the worker (event loop only). */
+    private final List<FrontendMessage> arrived = new ArrayList<>();
     private ClientSession session;
     /** Messages received since authentication (event loop only). */
     private long received;
@@ -164,7 +168,11 @@ final class PgProtocolHandler
                         // from now on a cancel counts, however long the message waits for a worker
                         session.statementReceived();
                     }
-                    work.add(message);
+                    // handed to the worker at the end of this read, with the messages that came with it
+                    arrived.add(message);
+                    if (arrived.size() >= MAX_BATCH) {
+                        handOver();
+                    }
                 }
                 case CLOSED -> {
                     // input after a fatal error is dropped
@@ -504,6 +512,29 @@ final class PgProtocolHandler
     }
 
     @Override
+    public void channelReadComplete(ChannelHandlerContext ctx)
+            throws Exception
+    {
+        handOver();
+        super.channelReadComplete(ctx);
+    }
+
+    /** Gives the messages of the last read to the session's worker in one hand-off. */
+    private void handOver()
+    {
+        if (arrived.isEmpty()) {
+            return;
+        }
+        if (arrived.size() == 1) {
+            work.add(arrived.get(0));
+        }
+        else {
+            work.addAll(List.copyOf(arrived));
+        }
+        arrived.clear();
+    }
+
+    @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx)
             throws Exception
     {
@@ -519,6 +550,7 @@ final class PgProtocolHandler
     {
         connections.closed();
         phase = Phase.CLOSED;
+        arrived.clear();
         Future<?> timer = idleTimer;
         if (timer != null) {
             timer.cancel(false);

@@ -16,9 +16,10 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -38,6 +39,8 @@ import static java.util.Objects.requireNonNull;
 public final class PgServer
         implements AutoCloseable
 {
+    private static final Logger log = LoggerFactory.getLogger(PgServer.class);
+
     private final PgServerOptions options;
     private final ScramAuthenticator authenticator;
     private final LoginThrottle throttle;
@@ -48,6 +51,7 @@ public final class PgServer
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
+    private PgIoTransport transport;
 
     /**
      * @param sessions opens the sessions of authenticated clients (and cancels their statements)
@@ -132,12 +136,13 @@ public final class PgServer
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
         }
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sekisho-pg-accept", true), NioIoHandler.newFactory());
-        ioGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("sekisho-pg-io", true), NioIoHandler.newFactory());
+        transport = options.ioTransport().resolve();
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sekisho-pg-accept", true), transport.ioHandlerFactory());
+        ioGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("sekisho-pg-io", true), transport.ioHandlerFactory());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)
-                    .channel(NioServerSocketChannel.class)
+                    .channel(transport.serverChannelClass())
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -145,12 +150,22 @@ public final class PgServer
                             new WriteBufferWaterMark(options.writeBufferLowWaterMark(), options.writeBufferHighWaterMark()))
                     .childHandler(channelInitializer());
             serverChannel = bootstrap.bind(new InetSocketAddress(options.host(), options.port())).syncUninterruptibly().channel();
+            log.debug("Postgres wire listening on {} over {}", serverChannel.localAddress(), transport);
             return ((InetSocketAddress) serverChannel.localAddress()).getPort();
         }
         catch (RuntimeException e) {
             close();
             throw e;
         }
+    }
+
+    /** The transport the started server runs on (epoll or NIO). */
+    synchronized PgIoTransport transport()
+    {
+        if (transport == null) {
+            throw new IllegalStateException("not started");
+        }
+        return transport;
     }
 
     /** The live sessions (for cancel requests and diagnostics). */

@@ -17,6 +17,7 @@ import static java.util.Objects.requireNonNull;
  * @param writeBufferHighWaterMark bytes queued for a connection above which row streaming pauses
  * @param flushBytes how many bytes of rows are gathered before they are handed to the socket
  * @param tls TLS for clients that send SSLRequest; empty: SSLRequest is answered 'N'
+ * @param ioTransport Netty's transport for the connections (epoll where it loads, by default)
  */
 public record PgServerOptions(
         String host,
@@ -28,7 +29,8 @@ public record PgServerOptions(
         int writeBufferLowWaterMark,
         int writeBufferHighWaterMark,
         int flushBytes,
-        Optional<PgTls> tls)
+        Optional<PgTls> tls,
+        PgIoTransport ioTransport)
 {
     public PgServerOptions
     {
@@ -55,58 +57,66 @@ public record PgServerOptions(
             throw new IllegalArgumentException("flushBytes must be positive: " + flushBytes);
         }
         requireNonNull(tls, "tls is null");
+        requireNonNull(ioTransport, "ioTransport is null");
     }
 
     /** Port 5432 on localhost, 10,000-byte startup packets, 16 MiB messages, 500 connections. */
     public static PgServerOptions defaults()
     {
-        return new PgServerOptions("127.0.0.1", 5432, 10_000, 16 * 1024 * 1024, 500, 0, 256 * 1024, 1024 * 1024, 64 * 1024, Optional.empty());
+        return new PgServerOptions("127.0.0.1", 5432, 10_000, 16 * 1024 * 1024, 500, 0, 256 * 1024, 1024 * 1024, 64 * 1024, Optional.empty(),
+                PgIoTransport.AUTO);
     }
 
     public PgServerOptions withHost(String host)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
     }
 
     public PgServerOptions withPort(int port)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
     }
 
     public PgServerOptions withMaxStartupPacketBytes(int maxStartupPacketBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
     }
 
     public PgServerOptions withMaxMessageBytes(int maxMessageBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
     }
 
     public PgServerOptions withMaxConnections(int maxConnections)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
     }
 
     public PgServerOptions withIoThreads(int ioThreads)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
     }
 
     public PgServerOptions withWriteBufferWaterMarks(int low, int high)
     {
-        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes, tls);
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes, tls, ioTransport);
     }
 
     public PgServerOptions withTls(PgTls tls)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, Optional.of(tls));
+                writeBufferHighWaterMark, flushBytes, Optional.of(tls), ioTransport);
+    }
+
+    public PgServerOptions withIoTransport(PgIoTransport ioTransport)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
     }
 }

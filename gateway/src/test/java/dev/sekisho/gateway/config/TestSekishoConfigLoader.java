@@ -231,6 +231,20 @@ class TestSekishoConfigLoader
     }
 
     @Test
+    void ioTransportChoosesNettysTransport()
+    {
+        String sources = "\nsources:\n  shop: {type: mysql, replicas: [{host: r1}]}\n";
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml" + sources, FILE).protocol().ioTransport())
+                .isEqualTo(SekishoConfig.IoTransport.AUTO);
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {io_transport: NIO}" + sources, FILE).protocol().ioTransport())
+                .isEqualTo(SekishoConfig.IoTransport.NIO);
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {io_transport: epoll}" + sources, FILE).protocol().ioTransport())
+                .isEqualTo(SekishoConfig.IoTransport.EPOLL);
+        assertError("users_file: users.yaml\nprotocol: {io_transport: kqueue}" + sources,
+                "io_transport: must be auto (epoll where it loads, else nio), epoll or nio, not 'kqueue'");
+    }
+
+    @Test
     void missingFile()
     {
         assertThatThrownBy(() -> SekishoConfigLoader.load(Path.of("does-not-exist.yaml")))

@@ -41,6 +41,23 @@ class TestSessionWorkQueue
     }
 
     @Test
+    void aPipelinedBatchIsOneHandOffEvenWhenTheWorkerIsFaster()
+    {
+        // one at a time, a worker that finishes before the next request arrives needs a task per request
+        queue.add("parse");
+        workers.runAll();
+        queue.add("bind");
+        assertThat(workers.tasks).hasSize(1);
+        workers.runAll();
+        // a batch that arrived in one read is one task
+        queue.addAll(List.of("parse", "bind", "describe", "execute", "sync"));
+        assertThat(workers.tasks).hasSize(1);
+        workers.runAll();
+        assertThat(worker.handled).containsExactly("parse", "bind", "parse", "bind", "describe", "execute", "sync");
+        assertThat(workers.tasks).isEmpty();
+    }
+
+    @Test
     void aPausedRequestGoesOnWhenTheClientCatchesUp()
     {
         worker.pauseOn = "execute";

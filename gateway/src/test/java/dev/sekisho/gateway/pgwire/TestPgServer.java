@@ -104,6 +104,34 @@ class TestPgServer
     }
 
     @Test
+    void epollOnLinuxAndNioWhenChosen()
+            throws SQLException
+    {
+        boolean linuxX86 = System.getProperty("os.name").equals("Linux") && System.getProperty("os.arch").equals("amd64");
+        // the native library ships for x86-64 Linux: there the default must find it
+        assertThat(server.transport()).isEqualTo(linuxX86 ? PgIoTransport.EPOLL : PgIoTransport.NIO);
+        UserStore users = UserStore.of(Map.of("alice", new UserRecord(new Principal("alice", Set.of(), Map.of()), ScramVerifier.create("s3cret".toCharArray()))));
+        try (PgServer nio = new PgServer(PgServerOptions.defaults().withPort(0).withIoTransport(PgIoTransport.NIO), users, planner, workers, List.of("shop"))) {
+            int nioPort = nio.start();
+            assertThat(nio.transport()).isEqualTo(PgIoTransport.NIO);
+            Properties properties = new Properties();
+            properties.setProperty("user", "alice");
+            properties.setProperty("password", "s3cret");
+            try (Connection connection = DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + nioPort + "/shop", properties);
+                    PreparedStatement statement = connection.prepareStatement("select * from people where id = ?")) {
+                for (int id = 1; id <= 7; id++) {
+                    statement.setInt(1, id);
+                    try (ResultSet rows = statement.executeQuery()) {
+                        assertThat(rows.next()).isTrue();
+                        assertThat(rows.getString("name")).isEqualTo("person " + id);
+                        assertThat(rows.next()).isFalse();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void catalogTypesThroughPreparedStatements()
             throws SQLException
     {

@@ -15,8 +15,10 @@ import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -57,6 +59,8 @@ public final class PointLookupBenchmark
     private Gateway auditingGateway;
     private Gateway propertiesGateway;
     private String driverProperties = "";
+    /** Gateways of {@code --gateway-configs}, by their extra YAML, started on first use. */
+    private final Map<String, Gateway> configuredGateways = new HashMap<>();
 
     private PointLookupBenchmark(TestingGateway gateway, long minId, long maxId)
     {
@@ -104,6 +108,13 @@ public final class PointLookupBenchmark
             paths.add(new Path("gateway with Connector/J " + driverProperties + ": pgjdbc prepared, setInt", "gateway", () -> propertiesPrepared()));
             paths.add(new Path("gateway with Connector/J " + driverProperties + ": pgjdbc statement, Redash annotation", "gateway",
                     () -> propertiesUniqueText()));
+        }
+        for (String config : options.gatewayConfigs()) {
+            paths = new ArrayList<>(paths);
+            paths.add(new Path("gateway with `" + config + "`: pgjdbc prepared, setInt (extended protocol)", "gateway",
+                    () -> preparedOn(TestingGateway.connect(configuredGateway(config), "alice"))));
+            paths.add(new Path("gateway with `" + config + "`: pgjdbc statement, Redash annotation and id change every call", "gateway",
+                    () -> redashOn(TestingGateway.connect(configuredGateway(config), "alice"))));
         }
         List<Path> chosen = paths.stream()
                 .filter(path -> path.target().equals("MariaDB") || options.paths().isEmpty()
@@ -359,12 +370,24 @@ public final class PointLookupBenchmark
         return preparedOn(TestingGateway.connect(propertiesGateway(), "alice"));
     }
 
+    /** A gateway on the same MariaDB, without policies, with this extra YAML in its configuration (A/B runs of two settings). */
+    private synchronized Gateway configuredGateway(String extraYaml)
+    {
+        return configuredGateways.computeIfAbsent(extraYaml, yaml -> gateway.startGatewayWith(yaml, null));
+    }
+
     private Lookup propertiesUniqueText()
+            throws SQLException
+    {
+        return redashOn(TestingGateway.connect(propertiesGateway(), "alice"));
+    }
+
+    private static Lookup redashOn(Connection connection)
             throws SQLException
     {
         AtomicLong counter = new AtomicLong();
         String run = Long.toString(System.nanoTime(), 36);
-        return statementOn(TestingGateway.connect(propertiesGateway(), "alice"), id -> "/* Username: analyst@example.com, query_id: adhoc, Queue: queries, Job ID: "
+        return statementOn(connection, id -> "/* Username: analyst@example.com, query_id: adhoc, Queue: queries, Job ID: "
                 + run + "-" + counter.incrementAndGet() + ", Query Hash: 5d41402abc4b2a76b9719d911017c592, Scheduled: False */ "
                 + GATEWAY_SQL.replace("?", Long.toString(id)));
     }
@@ -543,8 +566,10 @@ public final class PointLookupBenchmark
      * @param paths parts of path names to run (empty: all); the direct path always runs
      * @param clients the client counts to run each path with (empty: 1, then {@code threads})
      * @param driverProperties Connector/J properties ({@code name=value,...}) for two more paths through a gateway that sets them; empty for none
+     * @param gatewayConfigs extra YAML for gateways without policies, each with two more paths (e.g. an A/B of {@code protocol: {io_transport: nio}})
      */
-    private record Options(int iterations, int warmup, int threads, List<String> paths, List<Integer> clients, String driverProperties, int rounds)
+    private record Options(int iterations, int warmup, int threads, List<String> paths, List<Integer> clients, String driverProperties, int rounds,
+            List<String> gatewayConfigs)
     {
         static Options parse(String[] args)
         {
@@ -555,11 +580,12 @@ public final class PointLookupBenchmark
             List<Integer> clients = List.of();
             String driverProperties = "";
             int rounds = 2;
+            List<String> gatewayConfigs = List.of();
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--help") || name.equals("-h")) {
                     System.out.println("usage: PointLookupBenchmark [--iterations N] [--warmup N] [--threads N] [--clients N,M] [--paths part,part]"
-                            + " [--driver-properties name=value,...] [--rounds N]");
+                            + " [--driver-properties name=value,...] [--rounds N] [--gateway-configs 'yaml;yaml']");
                     System.exit(0);
                 }
                 if (i + 1 >= args.length) {
@@ -574,13 +600,14 @@ public final class PointLookupBenchmark
                     case "--clients" -> clients = Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
                     case "--driver-properties" -> driverProperties = text.strip();
                     case "--rounds" -> rounds = Integer.parseInt(text);
+                    case "--gateway-configs" -> gatewayConfigs = Arrays.stream(text.split(";")).map(String::strip).filter(part -> !part.isEmpty()).toList();
                     default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
                 }
             }
             if (iterations < 1 || warmup < 0 || threads < 0 || rounds < 1 || clients.stream().anyMatch(count -> count < 1)) {
                 throw new IllegalArgumentException("iterations, rounds and clients must be positive, warm-up and threads not negative");
             }
-            return new Options(iterations, warmup, threads, paths, clients, driverProperties, rounds);
+            return new Options(iterations, warmup, threads, paths, clients, driverProperties, rounds, gatewayConfigs);
         }
     }
 }
