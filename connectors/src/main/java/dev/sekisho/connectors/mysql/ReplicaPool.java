@@ -417,7 +417,11 @@ public final class ReplicaPool
         properties.put("cachePrepStmts", "true");
         properties.put("prepStmtCacheSize", "250");
         properties.put("prepStmtCacheSqlLimit", "2048");
-        properties.put("useServerPrepStmts", "false");
+        // statements with parameters stay prepared on the server, per pooled connection and text (cachePrepStmts):
+        // one COM_STMT_EXECUTE per run, values in the binary protocol; statements without parameters go as text
+        // (MySqlConnector.start). A text the server cannot prepare runs client-side prepared instead
+        properties.put("useServerPrepStmts", "true");
+        properties.put("emulateUnsupportedPstmts", "true");
         properties.put("useLocalSessionState", "true");
         properties.put("cacheServerConfiguration", "true");
         properties.put("cacheResultSetMetadata", "true");
