@@ -351,6 +351,30 @@ public class TestMySqlConnector
                 .asString().startsWith("failed: 22008: column \"c_time\" holds a value that cannot be read as time");
     }
 
+    /**
+     * A statement the server will not prepare (here: every server-side statement slot is taken,
+     * {@code max_prepared_stmt_count = 0}) still runs, client-side prepared, and a statement with a
+     * syntax error reports the server's error as it would over text.
+     */
+    @Test
+    public void testStatementTheServerWillNotPrepareRunsClientSidePrepared()
+    {
+        server.execute("SET GLOBAL max_prepared_stmt_count = 0");
+        try {
+            BackendQuery lookup = new BackendQuery("mysql", "SELECT name FROM testdb.customers WHERE id = ? /* not prepared */", List.of(1L),
+                    List.of(ColumnType.of(Kind.BIGINT)));
+            assertThat(rows(lookup)).containsExactly(List.of("Aoki"));
+            assertThat(rows(lookup)).containsExactly(List.of("Aoki"));
+        }
+        finally {
+            server.execute("SET GLOBAL max_prepared_stmt_count = DEFAULT");
+        }
+        Object prepared = outcome(connector, new BackendQuery("mysql", "SELECT name FROM testdb.customers WHERE id = ? AND", List.of(1L), List.of(ColumnType.of(Kind.BIGINT))));
+        Object text = outcome(connector, BackendQuery.of("mysql", "SELECT name FROM testdb.customers WHERE id = 1 AND"));
+        assertThat(prepared).asString().startsWith("failed: 42601: ");
+        assertThat(text).asString().startsWith("failed: 42601: ");
+    }
+
     /** The column types and the values of a statement's rows (byte arrays as lists), or its SQLSTATE and message when it fails. */
     private static Object outcome(Connector connector, BackendQuery query)
     {
@@ -474,6 +498,25 @@ public class TestMySqlConnector
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
         assertThat(context.registrations()).isZero();
         assertThat(rows(BackendQuery.of("mysql", "SELECT 1"))).containsExactly(List.of(1));
+    }
+
+    /** A server-prepared statement is cancelled the same way, and its text runs again afterwards on the pool's connections. */
+    @Test
+    public void testCancelServerPreparedWhileExecuting()
+    {
+        BackendQuery sleep = new BackendQuery("mysql", "SELECT SLEEP(?)", List.of(30), List.of(ColumnType.of(Kind.INTEGER)));
+        TestingExecutionContext context = new TestingExecutionContext();
+        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(context::cancel);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> rows(connector, sleep, context))
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("57014"));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        assertThat(context.registrations()).isZero();
+        for (int i = 0; i < 3; i++) {
+            List<List<Object>> rows = rows(new BackendQuery("mysql", "SELECT SLEEP(?)", List.of(0), List.of(ColumnType.of(Kind.INTEGER))));
+            assertThat(rows).hasSize(1);
+            assertThat(((Number) rows.get(0).get(0)).intValue()).isZero();
+        }
     }
 
     @Test
@@ -615,8 +658,13 @@ public class TestMySqlConnector
 
     private static List<List<Object>> rows(Connector connector, BackendQuery query)
     {
+        return rows(connector, query, new TestingExecutionContext());
+    }
+
+    private static List<List<Object>> rows(Connector connector, BackendQuery query, TestingExecutionContext context)
+    {
         List<List<Object>> rows = new ArrayList<>();
-        try (ResultStream stream = connector.execute(query, new TestingExecutionContext())) {
+        try (ResultStream stream = connector.execute(query, context)) {
             while (stream.next()) {
                 List<Object> row = new ArrayList<>();
                 for (int i = 0; i < stream.columns().size(); i++) {
