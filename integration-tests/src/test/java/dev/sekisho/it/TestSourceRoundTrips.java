@@ -19,13 +19,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A point lookup through the gateway costs MariaDB one statement, read from MariaDB's own
- * {@code Com_*} counters around 100 lookups. By default a source statement with parameters is
- * prepared on the server once per pooled connection and text, so each lookup is exactly one
- * {@code COM_STMT_EXECUTE} and nothing else (no prepare, close or {@code SET} once warm); MariaDB
- * counts such an execution twice, as {@code Com_stmt_execute} and as the statement it runs
- * ({@code Com_select}), which the tests measure on a direct server-prepared lookup first. With
- * {@code useServerPrepStmts=false} (still supported) each lookup is exactly one {@code SELECT}
- * (Connector/J's streaming mode used to wrap each in two {@code SET net_write_timeout} statements).
+ * {@code Com_*} counters around 100 lookups. By default ({@code useServerPrepStmts=false}) each
+ * lookup is exactly one {@code SELECT} (Connector/J's streaming mode used to wrap each in two
+ * {@code SET net_write_timeout} statements). With {@code useServerPrepStmts=true} a source statement
+ * with parameters is prepared on the server once per pooled connection and text, so each lookup is
+ * exactly one {@code COM_STMT_EXECUTE} and nothing else (no prepare, close or {@code SET} once
+ * warm); MariaDB counts such an execution twice, as {@code Com_stmt_execute} and as the statement it
+ * runs ({@code Com_select}), which the tests measure on a direct server-prepared lookup too.
  * The source's health checks ({@code DO 1}, {@code SHOW ...}) run beside them and are not counted.
  */
 public class TestSourceRoundTrips
@@ -35,19 +35,19 @@ public class TestSourceRoundTrips
     /** Warm-up rounds at most, until a round prepares nothing new on the pool's connections. */
     private static final int WARM_UP_ROUNDS = 20;
 
-    private static Gateway textProtocolGateway;
+    private static Gateway serverPreparingGateway;
 
     @BeforeAll
-    static void startTextProtocolGateway()
+    static void startServerPreparingGateway()
     {
-        textProtocolGateway = TestingGateway.shared().startGatewayWithDriverProperties("{useServerPrepStmts: \"false\"}");
+        serverPreparingGateway = TestingGateway.shared().startGatewayWithDriverProperties("{useServerPrepStmts: \"true\"}");
     }
 
     @AfterAll
-    static void stopTextProtocolGateway()
+    static void stopServerPreparingGateway()
     {
-        if (textProtocolGateway != null) {
-            textProtocolGateway.close();
+        if (serverPreparingGateway != null) {
+            serverPreparingGateway.close();
         }
     }
 
@@ -57,7 +57,7 @@ public class TestSourceRoundTrips
     {
         TestingGateway gateway = TestingGateway.shared();
         try (Connection probe = gateway.connectDirect("shop");
-                Connection client = TestingGateway.connect(textProtocolGateway, "alice");
+                Connection client = gateway.connect("alice");
                 PreparedStatement lookup = client.prepareStatement("select id, name, email from shop.customers where id = ?")) {
             // warm up: the pool's connections exist and pgjdbc switched to a named server-side statement
             lookups(lookup, 10);
@@ -74,7 +74,7 @@ public class TestSourceRoundTrips
     {
         TestingGateway gateway = TestingGateway.shared();
         try (Connection probe = gateway.connectDirect("shop");
-                Connection client = TestingGateway.connect(textProtocolGateway, "alice");
+                Connection client = gateway.connect("alice");
                 Statement statement = client.createStatement()) {
             for (int i = 0; i < 10; i++) {
                 literalLookup(statement, i);
@@ -96,7 +96,7 @@ public class TestSourceRoundTrips
     {
         TestingGateway gateway = TestingGateway.shared();
         try (Connection probe = gateway.connectDirect("shop");
-                Connection client = gateway.connect("alice");
+                Connection client = TestingGateway.connect(serverPreparingGateway, "alice");
                 PreparedStatement lookup = client.prepareStatement("select id, name, email from shop.customers where id = ?")) {
             warmUp(probe, () -> lookups(lookup, LOOKUPS));
             Map<String, Long> before = counters(probe);
@@ -113,7 +113,7 @@ public class TestSourceRoundTrips
     {
         TestingGateway gateway = TestingGateway.shared();
         try (Connection probe = gateway.connectDirect("shop");
-                Connection client = gateway.connect("alice");
+                Connection client = TestingGateway.connect(serverPreparingGateway, "alice");
                 Statement statement = client.createStatement()) {
             warmUp(probe, () -> {
                 for (int i = 0; i < LOOKUPS; i++) {

@@ -313,8 +313,9 @@ public class TestMySqlConnector
     public void testTextAndBinaryProtocolsReadTheSameValues()
             throws Exception
     {
-        Connector clientPrepared = connector(List.of(replica("live", server.port())), Map.of("properties", Map.of("useServerPrepStmts", "false")));
-        try (clientPrepared; java.sql.Connection probe = java.sql.DriverManager.getConnection(server.jdbcUrl("testdb"), "root", "")) {
+        Connector serverPrepared = serverPreparedConnector();
+        Connector clientPrepared = connector;
+        try (serverPrepared; java.sql.Connection probe = java.sql.DriverManager.getConnection(server.jdbcUrl("testdb"), "root", "")) {
             long executionsBefore = statementExecutions(probe);
             int reads = 0;
             for (String table : List.of("types_test", "edge_values")) {
@@ -323,7 +324,7 @@ public class TestMySqlConnector
                     String select = "SELECT * FROM testdb." + table + " WHERE id = ";
                     BackendQuery byParameter = new BackendQuery("mysql", select + "?", List.of(id), List.of(ColumnType.of(Kind.INTEGER)));
                     Object text = outcome(connector, BackendQuery.of("mysql", select + id));
-                    assertThat(outcome(connector, byParameter)).as("%s row %d, binary protocol against text", table, id).isEqualTo(text);
+                    assertThat(outcome(serverPrepared, byParameter)).as("%s row %d, binary protocol against text", table, id).isEqualTo(text);
                     assertThat(outcome(clientPrepared, byParameter)).as("%s row %d, client-prepared against text", table, id).isEqualTo(text);
                     reads++;
                 }
@@ -337,7 +338,7 @@ public class TestMySqlConnector
             BackendQuery expressions = new BackendQuery("mysql", "SELECT ?, ? + 1, CONCAT(?, 'x'), c_decimal * ?, c_int + ? FROM testdb.types_test WHERE id = ?",
                     List.of(7, 7, "a", 2, 3L, 1), List.of(ColumnType.of(Kind.INTEGER), ColumnType.of(Kind.INTEGER), ColumnType.of(Kind.VARCHAR),
                             ColumnType.of(Kind.INTEGER), ColumnType.of(Kind.BIGINT), ColumnType.of(Kind.INTEGER)));
-            assertThat(numbers(outcome(connector, expressions))).isEqualTo(numbers(outcome(clientPrepared, expressions)))
+            assertThat(numbers(outcome(serverPrepared, expressions))).isEqualTo(numbers(outcome(clientPrepared, expressions)))
                     .isEqualTo(List.of(new BigDecimal("7"), new BigDecimal("8"), "ax", new BigDecimal("24691.356"), new BigDecimal("-1999999997")));
         }
         // zero dates read as NULL; what cannot be read fails its statement with a data exception naming the column
@@ -359,12 +360,13 @@ public class TestMySqlConnector
     @Test
     public void testStatementTheServerWillNotPrepareRunsClientSidePrepared()
     {
+        Connector serverPrepared = serverPreparedConnector();
         server.execute("SET GLOBAL max_prepared_stmt_count = 0");
-        try {
+        try (serverPrepared) {
             BackendQuery lookup = new BackendQuery("mysql", "SELECT name FROM testdb.customers WHERE id = ? /* not prepared */", List.of(1L),
                     List.of(ColumnType.of(Kind.BIGINT)));
-            assertThat(rows(lookup)).containsExactly(List.of("Aoki"));
-            assertThat(rows(lookup)).containsExactly(List.of("Aoki"));
+            assertThat(rows(serverPrepared, lookup)).containsExactly(List.of("Aoki"));
+            assertThat(rows(serverPrepared, lookup)).containsExactly(List.of("Aoki"));
         }
         finally {
             server.execute("SET GLOBAL max_prepared_stmt_count = DEFAULT");
@@ -504,6 +506,13 @@ public class TestMySqlConnector
     @Test
     public void testCancelServerPreparedWhileExecuting()
     {
+        try (Connector serverPrepared = serverPreparedConnector()) {
+            cancelWhileExecuting(serverPrepared);
+        }
+    }
+
+    private static void cancelWhileExecuting(Connector connector)
+    {
         BackendQuery sleep = new BackendQuery("mysql", "SELECT SLEEP(?)", List.of(30), List.of(ColumnType.of(Kind.INTEGER)));
         TestingExecutionContext context = new TestingExecutionContext();
         CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(context::cancel);
@@ -513,7 +522,7 @@ public class TestMySqlConnector
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
         assertThat(context.registrations()).isZero();
         for (int i = 0; i < 3; i++) {
-            List<List<Object>> rows = rows(new BackendQuery("mysql", "SELECT SLEEP(?)", List.of(0), List.of(ColumnType.of(Kind.INTEGER))));
+            List<List<Object>> rows = rows(connector, new BackendQuery("mysql", "SELECT SLEEP(?)", List.of(0), List.of(ColumnType.of(Kind.INTEGER))));
             assertThat(rows).hasSize(1);
             assertThat(((Number) rows.get(0).get(0)).intValue()).isZero();
         }
@@ -810,6 +819,12 @@ public class TestMySqlConnector
             }
         }
         return rows;
+    }
+
+    /** A connector whose statements with parameters are prepared on the server ({@code useServerPrepStmts=true}); the caller closes it. */
+    private Connector serverPreparedConnector()
+    {
+        return connector(List.of(replica("live", server.port())), Map.of("properties", Map.of("useServerPrepStmts", "true")));
     }
 
     private static Map<String, Object> replica(String name, int port)
