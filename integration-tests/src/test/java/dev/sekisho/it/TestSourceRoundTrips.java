@@ -19,10 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A point lookup through the gateway costs MariaDB one statement, read from MariaDB's own
- * {@code Com_*} counters around 100 lookups. By default ({@code useServerPrepStmts=false}) each
- * lookup is exactly one {@code SELECT} (Connector/J's streaming mode used to wrap each in two
- * {@code SET net_write_timeout} statements). With {@code useServerPrepStmts=true} a source statement
- * with parameters is prepared on the server once per pooled connection and text, so each lookup is
+ * {@code Com_*} counters around 100 lookups. With the text protocol ({@code useServerPrepStmts=false})
+ * each lookup is exactly one {@code SELECT} (Connector/J's streaming mode used to wrap each in two
+ * {@code SET net_write_timeout} statements). By default ({@code useServerPrepStmts=true}) a source
+ * statement with numeric parameters is prepared on the server once per pooled connection and text, so each lookup is
  * exactly one {@code COM_STMT_EXECUTE} and nothing else (no prepare, close or {@code SET} once
  * warm); MariaDB counts such an execution twice, as {@code Com_stmt_execute} and as the statement it
  * runs ({@code Com_select}), which the tests measure on a direct server-prepared lookup too.
@@ -35,19 +35,19 @@ public class TestSourceRoundTrips
     /** Warm-up rounds at most, until a round prepares nothing new on the pool's connections. */
     private static final int WARM_UP_ROUNDS = 20;
 
-    private static Gateway serverPreparingGateway;
+    private static Gateway textProtocolGateway;
 
     @BeforeAll
-    static void startServerPreparingGateway()
+    static void startTextProtocolGateway()
     {
-        serverPreparingGateway = TestingGateway.shared().startGatewayWithDriverProperties("{useServerPrepStmts: \"true\"}");
+        textProtocolGateway = TestingGateway.shared().startGatewayWithDriverProperties("{useServerPrepStmts: \"false\"}");
     }
 
     @AfterAll
-    static void stopServerPreparingGateway()
+    static void stopTextProtocolGateway()
     {
-        if (serverPreparingGateway != null) {
-            serverPreparingGateway.close();
+        if (textProtocolGateway != null) {
+            textProtocolGateway.close();
         }
     }
 
@@ -57,7 +57,7 @@ public class TestSourceRoundTrips
     {
         TestingGateway gateway = TestingGateway.shared();
         try (Connection probe = gateway.connectDirect("shop");
-                Connection client = gateway.connect("alice");
+                Connection client = TestingGateway.connect(textProtocolGateway, "alice");
                 PreparedStatement lookup = client.prepareStatement("select id, name, email from shop.customers where id = ?")) {
             // warm up: the pool's connections exist and pgjdbc switched to a named server-side statement
             lookups(lookup, 10);
@@ -74,7 +74,7 @@ public class TestSourceRoundTrips
     {
         TestingGateway gateway = TestingGateway.shared();
         try (Connection probe = gateway.connectDirect("shop");
-                Connection client = gateway.connect("alice");
+                Connection client = TestingGateway.connect(textProtocolGateway, "alice");
                 Statement statement = client.createStatement()) {
             for (int i = 0; i < 10; i++) {
                 literalLookup(statement, i);
@@ -96,7 +96,7 @@ public class TestSourceRoundTrips
     {
         TestingGateway gateway = TestingGateway.shared();
         try (Connection probe = gateway.connectDirect("shop");
-                Connection client = TestingGateway.connect(serverPreparingGateway, "alice");
+                Connection client = gateway.connect("alice");
                 PreparedStatement lookup = client.prepareStatement("select id, name, email from shop.customers where id = ?")) {
             warmUp(probe, () -> lookups(lookup, LOOKUPS));
             Map<String, Long> before = counters(probe);
@@ -113,7 +113,7 @@ public class TestSourceRoundTrips
     {
         TestingGateway gateway = TestingGateway.shared();
         try (Connection probe = gateway.connectDirect("shop");
-                Connection client = TestingGateway.connect(serverPreparingGateway, "alice");
+                Connection client = gateway.connect("alice");
                 Statement statement = client.createStatement()) {
             warmUp(probe, () -> {
                 for (int i = 0; i < LOOKUPS; i++) {
@@ -128,6 +128,31 @@ public class TestSourceRoundTrips
             // the literal is folded into a parameter: the source text repeats and stays prepared
             assertThat(delta(before, after)).as("MariaDB's statement counters over %d lookups", LOOKUPS).isEqualTo(directServerPreparedLookups(probe))
                     .isEqualTo(Map.of("Com_stmt_execute", (long) LOOKUPS, "Com_select", (long) LOOKUPS));
+        }
+    }
+
+    @Test
+    public void testStringParameterLookupIsOneClientPreparedSelectAtTheSource()
+            throws SQLException
+    {
+        TestingGateway gateway = TestingGateway.shared();
+        try (Connection probe = gateway.connectDirect("shop");
+                Connection client = gateway.connect("alice");
+                PreparedStatement lookup = client.prepareStatement("select id from shop.customers where name = ?")) {
+            Lookups round = () -> {
+                for (int i = 0; i < 10; i++) {
+                    lookup.setString(1, "nobody " + i);
+                    try (ResultSet rows = lookup.executeQuery()) {
+                        assertThat(rows.next()).isFalse();
+                    }
+                }
+            };
+            round.run();
+            Map<String, Long> before = counters(probe);
+            round.run();
+            Map<String, Long> after = counters(probe);
+            // a string parameter is inlined by Connector/J (a server-side one would take the handshake's collation)
+            assertThat(delta(before, after)).as("MariaDB's statement counters over 10 lookups by a string").isEqualTo(Map.of("Com_select", 10L));
         }
     }
 

@@ -417,11 +417,9 @@ public final class ReplicaPool
         properties.put("cachePrepStmts", "true");
         properties.put("prepStmtCacheSize", "250");
         properties.put("prepStmtCacheSqlLimit", "2048");
-        // not server-prepared by default: a string parameter of a server-prepared statement takes the collation of
-        // Connector/J's handshake (utf8mb4_0900_ai_ci), not collation_connection, and fails with error 1267 where it
-        // meets a literal of the database's collation (docs/configuration.md). With "true" statements with parameters
-        // stay prepared per pooled connection and text; statements without parameters go as text either way
-        properties.put("useServerPrepStmts", "false");
+        // statements whose parameters are all numbers are kept prepared on the server per pooled connection and text;
+        // the others are prepared on the client (SourcePreparation says why), statements without parameters go as text
+        properties.put("useServerPrepStmts", "true");
         properties.put("emulateUnsupportedPstmts", "true");
         properties.put("useLocalSessionState", "true");
         properties.put("cacheServerConfiguration", "true");
