@@ -3,11 +3,13 @@ package dev.sekisho.connectors.jdbc;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
+import dev.sekisho.planner.spi.SqlStates;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
+import java.time.DateTimeException;
 import java.util.List;
 
 import static java.util.Objects.requireNonNull;
@@ -109,7 +111,7 @@ public final class JdbcResultStream
                 return false;
             }
             for (int i = 0; i < readers.length; i++) {
-                row[i] = readers[i].read(resultSet, i + 1);
+                row[i] = read(i);
             }
             return true;
         }
@@ -121,6 +123,40 @@ public final class JdbcResultStream
             failed = true;
             throw e;
         }
+    }
+
+    /**
+     * One value of the current row. The row is already in memory, so a failure here is the driver
+     * unable to convert what the server sent (a TIME beyond 24 hours or negative, a date with a zero
+     * month or day), never the server's error: it gets a data-exception SQLSTATE and names the column.
+     */
+    private Object read(int column)
+            throws SQLException
+    {
+        try {
+            return readers[column].read(resultSet, column + 1);
+        }
+        catch (DateTimeException e) {
+            throw unreadable(column, e);
+        }
+        catch (SQLException e) {
+            if (e.getErrorCode() != 0) {
+                throw e;
+            }
+            throw unreadable(column, e);
+        }
+    }
+
+    private QueryException unreadable(int column, Exception cause)
+    {
+        ColumnMetadata metadata = columns.get(column);
+        String sqlState = switch (metadata.type().kind()) {
+            case DATE, TIME, TIMESTAMP, TIMESTAMP_WITH_TIME_ZONE -> SqlStates.DATETIME_FIELD_OVERFLOW;
+            case SMALLINT, INTEGER, BIGINT, REAL, DOUBLE, DECIMAL -> SqlStates.NUMERIC_VALUE_OUT_OF_RANGE;
+            default -> SqlStates.DATA_EXCEPTION;
+        };
+        return new QueryException(sqlState, "column \"" + metadata.name() + "\" holds a value that cannot be read as " + metadata.type() + ": " + cause.getMessage(),
+                "cast the column to text in the query (e.g. CAST(" + metadata.name() + " AS CHAR)) or leave such rows out", cause);
     }
 
     @Override

@@ -26,6 +26,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -215,19 +216,37 @@ public final class MySqlConnector
         return context.description().isEmpty() ? "a statement" : "statement '" + context.description() + "'";
     }
 
-    /** Sends the statement on the lease's connection and opens its rows. */
+    /**
+     * Sends the statement on the lease's connection and opens its rows. A statement with parameters
+     * (a point lookup, literals folded into parameters) is prepared as {@link SourcePreparation}
+     * says: on the server when its parameters are numbers, on the client otherwise. One without
+     * parameters goes as plain text: preparing a one-off statement (ad-hoc SQL, a stream, a metadata read) on the server would cost a prepare
+     * and a close besides the run, and fill the connection's statement cache with texts that never
+     * come again.
+     */
     private ResultStream start(BackendQuery query, ReplicaPool.Lease lease, Execution execution)
     {
-        PreparedStatement statement = null;
+        Statement statement = null;
         try {
-            statement = lease.connection().prepareStatement(query.sql(), ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
-            // Connector/J streams rows one by one only with this exact fetch size
-            statement.setFetchSize(Integer.MIN_VALUE);
-            JdbcParameters.bind(statement, query.parameters(), query.parameterTypes());
-            execution.start(statement);
-            // execute(), not executeQuery(): the latter refuses text it cannot classify before the
-            // server sees it, which would hide the server's syntax error
-            if (!statement.execute()) {
+            boolean execute;
+            if (query.parameters().isEmpty()) {
+                statement = lease.connection().createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY);
+                // Connector/J streams rows one by one only with this exact fetch size
+                statement.setFetchSize(Integer.MIN_VALUE);
+                execution.start(statement);
+                execute = statement.execute(query.sql());
+            }
+            else {
+                PreparedStatement prepared = SourcePreparation.prepare(lease.connection(), query.sql(), query.parameterTypes());
+                statement = prepared;
+                prepared.setFetchSize(Integer.MIN_VALUE);
+                JdbcParameters.bind(prepared, query.parameters(), query.parameterTypes());
+                execution.start(prepared);
+                // execute(), not executeQuery(): the latter refuses text it cannot classify before the
+                // server sees it, which would hide the server's syntax error
+                execute = prepared.execute();
+            }
+            if (!execute) {
                 closeAfterFailure(statement, execution);
                 return new EmptyResultStream();
             }
@@ -272,7 +291,7 @@ public final class MySqlConnector
                     + "' gave no connection to estimate the statement: " + e.reason(), "run the statement again", e);
         }
         try (lease) {
-            try (PreparedStatement statement = lease.connection().prepareStatement("EXPLAIN FORMAT=JSON " + query.sql())) {
+            try (PreparedStatement statement = SourcePreparation.prepare(lease.connection(), "EXPLAIN FORMAT=JSON " + query.sql(), query.parameterTypes())) {
                 JdbcParameters.bind(statement, query.parameters(), query.parameterTypes());
                 try (ResultSet result = statement.executeQuery()) {
                     if (!result.next()) {
@@ -438,7 +457,7 @@ public final class MySqlConnector
                 .orElse(driverType);
     }
 
-    private static void closeAfterFailure(PreparedStatement statement, Execution execution)
+    private static void closeAfterFailure(Statement statement, Execution execution)
     {
         if (statement != null) {
             try {
@@ -579,7 +598,7 @@ public final class MySqlConnector
         private final ExecutionContext context;
         private final AtomicBoolean aborted = new AtomicBoolean();
         private final AtomicBoolean released = new AtomicBoolean();
-        private volatile PreparedStatement statement;
+        private volatile Statement statement;
         private volatile boolean streaming;
         private volatile boolean serverLost;
         private ExecutionContext.Registration registration;
@@ -603,7 +622,7 @@ public final class MySqlConnector
             }
         }
 
-        void start(PreparedStatement statement)
+        void start(Statement statement)
         {
             this.statement = statement;
             this.registration = context.onCancel(this::cancel);
@@ -625,7 +644,7 @@ public final class MySqlConnector
          */
         private void cancel()
         {
-            PreparedStatement current = statement;
+            Statement current = statement;
             if (!streaming && current != null) {
                 try {
                     current.cancel();

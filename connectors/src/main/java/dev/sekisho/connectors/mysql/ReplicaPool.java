@@ -417,7 +417,10 @@ public final class ReplicaPool
         properties.put("cachePrepStmts", "true");
         properties.put("prepStmtCacheSize", "250");
         properties.put("prepStmtCacheSqlLimit", "2048");
-        properties.put("useServerPrepStmts", "false");
+        // statements whose parameters are all numbers are kept prepared on the server per pooled connection and text;
+        // the others are prepared on the client (SourcePreparation says why), statements without parameters go as text
+        properties.put("useServerPrepStmts", "true");
+        properties.put("emulateUnsupportedPstmts", "true");
         properties.put("useLocalSessionState", "true");
         properties.put("cacheServerConfiguration", "true");
         properties.put("cacheResultSetMetadata", "true");

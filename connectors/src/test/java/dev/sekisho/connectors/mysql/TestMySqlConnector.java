@@ -80,6 +80,7 @@ public class TestMySqlConnector
                 "SET time_zone = '+09:00'",
                 "INSERT INTO testdb.types_test VALUES (" + String.join(", ", TYPES.values().stream().map(t -> t.literal).toList()) + ")",
                 "INSERT INTO testdb.types_test (id) VALUES (2)");
+        server.execute(EDGE_VALUES);
         connector = connector(List.of(replica("live", server.port())), Map.of());
     }
 
@@ -145,6 +146,38 @@ public class TestMySqlConnector
         add("c_uuid", "UUID", "'123e4567-e89b-12d3-a456-426614174000'", ColumnType.of(Kind.UUID), UUID.fromString("123e4567-e89b-12d3-a456-426614174000"));
         add("c_inet6", "INET6", "'::1'", ColumnType.of(Kind.UNKNOWN), "::1");
     }
+
+    /**
+     * Values where MySQL's text and binary protocols are decoded by different code in Connector/J:
+     * fractions, the ends of each range, zero dates, out-of-range TIME, rounding of FLOAT and DOUBLE.
+     * One row per case, so that a value that cannot be read fails only its own row.
+     */
+    private static final String[] EDGE_VALUES = {
+            "SET sql_mode = ''",
+            "SET time_zone = '+00:00'",
+            "CREATE TABLE testdb.edge_values (id INT NOT NULL PRIMARY KEY, c_datetime6 DATETIME(6), c_datetime3 DATETIME(3), c_timestamp6 TIMESTAMP(6) NULL, "
+                    + "c_date DATE, c_time6 TIME(6), c_time TIME, c_year YEAR, c_bit1 BIT(1), c_bit16 BIT(16), c_bit63 BIT(63), c_float FLOAT, c_double DOUBLE, "
+                    + "c_decimal DECIMAL(65,30), c_decimal0 DECIMAL(5,0), c_bigint_u BIGINT UNSIGNED, c_bigint BIGINT, c_tinyint1 TINYINT(1), "
+                    + "c_tinyint1_u TINYINT(1) UNSIGNED, c_json JSON, c_char CHAR(3), c_varbinary VARBINARY(8), c_set SET('a','b'), c_uuid UUID)",
+            "INSERT INTO testdb.edge_values (id, c_datetime6, c_datetime3, c_timestamp6, c_date, c_time6, c_time, c_year, c_bit1, c_bit16, c_bit63, c_float, "
+                    + "c_double, c_decimal, c_decimal0, c_bigint_u, c_bigint, c_tinyint1, c_tinyint1_u, c_json, c_char, c_varbinary, c_set, c_uuid) VALUES "
+                    + "(1, '2024-01-02 03:04:05.000001', '2024-01-02 03:04:05.5', '2038-01-19 03:14:07.999999', '0001-01-01', '23:59:59.999999', '00:00:00', 1901, "
+                    + "b'0', b'1111111111111111', b'111111111111111111111111111111111111111111111111111111111111111', 0.1, 0.1, "
+                    + "'12345678901234567890123456789012345.123456789012345678901234567890', -99999, 9223372036854775808, -9223372036854775808, 2, 255, "
+                    + "'{\"k\": \"日本\", \"n\": 1.50, \"e\": 1e3}', '', X'0000', '', '00000000-0000-0000-0000-000000000000'), "
+                    + "(2, '9999-12-31 23:59:59.999999', '1000-01-01 00:00:00.001', '1970-01-01 00:00:01.000001', '9999-12-31', '00:00:00.000001', '23:59:59', 2155, "
+                    + "b'1', b'0', b'0', -3.40282e38, 1.7976931348623157e308, -0.000000000000000000000000000001, 0, 18446744073709551615, 9223372036854775807, -1, 0, "
+                    + "'[]', 'a b', X'', 'a,b', 'ffffffff-ffff-ffff-ffff-ffffffffffff'), "
+                    + "(3, '0000-00-00 00:00:00', '2024-02-29 12:00:00', '2024-02-29 12:00:00', '0000-00-00', '12:00:00', '12:00:00', 0, "
+                    + "NULL, NULL, NULL, 1.17549e-38, 4.9e-324, 0, 1, 0, 0, 0, 1, 'null', 'xyz', X'FF', 'b', NULL), "
+                    + "(4, '2024-00-00 00:00:00', NULL, NULL, '2024-00-00', NULL, NULL, 2000, NULL, NULL, NULL, 123456789, -0.0, NULL, NULL, NULL, NULL, 1, NULL, "
+                    + "'\"text\"', NULL, NULL, NULL, NULL), "
+                    + "(5, NULL, NULL, NULL, NULL, '-01:02:03', NULL, NULL, NULL, NULL, NULL, 3.14159, 0.30000000000000004, NULL, NULL, NULL, NULL, NULL, NULL, "
+                    + "NULL, NULL, NULL, NULL, NULL), "
+                    + "(6, NULL, NULL, NULL, NULL, NULL, '100:00:00', NULL, NULL, NULL, NULL, NULL, 1e-300, NULL, NULL, NULL, NULL, NULL, NULL, "
+                    + "NULL, NULL, NULL, NULL, NULL)"};
+
+    private static final int EDGE_ROWS = 6;
 
     private static void add(String column, String mysqlType, String literal, ColumnType type, Object value)
     {
@@ -270,6 +303,128 @@ public class TestMySqlConnector
         }
     }
 
+    /**
+     * Every type's values read three ways are the same: as text (a statement without parameters),
+     * through a server-prepared statement (binary protocol, the default for statements with
+     * parameters) and through a client-prepared one (text protocol, {@code useServerPrepStmts=false}).
+     * Values that cannot be read fail the same way in each.
+     */
+    @Test
+    public void testTextAndBinaryProtocolsReadTheSameValues()
+            throws Exception
+    {
+        Connector serverPrepared = serverPreparedConnector();
+        Connector clientPrepared = connector;
+        try (serverPrepared; java.sql.Connection probe = java.sql.DriverManager.getConnection(server.jdbcUrl("testdb"), "root", "")) {
+            long executionsBefore = statementExecutions(probe);
+            int reads = 0;
+            for (String table : List.of("types_test", "edge_values")) {
+                int rows = table.equals("types_test") ? 2 : EDGE_ROWS;
+                for (int id = 1; id <= rows; id++) {
+                    String select = "SELECT * FROM testdb." + table + " WHERE id = ";
+                    BackendQuery byParameter = new BackendQuery("mysql", select + "?", List.of(id), List.of(ColumnType.of(Kind.INTEGER)));
+                    Object text = outcome(connector, BackendQuery.of("mysql", select + id));
+                    assertThat(outcome(serverPrepared, byParameter)).as("%s row %d, binary protocol against text", table, id).isEqualTo(text);
+                    assertThat(outcome(clientPrepared, byParameter)).as("%s row %d, client-prepared against text", table, id).isEqualTo(text);
+                    reads++;
+                }
+            }
+            // the binary reads above went through server-prepared statements (read as root, apart from the connector's)
+            assertThat(statementExecutions(probe) - executionsBefore).as("COM_STMT_EXECUTE of the reads by parameter").isGreaterThanOrEqualTo(reads);
+
+            // parameters in the select list: the server types them when it prepares, not from the value, so
+            // "? + 1" is BIGINT there and INT with the value inlined; the values are the same, and the plan
+            // converts every computed column to its own result type (ResultColumns), so clients see no difference
+            BackendQuery expressions = new BackendQuery("mysql", "SELECT ?, ? + 1, CONCAT(?, 'x'), c_decimal * ?, c_int + ? FROM testdb.types_test WHERE id = ?",
+                    List.of(7, 7, "a", 2, 3L, 1), List.of(ColumnType.of(Kind.INTEGER), ColumnType.of(Kind.INTEGER), ColumnType.of(Kind.VARCHAR),
+                            ColumnType.of(Kind.INTEGER), ColumnType.of(Kind.BIGINT), ColumnType.of(Kind.INTEGER)));
+            assertThat(numbers(outcome(serverPrepared, expressions))).isEqualTo(numbers(outcome(clientPrepared, expressions)))
+                    .isEqualTo(List.of(new BigDecimal("7"), new BigDecimal("8"), "ax", new BigDecimal("24691.356"), new BigDecimal("-1999999997")));
+        }
+        // zero dates read as NULL; what cannot be read fails its statement with a data exception naming the column
+        assertThat(outcome(connector, BackendQuery.of("mysql", "SELECT c_date, c_datetime6, c_year FROM testdb.edge_values WHERE id = 3")))
+                .isEqualTo(List.of(List.of(ColumnType.of(Kind.DATE), ColumnType.timestamp(0), ColumnType.of(Kind.SMALLINT)), Arrays.asList(null, null, (short) 0)));
+        assertThat(outcome(connector, BackendQuery.of("mysql", "SELECT c_date FROM testdb.edge_values WHERE id = 4")))
+                .asString().startsWith("failed: 22008: column \"c_date\" holds a value that cannot be read as date");
+        assertThat(outcome(connector, BackendQuery.of("mysql", "SELECT c_time6 FROM testdb.edge_values WHERE id = 5")))
+                .asString().startsWith("failed: 22008: column \"c_time6\" holds a value that cannot be read as time");
+        assertThat(outcome(connector, new BackendQuery("mysql", "SELECT c_time FROM testdb.edge_values WHERE id = ?", List.of(6), List.of(ColumnType.of(Kind.INTEGER)))))
+                .asString().startsWith("failed: 22008: column \"c_time\" holds a value that cannot be read as time");
+    }
+
+    /**
+     * A statement the server will not prepare (here: every server-side statement slot is taken,
+     * {@code max_prepared_stmt_count = 0}) still runs, client-side prepared, and a statement with a
+     * syntax error reports the server's error as it would over text.
+     */
+    @Test
+    public void testStatementTheServerWillNotPrepareRunsClientSidePrepared()
+    {
+        Connector serverPrepared = serverPreparedConnector();
+        server.execute("SET GLOBAL max_prepared_stmt_count = 0");
+        try (serverPrepared) {
+            BackendQuery lookup = new BackendQuery("mysql", "SELECT name FROM testdb.customers WHERE id = ? /* not prepared */", List.of(1L),
+                    List.of(ColumnType.of(Kind.BIGINT)));
+            assertThat(rows(serverPrepared, lookup)).containsExactly(List.of("Aoki"));
+            assertThat(rows(serverPrepared, lookup)).containsExactly(List.of("Aoki"));
+        }
+        finally {
+            server.execute("SET GLOBAL max_prepared_stmt_count = DEFAULT");
+        }
+        Object prepared = outcome(connector, new BackendQuery("mysql", "SELECT name FROM testdb.customers WHERE id = ? AND", List.of(1L), List.of(ColumnType.of(Kind.BIGINT))));
+        Object text = outcome(connector, BackendQuery.of("mysql", "SELECT name FROM testdb.customers WHERE id = 1 AND"));
+        assertThat(prepared).asString().startsWith("failed: 42601: ");
+        assertThat(text).asString().startsWith("failed: 42601: ");
+    }
+
+    /** The column types and the values of a statement's rows (byte arrays as lists), or its SQLSTATE and message when it fails. */
+    private static Object outcome(Connector connector, BackendQuery query)
+    {
+        try (ResultStream stream = connector.execute(query, new TestingExecutionContext())) {
+            List<Object> outcome = new ArrayList<>();
+            outcome.add(stream.columns().stream().map(ColumnMetadata::type).toList());
+            while (stream.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 0; i < stream.columns().size(); i++) {
+                    Object value = stream.value(i);
+                    row.add(value instanceof byte[] bytes ? toList(bytes) : value);
+                }
+                outcome.add(row);
+            }
+            return outcome;
+        }
+        catch (QueryException e) {
+            return "failed: " + e.sqlState() + ": " + e.getMessage();
+        }
+    }
+
+    /** The first row of an outcome, numbers as BigDecimal (their Java class follows the column type). */
+    private static List<Object> numbers(Object outcome)
+    {
+        assertThat(outcome).isInstanceOf(List.class);
+        List<?> row = (List<?>) ((List<?>) outcome).get(1);
+        return row.stream().map(value -> value instanceof Number number ? (Object) new BigDecimal(number.toString()) : value).toList();
+    }
+
+    private static List<Byte> toList(byte[] bytes)
+    {
+        List<Byte> list = new ArrayList<>(bytes.length);
+        for (byte b : bytes) {
+            list.add(b);
+        }
+        return list;
+    }
+
+    private static long statementExecutions(java.sql.Connection probe)
+            throws java.sql.SQLException
+    {
+        try (java.sql.Statement statement = probe.createStatement();
+                java.sql.ResultSet rows = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Com_stmt_execute'")) {
+            assertThat(rows.next()).isTrue();
+            return rows.getLong(2);
+        }
+    }
+
     @Test
     public void testParameterBindingOfEveryType()
     {
@@ -345,6 +500,32 @@ public class TestMySqlConnector
         assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
         assertThat(context.registrations()).isZero();
         assertThat(rows(BackendQuery.of("mysql", "SELECT 1"))).containsExactly(List.of(1));
+    }
+
+    /** A server-prepared statement is cancelled the same way, and its text runs again afterwards on the pool's connections. */
+    @Test
+    public void testCancelServerPreparedWhileExecuting()
+    {
+        try (Connector serverPrepared = serverPreparedConnector()) {
+            cancelWhileExecuting(serverPrepared);
+        }
+    }
+
+    private static void cancelWhileExecuting(Connector connector)
+    {
+        BackendQuery sleep = new BackendQuery("mysql", "SELECT SLEEP(?)", List.of(30), List.of(ColumnType.of(Kind.INTEGER)));
+        TestingExecutionContext context = new TestingExecutionContext();
+        CompletableFuture.delayedExecutor(300, TimeUnit.MILLISECONDS).execute(context::cancel);
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> rows(connector, sleep, context))
+                .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("57014"));
+        assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        assertThat(context.registrations()).isZero();
+        for (int i = 0; i < 3; i++) {
+            List<List<Object>> rows = rows(connector, new BackendQuery("mysql", "SELECT SLEEP(?)", List.of(0), List.of(ColumnType.of(Kind.INTEGER))));
+            assertThat(rows).hasSize(1);
+            assertThat(((Number) rows.get(0).get(0)).intValue()).isZero();
+        }
     }
 
     @Test
@@ -486,8 +667,13 @@ public class TestMySqlConnector
 
     private static List<List<Object>> rows(Connector connector, BackendQuery query)
     {
+        return rows(connector, query, new TestingExecutionContext());
+    }
+
+    private static List<List<Object>> rows(Connector connector, BackendQuery query, TestingExecutionContext context)
+    {
         List<List<Object>> rows = new ArrayList<>();
-        try (ResultStream stream = connector.execute(query, new TestingExecutionContext())) {
+        try (ResultStream stream = connector.execute(query, context)) {
             while (stream.next()) {
                 List<Object> row = new ArrayList<>();
                 for (int i = 0; i < stream.columns().size(); i++) {
@@ -633,6 +819,12 @@ public class TestMySqlConnector
             }
         }
         return rows;
+    }
+
+    /** A connector whose statements with parameters are prepared on the server ({@code useServerPrepStmts=true}); the caller closes it. */
+    private Connector serverPreparedConnector()
+    {
+        return connector(List.of(replica("live", server.port())), Map.of("properties", Map.of("useServerPrepStmts", "true")));
     }
 
     private static Map<String, Object> replica(String name, int port)

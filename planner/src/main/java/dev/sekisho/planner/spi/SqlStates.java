@@ -11,6 +11,7 @@ public final class SqlStates
     public static final String DATA_EXCEPTION = "22000";
     public static final String NUMERIC_VALUE_OUT_OF_RANGE = "22003";
     public static final String INVALID_DATETIME_FORMAT = "22007";
+    public static final String DATETIME_FIELD_OVERFLOW = "22008";
     public static final String DIVISION_BY_ZERO = "22012";
     public static final String INVALID_TEXT_REPRESENTATION = "22P02";
     public static final String INVALID_PARAMETER_VALUE = "22023";
