@@ -18,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -44,11 +45,12 @@ public final class ResultCache
     }
 
     private final ResultCacheSettings settings;
-    private final Cache<BackendQuery, CachedResult> results;
-    private final ConcurrentHashMap<BackendQuery, CompletableFuture<Optional<CachedResult>>> loading = new ConcurrentHashMap<>();
-    private final AtomicLong hits = new AtomicLong();
-    private final AtomicLong misses = new AtomicLong();
-    private final AtomicLong bypasses = new AtomicLong();
+    private final Cache<ResultKey, CachedResult> results;
+    private final ConcurrentHashMap<ResultKey, CompletableFuture<Optional<CachedResult>>> loading = new ConcurrentHashMap<>();
+    /** Counted on every statement by every worker: adders, which do not contend as one atomic would. */
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
+    private final LongAdder bypasses = new LongAdder();
     private final AtomicLong evictions = new AtomicLong();
     private final AtomicLong invalidations = new AtomicLong();
     private final AtomicLong sharedWaits = new AtomicLong();
@@ -69,35 +71,43 @@ public final class ResultCache
     private static final int MAX_REMEMBERED_TTLS = 10_000;
 
     /** What a statement's TTL depends on. */
-    private record StatementShape(String sql, List<SourceTable> tables) {}
+    private record StatementShape(String sql, List<SourceTable> tables)
+    {
+        /** The SQL's hash, which the string keeps: hashing every table record on each statement cost more than the look-up. */
+        @Override
+        public int hashCode()
+        {
+            return sql.hashCode();
+        }
+    }
 
     public ResultCache(ResultCacheSettings settings)
     {
         this.settings = requireNonNull(settings, "settings is null");
         this.results = Caffeine.newBuilder()
                 .maximumWeight(settings.maxBytes())
-                .<BackendQuery, CachedResult>weigher((key, result) -> (int) Math.min(Integer.MAX_VALUE, result.bytes() + key.sql().length() * 2L))
-                .expireAfter(new Expiry<BackendQuery, CachedResult>()
+                .<ResultKey, CachedResult>weigher((key, result) -> (int) Math.min(Integer.MAX_VALUE, result.bytes() + key.query().sql().length() * 2L))
+                .expireAfter(new Expiry<ResultKey, CachedResult>()
                 {
                     @Override
-                    public long expireAfterCreate(BackendQuery key, CachedResult value, long currentTime)
+                    public long expireAfterCreate(ResultKey key, CachedResult value, long currentTime)
                     {
                         return value.ttl().toNanos();
                     }
 
                     @Override
-                    public long expireAfterUpdate(BackendQuery key, CachedResult value, long currentTime, long currentDuration)
+                    public long expireAfterUpdate(ResultKey key, CachedResult value, long currentTime, long currentDuration)
                     {
                         return value.ttl().toNanos();
                     }
 
                     @Override
-                    public long expireAfterRead(BackendQuery key, CachedResult value, long currentTime, long currentDuration)
+                    public long expireAfterRead(ResultKey key, CachedResult value, long currentTime, long currentDuration)
                     {
                         return currentDuration;
                     }
                 })
-                .removalListener((BackendQuery key, CachedResult value, RemovalCause cause) -> {
+                .removalListener((ResultKey key, CachedResult value, RemovalCause cause) -> {
                     if (cause.wasEvicted()) {
                         evictions.incrementAndGet();
                     }
@@ -144,37 +154,38 @@ public final class ResultCache
     }
 
     /**
-     * The rows of {@code query}: from the cache, from a statement already reading them, or from
+     * The rows of {@code statement}: from the cache, from a statement already reading them, or from
      * {@code source} (read to the end, or up to the entry limit, before the first row is returned).
      *
      * @param hit run when the rows come from the cache (stored, or read by an identical statement)
      */
-    ResultStream read(BackendQuery query, Duration ttl, Supplier<ResultStream> source, Runnable hit)
+    ResultStream read(BackendQuery statement, Duration ttl, Supplier<ResultStream> source, Runnable hit)
     {
-        CachedResult cached = results.getIfPresent(query);
+        ResultKey key = new ResultKey(statement);
+        CachedResult cached = results.getIfPresent(key);
         if (cached != null) {
-            hits.incrementAndGet();
+            hits.increment();
             hit.run();
             return cached.stream();
         }
         CompletableFuture<Optional<CachedResult>> mine = new CompletableFuture<>();
-        CompletableFuture<Optional<CachedResult>> running = loading.putIfAbsent(query, mine);
+        CompletableFuture<Optional<CachedResult>> running = loading.putIfAbsent(key, mine);
         if (running != null) {
             sharedWaits.incrementAndGet();
             Optional<CachedResult> shared = await(running);
             if (shared.isPresent()) {
-                hits.incrementAndGet();
+                hits.increment();
                 hit.run();
                 return shared.get().stream();
             }
-            misses.incrementAndGet();
+            misses.increment();
             return source.get();
         }
-        misses.incrementAndGet();
+        misses.increment();
         long startedAt = generation.get();
         long startedNanos = System.nanoTime();
         try {
-            cached = results.getIfPresent(query);
+            cached = results.getIfPresent(key);
             if (cached != null) {
                 // stored between the first look and the claim
                 mine.complete(Optional.of(cached));
@@ -183,11 +194,11 @@ public final class ResultCache
             ResultStream stream = source.get();
             Loaded loaded = load(stream, ttl);
             if (loaded.complete() != null) {
-                if (generation.get() == startedAt && settled(query, startedNanos)) {
-                    results.put(query, loaded.complete());
+                if (generation.get() == startedAt && settled(statement, startedNanos)) {
+                    results.put(key, loaded.complete());
                     if (generation.get() != startedAt) {
                         // an invalidation raced the store: the rows may predate the change
-                        results.asMap().remove(query, loaded.complete());
+                        results.asMap().remove(key, loaded.complete());
                     }
                 }
                 mine.complete(Optional.of(loaded.complete()));
@@ -201,7 +212,7 @@ public final class ResultCache
             throw e;
         }
         finally {
-            loading.remove(query, mine);
+            loading.remove(key, mine);
         }
     }
 
@@ -239,7 +250,7 @@ public final class ResultCache
                 }
                 rows.add(row);
                 if (bytes > settings.maxEntryBytes()) {
-                    bypasses.incrementAndGet();
+                    bypasses.increment();
                     return new Loaded(null, new PrefixedStream(columns, rows, stream));
                 }
             }
@@ -255,13 +266,13 @@ public final class ResultCache
     /** Whether an entry of {@code query} is stored now (no figure changes: a look, not a read). */
     boolean holds(BackendQuery query)
     {
-        return results.asMap().containsKey(query);
+        return results.asMap().containsKey(new ResultKey(query));
     }
 
     /** Counts a statement that was not cacheable or that its session kept away from the cache. */
     void bypassed()
     {
-        bypasses.incrementAndGet();
+        bypasses.increment();
     }
 
     /** Whether every table of the statement was last reported changed long enough before its rows were read. */
@@ -294,8 +305,8 @@ public final class ResultCache
     {
         changedAt.put(source, System.nanoTime());
         generation.incrementAndGet();
-        for (BackendQuery key : results.asMap().keySet()) {
-            if (key.source().equals(source) && results.asMap().remove(key) != null) {
+        for (ResultKey key : results.asMap().keySet()) {
+            if (key.query().source().equals(source) && results.asMap().remove(key) != null) {
                 invalidations.incrementAndGet();
             }
         }
@@ -319,8 +330,8 @@ public final class ResultCache
         changedAt.put(tableKey(source, schema, table), System.nanoTime());
         generation.incrementAndGet();
         String qualified = (schema + "." + table).toLowerCase(Locale.ROOT);
-        for (BackendQuery key : results.asMap().keySet()) {
-            if (key.source().equals(source) && key.tables().stream().map(SourceTable::qualifiedName).anyMatch(name -> name.toLowerCase(Locale.ROOT).equals(qualified))) {
+        for (ResultKey key : results.asMap().keySet()) {
+            if (key.query().source().equals(source) && key.query().tables().stream().map(SourceTable::qualifiedName).anyMatch(name -> name.toLowerCase(Locale.ROOT).equals(qualified))) {
                 if (results.asMap().remove(key) != null) {
                     invalidations.incrementAndGet();
                 }
@@ -349,7 +360,7 @@ public final class ResultCache
     public Stats stats()
     {
         long bytes = results.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0)).orElse(0L);
-        return new Stats(results.estimatedSize(), bytes, hits.get(), misses.get(), bypasses.get(), evictions.get(), invalidations.get(), sharedWaits.get(),
+        return new Stats(results.estimatedSize(), bytes, hits.sum(), misses.sum(), bypasses.sum(), evictions.get(), invalidations.get(), sharedWaits.get(),
                 lastModifiedChecks.get(), lastModifiedChanges.get(), lastModifiedFailures.get());
     }
 
