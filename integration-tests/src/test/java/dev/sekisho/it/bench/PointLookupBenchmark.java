@@ -37,7 +37,9 @@ import static java.util.Objects.requireNonNull;
  * whose result cache holds {@code shop.customers} (after warm-up every lookup is a cache hit), and
  * literal statements through a third gateway that writes an audit file (the cost of the audit trail);
  * and through the gateway's Avatica front door with Avatica's remote driver (JDBC over HTTP,
- * protobuf), prepared as over pgjdbc.
+ * protobuf), prepared as over pgjdbc; and alice's lookups of her own region's customers through a
+ * fifth gateway whose policy nulls {@code email} and filters {@code region = :user.region}, beside
+ * the same rewrite by hand and the SQL that gateway sends MariaDB, both run directly.
  * Prints a Markdown table of p50/p99/mean latency and throughput, single client and concurrent
  * clients, all in one run against one MariaDB.
  *
