@@ -25,6 +25,10 @@ final class Allowances
 
     static List<Ledger.Charge> charges(PolicySet policies, Principal principal, Clock clock)
     {
+        if (policies.budgets().people().isEmpty() && policies.budgets().teams().isEmpty()) {
+            // no allowances: nothing to charge, and no date to format (asked for every statement)
+            return List.of();
+        }
         String day = LocalDate.now(clock.withZone(policies.budgets().timeZone())).toString();
         String month = YearMonth.now(clock.withZone(policies.budgets().timeZone())).toString();
         List<Ledger.Charge> charges = new ArrayList<>();

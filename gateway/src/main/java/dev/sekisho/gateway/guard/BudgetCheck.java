@@ -32,6 +32,8 @@ final class BudgetCheck
         }
     }
 
+    private static final Limits NO_LIMITS = new Limits(Optional.empty(), Optional.empty(), Optional.empty());
+
     /** One limit and the entry it comes from. */
     record Limit(long value, StatementLimit origin) {}
 
@@ -39,6 +41,9 @@ final class BudgetCheck
 
     static Limits limits(PolicySet policies, Principal principal)
     {
+        if (policies.budgets().statement().isEmpty()) {
+            return NO_LIMITS;
+        }
         List<StatementLimit> applying = new ArrayList<>();
         for (StatementLimit limit : policies.budgets().statement()) {
             if (limit.grantees().isEmpty() || policies.isAny(principal, limit.grantees().get())) {

@@ -184,7 +184,9 @@ public final class CostGuard
                     }
                 }
             }
-            Optional<Boolean> scheduled = prepared.annotation().flatMap(RedashAnnotation::scheduled);
+            // only a resource-group selector reads it
+            Optional<Boolean> scheduled = current.resourceGroups().selectors().isEmpty() ? Optional.empty()
+                    : prepared.annotation().flatMap(RedashAnnotation::scheduled);
             Optional<ResourceGroup> group = GroupSelection.select(current, principal, statement.applicationName().orElse(""), scheduled);
             Optional<Ledger.Reservation> reserved = reservation;
             OptionalLong estimate = estimated;

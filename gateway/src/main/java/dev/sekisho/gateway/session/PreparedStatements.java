@@ -12,6 +12,7 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.policies.Principal;
 import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.HashMap;
@@ -239,7 +240,8 @@ final class PreparedStatements
             return planned.policy().isEmpty() && now.policy().isEmpty();
         }
         // the store hands out one snapshot object until a reload applies: identity is the cheap test
-        return planned.policy().get().policies() == now.policy().get().policies()
-                && planned.policy().get().principal().equals(now.policy().get().principal());
+        Principal plannedFor = planned.policy().get().principal();
+        Principal principal = now.policy().get().principal();
+        return planned.policy().get().policies() == now.policy().get().policies() && (plannedFor == principal || plannedFor.equals(principal));
     }
 }

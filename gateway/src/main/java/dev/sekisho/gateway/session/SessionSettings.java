@@ -8,6 +8,8 @@ import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +42,13 @@ public final class SessionSettings
     private final Map<String, String> canonicalNames = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
     private final Map<String, String> defaults = new LinkedHashMap<>();
     private final Map<String, String> values = new LinkedHashMap<>();
+    /**
+     * Names {@link #show} found no value for since a value was last stored: every statement asks for
+     * {@code sekisho.end_user}, which is rarely SET, and the case-insensitive miss is not free.
+     */
+    private final Set<String> unset = new HashSet<>();
+    /** Timeout values parsed already: every statement reads statement_timeout and idle_session_timeout. */
+    private final Map<String, Duration> parsedTimeouts = new HashMap<>();
     private final List<String> defaultSearchPath;
     private final SessionLimits limits;
     private ZoneId timeZone = ZoneOffset.UTC;
@@ -116,6 +125,7 @@ public final class SessionSettings
     {
         canonicalNames.put(name, name);
         values.put(name, value);
+        unset.clear();
         defaults.put(name, value);
     }
 
@@ -146,7 +156,14 @@ public final class SessionSettings
         if (value != null) {
             return Optional.of(value);
         }
-        return Optional.ofNullable(values.get(canonicalName(name)));
+        if (unset.contains(name)) {
+            return Optional.empty();
+        }
+        value = values.get(canonicalName(name));
+        if (value == null && unset.size() < 64) {
+            unset.add(name);
+        }
+        return Optional.ofNullable(value);
     }
 
     /** SHOW ALL: every setting and its value, sorted by name. */
@@ -302,7 +319,15 @@ public final class SessionSettings
 
     private Duration timeout(String name)
     {
-        return PgUnits.parseDuration(values.getOrDefault(name, "0")).orElse(Duration.ZERO);
+        String text = values.getOrDefault(name, "0");
+        Duration parsed = parsedTimeouts.get(text);
+        if (parsed == null) {
+            parsed = PgUnits.parseDuration(text).orElse(Duration.ZERO);
+            if (parsedTimeouts.size() < 16) {
+                parsedTimeouts.put(text, parsed);
+            }
+        }
+        return parsed;
     }
 
     /** A timeout SET by the client: PostgreSQL's units, and within what the admin allows (zero is "none", so it is refused too). */
@@ -330,6 +355,7 @@ public final class SessionSettings
     private Map<String, String> store(String canonical, String value)
     {
         String previous = values.put(canonical, value);
+        unset.clear();
         Map<String, String> changed = new LinkedHashMap<>();
         if (REPORTED.contains(canonical) && !value.equals(previous)) {
             changed.put(canonical, value);

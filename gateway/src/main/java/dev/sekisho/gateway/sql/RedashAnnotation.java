@@ -1,8 +1,6 @@
 package dev.sekisho.gateway.sql;
 
-import java.util.LinkedHashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -52,20 +50,86 @@ public record RedashAnnotation(String username, Optional<String> queryId, Option
         if (end < 0) {
             return Optional.empty();
         }
-        Map<String, String> fields = new LinkedHashMap<>();
-        for (String part : sql.substring(start + 2, end).split(",")) {
-            int colon = part.indexOf(':');
-            if (colon <= 0) {
-                return Optional.empty();
-            }
-            fields.put(part.substring(0, colon).strip(), part.substring(colon + 1).strip());
+        // the fields as split(",") and strip() read them (empty parts at the end are dropped, a later field of a name wins),
+        // without a map or a string per field: only the values kept are copied
+        int fieldsEnd = end;
+        while (fieldsEnd > start + 2 && sql.charAt(fieldsEnd - 1) == ',') {
+            fieldsEnd--;
         }
-        String username = fields.get("Username");
-        String queryId = fields.get("query_id");
-        if (username == null || username.isEmpty() || queryId == null || queryId.isEmpty()) {
+        if (fieldsEnd == start + 2) {
+            // an empty comment is one part without a colon; a comment of commas has no fields
             return Optional.empty();
         }
-        Optional<Boolean> scheduled = Optional.ofNullable(fields.get("Scheduled")).map(value -> value.toLowerCase(Locale.ROOT).equals("true"));
-        return Optional.of(new RedashAnnotation(username, queryId.equals("adhoc") ? Optional.empty() : Optional.of(queryId), scheduled));
+        String user = null;
+        String query = null;
+        String schedule = null;
+        int partStart = start + 2;
+        while (partStart <= fieldsEnd) {
+            int partEnd = sql.indexOf(',', partStart);
+            if (partEnd < 0 || partEnd > fieldsEnd) {
+                partEnd = fieldsEnd;
+            }
+            int colon = sql.indexOf(':', partStart);
+            if (colon <= partStart || colon >= partEnd) {
+                return Optional.empty();
+            }
+            int keyStart = skipWhitespace(sql, partStart, colon);
+            int keyEnd = trimWhitespace(sql, keyStart, colon);
+            if (isKey(sql, keyStart, keyEnd, "Username")) {
+                user = value(sql, colon + 1, partEnd);
+            }
+            else if (isKey(sql, keyStart, keyEnd, "query_id")) {
+                query = value(sql, colon + 1, partEnd);
+            }
+            else if (isKey(sql, keyStart, keyEnd, "Scheduled")) {
+                schedule = value(sql, colon + 1, partEnd);
+            }
+            partStart = partEnd + 1;
+        }
+        if (user == null || user.isEmpty() || query == null || query.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Boolean> runOnSchedule = Optional.ofNullable(schedule).map(value -> value.toLowerCase(Locale.ROOT).equals("true"));
+        return Optional.of(new RedashAnnotation(user, query.equals("adhoc") ? Optional.empty() : Optional.of(query), runOnSchedule));
+    }
+
+    /** The text from {@code from} to {@code to}, stripped. */
+    private static String value(String sql, int from, int to)
+    {
+        int valueStart = skipWhitespace(sql, from, to);
+        return sql.substring(valueStart, trimWhitespace(sql, valueStart, to));
+    }
+
+    private static boolean isKey(String sql, int start, int end, String key)
+    {
+        return end - start == key.length() && sql.startsWith(key, start);
+    }
+
+    /** The first index from {@code from} (before {@code to}) that {@link String#strip()} would keep. */
+    private static int skipWhitespace(String sql, int from, int to)
+    {
+        int index = from;
+        while (index < to) {
+            int codePoint = sql.codePointAt(index);
+            if (!Character.isWhitespace(codePoint)) {
+                break;
+            }
+            index += Character.charCount(codePoint);
+        }
+        return index;
+    }
+
+    /** The end of the text from {@code from} to {@code to} without the white space {@link String#strip()} drops at its end. */
+    private static int trimWhitespace(String sql, int from, int to)
+    {
+        int index = to;
+        while (index > from) {
+            int codePoint = sql.codePointBefore(index);
+            if (!Character.isWhitespace(codePoint)) {
+                break;
+            }
+            index -= Character.charCount(codePoint);
+        }
+        return index;
     }
 }

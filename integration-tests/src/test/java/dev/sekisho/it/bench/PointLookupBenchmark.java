@@ -39,7 +39,9 @@ import static java.util.Objects.requireNonNull;
  * whose result cache holds {@code shop.customers} (after warm-up every lookup is a cache hit), and
  * literal statements through a third gateway that writes an audit file (the cost of the audit trail);
  * and through the gateway's Avatica front door with Avatica's remote driver (JDBC over HTTP,
- * protobuf), prepared as over pgjdbc.
+ * protobuf), prepared as over pgjdbc; and alice's lookups of her own region's customers through a
+ * fifth gateway whose policy nulls {@code email} and filters {@code region = :user.region}, beside
+ * the same rewrite by hand and the SQL that gateway sends MariaDB, both run directly.
  * Prints a Markdown table of p50/p99/mean latency and throughput, single client and concurrent
  * clients, all in one run against one MariaDB.
  *
@@ -58,6 +60,8 @@ public final class PointLookupBenchmark
     private Gateway cachingGateway;
     private Gateway auditingGateway;
     private Gateway propertiesGateway;
+    private Gateway policedGateway;
+    private long[] regionJpIds;
     private String driverProperties = "";
     /** Gateways of {@code --gateway-configs}, by their extra YAML, started on first use. */
     private final Map<String, Gateway> configuredGateways = new HashMap<>();
@@ -101,7 +105,11 @@ public final class PointLookupBenchmark
                 new Path("gateway: pgjdbc statement, Redash annotation and id change every call (normalised: plan cache hit)", "gateway",
                         this::gatewayUniqueText),
                 new Path("gateway with result cache: pgjdbc prepared, setInt (result-cache hit)", "gateway", this::cachedPrepared),
-                new Path("gateway with an audit file: pgjdbc statement, literal id (every statement an audit event)", "gateway", this::auditedLiteral));
+                new Path("gateway with an audit file: pgjdbc statement, literal id (every statement an audit event)", "gateway", this::auditedLiteral),
+                new Path("direct: Connector/J prepared, masked + row-filtered, the rewrite by hand (region JP ids)", "gateway", this::directMasked),
+                new Path("direct: Connector/J prepared, masked + row-filtered, the SQL the gateway sends (region JP ids)", "gateway", this::directMaskedAsGateway),
+                new Path("gateway with a policy: pgjdbc prepared, setInt, masked + row-filtered (alice, region JP ids)", "gateway",
+                        this::policedPrepared));
         if (!options.driverProperties().isEmpty()) {
             driverProperties = options.driverProperties();
             paths = new ArrayList<>(paths);
@@ -390,6 +398,142 @@ public final class PointLookupBenchmark
         return statementOn(connection, id -> "/* Username: analyst@example.com, query_id: adhoc, Queue: queries, Job ID: "
                 + run + "-" + counter.incrementAndGet() + ", Query Hash: 5d41402abc4b2a76b9719d911017c592, Scheduled: False */ "
                 + GATEWAY_SQL.replace("?", Long.toString(id)));
+    }
+
+    /** A fifth gateway on the same MariaDB whose policy nulls alice's {@code email} and shows her only her region's rows (JP), as in the suite. */
+    private synchronized Gateway policedGateway()
+            throws IOException
+    {
+        if (policedGateway == null) {
+            java.nio.file.Path policyDir = Files.createTempDirectory("sekisho-bench-policies");
+            Files.writeString(policyDir.resolve("bench.yaml"), """
+                    roles:
+                      analyst: {groups: [analysts]}
+                      admin: {groups: [admins]}
+                    defaults:
+                      access: deny
+                    tables:
+                      shop.customers:
+                        allow: [analyst, admin]
+                        columns:
+                          email: {mask: nullify}
+                        unmasked_for: [admin]
+                        unfiltered_for: [admin]
+                        row_filters:
+                          - {name: own_region, for: [analyst], where: "region = :user.region"}
+                    """);
+            policedGateway = gateway.startGatewayWith("", policyDir);
+        }
+        return policedGateway;
+    }
+
+    /** The ids alice sees under the policy (region JP): each lookup maps its random id onto one of them. */
+    private synchronized long[] regionJpIds()
+            throws SQLException
+    {
+        if (regionJpIds == null) {
+            List<Long> ids = new ArrayList<>();
+            try (Connection connection = gateway.connectDirect("shop");
+                    Statement statement = connection.createStatement();
+                    ResultSet resultSet = statement.executeQuery("select id from customers where region = 'JP' order by id")) {
+                while (resultSet.next()) {
+                    ids.add(resultSet.getLong(1));
+                }
+            }
+            regionJpIds = ids.stream().mapToLong(Long::longValue).toArray();
+        }
+        return regionJpIds;
+    }
+
+    private Lookup directMasked()
+            throws SQLException
+    {
+        Connection connection = gateway.connectDirect("shop");
+        return maskedOn(connection, connection.prepareStatement("select id, name, NULL AS email, phone, region from customers where id = ? and region = 'JP'"));
+    }
+
+    /** The statement the policed gateway sends MariaDB for the masked lookup (its general log shows it), run directly: MariaDB's part of the gap. */
+    private Lookup directMaskedAsGateway()
+            throws SQLException
+    {
+        Connection connection = gateway.connectDirect("shop");
+        return maskedOn(connection, connection.prepareStatement("SELECT `id`, `name`, `email`, `phone`, `region` FROM (SELECT `id`, `name`,"
+                + " CAST(NULL AS CHAR(200)) AS `email`, `phone`, `region`, `segment`, `birth_date`, `created_at`, `is_active` FROM `shop`.`customers`"
+                + " WHERE `region` = 'JP' AND CAST(CAST(`region` AS CHAR) AS BINARY) = CAST('JP' AS BINARY)) AS `t0` WHERE `id` = ?"));
+    }
+
+    private Lookup policedPrepared()
+            throws SQLException
+    {
+        try {
+            Connection connection = TestingGateway.connect(policedGateway(), "alice");
+            explainOnce(connection);
+            return maskedOn(connection, connection.prepareStatement(GATEWAY_SQL));
+        }
+        catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private boolean explained;
+
+    /** The source SQL the policy made of the statement, on stderr beside the timings. */
+    private synchronized void explainOnce(Connection connection)
+            throws SQLException
+    {
+        if (explained) {
+            return;
+        }
+        explained = true;
+        // the statement MariaDB receives, from its general log for the time of one lookup
+        try (Connection direct = gateway.connectDirect("shop");
+                Statement log = direct.createStatement();
+                PreparedStatement lookup = connection.prepareStatement(GATEWAY_SQL)) {
+            log.execute("SET GLOBAL log_output = 'TABLE'");
+            log.execute("SET GLOBAL general_log = 1");
+            lookup.setInt(1, Math.toIntExact(regionJpIds()[0]));
+            lookup.executeQuery().close();
+            log.execute("SET GLOBAL general_log = 0");
+            try (ResultSet resultSet = log.executeQuery("SELECT argument FROM mysql.general_log WHERE argument LIKE '%customers%' AND argument NOT LIKE '%general_log%'")) {
+                while (resultSet.next()) {
+                    System.err.println("  MariaDB received: " + resultSet.getString(1));
+                }
+            }
+            log.execute("TRUNCATE TABLE mysql.general_log");
+        }
+    }
+
+    private Lookup maskedOn(Connection connection, PreparedStatement statement)
+            throws SQLException
+    {
+        long[] ids = regionJpIds();
+        return new Lookup()
+        {
+            @Override
+            public void run(long id)
+                    throws SQLException
+            {
+                long visible = ids[(int) ((id - minId) % ids.length)];
+                statement.setInt(1, Math.toIntExact(visible));
+                try (ResultSet resultSet = statement.executeQuery()) {
+                    if (!resultSet.next() || resultSet.getLong(1) != visible || resultSet.getString(3) != null || !"JP".equals(resultSet.getString(5))) {
+                        throw new IllegalStateException("customer " + visible + ": no JP row with the email nulled");
+                    }
+                    resultSet.getString(2);
+                    resultSet.getString(4);
+                    if (resultSet.next()) {
+                        throw new IllegalStateException("two customers with id " + visible);
+                    }
+                }
+            }
+
+            @Override
+            public void close()
+                    throws SQLException
+            {
+                connection.close();
+            }
+        };
     }
 
     private Lookup cachedPrepared()

@@ -38,7 +38,14 @@ public record FoldedLiteral(String text, ColumnType declaredType, Object value)
     static Optional<FoldedLiteral> number(String text)
     {
         try {
-            if (text.chars().allMatch(Character::isDigit)) {
+            if (allDigits(text) && text.length() <= 18) {
+                // below 10^18: a long holds it; the types as below
+                long value = Long.parseLong(text);
+                return Optional.of(value <= Integer.MAX_VALUE
+                        ? new FoldedLiteral(text, ColumnType.of(ColumnType.Kind.INTEGER), (int) value)
+                        : new FoldedLiteral(text, ColumnType.of(ColumnType.Kind.BIGINT), value));
+            }
+            if (allDigits(text)) {
                 BigInteger integer = new BigInteger(text);
                 if (integer.bitLength() < 32) {
                     return Optional.of(new FoldedLiteral(text, ColumnType.of(ColumnType.Kind.INTEGER), integer.intValue()));
@@ -54,6 +61,16 @@ public record FoldedLiteral(String text, ColumnType declaredType, Object value)
             // hexadecimal, binary, underscores: left in the text
             return Optional.empty();
         }
+    }
+
+    private static boolean allDigits(String text)
+    {
+        for (int i = 0; i < text.length(); i++) {
+            if (!Character.isDigit(text.charAt(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A plain string, its type left to the planner. */

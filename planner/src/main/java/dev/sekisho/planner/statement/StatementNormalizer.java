@@ -32,6 +32,8 @@ public final class StatementNormalizer
     private static final Set<String> ENDS_EXPRESSION = Set.of("and", "or", "order", "group", "limit", "offset", "having", "union", "except",
             "intersect", "then", "when", "else", "end", "fetch", "window", "for", "on", "where", "join", "inner", "left", "right", "full", "cross");
 
+    private static final int LONGEST_ENDS_EXPRESSION = ENDS_EXPRESSION.stream().mapToInt(String::length).max().orElseThrow();
+
     /** IN lists longer than this keep their literals (a plan per length would crowd the cache). */
     static final int MAX_IN_LIST = 1_024;
 
@@ -134,8 +136,14 @@ public final class StatementNormalizer
         }
         SqlToken token = tokens.get(significant.get(s));
         return token.kind() == SqlToken.Kind.QUOTED_IDENTIFIER || token.isSymbol(")")
-                || token.kind() == SqlToken.Kind.WORD && !ENDS_EXPRESSION.contains(token.text().toLowerCase(Locale.ROOT)) && !token.isWord("not")
+                || token.kind() == SqlToken.Kind.WORD && !endsExpression(token.text()) && !token.isWord("not")
                 && !token.isWord("null") && !token.isWord("true") && !token.isWord("false");
+    }
+
+    /** Whether a word is one of {@link #ENDS_EXPRESSION}; names longer than the longest of them are not lower-cased to find out. */
+    private static boolean endsExpression(String word)
+    {
+        return word.length() <= LONGEST_ENDS_EXPRESSION && ENDS_EXPRESSION.contains(word.toLowerCase(Locale.ROOT));
     }
 
     /** Whether nothing that binds to a literal follows it (significant index {@code s} is what follows). */
@@ -146,7 +154,7 @@ public final class StatementNormalizer
         }
         SqlToken token = tokens.get(significant.get(s));
         return token.isSymbol(")") || token.isSymbol(",") || token.isSymbol(";")
-                || token.kind() == SqlToken.Kind.WORD && ENDS_EXPRESSION.contains(token.text().toLowerCase(Locale.ROOT));
+                || token.kind() == SqlToken.Kind.WORD && endsExpression(token.text());
     }
 
     /** A literal that may be folded: a number, or a plain {@code '...'} string. */
