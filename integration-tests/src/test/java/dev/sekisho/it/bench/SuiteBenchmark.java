@@ -108,13 +108,27 @@ public final class SuiteBenchmark
                 """, StandardCharsets.UTF_8);
         // started after the data exists, so their catalogs hold the bench tables
         plain = testing.startGatewayWith("", null);
+        if (options.streamOnly()) {
+            try {
+                for (int round = 0; round < options.streamRounds(); round++) {
+                    stream();
+                }
+            }
+            finally {
+                plain.close();
+            }
+            System.out.println(report(loadBefore, load()));
+            return;
+        }
         policed = testing.startGatewayWith("", policyDir);
         caching = testing.startGatewayWith("result_cache: {max_bytes: 268435456, tables: {it.bench_customers: 10m}}", null);
         try {
             pointLookups();
             scansAndJoins();
             coldPlanning();
-            stream();
+            for (int round = 0; round < options.streamRounds(); round++) {
+                stream();
+            }
         }
         finally {
             plain.close();
@@ -223,6 +237,7 @@ public final class SuiteBenchmark
     {
         String sql = "SELECT id, customer_id, kind FROM %sbench_events";
         long[] direct = new long[2];
+        long directCpuStart = processCpuNanos();
         double directSeconds = timed(() -> {
             try (Connection connection = testing.connectDirect("it");
                     Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -230,7 +245,9 @@ public final class SuiteBenchmark
                 direct[0] = drain(statement.executeQuery(sql.formatted("")));
             }
         });
+        long directCpu = processCpuNanos() - directCpuStart;
         resetPeaks();
+        long gatewayCpuStart = processCpuNanos();
         double gatewaySeconds = timed(() -> {
             try (Connection connection = TestingGateway.connect(plain, "alice")) {
                 connection.setAutoCommit(false);
@@ -241,11 +258,13 @@ public final class SuiteBenchmark
                 connection.commit();
             }
         });
+        long gatewayCpu = processCpuNanos() - gatewayCpuStart;
         long peakHeap = peakHeap();
         if (direct[0] != options.streamRows() || direct[1] != options.streamRows()) {
             throw new IllegalStateException("the stream returned " + direct[0] + " rows directly and " + direct[1] + " through the gateway");
         }
-        rows.add(Row.stream(options.streamRows(), direct[1] / gatewaySeconds, direct[0] / directSeconds, peakHeap, Runtime.getRuntime().maxMemory()));
+        rows.add(Row.stream(options.streamRows(), direct[1] / gatewaySeconds, direct[0] / directSeconds, peakHeap, Runtime.getRuntime().maxMemory(),
+                gatewayCpu / (double) direct[1], directCpu / (double) direct[0]));
     }
 
     private interface Work
@@ -276,6 +295,12 @@ public final class SuiteBenchmark
             }
         }
         return count;
+    }
+
+    /** CPU time of this JVM (client, gateway and direct path), not of MariaDB. */
+    private static long processCpuNanos()
+    {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void resetPeaks()
@@ -517,14 +542,21 @@ public final class SuiteBenchmark
                     gateway.p50Millis() - direct.p50Millis(), gateway.perSecond() / direct.perSecond()));
         }
 
-        static Row stream(long rows, double gatewayRowsPerSecond, double directRowsPerSecond, long peakHeap, long maxHeap)
+        static Row stream(long rows, double gatewayRowsPerSecond, double directRowsPerSecond, long peakHeap, long maxHeap, double gatewayCpuPerRow,
+                double directCpuPerRow)
         {
-            return new Row(String.format(Locale.ROOT, "| %,d-row stream (rows/s; gateway peak heap %,d MiB of %,d MiB) | 1 | 1 | | | %,.0f | | | %,.0f | | %.2fx |", rows,
-                    peakHeap / (1024 * 1024), maxHeap / (1024 * 1024), gatewayRowsPerSecond, directRowsPerSecond, gatewayRowsPerSecond / directRowsPerSecond));
+            return new Row(String.format(Locale.ROOT, "| %,d-row stream (rows/s; gateway peak heap %,d MiB of %,d MiB; JVM CPU per row: gateway %.0f ns, direct %.0f ns)"
+                            + " | 1 | 1 | | | %,.0f | | | %,.0f | | %.2fx |", rows, peakHeap / (1024 * 1024), maxHeap / (1024 * 1024), gatewayCpuPerRow, directCpuPerRow,
+                    gatewayRowsPerSecond, directRowsPerSecond, gatewayRowsPerSecond / directRowsPerSecond));
         }
     }
 
-    private record Options(int customers, int orders, int streamRows, int iterations, int heavyIterations, int coldShapes, int warmup, int threads)
+    /**
+     * @param streamOnly only the stream (a plain gateway, no other case), e.g. while profiling it
+     * @param streamRounds how many times the stream runs (gateway and direct each time, in turn)
+     */
+    private record Options(int customers, int orders, int streamRows, int iterations, int heavyIterations, int coldShapes, int warmup, int threads,
+            boolean streamOnly, int streamRounds)
     {
         List<Integer> clientCounts()
         {
@@ -541,12 +573,18 @@ public final class SuiteBenchmark
             int cold = 20;
             int warmup = 2_000;
             int threads = 8;
+            boolean streamOnly = false;
+            int streamRounds = 1;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--help") || name.equals("-h")) {
                     System.out.println("usage: SuiteBenchmark [--customers N] [--orders N] [--stream-rows N] [--iterations N] [--heavy-iterations N]"
-                            + " [--cold-shapes N] [--warmup N] [--threads N]");
+                            + " [--cold-shapes N] [--warmup N] [--threads N] [--stream-rounds N] [--stream-only]");
                     System.exit(0);
+                }
+                if (name.equals("--stream-only")) {
+                    streamOnly = true;
+                    continue;
                 }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("missing value after " + name);
@@ -561,13 +599,14 @@ public final class SuiteBenchmark
                     case "--cold-shapes" -> cold = value;
                     case "--warmup" -> warmup = value;
                     case "--threads" -> threads = value;
+                    case "--stream-rounds" -> streamRounds = value;
                     default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
                 }
             }
-            if (customers < 2000 || orders < 1 || streamRows < 1 || iterations < 1 || heavy < 1 || cold < 1 || warmup < 0 || threads < 0) {
+            if (customers < 2000 || orders < 1 || streamRows < 1 || iterations < 1 || heavy < 1 || cold < 1 || warmup < 0 || threads < 0 || streamRounds < 1) {
                 throw new IllegalArgumentException("customers must be at least 2000; counts positive; warm-up and threads not negative");
             }
-            return new Options(customers, orders, streamRows, iterations, heavy, cold, warmup, threads);
+            return new Options(customers, orders, streamRows, iterations, heavy, cold, warmup, threads, streamOnly, streamRounds);
         }
     }
 }
