@@ -4,11 +4,12 @@
 # Prints a Markdown table (see docs/benchmarks.md). Not a test.
 #
 #   bench/point-lookup.sh [--iterations 20000] [--warmup 5000] [--threads 8]
-#                         [--clients 1,8] [--paths part,part] [--driver-properties name=value,...]
+#                         [--clients 1,8] [--paths part,part] [--driver-properties name=value,...] [--rounds 2]
 #
 # --clients: the client counts to run (default: 1, then --threads); --paths: run only the paths whose
 # names contain one of these parts (the direct path always runs); --driver-properties: two more paths
-# through a gateway whose source connections carry these Connector/J properties. Each path's start
+# through a gateway whose source connections carry these Connector/J properties; --rounds: how many times the
+# whole set of paths runs (one table each; the first round also measures the JIT compiling the gateway). Each path's start
 # time goes to stderr, to find its part of a profile (BENCH_JAVA_OPTS=-XX:StartFlightRecording=...).
 #
 # Builds through the reactor (test-compile, never install) and runs from the integration tests'

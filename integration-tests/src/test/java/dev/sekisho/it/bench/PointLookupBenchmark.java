@@ -110,10 +110,21 @@ public final class PointLookupBenchmark
                         || options.paths().stream().anyMatch(part -> path.name().contains(part)))
                 .toList();
 
-        List<Result> results = new ArrayList<>();
         List<Integer> clientCounts = options.clients().isEmpty()
                 ? (options.threads() > 1 ? List.of(1, options.threads()) : List.of(1))
                 : options.clients();
+        // every round runs every path again in this JVM: the first round also measures the JIT compiling the gateway
+        for (int round = 1; round <= options.rounds(); round++) {
+            List<Result> results = runRound(chosen, clientCounts, options);
+            System.out.printf(Locale.ROOT, "%n### Round %d of %d%n", round, options.rounds());
+            System.out.println(markdown(results, options));
+        }
+    }
+
+    private List<Result> runRound(List<Path> chosen, List<Integer> clientCounts, Options options)
+            throws Exception
+    {
+        List<Result> results = new ArrayList<>();
         for (int clients : clientCounts) {
             for (Path path : chosen) {
                 int iterations = Math.max(1, options.iterations() / clients);
@@ -124,7 +135,7 @@ public final class PointLookupBenchmark
                 results.add(measure(path, clients, warmup, iterations));
             }
         }
-        System.out.println(markdown(results, options));
+        return results;
     }
 
     private Result measure(Path path, int clients, int warmup, int iterations)
@@ -137,28 +148,34 @@ public final class PointLookupBenchmark
                 lookups.add(path.factory().open());
             }
             // warm-up, all clients at once, then the timed part, all clients at once
-            List<Callable<long[]>> warmups = new ArrayList<>();
-            List<Callable<long[]>> timed = new ArrayList<>();
+            List<Callable<Calls>> warmups = new ArrayList<>();
+            List<Callable<Calls>> timed = new ArrayList<>();
             for (Lookup lookup : lookups) {
                 warmups.add(() -> calls(lookup, warmup));
                 timed.add(() -> calls(lookup, iterations));
             }
-            for (Future<long[]> future : executor.invokeAll(warmups)) {
+            for (Future<Calls> future : executor.invokeAll(warmups)) {
                 future.get();
             }
+            long compilingBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            ProcessCpu.Sample cpuBefore = ProcessCpu.sample();
             long start = System.nanoTime();
-            List<Future<long[]>> futures = executor.invokeAll(timed);
+            List<Future<Calls>> futures = executor.invokeAll(timed);
             double seconds = (System.nanoTime() - start) / 1e9;
+            ProcessCpu.Sample cpu = ProcessCpu.sample().minus(cpuBefore);
+            long compilingMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compilingBefore;
             long[] all = new long[0];
-            for (Future<long[]> future : futures) {
-                long[] latencies = future.get();
+            long clientCpuNanos = 0;
+            for (Future<Calls> future : futures) {
+                long[] latencies = future.get().latencies();
+                clientCpuNanos += future.get().clientCpuNanos();
                 long[] merged = Arrays.copyOf(all, all.length + latencies.length);
                 System.arraycopy(latencies, 0, merged, all.length, latencies.length);
                 all = merged;
             }
             Arrays.sort(all);
             return new Result(path, clients, all.length, percentile(all, 0.50), percentile(all, 0.99),
-                    Arrays.stream(all).average().orElse(0), all.length / seconds);
+                    Arrays.stream(all).average().orElse(0), all.length / seconds, cpu, compilingMillis, clientCpuNanos);
         }
         finally {
             executor.shutdownNow();
@@ -168,9 +185,13 @@ public final class PointLookupBenchmark
         }
     }
 
-    private long[] calls(Lookup lookup, int count)
+    /** One client's calls: their latencies, and the CPU the client's own thread spent on them (its driver's work). */
+    private record Calls(long[] latencies, long clientCpuNanos) {}
+
+    private Calls calls(Lookup lookup, int count)
             throws SQLException
     {
+        long cpuBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long[] latencies = new long[count];
         for (int call = 0; call < count; call++) {
             long id = randomId();
@@ -178,7 +199,7 @@ public final class PointLookupBenchmark
             lookup.run(id);
             latencies[call] = System.nanoTime() - start;
         }
-        return latencies;
+        return new Calls(latencies, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore);
     }
 
     private long randomId()
@@ -455,14 +476,15 @@ public final class PointLookupBenchmark
                 LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
         table.append(String.format(Locale.ROOT, "%nPoint lookup by primary key on shop.customers (latencies in ms; %d warm-up calls per path)%n%n", options.warmup()));
-        table.append("| path | clients | calls | p50 | p99 | mean | throughput (calls/s) | p50 / direct | throughput / direct |\n");
-        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        table.append("| path | clients | calls | p50 | p99 | mean | throughput (calls/s) | p50 / direct | throughput / direct "
+                + "| CPU µs/call: JVM | of which the client threads | CPU µs/call: MariaDB | direct CPU / this CPU | JIT ms |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Result result : results) {
             Result direct = results.stream()
                     .filter(candidate -> candidate.clients() == result.clients() && candidate.path().target().equals("MariaDB"))
                     .findFirst()
                     .orElseThrow();
-            table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %.3f | %,.0f | %.2fx | %.2fx |%n",
+            table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %.3f | %,.0f | %.2fx | %.2fx | %s | %s | %s | %s | %,d |%n",
                     result.path().name(),
                     result.clients(),
                     result.calls(),
@@ -471,8 +493,19 @@ public final class PointLookupBenchmark
                     result.meanNanos() / 1e6,
                     result.throughput(),
                     result.p50Nanos() / direct.p50Nanos(),
-                    result.throughput() / direct.throughput()));
+                    result.throughput() / direct.throughput(),
+                    ProcessCpu.perCall(result.cpu().jvmNanos(), result.calls()),
+                    ProcessCpu.perCall(result.clientCpuNanos(), result.calls()),
+                    ProcessCpu.perCall(result.cpu().mariadbNanos(), result.calls()),
+                    result.totalCpuPerCall() <= 0 || direct.totalCpuPerCall() <= 0
+                            ? "n/a"
+                            : String.format(Locale.ROOT, "%.2fx", direct.totalCpuPerCall() / result.totalCpuPerCall()),
+                    result.compilingMillis()));
         }
+        table.append(String.format(Locale.ROOT, "%nCPU per call: this JVM's process CPU (clients, gateway and direct driver) and the embedded MariaDB's, "
+                + "over the timed calls (the client threads' part: the benchmark's own threads running the driver, pgjdbc, Avatica's or Connector/J, "
+                + "measured by their thread CPU; the rest of the JVM's is the gateway's, GC and JIT); on a saturated machine the throughput ratio tends to the CPU ratio. JIT ms: the JIT compilers' time "
+                + "during the timed calls (counted in the JVM's CPU; a round whose gateway paths still compile is a warm-up round).%n"));
         return table.toString();
     }
 
@@ -496,14 +529,22 @@ public final class PointLookupBenchmark
 
     private record Path(String name, String target, LookupFactory factory) {}
 
-    private record Result(Path path, int clients, int calls, double p50Nanos, double p99Nanos, double meanNanos, double throughput) {}
+    private record Result(Path path, int clients, int calls, double p50Nanos, double p99Nanos, double meanNanos, double throughput, ProcessCpu.Sample cpu,
+            long compilingMillis, long clientCpuNanos)
+    {
+        /** CPU of this JVM and of MariaDB per call, or -1 when MariaDB's could not be read. */
+        double totalCpuPerCall()
+        {
+            return cpu.mariadbNanos() < 0 ? -1 : (double) (cpu.jvmNanos() + cpu.mariadbNanos()) / calls;
+        }
+    }
 
     /**
      * @param paths parts of path names to run (empty: all); the direct path always runs
      * @param clients the client counts to run each path with (empty: 1, then {@code threads})
      * @param driverProperties Connector/J properties ({@code name=value,...}) for two more paths through a gateway that sets them; empty for none
      */
-    private record Options(int iterations, int warmup, int threads, List<String> paths, List<Integer> clients, String driverProperties)
+    private record Options(int iterations, int warmup, int threads, List<String> paths, List<Integer> clients, String driverProperties, int rounds)
     {
         static Options parse(String[] args)
         {
@@ -513,11 +554,12 @@ public final class PointLookupBenchmark
             List<String> paths = List.of();
             List<Integer> clients = List.of();
             String driverProperties = "";
+            int rounds = 2;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--help") || name.equals("-h")) {
                     System.out.println("usage: PointLookupBenchmark [--iterations N] [--warmup N] [--threads N] [--clients N,M] [--paths part,part]"
-                            + " [--driver-properties name=value,...]");
+                            + " [--driver-properties name=value,...] [--rounds N]");
                     System.exit(0);
                 }
                 if (i + 1 >= args.length) {
@@ -531,13 +573,14 @@ public final class PointLookupBenchmark
                     case "--paths" -> paths = Arrays.stream(text.split(",")).map(String::strip).filter(part -> !part.isEmpty()).toList();
                     case "--clients" -> clients = Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
                     case "--driver-properties" -> driverProperties = text.strip();
+                    case "--rounds" -> rounds = Integer.parseInt(text);
                     default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
                 }
             }
-            if (iterations < 1 || warmup < 0 || threads < 0 || clients.stream().anyMatch(count -> count < 1)) {
-                throw new IllegalArgumentException("iterations and clients must be positive, warm-up and threads not negative");
+            if (iterations < 1 || warmup < 0 || threads < 0 || rounds < 1 || clients.stream().anyMatch(count -> count < 1)) {
+                throw new IllegalArgumentException("iterations, rounds and clients must be positive, warm-up and threads not negative");
             }
-            return new Options(iterations, warmup, threads, paths, clients, driverProperties);
+            return new Options(iterations, warmup, threads, paths, clients, driverProperties, rounds);
         }
     }
 }

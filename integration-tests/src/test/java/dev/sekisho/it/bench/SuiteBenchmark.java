@@ -237,7 +237,7 @@ public final class SuiteBenchmark
     {
         String sql = "SELECT id, customer_id, kind FROM %sbench_events";
         long[] direct = new long[2];
-        long directCpuStart = processCpuNanos();
+        ProcessCpu.Sample directCpu = ProcessCpu.sample();
         double directSeconds = timed(() -> {
             try (Connection connection = testing.connectDirect("it");
                     Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -245,9 +245,9 @@ public final class SuiteBenchmark
                 direct[0] = drain(statement.executeQuery(sql.formatted("")));
             }
         });
-        long directCpu = processCpuNanos() - directCpuStart;
+        long directCpuNanos = ProcessCpu.sample().minus(directCpu).totalNanos();
         resetPeaks();
-        long gatewayCpuStart = processCpuNanos();
+        ProcessCpu.Sample gatewayCpu = ProcessCpu.sample();
         double gatewaySeconds = timed(() -> {
             try (Connection connection = TestingGateway.connect(plain, "alice")) {
                 connection.setAutoCommit(false);
@@ -258,13 +258,13 @@ public final class SuiteBenchmark
                 connection.commit();
             }
         });
-        long gatewayCpu = processCpuNanos() - gatewayCpuStart;
+        long gatewayCpuNanos = ProcessCpu.sample().minus(gatewayCpu).totalNanos();
         long peakHeap = peakHeap();
         if (direct[0] != options.streamRows() || direct[1] != options.streamRows()) {
             throw new IllegalStateException("the stream returned " + direct[0] + " rows directly and " + direct[1] + " through the gateway");
         }
-        rows.add(Row.stream(options.streamRows(), direct[1] / gatewaySeconds, direct[0] / directSeconds, peakHeap, Runtime.getRuntime().maxMemory(),
-                gatewayCpu / (double) direct[1], directCpu / (double) direct[0]));
+        rows.add(Row.stream(options.streamRows(), direct[1] / gatewaySeconds, direct[0] / directSeconds, peakHeap, Runtime.getRuntime().maxMemory(), gatewayCpuNanos,
+                directCpuNanos));
     }
 
     private interface Work
@@ -295,12 +295,6 @@ public final class SuiteBenchmark
             }
         }
         return count;
-    }
-
-    /** CPU time of this JVM (client, gateway and direct path), not of MariaDB. */
-    private static long processCpuNanos()
-    {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static void resetPeaks()
@@ -472,6 +466,7 @@ public final class SuiteBenchmark
             for (Future<long[]> future : executor.invokeAll(warmups)) {
                 future.get();
             }
+            ProcessCpu.Sample cpuBefore = ProcessCpu.sample();
             long start = System.nanoTime();
             List<Future<long[]>> futures = executor.invokeAll(timed);
             long[] all = new long[0];
@@ -482,8 +477,9 @@ public final class SuiteBenchmark
                 all = merged;
             }
             double seconds = (System.nanoTime() - start) / 1e9;
+            ProcessCpu.Sample cpu = ProcessCpu.sample().minus(cpuBefore);
             Arrays.sort(all);
-            return new Measured(all.length, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, all.length / seconds);
+            return new Measured(all.length, percentile(all, 0.50) / 1e6, percentile(all, 0.99) / 1e6, all.length / seconds, cpu.totalNanos());
         }
         finally {
             executor.shutdownNow();
@@ -523,31 +519,46 @@ public final class SuiteBenchmark
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), Runtime.getRuntime().maxMemory() / (1024 * 1024), loadBefore, loadAfter));
         text.append(String.format(Locale.ROOT, "%,d customers, %,d orders, %,d events; %d warm-up calls per client; latencies in ms%n%n", options.customers(), options.orders(),
                 options.streamRows(), options.warmup()));
-        text.append("| case | clients | calls | gateway p50 | gateway p99 | gateway /s | direct p50 | direct p99 | direct /s | p50 − direct | throughput / direct |\n");
-        text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        text.append("| case | clients | calls | gateway p50 | gateway p99 | gateway /s | direct p50 | direct p99 | direct /s | p50 − direct | throughput / direct "
+                + "| direct CPU / gateway CPU |\n");
+        text.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : rows) {
             text.append(row.markdown()).append('\n');
         }
+        text.append(String.format(Locale.ROOT, "%nCPU: this JVM's process CPU (clients, gateway, direct driver) plus the embedded MariaDB's over the timed calls (the "
+                + "stream: over the whole read), per call or row; on a saturated machine the throughput ratio tends to the CPU ratio.%n"));
         return text.toString();
     }
 
-    private record Measured(int calls, double p50Millis, double p99Millis, double perSecond) {}
+    /** {@code cpuNanos}: JVM and MariaDB CPU over the timed calls, or -1 where MariaDB's could not be read. */
+    private record Measured(int calls, double p50Millis, double p99Millis, double perSecond, long cpuNanos)
+    {
+        double cpuPerCall()
+        {
+            return cpuNanos < 0 ? -1 : (double) cpuNanos / calls;
+        }
+    }
+
+    private static String cpuRatio(double directPerUnit, double gatewayPerUnit)
+    {
+        return directPerUnit <= 0 || gatewayPerUnit <= 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", directPerUnit / gatewayPerUnit);
+    }
 
     private record Row(String markdown)
     {
         static Row of(String name, int clients, Measured gateway, Measured direct)
         {
-            return new Row(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %,.0f | %.3f | %.3f | %,.0f | %+.3f ms | %.2fx |", name, clients, gateway.calls(),
+            return new Row(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %,.0f | %.3f | %.3f | %,.0f | %+.3f ms | %.2fx | %s |", name, clients, gateway.calls(),
                     gateway.p50Millis(), gateway.p99Millis(), gateway.perSecond(), direct.p50Millis(), direct.p99Millis(), direct.perSecond(),
-                    gateway.p50Millis() - direct.p50Millis(), gateway.perSecond() / direct.perSecond()));
+                    gateway.p50Millis() - direct.p50Millis(), gateway.perSecond() / direct.perSecond(), cpuRatio(direct.cpuPerCall(), gateway.cpuPerCall())));
         }
 
-        static Row stream(long rows, double gatewayRowsPerSecond, double directRowsPerSecond, long peakHeap, long maxHeap, double gatewayCpuPerRow,
-                double directCpuPerRow)
+        static Row stream(long rows, double gatewayRowsPerSecond, double directRowsPerSecond, long peakHeap, long maxHeap, long gatewayCpuNanos, long directCpuNanos)
         {
-            return new Row(String.format(Locale.ROOT, "| %,d-row stream (rows/s; gateway peak heap %,d MiB of %,d MiB; JVM CPU per row: gateway %.0f ns, direct %.0f ns)"
-                            + " | 1 | 1 | | | %,.0f | | | %,.0f | | %.2fx |", rows, peakHeap / (1024 * 1024), maxHeap / (1024 * 1024), gatewayCpuPerRow, directCpuPerRow,
-                    gatewayRowsPerSecond, directRowsPerSecond, gatewayRowsPerSecond / directRowsPerSecond));
+            return new Row(String.format(Locale.ROOT, "| %,d-row stream (rows/s; gateway peak heap %,d MiB of %,d MiB; CPU per row, JVM + MariaDB: gateway %,d ns, direct %,d ns)"
+                            + " | 1 | 1 | | | %,.0f | | | %,.0f | | %.2fx | %s |", rows, peakHeap / (1024 * 1024), maxHeap / (1024 * 1024), gatewayCpuNanos / rows,
+                    directCpuNanos / rows, gatewayRowsPerSecond, directRowsPerSecond, gatewayRowsPerSecond / directRowsPerSecond,
+                    cpuRatio(directCpuNanos, gatewayCpuNanos)));
         }
     }
 
