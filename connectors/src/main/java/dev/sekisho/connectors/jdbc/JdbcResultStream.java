@@ -60,12 +60,27 @@ public final class JdbcResultStream
     private final ResultSet resultSet;
     private final ColumnReader[] readers;
     private final Object[] row;
+    /** Per column, the text form its raw bytes are in, or null where values are read by the column's reader. */
+    private final TextColumn[] textColumns;
+    /** The current row's raw bytes of the text columns (null for SQL NULL). */
+    private final byte[][] texts;
+    /** Per column, whether the current row's value of a text column was read by its reader already. */
+    private final boolean[] read;
     private final Owner owner;
     private boolean exhausted;
     private boolean failed;
     private boolean closed;
 
     public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner)
+    {
+        this(columns, statement, resultSet, owner, new TextColumn[columns.size()]);
+    }
+
+    /**
+     * @param textColumns per column, the form {@link ResultSet#getBytes} gives its values in (the
+     * caller knows the protocol puts them there), or null where the column's reader reads them
+     */
+    public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner, TextColumn[] textColumns)
     {
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
         this.statement = requireNonNull(statement, "statement is null");
@@ -76,6 +91,12 @@ public final class JdbcResultStream
             readers[i] = ColumnReader.forType(this.columns.get(i).type());
         }
         this.row = new Object[readers.length];
+        if (textColumns.length != readers.length) {
+            throw new IllegalArgumentException("textColumns has " + textColumns.length + " entries for " + readers.length + " columns");
+        }
+        this.textColumns = textColumns.clone();
+        this.texts = new byte[readers.length][];
+        this.read = new boolean[readers.length];
     }
 
     @Override
@@ -111,7 +132,14 @@ public final class JdbcResultStream
                 return false;
             }
             for (int i = 0; i < readers.length; i++) {
-                row[i] = read(i);
+                if (textColumns[i] == null) {
+                    row[i] = read(i);
+                }
+                else {
+                    // the raw bytes only: the value is built when someone asks for it
+                    texts[i] = resultSet.getBytes(i + 1);
+                    read[i] = false;
+                }
             }
             return true;
         }
@@ -162,7 +190,37 @@ public final class JdbcResultStream
     @Override
     public Object value(int column)
     {
+        if (textColumns[column] != null && !read[column]) {
+            read[column] = true;
+            if (texts[column] == null) {
+                row[column] = null;
+            }
+            else {
+                try {
+                    // the current row is still the result set's: the reader builds the value as next() would have
+                    row[column] = read(column);
+                }
+                catch (SQLException e) {
+                    failed = true;
+                    throw owner.failure(e);
+                }
+            }
+        }
         return row[column];
+    }
+
+    @Override
+    public boolean hasText(int column)
+    {
+        return textColumns[column] != null;
+    }
+
+    @Override
+    public byte[] text(int column)
+    {
+        TextColumn form = textColumns[column];
+        byte[] bytes = texts[column];
+        return form != null && bytes != null && form.isExact(bytes) ? bytes : null;
     }
 
     @Override

@@ -252,8 +252,9 @@ public final class MySqlConnector
             }
             ResultSet resultSet = statement.getResultSet();
             execution.streaming();
-            List<ColumnMetadata> columns = columns(query.sql(), resultSet.getMetaData());
-            return new JdbcResultStream(columns, statement, resultSet, execution);
+            ResultSetMetaData metadata = resultSet.getMetaData();
+            List<ColumnMetadata> columns = columns(query.sql(), metadata);
+            return new JdbcResultStream(columns, statement, resultSet, execution, MySqlTextColumns.of(statement, metadata, columns));
         }
         catch (SQLException e) {
             QueryException failure = execution.failure(e);
@@ -581,6 +582,18 @@ public final class MySqlConnector
         public Object value(int column)
         {
             return current.value(column);
+        }
+
+        @Override
+        public boolean hasText(int column)
+        {
+            return current.hasText(column);
+        }
+
+        @Override
+        public byte[] text(int column)
+        {
+            return current.text(column);
         }
 
         @Override

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 
 import java.io.InputStream;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -423,6 +424,96 @@ public class TestMySqlConnector
             assertThat(rows.next()).isTrue();
             return rows.getLong(2);
         }
+    }
+
+    /**
+     * Integers and UTF-8 strings of a text-protocol result hand on their raw bytes as their text:
+     * every type's column says whether it does, and wherever bytes come they are exactly
+     * {@code String.valueOf} of the value read the ordinary way (zero-filled integers, latin1 and
+     * non-ASCII text fall back per value). A server-side prepared statement (binary rows) hands on none.
+     */
+    @Test
+    public void testSourceTextIsTheValuesTextForEveryType()
+    {
+        server.execute("CREATE TABLE testdb.text_cases (id INT PRIMARY KEY, c_zerofill INT(6) ZEROFILL, c_latin1 VARCHAR(10) CHARACTER SET latin1,"
+                        + " c_utf8 VARCHAR(10) CHARACTER SET utf8mb4, c_small SMALLINT, c_big BIGINT, c_medium_u MEDIUMINT UNSIGNED)",
+                "INSERT INTO testdb.text_cases VALUES (1, 42, 'café', 'naïve 😀', -32768, -9223372036854775808, 16777215),"
+                        + " (2, 0, '', '', 0, 9223372036854775807, 0), (3, NULL, NULL, NULL, NULL, NULL, NULL), (4, 123456, 'plain', 'a\0b ', 32767, -1, 1)");
+        List<String> withText = List.of("id", "c_tinyint", "c_tinyint_u", "c_smallint", "c_smallint_u", "c_mediumint", "c_int", "c_int_u", "c_bigint",
+                "c_varchar", "c_tinytext", "c_text", "c_mediumtext", "c_longtext", "c_enum", "c_set");
+        List<String> textColumns = new ArrayList<>();
+        int exactValues = 0;
+        try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT * FROM testdb.types_test ORDER BY id"), new TestingExecutionContext())) {
+            for (int i = 0; i < stream.columns().size(); i++) {
+                if (stream.hasText(i)) {
+                    textColumns.add(stream.columns().get(i).name());
+                }
+            }
+            while (stream.next()) {
+                exactValues += assertTextIsValueText(stream);
+            }
+        }
+        assertThat(textColumns).containsExactlyElementsOf(withText);
+
+        try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT * FROM testdb.text_cases ORDER BY id"), new TestingExecutionContext())) {
+            for (int i = 0; i < stream.columns().size(); i++) {
+                assertThat(stream.hasText(i)).as("text of %s", stream.columns().get(i).name()).isEqualTo(!stream.columns().get(i).name().equals("c_latin1"));
+            }
+            assertThat(stream.next()).isTrue();
+            // zero-filled (and so unsigned, a bigint): 000042 is not 42's text; non-ASCII UTF-8 is decoded and encoded again
+            assertThat(stream.text(1)).isNull();
+            assertThat(stream.value(1)).isEqualTo(42L);
+            assertThat(stream.text(3)).isNull();
+            assertThat(stream.value(3)).isEqualTo("naïve 😀");
+            assertThat(stream.text(4)).isEqualTo("-32768".getBytes(StandardCharsets.UTF_8));
+            assertThat(stream.text(5)).isEqualTo("-9223372036854775808".getBytes(StandardCharsets.UTF_8));
+            assertThat(stream.text(6)).isEqualTo("16777215".getBytes(StandardCharsets.UTF_8));
+            do {
+                exactValues += assertTextIsValueText(stream);
+            }
+            while (stream.next());
+        }
+        assertThat(exactValues).as("values handed on as source text").isGreaterThan(30);
+
+        // a numeric parameter: server-prepared by default, so the rows are binary and no column hands on text
+        BackendQuery byNumber = new BackendQuery("mysql", "SELECT * FROM testdb.types_test WHERE id > ? ORDER BY id", List.of(0), List.of(ColumnType.of(Kind.INTEGER)));
+        try (ResultStream stream = connector.execute(byNumber, new TestingExecutionContext())) {
+            for (int i = 0; i < stream.columns().size(); i++) {
+                assertThat(stream.hasText(i)).as("binary rows: text of %s", stream.columns().get(i).name()).isFalse();
+            }
+        }
+        // a string parameter: prepared on the client, so the rows are text again
+        BackendQuery byString = new BackendQuery("mysql", "SELECT * FROM testdb.types_test WHERE c_varchar <> ? ORDER BY id", List.of("-"),
+                List.of(ColumnType.of(Kind.VARCHAR)));
+        List<String> textByString = new ArrayList<>();
+        try (ResultStream stream = connector.execute(byString, new TestingExecutionContext())) {
+            for (int i = 0; i < stream.columns().size(); i++) {
+                if (stream.hasText(i)) {
+                    textByString.add(stream.columns().get(i).name());
+                }
+            }
+            while (stream.next()) {
+                assertTextIsValueText(stream);
+            }
+        }
+        assertThat(textByString).containsExactlyElementsOf(withText);
+    }
+
+    /** Wherever a value of the current row comes as text, it is the value's text; returns how many came. */
+    private static int assertTextIsValueText(ResultStream stream)
+    {
+        int exact = 0;
+        for (int i = 0; i < stream.columns().size(); i++) {
+            byte[] text = stream.text(i);
+            Object value = stream.value(i);
+            if (text != null) {
+                assertThat(stream.hasText(i)).isTrue();
+                assertThat(new String(text, StandardCharsets.UTF_8)).as("text of %s", stream.columns().get(i).name()).isEqualTo(String.valueOf(value));
+                assertThat(text).isEqualTo(String.valueOf(value).getBytes(StandardCharsets.UTF_8));
+                exact++;
+            }
+        }
+        return exact;
     }
 
     @Test

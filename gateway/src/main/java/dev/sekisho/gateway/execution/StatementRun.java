@@ -133,7 +133,7 @@ public final class StatementRun
     private Outcome stream()
     {
         ResultStream rows = portal.stream();
-        ResultRow row = rows::value;
+        ResultRow row = new StreamRow(rows);
         while (maxRows <= 0 || sent < maxRows) {
             if (!sink.isReady()) {
                 return Outcome.PAUSED;
@@ -154,6 +154,29 @@ public final class StatementRun
         sink.suspended();
         end(Outcome.SUSPENDED, Optional.empty());
         return Outcome.SUSPENDED;
+    }
+
+    /** The current row of a stream, as the sink sees it. */
+    private record StreamRow(ResultStream rows)
+            implements ResultRow
+    {
+        @Override
+        public Object value(int column)
+        {
+            return rows.value(column);
+        }
+
+        @Override
+        public boolean hasText(int column)
+        {
+            return rows.hasText(column);
+        }
+
+        @Override
+        public byte[] text(int column)
+        {
+            return rows.text(column);
+        }
     }
 
     private RuntimeException fail(Throwable e)

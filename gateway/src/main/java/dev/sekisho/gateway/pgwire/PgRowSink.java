@@ -43,6 +43,8 @@ final class PgRowSink
     private PgWireType[] types;
     private boolean[] binary;
     private boolean[] zoned;
+    /** Per column, whether the source's text is the DataRow's bytes; worked out at the first row. */
+    private boolean[] sourceText;
     private ZoneId zone;
 
     private PgRowSink(PgOutput out, SessionSettings settings, boolean simpleQuery)
@@ -152,10 +154,32 @@ final class PgRowSink
         }
     }
 
+    /**
+     * Whether a column's text-format output is {@code String.valueOf(value)} in UTF-8 (integers and
+     * strings), so that the source's text of the value, where it has it, is the column's bytes.
+     */
+    private static boolean writesValueText(PgWireType type)
+    {
+        return type == PgType.INT2 || type == PgType.INT4 || type == PgType.INT8 || type == PgType.TEXT || type == PgType.VARCHAR;
+    }
+
     private void writeRow(ByteBuf buffer, ResultRow row, int columnCount)
     {
+        if (sourceText == null) {
+            sourceText = new boolean[columnCount];
+            for (int i = 0; i < columnCount; i++) {
+                sourceText[i] = !binary[i] && writesValueText(types[i]) && row.hasText(i);
+            }
+        }
         int start = BackendMessages.beginDataRow(buffer, columnCount);
         for (int i = 0; i < columnCount; i++) {
+            if (sourceText[i]) {
+                byte[] text = row.text(i);
+                if (text != null) {
+                    BackendMessages.dataRowBytes(buffer, text);
+                    continue;
+                }
+            }
             Object value = row.value(i);
             if (value == null) {
                 BackendMessages.dataRowNull(buffer);

@@ -70,7 +70,9 @@ final class ResultLimit
         }
         if (maxBytes > 0) {
             for (int i = 0; i < columnCount; i++) {
-                byteCount += size(rows.value(i));
+                // a value's source text is the text size counts, without building the value
+                byte[] text = rows.hasText(i) ? rows.text(i) : null;
+                byteCount += text != null ? text.length : size(rows.value(i));
             }
             if (byteCount > maxBytes) {
                 throw exceeded(PgUnits.formatBytes(maxBytes));
@@ -83,6 +85,18 @@ final class ResultLimit
     public Object value(int column)
     {
         return rows.value(column);
+    }
+
+    @Override
+    public boolean hasText(int column)
+    {
+        return rows.hasText(column);
+    }
+
+    @Override
+    public byte[] text(int column)
+    {
+        return rows.text(column);
     }
 
     @Override

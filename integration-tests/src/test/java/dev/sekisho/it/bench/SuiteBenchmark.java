@@ -108,13 +108,27 @@ public final class SuiteBenchmark
                 """, StandardCharsets.UTF_8);
         // started after the data exists, so their catalogs hold the bench tables
         plain = testing.startGatewayWith("", null);
+        if (options.streamOnly()) {
+            try {
+                for (int round = 0; round < options.streamRounds(); round++) {
+                    stream();
+                }
+            }
+            finally {
+                plain.close();
+            }
+            System.out.println(report(loadBefore, load()));
+            return;
+        }
         policed = testing.startGatewayWith("", policyDir);
         caching = testing.startGatewayWith("result_cache: {max_bytes: 268435456, tables: {it.bench_customers: 10m}}", null);
         try {
             pointLookups();
             scansAndJoins();
             coldPlanning();
-            stream();
+            for (int round = 0; round < options.streamRounds(); round++) {
+                stream();
+            }
         }
         finally {
             plain.close();
@@ -541,13 +555,19 @@ public final class SuiteBenchmark
 
         static Row stream(long rows, double gatewayRowsPerSecond, double directRowsPerSecond, long peakHeap, long maxHeap, long gatewayCpuNanos, long directCpuNanos)
         {
-            return new Row(String.format(Locale.ROOT, "| %,d-row stream (rows/s; gateway peak heap %,d MiB of %,d MiB) | 1 | 1 | | | %,.0f | | | %,.0f | | %.2fx | %s |", rows,
-                    peakHeap / (1024 * 1024), maxHeap / (1024 * 1024), gatewayRowsPerSecond, directRowsPerSecond, gatewayRowsPerSecond / directRowsPerSecond,
+            return new Row(String.format(Locale.ROOT, "| %,d-row stream (rows/s; gateway peak heap %,d MiB of %,d MiB; CPU per row, JVM + MariaDB: gateway %,d ns, direct %,d ns)"
+                            + " | 1 | 1 | | | %,.0f | | | %,.0f | | %.2fx | %s |", rows, peakHeap / (1024 * 1024), maxHeap / (1024 * 1024), gatewayCpuNanos / rows,
+                    directCpuNanos / rows, gatewayRowsPerSecond, directRowsPerSecond, gatewayRowsPerSecond / directRowsPerSecond,
                     cpuRatio(directCpuNanos, gatewayCpuNanos)));
         }
     }
 
-    private record Options(int customers, int orders, int streamRows, int iterations, int heavyIterations, int coldShapes, int warmup, int threads)
+    /**
+     * @param streamOnly only the stream (a plain gateway, no other case), e.g. while profiling it
+     * @param streamRounds how many times the stream runs (gateway and direct each time, in turn)
+     */
+    private record Options(int customers, int orders, int streamRows, int iterations, int heavyIterations, int coldShapes, int warmup, int threads,
+            boolean streamOnly, int streamRounds)
     {
         List<Integer> clientCounts()
         {
@@ -564,12 +584,18 @@ public final class SuiteBenchmark
             int cold = 20;
             int warmup = 2_000;
             int threads = 8;
+            boolean streamOnly = false;
+            int streamRounds = 1;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--help") || name.equals("-h")) {
                     System.out.println("usage: SuiteBenchmark [--customers N] [--orders N] [--stream-rows N] [--iterations N] [--heavy-iterations N]"
-                            + " [--cold-shapes N] [--warmup N] [--threads N]");
+                            + " [--cold-shapes N] [--warmup N] [--threads N] [--stream-rounds N] [--stream-only]");
                     System.exit(0);
+                }
+                if (name.equals("--stream-only")) {
+                    streamOnly = true;
+                    continue;
                 }
                 if (i + 1 >= args.length) {
                     throw new IllegalArgumentException("missing value after " + name);
@@ -584,13 +610,14 @@ public final class SuiteBenchmark
                     case "--cold-shapes" -> cold = value;
                     case "--warmup" -> warmup = value;
                     case "--threads" -> threads = value;
+                    case "--stream-rounds" -> streamRounds = value;
                     default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
                 }
             }
-            if (customers < 2000 || orders < 1 || streamRows < 1 || iterations < 1 || heavy < 1 || cold < 1 || warmup < 0 || threads < 0) {
+            if (customers < 2000 || orders < 1 || streamRows < 1 || iterations < 1 || heavy < 1 || cold < 1 || warmup < 0 || threads < 0 || streamRounds < 1) {
                 throw new IllegalArgumentException("customers must be at least 2000; counts positive; warm-up and threads not negative");
             }
-            return new Options(customers, orders, streamRows, iterations, heavy, cold, warmup, threads);
+            return new Options(customers, orders, streamRows, iterations, heavy, cold, warmup, threads, streamOnly, streamRounds);
         }
     }
 }

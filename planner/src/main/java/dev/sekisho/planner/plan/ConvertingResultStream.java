@@ -50,6 +50,19 @@ final class ConvertingResultStream
     }
 
     @Override
+    public boolean hasText(int column)
+    {
+        // a converted value's text is not the source's
+        return converters[column] == null && delegate.hasText(column);
+    }
+
+    @Override
+    public byte[] text(int column)
+    {
+        return delegate.text(column);
+    }
+
+    @Override
     public void close()
     {
         delegate.close();

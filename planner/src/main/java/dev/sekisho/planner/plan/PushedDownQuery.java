@@ -213,6 +213,18 @@ final class PushedDownQuery
         }
 
         @Override
+        public boolean hasText(int column)
+        {
+            return delegate.hasText(sourceColumns[column]);
+        }
+
+        @Override
+        public byte[] text(int column)
+        {
+            return delegate.text(sourceColumns[column]);
+        }
+
+        @Override
         public void close()
         {
             delegate.close();

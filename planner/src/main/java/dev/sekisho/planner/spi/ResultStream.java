@@ -29,6 +29,33 @@ public interface ResultStream
      */
     Object value(int column);
 
+    /**
+     * Whether {@link #text(int)} can give this column's values without building them: true only
+     * where the source already holds a value as the UTF-8 bytes of {@code String.valueOf(value)}
+     * (MySQL's text protocol does for integers and UTF-8 strings), so a front door that writes
+     * that text can copy the bytes instead of decoding, boxing and encoding again. The same for
+     * every row.
+     *
+     * @param column zero-based column index
+     */
+    default boolean hasText(int column)
+    {
+        return false;
+    }
+
+    /**
+     * The current row's value of a column for which {@link #hasText(int)} is true, as the UTF-8
+     * bytes of {@code String.valueOf(value(column))}; null when the value is SQL NULL or when this
+     * row's bytes are not in that form (e.g. a zero-filled integer): then read {@link #value(int)}.
+     * The array is the caller's until the next call of {@link #next()}; it must not be changed.
+     *
+     * @param column zero-based column index
+     */
+    default byte[] text(int column)
+    {
+        return null;
+    }
+
     @Override
     void close();
 }

@@ -125,6 +125,13 @@ public final class BackendMessages
         out.setInt(lengthIndex, written);
     }
 
+    /** Writes one column of a DataRow whose bytes are ready (text already in UTF-8, or binary). */
+    public static void dataRowBytes(ByteBuf out, byte[] value)
+    {
+        out.writeInt(value.length);
+        out.writeBytes(value);
+    }
+
     /** Writes a NULL column of a DataRow. */
     public static void dataRowNull(ByteBuf out)
     {
