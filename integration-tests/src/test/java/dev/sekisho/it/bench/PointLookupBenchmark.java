@@ -405,23 +405,7 @@ public final class PointLookupBenchmark
             throws IOException
     {
         if (policedGateway == null) {
-            java.nio.file.Path policyDir = Files.createTempDirectory("sekisho-bench-policies");
-            Files.writeString(policyDir.resolve("bench.yaml"), """
-                    roles:
-                      analyst: {groups: [analysts]}
-                      admin: {groups: [admins]}
-                    defaults:
-                      access: deny
-                    tables:
-                      shop.customers:
-                        allow: [analyst, admin]
-                        columns:
-                          email: {mask: nullify}
-                        unmasked_for: [admin]
-                        unfiltered_for: [admin]
-                        row_filters:
-                          - {name: own_region, for: [analyst], where: "region = :user.region"}
-                    """);
+            java.nio.file.Path policyDir = BenchPolicy.write("shop.customers", List.of());
             policedGateway = gateway.startGatewayWith("", policyDir);
         }
         return policedGateway;

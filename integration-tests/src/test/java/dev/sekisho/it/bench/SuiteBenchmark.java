@@ -85,27 +85,7 @@ public final class SuiteBenchmark
     {
         double loadBefore = load();
         generate();
-        Path policyDir = Files.createTempDirectory("sekisho-bench-policies");
-        Files.writeString(policyDir.resolve("bench.yaml"), """
-                roles:
-                  analyst: {groups: [analysts]}
-                  admin: {groups: [admins]}
-                defaults:
-                  access: deny
-                tables:
-                  it.bench_customers:
-                    allow: [analyst, admin]
-                    columns:
-                      email: {mask: nullify}
-                    unmasked_for: [admin]
-                    unfiltered_for: [admin]
-                    row_filters:
-                      - {name: own_region, for: [analyst], where: "region = :user.region"}
-                  it.bench_orders:
-                    allow: [analyst, admin]
-                  it.bench_events:
-                    allow: [analyst, admin]
-                """, StandardCharsets.UTF_8);
+        Path policyDir = BenchPolicy.write("it.bench_customers", List.of("it.bench_orders", "it.bench_events"));
         // started after the data exists, so their catalogs hold the bench tables
         plain = testing.startGatewayWith("", null);
         if (options.streamOnly()) {
