@@ -1,3 +1,4 @@
+// Over 600 lines: the connection's phases (startup, TLS, authentication, the session's messages and their hand-off to the worker) are one state machine over one channel; the authentication exchange is the part due to move out.
 package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.auth.ClientCertificateCheck;
