@@ -135,6 +135,11 @@ public final class TestingGateway
 
     private static String sourcesConfig(int mariaDbPort, String usersFile, String policies, String pool)
     {
+        return sourcesConfig(mariaDbPort, usersFile, policies, pool, "{}");
+    }
+
+    private static String sourcesConfig(int mariaDbPort, String usersFile, String policies, String pool, String routing)
+    {
         return """
                 listen: {host: 127.0.0.1, port: 0}
                 users_file: %2$s
@@ -150,7 +155,8 @@ public final class TestingGateway
                       - {name: embedded, host: 127.0.0.1, port: %1$d, user: root, password: ""}
                     databases: [shop, it]
                     pool: %4$s
-                """.formatted(mariaDbPort, usersFile, policies, pool);
+                    routing: %5$s
+                """.formatted(mariaDbPort, usersFile, policies, pool, routing);
     }
 
     private static Gateway startGateway(int mariaDbPort, Path workDir, Path policyDir, boolean watch)
@@ -315,10 +321,16 @@ public final class TestingGateway
      */
     public Gateway startGateway(Path usersFile, String extra, String pool)
     {
+        return startGateway(usersFile, extra, pool, "{}");
+    }
+
+    /** As {@link #startGateway(Path, String, String)}, with the source's {@code routing:} settings (a YAML flow mapping). */
+    public Gateway startGateway(Path usersFile, String extra, String pool, String routing)
+    {
         try {
             Path configDir = Files.createTempDirectory(workDir, "gateway-");
             Path config = configDir.resolve("sekisho.yaml");
-            Files.writeString(config, sourcesConfig(mariaDb.port(), "\"" + yamlPath(usersFile) + "\"", extra, pool), StandardCharsets.UTF_8);
+            Files.writeString(config, sourcesConfig(mariaDb.port(), "\"" + yamlPath(usersFile) + "\"", extra, pool, routing), StandardCharsets.UTF_8);
             return Gateway.start(SekishoConfigLoader.load(config));
         }
         catch (IOException e) {
