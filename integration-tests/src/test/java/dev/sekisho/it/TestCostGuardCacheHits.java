@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -66,10 +65,10 @@ class TestCostGuardCacheHits
                 Connection alice = TestingGateway.connect(gateway, "alice"); Statement aliceStatement = alice.createStatement();
                 Connection bob = TestingGateway.connect(gateway, "bob"); Statement bobStatement = bob.createStatement()) {
             // a miss: EXPLAIN runs at MariaDB and refuses it
-            Map<String, Long> before = counters(probe);
+            Map<String, Long> before = StatementCounters.read(probe);
             assertThatThrownBy(() -> aliceStatement.executeQuery(FULL_SCAN)).isInstanceOfSatisfying(PSQLException.class,
                     e -> assertThat(e.getSQLState()).isEqualTo("53400"));
-            assertThat(delta(before, counters(probe))).as("what the refused miss ran at MariaDB (its EXPLAIN)").isNotEmpty();
+            assertThat(StatementCounters.delta(before, StatementCounters.read(probe))).as("what the refused miss ran at MariaDB (its EXPLAIN)").isNotEmpty();
             assertThat(cache.stats().entries()).isZero();
 
             // bob has no limit: his run reads and caches the rows
@@ -78,9 +77,9 @@ class TestCostGuardCacheHits
 
             // a hit: answered whole, and MariaDB's statement counters do not move (no EXPLAIN, no SELECT)
             long hits = cache.stats().hits();
-            before = counters(probe);
+            before = StatementCounters.read(probe);
             assertThat(rows(aliceStatement.executeQuery(FULL_SCAN))).isEqualTo(10_000);
-            assertThat(delta(before, counters(probe))).as("statements MariaDB ran for alice's cache hit").isEmpty();
+            assertThat(StatementCounters.delta(before, StatementCounters.read(probe))).as("statements MariaDB ran for alice's cache hit").isEmpty();
             assertThat(cache.stats().hits()).isEqualTo(hits + 1);
 
             // her session without the cache: a miss again, estimated and refused as before
@@ -100,31 +99,5 @@ class TestCostGuardCacheHits
             }
         }
         return count;
-    }
-
-    /** MariaDB's global statement counters (SHOW is counted only as Com_show_status). */
-    private static Map<String, Long> counters(Connection probe)
-            throws SQLException
-    {
-        Map<String, Long> counters = new HashMap<>();
-        try (Statement statement = probe.createStatement(); ResultSet rows = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Com\\_%'")) {
-            while (rows.next()) {
-                counters.put(rows.getString(1), rows.getLong(2));
-            }
-        }
-        return counters;
-    }
-
-    /** The counters that moved, without the replica monitor's checks (DO 1, SHOW ...) that run beside the statements. */
-    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after)
-    {
-        Map<String, Long> delta = new HashMap<>();
-        after.forEach((name, value) -> {
-            long change = value - before.getOrDefault(name, 0L);
-            if (change != 0 && !name.equals("Com_do") && !name.startsWith("Com_show_")) {
-                delta.put(name, change);
-            }
-        });
-        return delta;
     }
 }

@@ -11,7 +11,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -61,10 +60,10 @@ public class TestSourceRoundTrips
                 PreparedStatement lookup = client.prepareStatement("select id, name, email from shop.customers where id = ?")) {
             // warm up: the pool's connections exist and pgjdbc switched to a named server-side statement
             lookups(lookup, 10);
-            Map<String, Long> before = counters(probe);
+            Map<String, Long> before = StatementCounters.read(probe);
             lookups(lookup, LOOKUPS);
-            Map<String, Long> after = counters(probe);
-            assertThat(delta(before, after)).as("MariaDB's statement counters over %d lookups", LOOKUPS).isEqualTo(Map.of("Com_select", (long) LOOKUPS));
+            Map<String, Long> after = StatementCounters.read(probe);
+            assertThat(StatementCounters.delta(before, after)).as("MariaDB's statement counters over %d lookups", LOOKUPS).isEqualTo(Map.of("Com_select", (long) LOOKUPS));
         }
     }
 
@@ -79,12 +78,12 @@ public class TestSourceRoundTrips
             for (int i = 0; i < 10; i++) {
                 literalLookup(statement, i);
             }
-            long selectsBefore = counters(probe).get("Com_select");
-            long setsBefore = counters(probe).get("Com_set_option");
+            long selectsBefore = StatementCounters.read(probe).get("Com_select");
+            long setsBefore = StatementCounters.read(probe).get("Com_set_option");
             for (int i = 0; i < LOOKUPS; i++) {
                 literalLookup(statement, i);
             }
-            Map<String, Long> after = counters(probe);
+            Map<String, Long> after = StatementCounters.read(probe);
             assertThat(after.get("Com_select") - selectsBefore).isEqualTo(LOOKUPS);
             assertThat(after.get("Com_set_option") - setsBefore).isZero();
         }
@@ -99,10 +98,10 @@ public class TestSourceRoundTrips
                 Connection client = gateway.connect("alice");
                 PreparedStatement lookup = client.prepareStatement("select id, name, email from shop.customers where id = ?")) {
             warmUp(probe, () -> lookups(lookup, LOOKUPS));
-            Map<String, Long> before = counters(probe);
+            Map<String, Long> before = StatementCounters.read(probe);
             lookups(lookup, LOOKUPS);
-            Map<String, Long> after = counters(probe);
-            assertThat(delta(before, after)).as("MariaDB's statement counters over %d lookups", LOOKUPS).isEqualTo(directServerPreparedLookups(probe))
+            Map<String, Long> after = StatementCounters.read(probe);
+            assertThat(StatementCounters.delta(before, after)).as("MariaDB's statement counters over %d lookups", LOOKUPS).isEqualTo(directServerPreparedLookups(probe))
                     .isEqualTo(Map.of("Com_stmt_execute", (long) LOOKUPS, "Com_select", (long) LOOKUPS));
         }
     }
@@ -120,13 +119,13 @@ public class TestSourceRoundTrips
                     redashLookup(statement, i);
                 }
             });
-            Map<String, Long> before = counters(probe);
+            Map<String, Long> before = StatementCounters.read(probe);
             for (int i = 0; i < LOOKUPS; i++) {
                 redashLookup(statement, i);
             }
-            Map<String, Long> after = counters(probe);
+            Map<String, Long> after = StatementCounters.read(probe);
             // the literal is folded into a parameter: the source text repeats and stays prepared
-            assertThat(delta(before, after)).as("MariaDB's statement counters over %d lookups", LOOKUPS).isEqualTo(directServerPreparedLookups(probe))
+            assertThat(StatementCounters.delta(before, after)).as("MariaDB's statement counters over %d lookups", LOOKUPS).isEqualTo(directServerPreparedLookups(probe))
                     .isEqualTo(Map.of("Com_stmt_execute", (long) LOOKUPS, "Com_select", (long) LOOKUPS));
         }
     }
@@ -148,11 +147,11 @@ public class TestSourceRoundTrips
                 }
             };
             round.run();
-            Map<String, Long> before = counters(probe);
+            Map<String, Long> before = StatementCounters.read(probe);
             round.run();
-            Map<String, Long> after = counters(probe);
+            Map<String, Long> after = StatementCounters.read(probe);
             // a string parameter is inlined by Connector/J (a server-side one would take the handshake's collation)
-            assertThat(delta(before, after)).as("MariaDB's statement counters over 10 lookups by a string").isEqualTo(Map.of("Com_select", 10L));
+            assertThat(StatementCounters.delta(before, after)).as("MariaDB's statement counters over 10 lookups by a string").isEqualTo(Map.of("Com_select", 10L));
         }
     }
 
@@ -170,9 +169,9 @@ public class TestSourceRoundTrips
             throws SQLException
     {
         for (int i = 0; i < WARM_UP_ROUNDS; i++) {
-            long prepared = counters(probe).get("Com_stmt_prepare");
+            long prepared = StatementCounters.read(probe).get("Com_stmt_prepare");
             round.run();
-            if (counters(probe).get("Com_stmt_prepare") == prepared) {
+            if (StatementCounters.read(probe).get("Com_stmt_prepare") == prepared) {
                 return;
             }
         }
@@ -187,30 +186,17 @@ public class TestSourceRoundTrips
             throws SQLException
     {
         try (PreparedStatement lookup = probe.unwrap(JdbcConnection.class).serverPrepareStatement("select id, name, email from shop.customers where id = ?")) {
-            Map<String, Long> before = counters(probe);
+            Map<String, Long> before = StatementCounters.read(probe);
             for (int i = 0; i < LOOKUPS; i++) {
                 lookup.setInt(1, 1 + i % 50);
                 try (ResultSet rows = lookup.executeQuery()) {
                     assertThat(rows.next()).isTrue();
                 }
             }
-            Map<String, Long> after = counters(probe);
+            Map<String, Long> after = StatementCounters.read(probe);
             // the probe's own SHOW reads are Com_show_status, left out like the monitor's
-            return delta(before, after);
+            return StatementCounters.delta(before, after);
         }
-    }
-
-    /** The counters that changed, but for the replica monitor's checks (DO 1, SHOW ...) that run beside the lookups. */
-    private static Map<String, Long> delta(Map<String, Long> before, Map<String, Long> after)
-    {
-        Map<String, Long> delta = new HashMap<>();
-        after.forEach((name, value) -> {
-            long change = value - before.getOrDefault(name, 0L);
-            if (change != 0 && !name.equals("Com_do") && !name.startsWith("Com_show_")) {
-                delta.put(name, change);
-            }
-        });
-        return delta;
     }
 
     private static void redashLookup(Statement statement, int i)
@@ -243,18 +229,5 @@ public class TestSourceRoundTrips
                 assertThat(rows.getInt(1)).isEqualTo(1 + i % 50);
             }
         }
-    }
-
-    /** MariaDB's global statement counters, read on one connection (SHOW is counted only as Com_show_status). */
-    private static Map<String, Long> counters(Connection probe)
-            throws SQLException
-    {
-        Map<String, Long> counters = new HashMap<>();
-        try (Statement statement = probe.createStatement(); ResultSet rows = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Com\\_%'")) {
-            while (rows.next()) {
-                counters.put(rows.getString(1), rows.getLong(2));
-            }
-        }
-        return counters;
     }
 }
