@@ -27,7 +27,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * Turns a plan into one statement in a source's dialect with {@link RelToSqlConverter}: tables are
  * named as the source spells them, and PostgreSQL semantics that the dialect would change are
- * rewritten first (integer division for MySQL).
+ * rewritten first (integer division for MySQL). For MySQL, filters and projections over a
+ * projection (a policy's masks) become one SELECT rather than a derived table ({@link SelectMerging}).
  */
 public final class SourceSqlGenerator
 {
@@ -52,7 +53,7 @@ public final class SourceSqlGenerator
     public static SourceSql generate(RelNode rel, SqlDialectKind kind)
     {
         SqlDialect dialect = Dialects.of(kind);
-        RelNode prepared = kind == SqlDialectKind.MYSQL ? rewriteIntegerDivision(TextOrdering.rewrite(rel)) : rel;
+        RelNode prepared = kind == SqlDialectKind.MYSQL ? rewriteIntegerDivision(TextOrdering.rewrite(SelectMerging.merge(rel))) : rel;
         SqlNode statement = new Converter(dialect).visitRoot(prepared).asStatement();
         SqlString sql = statement.toSqlString(config -> config.withDialect(dialect)
                 .withIndentation(0)
