@@ -107,6 +107,24 @@ class TestResultCacheHitsOnEventLoop
     }
 
     @Test
+    void theSettingSendsEveryHitToAWorker()
+            throws Exception
+    {
+        Gateway workersOnly = TestingGateway.shared().startGatewayWith(
+                "protocol: {cache_hits_on_event_loop: false}\nresult_cache: {max_bytes: 16777216, tables: {shop: 5m}}", null);
+        try (workersOnly; Connection alice = TestingGateway.connect(workersOnly, "alice");
+                PreparedStatement lookup = prepared(alice, "SELECT id, name FROM shop.customers WHERE id = ?")) {
+            ResultCache results = workersOnly.resultCache().orElseThrow();
+            List<String> first = rows(lookup, 2);
+            for (int i = 0; i < 5; i++) {
+                assertThat(rows(lookup, 2)).isEqualTo(first);
+            }
+            assertThat(results.stats().hits()).isEqualTo(5);
+            assertThat(results.pinnedHits()).isZero();
+        }
+    }
+
+    @Test
     void hitsFromSeveralStatementsAndMissesInterleavedKeepTheirResults()
             throws Exception
     {

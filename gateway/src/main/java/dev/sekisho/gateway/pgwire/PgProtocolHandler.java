@@ -536,7 +536,7 @@ final class PgProtocolHandler
         if (arrived.isEmpty()) {
             return;
         }
-        if (work.isIdle()) {
+        if (options.cacheHitsOnEventLoop() && work.isIdle()) {
             boolean answered;
             try {
                 answered = processor.answerOnEventLoop(arrived, worker);
