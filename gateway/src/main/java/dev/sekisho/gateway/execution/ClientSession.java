@@ -37,11 +37,16 @@ import static java.util.Objects.requireNonNull;
  * one the front door reports it and calls {@link #fail()}.
  *
  * <p>Not thread-safe, except {@link #cancel()} and {@link #terminate()}: every other call comes from
- * the session's one task at a time (see {@link SessionWorkQueue}), on a worker thread.
+ * the session's one task at a time (see {@link SessionWorkQueue}), on a worker thread, or, for a
+ * result-cache hit that {@link #answerFromCache} found answerable without blocking, on the front
+ * door's I/O thread while the session's work queue is idle.
  */
 public final class ClientSession
         implements AutoCloseable
 {
+    /** The largest stored result answered without a worker: its rows go out in one write that backpressure need not pause. */
+    public static final long MAX_ANSWER_BYTES = 16 * 1024;
+
     private final Session session;
     private final StatementPipeline pipeline;
     private final Sessions sessions;
@@ -213,9 +218,6 @@ public final class ClientSession
         }
         return Optional.of(new CachedAnswer(statement, permit.get(), resultCache.get().pin(entry.get())));
     }
-
-    /** The largest stored result answered without a worker: its rows go out in one write that backpressure need not pause. */
-    public static final long MAX_ANSWER_BYTES = 16 * 1024;
 
     /**
      * A statement {@link #answerFromCache} found answerable without a worker: the statement as it

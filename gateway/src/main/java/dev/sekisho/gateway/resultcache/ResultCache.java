@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -72,7 +73,7 @@ public final class ResultCache
     /** The entry a statement answered on a front door's I/O thread was admitted for (see {@link #pin}); set only on that thread, only while it runs. */
     private static final ThreadLocal<Pin> PINNED = new ThreadLocal<>();
     /** Whether each source's own checks let a statement be cached now (a BigQuery table's last-modified check), by source name. */
-    private final ConcurrentHashMap<String, java.util.function.Predicate<BackendQuery>> sources = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Predicate<BackendQuery>> sources = new ConcurrentHashMap<>();
     /** Reads answered from an entry pinned on a front door's I/O thread: the proof that hits skip the worker hand-off. */
     private final LongAdder pinnedHits = new LongAdder();
 
@@ -273,7 +274,7 @@ public final class ResultCache
      * A source whose statements this cache answers (its {@link CachingConnector}), with the check
      * of its own that a statement must pass to be cached now.
      */
-    void serves(String source, java.util.function.Predicate<BackendQuery> cacheableNow)
+    void serves(String source, Predicate<BackendQuery> cacheableNow)
     {
         sources.put(requireNonNull(source, "source is null"), requireNonNull(cacheableNow, "cacheableNow is null"));
     }
@@ -287,7 +288,7 @@ public final class ResultCache
      */
     public Optional<Entry> peek(BackendQuery query, Optional<String> setting)
     {
-        java.util.function.Predicate<BackendQuery> source = sources.get(query.source());
+        Predicate<BackendQuery> source = sources.get(query.source());
         if (source == null || !CachingConnector.isOn(setting) || ttl(query).isEmpty() || !source.test(query)) {
             return Optional.empty();
         }
