@@ -157,9 +157,7 @@ class TestResultCacheHitsOnEventLoop
         try (Connection bob = TestingGateway.connect(gateway, "bob"); PreparedStatement lookup = prepared(bob, sql)) {
             List<String> before = rows(lookup, 3);
             long pinned = cache.pinnedHits();
-            for (int i = 0; i < 5; i++) {
-                assertThat(rows(lookup, 3)).isEqualTo(before);
-            }
+            hitsUntilOneIsAnsweredOnTheLoop(lookup, 3, before);
             assertThat(cache.pinnedHits()).isGreaterThan(pinned);
             Path shop = policyDir.resolve("shop.yaml");
             String original = Files.readString(shop);
@@ -223,8 +221,7 @@ class TestResultCacheHitsOnEventLoop
             assertThatThrownBy(() -> statement.executeQuery("SELECT * FROM shop.no_such_table"))
                     .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("42P01"));
             long pinned = cache.pinnedHits();
-            assertThat(rows(lookup, 5)).isEqualTo(expected);
-            assertThat(rows(lookup, 5)).isEqualTo(expected);
+            hitsUntilOneIsAnsweredOnTheLoop(lookup, 5, expected);
             assertThat(cache.pinnedHits()).isGreaterThan(pinned);
 
             AtomicBoolean running = new AtomicBoolean(true);
@@ -258,9 +255,7 @@ class TestResultCacheHitsOnEventLoop
             }
             // a cancel that came after its statement ended does nothing to the next one
             pinned = cache.pinnedHits();
-            for (int i = 0; i < 5; i++) {
-                assertThat(rows(lookup, 5)).isEqualTo(expected);
-            }
+            hitsUntilOneIsAnsweredOnTheLoop(lookup, 5, expected);
             assertThat(cache.pinnedHits()).isGreaterThan(pinned);
         }
     }
@@ -300,6 +295,21 @@ class TestResultCacheHitsOnEventLoop
         PreparedStatement statement = connection.prepareStatement(sql);
         statement.unwrap(PGStatement.class).setPrepareThreshold(1);
         return statement;
+    }
+
+    /**
+     * Runs the hit until one was answered on the event loop, at most 50 times, each answer checked.
+     * A hit that comes while the worker has not yet let go of the session after its ReadyForQuery
+     * goes to a worker (so a loaded machine may send a few there); none of 50 on the loop means the
+     * loop path stopped working.
+     */
+    private static void hitsUntilOneIsAnsweredOnTheLoop(PreparedStatement lookup, int parameter, List<String> expected)
+            throws SQLException
+    {
+        long pinned = cache.pinnedHits();
+        for (int i = 0; i < 50 && cache.pinnedHits() == pinned; i++) {
+            assertThat(rows(lookup, parameter)).isEqualTo(expected);
+        }
     }
 
     private static List<String> rows(PreparedStatement statement, int parameter)
