@@ -41,7 +41,8 @@ public final class SqlLexer
     public static List<SqlToken> tokenize(String sql)
     {
         INVOCATIONS.increment();
-        List<SqlToken> tokens = new ArrayList<>();
+        // about one token per four characters in typical SQL: sized so that the list rarely grows
+        List<SqlToken> tokens = new ArrayList<>(Math.max(16, sql.length() >> 2));
         int length = sql.length();
         int i = 0;
         while (i < length) {

@@ -80,9 +80,27 @@ public record SqlStatement(String text, List<SqlToken> tokens)
      */
     public SqlStatement from(SqlToken token)
     {
-        int index = tokens.indexOf(token);
+        int index = -1;
+        for (int i = 0; i < tokens.size() && index < 0; i++) {
+            // the token is an element: found by identity first, which is also the cheap test
+            if (tokens.get(i) == token) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            index = tokens.indexOf(token);
+        }
         if (index < 0) {
             throw new IllegalArgumentException("not a token of this statement: " + token);
+        }
+        return from(index);
+    }
+
+    /** The part of this statement from its token at {@code index} to the end, as a statement of its own. */
+    public SqlStatement from(int index)
+    {
+        if (index < 0 || index > tokens.size()) {
+            throw new IndexOutOfBoundsException("token index " + index + " of " + tokens.size());
         }
         SqlStatement rest = slice(text, tokens, index, tokens.size());
         return rest == null ? new SqlStatement("", List.of()) : rest;
@@ -121,11 +139,16 @@ public record SqlStatement(String text, List<SqlToken> tokens)
             return null;
         }
         int base = tokens.get(start).start();
-        List<SqlToken> rebased = new ArrayList<>(end - start);
+        if (base == 0 && start == 0 && end == tokens.size()) {
+            // all of the text (a Parse message's one statement): the tokens as they are
+            return new SqlStatement(sql.substring(0, tokens.get(end - 1).end()), tokens);
+        }
+        SqlToken[] rebased = new SqlToken[end - start];
         for (int i = start; i < end; i++) {
             SqlToken token = tokens.get(i);
-            rebased.add(base == 0 ? token : new SqlToken(token.kind(), token.text(), token.start() - base));
+            rebased[i - start] = base == 0 ? token : new SqlToken(token.kind(), token.text(), token.start() - base);
         }
-        return new SqlStatement(sql.substring(base, tokens.get(end - 1).end()), rebased);
+        // List.of keeps its one copy of the array, which the record's List.copyOf then takes as it is
+        return new SqlStatement(sql.substring(base, tokens.get(end - 1).end()), List.of(rebased));
     }
 }
