@@ -19,13 +19,14 @@ public record SqlStatement(String text, List<SqlToken> tokens)
     public SqlStatement
     {
         requireNonNull(text, "text is null");
-        tokens = List.copyOf(tokens);
+        // the lexer's and the slices' lists are immutable already
+        tokens = tokens instanceof TokenList ? tokens : List.copyOf(tokens);
     }
 
     /** One statement: all of {@code sql}, lexed, without splitting on semicolons. */
     public static SqlStatement of(String sql)
     {
-        return new SqlStatement(sql, SqlLexer.tokenize(sql));
+        return new SqlStatement(sql, SqlLexer.tokens(sql));
     }
 
     /**
@@ -36,7 +37,7 @@ public record SqlStatement(String text, List<SqlToken> tokens)
      */
     public static List<SqlStatement> split(String sql)
     {
-        List<SqlToken> all = SqlLexer.tokenize(sql);
+        List<SqlToken> all = SqlLexer.tokens(sql);
         List<SqlStatement> statements = new ArrayList<>();
         int first = 0;
         for (int i = 0; i <= all.size(); i++) {
@@ -148,7 +149,6 @@ public record SqlStatement(String text, List<SqlToken> tokens)
             SqlToken token = tokens.get(i);
             rebased[i - start] = base == 0 ? token : new SqlToken(token.kind(), token.text(), token.start() - base);
         }
-        // List.of keeps its one copy of the array, which the record's List.copyOf then takes as it is
-        return new SqlStatement(sql.substring(base, tokens.get(end - 1).end()), List.of(rebased));
+        return new SqlStatement(sql.substring(base, tokens.get(end - 1).end()), new TokenList(rebased, rebased.length));
     }
 }
