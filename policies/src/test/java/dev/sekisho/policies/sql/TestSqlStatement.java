@@ -98,6 +98,13 @@ class TestSqlStatement
         SqlStatement whole = SqlStatement.split("select 1 from t").get(0);
         assertThat(whole).isEqualTo(SqlStatement.of("select 1 from t"));
         assertThat(SqlStatement.split("select 1 from t;").get(0)).isEqualTo(whole);
+        // the lists a statement keeps without copying are as unmodifiable as the copies were
+        SqlToken extra = new SqlToken(SqlToken.Kind.WORD, "x", 0);
+        for (List<SqlToken> tokens : List.of(whole.tokens(), query.tokens(), SqlLexer.tokenize("select 1"), SqlStatement.split("select 1; select 2").get(1).tokens())) {
+            assertThatThrownBy(() -> tokens.add(extra)).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> tokens.set(0, extra)).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(tokens::clear).isInstanceOf(UnsupportedOperationException.class);
+        }
     }
 
     private static List<String> split(String sql)
