@@ -51,7 +51,11 @@ final class PgParameters
     /** Statement {@code name} was parsed with these parameter type OIDs. */
     void declared(String name, List<Integer> oids)
     {
-        declaredOids.put(name, oids.stream().mapToInt(Integer::intValue).toArray());
+        int[] declared = new int[oids.size()];
+        for (int i = 0; i < declared.length; i++) {
+            declared[i] = oids.get(i);
+        }
+        declaredOids.put(name, declared);
     }
 
     /** Statement {@code name} is gone (Close, or the unnamed one of a simple Query). */

@@ -55,9 +55,10 @@ public final class StatementText
         if (annotation.isEmpty()) {
             return statement;
         }
-        for (SqlToken token : statement.tokens()) {
-            if (token.isSignificant()) {
-                return statement.from(token);
+        List<SqlToken> tokens = statement.tokens();
+        for (int i = 0; i < tokens.size(); i++) {
+            if (tokens.get(i).isSignificant()) {
+                return statement.from(i);
             }
         }
         return new SqlStatement("", List.of());

@@ -8,6 +8,7 @@ import dev.sekisho.policies.sql.SqlToken;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -57,9 +58,17 @@ public final class StatementParser
     }
 
     /** Classifies one statement. */
-    /** Classifies one statement. */
     public static StatementKind classify(SqlStatement statement)
     {
+        // a query (the statement every BI tool sends) is told by its first token, without collecting the significant ones
+        for (SqlToken token : statement.tokens()) {
+            if (token.isSignificant()) {
+                if (token.kind() == SqlToken.Kind.WORD && isQueryKeyword(token.text())) {
+                    return StatementKind.QUERY;
+                }
+                break;
+            }
+        }
         List<SqlToken> tokens = statement.significant();
         int i = 0;
         while (i < tokens.size() && tokens.get(i).isSymbol("(")) {
@@ -126,6 +135,15 @@ public final class StatementParser
             default:
                 return ReadOnlyStatements.isWrite(statement) ? StatementKind.WRITE : StatementKind.OTHER;
         }
+    }
+
+    /** The key words that start a query, as {@link #classify} reads the first word (folded to lower case as a name). */
+    private static boolean isQueryKeyword(String word)
+    {
+        return switch (word.toLowerCase(Locale.ROOT)) {
+            case "select", "with", "values", "table" -> true;
+            default -> false;
+        };
     }
 
     private static boolean isCreateTempTable(List<SqlToken> tokens, int i)

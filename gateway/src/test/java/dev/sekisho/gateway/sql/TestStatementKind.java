@@ -9,6 +9,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class TestStatementKind
 {
     @Test
+    void aQueryIsToldByItsWholeFirstWordInAnyCase()
+    {
+        assertThat(classify("TaBlE customers")).isEqualTo(StatementKind.QUERY);
+        assertThat(classify("/* Username: a, query_id: 1 */ Values (1)")).isEqualTo(StatementKind.QUERY);
+        assertThat(classify("selection")).isEqualTo(StatementKind.OTHER);
+        assertThat(classify("\"select\" 1")).isEqualTo(StatementKind.OTHER);
+        assertThat(classify("explain select 1")).isEqualTo(StatementKind.EXPLAIN);
+    }
+
+    @Test
     void classifies()
     {
         assertThat(classify("SELECT 1")).isEqualTo(StatementKind.QUERY);

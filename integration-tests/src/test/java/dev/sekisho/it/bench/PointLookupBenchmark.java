@@ -77,6 +77,11 @@ public final class PointLookupBenchmark
             throws Exception
     {
         Options options = Options.parse(args);
+        // the source pool as shipped (no leak detection, whose per-borrow timer task the tests' pool pays), unless -D says otherwise
+        if (System.getProperty(TestingGateway.POOL_PROPERTY) == null) {
+            System.setProperty(TestingGateway.POOL_PROPERTY, "{}");
+        }
+        System.err.println("Source pool settings of the gateways: " + System.getProperty(TestingGateway.POOL_PROPERTY));
         int exitCode = 0;
         try {
             long started = System.nanoTime();

@@ -123,7 +123,8 @@ public final class CalciteQueryPlanner
             PlanKey foldedKey = new PlanKey(folded.statement().text(), declared, session.searchPath(), current.version(), PlanKey.NO_POLICY);
             if (unfoldable.getIfPresent(foldedKey) == null) {
                 try {
-                    PreparedQuery plan = prepareExact(current, folded.statement(), declared, session);
+                    // the key just built is the plan cache's key of this text too: made and hashed once
+                    PreparedQuery plan = prepareExact(current, folded.statement(), declared, session, foldedKey);
                     if (plan.isFullyPushedDown()) {
                         Optional<PreparedQuery> bound = LiteralBoundQuery.bind(folded, plan);
                         if (bound.isPresent()) {
@@ -194,12 +195,17 @@ public final class CalciteQueryPlanner
 
     private PreparedQuery prepareExact(Catalog current, SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
     {
-        String sql = statement.text();
+        return prepareExact(current, statement, declaredParameterTypes, session, null);
+    }
+
+    /** @param knownKey the statement's key without a policy, when the caller made it already; else null */
+    private PreparedQuery prepareExact(Catalog current, SqlStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session, PlanKey knownKey)
+    {
         planLookups.incrementAndGet();
         if (session.policy().isPresent()) {
             return securedPlanner.prepare(current, statement, declaredParameterTypes, session, planCount::incrementAndGet);
         }
-        PlanKey key = new PlanKey(sql, declaredParameterTypes, session.searchPath(), current.version(), PlanKey.NO_POLICY);
+        PlanKey key = knownKey != null ? knownKey : new PlanKey(statement.text(), declaredParameterTypes, session.searchPath(), current.version(), PlanKey.NO_POLICY);
         PreparedQuery cached = cachePlans ? plans.getIfPresent(key) : null;
         if (cached != null) {
             return cached;

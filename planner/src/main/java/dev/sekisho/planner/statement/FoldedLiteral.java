@@ -112,6 +112,10 @@ public record FoldedLiteral(String text, ColumnType declaredType, Object value)
                 default -> null;
             };
         }
+        // the common case, a whole number compared with a column of its own type: the value as it is
+        if (value instanceof Integer && type.kind() == ColumnType.Kind.INTEGER || value instanceof Long && type.kind() == ColumnType.Kind.BIGINT) {
+            return value;
+        }
         BigDecimal number = value instanceof BigDecimal decimal ? decimal : BigDecimal.valueOf(((Number) value).longValue());
         return switch (type.kind()) {
             case SMALLINT -> number.shortValueExact();

@@ -5,10 +5,8 @@ import dev.sekisho.policies.sql.SqlToken;
 import dev.sekisho.policies.sql.StatementAnnotation;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -46,15 +44,10 @@ public final class StatementNormalizer
     public static NormalizedStatement normalize(SqlStatement statement, int clientParameterCount)
     {
         List<SqlToken> tokens = statement.tokens();
-        List<Integer> significant = new ArrayList<>(tokens.size());
-        for (int i = 0; i < tokens.size(); i++) {
-            if (tokens.get(i).isSignificant()) {
-                significant.add(i);
-            }
-        }
-        // token index -> literal folded there; token index of an IN list's ')' -> how many copies of the last element pad it
-        Map<Integer, FoldedLiteral> folded = new HashMap<>();
-        Map<Integer, Integer> padding = new HashMap<>();
+        Significant significant = Significant.of(tokens);
+        // by token index: the literal folded there; at an IN list's ')', how many copies of the last element pad it
+        FoldedLiteral[] folded = new FoldedLiteral[tokens.size()];
+        int[] padding = new int[tokens.size()];
         for (int s = 0; s < significant.size(); s++) {
             SqlToken token = tokens.get(significant.get(s));
             if (token.isWord("in") && s + 1 < significant.size() && tokens.get(significant.get(s + 1)).isSymbol("(") && isOperand(tokens, significant, s - 1)) {
@@ -66,8 +59,8 @@ public final class StatementNormalizer
                 Optional<FoldedLiteral> low = literal(tokens.get(significant.get(s + 1)));
                 Optional<FoldedLiteral> high = literal(tokens.get(significant.get(s + 3)));
                 if (low.isPresent() && high.isPresent()) {
-                    folded.put(significant.get(s + 1), low.get());
-                    folded.put(significant.get(s + 3), high.get());
+                    folded[significant.get(s + 1)] = low.get();
+                    folded[significant.get(s + 3)] = high.get();
                     s += 3;
                 }
                 continue;
@@ -78,7 +71,7 @@ public final class StatementNormalizer
                 SqlToken next = tokens.get(significant.get(s + 1));
                 Optional<FoldedLiteral> literal = like ? literal(next).filter(found -> found.value() instanceof String) : literal(next);
                 if (literal.isPresent()) {
-                    folded.put(significant.get(s + 1), literal.get());
+                    folded[significant.get(s + 1)] = literal.get();
                     s++;
                 }
             }
@@ -87,7 +80,7 @@ public final class StatementNormalizer
     }
 
     /** Folds {@code ( lit, lit, ... )} starting at the '(' (significant index {@code open}); returns the index to continue after. */
-    private static int foldInList(List<SqlToken> tokens, List<Integer> significant, int open, Map<Integer, FoldedLiteral> folded, Map<Integer, Integer> padding)
+    private static int foldInList(List<SqlToken> tokens, Significant significant, int open, FoldedLiteral[] folded, int[] padding)
     {
         List<Integer> elements = new ArrayList<>();
         List<FoldedLiteral> values = new ArrayList<>();
@@ -109,9 +102,9 @@ public final class StatementNormalizer
                     return s + 1;
                 }
                 for (int i = 0; i < elements.size(); i++) {
-                    folded.put(elements.get(i), values.get(i));
+                    folded[elements.get(i)] = values.get(i);
                 }
-                padding.put(significant.get(s + 1), bucket(values.size()) - values.size());
+                padding[significant.get(s + 1)] = bucket(values.size()) - values.size();
                 return s + 1;
             }
             if (!after.isSymbol(",")) {
@@ -129,7 +122,7 @@ public final class StatementNormalizer
     }
 
     /** Whether the significant token at {@code s} ends an operand: a name or a closing parenthesis. */
-    private static boolean isOperand(List<SqlToken> tokens, List<Integer> significant, int s)
+    private static boolean isOperand(List<SqlToken> tokens, Significant significant, int s)
     {
         if (s < 0) {
             return false;
@@ -147,7 +140,7 @@ public final class StatementNormalizer
     }
 
     /** Whether nothing that binds to a literal follows it (significant index {@code s} is what follows). */
-    private static boolean endsExpression(List<SqlToken> tokens, List<Integer> significant, int s)
+    private static boolean endsExpression(List<SqlToken> tokens, Significant significant, int s)
     {
         if (s >= significant.size()) {
             return true;
@@ -169,13 +162,13 @@ public final class StatementNormalizer
         return Optional.empty();
     }
 
-    private static NormalizedStatement build(SqlStatement statement, int clientParameterCount, Map<Integer, FoldedLiteral> folded, Map<Integer, Integer> padding)
+    private static NormalizedStatement build(SqlStatement statement, int clientParameterCount, FoldedLiteral[] folded, int[] padding)
     {
         List<SqlToken> tokens = statement.tokens();
         // the normalised text and its tokens are built together: the statement is never lexed again
         StringBuilder text = new StringBuilder(statement.text().length());
         List<SqlToken> normalizedTokens = new ArrayList<>(tokens.size());
-        List<FoldedLiteral> literals = new ArrayList<>(folded.size());
+        List<FoldedLiteral> literals = new ArrayList<>();
         boolean space = false;
         FoldedLiteral last = null;
         for (int i = 0; i < tokens.size(); i++) {
@@ -188,9 +181,9 @@ public final class StatementNormalizer
                 append(text, normalizedTokens, SqlToken.Kind.WHITESPACE, " ");
             }
             space = false;
-            FoldedLiteral literal = folded.get(i);
-            Integer pad = padding.get(i);
-            if (pad != null) {
+            FoldedLiteral literal = folded == null ? null : folded[i];
+            int pad = padding == null ? 0 : padding[i];
+            if (pad > 0) {
                 for (int p = 0; p < pad; p++) {
                     literals.add(last);
                     append(text, normalizedTokens, SqlToken.Kind.SYMBOL, ",");
@@ -225,6 +218,31 @@ public final class StatementNormalizer
     /** Only comments and white space folded, every literal kept: for statements whose literals cannot become parameters. */
     public static NormalizedStatement withoutComments(SqlStatement statement, int clientParameterCount)
     {
-        return build(statement, clientParameterCount, Map.of(), Map.of());
+        return build(statement, clientParameterCount, null, null);
+    }
+
+    /** The indexes of a statement's significant tokens (neither white space nor comments), in order: an int array, no boxing. */
+    private record Significant(int[] indexes, int size)
+    {
+        static Significant of(List<SqlToken> tokens)
+        {
+            int[] indexes = new int[tokens.size()];
+            int size = 0;
+            for (int i = 0; i < tokens.size(); i++) {
+                if (tokens.get(i).isSignificant()) {
+                    indexes[size++] = i;
+                }
+            }
+            return new Significant(indexes, size);
+        }
+
+        /** The token index of the {@code s}-th significant token. */
+        int get(int s)
+        {
+            if (s >= size) {
+                throw new IndexOutOfBoundsException("significant token " + s + " of " + size);
+            }
+            return indexes[s];
+        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.sekisho.policies.sql;
 
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -40,16 +40,27 @@ public final class SqlLexer
     /** The tokens of {@code sql}, comments and white space included. */
     public static List<SqlToken> tokenize(String sql)
     {
+        return tokens(sql);
+    }
+
+    /** {@link #tokenize}, as the immutable list that {@link SqlStatement} keeps without copying it. */
+    static TokenList tokens(String sql)
+    {
         INVOCATIONS.increment();
-        List<SqlToken> tokens = new ArrayList<>();
+        // about one token per four characters in typical SQL: sized so that the array rarely grows
+        SqlToken[] tokens = new SqlToken[Math.max(16, sql.length() >> 2)];
+        int size = 0;
         int length = sql.length();
         int i = 0;
         while (i < length) {
             int end = tokenEnd(sql, i);
-            tokens.add(new SqlToken(kindAt(sql, i, end), sql.substring(i, end), i));
+            if (size == tokens.length) {
+                tokens = Arrays.copyOf(tokens, size * 2);
+            }
+            tokens[size++] = new SqlToken(kindAt(sql, i, end), sql.substring(i, end), i);
             i = end;
         }
-        return tokens;
+        return new TokenList(tokens, size);
     }
 
     /** How many times {@link #tokenize} ran in this JVM: tests check that a statement is lexed once. */

@@ -19,13 +19,14 @@ public record SqlStatement(String text, List<SqlToken> tokens)
     public SqlStatement
     {
         requireNonNull(text, "text is null");
-        tokens = List.copyOf(tokens);
+        // the lexer's and the slices' lists are immutable already
+        tokens = tokens instanceof TokenList ? tokens : List.copyOf(tokens);
     }
 
     /** One statement: all of {@code sql}, lexed, without splitting on semicolons. */
     public static SqlStatement of(String sql)
     {
-        return new SqlStatement(sql, SqlLexer.tokenize(sql));
+        return new SqlStatement(sql, SqlLexer.tokens(sql));
     }
 
     /**
@@ -36,7 +37,7 @@ public record SqlStatement(String text, List<SqlToken> tokens)
      */
     public static List<SqlStatement> split(String sql)
     {
-        List<SqlToken> all = SqlLexer.tokenize(sql);
+        List<SqlToken> all = SqlLexer.tokens(sql);
         List<SqlStatement> statements = new ArrayList<>();
         int first = 0;
         for (int i = 0; i <= all.size(); i++) {
@@ -80,9 +81,27 @@ public record SqlStatement(String text, List<SqlToken> tokens)
      */
     public SqlStatement from(SqlToken token)
     {
-        int index = tokens.indexOf(token);
+        int index = -1;
+        for (int i = 0; i < tokens.size() && index < 0; i++) {
+            // the token is an element: found by identity first, which is also the cheap test
+            if (tokens.get(i) == token) {
+                index = i;
+            }
+        }
+        if (index < 0) {
+            index = tokens.indexOf(token);
+        }
         if (index < 0) {
             throw new IllegalArgumentException("not a token of this statement: " + token);
+        }
+        return from(index);
+    }
+
+    /** The part of this statement from its token at {@code index} to the end, as a statement of its own. */
+    public SqlStatement from(int index)
+    {
+        if (index < 0 || index > tokens.size()) {
+            throw new IndexOutOfBoundsException("token index " + index + " of " + tokens.size());
         }
         SqlStatement rest = slice(text, tokens, index, tokens.size());
         return rest == null ? new SqlStatement("", List.of()) : rest;
@@ -121,11 +140,15 @@ public record SqlStatement(String text, List<SqlToken> tokens)
             return null;
         }
         int base = tokens.get(start).start();
-        List<SqlToken> rebased = new ArrayList<>(end - start);
+        if (base == 0 && start == 0 && end == tokens.size()) {
+            // all of the text (a Parse message's one statement): the tokens as they are
+            return new SqlStatement(sql.substring(0, tokens.get(end - 1).end()), tokens);
+        }
+        SqlToken[] rebased = new SqlToken[end - start];
         for (int i = start; i < end; i++) {
             SqlToken token = tokens.get(i);
-            rebased.add(base == 0 ? token : new SqlToken(token.kind(), token.text(), token.start() - base));
+            rebased[i - start] = base == 0 ? token : new SqlToken(token.kind(), token.text(), token.start() - base);
         }
-        return new SqlStatement(sql.substring(base, tokens.get(end - 1).end()), rebased);
+        return new SqlStatement(sql.substring(base, tokens.get(end - 1).end()), new TokenList(rebased, rebased.length));
     }
 }

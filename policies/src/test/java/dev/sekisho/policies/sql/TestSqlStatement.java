@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TestSqlStatement
 {
@@ -81,6 +82,29 @@ class TestSqlStatement
         SqlStatement query = declare.from(declare.tokens().get(declare.tokens().indexOf(forKeyword) + 1));
         assertThat(query.text()).isEqualTo("/* q */ select 1");
         assertThat(query.tokens().get(0).start()).isZero();
+    }
+
+    @Test
+    void theRestOfAStatementFromATokenIndexIsRebasedAndWholeTextsKeepTheirTokens()
+    {
+        SqlStatement annotated = SqlStatement.of("/* Username: a@b.c, query_id: adhoc */ select id from t where id = 7");
+        SqlStatement query = annotated.from(2);
+        assertThat(query.text()).isEqualTo("select id from t where id = 7");
+        assertThat(query.tokens()).isEqualTo(SqlStatement.of(query.text()).tokens());
+        assertThat(annotated.from(0)).isEqualTo(annotated);
+        assertThat(annotated.from(annotated.tokens().size()).text()).isEmpty();
+        assertThatThrownBy(() -> annotated.from(annotated.tokens().size() + 1)).isInstanceOf(IndexOutOfBoundsException.class);
+        // one statement that is all of the text: the same text, tokens and offsets as lexing it
+        SqlStatement whole = SqlStatement.split("select 1 from t").get(0);
+        assertThat(whole).isEqualTo(SqlStatement.of("select 1 from t"));
+        assertThat(SqlStatement.split("select 1 from t;").get(0)).isEqualTo(whole);
+        // the lists a statement keeps without copying are as unmodifiable as the copies were
+        SqlToken extra = new SqlToken(SqlToken.Kind.WORD, "x", 0);
+        for (List<SqlToken> tokens : List.of(whole.tokens(), query.tokens(), SqlLexer.tokenize("select 1"), SqlStatement.split("select 1; select 2").get(1).tokens())) {
+            assertThatThrownBy(() -> tokens.add(extra)).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(() -> tokens.set(0, extra)).isInstanceOf(UnsupportedOperationException.class);
+            assertThatThrownBy(tokens::clear).isInstanceOf(UnsupportedOperationException.class);
+        }
     }
 
     private static List<String> split(String sql)
