@@ -17,7 +17,9 @@
  *       {@link dev.sekisho.gateway.execution.LifoThreadPool}: the last idle thread takes the next
  *       task, so few threads stay warm), each
  *       session's requests in order through its
- *       {@link dev.sekisho.gateway.execution.SessionWorkQueue}, with backpressure both ways;</li>
+ *       {@link dev.sekisho.gateway.execution.SessionWorkQueue}, with backpressure both ways; a
+ *       result-cache hit that runs without blocking may be answered on the front door's I/O thread
+ *       instead, while the queue is idle ({@link dev.sekisho.gateway.execution.ClientSession#answerFromCache});</li>
  *   <li>{@link dev.sekisho.gateway.execution.StatementFailures} says what any failure means to a
  *       client (a SQLSTATE), whichever protocol reports it.</li>
  * </ul>
