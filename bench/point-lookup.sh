@@ -18,7 +18,9 @@
 # Builds through the reactor (test-compile, never install) and runs from the integration tests'
 # class path. MVN_ARGS adds Maven options (e.g. MVN_ARGS="-o -Dmaven.repo.local=..."); MVN replaces
 # the Maven command (default ./mvnw); BENCH_BUILD=0 skips the build; BENCH_JAVA_OPTS sets the
-# benchmark JVM's options.
+# benchmark JVM's options. The gateways' source pools run with the production default of no HikariCP
+# leak detection (the tests' gateways log a connection held over 20 s); BENCH_LEAK_DETECTION_MS=20000
+# measures with it.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -32,6 +34,10 @@ fi
 
 echo "Machine: $(nproc) cores, $(java -version 2>&1 | head -1)" >&2
 cd integration-tests
-exec java -Xmx1g ${BENCH_JAVA_OPTS:-} \
+pool_opts=()
+if [[ -n "${BENCH_LEAK_DETECTION_MS:-}" ]]; then
+  pool_opts=("-Dsekisho.it.pool={leak_detection_ms: ${BENCH_LEAK_DETECTION_MS}}")
+fi
+exec java -Xmx1g "${pool_opts[@]}" ${BENCH_JAVA_OPTS:-} \
   -cp "target/test-classes:$(cat "$classpath_file")" \
   dev.sekisho.it.bench.PointLookupBenchmark "$@"

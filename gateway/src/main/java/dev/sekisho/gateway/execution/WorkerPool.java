@@ -1,11 +1,8 @@
 package dev.sekisho.gateway.execution;
 
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -15,14 +12,17 @@ import static java.util.Objects.requireNonNull;
  * The bounded pool on which statements are planned and executed and their rows streamed, never on
  * a front door's I/O threads. At most {@code threads} statements run at once and at most
  * {@code queueSize} wait; beyond that the pool refuses the work, and the session's front door
- * answers 53300 (see {@link SessionWorkQueue}).
+ * answers 53300 (see {@link SessionWorkQueue}). A task goes to the thread that went idle last
+ * ({@link LifoThreadPool}), so a few threads stay warm; threads idle for a minute end.
  */
 public final class WorkerPool
         implements AutoCloseable
 {
-    private final ThreadPoolExecutor executor;
+    private static final Duration KEEP_ALIVE = Duration.ofSeconds(60);
 
-    private WorkerPool(ThreadPoolExecutor executor)
+    private final LifoThreadPool executor;
+
+    private WorkerPool(LifoThreadPool executor)
     {
         this.executor = requireNonNull(executor, "executor is null");
     }
@@ -33,22 +33,30 @@ public final class WorkerPool
      */
     public static WorkerPool start(int threads, int queueSize)
     {
-        BlockingQueue<Runnable> queue = queueSize == 0 ? new SynchronousQueue<>() : new ArrayBlockingQueue<>(queueSize);
+        return start(threads, queueSize, KEEP_ALIVE);
+    }
+
+    static WorkerPool start(int threads, int queueSize, Duration keepAlive)
+    {
         AtomicInteger threadNumber = new AtomicInteger();
         ThreadFactory factory = runnable -> {
             Thread thread = new Thread(runnable, "sekisho-worker-" + threadNumber.incrementAndGet());
             thread.setDaemon(true);
             return thread;
         };
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS, queue, factory, new ThreadPoolExecutor.AbortPolicy());
-        pool.allowCoreThreadTimeOut(true);
-        return new WorkerPool(pool);
+        return new WorkerPool(new LifoThreadPool(threads, queueSize, keepAlive, factory));
     }
 
     /** The pool, for the front doors. */
     public ExecutorService executor()
     {
         return executor;
+    }
+
+    /** How many worker threads live now, busy or idle. */
+    int threadCount()
+    {
+        return executor.threadCount();
     }
 
     /** Interrupts what runs and waits up to five seconds for it to stop. */

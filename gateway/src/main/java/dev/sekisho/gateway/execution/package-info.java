@@ -13,7 +13,9 @@
  *       whose hook points ({@link dev.sekisho.gateway.execution.Admission},
  *       {@link dev.sekisho.gateway.execution.StatementListener}) are where resource groups,
  *       budgets and the audit trail plug in;</li>
- *   <li>statements run on the bounded {@link dev.sekisho.gateway.execution.WorkerPool}, each
+ *   <li>statements run on the bounded {@link dev.sekisho.gateway.execution.WorkerPool} (a
+ *       {@link dev.sekisho.gateway.execution.LifoThreadPool}: the last idle thread takes the next
+ *       task, so few threads stay warm), each
  *       session's requests in order through its
  *       {@link dev.sekisho.gateway.execution.SessionWorkQueue}, with backpressure both ways; a
  *       result-cache hit that runs without blocking may be answered on the front door's I/O thread

@@ -44,7 +44,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -85,8 +84,8 @@ import static java.util.Objects.requireNonNull;
  * {@link ClientSession}, and its messages go, in order, through the session's
  * {@link SessionWorkQueue} to a {@link PgMessageProcessor} on a worker (reading stops when many are
  * queued); rows stream with backpressure ({@link PgRowSink}). Encoding is in
- * {@link BackendMessages}. After each ReadyForQuery the session's idle timeout is armed on the
- * event loop; a message that arrives disarms it, and if it fires the connection is closed with
+ * {@link BackendMessages}. After each ReadyForQuery the session's idle timeout runs
+ * ({@link IdleSessionTimer}); a message that arrives ends it, and if it runs out the connection is closed with
  * FATAL 57P05 (idle_session_timeout) or 25P03 (idle_in_transaction_session_timeout). The gateway
  * may also end the session (its user was removed): FATAL 57P01.
  */
@@ -131,7 +130,8 @@ final class PgProtocolHandler
     private long received;
     /** Messages handed to the worker so far (worker only; read by the idle timer through the mark it set). */
     private volatile long handled;
-    private volatile Future<?> idleTimer;
+    /** The session's idle timeouts; null until authenticated. */
+    private IdleSessionTimer idleTimer;
 
     PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, LoginThrottle throttle, Sessions sessions, Executor workers,
             Executor holders, ClientConnections connections)
@@ -164,11 +164,8 @@ final class PgProtocolHandler
                 case SASL_INITIAL -> saslInitial(ctx, message);
                 case SASL_FINAL -> saslFinal(ctx, message);
                 case READY -> {
+                    // the idle timer compares this with the messages handled at the last ReadyForQuery
                     received++;
-                    Future<?> timer = idleTimer;
-                    if (timer != null) {
-                        timer.cancel(false);
-                    }
                     if (message instanceof FrontendMessage.Query || message instanceof FrontendMessage.Execute) {
                         // from now on a cancel counts, however long the message waits for a worker
                         session.statementReceived();
@@ -402,6 +399,7 @@ final class PgProtocolHandler
         Sessions.CancelKey key = created.cancelKey();
         processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close(),
                 () -> armIdleTimer(created));
+        idleTimer = new IdleSessionTimer(channel.eventLoop(), () -> received, inTransaction -> idleTimeoutExpired(created, inTransaction));
         worker = new CountingWorker(processor);
         work = new SessionWorkQueue<>(created, workers, holders, worker, new ChannelTransport());
         session = created;
@@ -434,28 +432,22 @@ final class PgProtocolHandler
      */
     private void armIdleTimer(ClientSession session)
     {
-        Duration timeout = session.idleTimeout();
-        if (timeout.isZero()) {
+        idleTimer.ready(session.idleTimeout(), session.transactionStatus() != TransactionStatus.IDLE, handled);
+    }
+
+    /** The client sent nothing for the idle timeout (on the event loop). */
+    private void idleTimeoutExpired(ClientSession session, boolean inTransaction)
+    {
+        if (phase != Phase.READY) {
             return;
         }
-        boolean inTransaction = session.transactionStatus() != TransactionStatus.IDLE;
-        long mark = handled;
-        Future<?> previous = idleTimer;
-        if (previous != null) {
-            previous.cancel(false);
+        log.info("Closing the idle session of {} from {} after {}", session.principal().name(), channel.remoteAddress(), session.idleTimeout());
+        ChannelHandlerContext ctx = channel.pipeline().context(this);
+        if (ctx != null) {
+            fatal(ctx, inTransaction
+                    ? PgError.fatal("25P03", "terminating connection due to idle-in-transaction timeout")
+                    : PgError.fatal("57P05", "terminating connection due to idle-session timeout"));
         }
-        idleTimer = channel.eventLoop().schedule(() -> {
-            if (phase != Phase.READY || received != mark) {
-                return;
-            }
-            log.info("Closing the idle session of {} from {} after {}", session.principal().name(), channel.remoteAddress(), timeout);
-            ChannelHandlerContext ctx = channel.pipeline().context(this);
-            if (ctx != null) {
-                fatal(ctx, inTransaction
-                        ? PgError.fatal("25P03", "terminating connection due to idle-in-transaction timeout")
-                        : PgError.fatal("57P05", "terminating connection due to idle-session timeout"));
-            }
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The gateway ends this session (its user was removed or changed): the client is told, then the connection closes. */
@@ -579,9 +571,8 @@ final class PgProtocolHandler
         connections.closed();
         phase = Phase.CLOSED;
         arrived.clear();
-        Future<?> timer = idleTimer;
-        if (timer != null) {
-            timer.cancel(false);
+        if (idleTimer != null) {
+            idleTimer.cancel();
         }
         if (work != null) {
             work.close();

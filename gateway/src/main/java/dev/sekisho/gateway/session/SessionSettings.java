@@ -49,6 +49,15 @@ public final class SessionSettings
     private final Set<String> unset = new HashSet<>();
     /** Timeout values parsed already: every statement reads statement_timeout and idle_session_timeout. */
     private final Map<String, Duration> parsedTimeouts = new HashMap<>();
+    /**
+     * Counts changes of {@link #values}; the three timeouts below are of {@link #timeoutsVersion}.
+     * Every ReadyForQuery reads the idle timeouts, and settings rarely change between statements.
+     */
+    private long version;
+    private long timeoutsVersion = -1;
+    private Duration statementTimeout;
+    private Duration idleSessionTimeout;
+    private Duration idleInTransactionSessionTimeout;
     private final List<String> defaultSearchPath;
     private final SessionLimits limits;
     private ZoneId timeZone = ZoneOffset.UTC;
@@ -125,6 +134,7 @@ public final class SessionSettings
     {
         canonicalNames.put(name, name);
         values.put(name, value);
+        version++;
         unset.clear();
         defaults.put(name, value);
     }
@@ -207,6 +217,7 @@ public final class SessionSettings
         if (value == null) {
             Map<String, String> changed = new LinkedHashMap<>();
             values.remove(canonical);
+            version++;
             return changed;
         }
         if (canonical.equals("TimeZone")) {
@@ -254,6 +265,7 @@ public final class SessionSettings
     public Map<String, String> restore(Snapshot snapshot)
     {
         values.keySet().removeIf(name -> !snapshot.values.containsKey(name));
+        version++;
         Map<String, String> changed = new LinkedHashMap<>();
         snapshot.values.forEach((name, value) -> changed.putAll(store(name, value)));
         timeZone = snapshot.timeZone;
@@ -271,6 +283,7 @@ public final class SessionSettings
         String value = snapshot.values.get(canonical);
         if (value == null) {
             values.remove(canonical);
+            version++;
             return new LinkedHashMap<>();
         }
         if (canonical.equals("TimeZone")) {
@@ -302,19 +315,33 @@ public final class SessionSettings
     /** {@code statement_timeout}: how long one statement may run before it is cancelled; zero: no limit. */
     public Duration statementTimeout()
     {
-        return timeout("statement_timeout");
+        parseTimeouts();
+        return statementTimeout;
     }
 
     /** {@code idle_session_timeout}: how long the session may wait for its client outside a transaction; zero: no limit. */
     public Duration idleSessionTimeout()
     {
-        return timeout("idle_session_timeout");
+        parseTimeouts();
+        return idleSessionTimeout;
     }
 
     /** {@code idle_in_transaction_session_timeout}: how long it may wait inside a transaction block; zero: no limit. */
     public Duration idleInTransactionSessionTimeout()
     {
-        return timeout("idle_in_transaction_session_timeout");
+        parseTimeouts();
+        return idleInTransactionSessionTimeout;
+    }
+
+    private void parseTimeouts()
+    {
+        if (timeoutsVersion == version) {
+            return;
+        }
+        statementTimeout = timeout("statement_timeout");
+        idleSessionTimeout = timeout("idle_session_timeout");
+        idleInTransactionSessionTimeout = timeout("idle_in_transaction_session_timeout");
+        timeoutsVersion = version;
     }
 
     private Duration timeout(String name)
@@ -355,6 +382,7 @@ public final class SessionSettings
     private Map<String, String> store(String canonical, String value)
     {
         String previous = values.put(canonical, value);
+        version++;
         unset.clear();
         Map<String, String> changed = new LinkedHashMap<>();
         if (REPORTED.contains(canonical) && !value.equals(previous)) {

@@ -3,6 +3,7 @@ package dev.sekisho.gateway.session;
 import dev.sekisho.planner.spi.QueryException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -45,6 +46,37 @@ class TestSessionSettings
         assertThat(settings.timeZone()).isEqualTo(ZoneOffset.ofHours(-9));
         settings.set("custom.thing", List.of("1"));
         assertThat(settings.show("custom.thing")).contains("1");
+    }
+
+    @Test
+    void timeoutsFollowEveryChangeOfTheirSettings()
+    {
+        SessionSettings settings = new SessionSettings("alice", List.of("shop"), Map.of("idle_session_timeout", "5s"));
+        assertThat(settings.idleSessionTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(settings.statementTimeout()).isZero();
+        SessionSettings.Snapshot beforeTransaction = settings.snapshot();
+        settings.set("statement_timeout", List.of("2s"));
+        settings.set("idle_in_transaction_session_timeout", List.of("1min"));
+        assertThat(settings.statementTimeout()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(settings.idleInTransactionSessionTimeout()).isEqualTo(Duration.ofMinutes(1));
+        // ROLLBACK of the transaction that SET them
+        settings.restore(beforeTransaction);
+        assertThat(settings.statementTimeout()).isZero();
+        assertThat(settings.idleInTransactionSessionTimeout()).isZero();
+        // the end of a transaction that SET LOCAL one
+        SessionSettings.Snapshot beforeLocal = settings.snapshot();
+        settings.set("idle_session_timeout", List.of("3s"));
+        assertThat(settings.idleSessionTimeout()).isEqualTo(Duration.ofSeconds(3));
+        settings.restore(beforeLocal, "idle_session_timeout");
+        assertThat(settings.idleSessionTimeout()).isEqualTo(Duration.ofSeconds(5));
+        settings.set("idle_session_timeout", List.of("0"));
+        assertThat(settings.idleSessionTimeout()).isZero();
+        settings.reset("idle_session_timeout");
+        assertThat(settings.idleSessionTimeout()).isEqualTo(Duration.ofSeconds(5));
+        settings.set("statement_timeout", List.of("7s"));
+        settings.resetAll();
+        assertThat(settings.statementTimeout()).isZero();
+        assertThat(settings.idleSessionTimeout()).isEqualTo(Duration.ofSeconds(5));
     }
 
     @Test
