@@ -160,7 +160,8 @@ public final class Gateway
                     .withPort(config.listen().port())
                     .withMaxMessageBytes(config.protocol().maxMessageBytes())
                     .withMaxConnections(config.protocol().maxConnections())
-                    .withIoTransport(PgIoTransport.valueOf(config.protocol().ioTransport().name()));
+                    .withIoTransport(PgIoTransport.valueOf(config.protocol().ioTransport().name()))
+                    .withCacheHitsOnEventLoop(config.protocol().cacheHitsOnEventLoop());
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }

@@ -235,12 +235,19 @@ public record SekishoConfig(
      * @param maxMessageBytes largest frontend message accepted; larger ones close the connection with 08P01
      * @param maxConnections connections accepted at once; more are refused with 53300
      * @param ioTransport Netty's transport under the Postgres-wire front door
+     * @param cacheHitsOnEventLoop {@code protocol.cache_hits_on_event_loop}: whether a result-cache hit of a
+     *         prepared statement is answered on the event loop without a worker where that cannot block
      */
-    public record Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport)
+    public record Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop)
     {
         public Protocol
         {
             requireNonNull(ioTransport, "ioTransport is null");
+        }
+
+        public Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport)
+        {
+            this(maxMessageBytes, maxConnections, ioTransport, true);
         }
 
         public Protocol(int maxMessageBytes, int maxConnections)

@@ -126,7 +126,7 @@ public final class SekishoConfigLoader
         }).orElse(SekishoConfig.Execution.defaults());
 
         SekishoConfig.Protocol protocol = root.optionalSection("protocol").map(section -> {
-            section.rejectUnknownKeys(Set.of("max_message_bytes", "max_connections", "io_transport"));
+            section.rejectUnknownKeys(Set.of("max_message_bytes", "max_connections", "io_transport", "cache_hits_on_event_loop"));
             SekishoConfig.Protocol defaults = SekishoConfig.Protocol.defaults();
             SekishoConfig.IoTransport ioTransport = section.optionalString("io_transport")
                     .map(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
@@ -139,7 +139,8 @@ public final class SekishoConfigLoader
             return new SekishoConfig.Protocol(
                     section.intValue("max_message_bytes", defaults.maxMessageBytes(), 1024, 1 << 30),
                     section.intValue("max_connections", defaults.maxConnections(), 1, 1_000_000),
-                    ioTransport);
+                    ioTransport,
+                    section.booleanValue("cache_hits_on_event_loop", defaults.cacheHitsOnEventLoop()));
         }).orElse(SekishoConfig.Protocol.defaults());
 
         ConfigReader sourcesSection = root.optionalSection("sources")

@@ -24,7 +24,20 @@ import static java.util.Objects.requireNonNull;
 public interface Admission
 {
     /** Admits every statement at once. */
-    Admission ADMIT_ALL = statement -> Permit.NONE;
+    Admission ADMIT_ALL = new Admission()
+    {
+        @Override
+        public Permit admit(StatementInfo statement)
+        {
+            return Permit.NONE;
+        }
+
+        @Override
+        public Optional<Permit> admitAtOnce(StatementInfo statement)
+        {
+            return Optional.of(Permit.NONE);
+        }
+    };
 
     /**
      * Admits {@code statement}, or refuses it by throwing a
@@ -47,6 +60,18 @@ public interface Admission
         catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /**
+     * Admits {@code statement} when that needs no estimate, no ledger and no queue: called on a
+     * front door's I/O thread, which must not block, for a statement the result cache answers (see
+     * {@link ClientSession#answerFromCache}). Empty when the statement needs more than that; nothing
+     * is reserved or recorded then, and it is admitted by {@link #request} on a worker as usual.
+     * The default: always empty.
+     */
+    default Optional<Permit> admitAtOnce(StatementInfo statement)
+    {
+        return Optional.empty();
     }
 
     /**

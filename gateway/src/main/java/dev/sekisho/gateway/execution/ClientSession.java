@@ -1,5 +1,7 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.resultcache.CachingConnector;
+import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
@@ -7,6 +9,9 @@ import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionSettings;
 import dev.sekisho.gateway.session.StatementText;
 import dev.sekisho.gateway.session.TransactionStatus;
+import dev.sekisho.gateway.sql.StatementKind;
+import dev.sekisho.planner.PreparedQuery;
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
@@ -14,8 +19,10 @@ import dev.sekisho.policies.sql.SqlStatement;
 import dev.sekisho.policies.Principal;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 import static java.util.Objects.requireNonNull;
@@ -30,11 +37,16 @@ import static java.util.Objects.requireNonNull;
  * one the front door reports it and calls {@link #fail()}.
  *
  * <p>Not thread-safe, except {@link #cancel()} and {@link #terminate()}: every other call comes from
- * the session's one task at a time (see {@link SessionWorkQueue}), on a worker thread.
+ * the session's one task at a time (see {@link SessionWorkQueue}), on a worker thread, or, for a
+ * result-cache hit that {@link #answerFromCache} found answerable without blocking, on the front
+ * door's I/O thread while the session's work queue is idle.
  */
 public final class ClientSession
         implements AutoCloseable
 {
+    /** The largest stored result answered without a worker: its rows go out in one write that backpressure need not pause. */
+    public static final long MAX_ANSWER_BYTES = 16 * 1024;
+
     private final Session session;
     private final StatementPipeline pipeline;
     private final Sessions sessions;
@@ -42,9 +54,18 @@ public final class ClientSession
     private final AdmissionWait admissionWait = new AdmissionWait();
     private final ConnectionLimits.Slot slot;
     private final SessionInfo info;
+    private final Optional<ResultCache> resultCache;
 
     ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey, ConnectionLimits.Slot slot, SessionInfo info)
     {
+        this(session, pipeline, sessions, cancelKey, slot, info, Optional.empty());
+    }
+
+    /** @param resultCache the gateway's result cache, whose hits {@link #answerFromCache} answers without a worker */
+    ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey, ConnectionLimits.Slot slot, SessionInfo info,
+            Optional<ResultCache> resultCache)
+    {
+        this.resultCache = requireNonNull(resultCache, "resultCache is null");
         this.session = requireNonNull(session, "session is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
@@ -144,6 +165,111 @@ public final class ClientSession
     public StatementRun execute(String portalName, int maxRows, RowSink sink)
     {
         return pipeline.run(session, info, admissionWait, portalName, maxRows, sink);
+    }
+
+    /**
+     * Like {@link #execute(String, int, RowSink)}, for the portal that {@code answer}'s Bind made:
+     * admitted already, its rows read from the entry {@code answer} pinned. Call on the thread that
+     * holds the pin.
+     */
+    public StatementRun execute(String portalName, int maxRows, RowSink sink, CachedAnswer answer)
+    {
+        return pipeline.run(session, info, admissionWait, portalName, maxRows, sink, answer.takePermit());
+    }
+
+    /**
+     * A statement that the result cache answers now and that can run on the calling thread without
+     * blocking it, checked before anything of it runs: Bind of prepared statement
+     * {@code statementName} with {@code values}, then Execute. Empty unless all of this holds:
+     * the session is idle outside a transaction block (nothing to roll back, no failed block);
+     * the statement is a query planned for the session as it is now (no re-plan: a policy edit or a
+     * new search_path sends it to a worker), which its one source runs whole; the result cache
+     * would answer that source statement from a stored entry of at most
+     * {@link #MAX_ANSWER_BYTES} (the same checks as a read on a worker: the session's
+     * {@code sekisho.cache}, cacheable tables and SQL, the source's own check); and admission
+     * needs no estimate, ledger or queue ({@link Admission#admitAtOnce}). The entry is pinned on
+     * the calling thread until the answer is closed, so the read cannot miss and reach a source.
+     * Never blocks and changes nothing when empty.
+     */
+    public Optional<CachedAnswer> answerFromCache(PreparedStatement statement, List<Object> values)
+    {
+        if (resultCache.isEmpty() || session.transactionStatus() != TransactionStatus.IDLE || statement.kind() != StatementKind.QUERY
+                || statement.query().isEmpty() || statement.command().isPresent() || values.size() != statement.parameterTypes().size()) {
+            return Optional.empty();
+        }
+        PreparedQuery query = statement.query().get();
+        if (!query.isFullyPushedDown() || !session.isCurrent(statement)) {
+            return Optional.empty();
+        }
+        List<BackendQuery> fragments = query.fragments(values);
+        if (fragments.size() != 1) {
+            return Optional.empty();
+        }
+        Optional<String> cacheSetting = session.settings().show(CachingConnector.SESSION_SETTING);
+        Optional<ResultCache.Entry> entry = resultCache.get().peek(fragments.get(0), cacheSetting);
+        if (entry.isEmpty() || entry.get().bytes() > MAX_ANSWER_BYTES) {
+            return Optional.empty();
+        }
+        StatementInfo run = new StatementInfo(session.principalFor(statement.annotation()), session.principal(), "", statement, values, Instant.now(), info,
+                session.settings().show("application_name").filter(name -> !name.isEmpty()), cacheSetting);
+        Optional<Admission.Permit> permit = pipeline.admitAtOnce(run);
+        if (permit.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CachedAnswer(statement, permit.get(), resultCache.get().pin(entry.get())));
+    }
+
+    /**
+     * A statement {@link #answerFromCache} found answerable without a worker: the statement as it
+     * was checked, its admission permit, and the pinned entry. Close it when the statement's
+     * messages were handled: the pin ends, and a permit no run took is given back.
+     */
+    public static final class CachedAnswer
+            implements AutoCloseable
+    {
+        private final PreparedStatement statement;
+        private final ResultCache.Pin pin;
+        private Admission.Permit permit;
+
+        private CachedAnswer(PreparedStatement statement, Admission.Permit permit, ResultCache.Pin pin)
+        {
+            this.statement = statement;
+            this.permit = permit;
+            this.pin = pin;
+        }
+
+        /** The statement as it was checked: bind this one ({@link #bindChecked}), not a new plan. */
+        public PreparedStatement statement()
+        {
+            return statement;
+        }
+
+        private Admission.Permit takePermit()
+        {
+            Admission.Permit taken = permit;
+            if (taken == null) {
+                throw new IllegalStateException("the statement answered from the cache ran already");
+            }
+            permit = null;
+            return taken;
+        }
+
+        @Override
+        public void close()
+        {
+            pin.close();
+            Admission.Permit left = permit;
+            permit = null;
+            if (left != null) {
+                left.close();
+            }
+        }
+    }
+
+    /** Bind of {@code answer}'s statement as {@link #answerFromCache} checked it: it is not planned again. */
+    public Portal bindChecked(String portalName, CachedAnswer answer, List<Object> parameters, List<Integer> resultFormats)
+    {
+        return session.bindChecked(portalName, answer.statement(), parameters, resultFormats);
     }
 
     /** Closes a prepared statement; closing one that does not exist is not an error. */

@@ -136,6 +136,18 @@ public final class SessionWorkQueue<T>
         }
     }
 
+    /**
+     * Whether nothing of the session is queued, running, paused or waiting: a request handled now
+     * on the calling thread (the front door's I/O thread, the only one that adds requests) comes
+     * after every earlier one, and no worker touches the session meanwhile.
+     */
+    public boolean isIdle()
+    {
+        synchronized (lock) {
+            return !scheduled && queue.isEmpty() && !waitingForWritable && !waitingForAdmission && !closed;
+        }
+    }
+
     /** The client takes output again: a paused request goes on. */
     public void writable()
     {

@@ -156,7 +156,8 @@ public final class Sessions
                 int processId = random.nextInt(Integer.MAX_VALUE - 1) + 1;
                 int secretKey = random.nextInt();
                 CancelKey key = new CancelKey(processId, secretKey);
-                ClientSession opened = new ClientSession(session, pipeline, this, key, slot, new SessionInfo(processId, principal, origin, Instant.now()));
+                ClientSession opened = new ClientSession(session, pipeline, this, key, slot, new SessionInfo(processId, principal, origin, Instant.now()),
+                        resultCache);
                 if (sessions.putIfAbsent(processId, new Entry(opened, secretKey, disconnect)) == null) {
                     Hooks.notifying(() -> listener.opened(opened.info()));
                     return opened;

@@ -92,11 +92,30 @@ public final class StatementPipeline
         return new StatementRun(this, session, info, admissionWait, portal, maxRows, sink);
     }
 
+    /** A run of portal {@code portal} admitted already with {@code permit} ({@link #admitAtOnce}). */
+    StatementRun run(Session session, SessionInfo info, AdmissionWait admissionWait, String portal, int maxRows, RowSink sink, Admission.Permit permit)
+    {
+        return new StatementRun(this, session, info, admissionWait, portal, maxRows, sink, requireNonNull(permit, "permit is null"));
+    }
+
     /** Asks for admission: the future completes with the permit, or with the refusal; it may wait in a queue. */
     CompletableFuture<Admission.Permit> admit(StatementInfo statement)
     {
         notifying(() -> listener.started(statement));
         return requireNonNull(admission.request(statement), "admission returned no answer");
+    }
+
+    /** {@link Admission#admitAtOnce}: a permit when admitting the statement needs no estimate, ledger or queue. */
+    Optional<Admission.Permit> admitAtOnce(StatementInfo statement)
+    {
+        return admission.admitAtOnce(statement);
+    }
+
+    /** A run admitted already ({@link #admitAtOnce}) starts: the listeners hear of it as of any other. */
+    CompletableFuture<Admission.Permit> admitted(StatementInfo statement, Admission.Permit permit)
+    {
+        notifying(() -> listener.started(statement));
+        return CompletableFuture.completedFuture(permit);
     }
 
     void suspended(StatementInfo statement, Admission.Permit permit, long rows)

@@ -47,6 +47,8 @@ public final class StatementRun
     private final int maxRows;
     private final RowSink sink;
     private final AdmissionWait admissionWait;
+    /** The permit the run was admitted with before it started (a statement answered from the result cache without a worker); null: ask for one. */
+    private final Admission.Permit admittedAlready;
     private StatementInfo statement;
     private CompletableFuture<Admission.Permit> admission;
     private Admission.Permit permit = Admission.Permit.NONE;
@@ -57,6 +59,14 @@ public final class StatementRun
 
     StatementRun(StatementPipeline pipeline, Session session, SessionInfo info, AdmissionWait admissionWait, String portalName, int maxRows, RowSink sink)
     {
+        this(pipeline, session, info, admissionWait, portalName, maxRows, sink, null);
+    }
+
+    /** @param admittedAlready the permit the run was admitted with already ({@link StatementPipeline#admitAtOnce}); null: ask for one */
+    StatementRun(StatementPipeline pipeline, Session session, SessionInfo info, AdmissionWait admissionWait, String portalName, int maxRows, RowSink sink,
+            Admission.Permit admittedAlready)
+    {
+        this.admittedAlready = admittedAlready;
         this.admissionWait = requireNonNull(admissionWait, "admissionWait is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.session = requireNonNull(session, "session is null");
@@ -104,7 +114,7 @@ public final class StatementRun
             statement = new StatementInfo(session.principalFor(bound.statement().annotation()), session.principal(), portalName, bound.statement(),
                     bound.parameters(), Instant.now(), info, session.settings().show("application_name").filter(name -> !name.isEmpty()),
                     session.settings().show(CachingConnector.SESSION_SETTING));
-            admission = pipeline.admit(statement);
+            admission = admittedAlready != null ? pipeline.admitted(statement, admittedAlready) : pipeline.admit(statement);
             if (!admission.isDone()) {
                 admissionWait.waitFor(admission);
                 if (!admission.isDone()) {

@@ -15,7 +15,9 @@
  *       budgets and the audit trail plug in;</li>
  *   <li>statements run on the bounded {@link dev.sekisho.gateway.execution.WorkerPool}, each
  *       session's requests in order through its
- *       {@link dev.sekisho.gateway.execution.SessionWorkQueue}, with backpressure both ways;</li>
+ *       {@link dev.sekisho.gateway.execution.SessionWorkQueue}, with backpressure both ways; a
+ *       result-cache hit that runs without blocking may be answered on the front door's I/O thread
+ *       instead, while the queue is idle ({@link dev.sekisho.gateway.execution.ClientSession#answerFromCache});</li>
  *   <li>{@link dev.sekisho.gateway.execution.StatementFailures} says what any failure means to a
  *       client (a SQLSTATE), whichever protocol reports it.</li>
  * </ul>

@@ -219,6 +219,30 @@ public final class CostGuard
         }
     }
 
+    /**
+     * A statement of a principal without statement limits, allowances or a resource group is
+     * admitted as {@link #request} would admit it (nothing estimated, reserved or queued); any other
+     * is left to {@link #request} on a worker.
+     */
+    @Override
+    public Optional<Permit> admitAtOnce(StatementInfo statement)
+    {
+        PreparedStatement prepared = statement.statement();
+        PolicySet current = policies.get();
+        Principal principal = statement.principal();
+        if (prepared.query().isEmpty() || !BudgetCheck.limits(current, principal).isEmpty()
+                || ledger.isPresent() && !Allowances.charges(current, principal, clock).isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<Boolean> scheduled = current.resourceGroups().selectors().isEmpty() ? Optional.empty()
+                : prepared.annotation().flatMap(RedashAnnotation::scheduled);
+        if (GroupSelection.select(current, principal, statement.applicationName().orElse(""), scheduled).isPresent()) {
+            return Optional.empty();
+        }
+        admitted.accept(new Admitted(principal, statement.account(), Optional.empty(), Duration.ZERO, prepared.sql()));
+        return Optional.of(new GuardPermit(Optional.empty(), Optional.empty(), Optional.empty(), OptionalLong.empty(), OptionalLong.empty(), false));
+    }
+
     /** Whether BigQuery's accuracy makes the figure an upper bound of what the statement reads (PRECISE, UPPER_BOUND). */
     private static boolean isBound(CostEstimate.Accuracy accuracy)
     {

@@ -236,6 +236,8 @@ public final class GatewayMetrics
         caches.results().ifPresent(cache -> {
             FunctionCounter.builder("sekisho.result.cache.hits", cache, results -> results.stats().hits())
                     .description("Source reads answered from the result cache").register(registry);
+            FunctionCounter.builder("sekisho.result.cache.event.loop.hits", cache, results -> results.pinnedHits())
+                    .description("Of the hits, those answered on the PostgreSQL front door's event loop without a worker").register(registry);
             FunctionCounter.builder("sekisho.result.cache.misses", cache, results -> results.stats().misses())
                     .description("Cacheable source reads that went to the source").register(registry);
             FunctionCounter.builder("sekisho.result.cache.bypasses", cache, results -> results.stats().bypasses())

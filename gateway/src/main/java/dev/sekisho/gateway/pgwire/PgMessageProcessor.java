@@ -15,6 +15,7 @@ import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.sql.SqlStatement;
 
 import java.util.List;
+import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
 
@@ -35,6 +36,10 @@ final class PgMessageProcessor
     private final PgParameters parameters;
     private boolean ignoreUntilSync;
     private Step paused;
+    /** The cached answer whose batch is being handled on the event loop ({@link #answerOnEventLoop}); null on a worker. */
+    private ClientSession.CachedAnswer answering;
+    /** Its Bind's parameter values, decoded when the batch was checked. */
+    private List<Object> answeringValues;
 
     /** A piece of work that may pause for backpressure; returns true when finished. */
     private interface Step
@@ -132,6 +137,67 @@ final class PgMessageProcessor
     }
 
     /**
+     * Handles a batch of messages on the calling thread (the event loop) when it is a result-cache
+     * hit that runs there without blocking; returns false, having changed nothing, when it is not:
+     * the batch then goes to a worker whole. Call only while the session's work queue is idle
+     * ({@link SessionWorkQueue#isIdle()}), so that its replies come after every earlier one.
+     *
+     * <p>Answered here, exactly: {@code Bind, Execute, Sync} or {@code Bind, Describe (portal),
+     * Execute, Sync} of the unnamed portal, Execute of all rows, of a prepared statement (named or
+     * unnamed) while no error is being skipped and nothing paused, when
+     * {@link ClientSession#answerFromCache} says so (auto-commit outside a transaction block, a
+     * query its one source runs whole, planned under the current policy and search_path, a stored
+     * entry of at most {@link ClientSession#MAX_ANSWER_BYTES}, admission that needs no estimate,
+     * ledger or queue). A Parse (planning), a simple Query, a miss, or anything else goes to a
+     * worker. The messages are then handled by {@link #handle} as on a worker: the same replies,
+     * audit and metrics events, cancellation bracket and ReadyForQuery, so an error in the batch
+     * is reported and skipped to Sync as there.
+     *
+     * @param worker handles each message ({@link #handle}, or the connection's counting wrapper of it)
+     */
+    boolean answerOnEventLoop(List<FrontendMessage> batch, SessionWorkQueue.Worker<FrontendMessage> worker)
+    {
+        if (paused != null || ignoreUntilSync || batch.size() < 3 || batch.size() > 4
+                || !(batch.get(0) instanceof FrontendMessage.Bind bind) || !bind.portalName().isEmpty()
+                || !(batch.get(batch.size() - 2) instanceof FrontendMessage.Execute execute) || !execute.portalName().isEmpty() || execute.maxRows() != 0
+                || !(batch.get(batch.size() - 1) instanceof FrontendMessage.Sync)) {
+            return false;
+        }
+        if (batch.size() == 4 && !(batch.get(1) instanceof FrontendMessage.Describe describe && describe.target() == 'P' && describe.name().isEmpty())) {
+            return false;
+        }
+        Optional<ClientSession.CachedAnswer> answer;
+        List<Object> values;
+        try {
+            PreparedStatement statement = session.describeStatement(bind.statementName());
+            values = parameters.decode(bind, statement);
+            checkResultFormats(bind, statement);
+            answer = session.answerFromCache(statement, values);
+        }
+        catch (RuntimeException e) {
+            // a Bind that fails is reported by a worker, as always
+            return false;
+        }
+        if (answer.isEmpty()) {
+            return false;
+        }
+        try (ClientSession.CachedAnswer held = answer.get()) {
+            answering = held;
+            answeringValues = values;
+            for (FrontendMessage message : batch) {
+                if (!worker.handle(message)) {
+                    throw new IllegalStateException("a statement answered on the event loop paused");
+                }
+            }
+        }
+        finally {
+            answering = null;
+            answeringValues = null;
+        }
+        return true;
+    }
+
+    /**
      * The connection is gone: releases the replies gathered since the last Sync or Flush (a client
      * that drops the connection between Parse and Sync left them in a direct buffer nobody freed).
      */
@@ -185,8 +251,21 @@ final class PgMessageProcessor
 
     private void bind(FrontendMessage.Bind bind)
     {
+        if (answering != null) {
+            // checked with the statement as it was then: not decoded, checked or planned again
+            session.bindChecked(bind.portalName(), answering, answeringValues, bind.resultFormats());
+            BackendMessages.bindComplete(out.buffer());
+            return;
+        }
         PreparedStatement statement = session.describeStatement(bind.statementName());
         List<Object> values = parameters.decode(bind, statement);
+        checkResultFormats(bind, statement);
+        session.bind(bind.portalName(), bind.statementName(), values, bind.resultFormats());
+        BackendMessages.bindComplete(out.buffer());
+    }
+
+    private static void checkResultFormats(FrontendMessage.Bind bind, PreparedStatement statement)
+    {
         List<Integer> resultFormats = bind.resultFormats();
         for (int resultFormat : resultFormats) {
             PgParameters.checkFormat(resultFormat);
@@ -196,8 +275,6 @@ final class PgMessageProcessor
             throw new QueryException(SqlStates.PROTOCOL_VIOLATION, "bind message has " + resultFormats.size() + " result formats but query has "
                     + columnCount + " columns");
         }
-        session.bind(bind.portalName(), bind.statementName(), values, resultFormats);
-        BackendMessages.bindComplete(out.buffer());
     }
 
     private void describe(FrontendMessage.Describe describe)
@@ -257,7 +334,9 @@ final class PgMessageProcessor
         {
             try {
                 if (run == null) {
-                    run = session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings()));
+                    run = answering != null
+                            ? session.execute(portalName, maxRows, PgRowSink.forExecuteWithoutPausing(out, session.settings()), answering)
+                            : session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings()));
                 }
                 return run.proceed() != StatementRun.Outcome.PAUSED;
             }

@@ -71,7 +71,8 @@ import static java.util.Objects.requireNonNull;
  *   CancelRequest             -&gt; (nothing; the connection is closed; the session's running
  *                                statement, if the key matches, fails with 57014)
  *
- * Queries (on a worker thread, one message at a time, in order):
+ * Queries (on a worker thread, one message at a time, in order; a result-cache hit of a prepared
+ * statement on the event loop itself, see {@link PgMessageProcessor#answerOnEventLoop}):
  *   Query                     -&gt; per statement: [RowDescription, DataRow*] CommandComplete;
  *                                EmptyQueryResponse for an empty string; then ReadyForQuery
  *   Parse/Bind/Describe/Execute/Close/Sync/Flush
@@ -120,6 +121,9 @@ final class PgProtocolHandler
     private Map<String, String> startupParameters;
     /** The session's messages on their way to the workers; null until authenticated. */
     private SessionWorkQueue<FrontendMessage> work;
+    /** Handles the session's messages: on a worker, or here for a result-cache hit ({@link #handOver}); null until authenticated. */
+    private PgMessageProcessor processor;
+    private CountingWorker worker;
     /** Messages of the current read, not yet handed to the worker (event loop only). */
     private final List<FrontendMessage> arrived = new ArrayList<>();
     private ClientSession session;
@@ -396,9 +400,10 @@ final class PgProtocolHandler
             throw e;
         }
         Sessions.CancelKey key = created.cancelKey();
-        PgMessageProcessor processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close(),
+        processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close(),
                 () -> armIdleTimer(created));
-        work = new SessionWorkQueue<>(created, workers, holders, new CountingWorker(processor), new ChannelTransport());
+        worker = new CountingWorker(processor);
+        work = new SessionWorkQueue<>(created, workers, holders, worker, new ChannelTransport());
         session = created;
         BackendMessages.authenticationOk(out);
         created.settings().reportedValues().forEach((name, value) -> BackendMessages.parameterStatus(out, name, value));
@@ -520,11 +525,33 @@ final class PgProtocolHandler
         super.channelReadComplete(ctx);
     }
 
-    /** Gives the messages of the last read to the session's worker in one hand-off. */
+    /**
+     * Gives the messages of the last read to the session's worker in one hand-off, or answers them
+     * here when they are a result-cache hit that runs without blocking and nothing of the session
+     * is queued or running ({@link PgMessageProcessor#answerOnEventLoop}): two thread hand-offs
+     * saved per hit, and the replies still in order.
+     */
     private void handOver()
     {
         if (arrived.isEmpty()) {
             return;
+        }
+        if (options.cacheHitsOnEventLoop() && work.isIdle()) {
+            boolean answered;
+            try {
+                answered = processor.answerOnEventLoop(arrived, worker);
+            }
+            catch (RuntimeException | Error e) {
+                arrived.clear();
+                // as a worker's failure that is not a statement's: the connection is closed
+                log.error("Unexpected failure on connection from {}; closing it", channel.remoteAddress(), e);
+                channel.close();
+                return;
+            }
+            if (answered) {
+                arrived.clear();
+                return;
+            }
         }
         if (arrived.size() == 1) {
             work.add(arrived.get(0));

@@ -43,6 +43,8 @@ final class PgRowSink
     private final SessionSettings settings;
     /** A simple Query's statement: a RowDescription goes before the rows (an Execute's client described the portal before). */
     private final boolean simpleQuery;
+    /** Whether the statement pauses when the channel is above its high water mark (not for a bounded result answered on the event loop). */
+    private final boolean pauses;
     private boolean emptyQuery;
     private PgWireType[] types;
     private boolean[] binary;
@@ -55,23 +57,34 @@ final class PgRowSink
     private byte[] rowBytes;
     private ZoneId zone;
 
-    private PgRowSink(PgOutput out, SessionSettings settings, boolean simpleQuery)
+    private PgRowSink(PgOutput out, SessionSettings settings, boolean simpleQuery, boolean pauses)
     {
         this.out = requireNonNull(out, "out is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.simpleQuery = simpleQuery;
+        this.pauses = pauses;
     }
 
     /** For an Execute message. */
     static PgRowSink forExecute(PgOutput out, SessionSettings settings)
     {
-        return new PgRowSink(out, settings, false);
+        return new PgRowSink(out, settings, false, true);
+    }
+
+    /**
+     * For an Execute answered on the event loop from a small cached result: it never pauses (a
+     * paused statement would have to go on on a worker); the result's size is bounded instead
+     * ({@link dev.sekisho.gateway.execution.ClientSession#MAX_ANSWER_BYTES}).
+     */
+    static PgRowSink forExecuteWithoutPausing(PgOutput out, SessionSettings settings)
+    {
+        return new PgRowSink(out, settings, false, false);
     }
 
     /** For one statement of a simple Query. */
     static PgRowSink forSimpleQuery(PgOutput out, SessionSettings settings)
     {
-        return new PgRowSink(out, settings, true);
+        return new PgRowSink(out, settings, true, true);
     }
 
     @Override
@@ -130,7 +143,7 @@ final class PgRowSink
     @Override
     public boolean isReady()
     {
-        return !(out.flushIfFull() && !out.isWritable());
+        return !(out.flushIfFull() && pauses && !out.isWritable());
     }
 
     @Override

@@ -18,6 +18,9 @@ import static java.util.Objects.requireNonNull;
  * @param flushBytes how many bytes of rows are gathered before they are handed to the socket
  * @param tls TLS for clients that send SSLRequest; empty: SSLRequest is answered 'N'
  * @param ioTransport Netty's transport for the connections (epoll where it loads, by default)
+ * @param cacheHitsOnEventLoop whether a result-cache hit of a prepared statement is answered on the
+ *         event loop without a worker when that runs without blocking (see
+ *         {@link PgMessageProcessor#answerOnEventLoop}); on by default
  */
 public record PgServerOptions(
         String host,
@@ -30,7 +33,8 @@ public record PgServerOptions(
         int writeBufferHighWaterMark,
         int flushBytes,
         Optional<PgTls> tls,
-        PgIoTransport ioTransport)
+        PgIoTransport ioTransport,
+        boolean cacheHitsOnEventLoop)
 {
     public PgServerOptions
     {
@@ -64,59 +68,66 @@ public record PgServerOptions(
     public static PgServerOptions defaults()
     {
         return new PgServerOptions("127.0.0.1", 5432, 10_000, 16 * 1024 * 1024, 500, 0, 256 * 1024, 1024 * 1024, 64 * 1024, Optional.empty(),
-                PgIoTransport.AUTO);
+                PgIoTransport.AUTO, true);
     }
 
     public PgServerOptions withHost(String host)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
     }
 
     public PgServerOptions withPort(int port)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
     }
 
     public PgServerOptions withMaxStartupPacketBytes(int maxStartupPacketBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
     }
 
     public PgServerOptions withMaxMessageBytes(int maxMessageBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
     }
 
     public PgServerOptions withMaxConnections(int maxConnections)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
     }
 
     public PgServerOptions withIoThreads(int ioThreads)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
     }
 
     public PgServerOptions withWriteBufferWaterMarks(int low, int high)
     {
-        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes, tls, ioTransport);
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes, tls, ioTransport,
+                cacheHitsOnEventLoop);
     }
 
     public PgServerOptions withTls(PgTls tls)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, Optional.of(tls), ioTransport);
+                writeBufferHighWaterMark, flushBytes, Optional.of(tls), ioTransport, cacheHitsOnEventLoop);
     }
 
     public PgServerOptions withIoTransport(PgIoTransport ioTransport)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
+    }
+
+    public PgServerOptions withCacheHitsOnEventLoop(boolean cacheHitsOnEventLoop)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
     }
 }

@@ -53,6 +53,7 @@ public final class CachingConnector
         this.lastModifiedChecks = source.tracksLastModified()
                 ? Optional.of(new LastModifiedChecks(source, cache, cache.settings().lastModifiedCheck()))
                 : Optional.empty();
+        cache.serves(name, query -> lastModifiedChecks.map(checks -> checks.allowsCaching(query)).orElse(true));
         source.followChanges(new TableChangeListener()
         {
             @Override
@@ -99,6 +100,11 @@ public final class CachingConnector
     @Override
     public ResultStream execute(BackendQuery query, ExecutionContext context)
     {
+        // a statement answered on a front door's I/O thread: the entry it was admitted for, whatever the checks below say now
+        ResultStream pinned = cache.readPinned(query, context::answeredFromCache);
+        if (pinned != null) {
+            return pinned;
+        }
         Optional<Duration> ttl = cache.ttl(query);
         if (ttl.isEmpty() || !isOn(context.setting(SESSION_SETTING)) || !lastModifiedChecks.map(checks -> checks.allowsCaching(query)).orElse(true)) {
             cache.bypassed();

@@ -19,6 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -69,6 +70,12 @@ public final class ResultCache
     private final ConcurrentHashMap<StatementShape, Optional<Duration>> ttls = new ConcurrentHashMap<>();
     /** Statements whose TTL is remembered at most; then the memo starts afresh (a plain map reads faster than a bounded cache). */
     private static final int MAX_REMEMBERED_TTLS = 10_000;
+    /** The entry a statement answered on a front door's I/O thread was admitted for (see {@link #pin}); set only on that thread, only while it runs. */
+    private static final ThreadLocal<Pin> PINNED = new ThreadLocal<>();
+    /** Whether each source's own checks let a statement be cached now (a BigQuery table's last-modified check), by source name. */
+    private final ConcurrentHashMap<String, Predicate<BackendQuery>> sources = new ConcurrentHashMap<>();
+    /** Reads answered from an entry pinned on a front door's I/O thread: the proof that hits skip the worker hand-off. */
+    private final LongAdder pinnedHits = new LongAdder();
 
     /** What a statement's TTL depends on. */
     private record StatementShape(String sql, List<SourceTable> tables)
@@ -261,6 +268,116 @@ public final class ResultCache
         }
         stream.close();
         return new Loaded(new CachedResult(columns, rows, bytes, ttl), null);
+    }
+
+    /**
+     * A source whose statements this cache answers (its {@link CachingConnector}), with the check
+     * of its own that a statement must pass to be cached now.
+     */
+    void serves(String source, Predicate<BackendQuery> cacheableNow)
+    {
+        sources.put(requireNonNull(source, "source is null"), requireNonNull(cacheableNow, "cacheableNow is null"));
+    }
+
+    /**
+     * The stored entry that a read of {@code query} by a session whose {@code sekisho.cache} is
+     * {@code setting} would be answered from now, with the same checks as
+     * {@link CachingConnector#execute} (cacheable statement and tables, the session's setting, the
+     * source's own check); empty when the read would go to the source or wait for another's. Never
+     * blocks, never loads, and changes no figure: only the read the entry is pinned for counts.
+     */
+    public Optional<Entry> peek(BackendQuery query, Optional<String> setting)
+    {
+        Predicate<BackendQuery> source = sources.get(query.source());
+        if (source == null || !CachingConnector.isOn(setting) || ttl(query).isEmpty() || !source.test(query)) {
+            return Optional.empty();
+        }
+        ResultKey key = new ResultKey(query);
+        CachedResult cached = results.getIfPresent(key);
+        return cached == null ? Optional.empty() : Optional.of(new Entry(key, cached));
+    }
+
+    /** A stored entry, as {@link #peek} found it: what a statement answered without a worker reads. */
+    public static final class Entry
+    {
+        private final ResultKey key;
+        private final CachedResult result;
+
+        private Entry(ResultKey key, CachedResult result)
+        {
+            this.key = key;
+            this.result = result;
+        }
+
+        /** The entry's estimated size (rows, values and their headers). */
+        public long bytes()
+        {
+            return result.bytes();
+        }
+    }
+
+    /**
+     * Until the returned pin is closed, the read of {@code entry}'s statement on this thread is
+     * answered from {@code entry}, whatever happened to the cache since {@link #peek} found it (an
+     * eviction or invalidation in between counts as having happened just after the read, as it
+     * would for a read that began a moment earlier on a worker), and any other read on this thread
+     * fails rather than reach a source: this thread must not block.
+     */
+    public Pin pin(Entry entry)
+    {
+        if (PINNED.get() != null) {
+            throw new IllegalStateException("an entry is pinned on this thread already");
+        }
+        Pin pin = new Pin(entry);
+        PINNED.set(pin);
+        return pin;
+    }
+
+    /** What {@link #pin} set; closing it ends the pin. */
+    public static final class Pin
+            implements AutoCloseable
+    {
+        private final Entry entry;
+
+        private Pin(Entry entry)
+        {
+            this.entry = entry;
+        }
+
+        @Override
+        public void close()
+        {
+            if (PINNED.get() == this) {
+                PINNED.remove();
+            }
+        }
+    }
+
+    /**
+     * The pinned entry's rows when a statement answered on a front door's I/O thread reads it
+     * (counted as a hit), null when nothing is pinned on this thread.
+     *
+     * @throws IllegalStateException for a read of another statement than the one pinned: it would reach a source from a thread that must not block
+     */
+    ResultStream readPinned(BackendQuery query, Runnable hit)
+    {
+        Pin pin = PINNED.get();
+        if (pin == null) {
+            return null;
+        }
+        if (!pin.entry.key.equals(new ResultKey(query))) {
+            throw new IllegalStateException("a statement answered without a worker read another source statement than the one it was admitted for");
+        }
+        hits.increment();
+        pinnedHits.increment();
+        hit.run();
+        return pin.entry.result.stream();
+    }
+
+    /** Reads answered from an entry pinned on a front door's I/O thread (statements answered there without a worker) since the start. */
+    public long pinnedHits()
+    {
+        return pinnedHits.sum();
     }
 
     /** Whether an entry of {@code query} is stored now (no figure changes: a look, not a read). */

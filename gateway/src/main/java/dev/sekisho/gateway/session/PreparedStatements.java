@@ -189,6 +189,15 @@ final class PreparedStatements
         return replanned;
     }
 
+    /**
+     * Whether {@link #current} would return {@code statement} itself, without planning it again
+     * (a check that never plans: for a front door's I/O thread).
+     */
+    boolean isCurrent(PreparedStatement statement)
+    {
+        return statement.plannedFor().isEmpty() || samePlanningInput(statement.plannedFor().get(), context.apply(statement.annotation()));
+    }
+
     /** Close of a statement; closing one that does not exist is not an error. */
     void close(String name)
     {

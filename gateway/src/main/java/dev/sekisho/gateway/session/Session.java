@@ -211,7 +211,30 @@ public final class Session
      */
     public Portal bind(String portalName, String statementName, List<Object> parameters, List<Integer> resultFormats)
     {
-        PreparedStatement statement = statements.current(statements.get(statementName));
+        return bind(portalName, statementName, statements.current(statements.get(statementName)), parameters, resultFormats);
+    }
+
+    /**
+     * Whether {@code statement} is planned for the session as it is now (policy snapshot, user,
+     * search_path): a Bind of it would not plan it again. Never plans (a front door's I/O thread may ask).
+     */
+    public boolean isCurrent(PreparedStatement statement)
+    {
+        return statements.isCurrent(statement);
+    }
+
+    /**
+     * Like {@link #bind(String, String, List, List)}, for {@code statement} as
+     * {@link #isCurrent} found it current a moment ago: it is not planned again (the Bind counts as
+     * having happened when it was checked), so no planning runs on the calling thread.
+     */
+    public Portal bindChecked(String portalName, PreparedStatement statement, List<Object> parameters, List<Integer> resultFormats)
+    {
+        return bind(portalName, statement.name(), statement, parameters, resultFormats);
+    }
+
+    private Portal bind(String portalName, String statementName, PreparedStatement statement, List<Object> parameters, List<Integer> resultFormats)
+    {
         transaction.checkNotFailed(statement.kind());
         if (!portalName.isEmpty() && portals.contains(portalName)) {
             throw new QueryException(DUPLICATE_CURSOR, "cursor \"" + portalName + "\" already exists", "Close it first, or choose another name.", null);

@@ -245,6 +245,15 @@ class TestSekishoConfigLoader
     }
 
     @Test
+    void cacheHitsOnTheEventLoopAreOnUnlessTurnedOff()
+    {
+        String sources = "\nsources:\n  shop: {type: mysql, replicas: [{host: r1}]}\n";
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml" + sources, FILE).protocol().cacheHitsOnEventLoop()).isTrue();
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {cache_hits_on_event_loop: false}" + sources, FILE).protocol()
+                .cacheHitsOnEventLoop()).isFalse();
+    }
+
+    @Test
     void missingFile()
     {
         assertThatThrownBy(() -> SekishoConfigLoader.load(Path.of("does-not-exist.yaml")))

@@ -14,6 +14,7 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -74,6 +75,53 @@ class TestSessionWorkQueue
         queue.writable();
         workers.runAll();
         assertThat(worker.handled).containsExactly("execute", "resume", "sync", "parse");
+    }
+
+    @Test
+    void theSessionIsIdleOnlyWhenNothingIsQueuedRunningOrPaused()
+    {
+        // what lets the event loop answer a result-cache hit itself: only then can no earlier request still be on its way
+        assertThat(queue.isIdle()).isTrue();
+        queue.add("bind");
+        assertThat(queue.isIdle()).as("queued").isFalse();
+        List<Boolean> idleWhileRunning = new ArrayList<>();
+        AtomicReference<SessionWorkQueue<String>> self = new AtomicReference<>();
+        SessionWorkQueue<String> observed = new SessionWorkQueue<>(session, workers, holders, new SessionWorkQueue.Worker<>()
+        {
+            @Override
+            public boolean handle(String request)
+            {
+                worker.handle(request);
+                idleWhileRunning.add(self.get().isIdle());
+                return true;
+            }
+
+            @Override
+            public boolean resume()
+            {
+                return true;
+            }
+        }, transport);
+        self.set(observed);
+        workers.runAll();
+        assertThat(queue.isIdle()).isTrue();
+        observed.add("execute");
+        workers.runAll();
+        assertThat(idleWhileRunning).containsExactly(false);
+        assertThat(observed.isIdle()).isTrue();
+
+        worker.pauseOn = "execute";
+        transport.writable = false;
+        queue.add("execute");
+        workers.runAll();
+        assertThat(queue.isIdle()).as("paused for a client that does not read").isFalse();
+        transport.writable = true;
+        queue.writable();
+        assertThat(queue.isIdle()).as("resuming").isFalse();
+        workers.runAll();
+        assertThat(queue.isIdle()).isTrue();
+        queue.close();
+        assertThat(queue.isIdle()).as("closed").isFalse();
     }
 
     @Test
