@@ -91,6 +91,48 @@ class TestSourceTextRows
         }
     }
 
+    /**
+     * Rows whose every column is an integer or a string are put together whole before they go into
+     * the batch: wide rows (a value longer than a 64 KiB batch), empty strings and NULLs must come
+     * out as the general path writes them, and a row with a value the fast path hands back
+     * (non-ASCII) must be written whole by the general path after rows that were not.
+     */
+    @Test
+    void rowsOfIntegersAndStringsOnlyAreTheSameThroughTheFastAndTheGeneralPath()
+            throws SQLException
+    {
+        try (Connection direct = testing.connectDirect("it"); Statement statement = direct.createStatement()) {
+            statement.execute("DROP TABLE IF EXISTS it.source_text_wide");
+            statement.execute("CREATE TABLE it.source_text_wide (id INT PRIMARY KEY, a VARCHAR(400), b MEDIUMTEXT, c BIGINT)");
+            statement.execute("INSERT INTO it.source_text_wide VALUES (1, REPEAT('a', 300), REPEAT('b', 100000), 1), (2, '', '', -2),"
+                    + " (3, NULL, NULL, NULL), (4, 'x', 'ÿ non-ASCII', 4), (5, REPEAT('c', 400), REPEAT('d', 70000), 9223372036854775807),"
+                    + " (6, 'short', 's', 6)");
+        }
+        Gateway wide = testing.startGatewayWith("", null);
+        try (Connection connection = TestingGateway.connect(wide, "alice")) {
+            connection.setAutoCommit(false);
+            String query = "select id, a, b, c from it.source_text_wide order by id";
+            List<List<byte[]>> fast = rows(connection, query, false);
+            List<List<byte[]>> general = rows(connection, query, true);
+            assertThat(fast).hasSize(6).hasSameSizeAs(general);
+            for (int row = 0; row < fast.size(); row++) {
+                for (int column = 0; column < 4; column++) {
+                    assertThat(fast.get(row).get(column)).as("row %d column %d", row + 1, column + 1).isEqualTo(general.get(row).get(column));
+                }
+            }
+            assertThat(fast.get(0).get(2)).hasSize(100_000);
+            assertThat(fast.get(2).subList(1, 4)).containsOnlyNulls();
+            assertThat(new String(fast.get(3).get(2), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("ÿ non-ASCII");
+            connection.commit();
+        }
+        finally {
+            wide.close();
+            try (Connection direct = testing.connectDirect("it"); Statement statement = direct.createStatement()) {
+                statement.execute("DROP TABLE IF EXISTS it.source_text_wide");
+            }
+        }
+    }
+
     /** Each value's DataRow bytes as the client got them (pgjdbc hands on a text column's bytes as they came). */
     private static List<List<byte[]>> rows(Connection connection, String query, boolean throughCursor)
             throws SQLException

@@ -36,12 +36,12 @@ public enum TextColumn
     public boolean isExact(byte[] bytes)
     {
         if (this == UTF8_STRING) {
+            // no branch per byte: ASCII text, the usual case, is read to its end anyway
+            int bits = 0;
             for (byte b : bytes) {
-                if (b < 0) {
-                    return false;
-                }
+                bits |= b;
             }
-            return true;
+            return bits >= 0;
         }
         // Long.toString's form: an optional minus, no leading zero, no "-0", no blanks, no plus;
         // and within the range the value is read in, where reading it cannot fail

@@ -254,7 +254,7 @@ public final class MySqlConnector
             execution.streaming();
             ResultSetMetaData metadata = resultSet.getMetaData();
             List<ColumnMetadata> columns = columns(query.sql(), metadata);
-            return new JdbcResultStream(columns, statement, resultSet, execution, MySqlTextColumns.of(statement, metadata, columns));
+            return new JdbcResultStream(columns, statement, unproxied(resultSet), execution, MySqlTextColumns.of(statement, metadata, columns));
         }
         catch (SQLException e) {
             QueryException failure = execution.failure(e);
@@ -268,6 +268,17 @@ public final class MySqlConnector
             closeAfterFailure(statement, execution);
             throw e;
         }
+    }
+
+    /**
+     * Connector/J's own result set under the pool's proxy: a long stream calls it a few times per
+     * row, and the proxy's only work there is to look at a failure, which the stream reports to
+     * {@link Execution} anyway (a failed read aborts and evicts the connection).
+     */
+    private static ResultSet unproxied(ResultSet resultSet)
+            throws SQLException
+    {
+        return resultSet.isWrapperFor(com.mysql.cj.jdbc.result.ResultSetImpl.class) ? resultSet.unwrap(com.mysql.cj.jdbc.result.ResultSetImpl.class) : resultSet;
     }
 
     /**

@@ -10,6 +10,7 @@ import dev.sekisho.planner.spi.SqlStates;
 
 import java.time.Instant;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -144,6 +145,8 @@ public final class StatementRun
     {
         ResultStream rows = portal.stream();
         ResultRow row = new StreamRow(rows);
+        // the permit's limit is fixed for the run: read once, not per row
+        OptionalLong rowLimit = permit.maxRows();
         while (maxRows <= 0 || sent < maxRows) {
             if (!sink.isReady()) {
                 return Outcome.PAUSED;
@@ -154,7 +157,7 @@ public final class StatementRun
                 end(Outcome.COMPLETED, Optional.empty());
                 return Outcome.COMPLETED;
             }
-            if (permit.maxRows().isPresent() && sent >= permit.maxRows().getAsLong()) {
+            if (rowLimit.isPresent() && sent >= rowLimit.getAsLong()) {
                 throw new QueryException(SqlStates.PROGRAM_LIMIT_EXCEEDED, permit.maxRowsMessage(),
                         "Add a WHERE clause or a LIMIT, or aggregate the rows in the statement.", null);
             }

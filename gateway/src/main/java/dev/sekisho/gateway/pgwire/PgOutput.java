@@ -14,6 +14,8 @@ final class PgOutput
     private final Channel channel;
     private final int flushBytes;
     private ByteBuf buffer;
+    /** Whether a full batch went out since the last {@link #flush()}: the statement's result is long. */
+    private boolean fullBatches;
 
     PgOutput(Channel channel, int flushBytes)
     {
@@ -21,11 +23,14 @@ final class PgOutput
         this.flushBytes = flushBytes;
     }
 
-    /** The buffer to write the next message into. */
+    /**
+     * The buffer to write the next message into. Once a full batch went out (a long result), the
+     * next buffers of the statement start at a batch's size instead of growing to it by copies.
+     */
     ByteBuf buffer()
     {
         if (buffer == null) {
-            buffer = channel.alloc().buffer(Math.min(flushBytes, 8192) + 512);
+            buffer = channel.alloc().buffer((fullBatches ? flushBytes : Math.min(flushBytes, 8192)) + 512);
         }
         return buffer;
     }
@@ -34,7 +39,8 @@ final class PgOutput
     boolean flushIfFull()
     {
         if (buffer != null && buffer.readableBytes() >= flushBytes) {
-            flush();
+            send();
+            fullBatches = true;
             return true;
         }
         return false;
@@ -45,6 +51,12 @@ final class PgOutput
      * so a bare flush would only cost the event loop a task and a wake-up.
      */
     void flush()
+    {
+        send();
+        fullBatches = false;
+    }
+
+    private void send()
     {
         ByteBuf out = buffer;
         buffer = null;

@@ -19,6 +19,7 @@ import io.netty.buffer.ByteBuf;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -35,6 +36,9 @@ import static java.util.Objects.requireNonNull;
 final class PgRowSink
         implements RowSink
 {
+    /** The largest array kept for putting the next source-text row together. */
+    private static final int MAX_KEPT_ROW_BYTES = 64 * 1024;
+
     private final PgOutput out;
     private final SessionSettings settings;
     /** A simple Query's statement: a RowDescription goes before the rows (an Execute's client described the portal before). */
@@ -47,6 +51,10 @@ final class PgRowSink
     private boolean[] zoned;
     /** Per column, whether the source's text is the DataRow's bytes; worked out at the first row. */
     private boolean[] sourceText;
+    /** Whether every column's source text is its DataRow bytes: rows are put together in {@link #rowBytes}. */
+    private boolean allSourceText;
+    /** The DataRow being put together when every column is source text (grows for a wide row). */
+    private byte[] rowBytes;
     private ZoneId zone;
 
     private PgRowSink(PgOutput out, SessionSettings settings, boolean simpleQuery, boolean pauses)
@@ -180,9 +188,14 @@ final class PgRowSink
     {
         if (sourceText == null) {
             sourceText = new boolean[columnCount];
+            allSourceText = columnCount > 0;
             for (int i = 0; i < columnCount; i++) {
                 sourceText[i] = !binary[i] && writesValueText(types[i]) && row.hasText(i);
+                allSourceText &= sourceText[i];
             }
+        }
+        if (allSourceText && writeSourceTextRow(buffer, row, columnCount)) {
+            return;
         }
         int start = BackendMessages.beginDataRow(buffer, columnCount);
         for (int i = 0; i < columnCount; i++) {
@@ -215,5 +228,58 @@ final class PgRowSink
             }
         }
         BackendMessages.end(buffer, start);
+    }
+
+    /**
+     * A row whose every value is the source's text or NULL (a long scan of integers and strings):
+     * the DataRow is put together in an array and copied into the buffer once, where a write per
+     * value into the pooled buffer costs a bounds-checked copy each. The bytes are those of the
+     * general path ({@code 'D'}, length, column count, then each value's length and bytes, -1 for
+     * NULL). False, with nothing written, when a value is neither (its text is not exactly the
+     * value's), so that the general path writes the row.
+     */
+    private boolean writeSourceTextRow(ByteBuf buffer, ResultRow row, int columnCount)
+    {
+        byte[] bytes = rowBytes == null ? new byte[256] : rowBytes;
+        int position = 7;
+        for (int i = 0; i < columnCount; i++) {
+            byte[] text = row.text(i);
+            int length;
+            if (text == null) {
+                if (row.value(i) != null) {
+                    return false;
+                }
+                length = -1;
+            }
+            else {
+                length = text.length;
+            }
+            int needed = position + 4 + Math.max(length, 0);
+            if (needed > bytes.length) {
+                bytes = Arrays.copyOf(bytes, Math.max(needed, 2 * bytes.length));
+            }
+            putInt(bytes, position, length);
+            position += 4;
+            if (length > 0) {
+                System.arraycopy(text, 0, bytes, position, length);
+                position += length;
+            }
+        }
+        bytes[0] = 'D';
+        putInt(bytes, 1, position - 1);
+        bytes[5] = (byte) (columnCount >>> 8);
+        bytes[6] = (byte) columnCount;
+        buffer.writeBytes(bytes, 0, position);
+        // a very wide row's array is not kept for the rows after it
+        rowBytes = bytes.length <= MAX_KEPT_ROW_BYTES ? bytes : null;
+        return true;
+    }
+
+    private static void putInt(byte[] bytes, int index, int value)
+    {
+        bytes[index] = (byte) (value >>> 24);
+        bytes[index + 1] = (byte) (value >>> 16);
+        bytes[index + 2] = (byte) (value >>> 8);
+        bytes[index + 3] = (byte) value;
     }
 }

@@ -52,6 +52,8 @@ public final class SuiteBenchmark
     private final TestingGateway testing;
     private final Options options;
     private final List<Row> rows = new ArrayList<>();
+    /** Per stream round, its CPU per row by thread group. */
+    private final List<String> streamThreads = new ArrayList<>();
     private final AtomicLong jobs = new AtomicLong();
     private Gateway plain;
     private Gateway policed;
@@ -222,7 +224,7 @@ public final class SuiteBenchmark
     {
         String sql = "SELECT id, customer_id, kind FROM %sbench_events";
         long[] direct = new long[2];
-        ProcessCpu.Sample directCpu = ProcessCpu.sample();
+        ThreadCpu.Sample directCpu = ThreadCpu.sample();
         double directSeconds = timed(() -> {
             try (Connection connection = testing.connectDirect("it");
                     Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -230,9 +232,10 @@ public final class SuiteBenchmark
                 direct[0] = drain(statement.executeQuery(sql.formatted("")));
             }
         });
-        long directCpuNanos = ProcessCpu.sample().minus(directCpu).totalNanos();
+        ThreadCpu.Sample directEnd = ThreadCpu.sample();
+        long directCpuNanos = directEnd.process().minus(directCpu.process()).totalNanos();
         resetPeaks();
-        ProcessCpu.Sample gatewayCpu = ProcessCpu.sample();
+        ThreadCpu.Sample gatewayCpu = ThreadCpu.sample();
         double gatewaySeconds = timed(() -> {
             try (Connection connection = TestingGateway.connect(plain, "alice")) {
                 connection.setAutoCommit(false);
@@ -243,7 +246,10 @@ public final class SuiteBenchmark
                 connection.commit();
             }
         });
-        long gatewayCpuNanos = ProcessCpu.sample().minus(gatewayCpu).totalNanos();
+        ThreadCpu.Sample gatewayEnd = ThreadCpu.sample();
+        long gatewayCpuNanos = gatewayEnd.process().minus(gatewayCpu.process()).totalNanos();
+        streamThreads.add(String.format(Locale.ROOT, "- round %d: gateway: %s; direct: %s", streamThreads.size() + 1,
+                ThreadCpu.perRow(gatewayCpu, gatewayEnd, options.streamRows()), ThreadCpu.perRow(directCpu, directEnd, options.streamRows())));
         long peakHeap = peakHeap();
         if (direct[0] != options.streamRows() || direct[1] != options.streamRows()) {
             throw new IllegalStateException("the stream returned " + direct[0] + " rows directly and " + direct[1] + " through the gateway");
@@ -512,6 +518,10 @@ public final class SuiteBenchmark
         }
         text.append(String.format(Locale.ROOT, "%nCPU: this JVM's process CPU (clients, gateway, direct driver) plus the embedded MariaDB's over the timed calls (the "
                 + "stream: over the whole read), per call or row; on a saturated machine the throughput ratio tends to the CPU ratio.%n"));
+        if (!streamThreads.isEmpty()) {
+            text.append(String.format(Locale.ROOT, "%nThe stream's CPU per row by thread (system calls included):%n"));
+            streamThreads.forEach(line -> text.append(line).append('\n'));
+        }
         return text.toString();
     }
 
