@@ -72,11 +72,12 @@ final class PointLookupTable
                 + "and its ratios are against the direct path's calls in those same slices: throughput / direct is the path's summed calls per "
                 + "summed second over the direct path's; p50 / direct and p50 − direct compare the merged latencies of all the slices; the slice "
                 + "pairs' ratios show the noise between neighbouring slices. The direct row merges the direct path's slices of every pair. "
-                + "CPU per call: this JVM's process CPU (clients, gateway and direct driver) and the embedded MariaDB's (read in 10 ms ticks), "
-                + "over the timed slices (the client threads' part: the benchmark's own threads running the driver, pgjdbc, Avatica's or Connector/J, "
-                + "measured by their thread CPU; the rest of the JVM's is the gateway's, GC and JIT); on a saturated machine the throughput ratio "
-                + "tends to the CPU ratio. JIT ms: the JIT compilers' time during the timed slices (counted in the JVM's CPU; every path was warmed "
-                + "before the first round, so a large figure means the JIT is still at work).%n"));
+                + "CPU per call: this JVM's process CPU (clients, gateway and direct driver) and the embedded MariaDB's, summed over the timed "
+                + "slices (both are read in 10 ms ticks: one slice's reading is off by up to a tick either way, the sum over ten slices by about "
+                + "a tick); the client threads' part: the benchmark's own threads running the driver, pgjdbc, Avatica's or Connector/J, measured "
+                + "by their thread CPU; the rest of the JVM's is the gateway's, GC and JIT. On a saturated machine the throughput ratio tends to "
+                + "the CPU ratio. JIT ms: the JIT compilers' time during the timed slices (counted in the JVM's CPU; every path was warmed before "
+                + "the first round, so a large figure means the JIT is still at work).%n"));
         return table.toString();
     }
 }
