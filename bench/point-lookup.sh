@@ -17,7 +17,8 @@
 # --gateway-configs 'protocol: {io_transport: nio};protocol: {io_transport: epoll}'.
 # --slices: each path runs beside the direct path in this many short slices each, alternating
 # direct, path, path, direct, ... (default 10), and its ratios are against the direct path's calls in
-# those slices; the table also shows the slice pairs' ratios (median, min-max), the noise between
+# those slices (throughput: calls over the slices' time, a slice's time being its calls at the sum of its
+# clients' own rates, so waking the clients and waiting for the last one do not count); the table also shows the slice pairs' ratios (median, min-max), the noise between
 # neighbouring slices. Before the first round a warm-up pass runs every path (with --warmup calls beside
 # the direct path), so no timed path pays the JIT for code the others knocked out of its compiled form;
 # each round starts with the next path (the order rotates) and the slice pattern starts with the direct

@@ -15,9 +15,11 @@ import static java.util.Objects.requireNonNull;
 /**
  * Measures a path against the direct path in alternating slices ({@link SliceSchedule}): both
  * paths' clients connect, both warm up slice by slice, then the timed slices run, each with all of
- * its side's clients at once while the other side's connections wait idle. Each slice's wall time,
- * CPU (this JVM, MariaDB, the client threads) and JIT time are read around it alone, so every
- * figure is charged to the path whose calls ran.
+ * its side's clients at once while the other side's connections wait idle. Each slice's CPU (this
+ * JVM, MariaDB, the client threads) and JIT time are read around it alone, so every figure is
+ * charged to the path whose calls ran; its time is that of its clients' summed rates
+ * ({@link SideTotals.Slice#timeAtClientRates}), not the wall time from waking the clients to the last
+ * one's end, which in a short slice on a loaded machine would charge the faster path most.
  */
 final class PairedSlices
 {
@@ -114,31 +116,37 @@ final class PairedSlices
         ProcessCpu.Sample cpu = ProcessCpu.sample().minus(cpuBefore);
         long compilingMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compilingBefore;
         long[] all = new long[callsPerClient * lookups.size()];
+        int[] clientCalls = new int[lookups.size()];
+        long[] clientNanos = new long[lookups.size()];
         long clientCpuNanos = 0;
         int filled = 0;
-        for (Future<Calls> future : futures) {
-            Calls calls = future.get();
+        for (int client = 0; client < futures.size(); client++) {
+            Calls calls = futures.get(client).get();
             System.arraycopy(calls.latencies(), 0, all, filled, calls.latencies().length);
             filled += calls.latencies().length;
+            clientCalls[client] = calls.latencies().length;
+            clientNanos[client] = calls.elapsedNanos();
             clientCpuNanos += calls.clientCpuNanos();
         }
-        return new SideTotals.Slice(all, wallNanos, cpu, clientCpuNanos, compilingMillis);
+        return new SideTotals.Slice(all, SideTotals.Slice.timeAtClientRates(clientCalls, clientNanos, wallNanos), cpu, clientCpuNanos, compilingMillis);
     }
 
-    /** One client's calls: their latencies, and the CPU the client's own thread spent on them (its driver's work). */
-    private record Calls(long[] latencies, long clientCpuNanos) {}
+    /** One client's calls: their latencies, its own time from the first call's start to the last one's end, and the CPU its thread spent (its driver's work). */
+    private record Calls(long[] latencies, long elapsedNanos, long clientCpuNanos) {}
 
     private Calls calls(Lookup lookup, int count)
             throws SQLException
     {
         long cpuBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
         long[] latencies = new long[count];
+        long began = System.nanoTime();
         for (int call = 0; call < count; call++) {
             long id = ThreadLocalRandom.current().nextLong(minId, maxId + 1);
             long start = System.nanoTime();
             lookup.run(id);
             latencies[call] = System.nanoTime() - start;
         }
-        return new Calls(latencies, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore);
+        long elapsed = System.nanoTime() - began;
+        return new Calls(latencies, elapsed, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore);
     }
 }

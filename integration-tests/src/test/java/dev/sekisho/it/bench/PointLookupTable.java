@@ -69,8 +69,9 @@ final class PointLookupTable
                     totals.jitMillis()));
         }
         table.append(String.format(Locale.ROOT, "%nEach path ran in short slices alternating with the direct path (direct, path, path, direct, ...), "
-                + "and its ratios are against the direct path's calls in those same slices: throughput / direct is the path's summed calls per "
-                + "summed second over the direct path's; p50 / direct and p50 − direct compare the merged latencies of all the slices; the slice "
+                + "and its ratios are against the direct path's calls in those same slices: throughput / direct is the path's summed calls over its "
+                + "slices' summed time against the direct path's (a slice's time: its calls at the sum of its clients' rates, each client's calls "
+                + "over its own time from its first call to its last, so neither waking the clients nor waiting for the last one counts); p50 / direct and p50 − direct compare the merged latencies of all the slices; the slice "
                 + "pairs' ratios show the noise between neighbouring slices. The direct row merges the direct path's slices of every pair. "
                 + "CPU per call: this JVM's process CPU (clients, gateway and direct driver) and the embedded MariaDB's, summed over the timed "
                 + "slices (both are read in 10 ms ticks: one slice's reading is off by up to a tick either way, the sum over ten slices by about "

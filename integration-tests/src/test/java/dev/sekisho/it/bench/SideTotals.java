@@ -7,7 +7,7 @@ import java.util.List;
 import static java.util.Objects.requireNonNull;
 
 /**
- * What one path of a pair measured over its slices of a round: the calls, the wall time, the CPU
+ * What one path of a pair measured over its slices of a round: the calls, the time, the CPU
  * (this JVM, MariaDB, the client threads) and the JIT's time summed over the slices, and every
  * call's latency. Throughput is the summed calls over the summed time, so a slice that ran while the
  * machine was slow weighs by the time it took, as it would have in one long run; the ratio against
@@ -18,27 +18,55 @@ final class SideTotals
 {
     private final Latencies latencies = new Latencies();
     private final List<Double> sliceThroughputs = new ArrayList<>();
-    private long wallNanos;
+    private long nanos;
     private long jvmCpuNanos;
     private long mariadbCpuNanos;
     private long clientCpuNanos;
     private long jitMillis;
 
-    /** One slice of one side: every client's calls, run all at once. */
-    record Slice(long[] latencies, long wallNanos, ProcessCpu.Sample cpu, long clientCpuNanos, long jitMillis)
+    /**
+     * One slice of one side: every client's calls, run all at once.
+     *
+     * @param nanos the slice's time: its calls over its throughput (see {@link #timeAtClientRates})
+     */
+    record Slice(long[] latencies, long nanos, ProcessCpu.Sample cpu, long clientCpuNanos, long jitMillis)
     {
         Slice
         {
             requireNonNull(latencies, "latencies is null");
             requireNonNull(cpu, "cpu is null");
-            if (latencies.length == 0 || wallNanos <= 0) {
-                throw new IllegalArgumentException("a slice has calls and takes time: " + latencies.length + " calls in " + wallNanos + " ns");
+            if (latencies.length == 0 || nanos <= 0) {
+                throw new IllegalArgumentException("a slice has calls and takes time: " + latencies.length + " calls in " + nanos + " ns");
             }
         }
 
         double throughput()
         {
-            return latencies.length / (wallNanos / 1e9);
+            return latencies.length / (nanos / 1e9);
+        }
+
+        /**
+         * The time in which the slice's calls would run at the sum of its clients' rates, each client's
+         * rate being its calls over its own time (first call's start to last call's end). The wall time
+         * of a slice also holds waking its clients and waiting for the last one: on a loaded machine
+         * tens of milliseconds, a larger share of a short slice of the faster path than of the slower
+         * one's. Falls back to the wall time when a client measured no time.
+         */
+        static long timeAtClientRates(int[] calls, long[] clientNanos, long wallNanos)
+        {
+            if (calls.length != clientNanos.length || calls.length == 0) {
+                throw new IllegalArgumentException("one count and one time per client: " + calls.length + ", " + clientNanos.length);
+            }
+            double callsPerNano = 0;
+            long total = 0;
+            for (int client = 0; client < calls.length; client++) {
+                if (clientNanos[client] <= 0) {
+                    return wallNanos;
+                }
+                callsPerNano += (double) calls[client] / clientNanos[client];
+                total += calls[client];
+            }
+            return Math.max(1, Math.round(total / callsPerNano));
         }
     }
 
@@ -46,7 +74,7 @@ final class SideTotals
     {
         latencies.add(slice.latencies());
         sliceThroughputs.add(slice.throughput());
-        wallNanos += slice.wallNanos();
+        nanos += slice.nanos();
         jvmCpuNanos += slice.cpu().jvmNanos();
         // once one reading of MariaDB's CPU failed, the sum is unknown
         mariadbCpuNanos = mariadbCpuNanos < 0 || slice.cpu().mariadbNanos() < 0 ? -1 : mariadbCpuNanos + slice.cpu().mariadbNanos();
@@ -61,7 +89,7 @@ final class SideTotals
         for (SideTotals part : parts) {
             merged.latencies.addAll(part.latencies);
             merged.sliceThroughputs.addAll(part.sliceThroughputs);
-            merged.wallNanos += part.wallNanos;
+            merged.nanos += part.nanos;
             merged.jvmCpuNanos += part.jvmCpuNanos;
             merged.mariadbCpuNanos = merged.mariadbCpuNanos < 0 || part.mariadbCpuNanos < 0 ? -1 : merged.mariadbCpuNanos + part.mariadbCpuNanos;
             merged.clientCpuNanos += part.clientCpuNanos;
@@ -82,10 +110,10 @@ final class SideTotals
 
     double throughput()
     {
-        if (wallNanos == 0) {
+        if (nanos == 0) {
             throw new IllegalStateException("no slices");
         }
-        return calls() / (wallNanos / 1e9);
+        return calls() / (nanos / 1e9);
     }
 
     long jvmCpuNanos()

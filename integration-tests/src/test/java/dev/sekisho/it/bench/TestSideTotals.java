@@ -112,6 +112,26 @@ public class TestSideTotals
     }
 
     @Test
+    public void testSliceTimeIsThatOfItsClientsSummedRates()
+    {
+        // one client: its own time, not the wall time that also held waking it
+        assertThat(SideTotals.Slice.timeAtClientRates(new int[] {100}, new long[] {50 * MILLI}, 80 * MILLI)).isEqualTo(50 * MILLI);
+        // 1 call/ms and 0.5 call/ms: 200 calls at 1.5 calls/ms
+        assertThat(SideTotals.Slice.timeAtClientRates(new int[] {100, 100}, new long[] {100 * MILLI, 200 * MILLI}, 250 * MILLI))
+                .isEqualTo(133_333_333L);
+        // eight clients of 200 ms each, the last one woken 60 ms late: the slice ran at their rate, 3,000 calls in 200 ms
+        int[] calls = new int[8];
+        long[] nanos = new long[8];
+        Arrays.fill(calls, 375);
+        Arrays.fill(nanos, 200 * MILLI);
+        assertThat(SideTotals.Slice.timeAtClientRates(calls, nanos, 260 * MILLI)).isEqualTo(200 * MILLI);
+        // a client that measured no time: the wall time
+        assertThat(SideTotals.Slice.timeAtClientRates(new int[] {1, 5}, new long[] {0, 10 * MILLI}, 12 * MILLI)).isEqualTo(12 * MILLI);
+        assertThatThrownBy(() -> SideTotals.Slice.timeAtClientRates(new int[] {1}, new long[] {1, 2}, 3))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     public void testASliceHasCallsAndTime()
     {
         assertThatThrownBy(() -> slice(0, MILLI, 0, 0)).isInstanceOf(IllegalArgumentException.class);
