@@ -24,11 +24,15 @@ final class ShapeMemo
     /** The first remembered shape {@code sql} is of, moved to the front. */
     Optional<StatementShape.Match> match(String sql, List<ColumnType> declaredTypes)
     {
-        if (sql.length() > MAX_TEXT) {
+        if (sql.length() > MAX_TEXT || shapes[0] == null) {
+            return Optional.empty();
+        }
+        Optional<StatementShape.Leading> leading = StatementShape.Leading.of(sql);
+        if (leading.isEmpty()) {
             return Optional.empty();
         }
         for (int i = 0; i < SIZE && shapes[i] != null; i++) {
-            Optional<StatementShape.Match> match = shapes[i].match(sql, declaredTypes);
+            Optional<StatementShape.Match> match = shapes[i].match(sql, leading.get(), declaredTypes);
             if (match.isPresent()) {
                 moveToFront(i, shapes[i]);
                 return match;

@@ -98,17 +98,18 @@ final class StatementShape
         }
     }
 
-    /** {@code sql} as this shape with other literals and another leading comment; empty when it is not of this shape. */
-    Optional<Match> match(String sql, List<ColumnType> declaredTypes)
+    /**
+     * {@code sql} as this shape with other literals and another leading comment; empty when it is
+     * not of this shape.
+     *
+     * @param leading what comes before the statement in {@code sql} ({@link Leading#of})
+     */
+    Optional<Match> match(String sql, Leading leading, List<ColumnType> declaredTypes)
     {
         if (!parameterTypes.equals(declaredTypes)) {
             return Optional.empty();
         }
-        Optional<Leading> leading = Leading.of(sql);
-        if (leading.isEmpty()) {
-            return Optional.empty();
-        }
-        int start = leading.get().statementStart();
+        int start = leading.statementStart();
         List<SqlToken> tokens = normalized.original().tokens();
         SqlToken[] spliced = new SqlToken[tokens.size()];
         List<FoldedLiteral> literals = new ArrayList<>(literalTokens.length);
@@ -163,7 +164,7 @@ final class StatementShape
         int end = start + normalized.original().text().length() + shift;
         SqlStatement statement = new SqlStatement(sql.substring(start, end), List.of(spliced));
         NormalizedStatement renormalized = normalized.withLiterals(statement, literals);
-        return Optional.of(new Match(renormalized, leading.get().annotation(), sql.substring(leading.get().clientStart(), end)));
+        return Optional.of(new Match(renormalized, leading.annotation(), sql.substring(leading.clientStart(), end)));
     }
 
     /**
@@ -173,7 +174,7 @@ final class StatementShape
      * @param clientStart where the text the client's statement is recorded by starts (its comment, else its first token)
      * @param statementStart where the planner's statement starts (the first significant token)
      */
-    private record Leading(int clientStart, int statementStart, Optional<RedashAnnotation> annotation)
+    record Leading(int clientStart, int statementStart, Optional<RedashAnnotation> annotation)
     {
         static Optional<Leading> of(String sql)
         {
@@ -188,7 +189,8 @@ final class StatementShape
                         return Optional.empty();
                     }
                     clientStart = position;
-                    annotation = StatementText.redashAnnotation(sql.substring(position, end));
+                    // only white space before it: the annotation at the start of the text is this comment's, read without cutting it out
+                    annotation = StatementText.redashAnnotation(sql);
                     if (annotation.isEmpty()) {
                         return Optional.empty();
                     }
