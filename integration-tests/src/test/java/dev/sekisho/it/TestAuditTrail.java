@@ -39,6 +39,8 @@ class TestAuditTrail
     private static String auditText;
     private static String rawEmail;
     private static long fetchedInBatches;
+    private static final List<Long> redashCounts = new ArrayList<>();
+    private static final List<Long> directCounts = new ArrayList<>();
 
     @BeforeAll
     static void runStatementsAndReadTheTrail()
@@ -100,6 +102,24 @@ class TestAuditTrail
                 drain(statement.executeQuery("SELECT email, phone FROM shop.customers"));
                 drain(statement.executeQuery("/* Username: kim@example.com, query_id: 42, Queue: queries, Job ID: j, Query Hash: h, Scheduled: False */"
                         + " SELECT count(*) FROM shop.orders"));
+                // one shape, new literal and new annotation on each call: the session's shape memo answers the later ones, and
+                // each call's own annotation still names its end user (and each its own count: compared with MariaDB below)
+                for (int i = 1; i <= 3; i++) {
+                    try (ResultSet rs = statement.executeQuery("/* Username: memo" + i + "@example.com, query_id: " + (100 + i)
+                            + ", Queue: queries, Job ID: j" + i + ", Query Hash: h, Scheduled: False */ SELECT count(*) FROM shop.orders WHERE customer_id = " + i)) {
+                        rs.next();
+                        redashCounts.add(rs.getLong(1));
+                    }
+                }
+            }
+            try (Connection direct = testing.connectDirect("shop");
+                    Statement counting = direct.createStatement()) {
+                for (int i = 1; i <= 3; i++) {
+                    try (ResultSet rs = counting.executeQuery("SELECT count(*) FROM orders WHERE customer_id = " + i)) {
+                        rs.next();
+                        directCounts.add(rs.getLong(1));
+                    }
+                }
             }
             Properties wrong = new Properties();
             wrong.setProperty("user", "alice");
@@ -243,6 +263,18 @@ class TestAuditTrail
         assertThat(event.get("end_user").asText()).isEqualTo("kim@example.com");
         assertThat(event.get("redash_query_id").asText()).isEqualTo("42");
         assertThat(event.get("team").asText()).isEqualTo("admins");
+    }
+
+    @Test
+    void eachRedashCallOfOneShapeRecordsItsOwnAnnotation()
+    {
+        for (int i = 1; i <= 3; i++) {
+            JsonNode event = statement(sql("/* Username: memo" + i + "@example.com"));
+            assertThat(event.get("end_user").asText()).isEqualTo("memo" + i + "@example.com");
+            assertThat(event.get("redash_query_id").asText()).isEqualTo(String.valueOf(100 + i));
+            assertThat(event.get("sql").asText()).endsWith("WHERE customer_id = " + i);
+        }
+        assertThat(redashCounts).isEqualTo(directCounts).hasSize(3);
     }
 
     @Test

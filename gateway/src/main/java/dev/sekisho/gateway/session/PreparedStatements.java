@@ -12,6 +12,8 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
+import dev.sekisho.planner.statement.LiteralBoundQuery;
+import dev.sekisho.planner.statement.NormalizedPlanning;
 import dev.sekisho.policies.Principal;
 import dev.sekisho.policies.sql.SqlStatement;
 
@@ -38,6 +40,9 @@ final class PreparedStatements
     private final SessionSettings settings;
     private final TransactionEmulation transaction;
     private final Portals portals;
+    /** The planner's door for statements normalised already; null when the planner has none (then every text is lexed). */
+    private final NormalizedPlanning normalizedPlanner;
+    private final ShapeMemo shapes = new ShapeMemo();
 
     /**
      * @param context what the planner is told about the session for a statement with this Redash
@@ -50,6 +55,7 @@ final class PreparedStatements
         this.settings = requireNonNull(settings, "settings is null");
         this.transaction = requireNonNull(transaction, "transaction is null");
         this.portals = requireNonNull(portals, "portals is null");
+        this.normalizedPlanner = planner instanceof NormalizedPlanning normalized ? normalized : null;
     }
 
     /**
@@ -61,12 +67,51 @@ final class PreparedStatements
     void parse(String name, String sql, List<ColumnType> parameterTypes)
     {
         requireNonNull(sql, "sql is null");
+        if (normalizedPlanner != null && parseRemembered(name, sql, parameterTypes)) {
+            return;
+        }
         List<SqlStatement> parts = StatementText.split(sql);
         if (parts.size() > 1) {
             throw new QueryException(SqlStates.SYNTAX_ERROR, "cannot insert multiple commands into a prepared statement",
                     "Send the statements one at a time, or as a simple query.", null);
         }
-        parse(name, parts.isEmpty() ? new SqlStatement("", List.of()) : parts.get(0), parameterTypes);
+        PreparedStatement statement = parse(name, parts.isEmpty() ? new SqlStatement("", List.of()) : parts.get(0), parameterTypes);
+        if (normalizedPlanner != null && sql.length() <= ShapeMemo.MAX_TEXT && statement.query().orElse(null) instanceof LiteralBoundQuery bound) {
+            bound.normalized().flatMap(normalized -> StatementShape.of(sql, normalized, parameterTypes)).ifPresent(shapes::remember);
+        }
+    }
+
+    /**
+     * Parses a text of a shape this session saw last (the same statement with other literals and
+     * another Redash annotation) without lexing and normalising it again; false when it is of no
+     * remembered shape, or when the planner does not fold its literals this time.
+     */
+    private boolean parseRemembered(String name, String sql, List<ColumnType> parameterTypes)
+    {
+        Optional<StatementShape.Match> match = shapes.match(sql, parameterTypes);
+        if (match.isEmpty()) {
+            return false;
+        }
+        checkNameFree(name);
+        transaction.checkNotFailed(StatementKind.QUERY);
+        SessionContext now = context.apply(match.get().annotation());
+        Optional<PreparedQuery> planned = normalizedPlanner.prepareNormalized(match.get().normalized(), parameterTypes, now);
+        if (planned.isEmpty()) {
+            return false;
+        }
+        PreparedQuery query = planned.get();
+        PreparedStatement statement = new PreparedStatement(name, match.get().statement(), StatementKind.QUERY, Optional.of(query), Optional.empty(),
+                query.parameterTypes(), Optional.of(query.columns()), Optional.of(now));
+        statements.put(name, statement.withAnnotation(match.get().annotation(), match.get().clientSql()));
+        return true;
+    }
+
+    private void checkNameFree(String name)
+    {
+        if (!name.isEmpty() && statements.containsKey(name)) {
+            throw new QueryException(DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists",
+                    "Close it first, or choose another name.", null);
+        }
     }
 
     /**
@@ -75,14 +120,11 @@ final class PreparedStatements
      *
      * @param parameterTypes types the client declared for $1..$n; null entries where unspecified
      */
-    void parse(String name, SqlStatement text, List<ColumnType> parameterTypes)
+    PreparedStatement parse(String name, SqlStatement text, List<ColumnType> parameterTypes)
     {
         requireNonNull(name, "name is null");
         requireNonNull(text, "text is null");
-        if (!name.isEmpty() && statements.containsKey(name)) {
-            throw new QueryException(DUPLICATE_PREPARED_STATEMENT, "prepared statement \"" + name + "\" already exists",
-                    "Close it first, or choose another name.", null);
-        }
+        checkNameFree(name);
         // Redash's annotation names the end user and changes with every run: it is read here and never planned
         Optional<RedashAnnotation> annotation = StatementText.redashAnnotation(text);
         StatementParser.Parsed parsed = StatementText.parse(StatementText.withoutRedashAnnotation(text, annotation));
@@ -146,7 +188,9 @@ final class PreparedStatements
                     parsed.command(), parameterTypes, Optional.empty());
             default -> new PreparedStatement(name, sql, kind, Optional.empty(), Optional.empty(), parameterTypes, Optional.empty());
         };
-        statements.put(name, statement.withAnnotation(annotation, text.text()));
+        PreparedStatement annotated = statement.withAnnotation(annotation, text.text());
+        statements.put(name, annotated);
+        return annotated;
     }
 
     /** The statement named {@code name} (Describe of a statement, Bind). */
@@ -222,6 +266,7 @@ final class PreparedStatements
     void clear()
     {
         statements.clear();
+        shapes.clear();
     }
 
     /** 25006 for a statement that would change something: Sekisho only reads. */

@@ -13,6 +13,7 @@ import dev.sekisho.planner.policy.SecuredPlanner;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.statement.LiteralBoundQuery;
+import dev.sekisho.planner.statement.NormalizedPlanning;
 import dev.sekisho.planner.statement.NormalizedStatement;
 import dev.sekisho.planner.statement.StatementNormalizer;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -37,7 +38,7 @@ import static java.util.Objects.requireNonNull;
  * <p>The constructor reads each connector's schema list (it may block on the network).
  */
 public final class CalciteQueryPlanner
-        implements QueryPlanner
+        implements QueryPlanner, NormalizedPlanning
 {
     private final List<Connector> connectors;
     private final Cache<PlanKey, PreparedQuery> plans;
@@ -119,25 +120,9 @@ public final class CalciteQueryPlanner
         int clientParameters = Math.max(declaredParameterTypes.size(), highestParameter(statement));
         NormalizedStatement folded = StatementNormalizer.normalize(statement, clientParameters);
         if (!folded.literals().isEmpty()) {
-            List<ColumnType> declared = folded.declaredTypes(declaredParameterTypes);
-            PlanKey foldedKey = new PlanKey(folded.statement().text(), declared, session.searchPath(), current.version(), PlanKey.NO_POLICY);
-            if (unfoldable.getIfPresent(foldedKey) == null) {
-                try {
-                    // the key just built is the plan cache's key of this text too: made and hashed once
-                    PreparedQuery plan = prepareExact(current, folded.statement(), declared, session, foldedKey);
-                    if (plan.isFullyPushedDown()) {
-                        Optional<PreparedQuery> bound = LiteralBoundQuery.bind(folded, plan);
-                        if (bound.isPresent()) {
-                            return bound.get();
-                        }
-                    }
-                    else {
-                        unfoldable.put(foldedKey, Boolean.TRUE);
-                    }
-                }
-                catch (QueryException e) {
-                    unfoldable.put(foldedKey, Boolean.TRUE);
-                }
+            Optional<PreparedQuery> bound = prepareFolded(current, folded, declaredParameterTypes, session);
+            if (bound.isPresent()) {
+                return bound.get();
             }
         }
         NormalizedStatement stripped = folded.literals().isEmpty() ? folded : StatementNormalizer.withoutComments(statement, clientParameters);
@@ -151,6 +136,40 @@ public final class CalciteQueryPlanner
             }
         }
         return prepareExact(current, statement, declaredParameterTypes, session);
+    }
+
+    @Override
+    public Optional<PreparedQuery> prepareNormalized(NormalizedStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        requireNonNull(statement, "statement is null");
+        requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
+        requireNonNull(session, "session is null");
+        if (!cachePlans || !normalizeStatements || statement.literals().isEmpty() || hasDirective(statement.original())) {
+            return Optional.empty();
+        }
+        return prepareFolded(catalogWithAnsweringSources(), statement, declaredParameterTypes, session);
+    }
+
+    /** The plan of the folded form with the literals bound; empty when that form does not run whole at one source or a literal does not fit. */
+    private Optional<PreparedQuery> prepareFolded(Catalog current, NormalizedStatement folded, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        List<ColumnType> declared = folded.declaredTypes(declaredParameterTypes);
+        PlanKey foldedKey = new PlanKey(folded.statement().text(), declared, session.searchPath(), current.version(), PlanKey.NO_POLICY);
+        if (unfoldable.getIfPresent(foldedKey) != null) {
+            return Optional.empty();
+        }
+        try {
+            // the key just built is the plan cache's key of this text too: made and hashed once
+            PreparedQuery plan = prepareExact(current, folded.statement(), declared, session, foldedKey);
+            if (plan.isFullyPushedDown()) {
+                return LiteralBoundQuery.bind(folded, plan);
+            }
+            unfoldable.put(foldedKey, Boolean.TRUE);
+        }
+        catch (QueryException e) {
+            unfoldable.put(foldedKey, Boolean.TRUE);
+        }
+        return Optional.empty();
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.statement;
 
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.policies.sql.SqlToken;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -32,6 +33,18 @@ public record FoldedLiteral(String text, ColumnType declaredType, Object value)
         if (!(value instanceof String) && !(value instanceof Integer) && !(value instanceof Long) && !(value instanceof BigDecimal)) {
             throw new IllegalArgumentException("a folded literal is a string or a number: " + value.getClass());
         }
+    }
+
+    /** The literal a token is, when it may be folded: a number, or a plain {@code '...'} string; empty for any other token. */
+    public static Optional<FoldedLiteral> of(SqlToken token)
+    {
+        if (token.kind() == SqlToken.Kind.NUMBER) {
+            return number(token.text());
+        }
+        if (token.kind() == SqlToken.Kind.STRING && token.text().charAt(0) == '\'' && token.text().length() >= 2 && token.text().endsWith("'")) {
+            return Optional.of(string(token.text(), token.value()));
+        }
+        return Optional.empty();
     }
 
     /** A number as PostgreSQL types it: integer, bigint, else numeric. */

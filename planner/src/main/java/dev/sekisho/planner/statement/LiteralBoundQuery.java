@@ -29,6 +29,7 @@ public final class LiteralBoundQuery
     private final int clientParameterCount;
     private final List<Object> literalValues;
     private final Optional<StatementAnnotation> annotation;
+    private final Optional<NormalizedStatement> normalized;
 
     /**
      * @param plan the normalised statement's plan: the client's parameters, then one per literal
@@ -36,6 +37,13 @@ public final class LiteralBoundQuery
      */
     public LiteralBoundQuery(String sql, PreparedQuery plan, int clientParameterCount, List<Object> literalValues, Optional<StatementAnnotation> annotation)
     {
+        this(sql, plan, clientParameterCount, literalValues, annotation, Optional.empty());
+    }
+
+    private LiteralBoundQuery(String sql, PreparedQuery plan, int clientParameterCount, List<Object> literalValues, Optional<StatementAnnotation> annotation,
+            Optional<NormalizedStatement> normalized)
+    {
+        this.normalized = requireNonNull(normalized, "normalized is null");
         this.sql = requireNonNull(sql, "sql is null");
         this.plan = requireNonNull(plan, "plan is null");
         this.literalValues = List.copyOf(literalValues);
@@ -65,7 +73,14 @@ public final class LiteralBoundQuery
             }
             values.add(value.get());
         }
-        return Optional.of(new LiteralBoundQuery(statement.original().text(), plan, statement.clientParameterCount(), values, statement.annotation()));
+        return Optional.of(new LiteralBoundQuery(statement.original().text(), plan, statement.clientParameterCount(), values, statement.annotation(),
+                Optional.of(statement)));
+    }
+
+    /** The normalised statement whose literals this binds; empty for a statement planned without folding any. */
+    public Optional<NormalizedStatement> normalized()
+    {
+        return normalized;
     }
 
     @Override

@@ -153,13 +153,7 @@ public final class StatementNormalizer
     /** A literal that may be folded: a number, or a plain {@code '...'} string. */
     private static Optional<FoldedLiteral> literal(SqlToken token)
     {
-        if (token.kind() == SqlToken.Kind.NUMBER) {
-            return FoldedLiteral.number(token.text());
-        }
-        if (token.kind() == SqlToken.Kind.STRING && token.text().charAt(0) == '\'' && token.text().length() >= 2 && token.text().endsWith("'")) {
-            return Optional.of(FoldedLiteral.string(token.text(), token.value()));
-        }
-        return Optional.empty();
+        return FoldedLiteral.of(token);
     }
 
     private static NormalizedStatement build(SqlStatement statement, int clientParameterCount, FoldedLiteral[] folded, int[] padding)
@@ -169,8 +163,10 @@ public final class StatementNormalizer
         StringBuilder text = new StringBuilder(statement.text().length());
         List<SqlToken> normalizedTokens = new ArrayList<>(tokens.size());
         List<FoldedLiteral> literals = new ArrayList<>();
+        List<Integer> literalTokens = new ArrayList<>();
         boolean space = false;
         FoldedLiteral last = null;
+        int lastToken = -1;
         for (int i = 0; i < tokens.size(); i++) {
             SqlToken token = tokens.get(i);
             if (!token.isSignificant()) {
@@ -186,6 +182,7 @@ public final class StatementNormalizer
             if (pad > 0) {
                 for (int p = 0; p < pad; p++) {
                     literals.add(last);
+                    literalTokens.add(lastToken);
                     append(text, normalizedTokens, SqlToken.Kind.SYMBOL, ",");
                     append(text, normalizedTokens, SqlToken.Kind.WHITESPACE, " ");
                     append(text, normalizedTokens, SqlToken.Kind.PARAMETER, "$" + (clientParameterCount + literals.size()));
@@ -193,7 +190,9 @@ public final class StatementNormalizer
             }
             if (literal != null) {
                 literals.add(literal);
+                literalTokens.add(i);
                 last = literal;
+                lastToken = i;
                 append(text, normalizedTokens, SqlToken.Kind.PARAMETER, "$" + (clientParameterCount + literals.size()));
             }
             else if (token.kind() == SqlToken.Kind.WORD) {
@@ -206,7 +205,7 @@ public final class StatementNormalizer
         }
         String normalized = text.toString();
         SqlStatement result = normalized.equals(statement.text()) ? statement : new SqlStatement(normalized, normalizedTokens);
-        return new NormalizedStatement(statement, result, clientParameterCount, literals, StatementAnnotation.of(statement));
+        return new NormalizedStatement(statement, result, clientParameterCount, literals, literalTokens, StatementAnnotation.of(statement));
     }
 
     private static void append(StringBuilder text, List<SqlToken> tokens, SqlToken.Kind kind, String tokenText)

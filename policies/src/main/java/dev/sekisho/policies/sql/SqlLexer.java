@@ -63,6 +63,30 @@ public final class SqlLexer
         return new TokenList(tokens, size);
     }
 
+    /**
+     * The one token that starts at {@code start} of {@code sql}, which must be where a token starts
+     * (0, or the end of one): a token's extent and kind depend only on the text from its start on, so
+     * a caller that knows the text before it is unchanged lexes just the part that changed. Not
+     * counted in {@link #invocations()}.
+     */
+    public static SqlToken tokenAt(String sql, int start)
+    {
+        int end = tokenEnd(sql, start);
+        return new SqlToken(kindAt(sql, start, end), sql.substring(start, end), start);
+    }
+
+    /** The end of the token that starts at {@code start} (see {@link #tokenAt}), without cutting it out. */
+    public static int endOfTokenAt(String sql, int start)
+    {
+        return tokenEnd(sql, start);
+    }
+
+    /** What the token between {@code start} and {@code end} (as {@link #endOfTokenAt} found it) is. */
+    public static SqlToken.Kind kindOfTokenAt(String sql, int start, int end)
+    {
+        return kindAt(sql, start, end);
+    }
+
     /** How many times {@link #tokenize} ran in this JVM: tests check that a statement is lexed once. */
     public static long invocations()
     {

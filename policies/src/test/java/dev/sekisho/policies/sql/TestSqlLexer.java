@@ -32,6 +32,23 @@ class TestSqlLexer
         }
     }
 
+    /** One token lexed where a token starts is the token the whole text's lexing cuts there, and it does not count as a lexing. */
+    @Test
+    void oneTokenAtATokenStart()
+    {
+        for (String sql : List.of("SELECT  \"A\"\"b\", 'it''s', E'a\\'b', $$x;y$$, $t$ $$ $t$ FROM t -- c\n/* a /* b */ c */ WHERE x::int <= $1",
+                "select 'unterminated", "a$b$c, 1.5e-3, 1e+5, 1e, .5, 1..2, x=-1, a||b, 日本語 = 'テキスト'", "x between 1 and.5 and5")) {
+            long before = SqlLexer.invocations();
+            List<SqlToken> tokens = SqlLexer.tokenize(sql);
+            for (SqlToken token : tokens) {
+                assertThat(SqlLexer.tokenAt(sql, token.start())).as(sql).isEqualTo(token);
+                assertThat(SqlLexer.endOfTokenAt(sql, token.start())).isEqualTo(token.end());
+                assertThat(SqlLexer.kindOfTokenAt(sql, token.start(), token.end())).isEqualTo(token.kind());
+            }
+            assertThat(SqlLexer.invocations() - before).isEqualTo(1);
+        }
+    }
+
     @Test
     void stringsIdentifiersAndTheirValues()
     {
