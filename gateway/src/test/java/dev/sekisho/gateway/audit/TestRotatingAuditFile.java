@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -78,6 +79,8 @@ class TestRotatingAuditFile
         try (RotatingAuditFile audit = new RotatingAuditFile(file, 1000, 0, clock)) {
             audit.write("before");
         }
+        // the file was written on the clock's day, whatever day the machine's clock says it is
+        Files.setLastModifiedTime(file, FileTime.from(clock.now));
         try (RotatingAuditFile audit = new RotatingAuditFile(file, 1000, 0, clock)) {
             audit.write("after");
         }
