@@ -20,6 +20,7 @@ import dev.sekisho.gateway.policy.GatewayPolicies;
 import dev.sekisho.planner.spi.Connector;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Consumer;
@@ -87,11 +88,20 @@ final class GatewayOperations
     /**
      * What hears every statement. Audit events (a digest, the annotation, the source statements)
      * are built only when something reads them: without an audit file or an admin endpoint they
-     * cost a point lookup more than its planning did.
+     * cost a point lookup more than its planning did. What each session runs now is kept only for
+     * the admin endpoint, its one reader.
      */
     StatementListener statementListener()
     {
-        return StatementListener.all(auditRead ? List.of(audit, metrics, activity) : List.of(metrics, activity));
+        List<StatementListener> listeners = new ArrayList<>();
+        if (auditRead) {
+            listeners.add(audit);
+        }
+        listeners.add(metrics);
+        if (config.operations().admin().isPresent()) {
+            listeners.add(activity);
+        }
+        return StatementListener.all(listeners);
     }
 
     SessionListener sessionListener()

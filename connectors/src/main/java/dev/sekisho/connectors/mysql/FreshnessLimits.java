@@ -27,6 +27,15 @@ final class FreshnessLimits
     private final Map<List<SourceTable>, Limit> byTables = new ConcurrentHashMap<>();
     /** Distinct table lists remembered at most; then the memo starts afresh. */
     private static final int MAX_REMEMBERED = 10_000;
+    /**
+     * The last table list asked about, by identity: a cached plan hands the same list to each of its
+     * executions, and hashing a list of records on every statement cost more than the routing itself.
+     */
+    private volatile Known last;
+
+    private record Known(List<SourceTable> tables, Limit limit)
+    {
+    }
 
     FreshnessLimits(String source, RoutingSettings routing)
     {
@@ -51,16 +60,22 @@ final class FreshnessLimits
 
     Limit forTables(List<SourceTable> tables)
     {
-        Limit known = byTables.get(tables);
-        if (known != null) {
-            return known;
+        // an immutable list is its own copy: only such a list is recognised by identity
+        List<SourceTable> key = List.copyOf(tables);
+        Known recent = last;
+        if (recent != null && recent.tables() == key) {
+            return recent.limit();
         }
-        Limit limit = tightest(tables);
-        if (byTables.size() >= MAX_REMEMBERED) {
-            byTables.clear();
+        Limit known = byTables.get(key);
+        if (known == null) {
+            known = tightest(key);
+            if (byTables.size() >= MAX_REMEMBERED) {
+                byTables.clear();
+            }
+            byTables.put(key, known);
         }
-        byTables.put(List.copyOf(tables), limit);
-        return limit;
+        last = new Known(key, known);
+        return known;
     }
 
     private Limit tightest(List<SourceTable> tables)

@@ -59,6 +59,26 @@ public class TestReadRouter
         assertThat(limits.loosestSeconds()).isEqualTo(600);
     }
 
+    /** The limit of the last table list is remembered by identity: only for that very (immutable) list, never for a list changed since. */
+    @Test
+    public void theLimitOfTheLastTablesAskedAboutIsNeverAnotherListsLimit()
+    {
+        FreshnessLimits limits = new FreshnessLimits("shop", ROUTING);
+        List<SourceTable> tight = List.of(CUSTOMERS, ORDERS);
+        List<SourceTable> loose = List.of(CUSTOMERS);
+        for (int i = 0; i < 3; i++) {
+            assertThat(limits.forTables(tight).seconds()).isEqualTo(2);
+            assertThat(limits.forTables(tight).seconds()).isEqualTo(2);
+            assertThat(limits.forTables(loose).seconds()).isEqualTo(30);
+        }
+        List<SourceTable> changing = new java.util.ArrayList<>(List.of(CUSTOMERS));
+        assertThat(limits.forTables(changing).seconds()).isEqualTo(30);
+        changing.add(ORDERS);
+        assertThat(limits.forTables(changing).seconds()).isEqualTo(2);
+        changing.set(1, REPORT);
+        assertThat(limits.forTables(changing).seconds()).isEqualTo(30);
+    }
+
     @Test
     public void aModeratelyLaggingReplicaServesTheLooseTableButNotTheTightOne()
     {

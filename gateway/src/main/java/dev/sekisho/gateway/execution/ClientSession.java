@@ -174,7 +174,7 @@ public final class ClientSession
      */
     public StatementRun execute(String portalName, int maxRows, RowSink sink, CachedAnswer answer)
     {
-        return pipeline.run(session, info, admissionWait, portalName, maxRows, sink, answer.takePermit());
+        return pipeline.run(session, info, admissionWait, portalName, maxRows, sink, answer.takeAdmitted());
     }
 
     /**
@@ -205,8 +205,9 @@ public final class ClientSession
         if (fragments.size() != 1) {
             return Optional.empty();
         }
+        BackendQuery fragment = fragments.get(0);
         Optional<String> cacheSetting = session.settings().show(CachingConnector.SESSION_SETTING);
-        Optional<ResultCache.Entry> entry = resultCache.get().peek(fragments.get(0), cacheSetting);
+        Optional<ResultCache.Entry> entry = resultCache.get().peek(fragment, cacheSetting);
         if (entry.isEmpty() || entry.get().bytes() > MAX_ANSWER_BYTES) {
             return Optional.empty();
         }
@@ -216,24 +217,30 @@ public final class ClientSession
         if (permit.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new CachedAnswer(statement, permit.get(), resultCache.get().pin(entry.get())));
+        return Optional.of(new CachedAnswer(statement, run, fragment, permit.get(), resultCache.get().pin(entry.get())));
     }
 
     /**
      * A statement {@link #answerFromCache} found answerable without a worker: the statement as it
-     * was checked, its admission permit, and the pinned entry. Close it when the statement's
-     * messages were handled: the pin ends, and a permit no run took is given back.
+     * was checked, the run as admission saw it, the source statement it reads, its admission
+     * permit, and the pinned entry. The run is not described or planned again: it is this run.
+     * Close it when the statement's messages were handled: the pin ends, and a permit no run took
+     * is given back.
      */
     public static final class CachedAnswer
             implements AutoCloseable
     {
         private final PreparedStatement statement;
+        private final StatementInfo run;
+        private final Optional<BackendQuery> fragment;
         private final ResultCache.Pin pin;
         private Admission.Permit permit;
 
-        private CachedAnswer(PreparedStatement statement, Admission.Permit permit, ResultCache.Pin pin)
+        private CachedAnswer(PreparedStatement statement, StatementInfo run, BackendQuery fragment, Admission.Permit permit, ResultCache.Pin pin)
         {
             this.statement = statement;
+            this.run = run;
+            this.fragment = Optional.of(fragment);
             this.permit = permit;
             this.pin = pin;
         }
@@ -244,14 +251,14 @@ public final class ClientSession
             return statement;
         }
 
-        private Admission.Permit takePermit()
+        private StatementPipeline.Admitted takeAdmitted()
         {
             Admission.Permit taken = permit;
             if (taken == null) {
                 throw new IllegalStateException("the statement answered from the cache ran already");
             }
             permit = null;
-            return taken;
+            return new StatementPipeline.Admitted(taken, run, fragment);
         }
 
         @Override

@@ -16,7 +16,13 @@ final class Hooks
             call.run();
         }
         catch (RuntimeException e) {
-            log.warn("A listener failed", e);
+            failed(e);
         }
+    }
+
+    /** A listener threw {@code failure}: logged, and otherwise ignored. */
+    static void failed(RuntimeException failure)
+    {
+        log.warn("A listener failed", failure);
     }
 }

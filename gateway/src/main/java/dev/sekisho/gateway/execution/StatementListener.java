@@ -70,58 +70,117 @@ public interface StatementListener
         finished(statement, rows, failure);
     }
 
-    /** Tells each of {@code listeners} in turn; one that throws does not stop the others. */
+    /**
+     * Tells each of {@code listeners} in turn; one that throws does not stop the others. Called for
+     * every statement: a plain loop over an array, no lambda or iterator per call.
+     */
     static StatementListener all(List<StatementListener> listeners)
     {
-        List<StatementListener> copy = List.copyOf(listeners);
+        StatementListener[] copy = List.copyOf(listeners).toArray(new StatementListener[0]);
         return new StatementListener()
         {
             @Override
             public void prepared(Principal principal, PreparedStatement statement)
             {
-                copy.forEach(listener -> Hooks.notifying(() -> listener.prepared(principal, statement)));
+                for (StatementListener listener : copy) {
+                    try {
+                        listener.prepared(principal, statement);
+                    }
+                    catch (RuntimeException e) {
+                        Hooks.failed(e);
+                    }
+                }
             }
 
             @Override
             public void prepareFailed(SessionInfo session, String sql, Throwable failure)
             {
-                copy.forEach(listener -> Hooks.notifying(() -> listener.prepareFailed(session, sql, failure)));
+                for (StatementListener listener : copy) {
+                    try {
+                        listener.prepareFailed(session, sql, failure);
+                    }
+                    catch (RuntimeException e) {
+                        Hooks.failed(e);
+                    }
+                }
             }
 
             @Override
             public void started(StatementInfo statement)
             {
-                copy.forEach(listener -> Hooks.notifying(() -> listener.started(statement)));
+                for (StatementListener listener : copy) {
+                    try {
+                        listener.started(statement);
+                    }
+                    catch (RuntimeException e) {
+                        Hooks.failed(e);
+                    }
+                }
             }
 
             @Override
             public void suspended(StatementInfo statement, long rows)
             {
-                copy.forEach(listener -> Hooks.notifying(() -> listener.suspended(statement, rows)));
+                for (StatementListener listener : copy) {
+                    try {
+                        listener.suspended(statement, rows);
+                    }
+                    catch (RuntimeException e) {
+                        Hooks.failed(e);
+                    }
+                }
             }
 
             @Override
             public void closedEarly(StatementInfo statement)
             {
-                copy.forEach(listener -> Hooks.notifying(() -> listener.closedEarly(statement)));
+                for (StatementListener listener : copy) {
+                    try {
+                        listener.closedEarly(statement);
+                    }
+                    catch (RuntimeException e) {
+                        Hooks.failed(e);
+                    }
+                }
             }
 
             @Override
             public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
             {
-                copy.forEach(listener -> Hooks.notifying(() -> listener.finished(statement, rows, failure)));
+                for (StatementListener listener : copy) {
+                    try {
+                        listener.finished(statement, rows, failure);
+                    }
+                    catch (RuntimeException e) {
+                        Hooks.failed(e);
+                    }
+                }
             }
 
             @Override
             public void suspended(StatementInfo statement, Admission.Accounting accounting, long rows)
             {
-                copy.forEach(listener -> Hooks.notifying(() -> listener.suspended(statement, accounting, rows)));
+                for (StatementListener listener : copy) {
+                    try {
+                        listener.suspended(statement, accounting, rows);
+                    }
+                    catch (RuntimeException e) {
+                        Hooks.failed(e);
+                    }
+                }
             }
 
             @Override
             public void finished(StatementInfo statement, Admission.Accounting accounting, long rows, Optional<Throwable> failure)
             {
-                copy.forEach(listener -> Hooks.notifying(() -> listener.finished(statement, accounting, rows, failure)));
+                for (StatementListener listener : copy) {
+                    try {
+                        listener.finished(statement, accounting, rows, failure);
+                    }
+                    catch (RuntimeException e) {
+                        Hooks.failed(e);
+                    }
+                }
             }
         };
     }

@@ -2,6 +2,7 @@ package dev.sekisho.gateway.execution;
 
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.session.Session;
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.policies.sql.SqlStatement;
 import org.slf4j.Logger;
@@ -92,16 +93,35 @@ public final class StatementPipeline
         return new StatementRun(this, session, info, admissionWait, portal, maxRows, sink);
     }
 
-    /** A run of portal {@code portal} admitted already with {@code permit} ({@link #admitAtOnce}). */
-    StatementRun run(Session session, SessionInfo info, AdmissionWait admissionWait, String portal, int maxRows, RowSink sink, Admission.Permit permit)
+    /** A run of portal {@code portal} admitted already ({@link #admitAtOnce}). */
+    StatementRun run(Session session, SessionInfo info, AdmissionWait admissionWait, String portal, int maxRows, RowSink sink, Admitted admitted)
     {
-        return new StatementRun(this, session, info, admissionWait, portal, maxRows, sink, requireNonNull(permit, "permit is null"));
+        return new StatementRun(this, session, info, admissionWait, portal, maxRows, sink, requireNonNull(admitted, "admitted is null"));
+    }
+
+    /**
+     * A run admitted before it started ({@link #admitAtOnce}): its permit, the run as admission was
+     * told of it (the listeners hear of this one), and the source statement checked for it.
+     */
+    record Admitted(Admission.Permit permit, StatementInfo statement, Optional<BackendQuery> fragment)
+    {
+        Admitted
+        {
+            requireNonNull(permit, "permit is null");
+            requireNonNull(statement, "statement is null");
+            requireNonNull(fragment, "fragment is null");
+        }
     }
 
     /** Asks for admission: the future completes with the permit, or with the refusal; it may wait in a queue. */
     CompletableFuture<Admission.Permit> admit(StatementInfo statement)
     {
-        notifying(() -> listener.started(statement));
+        try {
+            listener.started(statement);
+        }
+        catch (RuntimeException e) {
+            listenerFailed(e);
+        }
         return requireNonNull(admission.request(statement), "admission returned no answer");
     }
 
@@ -114,20 +134,36 @@ public final class StatementPipeline
     /** A run admitted already ({@link #admitAtOnce}) starts: the listeners hear of it as of any other. */
     CompletableFuture<Admission.Permit> admitted(StatementInfo statement, Admission.Permit permit)
     {
-        notifying(() -> listener.started(statement));
+        try {
+            listener.started(statement);
+        }
+        catch (RuntimeException e) {
+            listenerFailed(e);
+        }
         return CompletableFuture.completedFuture(permit);
     }
 
     void suspended(StatementInfo statement, Admission.Permit permit, long rows)
     {
         release(permit);
-        notifying(() -> listener.suspended(statement, accounting(permit), rows));
+        try {
+            listener.suspended(statement, accounting(permit), rows);
+        }
+        catch (RuntimeException e) {
+            listenerFailed(e);
+        }
     }
 
+    /** Every statement ends here: called directly, without a lambda per statement. */
     void finished(StatementInfo statement, Admission.Permit permit, long rows, Optional<Throwable> failure)
     {
         release(permit);
-        notifying(() -> listener.finished(statement, accounting(permit), rows, failure));
+        try {
+            listener.finished(statement, accounting(permit), rows, failure);
+        }
+        catch (RuntimeException e) {
+            listenerFailed(e);
+        }
     }
 
     private static Admission.Accounting accounting(Admission.Permit permit)
@@ -164,7 +200,12 @@ public final class StatementPipeline
             call.run();
         }
         catch (RuntimeException e) {
-            log.warn("A statement listener failed", e);
+            listenerFailed(e);
         }
+    }
+
+    private static void listenerFailed(RuntimeException failure)
+    {
+        log.warn("A statement listener failed", failure);
     }
 }

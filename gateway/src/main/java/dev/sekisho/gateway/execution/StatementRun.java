@@ -47,8 +47,8 @@ public final class StatementRun
     private final int maxRows;
     private final RowSink sink;
     private final AdmissionWait admissionWait;
-    /** The permit the run was admitted with before it started (a statement answered from the result cache without a worker); null: ask for one. */
-    private final Admission.Permit admittedAlready;
+    /** How the run was admitted before it started (a statement answered from the result cache without a worker); null: ask for a permit. */
+    private final StatementPipeline.Admitted admittedAlready;
     private StatementInfo statement;
     private CompletableFuture<Admission.Permit> admission;
     private Admission.Permit permit = Admission.Permit.NONE;
@@ -62,9 +62,9 @@ public final class StatementRun
         this(pipeline, session, info, admissionWait, portalName, maxRows, sink, null);
     }
 
-    /** @param admittedAlready the permit the run was admitted with already ({@link StatementPipeline#admitAtOnce}); null: ask for one */
+    /** @param admittedAlready how the run was admitted already ({@link StatementPipeline#admitAtOnce}); null: ask for a permit */
     StatementRun(StatementPipeline pipeline, Session session, SessionInfo info, AdmissionWait admissionWait, String portalName, int maxRows, RowSink sink,
-            Admission.Permit admittedAlready)
+            StatementPipeline.Admitted admittedAlready)
     {
         this.admittedAlready = admittedAlready;
         this.admissionWait = requireNonNull(admissionWait, "admissionWait is null");
@@ -111,10 +111,16 @@ public final class StatementRun
     {
         if (admission == null) {
             Portal bound = session.portal(portalName);
-            statement = new StatementInfo(session.principalFor(bound.statement().annotation()), session.principal(), portalName, bound.statement(),
-                    bound.parameters(), Instant.now(), info, session.settings().show("application_name").filter(name -> !name.isEmpty()),
-                    session.settings().show(CachingConnector.SESSION_SETTING));
-            admission = admittedAlready != null ? pipeline.admitted(statement, admittedAlready) : pipeline.admit(statement);
+            if (admittedAlready != null && admittedAlready.statement().statement() == bound.statement() && admittedAlready.statement().portal().equals(portalName)) {
+                // the run admission was told of a moment ago, on this thread: not described again
+                statement = admittedAlready.statement();
+            }
+            else {
+                statement = new StatementInfo(session.principalFor(bound.statement().annotation()), session.principal(), portalName, bound.statement(),
+                        bound.parameters(), Instant.now(), info, session.settings().show("application_name").filter(name -> !name.isEmpty()),
+                        session.settings().show(CachingConnector.SESSION_SETTING));
+            }
+            admission = admittedAlready != null ? pipeline.admitted(statement, admittedAlready.permit()) : pipeline.admit(statement);
             if (!admission.isDone()) {
                 admissionWait.waitFor(admission);
                 if (!admission.isDone()) {
@@ -134,7 +140,8 @@ public final class StatementRun
         }
         // this run ends the statement (or suspends it again): an earlier run's wait for an early close is over
         session.portal(portalName).whenClosedEarly(null);
-        portal = session.execute(portalName, maxRows, permit.maximumBytesBilled(), permit::billed, permit.admittedAsCacheHit());
+        portal = session.execute(portalName, maxRows, permit.maximumBytesBilled(), permit::billed, permit.admittedAsCacheHit(),
+                admittedAlready != null ? admittedAlready.fragment() : Optional.empty());
         Portal started = portal;
         permit.started(reason -> session.cancelStatement(started, reason));
         sink.start(portal);

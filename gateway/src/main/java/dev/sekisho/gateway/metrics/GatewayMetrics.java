@@ -31,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -56,6 +57,8 @@ public final class GatewayMetrics
     /** By front door, then outcome: no key is built per statement. */
     private final Map<String, Map<String, Counter>> statements = new ConcurrentHashMap<>();
     private final Map<String, Timer> durations = new ConcurrentHashMap<>();
+    /** The plan that finished last and its duration timer (a plan's source never changes). */
+    private volatile PlanTimer lastPlan;
     private final Counter rowsSent;
 
     public GatewayMetrics(List<Connector> connectors, Optional<AuditLog> auditLog)
@@ -142,14 +145,33 @@ public final class GatewayMetrics
     public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
     {
         statements(statement.session().origin().frontDoor(), outcome(failure)).increment();
-        durations.computeIfAbsent(source(statement.statement().query()), source -> Timer.builder("sekisho.statement.duration")
+        Instant started = statement.started();
+        Instant now = Instant.now();
+        duration(statement.statement().query()).record((now.getEpochSecond() - started.getEpochSecond()) * 1_000_000_000L + now.getNano() - started.getNano(),
+                TimeUnit.NANOSECONDS);
+        rowsSent.increment(rows);
+    }
+
+    /** The duration timer of a plan's source; the last plan's is kept by identity (naming the source asks the plan for its statements). */
+    private Timer duration(Optional<PreparedQuery> query)
+    {
+        PlanTimer last = lastPlan;
+        PreparedQuery plan = query.orElse(null);
+        if (last != null && last.plan() == plan) {
+            return last.timer();
+        }
+        Timer timer = durations.computeIfAbsent(source(query), source -> Timer.builder("sekisho.statement.duration")
                 .description("Statement run time, by the source that ran it (gateway: answered by the gateway itself, federated: several sources)")
                 .tags("source", source)
                 .publishPercentileHistogram()
                 .maximumExpectedValue(Duration.ofMinutes(10))
-                .register(registry))
-                .record(Duration.between(statement.started(), Instant.now()));
-        rowsSent.increment(rows);
+                .register(registry));
+        lastPlan = new PlanTimer(plan, timer);
+        return timer;
+    }
+
+    private record PlanTimer(PreparedQuery plan, Timer timer)
+    {
     }
 
     /** The statements counter of a front door and outcome, registered once (a registry lookup per statement costs a point lookup's time). */

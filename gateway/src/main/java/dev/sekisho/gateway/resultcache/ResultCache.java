@@ -365,7 +365,8 @@ public final class ResultCache
         if (pin == null) {
             return null;
         }
-        if (!pin.entry.key.equals(new ResultKey(query))) {
+        // the statement checked when the entry was pinned comes back as the same instance (ExecutionContext.checkedFragment)
+        if (pin.entry.key.query() != query && !pin.entry.key.equals(new ResultKey(query))) {
             throw new IllegalStateException("a statement answered without a worker read another source statement than the one it was admitted for");
         }
         hits.increment();

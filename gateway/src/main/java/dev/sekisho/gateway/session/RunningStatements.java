@@ -50,10 +50,18 @@ final class RunningStatements
     /** Like {@link #open(Portal, int, java.util.OptionalLong, java.util.function.LongConsumer)}, for a statement admitted as a result-cache hit. */
     void open(Portal portal, int fetchSizeHint, java.util.OptionalLong maximumBytesBilled, java.util.function.LongConsumer billed, boolean admittedAsCacheHit)
     {
+        open(portal, fetchSizeHint, maximumBytesBilled, billed, admittedAsCacheHit, java.util.Optional.empty());
+    }
+
+    /** Like {@link #open(Portal, int, java.util.OptionalLong, java.util.function.LongConsumer, boolean)}, with the source statement checked before the run. */
+    void open(Portal portal, int fetchSizeHint, java.util.OptionalLong maximumBytesBilled, java.util.function.LongConsumer billed, boolean admittedAsCacheHit,
+            java.util.Optional<dev.sekisho.planner.spi.BackendQuery> checkedFragment)
+    {
         SessionExecutionContext context = new SessionExecutionContext(user, fetchSizeHint, settings::show)
                 .describedAs(portal.statement().sql())
                 .billedTo(maximumBytesBilled, billed)
-                .admittedAsCacheHit(admittedAsCacheHit);
+                .admittedAsCacheHit(admittedAsCacheHit)
+                .checkedFragment(checkedFragment);
         running.add(context);
         try {
             cancellation.activate(context);

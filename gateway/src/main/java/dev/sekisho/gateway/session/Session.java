@@ -6,6 +6,7 @@ import dev.sekisho.gateway.sql.SessionStatement;
 import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.QueryPlanner;
 import dev.sekisho.planner.SessionContext;
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
@@ -287,6 +288,17 @@ public final class Session
      */
     public Portal execute(String portalName, int fetchSizeHint, OptionalLong maximumBytesBilled, LongConsumer billed, boolean admittedAsCacheHit)
     {
+        return execute(portalName, fetchSizeHint, maximumBytesBilled, billed, admittedAsCacheHit, Optional.empty());
+    }
+
+    /**
+     * Like {@link #execute(String, int, OptionalLong, LongConsumer, boolean)}, for a run whose source
+     * statement was computed and checked against the result cache before it ({@code checkedFragment}):
+     * the plan sends that statement rather than building it again when it is the one it would send.
+     */
+    public Portal execute(String portalName, int fetchSizeHint, OptionalLong maximumBytesBilled, LongConsumer billed, boolean admittedAsCacheHit,
+            Optional<BackendQuery> checkedFragment)
+    {
         Portal portal = portals.get(portalName);
         transaction.checkNotFailed(portal.kind());
         if (portal.isStarted()) {
@@ -296,7 +308,7 @@ public final class Session
         PreparedStatement statement = portal.statement();
         switch (statement.kind()) {
             case EMPTY -> portal.startCommand("");
-            case QUERY, OTHER -> running.open(portal, fetchSizeHint > 0 ? fetchSizeHint : 1000, maximumBytesBilled, billed, admittedAsCacheHit);
+            case QUERY, OTHER -> running.open(portal, fetchSizeHint > 0 ? fetchSizeHint : 1000, maximumBytesBilled, billed, admittedAsCacheHit, checkedFragment);
             case SHOW -> portal.startRows(commands.show(command(statement, SessionStatement.Show.class)), null);
             case SET -> commands.set(portal, command(statement, SessionStatement.Set.class));
             case RESET -> commands.reset(portal, command(statement, SessionStatement.Reset.class));

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.session;
 
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ExecutionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +43,7 @@ public final class SessionExecutionContext
     private volatile LongConsumer billing = bytes -> {};
     private volatile boolean answeredFromCache;
     private volatile boolean admittedAsCacheHit;
+    private volatile Optional<BackendQuery> checkedFragment = Optional.empty();
 
     public SessionExecutionContext(String user, int fetchSizeHint)
     {
@@ -77,6 +79,19 @@ public final class SessionExecutionContext
     public boolean admittedAsCacheHit()
     {
         return admittedAsCacheHit;
+    }
+
+    /** The source statement checked against the result cache before the run (see {@link ExecutionContext#checkedFragment}). */
+    public SessionExecutionContext checkedFragment(Optional<BackendQuery> fragment)
+    {
+        this.checkedFragment = requireNonNull(fragment, "fragment is null");
+        return this;
+    }
+
+    @Override
+    public Optional<BackendQuery> checkedFragment()
+    {
+        return checkedFragment;
     }
 
     @Override

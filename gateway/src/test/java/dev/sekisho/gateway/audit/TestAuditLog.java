@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -86,6 +88,55 @@ class TestAuditLog
         JsonNode dropped = events.stream().filter(event -> event.get("type").asText().equals("dropped")).findFirst().orElseThrow();
         assertThat(dropped.get("count").asLong()).isEqualTo(990);
         assertThat(writer.flushed).isTrue();
+    }
+
+    /** A disk that records how many lines it held at each flush. */
+    private static final class CountingWriter
+            implements AuditWriter
+    {
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final List<Integer> linesAtFlush = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void write(String line)
+        {
+            lines.add(line);
+        }
+
+        @Override
+        public void flush()
+        {
+            linesAtFlush.add(lines.size());
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    @Test
+    void eventsOfStatementsRunningTogetherAreWrittenWithOneWakeUpAndOneFlush()
+            throws Exception
+    {
+        CountingWriter writer = new CountingWriter();
+        // a long window, so that the test does not depend on the machine's speed
+        AuditLog log = AuditLog.start(writer, 100, CLOCK, Duration.ofSeconds(2));
+        try {
+            for (int i = 0; i < 5; i++) {
+                log.record(login("user" + i));
+                Thread.sleep(20);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!writer.linesAtFlush.contains(5) && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(writer.lines).hasSize(5);
+            assertThat(writer.lines.get(4)).contains("\"user\":\"user4\"");
+            // woken by the first, the writer waited for the others: they went out together, with no flush in between
+            assertThat(writer.linesAtFlush).contains(5).isSubsetOf(0, 5);
+        }
+        finally {
+            log.close();
+        }
     }
 
     @Test

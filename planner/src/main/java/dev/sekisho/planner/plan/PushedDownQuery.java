@@ -15,6 +15,8 @@ import dev.sekisho.planner.spi.SourceTable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
@@ -125,7 +127,7 @@ final class PushedDownQuery
     @Override
     public ResultStream execute(List<Object> parameters, ExecutionContext context)
     {
-        ResultStream stream = connector.execute(backendQuery(parameters), context);
+        ResultStream stream = connector.execute(checkedOr(parameters, context), context);
         if (projection != null) {
             List<Object> dynamic = new ArrayList<>();
             for (int number : dynamicParameterNumbers) {
@@ -137,6 +139,34 @@ final class PushedDownQuery
             return new ConvertingResultStream(stream, columnMetadata, converters);
         }
         return new ConvertingResultStream(new ReorderedResultStream(stream, sourceColumns), columnMetadata, converters);
+    }
+
+    /**
+     * The statement the caller checked already ({@link ExecutionContext#checkedFragment}) when it is
+     * exactly the one this plan sends with {@code parameters}, else the statement built anew.
+     */
+    private BackendQuery checkedOr(List<Object> parameters, ExecutionContext context)
+    {
+        Optional<BackendQuery> checked = context.checkedFragment();
+        if (checked.isPresent() && isMine(checked.get(), parameters)) {
+            return checked.get();
+        }
+        return backendQuery(parameters);
+    }
+
+    private boolean isMine(BackendQuery query, List<Object> parameters)
+    {
+        if (!query.sql().equals(sourceSql) || !query.source().equals(connector.name()) || !query.parameterTypes().equals(placeholderTypes)
+                || !query.tables().equals(tables) || parameters.size() != parameterTypes.size()) {
+            return false;
+        }
+        List<Object> bound = query.parameters();
+        for (int i = 0; i < placeholderParameters.length; i++) {
+            if (!Objects.equals(bound.get(i), parameters.get(placeholderParameters[i]))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The statement for the source with the client's parameters bound. */

@@ -1,6 +1,7 @@
 package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.pg.catalog.CatalogView;
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ExecutionContext;
 
 import java.util.Optional;
@@ -100,5 +101,11 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     public void answeredFromCache()
     {
         delegate.answeredFromCache();
+    }
+
+    @Override
+    public Optional<BackendQuery> checkedFragment()
+    {
+        return delegate.checkedFragment();
     }
 }

@@ -109,6 +109,17 @@ public interface ExecutionContext
         return false;
     }
 
+    /**
+     * The source statement the caller computed for this run already ({@code PreparedQuery.fragments}
+     * of the same plan and values) and checked against the result cache, when it did: a plan about
+     * to send an equal statement sends this instance instead of building it again, so the cache
+     * recognises the read of the entry it pinned by identity. Empty: the plan builds its statements.
+     */
+    default Optional<BackendQuery> checkedFragment()
+    {
+        return Optional.empty();
+    }
+
     /** Whether a cancel was requested. */
     boolean isCancelled();
 
