@@ -32,7 +32,8 @@ import java.util.Set;
  * A column name means a base table's column only when every {@code FROM} of the statement names
  * tables (a derived table's column may be a literal, as coercible as a parameter) and the name is not
  * where MySQL also resolves select-list aliases ({@code GROUP BY}, {@code HAVING}, {@code ORDER BY});
- * a statement with any other {@code FROM} has no safe placeholder.
+ * a statement with any other {@code FROM} has no safe placeholder, nor has one that reads a view
+ * ({@link SourceSqlGenerator} checks the tables' kinds).
  */
 final class CollationFreeParameters
 {

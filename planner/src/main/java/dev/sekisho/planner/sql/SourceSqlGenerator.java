@@ -65,7 +65,8 @@ public final class SourceSqlGenerator
     {
         SqlDialect dialect = Dialects.of(kind);
         RelNode prepared = kind == SqlDialectKind.MYSQL ? rewriteIntegerDivision(TextOrdering.rewrite(SelectMerging.merge(rel))) : rel;
-        SqlNode statement = new Converter(dialect).visitRoot(prepared).asStatement();
+        Converter converter = new Converter(dialect);
+        SqlNode statement = converter.visitRoot(prepared).asStatement();
         SqlString sql = statement.toSqlString(config -> config.withDialect(dialect)
                 .withIndentation(0)
                 .withSelectListItemsOnSeparateLines(false)
@@ -74,7 +75,8 @@ public final class SourceSqlGenerator
                 .withQuoteAllIdentifiers(true));
         List<Integer> placeholders = sql.getDynamicParameters() == null ? List.of() : sql.getDynamicParameters();
         Set<Integer> collationFree = new HashSet<>();
-        if (kind == SqlDialectKind.MYSQL && !placeholders.isEmpty()) {
+        // a view's column may be a literal, as coercible as a parameter: only tables' columns decide a comparison
+        if (kind == SqlDialectKind.MYSQL && !placeholders.isEmpty() && !converter.readsView) {
             Set<Integer> safeIndexes = CollationFreeParameters.of(statement);
             for (int position = 0; position < placeholders.size(); position++) {
                 if (safeIndexes.contains(placeholders.get(position))) {
@@ -226,6 +228,9 @@ public final class SourceSqlGenerator
     private static final class Converter
             extends RelToSqlConverter
     {
+        /** Whether a scan reads a view, or a table whose kind is not known. */
+        private boolean readsView;
+
         Converter(SqlDialect dialect)
         {
             super(dialect);
@@ -245,8 +250,10 @@ public final class SourceSqlGenerator
             // a source's table unwraps to its metadata
             TableMetadata table = scan.getTable().unwrap(TableMetadata.class);
             if (table == null) {
+                readsView = true;
                 return visit(scan);
             }
+            readsView |= table.view();
             SqlIdentifier identifier = new SqlIdentifier(List.of(table.schema(), table.name()), SqlParserPos.ZERO);
             return result(identifier, ImmutableList.of(Clause.FROM), scan, null);
         }

@@ -84,6 +84,25 @@ class TestCollationFreeParameters
     }
 
     @Test
+    void aViewFreesNothing()
+    {
+        // a view's column may be a literal (CREATE VIEW v AS SELECT 'x' AS label), as coercible as a parameter
+        shop.addView("shop", "labels", List.of(TestingConnector.column("label", dev.sekisho.planner.spi.ColumnType.varchar(10))), List.of());
+        CalciteQueryPlanner withView = planner(shop);
+        dev.sekisho.planner.SessionContext withoutPolicy = new dev.sekisho.planner.SessionContext("alice", List.of("shop"));
+        PreparedQuery query = withView.prepare("SELECT label FROM labels WHERE label = $1", List.of(), withoutPolicy);
+        query.execute(List.of("x"), TestingShop.context()).close();
+        assertThat(shop.lastQuery().sql()).contains("FROM `shop`.`labels` WHERE `label` = ?");
+        assertThat(shop.lastQuery().collationFreeParameters()).isEmpty();
+
+        // the same statement on a table frees its placeholders
+        PreparedQuery onTable = withView.prepare("SELECT name FROM customers WHERE name = $1", List.of(), withoutPolicy);
+        onTable.execute(List.of("x"), TestingShop.context()).close();
+        assertThat(shop.lastQuery().sql()).contains("FROM `shop`.`customers` WHERE `name` = ?");
+        assertThat(shop.lastQuery().collationFreeParameters()).isNotEmpty();
+    }
+
+    @Test
     void otherDialectsFreeNothing()
     {
         TestingConnector bigquery = new TestingConnector("warehouse", dev.sekisho.planner.spi.SqlDialectKind.BIGQUERY);
