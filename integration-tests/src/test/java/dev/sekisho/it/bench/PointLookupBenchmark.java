@@ -5,25 +5,18 @@ import dev.sekisho.it.TestingGateway;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 
@@ -45,9 +38,14 @@ import static java.util.Objects.requireNonNull;
  * Prints a Markdown table of p50/p99/mean latency and throughput, single client and concurrent
  * clients, all in one run against one MariaDB.
  *
- * <p>Not a test (Surefire ignores it): run {@code bench/point-lookup.sh}. Options:
- * {@code --iterations N} (default 20000), {@code --warmup N} (5000), {@code --threads N}
- * (8; 0 skips the concurrent runs).
+ * <p>Fairness: every path runs in short slices alternating with the direct path ({@link PairedSlices}),
+ * and its ratios are against those direct slices, so the machine's drift over a round (CPU frequency,
+ * steal, GC) falls on both alike; a warm-up pass runs every path before the first round, so no timed
+ * path pays for compiling code the paths before it knocked out of its compiled form (the direct path's
+ * client-side Connector/J statements deoptimise what the gateway's server-side ones compiled); and each
+ * round starts the paths one later, so no path always follows the same one.
+ *
+ * <p>Not a test (Surefire ignores it): run {@code bench/point-lookup.sh}; {@link PointLookupOptions} lists the options.
  */
 public final class PointLookupBenchmark
 {
@@ -76,7 +74,10 @@ public final class PointLookupBenchmark
     public static void main(String[] args)
             throws Exception
     {
-        Options options = Options.parse(args);
+        PointLookupOptions options = PointLookupOptions.parse(args);
+        if (options == null) {
+            return;
+        }
         // the source pool as shipped (no leak detection, whose per-borrow timer task the tests' pool pays), unless -D says otherwise
         if (System.getProperty(TestingGateway.POOL_PROPERTY) == null) {
             System.setProperty(TestingGateway.POOL_PROPERTY, "{}");
@@ -98,139 +99,90 @@ public final class PointLookupBenchmark
         System.exit(exitCode);
     }
 
-    private void run(Options options)
+    private void run(PointLookupOptions options)
             throws Exception
     {
-        List<Path> paths = List.of(
-                new Path("direct: Connector/J prepared", "MariaDB", this::directPrepared),
-                new Path("gateway: pgjdbc prepared, setInt (extended protocol)", "gateway", () -> gatewayPrepared(false)),
-                new Path("gateway: pgjdbc prepared, setLong (int8 parameter, int column)", "gateway", () -> gatewayPrepared(true)),
-                new Path("gateway: Avatica prepared, setInt (JDBC over HTTP, protobuf)", "gateway", this::avaticaPrepared),
-                new Path("gateway: pgjdbc statement, literal id (plan cache hit)", "gateway", this::gatewayLiteral),
-                new Path("gateway: pgjdbc statement, Redash annotation and id change every call (normalised: plan cache hit)", "gateway",
-                        this::gatewayUniqueText),
-                new Path("gateway with result cache: pgjdbc prepared, setInt (result-cache hit)", "gateway", this::cachedPrepared),
-                new Path("gateway with an audit file: pgjdbc statement, literal id (every statement an audit event)", "gateway", this::auditedLiteral),
-                new Path("direct: Connector/J prepared, masked + row-filtered, the rewrite by hand (region JP ids)", "gateway", this::directMasked),
-                new Path("direct: Connector/J prepared, masked + row-filtered, the SQL the gateway sends (region JP ids)", "gateway", this::directMaskedAsGateway),
-                new Path("direct: Connector/J prepared, masked + row-filtered, the policy's derived table the gateway sent before (region JP ids)", "gateway",
+        Path direct = new Path("direct: Connector/J prepared", this::directPrepared);
+        List<Path> paths = new ArrayList<>(List.of(
+                new Path("gateway: pgjdbc prepared, setInt (extended protocol)", () -> gatewayPrepared(false)),
+                new Path("gateway: pgjdbc prepared, setLong (int8 parameter, int column)", () -> gatewayPrepared(true)),
+                new Path("gateway: Avatica prepared, setInt (JDBC over HTTP, protobuf)", this::avaticaPrepared),
+                new Path("gateway: pgjdbc statement, literal id (plan cache hit)", this::gatewayLiteral),
+                new Path("gateway: pgjdbc statement, Redash annotation and id change every call (normalised: plan cache hit)", this::gatewayUniqueText),
+                new Path("gateway with result cache: pgjdbc prepared, setInt (result-cache hit)", this::cachedPrepared),
+                new Path("gateway with an audit file: pgjdbc statement, literal id (every statement an audit event)", this::auditedLiteral),
+                new Path("direct: Connector/J prepared, masked + row-filtered, the rewrite by hand (region JP ids)", this::directMasked),
+                new Path("direct: Connector/J prepared, masked + row-filtered, the SQL the gateway sends (region JP ids)", this::directMaskedAsGateway),
+                new Path("direct: Connector/J prepared, masked + row-filtered, the policy's derived table the gateway sent before (region JP ids)",
                         this::directMaskedAsDerivedTable),
-                new Path("gateway with a policy: pgjdbc prepared, setInt, masked + row-filtered (alice, region JP ids)", "gateway",
-                        this::policedPrepared));
+                new Path("gateway with a policy: pgjdbc prepared, setInt, masked + row-filtered (alice, region JP ids)", this::policedPrepared)));
         if (!options.driverProperties().isEmpty()) {
             driverProperties = options.driverProperties();
-            paths = new ArrayList<>(paths);
-            paths.add(new Path("gateway with Connector/J " + driverProperties + ": pgjdbc prepared, setInt", "gateway", () -> propertiesPrepared()));
-            paths.add(new Path("gateway with Connector/J " + driverProperties + ": pgjdbc statement, Redash annotation", "gateway",
-                    () -> propertiesUniqueText()));
+            paths.add(new Path("gateway with Connector/J " + driverProperties + ": pgjdbc prepared, setInt", () -> propertiesPrepared()));
+            paths.add(new Path("gateway with Connector/J " + driverProperties + ": pgjdbc statement, Redash annotation", () -> propertiesUniqueText()));
         }
         for (String config : options.gatewayConfigs()) {
-            paths = new ArrayList<>(paths);
-            paths.add(new Path("gateway with `" + config + "`: pgjdbc prepared, setInt (extended protocol)", "gateway",
+            paths.add(new Path("gateway with `" + config + "`: pgjdbc prepared, setInt (extended protocol)",
                     () -> preparedOn(TestingGateway.connect(configuredGateway(config), "alice"))));
-            paths.add(new Path("gateway with `" + config + "`: pgjdbc statement, Redash annotation and id change every call", "gateway",
+            paths.add(new Path("gateway with `" + config + "`: pgjdbc statement, Redash annotation and id change every call",
                     () -> redashOn(TestingGateway.connect(configuredGateway(config), "alice"))));
         }
         List<Path> chosen = paths.stream()
-                .filter(path -> path.target().equals("MariaDB") || options.paths().isEmpty()
-                        || options.paths().stream().anyMatch(part -> path.name().contains(part)))
+                .filter(path -> options.paths().isEmpty() || options.paths().stream().anyMatch(part -> path.name().contains(part)))
                 .toList();
-
-        List<Integer> clientCounts = options.clients().isEmpty()
-                ? (options.threads() > 1 ? List.of(1, options.threads()) : List.of(1))
-                : options.clients();
-        // every round runs every path again in this JVM: the first round also measures the JIT compiling the gateway
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("--paths " + options.paths() + " matches no path to compare with the direct one");
+        }
+        PairedSlices slices = new PairedSlices(minId, maxId);
+        // before any timed round, every path runs its warm-up beside the direct path's: the JIT has then seen every path's types
+        if (options.warmup() > 0) {
+            for (int clients : options.clientCounts()) {
+                for (Path path : chosen) {
+                    System.err.printf(Locale.ROOT, "%tT warm-up pass, %s: %d client(s) x %d calls, alternating with the direct path%n", new java.util.Date(),
+                            path.name(), clients, options.warmup() / clients);
+                    slices.measure(direct.factory(), path.factory(), clients, options.warmup() / clients, 0, options.slices(), true);
+                }
+            }
+        }
         for (int round = 1; round <= options.rounds(); round++) {
-            List<Result> results = runRound(chosen, clientCounts, options);
+            List<PointLookupTable.Row> rows = runRound(slices, direct, chosen, round, options);
             System.out.printf(Locale.ROOT, "%n### Round %d of %d%n", round, options.rounds());
-            System.out.println(markdown(results, options));
+            System.out.println(PointLookupTable.markdown(rows, options));
         }
     }
 
-    private List<Result> runRound(List<Path> chosen, List<Integer> clientCounts, Options options)
+    private List<PointLookupTable.Row> runRound(PairedSlices slices, Path direct, List<Path> chosen, int round, PointLookupOptions options)
             throws Exception
     {
-        List<Result> results = new ArrayList<>();
-        for (int clients : clientCounts) {
-            for (Path path : chosen) {
-                int iterations = Math.max(1, options.iterations() / clients);
-                int warmup = options.warmup() / clients;
+        List<Path> order = SliceSchedule.rotation(chosen, round);
+        // the pattern's first slice alternates by round too: A B B A with the direct path as A, then as B
+        boolean directFirst = round % 2 == 1;
+        System.err.printf(Locale.ROOT, "Round %d: %s first%n", round, order.get(0).name());
+        List<PointLookupTable.Row> rows = new ArrayList<>();
+        for (int clients : options.clientCounts()) {
+            int iterations = Math.max(1, options.iterations() / clients);
+            int warmup = options.warmup() / clients;
+            Map<Path, PairedSlices.Pair> pairs = new LinkedHashMap<>();
+            for (Path path : order) {
                 // the time of day: to find a path's part of a profile recorded over the whole run
-                System.err.printf(Locale.ROOT, "%tT %s: %d client(s) x (%d warm-up + %d calls)%n", new java.util.Date(), path.name(), clients, warmup,
-                        iterations);
-                results.add(measure(path, clients, warmup, iterations));
+                System.err.printf(Locale.ROOT, "%tT %s: %d client(s) x (%d warm-up + %d calls), alternating with the direct path in %d slices each%n",
+                        new java.util.Date(), path.name(), clients, warmup, iterations, Math.min(iterations, options.slices()));
+                PairedSlices.Pair pair = slices.measure(direct.factory(), path.factory(), clients, warmup, iterations, options.slices(), directFirst);
+                double[] ratios = pair.compared().sliceRatios(pair.direct());
+                StringBuilder list = new StringBuilder();
+                for (double ratio : ratios) {
+                    list.append(String.format(Locale.ROOT, " %.2f", ratio));
+                }
+                System.err.printf(Locale.ROOT, "  throughput / direct %.2fx; slice pairs:%s%n", pair.compared().throughputRatio(pair.direct()), list);
+                pairs.put(path, pair);
+            }
+            rows.add(new PointLookupTable.Row(direct.name(), clients, SideTotals.merged(pairs.values().stream().map(PairedSlices.Pair::direct).toList()), null));
+            // the table lists the paths in their usual order, whatever order the round ran them in
+            for (Path path : chosen) {
+                rows.add(new PointLookupTable.Row(path.name(), clients, pairs.get(path).compared(), pairs.get(path).direct()));
             }
         }
-        return results;
-    }
-
-    private Result measure(Path path, int clients, int warmup, int iterations)
-            throws Exception
-    {
-        ExecutorService executor = Executors.newFixedThreadPool(clients);
-        List<Lookup> lookups = new ArrayList<>();
-        try {
-            for (int i = 0; i < clients; i++) {
-                lookups.add(path.factory().open());
-            }
-            // warm-up, all clients at once, then the timed part, all clients at once
-            List<Callable<Calls>> warmups = new ArrayList<>();
-            List<Callable<Calls>> timed = new ArrayList<>();
-            for (Lookup lookup : lookups) {
-                warmups.add(() -> calls(lookup, warmup));
-                timed.add(() -> calls(lookup, iterations));
-            }
-            for (Future<Calls> future : executor.invokeAll(warmups)) {
-                future.get();
-            }
-            long compilingBefore = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
-            ProcessCpu.Sample cpuBefore = ProcessCpu.sample();
-            long start = System.nanoTime();
-            List<Future<Calls>> futures = executor.invokeAll(timed);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            ProcessCpu.Sample cpu = ProcessCpu.sample().minus(cpuBefore);
-            long compilingMillis = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - compilingBefore;
-            long[] all = new long[0];
-            long clientCpuNanos = 0;
-            for (Future<Calls> future : futures) {
-                long[] latencies = future.get().latencies();
-                clientCpuNanos += future.get().clientCpuNanos();
-                long[] merged = Arrays.copyOf(all, all.length + latencies.length);
-                System.arraycopy(latencies, 0, merged, all.length, latencies.length);
-                all = merged;
-            }
-            Arrays.sort(all);
-            return new Result(path, clients, all.length, percentile(all, 0.50), percentile(all, 0.99),
-                    Arrays.stream(all).average().orElse(0), all.length / seconds, cpu, compilingMillis, clientCpuNanos);
-        }
-        finally {
-            executor.shutdownNow();
-            for (Lookup lookup : lookups) {
-                lookup.close();
-            }
-        }
-    }
-
-    /** One client's calls: their latencies, and the CPU the client's own thread spent on them (its driver's work). */
-    private record Calls(long[] latencies, long clientCpuNanos) {}
-
-    private Calls calls(Lookup lookup, int count)
-            throws SQLException
-    {
-        long cpuBefore = ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime();
-        long[] latencies = new long[count];
-        for (int call = 0; call < count; call++) {
-            long id = randomId();
-            long start = System.nanoTime();
-            lookup.run(id);
-            latencies[call] = System.nanoTime() - start;
-        }
-        return new Calls(latencies, ManagementFactory.getThreadMXBean().getCurrentThreadCpuTime() - cpuBefore);
-    }
-
-    private long randomId()
-    {
-        return ThreadLocalRandom.current().nextLong(minId, maxId + 1);
+        return rows;
     }
 
     private Lookup directPrepared()
@@ -630,128 +582,7 @@ public final class PointLookupBenchmark
         }
     }
 
-    private static double percentile(long[] sorted, double quantile)
-    {
-        int index = (int) Math.ceil(quantile * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-    }
 
-    private static String markdown(List<Result> results, Options options)
-    {
-        StringBuilder table = new StringBuilder();
-        table.append(String.format(Locale.ROOT, "%n%s, %d cores, Java %s (%s), load average %.2f%n",
-                LocalDate.now(), Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"), System.getProperty("java.vm.name"),
-                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-        table.append(String.format(Locale.ROOT, "%nPoint lookup by primary key on shop.customers (latencies in ms; %d warm-up calls per path)%n%n", options.warmup()));
-        table.append("| path | clients | calls | p50 | p99 | mean | throughput (calls/s) | p50 / direct | throughput / direct "
-                + "| CPU µs/call: JVM | of which the client threads | CPU µs/call: MariaDB | direct CPU / this CPU | JIT ms |\n");
-        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
-        for (Result result : results) {
-            Result direct = results.stream()
-                    .filter(candidate -> candidate.clients() == result.clients() && candidate.path().target().equals("MariaDB"))
-                    .findFirst()
-                    .orElseThrow();
-            table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %.3f | %.3f | %.3f | %,.0f | %.2fx | %.2fx | %s | %s | %s | %s | %,d |%n",
-                    result.path().name(),
-                    result.clients(),
-                    result.calls(),
-                    result.p50Nanos() / 1e6,
-                    result.p99Nanos() / 1e6,
-                    result.meanNanos() / 1e6,
-                    result.throughput(),
-                    result.p50Nanos() / direct.p50Nanos(),
-                    result.throughput() / direct.throughput(),
-                    ProcessCpu.perCall(result.cpu().jvmNanos(), result.calls()),
-                    ProcessCpu.perCall(result.clientCpuNanos(), result.calls()),
-                    ProcessCpu.perCall(result.cpu().mariadbNanos(), result.calls()),
-                    result.totalCpuPerCall() <= 0 || direct.totalCpuPerCall() <= 0
-                            ? "n/a"
-                            : String.format(Locale.ROOT, "%.2fx", direct.totalCpuPerCall() / result.totalCpuPerCall()),
-                    result.compilingMillis()));
-        }
-        table.append(String.format(Locale.ROOT, "%nCPU per call: this JVM's process CPU (clients, gateway and direct driver) and the embedded MariaDB's, "
-                + "over the timed calls (the client threads' part: the benchmark's own threads running the driver, pgjdbc, Avatica's or Connector/J, "
-                + "measured by their thread CPU; the rest of the JVM's is the gateway's, GC and JIT); on a saturated machine the throughput ratio tends to the CPU ratio. JIT ms: the JIT compilers' time "
-                + "during the timed calls (counted in the JVM's CPU; a round whose gateway paths still compile is a warm-up round).%n"));
-        return table.toString();
-    }
-
-    /** One way to look a customer up; holds its connection. */
-    private interface Lookup
-            extends AutoCloseable
-    {
-        void run(long id)
-                throws SQLException;
-
-        @Override
-        void close()
-                throws SQLException;
-    }
-
-    private interface LookupFactory
-    {
-        Lookup open()
-                throws SQLException;
-    }
-
-    private record Path(String name, String target, LookupFactory factory) {}
-
-    private record Result(Path path, int clients, int calls, double p50Nanos, double p99Nanos, double meanNanos, double throughput, ProcessCpu.Sample cpu,
-            long compilingMillis, long clientCpuNanos)
-    {
-        /** CPU of this JVM and of MariaDB per call, or -1 when MariaDB's could not be read. */
-        double totalCpuPerCall()
-        {
-            return cpu.mariadbNanos() < 0 ? -1 : (double) (cpu.jvmNanos() + cpu.mariadbNanos()) / calls;
-        }
-    }
-
-    /**
-     * @param paths parts of path names to run (empty: all); the direct path always runs
-     * @param clients the client counts to run each path with (empty: 1, then {@code threads})
-     * @param driverProperties Connector/J properties ({@code name=value,...}) for two more paths through a gateway that sets them; empty for none
-     * @param gatewayConfigs extra YAML for gateways without policies, each with two more paths (e.g. an A/B of {@code protocol: {io_transport: nio}})
-     */
-    private record Options(int iterations, int warmup, int threads, List<String> paths, List<Integer> clients, String driverProperties, int rounds,
-            List<String> gatewayConfigs)
-    {
-        static Options parse(String[] args)
-        {
-            int iterations = 20_000;
-            int warmup = 5_000;
-            int threads = 8;
-            List<String> paths = List.of();
-            List<Integer> clients = List.of();
-            String driverProperties = "";
-            int rounds = 2;
-            List<String> gatewayConfigs = List.of();
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i];
-                if (name.equals("--help") || name.equals("-h")) {
-                    System.out.println("usage: PointLookupBenchmark [--iterations N] [--warmup N] [--threads N] [--clients N,M] [--paths part,part]"
-                            + " [--driver-properties name=value,...] [--rounds N] [--gateway-configs 'yaml;yaml']");
-                    System.exit(0);
-                }
-                if (i + 1 >= args.length) {
-                    throw new IllegalArgumentException("missing value after " + name);
-                }
-                String text = args[++i];
-                switch (name) {
-                    case "--iterations" -> iterations = Integer.parseInt(text);
-                    case "--warmup" -> warmup = Integer.parseInt(text);
-                    case "--threads" -> threads = Integer.parseInt(text);
-                    case "--paths" -> paths = Arrays.stream(text.split(",")).map(String::strip).filter(part -> !part.isEmpty()).toList();
-                    case "--clients" -> clients = Arrays.stream(text.split(",")).map(String::strip).map(Integer::valueOf).toList();
-                    case "--driver-properties" -> driverProperties = text.strip();
-                    case "--rounds" -> rounds = Integer.parseInt(text);
-                    case "--gateway-configs" -> gatewayConfigs = Arrays.stream(text.split(";")).map(String::strip).filter(part -> !part.isEmpty()).toList();
-                    default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
-                }
-            }
-            if (iterations < 1 || warmup < 0 || threads < 0 || rounds < 1 || clients.stream().anyMatch(count -> count < 1)) {
-                throw new IllegalArgumentException("iterations, rounds and clients must be positive, warm-up and threads not negative");
-            }
-            return new Options(iterations, warmup, threads, paths, clients, driverProperties, rounds, gatewayConfigs);
-        }
-    }
+    /** A way to look customers up, by its name in the table. */
+    private record Path(String name, Lookup.Factory factory) {}
 }

@@ -18,6 +18,9 @@ final class ProcessCpu
     /** Linux reports {@code /proc/<pid>/stat} times in USER_HZ ticks, 100 per second on every Linux ABI. */
     private static final long NANOS_PER_TICK = 10_000_000L;
 
+    /** The MariaDB server processes found last time: looking them up walks every process on the machine, too slow to do around each slice. */
+    private static volatile List<ProcessHandle> servers = List.of();
+
     private ProcessCpu() {}
 
     /** One reading: this JVM's CPU and MariaDB's CPU, in nanoseconds; MariaDB's is -1 where it cannot be read. */
@@ -44,11 +47,15 @@ final class ProcessCpu
 
     private static long mariadbNanos()
     {
-        List<ProcessHandle> servers = ProcessHandle.current().descendants()
-                .filter(process -> process.info().command()
-                        .map(command -> command.endsWith("mysqld") || command.endsWith("mariadbd"))
-                        .orElse(false))
-                .toList();
+        List<ProcessHandle> servers = ProcessCpu.servers;
+        if (servers.isEmpty() || !servers.stream().allMatch(ProcessHandle::isAlive)) {
+            servers = ProcessHandle.current().descendants()
+                    .filter(process -> process.info().command()
+                            .map(command -> command.endsWith("mysqld") || command.endsWith("mariadbd"))
+                            .orElse(false))
+                    .toList();
+            ProcessCpu.servers = servers;
+        }
         if (servers.isEmpty()) {
             return -1;
         }
