@@ -21,7 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code Com_*} counters around 100 lookups. With the text protocol ({@code useServerPrepStmts=false})
  * each lookup is exactly one {@code SELECT} (Connector/J's streaming mode used to wrap each in two
  * {@code SET net_write_timeout} statements). By default ({@code useServerPrepStmts=true}) a source
- * statement with numeric parameters is prepared on the server once per pooled connection and text, so each lookup is
+ * statement with numeric parameters, or string parameters compared only with columns, is prepared on the server once
+ * per pooled connection and text, so each lookup is
  * exactly one {@code COM_STMT_EXECUTE} and nothing else (no prepare, close or {@code SET} once
  * warm); MariaDB counts such an execution twice, as {@code Com_stmt_execute} and as the statement it
  * runs ({@code Com_select}), which the tests measure on a direct server-prepared lookup too.
@@ -130,8 +131,12 @@ public class TestSourceRoundTrips
         }
     }
 
+    /**
+     * A string parameter compared with a column is server-prepared too: the column's collation
+     * decides the comparison, so the parameter's (the handshake's) cannot fail it or change it.
+     */
     @Test
-    public void testStringParameterLookupIsOneClientPreparedSelectAtTheSource()
+    public void testStringParameterComparedWithAColumnIsOneServerPreparedExecutionAtTheSource()
             throws SQLException
     {
         TestingGateway gateway = TestingGateway.shared();
@@ -146,12 +151,77 @@ public class TestSourceRoundTrips
                     }
                 }
             };
+            warmUp(probe, round);
+            Map<String, Long> before = StatementCounters.read(probe);
+            round.run();
+            Map<String, Long> after = StatementCounters.read(probe);
+            assertThat(StatementCounters.delta(before, after)).as("MariaDB's statement counters over 10 lookups by a string")
+                    .isEqualTo(Map.of("Com_stmt_execute", 10L, "Com_select", 10L));
+        }
+    }
+
+    /**
+     * A string parameter that may meet another string whose collation counts (here the pattern of
+     * LIKE, which the exact comparison gives a binary collation) is inlined by Connector/J: a
+     * server-side one would take the handshake's collation and could fail with error 1267.
+     */
+    @Test
+    public void testStringParameterThatMayMeetAnotherStringIsOneClientPreparedSelectAtTheSource()
+            throws SQLException
+    {
+        TestingGateway gateway = TestingGateway.shared();
+        try (Connection probe = gateway.connectDirect("shop");
+                Connection client = gateway.connect("alice");
+                PreparedStatement lookup = client.prepareStatement("select id from shop.customers where name like ?")) {
+            Lookups round = () -> {
+                for (int i = 0; i < 10; i++) {
+                    lookup.setString(1, "nobody " + i + "%");
+                    try (ResultSet rows = lookup.executeQuery()) {
+                        assertThat(rows.next()).isFalse();
+                    }
+                }
+            };
             round.run();
             Map<String, Long> before = StatementCounters.read(probe);
             round.run();
             Map<String, Long> after = StatementCounters.read(probe);
-            // a string parameter is inlined by Connector/J (a server-side one would take the handshake's collation)
-            assertThat(StatementCounters.delta(before, after)).as("MariaDB's statement counters over 10 lookups by a string").isEqualTo(Map.of("Com_select", 10L));
+            assertThat(StatementCounters.delta(before, after)).as("MariaDB's statement counters over 10 lookups by a pattern").isEqualTo(Map.of("Com_select", 10L));
+        }
+    }
+
+    /**
+     * The masked and row-filtered lookup: the policy's value ({@code region = :user.region}) is a
+     * string compared with the column and cast to bytes, so the statement stays prepared on the
+     * server like the plain lookup, one execution each.
+     */
+    @Test
+    public void testMaskedRowFilteredLookupIsOneServerPreparedExecutionAtTheSource()
+            throws SQLException
+    {
+        TestingGateway gateway = TestingGateway.shared();
+        try (Connection probe = gateway.connectDirect("shop");
+                Connection client = TestingGateway.connect(gateway.policyGateway(), "alice");
+                PreparedStatement lookup = client.prepareStatement("select id, name, email, region from shop.customers where id = ?")) {
+            int[] found = new int[1];
+            Lookups round = () -> {
+                for (int i = 0; i < LOOKUPS; i++) {
+                    lookup.setInt(1, 1 + i % 50);
+                    try (ResultSet rows = lookup.executeQuery()) {
+                        while (rows.next()) {
+                            // alice (region JP) sees her region's rows only
+                            assertThat(rows.getString("region")).isEqualTo("JP");
+                            found[0]++;
+                        }
+                    }
+                }
+            };
+            warmUp(probe, round);
+            Map<String, Long> before = StatementCounters.read(probe);
+            round.run();
+            Map<String, Long> after = StatementCounters.read(probe);
+            assertThat(found[0]).as("rows alice saw").isPositive();
+            assertThat(StatementCounters.delta(before, after)).as("MariaDB's statement counters over %d masked lookups", LOOKUPS)
+                    .isEqualTo(Map.of("Com_stmt_execute", (long) LOOKUPS, "Com_select", (long) LOOKUPS));
         }
     }
 

@@ -219,7 +219,7 @@ public final class MySqlConnector
     /**
      * Sends the statement on the lease's connection and opens its rows. A statement with parameters
      * (a point lookup, literals folded into parameters) is prepared as {@link SourcePreparation}
-     * says: on the server when its parameters are numbers, on the client otherwise. One without
+     * says: on the server when its parameters are numbers or text free of collation, on the client otherwise. One without
      * parameters goes as plain text: preparing a one-off statement (ad-hoc SQL, a stream, a metadata read) on the server would cost a prepare
      * and a close besides the run, and fill the connection's statement cache with texts that never
      * come again.
@@ -237,7 +237,7 @@ public final class MySqlConnector
                 execute = statement.execute(query.sql());
             }
             else {
-                PreparedStatement prepared = SourcePreparation.prepare(lease.connection(), query.sql(), query.parameterTypes());
+                PreparedStatement prepared = SourcePreparation.prepare(lease.connection(), query);
                 statement = prepared;
                 prepared.setFetchSize(Integer.MIN_VALUE);
                 JdbcParameters.bind(prepared, query.parameters(), query.parameterTypes());
@@ -303,7 +303,7 @@ public final class MySqlConnector
                     + "' gave no connection to estimate the statement: " + e.reason(), "run the statement again", e);
         }
         try (lease) {
-            try (PreparedStatement statement = SourcePreparation.prepare(lease.connection(), "EXPLAIN FORMAT=JSON " + query.sql(), query.parameterTypes())) {
+            try (PreparedStatement statement = SourcePreparation.prepare(lease.connection(), "EXPLAIN FORMAT=JSON " + query.sql(), query)) {
                 JdbcParameters.bind(statement, query.parameters(), query.parameterTypes());
                 try (ResultSet result = statement.executeQuery()) {
                     if (!result.next()) {

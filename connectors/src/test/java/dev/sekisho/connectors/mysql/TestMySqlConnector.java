@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -376,6 +377,105 @@ public class TestMySqlConnector
         Object text = outcome(connector, BackendQuery.of("mysql", "SELECT name FROM testdb.customers WHERE id = 1 AND"));
         assertThat(prepared).asString().startsWith("failed: 42601: ");
         assertThat(text).asString().startsWith("failed: 42601: ");
+    }
+
+    /**
+     * Text parameters the planner found free of collation ({@link BackendQuery#collationFreeParameters()})
+     * run server-prepared and answer as the client-prepared statement (the value inlined as a literal)
+     * does, for columns of every kind of collation: latin1, utf8mb4_bin, utf8mb4_general_ci, the
+     * database's utf8mb4_unicode_ci and an explicit COLLATE, values that differ only in case, accents,
+     * trailing spaces or width, that latin1 cannot hold, quotes and backslashes. A parameter beside a
+     * literal is exactly what must stay client-prepared: server-prepared it fails with error 1267.
+     */
+    @Test
+    public void testTextParametersFreeOfCollationRunServerPreparedWithTheLiteralsAnswers()
+            throws Exception
+    {
+        List<String> columns = List.of("w_latin1", "w_bin", "w_general", "w_default", "w_explicit", "w_char");
+        List<String> values = List.of("abc", "ABC", "abc ", "Äbc", "äbc", "ß", "ss", "日本", "😀", "", "a'b", "a\\b");
+        server.execute(
+                "CREATE DATABASE colldb CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci",
+                "GRANT SELECT ON colldb.* TO 'sekisho'@'localhost'",
+                "CREATE TABLE colldb.words (id INT NOT NULL PRIMARY KEY, w_latin1 VARCHAR(20) CHARACTER SET latin1, w_bin VARCHAR(20) COLLATE utf8mb4_bin, "
+                        + "w_general VARCHAR(20) COLLATE utf8mb4_general_ci, w_default VARCHAR(20), w_explicit VARCHAR(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_520_ci, "
+                        + "w_char CHAR(6))");
+        try (java.sql.Connection root = java.sql.DriverManager.getConnection(server.jdbcUrl("colldb"), "root", "");
+                java.sql.PreparedStatement insert = root.prepareStatement("INSERT INTO colldb.words VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            for (int i = 0; i < values.size(); i++) {
+                String value = values.get(i);
+                insert.setInt(1, i + 1);
+                // latin1 holds neither Japanese nor emoji
+                insert.setString(2, value.codePoints().allMatch(c -> c < 256) ? value : null);
+                for (int column = 3; column <= 7; column++) {
+                    insert.setString(column, value);
+                }
+                insert.executeUpdate();
+            }
+        }
+        Connector source = connector(List.of(replica("live", server.port())), Map.of("databases", List.of("colldb")));
+        try (source; java.sql.Connection probe = java.sql.DriverManager.getConnection(server.jdbcUrl("colldb"), "root", "")) {
+            ColumnType text = ColumnType.varchar(20);
+            int serverRuns = 0;
+            long executionsBefore = statementExecutions(probe);
+            List<Object[]> compared = new ArrayList<>();
+            for (String column : columns) {
+                for (String value : values) {
+                    for (String operator : List.of("=", "<>", "<", ">=")) {
+                        String sql = "SELECT id FROM colldb.words WHERE " + column + " " + operator + " ? ORDER BY id";
+                        compared.add(new Object[] {sql, List.<Object>of(value), List.of(text)});
+                    }
+                    // the exact term of a text equality (TextComparisons), the parameter cast to bytes
+                    compared.add(new Object[] {"SELECT id FROM colldb.words WHERE " + column + " = ? AND CAST(CAST(" + column + " AS CHAR) AS BINARY) = CAST(? AS BINARY) ORDER BY id",
+                            List.<Object>of(value, value), List.of(text, text)});
+                    compared.add(new Object[] {"SELECT id FROM colldb.words WHERE ? = " + column + " ORDER BY id", List.<Object>of(value), List.of(text)});
+                }
+            }
+            List<Object> serverOutcomes = new ArrayList<>();
+            for (Object[] statement : compared) {
+                @SuppressWarnings("unchecked")
+                List<Object> parameters = (List<Object>) statement[1];
+                @SuppressWarnings("unchecked")
+                List<ColumnType> types = (List<ColumnType>) statement[2];
+                Set<Integer> all = new java.util.HashSet<>();
+                for (int i = 0; i < parameters.size(); i++) {
+                    all.add(i);
+                }
+                serverOutcomes.add(sqlStateOnly(outcome(source, new BackendQuery("mysql", (String) statement[0], parameters, types, List.of(), all))));
+                serverRuns++;
+            }
+            long serverExecutions = statementExecutions(probe) - executionsBefore;
+            long clientBefore = statementExecutions(probe);
+            for (int i = 0; i < compared.size(); i++) {
+                Object[] statement = compared.get(i);
+                @SuppressWarnings("unchecked")
+                List<Object> parameters = (List<Object>) statement[1];
+                @SuppressWarnings("unchecked")
+                List<ColumnType> types = (List<ColumnType>) statement[2];
+                Object clientPrepared = sqlStateOnly(outcome(source, new BackendQuery("mysql", (String) statement[0], parameters, types, List.of())));
+                assertThat(serverOutcomes.get(i)).as("%s with %s, server-prepared against client-prepared", statement[0], parameters).isEqualTo(clientPrepared);
+            }
+            assertThat(serverExecutions).as("COM_STMT_EXECUTE of the free statements").isGreaterThanOrEqualTo(serverRuns);
+            assertThat(statementExecutions(probe) - clientBefore).as("COM_STMT_EXECUTE of the statements without free parameters").isZero();
+            // the comparisons ran and found rows: latin1 holds "Äbc", the _ci collations fold case and accents, utf8mb4_bin does not
+            assertThat(rows(source, new BackendQuery("mysql", "SELECT id FROM colldb.words WHERE w_bin = ? ORDER BY id", List.of("abc"), List.of(text), List.of(), Set.of(0))))
+                    .containsExactly(List.of(1), List.of(3));
+            assertThat(rows(source, new BackendQuery("mysql", "SELECT id FROM colldb.words WHERE w_latin1 = ? ORDER BY id", List.of("äbc"), List.of(text), List.of(), Set.of(0))))
+                    .isNotEmpty();
+            // values latin1 cannot hold fail alike in both (error 1267, the value cannot be converted to the column's character set)
+            assertThat(serverOutcomes).as("outcomes that are failures").filteredOn(String.class::isInstance).hasSize(2 * 6);
+
+            // a parameter beside a literal: fine inlined, error 1267 server-prepared (why the planner does not free it)
+            BackendQuery besideLiteral = new BackendQuery("mysql", "SELECT id FROM colldb.words WHERE ? = 'abc' ORDER BY id", List.of("abc"), List.of(text));
+            assertThat(rows(source, besideLiteral)).hasSize(values.size());
+            assertThat(outcome(source, new BackendQuery("mysql", besideLiteral.sql(), besideLiteral.parameters(), besideLiteral.parameterTypes(), List.of(), Set.of(0))))
+                    .asString().startsWith("failed: ").contains("MySQL error 1267");
+        }
+    }
+
+    /** A failure as its SQLSTATE only: the messages name the collations, which differ by preparation. */
+    private static Object sqlStateOnly(Object outcome)
+    {
+        return outcome instanceof String failure ? failure.substring(0, "failed: ".length() + 5) : outcome;
     }
 
     /** The column types and the values of a statement's rows (byte arrays as lists), or its SQLSTATE and message when it fails. */

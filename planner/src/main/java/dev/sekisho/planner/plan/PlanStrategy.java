@@ -94,6 +94,7 @@ final class PlanStrategy
             if (sourceSql.isPresent()) {
                 int[] placeholderParameters = sourceSql.get().placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
                 PushedDownQuery pushed = new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.get().sql(), placeholderParameters,
+                        sourceSql.get().collationFreePlaceholders(),
                         sourceColumns, ResultColumns.converters(columns, root.rel, sourceColumns, metadataQuery),
                         scans(root.rel).stream().map(ConnectorTable::sourceTable).toList());
                 return onCopies(root.rel, pushed, metadataQuery, columns, sourceColumns, parameterTypes, parameterOfIndex).orElse(pushed);
@@ -184,7 +185,8 @@ final class PlanStrategy
         java.util.function.UnaryOperator<Object>[] converters = columns.stream()
                 .map(column -> dev.sekisho.planner.types.ValueConverters.toKind(column.type().kind()))
                 .toArray(java.util.function.UnaryOperator[]::new);
-        return Optional.of(new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.sql(), placeholderParameters, sourceColumns, converters,
+        return Optional.of(new PushedDownQuery(sql, columns, parameterTypes, connector, sourceSql.sql(), placeholderParameters,
+                sourceSql.collationFreePlaceholders(), sourceColumns, converters,
                 scans(root.rel).stream().map(ConnectorTable::sourceTable).toList(), projection, parameterOfIndex, localReason));
     }
 
@@ -225,7 +227,8 @@ final class PlanStrategy
             return Optional.empty();
         }
         int[] placeholderParameters = copySql.get().placeholders().stream().mapToInt(index -> parameterOfIndex[index]).toArray();
-        PushedDownQuery copy = new PushedDownQuery(sql, columns, parameterTypes, copySource, copySql.get().sql(), placeholderParameters, sourceColumns,
+        PushedDownQuery copy = new PushedDownQuery(sql, columns, parameterTypes, copySource, copySql.get().sql(), placeholderParameters,
+                copySql.get().collationFreePlaceholders(), sourceColumns,
                 copyConverters(columns, ResultColumns.converters(columns, onCopies.get(), sourceColumns, metadataQuery)),
                 scans(onCopies.get()).stream().map(ConnectorTable::sourceTable).toList());
         return Optional.of(new ReplicatedRoute(pushed, copy, read, java.time.Clock.systemUTC()));

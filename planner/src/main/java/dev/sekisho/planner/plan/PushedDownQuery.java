@@ -17,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
@@ -34,6 +35,7 @@ final class PushedDownQuery
     private final Connector connector;
     private final String sourceSql;
     private final int[] placeholderParameters;
+    private final Set<Integer> collationFreePlaceholders;
     private final List<ColumnType> placeholderTypes;
     private final List<ColumnMetadata> columnMetadata;
     private final int[] sourceColumns;
@@ -48,14 +50,17 @@ final class PushedDownQuery
 
     /**
      * @param placeholderParameters for each {@code ?} of {@code sourceSql}, the zero-based index of the client's parameter
+     * @param collationFreePlaceholders the positions of the {@code ?}s whose collation cannot matter
      * @param sourceColumns for each result column, the column of the source's result it reads
      * @param converters for each result column, the value converter, or null
      * @param tables the source's tables the statement reads, which its route depends on
      */
     PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
-            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters, List<SourceTable> tables)
+            int[] placeholderParameters, Set<Integer> collationFreePlaceholders, int[] sourceColumns, UnaryOperator<Object>[] converters,
+            List<SourceTable> tables)
     {
-        this(sql, columns, parameterTypes, connector, sourceSql, placeholderParameters, sourceColumns, converters, tables, null, null, null);
+        this(sql, columns, parameterTypes, connector, sourceSql, placeholderParameters, collationFreePlaceholders, sourceColumns, converters, tables, null,
+                null, null);
     }
 
     /**
@@ -64,8 +69,8 @@ final class PushedDownQuery
      * @param projectionReason why the projection is not computed by the source
      */
     PushedDownQuery(String sql, List<ResultColumn> columns, List<ColumnType> parameterTypes, Connector connector, String sourceSql,
-            int[] placeholderParameters, int[] sourceColumns, UnaryOperator<Object>[] converters, List<SourceTable> tables, LocalProjection projection,
-            int[] dynamicParameterNumbers, String projectionReason)
+            int[] placeholderParameters, Set<Integer> collationFreePlaceholders, int[] sourceColumns, UnaryOperator<Object>[] converters,
+            List<SourceTable> tables, LocalProjection projection, int[] dynamicParameterNumbers, String projectionReason)
     {
         this.projection = projection;
         this.dynamicParameterNumbers = dynamicParameterNumbers == null ? new int[0] : dynamicParameterNumbers.clone();
@@ -77,6 +82,7 @@ final class PushedDownQuery
         this.connector = requireNonNull(connector, "connector is null");
         this.sourceSql = requireNonNull(sourceSql, "sourceSql is null");
         this.placeholderParameters = placeholderParameters.clone();
+        this.collationFreePlaceholders = Set.copyOf(collationFreePlaceholders);
         List<ColumnType> types = new ArrayList<>();
         for (int parameter : placeholderParameters) {
             types.add(parameterTypes.get(parameter));
@@ -157,7 +163,8 @@ final class PushedDownQuery
     private boolean isMine(BackendQuery query, List<Object> parameters)
     {
         if (!query.sql().equals(sourceSql) || !query.source().equals(connector.name()) || !query.parameterTypes().equals(placeholderTypes)
-                || !query.tables().equals(tables) || parameters.size() != parameterTypes.size()) {
+                || !query.tables().equals(tables) || !query.collationFreeParameters().equals(collationFreePlaceholders)
+                || parameters.size() != parameterTypes.size()) {
             return false;
         }
         List<Object> bound = query.parameters();
@@ -177,7 +184,7 @@ final class PushedDownQuery
         for (int i = 0; i < values.length; i++) {
             values[i] = parameters.get(placeholderParameters[i]);
         }
-        return new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables);
+        return new BackendQuery(connector.name(), sourceSql, Arrays.asList(values), placeholderTypes, tables, collationFreePlaceholders);
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.sekisho.planner.spi;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -19,8 +20,13 @@ import static java.util.Objects.requireNonNull;
  *         statement: a plan the gateway runs over several scans names all of them in each), which
  *         the connector routes by, e.g. to a replica fresh enough for each of them; empty when
  *         unknown (statements that read no table, tools)
+ * @param collationFreeParameters the zero-based positions of the text parameters whose collation cannot change
+ *         the answer, because a column's collation decides the comparison they are in or they are only cast to
+ *         bytes: a MySQL source may bind these as server-side parameters, which take the collation of the
+ *         connection's handshake rather than a literal's (empty: none is known to be free)
  */
-public record BackendQuery(String source, String sql, List<Object> parameters, List<ColumnType> parameterTypes, List<SourceTable> tables)
+public record BackendQuery(String source, String sql, List<Object> parameters, List<ColumnType> parameterTypes, List<SourceTable> tables,
+        Set<Integer> collationFreeParameters)
 {
     public BackendQuery
     {
@@ -30,9 +36,21 @@ public record BackendQuery(String source, String sql, List<Object> parameters, L
         parameters = Collections.unmodifiableList(new ArrayList<>(parameters));
         parameterTypes = List.copyOf(parameterTypes);
         tables = List.copyOf(tables);
+        collationFreeParameters = Set.copyOf(collationFreeParameters);
         if (parameters.size() != parameterTypes.size()) {
             throw new IllegalArgumentException("parameters and parameterTypes differ in size");
         }
+        for (int position : collationFreeParameters) {
+            if (position < 0 || position >= parameters.size()) {
+                throw new IllegalArgumentException("no parameter at position " + position);
+            }
+        }
+    }
+
+    /** A statement none of whose parameters is known to be free of collation. */
+    public BackendQuery(String source, String sql, List<Object> parameters, List<ColumnType> parameterTypes, List<SourceTable> tables)
+    {
+        this(source, sql, parameters, parameterTypes, tables, Set.of());
     }
 
     /** A statement whose tables are not known. */

@@ -20,7 +20,9 @@ import org.apache.calcite.sql.SqlNode;
 import org.apache.calcite.sql.parser.SqlParserPos;
 import org.apache.calcite.sql.util.SqlString;
 
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 import static java.util.Objects.requireNonNull;
 
@@ -28,7 +30,8 @@ import static java.util.Objects.requireNonNull;
  * Turns a plan into one statement in a source's dialect with {@link RelToSqlConverter}: tables are
  * named as the source spells them, and PostgreSQL semantics that the dialect would change are
  * rewritten first (integer division for MySQL). For MySQL, filters and projections over a
- * projection (a policy's masks) become one SELECT rather than a derived table ({@link SelectMerging}).
+ * projection (a policy's masks) become one SELECT rather than a derived table ({@link SelectMerging}),
+ * and the placeholders whose collation cannot matter are named ({@link CollationFreeParameters}).
  */
 public final class SourceSqlGenerator
 {
@@ -39,13 +42,21 @@ public final class SourceSqlGenerator
      *
      * @param sql the statement with {@code ?} placeholders
      * @param placeholders for each {@code ?} in order, the index of the Calcite dynamic parameter it binds
+     * @param collationFreePlaceholders the zero-based positions of the {@code ?}s whose value's collation cannot matter
+     *         ({@link CollationFreeParameters}; always empty for dialects other than MySQL's)
      */
-    public record SourceSql(String sql, List<Integer> placeholders)
+    public record SourceSql(String sql, List<Integer> placeholders, Set<Integer> collationFreePlaceholders)
     {
         public SourceSql
         {
             requireNonNull(sql, "sql is null");
             placeholders = List.copyOf(placeholders);
+            collationFreePlaceholders = Set.copyOf(collationFreePlaceholders);
+            for (int position : collationFreePlaceholders) {
+                if (position < 0 || position >= placeholders.size()) {
+                    throw new IllegalArgumentException("no placeholder at position " + position);
+                }
+            }
         }
     }
 
@@ -54,7 +65,8 @@ public final class SourceSqlGenerator
     {
         SqlDialect dialect = Dialects.of(kind);
         RelNode prepared = kind == SqlDialectKind.MYSQL ? rewriteIntegerDivision(TextOrdering.rewrite(SelectMerging.merge(rel))) : rel;
-        SqlNode statement = new Converter(dialect).visitRoot(prepared).asStatement();
+        Converter converter = new Converter(dialect);
+        SqlNode statement = converter.visitRoot(prepared).asStatement();
         SqlString sql = statement.toSqlString(config -> config.withDialect(dialect)
                 .withIndentation(0)
                 .withSelectListItemsOnSeparateLines(false)
@@ -62,7 +74,17 @@ public final class SourceSqlGenerator
                 .withAlwaysUseParentheses(false)
                 .withQuoteAllIdentifiers(true));
         List<Integer> placeholders = sql.getDynamicParameters() == null ? List.of() : sql.getDynamicParameters();
-        return new SourceSql(sql.getSql(), placeholders);
+        Set<Integer> collationFree = new HashSet<>();
+        // a view's column may be a literal, as coercible as a parameter: only tables' columns decide a comparison
+        if (kind == SqlDialectKind.MYSQL && !placeholders.isEmpty() && !converter.readsView) {
+            Set<Integer> safeIndexes = CollationFreeParameters.of(statement);
+            for (int position = 0; position < placeholders.size(); position++) {
+                if (safeIndexes.contains(placeholders.get(position))) {
+                    collationFree.add(position);
+                }
+            }
+        }
+        return new SourceSql(sql.getSql(), placeholders, collationFree);
     }
 
     /**
@@ -206,6 +228,9 @@ public final class SourceSqlGenerator
     private static final class Converter
             extends RelToSqlConverter
     {
+        /** Whether a scan reads a view, or a table whose kind is not known. */
+        private boolean readsView;
+
         Converter(SqlDialect dialect)
         {
             super(dialect);
@@ -225,8 +250,10 @@ public final class SourceSqlGenerator
             // a source's table unwraps to its metadata
             TableMetadata table = scan.getTable().unwrap(TableMetadata.class);
             if (table == null) {
+                readsView = true;
                 return visit(scan);
             }
+            readsView |= table.view();
             SqlIdentifier identifier = new SqlIdentifier(List.of(table.schema(), table.name()), SqlParserPos.ZERO);
             return result(identifier, ImmutableList.of(Clause.FROM), scan, null);
         }

@@ -73,6 +73,15 @@ public final class TestingConnector
         return this;
     }
 
+    /** Adds a view (a table of kind VIEW, without a primary key). */
+    public TestingConnector addView(String schema, String view, List<ColumnMetadata> columns, List<List<Object>> viewRows)
+    {
+        schemas.computeIfAbsent(schema, key -> new LinkedHashMap<>())
+                .put(view, new TableMetadata(schema, view, columns, List.of(), TableMetadata.TableKind.VIEW, OptionalLong.of(viewRows.size())));
+        rows.put(schema + "." + view, List.copyOf(viewRows));
+        return this;
+    }
+
     /** Adds a secondary index to a table added before. */
     public TestingConnector addIndex(String schema, String table, IndexMetadata index)
     {
