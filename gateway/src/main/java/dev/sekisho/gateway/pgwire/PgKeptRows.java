@@ -74,6 +74,10 @@ final class PgKeptRows
             // the next rows read ahead start at the front of the buffer again
             kept.clear();
         }
+        else {
+            // rows sent are not kept for long: the buffer holds about what is kept, not all that passed through it
+            kept.discardSomeReadBytes();
+        }
         return count;
     }
 
