@@ -491,6 +491,12 @@ final class PgProtocolHandler
         {
             processor.closed();
         }
+
+        @Override
+        public boolean readAhead()
+        {
+            return processor.readAhead();
+        }
     }
 
     private static byte[] password(FrontendMessage message)
