@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.execution;
 
 import dev.sekisho.gateway.session.Portal;
+import dev.sekisho.gateway.session.Session;
 import dev.sekisho.planner.spi.ResultStream;
 
 import static java.util.Objects.requireNonNull;
@@ -31,6 +32,7 @@ public final class PortalReadAhead
     private static final long SLOW_CHUNK_NANOS = 20_000_000;
 
     private final Portal portal;
+    private final Session session;
     private final RowKeeper kept;
     private final long maxBytes;
     private final ResultRow row;
@@ -41,9 +43,10 @@ public final class PortalReadAhead
     /** Reading stopped until the next run (a slow chunk). */
     private boolean stopped;
 
-    PortalReadAhead(Portal portal, RowKeeper kept, long maxBytes)
+    PortalReadAhead(Portal portal, Session session, RowKeeper kept, long maxBytes)
     {
         this.portal = requireNonNull(portal, "portal is null");
+        this.session = requireNonNull(session, "session is null");
         this.kept = requireNonNull(kept, "kept is null");
         if (maxBytes < 1) {
             throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
@@ -84,22 +87,29 @@ public final class PortalReadAhead
         }
         ResultStream rows = portal.stream();
         long started = System.nanoTime();
-        for (int i = 0; i < CHUNK_ROWS; i++) {
-            if (kept.rows() >= maxRows || kept.bytes() >= maxBytes) {
-                return false;
-            }
-            try {
-                if (!rows.next()) {
-                    ended = true;
+        // a cancel for a message that arrives meanwhile reaches this read (the source may be slow to give its next row)
+        session.readingAhead(portal);
+        try {
+            for (int i = 0; i < CHUNK_ROWS; i++) {
+                if (kept.rows() >= maxRows || kept.bytes() >= maxBytes) {
                     return false;
                 }
-                kept.keep(row);
+                try {
+                    if (!rows.next()) {
+                        ended = true;
+                        return false;
+                    }
+                    kept.keep(row);
+                }
+                catch (RuntimeException | Error e) {
+                    StatementFailures.rethrowIfFatal(e);
+                    failure = e;
+                    return false;
+                }
             }
-            catch (RuntimeException | Error e) {
-                StatementFailures.rethrowIfFatal(e);
-                failure = e;
-                return false;
-            }
+        }
+        finally {
+            session.readingAhead(null);
         }
         if (System.nanoTime() - started > SLOW_CHUNK_NANOS) {
             stopped = true;

@@ -3,6 +3,7 @@ package dev.sekisho.gateway.execution;
 import dev.sekisho.gateway.resultcache.CachingConnector;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.Session;
+import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.spi.ResultStream;
 
 import dev.sekisho.planner.spi.QueryException;
@@ -223,11 +224,15 @@ public final class StatementRun
             throw new IllegalStateException("the run of portal \"" + portalName + "\" did not suspend");
         }
         if (readAhead == null) {
+            if (portal.kind() != StatementKind.QUERY && portal.kind() != StatementKind.OTHER) {
+                // a FETCH's rows move its cursor as they are read, SHOW's are at hand: only the rows of a statement the planner ran are read ahead
+                return Optional.empty();
+            }
             RowKeeper keeper = sink.rowKeeper();
             if (keeper == null) {
                 return Optional.empty();
             }
-            readAhead = new PortalReadAhead(portal, keeper, maxBytes);
+            readAhead = new PortalReadAhead(portal, session, keeper, maxBytes);
         }
         readAhead.suspendedAfter(maxRows);
         return Optional.of(readAhead);

@@ -348,6 +348,15 @@ public final class Session
         }
     }
 
+    /**
+     * The rows of {@code portal} are read ahead now, while no message runs (null: no longer): a
+     * cancel for a message that waits meanwhile cancels that read too.
+     */
+    public void readingAhead(Portal portal)
+    {
+        cancellation.readingAhead(portal == null ? null : portal.context());
+    }
+
     /** Closes a statement (Close 'S'); closing one that does not exist is not an error. */
     public void closeStatement(String name)
     {
