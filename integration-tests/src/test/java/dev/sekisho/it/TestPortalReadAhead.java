@@ -6,6 +6,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.postgresql.PGConnection;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -218,7 +219,8 @@ class TestPortalReadAhead
                         rows.add(List.of(resultSet.getString(1), resultSet.getString(2), resultSet.getString(3)));
                         if (rows.size() == 1500) {
                             // between Executes, while the gateway reads ahead: PostgreSQL ignores a cancel while it waits for its client
-                            statement.cancel();
+                            // (Statement.cancel() sends nothing once executeQuery returned; this sends a CancelRequest)
+                            connection.unwrap(PGConnection.class).cancelQuery();
                             Thread.sleep(IDLE_MILLIS);
                         }
                     }
