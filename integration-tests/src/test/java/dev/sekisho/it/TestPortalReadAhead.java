@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A suspended portal's rows are read ahead of the client's next Execute (protocol.read_ahead_bytes,
- * on by default) against real MariaDB: the rows are exactly those of the query, in order, whatever
+ * turned on here) against real MariaDB: the rows are exactly those of the query, in order, whatever
  * row count each Execute asks for; a failure met while reading ahead is reported on the Execute that
  * reaches its row, and the session goes on; a cancel while nothing runs changes nothing; a statement
  * timeout set between Executes stops the next one; and however the portal ends while rows are read
@@ -48,7 +48,7 @@ class TestPortalReadAhead
             throws SQLException
     {
         shared = TestingGateway.shared();
-        gateway = shared.startGatewayWith("limits: {users: {bob: {max_result_rows: %d}}}".formatted(BOB_MAX_ROWS), null);
+        gateway = shared.startGatewayWith("protocol: {read_ahead_bytes: 524288}\nlimits: {users: {bob: {max_result_rows: %d}}}".formatted(BOB_MAX_ROWS), null);
         expected = new ArrayList<>();
         try (Connection direct = shared.connectDirect("shop");
                 Statement statement = direct.createStatement();

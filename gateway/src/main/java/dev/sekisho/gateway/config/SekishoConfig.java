@@ -242,8 +242,8 @@ public record SekishoConfig(
      */
     public record Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop, int readAheadBytes)
     {
-        /** {@code protocol.read_ahead_bytes} by default: one batch of 10,000 short rows. */
-        public static final int DEFAULT_READ_AHEAD_BYTES = 512 * 1024;
+        /** {@code protocol.read_ahead_bytes} by default: off, until a benchmark shows it pays (docs/benchmarks.md, s22-readahead). */
+        public static final int DEFAULT_READ_AHEAD_BYTES = 0;
 
         public Protocol
         {

@@ -70,8 +70,8 @@ public record PgServerOptions(
         }
     }
 
-    /** The most bytes of rows read ahead of a suspended portal's next Execute, by default: one batch of 10,000 short rows. */
-    public static final int DEFAULT_READ_AHEAD_BYTES = 512 * 1024;
+    /** The most bytes of rows read ahead of a suspended portal's next Execute, by default: none (not yet shown to pay, docs/benchmarks.md). */
+    public static final int DEFAULT_READ_AHEAD_BYTES = 0;
 
     /** Port 5432 on localhost, 10,000-byte startup packets, 16 MiB messages, 500 connections. */
     public static PgServerOptions defaults()

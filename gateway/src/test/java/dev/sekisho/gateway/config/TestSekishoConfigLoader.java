@@ -254,10 +254,10 @@ class TestSekishoConfigLoader
     }
 
     @Test
-    void readingAheadIsOnUnlessTurnedOff()
+    void readingAheadIsOffUnlessTurnedOn()
     {
         String sources = "\nsources:\n  shop: {type: mysql, replicas: [{host: r1}]}\n";
-        assertThat(SekishoConfigLoader.load("users_file: users.yaml" + sources, FILE).protocol().readAheadBytes()).isEqualTo(512 * 1024);
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml" + sources, FILE).protocol().readAheadBytes()).isZero();
         assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_bytes: 0}" + sources, FILE).protocol().readAheadBytes()).isZero();
         assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_bytes: 1048576}" + sources, FILE).protocol().readAheadBytes())
                 .isEqualTo(1024 * 1024);

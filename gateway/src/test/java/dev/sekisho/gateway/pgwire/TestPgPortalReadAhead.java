@@ -35,6 +35,8 @@ class TestPgPortalReadAhead
 {
     private static final ScramVerifier ALICE = ScramVerifier.create("s3cret".toCharArray(), "0123456789abcdef".getBytes(StandardCharsets.UTF_8), 4096);
 
+    private static final PgServerOptions READING_AHEAD = PgServerOptions.defaults().withReadAheadBytes(512 * 1024);
+
     private final TestingQueryPlanner planner = new TestingQueryPlanner();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
@@ -61,7 +63,7 @@ class TestPgPortalReadAhead
     @Test
     void nextRowsAreReadAheadAndSentFirstByTheNextExecute()
     {
-        TestingPgWire wire = login(PgServerOptions.defaults());
+        TestingPgWire wire = login(READING_AHEAD);
         wire.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
         List<Message> first = wire.read();
         assertThat(types(first)).isEqualTo("12" + "D".repeat(100) + "sZ");
@@ -88,9 +90,9 @@ class TestPgPortalReadAhead
     }
 
     @Test
-    void nothingIsReadAheadWhenTurnedOff()
+    void nothingIsReadAheadByDefault()
     {
-        TestingPgWire wire = login(PgServerOptions.defaults().withReadAheadBytes(0));
+        TestingPgWire wire = login(PgServerOptions.defaults());
         wire.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
         assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
         assertThat(planner.rowsProduced()).isEqualTo(100);
@@ -99,7 +101,7 @@ class TestPgPortalReadAhead
     @Test
     void failureMetWhileReadingAheadIsReportedByTheExecuteThatReachesItsRow()
     {
-        TestingPgWire wire = login(PgServerOptions.defaults());
+        TestingPgWire wire = login(READING_AHEAD);
         // rows 0 to 149, then reading row 150 fails (57014)
         wire.sendAll(parse("S_1", "select n from failing(150)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
         assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
@@ -128,7 +130,7 @@ class TestPgPortalReadAhead
     @Test
     void closingThePortalDropsWhatWasReadAhead()
     {
-        TestingPgWire wire = login(PgServerOptions.defaults());
+        TestingPgWire wire = login(READING_AHEAD);
         wire.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
         assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
         assertThat(planner.rowsProduced()).isEqualTo(200);

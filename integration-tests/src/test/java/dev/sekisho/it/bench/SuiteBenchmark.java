@@ -58,8 +58,8 @@ public final class SuiteBenchmark
     private Gateway plain;
     private Gateway policed;
     private Gateway caching;
-    /** With --stream-read-ahead-ab: a gateway that does not read portals ahead, streamed in the same rounds; else null. */
-    private Gateway readAheadOff;
+    /** With --stream-read-ahead-ab: a gateway that reads suspended portals ahead (protocol.read_ahead_bytes), streamed in the same rounds; else null. */
+    private Gateway readAheadOn;
     private int streamRound;
 
     private SuiteBenchmark(TestingGateway testing, Options options)
@@ -100,7 +100,7 @@ public final class SuiteBenchmark
         plain = testing.startGatewayWith("", null);
         if (options.streamOnly()) {
             if (options.streamReadAheadAb()) {
-                readAheadOff = testing.startGatewayWith("protocol: {read_ahead_bytes: 0}", null);
+                readAheadOn = testing.startGatewayWith("protocol: {read_ahead_bytes: 524288}", null);
             }
             try {
                 for (int round = 0; round < options.streamRounds(); round++) {
@@ -109,8 +109,8 @@ public final class SuiteBenchmark
             }
             finally {
                 plain.close();
-                if (readAheadOff != null) {
-                    readAheadOff.close();
+                if (readAheadOn != null) {
+                    readAheadOn.close();
                 }
             }
             System.out.println(report(loadBefore, load()));
@@ -247,15 +247,15 @@ public final class SuiteBenchmark
         if (direct[0] != options.streamRows()) {
             throw new IllegalStateException("the stream returned " + direct[0] + " rows directly");
         }
-        if (readAheadOff == null) {
+        if (readAheadOn == null) {
             streamThroughGateway(plain, "", sql, direct[0] / directSeconds, directCpu, directEnd, directCpuNanos);
             return;
         }
         // A/B in one run: the order alternates between rounds, so that neither always runs warmer
         boolean offFirst = streamRound % 2 == 0;
-        streamThroughGateway(offFirst ? readAheadOff : plain, offFirst ? ", read ahead off" : ", read ahead on", sql, direct[0] / directSeconds, directCpu,
+        streamThroughGateway(offFirst ? plain : readAheadOn, offFirst ? ", read ahead off" : ", read ahead on", sql, direct[0] / directSeconds, directCpu,
                 directEnd, directCpuNanos);
-        streamThroughGateway(offFirst ? plain : readAheadOff, offFirst ? ", read ahead on" : ", read ahead off", sql, direct[0] / directSeconds, directCpu,
+        streamThroughGateway(offFirst ? readAheadOn : plain, offFirst ? ", read ahead on" : ", read ahead off", sql, direct[0] / directSeconds, directCpu,
                 directEnd, directCpuNanos);
     }
 
@@ -592,8 +592,8 @@ public final class SuiteBenchmark
     /**
      * @param streamOnly only the stream (a plain gateway, no other case), e.g. while profiling it
      * @param streamRounds how many times the stream runs (gateway and direct each time, in turn)
-     * @param streamReadAheadAb with streamOnly: each round streams through a second gateway that does not read portals ahead
-     *         ({@code protocol.read_ahead_bytes: 0}) too, in alternating order
+     * @param streamReadAheadAb with streamOnly: each round streams through a second gateway that reads suspended portals ahead
+     *         ({@code protocol.read_ahead_bytes: 524288}) too, in alternating order
      */
     private record Options(int customers, int orders, int streamRows, int iterations, int heavyIterations, int coldShapes, int warmup, int threads,
             boolean streamOnly, int streamRounds, boolean streamReadAheadAb)
