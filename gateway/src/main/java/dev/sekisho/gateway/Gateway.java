@@ -161,7 +161,8 @@ public final class Gateway
                     .withMaxMessageBytes(config.protocol().maxMessageBytes())
                     .withMaxConnections(config.protocol().maxConnections())
                     .withIoTransport(PgIoTransport.valueOf(config.protocol().ioTransport().name()))
-                    .withCacheHitsOnEventLoop(config.protocol().cacheHitsOnEventLoop());
+                    .withCacheHitsOnEventLoop(config.protocol().cacheHitsOnEventLoop())
+                    .withReadAheadBytes(config.protocol().readAheadBytes());
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }

@@ -533,6 +533,14 @@ public class TestBadInput
             }
         }
 
+        /** Sends bytes as they are: messages framed by the caller, e.g. several in one write as a pipelining client does. */
+        void sendRaw(byte[] bytes)
+                throws IOException
+        {
+            out.write(bytes);
+            out.flush();
+        }
+
         void send(char type, byte[] body)
                 throws IOException
         {

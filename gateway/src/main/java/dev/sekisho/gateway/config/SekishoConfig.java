@@ -237,12 +237,25 @@ public record SekishoConfig(
      * @param ioTransport Netty's transport under the Postgres-wire front door
      * @param cacheHitsOnEventLoop {@code protocol.cache_hits_on_event_loop}: whether a result-cache hit of a
      *         prepared statement is answered on the event loop without a worker where that cannot block
+     * @param readAheadBytes {@code protocol.read_ahead_bytes}: the most bytes of a suspended portal's rows
+     *         read ahead of the client's next Execute; 0 turns reading ahead off
      */
-    public record Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop)
+    public record Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop, int readAheadBytes)
     {
+        /** {@code protocol.read_ahead_bytes} by default: off, until a benchmark shows it pays (docs/benchmarks.md, s22-readahead). */
+        public static final int DEFAULT_READ_AHEAD_BYTES = 0;
+
         public Protocol
         {
             requireNonNull(ioTransport, "ioTransport is null");
+            if (readAheadBytes < 0) {
+                throw new IllegalArgumentException("readAheadBytes must not be negative: " + readAheadBytes);
+            }
+        }
+
+        public Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop)
+        {
+            this(maxMessageBytes, maxConnections, ioTransport, cacheHitsOnEventLoop, DEFAULT_READ_AHEAD_BYTES);
         }
 
         public Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport)

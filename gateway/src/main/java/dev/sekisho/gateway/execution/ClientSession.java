@@ -168,6 +168,16 @@ public final class ClientSession
     }
 
     /**
+     * Like {@link #execute(String, int, RowSink)}, for a portal whose rows were read ahead of this
+     * run ({@link StatementRun#readAhead}): the run sends those first, and reports the end of the
+     * rows or a failure that reading ahead found when it gets there.
+     */
+    public StatementRun execute(String portalName, int maxRows, RowSink sink, PortalReadAhead readAhead)
+    {
+        return pipeline.run(session, info, admissionWait, portalName, maxRows, sink, requireNonNull(readAhead, "readAhead is null"));
+    }
+
+    /**
      * Like {@link #execute(String, int, RowSink)}, for the portal that {@code answer}'s Bind made:
      * admitted already, its rows read from the entry {@code answer} pinned. Call on the thread that
      * holds the pin.

@@ -41,4 +41,16 @@ public interface RowSink
      * @param commandTag what it did, as PostgreSQL names it ({@code SELECT 5}, {@code SET}, {@code BEGIN})
      */
     void completed(String commandTag);
+
+    /**
+     * Where rows of the portal may be kept when they are read before its next run asks for them
+     * ({@link PortalReadAhead}), encoded as this sink writes them; null when this sink's rows may
+     * not be read ahead (the front door does not keep rows, or their encoding depends on a session
+     * setting that may change before the next run, such as TimeZone for timestamptz). Asked after
+     * the run suspended.
+     */
+    default RowKeeper rowKeeper()
+    {
+        return null;
+    }
 }

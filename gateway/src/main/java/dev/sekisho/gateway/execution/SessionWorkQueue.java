@@ -48,6 +48,18 @@ public final class SessionWorkQueue<T>
 
         /** The session is closed (called once, when no request runs): drop what is held for the client and was not sent. */
         default void closed() {}
+
+        /**
+         * Nothing waits: does a little of what the client will ask for next (reads ahead a
+         * suspended portal's rows, {@link PortalReadAhead}), briefly, so that a request that
+         * arrives meanwhile waits little. Never called while a request is paused.
+         *
+         * @return whether there is more to do (it is called again unless a request arrived)
+         */
+        default boolean readAhead()
+        {
+            return false;
+        }
     }
 
     /** The connection under the session, as far as scheduling needs it. */
@@ -233,6 +245,8 @@ public final class SessionWorkQueue<T>
      */
     private void drain(boolean holderThread)
     {
+        // whether the worker had nothing more to read ahead since the last request it handled
+        boolean readAheadDone = false;
         while (true) {
             T request;
             boolean resume;
@@ -249,7 +263,7 @@ public final class SessionWorkQueue<T>
                 }
                 resume = paused;
                 request = resume ? null : queue.poll();
-                if (!resume && request == null) {
+                if (!resume && request == null && readAheadDone) {
                     scheduled = false;
                     transport.resumeReading();
                     return;
@@ -258,6 +272,19 @@ public final class SessionWorkQueue<T>
                     transport.resumeReading();
                 }
             }
+            if (!resume && request == null) {
+                // nothing waits: the session's task reads ahead a little, then looks for a request again
+                // (the task stays scheduled meanwhile, so a request that arrives is queued behind it, in order)
+                try {
+                    readAheadDone = !worker.readAhead();
+                }
+                catch (RuntimeException | Error e) {
+                    transport.failed(e);
+                    readAheadDone = true;
+                }
+                continue;
+            }
+            readAheadDone = false;
             boolean finished;
             try {
                 finished = resume ? worker.resume() : worker.handle(request);

@@ -93,6 +93,12 @@ public final class StatementPipeline
         return new StatementRun(this, session, info, admissionWait, portal, maxRows, sink);
     }
 
+    /** A run of portal {@code portal}, not started yet, that sends the rows {@code readAhead} kept first (null: none). */
+    StatementRun run(Session session, SessionInfo info, AdmissionWait admissionWait, String portal, int maxRows, RowSink sink, PortalReadAhead readAhead)
+    {
+        return new StatementRun(this, session, info, admissionWait, portal, maxRows, sink, null, readAhead);
+    }
+
     /** A run of portal {@code portal} admitted already ({@link #admitAtOnce}). */
     StatementRun run(Session session, SessionInfo info, AdmissionWait admissionWait, String portal, int maxRows, RowSink sink, Admitted admitted)
     {

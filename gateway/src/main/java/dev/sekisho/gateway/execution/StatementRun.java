@@ -3,6 +3,7 @@ package dev.sekisho.gateway.execution;
 import dev.sekisho.gateway.resultcache.CachingConnector;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.Session;
+import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.spi.ResultStream;
 
 import dev.sekisho.planner.spi.QueryException;
@@ -54,6 +55,8 @@ public final class StatementRun
     private Admission.Permit permit = Admission.Permit.NONE;
     /** The executed portal; null until the session ran it. */
     private Portal portal;
+    /** Rows of the portal read ahead of this run (sent first); null when none were. */
+    private PortalReadAhead readAhead;
     private long sent;
     private boolean ended;
 
@@ -66,6 +69,17 @@ public final class StatementRun
     StatementRun(StatementPipeline pipeline, Session session, SessionInfo info, AdmissionWait admissionWait, String portalName, int maxRows, RowSink sink,
             StatementPipeline.Admitted admittedAlready)
     {
+        this(pipeline, session, info, admissionWait, portalName, maxRows, sink, admittedAlready, null);
+    }
+
+    /**
+     * @param readAhead rows of the portal read ahead of this run, sent before any read now; null when none were.
+     *         Used only if it is the portal's when the run starts
+     */
+    StatementRun(StatementPipeline pipeline, Session session, SessionInfo info, AdmissionWait admissionWait, String portalName, int maxRows, RowSink sink,
+            StatementPipeline.Admitted admittedAlready, PortalReadAhead readAhead)
+    {
+        this.readAhead = readAhead;
         this.admittedAlready = admittedAlready;
         this.admissionWait = requireNonNull(admissionWait, "admissionWait is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
@@ -142,6 +156,9 @@ public final class StatementRun
         session.portal(portalName).whenClosedEarly(null);
         portal = session.execute(portalName, maxRows, permit.maximumBytesBilled(), permit::billed, permit.admittedAsCacheHit(),
                 admittedAlready != null ? admittedAlready.fragment() : Optional.empty());
+        if (readAhead != null && !readAhead.isFor(portal)) {
+            readAhead = null;
+        }
         Portal started = portal;
         permit.started(reason -> session.cancelStatement(started, reason));
         sink.start(portal);
@@ -158,15 +175,36 @@ public final class StatementRun
             if (!sink.isReady()) {
                 return Outcome.PAUSED;
             }
-            if (!rows.next()) {
+            boolean more;
+            if (readAhead != null && readAhead.holdsRows()) {
+                // rows read before this run: as if read now (a cancel or timeout of this run stops them too)
+                session.checkNotCancelled(portal);
+                if (rowLimit.isPresent() && sent >= rowLimit.getAsLong()) {
+                    throw rowLimitExceeded();
+                }
+                long wanted = maxRows <= 0 ? Long.MAX_VALUE : maxRows - sent;
+                if (rowLimit.isPresent()) {
+                    wanted = Math.min(wanted, rowLimit.getAsLong() - sent);
+                }
+                sent += readAhead.send(wanted);
+                continue;
+            }
+            if (readAhead != null) {
+                // what reading ahead found after its rows: a failure or the end, reported now that the run reached it
+                readAhead.throwFailure();
+                more = !readAhead.hasEnded() && rows.next();
+            }
+            else {
+                more = rows.next();
+            }
+            if (!more) {
                 session.completed(portal);
                 sink.completed(portal.commandTag(sent));
                 end(Outcome.COMPLETED, Optional.empty());
                 return Outcome.COMPLETED;
             }
             if (rowLimit.isPresent() && sent >= rowLimit.getAsLong()) {
-                throw new QueryException(SqlStates.PROGRAM_LIMIT_EXCEEDED, permit.maxRowsMessage(),
-                        "Add a WHERE clause or a LIMIT, or aggregate the rows in the statement.", null);
+                throw rowLimitExceeded();
             }
             sink.write(row);
             sent++;
@@ -176,27 +214,35 @@ public final class StatementRun
         return Outcome.SUSPENDED;
     }
 
-    /** The current row of a stream, as the sink sees it. */
-    private record StreamRow(ResultStream rows)
-            implements ResultRow
+    private QueryException rowLimitExceeded()
     {
-        @Override
-        public Object value(int column)
-        {
-            return rows.value(column);
-        }
+        return new QueryException(SqlStates.PROGRAM_LIMIT_EXCEEDED, permit.maxRowsMessage(),
+                "Add a WHERE clause or a LIMIT, or aggregate the rows in the statement.", null);
+    }
 
-        @Override
-        public boolean hasText(int column)
-        {
-            return rows.hasText(column);
+    /**
+     * After the run suspended: the portal's rows to read ahead of its next run, at most this run's
+     * row count and {@code maxBytes} (those this run was given and did not send, with more read
+     * after them); empty when the sink keeps no rows for it ({@link RowSink#rowKeeper()}).
+     */
+    public Optional<PortalReadAhead> readAhead(long maxBytes)
+    {
+        if (!ended || portal == null || maxRows <= 0 || sent < maxRows) {
+            throw new IllegalStateException("the run of portal \"" + portalName + "\" did not suspend");
         }
-
-        @Override
-        public byte[] text(int column)
-        {
-            return rows.text(column);
+        if (readAhead == null) {
+            if (portal.kind() != StatementKind.QUERY && portal.kind() != StatementKind.OTHER) {
+                // a FETCH's rows move its cursor as they are read, SHOW's are at hand: only the rows of a statement the planner ran are read ahead
+                return Optional.empty();
+            }
+            RowKeeper keeper = sink.rowKeeper();
+            if (keeper == null) {
+                return Optional.empty();
+            }
+            readAhead = new PortalReadAhead(portal, session, keeper, maxBytes);
         }
+        readAhead.suspendedAfter(maxRows);
+        return Optional.of(readAhead);
     }
 
     private RuntimeException fail(Throwable e)

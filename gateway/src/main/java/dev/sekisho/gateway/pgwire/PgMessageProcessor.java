@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.execution.ClientSession;
+import dev.sekisho.gateway.execution.PortalReadAhead;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
 import dev.sekisho.gateway.execution.StatementFailures;
 import dev.sekisho.gateway.execution.StatementRun;
@@ -10,11 +11,15 @@ import dev.sekisho.gateway.pgwire.message.PgError;
 import dev.sekisho.gateway.pgwire.message.PgProtocolException;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
+import dev.sekisho.gateway.session.TransactionStatus;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.sql.SqlStatement;
 
+import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static java.util.Objects.requireNonNull;
@@ -25,6 +30,11 @@ import static java.util.Objects.requireNonNull;
  * statement's rows go out through a {@link PgRowSink}. Owns the "after an error in the extended
  * protocol, skip everything until Sync" rule. Streaming rows may pause for backpressure; the
  * {@link SessionWorkQueue} then calls {@link #resume()} when the channel is writable.
+ *
+ * <p>When an Execute suspends its portal at the client's row count (a fetch size), the portal's
+ * next rows are read ahead while no message waits ({@link #readAhead()}, up to that many rows and
+ * {@code readAheadBytes}), and its next Execute sends them first ({@link PortalReadAhead}); rows
+ * kept for a portal that closed are freed after the message that closed it.
  */
 final class PgMessageProcessor
         implements SessionWorkQueue.Worker<FrontendMessage>
@@ -34,6 +44,12 @@ final class PgMessageProcessor
     private final Runnable closeConnection;
     private final Runnable readyForQuerySent;
     private final PgParameters parameters;
+    /** The most bytes of rows read ahead of a suspended portal's next Execute; 0: no reading ahead. */
+    private final long readAheadBytes;
+    /** Rows read ahead, by portal name (a portal that closed had its rows freed). */
+    private final Map<String, PortalReadAhead> readAheads = new HashMap<>();
+    /** The portal whose rows are read ahead while nothing waits: the last one suspended; null when none is. */
+    private PortalReadAhead reading;
     private boolean ignoreUntilSync;
     private Step paused;
     /** The cached answer whose batch is being handled on the event loop ({@link #answerOnEventLoop}); null on a worker. */
@@ -55,6 +71,16 @@ final class PgMessageProcessor
     /** @param readyForQuerySent called after each ReadyForQuery went out (the connection arms its idle timeout) */
     PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection, Runnable readyForQuerySent)
     {
+        this(session, out, closeConnection, readyForQuerySent, 0);
+    }
+
+    /** @param readAheadBytes the most bytes of a suspended portal's rows read ahead of its next Execute; 0: none */
+    PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection, Runnable readyForQuerySent, long readAheadBytes)
+    {
+        if (readAheadBytes < 0) {
+            throw new IllegalArgumentException("readAheadBytes must not be negative: " + readAheadBytes);
+        }
+        this.readAheadBytes = readAheadBytes;
         this.session = requireNonNull(session, "session is null");
         this.out = requireNonNull(out, "out is null");
         this.closeConnection = requireNonNull(closeConnection, "closeConnection is null");
@@ -65,6 +91,15 @@ final class PgMessageProcessor
     /** Handles one message; returns false when it paused for backpressure (call {@link #resume()}). */
     @Override
     public boolean handle(FrontendMessage message)
+    {
+        boolean finished = handleMessage(message);
+        if (finished) {
+            dropClosedReadAheads();
+        }
+        return finished;
+    }
+
+    private boolean handleMessage(FrontendMessage message)
     {
         if (paused != null) {
             throw new IllegalStateException("a paused message must be resumed first");
@@ -205,6 +240,9 @@ final class PgMessageProcessor
     public void closed()
     {
         out.discard();
+        reading = null;
+        readAheads.values().forEach(PortalReadAhead::release);
+        readAheads.clear();
     }
 
     /** Continues a paused message; returns false when it paused again. */
@@ -213,7 +251,62 @@ final class PgMessageProcessor
     {
         Step step = paused;
         paused = null;
-        return step == null || run(step);
+        boolean finished = step == null || run(step);
+        if (finished) {
+            dropClosedReadAheads();
+        }
+        return finished;
+    }
+
+    /**
+     * Reads a chunk of the last suspended portal's rows ahead of its next Execute, unless a message
+     * is paused, an error is being skipped to Sync, or the transaction failed (its Executes fail).
+     */
+    @Override
+    public boolean readAhead()
+    {
+        if (reading == null) {
+            return false;
+        }
+        if (paused != null || ignoreUntilSync || session.transactionStatus() == TransactionStatus.FAILED || !reading.readSome()) {
+            // on again when a portal suspends next
+            reading = null;
+            dropClosedReadAheads();
+            return false;
+        }
+        return true;
+    }
+
+    /** Frees the rows kept for portals that closed (Close, the end of the transaction, a Bind of the name, an Execute that failed). */
+    private void dropClosedReadAheads()
+    {
+        if (readAheads.isEmpty()) {
+            return;
+        }
+        for (Iterator<PortalReadAhead> iterator = readAheads.values().iterator(); iterator.hasNext(); ) {
+            PortalReadAhead readAhead = iterator.next();
+            if (readAhead.isPortalClosed()) {
+                iterator.remove();
+                readAhead.release();
+                if (reading == readAhead) {
+                    reading = null;
+                }
+            }
+        }
+    }
+
+    /** The run of {@code portalName} suspended: its next rows are read ahead of the next Execute, if they may be. */
+    private void suspended(String portalName, StatementRun run)
+    {
+        if (readAheadBytes == 0) {
+            return;
+        }
+        Optional<PortalReadAhead> readAhead = run.readAhead(readAheadBytes);
+        PortalReadAhead previous = readAhead.isPresent() ? readAheads.put(portalName, readAhead.get()) : readAheads.remove(portalName);
+        if (previous != null && previous != readAhead.orElse(null)) {
+            previous.release();
+        }
+        reading = readAhead.orElse(null);
     }
 
     private boolean run(Step step)
@@ -334,11 +427,22 @@ final class PgMessageProcessor
         {
             try {
                 if (run == null) {
-                    run = answering != null
-                            ? session.execute(portalName, maxRows, PgRowSink.forExecuteWithoutPausing(out, session.settings()), answering)
-                            : session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings()));
+                    PortalReadAhead readAhead = readAheads.get(portalName);
+                    if (answering != null) {
+                        run = session.execute(portalName, maxRows, PgRowSink.forExecuteWithoutPausing(out, session.settings()), answering);
+                    }
+                    else if (readAhead != null) {
+                        run = session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings()), readAhead);
+                    }
+                    else {
+                        run = session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings()));
+                    }
                 }
-                return run.proceed() != StatementRun.Outcome.PAUSED;
+                StatementRun.Outcome outcome = run.proceed();
+                if (outcome == StatementRun.Outcome.SUSPENDED) {
+                    suspended(portalName, run);
+                }
+                return outcome != StatementRun.Outcome.PAUSED;
             }
             catch (RuntimeException | Error e) {
                 // the run closed the portal already, and a cancelled statement's failure is 57014

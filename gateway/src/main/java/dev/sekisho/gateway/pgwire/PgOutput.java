@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.pgwire;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 
 import static java.util.Objects.requireNonNull;
@@ -66,6 +67,18 @@ final class PgOutput
         else if (out != null) {
             out.release();
         }
+    }
+
+    /** How many bytes make a batch: the output is handed to the socket when it holds this many. */
+    int flushBytes()
+    {
+        return flushBytes;
+    }
+
+    /** The connection's buffer allocator. */
+    ByteBufAllocator allocator()
+    {
+        return channel.alloc();
     }
 
     /** Whether the channel takes more data without exceeding its high water mark. */

@@ -398,7 +398,7 @@ final class PgProtocolHandler
         }
         Sessions.CancelKey key = created.cancelKey();
         processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close(),
-                () -> armIdleTimer(created));
+                () -> armIdleTimer(created), options.readAheadBytes());
         idleTimer = new IdleSessionTimer(channel.eventLoop(), () -> received, inTransaction -> idleTimeoutExpired(created, inTransaction));
         worker = new CountingWorker(processor);
         work = new SessionWorkQueue<>(created, workers, holders, worker, new ChannelTransport());
@@ -490,6 +490,12 @@ final class PgProtocolHandler
         public void closed()
         {
             processor.closed();
+        }
+
+        @Override
+        public boolean readAhead()
+        {
+            return processor.readAhead();
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.execution.ResultRow;
+import dev.sekisho.gateway.execution.RowKeeper;
 import dev.sekisho.gateway.execution.RowSink;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
 import dev.sekisho.gateway.pgwire.message.FormatCodes;
@@ -149,16 +150,39 @@ final class PgRowSink
     @Override
     public void write(ResultRow row)
     {
-        ByteBuf buffer = out.buffer();
+        writeRow(out.buffer(), row);
+    }
+
+    /** Writes {@code row} as a DataRow into {@code buffer}; on failure nothing of it stays there. */
+    void writeRow(ByteBuf buffer, ResultRow row)
+    {
         int rowStart = buffer.writerIndex();
         try {
             writeRow(buffer, row, types.length);
         }
-        catch (RuntimeException e) {
+        catch (RuntimeException | Error e) {
             // no half-written DataRow before the ErrorResponse
             buffer.writerIndex(rowStart);
             throw e;
         }
+    }
+
+    /**
+     * Rows read ahead of the portal's next Execute are kept as this sink encodes them, unless a
+     * column's text depends on a setting that may change before that Execute (timestamptz: TimeZone).
+     */
+    @Override
+    public RowKeeper rowKeeper()
+    {
+        if (types == null) {
+            return null;
+        }
+        for (boolean zone : zoned) {
+            if (zone) {
+                return null;
+            }
+        }
+        return new PgKeptRows(this, out, out.allocator(), out.flushBytes());
     }
 
     @Override

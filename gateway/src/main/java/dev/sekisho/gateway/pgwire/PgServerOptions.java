@@ -21,6 +21,8 @@ import static java.util.Objects.requireNonNull;
  * @param cacheHitsOnEventLoop whether a result-cache hit of a prepared statement is answered on the
  *         event loop without a worker when that runs without blocking (see
  *         {@link PgMessageProcessor#answerOnEventLoop}); on by default
+ * @param readAheadBytes the most bytes of a suspended portal's rows read ahead of its next Execute
+ *         while the client reads the last batch ({@link dev.sekisho.gateway.execution.PortalReadAhead}); 0: none
  */
 public record PgServerOptions(
         String host,
@@ -34,7 +36,8 @@ public record PgServerOptions(
         int flushBytes,
         Optional<PgTls> tls,
         PgIoTransport ioTransport,
-        boolean cacheHitsOnEventLoop)
+        boolean cacheHitsOnEventLoop,
+        int readAheadBytes)
 {
     public PgServerOptions
     {
@@ -62,72 +65,84 @@ public record PgServerOptions(
         }
         requireNonNull(tls, "tls is null");
         requireNonNull(ioTransport, "ioTransport is null");
+        if (readAheadBytes < 0) {
+            throw new IllegalArgumentException("readAheadBytes must not be negative: " + readAheadBytes);
+        }
     }
+
+    /** The most bytes of rows read ahead of a suspended portal's next Execute, by default: none (not yet shown to pay, docs/benchmarks.md). */
+    public static final int DEFAULT_READ_AHEAD_BYTES = 0;
 
     /** Port 5432 on localhost, 10,000-byte startup packets, 16 MiB messages, 500 connections. */
     public static PgServerOptions defaults()
     {
         return new PgServerOptions("127.0.0.1", 5432, 10_000, 16 * 1024 * 1024, 500, 0, 256 * 1024, 1024 * 1024, 64 * 1024, Optional.empty(),
-                PgIoTransport.AUTO, true);
+                PgIoTransport.AUTO, true, DEFAULT_READ_AHEAD_BYTES);
     }
 
     public PgServerOptions withHost(String host)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
     }
 
     public PgServerOptions withPort(int port)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
     }
 
     public PgServerOptions withMaxStartupPacketBytes(int maxStartupPacketBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
     }
 
     public PgServerOptions withMaxMessageBytes(int maxMessageBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
     }
 
     public PgServerOptions withMaxConnections(int maxConnections)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
     }
 
     public PgServerOptions withIoThreads(int ioThreads)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
     }
 
     public PgServerOptions withWriteBufferWaterMarks(int low, int high)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes, tls, ioTransport,
-                cacheHitsOnEventLoop);
+                cacheHitsOnEventLoop, readAheadBytes);
     }
 
     public PgServerOptions withTls(PgTls tls)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, Optional.of(tls), ioTransport, cacheHitsOnEventLoop);
+                writeBufferHighWaterMark, flushBytes, Optional.of(tls), ioTransport, cacheHitsOnEventLoop, readAheadBytes);
     }
 
     public PgServerOptions withIoTransport(PgIoTransport ioTransport)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
     }
 
     public PgServerOptions withCacheHitsOnEventLoop(boolean cacheHitsOnEventLoop)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+    }
+
+    public PgServerOptions withReadAheadBytes(int readAheadBytes)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
     }
 }

@@ -220,6 +220,12 @@ public final class Portal
         return closed;
     }
 
+    /** Whether the portal is still open: not closed, and its rows not all read. */
+    public boolean isOpen()
+    {
+        return !closed && !exhausted;
+    }
+
     /** Closes the portal: its stream (which cancels the work at the source) and its context. */
     void close()
     {

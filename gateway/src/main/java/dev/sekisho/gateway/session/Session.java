@@ -347,6 +347,28 @@ public final class Session
         return context == null ? failure : StatementCancellation.cancelled(context, failure);
     }
 
+    /**
+     * Throws the error a cancelled statement reports (57014, for a CancelRequest or a statement
+     * timeout) when the statement of {@code portal} was cancelled: its run sends rows read before
+     * it started, which the cancel must stop as it stops rows read from the source.
+     */
+    public void checkNotCancelled(Portal portal)
+    {
+        SessionExecutionContext context = portal.context();
+        if (context != null && context.isCancelled()) {
+            throw new QueryException(SqlStates.QUERY_CANCELED, context.cancelReason().orElse(StatementCancellation.USER_CANCEL));
+        }
+    }
+
+    /**
+     * The rows of {@code portal} are read ahead now, while no message runs (null: no longer): a
+     * cancel for a message that waits meanwhile cancels that read too.
+     */
+    public void readingAhead(Portal portal)
+    {
+        cancellation.readingAhead(portal == null ? null : portal.context());
+    }
+
     /** Closes a statement (Close 'S'); closing one that does not exist is not an error. */
     public void closeStatement(String name)
     {

@@ -34,6 +34,8 @@ final class StatementCancellation
     /** Counts brackets, so that a late timer never cancels the bracket after its own. */
     private long bracket;
     private ScheduledFuture<?> timer;
+    /** The statement whose rows are being read ahead while nothing runs (a suspended portal's); null when none is. */
+    private SessionExecutionContext readingAhead;
 
     /** A message that runs statements (Query, Execute) arrived and waits for a worker: a cancel now is kept for it. */
     void statementReceived()
@@ -132,9 +134,15 @@ final class StatementCancellation
                 if (pendingReason == null) {
                     pendingReason = reason;
                 }
-                return true;
+                // it may wait behind rows read ahead that the source is slow to give: that read is cancelled too
+                context = readingAhead;
+                if (context == null) {
+                    return true;
+                }
             }
-            context = activeContext;
+            else {
+                context = activeContext;
+            }
             if (context == null) {
                 // not at the source yet (planning, or between statements of one Query): cancel when it gets there
                 if (pendingReason == null) {
@@ -145,6 +153,24 @@ final class StatementCancellation
         }
         context.cancel(reason);
         return true;
+    }
+
+    /**
+     * Rows of the statement of {@code context} are read ahead now, while nothing runs (null: no
+     * longer). A cancel that comes for a message waiting meanwhile cancels that read too, so the
+     * message does not wait for a row the source may never give; a cancel that waits already
+     * applies at once.
+     */
+    void readingAhead(SessionExecutionContext context)
+    {
+        String reason;
+        synchronized (lock) {
+            readingAhead = context;
+            reason = context != null && !statementActive && waiting > 0 ? pendingReason : null;
+        }
+        if (reason != null) {
+            context.cancel(reason);
+        }
     }
 
     /** Makes {@code context} what a cancel cancels now; a cancel that was waiting for it applies at once. */

@@ -254,6 +254,19 @@ class TestSekishoConfigLoader
     }
 
     @Test
+    void readingAheadIsOffUnlessTurnedOn()
+    {
+        String sources = "\nsources:\n  shop: {type: mysql, replicas: [{host: r1}]}\n";
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml" + sources, FILE).protocol().readAheadBytes()).isZero();
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_bytes: 0}" + sources, FILE).protocol().readAheadBytes()).isZero();
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_bytes: 1048576}" + sources, FILE).protocol().readAheadBytes())
+                .isEqualTo(1024 * 1024);
+        assertThatThrownBy(() -> SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_bytes: -1}" + sources, FILE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("read_ahead_bytes");
+    }
+
+    @Test
     void missingFile()
     {
         assertThatThrownBy(() -> SekishoConfigLoader.load(Path.of("does-not-exist.yaml")))

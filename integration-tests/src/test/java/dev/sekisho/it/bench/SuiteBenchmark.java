@@ -58,6 +58,9 @@ public final class SuiteBenchmark
     private Gateway plain;
     private Gateway policed;
     private Gateway caching;
+    /** With --stream-read-ahead-ab: a gateway that reads suspended portals ahead (protocol.read_ahead_bytes), streamed in the same rounds; else null. */
+    private Gateway readAheadOn;
+    private int streamRound;
 
     private SuiteBenchmark(TestingGateway testing, Options options)
     {
@@ -96,6 +99,9 @@ public final class SuiteBenchmark
         // started after the data exists, so their catalogs hold the bench tables
         plain = testing.startGatewayWith("", null);
         if (options.streamOnly()) {
+            if (options.streamReadAheadAb()) {
+                readAheadOn = testing.startGatewayWith("protocol: {read_ahead_bytes: 524288}", null);
+            }
             try {
                 for (int round = 0; round < options.streamRounds(); round++) {
                     stream();
@@ -103,6 +109,9 @@ public final class SuiteBenchmark
             }
             finally {
                 plain.close();
+                if (readAheadOn != null) {
+                    readAheadOn.close();
+                }
             }
             System.out.println(report(loadBefore, load()));
             return;
@@ -223,7 +232,8 @@ public final class SuiteBenchmark
             throws Exception
     {
         String sql = "SELECT id, customer_id, kind FROM %sbench_events";
-        long[] direct = new long[2];
+        streamRound++;
+        long[] direct = new long[1];
         ThreadCpu.Sample directCpu = ThreadCpu.sample();
         double directSeconds = timed(() -> {
             try (Connection connection = testing.connectDirect("it");
@@ -234,28 +244,49 @@ public final class SuiteBenchmark
         });
         ThreadCpu.Sample directEnd = ThreadCpu.sample();
         long directCpuNanos = directEnd.process().minus(directCpu.process()).totalNanos();
+        if (direct[0] != options.streamRows()) {
+            throw new IllegalStateException("the stream returned " + direct[0] + " rows directly");
+        }
+        if (readAheadOn == null) {
+            streamThroughGateway(plain, "", sql, direct[0] / directSeconds, directCpu, directEnd, directCpuNanos);
+            return;
+        }
+        // A/B in one run: the order alternates between rounds, so that neither always runs warmer
+        boolean offFirst = streamRound % 2 == 0;
+        streamThroughGateway(offFirst ? plain : readAheadOn, offFirst ? ", read ahead off" : ", read ahead on", sql, direct[0] / directSeconds, directCpu,
+                directEnd, directCpuNanos);
+        streamThroughGateway(offFirst ? readAheadOn : plain, offFirst ? ", read ahead on" : ", read ahead off", sql, direct[0] / directSeconds, directCpu,
+                directEnd, directCpuNanos);
+    }
+
+    private void streamThroughGateway(Gateway gateway, String label, String sql, double directRowsPerSecond, ThreadCpu.Sample directCpu,
+            ThreadCpu.Sample directEnd, long directCpuNanos)
+            throws Exception
+    {
+        long[] read = new long[1];
         resetPeaks();
         ThreadCpu.Sample gatewayCpu = ThreadCpu.sample();
         double gatewaySeconds = timed(() -> {
-            try (Connection connection = TestingGateway.connect(plain, "alice")) {
+            try (Connection connection = TestingGateway.connect(gateway, "alice")) {
                 connection.setAutoCommit(false);
                 try (Statement statement = connection.createStatement()) {
                     statement.setFetchSize(10_000);
-                    direct[1] = drain(statement.executeQuery(sql.formatted("it.")));
+                    read[0] = drain(statement.executeQuery(sql.formatted("it.")));
                 }
                 connection.commit();
             }
         });
         ThreadCpu.Sample gatewayEnd = ThreadCpu.sample();
         long gatewayCpuNanos = gatewayEnd.process().minus(gatewayCpu.process()).totalNanos();
-        streamThreads.add(String.format(Locale.ROOT, "- round %d: gateway: %s; direct: %s", streamThreads.size() + 1,
-                ThreadCpu.perRow(gatewayCpu, gatewayEnd, options.streamRows()), ThreadCpu.perRow(directCpu, directEnd, options.streamRows())));
+        streamThreads.add(String.format(Locale.ROOT, "- round %d%s: gateway: %s (%,.0f ns of wall time per row); direct: %s", streamRound, label,
+                ThreadCpu.perRow(gatewayCpu, gatewayEnd, options.streamRows()), gatewaySeconds * 1e9 / options.streamRows(),
+                ThreadCpu.perRow(directCpu, directEnd, options.streamRows())));
         long peakHeap = peakHeap();
-        if (direct[0] != options.streamRows() || direct[1] != options.streamRows()) {
-            throw new IllegalStateException("the stream returned " + direct[0] + " rows directly and " + direct[1] + " through the gateway");
+        if (read[0] != options.streamRows()) {
+            throw new IllegalStateException("the stream returned " + read[0] + " rows through the gateway");
         }
-        rows.add(Row.stream(options.streamRows(), direct[1] / gatewaySeconds, direct[0] / directSeconds, peakHeap, Runtime.getRuntime().maxMemory(), gatewayCpuNanos,
-                directCpuNanos));
+        rows.add(Row.stream(options.streamRows(), label, read[0] / gatewaySeconds, directRowsPerSecond, peakHeap, Runtime.getRuntime().maxMemory(),
+                gatewayCpuNanos, directCpuNanos));
     }
 
     private interface Work
@@ -548,10 +579,11 @@ public final class SuiteBenchmark
                     gateway.p50Millis() - direct.p50Millis(), gateway.perSecond() / direct.perSecond(), cpuRatio(direct.cpuPerCall(), gateway.cpuPerCall())));
         }
 
-        static Row stream(long rows, double gatewayRowsPerSecond, double directRowsPerSecond, long peakHeap, long maxHeap, long gatewayCpuNanos, long directCpuNanos)
+        static Row stream(long rows, String label, double gatewayRowsPerSecond, double directRowsPerSecond, long peakHeap, long maxHeap, long gatewayCpuNanos,
+                long directCpuNanos)
         {
-            return new Row(String.format(Locale.ROOT, "| %,d-row stream (rows/s; gateway peak heap %,d MiB of %,d MiB; CPU per row, JVM + MariaDB: gateway %,d ns, direct %,d ns)"
-                            + " | 1 | 1 | | | %,.0f | | | %,.0f | | %.2fx | %s |", rows, peakHeap / (1024 * 1024), maxHeap / (1024 * 1024), gatewayCpuNanos / rows,
+            return new Row(String.format(Locale.ROOT, "| %,d-row stream%s (rows/s; gateway peak heap %,d MiB of %,d MiB; CPU per row, JVM + MariaDB: gateway %,d ns, direct %,d ns)"
+                            + " | 1 | 1 | | | %,.0f | | | %,.0f | | %.2fx | %s |", rows, label, peakHeap / (1024 * 1024), maxHeap / (1024 * 1024), gatewayCpuNanos / rows,
                     directCpuNanos / rows, gatewayRowsPerSecond, directRowsPerSecond, gatewayRowsPerSecond / directRowsPerSecond,
                     cpuRatio(directCpuNanos, gatewayCpuNanos)));
         }
@@ -560,9 +592,11 @@ public final class SuiteBenchmark
     /**
      * @param streamOnly only the stream (a plain gateway, no other case), e.g. while profiling it
      * @param streamRounds how many times the stream runs (gateway and direct each time, in turn)
+     * @param streamReadAheadAb with streamOnly: each round streams through a second gateway that reads suspended portals ahead
+     *         ({@code protocol.read_ahead_bytes: 524288}) too, in alternating order
      */
     private record Options(int customers, int orders, int streamRows, int iterations, int heavyIterations, int coldShapes, int warmup, int threads,
-            boolean streamOnly, int streamRounds)
+            boolean streamOnly, int streamRounds, boolean streamReadAheadAb)
     {
         List<Integer> clientCounts()
         {
@@ -580,16 +614,21 @@ public final class SuiteBenchmark
             int warmup = 2_000;
             int threads = 8;
             boolean streamOnly = false;
+            boolean streamReadAheadAb = false;
             int streamRounds = 1;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--help") || name.equals("-h")) {
                     System.out.println("usage: SuiteBenchmark [--customers N] [--orders N] [--stream-rows N] [--iterations N] [--heavy-iterations N]"
-                            + " [--cold-shapes N] [--warmup N] [--threads N] [--stream-rounds N] [--stream-only]");
+                            + " [--cold-shapes N] [--warmup N] [--threads N] [--stream-rounds N] [--stream-only [--stream-read-ahead-ab]]");
                     System.exit(0);
                 }
                 if (name.equals("--stream-only")) {
                     streamOnly = true;
+                    continue;
+                }
+                if (name.equals("--stream-read-ahead-ab")) {
+                    streamReadAheadAb = true;
                     continue;
                 }
                 if (i + 1 >= args.length) {
@@ -612,7 +651,10 @@ public final class SuiteBenchmark
             if (customers < 2000 || orders < 1 || streamRows < 1 || iterations < 1 || heavy < 1 || cold < 1 || warmup < 0 || threads < 0 || streamRounds < 1) {
                 throw new IllegalArgumentException("customers must be at least 2000; counts positive; warm-up and threads not negative");
             }
-            return new Options(customers, orders, streamRows, iterations, heavy, cold, warmup, threads, streamOnly, streamRounds);
+            if (streamReadAheadAb && !streamOnly) {
+                throw new IllegalArgumentException("--stream-read-ahead-ab needs --stream-only");
+            }
+            return new Options(customers, orders, streamRows, iterations, heavy, cold, warmup, threads, streamOnly, streamRounds, streamReadAheadAb);
         }
     }
 }

@@ -1,0 +1,156 @@
+package dev.sekisho.gateway.execution;
+
+import dev.sekisho.gateway.session.Portal;
+import dev.sekisho.gateway.session.Session;
+import dev.sekisho.planner.spi.ResultStream;
+
+import static java.util.Objects.requireNonNull;
+
+/**
+ * The rows of a suspended portal read while the session waits for the client's next Execute (a
+ * client with a fetch size reads its batch meanwhile), so that the next run answers from what is
+ * ready instead of the client and the statement taking turns. Bounded: at most the rows of one
+ * run (the last Execute's row count) and {@code maxBytes}; read in small chunks between the
+ * session's messages ({@link SessionWorkQueue.Worker#readAhead()}), never while a message waits.
+ *
+ * <p>What a run would have seen is kept in order: the rows, then the end of the rows or the failure
+ * that reading the next row raised. The next run of the portal ({@link StatementRun}) sends the
+ * kept rows first, and reports the end or the failure only when it reaches that row, at the
+ * Execute that PostgreSQL would report it on. A run that stops at its row count leaves the rest
+ * kept for the run after it. If the portal closes first (Close, the end of its transaction, the
+ * session's end), the kept rows are dropped with it ({@link #release()}).
+ *
+ * <p>Reading ahead stops for the rest of the wait when a chunk of rows was slow to come (a source
+ * that produces rows slowly gains little from it and would hold up the session's next message).
+ * Used by the session's thread only.
+ */
+public final class PortalReadAhead
+{
+    /** Rows read per call of {@link #readSome()}: the session's next message waits for at most this many. */
+    static final int CHUNK_ROWS = 128;
+    /** A chunk that took longer than this stops the reading ahead until the portal's next run. */
+    private static final long SLOW_CHUNK_NANOS = 20_000_000;
+
+    private final Portal portal;
+    private final Session session;
+    private final RowKeeper kept;
+    private final long maxBytes;
+    private final ResultRow row;
+    /** The rows of one run: the last run's row count. */
+    private long maxRows;
+    private boolean ended;
+    private Throwable failure;
+    /** Reading stopped until the next run (a slow chunk). */
+    private boolean stopped;
+
+    PortalReadAhead(Portal portal, Session session, RowKeeper kept, long maxBytes)
+    {
+        this.portal = requireNonNull(portal, "portal is null");
+        this.session = requireNonNull(session, "session is null");
+        this.kept = requireNonNull(kept, "kept is null");
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes must be positive: " + maxBytes);
+        }
+        this.maxBytes = maxBytes;
+        this.row = new StreamRow(portal.stream());
+    }
+
+    /** The portal's run suspended after {@code runRows} rows: read at most as many ahead for the next run. */
+    void suspendedAfter(long runRows)
+    {
+        maxRows = runRows;
+        stopped = false;
+    }
+
+    /** Whether these are the rows of {@code portal} (not of a portal that closed and had the same name). */
+    public boolean isFor(Portal portal)
+    {
+        return this.portal == portal;
+    }
+
+    /** Whether the portal closed: what is kept will never be sent (release it). */
+    public boolean isPortalClosed()
+    {
+        return !portal.isOpen();
+    }
+
+    /**
+     * Reads up to {@link #CHUNK_ROWS} rows ahead. A failure to read or encode a row is kept for the
+     * run that reaches it, not thrown.
+     *
+     * @return whether to call again: rows are left to read within the bounds
+     */
+    public boolean readSome()
+    {
+        if (ended || failure != null || stopped || !portal.isOpen()) {
+            return false;
+        }
+        ResultStream rows = portal.stream();
+        long started = System.nanoTime();
+        // a cancel for a message that arrives meanwhile reaches this read (the source may be slow to give its next row)
+        session.readingAhead(portal);
+        try {
+            for (int i = 0; i < CHUNK_ROWS; i++) {
+                if (kept.rows() >= maxRows || kept.bytes() >= maxBytes) {
+                    return false;
+                }
+                try {
+                    if (!rows.next()) {
+                        ended = true;
+                        return false;
+                    }
+                    kept.keep(row);
+                }
+                catch (RuntimeException | Error e) {
+                    StatementFailures.rethrowIfFatal(e);
+                    failure = e;
+                    return false;
+                }
+            }
+        }
+        finally {
+            session.readingAhead(null);
+        }
+        if (System.nanoTime() - started > SLOW_CHUNK_NANOS) {
+            stopped = true;
+            return false;
+        }
+        return true;
+    }
+
+    /** Whether kept rows wait to be sent. */
+    boolean holdsRows()
+    {
+        return kept.rows() > 0;
+    }
+
+    /** Sends up to {@code maxRows} kept rows on (see {@link RowKeeper#send}); returns how many. */
+    int send(long maxRows)
+    {
+        return kept.send(maxRows);
+    }
+
+    /** Whether reading ahead reached the end of the rows (report it once the kept rows are sent). */
+    boolean hasEnded()
+    {
+        return ended;
+    }
+
+    /** Throws what reading the row after the kept ones raised, if anything did. */
+    void throwFailure()
+    {
+        Throwable raised = failure;
+        if (raised instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (raised instanceof Error error) {
+            throw error;
+        }
+    }
+
+    /** Frees the kept rows. */
+    public void release()
+    {
+        kept.release();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.sekisho.gateway.execution;
+
+import dev.sekisho.planner.spi.ResultStream;
+
+/** The current row of a stream, as a sink sees it. */
+record StreamRow(ResultStream rows)
+        implements ResultRow
+{
+    @Override
+    public Object value(int column)
+    {
+        return rows.value(column);
+    }
+
+    @Override
+    public boolean hasText(int column)
+    {
+        return rows.hasText(column);
+    }
+
+    @Override
+    public byte[] text(int column)
+    {
+        return rows.text(column);
+    }
+}

@@ -1,0 +1,157 @@
+package dev.sekisho.gateway.pgwire;
+
+import dev.sekisho.gateway.auth.ScramVerifier;
+import dev.sekisho.gateway.auth.UserRecord;
+import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.pgwire.TestingPgWire.Message;
+import dev.sekisho.policies.Principal;
+import io.netty.channel.embedded.EmbeddedChannel;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.sekisho.gateway.pgwire.TestingPgWire.bind;
+import static dev.sekisho.gateway.pgwire.TestingPgWire.close;
+import static dev.sekisho.gateway.pgwire.TestingPgWire.execute;
+import static dev.sekisho.gateway.pgwire.TestingPgWire.parse;
+import static dev.sekisho.gateway.pgwire.TestingPgWire.query;
+import static dev.sekisho.gateway.pgwire.TestingPgWire.sync;
+import static dev.sekisho.gateway.pgwire.TestingPgWire.types;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A suspended portal's next rows are read from the source while the client reads its batch, at
+ * most the last Execute's row count of them, and the next Execute sends them first; a failure met
+ * while reading ahead waits for the Execute that reaches its row. Every task runs on the test's
+ * thread, so the reading ahead is done when a reply has been read, and the source's row count
+ * shows it.
+ */
+class TestPgPortalReadAhead
+{
+    private static final ScramVerifier ALICE = ScramVerifier.create("s3cret".toCharArray(), "0123456789abcdef".getBytes(StandardCharsets.UTF_8), 4096);
+
+    private static final PgServerOptions READING_AHEAD = PgServerOptions.defaults().withReadAheadBytes(512 * 1024);
+
+    private final TestingQueryPlanner planner = new TestingQueryPlanner();
+    private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+    @AfterEach
+    void tearDown()
+    {
+        channels.forEach(EmbeddedChannel::finishAndReleaseAll);
+    }
+
+    private TestingPgWire login(PgServerOptions options)
+    {
+        PgServer server = new PgServer(options, UserStore.of(Map.of("alice", new UserRecord(new Principal("alice", Set.of("analysts"), Map.of()), ALICE))),
+                planner, new TestingDirectExecutor(), List.of("shop"));
+        EmbeddedChannel channel = new EmbeddedChannel(server.channelInitializer());
+        channels.add(channel);
+        TestingPgWire wire = new TestingPgWire(channel);
+        wire.startup(Map.of("user", "alice", "database", "shop"));
+        assertThat(types(wire.authenticate("s3cret"))).matches("RRS+KZ");
+        wire.sendAll(query("begin"));
+        assertThat(types(wire.read())).isEqualTo("CZ");
+        return wire;
+    }
+
+    @Test
+    void nextRowsAreReadAheadAndSentFirstByTheNextExecute()
+    {
+        TestingPgWire wire = login(READING_AHEAD);
+        wire.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        List<Message> first = wire.read();
+        assertThat(types(first)).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertRows(first.subList(2, 102), 0);
+        // the next 100 were read while the client had the first 100
+        assertThat(planner.rowsProduced()).isEqualTo(200);
+
+        // fewer than were read ahead: the rest stay kept, nothing more is read
+        wire.sendAll(execute("C_1", 30), sync());
+        List<Message> second = wire.read();
+        assertThat(types(second)).isEqualTo("D".repeat(30) + "sZ");
+        assertRows(second.subList(0, 30), 100);
+        assertThat(planner.rowsProduced()).isEqualTo(200);
+
+        // all that is left: the 70 kept, then the source's
+        wire.sendAll(execute("C_1", 0), sync());
+        List<Message> rest = wire.read();
+        assertThat(types(rest)).isEqualTo("D".repeat(870) + "CZ");
+        assertRows(rest.subList(0, 870), 130);
+        assertThat(rest.get(870).tag()).isEqualTo("SELECT 870");
+        wire.sendAll(query("commit"));
+        assertThat(types(wire.read())).isEqualTo("CZ");
+        assertThat(planner.openStreams()).isZero();
+    }
+
+    @Test
+    void nothingIsReadAheadByDefault()
+    {
+        TestingPgWire wire = login(PgServerOptions.defaults());
+        wire.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertThat(planner.rowsProduced()).isEqualTo(100);
+    }
+
+    @Test
+    void failureMetWhileReadingAheadIsReportedByTheExecuteThatReachesItsRow()
+    {
+        TestingPgWire wire = login(READING_AHEAD);
+        // rows 0 to 149, then reading row 150 fails (57014)
+        wire.sendAll(parse("S_1", "select n from failing(150)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertThat(planner.rowsProduced()).isEqualTo(150);
+
+        wire.sendAll(execute("C_1", 30), sync());
+        List<Message> before = wire.read();
+        assertThat(types(before)).as("an Execute that stops before the failing row").isEqualTo("D".repeat(30) + "sZ");
+        assertRows(before.subList(0, 30), 100);
+        assertThat(before.get(31).body()[0]).isEqualTo((byte) 'T');
+
+        wire.sendAll(execute("C_1", 30), sync());
+        List<Message> reaching = wire.read();
+        assertThat(types(reaching)).isEqualTo("D".repeat(20) + "EZ");
+        assertRows(reaching.subList(0, 20), 130);
+        assertThat(reaching.get(20).fields().get('C')).isEqualTo("57014");
+        assertThat(reaching.get(21).body()[0]).isEqualTo((byte) 'E');
+        assertThat(planner.openStreams()).isZero();
+
+        wire.sendAll(query("rollback"));
+        assertThat(types(wire.read())).isEqualTo("CZ");
+        wire.sendAll(query("select n from series(3)"));
+        assertThat(types(wire.read())).isEqualTo("TDDDCZ");
+    }
+
+    @Test
+    void closingThePortalDropsWhatWasReadAhead()
+    {
+        TestingPgWire wire = login(READING_AHEAD);
+        wire.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertThat(planner.rowsProduced()).isEqualTo(200);
+        wire.sendAll(close('P', "C_1"), sync());
+        assertThat(types(wire.read())).isEqualTo("3Z");
+        assertThat(planner.openStreams()).isZero();
+        // a new portal of the same name starts from its own first row, not from rows kept for the old one
+        wire.sendAll(bind("C_1", "S_1", List.of()), execute("C_1", 5), sync());
+        List<Message> fresh = wire.read();
+        assertThat(types(fresh)).isEqualTo("2" + "D".repeat(5) + "sZ");
+        assertRows(fresh.subList(1, 6), 0);
+        wire.sendAll(query("commit"));
+        assertThat(types(wire.read())).isEqualTo("CZ");
+        assertThat(planner.openStreams()).isZero();
+    }
+
+    private static void assertRows(List<Message> dataRows, int first)
+    {
+        for (int i = 0; i < dataRows.size(); i++) {
+            assertThat(dataRows.get(i).type()).isEqualTo('D');
+            assertThat(dataRows.get(i).columns()).containsExactly(Integer.toString(first + i));
+        }
+    }
+}
