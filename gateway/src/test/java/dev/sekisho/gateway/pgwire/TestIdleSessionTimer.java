@@ -2,6 +2,7 @@ package dev.sekisho.gateway.pgwire;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -18,6 +19,13 @@ class TestIdleSessionTimer
     private long received;
     private final List<Boolean> expired = new ArrayList<>();
     private final IdleSessionTimer timer = new IdleSessionTimer(channel.eventLoop(), () -> received, expired::add);
+
+    @BeforeEach
+    void freezeTime()
+    {
+        // only advance() moves the event loop's clock: a loaded machine's real time between two calls must not count
+        channel.freezeTime();
+    }
 
     @AfterEach
     void tearDown()
