@@ -20,8 +20,9 @@ import static java.util.Objects.requireNonNull;
  * kept for the run after it. If the portal closes first (Close, the end of its transaction, the
  * session's end), the kept rows are dropped with it ({@link #release()}).
  *
- * <p>Reading ahead stops for the rest of the wait when a chunk of rows was slow to come (a source
- * that produces rows slowly gains little from it and would hold up the session's next message).
+ * <p>Reading ahead stops for the rest of the wait once a chunk's rows took over 20 ms to come,
+ * looked at every 8 rows (a source that produces rows slowly gains little from it and would hold up
+ * the session's next message).
  * Used by the session's thread only.
  */
 public final class PortalReadAhead
@@ -30,6 +31,8 @@ public final class PortalReadAhead
     static final int CHUNK_ROWS = 128;
     /** A chunk that took longer than this stops the reading ahead until the portal's next run. */
     private static final long SLOW_CHUNK_NANOS = 20_000_000;
+    /** The time is looked at after every 8th row of a chunk: a message waits for at most 20 ms of rows and the row being read. */
+    private static final int SLOW_CHECK_MASK = 7;
 
     private final Portal portal;
     private final Session session;
@@ -106,14 +109,14 @@ public final class PortalReadAhead
                     failure = e;
                     return false;
                 }
+                if ((i & SLOW_CHECK_MASK) == SLOW_CHECK_MASK && System.nanoTime() - started > SLOW_CHUNK_NANOS) {
+                    stopped = true;
+                    return false;
+                }
             }
         }
         finally {
             session.readingAhead(null);
-        }
-        if (System.nanoTime() - started > SLOW_CHUNK_NANOS) {
-            stopped = true;
-            return false;
         }
         return true;
     }

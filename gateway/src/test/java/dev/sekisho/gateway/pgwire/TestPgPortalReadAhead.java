@@ -147,6 +147,23 @@ class TestPgPortalReadAhead
         assertThat(planner.openStreams()).isZero();
     }
 
+    @Test
+    void aSlowSourceStopsTheReadingAheadWithinAChunk()
+    {
+        TestingPgWire wire = login(READING_AHEAD);
+        wire.sendAll(parse("S_1", "select n from slow_series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        List<Message> first = wire.read();
+        assertThat(types(first)).isEqualTo("12" + "D".repeat(100) + "sZ");
+        // rows that take a millisecond each: the reading ahead stops once 20 ms went by (checked every 8 rows),
+        // not after the whole chunk of 128 or the 100 rows of the last Execute, so a message waits at most that long
+        assertThat(planner.rowsProduced()).isBetween(108L, 124L);
+
+        wire.sendAll(execute("C_1", 100), sync());
+        List<Message> second = wire.read();
+        assertThat(types(second)).isEqualTo("D".repeat(100) + "sZ");
+        assertRows(second.subList(0, 100), 100);
+    }
+
     private static void assertRows(List<Message> dataRows, int first)
     {
         for (int i = 0; i < dataRows.size(); i++) {

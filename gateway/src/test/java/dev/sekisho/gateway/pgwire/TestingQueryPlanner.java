@@ -37,6 +37,7 @@ import java.util.regex.Pattern;
  *   <li>{@code select * from people where id = $1}: typed parameter, varchar/numeric columns</li>
  *   <li>{@code select * from all_types}: one row with every type, and one row of NULLs</li>
  *   <li>{@code select n from failing(N)}: fails with 57014 after N rows</li>
+ *   <li>{@code select n from slow_series(N)}: N rows of bigint, each taking a millisecond to come</li>
  *   <li>{@code select * from empty}: no rows</li>
  *   <li>{@code select * from catalog_types}: catalog-typed columns ({@code name}, {@code oid},
  *       {@code "char"}, {@code text[]}, {@code int2vector}, {@code int2[]}, {@code oidvector},
@@ -56,6 +57,7 @@ public final class TestingQueryPlanner
 {
     private static final Pattern SERIES = Pattern.compile("select n from series\\((\\d+)\\)");
     private static final Pattern FAILING = Pattern.compile("select n from failing\\((\\d+)\\)");
+    private static final Pattern SLOW_SERIES = Pattern.compile("select n from slow_series\\((\\d+)\\)");
     private static final Pattern BLOCKING = Pattern.compile("select n from blocking(_raw)?\\((\\d+)\\)");
     private static final Pattern THROWING = Pattern.compile("select n from (prepare|execute|read)_throws\\((\\w+)\\)");
 
@@ -305,6 +307,19 @@ public final class TestingQueryPlanner
             long count = Long.parseLong(blocking.group(2));
             boolean raw = blocking.group(1) != null;
             return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), (parameters, context) -> blocking(count, raw, context));
+        }
+        Matcher slow = SLOW_SERIES.matcher(text);
+        if (slow.matches()) {
+            long count = Long.parseLong(slow.group(1));
+            return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), parameters -> generated(count, -1, row -> {
+                try {
+                    Thread.sleep(1);
+                }
+                catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return row;
+            }));
         }
         Matcher failing = FAILING.matcher(text);
         if (failing.matches()) {
