@@ -78,6 +78,55 @@ class TestSqlLexer
         assertThat(tokens.get(0).text()).isEqualTo("/* a /* b */ c */");
     }
 
+    /**
+     * The block comment's end, found by jumping between {@code *}s, is where a scan of every
+     * character for both marks ends it, for every text of the characters that matter up to length
+     * 9 (overlapping marks such as {@code /}{@code *}{@code /} and {@code *}{@code /}{@code *},
+     * nesting, an unterminated comment).
+     */
+    @Test
+    void blockCommentsEndWhereACharacterByCharacterScanEndsThem()
+    {
+        char[] alphabet = {'/', '*', 'a'};
+        for (int length = 0; length <= 9; length++) {
+            int count = (int) Math.pow(alphabet.length, length);
+            for (int n = 0; n < count; n++) {
+                StringBuilder body = new StringBuilder("/*");
+                for (int i = 0, rest = n; i < length; i++, rest /= alphabet.length) {
+                    body.append(alphabet[rest % alphabet.length]);
+                }
+                String sql = body.toString();
+                assertThat(SqlLexer.endOfTokenAt(sql, 0)).as(sql).isEqualTo(scannedCommentEnd(sql));
+                assertThat(SqlLexer.endOfTokenAt(" " + sql + "x", 1)).as(sql).isEqualTo(scannedCommentEnd(sql + "x") + 1);
+            }
+        }
+        assertThat(SqlLexer.endOfTokenAt("/* Username: a@x.com, query_id: 42, Job ID: 7f, Query Hash: 9c, Scheduled: False */ select 1", 0)).isEqualTo(83);
+    }
+
+    /** The end of the block comment at the start of {@code sql} as a scan testing each character for both marks finds it. */
+    private static int scannedCommentEnd(String sql)
+    {
+        int depth = 0;
+        int i = 0;
+        while (i < sql.length()) {
+            if (sql.startsWith("/*", i)) {
+                depth++;
+                i += 2;
+            }
+            else if (sql.startsWith("*/", i)) {
+                depth--;
+                i += 2;
+                if (depth == 0) {
+                    return i;
+                }
+            }
+            else {
+                i++;
+            }
+        }
+        return sql.length();
+    }
+
     @Test
     void parametersNumbersAndOperators()
     {
