@@ -188,6 +188,15 @@ public final class ClientSession
     }
 
     /**
+     * Whether the gateway has a result cache at all: without one {@link #answerFromCache} is always
+     * empty, and the front door need not decode a batch's values on its I/O thread to ask.
+     */
+    public boolean mayAnswerFromCache()
+    {
+        return resultCache.isPresent();
+    }
+
+    /**
      * A statement that the result cache answers now and that can run on the calling thread without
      * blocking it, checked before anything of it runs: Bind of prepared statement
      * {@code statementName} with {@code values}, then Execute. Empty unless all of this holds:

@@ -60,6 +60,16 @@ public final class SessionWorkQueue<T>
         {
             return false;
         }
+
+        /**
+         * Whether {@link #readAhead()} may have something to do now (false: it would return false
+         * at once, doing nothing). Called with the queue locked, so it only reads the worker's state:
+         * when false, the session's task ends without calling {@link #readAhead()} and locking again.
+         */
+        default boolean mayReadAhead()
+        {
+            return true;
+        }
     }
 
     /** The connection under the session, as far as scheduling needs it. */
@@ -263,7 +273,7 @@ public final class SessionWorkQueue<T>
                 }
                 resume = paused;
                 request = resume ? null : queue.poll();
-                if (!resume && request == null && readAheadDone) {
+                if (!resume && request == null && (readAheadDone || !worker.mayReadAhead())) {
                     scheduled = false;
                     transport.resumeReading();
                     return;

@@ -277,6 +277,13 @@ final class PgMessageProcessor
         return true;
     }
 
+    /** No portal's rows are being read ahead ({@link #readAhead()} would return false at once): always so with read-ahead off. */
+    @Override
+    public boolean mayReadAhead()
+    {
+        return reading != null;
+    }
+
     /** Frees the rows kept for portals that closed (Close, the end of the transaction, a Bind of the name, an Execute that failed). */
     private void dropClosedReadAheads()
     {
@@ -331,7 +338,12 @@ final class PgMessageProcessor
     private void readyForQuery()
     {
         char status = session.sync().code();
-        session.takeParameterChanges().forEach((name, value) -> BackendMessages.parameterStatus(out.buffer(), name, value));
+        Map<String, String> changes = session.takeParameterChanges();
+        if (!changes.isEmpty()) {
+            for (Map.Entry<String, String> change : changes.entrySet()) {
+                BackendMessages.parameterStatus(out.buffer(), change.getKey(), change.getValue());
+            }
+        }
         BackendMessages.readyForQuery(out.buffer(), status);
     }
 

@@ -497,6 +497,12 @@ final class PgProtocolHandler
         {
             return processor.readAhead();
         }
+
+        @Override
+        public boolean mayReadAhead()
+        {
+            return processor.mayReadAhead();
+        }
     }
 
     private static byte[] password(FrontendMessage message)
@@ -534,7 +540,7 @@ final class PgProtocolHandler
         if (arrived.isEmpty()) {
             return;
         }
-        if (options.cacheHitsOnEventLoop() && work.isIdle()) {
+        if (options.cacheHitsOnEventLoop() && session.mayAnswerFromCache() && work.isIdle()) {
             boolean answered;
             try {
                 answered = processor.answerOnEventLoop(arrived, worker);

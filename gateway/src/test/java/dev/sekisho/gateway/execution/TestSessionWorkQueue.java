@@ -200,6 +200,32 @@ class TestSessionWorkQueue
         assertThat(worker.handled).containsExactly("execute");
     }
 
+    /**
+     * With nothing waiting, the session's task reads ahead while the worker says it may have
+     * something to read and it keeps finding more; a worker that has nothing to read ahead is not
+     * asked: its task ends after its last request.
+     */
+    @Test
+    void theTaskReadsAheadOnlyWhileTheWorkerMayHaveSomethingToRead()
+    {
+        worker.readAheadChunks = 2;
+        queue.addAll(List.of("bind", "execute", "sync"));
+        workers.runAll();
+        assertThat(worker.handled).containsExactly("bind", "execute", "sync");
+        assertThat(worker.readAheads).as("twice more, then nothing more").isEqualTo(3);
+        assertThat(workers.tasks).isEmpty();
+        assertThat(queue.isIdle()).isTrue();
+
+        worker.mayReadAhead = false;
+        worker.readAheadChunks = 2;
+        queue.addAll(List.of("bind", "execute", "sync"));
+        workers.runAll();
+        assertThat(worker.handled).containsExactly("bind", "execute", "sync", "bind", "execute", "sync");
+        assertThat(worker.readAheads).as("nothing to read ahead: not asked").isEqualTo(3);
+        assertThat(queue.isIdle()).isTrue();
+        assertThat(transport.events).containsOnly("resume reading");
+    }
+
     private static final class ManualExecutor
             implements Executor
     {
@@ -229,6 +255,10 @@ class TestSessionWorkQueue
         private final List<String> handled = new ArrayList<>();
         private String pauseOn;
         private String failOn;
+        /** How many more times {@link #readAhead()} finds more to read. */
+        private int readAheadChunks;
+        private boolean mayReadAhead = true;
+        private int readAheads;
 
         @Override
         public boolean handle(String request)
@@ -245,6 +275,19 @@ class TestSessionWorkQueue
         {
             handled.add("resume");
             return true;
+        }
+
+        @Override
+        public boolean readAhead()
+        {
+            readAheads++;
+            return readAheadChunks-- > 0;
+        }
+
+        @Override
+        public boolean mayReadAhead()
+        {
+            return mayReadAhead;
         }
     }
 
