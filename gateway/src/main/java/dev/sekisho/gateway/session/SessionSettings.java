@@ -59,6 +59,8 @@ public final class SessionSettings
     private Duration idleSessionTimeout;
     private Duration idleInTransactionSessionTimeout;
     private final List<String> defaultSearchPath;
+    /** {@link #defaultSearchPath} as {@code search_path} shows it: joined once, where every statement compares with it. */
+    private final String defaultSearchPathText;
     private final SessionLimits limits;
     private ZoneId timeZone = ZoneOffset.UTC;
 
@@ -82,6 +84,7 @@ public final class SessionSettings
     public SessionSettings(String user, List<String> defaultSearchPath, Map<String, String> startupParameters, SessionLimits limits)
     {
         this.defaultSearchPath = List.copyOf(defaultSearchPath);
+        this.defaultSearchPathText = String.join(", ", this.defaultSearchPath);
         this.limits = requireNonNull(limits, "limits is null");
         define("server_version", SERVER_VERSION);
         define("server_version_num", SERVER_VERSION_NUM);
@@ -296,7 +299,7 @@ public final class SessionSettings
     public List<String> searchPath()
     {
         String value = values.get("search_path");
-        if (value == null || value.equals(String.join(", ", defaultSearchPath))) {
+        if (value == null || value.equals(defaultSearchPathText)) {
             return defaultSearchPath;
         }
         List<String> path = new ArrayList<>();

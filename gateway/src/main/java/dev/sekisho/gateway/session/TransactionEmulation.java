@@ -190,6 +190,10 @@ final class TransactionEmulation
     /** The reported settings that changed outside a statement's own result (send before ReadyForQuery); clears them. */
     Map<String, String> takeParameterChanges()
     {
+        if (parameterChanges.isEmpty()) {
+            // every Sync asks; a setting changes outside a statement's result only after a rollback
+            return Map.of();
+        }
         Map<String, String> changes = new LinkedHashMap<>(parameterChanges);
         parameterChanges.clear();
         return changes;
@@ -203,7 +207,8 @@ final class TransactionEmulation
      */
     private Map<String, String> end(boolean commit, Portal keep)
     {
-        Map<String, String> changes = new LinkedHashMap<>();
+        // nothing to put back (every implicit transaction without a SET): no map per statement
+        Map<String, String> changes = transactionSettings == null ? Map.of() : new LinkedHashMap<>();
         if (transactionSettings != null) {
             if (!commit) {
                 changes.putAll(settings.restore(transactionSettings));
