@@ -44,6 +44,8 @@ final class PgMessageProcessor
     private final Runnable closeConnection;
     private final Runnable readyForQuerySent;
     private final PgParameters parameters;
+    /** The column encodings of the last statement whose rows went out: the next run of it reuses them. */
+    private final PgColumnEncodings.Memo encodings = new PgColumnEncodings.Memo();
     /** The most bytes of rows read ahead of a suspended portal's next Execute; 0: no reading ahead. */
     private final long readAheadBytes;
     /** Rows read ahead, by portal name (a portal that closed had its rows freed). */
@@ -441,13 +443,13 @@ final class PgMessageProcessor
                 if (run == null) {
                     PortalReadAhead readAhead = readAheads.get(portalName);
                     if (answering != null) {
-                        run = session.execute(portalName, maxRows, PgRowSink.forExecuteWithoutPausing(out, session.settings()), answering);
+                        run = session.execute(portalName, maxRows, PgRowSink.forExecuteWithoutPausing(out, session.settings(), encodings), answering);
                     }
                     else if (readAhead != null) {
-                        run = session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings()), readAhead);
+                        run = session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings(), encodings), readAhead);
                     }
                     else {
-                        run = session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings()));
+                        run = session.execute(portalName, maxRows, PgRowSink.forExecute(out, session.settings(), encodings));
                     }
                 }
                 StatementRun.Outcome outcome = run.proceed();
@@ -495,7 +497,7 @@ final class PgMessageProcessor
                         parameters.forget("");
                         session.prepare("", statements.get(index), List.of());
                         session.bind("", "", List.of(), List.of());
-                        run = session.execute("", 0, PgRowSink.forSimpleQuery(out, session.settings()));
+                        run = session.execute("", 0, PgRowSink.forSimpleQuery(out, session.settings(), encodings));
                     }
                     if (run.proceed() == StatementRun.Outcome.PAUSED) {
                         return false;

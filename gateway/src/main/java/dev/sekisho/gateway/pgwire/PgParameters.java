@@ -41,6 +41,10 @@ final class PgParameters
     /** The types Parse declared, as the session knows them; null where unspecified or unknown. */
     List<ColumnType> declaredTypes(List<Integer> oids)
     {
+        if (oids.isEmpty()) {
+            // a statement with its values in its text (every Redash call): no list per Parse
+            return List.of();
+        }
         List<ColumnType> declared = new ArrayList<>(oids.size());
         for (int oid : oids) {
             declared.add(PgTypes.fromOid(oid).orElse(null));

@@ -46,6 +46,8 @@ final class PgRowSink
     private final boolean simpleQuery;
     /** Whether the statement pauses when the channel is above its high water mark (not for a bounded result answered on the event loop). */
     private final boolean pauses;
+    /** The connection's last column encodings (a statement run again is not looked up again). */
+    private final PgColumnEncodings.Memo encodings;
     private boolean emptyQuery;
     private PgWireType[] types;
     private boolean[] binary;
@@ -58,8 +60,9 @@ final class PgRowSink
     private byte[] rowBytes;
     private ZoneId zone;
 
-    private PgRowSink(PgOutput out, SessionSettings settings, boolean simpleQuery, boolean pauses)
+    private PgRowSink(PgOutput out, SessionSettings settings, boolean simpleQuery, boolean pauses, PgColumnEncodings.Memo encodings)
     {
+        this.encodings = requireNonNull(encodings, "encodings is null");
         this.out = requireNonNull(out, "out is null");
         this.settings = requireNonNull(settings, "settings is null");
         this.simpleQuery = simpleQuery;
@@ -67,9 +70,9 @@ final class PgRowSink
     }
 
     /** For an Execute message. */
-    static PgRowSink forExecute(PgOutput out, SessionSettings settings)
+    static PgRowSink forExecute(PgOutput out, SessionSettings settings, PgColumnEncodings.Memo encodings)
     {
-        return new PgRowSink(out, settings, false, true);
+        return new PgRowSink(out, settings, false, true, encodings);
     }
 
     /**
@@ -77,15 +80,15 @@ final class PgRowSink
      * paused statement would have to go on on a worker); the result's size is bounded instead
      * ({@link dev.sekisho.gateway.execution.ClientSession#MAX_ANSWER_BYTES}).
      */
-    static PgRowSink forExecuteWithoutPausing(PgOutput out, SessionSettings settings)
+    static PgRowSink forExecuteWithoutPausing(PgOutput out, SessionSettings settings, PgColumnEncodings.Memo encodings)
     {
-        return new PgRowSink(out, settings, false, false);
+        return new PgRowSink(out, settings, false, false, encodings);
     }
 
     /** For one statement of a simple Query. */
-    static PgRowSink forSimpleQuery(PgOutput out, SessionSettings settings)
+    static PgRowSink forSimpleQuery(PgOutput out, SessionSettings settings, PgColumnEncodings.Memo encodings)
     {
-        return new PgRowSink(out, settings, true, true);
+        return new PgRowSink(out, settings, true, true, encodings);
     }
 
     @Override
@@ -109,18 +112,11 @@ final class PgRowSink
         if (simpleQuery) {
             writeRowDescription(out.buffer(), columns, portal.resultFormats());
         }
-        types = new PgWireType[columns.size()];
-        binary = new boolean[columns.size()];
-        zoned = new boolean[columns.size()];
-        for (int i = 0; i < columns.size(); i++) {
-            types[i] = PgTypes.of(columns.get(i));
-            binary[i] = FormatCodes.format(portal.resultFormats(), i) == FormatCodes.BINARY;
-            zoned[i] = types[i] == PgType.TIMESTAMPTZ;
-            if (binary[i] && !types[i].hasBinary()) {
-                throw new QueryException(SqlStates.FEATURE_NOT_SUPPORTED, "no binary output function available for type " + types[i].displayName()
-                        + " (column \"" + columns.get(i).name() + "\"); request text format for this column");
-            }
-        }
+        // shared with the connection's other statements of these columns: read here, never written
+        PgColumnEncodings encoding = encodings.of(columns, portal.resultFormats());
+        types = encoding.types;
+        binary = encoding.binary;
+        zoned = encoding.zoned;
         zone = settings.timeZone();
     }
 
