@@ -94,7 +94,7 @@ final class SecuredPreparedQuery
         List<Object> all = new ArrayList<>(parameters);
         all.addAll(policyValues);
         // pg_catalog and information_schema show only what the principal may see
-        return plan.execute(all, new PolicyExecutionContext(context, catalogViews.get(), rowsHiddenByPolicy));
+        return plan.execute(all, new PolicyExecutionContext(context, new LazyCatalogView(catalogViews), rowsHiddenByPolicy));
     }
 
     @Override
