@@ -21,6 +21,10 @@ public final class FrontendMessages
     public static final int GSSENC_REQUEST_CODE = 80877104;
     public static final int CANCEL_REQUEST_CODE = 80877102;
 
+    /** The messages without fields, made once: a client sends a Sync with every statement. */
+    private static final FrontendMessage.Sync SYNC = new FrontendMessage.Sync();
+    private static final FrontendMessage.Flush FLUSH = new FrontendMessage.Flush();
+
     private FrontendMessages() {}
 
     /**
@@ -73,8 +77,8 @@ public final class FrontendMessages
             case 'D' -> new FrontendMessage.Describe(readTarget(body, "Describe"), readString(body, "Describe"));
             case 'E' -> new FrontendMessage.Execute(readString(body, "Execute"), readInt(body, "Execute"));
             case 'C' -> new FrontendMessage.Close(readTarget(body, "Close"), readString(body, "Close"));
-            case 'S' -> new FrontendMessage.Sync();
-            case 'H' -> new FrontendMessage.Flush();
+            case 'S' -> SYNC;
+            case 'H' -> FLUSH;
             case 'X' -> new FrontendMessage.Terminate();
             case 'p' -> {
                 byte[] bytes = new byte[body.readableBytes()];
@@ -107,11 +111,7 @@ public final class FrontendMessages
     {
         String portal = readString(body, "Bind");
         String statement = readString(body, "Bind");
-        int formatCount = readShort(body, "Bind");
-        List<Integer> formats = new ArrayList<>(formatCount);
-        for (int i = 0; i < formatCount; i++) {
-            formats.add(readShort(body, "Bind"));
-        }
+        List<Integer> formats = readFormats(body);
         int parameterCount = readShort(body, "Bind");
         List<byte[]> parameters = new ArrayList<>(parameterCount);
         for (int i = 0; i < parameterCount; i++) {
@@ -127,12 +127,29 @@ public final class FrontendMessages
             body.readBytes(value);
             parameters.add(value);
         }
-        int resultFormatCount = readShort(body, "Bind");
-        List<Integer> resultFormats = new ArrayList<>(resultFormatCount);
-        for (int i = 0; i < resultFormatCount; i++) {
-            resultFormats.add(readShort(body, "Bind"));
-        }
+        List<Integer> resultFormats = readFormats(body);
         return new FrontendMessage.Bind(portal, statement, formats, parameters, resultFormats);
+    }
+
+    /**
+     * A Bind's count of format codes and the codes. Clients send none, or one for all columns
+     * (pgjdbc): those are lists the Bind keeps as they are ({@link List#copyOf} copies no
+     * {@link List#of} list), where a list built up would be copied again.
+     */
+    private static List<Integer> readFormats(ByteBuf body)
+    {
+        int count = readShort(body, "Bind");
+        if (count == 0) {
+            return List.of();
+        }
+        if (count == 1) {
+            return List.of(readShort(body, "Bind"));
+        }
+        List<Integer> formats = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            formats.add(readShort(body, "Bind"));
+        }
+        return formats;
     }
 
     private static char readTarget(ByteBuf body, String message)
