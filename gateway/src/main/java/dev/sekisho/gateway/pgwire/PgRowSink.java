@@ -19,7 +19,6 @@ import io.netty.buffer.ByteBuf;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -127,14 +126,13 @@ final class PgRowSink
             BackendMessages.noData(buffer);
             return;
         }
-        List<BackendMessages.FieldDescription> fields = new ArrayList<>(columns.size());
+        int start = BackendMessages.beginRowDescription(buffer, columns.size());
         for (int i = 0; i < columns.size(); i++) {
             ResultColumn column = columns.get(i);
             PgWireType type = PgTypes.of(column);
-            fields.add(new BackendMessages.FieldDescription(column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column),
-                    FormatCodes.format(formats, i)));
+            BackendMessages.rowDescriptionField(buffer, column.name(), 0, 0, type.oid(), type.typlen(), PgTypes.typmod(column), FormatCodes.format(formats, i));
         }
-        BackendMessages.rowDescription(buffer, fields);
+        BackendMessages.end(buffer, start);
     }
 
     @Override

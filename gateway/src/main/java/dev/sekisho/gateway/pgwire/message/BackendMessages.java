@@ -91,18 +91,35 @@ public final class BackendMessages
      */
     public static void rowDescription(ByteBuf out, List<FieldDescription> fields)
     {
-        int start = begin(out, 'T');
-        out.writeShort(fields.size());
+        int start = beginRowDescription(out, fields.size());
         for (FieldDescription field : fields) {
-            writeString(out, field.name());
-            out.writeInt(field.tableOid());
-            out.writeShort(field.attributeNumber());
-            out.writeInt(field.typeOid());
-            out.writeShort(field.typlen());
-            out.writeInt(field.typmod());
-            out.writeShort(field.format());
+            rowDescriptionField(out, field.name(), field.tableOid(), field.attributeNumber(), field.typeOid(), field.typlen(), field.typmod(), field.format());
         }
         end(out, start);
+    }
+
+    /**
+     * Starts a RowDescription of {@code fieldCount} fields: write each with
+     * {@link #rowDescriptionField}, then call {@link #end(ByteBuf, int)} with the returned index
+     * (a Describe per call, as a literal statement's client sends it, then needs no record per field).
+     */
+    public static int beginRowDescription(ByteBuf out, int fieldCount)
+    {
+        int start = begin(out, 'T');
+        out.writeShort(fieldCount);
+        return start;
+    }
+
+    /** One field of a RowDescription begun with {@link #beginRowDescription}: what {@link FieldDescription} holds. */
+    public static void rowDescriptionField(ByteBuf out, String name, int tableOid, int attributeNumber, int typeOid, int typlen, int typmod, int format)
+    {
+        writeString(out, name);
+        out.writeInt(tableOid);
+        out.writeShort(attributeNumber);
+        out.writeInt(typeOid);
+        out.writeShort(typlen);
+        out.writeInt(typmod);
+        out.writeShort(format);
     }
 
     /**
