@@ -54,7 +54,7 @@ final class PgColumnEncodings
     /**
      * The last columns and formats asked about and their encodings: equal columns and formats
      * (the same plan's list, compared by {@link List#equals}, which answers at once for the same
-     * list) get the same encodings. One per connection, used by its one task at a time.
+     * immutable list) get the same encodings. One per connection, used by its one task at a time.
      */
     static final class Memo
     {
@@ -70,8 +70,10 @@ final class PgColumnEncodings
                 return encodings;
             }
             PgColumnEncodings made = PgColumnEncodings.of(columns, formats);
-            this.columns = columns;
-            this.formats = formats;
+            // kept as immutable copies (the lists a plan and a Bind hand out are immutable already: then no copy is made),
+            // so that a list changed after it was asked about is never mistaken for the one the encodings were made of
+            this.columns = List.copyOf(columns);
+            this.formats = List.copyOf(formats);
             this.encodings = made;
             return made;
         }

@@ -56,6 +56,20 @@ class TestPgColumnEncodings
     }
 
     @Test
+    void aListChangedAfterItWasAskedAboutIsNotMistakenForTheOneBefore()
+    {
+        PgColumnEncodings.Memo memo = new PgColumnEncodings.Memo();
+        List<ResultColumn> columns = new ArrayList<>(COLUMNS);
+        List<Integer> formats = new ArrayList<>(List.of(0));
+        memo.of(columns, formats);
+        columns.set(0, ResultColumn.of("id", ColumnType.of(ColumnType.Kind.BIGINT)));
+        formats.set(0, 1);
+        PgColumnEncodings changed = memo.of(columns, formats);
+        assertThat(changed.types[0]).isEqualTo(PgType.INT8);
+        assertEncodings(changed, columns, formats);
+    }
+
+    @Test
     void aColumnWithoutBinaryOutputIsRefusedEveryTimeItIsAskedInBinary()
     {
         int oid = IntStream.range(1, 10_000).filter(candidate -> PgTypes.forOid(candidate).filter(type -> !type.hasBinary()).isPresent())
