@@ -1,5 +1,7 @@
+// Over 600 lines: the pool's lending rules and its Lease (which reaches into the pool's gate, lease set and kept statements) belong together.
 package dev.sekisho.connectors.mysql;
 
+import com.mysql.cj.jdbc.JdbcConnection;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -12,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -82,6 +86,7 @@ public final class ReplicaPool
     private final ReadRouter router;
     private final Map<String, ReadServer> servers = new LinkedHashMap<>();
     private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
+    private final KeptStatements keptStatements = new KeptStatements();
     private final ReplicaMonitor monitor;
     private final ScheduledFuture<?> guard;
     /** Every server's first health check has finished (it never goes back): routing no longer asks each server. */
@@ -110,7 +115,7 @@ public final class ReplicaPool
         }
         this.monitor = new ReplicaMonitor(source, targets, routing);
         monitor.start();
-        this.guard = GUARD.scheduleWithFixedDelay(this::reclaimAbandoned, GUARD_INTERVAL_MILLIS, GUARD_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        this.guard = GUARD.scheduleWithFixedDelay(this::guardRound, GUARD_INTERVAL_MILLIS, GUARD_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The names of the servers, in configured order (the fallback primary last). */
@@ -272,6 +277,18 @@ public final class ReplicaPool
         return count;
     }
 
+    private void guardRound()
+    {
+        reclaimAbandoned();
+        keptStatements.forgetClosedConnections();
+    }
+
+    /** The statements the pool's connections keep prepared. */
+    KeptStatements keptStatements()
+    {
+        return keptStatements;
+    }
+
     /** The guard's round: reclaims the leases whose statement has ended. */
     void reclaimAbandoned()
     {
@@ -431,6 +448,8 @@ public final class ReplicaPool
         properties.put("openTelemetry", "DISABLED");
         // net_write_timeout is set once per connection (connectionInitSql), not around each streamed statement
         properties.put("netTimeoutForStreamingResults", "0");
+        // sockets that stay in blocking mode: a read that waits for the server is one system call, not three
+        properties.put("socketFactory", BlockingSocketFactory.class.getName());
         return Map.copyOf(properties);
     }
 
@@ -441,12 +460,19 @@ public final class ReplicaPool
     public static final class Lease
             implements AutoCloseable
     {
+        /** HikariCP's SQLSTATEs that end a connection ({@code ProxyConnection.checkException}), besides class 08. */
+        private static final Set<String> FATAL_STATES = Set.of("0A000", "57P01", "57P02", "57P03", "01002", "JZ0C0", "JZ0C1");
+        /** HikariCP's vendor codes that end a connection. */
+        private static final Set<Integer> FATAL_CODES = Set.of(500150, 2399, 1105);
+
         private final ReplicaPool pool;
         private final ReadServer server;
         private final Connection connection;
         private final ExecutionContext owner;
         private final long acquiredNanos = System.nanoTime();
         private final AtomicBoolean returned = new AtomicBoolean();
+        /** The Connector/J connection under HikariCP's proxy, once asked for. */
+        private JdbcConnection physical;
 
         private Lease(ReplicaPool pool, ReadServer server, Connection connection, ExecutionContext owner)
         {
@@ -465,6 +491,46 @@ public final class ReplicaPool
         public Connection connection()
         {
             return connection;
+        }
+
+        /**
+         * The statement this connection keeps prepared for {@code sql} ({@link KeptStatements}),
+         * prepared on the physical connection: the caller binds every parameter before each run and
+         * never closes it; a failure of it goes to {@link #abortIfBroken}.
+         */
+        PreparedStatement keptStatement(String sql)
+                throws SQLException
+        {
+            JdbcConnection current = physical;
+            if (current == null) {
+                current = connection.unwrap(JdbcConnection.class);
+                physical = current;
+            }
+            return pool.keptStatements.statement(current, sql);
+        }
+
+        /**
+         * Throws the connection away when {@code failure} (of a statement HikariCP's proxy did not
+         * see) leaves it unusable, by HikariCP's own rules: a closed connection, SQLSTATE class 08, a
+         * server shutdown, or the error codes HikariCP treats as fatal.
+         */
+        void abortIfBroken(SQLException failure)
+        {
+            boolean broken;
+            try {
+                broken = connection.isClosed() || (physical != null && physical.isClosed());
+            }
+            catch (SQLException e) {
+                broken = true;
+            }
+            for (SQLException e = failure; e != null && !broken; e = e.getNextException()) {
+                String state = e.getSQLState();
+                broken = (state != null && (state.startsWith("08") || FATAL_STATES.contains(state))) || e instanceof SQLTimeoutException
+                        || FATAL_CODES.contains(e.getErrorCode());
+            }
+            if (broken) {
+                abort();
+            }
         }
 
         /**
