@@ -67,6 +67,7 @@ public final class JdbcResultStream
     /** Per column, whether the current row's value of a text column was read by its reader already. */
     private final boolean[] read;
     private final Owner owner;
+    private final boolean closeStatement;
     private boolean exhausted;
     private boolean failed;
     private boolean closed;
@@ -81,6 +82,16 @@ public final class JdbcResultStream
      * caller knows the protocol puts them there), or null where the column's reader reads them
      */
     public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner, TextColumn[] textColumns)
+    {
+        this(columns, statement, resultSet, owner, textColumns, true);
+    }
+
+    /**
+     * @param closeStatement false when the statement outlives the run (its connection keeps it
+     * prepared for the next one): closing the stream then closes only the result set
+     */
+    public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner, TextColumn[] textColumns,
+            boolean closeStatement)
     {
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
         this.statement = requireNonNull(statement, "statement is null");
@@ -97,6 +108,7 @@ public final class JdbcResultStream
         this.textColumns = textColumns.clone();
         this.texts = new byte[readers.length][];
         this.read = new boolean[readers.length];
+        this.closeStatement = closeStatement;
     }
 
     @Override
@@ -235,7 +247,9 @@ public final class JdbcResultStream
                 owner.abortConnection();
             }
             closeQuietly(resultSet);
-            closeQuietly(statement);
+            if (closeStatement) {
+                closeQuietly(statement);
+            }
         }
         finally {
             owner.release();

@@ -226,7 +226,9 @@ public final class MySqlConnector
      */
     private ResultStream start(BackendQuery query, ReplicaPool.Lease lease, Execution execution)
     {
+        // the statement to close after the run or a failure: null for one the connection keeps
         Statement statement = null;
+        boolean kept = false;
         try {
             boolean execute;
             if (query.parameters().isEmpty()) {
@@ -237,8 +239,16 @@ public final class MySqlConnector
                 execute = statement.execute(query.sql());
             }
             else {
-                PreparedStatement prepared = SourcePreparation.prepare(lease.connection(), query);
-                statement = prepared;
+                PreparedStatement prepared;
+                if (SourcePreparation.mayPrepareOnServer(query.parameterTypes(), query.collationFreeParameters())) {
+                    // the connection's own statement for the text, run again; it stays open after the run
+                    prepared = lease.keptStatement(query.sql());
+                    kept = true;
+                }
+                else {
+                    prepared = SourcePreparation.prepare(lease.connection(), query);
+                    statement = prepared;
+                }
                 prepared.setFetchSize(Integer.MIN_VALUE);
                 JdbcParameters.bind(prepared, query.parameters(), query.parameterTypes());
                 execution.start(prepared);
@@ -246,18 +256,23 @@ public final class MySqlConnector
                 // server sees it, which would hide the server's syntax error
                 execute = prepared.execute();
             }
+            Statement running = execution.statement;
             if (!execute) {
                 closeAfterFailure(statement, execution);
                 return new EmptyResultStream();
             }
-            ResultSet resultSet = statement.getResultSet();
+            ResultSet resultSet = running.getResultSet();
             execution.streaming();
             ResultSetMetaData metadata = resultSet.getMetaData();
             List<ColumnMetadata> columns = columns(query.sql(), metadata);
-            return new JdbcResultStream(columns, statement, unproxied(resultSet), execution, MySqlTextColumns.of(statement, metadata, columns));
+            return new JdbcResultStream(columns, running, unproxied(resultSet), execution, MySqlTextColumns.of(running, metadata, columns), !kept);
         }
         catch (SQLException e) {
             QueryException failure = execution.failure(e);
+            if (kept) {
+                // HikariCP's proxy did not see the failure: a connection it leaves unusable is thrown away here
+                lease.abortIfBroken(e);
+            }
             closeAfterFailure(statement, execution);
             if (execution.serverLost()) {
                 throw new ServerLost(failure);
@@ -349,6 +364,12 @@ public final class MySqlConnector
     public int leasedConnections()
     {
         return pool.leasedConnections();
+    }
+
+    /** The statements the source's connections keep prepared (for tests). */
+    KeptStatements keptStatements()
+    {
+        return pool.keptStatements();
     }
 
     @Override

@@ -18,7 +18,8 @@ import static java.util.Objects.requireNonNull;
  * known of each server now. Fails closed: when no server is fresh enough for the tightest
  * {@code max_lag} of the statement's tables, the statement is refused with 57P03, naming every
  * server's state and lag and the limit; only {@code read_from_primary: fallback} sends it to the
- * primary instead. Holds no state of its own besides the selector's turn.
+ * primary instead. Holds no state of its own besides the selector's turn and, for a source with
+ * one server, the route of the last limit asked about ({@link #onlyServer}).
  */
 final class ReadRouter
 {
@@ -26,6 +27,8 @@ final class ReadRouter
     private final FreshnessLimits limits;
     private final MySqlConfig.PrimaryReads primaryReads;
     private final ReadServerSelector selector;
+    /** {@link #onlyServer}'s route for the last limit asked about. */
+    private volatile Route lastOnlyServer;
 
     ReadRouter(String source, FreshnessLimits limits, MySqlConfig.PrimaryReads primaryReads, ReadServerSelector selector)
     {
@@ -140,6 +143,29 @@ final class ReadRouter
         String decision = "refused (57P03): no server qualifies under " + limit.describe();
         List<String> lines = lines(servers, limit, exclude, null);
         return new Route(List.of(), false, limit, () -> decision, () -> lines, Optional.of(refusal));
+    }
+
+    /**
+     * {@link #route} of a statement on a source whose only server is {@code name} (not fallback-only),
+     * nothing excluded, when that server serves the statement's limit now; null when it does not
+     * (then {@link #route} decides, and words the refusal). The route is the one {@link #route}
+     * would return, made once per limit rather than per statement: its lines describe the servers
+     * as they are when asked ({@code views}).
+     */
+    Route onlyServer(List<SourceTable> tables, String name, ServerHealth health, Supplier<List<View>> views)
+    {
+        FreshnessLimits.Limit limit = limits.forTables(tables);
+        if (!health.serves(limit.seconds(), System.nanoTime())) {
+            return null;
+        }
+        Route last = lastOnlyServer;
+        if (last != null && last.limit().equals(limit) && last.order().get(0).equals(name)) {
+            return last;
+        }
+        Route route = new Route(List.of(name), false, limit, () -> name + " under " + limit.describe() + ": the only server that qualifies",
+                () -> lines(views.get(), limit, Set.of(), name), Optional.empty());
+        lastOnlyServer = route;
+        return route;
     }
 
     /** The servers for reading metadata: any that answers, lagging or not (schemas do not need fresh rows), in the selector's order. */

@@ -1,5 +1,7 @@
+// Over 600 lines: the pool's lending rules and its Lease (which reaches into the pool's gate, lease set and kept statements) belong together.
 package dev.sekisho.connectors.mysql;
 
+import com.mysql.cj.jdbc.JdbcConnection;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import com.zaxxer.hikari.HikariPoolMXBean;
@@ -12,7 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.SQLTimeoutException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +24,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -29,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import static java.util.Objects.requireNonNull;
 
@@ -81,9 +85,11 @@ public final class ReplicaPool
     private final MySqlConfig.Pool settings;
     private final ReadRouter router;
     private final Map<String, ReadServer> servers = new LinkedHashMap<>();
-    private final Set<Lease> leases = ConcurrentHashMap.newKeySet();
+    private final KeptStatements keptStatements = new KeptStatements();
     private final ReplicaMonitor monitor;
     private final ScheduledFuture<?> guard;
+    /** The source's one server when it has only one and reads from it always; null otherwise. */
+    private final ReadServer onlyServer;
     /** Every server's first health check has finished (it never goes back): routing no longer asks each server. */
     private volatile boolean allChecked;
 
@@ -108,9 +114,10 @@ public final class ReplicaPool
             ServerCheck check = new ServerCheck(server, !primary, routing.heartbeat(), driverProperties, routing.checkTimeoutMillis());
             targets.add(new ReplicaMonitor.Target(server.name(), health, check));
         }
+        this.onlyServer = servers.size() == 1 && !servers.values().iterator().next().fallbackOnly ? servers.values().iterator().next() : null;
         this.monitor = new ReplicaMonitor(source, targets, routing);
         monitor.start();
-        this.guard = GUARD.scheduleWithFixedDelay(this::reclaimAbandoned, GUARD_INTERVAL_MILLIS, GUARD_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
+        this.guard = GUARD.scheduleWithFixedDelay(this::guardRound, GUARD_INTERVAL_MILLIS, GUARD_INTERVAL_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** The names of the servers, in configured order (the fallback primary last). */
@@ -127,6 +134,13 @@ public final class ReplicaPool
      */
     ReadRouter.Route route(List<SourceTable> tables, Set<String> exclude)
     {
+        ReadServer only = onlyServer;
+        if (only != null && allChecked && exclude.isEmpty()) {
+            ReadRouter.Route route = router.onlyServer(tables, only.name, only.health, this::views);
+            if (route != null) {
+                return route;
+            }
+        }
         return router.route(tables, views(), exclude);
     }
 
@@ -181,7 +195,7 @@ public final class ReplicaPool
                 try {
                     Connection connection = server.dataSource.getConnection();
                     Lease lease = new Lease(this, server, connection, owner);
-                    leases.add(lease);
+                    server.place(lease);
                     server.leased.incrementAndGet();
                     return lease;
                 }
@@ -264,23 +278,41 @@ public final class ReplicaPool
     private int held(ExecutionContext owner)
     {
         int count = 0;
-        for (Lease lease : leases) {
-            if (lease.owner == owner) {
-                count++;
+        for (ReadServer server : servers.values()) {
+            for (int i = 0; i < server.slots.length(); i++) {
+                Lease lease = server.slots.get(i);
+                if (lease != null && lease.owner == owner) {
+                    count++;
+                }
             }
         }
         return count;
     }
 
+    private void guardRound()
+    {
+        reclaimAbandoned();
+        keptStatements.forgetClosedConnections();
+    }
+
+    /** The statements the pool's connections keep prepared. */
+    KeptStatements keptStatements()
+    {
+        return keptStatements;
+    }
+
     /** The guard's round: reclaims the leases whose statement has ended. */
     void reclaimAbandoned()
     {
-        for (Lease lease : leases) {
-            // a lease its statement is returning at this very moment is not reclaimed: reclaim() claims it first
-            if (lease.owner != null && lease.owner.isFinished() && lease.reclaim()) {
-                long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lease.acquiredNanos);
-                log.warn("source {}: reclaimed a connection to {} held {} ms by a statement that has ended ({})", source, lease.server.name, heldMillis,
-                        lease.owner.description());
+        for (ReadServer server : servers.values()) {
+            for (int i = 0; i < server.slots.length(); i++) {
+                Lease lease = server.slots.get(i);
+                // a lease its statement is returning at this very moment is not reclaimed: reclaim() claims it first
+                if (lease != null && lease.owner != null && lease.owner.isFinished() && lease.reclaim()) {
+                    long heldMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lease.acquiredNanos);
+                    log.warn("source {}: reclaimed a connection to {} held {} ms by a statement that has ended ({})", source, lease.server.name, heldMillis,
+                            lease.owner.description());
+                }
             }
         }
     }
@@ -288,7 +320,11 @@ public final class ReplicaPool
     /** Connections lent out now, on every server. */
     public int leasedConnections()
     {
-        return leases.size();
+        int leased = 0;
+        for (ReadServer server : servers.values()) {
+            leased += server.leased.get();
+        }
+        return leased;
     }
 
     /** Each server's state, lag and pool. */
@@ -431,6 +467,8 @@ public final class ReplicaPool
         properties.put("openTelemetry", "DISABLED");
         // net_write_timeout is set once per connection (connectionInitSql), not around each streamed statement
         properties.put("netTimeoutForStreamingResults", "0");
+        // sockets that stay in blocking mode: a read that waits for the server is one system call, not three
+        properties.put("socketFactory", BlockingSocketFactory.class.getName());
         return Map.copyOf(properties);
     }
 
@@ -441,12 +479,21 @@ public final class ReplicaPool
     public static final class Lease
             implements AutoCloseable
     {
+        /** HikariCP's SQLSTATEs that end a connection ({@code ProxyConnection.checkException}), besides class 08. */
+        private static final Set<String> FATAL_STATES = Set.of("0A000", "57P01", "57P02", "57P03", "01002", "JZ0C0", "JZ0C1");
+        /** HikariCP's vendor codes that end a connection. */
+        private static final Set<Integer> FATAL_CODES = Set.of(500150, 2399, 1105);
+
         private final ReplicaPool pool;
         private final ReadServer server;
         private final Connection connection;
         private final ExecutionContext owner;
         private final long acquiredNanos = System.nanoTime();
         private final AtomicBoolean returned = new AtomicBoolean();
+        /** Its place in its server's {@code slots}; -1 until placed. */
+        private volatile int slot = -1;
+        /** The Connector/J connection under HikariCP's proxy, once asked for. */
+        private JdbcConnection physical;
 
         private Lease(ReplicaPool pool, ReadServer server, Connection connection, ExecutionContext owner)
         {
@@ -465,6 +512,46 @@ public final class ReplicaPool
         public Connection connection()
         {
             return connection;
+        }
+
+        /**
+         * The statement this connection keeps prepared for {@code sql} ({@link KeptStatements}),
+         * prepared on the physical connection: the caller binds every parameter before each run and
+         * never closes it; a failure of it goes to {@link #abortIfBroken}.
+         */
+        PreparedStatement keptStatement(String sql)
+                throws SQLException
+        {
+            JdbcConnection current = physical;
+            if (current == null) {
+                current = connection.unwrap(JdbcConnection.class);
+                physical = current;
+            }
+            return pool.keptStatements.statement(current, sql);
+        }
+
+        /**
+         * Throws the connection away when {@code failure} (of a statement HikariCP's proxy did not
+         * see) leaves it unusable, by HikariCP's own rules: a closed connection, SQLSTATE class 08, a
+         * server shutdown, or the error codes HikariCP treats as fatal.
+         */
+        void abortIfBroken(SQLException failure)
+        {
+            boolean broken;
+            try {
+                broken = connection.isClosed() || (physical != null && physical.isClosed());
+            }
+            catch (SQLException e) {
+                broken = true;
+            }
+            for (SQLException e = failure; e != null && !broken; e = e.getNextException()) {
+                String state = e.getSQLState();
+                broken = (state != null && (state.startsWith("08") || FATAL_STATES.contains(state))) || e instanceof SQLTimeoutException
+                        || FATAL_CODES.contains(e.getErrorCode());
+            }
+            if (broken) {
+                abort();
+            }
         }
 
         /**
@@ -510,7 +597,7 @@ public final class ReplicaPool
                 log.debug("source {}: returning a connection to {} failed: {}", pool.source, server.name, e.getMessage());
             }
             finally {
-                pool.leases.remove(this);
+                server.vacate(this);
                 server.leased.decrementAndGet();
                 server.gate.release();
             }
@@ -533,7 +620,7 @@ public final class ReplicaPool
                 log.debug("source {}: reclaiming a connection to {} failed: {}", pool.source, server.name, e.getMessage());
             }
             finally {
-                pool.leases.remove(this);
+                server.vacate(this);
                 server.leased.decrementAndGet();
                 server.gate.release();
             }
@@ -551,6 +638,12 @@ public final class ReplicaPool
         private final HikariDataSource dataSource;
         /** One permit per connection the pool may lend. */
         private final Semaphore gate;
+        /**
+         * The open leases, one slot per permit: a lease takes a free slot once it holds a permit and
+         * frees it before giving the permit back, so a lease always finds a slot, and returning one is
+         * a single write (a concurrent set's removal cost a point lookup over 1 % of its CPU).
+         */
+        private final AtomicReferenceArray<Lease> slots;
         private final AtomicInteger waiting = new AtomicInteger();
         private final AtomicInteger leased = new AtomicInteger();
         private final AtomicLong retried = new AtomicLong();
@@ -564,6 +657,37 @@ public final class ReplicaPool
             this.health = health;
             this.dataSource = dataSource;
             this.gate = new Semaphore(permits, true);
+            this.slots = new AtomicReferenceArray<>(permits);
+        }
+
+        /** Puts a lease that holds one of the permits in a free slot. */
+        void place(Lease lease)
+        {
+            while (true) {
+                for (int i = 0; i < slots.length(); i++) {
+                    if (slots.get(i) == null && slots.compareAndSet(i, null, lease)) {
+                        lease.slot = i;
+                        return;
+                    }
+                }
+                // every slot looked taken while others were being freed: the permit guarantees one
+                Thread.onSpinWait();
+            }
+        }
+
+        /** Frees the lease's slot; before its permit goes back. */
+        void vacate(Lease lease)
+        {
+            int slot = lease.slot;
+            if (slot >= 0 && slots.compareAndSet(slot, lease, null)) {
+                return;
+            }
+            // the guard found the lease in its slot before place() had noted which one
+            for (int i = 0; i < slots.length(); i++) {
+                if (slots.compareAndSet(i, lease, null)) {
+                    return;
+                }
+            }
         }
     }
 }

@@ -137,16 +137,40 @@ final class ServerHealth
         return checked;
     }
 
-    synchronized Snapshot snapshot(long nowNanos)
+    /**
+     * {@code snapshot(nowNanos).serves(limitSeconds)} without building the snapshot: asked for every
+     * statement of a source with one server.
+     */
+    synchronized boolean serves(double limitSeconds, long nowNanos)
     {
-        double lag = Double.isInfinite(lagSeconds) ? lagSeconds : lagSeconds + Math.max(0, nowNanos - lagMeasuredNanos) / 1e9;
+        return state == State.UP && reportedLag(lagAt(nowNanos)) <= limitSeconds && worstRecentLag() <= limitSeconds;
+    }
+
+    /** The last reading plus its age. */
+    private double lagAt(long nowNanos)
+    {
+        return Double.isInfinite(lagSeconds) ? lagSeconds : lagSeconds + Math.max(0, nowNanos - lagMeasuredNanos) / 1e9;
+    }
+
+    /** The lag a snapshot reports: NaN while nothing was ever read. */
+    private double reportedLag(double lag)
+    {
+        return lagMeasuredNanos == 0 && !checked ? Double.NaN : lag;
+    }
+
+    private double worstRecentLag()
+    {
         double worst = 0;
         for (int i = 0; i < recentCount; i++) {
             worst = Math.max(worst, recentLags[i]);
         }
-        if (recentCount == 0) {
-            worst = Double.POSITIVE_INFINITY;
-        }
+        return recentCount == 0 ? Double.POSITIVE_INFINITY : worst;
+    }
+
+    synchronized Snapshot snapshot(long nowNanos)
+    {
+        double lag = lagAt(nowNanos);
+        double worst = worstRecentLag();
         Optional<String> reason = Optional.ofNullable(problem);
         if (state != State.UP && goods > 0) {
             reason = Optional.of(reason.map(r -> r + "; ").orElse("") + "recovering: " + goods + " of " + upAfter + " good checks");
@@ -155,7 +179,7 @@ final class ServerHealth
             // no reading for a while: the lag it could have now is past every limit
             reason = Optional.of("no lag reading for " + TimeUnit.NANOSECONDS.toMillis(nowNanos - lagMeasuredNanos) + " ms");
         }
-        return new Snapshot(state, checked, lagMeasuredNanos == 0 && !checked ? Double.NaN : lag, worst, reason, Optional.ofNullable(lastError));
+        return new Snapshot(state, checked, reportedLag(lag), worst, reason, Optional.ofNullable(lastError));
     }
 
     /**

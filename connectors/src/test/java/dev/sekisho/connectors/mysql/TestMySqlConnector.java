@@ -739,6 +739,183 @@ public class TestMySqlConnector
         assertThat(rows(BackendQuery.of("mysql", "SELECT 2"))).containsExactly(List.of(2));
     }
 
+    /**
+     * A statement with number parameters runs its connection's kept statement again: prepared once,
+     * never closed or reset between runs (MariaDB's counters), every run with its own values.
+     */
+    @Test
+    public void testAPreparedLookupRunsItsConnectionsKeptStatementAgain()
+    {
+        try (MySqlConnector single = (MySqlConnector) connector(List.of(replica("live", server.port())), Map.of("pool", Map.of("max_size", 1)))) {
+            Map<String, Long> before = statementCounters();
+            assertThat(rows(single, lookupById(1L))).containsExactly(List.of(1L, "Aoki"));
+            assertThat(rows(single, lookupById(2L))).containsExactly(List.of(2L, "Baba"));
+            assertThat(rows(single, lookupById(null))).isEmpty();
+            assertThat(rows(single, lookupById(1L))).containsExactly(List.of(1L, "Aoki"));
+            Map<String, Long> after = statementCounters();
+            assertThat(single.keptStatements().prepared()).isEqualTo(1);
+            assertThat(after.get("Com_stmt_prepare") - before.get("Com_stmt_prepare")).isEqualTo(1);
+            assertThat(after.get("Com_stmt_execute") - before.get("Com_stmt_execute")).isEqualTo(4);
+            assertThat(after.get("Com_stmt_close") - before.get("Com_stmt_close")).isZero();
+            assertThat(after.get("Com_stmt_reset") - before.get("Com_stmt_reset")).isZero();
+        }
+    }
+
+    /** A run's warnings (MySQL's NULL for a division by zero, raised as 22012) never reach the next run of the same kept statement. */
+    @Test
+    public void testAKeptStatementCarriesNoWarningIntoItsNextRun()
+    {
+        try (MySqlConnector single = (MySqlConnector) connector(List.of(replica("live", server.port())), Map.of("pool", Map.of("max_size", 1)))) {
+            assertThatThrownBy(() -> rows(single, divide(0)))
+                    .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("22012"));
+            assertThat(rows(single, divide(5))).containsExactly(List.of(2));
+            assertThatThrownBy(() -> rows(single, divide(0)))
+                    .isInstanceOfSatisfying(QueryException.class, e -> assertThat(e.sqlState()).isEqualTo("22012"));
+            assertThat(rows(single, divide(2))).containsExactly(List.of(5));
+            assertThat(single.keptStatements().prepared()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * Kept statements live and die with their connection: after an abort (a cancel while rows
+     * stream) and after the server killed the connection, the lookup is prepared afresh on the new
+     * connection and answers right; the closed connections are forgotten.
+     */
+    @Test
+    public void testKeptStatementsDieWithTheirConnection()
+            throws Exception
+    {
+        try (MySqlConnector single = (MySqlConnector) connector(List.of(replica("live", server.port())), Map.of("pool", Map.of("max_size", 1)))) {
+            KeptStatements kept = single.keptStatements();
+            assertThat(rows(single, lookupById(1L))).containsExactly(List.of(1L, "Aoki"));
+            assertThat(kept.prepared()).isEqualTo(1);
+
+            TestingExecutionContext context = new TestingExecutionContext();
+            ResultStream stream = single.execute(BackendQuery.of("mysql", "SELECT seq FROM testdb.seq_1_to_1000000000"), context);
+            assertThat(stream.next()).isTrue();
+            context.cancel();
+            assertThatThrownBy(() -> {
+                while (stream.next()) {
+                    stream.value(0);
+                }
+            }).isInstanceOf(QueryException.class);
+            stream.close();
+            assertThat(rows(single, lookupById(2L))).containsExactly(List.of(2L, "Baba"));
+            assertThat(kept.prepared()).isEqualTo(2);
+
+            long connectionId = ((Number) rows(single, BackendQuery.of("mysql", "SELECT CONNECTION_ID()")).get(0).get(0)).longValue();
+            server.execute("KILL " + connectionId);
+            // HikariCP finds the killed connection dead when it validates it before lending it (idle over half a second)
+            Thread.sleep(700);
+            assertThat(rows(single, lookupById(1L))).containsExactly(List.of(1L, "Aoki"));
+            assertThat(kept.prepared()).isEqualTo(3);
+            assertThat(((Number) rows(single, BackendQuery.of("mysql", "SELECT CONNECTION_ID()")).get(0).get(0)).longValue()).isNotEqualTo(connectionId);
+
+            kept.forgetClosedConnections();
+            assertThat(kept.connections()).isEqualTo(1);
+        }
+    }
+
+    private static BackendQuery lookupById(Long id)
+    {
+        List<Object> values = new ArrayList<>();
+        values.add(id);
+        return new BackendQuery("mysql", "SELECT id, name FROM testdb.customers WHERE id = ?", values, List.of(ColumnType.of(Kind.BIGINT)));
+    }
+
+    private static BackendQuery divide(int divisor)
+    {
+        return new BackendQuery("mysql", "SELECT 10 DIV ?", List.of(divisor), List.of(ColumnType.of(Kind.INTEGER)));
+    }
+
+    private Map<String, Long> statementCounters()
+    {
+        Map<String, Long> counters = new HashMap<>();
+        try (java.sql.Connection connection = java.sql.DriverManager.getConnection(server.jdbcUrl(null), "root", "");
+                java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery("SHOW GLOBAL STATUS LIKE 'Com_stmt_%'")) {
+            while (result.next()) {
+                counters.put(result.getString(1), result.getLong(2));
+            }
+        }
+        catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return counters;
+    }
+
+    /**
+     * The pool's connections keep their socket in blocking mode ({@link BlockingSocketFactory}), also
+     * after HikariCP validated an idle one (a timed ping); with Connector/J's own factory, the timed
+     * connect alone makes it non-blocking.
+     */
+    @Test
+    public void testSourceConnectionsStayInBlockingMode()
+            throws Exception
+    {
+        BackendQuery ownAddress = BackendQuery.of("mysql", "SELECT host FROM information_schema.processlist WHERE id = CONNECTION_ID()");
+        for (int i = 0; i < 2; i++) {
+            if (i == 1) {
+                // HikariCP validates a connection idle for over half a second before lending it
+                Thread.sleep(700);
+            }
+            String host = (String) rows(ownAddress).get(0).get(0);
+            assertThat(TestingSocketModes.nonBlocking(clientPort(host), server.port())).as(host).isFalse();
+        }
+        try (java.sql.Connection plain = java.sql.DriverManager.getConnection(server.jdbcUrl(null) + "&connectTimeout=5000", "root", "")) {
+            assertThat(TestingSocketModes.nonBlocking(clientPort(plain), server.port())).isTrue();
+        }
+    }
+
+    /** Connector/J's abort (a cancel while rows stream, the pool's guard) wakes a thread waiting for the server in a blocking read. */
+    @Test
+    public void testAbortWakesAStatementWaitingInABlockingRead()
+            throws Exception
+    {
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(ReplicaPool.DEFAULT_PROPERTIES);
+        properties.setProperty("connectTimeout", "5000");
+        properties.setProperty("user", "root");
+        properties.setProperty("password", "");
+        java.sql.Connection connection = java.sql.DriverManager.getConnection(server.jdbcUrl(null), properties);
+        try {
+            assertThat(TestingSocketModes.nonBlocking(clientPort(connection), server.port())).isFalse();
+            CompletableFuture<Void> sleeping = CompletableFuture.runAsync(() -> {
+                try (java.sql.Statement statement = connection.createStatement()) {
+                    statement.executeQuery("SELECT SLEEP(30)");
+                }
+                catch (java.sql.SQLException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            Thread.sleep(500);
+            assertThat(sleeping).isNotDone();
+            long start = System.nanoTime();
+            connection.abort(Runnable::run);
+            assertThatThrownBy(() -> sleeping.get(10, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(5_000);
+        }
+        finally {
+            connection.close();
+        }
+    }
+
+    private static int clientPort(java.sql.Connection connection)
+            throws java.sql.SQLException
+    {
+        try (java.sql.Statement statement = connection.createStatement();
+                java.sql.ResultSet result = statement.executeQuery("SELECT host FROM information_schema.processlist WHERE id = CONNECTION_ID()")) {
+            assertThat(result.next()).isTrue();
+            return clientPort(result.getString(1));
+        }
+    }
+
+    /** The client's port in the processlist's {@code host} ({@code localhost:51234}). */
+    private static int clientPort(String host)
+    {
+        return Integer.parseInt(host.substring(host.lastIndexOf(':') + 1));
+    }
+
     @Test
     public void testEarlyCloseIsFast()
     {

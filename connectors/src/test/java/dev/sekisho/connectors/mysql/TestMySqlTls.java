@@ -96,6 +96,33 @@ class TestMySqlTls
         assertThat(tlsVersion(config("localhost", "verify_identity", files.caCertificate()))).startsWith("TLSv1.");
     }
 
+    /** TLS is layered over {@link BlockingSocketFactory}'s socket, which stays blocking through a timed validation. */
+    @Test
+    void aTlsConnectionKeepsItsSocketInBlockingMode()
+            throws SQLException
+    {
+        Properties properties = new Properties();
+        properties.putAll(config("localhost", "verify_identity", files.caCertificate()).driverProperties());
+        properties.setProperty("connectTimeout", "5000");
+        properties.setProperty("user", "tls_reader");
+        properties.setProperty("password", "tls-pw");
+        try (Connection connection = DriverManager.getConnection(config("localhost", "verify_identity", files.caCertificate()).primary().jdbcUrl(), properties)) {
+            // what HikariCP does to validate an idle connection
+            connection.setNetworkTimeout(Runnable::run, 3_000);
+            assertThat(connection.isValid(2)).isTrue();
+            connection.setNetworkTimeout(Runnable::run, 0);
+            try (Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery("SELECT v.VARIABLE_VALUE, p.host FROM information_schema.SESSION_STATUS v, "
+                            + "information_schema.processlist p WHERE v.VARIABLE_NAME = 'SSL_VERSION' AND p.id = CONNECTION_ID()")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getString(1)).startsWith("TLSv1.");
+                String host = rows.getString(2);
+                int clientPort = Integer.parseInt(host.substring(host.lastIndexOf(':') + 1));
+                assertThat(TestingSocketModes.nonBlocking(clientPort, server.port())).as(host).isFalse();
+            }
+        }
+    }
+
     @Test
     void aServerCertificateAnotherCaSignedIsRefused()
     {

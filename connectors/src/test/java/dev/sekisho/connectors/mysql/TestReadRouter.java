@@ -177,4 +177,60 @@ public class TestReadRouter
         }
         assertThat(firstB).isEqualTo(20);
     }
+    /**
+     * A source with one server gets from {@code onlyServer} exactly the route {@code route} gives
+     * when the server serves the statement (order, fallback, limit, decision, lines), and defers to
+     * {@code route} (null) when it does not; the route is made once per limit.
+     */
+    @Test
+    public void aSourceWithOneServerGetsTheRouteRouteWouldGiveMadeOncePerLimit()
+    {
+        ReadRouter router = router(MySqlConfig.PrimaryReads.NEVER);
+        ServerHealth health = new ServerHealth(600, 2, 3);
+        List<List<SourceTable>> statements = List.of(List.of(CUSTOMERS), List.of(CUSTOMERS, ORDERS), List.of(REPORT), List.of());
+        // never checked, fresh, lagging past the orders' 2 s, lagging past every limit, down
+        assertSameRoutes(router, health, statements);
+        health.recordCheck(new ReplicationLag(0.2, Optional.empty()), System.nanoTime());
+        assertSameRoutes(router, health, statements);
+        assertThat(router.onlyServer(List.of(CUSTOMERS), "r1", health, () -> views(health))).isNotNull();
+        health.recordCheck(new ReplicationLag(20, Optional.empty()), System.nanoTime());
+        assertSameRoutes(router, health, statements);
+        assertThat(router.onlyServer(List.of(CUSTOMERS, ORDERS), "r1", health, () -> views(health))).isNull();
+        health.recordCheck(new ReplicationLag(900, Optional.empty()), System.nanoTime());
+        assertSameRoutes(router, health, statements);
+        health.recordFailure("connection refused", System.nanoTime());
+        assertSameRoutes(router, health, statements);
+
+        ServerHealth fresh = new ServerHealth(600, 2, 3);
+        fresh.recordCheck(new ReplicationLag(0.1, Optional.empty()), System.nanoTime());
+        ReadRouter.Route first = router.onlyServer(List.of(CUSTOMERS), "r1", fresh, () -> views(fresh));
+        assertThat(router.onlyServer(List.of(CUSTOMERS), "r1", fresh, () -> views(fresh))).isSameAs(first);
+        ReadRouter.Route orders = router.onlyServer(List.of(ORDERS), "r1", fresh, () -> views(fresh));
+        assertThat(orders.limit().seconds()).isEqualTo(2);
+        assertThat(router.onlyServer(List.of(CUSTOMERS), "r1", fresh, () -> views(fresh)).limit()).isEqualTo(first.limit());
+    }
+
+    private static void assertSameRoutes(ReadRouter router, ServerHealth health, List<List<SourceTable>> statements)
+    {
+        for (List<SourceTable> tables : statements) {
+            ReadRouter.Route full = router.route(tables, views(health), Set.of());
+            ReadRouter.Route fast = router.onlyServer(tables, "r1", health, () -> views(health));
+            if (full.refusal().isPresent() || full.fallback()) {
+                assertThat(fast).as(tables.toString()).isNull();
+                continue;
+            }
+            assertThat(fast).as(tables.toString()).isNotNull();
+            assertThat(fast.order()).isEqualTo(full.order());
+            assertThat(fast.fallback()).isFalse();
+            assertThat(fast.limit()).isEqualTo(full.limit());
+            assertThat(fast.decision()).isEqualTo(full.decision());
+            assertThat(fast.lines()).isEqualTo(full.lines());
+            assertThat(fast.refusal()).isEmpty();
+        }
+    }
+
+    private static List<ReadRouter.View> views(ServerHealth health)
+    {
+        return List.of(new ReadRouter.View("r1", false, false, 1, 0, health.snapshot(System.nanoTime())));
+    }
 }
