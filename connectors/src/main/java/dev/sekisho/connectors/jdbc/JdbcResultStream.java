@@ -67,6 +67,7 @@ public final class JdbcResultStream
     /** Per column, whether the current row's value of a text column was read by its reader already. */
     private final boolean[] read;
     private final Owner owner;
+    private final RowArrival arrival;
     private boolean exhausted;
     private boolean failed;
     private boolean closed;
@@ -82,6 +83,13 @@ public final class JdbcResultStream
      */
     public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner, TextColumn[] textColumns)
     {
+        this(columns, statement, resultSet, owner, textColumns, RowArrival.UNKNOWN);
+    }
+
+    /** @param arrival whether the next row has arrived from the server (see {@link #nextRowArrived()}) */
+    public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner, TextColumn[] textColumns, RowArrival arrival)
+    {
+        this.arrival = requireNonNull(arrival, "arrival is null");
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
         this.statement = requireNonNull(statement, "statement is null");
         this.resultSet = requireNonNull(resultSet, "resultSet is null");
@@ -120,6 +128,7 @@ public final class JdbcResultStream
             throw cancellation;
         }
         try {
+            arrival.reading();
             if (!resultSet.next()) {
                 exhausted = true;
                 // every row is read: the server's warnings on the statement can be asked for now
@@ -151,6 +160,16 @@ public final class JdbcResultStream
             failed = true;
             throw e;
         }
+    }
+
+    /** Whether {@link #next()} answers now: at the end, cancelled, or with a row the connection has received whole. */
+    @Override
+    public boolean nextRowArrived()
+    {
+        if (closed) {
+            return false;
+        }
+        return exhausted || owner.cancellationOrNull() != null || arrival.nextRowArrived();
     }
 
     /**

@@ -254,7 +254,8 @@ public final class MySqlConnector
             execution.streaming();
             ResultSetMetaData metadata = resultSet.getMetaData();
             List<ColumnMetadata> columns = columns(query.sql(), metadata);
-            return new JdbcResultStream(columns, statement, unproxied(resultSet), execution, MySqlTextColumns.of(statement, metadata, columns));
+            return new JdbcResultStream(columns, statement, unproxied(resultSet), execution, MySqlTextColumns.of(statement, metadata, columns),
+                    MySqlRowArrival.of(lease.connection()));
         }
         catch (SQLException e) {
             QueryException failure = execution.failure(e);
@@ -587,6 +588,13 @@ public final class MySqlConnector
                 }
                 throw e;
             }
+        }
+
+        @Override
+        public boolean nextRowArrived()
+        {
+            // before the first row a failure may run the statement again elsewhere, which waits
+            return (rows > 0 || retry == null || retried) && current.nextRowArrived();
         }
 
         @Override
