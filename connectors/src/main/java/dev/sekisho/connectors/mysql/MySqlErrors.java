@@ -25,6 +25,8 @@ public final class MySqlErrors
 {
     public static final String USER_CANCEL_MESSAGE = "canceling statement due to user request";
 
+    /** PostgreSQL's collation_mismatch: two strings whose collations cannot be reconciled met in one comparison or function. */
+    private static final String COLLATION_MISMATCH = "42P21";
     private static final Map<Integer, String> BY_ERROR_CODE = Map.ofEntries(
             Map.entry(1146, SqlStates.UNDEFINED_TABLE),            // ER_NO_SUCH_TABLE
             Map.entry(1054, SqlStates.UNDEFINED_COLUMN),           // ER_BAD_FIELD_ERROR
@@ -51,6 +53,9 @@ public final class MySqlErrors
             Map.entry(3024, SqlStates.QUERY_CANCELED),             // MySQL ER_QUERY_TIMEOUT
             Map.entry(1242, "21000"),                              // ER_SUBQUERY_NO_1_ROW: a scalar sub-query returned several rows
             Map.entry(1139, "2201B"),                              // ER_REGEXP_ERROR: an invalid regular expression
+            Map.entry(1267, COLLATION_MISMATCH),                   // ER_CANT_AGGREGATE_2COLLATIONS ("Illegal mix of collations")
+            Map.entry(1270, COLLATION_MISMATCH),                   // ER_CANT_AGGREGATE_3COLLATIONS
+            Map.entry(1271, COLLATION_MISMATCH),                   // ER_CANT_AGGREGATE_NCOLLATIONS
             Map.entry(1053, SqlStates.ADMIN_SHUTDOWN));            // ER_SERVER_SHUTDOWN
 
     /** Errors whose server text names only tables, columns, functions or databases. */
@@ -164,6 +169,7 @@ public final class MySqlErrors
             case 1690, 1264 -> "a value is out of range";
             case 1292, 1366 -> "a value could not be converted";
             case 1044, 1142, 1143 -> "the gateway's account may not read a table or column the statement needs";
+            case 1267, 1270, 1271 -> "text values with collations that cannot be compared met in one expression";
             default -> "the server reported an error";
         };
         // MySQL's own text is left out on purpose: it can quote the statement with its bound values
@@ -188,6 +194,8 @@ public final class MySqlErrors
         return switch (code) {
             case 1064, 1149 -> "this is a Sekisho bug: please report the statement (`sekisho policy explain` shows the SQL sent)";
             case 1044, 1142, 1143 -> "grant SELECT on the source's tables to the account in the gateway's configuration";
+            case 1267, 1270, 1271 -> "the text columns involved have collations at the source that MySQL cannot compare "
+                    + "(e.g. a latin1 column with a utf8mb4 one); give them one character set and collation at the source";
             default -> null;
         };
     }

@@ -37,6 +37,9 @@ public class TestMySqlErrors
         assertMapped(new SQLException("Query execution was interrupted (max_statement_time exceeded)", "70100", 1969), "57014");
         assertMapped(new SQLException("Column 'a' in field list is ambiguous", "23000", 1052), "42702");
         assertMapped(new SQLException("something new", "42000", 9999), "42000");
+        assertMapped(new SQLException("Illegal mix of collations (latin1_swedish_ci,IMPLICIT) and (utf8mb4_bin,IMPLICIT) for operation '='",
+                "HY000", 1267), "42P21");
+        assertMapped(new SQLException("Illegal mix of collations for operation 'concat'", "HY000", 1271), "42P21");
         assertMapped(new SQLException("something else", "HY000", 9998), "XX000");
         assertMapped(new SQLException("no state at all"), "XX000");
     }
@@ -59,6 +62,17 @@ public class TestMySqlErrors
         QueryException unknownTable = MySqlErrors.toQueryException(new SQLException(
                 "Table 'shop.gone' doesn't exist", "42S02", 1146), "shop", "replica-1", Optional.empty());
         assertThat(unknownTable.getMessage()).contains("shop.gone");
+    }
+
+    @Test
+    public void testCollationMismatchSaysWhatToChangeWithoutTheServerText()
+    {
+        QueryException mismatch = MySqlErrors.toQueryException(new SQLException(
+                "Illegal mix of collations (latin1_swedish_ci,IMPLICIT) and (utf8mb4_general_ci,COERCIBLE) for operation '='", "HY000", 1267),
+                "shop", "replica-1", Optional.empty());
+        assertThat(mismatch.sqlState()).isEqualTo("42P21");
+        assertThat(mismatch.getMessage()).contains("collations", "MySQL error 1267");
+        assertThat(mismatch.hint()).contains("collation at the source");
     }
 
     @Test
