@@ -10,7 +10,8 @@
 #
 # --stream-only runs only the stream (e.g. with small --customers/--orders while profiling it);
 # --stream-rounds repeats it. Each stream row shows the CPU per row (JVM + MariaDB) of both paths.
-# --stream-read-ahead-ab also streams each round through a gateway with protocol.read_ahead_bytes: 524288.
+# --stream-read-ahead-ab also streams each round through a gateway with protocol.read_ahead_bytes: 0 (reading ahead off),
+# beside the default gateway, which reads ahead.
 #
 # Builds through the reactor (test-compile, never install) and runs the benchmark from the
 # integration tests' class path. MVN_ARGS adds Maven options (e.g. MVN_ARGS="-o

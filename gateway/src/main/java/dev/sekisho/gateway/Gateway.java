@@ -14,6 +14,7 @@ import dev.sekisho.gateway.config.SekishoConfig;
 import dev.sekisho.gateway.dictionary.DictionaryInstaller;
 import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.ClientConnections;
+import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
@@ -162,7 +163,8 @@ public final class Gateway
                     .withMaxConnections(config.protocol().maxConnections())
                     .withIoTransport(PgIoTransport.valueOf(config.protocol().ioTransport().name()))
                     .withCacheHitsOnEventLoop(config.protocol().cacheHitsOnEventLoop())
-                    .withReadAheadBytes(config.protocol().readAheadBytes());
+                    .withReadAheadBytes(config.protocol().readAheadBytes())
+                    .withReadAheadTotalBytes(config.protocol().readAheadTotalBytes());
             if (config.tls().isPresent()) {
                 options = options.withTls(tls(config));
             }
@@ -182,6 +184,7 @@ public final class Gateway
             // one limit over both front doors, and one failed-login count: a door is no way around the other's
             ClientConnections clientConnections = new ClientConnections(config.protocol().maxConnections());
             PgServer server = new PgServer(options, users, throttle, sessions, clientConnections, workers.executor(), SourceHolderThreads.shared());
+            operations.metrics().bindReadAhead(server.readAheadBudget());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
@@ -349,6 +352,12 @@ public final class Gateway
             CachingConnector connector = caching.get(fragment.source());
             return connector != null && connector.wouldAnswer(fragment, statement.resultCacheSetting());
         };
+    }
+
+    /** The bytes of rows the PostgreSQL front door's sessions keep read ahead of their next Execute, together; for tests and metrics. */
+    public ReadAheadBudget readAheadBudget()
+    {
+        return pgServer.readAheadBudget();
     }
 
     /** The result cache, when the configuration has a {@code result_cache:} section. */

@@ -354,6 +354,8 @@ public class TestBadInput
         private final Socket socket;
         private final DataInputStream in;
         private final DataOutputStream out;
+        /** The BackendKeyData of the login: the process id and secret key a CancelRequest names. */
+        private Message backendKey;
 
         private RawPgConnection(Socket socket)
                 throws IOException
@@ -447,9 +449,31 @@ public class TestBadInput
                 if (message.type() == 'Z') {
                     return;
                 }
+                if (message.type() == 'K') {
+                    backendKey = message;
+                }
                 if (message.type() != 'S' && message.type() != 'K' && message.type() != 'N') {
                     fail("unexpected message during startup: " + message);
                 }
+            }
+        }
+
+        /** Sends a CancelRequest for this session's running statement over a new connection to {@code port}, as a client does. */
+        void cancel(int port)
+                throws IOException
+        {
+            if (backendKey == null) {
+                throw new IllegalStateException("no BackendKeyData: not logged in");
+            }
+            try (Socket cancel = new Socket("127.0.0.1", port); DataOutputStream request = new DataOutputStream(cancel.getOutputStream())) {
+                request.writeInt(16);
+                request.writeInt(80877102);
+                request.writeInt(backendKey.readInt(0));
+                request.writeInt(backendKey.readInt(4));
+                request.flush();
+                // the server closes the connection once it handled the request
+                cancel.setSoTimeout(10_000);
+                cancel.getInputStream().read();
             }
         }
 

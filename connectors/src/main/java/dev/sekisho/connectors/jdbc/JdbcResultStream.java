@@ -68,6 +68,7 @@ public final class JdbcResultStream
     private final boolean[] read;
     private final Owner owner;
     private final boolean closeStatement;
+    private final RowArrival arrival;
     private boolean exhausted;
     private boolean failed;
     private boolean closed;
@@ -83,16 +84,18 @@ public final class JdbcResultStream
      */
     public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner, TextColumn[] textColumns)
     {
-        this(columns, statement, resultSet, owner, textColumns, true);
+        this(columns, statement, resultSet, owner, textColumns, RowArrival.UNKNOWN, true);
     }
 
     /**
+     * @param arrival whether the next row has arrived from the server (see {@link #nextRowArrived()})
      * @param closeStatement false when the statement outlives the run (its connection keeps it
      * prepared for the next one): closing the stream then closes only the result set
      */
     public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner, TextColumn[] textColumns,
-            boolean closeStatement)
+            RowArrival arrival, boolean closeStatement)
     {
+        this.arrival = requireNonNull(arrival, "arrival is null");
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
         this.statement = requireNonNull(statement, "statement is null");
         this.resultSet = requireNonNull(resultSet, "resultSet is null");
@@ -132,6 +135,7 @@ public final class JdbcResultStream
             throw cancellation;
         }
         try {
+            arrival.reading();
             if (!resultSet.next()) {
                 exhausted = true;
                 // every row is read: the server's warnings on the statement can be asked for now
@@ -163,6 +167,16 @@ public final class JdbcResultStream
             failed = true;
             throw e;
         }
+    }
+
+    /** Whether {@link #next()} answers now: at the end, cancelled, or with a row the connection has received whole. */
+    @Override
+    public boolean nextRowArrived()
+    {
+        if (closed) {
+            return false;
+        }
+        return exhausted || owner.cancellationOrNull() != null || arrival.nextRowArrived();
     }
 
     /**

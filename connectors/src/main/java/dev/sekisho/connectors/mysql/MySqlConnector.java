@@ -265,7 +265,8 @@ public final class MySqlConnector
             execution.streaming();
             ResultSetMetaData metadata = resultSet.getMetaData();
             List<ColumnMetadata> columns = columns(query.sql(), metadata);
-            return new JdbcResultStream(columns, running, unproxied(resultSet), execution, MySqlTextColumns.of(running, metadata, columns), !kept);
+            return new JdbcResultStream(columns, running, unproxied(resultSet), execution, MySqlTextColumns.of(running, metadata, columns),
+                    MySqlRowArrival.of(lease.connection()), !kept);
         }
         catch (SQLException e) {
             QueryException failure = execution.failure(e);
@@ -608,6 +609,13 @@ public final class MySqlConnector
                 }
                 throw e;
             }
+        }
+
+        @Override
+        public boolean nextRowArrived()
+        {
+            // before the first row a failure may run the statement again elsewhere, which waits
+            return (rows > 0 || retry == null || retried) && current.nextRowArrived();
         }
 
         @Override

@@ -916,6 +916,62 @@ public class TestMySqlConnector
         return Integer.parseInt(host.substring(host.lastIndexOf(':') + 1));
     }
 
+    /**
+     * Whether a streamed row has arrived is told without blocking, from what Connector/J and the
+     * socket hold ({@link MySqlRowArrival}): every row of a result MariaDB sent at once is reported
+     * arrived, and asking again before reading changes nothing (the header looked at is handed back
+     * to the read, the rows come in order); a row MariaDB is still producing is not reported
+     * arrived, nor one whose end MariaDB keeps in its network buffer until it writes the next row.
+     */
+    @Test
+    public void testStreamedRowsArriveWithoutBlocking()
+            throws InterruptedException
+    {
+        try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT seq FROM testdb.seq_1_to_5000"), new TestingExecutionContext())) {
+            assertThat(stream.next()).isTrue();
+            for (long expected = 2; expected <= 5000; expected++) {
+                awaitArrived(stream);
+                assertThat(stream.nextRowArrived()).isTrue();
+                assertThat(stream.next()).isTrue();
+                assertThat(((Number) stream.value(0)).longValue()).isEqualTo(expected);
+            }
+            awaitArrived(stream);
+            assertThat(stream.next()).isFalse();
+            assertThat(stream.nextRowArrived()).as("at the end").isTrue();
+        }
+        // rows of 20 KB, the 4th taking 4 seconds to produce
+        String slow = "SELECT seq, REPEAT('x', 20000) AS pad, SLEEP(IF(seq = 4, 4, 0)) AS slept FROM testdb.seq_1_to_4";
+        try (ResultStream stream = connector.execute(BackendQuery.of("mysql", slow), new TestingExecutionContext())) {
+            long start = System.nanoTime();
+            assertThat(stream.next()).isTrue();
+            Thread.sleep(300);
+            int read = 1;
+            while (read < 4 && stream.nextRowArrived()) {
+                assertThat(stream.next()).isTrue();
+                read++;
+                assertThat(((Number) stream.value(0)).longValue()).isEqualTo(read);
+            }
+            assertThat(read).as("rows read while they had arrived").isBetween(2, 3);
+            assertThat(stream.nextRowArrived()).isFalse();
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("nothing waited for the slow row").isLessThan(2_500);
+            while (read < 4) {
+                assertThat(stream.next()).isTrue();
+                read++;
+                assertThat(((Number) stream.value(0)).longValue()).isEqualTo(read);
+                assertThat((String) stream.value(1)).hasSize(20000);
+            }
+            assertThat(stream.next()).isFalse();
+        }
+    }
+
+    private static void awaitArrived(ResultStream stream)
+            throws InterruptedException
+    {
+        for (int i = 0; i < 2000 && !stream.nextRowArrived(); i++) {
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     public void testEarlyCloseIsFast()
     {

@@ -239,11 +239,16 @@ public record SekishoConfig(
      *         prepared statement is answered on the event loop without a worker where that cannot block
      * @param readAheadBytes {@code protocol.read_ahead_bytes}: the most bytes of a suspended portal's rows
      *         read ahead of the client's next Execute; 0 turns reading ahead off
+     * @param readAheadTotalBytes {@code protocol.read_ahead_total_bytes}: the most bytes of rows read ahead
+     *         that all sessions keep together; 0 turns reading ahead off
      */
-    public record Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop, int readAheadBytes)
+    public record Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop, int readAheadBytes,
+            long readAheadTotalBytes)
     {
-        /** {@code protocol.read_ahead_bytes} by default: off, until a benchmark shows it pays (docs/benchmarks.md, s22-readahead). */
-        public static final int DEFAULT_READ_AHEAD_BYTES = 0;
+        /** {@code protocol.read_ahead_bytes} by default: one batch of 10,000 short rows (docs/benchmarks.md, s22-readahead and s23-stream). */
+        public static final int DEFAULT_READ_AHEAD_BYTES = 512 * 1024;
+        /** {@code protocol.read_ahead_total_bytes} by default. */
+        public static final long DEFAULT_READ_AHEAD_TOTAL_BYTES = 64L * 1024 * 1024;
 
         public Protocol
         {
@@ -251,11 +256,14 @@ public record SekishoConfig(
             if (readAheadBytes < 0) {
                 throw new IllegalArgumentException("readAheadBytes must not be negative: " + readAheadBytes);
             }
+            if (readAheadTotalBytes < 0) {
+                throw new IllegalArgumentException("readAheadTotalBytes must not be negative: " + readAheadTotalBytes);
+            }
         }
 
         public Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop)
         {
-            this(maxMessageBytes, maxConnections, ioTransport, cacheHitsOnEventLoop, DEFAULT_READ_AHEAD_BYTES);
+            this(maxMessageBytes, maxConnections, ioTransport, cacheHitsOnEventLoop, DEFAULT_READ_AHEAD_BYTES, DEFAULT_READ_AHEAD_TOTAL_BYTES);
         }
 
         public Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport)

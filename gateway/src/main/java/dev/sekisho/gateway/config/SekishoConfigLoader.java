@@ -126,7 +126,8 @@ public final class SekishoConfigLoader
         }).orElse(SekishoConfig.Execution.defaults());
 
         SekishoConfig.Protocol protocol = root.optionalSection("protocol").map(section -> {
-            section.rejectUnknownKeys(Set.of("max_message_bytes", "max_connections", "io_transport", "cache_hits_on_event_loop", "read_ahead_bytes"));
+            section.rejectUnknownKeys(Set.of("max_message_bytes", "max_connections", "io_transport", "cache_hits_on_event_loop", "read_ahead_bytes",
+                    "read_ahead_total_bytes"));
             SekishoConfig.Protocol defaults = SekishoConfig.Protocol.defaults();
             SekishoConfig.IoTransport ioTransport = section.optionalString("io_transport")
                     .map(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
@@ -141,7 +142,8 @@ public final class SekishoConfigLoader
                     section.intValue("max_connections", defaults.maxConnections(), 1, 1_000_000),
                     ioTransport,
                     section.booleanValue("cache_hits_on_event_loop", defaults.cacheHitsOnEventLoop()),
-                    section.intValue("read_ahead_bytes", defaults.readAheadBytes(), 0, 1 << 30));
+                    section.intValue("read_ahead_bytes", defaults.readAheadBytes(), 0, 1 << 30),
+                    section.intValue("read_ahead_total_bytes", (int) defaults.readAheadTotalBytes(), 0, 1 << 30));
         }).orElse(SekishoConfig.Protocol.defaults());
 
         ConfigReader sourcesSection = root.optionalSection("sources")

@@ -10,8 +10,15 @@ import static java.util.Objects.requireNonNull;
  * The rows of a suspended portal read while the session waits for the client's next Execute (a
  * client with a fetch size reads its batch meanwhile), so that the next run answers from what is
  * ready instead of the client and the statement taking turns. Bounded: at most the rows of one
- * run (the last Execute's row count) and {@code maxBytes}; read in small chunks between the
+ * run (the last Execute's row count) and {@code maxBytes}, and only bytes reserved from the
+ * gateway-wide {@link ReadAheadBudget} (reserved before rows are kept, given back as they are sent
+ * or dropped: when it is used up, nothing is read ahead); read in small chunks between the
  * session's messages ({@link SessionWorkQueue.Worker#readAhead()}), never while a message waits.
+ *
+ * <p>Only rows the source has delivered already are read ({@link ResultStream#nextRowArrived()}):
+ * reading ahead never waits on the source, so a message that arrives meanwhile (a Close, a Sync,
+ * a Query) waits at most for the chunk's rows at hand, never for a row a slow source has not
+ * produced yet. A source that cannot tell without blocking is not read ahead at all.
  *
  * <p>What a run would have seen is kept in order: the rows, then the end of the rows or the failure
  * that reading the next row raised. The next run of the portal ({@link StatementRun}) sends the
@@ -31,14 +38,19 @@ public final class PortalReadAhead
     static final int CHUNK_ROWS = 128;
     /** A chunk that took longer than this stops the reading ahead until the portal's next run. */
     private static final long SLOW_CHUNK_NANOS = 20_000_000;
-    /** The time is looked at after every 8th row of a chunk: a message waits for at most 20 ms of rows and the row being read. */
+    /** The time is looked at after every 8th row of a chunk: a message waits for at most about 20 ms of rows at hand. */
     private static final int SLOW_CHECK_MASK = 7;
+    /** Bytes reserved from the budget at a time (or what is left of {@code maxBytes}): a few reservations per batch, not one per row. */
+    static final long RESERVE_BYTES = 64 * 1024;
 
     private final Portal portal;
     private final Session session;
     private final RowKeeper kept;
     private final long maxBytes;
+    private final ReadAheadBudget budget;
     private final ResultRow row;
+    /** Bytes reserved from the budget: at least what is kept, while rows are read; exactly what is kept between reads. */
+    private long reserved;
     /** The rows of one run: the last run's row count. */
     private long maxRows;
     private boolean ended;
@@ -46,8 +58,9 @@ public final class PortalReadAhead
     /** Reading stopped until the next run (a slow chunk). */
     private boolean stopped;
 
-    PortalReadAhead(Portal portal, Session session, RowKeeper kept, long maxBytes)
+    PortalReadAhead(Portal portal, Session session, RowKeeper kept, long maxBytes, ReadAheadBudget budget)
     {
+        this.budget = requireNonNull(budget, "budget is null");
         this.portal = requireNonNull(portal, "portal is null");
         this.session = requireNonNull(session, "session is null");
         this.kept = requireNonNull(kept, "kept is null");
@@ -90,11 +103,19 @@ public final class PortalReadAhead
         }
         ResultStream rows = portal.stream();
         long started = System.nanoTime();
-        // a cancel for a message that arrives meanwhile reaches this read (the source may be slow to give its next row)
+        // a cancel for a message that arrives meanwhile reaches this read
         session.readingAhead(portal);
         try {
             for (int i = 0; i < CHUNK_ROWS; i++) {
                 if (kept.rows() >= maxRows || kept.bytes() >= maxBytes) {
+                    return false;
+                }
+                if (kept.bytes() >= reserved && !reserveMore()) {
+                    // the gateway's budget is used up: no reading ahead now (the next Execute reads from the source)
+                    return false;
+                }
+                if (!rows.nextRowArrived()) {
+                    // the source has not delivered the next row: reading it would wait for the source
                     return false;
                 }
                 try {
@@ -109,6 +130,14 @@ public final class PortalReadAhead
                     failure = e;
                     return false;
                 }
+                finally {
+                    // a row longer than what was left of the reservation is counted all the same
+                    long keptBytes = kept.bytes();
+                    if (keptBytes > reserved) {
+                        budget.reserveKept(keptBytes - reserved);
+                        reserved = keptBytes;
+                    }
+                }
                 if ((i & SLOW_CHECK_MASK) == SLOW_CHECK_MASK && System.nanoTime() - started > SLOW_CHUNK_NANOS) {
                     stopped = true;
                     return false;
@@ -117,8 +146,30 @@ public final class PortalReadAhead
         }
         finally {
             session.readingAhead(null);
+            // what was reserved and not filled goes back: between reads a portal holds what it keeps
+            releaseDownTo(kept.bytes());
         }
         return true;
+    }
+
+    /** Reserves the next bytes from the budget; false when it has none left. */
+    private boolean reserveMore()
+    {
+        long bytes = Math.min(RESERVE_BYTES, maxBytes - reserved);
+        if (bytes <= 0 || !budget.tryReserve(bytes)) {
+            return false;
+        }
+        reserved += bytes;
+        return true;
+    }
+
+    /** Gives back to the budget what is reserved beyond {@code bytes}. */
+    private void releaseDownTo(long bytes)
+    {
+        if (reserved > bytes) {
+            budget.release(reserved - bytes);
+            reserved = bytes;
+        }
     }
 
     /** Whether kept rows wait to be sent. */
@@ -130,7 +181,9 @@ public final class PortalReadAhead
     /** Sends up to {@code maxRows} kept rows on (see {@link RowKeeper#send}); returns how many. */
     int send(long maxRows)
     {
-        return kept.send(maxRows);
+        int sent = kept.send(maxRows);
+        releaseDownTo(kept.bytes());
+        return sent;
     }
 
     /** Whether reading ahead reached the end of the rows (report it once the kept rows are sent). */
@@ -151,9 +204,10 @@ public final class PortalReadAhead
         }
     }
 
-    /** Frees the kept rows. */
+    /** Frees the kept rows and gives their bytes back to the budget; may be called more than once. */
     public void release()
     {
         kept.release();
+        releaseDownTo(0);
     }
 }

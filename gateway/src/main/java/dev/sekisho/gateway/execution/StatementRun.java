@@ -223,9 +223,10 @@ public final class StatementRun
     /**
      * After the run suspended: the portal's rows to read ahead of its next run, at most this run's
      * row count and {@code maxBytes} (those this run was given and did not send, with more read
-     * after them); empty when the sink keeps no rows for it ({@link RowSink#rowKeeper()}).
+     * after them), within what {@code budget} has left; empty when the sink keeps no rows for it
+     * ({@link RowSink#rowKeeper()}).
      */
-    public Optional<PortalReadAhead> readAhead(long maxBytes)
+    public Optional<PortalReadAhead> readAhead(long maxBytes, ReadAheadBudget budget)
     {
         if (!ended || portal == null || maxRows <= 0 || sent < maxRows) {
             throw new IllegalStateException("the run of portal \"" + portalName + "\" did not suspend");
@@ -239,7 +240,7 @@ public final class StatementRun
             if (keeper == null) {
                 return Optional.empty();
             }
-            readAhead = new PortalReadAhead(portal, session, keeper, maxBytes);
+            readAhead = new PortalReadAhead(portal, session, keeper, maxBytes, budget);
         }
         readAhead.suspendedAfter(maxRows);
         return Optional.of(readAhead);

@@ -3,6 +3,7 @@ package dev.sekisho.gateway.metrics;
 import dev.sekisho.gateway.audit.AuditLog;
 import dev.sekisho.gateway.execution.ClientOrigin;
 import dev.sekisho.gateway.execution.LoginRefusal;
+import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.SessionInfo;
 import dev.sekisho.gateway.execution.SessionListener;
 import dev.sekisho.gateway.execution.StatementFailures;
@@ -275,6 +276,17 @@ public final class GatewayMetrics
             Gauge.builder("sekisho.result.cache.hit.ratio", cache, results -> results.stats().hitRatio())
                     .description("Result-cache hits over cacheable reads since start").register(registry);
         });
+    }
+
+    /** The bytes of rows read ahead of their clients' next Execute that the sessions keep now, and may keep together. */
+    public void bindReadAhead(ReadAheadBudget budget)
+    {
+        requireNonNull(budget, "budget is null");
+        Gauge.builder("sekisho.read.ahead.kept", budget, ReadAheadBudget::usedBytes)
+                .description("Bytes of rows read ahead of their clients' next Execute, kept by all sessions (protocol.read_ahead_total_bytes bounds it)")
+                .baseUnit("bytes").register(registry);
+        Gauge.builder("sekisho.read.ahead.limit", budget, ReadAheadBudget::totalBytes)
+                .description("protocol.read_ahead_total_bytes").baseUnit("bytes").register(registry);
     }
 
     /** The metrics in Prometheus's text format, with the sources' servers read now. */

@@ -10,7 +10,8 @@ import static java.util.Objects.requireNonNull;
 /**
  * A suspended portal's rows read ahead of its next Execute, kept as the DataRow messages its
  * {@link PgRowSink} wrote (the same bytes, so the Execute sends them on by a copy) in one buffer
- * of the connection's allocator. Sending walks the messages' lengths to find where the rows end.
+ * of the connection's allocator, freed once they are all sent. Sending walks the messages' lengths
+ * to find where the rows end.
  */
 final class PgKeptRows
         implements RowKeeper
@@ -37,7 +38,15 @@ final class PgKeptRows
         if (kept == null) {
             kept = allocator.buffer(batchBytes);
         }
-        encoder.writeRow(kept, row);
+        int start = kept.writerIndex();
+        try {
+            encoder.writeRow(kept, row);
+        }
+        catch (RuntimeException | Error e) {
+            // nothing of a row that failed to encode stays (its bytes would be counted and never sent)
+            kept.writerIndex(start);
+            throw e;
+        }
         rows++;
     }
 
@@ -71,8 +80,9 @@ final class PgKeptRows
         kept.readerIndex(end);
         rows -= count;
         if (rows == 0) {
-            // the next rows read ahead start at the front of the buffer again
-            kept.clear();
+            // a portal waiting for its client holds no memory: the next rows read ahead take a buffer again
+            kept.release();
+            kept = null;
         }
         else {
             // rows sent are not kept for long: the buffer holds about what is kept, not all that passed through it

@@ -2,6 +2,7 @@ package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.PortalReadAhead;
+import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
 import dev.sekisho.gateway.execution.StatementFailures;
 import dev.sekisho.gateway.execution.StatementRun;
@@ -48,6 +49,8 @@ final class PgMessageProcessor
     private final PgColumnEncodings.Memo encodings = new PgColumnEncodings.Memo();
     /** The most bytes of rows read ahead of a suspended portal's next Execute; 0: no reading ahead. */
     private final long readAheadBytes;
+    /** The bytes of rows read ahead that all sessions may keep together. */
+    private final ReadAheadBudget readAheadBudget;
     /** Rows read ahead, by portal name (a portal that closed had its rows freed). */
     private final Map<String, PortalReadAhead> readAheads = new HashMap<>();
     /** The portal whose rows are read ahead while nothing waits: the last one suspended; null when none is. */
@@ -73,12 +76,17 @@ final class PgMessageProcessor
     /** @param readyForQuerySent called after each ReadyForQuery went out (the connection arms its idle timeout) */
     PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection, Runnable readyForQuerySent)
     {
-        this(session, out, closeConnection, readyForQuerySent, 0);
+        this(session, out, closeConnection, readyForQuerySent, 0, ReadAheadBudget.NONE);
     }
 
-    /** @param readAheadBytes the most bytes of a suspended portal's rows read ahead of its next Execute; 0: none */
-    PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection, Runnable readyForQuerySent, long readAheadBytes)
+    /**
+     * @param readAheadBytes the most bytes of a suspended portal's rows read ahead of its next Execute; 0: none
+     * @param readAheadBudget the bytes of rows read ahead that all sessions may keep together
+     */
+    PgMessageProcessor(ClientSession session, PgOutput out, Runnable closeConnection, Runnable readyForQuerySent, long readAheadBytes,
+            ReadAheadBudget readAheadBudget)
     {
+        this.readAheadBudget = requireNonNull(readAheadBudget, "readAheadBudget is null");
         if (readAheadBytes < 0) {
             throw new IllegalArgumentException("readAheadBytes must not be negative: " + readAheadBytes);
         }
@@ -307,10 +315,10 @@ final class PgMessageProcessor
     /** The run of {@code portalName} suspended: its next rows are read ahead of the next Execute, if they may be. */
     private void suspended(String portalName, StatementRun run)
     {
-        if (readAheadBytes == 0) {
+        if (readAheadBytes == 0 || !readAheadBudget.isEnabled()) {
             return;
         }
-        Optional<PortalReadAhead> readAhead = run.readAhead(readAheadBytes);
+        Optional<PortalReadAhead> readAhead = run.readAhead(readAheadBytes, readAheadBudget);
         PortalReadAhead previous = readAhead.isPresent() ? readAheads.put(portalName, readAhead.get()) : readAheads.remove(portalName);
         if (previous != null && previous != readAhead.orElse(null)) {
             previous.release();

@@ -9,6 +9,7 @@ import dev.sekisho.gateway.execution.LoginRefusal;
 import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.ClientSession;
+import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
@@ -132,10 +133,13 @@ final class PgProtocolHandler
     private volatile long handled;
     /** The session's idle timeouts; null until authenticated. */
     private IdleSessionTimer idleTimer;
+    /** The bytes of rows read ahead that all the server's sessions keep together. */
+    private final ReadAheadBudget readAheadBudget;
 
     PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, LoginThrottle throttle, Sessions sessions, Executor workers,
-            Executor holders, ClientConnections connections)
+            Executor holders, ClientConnections connections, ReadAheadBudget readAheadBudget)
     {
+        this.readAheadBudget = requireNonNull(readAheadBudget, "readAheadBudget is null");
         this.holders = requireNonNull(holders, "holders is null");
         this.options = requireNonNull(options, "options is null");
         this.authenticator = requireNonNull(authenticator, "authenticator is null");
@@ -398,7 +402,7 @@ final class PgProtocolHandler
         }
         Sessions.CancelKey key = created.cancelKey();
         processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close(),
-                () -> armIdleTimer(created), options.readAheadBytes());
+                () -> armIdleTimer(created), options.readAheadBytes(), readAheadBudget);
         idleTimer = new IdleSessionTimer(channel.eventLoop(), () -> received, inTransaction -> idleTimeoutExpired(created, inTransaction));
         worker = new CountingWorker(processor);
         work = new SessionWorkQueue<>(created, workers, holders, worker, new ChannelTransport());

@@ -4,6 +4,7 @@ import dev.sekisho.gateway.auth.LoginThrottle;
 import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.execution.ClientConnections;
+import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
@@ -48,6 +49,8 @@ public final class PgServer
     private final ExecutorService workers;
     private final Executor holders;
     private final ClientConnections connections;
+    /** The bytes of rows read ahead that all of this server's sessions keep together. */
+    private final ReadAheadBudget readAheadBudget;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -102,6 +105,13 @@ public final class PgServer
         this.throttle = requireNonNull(throttle, "throttle is null");
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.workers = requireNonNull(workers, "workers is null");
+        this.readAheadBudget = new ReadAheadBudget(options.readAheadTotalBytes());
+    }
+
+    /** The bytes of rows read ahead that this server's sessions keep now, and may keep together. */
+    public ReadAheadBudget readAheadBudget()
+    {
+        return readAheadBudget;
     }
 
     /**
@@ -190,7 +200,7 @@ public final class PgServer
 
     private PgProtocolHandler newProtocolHandler()
     {
-        return new PgProtocolHandler(options, authenticator, throttle, sessions, workers, holders, connections);
+        return new PgProtocolHandler(options, authenticator, throttle, sessions, workers, holders, connections, readAheadBudget);
     }
 
     /** Stops accepting, closes every connection. Does not shut down the worker pool. */

@@ -23,6 +23,8 @@ import static java.util.Objects.requireNonNull;
  *         {@link PgMessageProcessor#answerOnEventLoop}); on by default
  * @param readAheadBytes the most bytes of a suspended portal's rows read ahead of its next Execute
  *         while the client reads the last batch ({@link dev.sekisho.gateway.execution.PortalReadAhead}); 0: none
+ * @param readAheadTotalBytes the most bytes of rows read ahead that all connections keep together
+ *         ({@link dev.sekisho.gateway.execution.ReadAheadBudget}); 0: none is read ahead
  */
 public record PgServerOptions(
         String host,
@@ -37,7 +39,8 @@ public record PgServerOptions(
         Optional<PgTls> tls,
         PgIoTransport ioTransport,
         boolean cacheHitsOnEventLoop,
-        int readAheadBytes)
+        int readAheadBytes,
+        long readAheadTotalBytes)
 {
     public PgServerOptions
     {
@@ -68,81 +71,92 @@ public record PgServerOptions(
         if (readAheadBytes < 0) {
             throw new IllegalArgumentException("readAheadBytes must not be negative: " + readAheadBytes);
         }
+        if (readAheadTotalBytes < 0) {
+            throw new IllegalArgumentException("readAheadTotalBytes must not be negative: " + readAheadTotalBytes);
+        }
     }
 
-    /** The most bytes of rows read ahead of a suspended portal's next Execute, by default: none (not yet shown to pay, docs/benchmarks.md). */
-    public static final int DEFAULT_READ_AHEAD_BYTES = 0;
+    /** The most bytes of rows read ahead of a suspended portal's next Execute, by default: a batch of 10,000 short rows (docs/benchmarks.md). */
+    public static final int DEFAULT_READ_AHEAD_BYTES = 512 * 1024;
+    /** The most bytes of rows read ahead that all connections keep together, by default. */
+    public static final long DEFAULT_READ_AHEAD_TOTAL_BYTES = 64L * 1024 * 1024;
 
     /** Port 5432 on localhost, 10,000-byte startup packets, 16 MiB messages, 500 connections. */
     public static PgServerOptions defaults()
     {
         return new PgServerOptions("127.0.0.1", 5432, 10_000, 16 * 1024 * 1024, 500, 0, 256 * 1024, 1024 * 1024, 64 * 1024, Optional.empty(),
-                PgIoTransport.AUTO, true, DEFAULT_READ_AHEAD_BYTES);
+                PgIoTransport.AUTO, true, DEFAULT_READ_AHEAD_BYTES, DEFAULT_READ_AHEAD_TOTAL_BYTES);
     }
 
     public PgServerOptions withHost(String host)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withPort(int port)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withMaxStartupPacketBytes(int maxStartupPacketBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withMaxMessageBytes(int maxMessageBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withMaxConnections(int maxConnections)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withIoThreads(int ioThreads)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withWriteBufferWaterMarks(int low, int high)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes, tls, ioTransport,
-                cacheHitsOnEventLoop, readAheadBytes);
+                cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withTls(PgTls tls)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, Optional.of(tls), ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, Optional.of(tls), ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withIoTransport(PgIoTransport ioTransport)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withCacheHitsOnEventLoop(boolean cacheHitsOnEventLoop)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withReadAheadBytes(int readAheadBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+    }
+
+    public PgServerOptions withReadAheadTotalBytes(long readAheadTotalBytes)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 }

@@ -65,6 +65,13 @@ record CachedResult(List<ColumnMetadata> columns, List<Object[]> rows, long byte
         }
 
         @Override
+        public boolean nextRowArrived()
+        {
+            // the rows are in memory
+            return true;
+        }
+
+        @Override
         public Object value(int column)
         {
             if (current == null) {

@@ -518,6 +518,12 @@ public final class ResultCache
         }
 
         @Override
+        public boolean nextRowArrived()
+        {
+            return next < prefix.size() || rest.nextRowArrived();
+        }
+
+        @Override
         public Object value(int column)
         {
             return current != null ? current[column] : rest.value(column);

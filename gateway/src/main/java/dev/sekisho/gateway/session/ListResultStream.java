@@ -41,6 +41,13 @@ final class ListResultStream
     }
 
     @Override
+    public boolean nextRowArrived()
+    {
+        // the rows are in memory
+        return true;
+    }
+
+    @Override
     public Object value(int column)
     {
         return rows.get(position).get(column);

@@ -82,6 +82,13 @@ final class ResultLimit
     }
 
     @Override
+    public boolean nextRowArrived()
+    {
+        // the limits are checked on rows at hand: they never wait
+        return rows.nextRowArrived();
+    }
+
+    @Override
     public Object value(int column)
     {
         return rows.value(column);

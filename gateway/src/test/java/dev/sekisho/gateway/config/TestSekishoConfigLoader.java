@@ -254,16 +254,30 @@ class TestSekishoConfigLoader
     }
 
     @Test
-    void readingAheadIsOffUnlessTurnedOn()
+    void readingAheadIsOnUnlessTurnedOff()
     {
         String sources = "\nsources:\n  shop: {type: mysql, replicas: [{host: r1}]}\n";
-        assertThat(SekishoConfigLoader.load("users_file: users.yaml" + sources, FILE).protocol().readAheadBytes()).isZero();
+        SekishoConfig.Protocol defaults = SekishoConfigLoader.load("users_file: users.yaml" + sources, FILE).protocol();
+        assertThat(defaults.readAheadBytes()).isEqualTo(512 * 1024);
+        assertThat(defaults.readAheadTotalBytes()).isEqualTo(64L * 1024 * 1024);
         assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_bytes: 0}" + sources, FILE).protocol().readAheadBytes()).isZero();
         assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_bytes: 1048576}" + sources, FILE).protocol().readAheadBytes())
                 .isEqualTo(1024 * 1024);
         assertThatThrownBy(() -> SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_bytes: -1}" + sources, FILE))
                 .isInstanceOf(ConfigException.class)
                 .hasMessageContaining("read_ahead_bytes");
+        SekishoConfig.Protocol total = SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_total_bytes: 1048576}" + sources, FILE)
+                .protocol();
+        assertThat(total.readAheadTotalBytes()).isEqualTo(1024 * 1024);
+        assertThat(total.readAheadBytes()).isEqualTo(512 * 1024);
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_total_bytes: 0}" + sources, FILE).protocol().readAheadTotalBytes())
+                .isZero();
+        assertThatThrownBy(() -> SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_total_bytes: -1}" + sources, FILE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("read_ahead_total_bytes");
+        assertThatThrownBy(() -> SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {read_ahead_total_bytes: lots}" + sources, FILE))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("read_ahead_total_bytes");
     }
 
     @Test

@@ -3,8 +3,10 @@ package dev.sekisho.gateway.pgwire;
 import dev.sekisho.gateway.auth.ScramVerifier;
 import dev.sekisho.gateway.auth.UserRecord;
 import dev.sekisho.gateway.auth.UserStore;
+import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.pgwire.TestingPgWire.Message;
 import dev.sekisho.policies.Principal;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A suspended portal's next rows are read from the source while the client reads its batch, at
- * most the last Execute's row count of them, and the next Execute sends them first; a failure met
- * while reading ahead waits for the Execute that reaches its row. Every task runs on the test's
+ * most the last Execute's row count of them and only those the source delivered already, and the
+ * next Execute sends them first; a failure met while reading ahead waits for the Execute that
+ * reaches its row. The bytes kept come from one budget of the server's: a session finding it used
+ * up reads nothing ahead, and however a portal ends its bytes go back. Every task runs on the test's
  * thread, so the reading ahead is done when a reply has been read, and the source's row count
  * shows it.
  */
@@ -36,9 +40,13 @@ class TestPgPortalReadAhead
     private static final ScramVerifier ALICE = ScramVerifier.create("s3cret".toCharArray(), "0123456789abcdef".getBytes(StandardCharsets.UTF_8), 4096);
 
     private static final PgServerOptions READING_AHEAD = PgServerOptions.defaults().withReadAheadBytes(512 * 1024);
+    /** What a portal reserves from the total budget at a time ({@code PortalReadAhead.RESERVE_BYTES}). */
+    private static final long RESERVATION_BYTES = 64 * 1024;
 
     private final TestingQueryPlanner planner = new TestingQueryPlanner();
     private final List<EmbeddedChannel> channels = new ArrayList<>();
+    /** The last server logged in to. */
+    private PgServer server;
 
     @AfterEach
     void tearDown()
@@ -48,15 +56,22 @@ class TestPgPortalReadAhead
 
     private TestingPgWire login(PgServerOptions options)
     {
-        PgServer server = new PgServer(options, UserStore.of(Map.of("alice", new UserRecord(new Principal("alice", Set.of("analysts"), Map.of()), ALICE))),
+        server = new PgServer(options, UserStore.of(Map.of("alice", new UserRecord(new Principal("alice", Set.of("analysts"), Map.of()), ALICE))),
                 planner, new TestingDirectExecutor(), List.of("shop"));
+        TestingPgWire wire = connect(server);
+        wire.sendAll(query("begin"));
+        assertThat(types(wire.read())).isEqualTo("CZ");
+        return wire;
+    }
+
+    /** A session of {@code server}, outside a transaction block. */
+    private TestingPgWire connect(PgServer server)
+    {
         EmbeddedChannel channel = new EmbeddedChannel(server.channelInitializer());
         channels.add(channel);
         TestingPgWire wire = new TestingPgWire(channel);
         wire.startup(Map.of("user", "alice", "database", "shop"));
         assertThat(types(wire.authenticate("s3cret"))).matches("RRS+KZ");
-        wire.sendAll(query("begin"));
-        assertThat(types(wire.read())).isEqualTo("CZ");
         return wire;
     }
 
@@ -90,9 +105,19 @@ class TestPgPortalReadAhead
     }
 
     @Test
-    void nothingIsReadAheadByDefault()
+    void nextRowsAreReadAheadByDefault()
     {
         TestingPgWire wire = login(PgServerOptions.defaults());
+        wire.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertThat(planner.rowsProduced()).isEqualTo(200);
+        assertThat(server.readAheadBudget().usedBytes()).isPositive();
+    }
+
+    @Test
+    void nothingIsReadAheadWhenTurnedOff()
+    {
+        TestingPgWire wire = login(PgServerOptions.defaults().withReadAheadBytes(0));
         wire.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
         assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
         assertThat(planner.rowsProduced()).isEqualTo(100);
@@ -162,6 +187,142 @@ class TestPgPortalReadAhead
         List<Message> second = wire.read();
         assertThat(types(second)).isEqualTo("D".repeat(100) + "sZ");
         assertRows(second.subList(0, 100), 100);
+    }
+
+    @Test
+    void nothingIsReadAheadWhenTheTotalBudgetIsZero()
+    {
+        TestingPgWire wire = login(READING_AHEAD.withReadAheadTotalBytes(0));
+        wire.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertThat(planner.rowsProduced()).isEqualTo(100);
+    }
+
+    @Test
+    void onlyRowsTheSourceDeliveredAreReadAhead()
+    {
+        TestingPgWire wire = login(READING_AHEAD);
+        // 150 rows at hand, the rest not yet delivered: reading them ahead would wait for the source
+        wire.sendAll(parse("S_1", "select n from arriving(1000, 150)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertThat(planner.rowsProduced()).isEqualTo(150);
+
+        // a message that comes meanwhile is answered at once, and the next Execute reads on from the source
+        wire.sendAll(parse("S_2", "select n from series(3)"), sync());
+        assertThat(types(wire.read())).isEqualTo("1Z");
+        wire.sendAll(execute("C_1", 100), sync());
+        List<Message> second = wire.read();
+        assertThat(types(second)).isEqualTo("D".repeat(100) + "sZ");
+        assertRows(second.subList(0, 100), 100);
+        wire.sendAll(query("commit"));
+        assertThat(types(wire.read())).isEqualTo("CZ");
+        assertThat(server.readAheadBudget().usedBytes()).isZero();
+    }
+
+    @Test
+    void theTotalBudgetIsSharedBySessions()
+    {
+        // room for one reservation: the first session's read-ahead takes it, the second session reads none ahead
+        TestingPgWire first = login(READING_AHEAD.withReadAheadTotalBytes(RESERVATION_BYTES));
+        TestingPgWire second = connect(server);
+        second.sendAll(query("begin"));
+        assertThat(types(second.read())).isEqualTo("CZ");
+
+        first.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        assertThat(types(first.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertThat(planner.rowsProduced()).isEqualTo(200);
+        long kept = server.readAheadBudget().usedBytes();
+        // rows 100 to 199, DataRows of 14 bytes: what was reserved beyond them went back
+        assertThat(kept).isEqualTo(100L * 14);
+
+        second.sendAll(parse("S_1", "select n from series(1000)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        List<Message> secondRows = second.read();
+        assertThat(types(secondRows)).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertRows(secondRows.subList(2, 102), 0);
+        assertThat(planner.rowsProduced()).as("nothing read ahead for the second session").isEqualTo(300);
+        assertThat(server.readAheadBudget().usedBytes()).isEqualTo(kept);
+        second.sendAll(execute("C_1", 100), sync());
+        List<Message> secondMore = second.read();
+        assertThat(types(secondMore)).isEqualTo("D".repeat(100) + "sZ");
+        assertRows(secondMore.subList(0, 100), 100);
+
+        // the first session's next Execute sends what it kept and gives the bytes back; then it reads ahead again
+        first.sendAll(execute("C_1", 100), sync());
+        List<Message> firstMore = first.read();
+        assertThat(types(firstMore)).isEqualTo("D".repeat(100) + "sZ");
+        assertRows(firstMore.subList(0, 100), 100);
+        first.sendAll(query("commit"));
+        assertThat(types(first.read())).isEqualTo("CZ");
+        assertThat(server.readAheadBudget().usedBytes()).as("the first session's portal ended").isZero();
+
+        // with the budget free again, the second session reads ahead
+        long produced = planner.rowsProduced();
+        second.sendAll(execute("C_1", 100), sync());
+        assertThat(types(second.read())).isEqualTo("D".repeat(100) + "sZ");
+        assertThat(planner.rowsProduced()).isEqualTo(produced + 200);
+        assertThat(server.readAheadBudget().usedBytes()).isPositive();
+        second.sendAll(query("rollback"));
+        assertThat(types(second.read())).isEqualTo("CZ");
+        assertThat(server.readAheadBudget().usedBytes()).isZero();
+    }
+
+    @Test
+    void theBudgetComesBackHoweverThePortalEnds()
+    {
+        login(READING_AHEAD);
+        ReadAheadBudget budget = server.readAheadBudget();
+        List<String> ends = List.of("all rows sent", "Close", "Sync of the implicit transaction", "COMMIT", "ROLLBACK",
+                "a failure met reading ahead", "the client leaving");
+        for (String end : ends) {
+            TestingPgWire wire = connect(server);
+            boolean block = !end.equals("Sync of the implicit transaction");
+            if (block) {
+                wire.sendAll(query("begin"));
+                assertThat(types(wire.read())).isEqualTo("CZ");
+            }
+            String source = end.startsWith("a failure") ? "select n from failing(150)" : "select n from series(1000)";
+            if (block) {
+                wire.sendAll(parse("S_1", source), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+                assertThat(types(wire.read())).as(end).isEqualTo("12" + "D".repeat(100) + "sZ");
+            }
+            else {
+                // Execute and Flush leave the implicit transaction's portal open, and the rows are read ahead then
+                wire.sendAll(parse("S_1", source), bind("C_1", "S_1", List.of()), execute("C_1", 100), TestingPgWire.frame('H', Unpooled.buffer()));
+                assertThat(types(wire.read())).as(end).isEqualTo("12" + "D".repeat(100) + "s");
+            }
+            assertThat(budget.usedBytes()).as("kept before: " + end).isPositive();
+            switch (end) {
+                case "all rows sent" -> {
+                    wire.sendAll(execute("C_1", 0), sync());
+                    assertThat(types(wire.read())).isEqualTo("D".repeat(900) + "CZ");
+                }
+                case "Close" -> {
+                    wire.sendAll(close('P', "C_1"), sync());
+                    assertThat(types(wire.read())).isEqualTo("3Z");
+                }
+                case "Sync of the implicit transaction" -> {
+                    wire.sendAll(sync());
+                    assertThat(types(wire.read())).isEqualTo("Z");
+                }
+                case "COMMIT" -> {
+                    wire.sendAll(query("commit"));
+                    assertThat(types(wire.read())).isEqualTo("CZ");
+                }
+                case "ROLLBACK" -> {
+                    wire.sendAll(query("rollback"));
+                    assertThat(types(wire.read())).isEqualTo("CZ");
+                }
+                case "a failure met reading ahead" -> {
+                    wire.sendAll(execute("C_1", 100), sync());
+                    assertThat(types(wire.read())).isEqualTo("D".repeat(50) + "EZ");
+                }
+                case "the client leaving" -> wire.channel().close();
+                default -> throw new AssertionError(end);
+            }
+            assertThat(budget.usedBytes()).as("kept after: " + end).isZero();
+            assertThat(planner.openStreams()).as("streams open after: " + end).isZero();
+            wire.channel().close();
+        }
     }
 
     private static void assertRows(List<Message> dataRows, int first)

@@ -38,6 +38,8 @@ import java.util.regex.Pattern;
  *   <li>{@code select * from all_types}: one row with every type, and one row of NULLs</li>
  *   <li>{@code select n from failing(N)}: fails with 57014 after N rows</li>
  *   <li>{@code select n from slow_series(N)}: N rows of bigint, each taking a millisecond to come</li>
+ *   <li>{@code select n from arriving(N, K)}: N rows of bigint of which only the first K have arrived
+ *       ({@link ResultStream#nextRowArrived()}); the rest come when read</li>
  *   <li>{@code select * from empty}: no rows</li>
  *   <li>{@code select * from catalog_types}: catalog-typed columns ({@code name}, {@code oid},
  *       {@code "char"}, {@code text[]}, {@code int2vector}, {@code int2[]}, {@code oidvector},
@@ -58,6 +60,7 @@ public final class TestingQueryPlanner
     private static final Pattern SERIES = Pattern.compile("select n from series\\((\\d+)\\)");
     private static final Pattern FAILING = Pattern.compile("select n from failing\\((\\d+)\\)");
     private static final Pattern SLOW_SERIES = Pattern.compile("select n from slow_series\\((\\d+)\\)");
+    private static final Pattern ARRIVING = Pattern.compile("select n from arriving\\((\\d+), (\\d+)\\)");
     private static final Pattern BLOCKING = Pattern.compile("select n from blocking(_raw)?\\((\\d+)\\)");
     private static final Pattern THROWING = Pattern.compile("select n from (prepare|execute|read)_throws\\((\\w+)\\)");
 
@@ -321,6 +324,12 @@ public final class TestingQueryPlanner
                 return row;
             }));
         }
+        Matcher arriving = ARRIVING.matcher(text);
+        if (arriving.matches()) {
+            long count = Long.parseLong(arriving.group(1));
+            long arrived = Long.parseLong(arriving.group(2));
+            return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), parameters -> generated(count, -1, arrived, row -> row));
+        }
         Matcher failing = FAILING.matcher(text);
         if (failing.matches()) {
             long count = Long.parseLong(failing.group(1));
@@ -351,6 +360,12 @@ public final class TestingQueryPlanner
 
     private ResultStream generated(long count, long failAt, java.util.function.LongFunction<Object> row)
     {
+        return generated(count, failAt, -1, row);
+    }
+
+    /** @param arrived how many rows (counting the end or the failure as one) are at hand without waiting; -1: all */
+    private ResultStream generated(long count, long failAt, long arrived, java.util.function.LongFunction<Object> row)
+    {
         openStreams.incrementAndGet();
         return new ResultStream()
         {
@@ -378,6 +393,12 @@ public final class TestingQueryPlanner
                     return true;
                 }
                 return false;
+            }
+
+            @Override
+            public boolean nextRowArrived()
+            {
+                return arrived < 0 || position + 1 < arrived;
             }
 
             @Override

@@ -58,8 +58,11 @@ public final class SuiteBenchmark
     private Gateway plain;
     private Gateway policed;
     private Gateway caching;
-    /** With --stream-read-ahead-ab: a gateway that reads suspended portals ahead (protocol.read_ahead_bytes), streamed in the same rounds; else null. */
-    private Gateway readAheadOn;
+    /**
+     * With --stream-read-ahead-ab: a gateway that does not read suspended portals ahead ({@code protocol.read_ahead_bytes: 0}), streamed in
+     * the same rounds as the plain gateway, which does (the default); else null.
+     */
+    private Gateway readAheadOff;
     private int streamRound;
 
     private SuiteBenchmark(TestingGateway testing, Options options)
@@ -100,7 +103,7 @@ public final class SuiteBenchmark
         plain = testing.startGatewayWith("", null);
         if (options.streamOnly()) {
             if (options.streamReadAheadAb()) {
-                readAheadOn = testing.startGatewayWith("protocol: {read_ahead_bytes: 524288}", null);
+                readAheadOff = testing.startGatewayWith("protocol: {read_ahead_bytes: 0}", null);
             }
             try {
                 for (int round = 0; round < options.streamRounds(); round++) {
@@ -109,8 +112,8 @@ public final class SuiteBenchmark
             }
             finally {
                 plain.close();
-                if (readAheadOn != null) {
-                    readAheadOn.close();
+                if (readAheadOff != null) {
+                    readAheadOff.close();
                 }
             }
             System.out.println(report(loadBefore, load()));
@@ -247,15 +250,15 @@ public final class SuiteBenchmark
         if (direct[0] != options.streamRows()) {
             throw new IllegalStateException("the stream returned " + direct[0] + " rows directly");
         }
-        if (readAheadOn == null) {
+        if (readAheadOff == null) {
             streamThroughGateway(plain, "", sql, direct[0] / directSeconds, directCpu, directEnd, directCpuNanos);
             return;
         }
         // A/B in one run: the order alternates between rounds, so that neither always runs warmer
         boolean offFirst = streamRound % 2 == 0;
-        streamThroughGateway(offFirst ? plain : readAheadOn, offFirst ? ", read ahead off" : ", read ahead on", sql, direct[0] / directSeconds, directCpu,
+        streamThroughGateway(offFirst ? readAheadOff : plain, offFirst ? ", read ahead off" : ", read ahead on", sql, direct[0] / directSeconds, directCpu,
                 directEnd, directCpuNanos);
-        streamThroughGateway(offFirst ? readAheadOn : plain, offFirst ? ", read ahead on" : ", read ahead off", sql, direct[0] / directSeconds, directCpu,
+        streamThroughGateway(offFirst ? plain : readAheadOff, offFirst ? ", read ahead on" : ", read ahead off", sql, direct[0] / directSeconds, directCpu,
                 directEnd, directCpuNanos);
     }
 
@@ -592,8 +595,8 @@ public final class SuiteBenchmark
     /**
      * @param streamOnly only the stream (a plain gateway, no other case), e.g. while profiling it
      * @param streamRounds how many times the stream runs (gateway and direct each time, in turn)
-     * @param streamReadAheadAb with streamOnly: each round streams through a second gateway that reads suspended portals ahead
-     *         ({@code protocol.read_ahead_bytes: 524288}) too, in alternating order
+     * @param streamReadAheadAb with streamOnly: each round streams through a second gateway that does not read suspended portals ahead
+     *         ({@code protocol.read_ahead_bytes: 0}) too, beside the default one that does, in alternating order
      */
     private record Options(int customers, int orders, int streamRows, int iterations, int heavyIterations, int coldShapes, int warmup, int threads,
             boolean streamOnly, int streamRounds, boolean streamReadAheadAb)

@@ -42,6 +42,12 @@ final class ConvertingResultStream
     }
 
     @Override
+    public boolean nextRowArrived()
+    {
+        return delegate.nextRowArrived();
+    }
+
+    @Override
     public Object value(int column)
     {
         Object value = delegate.value(column);

@@ -98,6 +98,12 @@ final class LocalProjection
             }
 
             @Override
+            public boolean nextRowArrived()
+            {
+                return source.nextRowArrived();
+            }
+
+            @Override
             public Object value(int column)
             {
                 return row[column];

@@ -244,6 +244,12 @@ final class PushedDownQuery
         }
 
         @Override
+        public boolean nextRowArrived()
+        {
+            return delegate.nextRowArrived();
+        }
+
+        @Override
         public Object value(int column)
         {
             return delegate.value(sourceColumns[column]);

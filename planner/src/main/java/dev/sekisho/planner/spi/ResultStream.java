@@ -22,6 +22,18 @@ public interface ResultStream
     boolean next();
 
     /**
+     * Whether {@link #next()} would return now without waiting for the source: the next row (or the
+     * end of the rows, or the source's error) has arrived already, whole. A front door that reads
+     * rows ahead of the client's request reads only while this holds, so that a message arriving
+     * meanwhile never waits for a source that is slow to produce its next row. False when that cannot
+     * be known without blocking (the default): such a stream is never read ahead. Must not block.
+     */
+    default boolean nextRowArrived()
+    {
+        return false;
+    }
+
+    /**
      * The value of one column of the current row, as the Java type listed in
      * {@link ColumnType.Kind}, or null for SQL NULL.
      *
