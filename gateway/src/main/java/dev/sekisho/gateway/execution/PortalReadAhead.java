@@ -102,7 +102,7 @@ public final class PortalReadAhead
             return false;
         }
         ResultStream rows = portal.stream();
-        long started = System.nanoTime();
+        long started = budget.nanoTime();
         // a cancel for a message that arrives meanwhile reaches this read
         session.readingAhead(portal);
         try {
@@ -138,7 +138,7 @@ public final class PortalReadAhead
                         reserved = keptBytes;
                     }
                 }
-                if ((i & SLOW_CHECK_MASK) == SLOW_CHECK_MASK && System.nanoTime() - started > SLOW_CHUNK_NANOS) {
+                if ((i & SLOW_CHECK_MASK) == SLOW_CHECK_MASK && budget.nanoTime() - started > SLOW_CHUNK_NANOS) {
                     stopped = true;
                     return false;
                 }

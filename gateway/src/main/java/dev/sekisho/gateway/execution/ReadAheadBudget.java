@@ -1,6 +1,9 @@
 package dev.sekisho.gateway.execution;
 
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import static java.util.Objects.requireNonNull;
 
 /**
  * The bytes of rows read ahead that all sessions together may keep ({@code
@@ -9,6 +12,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@link PortalReadAhead}) and gives them back as the rows are sent or dropped; when the budget is
  * used up it simply does not read ahead (nothing waits for bytes to come free). Shared by every
  * session's thread; lock-free.
+ *
+ * <p>It also carries the clock a chunk of reading ahead is timed on ({@link #nanoTime()}): a chunk
+ * stops once its rows took too long, so tests that must not depend on how busy the machine is give
+ * it a clock of their own.
  */
 public final class ReadAheadBudget
 {
@@ -16,14 +23,28 @@ public final class ReadAheadBudget
     public static final ReadAheadBudget NONE = new ReadAheadBudget(0);
 
     private final long totalBytes;
+    private final LongSupplier nanoTime;
     private final AtomicLong used = new AtomicLong();
 
     public ReadAheadBudget(long totalBytes)
+    {
+        this(totalBytes, System::nanoTime);
+    }
+
+    /** @param nanoTime the clock chunks of reading ahead are timed on ({@link System#nanoTime()} but in tests) */
+    public ReadAheadBudget(long totalBytes, LongSupplier nanoTime)
     {
         if (totalBytes < 0) {
             throw new IllegalArgumentException("totalBytes must not be negative: " + totalBytes);
         }
         this.totalBytes = totalBytes;
+        this.nanoTime = requireNonNull(nanoTime, "nanoTime is null");
+    }
+
+    /** The time now on the clock chunks of reading ahead are timed on, in nanoseconds. */
+    public long nanoTime()
+    {
+        return nanoTime.getAsLong();
     }
 
     /** Whether any bytes may be kept at all. */

@@ -24,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,7 +51,8 @@ public final class PgServer
     private final Executor holders;
     private final ClientConnections connections;
     /** The bytes of rows read ahead that all of this server's sessions keep together. */
-    private final ReadAheadBudget readAheadBudget;
+    /** Replaced only by {@link #useReadAheadClock} in tests, before any connection. */
+    private volatile ReadAheadBudget readAheadBudget;
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -106,6 +108,18 @@ public final class PgServer
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.workers = requireNonNull(workers, "workers is null");
         this.readAheadBudget = new ReadAheadBudget(options.readAheadTotalBytes());
+    }
+
+    /**
+     * Times the chunks of reading ahead on {@code nanoTime} instead of the machine's clock, so that a
+     * test's result does not depend on how long the thread was descheduled. Call before the first connection.
+     */
+    void useReadAheadClock(LongSupplier nanoTime)
+    {
+        if (readAheadBudget.usedBytes() != 0) {
+            throw new IllegalStateException("rows are read ahead already");
+        }
+        readAheadBudget = new ReadAheadBudget(options.readAheadTotalBytes(), nanoTime);
     }
 
     /** The bytes of rows read ahead that this server's sessions keep now, and may keep together. */

@@ -37,7 +37,8 @@ import java.util.regex.Pattern;
  *   <li>{@code select * from people where id = $1}: typed parameter, varchar/numeric columns</li>
  *   <li>{@code select * from all_types}: one row with every type, and one row of NULLs</li>
  *   <li>{@code select n from failing(N)}: fails with 57014 after N rows</li>
- *   <li>{@code select n from slow_series(N)}: N rows of bigint, each taking a millisecond to come</li>
+ *   <li>{@code select n from slow_series(N)}: N rows of bigint, each taking a millisecond to come on the
+ *       planner's clock ({@link #nanoTime()}), which nothing else moves</li>
  *   <li>{@code select n from arriving(N, K)}: N rows of bigint of which only the first K have arrived
  *       ({@link ResultStream#nextRowArrived()}); the rest come when read</li>
  *   <li>{@code select * from empty}: no rows</li>
@@ -122,6 +123,7 @@ public final class TestingQueryPlanner
     private final AtomicInteger closedStreams = new AtomicInteger();
     private final AtomicInteger prepares = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong rowsProduced = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
     private volatile SessionContext lastSession;
     private final java.util.concurrent.Semaphore blocked = new java.util.concurrent.Semaphore(0);
     private final AtomicInteger cancelActionsRun = new AtomicInteger();
@@ -186,6 +188,12 @@ public final class TestingQueryPlanner
     }
 
     /** Rows handed out by all streams so far. */
+    /** The planner's clock: moved only by the rows of {@code slow_series}, a millisecond each. */
+    public long nanoTime()
+    {
+        return nanos.get();
+    }
+
     public long rowsProduced()
     {
         return rowsProduced.get();
@@ -315,12 +323,7 @@ public final class TestingQueryPlanner
         if (slow.matches()) {
             long count = Long.parseLong(slow.group(1));
             return query(sql, List.of(ResultColumn.of("n", bigint)), List.of(), parameters -> generated(count, -1, row -> {
-                try {
-                    Thread.sleep(1);
-                }
-                catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+                nanos.addAndGet(1_000_000);
                 return row;
             }));
         }
