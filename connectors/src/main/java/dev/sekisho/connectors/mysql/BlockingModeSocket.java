@@ -164,20 +164,10 @@ final class BlockingModeSocket
             if (millis == 0) {
                 return raw.read();
             }
-            Deadline deadline = new Deadline(BlockingModeSocket.this, millis);
-            int value;
-            try {
-                value = raw.read();
-            }
-            catch (IOException e) {
-                deadline.finish();
-                throw deadline.expired() ? timedOut("Read timed out", e) : e;
-            }
-            deadline.finish();
-            if (deadline.expired()) {
-                throw timedOut("Read timed out", null);
-            }
-            return value;
+            // a timed read of one byte is rare (Connector/J reads packets into arrays): the array read's deadline serves it
+            byte[] one = new byte[1];
+            int count = read(one, 0, 1);
+            return count < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
