@@ -136,6 +136,8 @@ class TestAdminTls
             assertThat(plain.statusCode()).as(path).isEqualTo(400);
             assertThat(plain.body()).as(path).isEqualTo("{\"error\":\"the admin endpoint serves HTTPS on this port: use https://" + address(refusing) + path + "\"}");
             assertThat(plain.headers().firstValue("Location")).isEmpty();
+            // the server closes the connection and says so, so that the client's pool does not send the next request on it
+            assertThat(plain.headers().firstValue("Connection")).as(path).hasValue("close");
         }
         HttpRequest reload = HttpRequest.newBuilder(URI.create("http://" + address(refusing) + "/api/policy/reload"))
                 .header("Authorization", TestAdminEndpoint.basic("admin", "admin" + TestingGateway.PASSWORD_SUFFIX))

@@ -176,6 +176,8 @@ public final class AdminServer
             ctx.writeAndFlush(http);
         }
         else {
+            // said, not only done: a client that pools connections would otherwise send its next request on this one
+            http.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
             ctx.writeAndFlush(http).addListener(ChannelFutureListener.CLOSE);
         }
     }
