@@ -34,6 +34,22 @@ public interface Connector
     ResultStream execute(BackendQuery query, ExecutionContext context);
 
     /**
+     * Sends {@code query} to the source on the front door's I/O thread {@code io} and gathers its
+     * rows there, with no thread blocking on the source, when the connector can: it speaks the
+     * source's protocol over {@code io}'s sockets, the statement is one it runs that way (a small
+     * result of types it decodes, a server it may read from now), and it has a connection on that
+     * thread or may open one. Empty, having sent nothing, when it cannot: the caller then runs the
+     * statement through {@link #execute} on a worker, as always. The rows the run gives must be
+     * those {@link #execute} would give, value for value, and so must its refusals (a run that
+     * meets an error gives up, see {@link NonBlockingRun#result()}). Call on {@code io}'s thread;
+     * never blocks.
+     */
+    default Optional<NonBlockingRun> startWithoutBlocking(BackendQuery query, EventLoopIo io)
+    {
+        return Optional.empty();
+    }
+
+    /**
      * What running {@code query} would cost, without running it; empty when the source cannot tell
      * (it lacks {@link ConnectorCapability#ESTIMATE}). Blocks on the network like {@link #execute}.
      *

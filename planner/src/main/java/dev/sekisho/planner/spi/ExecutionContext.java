@@ -120,6 +120,16 @@ public interface ExecutionContext
         return Optional.empty();
     }
 
+    /**
+     * The rows of {@link #checkedFragment()}, read already on a front door's I/O thread by
+     * {@link Connector#startWithoutBlocking}: a plan about to send that statement reads these
+     * instead, once. Empty: the plan sends its statements itself.
+     */
+    default Optional<ResultStream> arrivedRows()
+    {
+        return Optional.empty();
+    }
+
     /** Whether a cancel was requested. */
     boolean isCancelled();
 
