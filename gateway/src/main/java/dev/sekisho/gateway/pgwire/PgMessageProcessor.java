@@ -55,6 +55,8 @@ final class PgMessageProcessor
     private final Map<String, PortalReadAhead> readAheads = new HashMap<>();
     /** The portal whose rows are read ahead while nothing waits: the last one suspended; null when none is. */
     private PortalReadAhead reading;
+    /** After {@link #readAhead()} stopped for rows the source had not delivered: when to look again; 0 otherwise. */
+    private long readingPauseNanos;
     private boolean ignoreUntilSync;
     private Step paused;
     /** The cached answer whose batch is being handled on the event loop ({@link #answerOnEventLoop}); null on a worker. */
@@ -278,13 +280,30 @@ final class PgMessageProcessor
         if (reading == null) {
             return false;
         }
-        if (paused != null || ignoreUntilSync || session.transactionStatus() == TransactionStatus.FAILED || !reading.readSome()) {
+        readingPauseNanos = 0;
+        if (paused != null || ignoreUntilSync || session.transactionStatus() == TransactionStatus.FAILED) {
             // on again when a portal suspends next
             reading = null;
             dropClosedReadAheads();
             return false;
         }
+        if (!reading.readSome()) {
+            readingPauseNanos = reading.waitForSourceNanos();
+            if (readingPauseNanos == 0) {
+                // on again when a portal suspends next
+                reading = null;
+                dropClosedReadAheads();
+            }
+            return false;
+        }
         return true;
+    }
+
+    /** The source had not delivered the suspended portal's next row: look again after this pause ({@link PortalReadAhead#waitForSourceNanos()}). */
+    @Override
+    public long readAheadPauseNanos()
+    {
+        return reading == null ? 0 : readingPauseNanos;
     }
 
     /** No portal's rows are being read ahead ({@link #readAhead()} would return false at once): always so with read-ahead off. */

@@ -507,6 +507,12 @@ final class PgProtocolHandler
         {
             return processor.mayReadAhead();
         }
+
+        @Override
+        public long readAheadPauseNanos()
+        {
+            return processor.readAheadPauseNanos();
+        }
     }
 
     private static byte[] password(FrontendMessage message)
@@ -634,6 +640,12 @@ final class PgProtocolHandler
         {
             log.error("Unexpected failure on connection from {}; closing it", channel.remoteAddress(), failure);
             channel.close();
+        }
+
+        @Override
+        public void schedule(Runnable task, long nanos)
+        {
+            channel.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
         }
     }
 
