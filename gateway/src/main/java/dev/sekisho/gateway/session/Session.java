@@ -191,6 +191,21 @@ public final class Session
         statements.parse(name, sql, parameterTypes);
     }
 
+    /**
+     * The statement {@link #parse(String, String, List)} would keep, when no planning is needed for
+     * it (see {@code PreparedStatements.parsedWithoutPlanning}); nothing is kept. Never blocks.
+     */
+    public Optional<PreparedStatement> parsedWithoutPlanning(String name, String sql, List<ColumnType> parameterTypes)
+    {
+        return statements.parsedWithoutPlanning(name, sql, parameterTypes);
+    }
+
+    /** Keeps {@code statement}, which {@link #parsedWithoutPlanning} returned, under its name: the Parse it was checked for. */
+    public void parseChecked(PreparedStatement statement)
+    {
+        statements.keep(statement);
+    }
+
     /** Parses and plans one statement of a simple Query, lexed already with the others. */
     public void parse(String name, SqlStatement statement, List<ColumnType> parameterTypes)
     {
