@@ -325,8 +325,15 @@ final class MySqlNonBlockingReads
             open++;
             PooledConnection connection = new PooledConnection(this, run);
             all.add(connection);
-            connection.wire = WireConnection.open(io, address.host(), port(address.jdbcUrl()), Duration.ofMillis(config.pool().connectionTimeoutMillis()),
-                    template.login(), connection);
+            try {
+                connection.wire = WireConnection.open(io, address.host(), port(address.jdbcUrl()),
+                        Duration.ofMillis(config.pool().connectionTimeoutMillis()), template.login(), connection);
+            }
+            catch (RuntimeException e) {
+                all.remove(connection);
+                open--;
+                throw e;
+            }
         }
 
         void release(PooledConnection connection)

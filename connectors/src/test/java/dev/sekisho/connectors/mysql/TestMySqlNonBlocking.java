@@ -360,6 +360,83 @@ public class TestMySqlNonBlocking
         assertThat(nonBlocking(connector, loop, lookup(connector, 1, "after kill"))).containsExactly(List.of(1, "one"));
     }
 
+    /** At the cap of open connections per I/O thread and server (half of pool.max_size), a statement declines rather than wait. */
+    @Test
+    public void testDeclinesAtTheCap()
+            throws Exception
+    {
+        try (MySqlConnector capped = connector(Map.of("pool", Map.of("max_size", 2)), Duration.ofMinutes(10), MySqlNonBlockingReads.MAX_BYTES)) {
+            BackendQuery sleep = new BackendQuery("mysql", "SELECT SLEEP(?) AS slept /* capped */", List.of(0), List.of(ColumnType.of(Kind.INTEGER)));
+            jdbcRows(capped, sleep);
+            awaitNonBlocking(capped, loop, sleep);
+            NonBlockingRun busy = start(capped, loop, new BackendQuery("mysql", sleep.sql(), List.of(60), sleep.parameterTypes())).orElseThrow();
+            assertThat(start(capped, loop, sleep)).as("the only connection of this thread is busy").isEmpty();
+            loop.call(() -> {
+                busy.cancel();
+                return null;
+            });
+            assertThat(awaitNonBlocking(capped, loop, sleep)).containsExactly(List.of(0));
+        }
+    }
+
+    /** Connector.close closes the non-blocking connections too. */
+    @Test
+    public void testCloseClosesConnections()
+            throws Exception
+    {
+        MySqlConnector closing = connector(Map.of(), Duration.ofMinutes(10), MySqlNonBlockingReads.MAX_BYTES);
+        long id;
+        try {
+            id = (Long) awaitNonBlocking(closing, loop, connectionIdQuery(closing)).get(0).get(0);
+            assertThat(connectionExists(id)).isTrue();
+        }
+        finally {
+            closing.close();
+        }
+        awaitTrue(() -> !connectionExists(id), "the connection closed with the connector");
+    }
+
+    /**
+     * A server that refuses connections: the run completes empty (or declines, once routing saw it
+     * down) and the server is left alone for a while; execute answers once it takes connections again.
+     */
+    @Test
+    public void testRefusedConnectDeclines()
+            throws Exception
+    {
+        try (TestingTcpProxy proxy = new TestingTcpProxy(server.port())) {
+            Map<String, Object> settings = new HashMap<>();
+            settings.put("replicas", List.of(Map.of("name", "proxied", "host", "127.0.0.1", "port", proxy.port(), "user", "sekisho", "password", PASSWORD)));
+            try (MySqlConnector proxied = new MySqlConnector(MySqlConfig.parse(new SourceConfig("mysql", "mysql", settings)), Duration.ofMillis(200),
+                    Duration.ofMinutes(30), MySqlNonBlockingReads.MAX_BYTES)) {
+                assertThat(proxied.metadata().getTable("testdb", "lookup")).isPresent();
+                BackendQuery id = connectionIdQuery(proxied);
+                long first = (Long) awaitNonBlocking(proxied, loop, id).get(0).get(0);
+                awaitTrue(() -> !connectionExists(first), "the idle connection closed");
+                BackendQuery query = lookup(proxied, 2, "refused");
+                proxy.stopAccepting();
+                Optional<NonBlockingRun> run = start(proxied, loop, query);
+                if (run.isPresent()) {
+                    assertThat(result(run.get())).as("a connect refused").isEmpty();
+                }
+                Optional<NonBlockingRun> again = start(proxied, loop, query);
+                if (again.isPresent()) {
+                    assertThat(result(again.get())).isEmpty();
+                }
+                proxy.startAccepting();
+                awaitTrue(() -> {
+                    try {
+                        return jdbcRows(proxied, query).equals(List.of(List.of(2, "two")));
+                    }
+                    catch (QueryException e) {
+                        // the server counts as down until its checks pass again
+                        return false;
+                    }
+                }, "execute answers again");
+            }
+        }
+    }
+
     private MySqlConnector connector(Map<String, Object> extra, Duration idleTimeout, long maxBytes)
     {
         Map<String, Object> settings = new HashMap<>(extra);

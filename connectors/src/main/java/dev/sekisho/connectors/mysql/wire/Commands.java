@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The command packets' payloads: COM_QUERY, COM_STMT_PREPARE, COM_STMT_EXECUTE and COM_STMT_CLOSE.
+ * The command packets' payloads: COM_QUIT, COM_QUERY, COM_STMT_PREPARE, COM_STMT_EXECUTE and COM_STMT_CLOSE.
  * A parameter goes with the MySQL type and encoding Connector/J's server-side prepared statement
  * gives the setter {@code JdbcParameters.bind} uses for its kind (so comparisons and collations
  * behave the same): {@code setBoolean} TINY, {@code setShort} SHORT, {@code setInt} LONG,
@@ -16,12 +16,18 @@ import java.util.List;
  */
 final class Commands
 {
+    static final int COM_QUIT = 0x01;
     static final int COM_QUERY = 0x03;
     static final int COM_STMT_PREPARE = 0x16;
     static final int COM_STMT_EXECUTE = 0x17;
     static final int COM_STMT_CLOSE = 0x19;
 
     private Commands() {}
+
+    static byte[] quit()
+    {
+        return new byte[] {COM_QUIT};
+    }
 
     static byte[] query(String sql)
     {

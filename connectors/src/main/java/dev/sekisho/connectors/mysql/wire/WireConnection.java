@@ -182,14 +182,24 @@ public final class WireConnection
         close();
     }
 
+    /** Closes the connection; one between statements says goodbye first (COM_QUIT), so the server does not log an aborted connection. */
     public void close()
     {
         if (state != State.CLOSED) {
+            boolean between = isIdle();
             state = State.CLOSED;
             if (loginTimer != null) {
                 loginTimer.cancel(false);
             }
             if (socket != null) {
+                if (between) {
+                    try {
+                        send(0, Commands.quit());
+                    }
+                    catch (WireProtocolException | RuntimeException ignored) {
+                        // closing anyway
+                    }
+                }
                 socket.close();
             }
         }
@@ -222,6 +232,16 @@ public final class WireConnection
 
     @Override
     public void closed(Optional<Throwable> cause)
+    {
+        try {
+            reportClosed(cause);
+        }
+        catch (RuntimeException e) {
+            // never into the socket's caller; the owner has dropped the connection or will not see it again
+        }
+    }
+
+    private void reportClosed(Optional<Throwable> cause)
     {
         String reason = "the connection closed" + cause.map(e -> ": " + e).orElse("");
         if (state.ordinal() < State.IDLE.ordinal() && !loginReported) {
