@@ -130,6 +130,53 @@ public class TestMySqlNonBlocking
         }
     }
 
+    /** Parameters of every kind sent server-prepared (and NULL) select what the JDBC path selects. */
+    @Test
+    public void testParametersSelectWhatTheJdbcPathSelects()
+            throws Exception
+    {
+        String sql = "SELECT id FROM testdb.nb_types WHERE c_bool = ? OR c_small = ? OR c_int = ? OR c_big = ? OR c_dec = ? OR c_medium <=> ? ORDER BY id";
+        List<ColumnType> types = List.of(ColumnType.of(Kind.BOOLEAN), ColumnType.of(Kind.SMALLINT), ColumnType.of(Kind.INTEGER), ColumnType.of(Kind.BIGINT),
+                ColumnType.decimal(12, 3), ColumnType.of(Kind.INTEGER));
+        List<List<Object>> cases = List.of(
+                java.util.Arrays.asList(true, (short) -300, -2000000000, -9000000000000000000L, new java.math.BigDecimal("12345.678"), null),
+                java.util.Arrays.asList(false, (short) 32767, 7, 9L, new java.math.BigDecimal("-0.001"), 5),
+                java.util.Arrays.asList(null, null, null, null, new java.math.BigDecimal("11.500"), 8388607),
+                java.util.Arrays.asList(null, (short) 3, 2147483647, 0L, new java.math.BigDecimal("1E+1"), null));
+        for (List<Object> values : cases) {
+            BackendQuery query = new BackendQuery("mysql", sql, values, types);
+            List<List<Object>> jdbc = jdbcRows(connector, query);
+            assertThat(jdbc).as(values.toString()).isNotEmpty();
+            assertThat(awaitNonBlocking(connector, loop, query)).as(values.toString()).isEqualTo(jdbc);
+        }
+        // a text parameter compared with a column (free of collation): the column's collation decides, as on the JDBC path
+        String byName = "SELECT id, name FROM testdb.lookup WHERE name = ? ORDER BY id";
+        for (String name : List.of("TWO", "two ", "one", "😀", "")) {
+            BackendQuery query = new BackendQuery("mysql", byName, List.of(name), List.of(ColumnType.varchar(50)), List.of(), Set.of(0));
+            List<List<Object>> jdbc = jdbcRows(connector, query);
+            assertThat(awaitNonBlocking(connector, loop, query)).as(name).isEqualTo(jdbc);
+        }
+        assertThat(jdbcRows(connector, new BackendQuery("mysql", byName, List.of("TWO"), List.of(ColumnType.varchar(50)), List.of(), Set.of(0))))
+                .containsExactly(List.of(2, "two"));
+    }
+
+    /** A connection past its maximum lifetime is not reused: the next run opens another, and the old one closes. */
+    @Test
+    public void testConnectionsPastTheirLifetimeAreNotReused()
+            throws Exception
+    {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("replicas", List.of(Map.of("name", "live", "host", "localhost", "port", server.port(), "user", "sekisho", "password", PASSWORD)));
+        try (MySqlConnector shortLived = new MySqlConnector(MySqlConfig.parse(new SourceConfig("mysql", "mysql", settings)), Duration.ofMinutes(10),
+                Duration.ofMillis(1), MySqlNonBlockingReads.MAX_BYTES)) {
+            BackendQuery id = connectionIdQuery(shortLived);
+            long first = (Long) awaitNonBlocking(shortLived, loop, id).get(0).get(0);
+            awaitTrue(() -> !connectionExists(first), "the connection past its lifetime closed");
+            long second = (Long) awaitNonBlocking(shortLived, loop, id).get(0).get(0);
+            assertThat(second).isNotEqualTo(first);
+        }
+    }
+
     /** A result over the buffer gives up, the text declines at once afterwards, and {@code execute} answers. */
     @Test
     public void testTooLargeResultDeclines()
