@@ -52,6 +52,9 @@ import static java.util.Objects.requireNonNull;
  * connection broke while the statement ran or before its first row arrived) runs once more on
  * another server that qualifies; after rows were handed on, the failure is reported as such, never
  * retried: a retry could repeat or lose rows.
+ *
+ * <p>A small server-prepared lookup may run on a front door's I/O thread instead
+ * ({@link #startWithoutBlocking}, {@link MySqlNonBlockingReads}), giving the rows this path gives.
  */
 public final class MySqlConnector
         implements Connector
@@ -74,10 +77,7 @@ public final class MySqlConnector
 
     public MySqlConnector(MySqlConfig config, ReadServerSelector selector)
     {
-        this.config = requireNonNull(config, "config is null");
-        this.pool = new ReplicaPool(config, selector);
-        this.metadata = new MySqlMetadata(config.source(), pool, config.databases());
-        this.nonBlockingReads = new MySqlNonBlockingReads(config, pool, this::knownColumns);
+        this(config, selector, MySqlNonBlockingReads.IDLE_TIMEOUT, MySqlNonBlockingReads.MAX_LIFETIME, MySqlNonBlockingReads.MAX_BYTES);
     }
 
     /**
@@ -86,8 +86,13 @@ public final class MySqlConnector
      */
     MySqlConnector(MySqlConfig config, java.time.Duration idleTimeout, java.time.Duration maxLifetime, long maxBytes)
     {
+        this(config, new LeastBusySelector(), idleTimeout, maxLifetime, maxBytes);
+    }
+
+    private MySqlConnector(MySqlConfig config, ReadServerSelector selector, java.time.Duration idleTimeout, java.time.Duration maxLifetime, long maxBytes)
+    {
         this.config = requireNonNull(config, "config is null");
-        this.pool = new ReplicaPool(config, new LeastBusySelector());
+        this.pool = new ReplicaPool(config, selector);
         this.metadata = new MySqlMetadata(config.source(), pool, config.databases());
         this.nonBlockingReads = new MySqlNonBlockingReads(config, pool, this::knownColumns, idleTimeout, maxLifetime, maxBytes);
     }

@@ -28,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 import static java.util.Objects.requireNonNull;
@@ -67,6 +68,10 @@ final class MySqlNonBlockingReads
     static final int MAX_ROWS = 1_000;
     static final long MAX_BYTES = 64 * 1024;
     static final Duration BACKOFF = Duration.ofSeconds(5);
+    /** HikariCP's default idle timeout (the source's pool sets none). */
+    static final Duration IDLE_TIMEOUT = Duration.ofMinutes(10);
+    /** HikariCP's default maximum lifetime. */
+    static final Duration MAX_LIFETIME = Duration.ofMinutes(30);
     /** Statement texts remembered as too large at most; then the memo starts afresh. */
     private static final int MAX_TOO_LARGE = 1_000;
 
@@ -92,12 +97,7 @@ final class MySqlNonBlockingReads
     private final ExecutorService background;
     private volatile boolean closed;
 
-    MySqlNonBlockingReads(MySqlConfig config, ReplicaPool pool, Function<String, Optional<List<ColumnMetadata>>> knownColumns)
-    {
-        this(config, pool, knownColumns, Duration.ofMinutes(10), Duration.ofMinutes(30), MAX_BYTES);
-    }
-
-    /** With other limits than the defaults, for tests. */
+    /** Tests set other limits than the defaults ({@link #IDLE_TIMEOUT}, {@link #MAX_LIFETIME}, {@link #MAX_BYTES}). */
     MySqlNonBlockingReads(MySqlConfig config, ReplicaPool pool, Function<String, Optional<List<ColumnMetadata>>> knownColumns, Duration idleTimeout,
             Duration maxLifetime, long maxBytes)
     {
@@ -194,7 +194,13 @@ final class MySqlNonBlockingReads
         if (template == null) {
             CompletableFuture<SessionTemplate> reading = new CompletableFuture<>();
             if (templates.putIfAbsent(server, reading) == null) {
-                background.execute(() -> readTemplate(server, reading));
+                try {
+                    background.execute(() -> readTemplate(server, reading));
+                }
+                catch (RejectedExecutionException e) {
+                    // the connector closed meanwhile
+                    templates.remove(server, reading);
+                }
             }
             return Optional.empty();
         }
@@ -224,15 +230,20 @@ final class MySqlNonBlockingReads
         if (connectionId <= 0 || closed) {
             return;
         }
-        background.execute(() -> {
-            try (ReplicaPool.Lease lease = pool.acquire(null, List.of(server)); Statement statement = lease.connection().createStatement()) {
-                statement.execute("KILL QUERY " + connectionId);
-            }
-            catch (SQLException | RuntimeException e) {
-                // the statement ended meanwhile (unknown thread id), or the server is gone; its connection is closed anyway
-                log.debug("source {}: KILL QUERY {} on {} failed: {}", config.source(), connectionId, server, e.getMessage());
-            }
-        });
+        try {
+            background.execute(() -> {
+                try (ReplicaPool.Lease lease = pool.acquire(null, List.of(server)); Statement statement = lease.connection().createStatement()) {
+                    statement.execute("KILL QUERY " + connectionId);
+                }
+                catch (SQLException | RuntimeException e) {
+                    // the statement ended meanwhile (unknown thread id), or the server is gone; its connection is closed anyway
+                    log.debug("source {}: KILL QUERY {} on {} failed: {}", config.source(), connectionId, server, e.getMessage());
+                }
+            });
+        }
+        catch (RejectedExecutionException e) {
+            // the connector closed meanwhile: its server connections are closing too
+        }
     }
 
     @Override
@@ -322,6 +333,7 @@ final class MySqlNonBlockingReads
         void open(SessionTemplate template, Run run)
         {
             MySqlConfig.Server address = MySqlNonBlockingReads.this.servers.get(server);
+            log.debug("source {}: opening a non-blocking connection to {} ({} open on this thread)", config.source(), server, open);
             open++;
             PooledConnection connection = new PooledConnection(this, run);
             all.add(connection);
@@ -497,8 +509,9 @@ final class MySqlNonBlockingReads
         @Override
         public void rows(List<Object[]> rows)
         {
-            result.complete(Optional.of(new GatheredRows(columns, rows)));
+            // the connection is free before whoever waits for the rows runs (it may start the next statement at once)
             connection.owner.release(connection);
+            result.complete(Optional.of(new GatheredRows(columns, rows)));
         }
 
         @Override
@@ -511,10 +524,10 @@ final class MySqlNonBlockingReads
                 tooLarge.add(query.sql());
             }
             log.debug("source {}: a non-blocking run on {} gave up, the statement runs through Connector/J: {}", config.source(), server, reason);
-            result.complete(Optional.empty());
             if (connection != null && !connection.wire.isClosed()) {
                 connection.owner.release(connection);
             }
+            result.complete(Optional.empty());
         }
     }
 }

@@ -249,6 +249,36 @@ public class TestMySqlNonBlocking
         }
     }
 
+    /** A connection keeps 64 texts prepared: preparing a 65th closes the least recently run one at the server, which is prepared again when it comes back. */
+    @Test
+    public void testKeptStatementsAreBounded()
+            throws Exception
+    {
+        try (MySqlConnector fresh = connector(Map.of(), Duration.ofMinutes(10), MySqlNonBlockingReads.MAX_BYTES)) {
+            List<BackendQuery> texts = new ArrayList<>();
+            for (int i = 0; i <= 64; i++) {
+                texts.add(lookup(fresh, 1, "kept " + i));
+            }
+            awaitNonBlocking(fresh, loop, texts.get(0));
+            long[] before = statementCounters();
+            for (int i = 1; i < 64; i++) {
+                assertThat(nonBlocking(fresh, loop, texts.get(i))).hasSize(1);
+            }
+            long[] full = statementCounters();
+            assertThat(full[0] - before[0]).as("prepares").isEqualTo(63);
+            assertThat(full[2] - before[2]).as("closes while 64 texts fit").isZero();
+            assertThat(nonBlocking(fresh, loop, texts.get(64))).hasSize(1);
+            long[] over = statementCounters();
+            assertThat(over[0] - full[0]).as("prepares of the 65th").isEqualTo(1);
+            assertThat(over[2] - full[2]).as("the least recently run text closed").isEqualTo(1);
+            assertThat(nonBlocking(fresh, loop, texts.get(0))).hasSize(1);
+            long[] back = statementCounters();
+            assertThat(back[0] - over[0]).as("the first text prepared again").isEqualTo(1);
+            assertThat(nonBlocking(fresh, loop, texts.get(64))).hasSize(1);
+            assertThat(statementCounters()[0] - back[0]).as("a kept text is not prepared again").isZero();
+        }
+    }
+
     @Test
     public void testDeclinesWithoutKnownColumns()
             throws Exception
@@ -601,10 +631,11 @@ public class TestMySqlNonBlocking
     {
         try (java.sql.Connection root = DriverManager.getConnection(server.jdbcUrl(null), "root", "");
                 java.sql.Statement statement = root.createStatement();
-                ResultSet rows = statement.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_stmt_prepare', 'Com_stmt_execute')")) {
-            long[] counters = new long[2];
+                ResultSet rows = statement.executeQuery("SHOW GLOBAL STATUS WHERE Variable_name IN ('Com_stmt_prepare', 'Com_stmt_execute', 'Com_stmt_close')")) {
+            List<String> names = List.of("com_stmt_prepare", "com_stmt_execute", "com_stmt_close");
+            long[] counters = new long[3];
             while (rows.next()) {
-                counters[rows.getString(1).equalsIgnoreCase("Com_stmt_prepare") ? 0 : 1] = rows.getLong(2);
+                counters[names.indexOf(rows.getString(1).toLowerCase(java.util.Locale.ROOT))] = rows.getLong(2);
             }
             return counters;
         }
