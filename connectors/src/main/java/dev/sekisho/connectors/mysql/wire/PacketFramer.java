@@ -18,22 +18,20 @@ final class PacketFramer
                 throws WireProtocolException;
     }
 
+    /** Bytes of a packet not complete yet, readable from its position to its limit; room to grow after the limit. */
     private ByteBuffer pending = ByteBuffer.allocate(0);
 
     /** Hands each packet completed by {@code bytes} to {@code sink}, in order; keeps the rest. */
     void feed(ByteBuffer bytes, Sink sink)
             throws WireProtocolException
     {
-        ByteBuffer input;
+        ByteBuffer input = bytes;
         if (pending.hasRemaining()) {
-            ByteBuffer joined = ByteBuffer.allocate(pending.remaining() + bytes.remaining());
-            joined.put(pending).put(bytes).flip();
-            input = joined;
-        }
-        else {
-            input = bytes;
+            append(bytes);
+            input = pending;
         }
         input.order(ByteOrder.LITTLE_ENDIAN);
+        int needed = 0;
         while (input.remaining() >= 4) {
             int start = input.position();
             int length = (input.get(start) & 0xFF) | (input.get(start + 1) & 0xFF) << 8 | (input.get(start + 2) & 0xFF) << 16;
@@ -41,6 +39,7 @@ final class PacketFramer
                 throw new WireProtocolException("the server sent a packet of 16 MiB or more");
             }
             if (input.remaining() < 4 + length) {
+                needed = 4 + length;
                 break;
             }
             int sequence = input.get(start + 3) & 0xFF;
@@ -49,13 +48,32 @@ final class PacketFramer
             input.get(payload);
             sink.packet(new Packet(sequence, ByteBuffer.wrap(payload).order(ByteOrder.LITTLE_ENDIAN)));
         }
+        if (input == pending) {
+            if (!pending.hasRemaining()) {
+                pending = ByteBuffer.allocate(0);
+            }
+            return;
+        }
         if (input.hasRemaining()) {
-            ByteBuffer rest = ByteBuffer.allocate(input.remaining());
-            rest.put(input).flip();
-            pending = rest;
+            // room for the whole packet at once when its header has arrived: a large one then costs no copies while it arrives
+            pending = ByteBuffer.allocate(Math.max(needed, input.remaining()));
+            pending.put(input).flip();
         }
-        else {
-            pending = ByteBuffer.allocate(0);
+    }
+
+    /** Appends {@code bytes} after the pending ones, growing (at least doubling) the buffer when needed. */
+    private void append(ByteBuffer bytes)
+    {
+        if (pending.capacity() - pending.limit() < bytes.remaining()) {
+            int size = pending.remaining() + bytes.remaining();
+            ByteBuffer grown = ByteBuffer.allocate(Math.max(size, 2 * pending.remaining()));
+            grown.put(pending).flip();
+            pending = grown;
         }
+        int position = pending.position();
+        int limit = pending.limit();
+        pending.limit(pending.capacity()).position(limit);
+        pending.put(bytes);
+        pending.limit(pending.position()).position(position);
     }
 }

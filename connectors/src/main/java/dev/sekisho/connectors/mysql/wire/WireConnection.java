@@ -118,7 +118,7 @@ public final class WireConnection
         WireConnection connection = new WireConnection(requireNonNull(io, "io is null"), requireNonNull(login, "login is null"), requireNonNull(events, "events is null"));
         connection.loginTimer = io.schedule(() -> {
             if (connection.state.ordinal() < State.IDLE.ordinal()) {
-                connection.fail("no login within " + timeout.toMillis() + " ms");
+                connection.failQuietly("no login within " + timeout.toMillis() + " ms");
             }
         }, timeout);
         io.connect(host, port, timeout, connection);
@@ -226,7 +226,7 @@ public final class WireConnection
             framer.feed(bytes, this::packet);
         }
         catch (WireProtocolException | RuntimeException e) {
-            fail(e.getMessage() == null ? e.toString() : e.getMessage());
+            failQuietly(e.getMessage() == null ? e.toString() : e.getMessage());
         }
     }
 
@@ -354,6 +354,21 @@ public final class WireConnection
             events.loginFailed(this, unsupported, reason);
         }
         close();
+    }
+
+    /** {@link #fail}, never throwing into the I/O thread's caller (a socket's read, a timer). */
+    private void failQuietly(String reason)
+    {
+        try {
+            fail(reason);
+        }
+        catch (RuntimeException e) {
+            run = null;
+            state = State.CLOSED;
+            if (socket != null) {
+                socket.close();
+            }
+        }
     }
 
     /** Gives up whatever runs and closes the connection. */
