@@ -298,7 +298,9 @@ public final class WireConnection
                 byte[] data = new byte[payload.remaining()];
                 payload.get(data);
                 if (!Handshake.supports(requested) || data.length < 20) {
-                    refuseLogin(true, "the server asks for authentication plugin " + requested);
+                    // a bare 0xFE (no plugin name) asks for the pre-4.1 scramble of an old-format password
+                    refuseLogin(true, requested.isEmpty() ? "the server asks for the old (pre-4.1) password scramble"
+                            : "the server asks for authentication plugin " + requested);
                     return;
                 }
                 plugin = requested;
