@@ -177,6 +177,26 @@ public class TestMySqlNonBlocking
         }
     }
 
+    /** A table altered since the JDBC path learned its columns: the run gives up rather than describe or pad by the old sizes. */
+    @Test
+    public void testAlteredColumnsGiveUp()
+            throws Exception
+    {
+        server.execute("CREATE TABLE testdb.altered (id INT NOT NULL PRIMARY KEY, c CHAR(3), d DECIMAL(5,1))", "INSERT INTO testdb.altered VALUES (1, 'a', 1.5)");
+        BackendQuery query = new BackendQuery("mysql", "SELECT c, d FROM testdb.altered WHERE id = ?", List.of(1), List.of(ColumnType.of(Kind.INTEGER)));
+        assertThat(jdbcRows(connector, query)).containsExactly(List.of("a  ", new java.math.BigDecimal("1.5")));
+        assertThat(awaitNonBlocking(connector, loop, query)).containsExactly(List.of("a  ", new java.math.BigDecimal("1.5")));
+        server.execute("ALTER TABLE testdb.altered MODIFY c CHAR(6), MODIFY d DECIMAL(7,3)");
+        Optional<NonBlockingRun> run = start(connector, loop, query);
+        assertThat(run).isPresent();
+        assertThat(result(run.get())).as("the old description no longer fits").isEmpty();
+        // the JDBC path learns the new scale from the driver, but pads CHAR by the cached catalog's length until the catalog is read again
+        assertThat(jdbcRows(connector, query)).containsExactly(List.of("a  ", new java.math.BigDecimal("1.500")));
+        Optional<NonBlockingRun> again = start(connector, loop, query);
+        assertThat(again).isPresent();
+        assertThat(result(again.get())).as("the server's CHAR(6) is not the learned CHAR(3)").isEmpty();
+    }
+
     /** A result over the buffer gives up, the text declines at once afterwards, and {@code execute} answers. */
     @Test
     public void testTooLargeResultDeclines()

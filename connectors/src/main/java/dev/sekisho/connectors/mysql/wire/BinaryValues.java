@@ -18,6 +18,10 @@ import java.util.Optional;
  * column kinds and MySQL types checked against it (TestMySqlNonBlocking). A column whose kind or
  * MySQL type is not listed here has no reader, and the statement goes through Connector/J.
  *
+ * <p>The column's size as the JDBC path learned it must still be the server's (a CHAR's or
+ * VARCHAR's length, a DECIMAL's scale): a table altered since gives up rather than answer with the
+ * old column description.
+ *
  * <p>Connector/J's rules followed: a number read as a boolean is true when it is -1 or over 0;
  * {@code zeroDateTimeBehavior=CONVERT_TO_NULL} makes an all-zero date or datetime null, while one
  * with only some parts zero fails (here: gives up); DATETIME is read as it is stored (no time zone
@@ -73,18 +77,19 @@ final class BinaryValues
                 default -> null;
             };
             case DECIMAL -> switch (mysqlType) {
-                case ColumnDefinition.TYPE_NEWDECIMAL, ColumnDefinition.TYPE_DECIMAL -> BinaryValues::decimal;
+                case ColumnDefinition.TYPE_NEWDECIMAL, ColumnDefinition.TYPE_DECIMAL ->
+                        type.scale() == ColumnType.UNSPECIFIED || type.scale() == column.decimals() ? BinaryValues::decimal : null;
                 case ColumnDefinition.TYPE_LONGLONG -> unsigned ? row -> new BigDecimal(new BigInteger(Long.toUnsignedString(row.getLong()))) : null;
                 default -> null;
             };
             case REAL -> mysqlType == ColumnDefinition.TYPE_FLOAT ? row -> row.getFloat() : null;
             case DOUBLE -> mysqlType == ColumnDefinition.TYPE_DOUBLE ? row -> row.getDouble() : null;
             case CHAR, VARCHAR, TEXT -> column.isStringType() && utf8Collations.containsKey(column.collationId())
-                    && (type.kind() != ColumnType.Kind.CHAR || type.length() == ColumnType.UNSPECIFIED
-                            || column.length() == (long) type.length() * utf8Collations.get(column.collationId()))
+                    && (type.length() == ColumnType.UNSPECIFIED || column.length() == (long) type.length() * utf8Collations.get(column.collationId()))
                     ? text(type) : null;
             case BINARY -> column.isStringType() && column.collationId() == ColumnDefinition.BINARY_COLLATION ? Packets::lengthEncodedBytes : null;
             case DATE -> mysqlType == ColumnDefinition.TYPE_DATE ? BinaryValues::date : null;
+            // the JDBC path describes DATETIME(n) as Connector/J reports its scale (0 in binary results), so its digits are not compared
             case TIMESTAMP -> mysqlType == ColumnDefinition.TYPE_DATETIME ? BinaryValues::dateTime : null;
             default -> null;
         };
