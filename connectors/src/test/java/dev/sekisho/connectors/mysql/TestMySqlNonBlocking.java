@@ -245,6 +245,25 @@ public class TestMySqlNonBlocking
         assertThat(wire.get("NET_WRITE_TIMEOUT")).isEqualTo("600");
     }
 
+    /** With {@code databases:} whose collation is not the server's, the collation the pool's init SQL sets is the non-blocking session's too. */
+    @Test
+    public void testSessionCollationFollowsTheDatabases()
+            throws Exception
+    {
+        server.execute("CREATE DATABASE colldb CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci", "GRANT SELECT ON colldb.* TO 'sekisho'@'localhost'");
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("databases", List.of("colldb"));
+        settings.put("replicas", List.of(Map.of("name", "live", "host", "localhost", "port", server.port(), "user", "sekisho", "password", PASSWORD)));
+        try (MySqlConnector colldb = new MySqlConnector(MySqlConfig.parse(new SourceConfig("mysql", "mysql", settings)))) {
+            BackendQuery query = new BackendQuery("mysql",
+                    "SELECT @@collation_connection AS collation, @@character_set_client AS client, @@time_zone AS zone FROM DUAL WHERE ? = 1", List.of(1),
+                    List.of(ColumnType.of(Kind.INTEGER)));
+            List<List<Object>> jdbc = jdbcRows(colldb, query);
+            assertThat(jdbc.get(0).get(0)).isEqualTo("utf8mb4_unicode_ci");
+            assertThat(awaitNonBlocking(colldb, loop, query)).isEqualTo(jdbc);
+        }
+    }
+
     /** One COM_STMT_PREPARE per connection and text, one COM_STMT_EXECUTE per run. */
     @Test
     public void testPreparedOncePerConnectionAndText()
