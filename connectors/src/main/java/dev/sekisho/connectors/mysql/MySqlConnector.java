@@ -10,6 +10,8 @@ import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorCapability;
 import dev.sekisho.planner.spi.ConnectorMetadata;
 import dev.sekisho.planner.spi.CostEstimate;
+import dev.sekisho.planner.spi.EventLoopIo;
+import dev.sekisho.planner.spi.NonBlockingRun;
 import dev.sekisho.planner.spi.ExecutionContext;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
@@ -50,6 +52,9 @@ import static java.util.Objects.requireNonNull;
  * connection broke while the statement ran or before its first row arrived) runs once more on
  * another server that qualifies; after rows were handed on, the failure is reported as such, never
  * retried: a retry could repeat or lose rows.
+ *
+ * <p>A small server-prepared lookup may run on a front door's I/O thread instead
+ * ({@link #startWithoutBlocking}, {@link MySqlNonBlockingReads}), giving the rows this path gives.
  */
 public final class MySqlConnector
         implements Connector
@@ -62,6 +67,7 @@ public final class MySqlConnector
     private final MySqlConfig config;
     private final ReplicaPool pool;
     private final MySqlMetadata metadata;
+    private final MySqlNonBlockingReads nonBlockingReads;
     private BinlogFollower follower;
 
     public MySqlConnector(MySqlConfig config)
@@ -71,9 +77,24 @@ public final class MySqlConnector
 
     public MySqlConnector(MySqlConfig config, ReadServerSelector selector)
     {
+        this(config, selector, MySqlNonBlockingReads.IDLE_TIMEOUT, MySqlNonBlockingReads.MAX_LIFETIME, MySqlNonBlockingReads.MAX_BYTES);
+    }
+
+    /**
+     * For tests: non-blocking connections that close after {@code idleTimeout} idle and are not
+     * reused after {@code maxLifetime}, and non-blocking results of at most {@code maxBytes}.
+     */
+    MySqlConnector(MySqlConfig config, java.time.Duration idleTimeout, java.time.Duration maxLifetime, long maxBytes)
+    {
+        this(config, new LeastBusySelector(), idleTimeout, maxLifetime, maxBytes);
+    }
+
+    private MySqlConnector(MySqlConfig config, ReadServerSelector selector, java.time.Duration idleTimeout, java.time.Duration maxLifetime, long maxBytes)
+    {
         this.config = requireNonNull(config, "config is null");
         this.pool = new ReplicaPool(config, selector);
         this.metadata = new MySqlMetadata(config.source(), pool, config.databases());
+        this.nonBlockingReads = new MySqlNonBlockingReads(config, pool, this::knownColumns, idleTimeout, maxLifetime, maxBytes);
     }
 
     @Override
@@ -191,6 +212,32 @@ public final class MySqlConnector
         catch (ServerLost e) {
             return retryOrFail(query, context, failed, mayRetry, lease.server(), e.failure());
         }
+    }
+
+    /**
+     * Runs a small server-prepared statement on the front door's I/O thread {@code io} over MySQL's
+     * protocol spoken without blocking ({@link MySqlNonBlockingReads} says when it declines).
+     */
+    @Override
+    public Optional<NonBlockingRun> startWithoutBlocking(BackendQuery query, EventLoopIo io)
+    {
+        requireNonNull(query, "query is null");
+        requireNonNull(io, "io is null");
+        try {
+            return nonBlockingReads.start(query, io);
+        }
+        catch (RuntimeException e) {
+            // a decline is never an error: the JDBC path runs the statement
+            log.debug("source {}: the non-blocking path declined after a failure", config.source(), e);
+            return Optional.empty();
+        }
+    }
+
+    /** The columns the JDBC path learned for {@code sql}, while the catalog has not been read again since. */
+    Optional<List<ColumnMetadata>> knownColumns(String sql)
+    {
+        KnownColumns known = knownColumns.get(sql);
+        return known != null && known.generation() == metadata.generation() ? Optional.of(known.columns()) : Optional.empty();
     }
 
     private ResultStream retryOrFail(BackendQuery query, ExecutionContext context, Set<String> failed, boolean mayRetry, String server, QueryException failure)
@@ -381,6 +428,7 @@ public final class MySqlConnector
                 follower.close();
             }
         }
+        nonBlockingReads.close();
         pool.close();
     }
 

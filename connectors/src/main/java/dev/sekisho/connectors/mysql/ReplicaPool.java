@@ -144,6 +144,18 @@ public final class ReplicaPool
         return router.route(tables, views(), exclude);
     }
 
+    /**
+     * {@link #route} for a statement that must not wait (one on a front door's I/O thread): empty
+     * while any server's first health check has not finished, rather than waiting for it.
+     */
+    Optional<ReadRouter.Route> routeWithoutWaiting(List<SourceTable> tables)
+    {
+        if (!allChecked && !servers.values().stream().allMatch(server -> server.health.checked())) {
+            return Optional.empty();
+        }
+        return Optional.of(route(tables, Set.of()));
+    }
+
     /** A connection for work that belongs to no statement (metadata reads), from any server that answers; the caller closes it. */
     public Lease acquire()
     {
