@@ -163,6 +163,7 @@ public final class Gateway
                     .withMaxConnections(config.protocol().maxConnections())
                     .withIoTransport(PgIoTransport.valueOf(config.protocol().ioTransport().name()))
                     .withCacheHitsOnEventLoop(config.protocol().cacheHitsOnEventLoop())
+                    .withStatementsOnEventLoop(config.protocol().statementsOnEventLoop())
                     .withReadAheadBytes(config.protocol().readAheadBytes())
                     .withReadAheadTotalBytes(config.protocol().readAheadTotalBytes());
             if (config.tls().isPresent()) {
@@ -171,7 +172,7 @@ public final class Gateway
             operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), new GatewayCaches(planner::planCacheStats, resultCache),
                     Clock.systemUTC());
             Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), new StatementPipeline(admission, operations.statementListener()),
-                    config.limits(), operations.sessionListener(), resultCache);
+                    config.limits(), operations.sessionListener(), resultCache, planned);
             // a user removed, disabled or changed in the users file loses their open sessions
             users.addListener(reload -> sessions.terminateUsers(reload.ended()));
             if (config.auth().watchUsersFile()) {
@@ -185,6 +186,7 @@ public final class Gateway
             ClientConnections clientConnections = new ClientConnections(config.protocol().maxConnections());
             PgServer server = new PgServer(options, users, throttle, sessions, clientConnections, workers.executor(), SourceHolderThreads.shared());
             operations.metrics().bindReadAhead(server.readAheadBudget());
+            operations.metrics().bindSourceAnswers(server.sourceAnswers());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());

@@ -11,12 +11,15 @@ import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
+import dev.sekisho.gateway.execution.SourceAnswer;
+import dev.sekisho.gateway.execution.SourceAnswerCounts;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
 import dev.sekisho.gateway.pgwire.message.FrontendMessage;
 import dev.sekisho.gateway.pgwire.message.FrontendMessages;
 import dev.sekisho.gateway.pgwire.message.PgError;
 import dev.sekisho.gateway.session.TransactionStatus;
+import dev.sekisho.gateway.sourceio.EventLoopIos;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
@@ -135,10 +138,32 @@ final class PgProtocolHandler
     private IdleSessionTimer idleTimer;
     /** The bytes of rows read ahead that all the server's sessions keep together. */
     private final ReadAheadBudget readAheadBudget;
+    /** The server's event loops as lent to connectors, for statements started at their sources here. */
+    private final EventLoopIos eventLoopIos;
+    private final SourceAnswerCounts sourceAnswers;
+    /** The statement started at its source on this event loop whose rows the session waits for; null when none (event loop only). */
+    private PgMessageProcessor.SourceStart waitingForSource;
+    /** Messages that arrived while {@link #waitingForSource} was set, in order: they run after its answer (event loop only). */
+    private final List<FrontendMessage> held = new ArrayList<>();
+    /** Whether reading was paused because too many messages were held. */
+    private boolean heldPausedReading;
 
     PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, LoginThrottle throttle, Sessions sessions, Executor workers,
             Executor holders, ClientConnections connections, ReadAheadBudget readAheadBudget)
     {
+        this(options, authenticator, throttle, sessions, workers, holders, connections, readAheadBudget,
+                new EventLoopIos(() -> options.ioTransport().socketChannelClass()), new SourceAnswerCounts());
+    }
+
+    /**
+     * @param eventLoopIos the server's event loops as lent to connectors (one instance per loop for the server's life)
+     * @param sourceAnswers counts the statements started at their sources on the event loop
+     */
+    PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, LoginThrottle throttle, Sessions sessions, Executor workers,
+            Executor holders, ClientConnections connections, ReadAheadBudget readAheadBudget, EventLoopIos eventLoopIos, SourceAnswerCounts sourceAnswers)
+    {
+        this.eventLoopIos = requireNonNull(eventLoopIos, "eventLoopIos is null");
+        this.sourceAnswers = requireNonNull(sourceAnswers, "sourceAnswers is null");
         this.readAheadBudget = requireNonNull(readAheadBudget, "readAheadBudget is null");
         this.holders = requireNonNull(holders, "holders is null");
         this.options = requireNonNull(options, "options is null");
@@ -544,6 +569,16 @@ final class PgProtocolHandler
         if (arrived.isEmpty()) {
             return;
         }
+        if (waitingForSource != null) {
+            // the session waits for its statement's rows on this loop: what came meanwhile runs after its answer, in order
+            held.addAll(arrived);
+            arrived.clear();
+            if (held.size() >= MAX_BATCH && channel.config().isAutoRead()) {
+                heldPausedReading = true;
+                channel.config().setAutoRead(false);
+            }
+            return;
+        }
         if (options.cacheHitsOnEventLoop() && session.mayAnswerFromCache() && work.isIdle()) {
             boolean answered;
             try {
@@ -561,13 +596,87 @@ final class PgProtocolHandler
                 return;
             }
         }
-        if (arrived.size() == 1) {
-            work.add(arrived.get(0));
+        if (options.statementsOnEventLoop() && session.mayStartWithoutWorker() && work.isIdle() && startAtSource()) {
+            return;
+        }
+        toWorker(arrived);
+        arrived.clear();
+    }
+
+    private void toWorker(List<FrontendMessage> messages)
+    {
+        if (messages.size() == 1) {
+            work.add(messages.get(0));
+        }
+        else if (!messages.isEmpty()) {
+            work.addAll(List.copyOf(messages));
+        }
+    }
+
+    /**
+     * Starts the statement of the last read at its source on this event loop when its connector
+     * reads it without blocking ({@link PgMessageProcessor#startOnEventLoop}); false, having
+     * started nothing, when it does not: the read then goes to a worker. Until the rows arrive,
+     * what the client sends waits here, in order.
+     */
+    private boolean startAtSource()
+    {
+        Optional<PgMessageProcessor.SourceStart> started;
+        try {
+            started = processor.startOnEventLoop(arrived, eventLoopIos.of(channel.eventLoop()));
+        }
+        catch (RuntimeException e) {
+            // whatever the start met, the worker runs the statement as always and reports what there is to report
+            log.debug("Starting a statement at its source on the event loop failed; a worker runs it", e);
+            return false;
+        }
+        if (started.isEmpty()) {
+            return false;
+        }
+        PgMessageProcessor.SourceStart start = started.get();
+        List<FrontendMessage> batch = List.copyOf(arrived);
+        arrived.clear();
+        waitingForSource = start;
+        start.answer().whenDone(outcome -> sourceAnswered(start, batch, outcome));
+        return true;
+    }
+
+    /** The statement started at its source completed (on the event loop): its batch is answered here, or goes to a worker; then what waited. */
+    private void sourceAnswered(PgMessageProcessor.SourceStart start, List<FrontendMessage> batch, SourceAnswer.Outcome outcome)
+    {
+        if (waitingForSource != start) {
+            // the connection closed meanwhile: the start was closed with it
+            start.answer().close();
+            return;
+        }
+        waitingForSource = null;
+        if (outcome == SourceAnswer.Outcome.DECLINED) {
+            start.answer().close();
+            sourceAnswers.declined();
+            toWorker(batch);
         }
         else {
-            work.addAll(List.copyOf(arrived));
+            try {
+                processor.answerArrived(batch, worker, start);
+                sourceAnswers.answered();
+            }
+            catch (RuntimeException | Error e) {
+                held.clear();
+                // as a worker's failure that is not a statement's: the connection is closed
+                log.error("Unexpected failure on connection from {}; closing it", channel.remoteAddress(), e);
+                channel.close();
+                return;
+            }
         }
-        arrived.clear();
+        if (heldPausedReading) {
+            heldPausedReading = false;
+            channel.config().setAutoRead(true);
+        }
+        if (!held.isEmpty()) {
+            List<FrontendMessage> waited = List.copyOf(held);
+            held.clear();
+            toWorker(waited);
+        }
     }
 
     @Override
@@ -587,6 +696,13 @@ final class PgProtocolHandler
         connections.closed();
         phase = Phase.CLOSED;
         arrived.clear();
+        held.clear();
+        PgMessageProcessor.SourceStart waiting = waitingForSource;
+        waitingForSource = null;
+        if (waiting != null) {
+            // the source's run is cancelled, and the permit and anything that arrived given back
+            waiting.answer().close();
+        }
         if (idleTimer != null) {
             idleTimer.cancel();
         }
