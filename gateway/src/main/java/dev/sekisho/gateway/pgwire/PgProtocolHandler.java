@@ -1,4 +1,4 @@
-// Over 600 lines: the connection's phases (startup, TLS, authentication, the session's messages and their hand-off to the worker) are one state machine over one channel; the authentication exchange is the part due to move out.
+// Over 600 lines: the connection's phases (startup, TLS, authentication, the session's messages and their hand-off to the worker) are one state machine over one channel; the authentication exchange is the part due to move out (a statement waiting for its source on the loop moved out already: PgSourceWait).
 package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.auth.ClientCertificateCheck;
@@ -11,7 +11,6 @@ import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
-import dev.sekisho.gateway.execution.SourceAnswer;
 import dev.sekisho.gateway.execution.SourceAnswerCounts;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
@@ -75,7 +74,8 @@ import static java.util.Objects.requireNonNull;
  *                                statement, if the key matches, fails with 57014)
  *
  * Queries (on a worker thread, one message at a time, in order; a result-cache hit of a prepared
- * statement on the event loop itself, see {@link PgMessageProcessor#answerOnEventLoop}):
+ * statement on the event loop itself, see {@link PgMessageProcessor#answerOnEventLoop}, and so a
+ * prepared statement whose connector reads it there without blocking, see {@link PgSourceWait}):
  *   Query                     -&gt; per statement: [RowDescription, DataRow*] CommandComplete;
  *                                EmptyQueryResponse for an empty string; then ReadyForQuery
  *   Parse/Bind/Describe/Execute/Close/Sync/Flush
@@ -141,19 +141,8 @@ final class PgProtocolHandler
     /** The server's event loops as lent to connectors, for statements started at their sources here. */
     private final EventLoopIos eventLoopIos;
     private final SourceAnswerCounts sourceAnswers;
-    /** The statement started at its source on this event loop whose rows the session waits for; null when none (event loop only). */
-    private PgMessageProcessor.SourceStart waitingForSource;
-    /** Messages that arrived while {@link #waitingForSource} was set, in order: they run after its answer (event loop only). */
-    private final List<FrontendMessage> held = new ArrayList<>();
-    /** Whether reading was paused because too many messages were held. */
-    private boolean heldPausedReading;
-
-    PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, LoginThrottle throttle, Sessions sessions, Executor workers,
-            Executor holders, ClientConnections connections, ReadAheadBudget readAheadBudget)
-    {
-        this(options, authenticator, throttle, sessions, workers, holders, connections, readAheadBudget,
-                new EventLoopIos(() -> options.ioTransport().socketChannelClass()), new SourceAnswerCounts());
-    }
+    /** A statement started at its source on this event loop, and what arrives while the session waits for it; null until authenticated. */
+    private PgSourceWait sourceWait;
 
     /**
      * @param eventLoopIos the server's event loops as lent to connectors (one instance per loop for the server's life)
@@ -431,6 +420,7 @@ final class PgProtocolHandler
         idleTimer = new IdleSessionTimer(channel.eventLoop(), () -> received, inTransaction -> idleTimeoutExpired(created, inTransaction));
         worker = new CountingWorker(processor);
         work = new SessionWorkQueue<>(created, workers, holders, worker, new ChannelTransport());
+        sourceWait = new PgSourceWait(channel, eventLoopIos.of(channel.eventLoop()), processor, worker, this::toWorker, sourceAnswers, MAX_BATCH);
         session = created;
         BackendMessages.authenticationOk(out);
         created.settings().reportedValues().forEach((name, value) -> BackendMessages.parameterStatus(out, name, value));
@@ -561,22 +551,19 @@ final class PgProtocolHandler
     /**
      * Gives the messages of the last read to the session's worker in one hand-off, or answers them
      * here when they are a result-cache hit that runs without blocking and nothing of the session
-     * is queued or running ({@link PgMessageProcessor#answerOnEventLoop}): two thread hand-offs
-     * saved per hit, and the replies still in order.
+     * is queued or running ({@link PgMessageProcessor#answerOnEventLoop}), or starts their statement
+     * at its source here when its connector reads it without blocking ({@link PgSourceWait}): two
+     * thread hand-offs saved per statement, and the replies still in order.
      */
     private void handOver()
     {
         if (arrived.isEmpty()) {
             return;
         }
-        if (waitingForSource != null) {
+        if (sourceWait.isWaiting()) {
             // the session waits for its statement's rows on this loop: what came meanwhile runs after its answer, in order
-            held.addAll(arrived);
+            sourceWait.hold(arrived);
             arrived.clear();
-            if (held.size() >= MAX_BATCH && channel.config().isAutoRead()) {
-                heldPausedReading = true;
-                channel.config().setAutoRead(false);
-            }
             return;
         }
         if (options.cacheHitsOnEventLoop() && session.mayAnswerFromCache() && work.isIdle()) {
@@ -596,7 +583,8 @@ final class PgProtocolHandler
                 return;
             }
         }
-        if (options.statementsOnEventLoop() && session.mayStartWithoutWorker() && work.isIdle() && startAtSource()) {
+        if (options.statementsOnEventLoop() && session.mayStartWithoutWorker() && work.isIdle() && sourceWait.start(arrived)) {
+            arrived.clear();
             return;
         }
         toWorker(arrived);
@@ -610,72 +598,6 @@ final class PgProtocolHandler
         }
         else if (!messages.isEmpty()) {
             work.addAll(List.copyOf(messages));
-        }
-    }
-
-    /**
-     * Starts the statement of the last read at its source on this event loop when its connector
-     * reads it without blocking ({@link PgMessageProcessor#startOnEventLoop}); false, having
-     * started nothing, when it does not: the read then goes to a worker. Until the rows arrive,
-     * what the client sends waits here, in order.
-     */
-    private boolean startAtSource()
-    {
-        Optional<PgMessageProcessor.SourceStart> started;
-        try {
-            started = processor.startOnEventLoop(arrived, eventLoopIos.of(channel.eventLoop()));
-        }
-        catch (RuntimeException e) {
-            // whatever the start met, the worker runs the statement as always and reports what there is to report
-            log.debug("Starting a statement at its source on the event loop failed; a worker runs it", e);
-            return false;
-        }
-        if (started.isEmpty()) {
-            return false;
-        }
-        PgMessageProcessor.SourceStart start = started.get();
-        List<FrontendMessage> batch = List.copyOf(arrived);
-        arrived.clear();
-        waitingForSource = start;
-        start.answer().whenDone(outcome -> sourceAnswered(start, batch, outcome));
-        return true;
-    }
-
-    /** The statement started at its source completed (on the event loop): its batch is answered here, or goes to a worker; then what waited. */
-    private void sourceAnswered(PgMessageProcessor.SourceStart start, List<FrontendMessage> batch, SourceAnswer.Outcome outcome)
-    {
-        if (waitingForSource != start) {
-            // the connection closed meanwhile: the start was closed with it
-            start.answer().close();
-            return;
-        }
-        waitingForSource = null;
-        if (outcome == SourceAnswer.Outcome.DECLINED) {
-            start.answer().close();
-            sourceAnswers.declined();
-            toWorker(batch);
-        }
-        else {
-            try {
-                processor.answerArrived(batch, worker, start);
-                sourceAnswers.answered();
-            }
-            catch (RuntimeException | Error e) {
-                held.clear();
-                // as a worker's failure that is not a statement's: the connection is closed
-                log.error("Unexpected failure on connection from {}; closing it", channel.remoteAddress(), e);
-                channel.close();
-                return;
-            }
-        }
-        if (heldPausedReading) {
-            heldPausedReading = false;
-            channel.config().setAutoRead(true);
-        }
-        if (!held.isEmpty()) {
-            List<FrontendMessage> waited = List.copyOf(held);
-            held.clear();
-            toWorker(waited);
         }
     }
 
@@ -696,12 +618,9 @@ final class PgProtocolHandler
         connections.closed();
         phase = Phase.CLOSED;
         arrived.clear();
-        held.clear();
-        PgMessageProcessor.SourceStart waiting = waitingForSource;
-        waitingForSource = null;
-        if (waiting != null) {
-            // the source's run is cancelled, and the permit and anything that arrived given back
-            waiting.answer().close();
+        if (sourceWait != null) {
+            // a statement waiting for its source: the run is cancelled, and the permit and anything that arrived given back
+            sourceWait.closed();
         }
         if (idleTimer != null) {
             idleTimer.cancel();
