@@ -1,11 +1,14 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.resultcache.CachingConnector;
 import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.EventLoopIo;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.policies.Principal;
@@ -116,7 +119,7 @@ public final class Sessions
     public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits,
             SessionListener listener, Optional<ResultCache> resultCache, List<Connector> sources)
     {
-        this.sources = sources.stream().collect(Collectors.toUnmodifiableMap(Connector::name, Function.identity()));
+        this.sources = sources.stream().filter(Sessions::mayRunWithoutBlocking).collect(Collectors.toUnmodifiableMap(Connector::name, Function.identity()));
         this.resultCache = requireNonNull(resultCache, "resultCache is null");
         this.listener = requireNonNull(listener, "listener is null");
         this.planner = requireNonNull(planner, "planner is null");
@@ -125,6 +128,23 @@ public final class Sessions
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.connectionLimits = new ConnectionLimits(limits);
+    }
+
+    /**
+     * Whether {@code connector} (or the source behind the result cache's wrapper of it) may run any
+     * statement without blocking: one that keeps the SPI's default of
+     * {@link Connector#startWithoutBlocking} never does, and is never asked, so that a gateway whose
+     * sources cannot do it spends nothing on its I/O threads to find out statement by statement.
+     */
+    static boolean mayRunWithoutBlocking(Connector connector)
+    {
+        Connector behind = connector instanceof CachingConnector caching ? caching.source() : connector;
+        try {
+            return behind.getClass().getMethod("startWithoutBlocking", BackendQuery.class, EventLoopIo.class).getDeclaringClass() != Connector.class;
+        }
+        catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     /**

@@ -86,6 +86,7 @@ class TestPgStatementsOnEventLoop
 
     private final TestingNonBlockingConnector source = new TestingNonBlockingConnector();
     private final CountingAdmission admission = new CountingAdmission();
+    private final RecordingListener listener = new RecordingListener();
     private final ExecutorService client = Executors.newCachedThreadPool();
     private ThreadPoolExecutor workers;
     private PgServer server;
@@ -123,7 +124,7 @@ class TestPgStatementsOnEventLoop
 
     private Sessions sessions(QueryPlanner planner, Optional<ResultCache> cache, List<Connector> sources)
     {
-        return new Sessions(planner, SessionPolicies.disabled(), List.of("shop"), new StatementPipeline(admission, StatementListener.NONE), Limits.NONE,
+        return new Sessions(planner, SessionPolicies.disabled(), List.of("shop"), new StatementPipeline(admission, listener), Limits.NONE,
                 SessionListener.NONE, cache, sources);
     }
 
@@ -144,10 +145,15 @@ class TestPgStatementsOnEventLoop
             assertThat(expected).isNotEmpty();
             long answered = server.sourceAnswers().answeredCount();
             int workerRuns = source.workerRuns();
+            int events = listener.events().size();
             for (int i = 0; i < 10; i++) {
                 assertThat(rows(onLoop, 2)).isEqualTo(expected);
                 assertThat(columns(onLoop)).isEqualTo(expectedColumns);
             }
+            // each run started and finished once, with its rows, whichever thread answered it
+            assertThat(listener.events().subList(events, listener.events().size()))
+                    .containsOnly("started " + LOOKUP.replace("?", "$1"), "finished " + LOOKUP.replace("?", "$1") + " rows=" + expected.size())
+                    .hasSize(20);
             long onTheLoop = server.sourceAnswers().answeredCount() - answered;
             // the first run parses (a worker); a Bind right behind a worker that has not let go of the session yet goes to a worker too
             assertThat(onTheLoop).as("statements answered on the event loop").isBetween(1L, 9L);
@@ -243,6 +249,7 @@ class TestPgStatementsOnEventLoop
                     .hasMessageContaining("canceling statement due to user request");
             assertThat(source.cancels()).isEqualTo(cancels + 1);
             assertThat(run.outcome()).isCompletedExceptionally();
+            assertThat(listener.events()).last().isEqualTo("finished " + LOOKUP.replace("?", "$1") + " failed 57014");
 
             source.mode(Mode.ROWS_NOW);
             assertThat(rows(lookup, 2)).isEqualTo(expected);
@@ -503,6 +510,32 @@ class TestPgStatementsOnEventLoop
             columns.append(metadata.getColumnName(i)).append(':').append(metadata.getColumnTypeName(i)).append(';');
         }
         return columns.toString();
+    }
+
+    /** What the statement listeners hear (the audit trail and the metrics listen there): each statement's start and end. */
+    private static final class RecordingListener
+            implements StatementListener
+    {
+        private final List<String> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void started(StatementInfo statement)
+        {
+            events.add("started " + statement.statement().sql());
+        }
+
+        @Override
+        public void finished(StatementInfo statement, long rows, Optional<Throwable> failure)
+        {
+            events.add("finished " + statement.statement().sql() + failure
+                    .map(e -> " failed " + (e instanceof dev.sekisho.planner.spi.QueryException query ? query.sqlState() : e.toString()))
+                    .orElse(" rows=" + rows));
+        }
+
+        List<String> events()
+        {
+            return events;
+        }
     }
 
     /** Admits every statement, counting the permits not given back; a permit given at once can be awaited. */
