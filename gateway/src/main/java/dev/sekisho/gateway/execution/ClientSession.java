@@ -41,8 +41,9 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Not thread-safe, except {@link #cancel()} and {@link #terminate()}: every other call comes from
  * the session's one task at a time (see {@link SessionWorkQueue}), on a worker thread, or, for a
- * result-cache hit that {@link #answerFromCache} found answerable without blocking, on the front
- * door's I/O thread while the session's work queue is idle.
+ * result-cache hit that {@link #answerFromCache} found answerable without blocking, or a statement
+ * whose rows {@link #startWithoutWorker} had its source send to that thread, on the front door's
+ * I/O thread while the session's work queue is idle.
  */
 public final class ClientSession
         implements AutoCloseable
