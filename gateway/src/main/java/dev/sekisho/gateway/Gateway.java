@@ -16,6 +16,7 @@ import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.execution.SourceAnswerCounts;
 import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
@@ -360,6 +361,12 @@ public final class Gateway
     public ReadAheadBudget readAheadBudget()
     {
         return pgServer.readAheadBudget();
+    }
+
+    /** How the statements started at their sources on the PostgreSQL front door's event loops ended (answered there, or declined); for tests and metrics. */
+    public SourceAnswerCounts sourceAnswers()
+    {
+        return pgServer.sourceAnswers();
     }
 
     /** The result cache, when the configuration has a {@code result_cache:} section. */
