@@ -7,9 +7,13 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.SocketChannel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static java.util.Objects.requireNonNull;
@@ -24,6 +28,8 @@ import static java.util.Objects.requireNonNull;
 public final class NettyEventLoopIo
         implements EventLoopIo
 {
+    private static final Logger log = LoggerFactory.getLogger(NettyEventLoopIo.class);
+
     private final EventLoop loop;
     private final Class<? extends SocketChannel> channelClass;
 
@@ -52,7 +58,7 @@ public final class NettyEventLoopIo
         }
         catch (RuntimeException e) {
             // the handler hears of it on the loop, never inside this call
-            loop.execute(() -> socket.failedToConnect(e));
+            execute(() -> socket.failedToConnect(e));
             return;
         }
         connecting.addListener(done -> {
@@ -65,18 +71,37 @@ public final class NettyEventLoopIo
         });
     }
 
+    /**
+     * Runs {@code task} on the loop; once the loop shuts down (the gateway is closing) the task is
+     * dropped: every socket of the loop was closed with it, and a connector closing its connections
+     * after the front door stopped must not fail for that.
+     */
     @Override
     public void execute(Runnable task)
     {
         requireNonNull(task, "task is null");
-        loop.execute(task);
+        try {
+            loop.execute(task);
+        }
+        catch (RejectedExecutionException e) {
+            log.debug("A task for {} was dropped: the event loop has shut down", loop);
+        }
     }
 
+    /** Runs {@code task} on the loop after {@code delay}; once the loop shut down, nothing runs and the future is cancelled already. */
     @Override
     public Future<?> schedule(Runnable task, Duration delay)
     {
         requireNonNull(task, "task is null");
-        return loop.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        try {
+            return loop.schedule(task, Math.max(0, delay.toNanos()), TimeUnit.NANOSECONDS);
+        }
+        catch (RejectedExecutionException e) {
+            log.debug("A timer for {} was dropped: the event loop has shut down", loop);
+            CompletableFuture<?> dropped = new CompletableFuture<>();
+            dropped.cancel(false);
+            return dropped;
+        }
     }
 
     @Override

@@ -235,6 +235,19 @@ class TestNettyEventLoopIo
         assertThat(inside.get(10, TimeUnit.SECONDS)).isFalse();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"nio", "epoll"})
+    void afterTheLoopShutDownTasksAndTimersAreDroppedWithoutFailing(String transport)
+    {
+        EventLoopIo io = start(transport);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        AtomicBoolean ran = new AtomicBoolean();
+        io.execute(() -> ran.set(true));
+        Future<?> timer = io.schedule(() -> ran.set(true), Duration.ofMillis(1));
+        assertThat(timer.isCancelled()).isTrue();
+        assertThat(ran).isFalse();
+    }
+
     /** Records what a socket reports, and whether any call came off the loop. */
     private static class RecordingHandler
             implements SourceSocket.Handler
