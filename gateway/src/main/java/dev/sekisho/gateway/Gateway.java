@@ -399,11 +399,13 @@ public final class Gateway
         usersWatcher.ifPresent(UsersFileWatcher::close);
         policies.ifPresent(GatewayPolicies::close);
         avaticaServer.ifPresent(AvaticaServer::close);
-        pgServer.close();
+        pgServer.closeConnections();
         workers.close();
         operations.close();
         costGuard.ifPresent(CostGuard::close);
+        // the connectors close their sockets on the front door's event loops (statements run there without a worker): the loops stop after them
         connectors.forEach(Gateway::closeQuietly);
+        pgServer.close();
     }
 
     private static void logAdmitted(CostGuard.Admitted admitted)

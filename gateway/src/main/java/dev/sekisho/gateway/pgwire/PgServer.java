@@ -19,8 +19,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,6 +62,8 @@ public final class PgServer
     /** The event loops as lent to connectors: one instance per loop for the server's life. */
     private final EventLoopIos eventLoopIos;
     private final SourceAnswerCounts sourceAnswers = new SourceAnswerCounts();
+    /** The client connections open now (a closed one leaves the group by itself). */
+    private final ChannelGroup clients = new DefaultChannelGroup("sekisho-pg-clients", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -229,6 +234,7 @@ public final class PgServer
             @Override
             protected void initChannel(Channel channel)
             {
+                clients.add(channel);
                 channel.pipeline().addLast("frames", new PgFrameDecoder(options.maxStartupPacketBytes(), options.maxMessageBytes(), options.tls().isPresent()));
                 channel.pipeline().addLast("protocol", newProtocolHandler());
             }
@@ -240,7 +246,21 @@ public final class PgServer
         return new PgProtocolHandler(options, authenticator, throttle, sessions, workers, holders, connections, readAheadBudget, eventLoopIos, sourceAnswers);
     }
 
-    /** Stops accepting, closes every connection. Does not shut down the worker pool. */
+    /**
+     * Stops accepting and closes every client connection, leaving the event loops running: a
+     * connector closing its own connections on them ({@link EventLoopIos}) can still say goodbye to
+     * its servers. {@link #close()} then stops the loops.
+     */
+    public synchronized void closeConnections()
+    {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+        clients.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    /** Stops accepting, closes every connection and stops the event loops. Does not shut down the worker pool. */
     @Override
     public synchronized void close()
     {
