@@ -86,7 +86,14 @@ public final class SourceAnswer
             EventLoopIo io, Session session)
     {
         SourceAnswer answer = new SourceAnswer(statement, run, fragment, permit, source, io, session);
-        answer.start();
+        try {
+            answer.start();
+        }
+        catch (RuntimeException | Error e) {
+            // nothing waits for it then: the run is stopped and the permit given back
+            answer.close();
+            throw e;
+        }
         return answer;
     }
 

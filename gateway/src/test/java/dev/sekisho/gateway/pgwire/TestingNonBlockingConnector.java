@@ -28,11 +28,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are the same {@link #execute} gives a worker. Counts the runs of each path, and notes a start
  * that came off the I/O thread it was given.
  */
-final class TestingNonBlockingConnector
+public final class TestingNonBlockingConnector
         implements Connector
 {
     /** How {@link #startWithoutBlocking} answers. */
-    enum Mode
+    public enum Mode
     {
         /** The rows, completed before the start returns. */
         ROWS_NOW,
@@ -53,9 +53,10 @@ final class TestingNonBlockingConnector
     private final AtomicInteger cancels = new AtomicInteger();
     private final AtomicBoolean startedOffItsThread = new AtomicBoolean();
     private final BlockingQueue<HeldRun> held = new LinkedBlockingQueue<>();
+    private volatile HeldRun lastRun;
 
     /** How starts answer from now on; held runs of an earlier test not taken are forgotten. */
-    void mode(Mode mode)
+    public void mode(Mode mode)
     {
         if (mode == Mode.HELD) {
             held.clear();
@@ -64,33 +65,39 @@ final class TestingNonBlockingConnector
     }
 
     /** Statements run through {@link #execute} (on a worker). */
-    int workerRuns()
+    public int workerRuns()
     {
         return workerRuns.get();
     }
 
     /** Statements started through {@link #startWithoutBlocking}, declined at once or not. */
-    int starts()
+    public int starts()
     {
         return starts.get();
     }
 
     /** Runs cancelled before they completed. */
-    int cancels()
+    public int cancels()
     {
         return cancels.get();
     }
 
-    boolean startedOffItsThread()
+    public boolean startedOffItsThread()
     {
         return startedOffItsThread.get();
     }
 
     /** The next run started in {@link Mode#HELD}, waiting at most {@code timeout}; null when none started. */
-    HeldRun nextHeld(Duration timeout)
+    public HeldRun nextHeld(Duration timeout)
             throws InterruptedException
     {
         return held.poll(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
+    /** The last run started (in any mode but {@link Mode#DECLINE_AT_START}); null before. */
+    public HeldRun lastRun()
+    {
+        return lastRun;
     }
 
     @Override
@@ -130,6 +137,7 @@ final class TestingNonBlockingConnector
             return Optional.empty();
         }
         HeldRun run = new HeldRun(query, io);
+        lastRun = run;
         switch (now) {
             case ROWS_NOW -> run.complete();
             case ROWS_LATER -> io.schedule(run::complete, Duration.ofMillis(20));
@@ -141,12 +149,13 @@ final class TestingNonBlockingConnector
     }
 
     /** A run on the I/O thread; its rows are the ones a worker would read. */
-    final class HeldRun
+    public final class HeldRun
             implements NonBlockingRun
     {
         private final BackendQuery query;
         private final EventLoopIo io;
         private final CompletableFuture<Optional<ResultStream>> result = new CompletableFuture<>();
+        private volatile ResultStream given;
 
         HeldRun(BackendQuery query, EventLoopIo io)
         {
@@ -174,16 +183,24 @@ final class TestingNonBlockingConnector
         /** Completes with the rows, on the I/O thread when called there (the test calls {@link #completeOnItsThread}). */
         void complete()
         {
-            result.complete(Optional.of(shop.execute(query, new SessionExecutionContext("loop", 0))));
+            ResultStream rows = shop.execute(query, new SessionExecutionContext("loop", 0));
+            given = rows;
+            result.complete(Optional.of(rows));
         }
 
-        void completeOnItsThread()
+        /** The rows the run completed with; null before. */
+        public ResultStream given()
+        {
+            return given;
+        }
+
+        public void completeOnItsThread()
         {
             io.execute(this::complete);
         }
 
         /** Whether the run ended by a cancel. */
-        CompletableFuture<Optional<ResultStream>> outcome()
+        public CompletableFuture<Optional<ResultStream>> outcome()
         {
             return result;
         }
