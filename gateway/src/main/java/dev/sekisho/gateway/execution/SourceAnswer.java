@@ -33,7 +33,8 @@ import static java.util.Objects.requireNonNull;
  * too, so that it fails with the 57014 a cancelled worker statement gives. When the run completes,
  * {@link #whenDone} hears how, on the I/O thread, in a task of its own (never inside the
  * connector's own callback): {@link Outcome#ROWS} (the rows, or for a cancelled run a stream that
- * fails with that 57014, go to the plan through {@link #execute}), or {@link Outcome#DECLINED} (the
+ * fails with that 57014, go to the plan through
+ * {@link ClientSession#execute(String, int, RowSink, ClientSession.CheckedAnswer)}), or {@link Outcome#DECLINED} (the
  * caller closes this and hands the messages to a worker, which runs the statement as always).
  * {@link #close()} gives back whatever no run took (the permit, the rows) and cancels a run still
  * under way (the connection closed). Used on its I/O thread only, except the cancel.
