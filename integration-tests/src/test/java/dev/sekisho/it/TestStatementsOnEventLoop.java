@@ -1,10 +1,6 @@
 package dev.sekisho.it;
 
-import dev.sekisho.connectors.mysql.MySqlConnector;
 import dev.sekisho.gateway.Gateway;
-import dev.sekisho.planner.spi.BackendQuery;
-import dev.sekisho.planner.spi.Connector;
-import dev.sekisho.planner.spi.EventLoopIo;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,11 +14,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 /**
  * Prepared point lookups through pgjdbc against real MariaDB, answered on the front door's event
@@ -40,11 +37,8 @@ class TestStatementsOnEventLoop
 
     @BeforeAll
     static void start()
-            throws IOException, NoSuchMethodException
+            throws IOException
     {
-        // until the MySQL connector's non-blocking client (s24-nbclient) is merged, it declines every statement: nothing to test here yet
-        assumeThat(MySqlConnector.class.getMethod("startWithoutBlocking", BackendQuery.class, EventLoopIo.class).getDeclaringClass())
-                .as("MySqlConnector runs statements without blocking").isNotEqualTo(Connector.class);
         gateway = TestingGateway.shared().startGatewayWith("", null);
         workersOnly = TestingGateway.shared().startGatewayWith("protocol: {statements_on_event_loop: false}", null);
         Path policyDir = Files.createDirectories(Files.createTempDirectory("sekisho-loop-statements-it").resolve("policies"));
@@ -118,6 +112,61 @@ class TestStatementsOnEventLoop
         }
         assertThat(masked.sourceAnswers().answeredCount()).as("masked lookups answered on the event loop").isGreaterThan(answered);
         assertThat(maskedWorkersOnly.sourceAnswers().answeredCount()).isZero();
+    }
+
+    /**
+     * pgjdbc's plain Statement (Parse, Bind, Describe, Execute, Sync of the unnamed statement) with
+     * Redash's annotation and the id as a literal, both new in every text: once the session parsed
+     * the shape (on a worker, which plans it), the next texts are parsed without planning and
+     * answered on the loop, with the worker path's rows, masked and filtered ones too.
+     */
+    @Test
+    void redashStyleLiteralLookupsAreAnsweredOnTheLoopOnceTheSessionKnowsTheirShape()
+            throws Exception
+    {
+        String template = "/* Username: analyst@example.com, query_id: adhoc, Queue: queries, Job ID: %s, Query Hash: 5d41, Scheduled: False */ "
+                + "SELECT id, name, email, phone, region FROM shop.customers WHERE id = %d";
+        for (Gateway[] pair : List.of(new Gateway[] {gateway, workersOnly}, new Gateway[] {masked, maskedWorkersOnly})) {
+            for (String user : List.of("alice", "bob")) {
+                long before = 0;
+                try (Connection loop = TestingGateway.connect(pair[0], user); Connection viaWorkers = TestingGateway.connect(pair[1], user);
+                        Statement onLoop = loop.createStatement(); Statement onWorker = viaWorkers.createStatement()) {
+                    // the first texts go to workers: one plans the shape, and the source learns the statement's columns and session
+                    for (int id = 1; id <= 24; id++) {
+                        if (id == 13) {
+                            before = pair[0].sourceAnswers().answeredCount();
+                        }
+                        String sql = template.formatted(UUID.randomUUID(), id);
+                        assertThat(rows(onLoop, sql)).as(user + ": " + sql).isEqualTo(rows(onWorker, sql));
+                    }
+                    // a text of a shape this session has not parsed yet goes to a worker, which plans it
+                    long known = pair[0].sourceAnswers().answeredCount();
+                    String other = "SELECT name, id FROM shop.customers WHERE id = 3";
+                    assertThat(rows(onLoop, other)).isEqualTo(rows(onWorker, other));
+                    assertThat(pair[0].sourceAnswers().answeredCount()).as("a new shape is planned on a worker").isEqualTo(known);
+                }
+                // the one after a worker's statement may find the worker still finishing: the rest are answered on the loop
+                assertThat(pair[0].sourceAnswers().answeredCount() - before).as(user + ": texts 13 to 24 answered on the loop").isGreaterThanOrEqualTo(11);
+            }
+            assertThat(pair[1].sourceAnswers().answeredCount()).isZero();
+        }
+    }
+
+    private static List<String> rows(Statement statement, String sql)
+            throws SQLException
+    {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(i > 1 ? "|" : "").append(result.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
     }
 
     @Test

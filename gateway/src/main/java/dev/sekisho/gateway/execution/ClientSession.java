@@ -148,6 +148,22 @@ public final class ClientSession
         pipeline.prepare(session, info, name, statement, parameterTypes);
     }
 
+    /**
+     * The statement {@link #prepare(String, String, List)} would keep for a Parse of {@code sql},
+     * when nothing needs to be planned for it (a text of a shape the session parsed last, whose
+     * folded plan is cached); nothing is kept. Never blocks: for a front door's I/O thread.
+     */
+    public Optional<PreparedStatement> parsedWithoutPlanning(String name, String sql, List<ColumnType> parameterTypes)
+    {
+        return session.parsedWithoutPlanning(name, sql, parameterTypes);
+    }
+
+    /** Keeps {@code statement}, which {@link #parsedWithoutPlanning} returned, under its name: the Parse it was checked for, as {@link #prepare} would (the same notifications). */
+    public void prepareChecked(PreparedStatement statement)
+    {
+        pipeline.prepareChecked(session, statement);
+    }
+
     /** A prepared statement: its parameter types and result columns. */
     public PreparedStatement describeStatement(String name)
     {

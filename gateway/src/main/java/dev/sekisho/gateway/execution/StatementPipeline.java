@@ -82,6 +82,13 @@ public final class StatementPipeline
         prepared(session, name);
     }
 
+    /** Keeps a statement checked without planning ({@code Session.parsedWithoutPlanning}) as a Parse of it would. */
+    void prepareChecked(Session session, PreparedStatement statement)
+    {
+        session.parseChecked(statement);
+        prepared(session, statement.name());
+    }
+
     private void prepared(Session session, String name)
     {
         PreparedStatement statement = session.describeStatement(name);

@@ -65,6 +65,8 @@ final class PgMessageProcessor
     private ClientSession.CheckedAnswer answering;
     /** Its Bind's parameter values, decoded when the batch was checked. */
     private List<Object> answeringValues;
+    /** The Parse of the batch being answered that was checked with it ({@link #startOnEventLoop}): it keeps the checked statement; null if none. */
+    private FrontendMessage.Parse answeringParse;
 
     /** A piece of work that may pause for backpressure; returns true when finished. */
     private interface Step
@@ -276,6 +278,9 @@ final class PgMessageProcessor
      */
     Optional<SourceStart> startOnEventLoop(List<FrontendMessage> batch, EventLoopIo io)
     {
+        if (!batch.isEmpty() && batch.get(0) instanceof FrontendMessage.Parse parse) {
+            return startParsedOnEventLoop(parse, batch, io);
+        }
         Optional<FrontendMessage.Bind> bind = answerableBind(batch);
         if (bind.isEmpty()) {
             return Optional.empty();
@@ -295,22 +300,74 @@ final class PgMessageProcessor
     }
 
     /**
+     * Like {@link #startOnEventLoop} for a batch that parses its statement first: {@code Parse,
+     * Bind, [Describe (portal),] Execute, Sync} of one statement (pgjdbc's plain {@code Statement},
+     * e.g. a Redash-style lookup whose literals and annotation change with every call), when the
+     * Parse needs no planning ({@link ClientSession#parsedWithoutPlanning}: the text is of a shape
+     * the session parsed last and the plan of its folded form is cached), declares no parameter
+     * types, and the Bind sends no values. The statement is kept only when the batch is answered
+     * (its Parse then keeps the statement checked here, see {@link #parse}).
+     */
+    private Optional<SourceStart> startParsedOnEventLoop(FrontendMessage.Parse parse, List<FrontendMessage> batch, EventLoopIo io)
+    {
+        if (!parse.parameterOids().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<FrontendMessage.Bind> bind = answerableBind(batch.subList(1, batch.size()));
+        if (bind.isEmpty() || !bind.get().statementName().equals(parse.statementName()) || !bind.get().parameters().isEmpty()) {
+            return Optional.empty();
+        }
+        PreparedStatement statement;
+        List<Object> values;
+        try {
+            Optional<PreparedStatement> parsed = session.parsedWithoutPlanning(parse.statementName(), parse.sql(), List.of());
+            if (parsed.isEmpty()) {
+                return Optional.empty();
+            }
+            statement = parsed.get();
+            values = parameters.decode(bind.get(), statement);
+            checkResultFormats(bind.get(), statement);
+        }
+        catch (RuntimeException e) {
+            // a Parse or Bind that fails is reported by a worker, as always
+            return Optional.empty();
+        }
+        return session.startWithoutWorker(statement, values, io).map(answer -> new SourceStart(answer, values, Optional.of(parse)));
+    }
+
+    /**
      * Handles a batch whose statement {@link #startOnEventLoop} started, now that its rows arrived
      * (or its cancel's 57014): on the calling thread, as on a worker (the same replies, audit and
      * metrics events, ReadyForQuery). Closes the start.
      */
     void answerArrived(List<FrontendMessage> batch, SessionWorkQueue.Worker<FrontendMessage> worker, SourceStart start)
     {
-        answer(batch, worker, start.answer(), start.values());
+        answeringParse = start.parse().orElse(null);
+        try {
+            answer(batch, worker, start.answer(), start.values());
+        }
+        finally {
+            answeringParse = null;
+        }
     }
 
-    /** A batch's statement started at its source on the event loop: the session's answer, and the Bind's values as decoded then. */
-    record SourceStart(SourceAnswer answer, List<Object> values)
+    /**
+     * A batch's statement started at its source on the event loop: the session's answer, the Bind's
+     * values as decoded then, and the batch's Parse when the statement was parsed for it (checked
+     * without planning).
+     */
+    record SourceStart(SourceAnswer answer, List<Object> values, Optional<FrontendMessage.Parse> parse)
     {
         SourceStart
         {
             requireNonNull(answer, "answer is null");
             requireNonNull(values, "values is null");
+            requireNonNull(parse, "parse is null");
+        }
+
+        SourceStart(SourceAnswer answer, List<Object> values)
+        {
+            this(answer, values, Optional.empty());
         }
     }
 
@@ -448,6 +505,13 @@ final class PgMessageProcessor
 
     private void parse(FrontendMessage.Parse parse)
     {
+        if (answering != null && parse == answeringParse) {
+            // the statement checked for this Parse on the event loop: kept as it was checked, not planned here
+            session.prepareChecked(answering.statement());
+            parameters.declared(parse.statementName(), parse.parameterOids());
+            BackendMessages.parseComplete(out.buffer());
+            return;
+        }
         session.prepare(parse.statementName(), parse.sql(), parameters.declaredTypes(parse.parameterOids()));
         parameters.declared(parse.statementName(), parse.parameterOids());
         BackendMessages.parseComplete(out.buffer());
