@@ -17,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,6 +168,35 @@ class TestStatementsOnEventLoop
             }
         }
         return rows;
+    }
+
+    /**
+     * A lookup answered on the loop reaches MariaDB once (its kept statement executed, nothing
+     * prepared again), masked and filtered ones too: the plan reads the rows that arrived on the
+     * loop, never sends the statement again (through Connector/J, on the event loop).
+     */
+    @Test
+    void eachLookupAnsweredOnTheLoopRunsOnceAtTheSource()
+            throws Exception
+    {
+        String sql = "SELECT id, name, email, phone, region FROM shop.customers WHERE id = ?";
+        for (Gateway started : List.of(gateway, masked)) {
+            try (Connection loop = TestingGateway.connect(started, "alice"); Connection probe = TestingGateway.shared().connectDirect("shop");
+                    PreparedStatement lookup = prepared(loop, sql)) {
+                for (int id = 1; id <= 10; id++) {
+                    rows(lookup, id);
+                }
+                long answered = started.sourceAnswers().answeredCount();
+                Map<String, Long> before = StatementCounters.read(probe);
+                for (int id = 1; id <= 40; id++) {
+                    rows(lookup, id);
+                }
+                Map<String, Long> delta = StatementCounters.delta(before, StatementCounters.read(probe));
+                assertThat(started.sourceAnswers().answeredCount() - answered).as("answered on the loop").isEqualTo(40);
+                assertThat(delta.get("Com_stmt_execute")).as("executions at the source: " + delta).isEqualTo(40L);
+                assertThat(delta).as("nothing prepared again").doesNotContainKey("Com_stmt_prepare");
+            }
+        }
     }
 
     @Test

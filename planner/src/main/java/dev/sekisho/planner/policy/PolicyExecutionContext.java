@@ -2,6 +2,7 @@ package dev.sekisho.planner.policy;
 
 import dev.sekisho.planner.pg.catalog.CatalogView;
 import dev.sekisho.planner.spi.BackendQuery;
+import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.ExecutionContext;
 
 import java.util.Optional;
@@ -107,5 +108,11 @@ record PolicyExecutionContext(ExecutionContext delegate, CatalogView catalogView
     public Optional<BackendQuery> checkedFragment()
     {
         return delegate.checkedFragment();
+    }
+
+    @Override
+    public Optional<ResultStream> arrivedRows()
+    {
+        return delegate.arrivedRows();
     }
 }
