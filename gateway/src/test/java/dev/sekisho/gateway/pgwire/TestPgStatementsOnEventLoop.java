@@ -313,7 +313,7 @@ class TestPgStatementsOnEventLoop
         source.mode(Mode.ROWS_NOW);
         int starts = source.starts();
         try (Connection loop = connect(server); PreparedStatement lookup = prepared(loop, LOOKUP); Statement statement = loop.createStatement()) {
-            // the first run of a statement carries its Parse
+            // the first run of a statement carries its Parse (with parameters, of a shape not parsed before: it is planned, on a worker)
             List<String> expected = rows(lookup, 1);
             assertThat(source.starts()).isEqualTo(starts);
             try (ResultSet simple = statement.executeQuery("SELECT id FROM customers WHERE id = 1")) {
