@@ -74,8 +74,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * source's worker runs) with the worker path's rows and RowDescription; a decline falls back to the
  * worker; what the client sends meanwhile waits and is answered in order; a cancel or
  * statement_timeout gives 57014 and the session goes on; a connection closing mid-run gives back its
- * admission permit; a transaction block, a Parse, a simple Query, a statement the result cache
- * keeps, and the setting off never go there.
+ * admission permit; a plain Statement's literal lookup (Parse of a known shape) goes there too; a
+ * transaction block, a Parse of a new shape, a simple Query, a statement the result cache keeps,
+ * and the setting off never do.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
@@ -307,19 +308,59 @@ class TestPgStatementsOnEventLoop
     }
 
     @Test
+    void aPlainStatementsLiteralLookupIsAnsweredOnTheLoopAndCancelledThere()
+            throws Exception
+    {
+        source.mode(Mode.ROWS_NOW);
+        try (Connection loop = connect(server); Statement plain = loop.createStatement(); Connection viaWorkers = connect(workersOnly);
+                Statement truth = viaWorkers.createStatement()) {
+            long answered = server.sourceAnswers().answeredCount();
+            // Parse, Bind, Describe, Execute, Sync of the unnamed statement, other literals each time: planned once, then checked without planning
+            for (int id = 1; id <= 10; id++) {
+                String sql = "SELECT id, name FROM customers WHERE id = " + id;
+                assertThat(rows(plain, sql)).isEqualTo(rows(truth, sql));
+            }
+            assertThat(server.sourceAnswers().answeredCount()).as("literal lookups answered on the event loop").isGreaterThan(answered);
+
+            long before = server.sourceAnswers().answeredCount();
+            for (int i = 0; i < 50 && server.sourceAnswers().answeredCount() == before; i++) {
+                rows(plain, "SELECT id, name FROM customers WHERE id = " + (20 + i));
+            }
+            assertThat(server.sourceAnswers().answeredCount()).isGreaterThan(before);
+            source.mode(Mode.HELD);
+            Future<List<String>> running = client.submit(() -> rows(plain, "SELECT id, name FROM customers WHERE id = 99"));
+            HeldRun run = source.nextHeld(WAIT);
+            assertThat(run).as("the lookup waits for its source on the event loop").isNotNull();
+            plain.cancel();
+            assertThatThrownBy(() -> running.get(WAIT.toSeconds(), TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("57014"));
+            assertThat(run.outcome()).isCompletedExceptionally();
+
+            source.mode(Mode.ROWS_NOW);
+            String sql = "SELECT id, name FROM customers WHERE id = 3";
+            assertThat(rows(plain, sql)).isEqualTo(rows(truth, sql));
+            assertThat(admission.open()).isZero();
+        }
+    }
+
+    @Test
     void aTransactionBlockAParseASimpleQueryAndTheSettingOffNeverGoThere()
             throws Exception
     {
         source.mode(Mode.ROWS_NOW);
         int starts = source.starts();
-        try (Connection loop = connect(server); PreparedStatement lookup = prepared(loop, LOOKUP); Statement statement = loop.createStatement()) {
-            // the first run of a statement carries its Parse
+        try (Connection loop = connect(server); PreparedStatement lookup = prepared(loop, LOOKUP)) {
+            // the first run of a statement carries its Parse (with parameters, of a shape not parsed before: it is planned, on a worker)
             List<String> expected = rows(lookup, 1);
             assertThat(source.starts()).isEqualTo(starts);
-            try (ResultSet simple = statement.executeQuery("SELECT id FROM customers WHERE id = 1")) {
-                assertThat(simple.next()).isTrue();
+            try (TestingPgSocketClient raw = new TestingPgSocketClient(port(server))) {
+                raw.login("alice", "s3cret");
+                for (int id = 1; id <= 5; id++) {
+                    raw.query("SELECT id FROM customers WHERE id = " + id);
+                    assertThat(readUntilReady(raw)).isNotEmpty();
+                }
             }
-            assertThat(source.starts()).isEqualTo(starts);
+            assertThat(source.starts()).as("simple Queries").isEqualTo(starts);
             loop.setAutoCommit(false);
             for (int i = 0; i < 5; i++) {
                 assertThat(rows(lookup, 1)).isEqualTo(expected);
@@ -489,6 +530,23 @@ class TestPgStatementsOnEventLoop
         statement.setInt(1, parameter);
         List<String> rows = new ArrayList<>();
         try (ResultSet result = statement.executeQuery()) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(i > 1 ? "|" : "").append(result.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
+    private static List<String> rows(Statement statement, String sql)
+            throws SQLException
+    {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery(sql)) {
             int columns = result.getMetaData().getColumnCount();
             while (result.next()) {
                 StringBuilder row = new StringBuilder();
