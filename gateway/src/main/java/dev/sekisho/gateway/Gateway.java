@@ -16,6 +16,7 @@ import dev.sekisho.gateway.execution.Admission;
 import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.Sessions;
+import dev.sekisho.gateway.execution.SourceAnswerCounts;
 import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.execution.WorkerPool;
@@ -163,6 +164,7 @@ public final class Gateway
                     .withMaxConnections(config.protocol().maxConnections())
                     .withIoTransport(PgIoTransport.valueOf(config.protocol().ioTransport().name()))
                     .withCacheHitsOnEventLoop(config.protocol().cacheHitsOnEventLoop())
+                    .withStatementsOnEventLoop(config.protocol().statementsOnEventLoop())
                     .withReadAheadBytes(config.protocol().readAheadBytes())
                     .withReadAheadTotalBytes(config.protocol().readAheadTotalBytes());
             if (config.tls().isPresent()) {
@@ -171,7 +173,7 @@ public final class Gateway
             operations = GatewayOperations.start(config, connectors, Optional.ofNullable(policies), new GatewayCaches(planner::planCacheStats, resultCache),
                     Clock.systemUTC());
             Sessions sessions = new Sessions(planner, sessionPolicies, config.searchPath(), new StatementPipeline(admission, operations.statementListener()),
-                    config.limits(), operations.sessionListener(), resultCache);
+                    config.limits(), operations.sessionListener(), resultCache, planned);
             // a user removed, disabled or changed in the users file loses their open sessions
             users.addListener(reload -> sessions.terminateUsers(reload.ended()));
             if (config.auth().watchUsersFile()) {
@@ -185,6 +187,7 @@ public final class Gateway
             ClientConnections clientConnections = new ClientConnections(config.protocol().maxConnections());
             PgServer server = new PgServer(options, users, throttle, sessions, clientConnections, workers.executor(), SourceHolderThreads.shared());
             operations.metrics().bindReadAhead(server.readAheadBudget());
+            operations.metrics().bindSourceAnswers(server.sourceAnswers());
             int port = server.start();
             log.info("Sekisho {} listening on {}:{} with source(s) {}", version(), config.listen().host(), port,
                     connectors.stream().map(Connector::name).toList());
@@ -360,6 +363,12 @@ public final class Gateway
         return pgServer.readAheadBudget();
     }
 
+    /** How the statements started at their sources on the PostgreSQL front door's event loops ended (answered there, or declined); for tests and metrics. */
+    public SourceAnswerCounts sourceAnswers()
+    {
+        return pgServer.sourceAnswers();
+    }
+
     /** The result cache, when the configuration has a {@code result_cache:} section. */
     public Optional<ResultCache> resultCache()
     {
@@ -390,11 +399,13 @@ public final class Gateway
         usersWatcher.ifPresent(UsersFileWatcher::close);
         policies.ifPresent(GatewayPolicies::close);
         avaticaServer.ifPresent(AvaticaServer::close);
-        pgServer.close();
+        pgServer.closeConnections();
         workers.close();
         operations.close();
         costGuard.ifPresent(CostGuard::close);
+        // the connectors close their sockets on the front door's event loops (statements run there without a worker): the loops stop after them
         connectors.forEach(Gateway::closeQuietly);
+        pgServer.close();
     }
 
     private static void logAdmitted(CostGuard.Admitted admitted)

@@ -48,6 +48,16 @@ class TestDependencyDirection
                 .check(GATEWAY);
     }
 
+    /** The sources' sockets on the event loops are Netty under the planner's SPI, for any connector: they know no other part of the gateway. */
+    @Test
+    void sourceSocketsKnowNoOtherPartOfTheGateway()
+    {
+        noClasses().that().resideInAPackage("dev.sekisho.gateway.sourceio..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.sekisho.gateway.execution..", "dev.sekisho.gateway.session..",
+                        "dev.sekisho.gateway.pgwire..", "dev.sekisho.gateway.resultcache..")
+                .check(GATEWAY);
+    }
+
     /** The SQL lexer, splitter and command parser are called from one class, so that a new lexer is wired in one place. */
     @Test
     void onlyStatementTextCallsIntoTheSqlPackage()

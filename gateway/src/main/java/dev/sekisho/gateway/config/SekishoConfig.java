@@ -241,9 +241,12 @@ public record SekishoConfig(
      *         read ahead of the client's next Execute; 0 turns reading ahead off
      * @param readAheadTotalBytes {@code protocol.read_ahead_total_bytes}: the most bytes of rows read ahead
      *         that all sessions keep together; 0 turns reading ahead off
+     * @param statementsOnEventLoop {@code protocol.statements_on_event_loop}: whether a prepared statement
+     *         the result cache does not answer is sent to its source and answered on the event loop,
+     *         without a worker, where its connector reads it without blocking
      */
     public record Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop, int readAheadBytes,
-            long readAheadTotalBytes)
+            long readAheadTotalBytes, boolean statementsOnEventLoop)
     {
         /** {@code protocol.read_ahead_bytes} by default: one batch of 10,000 short rows (docs/benchmarks.md, s22-readahead and s23-stream). */
         public static final int DEFAULT_READ_AHEAD_BYTES = 512 * 1024;
@@ -259,6 +262,12 @@ public record SekishoConfig(
             if (readAheadTotalBytes < 0) {
                 throw new IllegalArgumentException("readAheadTotalBytes must not be negative: " + readAheadTotalBytes);
             }
+        }
+
+        public Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop, int readAheadBytes,
+                long readAheadTotalBytes)
+        {
+            this(maxMessageBytes, maxConnections, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes, true);
         }
 
         public Protocol(int maxMessageBytes, int maxConnections, IoTransport ioTransport, boolean cacheHitsOnEventLoop)

@@ -127,7 +127,7 @@ public final class SekishoConfigLoader
 
         SekishoConfig.Protocol protocol = root.optionalSection("protocol").map(section -> {
             section.rejectUnknownKeys(Set.of("max_message_bytes", "max_connections", "io_transport", "cache_hits_on_event_loop", "read_ahead_bytes",
-                    "read_ahead_total_bytes"));
+                    "read_ahead_total_bytes", "statements_on_event_loop"));
             SekishoConfig.Protocol defaults = SekishoConfig.Protocol.defaults();
             SekishoConfig.IoTransport ioTransport = section.optionalString("io_transport")
                     .map(text -> switch (text.strip().toLowerCase(Locale.ROOT)) {
@@ -143,7 +143,8 @@ public final class SekishoConfigLoader
                     ioTransport,
                     section.booleanValue("cache_hits_on_event_loop", defaults.cacheHitsOnEventLoop()),
                     section.intValue("read_ahead_bytes", defaults.readAheadBytes(), 0, 1 << 30),
-                    section.intValue("read_ahead_total_bytes", (int) defaults.readAheadTotalBytes(), 0, 1 << 30));
+                    section.intValue("read_ahead_total_bytes", (int) defaults.readAheadTotalBytes(), 0, 1 << 30),
+                    section.booleanValue("statements_on_event_loop", defaults.statementsOnEventLoop()));
         }).orElse(SekishoConfig.Protocol.defaults());
 
         ConfigReader sourcesSection = root.optionalSection("sources")

@@ -13,6 +13,9 @@ import dev.sekisho.gateway.sql.StatementKind;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.EventLoopIo;
+import dev.sekisho.planner.spi.NonBlockingRun;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -38,8 +41,9 @@ import static java.util.Objects.requireNonNull;
  *
  * <p>Not thread-safe, except {@link #cancel()} and {@link #terminate()}: every other call comes from
  * the session's one task at a time (see {@link SessionWorkQueue}), on a worker thread, or, for a
- * result-cache hit that {@link #answerFromCache} found answerable without blocking, on the front
- * door's I/O thread while the session's work queue is idle.
+ * result-cache hit that {@link #answerFromCache} found answerable without blocking, or a statement
+ * whose rows {@link #startWithoutWorker} had its source send to that thread, on the front door's
+ * I/O thread while the session's work queue is idle.
  */
 public final class ClientSession
         implements AutoCloseable
@@ -55,6 +59,8 @@ public final class ClientSession
     private final ConnectionLimits.Slot slot;
     private final SessionInfo info;
     private final Optional<ResultCache> resultCache;
+    /** The sources by name, as the planner reaches them, whose statements {@link #startWithoutWorker} may start on a front door's I/O thread. */
+    private final Map<String, Connector> sources;
 
     ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey, ConnectionLimits.Slot slot, SessionInfo info)
     {
@@ -65,6 +71,14 @@ public final class ClientSession
     ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey, ConnectionLimits.Slot slot, SessionInfo info,
             Optional<ResultCache> resultCache)
     {
+        this(session, pipeline, sessions, cancelKey, slot, info, resultCache, Map.of());
+    }
+
+    /** @param sources the sources by name as the planner reaches them (behind the result cache when there is one), for {@link #startWithoutWorker} */
+    ClientSession(Session session, StatementPipeline pipeline, Sessions sessions, Sessions.CancelKey cancelKey, ConnectionLimits.Slot slot, SessionInfo info,
+            Optional<ResultCache> resultCache, Map<String, Connector> sources)
+    {
+        this.sources = Map.copyOf(sources);
         this.resultCache = requireNonNull(resultCache, "resultCache is null");
         this.session = requireNonNull(session, "session is null");
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
@@ -134,6 +148,22 @@ public final class ClientSession
         pipeline.prepare(session, info, name, statement, parameterTypes);
     }
 
+    /**
+     * The statement {@link #prepare(String, String, List)} would keep for a Parse of {@code sql},
+     * when nothing needs to be planned for it (a text of a shape the session parsed last, whose
+     * folded plan is cached); nothing is kept. Never blocks: for a front door's I/O thread.
+     */
+    public Optional<PreparedStatement> parsedWithoutPlanning(String name, String sql, List<ColumnType> parameterTypes)
+    {
+        return session.parsedWithoutPlanning(name, sql, parameterTypes);
+    }
+
+    /** Keeps {@code statement}, which {@link #parsedWithoutPlanning} returned, under its name: the Parse it was checked for, as {@link #prepare} would (the same notifications). */
+    public void prepareChecked(PreparedStatement statement)
+    {
+        pipeline.prepareChecked(session, statement);
+    }
+
     /** A prepared statement: its parameter types and result columns. */
     public PreparedStatement describeStatement(String name)
     {
@@ -182,9 +212,10 @@ public final class ClientSession
      * admitted already, its rows read from the entry {@code answer} pinned. Call on the thread that
      * holds the pin.
      */
-    public StatementRun execute(String portalName, int maxRows, RowSink sink, CachedAnswer answer)
+    public StatementRun execute(String portalName, int maxRows, RowSink sink, CheckedAnswer answer)
     {
-        return pipeline.run(session, info, admissionWait, portalName, maxRows, sink, answer.takeAdmitted());
+        StatementPipeline.Admitted admitted = answer instanceof CachedAnswer cached ? cached.takeAdmitted() : ((SourceAnswer) answer).takeAdmitted();
+        return pipeline.run(session, info, admissionWait, portalName, maxRows, sink, admitted);
     }
 
     /**
@@ -212,7 +243,36 @@ public final class ClientSession
      */
     public Optional<CachedAnswer> answerFromCache(PreparedStatement statement, List<Object> values)
     {
-        if (resultCache.isEmpty() || session.transactionStatus() != TransactionStatus.IDLE || statement.kind() != StatementKind.QUERY
+        if (resultCache.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<BackendQuery> checked = soleFragment(statement, values);
+        if (checked.isEmpty()) {
+            return Optional.empty();
+        }
+        BackendQuery fragment = checked.get();
+        Optional<String> cacheSetting = session.settings().show(CachingConnector.SESSION_SETTING);
+        Optional<ResultCache.Entry> entry = resultCache.get().peek(fragment, cacheSetting);
+        if (entry.isEmpty() || entry.get().bytes() > MAX_ANSWER_BYTES) {
+            return Optional.empty();
+        }
+        StatementInfo run = runOf(statement, values, cacheSetting);
+        Optional<Admission.Permit> permit = pipeline.admitAtOnce(run);
+        if (permit.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new CachedAnswer(statement, run, fragment, permit.get(), resultCache.get().pin(entry.get())));
+    }
+
+    /**
+     * The one source statement of a Bind of {@code statement} with {@code values} then Execute, when
+     * it may be answered on the calling thread (a front door's I/O thread): the session is idle
+     * outside a transaction block, the statement is a query planned for the session as it is now,
+     * and its one source runs it whole. Never blocks; empty otherwise.
+     */
+    private Optional<BackendQuery> soleFragment(PreparedStatement statement, List<Object> values)
+    {
+        if (session.transactionStatus() != TransactionStatus.IDLE || statement.kind() != StatementKind.QUERY
                 || statement.query().isEmpty() || statement.command().isPresent() || values.size() != statement.parameterTypes().size()) {
             return Optional.empty();
         }
@@ -221,22 +281,83 @@ public final class ClientSession
             return Optional.empty();
         }
         List<BackendQuery> fragments = query.fragments(values);
-        if (fragments.size() != 1) {
-            return Optional.empty();
-        }
-        BackendQuery fragment = fragments.get(0);
-        Optional<String> cacheSetting = session.settings().show(CachingConnector.SESSION_SETTING);
-        Optional<ResultCache.Entry> entry = resultCache.get().peek(fragment, cacheSetting);
-        if (entry.isEmpty() || entry.get().bytes() > MAX_ANSWER_BYTES) {
-            return Optional.empty();
-        }
-        StatementInfo run = new StatementInfo(session.principalFor(statement.annotation()), session.principal(), "", statement, values, Instant.now(), info,
+        return fragments.size() == 1 ? Optional.of(fragments.get(0)) : Optional.empty();
+    }
+
+    private StatementInfo runOf(PreparedStatement statement, List<Object> values, Optional<String> cacheSetting)
+    {
+        return new StatementInfo(session.principalFor(statement.annotation()), session.principal(), "", statement, values, Instant.now(), info,
                 session.settings().show("application_name").filter(name -> !name.isEmpty()), cacheSetting);
+    }
+
+    /**
+     * Whether the gateway has sources at all that {@link #startWithoutWorker} may ask: without them
+     * it is always empty, and the front door need not decode a batch's values on its I/O thread to ask.
+     */
+    public boolean mayStartWithoutWorker()
+    {
+        return !sources.isEmpty();
+    }
+
+    /**
+     * Sends the statement of a Bind of {@code statement} with {@code values} then Execute to its
+     * source on the front door's I/O thread {@code io} ({@link Connector#startWithoutBlocking}),
+     * checked before anything of it runs, as {@link #answerFromCache} checks a hit: the session is
+     * idle outside a transaction block; the statement is a query planned for the session as it is
+     * now, which its one source runs whole; the result cache, when there is one, would not keep its
+     * rows (a statement it keeps goes to a worker, which loads the entry); admission needs no
+     * estimate, ledger or queue ({@link Admission#admitAtOnce}); and the source's connector runs it
+     * that way. Empty, having sent and kept nothing, otherwise. Never blocks; call on {@code io}'s
+     * thread, while the session's work queue is idle and a received Execute waits for this.
+     */
+    public Optional<SourceAnswer> startWithoutWorker(PreparedStatement statement, List<Object> values, EventLoopIo io)
+    {
+        Optional<BackendQuery> checked = soleFragment(statement, values);
+        if (checked.isEmpty()) {
+            return Optional.empty();
+        }
+        BackendQuery fragment = checked.get();
+        Connector source = sources.get(fragment.source());
+        Optional<String> cacheSetting = session.settings().show(CachingConnector.SESSION_SETTING);
+        if (source == null || resultCache.map(cache -> cache.wouldKeep(fragment, cacheSetting)).orElse(false)) {
+            return Optional.empty();
+        }
+        StatementInfo run = runOf(statement, values, cacheSetting);
         Optional<Admission.Permit> permit = pipeline.admitAtOnce(run);
         if (permit.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new CachedAnswer(statement, run, fragment, permit.get(), resultCache.get().pin(entry.get())));
+        Optional<NonBlockingRun> started;
+        try {
+            started = source.startWithoutBlocking(fragment, io);
+        }
+        catch (RuntimeException | Error e) {
+            permit.get().close();
+            throw e;
+        }
+        if (started.isEmpty()) {
+            permit.get().close();
+            return Optional.empty();
+        }
+        return Optional.of(SourceAnswer.waitFor(statement, run, fragment, permit.get(), started.get(), io, session));
+    }
+
+    /**
+     * A statement checked for an answer on a front door's I/O thread, without a worker: a
+     * result-cache hit ({@link CachedAnswer}) or rows that arrived from the source there
+     * ({@link SourceAnswer}). Bind it with {@link #bindChecked}, run it with
+     * {@link #execute(String, int, RowSink, CheckedAnswer)}, and close it when the statement's
+     * messages were handled.
+     */
+    public sealed interface CheckedAnswer
+            extends AutoCloseable
+            permits CachedAnswer, SourceAnswer
+    {
+        /** The statement as it was checked: bind this one, not a new plan. */
+        PreparedStatement statement();
+
+        @Override
+        void close();
     }
 
     /**
@@ -247,7 +368,7 @@ public final class ClientSession
      * is given back.
      */
     public static final class CachedAnswer
-            implements AutoCloseable
+            implements CheckedAnswer
     {
         private final PreparedStatement statement;
         private final StatementInfo run;
@@ -265,6 +386,7 @@ public final class ClientSession
         }
 
         /** The statement as it was checked: bind this one ({@link #bindChecked}), not a new plan. */
+        @Override
         public PreparedStatement statement()
         {
             return statement;
@@ -292,8 +414,8 @@ public final class ClientSession
         }
     }
 
-    /** Bind of {@code answer}'s statement as {@link #answerFromCache} checked it: it is not planned again. */
-    public Portal bindChecked(String portalName, CachedAnswer answer, List<Object> parameters, List<Integer> resultFormats)
+    /** Bind of {@code answer}'s statement as {@link #answerFromCache} or {@link #startWithoutWorker} checked it: it is not planned again. */
+    public Portal bindChecked(String portalName, CheckedAnswer answer, List<Object> parameters, List<Integer> resultFormats)
     {
         return session.bindChecked(portalName, answer.statement(), parameters, resultFormats);
     }

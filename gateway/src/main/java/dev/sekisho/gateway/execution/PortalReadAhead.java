@@ -27,6 +27,12 @@ import static java.util.Objects.requireNonNull;
  * kept for the run after it. If the portal closes first (Close, the end of its transaction, the
  * session's end), the kept rows are dropped with it ({@link #release()}).
  *
+ * <p>When the source has not delivered the next row yet, reading stops for now and
+ * {@link #waitForSourceNanos()} says when to look again: 50 µs, doubling at each look that finds
+ * nothing new, up to 8 looks (about 13 ms in all); a look that finds rows starts over at 50 µs.
+ * A source that keeps the session waiting longer is not looked at again until the portal's next
+ * run, so a quiet source costs a few wake-ups per suspension, not a steady poll.
+ *
  * <p>Reading ahead stops for the rest of the wait once a chunk's rows took over 20 ms to come,
  * looked at every 8 rows (a source that produces rows slowly gains little from it and would hold up
  * the session's next message).
@@ -40,6 +46,10 @@ public final class PortalReadAhead
     private static final long SLOW_CHUNK_NANOS = 20_000_000;
     /** The time is looked at after every 8th row of a chunk: a message waits for at most about 20 ms of rows at hand. */
     private static final int SLOW_CHECK_MASK = 7;
+    /** The first pause before looking again for rows the source had not delivered. */
+    static final long FIRST_SOURCE_WAIT_NANOS = 50_000;
+    /** Looks in a row that find nothing new before reading stops until the portal's next run. */
+    static final int MAX_SOURCE_WAITS = 8;
     /** Bytes reserved from the budget at a time (or what is left of {@code maxBytes}): a few reservations per batch, not one per row. */
     static final long RESERVE_BYTES = 64 * 1024;
 
@@ -57,6 +67,10 @@ public final class PortalReadAhead
     private Throwable failure;
     /** Reading stopped until the next run (a slow chunk). */
     private boolean stopped;
+    /** The last read stopped because the source had not delivered the next row. */
+    private boolean waitingForSource;
+    /** Looks in a row that found no delivered row (reset by one that reads a row, and by the next run). */
+    private int emptyLooks;
 
     PortalReadAhead(Portal portal, Session session, RowKeeper kept, long maxBytes, ReadAheadBudget budget)
     {
@@ -76,6 +90,21 @@ public final class PortalReadAhead
     {
         maxRows = runRows;
         stopped = false;
+        emptyLooks = 0;
+    }
+
+    /**
+     * After {@link #readSome()} returned false: in how many nanoseconds to call it again, because
+     * it stopped only for a row the source had not delivered yet; 0 when it has nothing to do until
+     * the portal's next run (the bounds are reached, the rows ended or failed, the source kept it
+     * waiting {@link #MAX_SOURCE_WAITS} times in a row).
+     */
+    public long waitForSourceNanos()
+    {
+        if (!waitingForSource || stopped || ended || failure != null || emptyLooks >= MAX_SOURCE_WAITS || !portal.isOpen()) {
+            return 0;
+        }
+        return FIRST_SOURCE_WAIT_NANOS << emptyLooks;
     }
 
     /** Whether these are the rows of {@code portal} (not of a portal that closed and had the same name). */
@@ -98,6 +127,7 @@ public final class PortalReadAhead
      */
     public boolean readSome()
     {
+        waitingForSource = false;
         if (ended || failure != null || stopped || !portal.isOpen()) {
             return false;
         }
@@ -116,6 +146,8 @@ public final class PortalReadAhead
                 }
                 if (!rows.nextRowArrived()) {
                     // the source has not delivered the next row: reading it would wait for the source
+                    waitingForSource = true;
+                    emptyLooks = i == 0 ? emptyLooks + 1 : 0;
                     return false;
                 }
                 try {

@@ -70,6 +70,17 @@ public final class SessionWorkQueue<T>
         {
             return true;
         }
+
+        /**
+         * After {@link #readAhead()} returned false: in how many nanoseconds it may find something
+         * to read again (a source that had not delivered its next row yet), so the session's task
+         * is woken then if no request came meanwhile; 0 (the default) when nothing is to be read
+         * until a request comes. Called with the queue locked, so it only reads the worker's state.
+         */
+        default long readAheadPauseNanos()
+        {
+            return 0;
+        }
     }
 
     /** The connection under the session, as far as scheduling needs it. */
@@ -89,6 +100,9 @@ public final class SessionWorkQueue<T>
 
         /** Handling a request failed in a way that is not a statement's failure: close the connection. */
         void failed(Throwable failure);
+
+        /** Runs {@code task} once after {@code nanos}, on a timer that never blocks (the connection's I/O thread). */
+        void schedule(Runnable task, long nanos);
     }
 
     private final ClientSession session;
@@ -99,6 +113,8 @@ public final class SessionWorkQueue<T>
     /** The session's task on each pool, made once rather than per hand-off. */
     private final Runnable drainOnWorker = () -> drain(false);
     private final Runnable drainOnHolder = () -> drain(true);
+    /** Wakes the session's task to read ahead again, unless it runs or has ended meanwhile. */
+    private final Runnable readAheadAgain = this::readAheadAgain;
 
     // guarded by lock: the waiting requests and the state of the session's task
     private final Object lock = new Object();
@@ -276,6 +292,10 @@ public final class SessionWorkQueue<T>
                 if (!resume && request == null && (readAheadDone || !worker.mayReadAhead())) {
                     scheduled = false;
                     transport.resumeReading();
+                    long pause = readAheadDone ? worker.readAheadPauseNanos() : 0;
+                    if (pause > 0) {
+                        transport.schedule(readAheadAgain, pause);
+                    }
                     return;
                 }
                 if (queue.size() <= QUEUE_LOW) {
@@ -328,6 +348,16 @@ public final class SessionWorkQueue<T>
                     admission.whenComplete((permit, failure) -> admitted());
                 }
                 return;
+            }
+        }
+    }
+
+    /** The pause {@link Worker#readAheadPauseNanos()} asked for is over: the task runs to read ahead, if nothing else runs it already. */
+    private void readAheadAgain()
+    {
+        synchronized (lock) {
+            if (!closed && !scheduled && queue.isEmpty() && !paused && worker.mayReadAhead()) {
+                scheduleLocked();
             }
         }
     }

@@ -1,10 +1,14 @@
 package dev.sekisho.gateway.execution;
 
+import dev.sekisho.gateway.resultcache.CachingConnector;
 import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.planner.QueryPlanner;
+import dev.sekisho.planner.spi.BackendQuery;
+import dev.sekisho.planner.spi.Connector;
+import dev.sekisho.planner.spi.EventLoopIo;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.policies.Principal;
@@ -18,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static java.util.Objects.requireNonNull;
 
@@ -38,6 +44,7 @@ public final class Sessions
     private final List<String> defaultSearchPath;
     private final StatementPipeline pipeline;
     private final Optional<ResultCache> resultCache;
+    private final Map<String, Connector> sources;
     private final Limits limits;
     private final ConnectionLimits connectionLimits;
     private final SessionListener listener;
@@ -100,6 +107,19 @@ public final class Sessions
     public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits,
             SessionListener listener, Optional<ResultCache> resultCache)
     {
+        this(planner, policies, defaultSearchPath, pipeline, limits, listener, resultCache, List.of());
+    }
+
+    /**
+     * @param sources the sources as the planner reaches them (behind the result cache when there is
+     *         one), whose statements a session may start on a front door's I/O thread
+     *         ({@link ClientSession#startWithoutWorker}); none: every statement runs on a worker
+     * @see #Sessions(QueryPlanner, SessionPolicies, List, StatementPipeline, Limits, SessionListener, Optional)
+     */
+    public Sessions(QueryPlanner planner, SessionPolicies policies, List<String> defaultSearchPath, StatementPipeline pipeline, Limits limits,
+            SessionListener listener, Optional<ResultCache> resultCache, List<Connector> sources)
+    {
+        this.sources = sources.stream().filter(Sessions::mayRunWithoutBlocking).collect(Collectors.toUnmodifiableMap(Connector::name, Function.identity()));
         this.resultCache = requireNonNull(resultCache, "resultCache is null");
         this.listener = requireNonNull(listener, "listener is null");
         this.planner = requireNonNull(planner, "planner is null");
@@ -108,6 +128,23 @@ public final class Sessions
         this.pipeline = requireNonNull(pipeline, "pipeline is null");
         this.limits = requireNonNull(limits, "limits is null");
         this.connectionLimits = new ConnectionLimits(limits);
+    }
+
+    /**
+     * Whether {@code connector} (or the source behind the result cache's wrapper of it) may run any
+     * statement without blocking: one that keeps the SPI's default of
+     * {@link Connector#startWithoutBlocking} never does, and is never asked, so that a gateway whose
+     * sources cannot do it spends nothing on its I/O threads to find out statement by statement.
+     */
+    static boolean mayRunWithoutBlocking(Connector connector)
+    {
+        Connector behind = connector instanceof CachingConnector caching ? caching.source() : connector;
+        try {
+            return behind.getClass().getMethod("startWithoutBlocking", BackendQuery.class, EventLoopIo.class).getDeclaringClass() != Connector.class;
+        }
+        catch (NoSuchMethodException e) {
+            return false;
+        }
     }
 
     /**
@@ -157,7 +194,7 @@ public final class Sessions
                 int secretKey = random.nextInt();
                 CancelKey key = new CancelKey(processId, secretKey);
                 ClientSession opened = new ClientSession(session, pipeline, this, key, slot, new SessionInfo(processId, principal, origin, Instant.now()),
-                        resultCache);
+                        resultCache, sources);
                 if (sessions.putIfAbsent(processId, new Entry(opened, secretKey, disconnect)) == null) {
                     Hooks.notifying(() -> listener.opened(opened.info()));
                     return opened;

@@ -4,6 +4,7 @@ import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
+import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.policies.sql.SqlStatement;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -81,6 +82,13 @@ public final class StatementPipeline
         prepared(session, name);
     }
 
+    /** Keeps a statement checked without planning ({@code Session.parsedWithoutPlanning}) as a Parse of it would. */
+    void prepareChecked(Session session, PreparedStatement statement)
+    {
+        session.parseChecked(statement);
+        prepared(session, statement.name());
+    }
+
     private void prepared(Session session, String name)
     {
         PreparedStatement statement = session.describeStatement(name);
@@ -107,15 +115,25 @@ public final class StatementPipeline
 
     /**
      * A run admitted before it started ({@link #admitAtOnce}): its permit, the run as admission was
-     * told of it (the listeners hear of this one), and the source statement checked for it.
+     * told of it (the listeners hear of this one), the source statement checked for it, and that
+     * statement's rows when they arrived already on a front door's I/O thread (only with a fragment).
      */
-    record Admitted(Admission.Permit permit, StatementInfo statement, Optional<BackendQuery> fragment)
+    record Admitted(Admission.Permit permit, StatementInfo statement, Optional<BackendQuery> fragment, Optional<ResultStream> arrivedRows)
     {
         Admitted
         {
             requireNonNull(permit, "permit is null");
             requireNonNull(statement, "statement is null");
             requireNonNull(fragment, "fragment is null");
+            requireNonNull(arrivedRows, "arrivedRows is null");
+            if (arrivedRows.isPresent() && fragment.isEmpty()) {
+                throw new IllegalArgumentException("rows arrived for no checked source statement");
+            }
+        }
+
+        Admitted(Admission.Permit permit, StatementInfo statement, Optional<BackendQuery> fragment)
+        {
+            this(permit, statement, fragment, Optional.empty());
         }
     }
 

@@ -155,7 +155,7 @@ public final class StatementRun
         // this run ends the statement (or suspends it again): an earlier run's wait for an early close is over
         session.portal(portalName).whenClosedEarly(null);
         portal = session.execute(portalName, maxRows, permit.maximumBytesBilled(), permit::billed, permit.admittedAsCacheHit(),
-                admittedAlready != null ? admittedAlready.fragment() : Optional.empty());
+                admittedAlready != null ? admittedAlready.fragment() : Optional.empty(), admittedAlready != null ? admittedAlready.arrivedRows() : Optional.empty());
         if (readAhead != null && !readAhead.isFor(portal)) {
             readAhead = null;
         }

@@ -19,7 +19,10 @@
  *       session's requests in order through its
  *       {@link dev.sekisho.gateway.execution.SessionWorkQueue}, with backpressure both ways; a
  *       result-cache hit that runs without blocking may be answered on the front door's I/O thread
- *       instead, while the queue is idle ({@link dev.sekisho.gateway.execution.ClientSession#answerFromCache});</li>
+ *       instead, while the queue is idle ({@link dev.sekisho.gateway.execution.ClientSession#answerFromCache}),
+ *       and so may a statement whose connector reads it there without blocking
+ *       ({@link dev.sekisho.gateway.execution.ClientSession#startWithoutWorker},
+ *       {@link dev.sekisho.gateway.execution.SourceAnswer});</li>
  *   <li>{@link dev.sekisho.gateway.execution.StatementFailures} says what any failure means to a
  *       client (a SQLSTATE), whichever protocol reports it.</li>
  * </ul>

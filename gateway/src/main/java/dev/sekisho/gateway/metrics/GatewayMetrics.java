@@ -4,6 +4,7 @@ import dev.sekisho.gateway.audit.AuditLog;
 import dev.sekisho.gateway.execution.ClientOrigin;
 import dev.sekisho.gateway.execution.LoginRefusal;
 import dev.sekisho.gateway.execution.ReadAheadBudget;
+import dev.sekisho.gateway.execution.SourceAnswerCounts;
 import dev.sekisho.gateway.execution.SessionInfo;
 import dev.sekisho.gateway.execution.SessionListener;
 import dev.sekisho.gateway.execution.StatementFailures;
@@ -287,6 +288,21 @@ public final class GatewayMetrics
                 .baseUnit("bytes").register(registry);
         Gauge.builder("sekisho.read.ahead.limit", budget, ReadAheadBudget::totalBytes)
                 .description("protocol.read_ahead_total_bytes").baseUnit("bytes").register(registry);
+    }
+
+    /**
+     * Counts the statements a front door started at their sources on its event loops: answered there
+     * without a worker ({@code sekisho_event_loop_statements_total}), or declined by the connector
+     * after the start and run on a worker ({@code sekisho_event_loop_statement_declines_total}).
+     */
+    public void bindSourceAnswers(SourceAnswerCounts counts)
+    {
+        requireNonNull(counts, "counts is null");
+        FunctionCounter.builder("sekisho.event.loop.statements", counts, SourceAnswerCounts::answeredCount)
+                .description("Prepared statements the result cache did not answer, read from their source and answered on the PostgreSQL front door's "
+                        + "event loop without a worker").register(registry);
+        FunctionCounter.builder("sekisho.event.loop.statement.declines", counts, SourceAnswerCounts::declinedCount)
+                .description("Statements started at their source on an event loop that the connector gave up on: a worker ran them").register(registry);
     }
 
     /** The metrics in Prometheus's text format, with the sources' servers read now. */

@@ -5,8 +5,11 @@ import io.netty.channel.ServerChannel;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * Which of Netty's transports carries the Postgres-wire connections. Linux's epoll (Netty's native
@@ -46,5 +49,11 @@ public enum PgIoTransport
     Class<? extends ServerChannel> serverChannelClass()
     {
         return resolve() == EPOLL ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
+    }
+
+    /** The client socket channel class of this transport: what a source's connection opened on one of its event loops must be. */
+    Class<? extends SocketChannel> socketChannelClass()
+    {
+        return resolve() == EPOLL ? EpollSocketChannel.class : NioSocketChannel.class;
     }
 }

@@ -4,6 +4,7 @@ import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.PortalReadAhead;
 import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
+import dev.sekisho.gateway.execution.SourceAnswer;
 import dev.sekisho.gateway.execution.StatementFailures;
 import dev.sekisho.gateway.execution.StatementRun;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
@@ -13,6 +14,7 @@ import dev.sekisho.gateway.pgwire.message.PgProtocolException;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.session.TransactionStatus;
+import dev.sekisho.planner.spi.EventLoopIo;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -55,12 +57,16 @@ final class PgMessageProcessor
     private final Map<String, PortalReadAhead> readAheads = new HashMap<>();
     /** The portal whose rows are read ahead while nothing waits: the last one suspended; null when none is. */
     private PortalReadAhead reading;
+    /** After {@link #readAhead()} stopped for rows the source had not delivered: when to look again; 0 otherwise. */
+    private long readingPauseNanos;
     private boolean ignoreUntilSync;
     private Step paused;
-    /** The cached answer whose batch is being handled on the event loop ({@link #answerOnEventLoop}); null on a worker. */
-    private ClientSession.CachedAnswer answering;
+    /** The checked answer whose batch is being handled on the event loop ({@link #answerOnEventLoop}, {@link #answerArrived}); null on a worker. */
+    private ClientSession.CheckedAnswer answering;
     /** Its Bind's parameter values, decoded when the batch was checked. */
     private List<Object> answeringValues;
+    /** The Parse of the batch being answered that was checked with it ({@link #startOnEventLoop}): it keeps the checked statement; null if none. */
+    private FrontendMessage.Parse answeringParse;
 
     /** A piece of work that may pause for backpressure; returns true when finished. */
     private interface Step
@@ -202,21 +208,16 @@ final class PgMessageProcessor
      */
     boolean answerOnEventLoop(List<FrontendMessage> batch, SessionWorkQueue.Worker<FrontendMessage> worker)
     {
-        if (paused != null || ignoreUntilSync || batch.size() < 3 || batch.size() > 4
-                || !(batch.get(0) instanceof FrontendMessage.Bind bind) || !bind.portalName().isEmpty()
-                || !(batch.get(batch.size() - 2) instanceof FrontendMessage.Execute execute) || !execute.portalName().isEmpty() || execute.maxRows() != 0
-                || !(batch.get(batch.size() - 1) instanceof FrontendMessage.Sync)) {
-            return false;
-        }
-        if (batch.size() == 4 && !(batch.get(1) instanceof FrontendMessage.Describe describe && describe.target() == 'P' && describe.name().isEmpty())) {
+        Optional<FrontendMessage.Bind> bind = answerableBind(batch);
+        if (bind.isEmpty()) {
             return false;
         }
         Optional<ClientSession.CachedAnswer> answer;
         List<Object> values;
         try {
-            PreparedStatement statement = session.describeStatement(bind.statementName());
-            values = parameters.decode(bind, statement);
-            checkResultFormats(bind, statement);
+            PreparedStatement statement = session.describeStatement(bind.get().statementName());
+            values = parameters.decode(bind.get(), statement);
+            checkResultFormats(bind.get(), statement);
             answer = session.answerFromCache(statement, values);
         }
         catch (RuntimeException e) {
@@ -226,7 +227,33 @@ final class PgMessageProcessor
         if (answer.isEmpty()) {
             return false;
         }
-        try (ClientSession.CachedAnswer held = answer.get()) {
+        answer(batch, worker, answer.get(), values);
+        return true;
+    }
+
+    /**
+     * The Bind of a batch that may be answered on the event loop, by its shape alone: {@code Bind,
+     * Execute, Sync} or {@code Bind, Describe (portal), Execute, Sync} of the unnamed portal, Execute
+     * of all rows, while no error is being skipped and nothing paused.
+     */
+    private Optional<FrontendMessage.Bind> answerableBind(List<FrontendMessage> batch)
+    {
+        if (paused != null || ignoreUntilSync || batch.size() < 3 || batch.size() > 4
+                || !(batch.get(0) instanceof FrontendMessage.Bind bind) || !bind.portalName().isEmpty()
+                || !(batch.get(batch.size() - 2) instanceof FrontendMessage.Execute execute) || !execute.portalName().isEmpty() || execute.maxRows() != 0
+                || !(batch.get(batch.size() - 1) instanceof FrontendMessage.Sync)) {
+            return Optional.empty();
+        }
+        if (batch.size() == 4 && !(batch.get(1) instanceof FrontendMessage.Describe describe && describe.target() == 'P' && describe.name().isEmpty())) {
+            return Optional.empty();
+        }
+        return Optional.of(bind);
+    }
+
+    /** Handles {@code batch} on the calling thread as on a worker, with {@code held}'s checked statement and rows; closes {@code held}. */
+    private void answer(List<FrontendMessage> batch, SessionWorkQueue.Worker<FrontendMessage> worker, ClientSession.CheckedAnswer held, List<Object> values)
+    {
+        try (held) {
             answering = held;
             answeringValues = values;
             for (FrontendMessage message : batch) {
@@ -239,7 +266,109 @@ final class PgMessageProcessor
             answering = null;
             answeringValues = null;
         }
-        return true;
+    }
+
+    /**
+     * Starts the statement of a batch at its source on the calling thread, the event loop
+     * {@code io}, when its rows can be read there without blocking ({@link ClientSession#startWithoutWorker});
+     * empty, having changed and sent nothing, when not: the batch then goes to a worker whole. The
+     * batch's shape is a cache hit's ({@link #answerOnEventLoop}). Call only while the session's
+     * work queue is idle; once the source's run completed, handle the batch with
+     * {@link #answerArrived} (or, when it declined, close the start and give the batch to a worker).
+     */
+    Optional<SourceStart> startOnEventLoop(List<FrontendMessage> batch, EventLoopIo io)
+    {
+        if (!batch.isEmpty() && batch.get(0) instanceof FrontendMessage.Parse parse) {
+            return startParsedOnEventLoop(parse, batch, io);
+        }
+        Optional<FrontendMessage.Bind> bind = answerableBind(batch);
+        if (bind.isEmpty()) {
+            return Optional.empty();
+        }
+        PreparedStatement statement;
+        List<Object> values;
+        try {
+            statement = session.describeStatement(bind.get().statementName());
+            values = parameters.decode(bind.get(), statement);
+            checkResultFormats(bind.get(), statement);
+        }
+        catch (RuntimeException e) {
+            // a Bind that fails is reported by a worker, as always
+            return Optional.empty();
+        }
+        return session.startWithoutWorker(statement, values, io).map(answer -> new SourceStart(answer, values));
+    }
+
+    /**
+     * Like {@link #startOnEventLoop} for a batch that parses its statement first: {@code Parse,
+     * Bind, [Describe (portal),] Execute, Sync} of one statement (pgjdbc's plain {@code Statement},
+     * e.g. a Redash-style lookup whose literals and annotation change with every call), when the
+     * Parse needs no planning ({@link ClientSession#parsedWithoutPlanning}: the text is of a shape
+     * the session parsed last and the plan of its folded form is cached), declares no parameter
+     * types, and the Bind sends no values. The statement is kept only when the batch is answered
+     * (its Parse then keeps the statement checked here, see {@link #parse}).
+     */
+    private Optional<SourceStart> startParsedOnEventLoop(FrontendMessage.Parse parse, List<FrontendMessage> batch, EventLoopIo io)
+    {
+        if (!parse.parameterOids().isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<FrontendMessage.Bind> bind = answerableBind(batch.subList(1, batch.size()));
+        if (bind.isEmpty() || !bind.get().statementName().equals(parse.statementName()) || !bind.get().parameters().isEmpty()) {
+            return Optional.empty();
+        }
+        PreparedStatement statement;
+        List<Object> values;
+        try {
+            Optional<PreparedStatement> parsed = session.parsedWithoutPlanning(parse.statementName(), parse.sql(), List.of());
+            if (parsed.isEmpty()) {
+                return Optional.empty();
+            }
+            statement = parsed.get();
+            values = parameters.decode(bind.get(), statement);
+            checkResultFormats(bind.get(), statement);
+        }
+        catch (RuntimeException e) {
+            // a Parse or Bind that fails is reported by a worker, as always
+            return Optional.empty();
+        }
+        return session.startWithoutWorker(statement, values, io).map(answer -> new SourceStart(answer, values, Optional.of(parse)));
+    }
+
+    /**
+     * Handles a batch whose statement {@link #startOnEventLoop} started, now that its rows arrived
+     * (or its cancel's 57014): on the calling thread, as on a worker (the same replies, audit and
+     * metrics events, ReadyForQuery). Closes the start.
+     */
+    void answerArrived(List<FrontendMessage> batch, SessionWorkQueue.Worker<FrontendMessage> worker, SourceStart start)
+    {
+        answeringParse = start.parse().orElse(null);
+        try {
+            answer(batch, worker, start.answer(), start.values());
+        }
+        finally {
+            answeringParse = null;
+        }
+    }
+
+    /**
+     * A batch's statement started at its source on the event loop: the session's answer, the Bind's
+     * values as decoded then, and the batch's Parse when the statement was parsed for it (checked
+     * without planning).
+     */
+    record SourceStart(SourceAnswer answer, List<Object> values, Optional<FrontendMessage.Parse> parse)
+    {
+        SourceStart
+        {
+            requireNonNull(answer, "answer is null");
+            requireNonNull(values, "values is null");
+            requireNonNull(parse, "parse is null");
+        }
+
+        SourceStart(SourceAnswer answer, List<Object> values)
+        {
+            this(answer, values, Optional.empty());
+        }
     }
 
     /**
@@ -278,13 +407,30 @@ final class PgMessageProcessor
         if (reading == null) {
             return false;
         }
-        if (paused != null || ignoreUntilSync || session.transactionStatus() == TransactionStatus.FAILED || !reading.readSome()) {
+        readingPauseNanos = 0;
+        if (paused != null || ignoreUntilSync || session.transactionStatus() == TransactionStatus.FAILED) {
             // on again when a portal suspends next
             reading = null;
             dropClosedReadAheads();
             return false;
         }
+        if (!reading.readSome()) {
+            readingPauseNanos = reading.waitForSourceNanos();
+            if (readingPauseNanos == 0) {
+                // on again when a portal suspends next
+                reading = null;
+                dropClosedReadAheads();
+            }
+            return false;
+        }
         return true;
+    }
+
+    /** The source had not delivered the suspended portal's next row: look again after this pause ({@link PortalReadAhead#waitForSourceNanos()}). */
+    @Override
+    public long readAheadPauseNanos()
+    {
+        return reading == null ? 0 : readingPauseNanos;
     }
 
     /** No portal's rows are being read ahead ({@link #readAhead()} would return false at once): always so with read-ahead off. */
@@ -359,6 +505,13 @@ final class PgMessageProcessor
 
     private void parse(FrontendMessage.Parse parse)
     {
+        if (answering != null && parse == answeringParse) {
+            // the statement checked for this Parse on the event loop: kept as it was checked, not planned here
+            session.prepareChecked(answering.statement());
+            parameters.declared(parse.statementName(), parse.parameterOids());
+            BackendMessages.parseComplete(out.buffer());
+            return;
+        }
         session.prepare(parse.statementName(), parse.sql(), parameters.declaredTypes(parse.parameterOids()));
         parameters.declared(parse.statementName(), parse.parameterOids());
         BackendMessages.parseComplete(out.buffer());

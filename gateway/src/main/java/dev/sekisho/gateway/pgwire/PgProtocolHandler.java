@@ -1,4 +1,4 @@
-// Over 600 lines: the connection's phases (startup, TLS, authentication, the session's messages and their hand-off to the worker) are one state machine over one channel; the authentication exchange is the part due to move out.
+// Over 600 lines: the connection's phases (startup, TLS, authentication, the session's messages and their hand-off to the worker) are one state machine over one channel; the authentication exchange is the part due to move out (a statement waiting for its source on the loop moved out already: PgSourceWait).
 package dev.sekisho.gateway.pgwire;
 
 import dev.sekisho.gateway.auth.ClientCertificateCheck;
@@ -11,12 +11,14 @@ import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
+import dev.sekisho.gateway.execution.SourceAnswerCounts;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
 import dev.sekisho.gateway.pgwire.message.FrontendMessage;
 import dev.sekisho.gateway.pgwire.message.FrontendMessages;
 import dev.sekisho.gateway.pgwire.message.PgError;
 import dev.sekisho.gateway.session.TransactionStatus;
+import dev.sekisho.gateway.sourceio.EventLoopIos;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
@@ -72,7 +74,8 @@ import static java.util.Objects.requireNonNull;
  *                                statement, if the key matches, fails with 57014)
  *
  * Queries (on a worker thread, one message at a time, in order; a result-cache hit of a prepared
- * statement on the event loop itself, see {@link PgMessageProcessor#answerOnEventLoop}):
+ * statement on the event loop itself, see {@link PgMessageProcessor#answerOnEventLoop}, and so a
+ * prepared statement whose connector reads it there without blocking, see {@link PgSourceWait}):
  *   Query                     -&gt; per statement: [RowDescription, DataRow*] CommandComplete;
  *                                EmptyQueryResponse for an empty string; then ReadyForQuery
  *   Parse/Bind/Describe/Execute/Close/Sync/Flush
@@ -135,10 +138,21 @@ final class PgProtocolHandler
     private IdleSessionTimer idleTimer;
     /** The bytes of rows read ahead that all the server's sessions keep together. */
     private final ReadAheadBudget readAheadBudget;
+    /** The server's event loops as lent to connectors, for statements started at their sources here. */
+    private final EventLoopIos eventLoopIos;
+    private final SourceAnswerCounts sourceAnswers;
+    /** A statement started at its source on this event loop, and what arrives while the session waits for it; null until authenticated. */
+    private PgSourceWait sourceWait;
 
+    /**
+     * @param eventLoopIos the server's event loops as lent to connectors (one instance per loop for the server's life)
+     * @param sourceAnswers counts the statements started at their sources on the event loop
+     */
     PgProtocolHandler(PgServerOptions options, ScramAuthenticator authenticator, LoginThrottle throttle, Sessions sessions, Executor workers,
-            Executor holders, ClientConnections connections, ReadAheadBudget readAheadBudget)
+            Executor holders, ClientConnections connections, ReadAheadBudget readAheadBudget, EventLoopIos eventLoopIos, SourceAnswerCounts sourceAnswers)
     {
+        this.eventLoopIos = requireNonNull(eventLoopIos, "eventLoopIos is null");
+        this.sourceAnswers = requireNonNull(sourceAnswers, "sourceAnswers is null");
         this.readAheadBudget = requireNonNull(readAheadBudget, "readAheadBudget is null");
         this.holders = requireNonNull(holders, "holders is null");
         this.options = requireNonNull(options, "options is null");
@@ -406,6 +420,7 @@ final class PgProtocolHandler
         idleTimer = new IdleSessionTimer(channel.eventLoop(), () -> received, inTransaction -> idleTimeoutExpired(created, inTransaction));
         worker = new CountingWorker(processor);
         work = new SessionWorkQueue<>(created, workers, holders, worker, new ChannelTransport());
+        sourceWait = new PgSourceWait(channel, eventLoopIos.of(channel.eventLoop()), processor, worker, this::toWorker, sourceAnswers, MAX_BATCH);
         session = created;
         BackendMessages.authenticationOk(out);
         created.settings().reportedValues().forEach((name, value) -> BackendMessages.parameterStatus(out, name, value));
@@ -507,6 +522,12 @@ final class PgProtocolHandler
         {
             return processor.mayReadAhead();
         }
+
+        @Override
+        public long readAheadPauseNanos()
+        {
+            return processor.readAheadPauseNanos();
+        }
     }
 
     private static byte[] password(FrontendMessage message)
@@ -536,12 +557,19 @@ final class PgProtocolHandler
     /**
      * Gives the messages of the last read to the session's worker in one hand-off, or answers them
      * here when they are a result-cache hit that runs without blocking and nothing of the session
-     * is queued or running ({@link PgMessageProcessor#answerOnEventLoop}): two thread hand-offs
-     * saved per hit, and the replies still in order.
+     * is queued or running ({@link PgMessageProcessor#answerOnEventLoop}), or starts their statement
+     * at its source here when its connector reads it without blocking ({@link PgSourceWait}): two
+     * thread hand-offs saved per statement, and the replies still in order.
      */
     private void handOver()
     {
         if (arrived.isEmpty()) {
+            return;
+        }
+        if (sourceWait.isWaiting()) {
+            // the session waits for its statement's rows on this loop: what came meanwhile runs after its answer, in order
+            sourceWait.hold(arrived);
+            arrived.clear();
             return;
         }
         if (options.cacheHitsOnEventLoop() && session.mayAnswerFromCache() && work.isIdle()) {
@@ -561,13 +589,22 @@ final class PgProtocolHandler
                 return;
             }
         }
-        if (arrived.size() == 1) {
-            work.add(arrived.get(0));
+        if (options.statementsOnEventLoop() && session.mayStartWithoutWorker() && work.isIdle() && sourceWait.start(arrived)) {
+            arrived.clear();
+            return;
         }
-        else {
-            work.addAll(List.copyOf(arrived));
-        }
+        toWorker(arrived);
         arrived.clear();
+    }
+
+    private void toWorker(List<FrontendMessage> messages)
+    {
+        if (messages.size() == 1) {
+            work.add(messages.get(0));
+        }
+        else if (!messages.isEmpty()) {
+            work.addAll(List.copyOf(messages));
+        }
     }
 
     @Override
@@ -587,6 +624,10 @@ final class PgProtocolHandler
         connections.closed();
         phase = Phase.CLOSED;
         arrived.clear();
+        if (sourceWait != null) {
+            // a statement waiting for its source: the run is cancelled, and the permit and anything that arrived given back
+            sourceWait.closed();
+        }
         if (idleTimer != null) {
             idleTimer.cancel();
         }
@@ -634,6 +675,12 @@ final class PgProtocolHandler
         {
             log.error("Unexpected failure on connection from {}; closing it", channel.remoteAddress(), failure);
             channel.close();
+        }
+
+        @Override
+        public void schedule(Runnable task, long nanos)
+        {
+            channel.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
         }
     }
 

@@ -5,10 +5,12 @@ import dev.sekisho.gateway.auth.ScramAuthenticator;
 import dev.sekisho.gateway.auth.UserStore;
 import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.ReadAheadBudget;
+import dev.sekisho.gateway.execution.SourceAnswerCounts;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.session.SessionPolicies;
+import dev.sekisho.gateway.sourceio.EventLoopIos;
 import dev.sekisho.planner.QueryPlanner;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -17,7 +19,11 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,6 +59,11 @@ public final class PgServer
     /** The bytes of rows read ahead that all of this server's sessions keep together. */
     /** Replaced only by {@link #useReadAheadClock} in tests, before any connection. */
     private volatile ReadAheadBudget readAheadBudget;
+    /** The event loops as lent to connectors: one instance per loop for the server's life. */
+    private final EventLoopIos eventLoopIos;
+    private final SourceAnswerCounts sourceAnswers = new SourceAnswerCounts();
+    /** The client connections open now (a closed one leaves the group by itself). */
+    private final ChannelGroup clients = new DefaultChannelGroup("sekisho-pg-clients", GlobalEventExecutor.INSTANCE);
     private EventLoopGroup bossGroup;
     private EventLoopGroup ioGroup;
     private Channel serverChannel;
@@ -108,6 +119,23 @@ public final class PgServer
         this.sessions = requireNonNull(sessions, "sessions is null");
         this.workers = requireNonNull(workers, "workers is null");
         this.readAheadBudget = new ReadAheadBudget(options.readAheadTotalBytes());
+        this.eventLoopIos = new EventLoopIos(this::socketChannelClass);
+    }
+
+    /** The socket channel class of the transport the loops run (the configured one before the server started). */
+    private Class<? extends SocketChannel> socketChannelClass()
+    {
+        PgIoTransport started;
+        synchronized (this) {
+            started = transport;
+        }
+        return (started != null ? started : options.ioTransport()).socketChannelClass();
+    }
+
+    /** How the statements started at their sources on this server's event loops ended (answered there, or declined). */
+    public SourceAnswerCounts sourceAnswers()
+    {
+        return sourceAnswers;
     }
 
     /**
@@ -206,6 +234,7 @@ public final class PgServer
             @Override
             protected void initChannel(Channel channel)
             {
+                clients.add(channel);
                 channel.pipeline().addLast("frames", new PgFrameDecoder(options.maxStartupPacketBytes(), options.maxMessageBytes(), options.tls().isPresent()));
                 channel.pipeline().addLast("protocol", newProtocolHandler());
             }
@@ -214,10 +243,24 @@ public final class PgServer
 
     private PgProtocolHandler newProtocolHandler()
     {
-        return new PgProtocolHandler(options, authenticator, throttle, sessions, workers, holders, connections, readAheadBudget);
+        return new PgProtocolHandler(options, authenticator, throttle, sessions, workers, holders, connections, readAheadBudget, eventLoopIos, sourceAnswers);
     }
 
-    /** Stops accepting, closes every connection. Does not shut down the worker pool. */
+    /**
+     * Stops accepting and closes every client connection, leaving the event loops running: a
+     * connector closing its own connections on them ({@link EventLoopIos}) can still say goodbye to
+     * its servers. {@link #close()} then stops the loops.
+     */
+    public synchronized void closeConnections()
+    {
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+            serverChannel = null;
+        }
+        clients.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
+    }
+
+    /** Stops accepting, closes every connection and stops the event loops. Does not shut down the worker pool. */
     @Override
     public synchronized void close()
     {

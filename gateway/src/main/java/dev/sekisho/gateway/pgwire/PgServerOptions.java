@@ -21,6 +21,9 @@ import static java.util.Objects.requireNonNull;
  * @param cacheHitsOnEventLoop whether a result-cache hit of a prepared statement is answered on the
  *         event loop without a worker when that runs without blocking (see
  *         {@link PgMessageProcessor#answerOnEventLoop}); on by default
+ * @param statementsOnEventLoop whether a prepared statement that the cache does not answer is sent
+ *         to its source on the event loop, and answered there, when its connector reads it without
+ *         blocking (see {@link PgMessageProcessor#startOnEventLoop}); on by default
  * @param readAheadBytes the most bytes of a suspended portal's rows read ahead of its next Execute
  *         while the client reads the last batch ({@link dev.sekisho.gateway.execution.PortalReadAhead}); 0: none
  * @param readAheadTotalBytes the most bytes of rows read ahead that all connections keep together
@@ -39,6 +42,7 @@ public record PgServerOptions(
         Optional<PgTls> tls,
         PgIoTransport ioTransport,
         boolean cacheHitsOnEventLoop,
+        boolean statementsOnEventLoop,
         int readAheadBytes,
         long readAheadTotalBytes)
 {
@@ -85,78 +89,84 @@ public record PgServerOptions(
     public static PgServerOptions defaults()
     {
         return new PgServerOptions("127.0.0.1", 5432, 10_000, 16 * 1024 * 1024, 500, 0, 256 * 1024, 1024 * 1024, 64 * 1024, Optional.empty(),
-                PgIoTransport.AUTO, true, DEFAULT_READ_AHEAD_BYTES, DEFAULT_READ_AHEAD_TOTAL_BYTES);
+                PgIoTransport.AUTO, true, true, DEFAULT_READ_AHEAD_BYTES, DEFAULT_READ_AHEAD_TOTAL_BYTES);
     }
 
     public PgServerOptions withHost(String host)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withPort(int port)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withMaxStartupPacketBytes(int maxStartupPacketBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withMaxMessageBytes(int maxMessageBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withMaxConnections(int maxConnections)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withIoThreads(int ioThreads)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withWriteBufferWaterMarks(int low, int high)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, low, high, flushBytes, tls, ioTransport,
-                cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withTls(PgTls tls)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, Optional.of(tls), ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, Optional.of(tls), ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withIoTransport(PgIoTransport ioTransport)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withCacheHitsOnEventLoop(boolean cacheHitsOnEventLoop)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+    }
+
+    public PgServerOptions withStatementsOnEventLoop(boolean statementsOnEventLoop)
+    {
+        return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withReadAheadBytes(int readAheadBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 
     public PgServerOptions withReadAheadTotalBytes(long readAheadTotalBytes)
     {
         return new PgServerOptions(host, port, maxStartupPacketBytes, maxMessageBytes, maxConnections, ioThreads, writeBufferLowWaterMark,
-                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, readAheadBytes, readAheadTotalBytes);
+                writeBufferHighWaterMark, flushBytes, tls, ioTransport, cacheHitsOnEventLoop, statementsOnEventLoop, readAheadBytes, readAheadTotalBytes);
     }
 }

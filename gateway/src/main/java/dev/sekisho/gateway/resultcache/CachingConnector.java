@@ -4,7 +4,9 @@ import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorCapability;
 import dev.sekisho.planner.spi.ConnectorMetadata;
+import dev.sekisho.planner.spi.EventLoopIo;
 import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.NonBlockingRun;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.RouteExplanation;
@@ -111,6 +113,26 @@ public final class CachingConnector
             return fromSource(query, context);
         }
         return cache.read(query, ttl.get(), () -> fromSource(query, context), context::answeredFromCache);
+    }
+
+    /**
+     * The source's own run on a front door's I/O thread, for a statement the cache does not keep
+     * (no TTL for its tables, non-deterministic SQL, or a table whose last change is not known);
+     * empty for one it keeps, whose entry a worker loads. The session's {@code sekisho.cache} is
+     * not known here: a session that turned the cache off has its cacheable statements run on a
+     * worker, as before.
+     */
+    @Override
+    public Optional<NonBlockingRun> startWithoutBlocking(BackendQuery query, EventLoopIo io)
+    {
+        if (cache.ttl(query).isPresent() && lastModifiedChecks.map(checks -> checks.allowsCaching(query)).orElse(true)) {
+            return Optional.empty();
+        }
+        Optional<NonBlockingRun> started = source.startWithoutBlocking(query, io);
+        if (started.isPresent()) {
+            cache.bypassed();
+        }
+        return started;
     }
 
     /**

@@ -297,6 +297,17 @@ public final class ResultCache
         return cached == null ? Optional.empty() : Optional.of(new Entry(key, cached));
     }
 
+    /**
+     * Whether a read of {@code query} by a session whose {@code sekisho.cache} is {@code setting}
+     * would go through the cache (answered from it, or loading it), with the same checks as
+     * {@link #peek}: such a statement is left to a worker, which loads the entry. Never blocks.
+     */
+    public boolean wouldKeep(BackendQuery query, Optional<String> setting)
+    {
+        Predicate<BackendQuery> source = sources.get(query.source());
+        return source != null && CachingConnector.isOn(setting) && ttl(query).isPresent() && source.test(query);
+    }
+
     /** A stored entry, as {@link #peek} found it: what a statement answered without a worker reads. */
     public static final class Entry
     {

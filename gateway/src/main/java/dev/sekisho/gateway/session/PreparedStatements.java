@@ -106,6 +106,37 @@ final class PreparedStatements
         return true;
     }
 
+    /**
+     * What {@link #parse(String, String, List)} would keep under {@code name} for {@code sql}, when
+     * nothing needs to be planned, lexed or normalised for it: a text of a shape this session saw
+     * last whose folded plan the planner holds ({@link NormalizedPlanning#plannedNormalized}).
+     * Empty otherwise (and when the name is taken or the transaction failed), having changed
+     * nothing; nothing is kept either way: {@link #keep} keeps what this returned. Never blocks.
+     */
+    Optional<PreparedStatement> parsedWithoutPlanning(String name, String sql, List<ColumnType> parameterTypes)
+    {
+        if (normalizedPlanner == null || (!name.isEmpty() && statements.containsKey(name)) || transaction.status() == TransactionStatus.FAILED) {
+            return Optional.empty();
+        }
+        Optional<StatementShape.Match> match = shapes.match(sql, parameterTypes);
+        if (match.isEmpty()) {
+            return Optional.empty();
+        }
+        SessionContext now = context.apply(match.get().annotation());
+        return normalizedPlanner.plannedNormalized(match.get().normalized(), parameterTypes, now)
+                .map(query -> new PreparedStatement(name, match.get().statement(), StatementKind.QUERY, Optional.of(query), Optional.empty(),
+                        query.parameterTypes(), Optional.of(query.columns()), Optional.of(now))
+                        .withAnnotation(match.get().annotation(), match.get().clientSql()));
+    }
+
+    /** Keeps {@code statement}, as {@link #parsedWithoutPlanning} made it a moment ago, under its name: the Parse that was checked. */
+    void keep(PreparedStatement statement)
+    {
+        checkNameFree(statement.name());
+        transaction.checkNotFailed(statement.kind());
+        statements.put(statement.name(), statement);
+    }
+
     private void checkNameFree(String name)
     {
         if (!name.isEmpty() && statements.containsKey(name)) {

@@ -57,11 +57,23 @@ final class RunningStatements
     void open(Portal portal, int fetchSizeHint, java.util.OptionalLong maximumBytesBilled, java.util.function.LongConsumer billed, boolean admittedAsCacheHit,
             java.util.Optional<dev.sekisho.planner.spi.BackendQuery> checkedFragment)
     {
+        open(portal, fetchSizeHint, maximumBytesBilled, billed, admittedAsCacheHit, checkedFragment, java.util.Optional.empty());
+    }
+
+    /**
+     * Like {@link #open(Portal, int, java.util.OptionalLong, java.util.function.LongConsumer, boolean, java.util.Optional)},
+     * for a statement whose rows of the checked fragment arrived already on a front door's I/O thread
+     * ({@code arrivedRows}): the plan reads those instead of sending the statement.
+     */
+    void open(Portal portal, int fetchSizeHint, java.util.OptionalLong maximumBytesBilled, java.util.function.LongConsumer billed, boolean admittedAsCacheHit,
+            java.util.Optional<dev.sekisho.planner.spi.BackendQuery> checkedFragment, java.util.Optional<dev.sekisho.planner.spi.ResultStream> arrivedRows)
+    {
         SessionExecutionContext context = new SessionExecutionContext(user, fetchSizeHint, settings::show)
                 .describedAs(portal.statement().sql())
                 .billedTo(maximumBytesBilled, billed)
                 .admittedAsCacheHit(admittedAsCacheHit)
-                .checkedFragment(checkedFragment);
+                .checkedFragment(checkedFragment)
+                .arrivedRows(arrivedRows);
         running.add(context);
         try {
             cancellation.activate(context);

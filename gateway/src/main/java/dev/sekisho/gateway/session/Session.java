@@ -9,6 +9,7 @@ import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.QueryException;
+import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.Principal;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -191,6 +192,21 @@ public final class Session
         statements.parse(name, sql, parameterTypes);
     }
 
+    /**
+     * The statement {@link #parse(String, String, List)} would keep, when no planning is needed for
+     * it (see {@code PreparedStatements.parsedWithoutPlanning}); nothing is kept. Never blocks.
+     */
+    public Optional<PreparedStatement> parsedWithoutPlanning(String name, String sql, List<ColumnType> parameterTypes)
+    {
+        return statements.parsedWithoutPlanning(name, sql, parameterTypes);
+    }
+
+    /** Keeps {@code statement}, which {@link #parsedWithoutPlanning} returned, under its name: the Parse it was checked for. */
+    public void parseChecked(PreparedStatement statement)
+    {
+        statements.keep(statement);
+    }
+
     /** Parses and plans one statement of a simple Query, lexed already with the others. */
     public void parse(String name, SqlStatement statement, List<ColumnType> parameterTypes)
     {
@@ -299,6 +315,17 @@ public final class Session
     public Portal execute(String portalName, int fetchSizeHint, OptionalLong maximumBytesBilled, LongConsumer billed, boolean admittedAsCacheHit,
             Optional<BackendQuery> checkedFragment)
     {
+        return execute(portalName, fetchSizeHint, maximumBytesBilled, billed, admittedAsCacheHit, checkedFragment, Optional.empty());
+    }
+
+    /**
+     * Like {@link #execute(String, int, OptionalLong, LongConsumer, boolean, Optional)}, for a run
+     * whose checked source statement was answered already on a front door's I/O thread
+     * ({@code arrivedRows}): the plan reads those rows instead of sending the statement.
+     */
+    public Portal execute(String portalName, int fetchSizeHint, OptionalLong maximumBytesBilled, LongConsumer billed, boolean admittedAsCacheHit,
+            Optional<BackendQuery> checkedFragment, Optional<ResultStream> arrivedRows)
+    {
         Portal portal = portals.get(portalName);
         transaction.checkNotFailed(portal.kind());
         if (portal.isStarted()) {
@@ -308,7 +335,8 @@ public final class Session
         PreparedStatement statement = portal.statement();
         switch (statement.kind()) {
             case EMPTY -> portal.startCommand("");
-            case QUERY, OTHER -> running.open(portal, fetchSizeHint > 0 ? fetchSizeHint : 1000, maximumBytesBilled, billed, admittedAsCacheHit, checkedFragment);
+            case QUERY, OTHER -> running.open(portal, fetchSizeHint > 0 ? fetchSizeHint : 1000, maximumBytesBilled, billed, admittedAsCacheHit, checkedFragment,
+                    arrivedRows);
             case SHOW -> portal.startRows(commands.show(command(statement, SessionStatement.Show.class)), null);
             case SET -> commands.set(portal, command(statement, SessionStatement.Set.class));
             case RESET -> commands.reset(portal, command(statement, SessionStatement.Reset.class));
@@ -367,6 +395,29 @@ public final class Session
     public void readingAhead(Portal portal)
     {
         cancellation.readingAhead(portal == null ? null : portal.context());
+    }
+
+    /**
+     * A statement of a message that waits ({@link #statementReceived()}, not started) is being run
+     * at its source on a front door's I/O thread, under {@code context} (null: no longer): a
+     * CancelRequest or statement timeout meanwhile cancels {@code context}, and stays pending for the
+     * message, so that it fails with 57014 when it runs.
+     */
+    public void waitingForSource(SessionExecutionContext context)
+    {
+        cancellation.readingAhead(context);
+    }
+
+    /** The session's statement_timeout passed while its statement waited for its source on a front door's I/O thread (see {@link #waitingForSource}). */
+    public void statementTimedOut()
+    {
+        cancellation.cancel(StatementCancellation.STATEMENT_TIMEOUT);
+    }
+
+    /** The session's statement_timeout now; zero for none. */
+    public Duration statementTimeout()
+    {
+        return settings.statementTimeout();
     }
 
     /** Closes a statement (Close 'S'); closing one that does not exist is not an error. */

@@ -2,6 +2,7 @@ package dev.sekisho.gateway.session;
 
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.ResultStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,6 +45,8 @@ public final class SessionExecutionContext
     private volatile boolean answeredFromCache;
     private volatile boolean admittedAsCacheHit;
     private volatile Optional<BackendQuery> checkedFragment = Optional.empty();
+    /** Rows of the checked fragment that arrived on a front door's I/O thread, until the plan takes them; guarded by this. */
+    private ResultStream arrivedRows;
 
     public SessionExecutionContext(String user, int fetchSizeHint)
     {
@@ -92,6 +95,30 @@ public final class SessionExecutionContext
     public Optional<BackendQuery> checkedFragment()
     {
         return checkedFragment;
+    }
+
+    /**
+     * The rows of {@link #checkedFragment()} that arrived already on a front door's I/O thread
+     * (see {@link ExecutionContext#arrivedRows}): the plan takes them once; rows it never took are
+     * closed when the statement ends.
+     */
+    public SessionExecutionContext arrivedRows(Optional<ResultStream> rows)
+    {
+        requireNonNull(rows, "rows is null");
+        synchronized (this) {
+            arrivedRows = rows.orElse(null);
+        }
+        return this;
+    }
+
+    @Override
+    public Optional<ResultStream> arrivedRows()
+    {
+        synchronized (this) {
+            ResultStream taken = arrivedRows;
+            arrivedRows = null;
+            return Optional.ofNullable(taken);
+        }
     }
 
     @Override
@@ -166,6 +193,11 @@ public final class SessionExecutionContext
             finished = true;
             left = new ArrayList<>(resources);
             resources.clear();
+            if (arrivedRows != null) {
+                // rows the plan never took are released first: they were the first thing the statement held
+                left.add(0, arrivedRows);
+                arrivedRows = null;
+            }
         }
         actions.clear();
         for (int i = left.size() - 1; i >= 0; i--) {

@@ -251,6 +251,9 @@ class TestSekishoConfigLoader
         assertThat(SekishoConfigLoader.load("users_file: users.yaml" + sources, FILE).protocol().cacheHitsOnEventLoop()).isTrue();
         assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {cache_hits_on_event_loop: false}" + sources, FILE).protocol()
                 .cacheHitsOnEventLoop()).isFalse();
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml" + sources, FILE).protocol().statementsOnEventLoop()).isTrue();
+        assertThat(SekishoConfigLoader.load("users_file: users.yaml\nprotocol: {statements_on_event_loop: false}" + sources, FILE).protocol()
+                .statementsOnEventLoop()).isFalse();
     }
 
     @Test

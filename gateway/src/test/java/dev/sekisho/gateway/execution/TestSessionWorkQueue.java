@@ -206,6 +206,48 @@ class TestSessionWorkQueue
      * asked: its task ends after its last request.
      */
     @Test
+    void aWorkerWaitingForItsSourceIsWokenAfterThePauseItAskedFor()
+    {
+        worker.pauseNanos = 50_000;
+        queue.add("execute");
+        workers.runAll();
+        assertThat(worker.readAheads).as("read ahead once after the request").isEqualTo(1);
+        assertThat(transport.events).filteredOn(event -> event.startsWith("timer")).containsExactly("timer 50000");
+        assertThat(queue.isIdle()).as("the session waits for its source without a task").isTrue();
+
+        transport.fireTimers();
+        assertThat(workers.tasks).as("the pause is over: the task reads ahead again").hasSize(1);
+        worker.pauseNanos = 0;
+        workers.runAll();
+        assertThat(worker.readAheads).isEqualTo(2);
+        assertThat(transport.timers).as("nothing to wait for: no timer").isEmpty();
+
+        // a request that comes before the pause is over runs the task itself; the timer then adds nothing
+        worker.pauseNanos = 100_000;
+        queue.add("sync");
+        workers.runAll();
+        queue.add("execute");
+        transport.fireTimers();
+        assertThat(workers.tasks).as("one task for the request, none more for the timer").hasSize(1);
+        workers.runAll();
+        assertThat(worker.handled).containsExactly("execute", "sync", "execute");
+
+        // nothing to read ahead any more (the portal closed): the timer wakes nothing
+        worker.mayReadAhead = false;
+        transport.fireTimers();
+        assertThat(workers.tasks).isEmpty();
+
+        // a closed session is not woken
+        worker.mayReadAhead = true;
+        queue.add("execute");
+        workers.runAll();
+        queue.close();
+        holders.runAll();
+        transport.fireTimers();
+        assertThat(workers.tasks).isEmpty();
+    }
+
+    @Test
     void theTaskReadsAheadOnlyWhileTheWorkerMayHaveSomethingToRead()
     {
         worker.readAheadChunks = 2;
@@ -259,6 +301,8 @@ class TestSessionWorkQueue
         private int readAheadChunks;
         private boolean mayReadAhead = true;
         private int readAheads;
+        /** What {@link #readAheadPauseNanos()} answers. */
+        private long pauseNanos;
 
         @Override
         public boolean handle(String request)
@@ -289,13 +333,27 @@ class TestSessionWorkQueue
         {
             return mayReadAhead;
         }
+
+        @Override
+        public long readAheadPauseNanos()
+        {
+            return pauseNanos;
+        }
     }
 
     private static final class RecordingTransport
             implements SessionWorkQueue.Transport
     {
         private final List<String> events = new ArrayList<>();
+        private final List<Runnable> timers = new ArrayList<>();
         private boolean writable = true;
+
+        void fireTimers()
+        {
+            List<Runnable> due = List.copyOf(timers);
+            timers.clear();
+            due.forEach(Runnable::run);
+        }
 
         @Override
         public boolean isWritable()
@@ -327,6 +385,13 @@ class TestSessionWorkQueue
         public void failed(Throwable failure)
         {
             events.add("failed " + failure.getMessage());
+        }
+
+        @Override
+        public void schedule(Runnable task, long nanos)
+        {
+            events.add("timer " + nanos);
+            timers.add(task);
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.sekisho.gateway.metrics;
 
+import dev.sekisho.gateway.execution.SourceAnswerCounts;
 import dev.sekisho.gateway.execution.StatementInfo;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.sql.StatementKind;
@@ -98,5 +99,17 @@ class TestGatewayMetrics
         {
             return true;
         }
+    }
+
+    @Test
+    void statementsAnsweredOnTheEventLoopAndDeclinesAreCounted()
+    {
+        GatewayMetrics metrics = new GatewayMetrics(List.of(), Optional.empty());
+        SourceAnswerCounts counts = new SourceAnswerCounts();
+        metrics.bindSourceAnswers(counts);
+        counts.answered();
+        counts.answered();
+        counts.declined();
+        assertThat(metrics.scrape()).contains("sekisho_event_loop_statements_total 2.0").contains("sekisho_event_loop_statement_declines_total 1.0");
     }
 }

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import static dev.sekisho.gateway.pgwire.TestingPgWire.bind;
 import static dev.sekisho.gateway.pgwire.TestingPgWire.close;
@@ -212,6 +213,63 @@ class TestPgPortalReadAhead
         // a message that comes meanwhile is answered at once, and the next Execute reads on from the source
         wire.sendAll(parse("S_2", "select n from series(3)"), sync());
         assertThat(types(wire.read())).isEqualTo("1Z");
+        wire.sendAll(execute("C_1", 100), sync());
+        List<Message> second = wire.read();
+        assertThat(types(second)).isEqualTo("D".repeat(100) + "sZ");
+        assertRows(second.subList(0, 100), 100);
+        wire.sendAll(query("commit"));
+        assertThat(types(wire.read())).isEqualTo("CZ");
+        assertThat(server.readAheadBudget().usedBytes()).isZero();
+    }
+
+    @Test
+    void rowsTheSourceDeliversWhileTheClientReadsAreReadAheadAfterAPause()
+    {
+        TestingPgWire wire = login(READING_AHEAD);
+        wire.channel().freezeTime();
+        wire.sendAll(parse("S_1", "select n from arriving(1000, 150)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
+        assertThat(planner.rowsProduced()).isEqualTo(150);
+
+        // the source delivers more while the client reads its batch: the session looks again after a pause
+        planner.deliver(100);
+        wire.channel().advanceTimeBy(50, TimeUnit.MICROSECONDS);
+        wire.channel().runScheduledPendingTasks();
+        assertThat(planner.rowsProduced()).as("read ahead up to the last Execute's row count").isEqualTo(200);
+        assertThat(wire.channel().runScheduledPendingTasks()).as("bounds reached: no look is scheduled").isEqualTo(-1);
+
+        wire.sendAll(execute("C_1", 100), sync());
+        List<Message> second = wire.read();
+        assertThat(types(second)).isEqualTo("D".repeat(100) + "sZ");
+        assertRows(second.subList(0, 100), 100);
+        assertThat(planner.rowsProduced()).as("the Execute sent what was read ahead, then the rows delivered meanwhile were read ahead of the next")
+                .isEqualTo(250);
+        wire.sendAll(query("commit"));
+        assertThat(types(wire.read())).isEqualTo("CZ");
+        assertThat(server.readAheadBudget().usedBytes()).isZero();
+    }
+
+    @Test
+    void aSourceThatDeliversNothingIsLookedAtAFewTimesThenNotUntilTheNextExecute()
+    {
+        TestingPgWire wire = login(READING_AHEAD);
+        wire.channel().freezeTime();
+        wire.sendAll(parse("S_1", "select n from arriving(1000, 150)"), bind("C_1", "S_1", List.of()), execute("C_1", 100), sync());
+        assertThat(types(wire.read())).isEqualTo("12" + "D".repeat(100) + "sZ");
+
+        // looks at 50 µs, then 100, 200, ... µs: eight in all, about 13 ms, then none
+        int looks = 0;
+        for (long next = wire.channel().runScheduledPendingTasks(); next >= 0; next = wire.channel().runScheduledPendingTasks()) {
+            looks++;
+            assertThat(next).as("pause before look " + looks).isEqualTo(50_000L << (looks - 1));
+            wire.channel().advanceTimeBy(next, TimeUnit.NANOSECONDS);
+        }
+        assertThat(looks).isEqualTo(8);
+        planner.deliver(100);
+        wire.channel().advanceTimeBy(1, TimeUnit.SECONDS);
+        wire.channel().runScheduledPendingTasks();
+        assertThat(planner.rowsProduced()).as("not looked at again before the next Execute").isEqualTo(150);
+
         wire.sendAll(execute("C_1", 100), sync());
         List<Message> second = wire.read();
         assertThat(types(second)).isEqualTo("D".repeat(100) + "sZ");

@@ -124,6 +124,8 @@ public final class TestingQueryPlanner
     private final AtomicInteger prepares = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong rowsProduced = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    /** Rows of {@code arriving} streams delivered since they started ({@link #deliver}). */
+    private final java.util.concurrent.atomic.AtomicLong laterArrivals = new java.util.concurrent.atomic.AtomicLong();
     private volatile SessionContext lastSession;
     private final java.util.concurrent.Semaphore blocked = new java.util.concurrent.Semaphore(0);
     private final AtomicInteger cancelActionsRun = new AtomicInteger();
@@ -187,13 +189,19 @@ public final class TestingQueryPlanner
         return closedStreams.get();
     }
 
-    /** Rows handed out by all streams so far. */
     /** The planner's clock: moved only by the rows of {@code slow_series}, a millisecond each. */
     public long nanoTime()
     {
         return nanos.get();
     }
 
+    /** The source delivers {@code rows} more rows of every {@code arriving} stream (they count as arrived from now on). */
+    public void deliver(long rows)
+    {
+        laterArrivals.addAndGet(rows);
+    }
+
+    /** Rows handed out by all streams so far. */
     public long rowsProduced()
     {
         return rowsProduced.get();
@@ -401,7 +409,7 @@ public final class TestingQueryPlanner
             @Override
             public boolean nextRowArrived()
             {
-                return arrived < 0 || position + 1 < arrived;
+                return arrived < 0 || position + 1 < arrived + laterArrivals.get();
             }
 
             @Override

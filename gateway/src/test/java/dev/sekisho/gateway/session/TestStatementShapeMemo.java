@@ -39,6 +39,8 @@ class TestStatementShapeMemo
     private final Session session = newSession();
     private int run;
     private long lastLexed;
+    /** Texts {@link Session#parsedWithoutPlanning} answered in this test. */
+    private int parsedWithoutPlanning;
 
     private static TestingConnector twoSchemas()
     {
@@ -78,6 +80,26 @@ class TestStatementShapeMemo
         assertRemembered(redash(lookup.formatted("8e3")), null);
         assertRemembered(redash(lookup.formatted("8")), true);
         assertRemembered(lookup.formatted("9"), true);
+        assertThat(parsedWithoutPlanning).as("remembered shapes whose plan was held answered without planning").isGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void aStatementParsedWithoutPlanningIsKeptOnlyWhenTheParseComes()
+    {
+        String lookup = "select id, name from customers where id = %s";
+        assertThat(session.parsedWithoutPlanning("", redash(lookup.formatted("1")), List.of())).as("a shape not seen").isEmpty();
+        session.parse("", redash(lookup.formatted("1")), List.of());
+        PreparedStatement first = session.describeStatement("");
+        PreparedStatement checked = session.parsedWithoutPlanning("", redash(lookup.formatted("2")), List.of()).orElseThrow();
+        assertThat(session.describeStatement("")).as("nothing kept before the Parse").isSameAs(first);
+        session.parseChecked(checked);
+        assertThat(session.describeStatement("")).isSameAs(checked);
+        assertThat(checked.query().orElseThrow().fragments(List.of()).get(0).parameters()).containsExactly(2);
+
+        // a name in use, as Parse would refuse it
+        session.parse("S_1", redash(lookup.formatted("3")), List.of());
+        assertThat(session.parsedWithoutPlanning("S_1", redash(lookup.formatted("4")), List.of())).isEmpty();
+        assertThat(session.parsedWithoutPlanning("S_2", redash(lookup.formatted("4")), List.of())).isPresent();
     }
 
     @Test
@@ -233,7 +255,20 @@ class TestStatementShapeMemo
      */
     private void assertRemembered(String name, String sql, List<ColumnType> types, Boolean remembered)
     {
+        // what an I/O thread may ask first: never planned, never lexed, nothing kept; when present, what the Parse then keeps
+        long plans = planner.planCount();
+        long lexedBefore = SqlLexer.invocations();
+        Optional<PreparedStatement> withoutPlanning = session.parsedWithoutPlanning(name, sql, types);
+        assertThat(planner.planCount()).as("planned without planning: " + sql).isEqualTo(plans);
+        assertThat(SqlLexer.invocations()).as("lexed without planning: " + sql).isEqualTo(lexedBefore);
+        if (remembered == Boolean.FALSE) {
+            assertThat(withoutPlanning).as("a shape not remembered: " + sql).isEmpty();
+        }
+        if (withoutPlanning.isPresent()) {
+            parsedWithoutPlanning++;
+        }
         List<Object> memo = outcome(session, name, sql, types);
+        withoutPlanning.ifPresent(statement -> assertThat(outcome(statement)).as("parsed without planning: " + sql).isEqualTo(memo));
         long lexed = lastLexed;
         Session fresh = newSession();
         fresh.settings().set("search_path", session.settings().searchPath());
@@ -263,7 +298,11 @@ class TestStatementShapeMemo
         finally {
             lastLexed = SqlLexer.invocations() - before;
         }
-        PreparedStatement statement = session.describeStatement(name);
+        return outcome(session.describeStatement(name));
+    }
+
+    private static List<Object> outcome(PreparedStatement statement)
+    {
         List<Object> outcome = new ArrayList<>();
         SqlStatement text = statement.statement();
         outcome.add(text);

@@ -106,6 +106,7 @@ public final class SuiteBenchmark
                 readAheadOff = testing.startGatewayWith("protocol: {read_ahead_bytes: 0}", null);
             }
             try {
+                warmUpStreams();
                 for (int round = 0; round < options.streamRounds(); round++) {
                     stream();
                 }
@@ -125,6 +126,7 @@ public final class SuiteBenchmark
             pointLookups();
             scansAndJoins();
             coldPlanning();
+            warmUpStreams();
             for (int round = 0; round < options.streamRounds(); round++) {
                 stream();
             }
@@ -229,6 +231,36 @@ public final class SuiteBenchmark
         compare("cold planning: a new 4-table join shape per call", 1, options.coldShapes(),
                 () -> literal(plain, "alice", id -> shape.formatted(shapes.incrementAndGet(), "it.", id), options.customers()),
                 () -> directLiteral(id -> shape.formatted(shapes.incrementAndGet(), "", id), options.customers()));
+    }
+
+    /**
+     * Streams the first {@code --stream-warmup-rows} rows once directly and through each gateway,
+     * untimed, so that the first timed round does not measure the JIT compiling one path's code
+     * while the other's is compiled already.
+     */
+    private void warmUpStreams()
+            throws Exception
+    {
+        if (options.streamWarmupRows() == 0) {
+            return;
+        }
+        String sql = "SELECT id, customer_id, kind FROM %sbench_events LIMIT " + options.streamWarmupRows();
+        try (Connection connection = testing.connectDirect("it");
+                Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+            statement.setFetchSize(Integer.MIN_VALUE);
+            drain(statement.executeQuery(sql.formatted("")));
+        }
+        for (Gateway gateway : readAheadOff == null ? List.of(plain) : List.of(plain, readAheadOff)) {
+            try (Connection connection = TestingGateway.connect(gateway, "alice")) {
+                connection.setAutoCommit(false);
+                try (Statement statement = connection.createStatement()) {
+                    statement.setFetchSize(10_000);
+                    drain(statement.executeQuery(sql.formatted("it.")));
+                }
+                connection.commit();
+            }
+        }
+        System.err.printf(Locale.ROOT, "warmed up: %,d rows of the stream directly and through each gateway%n", options.streamWarmupRows());
     }
 
     private void stream()
@@ -596,10 +628,11 @@ public final class SuiteBenchmark
      * @param streamOnly only the stream (a plain gateway, no other case), e.g. while profiling it
      * @param streamRounds how many times the stream runs (gateway and direct each time, in turn)
      * @param streamReadAheadAb with streamOnly: each round streams through a second gateway that does not read suspended portals ahead
+     * @param streamWarmupRows rows of the stream read once, untimed, directly and through each gateway before the first round (0: none)
      *         ({@code protocol.read_ahead_bytes: 0}) too, beside the default one that does, in alternating order
      */
     private record Options(int customers, int orders, int streamRows, int iterations, int heavyIterations, int coldShapes, int warmup, int threads,
-            boolean streamOnly, int streamRounds, boolean streamReadAheadAb)
+            boolean streamOnly, int streamRounds, boolean streamReadAheadAb, int streamWarmupRows)
     {
         List<Integer> clientCounts()
         {
@@ -619,11 +652,12 @@ public final class SuiteBenchmark
             boolean streamOnly = false;
             boolean streamReadAheadAb = false;
             int streamRounds = 1;
+            int streamWarmupRows = 1_000_000;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--help") || name.equals("-h")) {
                     System.out.println("usage: SuiteBenchmark [--customers N] [--orders N] [--stream-rows N] [--iterations N] [--heavy-iterations N]"
-                            + " [--cold-shapes N] [--warmup N] [--threads N] [--stream-rounds N] [--stream-only [--stream-read-ahead-ab]]");
+                            + " [--cold-shapes N] [--warmup N] [--threads N] [--stream-rounds N] [--stream-warmup-rows N] [--stream-only [--stream-read-ahead-ab]]");
                     System.exit(0);
                 }
                 if (name.equals("--stream-only")) {
@@ -648,16 +682,19 @@ public final class SuiteBenchmark
                     case "--warmup" -> warmup = value;
                     case "--threads" -> threads = value;
                     case "--stream-rounds" -> streamRounds = value;
+                    case "--stream-warmup-rows" -> streamWarmupRows = value;
                     default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
                 }
             }
-            if (customers < 2000 || orders < 1 || streamRows < 1 || iterations < 1 || heavy < 1 || cold < 1 || warmup < 0 || threads < 0 || streamRounds < 1) {
+            if (customers < 2000 || orders < 1 || streamRows < 1 || iterations < 1 || heavy < 1 || cold < 1 || warmup < 0 || threads < 0 || streamRounds < 1
+                    || streamWarmupRows < 0) {
                 throw new IllegalArgumentException("customers must be at least 2000; counts positive; warm-up and threads not negative");
             }
             if (streamReadAheadAb && !streamOnly) {
                 throw new IllegalArgumentException("--stream-read-ahead-ab needs --stream-only");
             }
-            return new Options(customers, orders, streamRows, iterations, heavy, cold, warmup, threads, streamOnly, streamRounds, streamReadAheadAb);
+            return new Options(customers, orders, streamRows, iterations, heavy, cold, warmup, threads, streamOnly, streamRounds, streamReadAheadAb,
+                    Math.min(streamWarmupRows, streamRows));
         }
     }
 }

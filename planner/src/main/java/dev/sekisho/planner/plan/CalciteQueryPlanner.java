@@ -150,6 +150,33 @@ public final class CalciteQueryPlanner
         return prepareFolded(catalogWithAnsweringSources(), statement, declaredParameterTypes, session);
     }
 
+    @Override
+    public Optional<PreparedQuery> plannedNormalized(NormalizedStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        requireNonNull(statement, "statement is null");
+        requireNonNull(declaredParameterTypes, "declaredParameterTypes is null");
+        requireNonNull(session, "session is null");
+        Catalog current = catalog;
+        if (!cachePlans || !normalizeStatements || statement.literals().isEmpty() || hasDirective(statement.original())
+                || !current.unansweredSources().isEmpty()) {
+            // a catalog missing a source may be rebuilt by the next plan: that is a worker's to do
+            return Optional.empty();
+        }
+        List<ColumnType> declared = statement.declaredTypes(declaredParameterTypes);
+        PlanKey foldedKey = new PlanKey(statement.statement().text(), declared, session.searchPath(), current.version(), PlanKey.NO_POLICY);
+        if (unfoldable.getIfPresent(foldedKey) != null) {
+            return Optional.empty();
+        }
+        Optional<PreparedQuery> cached = session.policy().isPresent()
+                ? securedPlanner.planned(current, statement.statement(), declared, session)
+                : Optional.ofNullable(plans.getIfPresent(foldedKey));
+        if (cached.isEmpty() || !cached.get().isFullyPushedDown()) {
+            return Optional.empty();
+        }
+        planLookups.incrementAndGet();
+        return LiteralBoundQuery.bind(statement, cached.get());
+    }
+
     /** The plan of the folded form with the literals bound; empty when that form does not run whole at one source or a literal does not fit. */
     private Optional<PreparedQuery> prepareFolded(Catalog current, NormalizedStatement folded, List<ColumnType> declaredParameterTypes, SessionContext session)
     {

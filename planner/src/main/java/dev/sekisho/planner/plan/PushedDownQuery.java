@@ -133,7 +133,7 @@ final class PushedDownQuery
     @Override
     public ResultStream execute(List<Object> parameters, ExecutionContext context)
     {
-        ResultStream stream = connector.execute(checkedOr(parameters, context), context);
+        ResultStream stream = sent(checkedOr(parameters, context), context);
         if (projection != null) {
             List<Object> dynamic = new ArrayList<>();
             for (int number : dynamicParameterNumbers) {
@@ -145,6 +145,25 @@ final class PushedDownQuery
             return new ConvertingResultStream(stream, columnMetadata, converters);
         }
         return new ConvertingResultStream(new ReorderedResultStream(stream, sourceColumns), columnMetadata, converters);
+    }
+
+    /**
+     * The rows of {@code query}: those that arrived already on a front door's I/O thread
+     * ({@link ExecutionContext#arrivedRows}) when {@code query} is the statement they answer, else
+     * the source's. Arrived rows of another statement fail the run rather than send this one: the
+     * caller may be that I/O thread, which must never wait for a source.
+     */
+    private ResultStream sent(BackendQuery query, ExecutionContext context)
+    {
+        Optional<ResultStream> arrived = context.arrivedRows();
+        if (arrived.isEmpty()) {
+            return connector.execute(query, context);
+        }
+        if (context.checkedFragment().orElse(null) != query) {
+            arrived.get().close();
+            throw new IllegalStateException("rows arrived for another source statement than the one this plan sends");
+        }
+        return arrived.get();
     }
 
     /**

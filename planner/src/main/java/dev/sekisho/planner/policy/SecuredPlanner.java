@@ -83,18 +83,14 @@ public final class SecuredPlanner
      */
     public PreparedQuery prepare(Catalog catalog, SqlStatement text, List<ColumnType> declaredParameterTypes, SessionContext session, Runnable planned)
     {
+        Optional<PreparedQuery> cached = planned(catalog, text, declaredParameterTypes, session);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
         String sql = text.text();
         SessionPolicy policy = session.policy().orElseThrow();
         PolicyEvaluator evaluator = new PolicyEvaluator(policy.policies());
         PlanKey statement = new PlanKey(sql, declaredParameterTypes, session.searchPath(), catalog.version(), "tables");
-        Set<TableName> tables = cachePlans ? tablesOfStatement.getIfPresent(statement) : null;
-        if (tables != null) {
-            Map<TableName, EffectivePolicy> effective = evaluate(evaluator, policy, tables, Map.of());
-            SecuredPlan cached = plans.getIfPresent(key(statement, effective));
-            if (cached != null) {
-                return bind(cached, effective, policy, catalog);
-            }
-        }
         StatementPlanner.Planned result = new StatementPlanner(catalog, session.searchPath(), session.policy(), hashSalt.isPresent())
                 .planWithPolicy(text, declaredParameterTypes);
         planned.run();
@@ -112,6 +108,27 @@ public final class SecuredPlanner
             plans.put(key(statement, effective), plan);
         }
         return bind(plan, effective, policy, catalog);
+    }
+
+    /**
+     * What {@link #prepare} returns when the plan cache holds the statement's plan for the session's
+     * effective policies: that plan bound to them, planning nothing; empty on a miss (then
+     * {@link #prepare} plans it). Never blocks.
+     */
+    public Optional<PreparedQuery> planned(Catalog catalog, SqlStatement text, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        if (!cachePlans) {
+            return Optional.empty();
+        }
+        SessionPolicy policy = session.policy().orElseThrow();
+        PlanKey statement = new PlanKey(text.text(), declaredParameterTypes, session.searchPath(), catalog.version(), "tables");
+        Set<TableName> tables = tablesOfStatement.getIfPresent(statement);
+        if (tables == null) {
+            return Optional.empty();
+        }
+        Map<TableName, EffectivePolicy> effective = evaluate(new PolicyEvaluator(policy.policies()), policy, tables, Map.of());
+        SecuredPlan cached = plans.getIfPresent(key(statement, effective));
+        return cached == null ? Optional.empty() : Optional.of(bind(cached, effective, policy, catalog));
     }
 
     /** The secured plans held now, their weight and evictions; hits and misses are the caller's to count. */

@@ -24,4 +24,15 @@ public interface NormalizedPlanning
      * @param declaredParameterTypes the types the client declared for its own parameters
      */
     Optional<PreparedQuery> prepareNormalized(NormalizedStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session);
+
+    /**
+     * What {@link #prepareNormalized} would return, only when nothing needs to be planned for it:
+     * the plan cache holds the folded form's plan (for the session's policy too), and the catalog
+     * needs no refresh. Empty otherwise, having planned and changed nothing. Never blocks: a front
+     * door's I/O thread may call it (planning is left to a worker).
+     */
+    default Optional<PreparedQuery> plannedNormalized(NormalizedStatement statement, List<ColumnType> declaredParameterTypes, SessionContext session)
+    {
+        return Optional.empty();
+    }
 }

@@ -3,7 +3,9 @@ package dev.sekisho.planner.plan;
 import dev.sekisho.planner.PreparedQuery;
 import dev.sekisho.planner.SessionContext;
 import dev.sekisho.planner.spi.BackendQuery;
+import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.testing.TestingConnector;
 import dev.sekisho.planner.testing.TestingShop;
@@ -15,11 +17,15 @@ import java.util.Optional;
 
 import static dev.sekisho.planner.testing.TestingShop.readAll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * A statement whose source statement the caller computed and checked already (a result-cache hit
  * answered on the event loop) sends that very statement, not a new one; a checked statement that
- * is not the one the plan would send (other values) is ignored.
+ * is not the one the plan would send (other values) is ignored. Rows of the checked statement that
+ * arrived already (read on a front door's I/O thread) are read instead of sending it; rows that
+ * arrived for another statement fail the run without sending anything, since its thread must not
+ * wait for a source.
  */
 class TestCheckedFragment
 {
@@ -66,7 +72,38 @@ class TestCheckedFragment
         assertThat(crm.lastQuery()).isNotSameAs(checked).isEqualTo(query.fragments(List.of(1)).get(0));
     }
 
+    @Test
+    void arrivedRowsAreReadInsteadOfSendingTheStatement()
+    {
+        PreparedQuery query = planner.prepare("select name from crm.customers where id = $1", List.of(), SESSION);
+        BackendQuery checked = query.fragments(List.of(1)).get(0);
+        int sent = crm.queries().size();
+        TestingConnector.TestingResultStream arrived = new TestingConnector.TestingResultStream(
+                List.of(TestingConnector.column("name", ColumnType.varchar(100))), List.of(TestingShop.row("Arrived")));
+        assertThat(readAll(query.execute(List.of(1), checking(Optional.of(checked), Optional.of(arrived))))).containsExactly(List.of("Arrived"));
+        assertThat(crm.queries()).hasSize(sent);
+    }
+
+    @Test
+    void rowsArrivedForAnotherStatementFailTheRunWithoutSendingIt()
+    {
+        PreparedQuery query = planner.prepare("select name from crm.customers where id = $1", List.of(), SESSION);
+        BackendQuery checked = query.fragments(List.of(1)).get(0);
+        int sent = crm.queries().size();
+        TestingConnector.TestingResultStream arrived = new TestingConnector.TestingResultStream(
+                List.of(TestingConnector.column("name", ColumnType.varchar(100))), List.of(TestingShop.row("Arrived")));
+        assertThatThrownBy(() -> query.execute(List.of(2), checking(Optional.of(checked), Optional.of(arrived))))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(crm.queries()).hasSize(sent);
+        assertThatThrownBy(arrived::next).as("the arrived rows were closed").isInstanceOf(IllegalStateException.class);
+    }
+
     private static ExecutionContext checking(Optional<BackendQuery> checked)
+    {
+        return checking(checked, Optional.empty());
+    }
+
+    private static ExecutionContext checking(Optional<BackendQuery> checked, Optional<ResultStream> arrivedRows)
     {
         ExecutionContext context = TestingShop.context();
         return new ExecutionContext()
@@ -87,6 +124,12 @@ class TestCheckedFragment
             public Optional<BackendQuery> checkedFragment()
             {
                 return checked;
+            }
+
+            @Override
+            public Optional<ResultStream> arrivedRows()
+            {
+                return arrivedRows;
             }
 
             @Override

@@ -111,6 +111,58 @@ class TestNormalizedPlanCache
         assertThat(run("select id from customers where id = '7'", SHOP_PATH).parameters()).containsExactly(7);
     }
 
+    /** The door a front door's I/O thread uses: a plan the cache holds, or nothing, and never a plan made. */
+    @Test
+    void plannedNormalizedAnswersFromThePlanCacheOnly()
+    {
+        NormalizedStatement first = normalize("select id, name from customers where id = 1");
+        long plans = planner.planCount();
+        assertThat(planner.plannedNormalized(first, List.of(), SHOP_PATH)).as("nothing planned yet").isEmpty();
+        assertThat(planner.planCount()).isEqualTo(plans);
+
+        planner.prepareNormalized(first, List.of(), SHOP_PATH).orElseThrow();
+        long planned = planner.planCount();
+        assertThat(planned).isEqualTo(plans + 1);
+        NormalizedStatement second = normalize("/* Job ID: 7 */ select id, name from customers where id = 2");
+        PreparedQuery cached = planner.plannedNormalized(second, List.of(), SHOP_PATH).orElseThrow();
+        assertThat(planner.planCount()).isEqualTo(planned);
+        PreparedQuery prepared = planner.prepareNormalized(second, List.of(), SHOP_PATH).orElseThrow();
+        assertThat(cached.fragments(List.of())).isEqualTo(prepared.fragments(List.of()));
+        assertThat(cached.fragments(List.of()).get(0).parameters()).containsExactly(2);
+        assertThat(cached.columns()).isEqualTo(prepared.columns());
+
+        // another shape, another search path, a new catalog: not held, so nothing
+        assertThat(planner.plannedNormalized(normalize("select id, name from customers where id > 2"), List.of(), SHOP_PATH)).isEmpty();
+        assertThat(planner.plannedNormalized(second, List.of(), new SessionContext("alice", List.of("other", "shop")))).isEmpty();
+        planner.refresh();
+        assertThat(planner.plannedNormalized(second, List.of(), SHOP_PATH)).isEmpty();
+        assertThat(planner.planCount()).isEqualTo(planned);
+    }
+
+    @Test
+    void plannedNormalizedFindsOnlyThePlanOfTheSessionsPolicy()
+    {
+        TestingConnector securedShop = TestingShop.mysqlShop();
+        CalciteQueryPlanner secured = TestingSecuredShop.planner(securedShop, PlannerOptions.defaults());
+        SessionContext before = TestingSecuredShop.session(TestingSecuredShop.ANALYST_JP);
+        assertThat(secured.plannedNormalized(normalize("select email from customers where id = 1"), List.of(), before)).isEmpty();
+        PreparedQuery planned = secured.prepareNormalized(normalize("select email from customers where id = 1"), List.of(), before).orElseThrow();
+        long plans = secured.planCount();
+        PreparedQuery cached = secured.plannedNormalized(normalize("select email from customers where id = 2"), List.of(), before).orElseThrow();
+        assertThat(cached.fragments(List.of()).get(0).sql()).isEqualTo(planned.fragments(List.of()).get(0).sql());
+        assertThat(cached.fragments(List.of()).get(0).parameters()).contains(2);
+
+        PolicySet edited = TestingPolicies.parse(TestingSecuredShop.POLICIES_YAML.replace("email: {mask: email}", "email: {mask: redact}"));
+        SessionContext after = SessionContext.withPolicy(TestingSecuredShop.ANALYST_JP, edited, List.of("shop"));
+        assertThat(secured.plannedNormalized(normalize("select email from customers where id = 3"), List.of(), after)).as("the edited policy's plan is not held").isEmpty();
+        assertThat(secured.planCount()).isEqualTo(plans);
+    }
+
+    private static NormalizedStatement normalize(String sql)
+    {
+        return StatementNormalizer.normalize(dev.sekisho.policies.sql.SqlStatement.of(sql), 0);
+    }
+
     @Test
     void aPolicyEditReachesTheNextStatement()
     {

@@ -1,0 +1,226 @@
+package dev.sekisho.it;
+
+import dev.sekisho.gateway.Gateway;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGStatement;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Prepared point lookups through pgjdbc against real MariaDB, answered on the front door's event
+ * loop without a worker (the MySQL connector reads them over its own non-blocking client there):
+ * they are really answered there (the gateway's count grows) and give the rows and columns, value
+ * for value, that the worker path gives (a gateway with {@code protocol.statements_on_event_loop:
+ * false}), masked and row-filtered ones under a policy too; a transaction block goes to the worker.
+ */
+class TestStatementsOnEventLoop
+{
+    private static Gateway gateway;
+    private static Gateway workersOnly;
+    private static Gateway masked;
+    private static Gateway maskedWorkersOnly;
+
+    @BeforeAll
+    static void start()
+            throws IOException
+    {
+        gateway = TestingGateway.shared().startGatewayWith("", null);
+        workersOnly = TestingGateway.shared().startGatewayWith("protocol: {statements_on_event_loop: false}", null);
+        Path policyDir = Files.createDirectories(Files.createTempDirectory("sekisho-loop-statements-it").resolve("policies"));
+        for (String file : TestingGateway.BYPASS_POLICY_FILES) {
+            TestingGateway.copyResource("policies/bypass/" + file, policyDir.resolve(file));
+        }
+        masked = TestingGateway.shared().startGatewayWith("", policyDir);
+        maskedWorkersOnly = TestingGateway.shared().startGatewayWith("protocol: {statements_on_event_loop: false}", policyDir);
+    }
+
+    @AfterAll
+    static void stop()
+    {
+        for (Gateway started : new Gateway[] {gateway, workersOnly, masked, maskedWorkersOnly}) {
+            if (started != null) {
+                started.close();
+            }
+        }
+    }
+
+    @Test
+    void preparedPointLookupsAreAnsweredOnTheLoopWithTheWorkersRows()
+            throws Exception
+    {
+        List<String> statements = List.of(
+                "SELECT id, name, email, phone, region, segment, birth_date, created_at, is_active FROM shop.customers WHERE id = ?",
+                "SELECT id, customer_id, amount, currency, status, ordered_at, note FROM shop.orders WHERE id = ?",
+                "SELECT id, name, category, price FROM shop.products WHERE id = ?");
+        long answered = gateway.sourceAnswers().answeredCount();
+        try (Connection loop = TestingGateway.connect(gateway, "alice"); Connection viaWorkers = TestingGateway.connect(workersOnly, "alice")) {
+            for (String sql : statements) {
+                long before = gateway.sourceAnswers().answeredCount();
+                try (PreparedStatement onLoop = prepared(loop, sql); PreparedStatement onWorker = prepared(viaWorkers, sql)) {
+                    for (int round = 0; round < 3; round++) {
+                        for (int id = 1; id <= 8; id++) {
+                            List<String> expected = rows(onWorker, id);
+                            assertThat(expected).as(sql + " with " + id).hasSize(1);
+                            assertThat(rows(onLoop, id)).as(sql + " with " + id).isEqualTo(expected);
+                            assertThat(columns(onLoop)).isEqualTo(columns(onWorker));
+                        }
+                    }
+                    // a miss of an id no row has: no rows either way
+                    assertThat(rows(onLoop, -1)).isEqualTo(rows(onWorker, -1)).isEmpty();
+                }
+                assertThat(gateway.sourceAnswers().answeredCount()).as("answered on the event loop: " + sql).isGreaterThan(before);
+            }
+        }
+        assertThat(gateway.sourceAnswers().answeredCount() - answered).isGreaterThanOrEqualTo(statements.size());
+        assertThat(workersOnly.sourceAnswers().answeredCount()).isZero();
+    }
+
+    @Test
+    void maskedAndFilteredLookupsAreAnsweredOnTheLoopWithTheWorkersRows()
+            throws Exception
+    {
+        String customers = "SELECT id, name, email, phone, region, birth_date FROM shop.customers WHERE id = ?";
+        String orders = "SELECT id, amount, note, status FROM shop.orders WHERE customer_id = ?";
+        long answered = masked.sourceAnswers().answeredCount();
+        for (String user : List.of("alice", "bob")) {
+            try (Connection loop = TestingGateway.connect(masked, user); Connection viaWorkers = TestingGateway.connect(maskedWorkersOnly, user)) {
+                for (String sql : List.of(customers, orders)) {
+                    try (PreparedStatement onLoop = prepared(loop, sql); PreparedStatement onWorker = prepared(viaWorkers, sql)) {
+                        for (int round = 0; round < 3; round++) {
+                            for (int id = 1; id <= 12; id++) {
+                                assertThat(rows(onLoop, id)).as(user + ": " + sql + " with " + id).isEqualTo(rows(onWorker, id));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(masked.sourceAnswers().answeredCount()).as("masked lookups answered on the event loop").isGreaterThan(answered);
+        assertThat(maskedWorkersOnly.sourceAnswers().answeredCount()).isZero();
+    }
+
+    /**
+     * pgjdbc's plain Statement (Parse, Bind, Describe, Execute, Sync of the unnamed statement) with
+     * Redash's annotation and the id as a literal, both new in every text: once the session parsed
+     * the shape (on a worker, which plans it), the next texts are parsed without planning and
+     * answered on the loop, with the worker path's rows, masked and filtered ones too.
+     */
+    @Test
+    void redashStyleLiteralLookupsAreAnsweredOnTheLoopOnceTheSessionKnowsTheirShape()
+            throws Exception
+    {
+        String template = "/* Username: analyst@example.com, query_id: adhoc, Queue: queries, Job ID: %s, Query Hash: 5d41, Scheduled: False */ "
+                + "SELECT id, name, email, phone, region FROM shop.customers WHERE id = %d";
+        for (Gateway[] pair : List.of(new Gateway[] {gateway, workersOnly}, new Gateway[] {masked, maskedWorkersOnly})) {
+            for (String user : List.of("alice", "bob")) {
+                long before = 0;
+                try (Connection loop = TestingGateway.connect(pair[0], user); Connection viaWorkers = TestingGateway.connect(pair[1], user);
+                        Statement onLoop = loop.createStatement(); Statement onWorker = viaWorkers.createStatement()) {
+                    // the first texts go to workers: one plans the shape, and the source learns the statement's columns and session
+                    for (int id = 1; id <= 24; id++) {
+                        if (id == 13) {
+                            before = pair[0].sourceAnswers().answeredCount();
+                        }
+                        String sql = template.formatted(UUID.randomUUID(), id);
+                        assertThat(rows(onLoop, sql)).as(user + ": " + sql).isEqualTo(rows(onWorker, sql));
+                    }
+                    // a text of a shape this session has not parsed yet goes to a worker, which plans it
+                    long known = pair[0].sourceAnswers().answeredCount();
+                    String other = "SELECT name, id FROM shop.customers WHERE id = 3";
+                    assertThat(rows(onLoop, other)).isEqualTo(rows(onWorker, other));
+                    assertThat(pair[0].sourceAnswers().answeredCount()).as("a new shape is planned on a worker").isEqualTo(known);
+                }
+                // the one after a worker's statement may find the worker still finishing: the rest are answered on the loop
+                assertThat(pair[0].sourceAnswers().answeredCount() - before).as(user + ": texts 13 to 24 answered on the loop").isGreaterThanOrEqualTo(11);
+            }
+            assertThat(pair[1].sourceAnswers().answeredCount()).isZero();
+        }
+    }
+
+    private static List<String> rows(Statement statement, String sql)
+            throws SQLException
+    {
+        List<String> rows = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery(sql)) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(i > 1 ? "|" : "").append(result.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void aTransactionBlockGoesToTheWorker()
+            throws Exception
+    {
+        String sql = "SELECT id, name FROM shop.customers WHERE id = ?";
+        try (Connection connection = TestingGateway.connect(gateway, "bob"); PreparedStatement lookup = prepared(connection, sql)) {
+            List<String> expected = rows(lookup, 4);
+            connection.setAutoCommit(false);
+            long answered = gateway.sourceAnswers().answeredCount();
+            for (int i = 0; i < 5; i++) {
+                assertThat(rows(lookup, 4)).isEqualTo(expected);
+            }
+            assertThat(gateway.sourceAnswers().answeredCount()).isEqualTo(answered);
+            connection.commit();
+        }
+    }
+
+    /** A statement pgjdbc prepares at the gateway at once: its later runs are Bind/Execute/Sync. */
+    private static PreparedStatement prepared(Connection connection, String sql)
+            throws SQLException
+    {
+        PreparedStatement statement = connection.prepareStatement(sql);
+        statement.unwrap(PGStatement.class).setPrepareThreshold(1);
+        return statement;
+    }
+
+    private static List<String> rows(PreparedStatement statement, int parameter)
+            throws SQLException
+    {
+        statement.setInt(1, parameter);
+        List<String> rows = new ArrayList<>();
+        try (ResultSet result = statement.executeQuery()) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(i > 1 ? "|" : "").append(result.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+
+    private static String columns(PreparedStatement statement)
+            throws SQLException
+    {
+        ResultSetMetaData metadata = statement.getMetaData();
+        StringBuilder columns = new StringBuilder();
+        for (int i = 1; i <= metadata.getColumnCount(); i++) {
+            columns.append(metadata.getColumnName(i)).append(':').append(metadata.getColumnTypeName(i)).append(';');
+        }
+        return columns.toString();
+    }
+}
