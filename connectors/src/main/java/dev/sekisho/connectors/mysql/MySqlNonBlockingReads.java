@@ -39,8 +39,8 @@ import static java.util.Objects.requireNonNull;
  * {@link WireConnection}s that live on that thread; declines (empty, nothing sent) whenever it
  * cannot give exactly what the JDBC path gives, which then runs the statement.
  *
- * <p><b>When.</b> Only for a source without TLS and without {@code properties:} overrides (the wire
- * client speaks neither); only statements the JDBC path prepares on the server
+ * <p><b>When.</b> Only for a source without TLS and without Connector/J property overrides, in
+ * {@code properties:} or in a server's {@code url:} (the wire client speaks neither); only statements the JDBC path prepares on the server
  * ({@link SourcePreparation#mayPrepareOnServer}) whose result columns that path has already learned
  * ({@code knownColumns}) and are all of kinds the client decodes; only on the server the same
  * routing picks now (never a fallback route, nothing before the first health checks, nothing that
@@ -120,10 +120,36 @@ final class MySqlNonBlockingReads
         });
     }
 
-    /** The gate: no TLS (the wire client has none) and no Connector/J property overrides (whose effect it does not copy). */
+    /**
+     * The gate: no TLS (the wire client has none) and no Connector/J property overrides (whose effect
+     * it does not copy), neither in {@code properties:} nor in a server's {@code url:} (its query
+     * part), and one plain host per server.
+     */
     static boolean eligible(MySqlConfig config)
     {
-        return config.tls().mode() == MySqlTls.Mode.DISABLED && config.effectiveTlsMode() == MySqlTls.Mode.DISABLED && config.properties().isEmpty();
+        if (config.tls().mode() != MySqlTls.Mode.DISABLED || config.effectiveTlsMode() != MySqlTls.Mode.DISABLED || !config.properties().isEmpty()) {
+            return false;
+        }
+        List<MySqlConfig.Server> all = new java.util.ArrayList<>(config.replicas());
+        if (config.primary() != null) {
+            all.add(config.primary());
+        }
+        return all.stream().allMatch(server -> plainUrl(server.jdbcUrl()));
+    }
+
+    /** A Connector/J URL of one host (no list, no key-value address), maybe a database, and no properties. */
+    static boolean plainUrl(String jdbcUrl)
+    {
+        if (!jdbcUrl.startsWith("jdbc:mysql://")) {
+            return false;
+        }
+        String rest = jdbcUrl.substring("jdbc:mysql://".length());
+        int query = rest.indexOf('?');
+        if (query >= 0 && query < rest.length() - 1) {
+            return false;
+        }
+        String authority = rest.split("[/?]", 2)[0];
+        return !authority.isEmpty() && !authority.contains(",") && !authority.contains("(") && !authority.contains("=");
     }
 
     /** Open connections at most per I/O thread and server. */

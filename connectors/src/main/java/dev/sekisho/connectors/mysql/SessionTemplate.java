@@ -22,8 +22,8 @@ import java.util.Set;
  * <ul>
  *     <li>one {@code SET} of every session variable whose value differs from the server's global
  *     one (what Connector/J and the pool's init SQL changed: character sets, collation, time zone,
- *     sql_mode, net_write_timeout, read-only, ...), and of the character sets and collation the
- *     handshake sets, whatever their value; the collation last;</li>
+ *     sql_mode, net_write_timeout, read-only, ...), and of the collation (which the pool's init SQL
+ *     sets) whatever its value, last;</li>
  *     <li>the collation id Connector/J sends in its handshake for UTF-8 on this server (server-side
  *     string parameters take it, see {@link SourcePreparation});</li>
  *     <li>the collation ids Connector/J decodes as UTF-8, with their bytes per character.</li>
@@ -40,8 +40,10 @@ record SessionTemplate(WireConnection.Login login, Map<Integer, Integer> utf8Col
 
     private static final String DIFFERING = "SELECT LOWER(s.VARIABLE_NAME), s.VARIABLE_VALUE FROM information_schema.SESSION_VARIABLES s "
             + "JOIN information_schema.GLOBAL_VARIABLES g ON g.VARIABLE_NAME = s.VARIABLE_NAME WHERE NOT (s.VARIABLE_VALUE <=> g.VARIABLE_VALUE) "
-            // the handshake's collation sets these, and this client's handshake need not give what Connector/J's gave
-            + "OR s.VARIABLE_NAME IN ('CHARACTER_SET_CLIENT', 'CHARACTER_SET_CONNECTION', 'CHARACTER_SET_RESULTS', 'COLLATION_CONNECTION') "
+            // the pool's init SQL sets the collation, maybe to the global value, which the handshake's collation id need not give; the
+            // character sets are left as the handshake sets them unless the JDBC session's differ from the global ones (SET character_set_client
+            // would also replace the collation the handshake gave server-side string parameters)
+            + "OR s.VARIABLE_NAME = 'COLLATION_CONNECTION' "
             + "ORDER BY s.VARIABLE_NAME";
 
     SessionTemplate

@@ -6,7 +6,6 @@ import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.NonBlockingRun;
 import dev.sekisho.planner.spi.QueryException;
-import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SourceConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,7 +19,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,9 +26,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static dev.sekisho.connectors.mysql.TestingNonBlockingRuns.awaitNonBlocking;
+import static dev.sekisho.connectors.mysql.TestingNonBlockingRuns.awaitTrue;
+import static dev.sekisho.connectors.mysql.TestingNonBlockingRuns.jdbcRows;
+import static dev.sekisho.connectors.mysql.TestingNonBlockingRuns.nonBlocking;
+import static dev.sekisho.connectors.mysql.TestingNonBlockingRuns.result;
+import static dev.sekisho.connectors.mysql.TestingNonBlockingRuns.start;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -45,7 +48,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 public class TestMySqlNonBlocking
 {
     private static final String PASSWORD = "nb-Pw-4711";
-    private static final Duration AWAIT = Duration.ofSeconds(20);
 
     private TestingMySqlServer server;
     private TestingEventLoop loop;
@@ -579,90 +581,6 @@ public class TestMySqlNonBlocking
                 List.of(ColumnType.of(Kind.INTEGER)));
         assertThat(jdbcRows(connector, query)).hasSize(1);
         return query;
-    }
-
-    private static List<List<Object>> jdbcRows(Connector connector, BackendQuery query)
-    {
-        try (ResultStream stream = connector.execute(query, new TestingExecutionContext())) {
-            return rows(stream);
-        }
-    }
-
-    private static List<List<Object>> rows(ResultStream stream)
-    {
-        List<List<Object>> rows = new ArrayList<>();
-        while (stream.next()) {
-            List<Object> row = new ArrayList<>();
-            for (int i = 0; i < stream.columns().size(); i++) {
-                Object value = stream.value(i);
-                // arrays compare by content
-                row.add(value instanceof byte[] bytes ? "bytes:" + HexFormat.of().formatHex(bytes) : value);
-            }
-            rows.add(row);
-        }
-        return rows;
-    }
-
-    private static Optional<NonBlockingRun> start(Connector connector, TestingEventLoop io, BackendQuery query)
-            throws Exception
-    {
-        return io.call(() -> connector.startWithoutBlocking(query, io));
-    }
-
-    private static Optional<List<List<Object>>> result(NonBlockingRun run)
-            throws Exception
-    {
-        Optional<ResultStream> stream = run.result().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        if (stream.isEmpty()) {
-            return Optional.empty();
-        }
-        try (ResultStream rows = stream.get()) {
-            return Optional.of(rows(rows));
-        }
-    }
-
-    /** The rows of a run that must not decline. */
-    private static List<List<Object>> nonBlocking(Connector connector, TestingEventLoop io, BackendQuery query)
-            throws Exception
-    {
-        NonBlockingRun run = start(connector, io, query).orElseThrow(() -> new AssertionError("declined: " + query.sql()));
-        return result(run).orElseThrow(() -> new AssertionError("completed empty: " + query.sql()));
-    }
-
-    /** The rows of the first run that does not decline or complete empty (the server's session is read once, on another thread). */
-    private static List<List<Object>> awaitNonBlocking(Connector connector, TestingEventLoop io, BackendQuery query)
-            throws Exception
-    {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (System.nanoTime() < deadline) {
-            Optional<NonBlockingRun> run = start(connector, io, query);
-            if (run.isPresent()) {
-                Optional<List<List<Object>>> rows = result(run.get());
-                if (rows.isPresent()) {
-                    return rows.get();
-                }
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("no non-blocking run succeeded within " + AWAIT + ": " + query.sql());
-    }
-
-    private interface Condition
-    {
-        boolean holds()
-                throws Exception;
-    }
-
-    private static void awaitTrue(Condition condition, String what)
-            throws Exception
-    {
-        long deadline = System.nanoTime() + AWAIT.toNanos();
-        while (!condition.holds()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not within " + AWAIT + ": " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 
     private long[] statementCounters()

@@ -57,6 +57,33 @@ public class TestWireConnectionLogin
         assertThat(login("wire", PASSWORD, "SET SESSION net_write_timeout = 600").get(30, TimeUnit.SECONDS)).isEqualTo("ready");
     }
 
+    /** The handshake's collation id is the one Connector/J negotiates with Sekisho's properties (server-side string parameters take it). */
+    @Test
+    public void testHandshakeCollationIsConnectorJs()
+            throws Exception
+    {
+        java.util.Properties properties = new java.util.Properties();
+        properties.putAll(ReplicaPool.DEFAULT_PROPERTIES);
+        properties.setProperty("user", "wire");
+        properties.setProperty("password", PASSWORD);
+        try (java.sql.Connection jdbc = java.sql.DriverManager.getConnection(server.jdbcUrl(null), properties)) {
+            SessionTemplate template = SessionTemplate.read(jdbc, new MySqlConfig.Server("s", server.jdbcUrl(null), "wire", PASSWORD));
+            String negotiated;
+            String handshake;
+            try (java.sql.Statement statement = jdbc.createStatement();
+                    java.sql.ResultSet rows = statement.executeQuery("SELECT @@collation_connection, (SELECT COLLATION_NAME FROM information_schema.COLLATIONS WHERE ID = "
+                            + template.login().collationId() + ")")) {
+                rows.next();
+                negotiated = rows.getString(1);
+                handshake = rows.getString(2);
+            }
+            assertThat(handshake).isEqualTo(negotiated);
+            assertThat(template.utf8Collations()).containsKeys(33, 45, 46, template.login().collationId());
+            assertThat(template.utf8Collations().get(45)).isEqualTo(4);
+            assertThat(template.utf8Collations().get(33)).isEqualTo(3);
+        }
+    }
+
     @Test
     public void testWrongPasswordFails()
             throws Exception

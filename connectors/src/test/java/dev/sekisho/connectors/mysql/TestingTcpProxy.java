@@ -22,6 +22,7 @@ final class TestingTcpProxy
     private final int port;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile ServerSocket listener;
+    private volatile Thread acceptor;
 
     TestingTcpProxy(int targetPort)
     {
@@ -42,22 +43,32 @@ final class TestingTcpProxy
             server.setReuseAddress(true);
             server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             listener = server;
-            Thread acceptor = new Thread(() -> accept(server), "proxy-accept-" + port);
-            acceptor.setDaemon(true);
-            acceptor.start();
+            Thread thread = new Thread(() -> accept(server), "proxy-accept-" + port);
+            thread.setDaemon(true);
+            acceptor = thread;
+            thread.start();
         }
         catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * Stops listening; returns once the port refuses connections. A thread blocked in accept keeps
+     * the listening socket alive until it returns, and may accept one more connection meanwhile:
+     * that one is closed at once, and this waits for the thread to end.
+     */
     synchronized void stopAccepting()
     {
         try {
             listener.close();
+            acceptor.join(10_000);
         }
         catch (IOException ignored) {
             // closed anyway
+        }
+        catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -66,6 +77,10 @@ final class TestingTcpProxy
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (server.isClosed()) {
+                    closeQuietly(client);
+                    return;
+                }
                 Socket target = new Socket(InetAddress.getLoopbackAddress(), targetPort);
                 sockets.add(client);
                 sockets.add(target);
