@@ -13,7 +13,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * How a non-blocking connection to one server is made to have the session of the JDBC path's
@@ -38,13 +40,12 @@ record SessionTemplate(WireConnection.Login login, Map<Integer, Integer> utf8Col
     static final Set<String> NOT_COPIED = Set.of("pseudo_thread_id", "timestamp", "rand_seed1", "rand_seed2", "last_insert_id", "insert_id", "identity",
             "gtid_seq_no", "last_gtid");
 
-    private static final String DIFFERING = "SELECT LOWER(s.VARIABLE_NAME), s.VARIABLE_VALUE FROM information_schema.SESSION_VARIABLES s "
-            + "JOIN information_schema.GLOBAL_VARIABLES g ON g.VARIABLE_NAME = s.VARIABLE_NAME WHERE NOT (s.VARIABLE_VALUE <=> g.VARIABLE_VALUE) "
-            // the pool's init SQL sets the collation, maybe to the global value, which the handshake's collation id need not give; the
-            // character sets are left as the handshake sets them unless the JDBC session's differ from the global ones (SET character_set_client
-            // would also replace the collation the handshake gave server-side string parameters)
-            + "OR s.VARIABLE_NAME = 'COLLATION_CONNECTION' "
-            + "ORDER BY s.VARIABLE_NAME";
+    /**
+     * Copied whatever its value: the pool's init SQL sets the collation, maybe to the global value, which the handshake's collation
+     * id need not give. The character sets are left as the handshake sets them unless the JDBC session's differ from the global
+     * ones ({@code SET character_set_client} would also replace the collation the handshake gave server-side string parameters).
+     */
+    private static final String ALWAYS_COPIED = "collation_connection";
 
     SessionTemplate
     {
@@ -57,17 +58,21 @@ record SessionTemplate(WireConnection.Login login, Map<Integer, Integer> utf8Col
     {
         List<String> assignments = new ArrayList<>();
         List<String> collations = new ArrayList<>();
-        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(DIFFERING)) {
-            while (result.next()) {
-                String name = result.getString(1).toLowerCase(Locale.ROOT);
-                if (NOT_COPIED.contains(name) || !name.matches("[a-z0-9_]+")) {
-                    continue;
-                }
-                String value = result.getString(2);
-                // information_schema shows a character set of NULL (Connector/J's character_set_results) as ''
-                String assignment = name + " = " + (name.startsWith("character_set_") && (value == null || value.isEmpty()) ? "NULL" : literal(value));
-                (name.startsWith("collation_") ? collations : assignments).add(assignment);
+        // SHOW rather than information_schema.SESSION_VARIABLES, which MySQL 8 no longer has: the same on MariaDB and MySQL
+        Map<String, String> global = variables(connection, "SHOW GLOBAL VARIABLES");
+        // the SET is read under the new connection's sql_mode, the global one
+        boolean backslashEscapes = !global.getOrDefault("sql_mode", "").toUpperCase(Locale.ROOT).contains("NO_BACKSLASH_ESCAPES");
+        for (Map.Entry<String, String> variable : variables(connection, "SHOW SESSION VARIABLES").entrySet()) {
+            String name = variable.getKey();
+            String value = variable.getValue();
+            // only variables with a global value too (session-only ones belong to the connection), and only what differs
+            if (NOT_COPIED.contains(name) || !name.matches("[a-z0-9_]+") || !global.containsKey(name)
+                    || (Objects.equals(value, global.get(name)) && !name.equals(ALWAYS_COPIED))) {
+                continue;
             }
+            // SHOW gives a character set of NULL (Connector/J's character_set_results) as ''
+            String assignment = name + " = " + (name.startsWith("character_set_") && (value == null || value.isEmpty()) ? "NULL" : literal(value, backslashEscapes));
+            (name.startsWith("collation_") ? collations : assignments).add(assignment);
         }
         assignments.addAll(collations);
         JdbcConnection physical = connection.unwrap(JdbcConnection.class);
@@ -86,8 +91,25 @@ record SessionTemplate(WireConnection.Login login, Map<Integer, Integer> utf8Col
         return new SessionTemplate(login, utf8);
     }
 
-    /** A variable's value as SQL: a number as it is, NULL, otherwise a quoted string. */
-    static String literal(String value)
+    /** The variables {@code show} lists, by lower-case name, in name order. */
+    private static Map<String, String> variables(Connection connection, String show)
+            throws SQLException
+    {
+        Map<String, String> variables = new TreeMap<>();
+        try (Statement statement = connection.createStatement(); ResultSet result = statement.executeQuery(show)) {
+            while (result.next()) {
+                variables.put(result.getString(1).toLowerCase(Locale.ROOT), result.getString(2));
+            }
+        }
+        return variables;
+    }
+
+    /**
+     * A variable's value as SQL: a number as it is, NULL, otherwise a quoted string.
+     *
+     * @param backslashEscapes whether the server reads a backslash in a string as an escape (no NO_BACKSLASH_ESCAPES in sql_mode)
+     */
+    static String literal(String value, boolean backslashEscapes)
     {
         if (value == null) {
             return "NULL";
@@ -95,6 +117,7 @@ record SessionTemplate(WireConnection.Login login, Map<Integer, Integer> utf8Col
         if (value.matches("-?[0-9]{1,18}(\\.[0-9]+)?")) {
             return value;
         }
-        return "'" + value.replace("\\", "\\\\").replace("'", "''") + "'";
+        String escaped = backslashEscapes ? value.replace("\\", "\\\\") : value;
+        return "'" + escaped.replace("'", "''") + "'";
     }
 }
