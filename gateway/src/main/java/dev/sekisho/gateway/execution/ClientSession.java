@@ -142,6 +142,16 @@ public final class ClientSession
         pipeline.prepare(session, info, name, sql, parameterTypes);
     }
 
+    /**
+     * Parses and plans the one statement of a simple Query whose text {@code sql} holds only it,
+     * lexed already ({@link #splitStatements}): as a Parse of {@code sql} would, through the
+     * session's shape memo, so that a later text of its shape may run without planning.
+     */
+    public void prepareWhole(String name, String sql, SqlStatement lexed)
+    {
+        pipeline.prepareWhole(session, info, name, sql, lexed);
+    }
+
     /** Parses and plans one statement of a text already split ({@link #splitStatements}): it is not lexed again. */
     public void prepare(String name, SqlStatement statement, List<ColumnType> parameterTypes)
     {

@@ -82,6 +82,19 @@ public final class StatementPipeline
         prepared(session, name);
     }
 
+    /** The one statement of a simple Query whose text holds only it ({@code Session.parseWhole}). */
+    void prepareWhole(Session session, SessionInfo info, String name, String sql, SqlStatement lexed)
+    {
+        try {
+            session.parseWhole(name, sql, lexed);
+        }
+        catch (RuntimeException e) {
+            notifying(() -> listener.prepareFailed(info, lexed.text(), StatementFailures.toQueryException(e)));
+            throw e;
+        }
+        prepared(session, name);
+    }
+
     /** Keeps a statement checked without planning ({@code Session.parsedWithoutPlanning}) as a Parse of it would. */
     void prepareChecked(Session session, PreparedStatement statement)
     {

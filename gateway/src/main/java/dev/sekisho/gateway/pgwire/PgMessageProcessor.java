@@ -656,7 +656,13 @@ final class PgMessageProcessor
                 while (index < statements.size()) {
                     if (run == null) {
                         parameters.forget("");
-                        session.prepare("", statements.get(index), List.of());
+                        if (statements.size() == 1) {
+                            // the text is this statement: through the shape memo, as a Parse of it
+                            session.prepareWhole("", sql, statements.get(0));
+                        }
+                        else {
+                            session.prepare("", statements.get(index), List.of());
+                        }
                         session.bind("", "", List.of(), List.of());
                         run = session.execute("", 0, PgRowSink.forSimpleQuery(out, session.settings(), encodings));
                     }

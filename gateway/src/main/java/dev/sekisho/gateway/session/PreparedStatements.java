@@ -76,6 +76,27 @@ final class PreparedStatements
                     "Send the statements one at a time, or as a simple query.", null);
         }
         PreparedStatement statement = parse(name, parts.isEmpty() ? new SqlStatement("", List.of()) : parts.get(0), parameterTypes);
+        rememberShape(sql, statement, parameterTypes);
+    }
+
+    /**
+     * The statement of a simple Query whose text {@code sql} holds only it, lexed already
+     * ({@code lexed}): parsed as a Parse of {@code sql} would be, through the shape memo (so that
+     * the next text of its shape is parsed without lexing, and may be checked without planning,
+     * {@link #parsedWithoutPlanning}), but not lexed again when its shape is new.
+     */
+    void parseWhole(String name, String sql, SqlStatement lexed)
+    {
+        requireNonNull(sql, "sql is null");
+        if (normalizedPlanner != null && parseRemembered(name, sql, List.of())) {
+            return;
+        }
+        rememberShape(sql, parse(name, lexed, List.of()), List.of());
+    }
+
+    /** Remembers the shape of {@code sql}, planned as {@code statement}, when its literals were folded. */
+    private void rememberShape(String sql, PreparedStatement statement, List<ColumnType> parameterTypes)
+    {
         if (normalizedPlanner != null && sql.length() <= ShapeMemo.MAX_TEXT && statement.query().orElse(null) instanceof LiteralBoundQuery bound) {
             bound.normalized().flatMap(normalized -> StatementShape.of(sql, normalized, parameterTypes)).ifPresent(shapes::remember);
         }

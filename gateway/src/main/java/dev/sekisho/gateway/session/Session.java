@@ -207,6 +207,12 @@ public final class Session
         statements.keep(statement);
     }
 
+    /** Parses and plans the one statement of a simple Query whose text {@code sql} holds only it, lexed already, through the shape memo. */
+    public void parseWhole(String name, String sql, SqlStatement lexed)
+    {
+        statements.parseWhole(name, sql, lexed);
+    }
+
     /** Parses and plans one statement of a simple Query, lexed already with the others. */
     public void parse(String name, SqlStatement statement, List<ColumnType> parameterTypes)
     {

@@ -83,6 +83,30 @@ class TestStatementShapeMemo
         assertThat(parsedWithoutPlanning).as("remembered shapes whose plan was held answered without planning").isGreaterThanOrEqualTo(3);
     }
 
+    /** A simple Query whose text is one statement goes through the memo too: the next text of its shape is neither lexed nor planned. */
+    @Test
+    void aSimpleQuerysOnlyStatementIsRememberedLikeAParse()
+    {
+        String lookup = "select id, name from customers where id = %s;";
+        String first = redash(lookup.formatted("1"));
+        session.parseWhole("", first, SqlStatement.split(first).get(0));
+        Session fresh = newSession();
+        fresh.parse("", first, List.of());
+        assertThat(outcome(session.describeStatement(""))).isEqualTo(outcome(fresh.describeStatement("")));
+
+        String second = redash(lookup.formatted("2"));
+        long plans = planner.planCount();
+        assertThat(session.parsedWithoutPlanning("", second, List.of())).as("the shape is remembered and its plan held").isPresent();
+        List<SqlStatement> lexed = SqlStatement.split(second);
+        long before = SqlLexer.invocations();
+        session.parseWhole("", second, lexed.get(0));
+        assertThat(SqlLexer.invocations()).as("not lexed again").isEqualTo(before);
+        assertThat(planner.planCount()).isEqualTo(plans);
+        Session other = newSession();
+        other.parse("", second, List.of());
+        assertThat(outcome(session.describeStatement(""))).isEqualTo(outcome(other.describeStatement("")));
+    }
+
     @Test
     void aStatementParsedWithoutPlanningIsKeptOnlyWhenTheParseComes()
     {
