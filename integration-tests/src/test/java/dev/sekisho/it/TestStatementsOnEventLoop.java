@@ -129,14 +129,16 @@ class TestStatementsOnEventLoop
                 + "SELECT id, name, email, phone, region FROM shop.customers WHERE id = %d";
         for (Gateway[] pair : List.of(new Gateway[] {gateway, workersOnly}, new Gateway[] {masked, maskedWorkersOnly})) {
             for (String user : List.of("alice", "bob")) {
-                long before = 0;
+                long before;
                 try (Connection loop = TestingGateway.connect(pair[0], user); Connection viaWorkers = TestingGateway.connect(pair[1], user);
                         Statement onLoop = loop.createStatement(); Statement onWorker = viaWorkers.createStatement()) {
-                    // the first texts go to workers: one plans the shape, and the source learns the statement's columns and session
-                    for (int id = 1; id <= 24; id++) {
-                        if (id == 13) {
-                            before = pair[0].sourceAnswers().answeredCount();
-                        }
+                    // the first texts go to workers: one plans the shape, and the source learns the statement's columns and (in the
+                    // background) the server's session; from then on the texts are answered on the loop
+                    Gateway started = pair[0];
+                    int[] warmUp = {100};
+                    awaitAnsweredOnTheLoop(started, () -> rows(onLoop, template.formatted(UUID.randomUUID(), warmUp[0]++)));
+                    before = started.sourceAnswers().answeredCount();
+                    for (int id = 13; id <= 24; id++) {
                         String sql = template.formatted(UUID.randomUUID(), id);
                         assertThat(rows(onLoop, sql)).as(user + ": " + sql).isEqualTo(rows(onWorker, sql));
                     }
@@ -150,6 +152,31 @@ class TestStatementsOnEventLoop
                 assertThat(pair[0].sourceAnswers().answeredCount() - before).as(user + ": texts 13 to 24 answered on the loop").isGreaterThanOrEqualTo(11);
             }
             assertThat(pair[1].sourceAnswers().answeredCount()).isZero();
+        }
+    }
+
+    private interface Lookup
+    {
+        void run()
+                throws SQLException;
+    }
+
+    /**
+     * Runs {@code lookup} until one run is answered on {@code started}'s event loop: the first runs of a statement go to workers
+     * (its plan, its result columns) and the connector reads each server's session in the background before its first
+     * non-blocking run. Fails after 20 seconds.
+     */
+    private static void awaitAnsweredOnTheLoop(Gateway started, Lookup lookup)
+            throws SQLException, InterruptedException
+    {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        long answered = started.sourceAnswers().answeredCount();
+        while (started.sourceAnswers().answeredCount() == answered) {
+            assertThat(System.nanoTime() - deadline).as("a run answered on the event loop within 20 s").isNegative();
+            lookup.run();
+            if (started.sourceAnswers().answeredCount() == answered) {
+                Thread.sleep(10);
+            }
         }
     }
 
@@ -183,9 +210,7 @@ class TestStatementsOnEventLoop
         for (Gateway started : List.of(gateway, masked)) {
             try (Connection loop = TestingGateway.connect(started, "alice"); Connection probe = TestingGateway.shared().connectDirect("shop");
                     PreparedStatement lookup = prepared(loop, sql)) {
-                for (int id = 1; id <= 10; id++) {
-                    rows(lookup, id);
-                }
+                awaitAnsweredOnTheLoop(started, () -> rows(lookup, 1));
                 long answered = started.sourceAnswers().answeredCount();
                 Map<String, Long> before = StatementCounters.read(probe);
                 for (int id = 1; id <= 40; id++) {
