@@ -31,6 +31,7 @@ import dev.sekisho.gateway.policy.GatewayPolicies;
 import dev.sekisho.gateway.resultcache.CachingConnector;
 import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.session.SessionPolicies;
+import dev.sekisho.gateway.sourceio.EventLoopGuardedConnector;
 import dev.sekisho.planner.plan.CalciteQueryPlanner;
 import dev.sekisho.planner.plan.PlannerOptions;
 import dev.sekisho.planner.spi.Connector;
@@ -108,7 +109,8 @@ public final class Gateway
     {
         LiveUsers users = new LiveUsers(() -> UsersFile.load(config.usersFile()), config.usersFile().toString());
         warnings(config).forEach(warning -> log.warn("{}", warning));
-        List<Connector> connectors = createConnectors(config);
+        // every source refuses its blocking calls on a front door's event loop rather than stall the loop's sessions
+        List<Connector> connectors = createConnectors(config).stream().map(connector -> (Connector) new EventLoopGuardedConnector(connector)).toList();
         WorkerPool workers = null;
         GatewayPolicies policies = null;
         CostGuard costGuard = null;

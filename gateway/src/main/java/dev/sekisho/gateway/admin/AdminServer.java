@@ -1,6 +1,7 @@
 package dev.sekisho.gateway.admin;
 
 import dev.sekisho.gateway.config.OperationsConfig;
+import dev.sekisho.gateway.sourceio.FrontDoorIoThreads;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -82,7 +83,7 @@ public final class AdminServer
     /** Binds and starts serving; returns the bound port. */
     public synchronized int start()
     {
-        group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sekisho-admin-io", true), NioIoHandler.newFactory());
+        group = new MultiThreadIoEventLoopGroup(1, new FrontDoorIoThreads("sekisho-admin-io"), NioIoHandler.newFactory());
         try {
             channel = new ServerBootstrap()
                     .group(group)

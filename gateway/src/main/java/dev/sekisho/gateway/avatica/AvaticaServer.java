@@ -7,6 +7,7 @@ import dev.sekisho.gateway.execution.ClientConnections;
 import dev.sekisho.gateway.execution.Sessions;
 import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.pgwire.PgTls;
+import dev.sekisho.gateway.sourceio.FrontDoorIoThreads;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -105,8 +106,8 @@ public final class AvaticaServer
         if (serverChannel != null) {
             throw new IllegalStateException("already started");
         }
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sekisho-avatica-accept", true), NioIoHandler.newFactory());
-        ioGroup = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("sekisho-avatica-io", true), NioIoHandler.newFactory());
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new FrontDoorIoThreads("sekisho-avatica-accept"), NioIoHandler.newFactory());
+        ioGroup = new MultiThreadIoEventLoopGroup(0, new FrontDoorIoThreads("sekisho-avatica-io"), NioIoHandler.newFactory());
         try {
             String address = options.host() + ":" + options.port();
             SekishoMeta meta = new SekishoMeta(connections, options.maxFrameRows());

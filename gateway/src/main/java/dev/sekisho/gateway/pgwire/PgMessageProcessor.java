@@ -4,7 +4,6 @@ import dev.sekisho.gateway.execution.ClientSession;
 import dev.sekisho.gateway.execution.PortalReadAhead;
 import dev.sekisho.gateway.execution.ReadAheadBudget;
 import dev.sekisho.gateway.execution.SessionWorkQueue;
-import dev.sekisho.gateway.execution.SourceAnswer;
 import dev.sekisho.gateway.execution.StatementFailures;
 import dev.sekisho.gateway.execution.StatementRun;
 import dev.sekisho.gateway.pgwire.message.BackendMessages;
@@ -14,7 +13,6 @@ import dev.sekisho.gateway.pgwire.message.PgProtocolException;
 import dev.sekisho.gateway.session.Portal;
 import dev.sekisho.gateway.session.PreparedStatement;
 import dev.sekisho.gateway.session.TransactionStatus;
-import dev.sekisho.planner.spi.EventLoopIo;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.policies.sql.SqlStatement;
@@ -61,12 +59,8 @@ final class PgMessageProcessor
     private long readingPauseNanos;
     private boolean ignoreUntilSync;
     private Step paused;
-    /** The checked answer whose batch is being handled on the event loop ({@link #answerOnEventLoop}, {@link #answerArrived}); null on a worker. */
-    private ClientSession.CheckedAnswer answering;
-    /** Its Bind's parameter values, decoded when the batch was checked. */
-    private List<Object> answeringValues;
-    /** The Parse of the batch being answered that was checked with it ({@link #startOnEventLoop}): it keeps the checked statement; null if none. */
-    private FrontendMessage.Parse answeringParse;
+    /** Batches answered on the event loop: what they checked there, which the messages use instead of checking again. */
+    private final PgEventLoopAnswers eventLoopAnswers;
 
     /** A piece of work that may pause for backpressure; returns true when finished. */
     private interface Step
@@ -102,6 +96,13 @@ final class PgMessageProcessor
         this.closeConnection = requireNonNull(closeConnection, "closeConnection is null");
         this.readyForQuerySent = requireNonNull(readyForQuerySent, "readyForQuerySent is null");
         this.parameters = new PgParameters(session.settings());
+        this.eventLoopAnswers = new PgEventLoopAnswers(session, parameters, () -> paused == null && !ignoreUntilSync);
+    }
+
+    /** The entry points of batches answered on the event loop instead of a worker (result-cache hits, statements run at their source there). */
+    PgEventLoopAnswers eventLoopAnswers()
+    {
+        return eventLoopAnswers;
     }
 
     /** Handles one message; returns false when it paused for backpressure (call {@link #resume()}). */
@@ -185,190 +186,6 @@ final class PgMessageProcessor
             extendedError(e);
         }
         return true;
-    }
-
-    /**
-     * Handles a batch of messages on the calling thread (the event loop) when it is a result-cache
-     * hit that runs there without blocking; returns false, having changed nothing, when it is not:
-     * the batch then goes to a worker whole. Call only while the session's work queue is idle
-     * ({@link SessionWorkQueue#isIdle()}), so that its replies come after every earlier one.
-     *
-     * <p>Answered here, exactly: {@code Bind, Execute, Sync} or {@code Bind, Describe (portal),
-     * Execute, Sync} of the unnamed portal, Execute of all rows, of a prepared statement (named or
-     * unnamed) while no error is being skipped and nothing paused, when
-     * {@link ClientSession#answerFromCache} says so (auto-commit outside a transaction block, a
-     * query its one source runs whole, planned under the current policy and search_path, a stored
-     * entry of at most {@link ClientSession#MAX_ANSWER_BYTES}, admission that needs no estimate,
-     * ledger or queue). A Parse (planning), a simple Query, a miss, or anything else goes to a
-     * worker. The messages are then handled by {@link #handle} as on a worker: the same replies,
-     * audit and metrics events, cancellation bracket and ReadyForQuery, so an error in the batch
-     * is reported and skipped to Sync as there.
-     *
-     * @param worker handles each message ({@link #handle}, or the connection's counting wrapper of it)
-     */
-    boolean answerOnEventLoop(List<FrontendMessage> batch, SessionWorkQueue.Worker<FrontendMessage> worker)
-    {
-        Optional<FrontendMessage.Bind> bind = answerableBind(batch);
-        if (bind.isEmpty()) {
-            return false;
-        }
-        Optional<ClientSession.CachedAnswer> answer;
-        List<Object> values;
-        try {
-            PreparedStatement statement = session.describeStatement(bind.get().statementName());
-            values = parameters.decode(bind.get(), statement);
-            checkResultFormats(bind.get(), statement);
-            answer = session.answerFromCache(statement, values);
-        }
-        catch (RuntimeException e) {
-            // a Bind that fails is reported by a worker, as always
-            return false;
-        }
-        if (answer.isEmpty()) {
-            return false;
-        }
-        answer(batch, worker, answer.get(), values);
-        return true;
-    }
-
-    /**
-     * The Bind of a batch that may be answered on the event loop, by its shape alone: {@code Bind,
-     * Execute, Sync} or {@code Bind, Describe (portal), Execute, Sync} of the unnamed portal, Execute
-     * of all rows, while no error is being skipped and nothing paused.
-     */
-    private Optional<FrontendMessage.Bind> answerableBind(List<FrontendMessage> batch)
-    {
-        if (paused != null || ignoreUntilSync || batch.size() < 3 || batch.size() > 4
-                || !(batch.get(0) instanceof FrontendMessage.Bind bind) || !bind.portalName().isEmpty()
-                || !(batch.get(batch.size() - 2) instanceof FrontendMessage.Execute execute) || !execute.portalName().isEmpty() || execute.maxRows() != 0
-                || !(batch.get(batch.size() - 1) instanceof FrontendMessage.Sync)) {
-            return Optional.empty();
-        }
-        if (batch.size() == 4 && !(batch.get(1) instanceof FrontendMessage.Describe describe && describe.target() == 'P' && describe.name().isEmpty())) {
-            return Optional.empty();
-        }
-        return Optional.of(bind);
-    }
-
-    /** Handles {@code batch} on the calling thread as on a worker, with {@code held}'s checked statement and rows; closes {@code held}. */
-    private void answer(List<FrontendMessage> batch, SessionWorkQueue.Worker<FrontendMessage> worker, ClientSession.CheckedAnswer held, List<Object> values)
-    {
-        try (held) {
-            answering = held;
-            answeringValues = values;
-            for (FrontendMessage message : batch) {
-                if (!worker.handle(message)) {
-                    throw new IllegalStateException("a statement answered on the event loop paused");
-                }
-            }
-        }
-        finally {
-            answering = null;
-            answeringValues = null;
-        }
-    }
-
-    /**
-     * Starts the statement of a batch at its source on the calling thread, the event loop
-     * {@code io}, when its rows can be read there without blocking ({@link ClientSession#startWithoutWorker});
-     * empty, having changed and sent nothing, when not: the batch then goes to a worker whole. The
-     * batch's shape is a cache hit's ({@link #answerOnEventLoop}). Call only while the session's
-     * work queue is idle; once the source's run completed, handle the batch with
-     * {@link #answerArrived} (or, when it declined, close the start and give the batch to a worker).
-     */
-    Optional<SourceStart> startOnEventLoop(List<FrontendMessage> batch, EventLoopIo io)
-    {
-        if (!batch.isEmpty() && batch.get(0) instanceof FrontendMessage.Parse parse) {
-            return startParsedOnEventLoop(parse, batch, io);
-        }
-        Optional<FrontendMessage.Bind> bind = answerableBind(batch);
-        if (bind.isEmpty()) {
-            return Optional.empty();
-        }
-        PreparedStatement statement;
-        List<Object> values;
-        try {
-            statement = session.describeStatement(bind.get().statementName());
-            values = parameters.decode(bind.get(), statement);
-            checkResultFormats(bind.get(), statement);
-        }
-        catch (RuntimeException e) {
-            // a Bind that fails is reported by a worker, as always
-            return Optional.empty();
-        }
-        return session.startWithoutWorker(statement, values, io).map(answer -> new SourceStart(answer, values));
-    }
-
-    /**
-     * Like {@link #startOnEventLoop} for a batch that parses its statement first: {@code Parse,
-     * Bind, [Describe (portal),] Execute, Sync} of one statement (pgjdbc's plain {@code Statement},
-     * e.g. a Redash-style lookup whose literals and annotation change with every call), when the
-     * Parse needs no planning ({@link ClientSession#parsedWithoutPlanning}: the text is of a shape
-     * the session parsed last and the plan of its folded form is cached), declares no parameter
-     * types, and the Bind sends no values. The statement is kept only when the batch is answered
-     * (its Parse then keeps the statement checked here, see {@link #parse}).
-     */
-    private Optional<SourceStart> startParsedOnEventLoop(FrontendMessage.Parse parse, List<FrontendMessage> batch, EventLoopIo io)
-    {
-        if (!parse.parameterOids().isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<FrontendMessage.Bind> bind = answerableBind(batch.subList(1, batch.size()));
-        if (bind.isEmpty() || !bind.get().statementName().equals(parse.statementName()) || !bind.get().parameters().isEmpty()) {
-            return Optional.empty();
-        }
-        PreparedStatement statement;
-        List<Object> values;
-        try {
-            Optional<PreparedStatement> parsed = session.parsedWithoutPlanning(parse.statementName(), parse.sql(), List.of());
-            if (parsed.isEmpty()) {
-                return Optional.empty();
-            }
-            statement = parsed.get();
-            values = parameters.decode(bind.get(), statement);
-            checkResultFormats(bind.get(), statement);
-        }
-        catch (RuntimeException e) {
-            // a Parse or Bind that fails is reported by a worker, as always
-            return Optional.empty();
-        }
-        return session.startWithoutWorker(statement, values, io).map(answer -> new SourceStart(answer, values, Optional.of(parse)));
-    }
-
-    /**
-     * Handles a batch whose statement {@link #startOnEventLoop} started, now that its rows arrived
-     * (or its cancel's 57014): on the calling thread, as on a worker (the same replies, audit and
-     * metrics events, ReadyForQuery). Closes the start.
-     */
-    void answerArrived(List<FrontendMessage> batch, SessionWorkQueue.Worker<FrontendMessage> worker, SourceStart start)
-    {
-        answeringParse = start.parse().orElse(null);
-        try {
-            answer(batch, worker, start.answer(), start.values());
-        }
-        finally {
-            answeringParse = null;
-        }
-    }
-
-    /**
-     * A batch's statement started at its source on the event loop: the session's answer, the Bind's
-     * values as decoded then, and the batch's Parse when the statement was parsed for it (checked
-     * without planning).
-     */
-    record SourceStart(SourceAnswer answer, List<Object> values, Optional<FrontendMessage.Parse> parse)
-    {
-        SourceStart
-        {
-            requireNonNull(answer, "answer is null");
-            requireNonNull(values, "values is null");
-            requireNonNull(parse, "parse is null");
-        }
-
-        SourceStart(SourceAnswer answer, List<Object> values)
-        {
-            this(answer, values, Optional.empty());
-        }
     }
 
     /**
@@ -505,7 +322,8 @@ final class PgMessageProcessor
 
     private void parse(FrontendMessage.Parse parse)
     {
-        if (answering != null && parse == answeringParse) {
+        ClientSession.CheckedAnswer answering = eventLoopAnswers.answering();
+        if (answering != null && eventLoopAnswers.isAnsweredParse(parse)) {
             // the statement checked for this Parse on the event loop: kept as it was checked, not planned here
             session.prepareChecked(answering.statement());
             parameters.declared(parse.statementName(), parse.parameterOids());
@@ -519,9 +337,10 @@ final class PgMessageProcessor
 
     private void bind(FrontendMessage.Bind bind)
     {
+        ClientSession.CheckedAnswer answering = eventLoopAnswers.answering();
         if (answering != null) {
             // checked with the statement as it was then: not decoded, checked or planned again
-            session.bindChecked(bind.portalName(), answering, answeringValues, bind.resultFormats());
+            session.bindChecked(bind.portalName(), answering, eventLoopAnswers.answeringValues(), bind.resultFormats());
             BackendMessages.bindComplete(out.buffer());
             return;
         }
@@ -532,7 +351,8 @@ final class PgMessageProcessor
         BackendMessages.bindComplete(out.buffer());
     }
 
-    private static void checkResultFormats(FrontendMessage.Bind bind, PreparedStatement statement)
+    /** Fails a Bind whose result formats the statement's columns do not allow. */
+    static void checkResultFormats(FrontendMessage.Bind bind, PreparedStatement statement)
     {
         List<Integer> resultFormats = bind.resultFormats();
         for (int resultFormat : resultFormats) {
@@ -603,6 +423,7 @@ final class PgMessageProcessor
             try {
                 if (run == null) {
                     PortalReadAhead readAhead = readAheads.get(portalName);
+                    ClientSession.CheckedAnswer answering = eventLoopAnswers.answering();
                     if (answering != null) {
                         run = session.execute(portalName, maxRows, PgRowSink.forExecuteWithoutPausing(out, session.settings(), encodings), answering);
                     }

@@ -74,7 +74,7 @@ import static java.util.Objects.requireNonNull;
  *                                statement, if the key matches, fails with 57014)
  *
  * Queries (on a worker thread, one message at a time, in order; a result-cache hit of a prepared
- * statement on the event loop itself, see {@link PgMessageProcessor#answerOnEventLoop}, and so a
+ * statement on the event loop itself, see {@link PgEventLoopAnswers#answerOnEventLoop}, and so a
  * prepared statement whose connector reads it there without blocking, see {@link PgSourceWait}):
  *   Query                     -&gt; per statement: [RowDescription, DataRow*] CommandComplete;
  *                                EmptyQueryResponse for an empty string; then ReadyForQuery
@@ -126,14 +126,12 @@ final class PgProtocolHandler
     private SessionWorkQueue<FrontendMessage> work;
     /** Handles the session's messages: on a worker, or here for a result-cache hit ({@link #handOver}); null until authenticated. */
     private PgMessageProcessor processor;
-    private CountingWorker worker;
+    private PgCountingWorker worker;
     /** Messages of the current read, not yet handed to the worker (event loop only). */
     private final List<FrontendMessage> arrived = new ArrayList<>();
     private ClientSession session;
     /** Messages received since authentication (event loop only). */
     private long received;
-    /** Messages handed to the worker so far (worker only; read by the idle timer through the mark it set). */
-    private volatile long handled;
     /** The session's idle timeouts; null until authenticated. */
     private IdleSessionTimer idleTimer;
     /** The bytes of rows read ahead that all the server's sessions keep together. */
@@ -418,9 +416,9 @@ final class PgProtocolHandler
         processor = new PgMessageProcessor(created, new PgOutput(channel, options.flushBytes()), () -> channel.close(),
                 () -> armIdleTimer(created), options.readAheadBytes(), readAheadBudget);
         idleTimer = new IdleSessionTimer(channel.eventLoop(), () -> received, inTransaction -> idleTimeoutExpired(created, inTransaction));
-        worker = new CountingWorker(processor);
-        work = new SessionWorkQueue<>(created, workers, holders, worker, new ChannelTransport());
-        sourceWait = new PgSourceWait(channel, eventLoopIos.of(channel.eventLoop()), processor, worker, this::toWorker, sourceAnswers, MAX_BATCH);
+        worker = new PgCountingWorker(processor);
+        work = new SessionWorkQueue<>(created, workers, holders, worker, new PgChannelTransport(channel));
+        sourceWait = new PgSourceWait(channel, eventLoopIos.of(channel.eventLoop()), processor.eventLoopAnswers(), worker, this::toWorker, sourceAnswers, MAX_BATCH);
         session = created;
         BackendMessages.authenticationOk(out);
         created.settings().reportedValues().forEach((name, value) -> BackendMessages.parameterStatus(out, name, value));
@@ -451,7 +449,7 @@ final class PgProtocolHandler
      */
     private void armIdleTimer(ClientSession session)
     {
-        idleTimer.ready(session.idleTimeout(), session.transactionStatus() != TransactionStatus.IDLE, handled);
+        idleTimer.ready(session.idleTimeout(), session.transactionStatus() != TransactionStatus.IDLE, worker.handled());
     }
 
     /** The client sent nothing for the idle timeout (on the event loop). */
@@ -481,55 +479,6 @@ final class PgProtocolHandler
         });
     }
 
-    /** The session's worker, counting the messages it is given (for the idle timer). */
-    private final class CountingWorker
-            implements SessionWorkQueue.Worker<FrontendMessage>
-    {
-        private final PgMessageProcessor processor;
-
-        CountingWorker(PgMessageProcessor processor)
-        {
-            this.processor = processor;
-        }
-
-        @Override
-        public boolean handle(FrontendMessage request)
-        {
-            handled++;
-            return processor.handle(request);
-        }
-
-        @Override
-        public boolean resume()
-        {
-            return processor.resume();
-        }
-
-        @Override
-        public void closed()
-        {
-            processor.closed();
-        }
-
-        @Override
-        public boolean readAhead()
-        {
-            return processor.readAhead();
-        }
-
-        @Override
-        public boolean mayReadAhead()
-        {
-            return processor.mayReadAhead();
-        }
-
-        @Override
-        public long readAheadPauseNanos()
-        {
-            return processor.readAheadPauseNanos();
-        }
-    }
-
     private static byte[] password(FrontendMessage message)
     {
         if (!(message instanceof FrontendMessage.PasswordMessage password)) {
@@ -557,7 +506,7 @@ final class PgProtocolHandler
     /**
      * Gives the messages of the last read to the session's worker in one hand-off, or answers them
      * here when they are a result-cache hit that runs without blocking and nothing of the session
-     * is queued or running ({@link PgMessageProcessor#answerOnEventLoop}), or starts their statement
+     * is queued or running ({@link PgEventLoopAnswers#answerOnEventLoop}), or starts their statement
      * at its source here when its connector reads it without blocking ({@link PgSourceWait}): two
      * thread hand-offs saved per statement, and the replies still in order.
      */
@@ -575,7 +524,7 @@ final class PgProtocolHandler
         if (options.cacheHitsOnEventLoop() && session.mayAnswerFromCache() && work.isIdle()) {
             boolean answered;
             try {
-                answered = processor.answerOnEventLoop(arrived, worker);
+                answered = processor.eventLoopAnswers().answerOnEventLoop(arrived, worker);
             }
             catch (RuntimeException | Error e) {
                 arrived.clear();
@@ -635,53 +584,6 @@ final class PgProtocolHandler
             work.close();
         }
         super.channelInactive(ctx);
-    }
-
-    /** The channel as the session's work queue sees it. */
-    private final class ChannelTransport
-            implements SessionWorkQueue.Transport
-    {
-        @Override
-        public boolean isWritable()
-        {
-            return channel.isWritable();
-        }
-
-        @Override
-        public void pauseReading()
-        {
-            channel.config().setAutoRead(false);
-        }
-
-        @Override
-        public void resumeReading()
-        {
-            if (!channel.config().isAutoRead()) {
-                channel.config().setAutoRead(true);
-            }
-        }
-
-        @Override
-        public void rejected()
-        {
-            log.warn("Worker pool is saturated; closing connection from {}", channel.remoteAddress());
-            ByteBuf out = channel.alloc().buffer();
-            BackendMessages.errorResponse(out, PgError.fatal(SqlStates.TOO_MANY_CONNECTIONS, "the gateway is too busy to run this statement; try again later"));
-            channel.writeAndFlush(out).addListener(ChannelFutureListener.CLOSE);
-        }
-
-        @Override
-        public void failed(Throwable failure)
-        {
-            log.error("Unexpected failure on connection from {}; closing it", channel.remoteAddress(), failure);
-            channel.close();
-        }
-
-        @Override
-        public void schedule(Runnable task, long nanos)
-        {
-            channel.eventLoop().schedule(task, nanos, TimeUnit.NANOSECONDS);
-        }
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.sekisho.gateway.execution.SourceHolderThreads;
 import dev.sekisho.gateway.execution.StatementPipeline;
 import dev.sekisho.gateway.session.SessionPolicies;
 import dev.sekisho.gateway.sourceio.EventLoopIos;
+import dev.sekisho.gateway.sourceio.FrontDoorIoThreads;
 import dev.sekisho.planner.QueryPlanner;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -22,7 +23,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 
 import org.slf4j.Logger;
@@ -189,8 +189,8 @@ public final class PgServer
             throw new IllegalStateException("already started");
         }
         transport = options.ioTransport().resolve();
-        bossGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("sekisho-pg-accept", true), transport.ioHandlerFactory());
-        ioGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new DefaultThreadFactory("sekisho-pg-io", true), transport.ioHandlerFactory());
+        bossGroup = new MultiThreadIoEventLoopGroup(1, new FrontDoorIoThreads("sekisho-pg-accept"), transport.ioHandlerFactory());
+        ioGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), new FrontDoorIoThreads("sekisho-pg-io"), transport.ioHandlerFactory());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
                     .group(bossGroup, ioGroup)

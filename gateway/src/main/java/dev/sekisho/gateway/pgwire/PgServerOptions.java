@@ -20,10 +20,10 @@ import static java.util.Objects.requireNonNull;
  * @param ioTransport Netty's transport for the connections (epoll where it loads, by default)
  * @param cacheHitsOnEventLoop whether a result-cache hit of a prepared statement is answered on the
  *         event loop without a worker when that runs without blocking (see
- *         {@link PgMessageProcessor#answerOnEventLoop}); on by default
+ *         {@link PgEventLoopAnswers#answerOnEventLoop}); on by default
  * @param statementsOnEventLoop whether a prepared statement that the cache does not answer is sent
  *         to its source on the event loop, and answered there, when its connector reads it without
- *         blocking (see {@link PgMessageProcessor#startOnEventLoop}); on by default
+ *         blocking (see {@link PgEventLoopAnswers#startOnEventLoop}); on by default
  * @param readAheadBytes the most bytes of a suspended portal's rows read ahead of its next Execute
  *         while the client reads the last batch ({@link dev.sekisho.gateway.execution.PortalReadAhead}); 0: none
  * @param readAheadTotalBytes the most bytes of rows read ahead that all connections keep together

@@ -18,7 +18,7 @@ import static java.util.Objects.requireNonNull;
 
 /**
  * One connection's statement started at its source on the connection's own event loop
- * ({@link PgMessageProcessor#startOnEventLoop}), while the session waits for its rows without a
+ * ({@link PgEventLoopAnswers#startOnEventLoop}), while the session waits for its rows without a
  * thread: what the client sends meanwhile is held here, in order, and nothing else of the session
  * runs (reading pauses when much is held); when the rows arrive the batch is answered on the loop
  * as a cache hit is, or, when the connector gave up, given to a worker; then what was held goes to
@@ -30,13 +30,13 @@ final class PgSourceWait
 
     private final Channel channel;
     private final EventLoopIo io;
-    private final PgMessageProcessor processor;
+    private final PgEventLoopAnswers answers;
     private final SessionWorkQueue.Worker<FrontendMessage> worker;
     private final Consumer<List<FrontendMessage>> toWorker;
     private final SourceAnswerCounts counts;
     private final int maxHeld;
     /** The started statement whose rows the session waits for; null when none. */
-    private PgMessageProcessor.SourceStart waiting;
+    private PgEventLoopAnswers.SourceStart waiting;
     /** Messages that arrived while {@link #waiting} was set, in order. */
     private final List<FrontendMessage> held = new ArrayList<>();
     /** Whether reading was paused here because {@code maxHeld} messages were held. */
@@ -44,16 +44,16 @@ final class PgSourceWait
 
     /**
      * @param io the connection's event loop as lent to connectors
-     * @param worker handles each message of an answered batch (the connection's counting wrapper of {@code processor})
+     * @param worker handles each message of an answered batch (the connection's counting wrapper of {@code answers}' processor)
      * @param toWorker gives messages to the session's work queue, in order
      * @param maxHeld messages held before reading pauses
      */
-    PgSourceWait(Channel channel, EventLoopIo io, PgMessageProcessor processor, SessionWorkQueue.Worker<FrontendMessage> worker,
+    PgSourceWait(Channel channel, EventLoopIo io, PgEventLoopAnswers answers, SessionWorkQueue.Worker<FrontendMessage> worker,
             Consumer<List<FrontendMessage>> toWorker, SourceAnswerCounts counts, int maxHeld)
     {
         this.channel = requireNonNull(channel, "channel is null");
         this.io = requireNonNull(io, "io is null");
-        this.processor = requireNonNull(processor, "processor is null");
+        this.answers = requireNonNull(answers, "answers is null");
         this.worker = requireNonNull(worker, "worker is null");
         this.toWorker = requireNonNull(toWorker, "toWorker is null");
         this.counts = requireNonNull(counts, "counts is null");
@@ -86,9 +86,9 @@ final class PgSourceWait
         if (waiting != null) {
             throw new IllegalStateException("a statement waits for its source already");
         }
-        Optional<PgMessageProcessor.SourceStart> started;
+        Optional<PgEventLoopAnswers.SourceStart> started;
         try {
-            started = processor.startOnEventLoop(batch, io);
+            started = answers.startOnEventLoop(batch, io);
         }
         catch (RuntimeException e) {
             // whatever the start met, a worker runs the statement as always and reports what there is to report
@@ -98,7 +98,7 @@ final class PgSourceWait
         if (started.isEmpty()) {
             return false;
         }
-        PgMessageProcessor.SourceStart start = started.get();
+        PgEventLoopAnswers.SourceStart start = started.get();
         List<FrontendMessage> messages = List.copyOf(batch);
         waiting = start;
         start.answer().whenDone(outcome -> answered(start, messages, outcome));
@@ -106,7 +106,7 @@ final class PgSourceWait
     }
 
     /** The started statement completed: its batch is answered here, or goes to a worker; then what was held. */
-    private void answered(PgMessageProcessor.SourceStart start, List<FrontendMessage> batch, SourceAnswer.Outcome outcome)
+    private void answered(PgEventLoopAnswers.SourceStart start, List<FrontendMessage> batch, SourceAnswer.Outcome outcome)
     {
         if (waiting != start) {
             // the connection closed meanwhile: the start was closed with it
@@ -121,7 +121,7 @@ final class PgSourceWait
         }
         else {
             try {
-                processor.answerArrived(batch, worker, start);
+                answers.answerArrived(batch, worker, start);
                 counts.answered();
             }
             catch (RuntimeException | Error e) {
@@ -147,7 +147,7 @@ final class PgSourceWait
     void closed()
     {
         held.clear();
-        PgMessageProcessor.SourceStart left = waiting;
+        PgEventLoopAnswers.SourceStart left = waiting;
         waiting = null;
         if (left != null) {
             left.answer().close();

@@ -12,6 +12,12 @@
  *       there;</li>
  *   <li>{@link dev.sekisho.gateway.sourceio.NettySourceSocket}: one connection to a source's
  *       server, its reads handed over as {@link java.nio.ByteBuffer}s, its writes flushed at once.</li>
+ *   <li>{@link dev.sekisho.gateway.sourceio.FrontDoorIoThreads}: the threads of every front door's
+ *       event loops, marked so that one type check tells them;</li>
+ *   <li>{@link dev.sekisho.gateway.sourceio.EventLoopGuardedConnector}: the wrapper Gateway puts
+ *       around every source, whose blocking calls ({@code execute}, {@code estimate},
+ *       {@code estimateRows}, {@code lastModified}) fail fast with an IllegalStateException (an
+ *       XX000 error of that statement) on such a thread instead of blocking the loop.</li>
  * </ul>
  *
  * Nothing here blocks, and nothing here knows a source's protocol.
