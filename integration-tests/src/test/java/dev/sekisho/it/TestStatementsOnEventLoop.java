@@ -155,6 +155,72 @@ class TestStatementsOnEventLoop
         }
     }
 
+    /**
+     * The same lookups sent as simple Queries (pgjdbc's {@code preferQueryMode=simple}: what psycopg2, and so Redash, sends): once
+     * the session ran the shape, the next texts are answered on the loop, with the worker path's rows, masked ones too; a Query
+     * of two statements goes to a worker.
+     */
+    @Test
+    void redashStyleSimpleQueriesAreAnsweredOnTheLoopOnceTheSessionKnowsTheirShape()
+            throws Exception
+    {
+        String template = "/* Username: analyst@example.com, query_id: 7, Queue: queries, Job ID: %s, Query Hash: 9e1f, Scheduled: True */ "
+                + "SELECT id, name, email, phone, region FROM shop.customers WHERE id = %d";
+        for (Gateway[] pair : List.of(new Gateway[] {gateway, workersOnly}, new Gateway[] {masked, maskedWorkersOnly})) {
+            for (String user : List.of("alice", "bob")) {
+                try (Connection loop = connectSimple(pair[0], user); Connection viaWorkers = connectSimple(pair[1], user);
+                        Statement onLoop = loop.createStatement(); Statement onWorker = viaWorkers.createStatement()) {
+                    int[] warmUp = {100};
+                    awaitAnsweredOnTheLoop(pair[0], () -> rows(onLoop, template.formatted(UUID.randomUUID(), warmUp[0]++)));
+                    long before = pair[0].sourceAnswers().answeredCount();
+                    for (int id = 1; id <= 12; id++) {
+                        String sql = template.formatted(UUID.randomUUID(), id);
+                        assertThat(rows(onLoop, sql)).as(user + ": " + sql).isEqualTo(rows(onWorker, sql));
+                    }
+                    assertThat(pair[0].sourceAnswers().answeredCount() - before).as(user + ": simple Queries answered on the loop").isGreaterThanOrEqualTo(11);
+
+                    long known = pair[0].sourceAnswers().answeredCount();
+                    String two = template.formatted(UUID.randomUUID(), 3) + "; " + template.formatted(UUID.randomUUID(), 4);
+                    List<String> both = allRows(onLoop, two);
+                    assertThat(both).isEqualTo(allRows(onWorker, two));
+                    if (pair[0] == gateway) {
+                        assertThat(both).as("both statements' rows").hasSize(2);
+                    }
+                    assertThat(pair[0].sourceAnswers().answeredCount()).as("a Query of two statements runs on a worker").isEqualTo(known);
+                }
+            }
+        }
+    }
+
+    /** The rows of every result of {@code sql}, in order. */
+    private static List<String> allRows(Statement statement, String sql)
+            throws SQLException
+    {
+        List<String> rows = new ArrayList<>();
+        boolean isResultSet = statement.execute(sql);
+        while (isResultSet || statement.getUpdateCount() != -1) {
+            if (isResultSet) {
+                try (ResultSet result = statement.getResultSet()) {
+                    while (result.next()) {
+                        rows.add(result.getString(1) + "|" + result.getString(2) + "|" + result.getString(3));
+                    }
+                }
+            }
+            isResultSet = statement.getMoreResults();
+        }
+        return rows;
+    }
+
+    private static Connection connectSimple(Gateway gateway, String user)
+            throws SQLException
+    {
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", user);
+        properties.setProperty("password", user + TestingGateway.PASSWORD_SUFFIX);
+        properties.setProperty("preferQueryMode", "simple");
+        return java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + gateway.pgPort() + "/sekisho", properties);
+    }
+
     private interface Lookup
     {
         void run()

@@ -34,6 +34,8 @@ final class PgEventLoopAnswers
     private List<Object> answeringValues;
     /** The Parse of the batch being answered that was checked with it ({@link #startOnEventLoop}): it keeps the checked statement; null if none. */
     private FrontendMessage.Parse answeringParse;
+    /** The simple Query being answered whose statement was checked with it ({@link #startOnEventLoop}); null if none. */
+    private FrontendMessage.Query answeringQuery;
 
     /**
      * @param parameters the connection's decoder of Bind values (and memory of declared types)
@@ -56,6 +58,12 @@ final class PgEventLoopAnswers
     List<Object> answeringValues()
     {
         return answeringValues;
+    }
+
+    /** Whether {@code query} is the simple Query being answered, its statement checked with it: it keeps that statement rather than plan. */
+    boolean isAnsweredQuery(FrontendMessage.Query query)
+    {
+        return answering != null && query == answeringQuery;
     }
 
     /** Whether {@code parse} is the Parse of the batch being answered, checked with it: it keeps the checked statement rather than plan. */
@@ -158,6 +166,9 @@ final class PgEventLoopAnswers
         if (!batch.isEmpty() && batch.get(0) instanceof FrontendMessage.Parse parse) {
             return startParsedOnEventLoop(parse, batch, io);
         }
+        if (batch.size() == 1 && batch.get(0) instanceof FrontendMessage.Query query) {
+            return startQueryOnEventLoop(query, io);
+        }
         Optional<FrontendMessage.Bind> bind = answerableBind(batch);
         if (bind.isEmpty()) {
             return Optional.empty();
@@ -213,6 +224,31 @@ final class PgEventLoopAnswers
     }
 
     /**
+     * Like {@link #startParsedOnEventLoop} for a simple Query of one statement (what psycopg2, and
+     * so Redash, sends): its text is of a shape the session ran last, as a Parse or a simple Query,
+     * and the plan of its folded form is cached ({@link ClientSession#parsedWithoutPlanning}). The
+     * statement is kept only when the Query is answered (see {@link #isAnsweredQuery}).
+     */
+    private Optional<SourceStart> startQueryOnEventLoop(FrontendMessage.Query query, EventLoopIo io)
+    {
+        if (!processorIdle.getAsBoolean()) {
+            return Optional.empty();
+        }
+        Optional<PreparedStatement> parsed;
+        try {
+            parsed = session.parsedWithoutPlanning("", query.sql(), List.of());
+        }
+        catch (RuntimeException e) {
+            // whatever it is, a worker reports it, as always
+            return Optional.empty();
+        }
+        if (parsed.isEmpty() || !parsed.get().parameterTypes().isEmpty()) {
+            return Optional.empty();
+        }
+        return session.startWithoutWorker(parsed.get(), List.of(), io).map(answer -> new SourceStart(answer, List.of(), Optional.empty(), Optional.of(query)));
+    }
+
+    /**
      * Handles a batch whose statement {@link #startOnEventLoop} started, now that its rows arrived
      * (or its cancel's 57014): on the calling thread, as on a worker (the same replies, audit and
      * metrics events, ReadyForQuery). Closes the start.
@@ -220,31 +256,42 @@ final class PgEventLoopAnswers
     void answerArrived(List<FrontendMessage> batch, SessionWorkQueue.Worker<FrontendMessage> worker, SourceStart start)
     {
         answeringParse = start.parse().orElse(null);
+        answeringQuery = start.query().orElse(null);
         try {
             answer(batch, worker, start.answer(), start.values());
         }
         finally {
             answeringParse = null;
+            answeringQuery = null;
         }
     }
 
     /**
      * A batch's statement started at its source on the event loop: the session's answer, the Bind's
-     * values as decoded then, and the batch's Parse when the statement was parsed for it (checked
-     * without planning).
+     * values as decoded then, and the batch's Parse, or its simple Query, when the statement was
+     * parsed for it (checked without planning).
      */
-    record SourceStart(SourceAnswer answer, List<Object> values, Optional<FrontendMessage.Parse> parse)
+    record SourceStart(SourceAnswer answer, List<Object> values, Optional<FrontendMessage.Parse> parse, Optional<FrontendMessage.Query> query)
     {
         SourceStart
         {
             requireNonNull(answer, "answer is null");
             requireNonNull(values, "values is null");
             requireNonNull(parse, "parse is null");
+            requireNonNull(query, "query is null");
+            if (parse.isPresent() && query.isPresent()) {
+                throw new IllegalArgumentException("a batch has a Parse or a simple Query, not both");
+            }
         }
 
         SourceStart(SourceAnswer answer, List<Object> values)
         {
-            this(answer, values, Optional.empty());
+            this(answer, values, Optional.empty(), Optional.empty());
+        }
+
+        SourceStart(SourceAnswer answer, List<Object> values, Optional<FrontendMessage.Parse> parse)
+        {
+            this(answer, values, parse, Optional.empty());
         }
     }
 }

@@ -130,7 +130,7 @@ final class PgMessageProcessor
         try {
             if (message instanceof FrontendMessage.Query query) {
                 session.statementStarted();
-                return run(new SimpleQuery(query.sql()));
+                return run(new SimpleQuery(query.sql(), eventLoopAnswers.isAnsweredQuery(query) ? eventLoopAnswers.answering() : null));
             }
             if (message instanceof FrontendMessage.Parse parse) {
                 parse(parse);
@@ -454,13 +454,16 @@ final class PgMessageProcessor
             implements Step
     {
         private final String sql;
+        /** The answer checked for this Query on the event loop ({@link PgEventLoopAnswers#isAnsweredQuery}); null on a worker. */
+        private final ClientSession.CheckedAnswer checked;
         private List<SqlStatement> statements;
         private int index;
         private StatementRun run;
 
-        SimpleQuery(String sql)
+        SimpleQuery(String sql, ClientSession.CheckedAnswer checked)
         {
             this.sql = sql;
+            this.checked = checked;
         }
 
         @Override
@@ -468,13 +471,21 @@ final class PgMessageProcessor
         {
             try {
                 if (statements == null) {
-                    statements = session.splitStatements(sql);
+                    // a Query answered on the event loop is the one statement checked with it: not lexed again
+                    statements = checked != null ? List.of(checked.statement().statement()) : session.splitStatements(sql);
                     if (statements.isEmpty()) {
                         BackendMessages.emptyQueryResponse(out.buffer());
                     }
                     session.setImplicitTransactionBlock(statements.size() > 1);
                 }
                 while (index < statements.size()) {
+                    if (run == null && checked != null) {
+                        // kept, bound and run as checked on the event loop: not planned here, its rows already arrived
+                        parameters.forget("");
+                        session.prepareChecked(checked.statement());
+                        session.bindChecked("", checked, List.of(), List.of());
+                        run = session.execute("", 0, PgRowSink.forSimpleQueryWithoutPausing(out, session.settings(), encodings), checked);
+                    }
                     if (run == null) {
                         parameters.forget("");
                         if (statements.size() == 1) {

@@ -84,6 +84,12 @@ final class PgRowSink
         return new PgRowSink(out, settings, false, false, encodings);
     }
 
+    /** For a simple Query answered on the event loop (see {@link #forExecuteWithoutPausing}). */
+    static PgRowSink forSimpleQueryWithoutPausing(PgOutput out, SessionSettings settings, PgColumnEncodings.Memo encodings)
+    {
+        return new PgRowSink(out, settings, true, false, encodings);
+    }
+
     /** For one statement of a simple Query. */
     static PgRowSink forSimpleQuery(PgOutput out, SessionSettings settings, PgColumnEncodings.Memo encodings)
     {

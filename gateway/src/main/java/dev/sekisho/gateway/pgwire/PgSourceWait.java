@@ -121,8 +121,9 @@ final class PgSourceWait
         }
         else {
             try {
-                answers.answerArrived(batch, worker, start);
+                // counted before the reply goes out: whoever reads the count after the reply sees this answer in it
                 counts.answered();
+                answers.answerArrived(batch, worker, start);
             }
             catch (RuntimeException | Error e) {
                 held.clear();
