@@ -1,9 +1,11 @@
+// Over 600 lines: a statement's run (Execution) and its one retry elsewhere before the first row (FirstRowRetry) are inner classes over the connector's pool, router and error mapping; moving them to their own files is due.
 package dev.sekisho.connectors.mysql;
 
 import dev.sekisho.connectors.jdbc.JdbcParameters;
 import dev.sekisho.connectors.jdbc.JdbcResultStream;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.ConnectorCapability;
 import dev.sekisho.planner.spi.ConnectorMetadata;
@@ -18,6 +20,7 @@ import dev.sekisho.planner.spi.ServerStatus;
 import dev.sekisho.planner.spi.SqlDialectKind;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.spi.TableChangeListener;
+import dev.sekisho.planner.spi.TableMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +29,16 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import static java.util.Objects.requireNonNull;
@@ -54,11 +61,12 @@ public final class MySqlConnector
 {
     private static final Logger log = LoggerFactory.getLogger(MySqlConnector.class);
 
+    private static final Set<ColumnType.Kind> STRING_KINDS = EnumSet.of(
+            ColumnType.Kind.CHAR, ColumnType.Kind.VARCHAR, ColumnType.Kind.TEXT, ColumnType.Kind.JSON, ColumnType.Kind.UUID, ColumnType.Kind.UNKNOWN);
+
     private final MySqlConfig config;
     private final ReplicaPool pool;
     private final MySqlMetadata metadata;
-    /** The result columns of each statement text the JDBC path ran, as the planner sees them. */
-    private final MySqlResultColumns resultColumns;
     private final MySqlNonBlockingReads nonBlockingReads;
     private BinlogFollower follower;
 
@@ -86,8 +94,7 @@ public final class MySqlConnector
         this.config = requireNonNull(config, "config is null");
         this.pool = new ReplicaPool(config, selector);
         this.metadata = new MySqlMetadata(config.source(), pool, config.databases());
-        this.resultColumns = new MySqlResultColumns(metadata);
-        this.nonBlockingReads = new MySqlNonBlockingReads(config, pool, resultColumns::known, idleTimeout, maxLifetime, maxBytes);
+        this.nonBlockingReads = new MySqlNonBlockingReads(config, pool, this::knownColumns, idleTimeout, maxLifetime, maxBytes);
     }
 
     @Override
@@ -159,7 +166,7 @@ public final class MySqlConnector
         requireNonNull(query, "query is null");
         requireNonNull(context, "context is null");
         if (context.isCancelled()) {
-            throw MySqlExecution.cancelled(context);
+            throw cancelled(context);
         }
         return attempt(query, context, new LinkedHashSet<>(), true);
     }
@@ -188,7 +195,7 @@ public final class MySqlConnector
                     "read server " + e.server() + " of source '" + config.source() + "' gave no connection: " + e.reason(),
                     "run the statement again; the server takes no statements until its checks pass again", e));
         }
-        MySqlExecution execution = new MySqlExecution(pool, config.source(), lease, context);
+        Execution execution = new Execution(lease, context);
         try {
             ResultStream stream = start(query, lease, execution);
             if (!mayRetry) {
@@ -226,6 +233,13 @@ public final class MySqlConnector
         }
     }
 
+    /** The columns the JDBC path learned for {@code sql}, while the catalog has not been read again since. */
+    Optional<List<ColumnMetadata>> knownColumns(String sql)
+    {
+        KnownColumns known = knownColumns.get(sql);
+        return known != null && known.generation() == metadata.generation() ? Optional.of(known.columns()) : Optional.empty();
+    }
+
     private ResultStream retryOrFail(BackendQuery query, ExecutionContext context, Set<String> failed, boolean mayRetry, String server, QueryException failure)
     {
         failed.add(server);
@@ -257,7 +271,7 @@ public final class MySqlConnector
      * and a close besides the run, and fill the connection's statement cache with texts that never
      * come again.
      */
-    private ResultStream start(BackendQuery query, ReplicaPool.Lease lease, MySqlExecution execution)
+    private ResultStream start(BackendQuery query, ReplicaPool.Lease lease, Execution execution)
     {
         // the statement to close after the run or a failure: null for one the connection keeps
         Statement statement = null;
@@ -289,7 +303,7 @@ public final class MySqlConnector
                 // server sees it, which would hide the server's syntax error
                 execute = prepared.execute();
             }
-            Statement running = execution.statement();
+            Statement running = execution.statement;
             if (!execute) {
                 closeAfterFailure(statement, execution);
                 return new EmptyResultStream();
@@ -297,7 +311,7 @@ public final class MySqlConnector
             ResultSet resultSet = running.getResultSet();
             execution.streaming();
             ResultSetMetaData metadata = resultSet.getMetaData();
-            List<ColumnMetadata> columns = resultColumns.of(query.sql(), metadata);
+            List<ColumnMetadata> columns = columns(query.sql(), metadata);
             return new JdbcResultStream(columns, running, unproxied(resultSet), execution, MySqlTextColumns.of(running, metadata, columns),
                     MySqlRowArrival.of(lease.connection()), !kept);
         }
@@ -322,7 +336,7 @@ public final class MySqlConnector
     /**
      * Connector/J's own result set under the pool's proxy: a long stream calls it a few times per
      * row, and the proxy's only work there is to look at a failure, which the stream reports to
-     * {@link MySqlExecution} anyway (a failed read aborts and evicts the connection).
+     * {@link Execution} anyway (a failed read aborts and evicts the connection).
      */
     private static ResultSet unproxied(ResultSet resultSet)
             throws SQLException
@@ -418,7 +432,114 @@ public final class MySqlConnector
         pool.close();
     }
 
-    private static void closeAfterFailure(Statement statement, MySqlExecution execution)
+    /**
+     * The result columns of each statement text, as {@link #describeColumns} made them, with what the
+     * driver reported for them: a statement's columns were derived again for every execution (type
+     * names parsed, table columns looked up), though they change only with the schema. An entry is
+     * used only while the driver reports the same types, precisions and scales and the catalog was
+     * not read again since ({@link MySqlMetadata#generation()}).
+     */
+    private final Map<String, KnownColumns> knownColumns = new ConcurrentHashMap<>();
+    /** Statement texts whose columns are remembered at most; then the memo starts afresh. */
+    private static final int MAX_KNOWN_COLUMNS = 10_000;
+
+    private record KnownColumns(long generation, int[] jdbcTypes, int[] precisions, int[] scales, List<ColumnMetadata> columns)
+    {
+        boolean matches(long currentGeneration, ResultSetMetaData resultMetadata)
+                throws SQLException
+        {
+            if (generation != currentGeneration || resultMetadata.getColumnCount() != jdbcTypes.length) {
+                return false;
+            }
+            for (int i = 0; i < jdbcTypes.length; i++) {
+                if (resultMetadata.getColumnType(i + 1) != jdbcTypes[i] || resultMetadata.getPrecision(i + 1) != precisions[i]
+                        || resultMetadata.getScale(i + 1) != scales[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    private List<ColumnMetadata> columns(String sql, ResultSetMetaData resultMetadata)
+            throws SQLException
+    {
+        long generation = metadata.generation();
+        KnownColumns known = knownColumns.get(sql);
+        if (known != null && known.matches(generation, resultMetadata)) {
+            return known.columns();
+        }
+        boolean[] definitive = {true};
+        List<ColumnMetadata> columns = describeColumns(resultMetadata, definitive);
+        if (!definitive[0]) {
+            // a string column's table was not in the catalog cache yet: a later execution may find its type there
+            return columns;
+        }
+        int count = columns.size();
+        int[] jdbcTypes = new int[count];
+        int[] precisions = new int[count];
+        int[] scales = new int[count];
+        for (int i = 0; i < count; i++) {
+            jdbcTypes[i] = resultMetadata.getColumnType(i + 1);
+            precisions[i] = resultMetadata.getPrecision(i + 1);
+            scales[i] = resultMetadata.getScale(i + 1);
+        }
+        if (knownColumns.size() >= MAX_KNOWN_COLUMNS) {
+            knownColumns.clear();
+        }
+        knownColumns.put(sql, new KnownColumns(generation, jdbcTypes, precisions, scales, List.copyOf(columns)));
+        return columns;
+    }
+
+    /** @param definitive set to false when a string column's table was not looked up (its schema is not cached yet) */
+    private List<ColumnMetadata> describeColumns(ResultSetMetaData resultMetadata, boolean[] definitive)
+            throws SQLException
+    {
+        int count = resultMetadata.getColumnCount();
+        List<ColumnMetadata> columns = new ArrayList<>(count);
+        for (int i = 1; i <= count; i++) {
+            ColumnType type = MySqlTypeMapping.fromResultSet(resultMetadata, i);
+            type = catalogType(resultMetadata, i, type, definitive);
+            boolean nullable = resultMetadata.isNullable(i) != ResultSetMetaData.columnNoNulls;
+            // MariaDB names some expressions' columns with an empty or missing label: the planner names result columns anyway
+            String label = resultMetadata.getColumnLabel(i);
+            String typeName = resultMetadata.getColumnTypeName(i);
+            columns.add(new ColumnMetadata(label == null || label.isEmpty() ? "?column?" : label, type, nullable,
+                    typeName == null ? "unknown" : typeName.toLowerCase(java.util.Locale.ROOT)));
+        }
+        return columns;
+    }
+
+    /**
+     * MariaDB's UUID, INET4/INET6 and its JSON alias reach Connector/J as plain CHAR or LONGTEXT;
+     * when a string result column is a table column, the catalog's type wins (loading the table's
+     * schema once if needed).
+     */
+    private ColumnType catalogType(ResultSetMetaData resultMetadata, int column, ColumnType driverType, boolean[] definitive)
+            throws SQLException
+    {
+        ColumnType.Kind kind = driverType.kind();
+        if (kind != ColumnType.Kind.CHAR && kind != ColumnType.Kind.TEXT && kind != ColumnType.Kind.VARCHAR) {
+            return driverType;
+        }
+        String schema = resultMetadata.getCatalogName(column);
+        String table = resultMetadata.getTableName(column);
+        String name = resultMetadata.getColumnName(column);
+        if (schema == null || schema.isEmpty() || table == null || table.isEmpty() || name == null || name.isEmpty()) {
+            return driverType;
+        }
+        Optional<TableMetadata> found = kind == ColumnType.Kind.CHAR ? metadata.getTable(schema, table) : metadata.getCachedTable(schema, table);
+        if (kind != ColumnType.Kind.CHAR && !metadata.isSchemaCached(schema)) {
+            definitive[0] = false;
+        }
+        return found
+                .flatMap(tableMetadata -> tableMetadata.columns().stream().filter(c -> c.name().equals(name)).findFirst())
+                .map(ColumnMetadata::type)
+                .filter(type -> STRING_KINDS.contains(type.kind()))
+                .orElse(driverType);
+    }
+
+    private static void closeAfterFailure(Statement statement, Execution execution)
     {
         if (statement != null) {
             try {
@@ -429,6 +550,11 @@ public final class MySqlConnector
             }
         }
         execution.release();
+    }
+
+    private static QueryException cancelled(ExecutionContext context)
+    {
+        return new QueryException(SqlStates.QUERY_CANCELED, context.cancelReason().orElse(MySqlErrors.USER_CANCEL_MESSAGE));
     }
 
     /** What a statement without a result set (e.g. {@code DO 1}) returns: no columns, no rows. */
@@ -482,14 +608,14 @@ public final class MySqlConnector
     private final class FirstRowRetry
             implements ResultStream
     {
-        private final MySqlExecution execution;
+        private final Execution execution;
         private final Supplier<ResultStream> retry;
         private ResultStream current;
         private long rows;
         private boolean retried;
 
         /** @param retry runs the statement on another server; null when it may not run again */
-        FirstRowRetry(ResultStream first, MySqlExecution execution, Supplier<ResultStream> retry)
+        FirstRowRetry(ResultStream first, Execution execution, Supplier<ResultStream> retry)
         {
             this.current = first;
             this.execution = execution;
@@ -525,7 +651,7 @@ public final class MySqlConnector
                 }
                 if (rows > 0) {
                     throw new QueryException(SqlStates.CONNECTION_FAILURE,
-                            "lost the connection to read server " + execution.server() + " of source '" + config.source() + "' after " + rows
+                            "lost the connection to read server " + execution.lease.server() + " of source '" + config.source() + "' after " + rows
                                     + " row(s) of the result had been sent; the result is incomplete",
                             "run the statement again; a statement is never retried once rows were sent, so that no row is repeated or lost", e);
                 }
@@ -562,6 +688,138 @@ public final class MySqlConnector
         public void close()
         {
             current.close();
+        }
+    }
+
+    /** One running statement: its connection, its cancel hook, its error mapping. */
+    private final class Execution
+            implements JdbcResultStream.Owner
+    {
+        private final ReplicaPool.Lease lease;
+        private final ExecutionContext context;
+        private final AtomicBoolean aborted = new AtomicBoolean();
+        private final AtomicBoolean released = new AtomicBoolean();
+        private volatile Statement statement;
+        private volatile boolean streaming;
+        private volatile boolean serverLost;
+        private ExecutionContext.Registration registration;
+
+        private final ExecutionContext.Registration statementScope;
+
+        Execution(ReplicaPool.Lease lease, ExecutionContext context)
+        {
+            this.lease = lease;
+            this.context = context;
+            // if whoever reads the rows never closes the stream, the statement's end gives the connection back
+            this.statementScope = context.closeWithStatement(this::abandon);
+        }
+
+        /** The statement ended while this execution still held its connection: abort it and give it back. */
+        private void abandon()
+        {
+            if (!released.get()) {
+                abortConnection();
+                release();
+            }
+        }
+
+        void start(Statement statement)
+        {
+            this.statement = statement;
+            this.registration = context.onCancel(this::cancel);
+        }
+
+        void streaming()
+        {
+            streaming = true;
+            if (context.isCancelled()) {
+                // the cancel came while executeQuery returned; KILL QUERY may have missed it
+                abortConnection();
+            }
+        }
+
+        /**
+         * Runs on the cancelling thread. While the statement executes, Connector/J's cancel sends
+         * KILL QUERY over a new connection and the connection survives. Once rows stream,
+         * Connector/J ignores cancel, so the connection is aborted: the server stops at its next write.
+         */
+        private void cancel()
+        {
+            Statement current = statement;
+            if (!streaming && current != null) {
+                try {
+                    current.cancel();
+                }
+                catch (SQLException ignored) {
+                    // fall through to the abort below
+                }
+            }
+            if (streaming) {
+                abortConnection();
+            }
+        }
+
+        @Override
+        public QueryException failure(SQLException e)
+        {
+            Optional<String> reason = context.isCancelled()
+                    ? Optional.of(context.cancelReason().orElse(MySqlErrors.USER_CANCEL_MESSAGE))
+                    : Optional.empty();
+            if (reason.isEmpty() && !aborted.get() && MySqlErrors.isServerLost(e)) {
+                // the server went away (not our cancel or abort): no statement should go there until its checks pass
+                serverLost = true;
+                pool.recordFailure(lease.server(), "lost the connection to it (" + ServerCheck.describe(e) + ")");
+            }
+            return MySqlErrors.toQueryException(e, config.source(), lease.server(), reason);
+        }
+
+        /** Whether the last failure was the server going away, rather than the statement or a cancel. */
+        boolean serverLost()
+        {
+            return serverLost;
+        }
+
+        @Override
+        public QueryException warningFailure(java.sql.SQLWarning warnings)
+        {
+            if (context.rowsHiddenByPolicy()) {
+                // the warning may come from a row the policy hides: MySQL's value stands
+                return null;
+            }
+            return MySqlErrors.fromWarnings(warnings).orElse(null);
+        }
+
+        @Override
+        public QueryException cancellationOrNull()
+        {
+            return context.isCancelled() ? cancelled(context) : null;
+        }
+
+        @Override
+        public void abortConnection()
+        {
+            if (aborted.compareAndSet(false, true)) {
+                lease.abort();
+            }
+        }
+
+        @Override
+        public void release()
+        {
+            if (released.compareAndSet(false, true)) {
+                try {
+                    if (registration != null) {
+                        registration.close();
+                    }
+                    if (statementScope != null) {
+                        // null only while the constructor registers with a statement that has ended already
+                        statementScope.close();
+                    }
+                }
+                finally {
+                    lease.close();
+                }
+            }
         }
     }
 }
