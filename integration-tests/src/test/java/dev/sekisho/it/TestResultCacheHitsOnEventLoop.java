@@ -86,6 +86,7 @@ class TestResultCacheHitsOnEventLoop
             throws Exception
     {
         String sql = "SELECT /* loop-hit */ id, name, email FROM shop.customers WHERE id = ?";
+        int calls = 10;
         try (Connection alice = TestingGateway.connect(gateway, "alice"); PreparedStatement lookup = prepared(alice, sql)) {
             long pinned = cache.pinnedHits();
             long hits = cache.stats().hits();
@@ -94,13 +95,18 @@ class TestResultCacheHitsOnEventLoop
             for (int i = 0; i < 9; i++) {
                 assertThat(rows(lookup, 7)).isEqualTo(first);
             }
-            assertThat(cache.stats().hits() - hits).isEqualTo(9);
-            // a worker that has not yet let go of the session after its ReadyForQuery sends the next Bind on to a worker: most hits go on the loop, not all
-            assertThat(cache.pinnedHits() - pinned).as("hits answered on the event loop").isBetween(1L, 9L);
+            // a hit that comes before the worker lets go of the session after its ReadyForQuery rightly goes to a worker, and so
+            // may the next after it, on a busy machine: repeat until one is answered on the loop (at most 50 more)
+            while (cache.pinnedHits() == pinned && calls < 60) {
+                assertThat(rows(lookup, 7)).isEqualTo(first);
+                calls++;
+            }
+            assertThat(cache.stats().hits() - hits).isEqualTo(calls - 1);
+            assertThat(cache.pinnedHits() - pinned).as("hits answered on the event loop").isBetween(1L, calls - 1L);
         }
-        List<JsonNode> events = statementEvents("loop-hit", 10);
+        List<JsonNode> events = statementEvents("loop-hit", calls);
         assertThat(events.get(0).get("cache_hit").asBoolean()).as(events.get(0).toString()).isFalse();
-        for (JsonNode event : events.subList(1, 10)) {
+        for (JsonNode event : events.subList(1, calls)) {
             assertThat(event.get("cache_hit").asBoolean()).as(event.toString()).isTrue();
             assertThat(event.get("rows").asLong()).isEqualTo(1);
         }
