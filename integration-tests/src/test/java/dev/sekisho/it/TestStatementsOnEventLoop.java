@@ -290,6 +290,99 @@ class TestStatementsOnEventLoop
         }
     }
 
+    /**
+     * Concurrent sessions mixing lookups answered on the loop with statements that fail (a syntax
+     * error, an unknown table, a division by zero in a plan that has a source scan open) leave every client connection
+     * answering and the source's connections, the JDBC pool's and the non-blocking ones, all idle.
+     */
+    @Test
+    void concurrentSessionsMixingLoopLookupsAndFailuresLeaveTheSourceIdleAndEveryConnectionOpen()
+            throws Exception
+    {
+        String sql = "SELECT id, name FROM shop.customers WHERE id = ?";
+        List<String> problems = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        long answered = gateway.sourceAnswers().answeredCount() + masked.sourceAnswers().answeredCount();
+        try {
+            List<java.util.concurrent.Future<?>> sessions = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                Gateway target = i % 2 == 0 ? gateway : masked;
+                String user = i % 4 < 2 ? "alice" : "bob";
+                int session = i;
+                sessions.add(clients.submit(() -> {
+                    try (Connection connection = TestingGateway.connect(target, user); PreparedStatement lookup = prepared(connection, sql);
+                            Statement plain = connection.createStatement()) {
+                        for (int call = 0; call < 150; call++) {
+                            int id = 1 + (session * 37 + call) % 60;
+                            List<String> rows = rows(lookup, id);
+                            if (rows.size() > 1 || (!rows.isEmpty() && !rows.get(0).startsWith(id + "|"))) {
+                                problems.add(user + " looked up " + id + " and got " + rows);
+                            }
+                            if (call % 10 == 3) {
+                                expectFailure(() -> plain.executeQuery("selec 1").close(), "42601", problems);
+                            }
+                            if (call % 10 == 6) {
+                                expectFailure(() -> plain.executeQuery("SELECT id FROM shop.nosuch WHERE id = " + id).close(), "42P01", problems);
+                            }
+                            if (call % 10 == 9) {
+                                expectFailure(() -> plain.executeQuery("select o.id / (o.id - o.id) from generate_series(1, 3) x join shop.orders o on o.id = x")
+                                        .close(), "22012", problems);
+                            }
+                        }
+                        try (ResultSet one = plain.executeQuery("select 1")) {
+                            if (!one.next() || one.getInt(1) != 1) {
+                                problems.add(user + ": the connection no longer answers");
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> session : sessions) {
+                session.get(5, java.util.concurrent.TimeUnit.MINUTES);
+            }
+        }
+        finally {
+            clients.shutdownNow();
+        }
+        assertThat(problems).isEmpty();
+        assertThat(gateway.sourceAnswers().answeredCount() + masked.sourceAnswers().answeredCount() - answered).as("lookups answered on the loop")
+                .isGreaterThan(600);
+        for (Gateway started : List.of(gateway, masked)) {
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(15);
+            while (active(started) > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(active(started)).as("source connections in use after every statement ended").isZero();
+            assertThat(started.servers("shop").stream().mapToInt(dev.sekisho.planner.spi.ServerStatus::idleConnections).sum())
+                    .as("the loop's connections wait idle with the pool's").isPositive();
+        }
+    }
+
+    private interface Failing
+    {
+        void run()
+                throws SQLException;
+    }
+
+    private static void expectFailure(Failing statement, String sqlState, List<String> problems)
+    {
+        try {
+            statement.run();
+            problems.add("expected " + sqlState + " but it answered");
+        }
+        catch (SQLException e) {
+            if (!sqlState.equals(e.getSQLState())) {
+                problems.add("expected " + sqlState + " but got " + e.getSQLState() + " " + e.getMessage());
+            }
+        }
+    }
+
+    private static int active(Gateway started)
+    {
+        return started.servers("shop").stream().mapToInt(dev.sekisho.planner.spi.ServerStatus::activeConnections).sum();
+    }
+
     @Test
     void aTransactionBlockGoesToTheWorker()
             throws Exception

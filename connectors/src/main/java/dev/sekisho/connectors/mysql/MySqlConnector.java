@@ -384,7 +384,16 @@ public final class MySqlConnector
     @Override
     public List<ServerStatus> servers()
     {
-        return pool.status();
+        // the non-blocking path's connections count with the pool's: in use and idle, over every I/O thread
+        return pool.status().stream().map(status -> {
+            MySqlNonBlockingReads.Connections nonBlocking = nonBlockingReads.connections(status.name());
+            if (nonBlocking.active() == 0 && nonBlocking.idle() == 0) {
+                return status;
+            }
+            return new ServerStatus(status.name(), status.role(), status.state(), status.activeConnections() + nonBlocking.active(),
+                    status.idleConnections() + nonBlocking.idle(), status.maxConnections(), status.waitingStatements(), status.lagSeconds(),
+                    status.lastError(), status.retriedElsewhere());
+        }).toList();
     }
 
     /** Follows the binary log of {@code change_feed}'s server, when one is configured. */

@@ -25,6 +25,7 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -93,6 +94,10 @@ final class MySqlNonBlockingReads
     private final Map<String, Long> backoffUntil = new ConcurrentHashMap<>();
     private final Set<String> unsupported = ConcurrentHashMap.newKeySet();
     private final Set<String> tooLarge = ConcurrentHashMap.newKeySet();
+    /** Open connections by server, over every I/O thread (connecting, lent to a run, or idle): for {@link #connections}. */
+    private final Map<String, AtomicInteger> openByServer = new ConcurrentHashMap<>();
+    /** Idle connections by server, over every I/O thread. */
+    private final Map<String, AtomicInteger> idleByServer = new ConcurrentHashMap<>();
     private final Map<EventLoopIo, ThreadConnections> threads = new ConcurrentHashMap<>();
     private final ExecutorService background;
     private volatile boolean closed;
@@ -150,6 +155,25 @@ final class MySqlNonBlockingReads
         }
         String authority = rest.split("[/?]", 2)[0];
         return !authority.isEmpty() && !authority.contains(",") && !authority.contains("(") && !authority.contains("=");
+    }
+
+    /**
+     * The non-blocking connections to {@code server} now, over every I/O thread: lent to a run (or
+     * logging in for one), and idle. Read from any thread; a snapshot, not a transaction.
+     */
+    Connections connections(String server)
+    {
+        int open = counter(openByServer, server).get();
+        int idle = counter(idleByServer, server).get();
+        return new Connections(Math.max(0, open - idle), Math.max(0, idle));
+    }
+
+    /** Non-blocking connections to one server: in use and idle. */
+    record Connections(int active, int idle) {}
+
+    private static AtomicInteger counter(Map<String, AtomicInteger> counters, String server)
+    {
+        return counters.computeIfAbsent(server, name -> new AtomicInteger());
     }
 
     /** Open connections at most per I/O thread and server. */
@@ -347,6 +371,7 @@ final class MySqlNonBlockingReads
         {
             while (!idle.isEmpty()) {
                 PooledConnection connection = idle.pollLast();
+                counter(idleByServer, server).decrementAndGet();
                 connection.stopIdleTimer();
                 if (connection.usable()) {
                     return connection;
@@ -361,6 +386,7 @@ final class MySqlNonBlockingReads
             MySqlConfig.Server address = MySqlNonBlockingReads.this.servers.get(server);
             log.debug("source {}: opening a non-blocking connection to {} ({} open on this thread)", config.source(), server, open);
             open++;
+            counter(openByServer, server).incrementAndGet();
             PooledConnection connection = new PooledConnection(this, run);
             all.add(connection);
             try {
@@ -370,6 +396,7 @@ final class MySqlNonBlockingReads
             catch (RuntimeException e) {
                 all.remove(connection);
                 open--;
+                counter(openByServer, server).decrementAndGet();
                 throw e;
             }
         }
@@ -381,8 +408,10 @@ final class MySqlNonBlockingReads
                 return;
             }
             idle.addLast(connection);
+            counter(idleByServer, server).incrementAndGet();
             connection.idleTimer = io.schedule(() -> {
                 if (idle.remove(connection)) {
+                    counter(idleByServer, server).decrementAndGet();
                     connection.wire.close();
                 }
             }, idleTimeout);
@@ -392,8 +421,11 @@ final class MySqlNonBlockingReads
         {
             if (all.remove(connection)) {
                 open--;
+                counter(openByServer, server).decrementAndGet();
             }
-            idle.remove(connection);
+            if (idle.remove(connection)) {
+                counter(idleByServer, server).decrementAndGet();
+            }
             connection.stopIdleTimer();
         }
 

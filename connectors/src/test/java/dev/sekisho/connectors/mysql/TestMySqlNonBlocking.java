@@ -5,6 +5,7 @@ import dev.sekisho.planner.spi.ColumnType;
 import dev.sekisho.planner.spi.ColumnType.Kind;
 import dev.sekisho.planner.spi.Connector;
 import dev.sekisho.planner.spi.NonBlockingRun;
+import dev.sekisho.planner.spi.ServerStatus;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.SourceConfig;
 import org.junit.jupiter.api.AfterAll;
@@ -494,6 +495,29 @@ public class TestMySqlNonBlocking
                 return null;
             });
             assertThat(awaitNonBlocking(capped, loop, sleep)).containsExactly(List.of(0));
+        }
+    }
+
+    /** The source's servers (SHOW sekisho.replicas, metrics) count a non-blocking connection in use as active, and free as idle. */
+    @Test
+    public void testServersCountTheNonBlockingConnections()
+            throws Exception
+    {
+        try (MySqlConnector counted = connector(Map.of(), Duration.ofMinutes(10), MySqlNonBlockingReads.MAX_BYTES)) {
+            BackendQuery sleep = new BackendQuery("mysql", "SELECT SLEEP(?) AS slept /* counted */", List.of(0), List.of(ColumnType.of(Kind.INTEGER)));
+            jdbcRows(counted, sleep);
+            awaitNonBlocking(counted, loop, sleep);
+            int idleAfterRun = counted.servers().stream().mapToInt(ServerStatus::idleConnections).sum();
+            assertThat(counted.servers().stream().mapToInt(ServerStatus::activeConnections).sum()).isZero();
+
+            NonBlockingRun busy = start(counted, loop, new BackendQuery("mysql", sleep.sql(), List.of(60), sleep.parameterTypes())).orElseThrow();
+            awaitTrue(() -> counted.servers().stream().mapToInt(ServerStatus::activeConnections).sum() == 1, "the busy connection counts as active");
+            assertThat(counted.servers().stream().mapToInt(ServerStatus::idleConnections).sum()).as("and no longer as idle").isEqualTo(idleAfterRun - 1);
+            loop.call(() -> {
+                busy.cancel();
+                return null;
+            });
+            awaitTrue(() -> counted.servers().stream().mapToInt(ServerStatus::activeConnections).sum() == 0, "the cancelled run's connection is gone");
         }
     }
 

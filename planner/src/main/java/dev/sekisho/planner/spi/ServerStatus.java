@@ -12,9 +12,11 @@ import static java.util.Objects.requireNonNull;
  * @param name the server's name in the configuration
  * @param role {@code replica} or {@code primary}
  * @param state {@code up}, {@code lagging}, {@code down} or {@code draining} (see docs/routing.md)
- * @param activeConnections connections lent out to statements now
- * @param idleConnections connections open and free
- * @param maxConnections the pool's maximum size
+ * @param activeConnections connections lent out to statements now (a MySQL source counts its
+ *         non-blocking connections too, those a statement run on a front door's I/O thread holds)
+ * @param idleConnections connections open and free (the non-blocking ones too)
+ * @param maxConnections the pool's maximum size (the JDBC pool's; a MySQL source's non-blocking
+ *         connections are beside it, see docs/configuration.md)
  * @param waitingStatements statements waiting for a connection of this server
  * @param lagSeconds replication lag when known (positive infinity: infinitely stale, e.g. a stopped
  *         replication thread); empty when the server's lag was never measured
