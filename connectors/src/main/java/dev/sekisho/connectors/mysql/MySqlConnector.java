@@ -233,6 +233,13 @@ public final class MySqlConnector
         }
     }
 
+    /** Only a source the non-blocking client can serve exactly (no TLS, no driver-property overrides) is ever asked. */
+    @Override
+    public boolean mayStartWithoutBlocking()
+    {
+        return nonBlockingReads.isEnabled();
+    }
+
     /** The columns the JDBC path learned for {@code sql}, while the catalog has not been read again since. */
     Optional<List<ColumnMetadata>> knownColumns(String sql)
     {

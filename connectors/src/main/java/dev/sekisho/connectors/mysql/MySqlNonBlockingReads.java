@@ -176,6 +176,12 @@ final class MySqlNonBlockingReads
         return counters.computeIfAbsent(server, name -> new AtomicInteger());
     }
 
+    /** Whether the source is one this client serves at all ({@link #eligible}): when false every start declines. */
+    boolean isEnabled()
+    {
+        return enabled;
+    }
+
     /** Open connections at most per I/O thread and server. */
     int perThreadCap()
     {

@@ -374,8 +374,10 @@ public class TestMySqlNonBlocking
                     assertThat(start(other, loop, query)).as(extra.toString()).isEmpty();
                 }
                 assertThat(jdbcRows(other, query)).containsExactly(List.of(3, "three"));
+                assertThat(other.mayStartWithoutBlocking()).as("never asked on an I/O thread: " + extra).isFalse();
             }
         }
+        assertThat(connector.mayStartWithoutBlocking()).isTrue();
     }
 
     /** The primary read only by fallback, a dead replica: routing falls back, the statement declines. */

@@ -1,15 +1,11 @@
 package dev.sekisho.gateway.execution;
 
-import dev.sekisho.gateway.resultcache.CachingConnector;
 import dev.sekisho.gateway.resultcache.ResultCache;
 import dev.sekisho.gateway.session.CancelScheduler;
 import dev.sekisho.gateway.session.Session;
 import dev.sekisho.gateway.session.SessionPolicies;
-import dev.sekisho.gateway.sourceio.EventLoopGuardedConnector;
 import dev.sekisho.planner.QueryPlanner;
-import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.Connector;
-import dev.sekisho.planner.spi.EventLoopIo;
 import dev.sekisho.planner.spi.SqlStates;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.policies.Principal;
@@ -132,21 +128,14 @@ public final class Sessions
     }
 
     /**
-     * Whether {@code connector} (or the source behind the result cache's and the event-loop guard's
-     * wrappers of it) may run any statement without blocking: one that keeps the SPI's default of
-     * {@link Connector#startWithoutBlocking} never does, and is never asked, so that a gateway whose
-     * sources cannot do it spends nothing on its I/O threads to find out statement by statement.
+     * Whether {@code connector} may run any statement without blocking
+     * ({@link Connector#mayStartWithoutBlocking}, which wrappers answer for the source inside): one
+     * that never does is never asked, so that a gateway whose sources cannot do it spends nothing
+     * on its I/O threads to find out statement by statement.
      */
     static boolean mayRunWithoutBlocking(Connector connector)
     {
-        Connector behind = connector instanceof CachingConnector caching ? caching.source() : connector;
-        behind = behind instanceof EventLoopGuardedConnector guarded ? guarded.source() : behind;
-        try {
-            return behind.getClass().getMethod("startWithoutBlocking", BackendQuery.class, EventLoopIo.class).getDeclaringClass() != Connector.class;
-        }
-        catch (NoSuchMethodException e) {
-            return false;
-        }
+        return connector.mayStartWithoutBlocking();
     }
 
     /**

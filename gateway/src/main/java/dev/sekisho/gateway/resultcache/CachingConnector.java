@@ -123,6 +123,12 @@ public final class CachingConnector
      * worker, as before.
      */
     @Override
+    public boolean mayStartWithoutBlocking()
+    {
+        return source.mayStartWithoutBlocking();
+    }
+
+    @Override
     public Optional<NonBlockingRun> startWithoutBlocking(BackendQuery query, EventLoopIo io)
     {
         if (cache.ttl(query).isPresent() && lastModifiedChecks.map(checks -> checks.allowsCaching(query)).orElse(true)) {

@@ -85,6 +85,12 @@ public final class EventLoopGuardedConnector
     }
 
     @Override
+    public boolean mayStartWithoutBlocking()
+    {
+        return source.mayStartWithoutBlocking();
+    }
+
+    @Override
     public Optional<CostEstimate> estimate(BackendQuery query, ExecutionContext context)
     {
         refuseOnEventLoop("estimate");

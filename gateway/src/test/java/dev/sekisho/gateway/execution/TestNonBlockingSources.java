@@ -78,6 +78,12 @@ class TestNonBlockingSources
         }
 
         @Override
+        public boolean mayStartWithoutBlocking()
+        {
+            return true;
+        }
+
+        @Override
         public Optional<NonBlockingRun> startWithoutBlocking(BackendQuery query, EventLoopIo io)
         {
             return Optional.empty();

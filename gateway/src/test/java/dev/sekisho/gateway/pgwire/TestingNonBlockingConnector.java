@@ -126,6 +126,12 @@ public final class TestingNonBlockingConnector
     }
 
     @Override
+    public boolean mayStartWithoutBlocking()
+    {
+        return true;
+    }
+
+    @Override
     public Optional<NonBlockingRun> startWithoutBlocking(BackendQuery query, EventLoopIo io)
     {
         if (!io.inThisThread()) {

@@ -50,6 +50,16 @@ public interface Connector
     }
 
     /**
+     * Whether {@link #startWithoutBlocking} may ever start a statement (false, the default: it
+     * always declines, so a front door never asks it, and spends nothing on its I/O threads to find
+     * that out statement by statement). A connector that wraps another answers for the one inside.
+     */
+    default boolean mayStartWithoutBlocking()
+    {
+        return false;
+    }
+
+    /**
      * What running {@code query} would cost, without running it; empty when the source cannot tell
      * (it lacks {@link ConnectorCapability#ESTIMATE}). Blocks on the network like {@link #execute}.
      *
