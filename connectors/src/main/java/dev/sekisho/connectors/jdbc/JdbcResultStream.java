@@ -10,7 +10,9 @@ import java.sql.SQLException;
 import java.sql.SQLWarning;
 import java.sql.Statement;
 import java.time.DateTimeException;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 
 import static java.util.Objects.requireNonNull;
 
@@ -62,8 +64,15 @@ public final class JdbcResultStream
     private final Object[] row;
     /** Per column, the text form its raw bytes are in, or null where values are read by the column's reader. */
     private final TextColumn[] textColumns;
-    /** The current row's raw bytes of the text columns (null for SQL NULL). */
+    /** The current row's raw bytes of the text columns (null for SQL NULL), where the row is not read in place. */
     private final byte[][] texts;
+    /** Where the current row's values lie in the driver's bytes, if it tells. */
+    private final RowBytes rowBytes;
+    private final boolean anyText;
+    /** The current row's bytes as the driver received them, where {@link #rowBytes} located its values; else null. */
+    private byte[] rowBuffer;
+    private final int[] offsets;
+    private final int[] lengths;
     /** Per column, whether the current row's value of a text column was read by its reader already. */
     private final boolean[] read;
     private final Owner owner;
@@ -95,6 +104,17 @@ public final class JdbcResultStream
     public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner, TextColumn[] textColumns,
             RowArrival arrival, boolean closeStatement)
     {
+        this(columns, statement, resultSet, owner, textColumns, arrival, closeStatement, RowBytes.NONE);
+    }
+
+    /**
+     * @param rowBytes where each row's values lie in the driver's bytes, so that the text columns'
+     * bytes are read there instead of through {@link ResultSet#getBytes}
+     */
+    public JdbcResultStream(List<ColumnMetadata> columns, Statement statement, ResultSet resultSet, Owner owner, TextColumn[] textColumns,
+            RowArrival arrival, boolean closeStatement, RowBytes rowBytes)
+    {
+        this.rowBytes = requireNonNull(rowBytes, "rowBytes is null");
         this.arrival = requireNonNull(arrival, "arrival is null");
         this.columns = List.copyOf(requireNonNull(columns, "columns is null"));
         this.statement = requireNonNull(statement, "statement is null");
@@ -110,6 +130,9 @@ public final class JdbcResultStream
         }
         this.textColumns = textColumns.clone();
         this.texts = new byte[readers.length][];
+        this.anyText = Arrays.stream(this.textColumns).anyMatch(Objects::nonNull);
+        this.offsets = new int[readers.length];
+        this.lengths = new int[readers.length];
         this.read = new boolean[readers.length];
         this.closeStatement = closeStatement;
     }
@@ -147,13 +170,16 @@ public final class JdbcResultStream
                 }
                 return false;
             }
+            // the text columns' raw bytes only (in place where the driver tells where): a value is built when someone asks for it
+            rowBuffer = anyText ? rowBytes.locate(offsets, lengths) : null;
             for (int i = 0; i < readers.length; i++) {
                 if (textColumns[i] == null) {
                     row[i] = read(i);
                 }
                 else {
-                    // the raw bytes only: the value is built when someone asks for it
-                    texts[i] = resultSet.getBytes(i + 1);
+                    if (rowBuffer == null) {
+                        texts[i] = resultSet.getBytes(i + 1);
+                    }
                     read[i] = false;
                 }
             }
@@ -218,7 +244,7 @@ public final class JdbcResultStream
     {
         if (textColumns[column] != null && !read[column]) {
             read[column] = true;
-            if (texts[column] == null) {
+            if (rowBuffer != null ? lengths[column] < 0 : texts[column] == null) {
                 row[column] = null;
             }
             else {
@@ -245,8 +271,39 @@ public final class JdbcResultStream
     public byte[] text(int column)
     {
         TextColumn form = textColumns[column];
+        if (form == null) {
+            return null;
+        }
+        if (rowBuffer != null) {
+            int length = textLength(column);
+            return length < 0 ? null : Arrays.copyOfRange(rowBuffer, offsets[column], offsets[column] + length);
+        }
         byte[] bytes = texts[column];
-        return form != null && bytes != null && form.isExact(bytes) ? bytes : null;
+        return bytes != null && form.isExact(bytes) ? bytes : null;
+    }
+
+    @Override
+    public int textLength(int column)
+    {
+        if (rowBuffer == null) {
+            byte[] text = text(column);
+            return text == null ? -1 : text.length;
+        }
+        TextColumn form = textColumns[column];
+        int length = lengths[column];
+        int offset = offsets[column];
+        return form != null && length >= 0 && form.isExact(rowBuffer, offset, offset + length) ? length : -1;
+    }
+
+    @Override
+    public void copyText(int column, byte[] target, int offset)
+    {
+        if (rowBuffer == null) {
+            byte[] text = text(column);
+            System.arraycopy(text, 0, target, offset, text.length);
+            return;
+        }
+        System.arraycopy(rowBuffer, offsets[column], target, offset, lengths[column]);
     }
 
     @Override

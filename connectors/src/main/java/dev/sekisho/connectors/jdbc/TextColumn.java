@@ -35,24 +35,30 @@ public enum TextColumn
     /** Whether {@code bytes} are exactly the UTF-8 of {@code String.valueOf} of the value they hold. */
     public boolean isExact(byte[] bytes)
     {
+        return isExact(bytes, 0, bytes.length);
+    }
+
+    /** Whether {@code bytes[from, to)} are exactly the UTF-8 of {@code String.valueOf} of the value they hold. */
+    public boolean isExact(byte[] bytes, int from, int to)
+    {
         if (this == UTF8_STRING) {
             // no branch per byte: ASCII text, the usual case, is read to its end anyway
             int bits = 0;
-            for (byte b : bytes) {
-                bits |= b;
+            for (int i = from; i < to; i++) {
+                bits |= bytes[i];
             }
             return bits >= 0;
         }
         // Long.toString's form: an optional minus, no leading zero, no "-0", no blanks, no plus;
         // and within the range the value is read in, where reading it cannot fail
-        boolean negative = bytes.length > 0 && bytes[0] == '-';
-        int start = negative ? 1 : 0;
-        int digits = bytes.length - start;
+        boolean negative = to > from && bytes[from] == '-';
+        int start = negative ? from + 1 : from;
+        int digits = to - start;
         if (digits < 1 || digits > LONG_MAX.length || (bytes[start] == '0' && (digits > 1 || negative))) {
             return false;
         }
         long magnitude = 0;
-        for (int i = start; i < bytes.length; i++) {
+        for (int i = start; i < to; i++) {
             int digit = bytes[i] - '0';
             if (digit < 0 || digit > 9) {
                 return false;
@@ -61,7 +67,7 @@ public enum TextColumn
         }
         if (digits == LONG_MAX.length) {
             // 19 digits may overflow a long: compare them as text with the limit (same length)
-            return this == BIGINT && java.util.Arrays.compare(bytes, start, bytes.length, negative ? LONG_MIN_DIGITS : LONG_MAX, 0, LONG_MAX.length) <= 0;
+            return this == BIGINT && java.util.Arrays.compare(bytes, start, to, negative ? LONG_MIN_DIGITS : LONG_MAX, 0, LONG_MAX.length) <= 0;
         }
         long value = negative ? -magnitude : magnitude;
         return value >= min && value <= max;

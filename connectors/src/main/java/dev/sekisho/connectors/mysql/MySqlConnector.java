@@ -3,6 +3,7 @@ package dev.sekisho.connectors.mysql;
 
 import dev.sekisho.connectors.jdbc.JdbcParameters;
 import dev.sekisho.connectors.jdbc.JdbcResultStream;
+import dev.sekisho.connectors.jdbc.TextColumn;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ColumnType;
@@ -319,8 +320,10 @@ public final class MySqlConnector
             execution.streaming();
             ResultSetMetaData metadata = resultSet.getMetaData();
             List<ColumnMetadata> columns = columns(query.sql(), metadata);
-            return new JdbcResultStream(columns, running, unproxied(resultSet), execution, MySqlTextColumns.of(running, metadata, columns),
-                    MySqlRowArrival.of(lease.connection()), !kept);
+            ResultSet rows = unproxied(resultSet);
+            TextColumn[] textColumns = MySqlTextColumns.of(running, metadata, columns);
+            return new JdbcResultStream(columns, running, rows, execution, textColumns, MySqlRowArrival.of(lease.connection()), !kept,
+                    MySqlRowBytes.of(rows, textColumns));
         }
         catch (SQLException e) {
             QueryException failure = execution.failure(e);
@@ -698,6 +701,18 @@ public final class MySqlConnector
         public byte[] text(int column)
         {
             return current.text(column);
+        }
+
+        @Override
+        public int textLength(int column)
+        {
+            return current.textLength(column);
+        }
+
+        @Override
+        public void copyText(int column, byte[] target, int offset)
+        {
+            current.copyText(column, target, offset);
         }
 
         @Override

@@ -28,4 +28,18 @@ public interface ResultRow
     {
         return null;
     }
+
+    /** The length {@link #text(int)} would have, or -1 where it would be null, without building it. */
+    default int textLength(int column)
+    {
+        byte[] text = text(column);
+        return text == null ? -1 : text.length;
+    }
+
+    /** Copies {@link #text(int)}, whose {@link #textLength(int)} was just found to be n >= 0, to {@code target[offset, offset + n)}. */
+    default void copyText(int column, byte[] target, int offset)
+    {
+        byte[] text = text(column);
+        System.arraycopy(text, 0, target, offset, text.length);
+    }
 }

@@ -268,6 +268,18 @@ public final class SourceAnswer
         }
 
         @Override
+        public int textLength(int column)
+        {
+            return delegate.textLength(column);
+        }
+
+        @Override
+        public void copyText(int column, byte[] target, int offset)
+        {
+            delegate.copyText(column, target, offset);
+        }
+
+        @Override
         public void close()
         {
             if (closed) {

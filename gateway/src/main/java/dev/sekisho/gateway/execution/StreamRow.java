@@ -23,4 +23,16 @@ record StreamRow(ResultStream rows)
     {
         return rows.text(column);
     }
+
+    @Override
+    public int textLength(int column)
+    {
+        return rows.textLength(column);
+    }
+
+    @Override
+    public void copyText(int column, byte[] target, int offset)
+    {
+        rows.copyText(column, target, offset);
+    }
 }

@@ -224,9 +224,14 @@ final class PgRowSink
         int start = BackendMessages.beginDataRow(buffer, columnCount);
         for (int i = 0; i < columnCount; i++) {
             if (sourceText[i]) {
-                byte[] text = row.text(i);
-                if (text != null) {
-                    BackendMessages.dataRowBytes(buffer, text);
+                int length = row.textLength(i);
+                if (length >= 0) {
+                    // copied through the kept array (not in use here), never into an array of its own
+                    byte[] scratch = rowBytes == null || rowBytes.length < length ? new byte[Math.max(length, 256)] : rowBytes;
+                    row.copyText(i, scratch, 0);
+                    buffer.writeInt(length);
+                    buffer.writeBytes(scratch, 0, length);
+                    rowBytes = scratch.length <= MAX_KEPT_ROW_BYTES ? scratch : rowBytes;
                     continue;
                 }
             }
@@ -267,16 +272,12 @@ final class PgRowSink
         byte[] bytes = rowBytes == null ? new byte[256] : rowBytes;
         int position = 7;
         for (int i = 0; i < columnCount; i++) {
-            byte[] text = row.text(i);
-            int length;
-            if (text == null) {
+            int length = row.textLength(i);
+            if (length < 0) {
                 if (row.value(i) != null) {
                     return false;
                 }
                 length = -1;
-            }
-            else {
-                length = text.length;
             }
             int needed = position + 4 + Math.max(length, 0);
             if (needed > bytes.length) {
@@ -285,7 +286,7 @@ final class PgRowSink
             putInt(bytes, position, length);
             position += 4;
             if (length > 0) {
-                System.arraycopy(text, 0, bytes, position, length);
+                row.copyText(i, bytes, position);
                 position += length;
             }
         }

@@ -71,8 +71,8 @@ final class ResultLimit
         if (maxBytes > 0) {
             for (int i = 0; i < columnCount; i++) {
                 // a value's source text is the text size counts, without building the value
-                byte[] text = rows.hasText(i) ? rows.text(i) : null;
-                byteCount += text != null ? text.length : size(rows.value(i));
+                int textLength = rows.hasText(i) ? rows.textLength(i) : -1;
+                byteCount += textLength >= 0 ? textLength : size(rows.value(i));
             }
             if (byteCount > maxBytes) {
                 throw exceeded(PgUnits.formatBytes(maxBytes));
@@ -104,6 +104,18 @@ final class ResultLimit
     public byte[] text(int column)
     {
         return rows.text(column);
+    }
+
+    @Override
+    public int textLength(int column)
+    {
+        return rows.textLength(column);
+    }
+
+    @Override
+    public void copyText(int column, byte[] target, int offset)
+    {
+        rows.copyText(column, target, offset);
     }
 
     @Override

@@ -69,6 +69,18 @@ final class ConvertingResultStream
     }
 
     @Override
+    public int textLength(int column)
+    {
+        return delegate.textLength(column);
+    }
+
+    @Override
+    public void copyText(int column, byte[] target, int offset)
+    {
+        delegate.copyText(column, target, offset);
+    }
+
+    @Override
     public void close()
     {
         delegate.close();

@@ -287,6 +287,18 @@ final class PushedDownQuery
         }
 
         @Override
+        public int textLength(int column)
+        {
+            return delegate.textLength(sourceColumns[column]);
+        }
+
+        @Override
+        public void copyText(int column, byte[] target, int offset)
+        {
+            delegate.copyText(sourceColumns[column], target, offset);
+        }
+
+        @Override
         public void close()
         {
             delegate.close();

@@ -68,6 +68,31 @@ public interface ResultStream
         return null;
     }
 
+    /**
+     * The length {@link #text(int)} would have for the current row, or -1 where it would be null,
+     * without building the array: with {@link #copyText}, a front door copies the source's bytes
+     * straight to where it encodes the row. A stream that holds its rows' bytes overrides both.
+     *
+     * @param column zero-based column index
+     */
+    default int textLength(int column)
+    {
+        byte[] text = text(column);
+        return text == null ? -1 : text.length;
+    }
+
+    /**
+     * Copies the current row's {@link #text(int)} of a column, whose {@link #textLength(int)} was
+     * just found to be {@code n >= 0}, to {@code target[offset, offset + n)}.
+     *
+     * @param column zero-based column index
+     */
+    default void copyText(int column, byte[] target, int offset)
+    {
+        byte[] text = text(column);
+        System.arraycopy(text, 0, target, offset, text.length);
+    }
+
     @Override
     void close();
 }
