@@ -599,12 +599,75 @@ public class TestMySqlConnector
         assertThat(textByString).containsExactlyElementsOf(withText);
     }
 
-    /** Wherever a value of the current row comes as text, it is the value's text; returns how many came. */
+    /**
+     * Connector/J's streamed text rows are read in place ({@link MySqlRowBytes}): for every column
+     * of every type, and for values whose length takes one, two and three bytes to say (the
+     * length-encoded string's forms around 251 and 65,536 bytes) and NULLs, the bytes located are
+     * exactly those {@code getBytes} copies out.
+     */
+    @Test
+    public void testRowBytesLocateWhatGetBytesReads()
+            throws Exception
+    {
+        assertThat(MySqlRowBytes.available()).as("this Connector/J's rows can be located").isTrue();
+        server.execute("CREATE TABLE testdb.long_values (id INT PRIMARY KEY, a MEDIUMTEXT CHARACTER SET latin1, b INT, c MEDIUMTEXT)");
+        int[] lengths = {0, 1, 250, 251, 252, 65535, 65536, 70000};
+        for (int i = 0; i < lengths.length; i++) {
+            server.execute("INSERT INTO testdb.long_values VALUES (" + i + ", REPEAT('x', " + lengths[i] + "), " + (i % 2 == 0 ? "NULL" : i)
+                    + ", REPEAT('yz', " + lengths[i] + "))");
+        }
+        server.execute("INSERT INTO testdb.long_values VALUES (100, NULL, NULL, NULL)");
+        int located = 0;
+        try (java.sql.Connection direct = java.sql.DriverManager.getConnection(server.jdbcUrl("testdb"), "root", "")) {
+            for (String table : List.of("types_test", "edge_values", "long_values")) {
+                try (java.sql.Statement statement = direct.createStatement(java.sql.ResultSet.TYPE_FORWARD_ONLY, java.sql.ResultSet.CONCUR_READ_ONLY)) {
+                    statement.setFetchSize(Integer.MIN_VALUE);
+                    java.sql.ResultSet rows = statement.executeQuery("SELECT * FROM testdb." + table + " ORDER BY id");
+                    int columns = rows.getMetaData().getColumnCount();
+                    dev.sekisho.connectors.jdbc.TextColumn[] text = new dev.sekisho.connectors.jdbc.TextColumn[columns];
+                    text[0] = dev.sekisho.connectors.jdbc.TextColumn.INTEGER;
+                    dev.sekisho.connectors.jdbc.RowBytes rowBytes = MySqlRowBytes.of(rows, text);
+                    int[] offsets = new int[columns];
+                    int[] valueLengths = new int[columns];
+                    while (rows.next()) {
+                        byte[] bytes = rowBytes.locate(offsets, valueLengths);
+                        assertThat(bytes).as("%s row %s located", table, rows.getString(1)).isNotNull();
+                        for (int i = 0; i < columns; i++) {
+                            byte[] expected = rows.getBytes(i + 1);
+                            byte[] actual = valueLengths[i] < 0 ? null : Arrays.copyOfRange(bytes, offsets[i], offsets[i] + valueLengths[i]);
+                            assertThat(actual).as("%s row %s column %s", table, rows.getString(1), rows.getMetaData().getColumnName(i + 1)).isEqualTo(expected);
+                            located++;
+                        }
+                    }
+                }
+            }
+        }
+        finally {
+            server.execute("DROP TABLE testdb.long_values");
+        }
+        assertThat(located).as("values located").isGreaterThan(100);
+        // a result without a text column is not looked into
+        try (java.sql.Connection direct = java.sql.DriverManager.getConnection(server.jdbcUrl("testdb"), "root", "");
+                java.sql.Statement statement = direct.createStatement()) {
+            assertThat(MySqlRowBytes.of(statement.executeQuery("SELECT 1"), new dev.sekisho.connectors.jdbc.TextColumn[1])).isSameAs(dev.sekisho.connectors.jdbc.RowBytes.NONE);
+        }
+    }
+
+    /**
+     * Wherever a value of the current row comes as text, it is the value's text, and its length and
+     * copy say the same; returns how many came.
+     */
     private static int assertTextIsValueText(ResultStream stream)
     {
         int exact = 0;
         for (int i = 0; i < stream.columns().size(); i++) {
             byte[] text = stream.text(i);
+            assertThat(stream.textLength(i)).as("text length of %s", stream.columns().get(i).name()).isEqualTo(text == null ? -1 : text.length);
+            if (text != null) {
+                byte[] copy = new byte[text.length + 3];
+                stream.copyText(i, copy, 3);
+                assertThat(Arrays.copyOfRange(copy, 3, copy.length)).as("copied text of %s", stream.columns().get(i).name()).isEqualTo(text);
+            }
             Object value = stream.value(i);
             if (text != null) {
                 assertThat(stream.hasText(i)).isTrue();
