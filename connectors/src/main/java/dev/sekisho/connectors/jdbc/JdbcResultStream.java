@@ -69,6 +69,7 @@ public final class JdbcResultStream
     /** Where the current row's values lie in the driver's bytes, if it tells. */
     private final RowBytes rowBytes;
     private final boolean anyText;
+    private final boolean allText;
     /** The current row's bytes as the driver received them, where {@link #rowBytes} located its values; else null. */
     private byte[] rowBuffer;
     private final int[] offsets;
@@ -131,6 +132,7 @@ public final class JdbcResultStream
         this.textColumns = textColumns.clone();
         this.texts = new byte[readers.length][];
         this.anyText = Arrays.stream(this.textColumns).anyMatch(Objects::nonNull);
+        this.allText = Arrays.stream(this.textColumns).allMatch(Objects::nonNull);
         this.offsets = new int[readers.length];
         this.lengths = new int[readers.length];
         this.read = new boolean[readers.length];
@@ -304,6 +306,46 @@ public final class JdbcResultStream
             return;
         }
         System.arraycopy(rowBuffer, offsets[column], target, offset, lengths[column]);
+    }
+
+    @Override
+    public int copyTextRow(byte[] target, int offset)
+    {
+        byte[] bytes = rowBuffer;
+        if (bytes == null || !allText) {
+            return -1;
+        }
+        int position = offset;
+        for (int i = 0; i < textColumns.length; i++) {
+            int length = lengths[i];
+            if (length < 0) {
+                if (target.length - position < 4) {
+                    return -2;
+                }
+                putInt(target, position, -1);
+                position += 4;
+                continue;
+            }
+            int from = offsets[i];
+            if (!textColumns[i].isExact(bytes, from, from + length)) {
+                return -1;
+            }
+            if (target.length - position < 4 + length) {
+                return -2;
+            }
+            putInt(target, position, length);
+            System.arraycopy(bytes, from, target, position + 4, length);
+            position += 4 + length;
+        }
+        return position;
+    }
+
+    private static void putInt(byte[] target, int index, int value)
+    {
+        target[index] = (byte) (value >>> 24);
+        target[index + 1] = (byte) (value >>> 16);
+        target[index + 2] = (byte) (value >>> 8);
+        target[index + 3] = (byte) value;
     }
 
     @Override

@@ -12,24 +12,27 @@ import static java.nio.charset.StandardCharsets.US_ASCII;
 public enum TextColumn
 {
     /** An integer read as {@code short}. */
-    SMALLINT(Short.MIN_VALUE, Short.MAX_VALUE),
+    SMALLINT(Short.MIN_VALUE, Short.MAX_VALUE, 4),
     /** An integer read as {@code int}. */
-    INTEGER(Integer.MIN_VALUE, Integer.MAX_VALUE),
+    INTEGER(Integer.MIN_VALUE, Integer.MAX_VALUE, 9),
     /** An integer read as {@code long}. */
-    BIGINT(Long.MIN_VALUE, Long.MAX_VALUE),
+    BIGINT(Long.MIN_VALUE, Long.MAX_VALUE, 18),
     /** A string in UTF-8: ASCII passes (any other text is decoded and encoded again, as before). */
-    UTF8_STRING(0, 0);
+    UTF8_STRING(0, 0, 0);
 
     private static final byte[] LONG_MAX = Long.toString(Long.MAX_VALUE).getBytes(US_ASCII);
     private static final byte[] LONG_MIN_DIGITS = Long.toString(Long.MIN_VALUE).substring(1).getBytes(US_ASCII);
 
     private final long min;
     private final long max;
+    /** Digits any value of this many or fewer has within range (so only their form is checked). */
+    private final int safeDigits;
 
-    TextColumn(long min, long max)
+    TextColumn(long min, long max, int safeDigits)
     {
         this.min = min;
         this.max = max;
+        this.safeDigits = safeDigits;
     }
 
     /** Whether {@code bytes} are exactly the UTF-8 of {@code String.valueOf} of the value they hold. */
@@ -56,6 +59,15 @@ public enum TextColumn
         int digits = to - start;
         if (digits < 1 || digits > LONG_MAX.length || (bytes[start] == '0' && (digits > 1 || negative))) {
             return false;
+        }
+        if (digits <= safeDigits) {
+            // the usual case: in range whatever the digits, so only that they are digits
+            for (int i = start; i < to; i++) {
+                if ((bytes[i] - '0' & 0xFF) > 9) {
+                    return false;
+                }
+            }
+            return true;
         }
         long magnitude = 0;
         for (int i = start; i < to; i++) {

@@ -716,6 +716,12 @@ public final class MySqlConnector
         }
 
         @Override
+        public int copyTextRow(byte[] target, int offset)
+        {
+            return current.copyTextRow(target, offset);
+        }
+
+        @Override
         public void close()
         {
             current.close();

@@ -646,6 +646,38 @@ public class TestMySqlConnector
             server.execute("DROP TABLE testdb.long_values");
         }
         assertThat(located).as("values located").isGreaterThan(100);
+
+        // a row whose every column is text is copied whole, as each value's length and text (-1 for NULL), when every value is exact
+        int wholeRows = 0;
+        int columnByColumn = 0;
+        try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT id, c_small, c_big, c_utf8, c_zerofill FROM testdb.text_cases ORDER BY id"),
+                new TestingExecutionContext())) {
+            while (stream.next()) {
+                java.io.ByteArrayOutputStream expected = new java.io.ByteArrayOutputStream();
+                boolean exact = true;
+                for (int i = 0; i < stream.columns().size(); i++) {
+                    byte[] text = stream.text(i);
+                    exact &= text != null || stream.value(i) == null;
+                    int length = text == null ? -1 : text.length;
+                    expected.write(new byte[] {(byte) (length >>> 24), (byte) (length >>> 16), (byte) (length >>> 8), (byte) length});
+                    expected.write(text == null ? new byte[0] : text);
+                }
+                byte[] target = new byte[expected.size() + 5];
+                int end = stream.copyTextRow(target, 5);
+                if (exact) {
+                    assertThat(end).as("row %s copied whole", stream.value(0)).isEqualTo(target.length);
+                    assertThat(Arrays.copyOfRange(target, 5, end)).isEqualTo(expected.toByteArray());
+                    assertThat(stream.copyTextRow(new byte[target.length - 1], 5)).as("too little room").isEqualTo(-2);
+                    wholeRows++;
+                }
+                else {
+                    assertThat(end).as("row %s has a value without exact text", stream.value(0)).isEqualTo(-1);
+                    columnByColumn++;
+                }
+            }
+        }
+        assertThat(wholeRows).as("rows copied whole").isGreaterThanOrEqualTo(1);
+        assertThat(columnByColumn).as("rows asked column by column").isGreaterThanOrEqualTo(1);
         // a result without a text column is not looked into
         try (java.sql.Connection direct = java.sql.DriverManager.getConnection(server.jdbcUrl("testdb"), "root", "");
                 java.sql.Statement statement = direct.createStatement()) {

@@ -42,4 +42,10 @@ public interface ResultRow
         byte[] text = text(column);
         System.arraycopy(text, 0, target, offset, text.length);
     }
+
+    /** The whole row as length-prefixed texts ({@link dev.sekisho.planner.spi.ResultStream#copyTextRow}); -1: ask column by column, -2: too little room. */
+    default int copyTextRow(byte[] target, int offset)
+    {
+        return -1;
+    }
 }

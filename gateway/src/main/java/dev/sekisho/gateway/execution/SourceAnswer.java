@@ -280,6 +280,12 @@ public final class SourceAnswer
         }
 
         @Override
+        public int copyTextRow(byte[] target, int offset)
+        {
+            return delegate.copyTextRow(target, offset);
+        }
+
+        @Override
         public void close()
         {
             if (closed) {

@@ -35,4 +35,10 @@ record StreamRow(ResultStream rows)
     {
         rows.copyText(column, target, offset);
     }
+
+    @Override
+    public int copyTextRow(byte[] target, int offset)
+    {
+        return rows.copyTextRow(target, offset);
+    }
 }

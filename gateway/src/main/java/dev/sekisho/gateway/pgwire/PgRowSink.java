@@ -38,6 +38,8 @@ final class PgRowSink
 {
     /** The largest array kept for putting the next source-text row together. */
     private static final int MAX_KEPT_ROW_BYTES = 64 * 1024;
+    /** The largest array a row is put together in at once; a larger row is copied value by value. */
+    private static final int MAX_ROW_ARRAY = 64 * 1024 * 1024;
 
     private final PgOutput out;
     private final SessionSettings settings;
@@ -270,7 +272,20 @@ final class PgRowSink
     private boolean writeSourceTextRow(ByteBuf buffer, ResultRow row, int columnCount)
     {
         byte[] bytes = rowBytes == null ? new byte[256] : rowBytes;
-        int position = 7;
+        int position = row.copyTextRow(bytes, 7);
+        while (position == -2) {
+            // the row is larger than the array: a larger one, as large as a row can be
+            if (bytes.length >= MAX_ROW_ARRAY) {
+                position = -1;
+                break;
+            }
+            bytes = Arrays.copyOf(bytes, (int) Math.min(MAX_ROW_ARRAY, 2L * bytes.length));
+            position = row.copyTextRow(bytes, 7);
+        }
+        if (position >= 0) {
+            return finishSourceTextRow(buffer, bytes, position, columnCount);
+        }
+        position = 7;
         for (int i = 0; i < columnCount; i++) {
             int length = row.textLength(i);
             if (length < 0) {
@@ -290,6 +305,11 @@ final class PgRowSink
                 position += length;
             }
         }
+        return finishSourceTextRow(buffer, bytes, position, columnCount);
+    }
+
+    private boolean finishSourceTextRow(ByteBuf buffer, byte[] bytes, int position, int columnCount)
+    {
         bytes[0] = 'D';
         putInt(bytes, 1, position - 1);
         bytes[5] = (byte) (columnCount >>> 8);

@@ -119,6 +119,12 @@ final class ResultLimit
     }
 
     @Override
+    public int copyTextRow(byte[] target, int offset)
+    {
+        return rows.copyTextRow(target, offset);
+    }
+
+    @Override
     public void close()
     {
         rows.close();

@@ -3,7 +3,9 @@ package dev.sekisho.planner.plan;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.ResultStream;
 
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 import static java.util.Objects.requireNonNull;
@@ -18,6 +20,7 @@ final class ConvertingResultStream
     private final ResultStream delegate;
     private final List<ColumnMetadata> columns;
     private final UnaryOperator<Object>[] converters;
+    private final boolean convertsNothing;
 
     /**
      * @param converters one per column, null where the value passes unchanged
@@ -27,6 +30,8 @@ final class ConvertingResultStream
         this.delegate = requireNonNull(delegate, "delegate is null");
         this.columns = requireNonNull(columns, "columns is null");
         this.converters = requireNonNull(converters, "converters is null");
+        // the source's row whole is this stream's only where no value is converted and the columns are the same
+        this.convertsNothing = Arrays.stream(converters).allMatch(Objects::isNull) && delegate.columns().size() == columns.size();
     }
 
     @Override
@@ -78,6 +83,13 @@ final class ConvertingResultStream
     public void copyText(int column, byte[] target, int offset)
     {
         delegate.copyText(column, target, offset);
+    }
+
+    @Override
+    public int copyTextRow(byte[] target, int offset)
+    {
+        // a converted value's text is not the source's
+        return convertsNothing ? delegate.copyTextRow(target, offset) : -1;
     }
 
     @Override

@@ -93,6 +93,21 @@ public interface ResultStream
         System.arraycopy(text, 0, target, offset, text.length);
     }
 
+    /**
+     * Copies the current row whole, where every column {@link #hasText(int)} and every value is
+     * its {@link #text(int)} or NULL: per column, the text's length as a 4-byte big-endian int
+     * followed by its bytes, or -1 and no bytes for NULL (the layout of PostgreSQL's DataRow
+     * values), from {@code target[offset]} on. One call per row where a front door would otherwise
+     * ask two per column. Returns the index after the last byte written; -1 when some value has no
+     * such text (ask column by column); -2 when {@code target} has too little room (ask again with
+     * a larger one). The row stays current either way. By default -1; a stream that presents other
+     * columns than the one it reads from (fewer, reordered, converted) must not pass the call on.
+     */
+    default int copyTextRow(byte[] target, int offset)
+    {
+        return -1;
+    }
+
     @Override
     void close();
 }
