@@ -1022,6 +1022,8 @@ public class TestMySqlConnector
     public void testStreamedRowsArriveWithoutBlocking()
             throws InterruptedException
     {
+        // small rows are counted in Connector/J's buffer, a look per buffer rather than per row
+        assertThat(MySqlRowArrival.countsBufferedPackets()).as("this Connector/J's read-ahead buffer can be looked at").isTrue();
         try (ResultStream stream = connector.execute(BackendQuery.of("mysql", "SELECT seq FROM testdb.seq_1_to_5000"), new TestingExecutionContext())) {
             assertThat(stream.next()).isTrue();
             for (long expected = 2; expected <= 5000; expected++) {
