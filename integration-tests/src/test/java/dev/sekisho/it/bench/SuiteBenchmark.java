@@ -64,6 +64,8 @@ public final class SuiteBenchmark
      */
     private Gateway readAheadOff;
     private int streamRound;
+    /** The JIT compiler's time during the current round's direct read, in ms. */
+    private long directCompileMillis;
 
     private SuiteBenchmark(TestingGateway testing, Options options)
     {
@@ -270,6 +272,7 @@ public final class SuiteBenchmark
         streamRound++;
         long[] direct = new long[1];
         ThreadCpu.Sample directCpu = ThreadCpu.sample();
+        long directCompileStart = compilationMillis();
         double directSeconds = timed(() -> {
             try (Connection connection = testing.connectDirect("it");
                     Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
@@ -278,6 +281,7 @@ public final class SuiteBenchmark
             }
         });
         ThreadCpu.Sample directEnd = ThreadCpu.sample();
+        directCompileMillis = compilationMillis() - directCompileStart;
         long directCpuNanos = directEnd.process().minus(directCpu.process()).totalNanos();
         if (direct[0] != options.streamRows()) {
             throw new IllegalStateException("the stream returned " + direct[0] + " rows directly");
@@ -294,6 +298,13 @@ public final class SuiteBenchmark
                 directEnd, directCpuNanos);
     }
 
+    /** The JIT compiler's time so far (all its threads), in ms; 0 where the JVM does not tell. */
+    private static long compilationMillis()
+    {
+        java.lang.management.CompilationMXBean compilation = java.lang.management.ManagementFactory.getCompilationMXBean();
+        return compilation != null && compilation.isCompilationTimeMonitoringSupported() ? compilation.getTotalCompilationTime() : 0;
+    }
+
     private void streamThroughGateway(Gateway gateway, String label, String sql, double directRowsPerSecond, ThreadCpu.Sample directCpu,
             ThreadCpu.Sample directEnd, long directCpuNanos)
             throws Exception
@@ -301,6 +312,7 @@ public final class SuiteBenchmark
         long[] read = new long[1];
         resetPeaks();
         ThreadCpu.Sample gatewayCpu = ThreadCpu.sample();
+        long gatewayCompileStart = compilationMillis();
         double gatewaySeconds = timed(() -> {
             try (Connection connection = TestingGateway.connect(gateway, "alice")) {
                 connection.setAutoCommit(false);
@@ -313,9 +325,11 @@ public final class SuiteBenchmark
         });
         ThreadCpu.Sample gatewayEnd = ThreadCpu.sample();
         long gatewayCpuNanos = gatewayEnd.process().minus(gatewayCpu.process()).totalNanos();
-        streamThreads.add(String.format(Locale.ROOT, "- round %d%s: gateway: %s (%,.0f ns of wall time per row); direct: %s", streamRound, label,
+        long gatewayCompileMillis = compilationMillis() - gatewayCompileStart;
+        streamThreads.add(String.format(Locale.ROOT, "- round %d%s: gateway: %s (%,.0f ns of wall time per row); direct: %s; the JIT compiler's time during"
+                        + " the read (in the rest of the JVM): gateway %,d ms, direct %,d ms", streamRound, label,
                 ThreadCpu.perRow(gatewayCpu, gatewayEnd, options.streamRows()), gatewaySeconds * 1e9 / options.streamRows(),
-                ThreadCpu.perRow(directCpu, directEnd, options.streamRows())));
+                ThreadCpu.perRow(directCpu, directEnd, options.streamRows()), gatewayCompileMillis, directCompileMillis));
         long peakHeap = peakHeap();
         if (read[0] != options.streamRows()) {
             throw new IllegalStateException("the stream returned " + read[0] + " rows through the gateway");
