@@ -569,12 +569,17 @@ public final class ReplicaPool
         /**
          * Closes the physical connection at once, without reading what the server still sends, and
          * marks it so that HikariCP never lends it again. Safe to call from another thread than the
-         * user of the connection (a cancel); the lease still has to be {@link #close closed}.
+         * user of the connection (a cancel); the lease still has to be {@link #close closed}. An
+         * abort and the lease's return exclude each other: a return waits for an abort under way,
+         * and an abort after the return does nothing, so a late abort never reaches the connection
+         * once HikariCP has lent it to another statement.
          */
         public void abort()
         {
-            if (!returned.get()) {
-                physicalAbort();
+            synchronized (this) {
+                if (!returned.get()) {
+                    physicalAbort();
+                }
             }
         }
 
@@ -599,8 +604,11 @@ public final class ReplicaPool
         @Override
         public void close()
         {
-            if (!returned.compareAndSet(false, true)) {
-                return;
+            synchronized (this) {
+                // after an abort under way (see abort())
+                if (!returned.compareAndSet(false, true)) {
+                    return;
+                }
             }
             try {
                 connection.close();
@@ -621,8 +629,10 @@ public final class ReplicaPool
          */
         boolean reclaim()
         {
-            if (!returned.compareAndSet(false, true)) {
-                return false;
+            synchronized (this) {
+                if (!returned.compareAndSet(false, true)) {
+                    return false;
+                }
             }
             try {
                 physicalAbort();

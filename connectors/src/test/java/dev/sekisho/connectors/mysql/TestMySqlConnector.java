@@ -1061,6 +1061,47 @@ public class TestMySqlConnector
         }
     }
 
+    /**
+     * A lease's abort from another thread (a cancel) racing its return: the abort either reaches
+     * the connection before it goes back to the pool or not at all, so the statement HikariCP lends
+     * the connection to next never finds it closed under it (which the connector would take for the
+     * server going away). One connection in the pool, so the next lease is the same one whenever it
+     * survived.
+     */
+    @Test
+    public void testALateAbortNeverReachesTheConnectionLentNext()
+            throws Exception
+    {
+        Map<String, Object> settings = new HashMap<>();
+        settings.put("replicas", List.of(replica("live", server.port())));
+        settings.put("pool", Map.of("max_size", 1));
+        try (ReplicaPool pool = new ReplicaPool(MySqlConfig.parse(new SourceConfig("mysql", "mysql", settings)), new RoundRobinSelector())) {
+            for (int i = 0; i < 200; i++) {
+                ReplicaPool.Lease lease = pool.acquire();
+                java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(2);
+                Thread canceller = new Thread(() -> {
+                    try {
+                        start.await();
+                        lease.abort();
+                    }
+                    catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                canceller.start();
+                start.await();
+                lease.close();
+                try (ReplicaPool.Lease next = pool.acquire(); java.sql.Statement statement = next.connection().createStatement()) {
+                    // long enough for a late abort to land while the next statement holds the connection
+                    java.sql.ResultSet rows = statement.executeQuery("SELECT SLEEP(0.002), " + i);
+                    assertThat(rows.next()).isTrue();
+                    assertThat(rows.getInt(2)).isEqualTo(i);
+                }
+                canceller.join();
+            }
+        }
+    }
+
     private static void awaitArrived(ResultStream stream)
             throws InterruptedException
     {
