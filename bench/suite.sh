@@ -6,12 +6,14 @@
 #
 #   bench/suite.sh [--customers N] [--orders N] [--stream-rows N] [--iterations N]
 #                  [--heavy-iterations N] [--cold-shapes N] [--warmup N] [--threads N]
-#                  [--stream-rounds N] [--stream-warmup-rows N] [--stream-only [--stream-read-ahead-ab]]
+#                  [--stream-rounds N] [--stream-warmup-rows N] [--stream-warmup-runs N]
+#                  [--stream-only [--stream-read-ahead-ab]]
 #
 # --stream-only runs only the stream (e.g. with small --customers/--orders while profiling it);
 # --stream-rounds repeats it. Each stream row shows the CPU per row (JVM + MariaDB) of both paths.
-# Before the first round, the first --stream-warmup-rows rows (default 1,000,000; 0: none) are streamed
-# once, untimed, directly and through each gateway, so round 1 does not time one path's JIT warm-up.
+# Before the first round, the first --stream-warmup-rows rows (default 1,000,000; 0: none) are streamed,
+# untimed, directly and through each gateway, in --stream-warmup-runs statements (default 5), so round 1
+# does not time one path's JIT warm-up, nor the JIT meeting a statement's start and end for the first times.
 # --stream-read-ahead-ab also streams each round through a gateway with protocol.read_ahead_bytes: 0 (reading ahead off),
 # beside the default gateway, which reads ahead.
 #

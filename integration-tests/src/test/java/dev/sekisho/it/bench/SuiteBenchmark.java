@@ -236,9 +236,11 @@ public final class SuiteBenchmark
     }
 
     /**
-     * Streams the first {@code --stream-warmup-rows} rows once directly and through each gateway,
-     * untimed, so that the first timed round does not measure the JIT compiling one path's code
-     * while the other's is compiled already.
+     * Streams the first {@code --stream-warmup-rows} rows directly and through each gateway,
+     * untimed, in {@code --stream-warmup-runs} statements of equal length, so that the first timed
+     * round does not measure the JIT compiling one path's code while the other's is compiled
+     * already: every part of a statement's run (its start, its suspended batches, its end) is seen
+     * by the JIT several times, as it is in a gateway that has run for a while.
      */
     private void warmUpStreams()
             throws Exception
@@ -246,23 +248,26 @@ public final class SuiteBenchmark
         if (options.streamWarmupRows() == 0) {
             return;
         }
-        String sql = "SELECT id, customer_id, kind FROM %sbench_events LIMIT " + options.streamWarmupRows();
-        try (Connection connection = testing.connectDirect("it");
-                Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
-            statement.setFetchSize(Integer.MIN_VALUE);
-            drain(statement.executeQuery(sql.formatted("")));
-        }
-        for (Gateway gateway : readAheadOff == null ? List.of(plain) : List.of(plain, readAheadOff)) {
-            try (Connection connection = TestingGateway.connect(gateway, "alice")) {
-                connection.setAutoCommit(false);
-                try (Statement statement = connection.createStatement()) {
-                    statement.setFetchSize(10_000);
-                    drain(statement.executeQuery(sql.formatted("it.")));
+        int runs = options.streamWarmupRuns();
+        String sql = "SELECT id, customer_id, kind FROM %sbench_events LIMIT " + Math.max(1, options.streamWarmupRows() / runs);
+        for (int run = 0; run < runs; run++) {
+            try (Connection connection = testing.connectDirect("it");
+                    Statement statement = connection.createStatement(ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
+                statement.setFetchSize(Integer.MIN_VALUE);
+                drain(statement.executeQuery(sql.formatted("")));
+            }
+            for (Gateway gateway : readAheadOff == null ? List.of(plain) : List.of(plain, readAheadOff)) {
+                try (Connection connection = TestingGateway.connect(gateway, "alice")) {
+                    connection.setAutoCommit(false);
+                    try (Statement statement = connection.createStatement()) {
+                        statement.setFetchSize(10_000);
+                        drain(statement.executeQuery(sql.formatted("it.")));
+                    }
+                    connection.commit();
                 }
-                connection.commit();
             }
         }
-        System.err.printf(Locale.ROOT, "warmed up: %,d rows of the stream directly and through each gateway%n", options.streamWarmupRows());
+        System.err.printf(Locale.ROOT, "warmed up: %,d rows of the stream in %d statements directly and through each gateway%n", options.streamWarmupRows(), runs);
     }
 
     private void stream()
@@ -642,11 +647,12 @@ public final class SuiteBenchmark
      * @param streamOnly only the stream (a plain gateway, no other case), e.g. while profiling it
      * @param streamRounds how many times the stream runs (gateway and direct each time, in turn)
      * @param streamReadAheadAb with streamOnly: each round streams through a second gateway that does not read suspended portals ahead
-     * @param streamWarmupRows rows of the stream read once, untimed, directly and through each gateway before the first round (0: none)
      *         ({@code protocol.read_ahead_bytes: 0}) too, beside the default one that does, in alternating order
+     * @param streamWarmupRows rows of the stream read, untimed, directly and through each gateway before the first round (0: none)
+     * @param streamWarmupRuns in how many statements of equal length those rows are read
      */
     private record Options(int customers, int orders, int streamRows, int iterations, int heavyIterations, int coldShapes, int warmup, int threads,
-            boolean streamOnly, int streamRounds, boolean streamReadAheadAb, int streamWarmupRows)
+            boolean streamOnly, int streamRounds, boolean streamReadAheadAb, int streamWarmupRows, int streamWarmupRuns)
     {
         List<Integer> clientCounts()
         {
@@ -667,11 +673,12 @@ public final class SuiteBenchmark
             boolean streamReadAheadAb = false;
             int streamRounds = 1;
             int streamWarmupRows = 1_000_000;
+            int streamWarmupRuns = 5;
             for (int i = 0; i < args.length; i++) {
                 String name = args[i];
                 if (name.equals("--help") || name.equals("-h")) {
                     System.out.println("usage: SuiteBenchmark [--customers N] [--orders N] [--stream-rows N] [--iterations N] [--heavy-iterations N]"
-                            + " [--cold-shapes N] [--warmup N] [--threads N] [--stream-rounds N] [--stream-warmup-rows N] [--stream-only [--stream-read-ahead-ab]]");
+                            + " [--cold-shapes N] [--warmup N] [--threads N] [--stream-rounds N] [--stream-warmup-rows N] [--stream-warmup-runs N] [--stream-only [--stream-read-ahead-ab]]");
                     System.exit(0);
                 }
                 if (name.equals("--stream-only")) {
@@ -697,18 +704,19 @@ public final class SuiteBenchmark
                     case "--threads" -> threads = value;
                     case "--stream-rounds" -> streamRounds = value;
                     case "--stream-warmup-rows" -> streamWarmupRows = value;
+                    case "--stream-warmup-runs" -> streamWarmupRuns = value;
                     default -> throw new IllegalArgumentException("unknown option " + name + "; try --help");
                 }
             }
             if (customers < 2000 || orders < 1 || streamRows < 1 || iterations < 1 || heavy < 1 || cold < 1 || warmup < 0 || threads < 0 || streamRounds < 1
-                    || streamWarmupRows < 0) {
+                    || streamWarmupRows < 0 || streamWarmupRuns < 1) {
                 throw new IllegalArgumentException("customers must be at least 2000; counts positive; warm-up and threads not negative");
             }
             if (streamReadAheadAb && !streamOnly) {
                 throw new IllegalArgumentException("--stream-read-ahead-ab needs --stream-only");
             }
             return new Options(customers, orders, streamRows, iterations, heavy, cold, warmup, threads, streamOnly, streamRounds, streamReadAheadAb,
-                    Math.min(streamWarmupRows, streamRows));
+                    Math.min(streamWarmupRows, streamRows), streamWarmupRuns);
         }
     }
 }
