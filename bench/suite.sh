@@ -13,7 +13,9 @@
 # --stream-rounds repeats it. Each stream row shows the CPU per row (JVM + MariaDB) of both paths.
 # Before the first round, the first --stream-warmup-rows rows (default 1,000,000; 0: none) are streamed,
 # untimed, directly and through each gateway, in --stream-warmup-runs statements (default 5), so round 1
-# does not time one path's JIT warm-up, nor the JIT meeting a statement's start and end for the first times.
+# does not time one path's JIT warm-up, nor the JIT meeting a statement's start and end for the first times;
+# through the gateways all but the last in batches of 100 rows, so that the code run once per batch is
+# compiled too (the timed reads fetch 10,000 rows a batch, and so does the last warm-up read).
 # --stream-read-ahead-ab also streams each round through a gateway with protocol.read_ahead_bytes: 0 (reading ahead off),
 # beside the default gateway, which reads ahead.
 #
