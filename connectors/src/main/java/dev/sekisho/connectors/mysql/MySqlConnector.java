@@ -14,6 +14,7 @@ import dev.sekisho.planner.spi.CostEstimate;
 import dev.sekisho.planner.spi.EventLoopIo;
 import dev.sekisho.planner.spi.NonBlockingRun;
 import dev.sekisho.planner.spi.ExecutionContext;
+import dev.sekisho.planner.spi.ForwardingResultStream;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.RouteExplanation;
@@ -625,7 +626,7 @@ public final class MySqlConnector
      * first row was handed on; after that, a lost server is reported as an incomplete result.
      */
     private final class FirstRowRetry
-            implements ResultStream
+            extends ForwardingResultStream
     {
         private final Execution execution;
         private final Supplier<ResultStream> retry;
@@ -642,9 +643,9 @@ public final class MySqlConnector
         }
 
         @Override
-        public List<ColumnMetadata> columns()
+        protected ResultStream delegate()
         {
-            return current.columns();
+            return current;
         }
 
         @Override
@@ -685,47 +686,6 @@ public final class MySqlConnector
             return (rows > 0 || retry == null || retried) && current.nextRowArrived();
         }
 
-        @Override
-        public Object value(int column)
-        {
-            return current.value(column);
-        }
-
-        @Override
-        public boolean hasText(int column)
-        {
-            return current.hasText(column);
-        }
-
-        @Override
-        public byte[] text(int column)
-        {
-            return current.text(column);
-        }
-
-        @Override
-        public int textLength(int column)
-        {
-            return current.textLength(column);
-        }
-
-        @Override
-        public void copyText(int column, byte[] target, int offset)
-        {
-            current.copyText(column, target, offset);
-        }
-
-        @Override
-        public int copyTextRow(byte[] target, int offset)
-        {
-            return current.copyTextRow(target, offset);
-        }
-
-        @Override
-        public void close()
-        {
-            current.close();
-        }
     }
 
     /** One running statement: its connection, its cancel hook, its error mapping. */

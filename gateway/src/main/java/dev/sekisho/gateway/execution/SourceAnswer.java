@@ -6,6 +6,7 @@ import dev.sekisho.gateway.session.SessionExecutionContext;
 import dev.sekisho.planner.spi.BackendQuery;
 import dev.sekisho.planner.spi.ColumnMetadata;
 import dev.sekisho.planner.spi.EventLoopIo;
+import dev.sekisho.planner.spi.ForwardingResultStream;
 import dev.sekisho.planner.spi.NonBlockingRun;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
@@ -221,7 +222,7 @@ public final class SourceAnswer
 
     /** The arrived rows, closed once whoever closes them first (the plan's portal, or {@link #close()}). */
     private static final class ClosingOnce
-            implements ResultStream
+            extends ForwardingResultStream
     {
         private final ResultStream delegate;
         private boolean closed;
@@ -232,57 +233,15 @@ public final class SourceAnswer
         }
 
         @Override
-        public List<ColumnMetadata> columns()
+        protected ResultStream delegate()
         {
-            return delegate.columns();
-        }
-
-        @Override
-        public boolean next()
-        {
-            return delegate.next();
+            return delegate;
         }
 
         @Override
         public boolean nextRowArrived()
         {
             return true;
-        }
-
-        @Override
-        public Object value(int column)
-        {
-            return delegate.value(column);
-        }
-
-        @Override
-        public boolean hasText(int column)
-        {
-            return delegate.hasText(column);
-        }
-
-        @Override
-        public byte[] text(int column)
-        {
-            return delegate.text(column);
-        }
-
-        @Override
-        public int textLength(int column)
-        {
-            return delegate.textLength(column);
-        }
-
-        @Override
-        public void copyText(int column, byte[] target, int offset)
-        {
-            delegate.copyText(column, target, offset);
-        }
-
-        @Override
-        public int copyTextRow(byte[] target, int offset)
-        {
-            return delegate.copyTextRow(target, offset);
         }
 
         @Override

@@ -1,6 +1,6 @@
 package dev.sekisho.gateway.session;
 
-import dev.sekisho.planner.spi.ColumnMetadata;
+import dev.sekisho.planner.spi.ForwardingResultStream;
 import dev.sekisho.planner.spi.QueryException;
 import dev.sekisho.planner.spi.ResultStream;
 import dev.sekisho.planner.spi.SqlStates;
@@ -20,7 +20,7 @@ import static java.util.Objects.requireNonNull;
  * to what a client receives in text format.
  */
 final class ResultLimit
-        implements ResultStream
+        extends ForwardingResultStream
 {
     private final ResultStream rows;
     private final int columnCount;
@@ -39,6 +39,12 @@ final class ResultLimit
         this.maxBytes = maxBytes;
     }
 
+    @Override
+    protected ResultStream delegate()
+    {
+        return rows;
+    }
+
     /**
      * {@code rows} limited as {@code limits} say; {@code rows} itself when nothing is limited.
      *
@@ -50,12 +56,6 @@ final class ResultLimit
             return rows;
         }
         return new ResultLimit(rows, columnCount, user, limits.maxResultRows(), limits.maxResultBytes());
-    }
-
-    @Override
-    public List<ColumnMetadata> columns()
-    {
-        return rows.columns();
     }
 
     @Override
@@ -79,55 +79,6 @@ final class ResultLimit
             }
         }
         return true;
-    }
-
-    @Override
-    public boolean nextRowArrived()
-    {
-        // the limits are checked on rows at hand: they never wait
-        return rows.nextRowArrived();
-    }
-
-    @Override
-    public Object value(int column)
-    {
-        return rows.value(column);
-    }
-
-    @Override
-    public boolean hasText(int column)
-    {
-        return rows.hasText(column);
-    }
-
-    @Override
-    public byte[] text(int column)
-    {
-        return rows.text(column);
-    }
-
-    @Override
-    public int textLength(int column)
-    {
-        return rows.textLength(column);
-    }
-
-    @Override
-    public void copyText(int column, byte[] target, int offset)
-    {
-        rows.copyText(column, target, offset);
-    }
-
-    @Override
-    public int copyTextRow(byte[] target, int offset)
-    {
-        return rows.copyTextRow(target, offset);
-    }
-
-    @Override
-    public void close()
-    {
-        rows.close();
     }
 
     private QueryException exceeded(String limit)
