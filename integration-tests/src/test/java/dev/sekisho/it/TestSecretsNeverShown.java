@@ -91,7 +91,7 @@ class TestSecretsNeverShown
                 assertThatThrownBy(() -> statement.executeQuery("select count(*) from shop.products")).isInstanceOf(SQLException.class)
                         .satisfies(e -> shown.add(e.getMessage()));
             }
-            assertThat(appender.list).anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("refused the gateway's credentials"));
+            assertThat(logged(appender)).anySatisfy(event -> assertThat(event.getFormattedMessage()).contains("refused the gateway's credentials"));
             // the secret where a boolean belongs: the error quotes it blanked out
             assertThatThrownBy(() -> SekishoConfigLoader.load(misplaced))
                     .satisfies(e -> shown.add(e.getMessage()))
@@ -105,7 +105,8 @@ class TestSecretsNeverShown
             rootLogger.detachAppender(appender);
             rootLogger.setLevel(level);
         }
-        for (ILoggingEvent event : appender.list) {
+        List<ILoggingEvent> events = logged(appender);
+        for (ILoggingEvent event : events) {
             shown.add(event.getFormattedMessage());
             if (event.getThrowableProxy() != null) {
                 shown.add(ThrowableProxyUtil.asString(event.getThrowableProxy()));
@@ -113,10 +114,22 @@ class TestSecretsNeverShown
         }
         // the test sees what it should: the logs of both gateways, the refusal, check-config's verdicts
         String everything = String.join("\n", shown);
-        assertThat(appender.list).hasSizeGreaterThan(20);
+        assertThat(events).hasSizeGreaterThan(20);
         assertThat(everything).contains("listening on").contains("Access denied for user 'secret_reader'").contains(": OK (")
                 .contains("do not answer");
         assertThat(everything).doesNotContain(SECRET).doesNotContain(WRONG_SECRET);
+    }
+
+    /**
+     * What the appender has caught so far, copied under its lock: other threads (a gateway's
+     * background work, the shared test server's) keep logging while the test reads.
+     */
+    private static List<ILoggingEvent> logged(ListAppender<ILoggingEvent> appender)
+    {
+        // AppenderBase.doAppend appends while holding the appender's monitor
+        synchronized (appender) {
+            return new ArrayList<>(appender.list);
+        }
     }
 
     private static Path config(Path directory, String name, int port, String secretFile, String extra)
